@@ -1,0 +1,77 @@
+// Shared vocabulary of the gating core. Pure data: no Prisma, no I/O, no clock.
+
+export const TIERS = ["CRAWL", "WALK", "RUN"] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const BLAST_RADII = ["low", "medium", "high", "critical"] as const;
+export type BlastRadius = (typeof BLAST_RADII)[number];
+
+export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const GATE_METHODS = ["eprocess", "wilson", "raw"] as const;
+/** eprocess: anytime-valid mixture e-process (default); wilson: one pre-registered look; raw: observed rate. */
+export type GateMethod = (typeof GATE_METHODS)[number];
+
+export const EVENT_KINDS = [
+  "suggestion.accepted",
+  "suggestion.edited",
+  "suggestion.rejected",
+  "action.completed",
+  "action.reverted",
+  "action.escalated",
+  "outcome.positive",
+  "outcome.negative",
+  "incident",
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export type Mode = "suggest" | "act_internal" | "act_external";
+
+/** Bar for leaving a tier upwards. Absent for RUN (nothing above it). */
+export interface PromotionBar {
+  /** success rate the gate must establish, in (0, 1) */
+  threshold: number;
+  /** minimum number of outcomes in the evidence */
+  minSamples: number;
+  /** minimum whole days in the tier before promotion */
+  minDaysInTier: number;
+  /** approvals a promotion out of this tier needs */
+  reviewers: number;
+}
+
+/** Detector that demotes out of a tier. Absent for CRAWL (nothing below it). */
+export interface DemotionBar {
+  /** acceptable success rate; below the promotion threshold of the tier beneath (hysteresis) */
+  threshold: number;
+  /** outcomes needed in the window before the detector may fire */
+  minSamples: number;
+  /** CUSUM alternative failure rate q1; default min(2·q0, 0.5) where q0 = 1 − threshold */
+  failureRate?: number;
+}
+
+export interface TierRules {
+  /** evaluation window in days: bounds the rates shown and the demotion sample */
+  windowDays: number;
+  promotion?: PromotionBar;
+  demotion?: DemotionBar;
+}
+
+export interface PolicyRules {
+  gate: GateMethod;
+  /** error level of the promotion gate (e-process clears at E ≥ 1/alpha) */
+  alpha: number;
+  /** error level of the demotion detector (CUSUM fires at W ≥ ln(1/demotionAlpha)) */
+  demotionAlpha: number;
+  /** an incident of this severity or worse demotes straight to CRAWL */
+  incidentSeverity: Severity;
+  /** open requests expire after this many days */
+  reviewPeriodDays: number;
+  tiers: { CRAWL: TierRules; WALK: TierRules; RUN: TierRules };
+}
+
+/** Successes and trials, the sufficient statistic for every gate. */
+export interface Counts {
+  successes: number;
+  trials: number;
+}
