@@ -1,0 +1,24 @@
+import { Nav, type NavLink } from "@/components/Nav";
+import { requirePageUser } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
+import { signOut } from "@/lib/auth/auth";
+
+export const dynamic = "force-dynamic";
+
+async function signOutAction() {
+  "use server";
+  await signOut({ redirectTo: "/signin" });
+}
+
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  const user = await requirePageUser();
+  const links: NavLink[] = [{ href: "/", label: "Overview" }];
+  if (can(user.role, "audit:read")) links.push({ href: "/audit", label: "Audit log" });
+  if (can(user.role, "admin:manage")) links.push({ href: "/admin", label: "Admin" });
+  return (
+    <>
+      <Nav links={links} userLabel={user.name} role={user.role} signOut={signOutAction} />
+      <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
+    </>
+  );
+}

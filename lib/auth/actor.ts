@@ -1,0 +1,14 @@
+import type { Actor } from "@/lib/audit/mutations";
+import type { Role } from "./permissions";
+
+/** A signed-in person acting through the dashboard or a server action. */
+export interface UserPrincipal {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export function userActor(user: UserPrincipal): Actor {
+  return { type: "user", id: user.id, label: user.email };
+}

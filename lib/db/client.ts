@@ -1,0 +1,121 @@
+// The one Prisma client factory: PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set,
+// otherwise embedded PGlite in a local folder. Migrations are applied before the client is handed out.
+import { mkdirSync, accessSync, constants } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient } from "./generated/client.ts";
+import { applyMigrations } from "./migrator";
+import { pgClientExecutor, pgliteExecutor, type SqlExecutor } from "./sql";
+import { databaseTarget, describeTarget, type DatabaseTarget } from "./config";
+import { lockDataDir } from "./pglite-lock";
+
+export type Prisma = PrismaClient;
+
+export interface Database {
+  prisma: PrismaClient;
+  target: DatabaseTarget;
+  /** the embedded engine, for in-process LISTEN; null on PostgreSQL */
+  pglite: PGlite | null;
+  close(): Promise<void>;
+}
+
+export class DatabaseStartError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "DatabaseStartError";
+  }
+}
+
+function reason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err?.code ? `${err.code}: ${err.message}` : String(err?.message ?? e);
+}
+
+async function openPglite(dir: string | null): Promise<{ pglite: PGlite; release: () => void }> {
+  let release = () => {};
+  if (dir) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+    } catch (e) {
+      throw new DatabaseStartError(`PGLITE_DIR ${dir} cannot be created or written (${reason(e)}).`, { cause: e });
+    }
+    release = lockDataDir(dir);
+  }
+  try {
+    const pglite = dir ? await PGlite.create(dir) : await PGlite.create();
+    return { pglite, release };
+  } catch (e) {
+    release();
+    throw new DatabaseStartError(`The embedded database in ${dir} could not be opened (${reason(e)}).`, { cause: e });
+  }
+}
+
+async function migrate(exec: SqlExecutor, target: DatabaseTarget, log: (m: string) => void): Promise<void> {
+  try {
+    await applyMigrations(exec, { log });
+  } catch (e) {
+    throw new DatabaseStartError(`Migrations on ${describeTarget(target)} failed: ${reason(e)}`, { cause: e });
+  }
+}
+
+export interface OpenOptions {
+  target?: DatabaseTarget;
+  /** in-memory PGlite (tests) */
+  memory?: boolean;
+  log?: (message: string) => void;
+}
+
+export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
+  const log = options.log ?? (() => {});
+  const target = options.target ?? databaseTarget();
+
+  if (target.kind === "pglite") {
+    const { pglite, release } = await openPglite(options.memory ? null : target.dir);
+    try {
+      await migrate(pgliteExecutor(pglite), target, log);
+    } catch (e) {
+      await pglite.close();
+      release();
+      throw e;
+    }
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    return {
+      prisma,
+      target,
+      pglite,
+      async close() {
+        await prisma.$disconnect();
+        await pglite.close();
+        release();
+      },
+    };
+  }
+
+  const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+  } catch (e) {
+    throw new DatabaseStartError(`Cannot reach ${describeTarget(target)} (${reason(e)}).`, { cause: e });
+  }
+  try {
+    await migrate(pgClientExecutor(client), target, log);
+  } finally {
+    await client.end();
+  }
+  const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    target,
+    pglite: null,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+export type { TransactionClient as Tx } from "./generated/internal/prismaNamespace.ts";

@@ -1,0 +1,159 @@
+// The demo seed: 60 simulated days played through the real mutations (ingest, requests, reviews,
+// freezes), so every rollup, evidence counter, tier change and audit entry is one the product made.
+import type { Db } from "@/lib/db";
+import type { Tier } from "@/lib/gating/types";
+import { tierAbove } from "@/lib/gating";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/lib/auth/demo-accounts";
+import type { UserPrincipal } from "@/lib/auth/actor";
+import { createUser } from "@/lib/users/mutations";
+import { createAgent, createActionType } from "@/lib/agents/mutations";
+import { ingestEvents } from "@/lib/events/mutations";
+import { liveEvidence } from "@/lib/metrics/evidence";
+import { openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
+import { setFrozen } from "@/lib/action-types/mutations";
+import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
+import { DEMO_AGENTS, eventKindFor, type DemoActionType } from "./catalog";
+import { log } from "@/lib/log";
+
+const DAY = 86_400_000;
+export const SEED_DAYS = 60;
+
+/** Deterministic PRNG (mulberry32): the same demo on every machine. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const RATIONALES = [
+  "Evidence clears the bar with margin; failure modes reviewed in the sample look benign.",
+  "Checked the rejected suggestions: mostly formatting issues, nothing that harms a customer.",
+  "Rates are stable across the window and the agent version has not changed. Approve.",
+  "Reviewed twenty random outcomes myself; quality matches the metric. Comfortable with this.",
+];
+
+async function ensureUsers(db: Db): Promise<Map<string, UserPrincipal>> {
+  const users = new Map<string, UserPrincipal>();
+  for (const account of DEMO_ACCOUNTS) {
+    let user = await db.user.findUnique({ where: { email: account.email }, select: { id: true, email: true, name: true, role: true } });
+    if (!user) user = await createUser(db, SYSTEM_ACTOR, { ...account, password: DEMO_PASSWORD });
+    users.set(account.email, { id: user.id, email: user.email, name: user.name, role: user.role });
+  }
+  return users;
+}
+
+export async function seedIfEmpty(db: Db, now = new Date()): Promise<{ seeded: boolean }> {
+  const users = await ensureUsers(db);
+  if ((await db.agent.count()) > 0) return { seeded: false };
+  const started = Date.now();
+  await seedWorld(db, users, now);
+  log("info", "demo seeded", { ms: Date.now() - started, events: await db.outcomeEvent.count() });
+  return { seeded: true };
+}
+
+interface Live {
+  spec: DemoActionType;
+  id: string;
+  agent: { id: string; slug: string };
+  tier: Tier;
+  done: boolean;
+}
+
+async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
+  const u = (email: string) => users.get(email)!;
+  const engineer = u("viewer@demo.local");
+  const admin = u("admin@demo.local");
+  const reviewers = [u("reviewer1@demo.local"), u("reviewer2@demo.local"), u("reviewer3@demo.local"), admin];
+  const start = new Date(Math.floor(now.getTime() / DAY) * DAY - SEED_DAYS * DAY);
+  const random = prng(20261124);
+
+  const live: Live[] = [];
+  for (const a of DEMO_AGENTS) {
+    const agent = await createAgent(db, SYSTEM_ACTOR, { slug: a.slug, name: a.name, owner: a.owner, description: a.description }, start);
+    for (const spec of a.actionTypes) {
+      const at = await createActionType(db, SYSTEM_ACTOR, { agentId: agent.id, key: spec.key, name: spec.name, description: spec.description, blastRadius: spec.blastRadius, reversible: spec.reversible }, start);
+      live.push({ spec, id: at.id, agent: { id: agent.id, slug: agent.slug }, tier: "CRAWL", done: false });
+    }
+  }
+
+  const approveAll = async (requestId: string, required: number, at: Date, requesterId: string) => {
+    const panel = reviewers.filter((r) => r.id !== requesterId).slice(0, required);
+    for (const [i, r] of panel.entries()) {
+      await reviewRequest(db, r, { requestId, decision: "approve", rationale: RATIONALES[i % RATIONALES.length]! }, new Date(at.getTime() + (i + 1) * 5 * 60_000));
+    }
+  };
+
+  for (let d = 0; d < SEED_DAYS; d++) {
+    const dayStart = start.getTime() + d * DAY;
+    const dayEnd = new Date(dayStart + 23 * 3_600_000);
+
+    // The day's outcomes, one batch per agent, at each action type's tier of the day.
+    const batches = new Map<string, { agent: Live["agent"]; events: unknown[] }>();
+    for (const l of live) {
+      let p = l.spec.quality[l.tier];
+      // email.send regresses for a few days once it runs on customers: the detector must catch it.
+      if (l.spec.story === "auto_demotion" && l.tier === "RUN" && d >= SEED_DAYS - 14 && d < SEED_DAYS - 10) p = 0.55;
+      const batch = batches.get(l.agent.id) ?? { agent: l.agent, events: [] };
+      for (let i = 0; i < l.spec.perDay; i++) {
+        const success = random() < p;
+        batch.events.push({
+          idempotencyKey: `seed-${l.spec.key}-${d}-${i}`,
+          action: l.spec.key,
+          kind: eventKindFor(l.tier, success, random()),
+          tier: l.tier,
+          occurredAt: new Date(dayStart + Math.floor(((i + random()) / l.spec.perDay) * 22 * 3_600_000)).toISOString(),
+          agentVersion: "2026.10",
+          subjectRef: `${l.tier === "RUN" ? "customer" : "staff"}-${Math.floor(random() * 5000)}`,
+        });
+      }
+      batches.set(l.agent.id, batch);
+    }
+    for (const { agent, events } of batches.values()) {
+      const summary = await ingestEvents(db, agent, events, dayEnd);
+      for (const dem of summary.demotions) {
+        const l = live.find((x) => x.spec.key === dem.actionKey && x.agent.id === agent.id)!;
+        l.tier = dem.to;
+        l.done = true; // demoted once: it stays down for the demo
+      }
+    }
+
+    const decisionTime = new Date(dayEnd.getTime() + 30 * 60_000);
+    for (const l of live) {
+      if (l.spec.story === "frozen" && d === SEED_DAYS - 20) {
+        await setFrozen(db, reviewers[0]!, { actionTypeId: l.id, frozen: true, rationale: "Freezing during the database platform upgrade; no autonomy changes until it is done." }, decisionTime);
+        l.done = true;
+        continue;
+      }
+      if (l.done) continue;
+      if (l.spec.story === "override" && d === 2) {
+        const req = await openPromotionRequest(db, admin, { actionTypeId: l.id, kind: "override", justification: "Sales ops needs enrichment at WALK for the quarter launch; data is internal-only and fully reversible." }, decisionTime);
+        await approveAll(req.id, req.reviewersRequired, decisionTime, admin.id);
+        l.tier = "WALK";
+        l.done = true;
+        continue;
+      }
+      if (l.spec.story === "override" || l.spec.story === "open_request") continue;
+      const above = tierAbove(l.tier);
+      if (!above || l.tier === l.spec.target) {
+        l.done = true;
+        continue;
+      }
+      const ev = await liveEvidence(db, l.id, decisionTime);
+      if (!ev.eligibility.eligible) continue;
+      const req = await openPromotionRequest(db, engineer, { actionTypeId: l.id, kind: "promotion" }, decisionTime);
+      await approveAll(req.id, req.reviewersRequired, decisionTime, engineer.id);
+      l.tier = above;
+    }
+  }
+
+  // refund.issue has cleared its bar: an engineer asks for WALK today, waiting for reviewers.
+  const refund = live.find((l) => l.spec.story === "open_request")!;
+  const ev = await liveEvidence(db, refund.id, now);
+  if (ev.eligibility.eligible) await openPromotionRequest(db, engineer, { actionTypeId: refund.id, kind: "promotion" }, now);
+  else log("warn", "demo: refund.issue not eligible at seed time", { unmet: ev.eligibility.unmet.map((x) => x.message) });
+}

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { EVENT_KINDS, SEVERITIES, TIERS } from "@/lib/gating/types";
+
+export const ACTION_KEY = /^[a-z0-9][a-z0-9._-]{0,127}$/;
+export const actionKeySchema = z.string().regex(ACTION_KEY, "must match ^[a-z0-9][a-z0-9._-]{0,127}$");
+
+const MAX_METADATA_BYTES = 8 * 1024;
+const MAX_METADATA_DEPTH = 8;
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+function depth(value: unknown): number {
+  if (value === null || typeof value !== "object") return 0;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return 1 + children.reduce<number>((m, c) => Math.max(m, depth(c)), 0);
+}
+
+export const metadataSchema = z
+  .record(z.string().max(128), z.unknown())
+  .refine((m) => Buffer.byteLength(JSON.stringify(m), "utf8") <= MAX_METADATA_BYTES, "metadata must be at most 8 KiB")
+  .refine((m) => depth(m) <= MAX_METADATA_DEPTH, "metadata must be at most 8 levels deep");
+
+/** ISO 8601 with a zone (Z or ±hh:mm), not more than 5 minutes ahead of `now`. */
+export function timestampSchema(now: () => Date) {
+  return z.iso
+    .datetime({ offset: true })
+    .transform((s) => new Date(s))
+    .refine((d) => d.getTime() <= now().getTime() + FUTURE_TOLERANCE_MS, "must not be more than 5 minutes in the future");
+}
+
+export function outcomeEventSchema(now: () => Date = () => new Date()) {
+  return z
+    .strictObject({
+      idempotencyKey: z.string().min(1).max(128),
+      action: actionKeySchema,
+      kind: z.enum(EVENT_KINDS),
+      tier: z.enum(TIERS),
+      occurredAt: timestampSchema(now),
+      severity: z.enum(SEVERITIES).optional(),
+      agentVersion: z.string().max(128).optional(),
+      subjectRef: z.string().max(256).optional(),
+      metadata: metadataSchema.optional(),
+    })
+    .refine((e) => (e.kind === "incident") === (e.severity !== undefined), {
+      message: "severity is required for an incident and only allowed on one",
+      path: ["severity"],
+    });
+}
+
+export type OutcomeEventInput = z.output<ReturnType<typeof outcomeEventSchema>>;
+
+export const MAX_BATCH = 1000;

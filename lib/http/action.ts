@@ -1,0 +1,40 @@
+// The one wrapper for server actions: session → role → zod → mutation → result. Mutations write
+// their own audit entry inside their transaction; this layer turns every failure into the error model.
+import type { z } from "zod";
+import { currentUser, type SessionUser } from "@/lib/auth/session";
+import { can, type Permission } from "@/lib/auth/permissions";
+import { getDb, type Db } from "@/lib/db";
+import { AppError, toAppError, type ErrorBody } from "./errors";
+import { zodDetails } from "./zod";
+import { logError } from "@/lib/log";
+
+export type ActionResult<T> = { ok: true; data: T } | ({ ok: false } & ErrorBody);
+
+export interface ActionContext<I> {
+  user: SessionUser;
+  db: Db;
+  input: I;
+}
+
+export function defineAction<S extends z.ZodType, T>(options: {
+  name: string;
+  permission: Permission;
+  input: S;
+  run: (ctx: ActionContext<z.output<S>>) => Promise<T>;
+}): (raw: unknown) => Promise<ActionResult<T>> {
+  return async (raw) => {
+    try {
+      const user = await currentUser();
+      if (!user) throw new AppError("unauthenticated", "Your session has ended. Sign in again.");
+      if (!can(user.role, options.permission)) throw new AppError("forbidden", `Your role (${user.role}) may not do this.`);
+      const parsed = options.input.safeParse(raw);
+      if (!parsed.success) throw new AppError("validation_failed", "Some fields are not valid.", zodDetails(parsed.error));
+      const data = await options.run({ user, db: await getDb(), input: parsed.data });
+      return { ok: true, data };
+    } catch (e) {
+      const err = toAppError(e);
+      if (err.status >= 500) logError(`action ${options.name} failed`, e);
+      return { ok: false, ...err.toBody() };
+    }
+  };
+}

@@ -1,0 +1,43 @@
+// The live evidence of one action type: its state, pinned-able policy, cumulative promotion
+// evidence, the window shown to people, the gate's verdict and eligibility. What a promotion request
+// snapshots and what reviewers see beside the snapshot.
+import type { Db } from "@/lib/db";
+import type { Tx } from "@/lib/db/client";
+import { evaluateEligibility, wilsonInterval, type EligibilityResult } from "@/lib/gating";
+import type { Counts, PolicyRules, Tier } from "@/lib/gating/types";
+import { currentPolicy } from "@/lib/policies/data";
+import { windowCounts } from "./data";
+
+type Reader = Db | Tx;
+
+export interface LiveEvidence {
+  actionType: { id: string; key: string; agentId: string; agentSlug: string; tier: Tier; tierSince: string; frozen: boolean; stateVersion: number; agentVersion: string | null };
+  policy: { id: string; version: number; rules: PolicyRules };
+  evidence: Counts & { since: string };
+  window: Counts & { days: number; rate: number; wilson: { lower: number; upper: number } };
+  eligibility: EligibilityResult;
+  takenAt: string;
+}
+
+export async function liveEvidence(db: Reader, actionTypeId: string, now: Date): Promise<LiveEvidence> {
+  const at = await db.actionType.findUniqueOrThrow({
+    where: { id: actionTypeId },
+    select: { id: true, key: true, agentId: true, tier: true, tierSince: true, frozen: true, stateVersion: true, agentVersion: true, evidenceSince: true, evidenceSuccesses: true, evidenceTrials: true, agent: { select: { slug: true } } },
+  });
+  const policy = await currentPolicy(db, actionTypeId);
+  const tier = at.tier as Tier;
+  const days = policy.rules.tiers[tier].windowDays;
+  const window = await windowCounts(db, actionTypeId, tier, days, now);
+  const openRequests = await db.reviewRequest.count({ where: { actionTypeId, kind: { in: ["promotion", "override"] }, status: { in: ["open", "approved"] } } });
+  const evidence = { successes: at.evidenceSuccesses, trials: at.evidenceTrials };
+  const eligibility = evaluateEligibility({ tier, tierSince: at.tierSince, frozen: at.frozen, openRequest: openRequests > 0, evidence, window }, policy.rules, now);
+  const w = wilsonInterval(window.successes, window.trials);
+  return {
+    actionType: { id: at.id, key: at.key, agentId: at.agentId, agentSlug: at.agent.slug, tier, tierSince: at.tierSince.toISOString(), frozen: at.frozen, stateVersion: at.stateVersion, agentVersion: at.agentVersion },
+    policy: { id: policy.id, version: policy.version, rules: policy.rules },
+    evidence: { ...evidence, since: at.evidenceSince.toISOString() },
+    window: { ...window, days, rate: window.trials ? window.successes / window.trials : 0, wilson: { lower: w.lower, upper: w.upper } },
+    eligibility,
+    takenAt: now.toISOString(),
+  };
+}

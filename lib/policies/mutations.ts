@@ -1,0 +1,44 @@
+// Policy edits (SPEC §3 rule 6): a tightening takes effect at once as a new version; any loosening
+// becomes a policy_change request that needs review.
+import type { Db } from "@/lib/db";
+import { classifyPolicyChange, validatePolicyRules } from "@/lib/gating";
+import type { PolicyRules } from "@/lib/gating/types";
+import { can } from "@/lib/auth/permissions";
+import { userActor, type UserPrincipal } from "@/lib/auth/actor";
+import { AppError, forbidden } from "@/lib/http/errors";
+import { zodDetails } from "@/lib/http/zod";
+import { currentPolicy } from "./data";
+import { policyRulesSchema } from "./schema";
+import { writePolicyVersion } from "./write";
+import { openPolicyChangeRequest, repinOpenRequests } from "@/lib/requests/mutations";
+
+export interface PolicyEditInput {
+  actionTypeId: string;
+  rules: unknown;
+  reason: string;
+}
+
+export async function editPolicy(db: Db, user: UserPrincipal, input: PolicyEditInput, now = new Date()) {
+  if (!can(user.role, "policy:edit")) throw forbidden("Only admins change policies.");
+  const parsed = policyRulesSchema.safeParse(input.rules);
+  if (!parsed.success) throw new AppError("validation_failed", "The policy is not valid.", zodDetails(parsed.error));
+  const rules = parsed.data as PolicyRules;
+  const problems = validatePolicyRules(rules);
+  if (problems.length) throw new AppError("validation_failed", `The policy is not valid: ${problems.join("; ")}.`, { problems });
+  const reason = input.reason.trim();
+  if (reason.length < 20) throw new AppError("rationale_too_short", "Say why the policy changes (at least 20 characters).", undefined, 422);
+
+  return db.$transaction(async (tx) => {
+    await tx.$queryRawUnsafe(`SELECT id FROM action_types WHERE id = $1::uuid FOR UPDATE`, input.actionTypeId);
+    const current = await currentPolicy(tx, input.actionTypeId);
+    const diff = classifyPolicyChange(current.rules, rules);
+    if (diff.verdict === "unchanged") throw new AppError("conflict", "The proposed policy is the same as the current one.");
+    if (diff.verdict === "tighten") {
+      const created = await writePolicyVersion(tx, userActor(user), { actionTypeId: input.actionTypeId, rules, reason }, now);
+      await repinOpenRequests(tx, input.actionTypeId, `policy tightened to version ${created.version}`, now);
+      return { outcome: "applied" as const, version: created.version, changes: diff.changes };
+    }
+    const request = await openPolicyChangeRequest(tx, user, { actionTypeId: input.actionTypeId, rules, reason }, now);
+    return { outcome: "review" as const, requestId: request.id, reviewersRequired: request.reviewersRequired, changes: diff.changes };
+  }, { timeout: 30_000, maxWait: 30_000 });
+}

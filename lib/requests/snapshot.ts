@@ -1,0 +1,16 @@
+// The evidence snapshot a request pins, and its SHA-256: reviewers judge exactly these bytes.
+import { canonicalJson } from "@/lib/gating/canonical";
+import { sha256Hex } from "@/lib/audit/hash";
+import type { LiveEvidence } from "@/lib/metrics/evidence";
+
+export type Snapshot = LiveEvidence;
+
+/** JSON round trip first: what is hashed must be what the database stores and gives back. */
+export function pinSnapshot(live: LiveEvidence): { snapshot: Snapshot; hash: string } {
+  const snapshot = JSON.parse(JSON.stringify(live)) as Snapshot;
+  return { snapshot, hash: sha256Hex(canonicalJson(snapshot)) };
+}
+
+export function snapshotHashOf(snapshot: unknown): string {
+  return sha256Hex(canonicalJson(snapshot));
+}

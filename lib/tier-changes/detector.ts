@@ -1,0 +1,57 @@
+// The automatic demotion detector, run inside the ingest transaction after each batch and by the
+// periodic sweep. Demotes with cause automatic_demotion and the breached metric as the actor.
+import type { Db } from "@/lib/db";
+import type { Tx } from "@/lib/db/client";
+import { evaluateDemotion } from "@/lib/gating";
+import type { Severity, Tier } from "@/lib/gating/types";
+import { windowCounts } from "@/lib/metrics/data";
+import { currentPolicy } from "@/lib/policies/data";
+import { repinOpenRequests } from "@/lib/requests/mutations";
+import { recordTierChange } from "./mutations";
+
+export interface DetectorInput {
+  /** highest CUSUM value reached since the last check (an alarm is an alarm even if W fell back) */
+  peakCusum: number;
+  worstIncident: Severity | null;
+}
+
+export async function detectAndDemote(tx: Tx, actionTypeId: string, input: DetectorInput, now: Date) {
+  const at = await tx.actionType.findUniqueOrThrow({ where: { id: actionTypeId }, select: { key: true, tier: true, frozen: true } });
+  const tier = at.tier as Tier;
+  if (tier === "CRAWL") return null;
+  const policy = await currentPolicy(tx, actionTypeId);
+  const window = await windowCounts(tx, actionTypeId, tier, policy.rules.tiers[tier].windowDays, now);
+  const verdict = evaluateDemotion({ tier, cusum: input.peakCusum, window, incidentSeverity: input.worstIncident }, policy.rules);
+  if (verdict.action !== "demote") return null;
+  // A freeze holds promotions back; it never shields a regressing agent from demotion.
+  await recordTierChange(
+    tx,
+    {
+      actionTypeId,
+      toTier: verdict.to,
+      frozen: at.frozen,
+      cause: "automatic_demotion",
+      actor: { type: "system", label: `detector:${verdict.breached.metric}` },
+      rationale: verdict.reason,
+      breached: { ...verdict.breached, policyVersion: policy.version },
+    },
+    now,
+  );
+  await repinOpenRequests(tx, actionTypeId, `automatic demotion to ${verdict.to}`, now);
+  return { actionKey: at.key, from: tier, to: verdict.to, reason: verdict.reason };
+}
+
+/** Job: re-checks every action type above CRAWL (windows move with time, not only with events). */
+export async function sweepDemotions(db: Db, now = new Date()) {
+  const candidates = await db.actionType.findMany({ where: { tier: { not: "CRAWL" } }, select: { id: true } });
+  const demoted = [];
+  for (const { id } of candidates) {
+    const result = await db.$transaction(async (tx) => {
+      await tx.$queryRawUnsafe(`SELECT id FROM action_types WHERE id = $1::uuid FOR UPDATE`, id);
+      const at = await tx.actionType.findUniqueOrThrow({ where: { id }, select: { cusum: true } });
+      return detectAndDemote(tx, id, { peakCusum: at.cusum, worstIncident: null }, now);
+    }, { timeout: 30_000, maxWait: 30_000 });
+    if (result) demoted.push(result);
+  }
+  return demoted;
+}

@@ -1,0 +1,73 @@
+// The one place a tier or freeze flag changes. Internal: callers (request apply, demotion, freeze)
+// have already enforced the governance rules. Runs inside the caller's transaction, writes the tier
+// change, the audit entry and the NOTIFY that fans the change out (delivered only on commit).
+import type { Tx } from "@/lib/db/client";
+import type { Tier } from "@/lib/gating/types";
+import { appendAudit, type Actor } from "@/lib/audit/mutations";
+
+export const TIER_CHANNEL = "cwr_tier_changes";
+
+export type TierChangeCause = "promotion" | "automatic_demotion" | "manual_demotion" | "freeze" | "unfreeze" | "override";
+
+export interface TierChangeInput {
+  actionTypeId: string;
+  toTier: Tier;
+  frozen: boolean;
+  cause: TierChangeCause;
+  actor: Actor;
+  rationale: string;
+  requestId?: string | null;
+  /** for system changes: the breached metric */
+  breached?: Record<string, unknown> | null;
+}
+
+export async function recordTierChange(tx: Tx, input: TierChangeInput, now: Date) {
+  const before = await tx.actionType.findUniqueOrThrow({
+    where: { id: input.actionTypeId },
+    select: { id: true, agentId: true, key: true, tier: true, frozen: true },
+  });
+  const tierChanged = before.tier !== input.toTier;
+  const after = await tx.actionType.update({
+    where: { id: input.actionTypeId },
+    data: {
+      tier: input.toTier,
+      frozen: input.frozen,
+      frozenSince: input.frozen ? (before.frozen ? undefined : now) : null,
+      stateVersion: { increment: 1 },
+      // A new tier restarts its clock and its evidence (the e-process is valid over one sequence).
+      ...(tierChanged ? { tierSince: now, evidenceSince: now, evidenceSuccesses: 0, evidenceTrials: 0, cusum: 0 } : {}),
+    },
+    select: { tier: true, frozen: true, tierSince: true, stateVersion: true },
+  });
+  const change = await tx.tierChange.create({
+    data: {
+      actionTypeId: input.actionTypeId,
+      fromTier: before.tier,
+      toTier: input.toTier,
+      frozen: input.frozen,
+      cause: input.cause,
+      actorUserId: input.actor.type === "user" ? input.actor.id : null,
+      actorSystem: input.breached ? (input.breached as object) : undefined,
+      rationale: input.rationale,
+      requestId: input.requestId ?? null,
+      createdAt: now,
+    },
+    select: { id: true },
+  });
+  await appendAudit(
+    tx,
+    {
+      actor: input.actor,
+      kind: `tier.${input.cause}`,
+      entityType: "action_type",
+      entityId: input.actionTypeId,
+      agentId: before.agentId,
+      actionTypeId: input.actionTypeId,
+      data: { tierChangeId: change.id, from: before.tier, to: input.toTier, frozen: input.frozen, rationale: input.rationale, requestId: input.requestId ?? null, breached: input.breached ?? null },
+    },
+    now,
+  );
+  const payload = JSON.stringify({ id: change.id, actionTypeId: input.actionTypeId, agentId: before.agentId, key: before.key, tier: after.tier, frozen: after.frozen, tierSince: after.tierSince.toISOString(), cause: input.cause, at: now.toISOString() });
+  await tx.$executeRaw`SELECT pg_notify(${TIER_CHANNEL}, ${payload})`;
+  return { changeId: change.id, from: before.tier, to: after.tier, frozen: after.frozen };
+}

@@ -1,0 +1,32 @@
+import { defineConfig } from "@playwright/test";
+
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    // Next rewrites 127.0.0.1 to localhost in request.url; use localhost so cookies match.
+    baseURL: `http://localhost:${PORT}`,
+    launchOptions: {
+      executablePath: chromium,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+    screenshot: "only-on-failure",
+  },
+  webServer: {
+    // The production build on a fresh embedded database of its own.
+    command: `rm -rf .data/e2e && PGLITE_DIR=.data/e2e/pglite DEMO_AGENT=off PORT=${PORT} npx next start -p ${PORT}`,
+    url: `http://localhost:${PORT}/signin`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});
