@@ -75,3 +75,35 @@ export interface Counts {
   successes: number;
   trials: number;
 }
+
+// ---- Added by the gating core (additive only) ----
+
+/** Which kind of outcome an event is for the rate of a tier. */
+export type OutcomeClass = "success" | "failure" | "ignored";
+
+/** Who a WALK/RUN agent is about to act on. */
+export const AUDIENCES = ["internal", "external"] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
+export const ROLES = ["viewer", "reviewer", "admin", "auditor"] as const;
+/** viewer = engineer. Only reviewer and admin may review. */
+export type Role = (typeof ROLES)[number];
+
+export const REQUEST_KINDS = ["promotion", "override", "policy_change"] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+export const REQUEST_STATUSES = ["open", "approved", "rejected", "withdrawn", "expired", "applied"] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+export const REVIEW_DECISIONS = ["approve", "reject"] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
+
+export const TIER_CHANGE_CAUSES = [
+  "promotion",
+  "automatic_demotion",
+  "manual_demotion",
+  "freeze",
+  "unfreeze",
+  "override",
+] as const;
+export type TierChangeCause = (typeof TIER_CHANGE_CAUSES)[number];

@@ -1,0 +1,116 @@
+// Default bars by blast radius, and the checks any policy must pass.
+
+import { defaultFailureRate } from "./statistics";
+import { GATE_METHODS, SEVERITIES, TIERS } from "./types";
+import type { BlastRadius, PolicyRules, Tier } from "./types";
+
+interface Row {
+  windowDays: number;
+  crawl: [threshold: number, minSamples: number, minDaysInTier: number, reviewers: number];
+  walk: [threshold: number, minSamples: number, minDaysInTier: number, reviewers: number];
+  /** demotion thresholds, each below the promotion threshold of the tier beneath (hysteresis) */
+  walkDemotion: number;
+  runDemotion: number;
+  /**
+   * Outcomes in the window before the CUSUM may fire. Fewer is stricter
+   * (demotes sooner), so it shrinks as the blast radius grows; the CUSUM's
+   * own threshold keeps false alarms rare.
+   */
+  demotionMinSamples: number;
+  incidentSeverity: PolicyRules["incidentSeverity"];
+}
+
+// Each column only gets stricter from low to critical, so moving an action
+// type to a larger blast radius is always a tightening (tested).
+const ROWS: Record<BlastRadius, Row> = {
+  low: { windowDays: 14, crawl: [0.8, 50, 3, 1], walk: [0.85, 100, 7, 1], walkDemotion: 0.7, runDemotion: 0.75, demotionMinSamples: 30, incidentSeverity: "critical" },
+  medium: { windowDays: 21, crawl: [0.85, 100, 7, 2], walk: [0.9, 200, 14, 2], walkDemotion: 0.75, runDemotion: 0.8, demotionMinSamples: 25, incidentSeverity: "high" },
+  high: { windowDays: 30, crawl: [0.92, 200, 14, 2], walk: [0.95, 300, 21, 3], walkDemotion: 0.85, runDemotion: 0.9, demotionMinSamples: 20, incidentSeverity: "medium" },
+  critical: { windowDays: 45, crawl: [0.97, 400, 21, 3], walk: [0.98, 600, 28, 3], walkDemotion: 0.92, runDemotion: 0.95, demotionMinSamples: 15, incidentSeverity: "low" },
+};
+
+export const DEFAULT_ALPHA = 0.05;
+export const DEFAULT_DEMOTION_ALPHA = 0.01;
+export const DEFAULT_REVIEW_PERIOD_DAYS = 14;
+
+/** The policy a new action type starts with. A fresh object each call. */
+export function defaultPolicy(blastRadius: BlastRadius): PolicyRules {
+  const r = ROWS[blastRadius];
+  const bar = ([threshold, minSamples, minDaysInTier, reviewers]: Row["crawl"]) => ({ threshold, minSamples, minDaysInTier, reviewers });
+  return {
+    gate: "eprocess",
+    alpha: DEFAULT_ALPHA,
+    demotionAlpha: DEFAULT_DEMOTION_ALPHA,
+    incidentSeverity: r.incidentSeverity,
+    reviewPeriodDays: DEFAULT_REVIEW_PERIOD_DAYS,
+    tiers: {
+      CRAWL: { windowDays: r.windowDays, promotion: bar(r.crawl) },
+      WALK: { windowDays: r.windowDays, promotion: bar(r.walk), demotion: { threshold: r.walkDemotion, minSamples: r.demotionMinSamples } },
+      RUN: { windowDays: r.windowDays, demotion: { threshold: r.runDemotion, minSamples: r.demotionMinSamples } },
+    },
+  };
+}
+
+const isProb = (x: unknown): x is number => typeof x === "number" && x > 0 && x < 1;
+const isPosInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= 1;
+const isNonNegFinite = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x) && x >= 0;
+
+/**
+ * Every problem with a policy, as sentences an admin can act on; [] = valid.
+ * Checks shape too, because policies arrive as JSON from forms and the DB.
+ */
+export function validatePolicyRules(rules: PolicyRules): string[] {
+  const problems: string[] = [];
+  if (!(GATE_METHODS as readonly string[]).includes(rules.gate)) problems.push(`gate must be one of ${GATE_METHODS.join(", ")}, got ${String(rules.gate)}`);
+  if (!isProb(rules.alpha)) problems.push(`alpha must be between 0 and 1 (exclusive), got ${rules.alpha}`);
+  if (!isProb(rules.demotionAlpha)) problems.push(`demotionAlpha must be between 0 and 1 (exclusive), got ${rules.demotionAlpha}`);
+  if (!(SEVERITIES as readonly string[]).includes(rules.incidentSeverity)) problems.push(`incidentSeverity must be one of ${SEVERITIES.join(", ")}, got ${String(rules.incidentSeverity)}`);
+  if (!isPosInt(rules.reviewPeriodDays)) problems.push(`reviewPeriodDays must be a whole number ≥ 1, got ${rules.reviewPeriodDays}`);
+  if (!rules.tiers) return [...problems, "tiers are missing"];
+
+  for (const tier of TIERS) {
+    const t = rules.tiers[tier];
+    if (!t) {
+      problems.push(`${tier}: rules are missing`);
+      continue;
+    }
+    if (!isPosInt(t.windowDays)) problems.push(`${tier}: windowDays must be a whole number ≥ 1, got ${t.windowDays}`);
+
+    const p = t.promotion;
+    if (tier === "RUN" && p) problems.push("RUN: has a promotion bar, but there is no tier above RUN");
+    if (tier !== "RUN" && !p) problems.push(`${tier}: needs a promotion bar`);
+    if (p) {
+      if (!isProb(p.threshold)) problems.push(`${tier}: promotion threshold must be between 0 and 1 (exclusive), got ${p.threshold}`);
+      if (!isPosInt(p.minSamples)) problems.push(`${tier}: promotion minSamples must be a whole number ≥ 1, got ${p.minSamples}`);
+      if (!isNonNegFinite(p.minDaysInTier)) problems.push(`${tier}: minDaysInTier must be ≥ 0, got ${p.minDaysInTier}`);
+      if (!isPosInt(p.reviewers)) problems.push(`${tier}: reviewers must be a whole number ≥ 1, got ${p.reviewers}`);
+    }
+
+    const d = t.demotion;
+    if (tier === "CRAWL" && d) problems.push("CRAWL: has a demotion bar, but there is no tier below CRAWL");
+    if (tier !== "CRAWL" && !d) problems.push(`${tier}: needs a demotion bar`);
+    if (d) {
+      if (!isProb(d.threshold)) problems.push(`${tier}: demotion threshold must be between 0 and 1 (exclusive), got ${d.threshold}`);
+      if (!isPosInt(d.minSamples)) problems.push(`${tier}: demotion minSamples must be a whole number ≥ 1, got ${d.minSamples}`);
+      if (isProb(d.threshold)) {
+        // The CUSUM only accumulates evidence of a failure rate worse than q0.
+        const q0 = 1 - d.threshold;
+        const q1 = d.failureRate ?? defaultFailureRate(q0);
+        if (d.failureRate !== undefined && !isProb(d.failureRate)) problems.push(`${tier}: demotion failureRate must be between 0 and 1 (exclusive), got ${d.failureRate}`);
+        else if (!(q1 > q0)) {
+          problems.push(
+            d.failureRate === undefined
+              ? `${tier}: demotion threshold ${d.threshold} is too low for the default alarm failure rate min(2·q0, 0.5) = ${q1} to exceed the acceptable failure rate q0 = ${q0}; raise it above 0.5 or set failureRate`
+              : `${tier}: demotion failureRate ${q1} must exceed the acceptable failure rate q0 = 1 − threshold = ${q0}`,
+          );
+        }
+      }
+      const beneath = tier === "WALK" ? "CRAWL" : tier === "RUN" ? "WALK" : null;
+      const beneathBar = beneath ? rules.tiers[beneath as Tier]?.promotion : undefined;
+      if (beneath && beneathBar && isProb(d.threshold) && isProb(beneathBar.threshold) && !(d.threshold < beneathBar.threshold)) {
+        problems.push(`${tier}: demotion threshold ${d.threshold} must be below ${beneath}'s promotion threshold ${beneathBar.threshold} (hysteresis), or a tier could flap between promotion and demotion`);
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,90 @@
+// SPEC §3 rule 7: automatic demotion by the CUSUM detector or an incident.
+
+import { formatBar } from "./format";
+import { severityAtLeast, tierBelow } from "./outcomes";
+import { cusumThreshold, defaultFailureRate, rawRate } from "./statistics";
+import type { Counts, PolicyRules, Severity, Tier } from "./types";
+
+export interface CusumParams {
+  /** acceptable failure rate: 1 − demotion threshold */
+  q0: number;
+  /** failure rate the detector is tuned to catch */
+  q1: number;
+  /** alarm level ln(1/demotionAlpha) */
+  threshold: number;
+}
+
+/**
+ * CUSUM parameters of a tier. A tier without a demotion bar (CRAWL) still
+ * gets parameters, so callers can step the statistic uniformly, but its
+ * threshold is Infinity: it never fires. Its q0 then comes from the tier's
+ * own promotion threshold (0.5 if it has none either).
+ */
+export function cusumParams(policy: PolicyRules, tier: Tier): CusumParams {
+  const rules = policy.tiers[tier];
+  const d = tier === "CRAWL" ? undefined : rules.demotion;
+  const q0 = 1 - (d?.threshold ?? rules.promotion?.threshold ?? 0.5);
+  const q1 = d?.failureRate ?? defaultFailureRate(q0);
+  return { q0, q1, threshold: d ? cusumThreshold(policy.demotionAlpha) : Infinity };
+}
+
+export interface DemotionInput {
+  tier: Tier;
+  /** current CUSUM value W_t for this tier */
+  cusum: number;
+  /** outcomes in the tier's window */
+  window: Counts;
+  /** most severe incident not yet acted on, if any */
+  incidentSeverity?: Severity | null;
+}
+
+export type Breach =
+  | { metric: "cusum"; statistic: number; threshold: number; samples: number; minSamples: number; q0: number; q1: number; windowRate: number }
+  | { metric: "incident"; statistic: Severity; threshold: Severity; samples: number };
+
+export type DemotionVerdict = { action: "stay" } | { action: "demote"; to: Tier; reason: string; breached: Breach };
+
+/**
+ * An incident at or above the policy's severity goes straight to CRAWL and
+ * wins over the CUSUM (it demotes further). The CUSUM demotes one tier, and
+ * only with the demotion minimum sample in the window.
+ */
+export function evaluateDemotion(input: DemotionInput, policy: PolicyRules): DemotionVerdict {
+  const { tier, cusum, window } = input;
+  if (tier === "CRAWL") return { action: "stay" };
+
+  const severity = input.incidentSeverity;
+  if (severity && severityAtLeast(severity, policy.incidentSeverity)) {
+    return {
+      action: "demote",
+      to: "CRAWL",
+      reason: `${severity} incident (policy demotes at ${policy.incidentSeverity} or worse): ${tier} → CRAWL`,
+      breached: { metric: "incident", statistic: severity, threshold: policy.incidentSeverity, samples: window.trials },
+    };
+  }
+
+  const params = cusumParams(policy, tier);
+  const d = policy.tiers[tier].demotion;
+  const to = tierBelow(tier);
+  if (!d || !to) return { action: "stay" };
+  if (cusum < params.threshold || window.trials < d.minSamples) return { action: "stay" };
+
+  return {
+    action: "demote",
+    to,
+    reason:
+      // Same rounding on both sides keeps the printed comparison true.
+      `failure CUSUM ${cusum.toFixed(2)} ≥ ${params.threshold.toFixed(2)} over ${window.trials} outcomes ` +
+      `(acceptable failure rate ${formatBar(params.q0)}, alarm tuned to ${formatBar(params.q1)}): ${tier} → ${to}`,
+    breached: {
+      metric: "cusum",
+      statistic: cusum,
+      threshold: params.threshold,
+      samples: window.trials,
+      minSamples: d.minSamples,
+      q0: params.q0,
+      q1: params.q1,
+      windowRate: rawRate(window.successes, window.trials),
+    },
+  };
+}

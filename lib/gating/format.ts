@@ -1,0 +1,44 @@
+// Number formatting for labels people read on the dashboard.
+
+/** Rounds x·10^d down or up to an integer; the 12-digit rounding first absorbs binary noise (0.29·100 = 28.999…96). */
+function toStep(x: number, digits: number, dir: "down" | "up"): number {
+  const f = 10 ** digits;
+  const scaled = Number((x * f).toPrecision(12));
+  return (dir === "down" ? Math.floor(scaled) : Math.ceil(scaled)) / f;
+}
+
+function trimZeros(s: string): string {
+  return s.includes(".") && !s.includes("e") ? s.replace(/\.?0+$/, "") : s;
+}
+
+/**
+ * "statistic ≥ required" or "statistic < required" as text whose printed
+ * numbers agree with the comparison: both at one decimal, the statistic
+ * rounded down, the requirement rounded down when met and up when not. So an
+ * e-value of 19.96 against 20 prints "19.9 < 20", never "20.0 < 20", and
+ * 33.34 against 1/0.03 prints "33.3 ≥ 33.3", never "33.3 ≥ 33.33".
+ * kind "percent" prints both ×100 with a % sign.
+ */
+export function formatComparison(statistic: number, required: number, cleared: boolean, kind: "number" | "percent"): string {
+  const scale = kind === "percent" ? 100 : 1;
+  const unit = kind === "percent" ? "%" : "";
+  const s = statistic * scale;
+  let stat: string;
+  if (Number.isNaN(s)) stat = "NaN";
+  else if (!Number.isFinite(s) || s >= 1e300) stat = "∞"; // a saturated e-value
+  else if (s >= 1e6) stat = s.toExponential(1);
+  else if (kind === "number" && s > 0 && s < 1) stat = s.toPrecision(2); // below any 1/α, so never "cleared"
+  else stat = toStep(s, 1, "down").toFixed(1);
+  const req = trimZeros(toStep(required * scale, 1, cleared ? "down" : "up").toFixed(1));
+  return `${stat}${unit} ${cleared ? "≥" : "<"} ${req}${unit}`;
+}
+
+/** A rate as a percentage with at most 2 decimals: 0.9 → "90%", 0.925 → "92.5%". */
+export function formatBar(x: number): string {
+  return `${trimZeros((x * 100).toFixed(2))}%`;
+}
+
+/** Days with one decimal, rounded down: 6.98 days is "6.9", never "7.0". */
+export function formatDays(x: number): string {
+  return toStep(Math.max(0, x), 1, "down").toFixed(1);
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { defaultPolicy } from "./defaults";
+import { classifyPolicyChange } from "./policy-diff";
+import type { PolicyRules } from "./types";
+
+const base = defaultPolicy("medium");
+const edit = (f: (p: PolicyRules) => void): PolicyRules => {
+  const p = structuredClone(base);
+  f(p);
+  return p;
+};
+
+// [path, change, direction]: one row per field and direction.
+const cases: Array<[string, (p: PolicyRules) => void, "tighten" | "loosen"]> = [
+  ["gate", (p) => (p.gate = "wilson"), "loosen"],
+  ["gate", (p) => (p.gate = "raw"), "loosen"],
+  ["alpha", (p) => (p.alpha = 0.1), "loosen"],
+  ["alpha", (p) => (p.alpha = 0.01), "tighten"],
+  // larger demotionAlpha → lower alarm level → demotes more readily
+  ["demotionAlpha", (p) => (p.demotionAlpha = 0.05), "tighten"],
+  ["demotionAlpha", (p) => (p.demotionAlpha = 0.001), "loosen"],
+  ["incidentSeverity", (p) => (p.incidentSeverity = "critical"), "loosen"],
+  ["incidentSeverity", (p) => (p.incidentSeverity = "low"), "tighten"],
+  ["reviewPeriodDays", (p) => (p.reviewPeriodDays = 30), "loosen"],
+  ["reviewPeriodDays", (p) => (p.reviewPeriodDays = 7), "tighten"],
+  ["tiers.CRAWL.windowDays", (p) => (p.tiers.CRAWL.windowDays = 7), "loosen"],
+  ["tiers.RUN.windowDays", (p) => (p.tiers.RUN.windowDays = 60), "tighten"],
+  ["tiers.CRAWL.promotion.threshold", (p) => (p.tiers.CRAWL.promotion!.threshold = 0.8), "loosen"],
+  ["tiers.CRAWL.promotion.threshold", (p) => (p.tiers.CRAWL.promotion!.threshold = 0.9), "tighten"],
+  ["tiers.WALK.promotion.minSamples", (p) => (p.tiers.WALK.promotion!.minSamples = 50), "loosen"],
+  ["tiers.WALK.promotion.minSamples", (p) => (p.tiers.WALK.promotion!.minSamples = 500), "tighten"],
+  ["tiers.WALK.promotion.minDaysInTier", (p) => (p.tiers.WALK.promotion!.minDaysInTier = 1), "loosen"],
+  ["tiers.WALK.promotion.minDaysInTier", (p) => (p.tiers.WALK.promotion!.minDaysInTier = 30), "tighten"],
+  ["tiers.CRAWL.promotion.reviewers", (p) => (p.tiers.CRAWL.promotion!.reviewers = 1), "loosen"],
+  ["tiers.CRAWL.promotion.reviewers", (p) => (p.tiers.CRAWL.promotion!.reviewers = 3), "tighten"],
+  // lower demotion threshold tolerates a worse rate before demoting
+  ["tiers.WALK.demotion.threshold", (p) => (p.tiers.WALK.demotion!.threshold = 0.7), "loosen"],
+  ["tiers.RUN.demotion.threshold", (p) => (p.tiers.RUN.demotion!.threshold = 0.85), "tighten"],
+  // more samples before the detector may fire → slower to demote
+  ["tiers.RUN.demotion.minSamples", (p) => (p.tiers.RUN.demotion!.minSamples = 100), "loosen"],
+  ["tiers.RUN.demotion.minSamples", (p) => (p.tiers.RUN.demotion!.minSamples = 10), "tighten"],
+  // RUN q0 = 0.2, default q1 = 0.4: a higher q1 tolerates more failures
+  ["tiers.RUN.demotion.failureRate", (p) => (p.tiers.RUN.demotion!.failureRate = 0.5), "loosen"],
+  ["tiers.RUN.demotion.failureRate", (p) => (p.tiers.RUN.demotion!.failureRate = 0.3), "tighten"],
+  ["tiers.WALK.demotion", (p) => delete p.tiers.WALK.demotion, "loosen"],
+  ["tiers.CRAWL.demotion", (p) => (p.tiers.CRAWL.demotion = { threshold: 0.6, minSamples: 10 }), "tighten"],
+  ["tiers.WALK.promotion", (p) => delete p.tiers.WALK.promotion, "tighten"],
+  ["tiers.RUN.promotion", (p) => (p.tiers.RUN.promotion = { threshold: 0.99, minSamples: 1, minDaysInTier: 0, reviewers: 1 }), "loosen"],
+];
+
+describe("classifyPolicyChange", () => {
+  it("an identical policy is unchanged", () => {
+    expect(classifyPolicyChange(base, structuredClone(base))).toEqual({ verdict: "unchanged", changes: [] });
+  });
+
+  it.each(cases)("%s → %s", (path, change, direction) => {
+    const after = edit(change);
+    const result = classifyPolicyChange(base, after);
+    expect(result.changes).toEqual([expect.objectContaining({ path, direction })]);
+    expect(result.verdict).toBe(direction);
+  });
+
+  it("reports from and to", () => {
+    expect(classifyPolicyChange(base, edit((p) => (p.tiers.CRAWL.promotion!.threshold = 0.8))).changes).toEqual([{ path: "tiers.CRAWL.promotion.threshold", from: 0.85, to: 0.8, direction: "loosen" }]);
+  });
+
+  it("changes back toward the e-process tighten; wilson is stricter than raw", () => {
+    const wilson = edit((p) => (p.gate = "wilson"));
+    const raw = edit((p) => (p.gate = "raw"));
+    expect(classifyPolicyChange(wilson, base).verdict).toBe("tighten");
+    expect(classifyPolicyChange(raw, wilson).verdict).toBe("tighten");
+    expect(classifyPolicyChange(wilson, raw).verdict).toBe("loosen");
+  });
+
+  it("any loosening makes the whole change a loosening, whatever else tightens", () => {
+    const mixed = edit((p) => {
+      p.tiers.CRAWL.promotion!.threshold = 0.95;
+      p.tiers.WALK.promotion!.reviewers = 5;
+      p.tiers.RUN.windowDays = 20;
+    });
+    const r = classifyPolicyChange(base, mixed);
+    expect(r.verdict).toBe("loosen");
+    expect(r.changes.map((c) => c.direction).sort()).toEqual(["loosen", "tighten", "tighten"]);
+  });
+
+  it("setting failureRate to the value it already defaulted to changes nothing", () => {
+    expect(classifyPolicyChange(base, edit((p) => (p.tiers.RUN.demotion!.failureRate = 0.4))).verdict).toBe("unchanged");
+  });
+
+  it("is antisymmetric: undoing a change reverses every direction", () => {
+    for (const [, change] of cases) {
+      const after = edit(change);
+      const forward = classifyPolicyChange(base, after).changes.map((c) => c.direction);
+      const back = classifyPolicyChange(after, base).changes.map((c) => (c.direction === "loosen" ? "tighten" : "loosen"));
+      expect(back).toEqual(forward);
+    }
+  });
+});
