@@ -6,7 +6,7 @@ export type DatabaseTarget = { kind: "postgres"; url: string } | { kind: "pglite
 export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
   const url = env.DATABASE_URL?.trim();
   if (url) return { kind: "postgres", url };
-  return { kind: "pglite", dir: path.resolve(env.PGLITE_DIR?.trim() || ".data/pglite") };
+  return { kind: "pglite", dir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.PGLITE_DIR?.trim() || ".data/pglite") };
 }
 
 /** Host and port of a connection string, for error messages that must never print the password. */
