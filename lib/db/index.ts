@@ -1,14 +1,20 @@
-// The process-wide database, opened once (migrations applied) and shared by every route and job.
+// The process-wide database, opened once (migrations applied, tier listener started) and shared by
+// every route and job.
 import { openDatabase, type Database } from "./client";
+import { startTierListener } from "./notify";
 
 const globalForDb = globalThis as unknown as { __cwrDatabase?: Promise<Database> };
 
 export function getDatabase(): Promise<Database> {
   if (!globalForDb.__cwrDatabase) {
-    globalForDb.__cwrDatabase = openDatabase({ log: (m) => console.log(m) });
+    const opening = openDatabase({ log: (m) => console.log(m) }).then(async (database) => {
+      await startTierListener(database);
+      return database;
+    });
+    globalForDb.__cwrDatabase = opening;
     // A failed open must not be cached: the next caller gets a fresh attempt and the real error.
-    globalForDb.__cwrDatabase.catch(() => {
-      globalForDb.__cwrDatabase = undefined;
+    opening.catch(() => {
+      if (globalForDb.__cwrDatabase === opening) globalForDb.__cwrDatabase = undefined;
     });
   }
   return globalForDb.__cwrDatabase;
@@ -16,6 +22,12 @@ export function getDatabase(): Promise<Database> {
 
 export async function getDb() {
   return (await getDatabase()).prisma;
+}
+
+/** Tests and benchmarks hand in their own database (route handlers then use it). */
+export async function useDatabase(database: Database): Promise<void> {
+  globalForDb.__cwrDatabase = Promise.resolve(database);
+  await startTierListener(database);
 }
 
 export type { Prisma as Db } from "./client";

@@ -49,3 +49,6 @@ export function outcomeEventSchema(now: () => Date = () => new Date()) {
 export type OutcomeEventInput = z.output<ReturnType<typeof outcomeEventSchema>>;
 
 export const MAX_BATCH = 1000;
+
+/** A batch: each event is validated on its own by ingestEvents, so one bad event rejects only itself. */
+export const eventBatchSchema = z.strictObject({ events: z.array(z.unknown()).min(1, "send at least one event") }).meta({ id: "EventBatch" });

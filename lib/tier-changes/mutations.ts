@@ -5,7 +5,8 @@ import type { Tx } from "@/lib/db/client";
 import type { Tier } from "@/lib/gating/types";
 import { appendAudit, type Actor } from "@/lib/audit/mutations";
 
-export const TIER_CHANNEL = "cwr_tier_changes";
+export { TIER_CHANNEL } from "./channel";
+import { TIER_CHANNEL } from "./channel";
 
 export type TierChangeCause = "promotion" | "automatic_demotion" | "manual_demotion" | "freeze" | "unfreeze" | "override";
 

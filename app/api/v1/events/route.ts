@@ -1,0 +1,19 @@
+import { ingestEvents } from "@/lib/events/mutations";
+import { methods, route } from "@/lib/http/route";
+import { agentOf } from "@/lib/http/principal";
+import { eventBatchSchema } from "@/lib/events/schema";
+
+export const dynamic = "force-dynamic";
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
+  POST: route({
+    name: "POST /api/v1/events",
+    auth: "key",
+    body: eventBatchSchema,
+    handler: async ({ db, principal, body }) => {
+      const agent = agentOf(principal);
+      const summary = await ingestEvents(db, { id: agent.agentId, slug: agent.agentSlug }, body.events);
+      return { accepted: summary.accepted, duplicates: summary.duplicates, rejected: summary.rejected, results: summary.results };
+    },
+  }),
+});

@@ -1,0 +1,92 @@
+// Tier-change fan-out. Every tier change is NOTIFYed inside its transaction (delivered on commit);
+// each process LISTENs once — PGlite's in-process listen, or one dedicated pg connection that
+// reconnects and then asks subscribers to resynchronise from the database (nothing missed is lost).
+import { EventEmitter } from "node:events";
+import pg from "pg";
+import type { Database } from "./client";
+import { TIER_CHANNEL } from "@/lib/tier-changes/channel";
+import { log, logError } from "@/lib/log";
+
+export interface TierChangeMessage {
+  id: string;
+  actionTypeId: string;
+  agentId: string;
+  key: string;
+  tier: "CRAWL" | "WALK" | "RUN";
+  frozen: boolean;
+  tierSince: string;
+  cause: string;
+  at: string;
+}
+
+type Listener = { change: (m: TierChangeMessage) => void; resync: () => void };
+
+const state = globalThis as unknown as { __cwrBus?: EventEmitter; __cwrListening?: Promise<() => Promise<void>> };
+const bus = (state.__cwrBus ??= new EventEmitter().setMaxListeners(0));
+
+export function onTierChange(listener: Partial<Listener>): () => void {
+  if (listener.change) bus.on("change", listener.change);
+  if (listener.resync) bus.on("resync", listener.resync);
+  return () => {
+    if (listener.change) bus.off("change", listener.change);
+    if (listener.resync) bus.off("resync", listener.resync);
+  };
+}
+
+function deliver(payload: string) {
+  try {
+    bus.emit("change", JSON.parse(payload) as TierChangeMessage);
+  } catch (e) {
+    logError("bad tier-change notification", e);
+  }
+}
+
+/** Starts this process's one listener (idempotent); returns a stop function. */
+export function startTierListener(database: Database): Promise<() => Promise<void>> {
+  state.__cwrListening ??= database.pglite ? listenPglite(database) : listenPostgres(database);
+  return state.__cwrListening;
+}
+
+async function listenPglite(database: Database) {
+  const unlisten = await database.pglite!.listen(TIER_CHANNEL, deliver);
+  return async () => unlisten();
+}
+
+async function listenPostgres(database: Database) {
+  if (database.target.kind !== "postgres") throw new Error("no PostgreSQL target");
+  const url = database.target.url;
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let attempt = 0;
+
+  const connect = async (): Promise<void> => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: url, keepAlive: true });
+    c.on("notification", (msg) => msg.channel === TIER_CHANNEL && msg.payload && deliver(msg.payload));
+    c.on("error", (e) => logError("tier listener connection error", e));
+    c.on("end", () => {
+      if (stopped) return;
+      client = null;
+      log("warn", "tier listener disconnected; reconnecting");
+      setTimeout(() => void connect().catch(() => {}), Math.min(5_000, 100 * 2 ** attempt++));
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${TIER_CHANNEL}`);
+    } catch (e) {
+      logError("tier listener could not connect", e);
+      c.removeAllListeners("end");
+      await c.end().catch(() => {});
+      setTimeout(() => void connect().catch(() => {}), Math.min(5_000, 100 * 2 ** attempt++));
+      return;
+    }
+    client = c;
+    if (attempt > 0) bus.emit("resync"); // changes made while we were away: re-read from the database
+    attempt = 0;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end().catch(() => {});
+  };
+}

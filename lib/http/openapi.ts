@@ -1,0 +1,147 @@
+// The OpenAPI 3.1 document of the agent API, generated from the same zod schemas the routes use.
+import { z } from "zod";
+import { decisionRequestSchema, decisionResponseSchema, tierViewSchema, tiersResponseSchema } from "@/lib/action-types/schema";
+import { eventBatchSchema, outcomeEventSchema } from "@/lib/events/schema";
+import { ofrepRequestSchema, ofrepSuccessSchema } from "./ofrep";
+
+export const errorBodySchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .meta({ id: "Error" });
+
+const eventResultSchema = z
+  .object({ index: z.number().int(), idempotencyKey: z.string().nullable(), status: z.enum(["accepted", "duplicate", "rejected"]), reason: z.string().optional(), details: z.unknown().optional() })
+  .meta({ id: "EventResult" });
+
+const eventBatchResponseSchema = z
+  .object({ accepted: z.number().int(), duplicates: z.number().int(), rejected: z.number().int(), results: z.array(eventResultSchema) })
+  .meta({ id: "EventBatchResponse" });
+
+const ofrepFailureSchema = z
+  .object({ key: z.string().optional(), errorCode: z.string(), errorDetails: z.string().optional(), error: errorBodySchema.shape.error.optional() })
+  .meta({ id: "OfrepEvaluationFailure" });
+
+const ofrepBulkSchema = z
+  .object({ flags: z.array(ofrepSuccessSchema), eventStreams: z.array(z.object({ type: z.string(), url: z.string() })).optional() })
+  .meta({ id: "OfrepBulkEvaluationSuccess" });
+
+// Registered once: every schema with a `meta({ id })` becomes a component, referenced by $ref.
+const outcomeEventDoc = outcomeEventSchema().meta({ id: "OutcomeEvent" });
+const DOCUMENTED = [errorBodySchema, tierViewSchema, tiersResponseSchema, decisionRequestSchema, decisionResponseSchema, outcomeEventDoc, eventBatchSchema, eventResultSchema, eventBatchResponseSchema, ofrepRequestSchema, ofrepSuccessSchema, ofrepFailureSchema, ofrepBulkSchema];
+
+function schemas(): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  for (const schema of DOCUMENTED) registry.add(schema, { id: String(z.globalRegistry.get(schema)?.id) });
+  const { schemas } = z.toJSONSchema(registry, { target: "draft-2020-12", io: "input", unrepresentable: "any", uri: (id) => `#/components/schemas/${id}` });
+  for (const s of Object.values(schemas)) {
+    delete (s as Record<string, unknown>).$schema;
+    delete (s as Record<string, unknown>).$id;
+  }
+  return schemas;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const jsonContent = (name: string) => ({ "application/json": { schema: ref(name) } });
+const error = (description: string) => ({ description, content: jsonContent("Error") });
+const ofrepError = (description: string) => ({ description, content: jsonContent("OfrepEvaluationFailure") });
+
+const common = {
+  "401": error("Missing, unknown or revoked API key"),
+  "429": { ...error("Rate limited"), headers: { "Retry-After": { schema: { type: "integer" } } } },
+};
+const withBody = { ...common, "400": error("Malformed JSON"), "413": error("Body over 1 MiB"), "415": error("Not application/json"), "422": error("Fields not valid (unknown fields are refused)") };
+const actionKeyParam = (name: string) => ({ name, in: "path", required: true, schema: { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{0,127}$" } });
+
+export function openApiDocument(serverUrl = "/") {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Crawl · Walk · Run agent API",
+      version: "1.0.0",
+      description: "Agents fetch their tier per action type and report outcomes. Every error is `{error: {code, message, details}}`.",
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API key created by an admin (`cwr_…`)" } }, schemas: schemas() },
+    paths: {
+      "/api/v1/tiers": {
+        get: {
+          operationId: "listTiers",
+          summary: "Every action type of the calling agent with its tier",
+          parameters: [{ name: "If-None-Match", in: "header", required: false, schema: { type: "string" } }],
+          responses: { "200": { description: "Tiers", headers: { ETag: { schema: { type: "string" } } }, content: jsonContent("TiersResponse") }, "304": { description: "Not modified" }, ...common },
+        },
+      },
+      "/api/v1/tiers/{actionKey}": {
+        get: {
+          operationId: "getTier",
+          summary: "One action type's tier",
+          parameters: [actionKeyParam("actionKey")],
+          responses: { "200": { description: "Tier", content: jsonContent("TierView") }, "404": error("Unknown action type for this agent"), ...common },
+        },
+      },
+      "/api/v1/tiers/stream": {
+        get: {
+          operationId: "streamTiers",
+          summary: "Server-Sent Events: `snapshot`, then `tier_change` events (id = tier change id; send Last-Event-ID to resume)",
+          parameters: [{ name: "Last-Event-ID", in: "header", required: false, schema: { type: "string" } }],
+          responses: { "200": { description: "Event stream", content: { "text/event-stream": { schema: { type: "string" } } } }, ...common },
+        },
+      },
+      "/api/v1/decisions": {
+        post: {
+          operationId: "decide",
+          summary: "May the agent act now? An unknown action is never allowed (CRAWL, suggest).",
+          requestBody: { required: true, content: jsonContent("DecisionRequest") },
+          responses: { "200": { description: "Decision", content: jsonContent("DecisionResponse") }, ...withBody },
+        },
+      },
+      "/api/v1/events": {
+        post: {
+          operationId: "reportEvents",
+          summary: "A batch of up to 1,000 outcome events; each accepted, duplicate or rejected on its own",
+          requestBody: { required: true, content: jsonContent("EventBatch") },
+          responses: { "200": { description: "Per-event results", content: jsonContent("EventBatchResponse") }, ...withBody },
+        },
+      },
+      "/api/v1/openapi.json": {
+        get: { operationId: "openapi", summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: { type: "object" } } } } } },
+      },
+      "/ofrep/v1/evaluate/flags/{key}": {
+        post: {
+          operationId: "ofrepEvaluateFlag",
+          summary: "OFREP single flag: value = tier",
+          parameters: [actionKeyParam("key")],
+          requestBody: { required: true, content: jsonContent("OfrepEvaluationRequest") },
+          responses: {
+            "200": { description: "Evaluation", content: jsonContent("OfrepEvaluationSuccess") },
+            "400": ofrepError("Malformed request"),
+            "404": ofrepError("FLAG_NOT_FOUND"),
+            "413": ofrepError("Body over 1 MiB"),
+            "415": ofrepError("Not application/json"),
+            "422": ofrepError("Invalid context"),
+            "401": ofrepError("Missing, unknown or revoked API key"),
+            "429": ofrepError("Rate limited"),
+          },
+        },
+      },
+      "/ofrep/v1/evaluate/flags": {
+        post: {
+          operationId: "ofrepEvaluateFlags",
+          summary: "OFREP bulk evaluation (strong ETag, If-None-Match → 304)",
+          parameters: [{ name: "If-None-Match", in: "header", required: false, schema: { type: "string" } }],
+          requestBody: { required: true, content: jsonContent("OfrepEvaluationRequest") },
+          responses: {
+            "200": { description: "All flags", headers: { ETag: { schema: { type: "string" } } }, content: jsonContent("OfrepBulkEvaluationSuccess") },
+            "304": { description: "Not modified" },
+            "400": ofrepError("Malformed request"),
+            "413": ofrepError("Body over 1 MiB"),
+            "415": ofrepError("Not application/json"),
+            "422": ofrepError("Invalid context"),
+            "401": ofrepError("Missing, unknown or revoked API key"),
+            "429": ofrepError("Rate limited"),
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,148 @@
+// The one wrapper for every JSON route (/api/v1, /ofrep/v1, dashboard data): principal (API key or
+// session), role, zod for params/query/body, body limits, per-key rate limit, the one error body,
+// request id and access log. No raw exception text ever leaves the server.
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import { getDb, type Db } from "@/lib/db";
+import { authenticateApiKey, type KeyPrincipal } from "@/lib/keys/data";
+import { can, type Permission } from "@/lib/auth/permissions";
+import type { SessionUser } from "@/lib/auth/session";
+import { AppError, toAppError } from "./errors";
+import { readJsonBody } from "./body";
+import { zodDetails } from "./zod";
+import { apiLimiter } from "./rate-limit";
+import { logError } from "@/lib/log";
+import { recordRequest } from "./metrics";
+
+export type Principal = { kind: "agent"; key: KeyPrincipal } | { kind: "user"; user: SessionUser } | { kind: "public" };
+
+export interface RouteContext<P, Q, B> {
+  req: Request;
+  db: Db;
+  principal: Principal;
+  params: P;
+  query: Q;
+  body: B;
+  requestId: string;
+}
+
+export interface RouteSpec<P, Q, B> {
+  /** e.g. "POST /api/v1/decisions": logs and metrics */
+  name: string;
+  auth: "key" | "session" | "public";
+  permission?: Permission;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** OFREP answers errors in its own shape */
+  renderError?: (error: AppError, req: Request, params: Record<string, string | string[]>) => Response;
+  handler: (ctx: RouteContext<P, Q, B>) => Promise<Response | object>;
+}
+
+type NextCtx = { params: Promise<Record<string, string | string[]>> };
+
+export function json(body: unknown, init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set("content-type", "application/json; charset=utf-8");
+  headers.set("cache-control", headers.get("cache-control") ?? "no-store");
+  return new Response(JSON.stringify(body), { ...init, headers });
+}
+
+export function errorResponse(error: AppError, extra: HeadersInit = {}): Response {
+  const headers = new Headers(extra);
+  if (error.code === "rate_limited" && (error.details as { retryAfterSeconds?: number })?.retryAfterSeconds) {
+    headers.set("retry-after", String((error.details as { retryAfterSeconds: number }).retryAfterSeconds));
+  }
+  return json(error.toBody(), { status: error.status, headers });
+}
+
+function bearer(req: Request): string | null {
+  const h = req.headers.get("authorization");
+  if (!h) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  if (!m) throw new AppError("unauthenticated", "The Authorization header must be `Bearer <api key>`.");
+  return m[1]!;
+}
+
+async function resolvePrincipal(spec: RouteSpec<unknown, unknown, unknown>, req: Request, db: Db): Promise<Principal> {
+  if (spec.auth === "public") return { kind: "public" };
+  if (spec.auth === "key") {
+    const secret = bearer(req);
+    if (!secret) throw new AppError("unauthenticated", "Send your API key as `Authorization: Bearer <key>`.");
+    const key = await authenticateApiKey(db, secret);
+    if (!key) throw new AppError("unauthenticated", "The API key is unknown or revoked.");
+    const limit = apiLimiter().take(key.keyId);
+    if (!limit.ok) throw new AppError("rate_limited", "Too many requests for this key; slow down.", { retryAfterSeconds: limit.retryAfterSeconds });
+    return { kind: "agent", key };
+  }
+  const { currentUser } = await import("@/lib/auth/session");
+  const user = await currentUser();
+  if (!user) throw new AppError("unauthenticated", "Sign in first.");
+  if (spec.permission && !can(user.role, spec.permission)) throw new AppError("forbidden", `Your role (${user.role}) may not do this.`);
+  return { kind: "user", user };
+}
+
+function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const status = where === "path" ? 404 : where === "query" ? 400 : 422;
+    const code = where === "path" ? "not_found" : where === "query" ? "bad_request" : "validation_failed";
+    throw new AppError(code, where === "path" ? "No such resource: the path is not valid." : `The ${where} is not valid.`, zodDetails(r.error), status);
+  }
+  return r.data;
+}
+
+function decodeParams(raw: Record<string, string | string[]>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    try {
+      out[k] = Array.isArray(v) ? v.map((s) => decodeURIComponent(s)) : decodeURIComponent(v);
+    } catch {
+      throw new AppError("bad_request", "The path holds a malformed percent-escape.");
+    }
+  }
+  return out;
+}
+
+export function route<P = undefined, Q = undefined, B = undefined>(spec: RouteSpec<P, Q, B>) {
+  return async (req: Request, ctx?: NextCtx): Promise<Response> => {
+    const started = performance.now();
+    const requestId = req.headers.get("x-request-id")?.slice(0, 64) || randomUUID();
+    let rawParams: Record<string, string | string[]> = {};
+    let response: Response;
+    try {
+      rawParams = (await ctx?.params) ?? {};
+      const db = await getDb();
+      const principal = await resolvePrincipal(spec as RouteSpec<unknown, unknown, unknown>, req, db);
+      const params = parsePart(spec.params, decodeParams(rawParams), "path");
+      const query = parsePart(spec.query, Object.fromEntries(new URL(req.url).searchParams), "query");
+      const body = spec.body ? parsePart(spec.body, await readJsonBody(req), "body") : (undefined as B);
+      const result = await spec.handler({ req, db, principal, params, query, body, requestId });
+      response = result instanceof Response ? result : json(result);
+    } catch (e) {
+      const err = toAppError(e);
+      if (err.status >= 500) logError(`${spec.name} failed`, e, { requestId });
+      response = spec.renderError ? spec.renderError(err, req, rawParams) : errorResponse(err);
+    }
+    response.headers.set("x-request-id", requestId);
+    recordRequest(spec.name, response.status, performance.now() - started);
+    return response;
+  };
+}
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+type Method = (typeof METHODS)[number];
+type Handler = (req: Request, ctx: NextCtx) => Promise<Response>;
+
+/** Every HTTP method of a route file: the given handlers, and a JSON 405 (with Allow) for the rest. */
+export function methods(handlers: Partial<Record<Method, Handler>>): Record<Method, Handler> {
+  const allow = Object.keys(handlers).join(", ");
+  const notAllowed: Handler = async (req) =>
+    errorResponse(new AppError("method_not_allowed", `${req.method} is not allowed here; use ${allow}.`), { allow });
+  return Object.fromEntries(METHODS.map((m) => [m, handlers[m] ?? notAllowed])) as Record<Method, Handler>;
+}
+
+/** JSON 404 for paths no route serves (catch-all route files). */
+export const notFoundRoute: Handler = async (req) =>
+  errorResponse(new AppError("not_found", `No route ${req.method} ${new URL(req.url).pathname}.`));

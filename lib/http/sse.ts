@@ -1,0 +1,96 @@
+// Server-Sent Events for an agent's tiers: a snapshot, then every tier change of that agent as it
+// commits, heartbeats, and resume from Last-Event-ID (missed changes are replayed).
+import type { Db } from "@/lib/db";
+import { agentTier, listAgentTiers } from "@/lib/action-types/data";
+import { onTierChange } from "@/lib/db/notify";
+import { logError } from "@/lib/log";
+import { incrementCounter } from "./metrics";
+
+const HEARTBEAT_MS = Number(process.env.SSE_HEARTBEAT_MS ?? 15_000);
+const encoder = new TextEncoder();
+
+function frame(event: string, data: unknown, id?: string): Uint8Array {
+  return encoder.encode(`${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+const g = globalThis as unknown as { __cwrStreams?: { open: number } };
+export const streamStats = (g.__cwrStreams ??= { open: 0 });
+
+export function tierStream(db: Db, agentId: string, signal: AbortSignal, lastEventId: string | null): Response {
+  let cleanup = () => {};
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let closed = false;
+      const send = (chunk: Uint8Array) => {
+        if (closed) return;
+        try {
+          controller.enqueue(chunk);
+        } catch {
+          cleanup();
+        }
+      };
+      const snapshot = async () => send(frame("snapshot", { tiers: await listAgentTiers(db, agentId), at: new Date().toISOString() }));
+      // Changes are sent in commit order; a slow query for one must not reorder the next.
+      let chain = Promise.resolve();
+      const unsubscribe = onTierChange({
+        change: (m) => {
+          if (m.agentId !== agentId) return;
+          chain = chain.then(async () => {
+            const view = await agentTier(db, agentId, m.key);
+            if (view) send(frame("tier_change", { ...view, cause: m.cause, changedAt: m.at }, m.id));
+          }).catch((e) => logError("sse change failed", e));
+        },
+        resync: () => {
+          chain = chain.then(snapshot).catch((e) => logError("sse resync failed", e));
+        },
+      });
+      const heartbeat = setInterval(() => send(encoder.encode(`: ping ${Date.now()}\n\n`)), HEARTBEAT_MS);
+      streamStats.open++;
+      incrementCounter("sse_connections_total");
+      cleanup = () => {
+        if (closed) return;
+        closed = true;
+        streamStats.open--;
+        clearInterval(heartbeat);
+        unsubscribe();
+        try {
+          controller.close();
+        } catch {
+          /* already closed */
+        }
+      };
+      signal.addEventListener("abort", cleanup, { once: true });
+      send(encoder.encode(`retry: 2000\n\n`));
+      try {
+        const replayed = lastEventId ? await replaySince(db, agentId, lastEventId, send) : false;
+        if (!replayed) await snapshot();
+      } catch (e) {
+        logError("sse start failed", e);
+        cleanup();
+      }
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+  return new Response(stream, {
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
+  });
+}
+
+/** Replays this agent's tier changes after a known event id; false when the id is unknown. */
+async function replaySince(db: Db, agentId: string, lastEventId: string, send: (c: Uint8Array) => void): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(lastEventId)) return false;
+  const last = await db.tierChange.findUnique({ where: { id: lastEventId }, select: { createdAt: true, actionType: { select: { agentId: true } } } });
+  if (!last || last.actionType.agentId !== agentId) return false;
+  const changes = await db.tierChange.findMany({
+    where: { createdAt: { gt: last.createdAt }, actionType: { agentId } },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, cause: true, createdAt: true, actionType: { select: { key: true } } },
+  });
+  for (const c of changes) {
+    const view = await agentTier(db, agentId, c.actionType.key);
+    if (view) send(frame("tier_change", { ...view, cause: c.cause, changedAt: c.createdAt.toISOString() }, c.id));
+  }
+  return true;
+}
