@@ -13,7 +13,8 @@ import { currentPolicy, policyById } from "@/lib/policies/data";
 import { writePolicyVersion } from "@/lib/policies/write";
 import { recordTierChange } from "@/lib/tier-changes/mutations";
 import { policyRulesSchema } from "@/lib/policies/schema";
-import { domainError, notFound } from "@/lib/http/errors";
+import { domainError, forbidden, notFound } from "@/lib/http/errors";
+import { can } from "@/lib/auth/permissions";
 import { pinSnapshot } from "./snapshot";
 
 const TX = { timeout: 30_000, maxWait: 30_000 };
@@ -174,9 +175,26 @@ async function liveCheck(tx: Tx, loaded: Loaded): Promise<LiveCheck> {
   };
 }
 
+/** Unmet conditions of rule 1 a promotion cannot be applied with (the request itself, freeze and tier are the machine's). */
+const APPLY_UNMET = new Set(["bar_not_cleared", "samples", "days_in_tier"]);
+
+type ApplyResult =
+  | { ok: true; next: RequestState; loaded: Loaded }
+  | { ok: false; error: { code: string; message: string; reasons?: string[] }; loaded: Loaded };
+
 /** Applies an approved request; a refusal leaves it approved with the reason recorded. */
-async function tryApply(tx: Tx, requestId: string, actor: Actor, now: Date) {
-  const res = await step(tx, requestId, actor, async (loaded) => ({ type: "apply", live: await liveCheck(tx, loaded) }), now);
+async function tryApply(tx: Tx, requestId: string, actor: Actor, now: Date): Promise<ApplyResult> {
+  const loaded = await loadState(tx, requestId);
+  const live = await liveCheck(tx, loaded);
+  let res: ApplyResult | null = null;
+  // Rule 9 re-checks the live evidence, and rule 1 holds at apply time too: a promotion whose live
+  // evidence no longer clears the bar (a tightening re-pinned an ineligible snapshot, a new agent
+  // version restarted the evidence) is not applied. An override is against the bar by definition.
+  if (loaded.state.kind === "promotion" && !("error" in transition(loaded.state, { type: "apply", live }))) {
+    const unmet = (await liveEvidence(tx, loaded.actionTypeId, now)).eligibility.unmet.filter((u) => APPLY_UNMET.has(u.code)).map((u) => u.message);
+    if (unmet.length > 0) res = { ok: false, error: { code: "not_eligible", message: `cannot apply: the live evidence no longer clears the bar: ${unmet.join("; ")}`, reasons: unmet }, loaded };
+  }
+  res ??= await step(tx, requestId, actor, { type: "apply", live }, now);
   if (!res.ok) {
     await tx.reviewRequest.update({ where: { id: requestId }, data: { statusReason: res.error.message } });
     await appendAudit(tx, { actor, kind: "request.apply_refused", entityType: "request", entityId: requestId, actionTypeId: res.loaded.actionTypeId, data: { code: res.error.code, reasons: res.error.reasons ?? [res.error.message] } }, now);
@@ -214,6 +232,7 @@ export async function reviewRequest(db: Db, user: UserPrincipal, input: ReviewIn
 
 /** Retries applying an approved request whose first apply was refused. */
 export async function applyRequest(db: Db, user: UserPrincipal, input: { requestId: string }, now = new Date()) {
+  if (!can(user.role, "request:manage")) throw forbidden("Your role cannot apply requests.");
   const actionTypeId = await requestActionTypeId(db, input.requestId);
   return db.$transaction(async (tx) => {
     await lockActionType(tx, actionTypeId);
@@ -224,6 +243,7 @@ export async function applyRequest(db: Db, user: UserPrincipal, input: { request
 }
 
 export async function withdrawRequest(db: Db, user: UserPrincipal, input: { requestId: string }, now = new Date()) {
+  if (!can(user.role, "request:manage")) throw forbidden("Your role cannot withdraw requests.");
   const actionTypeId = await requestActionTypeId(db, input.requestId);
   return db.$transaction(async (tx) => {
     await lockActionType(tx, actionTypeId);

@@ -193,6 +193,17 @@ describe("rule 9: applying re-checks the live state; open requests expire", () =
     expect(await w.db.tierChange.count({ where: { actionTypeId: s.id } })).toBe(0);
   });
 
+  it("a new agent version since the snapshot restarts the evidence, so the approval cannot promote it", async () => {
+    const s = await eligibleCrawl(w.db, "low");
+    const { id } = await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW);
+    await feed(w.db, s, "CRAWL", 5, 5, later(3_600_000), "v2"); // a new model: 5 outcomes of evidence
+    expect((await w.db.actionType.findUniqueOrThrow({ where: { id: s.id } })).evidenceTrials).toBe(5);
+    const res = await approve("reviewer1", id, later(3_600_000));
+    expect(res.status).toBe("approved");
+    expect(res.applyRefusal).toMatch(/needs 50 outcomes in CRAWL, has 5/);
+    expect((await w.db.actionType.findUniqueOrThrow({ where: { id: s.id } })).tier).toBe("CRAWL");
+  });
+
   it("open requests expire after the policy's review period, and an expired request takes no review", async () => {
     const s = await eligibleCrawl(w.db, "low");
     const { id, expiresAt } = await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW);

@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { methods, route } from "@/lib/http/route";
+import { AppError } from "@/lib/http/errors";
+import { agentBySlug } from "@/lib/agents/data";
+import { createApiKey } from "@/lib/keys/mutations";
+import { userActor } from "@/lib/auth/actor";
+
+export const dynamic = "force-dynamic";
+
+/** Admin: create an API key for an agent (shown once). The dashboard's Admin page does the same. */
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
+  POST: route({
+    name: "POST /api/admin/agents/{slug}/keys",
+    auth: "session",
+    permission: "admin:manage",
+    params: z.strictObject({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) }),
+    body: z.strictObject({ name: z.string().trim().min(1).max(100) }),
+    handler: async ({ db, principal, params, body }) => {
+      if (principal.kind !== "user") throw new AppError("unauthenticated", "Sign in first.");
+      const agent = await agentBySlug(db, params.slug);
+      if (!agent) throw new AppError("not_found", `No agent "${params.slug}".`);
+      const key = await createApiKey(db, userActor(principal.user), { agentId: agent.id, name: body.name });
+      return { id: key.id, name: key.name, prefix: key.prefix, agent: key.agentSlug, secret: key.secret, createdAt: key.createdAt.toISOString() };
+    },
+  }),
+});
