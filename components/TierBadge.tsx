@@ -6,7 +6,7 @@ const STYLE: Record<string, string> = {
 
 export function TierBadge({ tier, frozen = false }: { tier: string; frozen?: boolean }) {
   return (
-    <span className="inline-flex items-center gap-1">
+    <span className="inline-flex items-center gap-1 whitespace-nowrap">
       <span className={`rounded px-2 py-0.5 text-xs font-semibold ring-1 ${STYLE[tier] ?? "bg-slate-100"}`}>{tier}</span>
       {frozen && <span className="rounded bg-sky-900 px-1.5 py-0.5 text-xs font-semibold text-white" title="Frozen: no tier changes until unfrozen">❄ frozen</span>}
     </span>

@@ -2,6 +2,7 @@ import { Nav, type NavLink } from "@/components/Nav";
 import { requirePageUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { signOut } from "@/lib/auth/auth";
+import { Providers } from "@/app/providers";
 
 export const dynamic = "force-dynamic";
 
@@ -12,13 +13,18 @@ async function signOutAction() {
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageUser();
-  const links: NavLink[] = [{ href: "/", label: "Overview" }];
+  const links: NavLink[] = [
+    { href: "/", label: "Overview" },
+    { href: "/requests", label: "Requests" },
+  ];
   if (can(user.role, "audit:read")) links.push({ href: "/audit", label: "Audit log" });
   if (can(user.role, "admin:manage")) links.push({ href: "/admin", label: "Admin" });
   return (
     <>
       <Nav links={links} userLabel={user.name} role={user.role} signOut={signOutAction} />
-      <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
+      <main className="mx-auto max-w-7xl px-6 py-6">
+        <Providers>{children}</Providers>
+      </main>
     </>
   );
 }

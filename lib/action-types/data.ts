@@ -1,6 +1,10 @@
 // Reads of action types. Explicit selects, plain DTOs, no session.
 import type { Db } from "@/lib/db";
-import { modeOf } from "@/lib/gating";
+import { evaluateEligibility, modeOf } from "@/lib/gating";
+import type { PolicyRules, Tier } from "@/lib/gating/types";
+import { policyRulesSchema } from "@/lib/policies/schema";
+import { windowStart } from "@/lib/metrics/data";
+import { dayOf } from "@/lib/metrics/mutations";
 import type { TierView } from "./schema";
 
 export interface OverviewRow {
@@ -11,51 +15,93 @@ export interface OverviewRow {
   name: string;
   blastRadius: string;
   reversible: boolean;
-  tier: "CRAWL" | "WALK" | "RUN";
+  tier: Tier;
   tierSince: string;
   frozen: boolean;
+  policyVersion: number;
+  gateMethod: string;
+  /** success rate in the tier's window, with its size */
+  windowRate: number | null;
+  windowTrials: number;
+  promotionThreshold: number | null;
+  demotionThreshold: number | null;
+  /** daily success rate of the last 14 days in the current tier (null on a day without outcomes) */
+  spark: Array<number | null>;
+  eligible: boolean;
+  unmet: Array<{ code: string; message: string }>;
+  gateLabel: string | null;
   openRequests: number;
-  lastDemotionAt: string | null;
+  lastDemotion: { at: string; cause: string } | null;
 }
 
-export async function listOverview(db: Db): Promise<OverviewRow[]> {
+const SPARK_DAYS = 14;
+
+/** Every agent × action type with health and eligibility, in a fixed number of queries. */
+export async function listOverview(db: Db, now: Date = new Date()): Promise<OverviewRow[]> {
   const rows = await db.actionType.findMany({
     select: {
-      id: true,
-      key: true,
-      name: true,
-      blastRadius: true,
-      reversible: true,
-      tier: true,
-      tierSince: true,
-      frozen: true,
+      id: true, key: true, name: true, blastRadius: true, reversible: true, tier: true, tierSince: true, frozen: true,
+      evidenceSuccesses: true, evidenceTrials: true,
       agent: { select: { slug: true, name: true } },
-      _count: { select: { requests: { where: { status: { in: ["open", "approved"] } } } } },
-      tierChanges: {
-        where: { cause: { in: ["automatic_demotion", "manual_demotion"] } },
-        orderBy: { createdAt: "desc" },
-        take: 1,
-        select: { createdAt: true },
-      },
+      policies: { orderBy: { version: "desc" }, take: 1, select: { version: true, rules: true } },
+      tierChanges: { where: { cause: { in: ["automatic_demotion", "manual_demotion"] } }, orderBy: { createdAt: "desc" }, take: 1, select: { createdAt: true, cause: true } },
     },
     orderBy: [{ agent: { slug: "asc" } }, { key: "asc" }],
   });
-  return rows.map((r) => ({
-    id: r.id,
-    agentSlug: r.agent.slug,
-    agentName: r.agent.name,
-    key: r.key,
-    name: r.name,
-    blastRadius: r.blastRadius,
-    reversible: r.reversible,
-    tier: r.tier,
-    tierSince: r.tierSince.toISOString(),
-    frozen: r.frozen,
-    openRequests: r._count.requests,
-    lastDemotionAt: r.tierChanges[0]?.createdAt.toISOString() ?? null,
-  }));
+  const maxWindow = Math.max(SPARK_DAYS, ...rows.map((r) => policyRulesSchema.parse(r.policies[0]?.rules).tiers[r.tier].windowDays));
+  const rollups = await db.metricRollup.findMany({
+    where: { day: { gte: new Date(windowStart(now, maxWindow)) } },
+    select: { actionTypeId: true, tier: true, day: true, successes: true, failures: true },
+  });
+  const open = await db.reviewRequest.groupBy({ by: ["actionTypeId", "kind"], where: { status: { in: ["open", "approved"] } }, _count: { _all: true } });
+  const byAction = new Map<string, typeof rollups>();
+  for (const r of rollups) byAction.set(r.actionTypeId, [...(byAction.get(r.actionTypeId) ?? []), r]);
+
+  return rows.map((r) => {
+    const rules = policyRulesSchema.parse(r.policies[0]?.rules) as PolicyRules;
+    const tierRules = rules.tiers[r.tier];
+    const mine = (byAction.get(r.id) ?? []).filter((x) => x.tier === r.tier);
+    const from = windowStart(now, tierRules.windowDays);
+    const inWindow = mine.filter((x) => dayOf(x.day) >= from);
+    const window = { successes: sum(inWindow, "successes"), trials: sum(inWindow, "successes") + sum(inWindow, "failures") };
+    const openPromotion = open.some((o) => o.actionTypeId === r.id && o.kind !== "policy_change");
+    const elig = evaluateEligibility({ tier: r.tier, tierSince: r.tierSince, frozen: r.frozen, openRequest: openPromotion, evidence: { successes: r.evidenceSuccesses, trials: r.evidenceTrials }, window }, rules, now);
+    const spark = Array.from({ length: SPARK_DAYS }, (_, i) => {
+      const day = dayOf(new Date(now.getTime() - (SPARK_DAYS - 1 - i) * 86_400_000));
+      const d = mine.find((x) => dayOf(x.day) === day);
+      const n = d ? d.successes + d.failures : 0;
+      return n ? d!.successes / n : null;
+    });
+    return {
+      id: r.id,
+      agentSlug: r.agent.slug,
+      agentName: r.agent.name,
+      key: r.key,
+      name: r.name,
+      blastRadius: r.blastRadius,
+      reversible: r.reversible,
+      tier: r.tier,
+      tierSince: r.tierSince.toISOString(),
+      frozen: r.frozen,
+      policyVersion: r.policies[0]?.version ?? 0,
+      gateMethod: rules.gate,
+      windowRate: window.trials ? window.successes / window.trials : null,
+      windowTrials: window.trials,
+      promotionThreshold: tierRules.promotion?.threshold ?? null,
+      demotionThreshold: tierRules.demotion?.threshold ?? null,
+      spark,
+      eligible: elig.eligible,
+      unmet: elig.unmet.map((u) => ({ code: u.code, message: u.message })),
+      gateLabel: elig.gate?.label ?? null,
+      openRequests: open.filter((o) => o.actionTypeId === r.id).reduce((n, o) => n + o._count._all, 0),
+      lastDemotion: r.tierChanges[0] ? { at: r.tierChanges[0].createdAt.toISOString(), cause: r.tierChanges[0].cause } : null,
+    };
+  });
 }
 
+function sum<T extends Record<K, number>, K extends string>(rows: T[], k: K): number {
+  return rows.reduce((n, r) => n + r[k], 0);
+}
 
 const tierSelect = {
   key: true,

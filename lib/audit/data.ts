@@ -66,3 +66,66 @@ export async function verifyAuditChain(db: Reader, options: { pageSize?: number 
   if (stray > 0) return broken(0n, `${stray} entries have a seq below 1`);
   return { ok: true, checked };
 }
+
+// ── Browsing and export ──────────────────────────────────────────────────────────────────────────
+
+export interface AuditFilter {
+  agentId?: string;
+  actionTypeId?: string;
+  /** matches the actor's label (email, agent slug, detector) */
+  actor?: string;
+  /** a kind or a kind prefix, e.g. "request." */
+  kind?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export interface AuditRow {
+  seq: string;
+  createdAt: string;
+  actorType: string;
+  actorLabel: string;
+  kind: string;
+  entityType: string;
+  entityId: string;
+  agentId: string | null;
+  actionTypeId: string | null;
+  data: unknown;
+  hash: string;
+  prevHash: string;
+}
+
+function where(f: AuditFilter, beforeSeq?: bigint) {
+  return {
+    ...(f.agentId ? { agentId: f.agentId } : {}),
+    ...(f.actionTypeId ? { actionTypeId: f.actionTypeId } : {}),
+    ...(f.actor ? { actorLabel: { contains: f.actor, mode: "insensitive" as const } } : {}),
+    ...(f.kind ? { kind: { startsWith: f.kind } } : {}),
+    ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lte: f.to } : {}) } } : {}),
+    ...(beforeSeq !== undefined ? { seq: { lt: beforeSeq } } : {}),
+  };
+}
+
+function toRow(r: { seq: bigint; createdAt: Date; actorType: string; actorLabel: string; kind: string; entityType: string; entityId: string; agentId: string | null; actionTypeId: string | null; data: unknown; hash: string; prevHash: string }): AuditRow {
+  return { ...r, seq: r.seq.toString(), createdAt: r.createdAt.toISOString() };
+}
+
+/** Newest first, keyset-paginated by seq (stable under concurrent appends). */
+export async function listAudit(db: Reader, filter: AuditFilter, page: { before?: bigint; take?: number } = {}): Promise<{ rows: AuditRow[]; nextBefore: string | null }> {
+  const take = Math.min(200, page.take ?? 50);
+  const rows = await db.auditEntry.findMany({ where: where(filter, page.before), orderBy: { seq: "desc" }, take: take + 1 });
+  const more = rows.length > take;
+  const shown = rows.slice(0, take).map(toRow);
+  return { rows: shown, nextBefore: more ? shown[shown.length - 1]!.seq : null };
+}
+
+/** Every matching entry, oldest first, a page at a time: memory stays flat whatever the size. */
+export async function* iterateAudit(db: Reader, filter: AuditFilter, pageSize = 1000): AsyncGenerator<AuditRow> {
+  let after = 0n;
+  for (;;) {
+    const page = await db.auditEntry.findMany({ where: { ...where(filter), seq: { gt: after } }, orderBy: { seq: "asc" }, take: pageSize });
+    for (const r of page) yield toRow(r);
+    if (page.length < pageSize) return;
+    after = page[page.length - 1]!.seq;
+  }
+}

@@ -222,7 +222,8 @@ export async function reviewRequest(db: Db, user: UserPrincipal, input: ReviewIn
     let status = res.next.status;
     let applyRefusal: string | null = null;
     if (status === "approved") {
-      const applied = await tryApply(tx, input.requestId, SYSTEM_ACTOR, now);
+      // The reviewer whose approval completed the quorum is the one who applied it.
+      const applied = await tryApply(tx, input.requestId, userActor(user), now);
       if (applied.ok) status = applied.next.status;
       else applyRefusal = applied.error.message;
     }

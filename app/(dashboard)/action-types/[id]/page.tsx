@@ -1,0 +1,19 @@
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { requirePageUser } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
+import { getDb } from "@/lib/db";
+import { actionTypeDetail } from "@/lib/action-types/detail";
+import { ActionTypeView } from "@/components/ActionTypeView";
+import { openRequestAction } from "../../request-actions";
+
+export const dynamic = "force-dynamic";
+
+export default async function ActionTypePage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await requirePageUser("dashboard:read", `/action-types/${id}`);
+  if (!z.uuid().safeParse(id).success) notFound();
+  const detail = await actionTypeDetail(await getDb(), id);
+  if (!detail) notFound();
+  return <ActionTypeView initial={detail} canOpen={can(user.role, "request:open")} canOverride={can(user.role, "request:override")} canEditPolicy={can(user.role, "policy:edit")} open={openRequestAction} />;
+}

@@ -1,0 +1,27 @@
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { requirePageUser } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
+import { getDb } from "@/lib/db";
+import { reviewPage } from "@/lib/requests/review-page";
+import { ReviewView } from "@/components/ReviewView";
+import { applyAction, reviewAction, withdrawAction } from "../../request-actions";
+
+export const dynamic = "force-dynamic";
+
+export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await requirePageUser("dashboard:read", `/requests/${id}`);
+  if (!z.uuid().safeParse(id).success) notFound();
+  const page = await reviewPage(await getDb(), id, user);
+  if (!page) notFound();
+  return (
+    <ReviewView
+      initial={page}
+      reader={{ id: user.id, canReview: can(user.role, "request:review"), canManage: can(user.role, "request:manage") }}
+      review={reviewAction}
+      withdraw={withdrawAction}
+      apply={applyAction}
+    />
+  );
+}

@@ -1,0 +1,112 @@
+"use client";
+import Link from "next/link";
+import { useQuery } from "@tanstack/react-query";
+import type { ActionTypeDetail } from "@/lib/action-types/detail";
+import { fetchJson } from "@/components/ui/fetchJson";
+import { Card, ErrorNote, LiveDot, Empty } from "@/components/ui/States";
+import { TierBadge } from "@/components/TierBadge";
+import { RateChart } from "@/components/charts/RateChart";
+import { EvidenceChart } from "@/components/charts/EvidenceChart";
+import { CountsChart } from "@/components/charts/CountsChart";
+import { markersFrom } from "@/components/charts/markers";
+import { RequestPromotion } from "@/components/RequestPromotion";
+import { RequestTable } from "@/components/RequestTable";
+import { formatDateTime, formatDuration } from "@/components/format";
+import type { ActionResultLike } from "@/components/ui/ActionForm";
+
+const CAUSE_STYLE: Record<string, string> = {
+  promotion: "text-emerald-800",
+  override: "text-purple-800 font-semibold",
+  automatic_demotion: "text-red-700",
+  manual_demotion: "text-orange-700",
+  freeze: "text-sky-800",
+  unfreeze: "text-sky-800",
+};
+
+export function ActionTypeView(props: {
+  initial: ActionTypeDetail;
+  canOpen: boolean;
+  canOverride: boolean;
+  canEditPolicy: boolean;
+  open: (i: { actionTypeId: string; kind: "promotion" | "override"; justification?: string }) => Promise<ActionResultLike>;
+}) {
+  const q = useQuery({ queryKey: ["action-type", props.initial.id], queryFn: () => fetchJson<ActionTypeDetail>(`/api/dashboard/action-types/${props.initial.id}`), initialData: props.initial });
+  const d = q.data;
+  const tier = d.live.actionType.tier;
+  const rules = d.live.policy.rules;
+  const markers = markersFrom(d.timeline.filter((t) => t.day >= (d.series[0]?.day ?? "")));
+  const gateName = { eprocess: "anytime-valid e-process", wilson: "Wilson bound (one look over the window)", raw: "raw rate" }[rules.gate];
+  return (
+    <div className="space-y-4">
+      <header className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <p className="text-sm text-slate-500"><Link href="/" className="hover:underline">Overview</Link> / {d.agent.name}</p>
+          <h1 className="font-mono text-xl font-semibold">{d.key}</h1>
+          <p className="text-sm text-slate-600">{d.name} · blast radius {d.blastRadius}{d.reversible ? "" : " · irreversible"} · {d.description}</p>
+        </div>
+        <div className="text-right text-sm">
+          <TierBadge tier={tier} frozen={d.live.actionType.frozen} />
+          <p className="mt-1 text-slate-600">for {formatDuration(d.live.actionType.tierSince)} · policy v{d.live.policy.version} · gate: {gateName}</p>
+          <LiveDot fetching={q.isFetching} />
+        </div>
+      </header>
+      {q.isError && <ErrorNote error={q.error} />}
+      <div className="grid gap-4 lg:grid-cols-3">
+        <div className="space-y-4 lg:col-span-2">
+          <Card title={`Success rate (${d.rollingDays}-day rolling) with its 95% Wilson band`}>
+            <RateChart series={d.series} promotion={rules.tiers[tier].promotion?.threshold ?? null} demotion={rules.tiers[tier].demotion?.threshold ?? null} markers={markers} rollingDays={d.rollingDays} />
+          </Card>
+          {rules.tiers[tier].promotion && (
+            <Card title={rules.gate === "eprocess" ? "Gate evidence in this tier (e-value)" : "Gate evidence (e-value, for reference)"}>
+              <EvidenceChart series={d.series} alpha={rules.alpha} markers={markers} />
+            </Card>
+          )}
+          <Card title="Outcomes per day">
+            <CountsChart series={d.series} markers={markers} />
+          </Card>
+        </div>
+        <div className="space-y-4">
+          <RequestPromotion live={d.live} canOpen={props.canOpen} canOverride={props.canOverride} open={props.open} />
+          <Card title="Tier timeline">
+            {d.timeline.length === 0 ? (
+              <Empty>No tier changes yet: it has been in {tier} since it was created.</Empty>
+            ) : (
+              <ol className="space-y-2 text-sm" data-testid="timeline">
+                {d.timeline.map((t) => (
+                  <li key={t.id} className="border-l-2 border-slate-200 pl-2">
+                    <span className={CAUSE_STYLE[t.cause] ?? ""}>{t.cause === "override" ? "⚠ OVERRIDE " : ""}{t.cause.replace("_", " ")}</span>{" "}
+                    {t.cause === "freeze" || t.cause === "unfreeze" ? "" : `${t.from} → ${t.to}`}
+                    <div className="text-xs text-slate-500">{formatDateTime(t.at)} · {t.actor}{t.requestId ? <> · <Link className="underline" href={`/requests/${t.requestId}`}>request</Link></> : null}</div>
+                    <div className="text-xs text-slate-700">{t.rationale}</div>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </Card>
+        </div>
+      </div>
+      <Card title="Policy versions" actions={props.canEditPolicy ? <Link href={`/action-types/${d.id}/policy`} className="rounded border border-slate-300 px-2 py-1 text-sm">Edit bars</Link> : null}>
+        <ol className="space-y-2 text-sm" data-testid="policy-history">
+          {d.policies.map((p) => (
+            <li key={p.version}>
+              <span className="font-semibold">v{p.version}</span> <span className="text-slate-500">{formatDateTime(p.createdAt)} · {p.createdBy ?? "system"} · {p.verdict}</span>
+              <div className="text-xs text-slate-600">{p.reason}</div>
+              {p.changes.length > 0 && (
+                <ul className="ml-4 list-disc text-xs">
+                  {p.changes.map((c) => (
+                    <li key={c.path} className={c.direction === "loosen" ? "text-amber-800" : "text-emerald-800"}>
+                      <code>{c.path}</code>: {String(c.from)} → {String(c.to)} ({c.direction})
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          ))}
+        </ol>
+      </Card>
+      <Card title="Requests">
+        {d.requests.length === 0 ? <Empty>No requests yet.</Empty> : <RequestTable rows={d.requests} />}
+      </Card>
+    </div>
+  );
+}

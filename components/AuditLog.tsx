@@ -1,0 +1,72 @@
+"use client";
+import Link from "next/link";
+import { useQuery } from "@tanstack/react-query";
+import type { AuditRow, ChainVerdict } from "@/lib/audit/data";
+import { fetchJson } from "@/components/ui/fetchJson";
+import { Empty, ErrorNote, LiveDot } from "@/components/ui/States";
+import { formatDateTime } from "@/components/format";
+
+export function ChainBadge() {
+  const q = useQuery({ queryKey: ["audit-verify"], queryFn: () => fetchJson<ChainVerdict>("/api/dashboard/audit/verify"), refetchInterval: 30_000 });
+  if (q.isPending) return <span className="rounded bg-slate-100 px-2 py-1 text-sm">Verifying hash chain…</span>;
+  if (q.isError) return <span className="rounded bg-red-100 px-2 py-1 text-sm text-red-900">Chain check failed: {(q.error as Error).message}</span>;
+  return q.data.ok ? (
+    <span className="rounded bg-emerald-100 px-2 py-1 text-sm font-semibold text-emerald-900" data-testid="chain-badge">✓ Hash chain verified ({q.data.checked} entries)</span>
+  ) : (
+    <span className="rounded bg-red-600 px-2 py-1 text-sm font-semibold text-white" data-testid="chain-badge">✗ Hash chain broken at entry {q.data.brokenAt.seq}: {q.data.brokenAt.reason}</span>
+  );
+}
+
+export function AuditTable({ initial, queryString, canExport }: { initial: { rows: AuditRow[]; nextBefore: string | null }; queryString: string; canExport: boolean }) {
+  const q = useQuery({ queryKey: ["audit", queryString], queryFn: () => fetchJson<{ rows: AuditRow[]; nextBefore: string | null }>(`/api/dashboard/audit?${queryString}`), initialData: initial });
+  const base = new URLSearchParams(queryString);
+  base.delete("before");
+  const exportQs = base.toString();
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center gap-2">
+        <ChainBadge />
+        {canExport && (
+          <>
+            <a className="rounded border border-slate-300 bg-white px-2 py-1 text-sm" href={`/api/dashboard/audit/export?${exportQs}${exportQs ? "&" : ""}format=csv`} download>Export CSV</a>
+            <a className="rounded border border-slate-300 bg-white px-2 py-1 text-sm" href={`/api/dashboard/audit/export?${exportQs}${exportQs ? "&" : ""}format=json`} download>Export JSON</a>
+          </>
+        )}
+        <span className="ml-auto"><LiveDot fetching={q.isFetching} /></span>
+      </div>
+      {q.isError && <ErrorNote error={q.error} />}
+      {q.data.rows.length === 0 ? (
+        <Empty>No audit entries match these filters.</Empty>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="w-full table-fixed text-sm" data-testid="audit-table">
+            <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
+              <tr>
+                <th className="w-16 px-2 py-2">#</th>
+                <th className="w-40 px-2 py-2">When</th>
+                <th className="w-48 px-2 py-2">Actor</th>
+                <th className="w-48 px-2 py-2">Kind</th>
+                <th className="px-2 py-2">Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {q.data.rows.map((r) => (
+                <tr key={r.seq} className="border-t border-slate-100 align-top" data-testid="audit-row">
+                  <td className="px-2 py-1 font-mono text-xs">{r.seq}</td>
+                  <td className="px-2 py-1 text-xs">{formatDateTime(r.createdAt)}</td>
+                  <td className="truncate px-2 py-1 text-xs" title={r.actorLabel}>{r.actorType}: {r.actorLabel}</td>
+                  <td className="px-2 py-1 font-mono text-xs">{r.kind}</td>
+                  <td className="px-2 py-1"><code className="block max-h-20 overflow-auto break-all text-xs text-slate-600">{JSON.stringify(r.data)}</code></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <div className="flex gap-2 text-sm">
+        {base.toString() !== queryString && <Link className="underline" href={`/audit?${exportQs}`}>Newest</Link>}
+        {q.data.nextBefore && <Link className="underline" href={`/audit?${exportQs}${exportQs ? "&" : ""}before=${q.data.nextBefore}`}>Older →</Link>}
+      </div>
+    </div>
+  );
+}

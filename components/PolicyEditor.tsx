@@ -1,0 +1,125 @@
+"use client";
+// Edit the bars. Before saving, every changed field says whether it tightens (applies at once) or
+// loosens (goes to review), computed by the same pure rule the server applies.
+import Link from "next/link";
+import { useMemo, useState } from "react";
+import { classifyPolicyChange, validatePolicyRules } from "@/lib/gating";
+import type { PolicyRules, Tier } from "@/lib/gating/types";
+import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
+import { Card } from "@/components/ui/States";
+
+type EditInput = { actionTypeId: string; rules: unknown; reason: string };
+const TIERS: Tier[] = ["CRAWL", "WALK", "RUN"];
+
+function NumberField({ label, value, step, onChange }: { label: string; value: number | undefined; step: number; onChange: (v: number) => void }) {
+  return (
+    <label className="flex flex-col text-xs">
+      <span className="text-slate-500">{label}</span>
+      <input type="number" step={step} value={value ?? ""} onChange={(e) => onChange(Number(e.target.value))} className="w-28 rounded border border-slate-300 px-2 py-1 text-sm" aria-label={label} />
+    </label>
+  );
+}
+
+export function PolicyEditor({ actionTypeId, actionKey, version, current, save }: { actionTypeId: string; actionKey: string; version: number; current: PolicyRules; save: (i: EditInput) => Promise<ActionResultLike> }) {
+  const [rules, setRules] = useState<PolicyRules>(() => structuredClone(current));
+  const [reason, setReason] = useState("");
+  const action = useServerAction(save, (d) => {
+    const r = d as { outcome: "applied" | "review"; version?: number; requestId?: string };
+    return r.outcome === "applied" ? `Tightening applied at once as policy v${r.version}.` : `Loosening sent for review (request ${r.requestId?.slice(0, 8)}).`;
+  });
+  const diff = useMemo(() => classifyPolicyChange(current, rules), [current, rules]);
+  const problems = useMemo(() => validatePolicyRules(rules), [rules]);
+  const set = (fn: (r: PolicyRules) => void) =>
+    setRules((prev) => {
+      const next = structuredClone(prev);
+      fn(next);
+      return next;
+    });
+  const result = action.message?.kind === "ok" && /request/.test(action.message.text);
+  return (
+    <div className="space-y-4">
+      <Card title={`Bars of ${actionKey} (policy v${version})`}>
+        <div className="mb-3 flex flex-wrap gap-4">
+          <label className="flex flex-col text-xs">
+            <span className="text-slate-500">Gate</span>
+            <select aria-label="Gate" value={rules.gate} onChange={(e) => set((r) => void (r.gate = e.target.value as PolicyRules["gate"]))} className="rounded border border-slate-300 px-2 py-1 text-sm">
+              <option value="eprocess">e-process (anytime-valid)</option>
+              <option value="wilson">Wilson (one look)</option>
+              <option value="raw">raw rate</option>
+            </select>
+          </label>
+          <NumberField label="α (promotion)" value={rules.alpha} step={0.01} onChange={(v) => set((r) => void (r.alpha = v))} />
+          <NumberField label="α (demotion)" value={rules.demotionAlpha} step={0.005} onChange={(v) => set((r) => void (r.demotionAlpha = v))} />
+          <label className="flex flex-col text-xs">
+            <span className="text-slate-500">Incident that demotes to CRAWL</span>
+            <select aria-label="Incident severity" value={rules.incidentSeverity} onChange={(e) => set((r) => void (r.incidentSeverity = e.target.value as PolicyRules["incidentSeverity"]))} className="rounded border border-slate-300 px-2 py-1 text-sm">
+              {["low", "medium", "high", "critical"].map((s) => <option key={s} value={s}>{s} or worse</option>)}
+            </select>
+          </label>
+          <NumberField label="Review period (days)" value={rules.reviewPeriodDays} step={1} onChange={(v) => set((r) => void (r.reviewPeriodDays = v))} />
+        </div>
+        <div className="grid gap-3 md:grid-cols-3">
+          {TIERS.map((t) => {
+            const tr = rules.tiers[t];
+            return (
+              <fieldset key={t} className="rounded border border-slate-200 p-2">
+                <legend className="px-1 text-sm font-semibold">{t}</legend>
+                <NumberField label="Window (days)" value={tr.windowDays} step={1} onChange={(v) => set((r) => void (r.tiers[t].windowDays = v))} />
+                {tr.promotion && (
+                  <div className="mt-2 grid grid-cols-2 gap-2">
+                    <NumberField label={`Promotion bar (${t}→)`} value={tr.promotion.threshold} step={0.01} onChange={(v) => set((r) => void (r.tiers[t].promotion!.threshold = v))} />
+                    <NumberField label="Min outcomes" value={tr.promotion.minSamples} step={10} onChange={(v) => set((r) => void (r.tiers[t].promotion!.minSamples = v))} />
+                    <NumberField label="Min days in tier" value={tr.promotion.minDaysInTier} step={1} onChange={(v) => set((r) => void (r.tiers[t].promotion!.minDaysInTier = v))} />
+                    <NumberField label="Reviewers" value={tr.promotion.reviewers} step={1} onChange={(v) => set((r) => void (r.tiers[t].promotion!.reviewers = v))} />
+                  </div>
+                )}
+                {tr.demotion && (
+                  <div className="mt-2 grid grid-cols-2 gap-2">
+                    <NumberField label="Demotion bar" value={tr.demotion.threshold} step={0.01} onChange={(v) => set((r) => void (r.tiers[t].demotion!.threshold = v))} />
+                    <NumberField label="Demotion min outcomes" value={tr.demotion.minSamples} step={5} onChange={(v) => set((r) => void (r.tiers[t].demotion!.minSamples = v))} />
+                  </div>
+                )}
+              </fieldset>
+            );
+          })}
+        </div>
+      </Card>
+      <Card title="What this change does">
+        {diff.changes.length === 0 ? (
+          <p className="text-sm text-slate-600">No changes yet.</p>
+        ) : (
+          <>
+            <p className={`mb-2 text-sm font-semibold ${diff.verdict === "loosen" ? "text-amber-800" : "text-emerald-800"}`} data-testid="policy-verdict">
+              {diff.verdict === "loosen" ? "Loosening: it will be sent for review and changes nothing until approved." : "Tightening: it applies at once as a new policy version."}
+            </p>
+            <ul className="list-disc pl-5 text-sm" data-testid="policy-changes">
+              {diff.changes.map((c) => (
+                <li key={c.path} className={c.direction === "loosen" ? "text-amber-800" : "text-emerald-800"}>
+                  <code>{c.path}</code>: {String(c.from)} → {String(c.to)} — {c.direction === "loosen" ? "loosens (review)" : "tightens (at once)"}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        {problems.length > 0 && (
+          <ul className="mt-2 list-disc pl-5 text-sm text-red-700" role="alert">
+            {problems.map((p) => <li key={p}>{p}</li>)}
+          </ul>
+        )}
+        <label className="mt-3 block text-sm font-medium">
+          Why change it? (at least 20 characters, kept with the version)
+          <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} className="mt-1 w-full rounded border border-slate-300 p-2" />
+        </label>
+        <div className="mt-2 flex gap-2">
+          <Button disabled={action.pending || diff.changes.length === 0} onClick={() => action.run({ actionTypeId, rules, reason })}>
+            {diff.verdict === "loosen" ? "Send for review" : "Apply tightening"}
+          </Button>
+          <Button variant="secondary" onClick={() => setRules(structuredClone(current))}>Reset</Button>
+          <Link href={`/action-types/${actionTypeId}`} className="px-2 py-1.5 text-sm underline">Back</Link>
+        </div>
+        <ResultMessage message={action.message} />
+        {result && <Link href="/requests" className="text-sm underline">See requests</Link>}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+"use client";
+// "Request promotion" with a preview of the snapshot that will be pinned; admins may open an override.
+import { useState } from "react";
+import type { LiveEvidence } from "@/lib/metrics/evidence";
+import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
+import { Card } from "@/components/ui/States";
+
+type OpenInput = { actionTypeId: string; kind: "promotion" | "override"; justification?: string };
+
+export function RequestPromotion({ live, canOpen, canOverride, open }: { live: LiveEvidence; canOpen: boolean; canOverride: boolean; open: (i: OpenInput) => Promise<ActionResultLike> }) {
+  const [justification, setJustification] = useState("");
+  const promo = useServerAction(open, (d) => `Request opened; it needs ${(d as { reviewersRequired: number }).reviewersRequired} approval(s).`);
+  const next = live.actionType.tier === "CRAWL" ? "WALK" : live.actionType.tier === "WALK" ? "RUN" : null;
+  const e = live.eligibility;
+  if (!next) return <Card title="Promotion">RUN is the top tier.</Card>;
+  return (
+    <Card title={`Promotion to ${next}`}>
+      <p className="text-sm text-slate-600">A request pins this snapshot (policy v{live.policy.version}, evidence as of now); reviewers judge it and see live metrics beside it.</p>
+      <dl className="my-2 grid grid-cols-2 gap-x-4 gap-y-1 text-sm" data-testid="snapshot-preview">
+        <dt className="text-slate-500">Gate ({live.policy.rules.gate})</dt>
+        <dd>{e.gate?.label ?? "—"}</dd>
+        <dt className="text-slate-500">Evidence since {live.evidence.since.slice(0, 10)}</dt>
+        <dd>{live.evidence.successes} / {live.evidence.trials} successes</dd>
+        <dt className="text-slate-500">Window ({live.window.days} d)</dt>
+        <dd>{(live.window.rate * 100).toFixed(1)}% of {live.window.trials} (Wilson {(live.window.wilson.lower * 100).toFixed(1)}–{(live.window.wilson.upper * 100).toFixed(1)}%)</dd>
+      </dl>
+      {e.eligible ? (
+        <p className="mb-2 rounded bg-emerald-50 px-2 py-1 text-sm text-emerald-900">Eligible: every condition is met.</p>
+      ) : (
+        <div className="mb-2 text-sm">
+          <p className="font-medium">Not eligible yet:</p>
+          <ul className="list-disc pl-5 text-slate-700" data-testid="unmet">
+            {e.unmet.map((u) => <li key={u.code}>{u.message}</li>)}
+          </ul>
+        </div>
+      )}
+      {canOpen && (
+        <Button disabled={promo.pending || !e.eligible} onClick={() => promo.run({ actionTypeId: live.actionType.id, kind: "promotion" })}>
+          {promo.pending ? "Opening…" : `Request promotion to ${next}`}
+        </Button>
+      )}
+      {canOverride && !e.eligible && (
+        <div className="mt-3 rounded border border-purple-300 bg-purple-50 p-2 text-sm">
+          <p className="font-semibold text-purple-900">Override (admin)</p>
+          <p className="text-purple-900">Promotes against the unmet bar. Needs one more approval than usual and is marked forever.</p>
+          <label className="mt-1 block">
+            Written justification (at least 20 characters)
+            <textarea value={justification} onChange={(ev) => setJustification(ev.target.value)} rows={2} className="mt-1 w-full rounded border border-slate-300 bg-white p-1" />
+          </label>
+          <Button className="mt-1 bg-purple-800" disabled={promo.pending} onClick={() => promo.run({ actionTypeId: live.actionType.id, kind: "override", justification })}>
+            Open override request
+          </Button>
+        </div>
+      )}
+      <ResultMessage message={promo.message} />
+    </Card>
+  );
+}

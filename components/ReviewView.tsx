@@ -1,0 +1,118 @@
+"use client";
+import Link from "next/link";
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import type { ReviewPage } from "@/lib/requests/review-page";
+import { fetchJson } from "@/components/ui/fetchJson";
+import { Card, ErrorNote, LiveDot } from "@/components/ui/States";
+import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
+import { KindBadge, StatusBadge } from "@/components/RequestTable";
+import { EvidenceColumn } from "@/components/EvidenceColumn";
+import { formatDateTime } from "@/components/format";
+
+type ReviewInput = { requestId: string; decision: "approve" | "reject"; rationale: string; snapshotHash?: string };
+
+export function ReviewView(props: {
+  initial: ReviewPage;
+  reader: { id: string; canReview: boolean; canManage: boolean };
+  review: (i: ReviewInput) => Promise<ActionResultLike>;
+  withdraw: (i: { requestId: string }) => Promise<ActionResultLike>;
+  apply: (i: { requestId: string }) => Promise<ActionResultLike>;
+}) {
+  const q = useQuery({ queryKey: ["request", props.initial.request.id], queryFn: () => fetchJson<ReviewPage>(`/api/dashboard/requests/${props.initial.request.id}`), initialData: props.initial });
+  const { request: r, live } = q.data;
+  const [rationale, setRationale] = useState("");
+  const review = useServerAction(props.review, (d) => `Review recorded. The request is now ${(d as { status: string }).status}.`);
+  const withdraw = useServerAction(props.withdraw, () => "Request withdrawn.");
+  const apply = useServerAction(props.apply, (d) => ((d as { refusal: { message: string } | null }).refusal ? `Not applied: ${(d as { refusal: { message: string } }).refusal.message}` : "Applied."));
+  const isRequester = r.requesterId === props.reader.id;
+  const reviewedCurrent = r.mine.some((m) => !m.stale);
+  const canReviewNow = props.reader.canReview && r.status === "open" && !isRequester && !reviewedCurrent;
+  const pct = Math.min(100, (r.tally.approvals / r.reviewersRequired) * 100);
+  const remaining = rationale.trim().length < 20 ? 20 - rationale.trim().length : 0;
+  return (
+    <div className="space-y-4">
+      <header>
+        <p className="text-sm text-slate-500"><Link href="/requests" className="hover:underline">Requests</Link> / <Link href={`/action-types/${r.actionTypeId}`} className="hover:underline">{r.agentSlug} / {r.actionKey}</Link></p>
+        <h1 className="flex flex-wrap items-center gap-2 text-xl font-semibold">
+          <KindBadge kind={r.kind} /> {r.kind === "policy_change" ? `Loosen the bars of ${r.actionKey}` : `${r.actionKey}: ${r.fromTier} → ${r.toTier}`} <StatusBadge status={r.status} />
+          <LiveDot fetching={q.isFetching} />
+        </h1>
+        <p className="text-sm text-slate-600">Requested by {r.requester} on {formatDateTime(r.createdAt)} · {r.status === "open" ? `expires ${formatDateTime(r.expiresAt)}` : r.decidedAt ? `decided ${formatDateTime(r.decidedAt)}` : ""}</p>
+        {r.statusReason && <p className="mt-1 rounded bg-red-50 px-2 py-1 text-sm text-red-800">{r.statusReason}</p>}
+      </header>
+      {q.isError && <ErrorNote error={q.error} />}
+      {r.kind === "override" && (
+        <div className="rounded border-2 border-purple-700 bg-purple-50 p-3 text-sm text-purple-950" data-testid="override-banner">
+          <strong>⚠ Override.</strong> This promotes against an unmet bar. It needs {r.reviewersRequired} approvals (one more than usual) and stays marked in the history forever.
+          <div className="mt-1"><span className="font-semibold">Justification:</span> {r.justification}</div>
+        </div>
+      )}
+      {r.kind === "policy_change" && r.proposedRules && (
+        <Card title={`Proposed changes to policy v${r.policyVersion}`}>
+          <ul className="list-disc pl-5 text-sm">
+            {r.policyChanges.map((c) => (
+              <li key={c.path} className={c.direction === "loosen" ? "text-amber-800" : "text-emerald-800"}><code>{c.path}</code>: {String(c.from)} → {String(c.to)} ({c.direction})</li>
+            ))}
+          </ul>
+          {r.justification && <p className="mt-2 text-sm"><span className="font-semibold">Reason:</span> {r.justification}</p>}
+        </Card>
+      )}
+      <Card title="Quorum">
+        <div className="mb-1 h-3 w-full rounded bg-slate-100" aria-label="quorum progress" data-testid="quorum">
+          <div className="h-3 rounded bg-emerald-500" style={{ width: `${pct}%` }} />
+        </div>
+        <p className="text-sm">{r.tally.approvals} of {r.reviewersRequired} approvals on the current snapshot{r.tally.staleApprovals ? ` (${r.tally.staleApprovals} given on an earlier snapshot no longer count)` : ""}; any rejection closes the request.</p>
+        <p className="mt-1 text-xs text-slate-500">Snapshot SHA-256 <code>{r.snapshotHash}</code></p>
+      </Card>
+      <div className="grid gap-4 md:grid-cols-2">
+        <EvidenceColumn title="Pinned snapshot (what you judge)" e={r.snapshot} testId="pinned" />
+        <EvidenceColumn title="Live now" e={live} testId="live" ignoreOpenRequest />
+      </div>
+      <Card title="Reviews">
+        {r.reviews === null ? (
+          <p className="text-sm text-slate-600" data-testid="reviews-hidden">Reviews are blind: {r.reviewCount} review(s) so far are hidden until you submit yours{props.reader.canReview ? "" : " (or until the request closes)"}.</p>
+        ) : r.reviews.length === 0 ? (
+          <p className="text-sm text-slate-600">No reviews yet.</p>
+        ) : (
+          <ul className="space-y-2 text-sm" data-testid="reviews">
+            {r.reviews.map((v, i) => (
+              <li key={i} className="border-l-2 border-slate-200 pl-2">
+                <span className={v.decision === "approve" ? "font-semibold text-emerald-800" : "font-semibold text-red-700"}>{v.decision}</span> by {v.reviewer} · {formatDateTime(v.createdAt)}{v.stale ? " · on an earlier snapshot" : ""}
+                <div className="text-slate-700">{v.rationale}</div>
+              </li>
+            ))}
+          </ul>
+        )}
+        {canReviewNow && (
+          <div className="mt-3 border-t border-slate-200 pt-3" data-testid="review-form">
+            <label className="block text-sm font-medium">
+              Your rationale (required, at least 20 characters)
+              <textarea value={rationale} onChange={(e) => setRationale(e.target.value)} rows={3} className="mt-1 w-full rounded border border-slate-300 p-2" />
+            </label>
+            <p className="text-xs text-slate-500">{remaining > 0 ? `${remaining} more character(s) needed.` : "OK."}</p>
+            <div className="mt-2 flex gap-2">
+              <Button disabled={review.pending} onClick={() => review.run({ requestId: r.id, decision: "approve", rationale, snapshotHash: r.snapshotHash })}>Approve</Button>
+              <Button variant="danger" disabled={review.pending} onClick={() => review.run({ requestId: r.id, decision: "reject", rationale, snapshotHash: r.snapshotHash })}>Reject</Button>
+            </div>
+          </div>
+        )}
+        {!canReviewNow && r.status === "open" && (
+          <p className="mt-2 text-xs text-slate-500">
+            {isRequester ? "You opened this request, so you cannot review it." : reviewedCurrent ? "You have reviewed this snapshot." : !props.reader.canReview ? "Your role cannot review requests." : ""}
+          </p>
+        )}
+        <ResultMessage message={review.message} />
+      </Card>
+      {props.reader.canManage && (isRequester && r.status === "open" || r.status === "approved") && (
+        <Card title="Manage">
+          <div className="flex gap-2">
+            {isRequester && r.status === "open" && <Button variant="secondary" disabled={withdraw.pending} onClick={() => withdraw.run({ requestId: r.id })}>Withdraw</Button>}
+            {r.status === "approved" && <Button disabled={apply.pending} onClick={() => apply.run({ requestId: r.id })}>Try to apply again</Button>}
+          </div>
+          <ResultMessage message={withdraw.message ?? apply.message} />
+        </Card>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+"use client";
+// Freeze, unfreeze and demote from a row: a rationale is required, the result is always shown.
+import { useState } from "react";
+import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
+
+type Mode = "freeze" | "unfreeze" | "demote";
+
+export function TierActions(props: {
+  actionTypeId: string;
+  label: string;
+  tier: string;
+  frozen: boolean;
+  demote: (input: { actionTypeId: string; rationale: string }) => Promise<ActionResultLike>;
+  freeze: (input: { actionTypeId: string; frozen: boolean; rationale: string }) => Promise<ActionResultLike>;
+}) {
+  const [mode, setMode] = useState<Mode | null>(null);
+  const [rationale, setRationale] = useState("");
+  const demote = useServerAction(props.demote, () => `${props.label} demoted.`);
+  const freeze = useServerAction(props.freeze, () => `${props.label} ${props.frozen ? "unfrozen" : "frozen"}.`);
+  const current = mode === "demote" ? demote : freeze;
+  const submit = () => {
+    if (mode === "demote") demote.run({ actionTypeId: props.actionTypeId, rationale });
+    else if (mode) freeze.run({ actionTypeId: props.actionTypeId, frozen: mode === "freeze", rationale });
+  };
+  return (
+    <div className="text-xs">
+      {!mode && (
+        <div className="flex gap-1">
+          <Button variant="secondary" onClick={() => setMode(props.frozen ? "unfreeze" : "freeze")}>{props.frozen ? "Unfreeze" : "Freeze"}</Button>
+          {props.tier !== "CRAWL" && (
+            <Button variant="secondary" onClick={() => setMode("demote")}>Demote</Button>
+          )}
+        </div>
+      )}
+      {mode && (
+        <div className="w-64 space-y-1">
+          <label className="block font-medium">
+            Why {mode} {props.label}? (at least 20 characters)
+            <textarea value={rationale} onChange={(e) => setRationale(e.target.value)} rows={2} className="mt-1 w-full rounded border border-slate-300 p-1" />
+          </label>
+          <div className="flex gap-1">
+            <Button variant={mode === "unfreeze" ? "primary" : "danger"} disabled={current.pending} onClick={submit}>
+              {current.pending ? "Saving…" : `Confirm ${mode}`}
+            </Button>
+            <Button variant="secondary" onClick={() => { setMode(null); setRationale(""); current.setMessage(null); }}>Cancel</Button>
+          </div>
+        </div>
+      )}
+      <ResultMessage message={current.message} />
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+// The action type page's read model: live evidence, chart series, tier timeline, policy history
+// with differences, and its requests.
+import type { Db } from "@/lib/db";
+import { classifyPolicyChange } from "@/lib/gating";
+import { liveEvidence, type LiveEvidence } from "@/lib/metrics/evidence";
+import { dailySeries } from "@/lib/metrics/data";
+import { buildSeries, lastDays, type SeriesPoint } from "@/lib/metrics/series";
+import { policyHistory } from "@/lib/policies/data";
+import { listRequests, type RequestSummary } from "@/lib/requests/data";
+
+export const CHART_DAYS = 60;
+const ROLLING_DAYS = 7;
+
+export interface TimelineEntry {
+  id: string;
+  at: string;
+  day: string;
+  from: string;
+  to: string;
+  frozen: boolean;
+  cause: string;
+  actor: string;
+  rationale: string;
+  requestId: string | null;
+}
+
+export interface ActionTypeDetail {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  agent: { slug: string; name: string };
+  blastRadius: string;
+  reversible: boolean;
+  live: LiveEvidence;
+  series: SeriesPoint[];
+  rollingDays: number;
+  timeline: TimelineEntry[];
+  policies: Array<{ version: number; createdAt: string; createdBy: string | null; reason: string; verdict: string; changes: Array<{ path: string; from: unknown; to: unknown; direction: string }> }>;
+  requests: RequestSummary[];
+}
+
+export async function actionTypeDetail(db: Db, id: string, now = new Date()): Promise<ActionTypeDetail | null> {
+  const at = await db.actionType.findUnique({ where: { id }, select: { id: true, key: true, name: true, description: true, blastRadius: true, reversible: true, agent: { select: { slug: true, name: true } } } });
+  if (!at) return null;
+  const live = await liveEvidence(db, id, now);
+  const points = await dailySeries(db, id, CHART_DAYS, now);
+  const promotion = live.policy.rules.tiers[live.actionType.tier].promotion;
+  const series = buildSeries({ points, days: lastDays(now, CHART_DAYS), rollingDays: ROLLING_DAYS, currentTier: live.actionType.tier, tierSinceDay: live.actionType.tierSince.slice(0, 10), promotionThreshold: promotion?.threshold ?? null });
+  const changes = await db.tierChange.findMany({
+    where: { actionTypeId: id },
+    orderBy: { createdAt: "desc" },
+    take: 100,
+    select: { id: true, createdAt: true, fromTier: true, toTier: true, frozen: true, cause: true, rationale: true, requestId: true, actorSystem: true, actor: { select: { name: true } } },
+  });
+  const history = await policyHistory(db, id);
+  return {
+    id: at.id,
+    key: at.key,
+    name: at.name,
+    description: at.description,
+    agent: at.agent,
+    blastRadius: at.blastRadius,
+    reversible: at.reversible,
+    live,
+    series,
+    rollingDays: ROLLING_DAYS,
+    timeline: changes.map((c) => ({
+      id: c.id,
+      at: c.createdAt.toISOString(),
+      day: c.createdAt.toISOString().slice(0, 10),
+      from: c.fromTier,
+      to: c.toTier,
+      frozen: c.frozen,
+      cause: c.cause,
+      actor: c.actor?.name ?? `system (${(c.actorSystem as { metric?: string } | null)?.metric ?? "detector"})`,
+      rationale: c.rationale,
+      requestId: c.requestId,
+    })),
+    policies: history.map((p, i) => {
+      const previous = history[i + 1];
+      const diff = previous ? classifyPolicyChange(previous.rules, p.rules) : null;
+      return { version: p.version, createdAt: p.createdAt, createdBy: p.createdBy, reason: p.reason, verdict: diff?.verdict ?? "initial", changes: diff?.changes ?? [] };
+    }),
+    requests: await listRequests(db, { actionTypeId: id, take: 50 }),
+  };
+}

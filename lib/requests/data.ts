@@ -1,0 +1,125 @@
+// Reads of review requests. Blindness is enforced here, on the server: reviews of an open request
+// are only returned to a reader who may see them (lib/gating visibleReviews).
+import type { Db } from "@/lib/db";
+import { canSeeReviews, currentTally, visibleReviews, classifyPolicyChange, type Tally } from "@/lib/gating";
+import type { PolicyRules, RequestKind, RequestStatus, Role, Tier } from "@/lib/gating/types";
+import { policyRulesSchema } from "@/lib/policies/schema";
+import type { Snapshot } from "./snapshot";
+
+export interface RequestSummary {
+  id: string;
+  kind: RequestKind;
+  status: RequestStatus;
+  statusReason: string;
+  actionTypeId: string;
+  actionKey: string;
+  agentSlug: string;
+  fromTier: Tier | null;
+  toTier: Tier | null;
+  requester: string;
+  requesterId: string;
+  createdAt: string;
+  expiresAt: string;
+  reviewersRequired: number;
+  approvals: number;
+  reviewCount: number;
+}
+
+const summarySelect = {
+  id: true, kind: true, status: true, statusReason: true, actionTypeId: true, fromTier: true, toTier: true, createdAt: true, expiresAt: true, reviewersRequired: true, snapshotHash: true, requesterId: true,
+  requester: { select: { name: true } },
+  actionType: { select: { key: true, agent: { select: { slug: true } } } },
+  reviews: { select: { decision: true, snapshotHash: true } },
+} as const;
+
+export async function listRequests(db: Db, filter: { status?: RequestStatus; actionTypeId?: string; take?: number } = {}): Promise<RequestSummary[]> {
+  const rows = await db.reviewRequest.findMany({
+    where: { ...(filter.status ? { status: filter.status } : {}), ...(filter.actionTypeId ? { actionTypeId: filter.actionTypeId } : {}) },
+    orderBy: { createdAt: "desc" },
+    take: filter.take ?? 200,
+    select: summarySelect,
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    statusReason: r.statusReason,
+    actionTypeId: r.actionTypeId,
+    actionKey: r.actionType.key,
+    agentSlug: r.actionType.agent.slug,
+    fromTier: r.fromTier,
+    toTier: r.toTier,
+    requester: r.requester.name,
+    requesterId: r.requesterId,
+    createdAt: r.createdAt.toISOString(),
+    expiresAt: r.expiresAt.toISOString(),
+    reviewersRequired: r.reviewersRequired,
+    // Counting approvals reveals no decision of anyone in particular, and quorum progress is public.
+    approvals: r.reviews.filter((v) => v.decision === "approve" && v.snapshotHash === r.snapshotHash).length,
+    reviewCount: r.reviews.length,
+  }));
+}
+
+export interface ReviewView {
+  reviewer: string;
+  reviewerId: string;
+  decision: "approve" | "reject";
+  rationale: string;
+  createdAt: string;
+  stale: boolean;
+}
+
+export interface RequestDetail extends RequestSummary {
+  justification: string;
+  snapshot: Snapshot;
+  snapshotHash: string;
+  policyVersion: number;
+  proposedRules: PolicyRules | null;
+  policyChanges: Array<{ path: string; from: unknown; to: unknown; direction: string }>;
+  tally: Tally;
+  /** the reader's own reviews (always visible to them) */
+  mine: ReviewView[];
+  /** everyone's reviews, or null while they are hidden from this reader (blind review) */
+  reviews: ReviewView[] | null;
+  decidedAt: string | null;
+  appliedAt: string | null;
+}
+
+export async function requestDetail(db: Db, id: string, reader: { id: string; role: Role }): Promise<RequestDetail | null> {
+  const r = await db.reviewRequest.findUnique({
+    where: { id },
+    select: {
+      ...summarySelect,
+      justification: true, snapshot: true, proposedRules: true, decidedAt: true, appliedAt: true,
+      policy: { select: { version: true, rules: true } },
+      reviews: { orderBy: { createdAt: "asc" }, select: { decision: true, snapshotHash: true, rationale: true, createdAt: true, reviewerId: true, reviewer: { select: { name: true } } } },
+    },
+  });
+  if (!r) return null;
+  const records = r.reviews.map((v) => ({ reviewerId: v.reviewerId, decision: v.decision, snapshotHash: v.snapshotHash }));
+  const tally = currentTally({
+    id: r.id, kind: r.kind, status: r.status, requesterId: r.requesterId, fromTier: r.fromTier, toTier: r.toTier, snapshotHash: r.snapshotHash, requiredApprovals: r.reviewersRequired, expiresAt: r.expiresAt.getTime(), policyVersionPinned: r.policy.version,
+    reviews: r.reviews.map((v) => ({ reviewerId: v.reviewerId, decision: v.decision, snapshotHash: v.snapshotHash, rationale: v.rationale, at: v.createdAt.getTime() })),
+  });
+  const view = (v: (typeof r.reviews)[number]): ReviewView => ({ reviewer: v.reviewer.name, reviewerId: v.reviewerId, decision: v.decision, rationale: v.rationale, createdAt: v.createdAt.toISOString(), stale: v.snapshotHash !== r.snapshotHash });
+  const requestForRules = { requesterId: r.requesterId, status: r.status };
+  const visible = canSeeReviews(reader.id, reader.role, requestForRules, records) ? visibleReviews(reader.id, reader.role, requestForRules, r.reviews) : null;
+  const proposed = r.proposedRules ? (policyRulesSchema.parse(r.proposedRules) as PolicyRules) : null;
+  const pinned = policyRulesSchema.parse(r.policy.rules) as PolicyRules;
+  return {
+    id: r.id, kind: r.kind, status: r.status, statusReason: r.statusReason, actionTypeId: r.actionTypeId, actionKey: r.actionType.key, agentSlug: r.actionType.agent.slug,
+    fromTier: r.fromTier, toTier: r.toTier, requester: r.requester.name, requesterId: r.requesterId, createdAt: r.createdAt.toISOString(), expiresAt: r.expiresAt.toISOString(),
+    reviewersRequired: r.reviewersRequired, approvals: tally.approvals, reviewCount: r.reviews.length,
+    justification: r.justification,
+    snapshot: r.snapshot as unknown as Snapshot,
+    snapshotHash: r.snapshotHash,
+    policyVersion: r.policy.version,
+    proposedRules: proposed,
+    policyChanges: proposed ? classifyPolicyChange(pinned, proposed).changes : [],
+    tally,
+    mine: r.reviews.filter((v) => v.reviewerId === reader.id).map(view),
+    reviews: visible ? visible.map(view) : null,
+    decidedAt: r.decidedAt?.toISOString() ?? null,
+    appliedAt: r.appliedAt?.toISOString() ?? null,
+  };
+}
