@@ -1,0 +1,32 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requirePageUser } from "@/lib/auth/session";
+import { getDb } from "@/lib/db";
+import { agentWithActionTypes } from "@/lib/agents/admin-data";
+import { listApiKeys } from "@/lib/keys/data";
+import { ActionTypesPanel } from "@/components/admin/ActionTypesPanel";
+import { KeysPanel } from "@/components/admin/KeysPanel";
+
+export const dynamic = "force-dynamic";
+
+export default async function AdminAgentPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  await requirePageUser("admin:manage", `/admin/agents/${encodeURIComponent(slug)}`);
+  const db = await getDb();
+  const agent = await agentWithActionTypes(db, slug);
+  if (!agent) notFound();
+  const keys = await listApiKeys(db);
+  return (
+    <div className="space-y-4">
+      <div>
+        <Link href="/admin/agents" className="text-sm text-blue-800 hover:underline">← All agents</Link>
+        <h2 className="mt-1 text-lg font-semibold">
+          {agent.name} <span className="font-mono text-base text-slate-500">{agent.slug}</span>
+        </h2>
+        <p className="text-sm text-slate-600">Owner: {agent.owner}{agent.description ? ` · ${agent.description}` : ""}</p>
+      </div>
+      <ActionTypesPanel initial={agent} />
+      <KeysPanel initial={keys} agents={[{ id: agent.id, slug: agent.slug }]} agent={{ id: agent.id, slug: agent.slug }} />
+    </div>
+  );
+}

@@ -1,0 +1,11 @@
+import { requirePageUser } from "@/lib/auth/session";
+import { getDb } from "@/lib/db";
+import { listAgents } from "@/lib/agents/data";
+import { AgentsPanel } from "@/components/admin/AgentsPanel";
+
+export const dynamic = "force-dynamic";
+
+export default async function AdminAgentsPage() {
+  await requirePageUser("admin:manage", "/admin/agents");
+  return <AgentsPanel initial={await listAgents(await getDb())} />;
+}

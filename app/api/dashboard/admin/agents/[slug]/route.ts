@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { agentWithActionTypes } from "@/lib/agents/admin-data";
+import { methods, route } from "@/lib/http/route";
+import { notFound } from "@/lib/http/errors";
+
+export const dynamic = "force-dynamic";
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
+  GET: route({
+    name: "GET /api/dashboard/admin/agents/{slug}",
+    auth: "session",
+    permission: "admin:manage",
+    params: z.strictObject({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) }),
+    handler: async ({ db, params }) => {
+      const agent = await agentWithActionTypes(db, params.slug);
+      if (!agent) throw notFound(`Agent "${params.slug}"`);
+      return { agent };
+    },
+  }),
+});
