@@ -45,7 +45,7 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, timeoutMs: nu
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-  if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npx next build` first (npm test does).");
+  if (!existsSync(path.join(process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) throw new Error("No production build: run `npx next build` first (npm test does).");
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "cwr-server-"));
   let output = "";
