@@ -4,6 +4,7 @@ import { evaluateEligibility, modeOf } from "@/lib/gating";
 import type { PolicyRules, Tier } from "@/lib/gating/types";
 import { policyRulesSchema } from "@/lib/policies/schema";
 import { windowStart } from "@/lib/metrics/data";
+import { blocksNewRequest, PENDING_PROMOTIONS } from "@/lib/metrics/evidence";
 import { dayOf } from "@/lib/metrics/mutations";
 import type { TierView } from "./schema";
 
@@ -40,7 +41,7 @@ const SPARK_DAYS = 14;
 export async function listOverview(db: Db, now: Date = new Date()): Promise<OverviewRow[]> {
   const rows = await db.actionType.findMany({
     select: {
-      id: true, key: true, name: true, blastRadius: true, reversible: true, tier: true, tierSince: true, frozen: true,
+      id: true, key: true, name: true, blastRadius: true, reversible: true, tier: true, tierSince: true, frozen: true, stateVersion: true,
       evidenceSuccesses: true, evidenceTrials: true,
       agent: { select: { slug: true, name: true } },
       policies: { orderBy: { version: "desc" }, take: 1, select: { version: true, rules: true } },
@@ -54,6 +55,7 @@ export async function listOverview(db: Db, now: Date = new Date()): Promise<Over
     select: { actionTypeId: true, tier: true, day: true, successes: true, failures: true },
   });
   const open = await db.reviewRequest.groupBy({ by: ["actionTypeId", "kind"], where: { status: { in: ["open", "approved"] } }, _count: { _all: true } });
+  const pending = await db.reviewRequest.findMany({ where: PENDING_PROMOTIONS, select: { actionTypeId: true, status: true, fromTier: true, snapshot: true } });
   const byAction = new Map<string, typeof rollups>();
   for (const r of rollups) byAction.set(r.actionTypeId, [...(byAction.get(r.actionTypeId) ?? []), r]);
 
@@ -64,7 +66,7 @@ export async function listOverview(db: Db, now: Date = new Date()): Promise<Over
     const from = windowStart(now, tierRules.windowDays);
     const inWindow = mine.filter((x) => dayOf(x.day) >= from);
     const window = { successes: sum(inWindow, "successes"), trials: sum(inWindow, "successes") + sum(inWindow, "failures") };
-    const openPromotion = open.some((o) => o.actionTypeId === r.id && o.kind !== "policy_change");
+    const openPromotion = pending.some((p) => p.actionTypeId === r.id && blocksNewRequest(p, r));
     const elig = evaluateEligibility({ tier: r.tier, tierSince: r.tierSince, frozen: r.frozen, openRequest: openPromotion, evidence: { successes: r.evidenceSuccesses, trials: r.evidenceTrials }, window }, rules, now);
     const spark = Array.from({ length: SPARK_DAYS }, (_, i) => {
       const day = dayOf(new Date(now.getTime() - (SPARK_DAYS - 1 - i) * 86_400_000));

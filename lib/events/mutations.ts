@@ -160,14 +160,18 @@ async function updateEvidenceAndDetect(tx: Tx, actionTypeId: string, events: Out
       if (!worstIncident || severityAtLeast(e.severity!, worstIncident)) worstIncident = e.severity!;
       continue;
     }
-    const version = e.agentVersion ?? "";
-    if (agentVersion !== null && version !== agentVersion) {
-      // A new model or prompt is a new agent: the promotion evidence starts over.
-      evidenceSince = e.occurredAt;
-      evidenceSuccesses = 0;
-      evidenceTrials = 0;
+    // An event that states no version (a human tool's report) is not a new agent: it counts toward
+    // the current evidence instead of wiping it.
+    const version = e.agentVersion || null;
+    if (version !== null) {
+      if (agentVersion !== null && version !== agentVersion) {
+        // A new model or prompt is a new agent: the promotion evidence starts over.
+        evidenceSince = e.occurredAt;
+        evidenceSuccesses = 0;
+        evidenceTrials = 0;
+      }
+      agentVersion = version;
     }
-    agentVersion = version;
     const outcome = outcomeOf(e.kind, tier);
     if (outcome === "ignored") continue;
     evidenceTrials++;

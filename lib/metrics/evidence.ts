@@ -19,6 +19,19 @@ export interface LiveEvidence {
   takenAt: string;
 }
 
+/** Promotion or override requests that may still be in flight. */
+export const PENDING_PROMOTIONS = { kind: { in: ["promotion", "override"] as Array<"promotion" | "override"> }, status: { in: ["open", "approved"] as Array<"open" | "approved"> } };
+
+/**
+ * Does this pending request block a new one? An approved request whose apply was refused blocks only
+ * while it could still be applied (same tier, same tier state as its snapshot); once the tier state
+ * moved on it never can, and must not block every later request out of this action type.
+ */
+export function blocksNewRequest(r: { status: string; fromTier: string | null; snapshot: unknown }, at: { tier: string; stateVersion: number }): boolean {
+  if (r.status === "open") return true;
+  return r.fromTier === at.tier && (r.snapshot as { actionType?: { stateVersion?: number } } | null)?.actionType?.stateVersion === at.stateVersion;
+}
+
 export async function liveEvidence(db: Reader, actionTypeId: string, now: Date): Promise<LiveEvidence> {
   const at = await db.actionType.findUniqueOrThrow({
     where: { id: actionTypeId },
@@ -28,11 +41,8 @@ export async function liveEvidence(db: Reader, actionTypeId: string, now: Date):
   const tier = at.tier as Tier;
   const days = policy.rules.tiers[tier].windowDays;
   const window = await windowCounts(db, actionTypeId, tier, days, now);
-  // An approved request whose apply was refused blocks only while it could still be applied (same
-  // tier, same tier state as its snapshot); once the tier state moved on it never can, and must not
-  // block every later request out of this action type.
-  const pending = await db.reviewRequest.findMany({ where: { actionTypeId, kind: { in: ["promotion", "override"] }, status: { in: ["open", "approved"] } }, select: { status: true, fromTier: true, snapshot: true } });
-  const openRequests = pending.filter((r) => r.status === "open" || (r.fromTier === at.tier && (r.snapshot as { actionType?: { stateVersion?: number } } | null)?.actionType?.stateVersion === at.stateVersion)).length;
+  const pending = await db.reviewRequest.findMany({ where: { actionTypeId, ...PENDING_PROMOTIONS }, select: { status: true, fromTier: true, snapshot: true } });
+  const openRequests = pending.filter((r) => blocksNewRequest(r, at)).length;
   const evidence = { successes: at.evidenceSuccesses, trials: at.evidenceTrials };
   const eligibility = evaluateEligibility({ tier, tierSince: at.tierSince, frozen: at.frozen, openRequest: openRequests > 0, evidence, window }, policy.rules, now);
   const w = wilsonInterval(window.successes, window.trials);

@@ -6,7 +6,7 @@ import { defaultPolicy } from "@/lib/gating";
 import { applyRequest, expireRequests, openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
 import { demoteManually, setFrozen } from "@/lib/action-types/mutations";
 import { editPolicy } from "@/lib/policies/mutations";
-import { DAY, NOW, RATIONALE, auditSince, daysAgo, eligibleCrawl, eligibleWalk, feed, lastSeq, later, openWorld, refusedWithoutEffect, sha256, stateOf, type World } from "./world";
+import { DAY, NOW, RATIONALE, auditSince, eligibleCrawl, eligibleWalk, feed, lastSeq, later, openWorld, refusedWithoutEffect, sha256, stateOf, type World } from "./world";
 
 let w: World;
 beforeAll(async () => {
@@ -140,9 +140,14 @@ describe("rule 8: approvals bind to the snapshot; a change of evidence makes the
 describe("rule 9: applying re-checks the live state; open requests expire", () => {
   it("an approval after a demotion cannot apply: the request stays approved and says why", async () => {
     const s = await eligibleWalk(w);
-    const { id } = await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW);
+    const { id, snapshotHash: h1 } = await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW);
     await demoteManually(w.db, w.people.reviewer2, { actionTypeId: s.id, rationale: "Customer complaints spiked this morning." }, later(1_000));
     expect((await w.db.actionType.findUniqueOrThrow({ where: { id: s.id } })).tier).toBe("CRAWL");
+    // The demotion re-pinned the open request: a reviewer holding the old snapshot is refused.
+    const repinned = await w.db.reviewRequest.findUniqueOrThrow({ where: { id } });
+    expect(repinned.snapshotHash).not.toBe(h1);
+    expect((repinned.snapshot as { actionType: { tier: string } }).actionType.tier).toBe("CRAWL");
+    await refusedWithoutEffect(w.db, s.id, () => approve("reviewer1", id, later(1_500), { snapshotHash: h1 }), "stale_snapshot", 409);
 
     const t0 = await lastSeq(w.db);
     const res = await approve("reviewer1", id, later(2_000));
@@ -230,6 +235,3 @@ describe("rule 9: applying re-checks the live state; open requests expire", () =
     expect(again.id).not.toBe(id);
   });
 });
-
-// Silence "unused" for helpers kept for symmetry with the other files.
-void daysAgo;
