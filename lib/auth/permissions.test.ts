@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { can, isRole, PERMISSIONS, permissionsOf, ROLES } from "./permissions";
+
+describe("role → permission table", () => {
+  it("gives each role exactly its documented powers", () => {
+    expect(permissionsOf("viewer")).toEqual(["dashboard:read", "request:open", "request:manage"]);
+    expect(permissionsOf("reviewer")).toEqual(["dashboard:read", "request:open", "request:review", "request:manage", "tier:demote", "audit:read"]);
+    expect(permissionsOf("auditor")).toEqual(["dashboard:read", "audit:read", "audit:export"]);
+    expect(permissionsOf("admin")).toEqual(Object.keys(PERMISSIONS));
+  });
+
+  it("only admins override, edit policies and manage; only reviewers and admins review and demote", () => {
+    for (const role of ROLES) {
+      expect(can(role, "request:override")).toBe(role === "admin");
+      expect(can(role, "policy:edit")).toBe(role === "admin");
+      expect(can(role, "admin:manage")).toBe(role === "admin");
+      expect(can(role, "request:review")).toBe(role === "reviewer" || role === "admin");
+      expect(can(role, "tier:demote")).toBe(role === "reviewer" || role === "admin");
+    }
+  });
+
+  it("auditors can read and export but change nothing", () => {
+    const writes = ["request:open", "request:review", "request:override", "request:manage", "tier:demote", "policy:edit", "admin:manage"];
+    for (const p of writes) expect(can("auditor", p)).toBe(false);
+    expect(can("auditor", "audit:export")).toBe(true);
+  });
+
+  it("fails closed on unknown roles and permissions, prototype keys included", () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (role, permission) => {
+        if (!isRole(role) || !(permission in PERMISSIONS && Object.prototype.hasOwnProperty.call(PERMISSIONS, permission))) expect(can(role, permission)).toBe(false);
+      }),
+    );
+    for (const p of ["constructor", "__proto__", "toString", "hasOwnProperty"]) expect(can("admin", p)).toBe(false);
+    expect(can("Admin", "dashboard:read")).toBe(false);
+    expect(can(undefined, "dashboard:read")).toBe(false);
+  });
+});
