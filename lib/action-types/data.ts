@@ -129,3 +129,8 @@ export async function agentTier(db: Db, agentId: string, key: string): Promise<T
   const r = await db.actionType.findUnique({ where: { agentId_key: { agentId, key } }, select: tierSelect });
   return r ? toTierView(r) : null;
 }
+
+/** Key and name of one action type, or null. */
+export async function actionTypeName(db: Db, id: string): Promise<{ key: string; name: string } | null> {
+  return db.actionType.findUnique({ where: { id }, select: { key: true, name: true } });
+}

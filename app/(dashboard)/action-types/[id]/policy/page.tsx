@@ -3,6 +3,7 @@ import { z } from "zod";
 import { requirePageUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { currentPolicy } from "@/lib/policies/data";
+import { actionTypeName } from "@/lib/action-types/data";
 import { PolicyEditor } from "@/components/PolicyEditor";
 import { editPolicyAction } from "../../../policy-actions";
 
@@ -13,7 +14,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
   await requirePageUser("policy:edit", `/action-types/${id}/policy`);
   if (!z.uuid().safeParse(id).success) notFound();
   const db = await getDb();
-  const at = await db.actionType.findUnique({ where: { id }, select: { key: true } });
+  const at = await actionTypeName(db, id);
   if (!at) notFound();
   const policy = await currentPolicy(db, id);
   return (
