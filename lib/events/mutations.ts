@@ -145,7 +145,7 @@ function rollupDeltas(events: Parsed[]): RollupDelta[] {
 async function updateEvidenceAndDetect(tx: Tx, actionTypeId: string, events: OutcomeEventInput[], now: Date) {
   const at = await tx.actionType.findUniqueOrThrow({
     where: { id: actionTypeId },
-    select: { tier: true, agentVersion: true, evidenceSince: true, evidenceSuccesses: true, evidenceTrials: true, cusum: true },
+    select: { tier: true, tierSince: true, agentVersion: true, evidenceSince: true, evidenceSuccesses: true, evidenceTrials: true, cusum: true },
   });
   const policy = await currentPolicy(tx, actionTypeId);
   const tier = at.tier as Tier;
@@ -155,11 +155,13 @@ async function updateEvidenceAndDetect(tx: Tx, actionTypeId: string, events: Out
   let worstIncident: Severity | null = null;
 
   for (const e of [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())) {
-    if (e.tier !== tier || e.occurredAt < evidenceSince) continue; // another tier's, or before this evidence began
+    // An incident in the current tier demotes whatever tier it was reported at: an agent whose SDK
+    // fails closed reports CRAWL while it may really be acting in RUN.
     if (e.kind === "incident") {
-      if (!worstIncident || severityAtLeast(e.severity!, worstIncident)) worstIncident = e.severity!;
+      if (e.occurredAt >= at.tierSince && (!worstIncident || severityAtLeast(e.severity!, worstIncident))) worstIncident = e.severity!;
       continue;
     }
+    if (e.tier !== tier || e.occurredAt < evidenceSince) continue; // another tier's, or before this evidence began
     // An event that states no version (a human tool's report) is not a new agent: it counts toward
     // the current evidence instead of wiping it.
     const version = e.agentVersion || null;

@@ -1,0 +1,220 @@
+// The live demo agent: one of the seeded agents (support-bot, infra-bot, sales-bot) doing its work
+// through the public API only, with its own key and the SDK — tiers from the stream, decisions
+// answered locally (and now and then asked of the server), outcomes reported at the tier the SDK
+// reports. Two stories play out within minutes of a fresh start:
+//   · infra-bot / deploy.rollback (WALK) ships a bad release: mostly failures, until the server's
+//     CUSUM detector demotes it; its events then switch to the CRAWL family (suggestions).
+//   · sales-bot / discount.offer (CRAWL, just under its bar) gets its suggestions accepted almost
+//     always, and accumulates the evidence that makes it eligible for WALK.
+// DEMO_AGENT_SPEED multiplies the event rate and shortens the warm-up (tests use 20).
+import { createClient, type CwrClient, type TierChange } from "@/lib/sdk";
+import type { Audience, EventKind, Tier } from "@/lib/sdk/types";
+import { DEMO_AGENTS, eventKindFor, type DemoActionType } from "./catalog";
+
+/** The version the seed reported: a different one would restart the promotion evidence. */
+export const DEMO_AGENT_VERSION = "2026.10";
+
+export const DEMO_STORIES = {
+  degrade: { agent: "infra-bot", action: "deploy.rollback" },
+  improve: { agent: "sales-bot", action: "discount.offer" },
+} as const;
+
+export interface DemoAgentOptions {
+  baseUrl: string;
+  /** the key of one seeded agent; the agent is whichever the key belongs to */
+  apiKey: string;
+  /** rate multiplier (default 1: about one outcome a second per agent) */
+  speed?: number;
+  /** outcomes per second per agent at speed 1 (default 1) */
+  rate?: number;
+  /** seconds of normal work before deploy.rollback's bad release, at speed 1 (default 30) */
+  warmupSeconds?: number;
+  random?: () => number;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface DemoAgentStats {
+  agent: string | null;
+  reported: number;
+  rejected: number;
+  serverDecisions: number;
+  /** the server's decision differed from the SDK's local one (expected only around a tier change) */
+  decisionMismatches: number;
+  episode: "pending" | "running" | "over" | "none";
+}
+
+export interface DemoAgent {
+  client: CwrClient;
+  stats(): DemoAgentStats;
+  stop(): Promise<void>;
+}
+
+const TICK_MS = 200;
+const TIERS: readonly Tier[] = ["CRAWL", "WALK", "RUN"];
+
+interface Plan {
+  spec: DemoActionType;
+  weight: number;
+}
+
+function plans(slug: string): Plan[] {
+  const agent = DEMO_AGENTS.find((a) => a.slug === slug);
+  if (!agent) return [];
+  return agent.actionTypes.map((spec) => {
+    let weight = spec.perDay;
+    // The two stories get a larger share of the traffic so they play out in minutes.
+    if (slug === DEMO_STORIES.degrade.agent && spec.key === DEMO_STORIES.degrade.action) weight *= 3;
+    if (slug === DEMO_STORIES.improve.agent && spec.key === DEMO_STORIES.improve.action) weight *= 4;
+    return { spec, weight };
+  });
+}
+
+export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
+  const speed = Math.max(0.01, options.speed ?? 1);
+  const rate = (options.rate ?? 1) * speed;
+  const random = options.random ?? Math.random;
+  const log = options.log ?? (() => {});
+  const warmupMs = ((options.warmupSeconds ?? 30) * 1000) / speed;
+  const episodeMaxMs = 600_000 / speed;
+
+  const counters = { reported: 0, rejected: 0, serverDecisions: 0, decisionMismatches: 0 };
+  const client = createClient({
+    baseUrl: options.baseUrl,
+    apiKey: options.apiKey,
+    reporter: {
+      agentVersion: DEMO_AGENT_VERSION,
+      flushIntervalMs: Math.max(100, 1000 / Math.sqrt(speed)),
+      onRejected: (r) => {
+        counters.rejected += r.length;
+        log("demo agent: events rejected", { agent: client.agent, count: r.length, reason: r[0]?.reason });
+      },
+    },
+  });
+
+  let agentPlans: Plan[] | null = null;
+  let totalWeight = 0;
+  let carry = 0;
+  let lastDecisionAt = 0;
+  let lastTickAt = Date.now();
+  const startedAt = Date.now();
+  let episode: DemoAgentStats["episode"] = "pending";
+  let episodeStartedAt = 0;
+
+  const offChange = client.onChange((c: TierChange) => {
+    if (!c.previous || !c.current || c.previous.tier === c.current.tier) return;
+    log("demo agent: tier change", { agent: client.agent, action: c.action, from: c.previous.tier, to: c.current.tier, cause: c.cause });
+    if (episode === "running" && c.action === DEMO_STORIES.degrade.action && TIERS.indexOf(c.current.tier) < TIERS.indexOf(c.previous.tier)) {
+      episode = "over"; // demoted: the bad release is rolled back, quality is back to normal
+      log("demo agent: degraded action type demoted, episode over", { action: c.action, to: c.current.tier });
+    }
+  });
+
+  const quality = (plan: Plan, tier: Tier): number => {
+    const key = plan.spec.key;
+    if (client.agent === DEMO_STORIES.degrade.agent && key === DEMO_STORIES.degrade.action && episode === "running" && tier !== "CRAWL") return 0.15;
+    if (client.agent === DEMO_STORIES.improve.agent && key === DEMO_STORIES.improve.action && tier === "CRAWL") return 0.985;
+    return plan.spec.quality[tier];
+  };
+
+  const pick = (): Plan => {
+    let r = random() * totalWeight;
+    for (const p of agentPlans!) {
+      r -= p.weight;
+      if (r < 0) return p;
+    }
+    return agentPlans![agentPlans!.length - 1]!;
+  };
+
+  const askServer = async (action: string, audience: Audience, local: boolean) => {
+    try {
+      const res = await fetch(`${options.baseUrl}/api/v1/decisions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${options.apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ action, audience }),
+      });
+      if (!res.ok) return;
+      const d = (await res.json()) as { allowed: boolean };
+      counters.serverDecisions++;
+      if (d.allowed !== local) counters.decisionMismatches++;
+    } catch {
+      /* the server is away: the SDK fails closed on its own */
+    }
+  };
+
+  const work = (plan: Plan) => {
+    const action = plan.spec.key;
+    const tier = client.tier(action);
+    // In RUN the agent acts on customers; in WALK on internal staff; in CRAWL it only suggests.
+    const audience: Audience = tier === "RUN" ? "external" : "internal";
+    const decision = client.decide(action, audience);
+    const now = Date.now();
+    if (now - lastDecisionAt >= 1000) {
+      lastDecisionAt = now;
+      void askServer(action, audience, decision.allowed);
+    }
+    // Allowed: it acts (an internal action in WALK, a customer outcome in RUN); not: it suggests.
+    const at: Tier = decision.allowed ? decision.tier : "CRAWL";
+    const success = random() < quality(plan, at);
+    const kind = eventKindFor(at, success, random()) as EventKind;
+    client.report({
+      action,
+      kind,
+      tier: decision.tier,
+      subjectRef: `${audience === "external" ? "customer" : "staff"}-${Math.floor(random() * 5000)}`,
+      metadata: { demo: true },
+    });
+    counters.reported++;
+  };
+
+  const tick = () => {
+    const status = client.status();
+    if (status.lastUpdateAt === null) {
+      lastTickAt = Date.now();
+      return; // not loaded yet: nothing to decide on
+    }
+    if (!agentPlans) {
+      agentPlans = plans(client.agent ?? "");
+      totalWeight = agentPlans.reduce((s, p) => s + p.weight, 0);
+      if (agentPlans.length === 0) log("demo agent: not a demo agent, idle", { agent: client.agent });
+    }
+    if (agentPlans.length === 0) return;
+
+    const now = Date.now();
+    if (episode === "pending" && now - startedAt >= warmupMs && status.state === "fresh") {
+      if (client.agent !== DEMO_STORIES.degrade.agent) episode = "none";
+      else if (client.tier(DEMO_STORIES.degrade.action) === "CRAWL") {
+        episode = "none"; // already demoted (a restart of a running demo): nothing to regress from
+      } else {
+        episode = "running";
+        episodeStartedAt = now;
+        log("demo agent: bad release of deploy.rollback, outcomes turn mostly failures", { tier: client.tier(DEMO_STORIES.degrade.action) });
+      }
+    }
+    if (episode === "running" && now - episodeStartedAt > episodeMaxMs) episode = "over";
+
+    // By elapsed time, not ticks: a busy event loop delays ticks but must not slow the demo down.
+    carry += (rate * Math.min(2000, now - lastTickAt)) / 1000;
+    lastTickAt = now;
+    let n = Math.floor(carry);
+    carry -= n;
+    while (n-- > 0) work(pick());
+  };
+
+  const timer = setInterval(() => {
+    try {
+      tick();
+    } catch (e) {
+      log("demo agent: tick failed", { error: (e as Error).message });
+    }
+  }, TICK_MS);
+
+  return {
+    client,
+    stats: () => ({ agent: client.agent, ...counters, episode }),
+    async stop() {
+      clearInterval(timer);
+      offChange();
+      await client.close({ timeoutMs: 1000 });
+    },
+  };
+}

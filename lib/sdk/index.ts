@@ -1,0 +1,11 @@
+// Crawl · Walk · Run agent SDK: tiers in memory (fail closed), the tier stream, outcome reporting.
+export { CwrClient, createClient, decideLocally, toTierView } from "./client";
+export type { ClientOptions, ClientState, ClientStatus, TierChange } from "./client";
+export { Reporter, createReporter } from "./reporter";
+export type { ReportInput, ReporterOptions, ReporterStats, RejectedEvent, FlushResult, CloseResult } from "./reporter";
+export { SseParser } from "./sse";
+export type { SseMessage, SseHandlers } from "./sse";
+export { CwrApiError, parseRetryAfter, backoffDelay } from "./http";
+export type { FetchLike } from "./http";
+export { MODE_OF, TIER_LIST } from "./types";
+export type { Audience, Decision, EventKind, EventResult, EventsResponse, Mode, OutcomeEvent, Severity, Tier, TierView } from "./types";
