@@ -137,4 +137,15 @@ describe("rule 7: automatic demotion inside the ingest", () => {
     expect(change).toMatchObject({ cause: "automatic_demotion", fromTier: "RUN", toTier: "CRAWL" });
     expect(change.actorSystem).toMatchObject({ metric: "incident", statistic: "critical", threshold: "critical" });
   });
+
+  it("an incident demotes even when reported at another tier (a failing-closed SDK reports CRAWL), but not one from before the tier began", async () => {
+    const s = await inRun();
+    const before = await actionType(s.id);
+    const old = { idempotencyKey: "inc-old", action: s.key, kind: "incident", tier: "RUN", severity: "critical", occurredAt: new Date(before.tierSince.getTime() - 60_000).toISOString(), agentVersion: "v1" };
+    expect((await ingestEvents(w.db, s.agent, [old], NOW)).demotions).toEqual([]);
+    expect((await actionType(s.id)).tier).toBe("RUN");
+    const mislabelled = { idempotencyKey: "inc-crawl", action: s.key, kind: "incident", tier: "CRAWL", severity: "critical", occurredAt: later(-30_000).toISOString(), agentVersion: "v1" };
+    const res = await ingestEvents(w.db, s.agent, [mislabelled], NOW);
+    expect(res.demotions).toEqual([expect.objectContaining({ from: "RUN", to: "CRAWL" })]);
+  });
 });
