@@ -7,7 +7,10 @@ export function proxy(req: NextRequest) {
   try {
     decodeURIComponent(raw);
   } catch {
-    return NextResponse.json({ error: { code: "bad_request", message: "The path holds a malformed percent-escape." } }, { status: 400 });
+    const error = { code: "bad_request", message: "The path holds a malformed percent-escape." };
+    // OFREP clients read errorCode/errorDetails (lib/http/ofrep.ts renders every other OFREP error so).
+    const body = raw.startsWith("/ofrep/") ? { errorCode: "PARSE_ERROR", errorDetails: error.message, error } : { error };
+    return NextResponse.json(body, { status: 400, headers: { "cache-control": "no-store" } });
   }
   return NextResponse.next();
 }

@@ -9,6 +9,7 @@ import { appendAudit } from "@/lib/audit/mutations";
 import { addToRollups, dayOf, type RollupDelta } from "@/lib/metrics/mutations";
 import { currentPolicy } from "@/lib/policies/data";
 import { detectAndDemote } from "@/lib/tier-changes/detector";
+import { findUnstorable, outOfDatabaseRange } from "./storable";
 import { MAX_BATCH, outcomeEventSchema, type OutcomeEventInput } from "./schema";
 import { toDbKind } from "./kinds";
 import { zodDetails } from "@/lib/http/zod";
@@ -33,7 +34,7 @@ interface Parsed {
 }
 
 function keyOf(raw: unknown): string | null {
-  const k = (raw as { idempotencyKey?: unknown })?.idempotencyKey;
+  const k = (raw as { idempotencyKey?: unknown } | null)?.idempotencyKey;
   return typeof k === "string" ? k.slice(0, 128) : null;
 }
 
@@ -45,6 +46,13 @@ export async function ingestEvents(db: Db, agent: { id: string; slug: string }, 
   // 1. Validate each event on its own.
   const candidates: Array<{ index: number; event: OutcomeEventInput }> = [];
   batch.forEach((raw, index) => {
+    // What the database cannot hold is refused per event before zod: one such event must neither
+    // fail its whole batch with a 500 nor poison every retry of it.
+    const unstorable = findUnstorable(raw) ?? (outOfDatabaseRange((raw as { occurredAt?: unknown } | null)?.occurredAt) ? { path: "occurredAt", message: "must be a year from 0001 on" } : null);
+    if (unstorable) {
+      results[index] = { index, idempotencyKey: keyOf(raw), status: "rejected", reason: "invalid", details: { issues: [unstorable] } };
+      return;
+    }
     const parsed = schema.safeParse(raw);
     if (parsed.success) candidates.push({ index, event: parsed.data });
     else results[index] = { index, idempotencyKey: keyOf(raw), status: "rejected", reason: "invalid", details: zodDetails(parsed.error) };

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document of the agent API, generated from the same zod schemas the routes use.
 import { z } from "zod";
 import { decisionRequestSchema, decisionResponseSchema, tierViewSchema, tiersResponseSchema } from "@/lib/action-types/schema";
-import { eventBatchSchema, outcomeEventSchema } from "@/lib/events/schema";
+import { eventBatchSchema, MAX_BATCH, outcomeEventSchema } from "@/lib/events/schema";
 import { ofrepRequestSchema, ofrepSuccessSchema } from "./ofrep";
 
 export const errorBodySchema = z
@@ -36,6 +36,10 @@ function schemas(): Record<string, unknown> {
     delete (s as Record<string, unknown>).$schema;
     delete (s as Record<string, unknown>).$id;
   }
+  // The route takes `events` as unknown[] so that one bad event rejects only itself; what a client
+  // should send is an OutcomeEvent each, at most MAX_BATCH of them (more is a 413).
+  const events = (schemas.EventBatch as unknown as { properties: { events: Record<string, unknown> } }).properties.events;
+  Object.assign(events, { items: ref("OutcomeEvent"), maxItems: MAX_BATCH, description: `1 to ${MAX_BATCH} outcome events; each is accepted, duplicate or rejected on its own` });
   return schemas;
 }
 
@@ -76,7 +80,7 @@ export function openApiDocument(serverUrl = "/") {
           operationId: "getTier",
           summary: "One action type's tier",
           parameters: [actionKeyParam("actionKey")],
-          responses: { "200": { description: "Tier", content: jsonContent("TierView") }, "404": error("Unknown action type for this agent"), ...common },
+          responses: { "200": { description: "Tier", content: jsonContent("TierView") }, "400": error("Malformed percent-escape in the path"), "404": error("Unknown action type for this agent"), ...common },
         },
       },
       "/api/v1/tiers/stream": {
@@ -100,7 +104,7 @@ export function openApiDocument(serverUrl = "/") {
           operationId: "reportEvents",
           summary: "A batch of up to 1,000 outcome events; each accepted, duplicate or rejected on its own",
           requestBody: { required: true, content: jsonContent("EventBatch") },
-          responses: { "200": { description: "Per-event results", content: jsonContent("EventBatchResponse") }, ...withBody },
+          responses: { "200": { description: "Per-event results", content: jsonContent("EventBatchResponse") }, ...withBody, "413": error(`Body over 1 MiB, or more than ${MAX_BATCH} events`) },
         },
       },
       "/api/v1/openapi.json": {
@@ -114,7 +118,7 @@ export function openApiDocument(serverUrl = "/") {
           requestBody: { required: true, content: jsonContent("OfrepEvaluationRequest") },
           responses: {
             "200": { description: "Evaluation", content: jsonContent("OfrepEvaluationSuccess") },
-            "400": ofrepError("Malformed request"),
+            "400": ofrepError("Malformed request or a malformed percent-escape in the path"),
             "404": ofrepError("FLAG_NOT_FOUND"),
             "413": ofrepError("Body over 1 MiB"),
             "415": ofrepError("Not application/json"),

@@ -11,7 +11,7 @@ import { AppError, toAppError } from "./errors";
 import { readJsonBody } from "./body";
 import { zodDetails } from "./zod";
 import { apiLimiter } from "./rate-limit";
-import { logError } from "@/lib/log";
+import { log, logError } from "@/lib/log";
 import { recordRequest } from "./metrics";
 
 export type Principal = { kind: "agent"; key: KeyPrincipal } | { kind: "user"; user: SessionUser } | { kind: "public" };
@@ -105,6 +105,9 @@ function decodeParams(raw: Record<string, string | string[]>): Record<string, st
   return out;
 }
 
+/** One JSON line per request; ACCESS_LOG=off silences it (off by default under vitest). */
+const accessLog = () => (process.env.ACCESS_LOG ?? (process.env.NODE_ENV === "test" ? "off" : "on")) !== "off";
+
 export function route<P = undefined, Q = undefined, B = undefined>(spec: RouteSpec<P, Q, B>) {
   return async (req: Request, ctx?: NextCtx): Promise<Response> => {
     const started = performance.now();
@@ -126,7 +129,9 @@ export function route<P = undefined, Q = undefined, B = undefined>(spec: RouteSp
       response = spec.renderError ? spec.renderError(err, req, rawParams) : errorResponse(err);
     }
     response.headers.set("x-request-id", requestId);
-    recordRequest(spec.name, response.status, performance.now() - started);
+    const ms = performance.now() - started;
+    recordRequest(spec.name, response.status, ms);
+    if (accessLog()) log("info", "request", { requestId, route: spec.name, status: response.status, ms: Math.round(ms * 10) / 10 });
     return response;
   };
 }

@@ -13,8 +13,20 @@ function frame(event: string, data: unknown, id?: string): Uint8Array {
   return encoder.encode(`${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
-const g = globalThis as unknown as { __cwrStreams?: { open: number } };
+const g = globalThis as unknown as { __cwrStreams?: { open: number }; __cwrStreamClosers?: { closing: boolean; all: Set<() => void> } };
 export const streamStats = (g.__cwrStreams ??= { open: 0 });
+const closers = (g.__cwrStreamClosers ??= { closing: false, all: new Set() });
+
+/**
+ * Graceful shutdown: every open stream is told to reconnect soon (to another instance, resuming from
+ * Last-Event-ID) and ended; streams opened from now on end right after that advice too.
+ */
+export function closeAllStreams(): number {
+  closers.closing = true;
+  const n = closers.all.size;
+  for (const close of [...closers.all]) close();
+  return n;
+}
 
 export function tierStream(db: Db, agentId: string, signal: AbortSignal, lastEventId: string | null): Response {
   let cleanup = () => {};
@@ -47,9 +59,15 @@ export function tierStream(db: Db, agentId: string, signal: AbortSignal, lastEve
       const heartbeat = setInterval(() => send(encoder.encode(`: ping ${Date.now()}\n\n`)), HEARTBEAT_MS);
       streamStats.open++;
       incrementCounter("sse_connections_total");
+      const goAway = () => {
+        send(encoder.encode(`retry: 250\n: server shutting down, reconnect\n\n`));
+        cleanup();
+      };
+      closers.all.add(goAway);
       cleanup = () => {
         if (closed) return;
         closed = true;
+        closers.all.delete(goAway);
         streamStats.open--;
         clearInterval(heartbeat);
         unsubscribe();
@@ -61,6 +79,7 @@ export function tierStream(db: Db, agentId: string, signal: AbortSignal, lastEve
       };
       signal.addEventListener("abort", cleanup, { once: true });
       send(encoder.encode(`retry: 2000\n\n`));
+      if (closers.closing) return goAway();
       try {
         const replayed = lastEventId ? await replaySince(db, agentId, lastEventId, send) : false;
         if (!replayed) await snapshot();
@@ -78,14 +97,21 @@ export function tierStream(db: Db, agentId: string, signal: AbortSignal, lastEve
   });
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Replays this agent's tier changes after a known event id; false when the id is unknown. */
 async function replaySince(db: Db, agentId: string, lastEventId: string, send: (c: Uint8Array) => void): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/i.test(lastEventId)) return false;
+  // Only a real UUID reaches the uuid column: anything else (36 dashes, say) made PostgreSQL throw
+  // and the stream close with nothing sent. An unknown id gets a fresh snapshot instead.
+  if (!UUID.test(lastEventId)) return false;
   const last = await db.tierChange.findUnique({ where: { id: lastEventId }, select: { createdAt: true, actionType: { select: { agentId: true } } } });
   if (!last || last.actionType.agentId !== agentId) return false;
+  // Changes made in one transaction share a timestamp (one batch can demote several action types),
+  // so "after" is `>=` minus the id itself: a sibling the client may not have seen is replayed
+  // rather than lost. Re-sending one it saw is harmless: each event carries the current state.
   const changes = await db.tierChange.findMany({
-    where: { createdAt: { gt: last.createdAt }, actionType: { agentId } },
-    orderBy: { createdAt: "asc" },
+    where: { createdAt: { gte: last.createdAt }, id: { not: lastEventId }, actionType: { agentId } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     select: { id: true, cause: true, createdAt: true, actionType: { select: { key: true } } },
   });
   for (const c of changes) {

@@ -1,5 +1,6 @@
 import { ingestEvents } from "@/lib/events/mutations";
 import { methods, route } from "@/lib/http/route";
+import { incrementCounter } from "@/lib/http/metrics";
 import { agentOf } from "@/lib/http/principal";
 import { eventBatchSchema } from "@/lib/events/schema";
 
@@ -13,6 +14,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     handler: async ({ db, principal, body }) => {
       const agent = agentOf(principal);
       const summary = await ingestEvents(db, { id: agent.agentId, slug: agent.agentSlug }, body.events);
+      incrementCounter("events_ingested_total", summary.accepted);
       return { accepted: summary.accepted, duplicates: summary.duplicates, rejected: summary.rejected, results: summary.results };
     },
   }),

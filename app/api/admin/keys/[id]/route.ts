@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { methods, route } from "@/lib/http/route";
+import { AppError } from "@/lib/http/errors";
+import { revokeApiKey } from "@/lib/keys/mutations";
+import { userActor } from "@/lib/auth/actor";
+
+export const dynamic = "force-dynamic";
+
+/** Admin: revoke an API key. The key stops working at once; revoking twice is a 409. */
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
+  DELETE: route({
+    name: "DELETE /api/admin/keys/{id}",
+    auth: "session",
+    permission: "admin:manage",
+    params: z.strictObject({ id: z.uuid() }),
+    handler: async ({ db, principal, params }) => {
+      if (principal.kind !== "user") throw new AppError("unauthenticated", "Sign in first.");
+      return revokeApiKey(db, userActor(principal.user), { keyId: params.id });
+    },
+  }),
+});
