@@ -74,7 +74,7 @@ export function ActionTypeView(props: {
               <ol className="space-y-2 text-sm" data-testid="timeline">
                 {d.timeline.map((t) => (
                   <li key={t.id} className="border-l-2 border-slate-200 pl-2">
-                    <span className={CAUSE_STYLE[t.cause] ?? ""}>{t.cause === "override" ? "⚠ OVERRIDE " : ""}{t.cause.replace("_", " ")}</span>{" "}
+                    <span className={CAUSE_STYLE[t.cause] ?? ""}>{t.cause === "override" ? "⚠ OVERRIDE" : t.cause.replace("_", " ")}</span>{" "}
                     {t.cause === "freeze" || t.cause === "unfreeze" ? "" : `${t.from} → ${t.to}`}
                     <div className="text-xs text-slate-500">{formatDateTime(t.at)} · {t.actor}{t.requestId ? <> · <Link className="underline" href={`/requests/${t.requestId}`}>request</Link></> : null}</div>
                     <div className="text-xs text-slate-700">{t.rationale}</div>

@@ -22,7 +22,7 @@ export function EvidenceColumn({ title, e, testId, ignoreOpenRequest = false }: 
         <dt className="text-slate-500">Evidence</dt>
         <dd>{e.evidence.successes} / {e.evidence.trials}</dd>
         <dt className="text-slate-500">Window {e.window.days} d</dt>
-        <dd>{(e.window.rate * 100).toFixed(1)}% of {e.window.trials} (Wilson {(e.window.wilson.lower * 100).toFixed(1)}–{(e.window.wilson.upper * 100).toFixed(1)}%)</dd>
+        <dd>{e.window.trials === 0 ? "no outcomes yet" : `${(e.window.rate * 100).toFixed(1)}% of ${e.window.trials} (Wilson ${(e.window.wilson.lower * 100).toFixed(1)}–${(e.window.wilson.upper * 100).toFixed(1)}%)`}</dd>
         <dt className="text-slate-500">Eligible</dt>
         <dd>{unmet.length === 0 ? "yes" : unmet.map((u) => u.message).join("; ")}</dd>
       </dl>

@@ -90,7 +90,7 @@ export function OverviewTable(props: {
               <th className="px-3 py-2">Agent / action</th>
               <th className="px-3 py-2">Tier</th>
               <th className="px-3 py-2">In tier</th>
-              <th className="px-3 py-2">Health (14 d)</th>
+              <th className="px-3 py-2" title="Line: daily success rate, last 14 days. Figure: rate over the policy window.">Health</th>
               <th className="px-3 py-2">Eligibility</th>
               <th className="px-3 py-2">Requests</th>
               <th className="px-3 py-2">Last demotion</th>
@@ -113,7 +113,7 @@ export function OverviewTable(props: {
                 <td className="px-3 py-2 whitespace-nowrap">{formatDuration(r.tierSince)}</td>
                 <td className="px-3 py-2">
                   <Sparkline values={r.spark} promotion={r.promotionThreshold} demotion={r.demotionThreshold} />
-                  <div className="text-xs text-slate-500">{r.windowRate === null ? "no outcomes in window" : `${(r.windowRate * 100).toFixed(1)}% of ${r.windowTrials}`}</div>
+                  <div className="text-xs text-slate-500">{r.windowRate === null ? "no outcomes in window" : `${(r.windowRate * 100).toFixed(1)}% of ${r.windowTrials} in window`}</div>
                 </td>
                 <td className="px-3 py-2 text-xs">
                   {r.eligible ? (

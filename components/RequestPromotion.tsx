@@ -22,7 +22,7 @@ export function RequestPromotion({ live, canOpen, canOverride, open }: { live: L
         <dt className="text-slate-500">Evidence since {live.evidence.since.slice(0, 10)}</dt>
         <dd>{live.evidence.successes} / {live.evidence.trials} successes</dd>
         <dt className="text-slate-500">Window ({live.window.days} d)</dt>
-        <dd>{(live.window.rate * 100).toFixed(1)}% of {live.window.trials} (Wilson {(live.window.wilson.lower * 100).toFixed(1)}–{(live.window.wilson.upper * 100).toFixed(1)}%)</dd>
+        <dd>{live.window.trials === 0 ? "no outcomes yet" : `${(live.window.rate * 100).toFixed(1)}% of ${live.window.trials} (Wilson ${(live.window.wilson.lower * 100).toFixed(1)}–${(live.window.wilson.upper * 100).toFixed(1)}%)`}</dd>
       </dl>
       {e.eligible ? (
         <p className="mb-2 rounded bg-emerald-50 px-2 py-1 text-sm text-emerald-900">Eligible: every condition is met.</p>
@@ -39,7 +39,7 @@ export function RequestPromotion({ live, canOpen, canOverride, open }: { live: L
           {promo.pending ? "Opening…" : `Request promotion to ${next}`}
         </Button>
       )}
-      {canOverride && !e.eligible && (
+      {canOverride && !e.eligible && !e.unmet.some((u) => ["frozen", "open_request", "top_tier"].includes(u.code)) && (
         <div className="mt-3 rounded border border-purple-300 bg-purple-50 p-2 text-sm">
           <p className="font-semibold text-purple-900">Override (admin)</p>
           <p className="text-purple-900">Promotes against the unmet bar. Needs one more approval than usual and is marked forever.</p>

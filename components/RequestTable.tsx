@@ -38,7 +38,7 @@ export function RequestTable({ rows }: { rows: RequestSummary[] }) {
         <tbody>
           {rows.map((r) => (
             <tr key={r.id} className="border-t border-slate-100" data-testid="request-row" data-request-id={r.id}>
-              <td className="py-1 pr-3"><Link href={`/requests/${r.id}`} className="text-blue-800 underline">open</Link> <KindBadge kind={r.kind} /></td>
+              <td className="py-1 pr-3"><Link href={`/requests/${r.id}`} className="text-blue-800 underline">view</Link> <KindBadge kind={r.kind} /></td>
               <td className="py-1 pr-3 font-mono text-xs">{r.agentSlug} / {r.actionKey}</td>
               <td className="py-1 pr-3">{r.fromTier ? `${r.fromTier} → ${r.toTier}` : "bars"}</td>
               <td className="py-1 pr-3"><StatusBadge status={r.status} />{r.statusReason && <div className="text-xs text-red-700">{r.statusReason}</div>}</td>

@@ -22,9 +22,15 @@ export function ReviewView(props: {
   const q = useQuery({ queryKey: ["request", props.initial.request.id], queryFn: () => fetchJson<ReviewPage>(`/api/dashboard/requests/${props.initial.request.id}`), initialData: props.initial });
   const { request: r, live } = q.data;
   const [rationale, setRationale] = useState("");
-  const review = useServerAction(props.review, (d) => `Review recorded. The request is now ${(d as { status: string }).status}.`);
+  const review = useServerAction(props.review, (d) => {
+    const r = d as { status: string; applyRefusal: string | null };
+    return r.applyRefusal ? { kind: "error" as const, text: `Review recorded and the request is approved, but it could not be applied: ${r.applyRefusal}` } : `Review recorded. The request is now ${r.status}.`;
+  });
   const withdraw = useServerAction(props.withdraw, () => "Request withdrawn.");
-  const apply = useServerAction(props.apply, (d) => ((d as { refusal: { message: string } | null }).refusal ? `Not applied: ${(d as { refusal: { message: string } }).refusal.message}` : "Applied."));
+  const apply = useServerAction(props.apply, (d) => {
+    const refusal = (d as { refusal: { message: string } | null }).refusal;
+    return refusal ? { kind: "error" as const, text: `Not applied: ${refusal.message}` } : "Applied.";
+  });
   const isRequester = r.requesterId === props.reader.id;
   const reviewedCurrent = r.mine.some((m) => !m.stale);
   const canReviewNow = props.reader.canReview && r.status === "open" && !isRequester && !reviewedCurrent;
@@ -110,9 +116,9 @@ export function ReviewView(props: {
             {isRequester && r.status === "open" && <Button variant="secondary" disabled={withdraw.pending} onClick={() => withdraw.run({ requestId: r.id })}>Withdraw</Button>}
             {r.status === "approved" && <Button disabled={apply.pending} onClick={() => apply.run({ requestId: r.id })}>Try to apply again</Button>}
           </div>
-          <ResultMessage message={withdraw.message ?? apply.message} />
         </Card>
       )}
+      <ResultMessage message={withdraw.message ?? apply.message} />
     </div>
   );
 }

@@ -15,7 +15,7 @@ export function CountsChart({ series, markers }: { series: SeriesPoint[]; marker
           <Legend wrapperStyle={{ fontSize: 11 }} />
           <Bar dataKey="successes" stackId="n" fill="#10b981" name="successes" isAnimationActive={false} />
           <Bar dataKey="failures" stackId="n" fill="#f87171" name="failures" isAnimationActive={false} />
-          {markerLines(markers)}
+          {markerLines(markers, { labels: false })}
         </BarChart>
       </ResponsiveContainer>
     </div>

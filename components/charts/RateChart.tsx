@@ -21,7 +21,7 @@ export function RateChart({ series, promotion, demotion, markers, rollingDays }:
           <Line type="monotone" dataKey="rate" stroke="#1e3a8a" strokeWidth={2} dot={false} name={`${rollingDays}-day success rate`} connectNulls isAnimationActive={false} />
           {promotion !== null && <ReferenceLine y={promotion} stroke="#059669" strokeDasharray="6 3" label={{ value: `promotion bar ${pct(promotion)}`, position: "insideBottomRight", fontSize: 10, fill: "#059669" }} />}
           {demotion !== null && <ReferenceLine y={demotion} stroke="#dc2626" strokeDasharray="6 3" label={{ value: `demotion bar ${pct(demotion)}`, position: "insideBottomRight", fontSize: 10, fill: "#dc2626" }} />}
-          {markerLines(markers)}
+          {markerLines(markers, { lastDay: series[Math.max(0, series.length - 8)]?.day })}
         </ComposedChart>
       </ResponsiveContainer>
     </div>

@@ -24,8 +24,15 @@ export function markersFrom(timeline: Array<{ day: string; cause: string; from: 
 }
 
 /** Vertical lines for tier changes (Recharts needs them as direct children, so this returns an array). */
-export function markerLines(markers: ChartMarker[]) {
+export function markerLines(markers: ChartMarker[], { labels = true, lastDay }: { labels?: boolean; lastDay?: string } = {}) {
   return markers.map((m, i) => (
-    <ReferenceLine key={`${m.day}-${i}`} x={m.day} stroke={m.color} strokeDasharray="4 2" label={{ value: m.label, position: "insideTopLeft", fontSize: 10, fill: m.color }} />
+    <ReferenceLine
+      key={`${m.day}-${i}`}
+      x={m.day}
+      stroke={m.color}
+      strokeDasharray="4 2"
+      // Labels of a change on the last days go on the line's left so the chart edge does not clip them.
+      label={labels ? { value: m.label, position: lastDay && m.day >= lastDay ? "insideTopRight" : "insideTopLeft", fontSize: 10, fill: m.color } : undefined}
+    />
   ));
 }

@@ -6,7 +6,8 @@ import { useRouter } from "next/navigation";
 
 export type ActionResultLike = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } };
 
-export function useServerAction<I>(action: (input: I) => Promise<ActionResultLike>, onSuccess?: (data: unknown) => string | void) {
+/** onSuccess may turn a successful call into a warning (e.g. approved but not applied). */
+export function useServerAction<I>(action: (input: I) => Promise<ActionResultLike>, onSuccess?: (data: unknown) => string | { kind: "ok" | "error"; text: string } | void) {
   const [pending, start] = useTransition();
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string; details?: string[] } | null>(null);
   const queryClient = useQueryClient();
@@ -17,7 +18,8 @@ export function useServerAction<I>(action: (input: I) => Promise<ActionResultLik
       try {
         const result = await action(input);
         if (result.ok) {
-          setMessage({ kind: "ok", text: onSuccess?.(result.data) || "Done." });
+          const said = onSuccess?.(result.data);
+          setMessage(typeof said === "object" ? said : { kind: "ok", text: said || "Done." });
           await queryClient.invalidateQueries();
           router.refresh();
         } else {

@@ -54,7 +54,8 @@ export async function listOverview(db: Db, now: Date = new Date()): Promise<Over
     where: { day: { gte: new Date(windowStart(now, maxWindow)) } },
     select: { actionTypeId: true, tier: true, day: true, successes: true, failures: true },
   });
-  const open = await db.reviewRequest.groupBy({ by: ["actionTypeId", "kind"], where: { status: { in: ["open", "approved"] } }, _count: { _all: true } });
+  // "Open requests" are the ones waiting for review; approved-but-unapplied ones show in eligibility.
+  const open = await db.reviewRequest.groupBy({ by: ["actionTypeId", "kind"], where: { status: "open" }, _count: { _all: true } });
   const pending = await db.reviewRequest.findMany({ where: PENDING_PROMOTIONS, select: { actionTypeId: true, status: true, fromTier: true, snapshot: true } });
   const byAction = new Map<string, typeof rollups>();
   for (const r of rollups) byAction.set(r.actionTypeId, [...(byAction.get(r.actionTypeId) ?? []), r]);

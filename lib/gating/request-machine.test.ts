@@ -205,3 +205,34 @@ describe("apply", () => {
     expect(refused(transition(state, { type: "apply", live: live({ currentPolicyVersion: 4 }) })).code).toBe("policy_changed");
   });
 });
+
+describe("supersede (a policy change whose base version was replaced)", () => {
+  const policyChange = (status: "open" | "approved"): RequestState => ({
+    id: "pc-1",
+    kind: "policy_change",
+    status,
+    requesterId: "admin-1",
+    fromTier: null,
+    toTier: null,
+    snapshotHash: "h",
+    requiredApprovals: 2,
+    expiresAt: Date.UTC(2030, 0, 1),
+    policyVersionPinned: 3,
+    reviews: [],
+  });
+
+  it("closes an open or approved policy change as withdrawn once the policy moved on", () => {
+    for (const status of ["open", "approved"] as const) {
+      const r = transition(policyChange(status), { type: "supersede", currentPolicyVersion: 4 });
+      if ("error" in r) throw new Error(r.error.message);
+      expect(r.next.status).toBe("withdrawn");
+      expect(r.effects).toEqual([expect.objectContaining({ type: "notify", event: "request.withdrawn" })]);
+    }
+  });
+
+  it("refuses while the pinned version is current, for promotions, and for closed requests", () => {
+    expect(transition(policyChange("open"), { type: "supersede", currentPolicyVersion: 3 })).toMatchObject({ error: { code: "not_superseded" } });
+    expect(transition({ ...policyChange("open"), kind: "promotion", fromTier: "CRAWL", toTier: "WALK" }, { type: "supersede", currentPolicyVersion: 4 })).toMatchObject({ error: { code: "not_superseded" } });
+    expect(transition({ ...policyChange("open"), status: "rejected" }, { type: "supersede", currentPolicyVersion: 4 })).toMatchObject({ error: { code: "not_open" } });
+  });
+});

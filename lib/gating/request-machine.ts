@@ -53,7 +53,9 @@ export type RequestEvent =
   | { type: "expire"; now: Date | number }
   | { type: "apply"; live: LiveCheck }
   /** the evidence or pinned policy of an open request changed: approvals on the old hash stop counting */
-  | { type: "evidence_changed"; snapshotHash: string; policyVersionPinned?: number };
+  | { type: "evidence_changed"; snapshotHash: string; policyVersionPinned?: number }
+  /** a policy change whose base version was replaced can never apply: it is closed, not left to linger */
+  | { type: "supersede"; currentPolicyVersion: number };
 
 export type NotifyEvent =
   | "request.opened"
@@ -82,7 +84,8 @@ export type TransitionErrorCode =
   | "frozen"
   | "state_changed"
   | "policy_tightened"
-  | "policy_changed";
+  | "policy_changed"
+  | "not_superseded";
 
 export interface TransitionError {
   code: TransitionErrorCode;
@@ -117,6 +120,11 @@ export function transition(state: RequestState, event: RequestEvent): Transition
       return closeAs(state, "expired", "request.expired");
     case "apply":
       return onApply(state, event.live);
+    case "supersede":
+      if (state.kind !== "policy_change") return fail("not_superseded", "only a policy change is superseded by a new policy version");
+      if (state.status !== "open" && state.status !== "approved") return fail("not_open", `only an open or approved request can be superseded; this one is ${state.status}`);
+      if (event.currentPolicyVersion === state.policyVersionPinned) return fail("not_superseded", "the policy it was reviewed against is still current");
+      return closeAs(state, "withdrawn", "request.withdrawn");
     case "evidence_changed": {
       if (state.status !== "open") return fail("not_open", `only an open request can take new evidence; this one is ${state.status}`);
       if (event.snapshotHash === state.snapshotHash) return { next: state, effects: [] };

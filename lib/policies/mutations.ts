@@ -10,7 +10,7 @@ import { zodDetails } from "@/lib/http/zod";
 import { currentPolicy } from "./data";
 import { policyRulesSchema } from "./schema";
 import { writePolicyVersion } from "./write";
-import { openPolicyChangeRequest, repinOpenRequests } from "@/lib/requests/mutations";
+import { openPolicyChangeRequest, repinOpenRequests, supersedePolicyChanges } from "@/lib/requests/mutations";
 
 export interface PolicyEditInput {
   actionTypeId: string;
@@ -36,6 +36,7 @@ export async function editPolicy(db: Db, user: UserPrincipal, input: PolicyEditI
     if (diff.verdict === "tighten") {
       const created = await writePolicyVersion(tx, userActor(user), { actionTypeId: input.actionTypeId, rules, reason }, now);
       await repinOpenRequests(tx, input.actionTypeId, `policy tightened to version ${created.version}`, now);
+      await supersedePolicyChanges(tx, input.actionTypeId, created.version, now);
       return { outcome: "applied" as const, version: created.version, changes: diff.changes };
     }
     const request = await openPolicyChangeRequest(tx, user, { actionTypeId: input.actionTypeId, rules, reason }, now);

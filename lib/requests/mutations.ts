@@ -152,6 +152,7 @@ async function performEffects(tx: Tx, loaded: Loaded, next: RequestState, effect
     } else if (effect.type === "apply_policy") {
       const created = await writePolicyVersion(tx, actor, { actionTypeId: loaded.actionTypeId, rules: effect.rules, reason: `loosening approved in request ${effect.requestId}`, requestId: effect.requestId }, now);
       await repinOpenRequests(tx, loaded.actionTypeId, `policy loosened to version ${created.version}`, now);
+      await supersedePolicyChanges(tx, loaded.actionTypeId, created.version, now);
     } else if (effect.type === "notify") {
       await appendAudit(tx, { actor, kind: effect.event, entityType: "request", entityId: effect.requestId, actionTypeId: loaded.actionTypeId, data: { status: effect.status, ...(effect.tally ? { approvals: effect.tally.approvals, required: effect.tally.required, rejections: effect.tally.rejections } : {}) } }, now);
     }
@@ -267,6 +268,23 @@ export async function expireRequests(db: Db, now = new Date()): Promise<number> 
     if (done) expired++;
   }
   return expired;
+}
+
+/**
+ * A new policy version was written: policy changes reviewed against an older version can never apply
+ * (that would undo the new version), so they are closed as withdrawn with the reason, not left open.
+ */
+export async function supersedePolicyChanges(tx: Tx, actionTypeId: string, newVersion: number, now: Date): Promise<number> {
+  const stale = await tx.reviewRequest.findMany({ where: { actionTypeId, kind: "policy_change", status: { in: ["open", "approved"] } }, select: { id: true } });
+  let closed = 0;
+  for (const r of stale) {
+    const res = await step(tx, r.id, SYSTEM_ACTOR, { type: "supersede", currentPolicyVersion: newVersion }, now);
+    if (res.ok) {
+      await tx.reviewRequest.update({ where: { id: r.id }, data: { statusReason: `superseded: the policy is now version ${newVersion}; open a new request against it` } });
+      closed++;
+    }
+  }
+  return closed;
 }
 
 /**

@@ -131,15 +131,16 @@ describe("rule 6: policy edits", () => {
     expect(res.reviewersRequired).toBe(2);
   });
 
-  it("a loosening approved after another version was written is not applied over it", async () => {
+  it("a loosening pending when another version is written is closed as superseded, never applied over it", async () => {
     const s = await newSubject(w.db);
     const res = await edit(with_((r) => (r.tiers.CRAWL.promotion!.minSamples = 30)), "admin", s.id);
     if (res.outcome !== "review") throw new Error("expected a review");
     // Meanwhile a tightening lands as version 2.
     expect((await edit(with_((r) => (r.tiers.WALK.promotion!.threshold = 0.9)), "admin", s.id)).outcome).toBe("applied");
-    const r = await reviewRequest(w.db, w.people.reviewer1, { requestId: res.requestId, decision: "approve", rationale: RATIONALE }, later(1_000));
-    expect(r.status).toBe("approved");
-    expect(r.applyRefusal).toMatch(/policy changed/);
+    const closed = await w.db.reviewRequest.findUniqueOrThrow({ where: { id: res.requestId } });
+    expect(closed.status).toBe("withdrawn");
+    expect(closed.statusReason).toMatch(/superseded: the policy is now version 2/);
+    await expect(reviewRequest(w.db, w.people.reviewer1, { requestId: res.requestId, decision: "approve", rationale: RATIONALE }, later(1_000))).rejects.toMatchObject({ code: "not_open" });
     const current = await currentPolicy(w.db, s.id);
     expect(current.version).toBe(2);
     expect(current.rules.tiers.CRAWL.promotion!.minSamples).toBe(50);

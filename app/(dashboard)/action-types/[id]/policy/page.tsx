@@ -21,7 +21,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
     <section>
       <h1 className="mb-1 text-xl font-semibold">Edit bars</h1>
       <p className="mb-4 text-sm text-slate-600">Tightening takes effect at once; any loosening (lower bar, fewer outcomes, shorter window or time, fewer reviewers, a weaker gate) is a request that needs review.</p>
-      <PolicyEditor key={policy.version} actionTypeId={id} actionKey={at.key} version={policy.version} current={policy.rules} save={editPolicyAction} />
+      <PolicyEditor actionTypeId={id} actionKey={at.key} version={policy.version} current={policy.rules} save={editPolicyAction} />
     </section>
   );
 }
