@@ -1,15 +1,50 @@
+import pg from "pg";
 import { getDatabase } from "@/lib/db";
+import type { Database } from "@/lib/db/client";
 import { log } from "@/lib/log";
+
+/** Advisory lock held while seeding a PostgreSQL server, so instances starting together seed once. */
+const SEED_LOCK_KEY = 0x63777202;
+
+/** SEED_ON_START=on|off; default on for the embedded database, off on a PostgreSQL server. */
+export function seedOnStart(database: Database, env: NodeJS.ProcessEnv = process.env): boolean {
+  const flag = env.SEED_ON_START?.trim();
+  if (flag === "on") return true;
+  if (flag === "off") return false;
+  return database.target.kind === "pglite";
+}
+
+async function seed(database: Database): Promise<void> {
+  const { seedIfEmpty } = await import("@/lib/demo/seed");
+  if (database.target.kind !== "postgres") {
+    await seedIfEmpty(database.prisma);
+    return;
+  }
+  const lock = new pg.Client({ connectionString: database.target.url, application_name: "cwr-seed" });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock($1)", [SEED_LOCK_KEY]);
+    await seedIfEmpty(database.prisma);
+  } finally {
+    await lock.end(); // ends the session, releasing the lock
+  }
+}
 
 export async function boot(): Promise<void> {
   try {
     const database = await getDatabase();
-    if (database.target.kind === "pglite" && process.env.SEED_ON_START !== "off") {
-      const { seedIfEmpty } = await import("@/lib/demo/seed");
-      await seedIfEmpty(database.prisma);
-    }
+    if (seedOnStart(database)) await seed(database);
     const { startJobs } = await import("@/lib/jobs");
     startJobs(database);
+    const { installShutdown } = await import("@/lib/shutdown");
+    installShutdown(database);
+    if (database.target.kind === "pglite" && process.env.DEMO_AGENT !== "off") {
+      // The live demo: simulated agents using the SDK and the public API with keys of their own.
+      const { startDemoAgentInProcess, stopDemoAgentInProcess } = await import("@/lib/demo/agent-boot");
+      void startDemoAgentInProcess(database);
+      const { onShutdown } = await import("@/lib/shutdown");
+      onShutdown("demo agent", stopDemoAgentInProcess);
+    }
     log("info", "ready", { database: database.target.kind });
   } catch (e) {
     // One clear line, no stack: configuration problems are the operator's to fix, not a crash.

@@ -1,11 +1,43 @@
-// Background jobs: request expiry and the demotion sweep. Run on a timer in the server process.
+// Background jobs: request expiry and the demotion sweep (rollups need no job: they are kept current
+// inside the ingest transaction). They run on exactly one instance at a time.
+//
+// Leader election on PostgreSQL: every instance keeps one dedicated connection and, every
+// JOBS_LEADER_RETRY_MS, tries `pg_try_advisory_lock(JOBS_LOCK_KEY)` on it. The instance that gets the
+// lock leads for as long as that connection lives; it checks the connection before every run and
+// steps down the moment it fails. If the leader dies, PostgreSQL ends its session and releases the
+// lock, and another instance takes over at its next try. A graceful stop unlocks at once.
+// On the embedded default (PGlite, one process per data folder) the process is always the leader.
+import pg from "pg";
 import type { Database } from "@/lib/db/client";
 import { expireRequests } from "@/lib/requests/mutations";
 import { sweepDemotions } from "@/lib/tier-changes/detector";
 import { log, logError } from "@/lib/log";
 
+/** Advisory lock key of the jobs leader ("cwr" + 1): distinct from Prisma Migrate's key. */
+export const JOBS_LOCK_KEY = 0x63777201;
+
 const INTERVAL_MS = Number(process.env.JOBS_INTERVAL_MS ?? 30_000);
-const globalJobs = globalThis as unknown as { __cwrJobs?: NodeJS.Timeout };
+const RETRY_MS = Number(process.env.JOBS_LEADER_RETRY_MS ?? 5_000);
+const CHECK_TIMEOUT_MS = 5_000;
+
+export interface JobsState {
+  enabled: boolean;
+  leader: boolean;
+  leaderSince: Date | null;
+  lastRunAt: Date | null;
+}
+
+interface Runner {
+  stop(): Promise<void>;
+}
+
+const g = globalThis as unknown as { __cwrJobsState?: JobsState; __cwrJobsRunner?: Runner };
+/** Shared by every bundle of the process (instrumentation, route handlers, metrics). */
+export const jobsState: JobsState = (g.__cwrJobsState ??= { enabled: false, leader: false, leaderSince: null, lastRunAt: null });
+
+export function isJobsLeader(): boolean {
+  return jobsState.leader;
+}
 
 export async function runJobsOnce(database: Database, now = new Date()) {
   const expired = await expireRequests(database.prisma, now);
@@ -14,15 +46,140 @@ export async function runJobsOnce(database: Database, now = new Date()) {
   return { expired, demoted };
 }
 
+function setLeader(leader: boolean, reason: string) {
+  if (jobsState.leader === leader) return;
+  jobsState.leader = leader;
+  jobsState.leaderSince = leader ? new Date() : null;
+  log(leader ? "info" : "warn", leader ? "jobs leadership acquired" : "jobs leadership lost", { reason, pid: process.pid, port: process.env.PORT ?? null });
+}
+
+/** Starts the jobs of this process once (JOBS=off: none). */
 export function startJobs(database: Database): void {
-  if (globalJobs.__cwrJobs || process.env.JOBS === "off") return;
-  let running = false;
-  globalJobs.__cwrJobs = setInterval(() => {
-    if (running) return;
-    running = true;
-    runJobsOnce(database)
+  if (g.__cwrJobsRunner || process.env.JOBS === "off") return;
+  jobsState.enabled = true;
+  g.__cwrJobsRunner = database.target.kind === "postgres" ? leaderElected(database, database.target.url) : alwaysLeader(database);
+}
+
+/** Stops the timers, waits for a run in progress and gives leadership up (graceful shutdown). */
+export async function stopJobs(): Promise<void> {
+  const runner = g.__cwrJobsRunner;
+  if (!runner) return;
+  g.__cwrJobsRunner = undefined;
+  await runner.stop();
+  jobsState.enabled = false;
+}
+
+/** The periodic run, only while `isLeader()` holds; returns a stop that awaits the run in progress. */
+function schedule(database: Database, isLeader: () => Promise<boolean>) {
+  let current: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    if (current) return;
+    current = (async () => {
+      if (!(await isLeader())) return;
+      await runJobsOnce(database);
+      jobsState.lastRunAt = new Date();
+    })()
       .catch((e) => logError("jobs failed", e))
-      .finally(() => (running = false));
+      .finally(() => (current = null));
   }, INTERVAL_MS);
-  globalJobs.__cwrJobs.unref();
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await current;
+  };
+}
+
+function alwaysLeader(database: Database): Runner {
+  setLeader(true, "embedded database");
+  const stop = schedule(database, async () => true);
+  return {
+    async stop() {
+      await stop();
+      setLeader(false, "shutdown");
+    },
+  };
+}
+
+function leaderElected(database: Database, url: string): Runner {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let trying: Promise<void> | null = null;
+
+  const drop = (reason: string) => {
+    const c = client;
+    client = null;
+    setLeader(false, reason);
+    if (c) {
+      c.removeAllListeners("end");
+      c.end().catch(() => {});
+    }
+  };
+
+  const attempt = async () => {
+    if (stopped || jobsState.leader) return;
+    if (!client) {
+      const c = new pg.Client({ connectionString: url, keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: CHECK_TIMEOUT_MS, query_timeout: CHECK_TIMEOUT_MS, application_name: "cwr-jobs-leader" });
+      c.on("error", (e) => logError("jobs leader connection error", e));
+      c.on("end", () => {
+        if (client === c) drop("leader connection closed");
+      });
+      try {
+        await c.connect();
+      } catch (e) {
+        c.removeAllListeners("end");
+        await c.end().catch(() => {});
+        log("warn", "jobs: cannot reach the database for leader election", { error: (e as Error).message });
+        return;
+      }
+      if (stopped) {
+        await c.end().catch(() => {});
+        return;
+      }
+      client = c;
+    }
+    try {
+      const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [JOBS_LOCK_KEY]);
+      if (rows[0]?.ok && !stopped) setLeader(true, "advisory lock taken");
+    } catch (e) {
+      logError("jobs: leader election failed", e);
+      drop("leader election query failed");
+    }
+  };
+
+  const tick = () => {
+    trying ??= attempt().finally(() => (trying = null));
+  };
+  const retry = setInterval(tick, RETRY_MS);
+  retry.unref();
+  tick();
+
+  // Before each run the leader proves that the connection holding the lock is still alive.
+  const stopSchedule = schedule(database, async () => {
+    if (!jobsState.leader || !client) return false;
+    try {
+      await client.query("SELECT 1");
+      return jobsState.leader;
+    } catch (e) {
+      logError("jobs: leader connection check failed", e);
+      drop("leader connection check failed");
+      return false;
+    }
+  });
+
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(retry);
+      await trying;
+      await stopSchedule();
+      const c = client;
+      client = null;
+      if (c) {
+        c.removeAllListeners("end");
+        if (jobsState.leader) await c.query("SELECT pg_advisory_unlock($1)", [JOBS_LOCK_KEY]).catch(() => {});
+        await c.end().catch(() => {});
+      }
+      setLeader(false, "shutdown");
+    },
+  };
 }

@@ -105,7 +105,10 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
   } finally {
     await client.end();
   }
-  const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), application_name: "cwr-app" });
+  // An idle connection the server dropped (restart, failover) must not crash the process: the pool
+  // discards it and opens a fresh one on the next query.
+  pool.on("error", (e) => log(`database pool: an idle connection failed (${reason(e)})`));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

@@ -6,6 +6,7 @@ import pg from "pg";
 import type { Database } from "./client";
 import { TIER_CHANNEL } from "@/lib/tier-changes/channel";
 import { log, logError } from "@/lib/log";
+import { incrementCounter } from "@/lib/http/metrics";
 
 export interface TierChangeMessage {
   id: string;
@@ -35,7 +36,9 @@ export function onTierChange(listener: Partial<Listener>): () => void {
 
 function deliver(payload: string) {
   try {
-    bus.emit("change", JSON.parse(payload) as TierChangeMessage);
+    const message = JSON.parse(payload) as TierChangeMessage;
+    incrementCounter("tier_changes_total");
+    bus.emit("change", message);
   } catch (e) {
     logError("bad tier-change notification", e);
   }
@@ -45,6 +48,13 @@ function deliver(payload: string) {
 export function startTierListener(database: Database): Promise<() => Promise<void>> {
   state.__cwrListening ??= database.pglite ? listenPglite(database) : listenPostgres(database);
   return state.__cwrListening;
+}
+
+/** Stops this process's listener (graceful shutdown); a later start opens a new one. */
+export async function stopTierListener(): Promise<void> {
+  const listening = state.__cwrListening;
+  state.__cwrListening = undefined;
+  if (listening) await (await listening.catch(() => async () => {}))();
 }
 
 async function listenPglite(database: Database) {
@@ -61,7 +71,7 @@ async function listenPostgres(database: Database) {
 
   const connect = async (): Promise<void> => {
     if (stopped) return;
-    const c = new pg.Client({ connectionString: url, keepAlive: true });
+    const c = new pg.Client({ connectionString: url, keepAlive: true, keepAliveInitialDelayMillis: 10_000, application_name: "cwr-tier-listener" });
     c.on("notification", (msg) => msg.channel === TIER_CHANNEL && msg.payload && deliver(msg.payload));
     c.on("error", (e) => logError("tier listener connection error", e));
     c.on("end", () => {

@@ -51,7 +51,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   let output = "";
   const spawnServer = () => {
     const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-      env: { ...process.env, NODE_ENV: "production", PGLITE_DIR: path.join(dataDir, "pglite"), DEMO_AGENT: "off", JOBS_INTERVAL_MS: "1000", ...env },
+      env: { ...process.env, NODE_ENV: "production", PGLITE_DIR: path.join(dataDir, "pglite"), DEMO_AGENT: "off", JOBS_INTERVAL_MS: "1000", ACCESS_LOG: "off", ...env },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });

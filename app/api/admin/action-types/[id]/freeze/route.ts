@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { methods, route } from "@/lib/http/route";
+import { AppError } from "@/lib/http/errors";
+import { setFrozen } from "@/lib/action-types/mutations";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Reviewer or admin: freeze or unfreeze an action type, with a written rationale (SPEC §3 rule 7) —
+ * the same mutation as the dashboard's button. Each is a tier change, fanned out to every stream.
+ */
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
+  POST: route({
+    name: "POST /api/admin/action-types/{id}/freeze",
+    auth: "session",
+    permission: "tier:demote",
+    params: z.strictObject({ id: z.uuid() }),
+    body: z.strictObject({ frozen: z.boolean(), rationale: z.string().max(2000) }),
+    handler: async ({ db, principal, params, body }) => {
+      if (principal.kind !== "user") throw new AppError("unauthenticated", "Sign in first.");
+      const change = await setFrozen(db, principal.user, { actionTypeId: params.id, frozen: body.frozen, rationale: body.rationale });
+      return { tierChangeId: change.changeId, tier: change.to, frozen: change.frozen };
+    },
+  }),
+});

@@ -1,0 +1,55 @@
+// The access table every route and server action must appear in. A new route or action without a
+// row here fails tests/security/access-matrix.test.ts: access is decided on purpose, never by default.
+import type { Permission } from "@/lib/auth/permissions";
+
+export type Access = { kind: "public" } | { kind: "key"; scoped: boolean } | { kind: "session"; permission: Permission } | { kind: "catchall" } | { kind: "next-auth" };
+
+/** URL template (as the folder names it) → methods → who may call it. `scoped`: takes an action key of the calling agent. */
+export const ROUTE_RULES: Record<string, Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Access>>> = {
+  "/api/[...path]": { GET: { kind: "catchall" }, POST: { kind: "catchall" } },
+  "/ofrep/[...path]": { GET: { kind: "catchall" }, POST: { kind: "catchall" } },
+  "/api/auth/[...nextauth]": { GET: { kind: "next-auth" }, POST: { kind: "next-auth" } },
+  "/api/health": { GET: { kind: "public" } },
+  "/api/ready": { GET: { kind: "public" } },
+  "/api/metrics": { GET: { kind: "public" } },
+  "/api/v1/openapi.json": { GET: { kind: "public" } },
+  "/api/v1/tiers": { GET: { kind: "key", scoped: false } },
+  "/api/v1/tiers/[actionKey]": { GET: { kind: "key", scoped: true } },
+  "/api/v1/tiers/stream": { GET: { kind: "key", scoped: false } },
+  "/api/v1/decisions": { POST: { kind: "key", scoped: false } },
+  "/api/v1/events": { POST: { kind: "key", scoped: false } },
+  "/ofrep/v1/evaluate/flags": { POST: { kind: "key", scoped: false } },
+  "/ofrep/v1/evaluate/flags/[key]": { POST: { kind: "key", scoped: true } },
+  "/api/dashboard/overview": { GET: { kind: "session", permission: "dashboard:read" } },
+  "/api/dashboard/action-types/[id]": { GET: { kind: "session", permission: "dashboard:read" } },
+  "/api/dashboard/requests": { GET: { kind: "session", permission: "dashboard:read" } },
+  "/api/dashboard/requests/[id]": { GET: { kind: "session", permission: "dashboard:read" } },
+  "/api/dashboard/audit": { GET: { kind: "session", permission: "audit:read" } },
+  "/api/dashboard/audit/verify": { GET: { kind: "session", permission: "audit:read" } },
+  "/api/dashboard/audit/export": { GET: { kind: "session", permission: "audit:export" } },
+  "/api/dashboard/admin/agents": { GET: { kind: "session", permission: "admin:manage" } },
+  "/api/dashboard/admin/agents/[slug]": { GET: { kind: "session", permission: "admin:manage" } },
+  "/api/dashboard/admin/keys": { GET: { kind: "session", permission: "admin:manage" } },
+  "/api/dashboard/admin/users": { GET: { kind: "session", permission: "admin:manage" } },
+  "/api/admin/agents/[slug]/keys": { POST: { kind: "session", permission: "admin:manage" } },
+  "/api/admin/keys/[id]": { DELETE: { kind: "session", permission: "admin:manage" } },
+  "/api/admin/action-types/[id]/freeze": { POST: { kind: "session", permission: "tier:demote" } },
+};
+
+/** Server action export → the permission its wrapper demands. */
+export const ACTION_RULES: Record<string, Permission> = {
+  demoteAction: "tier:demote",
+  freezeAction: "tier:demote",
+  openRequestAction: "request:open",
+  reviewAction: "request:review",
+  withdrawAction: "request:manage",
+  applyAction: "request:manage",
+  editPolicyAction: "policy:edit",
+  createAgentAction: "admin:manage",
+  createActionTypeAction: "admin:manage",
+  createApiKeyAction: "admin:manage",
+  revokeApiKeyAction: "admin:manage",
+  createUserAction: "admin:manage",
+  changeRoleAction: "admin:manage",
+  setUserDisabledAction: "admin:manage",
+};
