@@ -1,0 +1,42 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DatabaseLockedError, lockDataDir } from "./pglite-lock";
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(path.join(os.tmpdir(), "cwr-lock-"));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe("the PGlite folder lock", () => {
+  it("refuses a second process with a clear error while the first is alive", async () => {
+    const dir = tempDir();
+    // Another process holds the lock: it writes its pid as the lock does, then waits.
+    const holder = spawn(process.execPath, ["-e", `require("fs").writeFileSync(${JSON.stringify(path.join(dir, "cwr.lock"))}, String(process.pid)); setTimeout(() => {}, 60000)`]);
+    await new Promise((r) => setTimeout(r, 300));
+    try {
+      expect(() => lockDataDir(dir)).toThrow(DatabaseLockedError);
+      expect(() => lockDataDir(dir)).toThrow(/already open in another process \(pid \d+\)/);
+    } finally {
+      holder.kill("SIGKILL");
+      await new Promise((r) => holder.once("exit", r));
+    }
+    // Its process is gone: the stale lock is taken over.
+    const release = lockDataDir(dir);
+    release();
+    expect(existsSync(path.join(dir, "cwr.lock"))).toBe(false);
+  });
+
+  it("takes over a lock left by a process that no longer exists", () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, "cwr.lock"), "999999999");
+    const release = lockDataDir(dir);
+    expect(() => lockDataDir(dir)).toThrow(DatabaseLockedError); // now held by us
+    release();
+  });
+});
