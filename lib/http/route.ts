@@ -105,8 +105,11 @@ function decodeParams(raw: Record<string, string | string[]>): Record<string, st
   return out;
 }
 
-/** One JSON line per request; ACCESS_LOG=off silences it (off by default under vitest). */
-const accessLog = () => (process.env.ACCESS_LOG ?? (process.env.NODE_ENV === "test" ? "off" : "on")) !== "off";
+/**
+ * One JSON line per request. On by default in production (DATABASE_URL set); off on the embedded demo,
+ * whose simulated agents would flood the console, and under vitest. ACCESS_LOG=on|off decides.
+ */
+const accessLog = () => (process.env.ACCESS_LOG ?? (process.env.NODE_ENV === "test" || !process.env.DATABASE_URL ? "off" : "on")) !== "off";
 
 export function route<P = undefined, Q = undefined, B = undefined>(spec: RouteSpec<P, Q, B>) {
   return async (req: Request, ctx?: NextCtx): Promise<Response> => {
