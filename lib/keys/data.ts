@@ -10,10 +10,34 @@ export interface KeyPrincipal {
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/**
+ * Valid keys are remembered for KEY_CACHE_MS (default 2 s) so the hot agent routes skip a database
+ * read per request. Revoking drops the whole cache in this process at once; another instance may
+ * accept a revoked key for at most that long. Unknown and revoked keys are never cached.
+ */
+const KEY_CACHE_MS = Number(process.env.KEY_CACHE_MS ?? 2_000);
+const g = globalThis as unknown as { __cwrKeyCache?: Map<string, { at: number; principal: KeyPrincipal }> };
+const keyCache = (g.__cwrKeyCache ??= new Map());
+
+export function forgetCachedKeys(): void {
+  keyCache.clear();
+}
+
 /** The agent a bearer key belongs to, or null for an unknown, malformed or revoked key. */
 export async function authenticateApiKey(db: Db, secret: string, now = new Date()): Promise<KeyPrincipal | null> {
   if (!secret.startsWith(KEY_PREFIX) || secret.length > 100) return null;
   const hash = hashApiKey(secret);
+  const cached = keyCache.get(hash);
+  if (cached && now.getTime() - cached.at < KEY_CACHE_MS) return cached.principal;
+  const principal = await lookupKey(db, hash, now);
+  if (principal && KEY_CACHE_MS > 0) {
+    if (keyCache.size > 10_000) keyCache.clear();
+    keyCache.set(hash, { at: now.getTime(), principal });
+  } else keyCache.delete(hash);
+  return principal;
+}
+
+async function lookupKey(db: Db, hash: string, now: Date): Promise<KeyPrincipal | null> {
   const key = await db.apiKey.findUnique({ where: { hash }, select: { id: true, hash: true, revokedAt: true, lastUsedAt: true, agent: { select: { id: true, slug: true } } } });
   if (!key || key.revokedAt) return null;
   if (!timingSafeEqual(Buffer.from(key.hash), Buffer.from(hash))) return null;

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
 import { appendAudit, type Actor } from "@/lib/audit/mutations";
 import { AppError } from "@/lib/http/errors";
+import { forgetCachedKeys } from "./data";
 
 export const KEY_PREFIX = "cwr_";
 
@@ -32,5 +33,8 @@ export async function revokeApiKey(db: Db, actor: Actor, input: { keyId: string 
     await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: now } });
     await appendAudit(tx, { actor, kind: "api_key.revoked", entityType: "api_key", entityId: key.id, agentId: key.agentId, data: { prefix: key.prefix } }, now);
     return { revoked: true };
+  }).then((result) => {
+    forgetCachedKeys(); // after commit: this process stops accepting the key at once
+    return result;
   });
 }

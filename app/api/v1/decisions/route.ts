@@ -1,4 +1,4 @@
-import { agentTier } from "@/lib/action-types/data";
+import { cachedAgentTier } from "@/lib/action-types/tier-cache";
 import { decisionRequestSchema } from "@/lib/action-types/schema";
 import { decide } from "@/lib/gating";
 import { methods, route } from "@/lib/http/route";
@@ -13,7 +13,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     body: decisionRequestSchema,
     handler: async ({ db, principal, body }) => {
       // An unknown action type is never allowed to act: decide(null) answers CRAWL / suggest.
-      const tier = await agentTier(db, agentOf(principal).agentId, body.action);
+      const tier = await cachedAgentTier(db, agentOf(principal).agentId, body.action);
       return decide(tier?.tier ?? null, tier?.frozen ?? false, body.audience);
     },
   }),

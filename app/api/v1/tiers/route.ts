@@ -1,4 +1,4 @@
-import { listAgentTiers } from "@/lib/action-types/data";
+import { cachedAgentTiers } from "@/lib/action-types/tier-cache";
 import { json, methods, route } from "@/lib/http/route";
 import { agentOf } from "@/lib/http/principal";
 import { matchesIfNoneMatch, strongEtag } from "@/lib/http/etag";
@@ -11,7 +11,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     auth: "key",
     handler: async ({ req, db, principal }) => {
       const agent = agentOf(principal);
-      const tiers = await listAgentTiers(db, agent.agentId);
+      const tiers = await cachedAgentTiers(db, agent.agentId);
       const etag = strongEtag(JSON.stringify(tiers));
       const headers = { etag, "cache-control": "no-cache" };
       if (matchesIfNoneMatch(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });

@@ -1,4 +1,4 @@
-import { agentTier } from "@/lib/action-types/data";
+import { cachedAgentTier } from "@/lib/action-types/tier-cache";
 import { actionKeyParamsSchema } from "@/lib/action-types/schema";
 import { AppError } from "@/lib/http/errors";
 import { methods, route } from "@/lib/http/route";
@@ -12,7 +12,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     auth: "key",
     params: actionKeyParamsSchema,
     handler: async ({ db, principal, params }) => {
-      const tier = await agentTier(db, agentOf(principal).agentId, params.actionKey);
+      const tier = await cachedAgentTier(db, agentOf(principal).agentId, params.actionKey);
       if (!tier) throw new AppError("not_found", `This agent has no action type "${params.actionKey}".`);
       return tier;
     },

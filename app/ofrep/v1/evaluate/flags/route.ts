@@ -1,4 +1,4 @@
-import { listAgentTiers } from "@/lib/action-types/data";
+import { cachedAgentTiers } from "@/lib/action-types/tier-cache";
 import { json, methods, route } from "@/lib/http/route";
 import { agentOf } from "@/lib/http/principal";
 import { matchesIfNoneMatch, strongEtag } from "@/lib/http/etag";
@@ -13,7 +13,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     body: ofrepRequestSchema,
     renderError: renderOfrepError,
     handler: async ({ req, db, principal }) => {
-      const flags = (await listAgentTiers(db, agentOf(principal).agentId)).map(ofrepEvaluation);
+      const flags = (await cachedAgentTiers(db, agentOf(principal).agentId)).map(ofrepEvaluation);
       const etag = strongEtag(JSON.stringify(flags));
       const headers = { etag, "cache-control": "no-cache" };
       if (matchesIfNoneMatch(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });

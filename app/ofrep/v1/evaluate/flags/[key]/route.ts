@@ -1,4 +1,4 @@
-import { agentTier } from "@/lib/action-types/data";
+import { cachedAgentTier } from "@/lib/action-types/tier-cache";
 import { AppError } from "@/lib/http/errors";
 import { methods, route } from "@/lib/http/route";
 import { agentOf } from "@/lib/http/principal";
@@ -14,7 +14,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     body: ofrepRequestSchema,
     renderError: renderOfrepError,
     handler: async ({ db, principal, params }) => {
-      const view = await agentTier(db, agentOf(principal).agentId, params.key);
+      const view = await cachedAgentTier(db, agentOf(principal).agentId, params.key);
       if (!view) throw new AppError("not_found", `Flag "${params.key}" is not an action type of this agent.`);
       return ofrepEvaluation(view);
     },
