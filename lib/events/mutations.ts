@@ -11,7 +11,7 @@ import { currentPolicy } from "@/lib/policies/data";
 import { detectAndDemote } from "@/lib/tier-changes/detector";
 import { findUnstorable, outOfDatabaseRange } from "./storable";
 import { MAX_BATCH, outcomeEventSchema, type OutcomeEventInput } from "./schema";
-import { toDbKind } from "./kinds";
+import { insertEvents } from "./insert";
 import { zodDetails } from "@/lib/http/zod";
 import { AppError } from "@/lib/http/errors";
 
@@ -87,24 +87,22 @@ export async function ingestEvents(db: Db, agent: { id: string; slug: string }, 
         const ids = [...new Set(parsed.map((p) => p.actionTypeId))].sort();
         // Serialise ingestion per action type: evidence and CUSUM are sequential statistics.
         await tx.$queryRawUnsafe(`SELECT id FROM action_types WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, ids);
-        const rows = await tx.outcomeEvent.createManyAndReturn({
-          data: parsed.map((p) => ({
-            agentId: agent.id,
+        const fresh = await insertEvents(
+          tx,
+          agent.id,
+          now,
+          parsed.map((p) => ({
             actionTypeId: p.actionTypeId,
-            kind: toDbKind(p.event.kind),
+            kind: p.event.kind,
             tier: p.event.tier,
             severity: p.event.severity ?? null,
             occurredAt: p.event.occurredAt,
-            receivedAt: now,
             idempotencyKey: p.event.idempotencyKey,
             agentVersion: p.event.agentVersion ?? "",
             subjectRef: p.event.subjectRef ?? null,
-            metadata: (p.event.metadata as object | undefined) ?? undefined,
+            metadata: p.event.metadata,
           })),
-          skipDuplicates: true,
-          select: { idempotencyKey: true },
-        });
-        const fresh = new Set(rows.map((r) => r.idempotencyKey));
+        );
         const accepted = parsed.filter((p) => fresh.has(p.event.idempotencyKey));
         await addToRollups(tx, rollupDeltas(accepted));
         for (const id of ids) {

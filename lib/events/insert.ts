@@ -1,0 +1,40 @@
+// Inserting a batch of outcome events in one set-based statement. Prisma's createManyAndReturn spent
+// ~130 ms of a ~200 ms 1,000-event batch compiling and mapping arguments (bench/README.md); unnest()
+// with ON CONFLICT does the same insert in ~20 ms. Returns the idempotency keys actually inserted.
+import type { Tx } from "@/lib/db/client";
+
+export interface EventRow {
+  actionTypeId: string;
+  /** database value, e.g. "action.completed" */
+  kind: string;
+  tier: string;
+  severity: string | null;
+  occurredAt: Date;
+  idempotencyKey: string;
+  agentVersion: string;
+  subjectRef: string | null;
+  metadata: unknown;
+}
+
+export async function insertEvents(tx: Tx, agentId: string, receivedAt: Date, rows: EventRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await tx.$queryRawUnsafe<Array<{ idempotencyKey: string }>>(
+    `INSERT INTO outcome_events ("agentId", "actionTypeId", kind, tier, severity, "occurredAt", "receivedAt", "idempotencyKey", "agentVersion", "subjectRef", metadata)
+     SELECT $1::uuid, u.a::uuid, u.k::"EventKind", u.t::"Tier", u.s::"Severity", u.o::timestamptz, $2::timestamptz, u.i, u.v, u.r, u.m::jsonb
+     FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) AS u(a, k, t, s, o, i, v, r, m)
+     ON CONFLICT ("agentId", "idempotencyKey") DO NOTHING
+     RETURNING "idempotencyKey"`,
+    agentId,
+    receivedAt.toISOString(),
+    rows.map((r) => r.actionTypeId),
+    rows.map((r) => r.kind),
+    rows.map((r) => r.tier),
+    rows.map((r) => r.severity),
+    rows.map((r) => r.occurredAt.toISOString()),
+    rows.map((r) => r.idempotencyKey),
+    rows.map((r) => r.agentVersion),
+    rows.map((r) => r.subjectRef),
+    rows.map((r) => (r.metadata === undefined || r.metadata === null ? null : JSON.stringify(r.metadata))),
+  );
+  return new Set(inserted.map((r) => r.idempotencyKey));
+}
