@@ -12,6 +12,7 @@ import { formatDuration } from "@/components/format";
 import type { ActionResultLike } from "@/components/ui/ActionForm";
 
 const TIER_ORDER = { CRAWL: 0, WALK: 1, RUN: 2 } as const;
+const PAGE_ROWS = 200;
 type Sort = "agent" | "tier" | "time" | "health";
 
 export function OverviewTable(props: {
@@ -25,6 +26,8 @@ export function OverviewTable(props: {
   const [tier, setTier] = useState("all");
   const [status, setStatus] = useState("all");
   const [sort, setSort] = useState<Sort>("agent");
+  // Thousands of rows render slowly and help nobody: the first page shows, the rest on request.
+  const [limit, setLimit] = useState(PAGE_ROWS);
 
   const rows = useMemo(() => {
     const t = text.trim().toLowerCase();
@@ -103,7 +106,7 @@ export function OverviewTable(props: {
                 <td colSpan={8} className="px-3 py-6 text-center text-slate-500">Nothing matches these filters.</td>
               </tr>
             )}
-            {rows.map((r) => (
+            {rows.slice(0, limit).map((r) => (
               <tr key={r.id} className="border-t border-slate-100 align-top" data-testid="overview-row" data-action-key={r.key} data-tier={r.tier}>
                 <td className="px-3 py-2">
                   <Link href={`/action-types/${r.id}`} className="font-mono text-blue-800 hover:underline">{r.key}</Link>
@@ -136,6 +139,11 @@ export function OverviewTable(props: {
           </tbody>
         </table>
       </div>
+      {rows.length > limit && (
+        <button onClick={() => setLimit(rows.length)} className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">
+          Showing {limit} of {rows.length}: show all
+        </button>
+      )}
     </div>
   );
 }

@@ -49,29 +49,45 @@ export async function listOverview(db: Db, now: Date = new Date()): Promise<Over
     },
     orderBy: [{ agent: { slug: "asc" } }, { key: "asc" }],
   });
-  const maxWindow = Math.max(SPARK_DAYS, ...rows.map((r) => policyRulesSchema.parse(r.policies[0]?.rules).tiers[r.tier].windowDays));
-  const rollups = await db.metricRollup.findMany({
-    where: { day: { gte: new Date(windowStart(now, maxWindow)) } },
+  const parsed = rows.map((r) => policyRulesSchema.parse(r.policies[0]?.rules) as PolicyRules);
+  // Window sums in the database (each action type has its own tier and window); only the last 14
+  // days come back as rows, for the spark lines. Both stay fast with thousands of action types.
+  const windows = rows.length
+    ? await db.$queryRawUnsafe<Array<{ id: string; s: number; f: number }>>(
+        `SELECT w.id::text AS id, coalesce(sum(r.successes), 0)::int AS s, coalesce(sum(r.failures), 0)::int AS f
+         FROM unnest($1::uuid[], $2::date[], $3::text[]) AS w(id, from_day, tier)
+         JOIN metric_rollups r ON r."actionTypeId" = w.id AND r.tier = w.tier::"Tier" AND r.day >= w.from_day
+         GROUP BY w.id`,
+        rows.map((r) => r.id),
+        rows.map((r, i) => windowStart(now, parsed[i]!.tiers[r.tier].windowDays)),
+        rows.map((r) => r.tier),
+      )
+    : [];
+  const windowById = new Map(windows.map((w) => [w.id, { successes: Number(w.s), trials: Number(w.s) + Number(w.f) }]));
+  const recent = await db.metricRollup.findMany({
+    where: { day: { gte: new Date(windowStart(now, SPARK_DAYS)) } },
     select: { actionTypeId: true, tier: true, day: true, successes: true, failures: true },
   });
+  const sparkDays = Array.from({ length: SPARK_DAYS }, (_, i) => dayOf(new Date(now.getTime() - (SPARK_DAYS - 1 - i) * 86_400_000)));
+  const daily = new Map<string, Map<string, { tier: string; successes: number; failures: number }>>();
+  for (const r of recent) {
+    const m = daily.get(r.actionTypeId) ?? new Map();
+    m.set(`${r.tier}|${dayOf(r.day)}`, r);
+    daily.set(r.actionTypeId, m);
+  }
   // "Open requests" are the ones waiting for review; approved-but-unapplied ones show in eligibility.
   const open = await db.reviewRequest.groupBy({ by: ["actionTypeId", "kind"], where: { status: "open" }, _count: { _all: true } });
   const pending = await db.reviewRequest.findMany({ where: PENDING_PROMOTIONS, select: { actionTypeId: true, status: true, fromTier: true, snapshot: true } });
-  const byAction = new Map<string, typeof rollups>();
-  for (const r of rollups) byAction.set(r.actionTypeId, [...(byAction.get(r.actionTypeId) ?? []), r]);
 
-  return rows.map((r) => {
-    const rules = policyRulesSchema.parse(r.policies[0]?.rules) as PolicyRules;
+  return rows.map((r, index) => {
+    const rules = parsed[index]!;
     const tierRules = rules.tiers[r.tier];
-    const mine = (byAction.get(r.id) ?? []).filter((x) => x.tier === r.tier);
-    const from = windowStart(now, tierRules.windowDays);
-    const inWindow = mine.filter((x) => dayOf(x.day) >= from);
-    const window = { successes: sum(inWindow, "successes"), trials: sum(inWindow, "successes") + sum(inWindow, "failures") };
+    const window = windowById.get(r.id) ?? { successes: 0, trials: 0 };
     const openPromotion = pending.some((p) => p.actionTypeId === r.id && blocksNewRequest(p, r));
     const elig = evaluateEligibility({ tier: r.tier, tierSince: r.tierSince, frozen: r.frozen, openRequest: openPromotion, evidence: { successes: r.evidenceSuccesses, trials: r.evidenceTrials }, window }, rules, now);
-    const spark = Array.from({ length: SPARK_DAYS }, (_, i) => {
-      const day = dayOf(new Date(now.getTime() - (SPARK_DAYS - 1 - i) * 86_400_000));
-      const d = mine.find((x) => dayOf(x.day) === day);
+    const mine = daily.get(r.id);
+    const spark = sparkDays.map((day) => {
+      const d = mine?.get(`${r.tier}|${day}`);
       const n = d ? d.successes + d.failures : 0;
       return n ? d!.successes / n : null;
     });
@@ -100,10 +116,6 @@ export async function listOverview(db: Db, now: Date = new Date()): Promise<Over
       lastDemotion: r.tierChanges[0] ? { at: r.tierChanges[0].createdAt.toISOString(), cause: r.tierChanges[0].cause } : null,
     };
   });
-}
-
-function sum<T extends Record<K, number>, K extends string>(rows: T[], k: K): number {
-  return rows.reduce((n, r) => n + r[k], 0);
 }
 
 const tierSelect = {
