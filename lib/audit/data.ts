@@ -37,20 +37,7 @@ export async function verifyAuditChain(db: Reader, options: { pageSize?: number 
       if (row.prevHash !== prevHash) {
         return broken(row.seq, `prevHash does not match the hash of entry ${row.seq - 1n}`);
       }
-      const recomputed = auditEntryHash({
-        seq: row.seq,
-        createdAt: row.createdAt,
-        actorType: row.actorType,
-        actorId: row.actorId,
-        actorLabel: row.actorLabel,
-        kind: row.kind,
-        entityType: row.entityType,
-        entityId: row.entityId,
-        agentId: row.agentId,
-        actionTypeId: row.actionTypeId,
-        data: row.data,
-        prevHash: row.prevHash,
-      });
+      const recomputed = auditEntryHash(row); // the row holds every hashed field (and its own hash, ignored)
       if (recomputed !== row.hash) {
         return broken(row.seq, "content does not match its hash (the entry was edited)");
       }
