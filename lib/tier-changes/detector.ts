@@ -43,7 +43,8 @@ export async function detectAndDemote(tx: Tx, actionTypeId: string, input: Detec
 
 /** Job: re-checks every action type above CRAWL (windows move with time, not only with events). */
 export async function sweepDemotions(db: Db, now = new Date()) {
-  const candidates = await db.actionType.findMany({ where: { tier: { not: "CRAWL" } }, select: { id: true } });
+  // Only a CUSUM above zero can fire (incidents act inside the ingest): the rest need no transaction.
+  const candidates = await db.actionType.findMany({ where: { tier: { not: "CRAWL" }, cusum: { gt: 0 } }, select: { id: true } });
   const demoted = [];
   for (const { id } of candidates) {
     const result = await db.$transaction(async (tx) => {

@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoteManually, setFrozen } from "@/lib/action-types/mutations";
 import { ingestEvents } from "@/lib/events/mutations";
 import { openPromotionRequest } from "@/lib/requests/mutations";
+import { sweepDemotions } from "@/lib/tier-changes/detector";
+import { editPolicy } from "@/lib/policies/mutations";
+import { defaultPolicy } from "@/lib/gating";
 import { NOW, auditSince, daysAgo, feed, lastSeq, later, newSubject, openWorld, overrideUp, refused, refusedWithoutEffect, type Subject, type World } from "./world";
 
 let w: World;
@@ -147,5 +150,20 @@ describe("rule 7: automatic demotion inside the ingest", () => {
     const mislabelled = { idempotencyKey: "inc-crawl", action: s.key, kind: "incident", tier: "CRAWL", severity: "critical", occurredAt: later(-30_000).toISOString(), agentVersion: "v1" };
     const res = await ingestEvents(w.db, s.agent, [mislabelled], NOW);
     expect(res.demotions).toEqual([expect.objectContaining({ from: "RUN", to: "CRAWL" })]);
+  });
+
+  it("the sweep demotes once a tightened policy makes a standing CUSUM alarm count, and leaves quiet action types alone", async () => {
+    const s = await inWalk();
+    const quiet = await inWalk();
+    await feed(w.db, s, "WALK", 20, 2, daysAgo(1)); // a loud alarm, but fewer outcomes than the demotion minimum (30)
+    expect((await actionType(s.id)).tier).toBe("WALK");
+    expect(await sweepDemotions(w.db, NOW)).toEqual([]);
+    const rules = defaultPolicy("low");
+    rules.tiers.WALK.demotion!.minSamples = 10; // fewer outcomes before the detector may fire: a tightening
+    expect((await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules, reason: "Demote sooner: reverted refunds are piling up." }, NOW)).outcome).toBe("applied");
+    const demoted = await sweepDemotions(w.db, later(1_000));
+    expect(demoted.map((d) => d.actionKey)).toEqual([s.key]);
+    expect((await actionType(s.id)).tier).toBe("CRAWL");
+    expect((await actionType(quiet.id)).tier).toBe("WALK");
   });
 });
