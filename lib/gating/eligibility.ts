@@ -68,3 +68,10 @@ export function evaluateEligibility(state: EligibilityState, policy: PolicyRules
 
   return { eligible: unmet.length === 0, gate, unmet };
 }
+
+/** The conditions about the evidence itself (not the request, freeze or tier): what an apply re-checks. */
+export const BAR_CONDITIONS: ReadonlySet<UnmetCode> = new Set(["bar_not_cleared", "samples", "days_in_tier"]);
+
+export function barUnmet(result: EligibilityResult): string[] {
+  return result.unmet.filter((u) => BAR_CONDITIONS.has(u.code)).map((u) => u.message);
+}

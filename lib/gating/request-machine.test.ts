@@ -236,3 +236,18 @@ describe("supersede (a policy change whose base version was replaced)", () => {
     expect(transition({ ...policyChange("open"), status: "rejected" }, { type: "supersede", currentPolicyVersion: 4 })).toMatchObject({ error: { code: "not_open" } });
   });
 });
+
+describe("apply re-checks the live bar (rule 1 at apply time)", () => {
+  const unmet = ["bar not cleared: e-value 3.1 < 20"];
+
+  it("refuses a promotion whose live evidence no longer clears the bar, and applies once it does", () => {
+    const approved = promotion({ status: "approved" });
+    expect(refused(transition(approved, { type: "apply", live: live({ liveBarUnmet: unmet }) }))).toMatchObject({ code: "not_eligible", message: expect.stringContaining("e-value 3.1 < 20") });
+    expect(ok(transition(approved, { type: "apply", live: live({ liveBarUnmet: [] }) })).next.status).toBe("applied");
+  });
+
+  it("never holds an override to the bar it overrides", () => {
+    const override = promotion({ kind: "override", status: "approved", requiredApprovals: 3 });
+    expect(ok(transition(override, { type: "apply", live: live({ liveBarUnmet: unmet }) })).effects).toContainEqual(expect.objectContaining({ type: "change_tier", cause: "override" }));
+  });
+});

@@ -45,6 +45,12 @@ export interface LiveCheck {
   currentPolicyVersion: number;
   /** the caller's classifyPolicyChange(pinned, current) found a tightening */
   policyTightenedSince: boolean;
+  /**
+   * The live eligibility's unmet bar, samples and days (messages). Rule 1 holds at apply time too: a
+   * promotion whose live evidence no longer clears the bar is not applied; an override is against
+   * the bar by definition.
+   */
+  liveBarUnmet?: string[];
 }
 
 export type RequestEvent =
@@ -85,7 +91,8 @@ export type TransitionErrorCode =
   | "state_changed"
   | "policy_tightened"
   | "policy_changed"
-  | "not_superseded";
+  | "not_superseded"
+  | "not_eligible";
 
 export interface TransitionError {
   code: TransitionErrorCode;
@@ -196,6 +203,9 @@ function onApply(state: RequestState, live: LiveCheck): TransitionResult {
     found.push(["state_changed", `the tier state changed since the snapshot (version ${live.stateVersionAtSnapshot} → ${live.currentStateVersion})`]);
   }
   if (live.policyTightenedSince) found.push(["policy_tightened", `the policy was tightened since the snapshot (version ${live.policyVersionPinned} → ${live.currentPolicyVersion})`]);
+  if (state.kind === "promotion" && found.length === 0 && live.liveBarUnmet?.length) {
+    found.push(["not_eligible", `the live evidence no longer clears the bar: ${live.liveBarUnmet.join("; ")}`]);
+  }
   const first = found[0];
   if (first) {
     const reasons = found.map(([, m]) => m);

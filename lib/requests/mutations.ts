@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
-import { classifyPolicyChange, openRequest, transition, currentTally, type Effect, type RequestState, type RequestEvent, type LiveCheck } from "@/lib/gating";
+import { barUnmet, classifyPolicyChange, openRequest, transition, currentTally, type Effect, type RequestState, type RequestEvent, type LiveCheck } from "@/lib/gating";
 import type { PolicyRules, RequestKind, Tier } from "@/lib/gating/types";
 import { appendAudit, SYSTEM_ACTOR, type Actor } from "@/lib/audit/mutations";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
@@ -160,7 +160,7 @@ async function performEffects(tx: Tx, loaded: Loaded, next: RequestState, effect
 }
 
 /** The live facts an approved request is re-checked against (SPEC §3 rule 9). */
-async function liveCheck(tx: Tx, loaded: Loaded): Promise<LiveCheck> {
+async function liveCheck(tx: Tx, loaded: Loaded, now: Date): Promise<LiveCheck> {
   const at = await tx.actionType.findUniqueOrThrow({ where: { id: loaded.actionTypeId }, select: { tier: true, frozen: true, stateVersion: true } });
   const pinned = await policyById(tx, loaded.policyId);
   const current = await currentPolicy(tx, loaded.actionTypeId);
@@ -173,11 +173,9 @@ async function liveCheck(tx: Tx, loaded: Loaded): Promise<LiveCheck> {
     policyVersionPinned: pinned.version,
     currentPolicyVersion: current.version,
     policyTightenedSince: classifyPolicyChange(pinned.rules, current.rules).changes.some((c) => c.direction === "tighten"),
+    ...(loaded.state.kind === "promotion" ? { liveBarUnmet: barUnmet((await liveEvidence(tx, loaded.actionTypeId, now)).eligibility) } : {}),
   };
 }
-
-/** Unmet conditions of rule 1 a promotion cannot be applied with (the request itself, freeze and tier are the machine's). */
-const APPLY_UNMET = new Set(["bar_not_cleared", "samples", "days_in_tier"]);
 
 type ApplyResult =
   | { ok: true; next: RequestState; loaded: Loaded }
@@ -186,16 +184,8 @@ type ApplyResult =
 /** Applies an approved request; a refusal leaves it approved with the reason recorded. */
 async function tryApply(tx: Tx, requestId: string, actor: Actor, now: Date): Promise<ApplyResult> {
   const loaded = await loadState(tx, requestId);
-  const live = await liveCheck(tx, loaded);
-  let res: ApplyResult | null = null;
-  // Rule 9 re-checks the live evidence, and rule 1 holds at apply time too: a promotion whose live
-  // evidence no longer clears the bar (a tightening re-pinned an ineligible snapshot, a new agent
-  // version restarted the evidence) is not applied. An override is against the bar by definition.
-  if (loaded.state.kind === "promotion" && !("error" in transition(loaded.state, { type: "apply", live }))) {
-    const unmet = (await liveEvidence(tx, loaded.actionTypeId, now)).eligibility.unmet.filter((u) => APPLY_UNMET.has(u.code)).map((u) => u.message);
-    if (unmet.length > 0) res = { ok: false, error: { code: "not_eligible", message: `cannot apply: the live evidence no longer clears the bar: ${unmet.join("; ")}`, reasons: unmet }, loaded };
-  }
-  res ??= await step(tx, requestId, actor, { type: "apply", live }, now);
+  const live = await liveCheck(tx, loaded, now);
+  const res: ApplyResult = await step(tx, requestId, actor, { type: "apply", live }, now);
   if (!res.ok) {
     await tx.reviewRequest.update({ where: { id: requestId }, data: { statusReason: res.error.message } });
     await appendAudit(tx, { actor, kind: "request.apply_refused", entityType: "request", entityId: requestId, actionTypeId: res.loaded.actionTypeId, data: { code: res.error.code, reasons: res.error.reasons ?? [res.error.message] } }, now);
