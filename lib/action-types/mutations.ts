@@ -5,20 +5,19 @@ import { checkRationale, tierBelow, compareTiers } from "@/lib/gating";
 import type { Tier } from "@/lib/gating/types";
 import { can } from "@/lib/auth/permissions";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
-import { AppError, forbidden, notFound } from "@/lib/http/errors";
+import { AppError, domainError, forbidden } from "@/lib/http/errors";
+import type { Tx } from "@/lib/db/client";
+import { lockActionTypes, TX_OPTIONS } from "@/lib/db/locks";
 import { recordTierChange } from "@/lib/tier-changes/mutations";
 import { repinOpenRequests } from "@/lib/requests/mutations";
 
-const TX = { timeout: 30_000, maxWait: 30_000 };
-
 function requireRationale(rationale: string) {
   const problem = checkRationale(rationale);
-  if (problem) throw new AppError("rationale_too_short", problem.charAt(0).toUpperCase() + problem.slice(1) + ".", undefined, 422);
+  if (problem) throw domainError({ code: "rationale_too_short", message: problem });
 }
 
-async function lockedState(tx: Parameters<Parameters<Db["$transaction"]>[0]>[0], actionTypeId: string) {
-  const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(`SELECT id FROM action_types WHERE id = $1::uuid FOR UPDATE`, actionTypeId);
-  if (rows.length === 0) throw notFound("Action type");
+async function lockedState(tx: Tx, actionTypeId: string) {
+  await lockActionTypes(tx, [actionTypeId]);
   return tx.actionType.findUniqueOrThrow({ where: { id: actionTypeId }, select: { tier: true, frozen: true } });
 }
 
@@ -32,7 +31,7 @@ export async function demoteManually(db: Db, user: UserPrincipal, input: { actio
     const change = await recordTierChange(tx, { actionTypeId: input.actionTypeId, toTier: target, frozen: at.frozen, cause: "manual_demotion", actor: userActor(user), rationale: input.rationale.trim() }, now);
     await repinOpenRequests(tx, input.actionTypeId, `manual demotion to ${target}`, now);
     return change;
-  }, TX);
+  }, TX_OPTIONS);
 }
 
 export async function setFrozen(db: Db, user: UserPrincipal, input: { actionTypeId: string; frozen: boolean; rationale: string }, now = new Date()) {
@@ -44,5 +43,5 @@ export async function setFrozen(db: Db, user: UserPrincipal, input: { actionType
     const change = await recordTierChange(tx, { actionTypeId: input.actionTypeId, toTier: at.tier as Tier, frozen: input.frozen, cause: input.frozen ? "freeze" : "unfreeze", actor: userActor(user), rationale: input.rationale.trim() }, now);
     await repinOpenRequests(tx, input.actionTypeId, input.frozen ? "frozen" : "unfrozen", now);
     return change;
-  }, TX);
+  }, TX_OPTIONS);
 }

@@ -12,6 +12,7 @@ import { detectAndDemote } from "@/lib/tier-changes/detector";
 import { findUnstorable, outOfDatabaseRange } from "./storable";
 import { MAX_BATCH, outcomeEventSchema, type OutcomeEventInput } from "./schema";
 import { insertEvents } from "./insert";
+import { lockActionTypes } from "@/lib/db/locks";
 import { zodDetails } from "@/lib/http/zod";
 import { AppError } from "@/lib/http/errors";
 
@@ -86,7 +87,7 @@ export async function ingestEvents(db: Db, agent: { id: string; slug: string }, 
       async (tx) => {
         const ids = [...new Set(parsed.map((p) => p.actionTypeId))].sort();
         // Serialise ingestion per action type: evidence and CUSUM are sequential statistics.
-        await tx.$queryRawUnsafe(`SELECT id FROM action_types WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, ids);
+        await lockActionTypes(tx, ids);
         const fresh = await insertEvents(
           tx,
           agent.id,

@@ -1,11 +1,12 @@
 // Policy edits (SPEC §3 rule 6): a tightening takes effect at once as a new version; any loosening
 // becomes a policy_change request that needs review.
 import type { Db } from "@/lib/db";
-import { classifyPolicyChange, validatePolicyRules } from "@/lib/gating";
+import { checkRationale, classifyPolicyChange, validatePolicyRules } from "@/lib/gating";
+import { lockActionTypes, TX_OPTIONS } from "@/lib/db/locks";
 import type { PolicyRules } from "@/lib/gating/types";
 import { can } from "@/lib/auth/permissions";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
-import { AppError, forbidden } from "@/lib/http/errors";
+import { AppError, domainError, forbidden } from "@/lib/http/errors";
 import { zodDetails } from "@/lib/http/zod";
 import { currentPolicy } from "./data";
 import { policyRulesSchema } from "./schema";
@@ -26,10 +27,11 @@ export async function editPolicy(db: Db, user: UserPrincipal, input: PolicyEditI
   const problems = validatePolicyRules(rules);
   if (problems.length) throw new AppError("validation_failed", `The policy is not valid: ${problems.join("; ")}.`, { problems });
   const reason = input.reason.trim();
-  if (reason.length < 20) throw new AppError("rationale_too_short", "Say why the policy changes (at least 20 characters).", undefined, 422);
+  const problem = checkRationale(reason, "reason");
+  if (problem) throw domainError({ code: "rationale_too_short", message: problem });
 
   return db.$transaction(async (tx) => {
-    await tx.$queryRawUnsafe(`SELECT id FROM action_types WHERE id = $1::uuid FOR UPDATE`, input.actionTypeId);
+    await lockActionTypes(tx, [input.actionTypeId]);
     const current = await currentPolicy(tx, input.actionTypeId);
     const diff = classifyPolicyChange(current.rules, rules);
     if (diff.verdict === "unchanged") throw new AppError("conflict", "The proposed policy is the same as the current one.");
@@ -41,5 +43,5 @@ export async function editPolicy(db: Db, user: UserPrincipal, input: PolicyEditI
     }
     const request = await openPolicyChangeRequest(tx, user, { actionTypeId: input.actionTypeId, rules, reason }, now);
     return { outcome: "review" as const, requestId: request.id, reviewersRequired: request.reviewersRequired, changes: diff.changes };
-  }, { timeout: 30_000, maxWait: 30_000 });
+  }, TX_OPTIONS);
 }

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
+import { lockActionTypes, lockRequest, TX_OPTIONS } from "@/lib/db/locks";
 import { barUnmet, classifyPolicyChange, openRequest, transition, currentTally, type Effect, type RequestState, type RequestEvent, type LiveCheck } from "@/lib/gating";
 import type { PolicyRules, RequestKind, Tier } from "@/lib/gating/types";
 import { appendAudit, SYSTEM_ACTOR, type Actor } from "@/lib/audit/mutations";
@@ -17,12 +18,6 @@ import { domainError, forbidden, notFound } from "@/lib/http/errors";
 import { can } from "@/lib/auth/permissions";
 import { pinSnapshot } from "./snapshot";
 
-const TX = { timeout: 30_000, maxWait: 30_000 };
-
-async function lockActionType(tx: Tx, actionTypeId: string) {
-  const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(`SELECT id FROM action_types WHERE id = $1::uuid FOR UPDATE`, actionTypeId);
-  if (rows.length === 0) throw notFound("Action type");
-}
 
 /** Loads a request as the pure machine's state (reviews included). */
 async function loadState(tx: Tx, requestId: string): Promise<{ state: RequestState; actionTypeId: string; policyId: string; snapshot: unknown }> {
@@ -57,7 +52,7 @@ export interface OpenInput {
 /** Opens a promotion (or, for admins, an override) request out of the current tier. */
 export async function openPromotionRequest(db: Db, user: UserPrincipal, input: OpenInput, now = new Date()) {
   return db.$transaction(async (tx) => {
-    await lockActionType(tx, input.actionTypeId);
+    await lockActionTypes(tx, [input.actionTypeId]);
     const live = await liveEvidence(tx, input.actionTypeId, now);
     const { snapshot, hash } = pinSnapshot(live);
     const id = randomUUID();
@@ -94,7 +89,7 @@ export async function openPromotionRequest(db: Db, user: UserPrincipal, input: O
     });
     await appendAudit(tx, { actor: userActor(user), kind: `request.opened`, entityType: "request", entityId: id, agentId: live.actionType.agentId, actionTypeId: input.actionTypeId, data: { kind: s.kind, from: s.fromTier, to: s.toTier, snapshotHash: hash, policyVersion: live.policy.version, reviewersRequired: s.requiredApprovals, justification: input.justification ?? null } }, now);
     return { id, snapshotHash: hash, reviewersRequired: s.requiredApprovals, expiresAt: new Date(s.expiresAt).toISOString() };
-  }, TX);
+  }, TX_OPTIONS);
 }
 
 /** Opens a policy_change request for a loosening (called by lib/policies/mutations). */
@@ -205,8 +200,8 @@ export async function reviewRequest(db: Db, user: UserPrincipal, input: ReviewIn
   const actionTypeId = await requestActionTypeId(db, input.requestId);
   return db.$transaction(async (tx) => {
     // Lock order everywhere: action type, then request. Serialises racing reviews on one request.
-    await lockActionType(tx, actionTypeId);
-    await tx.$queryRawUnsafe(`SELECT id FROM review_requests WHERE id = $1::uuid FOR UPDATE`, input.requestId);
+    await lockActionTypes(tx, [actionTypeId]);
+    await lockRequest(tx, input.requestId);
     const res = await step(tx, input.requestId, userActor(user), { type: "review", reviewer: { id: user.id, role: user.role }, decision: input.decision, rationale: input.rationale, at: now, ...(input.snapshotHash ? { snapshotHash: input.snapshotHash } : {}) }, now);
     if (!res.ok) throw domainError(res.error);
     await tx.review.create({ data: { requestId: input.requestId, reviewerId: user.id, decision: input.decision, rationale: input.rationale.trim(), snapshotHash: res.loaded.state.snapshotHash, createdAt: now } });
@@ -219,7 +214,7 @@ export async function reviewRequest(db: Db, user: UserPrincipal, input: ReviewIn
       else applyRefusal = applied.error.message;
     }
     return { status, tally: currentTally(res.next), applyRefusal };
-  }, TX);
+  }, TX_OPTIONS);
 }
 
 /** Retries applying an approved request whose first apply was refused. */
@@ -227,22 +222,22 @@ export async function applyRequest(db: Db, user: UserPrincipal, input: { request
   if (!can(user.role, "request:manage")) throw forbidden("Your role cannot apply requests.");
   const actionTypeId = await requestActionTypeId(db, input.requestId);
   return db.$transaction(async (tx) => {
-    await lockActionType(tx, actionTypeId);
-    await tx.$queryRawUnsafe(`SELECT id FROM review_requests WHERE id = $1::uuid FOR UPDATE`, input.requestId);
+    await lockActionTypes(tx, [actionTypeId]);
+    await lockRequest(tx, input.requestId);
     const res = await tryApply(tx, input.requestId, userActor(user), now);
     return res.ok ? { status: res.next.status, refusal: null } : { status: res.loaded.state.status, refusal: res.error };
-  }, TX);
+  }, TX_OPTIONS);
 }
 
 export async function withdrawRequest(db: Db, user: UserPrincipal, input: { requestId: string }, now = new Date()) {
   if (!can(user.role, "request:manage")) throw forbidden("Your role cannot withdraw requests.");
   const actionTypeId = await requestActionTypeId(db, input.requestId);
   return db.$transaction(async (tx) => {
-    await lockActionType(tx, actionTypeId);
+    await lockActionTypes(tx, [actionTypeId]);
     const res = await step(tx, input.requestId, userActor(user), { type: "withdraw", actorId: user.id }, now);
     if (!res.ok) throw domainError(res.error);
     return { status: res.next.status };
-  }, TX);
+  }, TX_OPTIONS);
 }
 
 /** Job: open requests past their review period expire. */
@@ -251,10 +246,10 @@ export async function expireRequests(db: Db, now = new Date()): Promise<number> 
   let expired = 0;
   for (const r of due) {
     const done = await db.$transaction(async (tx) => {
-      await lockActionType(tx, r.actionTypeId);
+      await lockActionTypes(tx, [r.actionTypeId]);
       const res = await step(tx, r.id, SYSTEM_ACTOR, { type: "expire", now }, now);
       return res.ok;
-    }, TX);
+    }, TX_OPTIONS);
     if (done) expired++;
   }
   return expired;

@@ -8,6 +8,7 @@ import { windowCounts } from "@/lib/metrics/data";
 import { currentPolicy } from "@/lib/policies/data";
 import { repinOpenRequests } from "@/lib/requests/mutations";
 import { recordTierChange } from "./mutations";
+import { lockActionTypes, TX_OPTIONS } from "@/lib/db/locks";
 
 export interface DetectorInput {
   /** highest CUSUM value reached since the last check (an alarm is an alarm even if W fell back) */
@@ -48,10 +49,10 @@ export async function sweepDemotions(db: Db, now = new Date()) {
   const demoted = [];
   for (const { id } of candidates) {
     const result = await db.$transaction(async (tx) => {
-      await tx.$queryRawUnsafe(`SELECT id FROM action_types WHERE id = $1::uuid FOR UPDATE`, id);
+      await lockActionTypes(tx, [id]);
       const at = await tx.actionType.findUniqueOrThrow({ where: { id }, select: { cusum: true } });
       return detectAndDemote(tx, id, { peakCusum: at.cusum, worstIncident: null }, now);
-    }, { timeout: 30_000, maxWait: 30_000 });
+    }, TX_OPTIONS);
     if (result) demoted.push(result);
   }
   return demoted;
