@@ -2,10 +2,12 @@
 // answered locally. It FAILS CLOSED: with no data yet, data older than maxAgeMs, or an error it
 // cannot retry away, every answer is CRAWL / suggest / not allowed.
 //
-// Only fetch and standard Web/Node APIs; no Next, no Prisma, no zod.
+// Only fetch and standard Web/Node APIs, plus the pure lib/gating rules; no Next, no Prisma, no zod.
 import { apiError, backoffDelay, CwrApiError, errorMessage, joinUrl, timeoutSignal, type FetchLike } from "./http";
 import { SseParser, type SseMessage } from "./sse";
 import { Reporter, type ReporterOptions, type ReportInput } from "./reporter";
+import { decide } from "../gating/outcomes";
+import { AUDIENCES } from "../gating/types";
 import { MODE_OF, type Audience, type Decision, type Mode, type Tier, type TierView } from "./types";
 
 export interface ClientOptions {
@@ -90,23 +92,14 @@ function sameView(a: TierView | undefined, b: TierView | undefined): boolean {
 
 /** The server's rule (POST /api/v1/decisions), mirrored: CRAWL suggests, WALK acts internally, RUN acts. */
 export function decideLocally(view: TierView | undefined, audience: Audience, whyNot?: string): Decision {
+  // The same rule the server answers with (lib/gating is pure: no dependency comes with it).
   if (!view) {
-    return { allowed: false, mode: "suggest", tier: "CRAWL", reason: whyNot ?? "unknown action type: answered as CRAWL, suggest only" };
+    const unknown = decide(null, false, audience);
+    return whyNot ? { ...unknown, reason: whyNot } : unknown;
   }
-  let allowed: boolean;
-  let reason: string;
-  if (view.tier === "CRAWL") {
-    allowed = false;
-    reason = "CRAWL: suggest only, a human performs the action";
-  } else if (view.tier === "WALK") {
-    allowed = audience === "internal";
-    reason = allowed ? "WALK: may act on internal targets" : "WALK: may act on internal targets only; suggest for external ones";
-  } else {
-    allowed = audience === "internal" || audience === "external";
-    reason = allowed ? `RUN: may act on ${audience} targets` : "RUN: unknown audience; not allowed";
-  }
-  if (view.frozen) reason += " (tier frozen)";
-  return { allowed, mode: view.mode, tier: view.tier, reason };
+  // Plain-JS callers can pass anything: an audience that is not one of ours is never allowed.
+  if (!(AUDIENCES as readonly string[]).includes(audience)) return { allowed: false, mode: view.mode, tier: view.tier, reason: `unknown audience "${String(audience)}": not allowed` };
+  return decide(view.tier, view.frozen, audience);
 }
 
 class Fatal extends Error {}

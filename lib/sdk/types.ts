@@ -1,20 +1,9 @@
-// Wire types of the agent API as the SDK sees them. Declared here (not imported from the server's
-// zod schemas) so the SDK has no runtime dependency at all; tests/sdk check they match the server.
+// Wire types of the agent API as the SDK sees them. Not inferred from the server's zod schemas, so
+// the SDK carries no zod; tests/sdk check they match the server.
 
-export type Tier = "CRAWL" | "WALK" | "RUN";
-export type Mode = "suggest" | "act_internal" | "act_external";
-export type Audience = "internal" | "external";
-export type Severity = "low" | "medium" | "high" | "critical";
-export type EventKind =
-  | "suggestion.accepted"
-  | "suggestion.edited"
-  | "suggestion.rejected"
-  | "action.completed"
-  | "action.reverted"
-  | "action.escalated"
-  | "outcome.positive"
-  | "outcome.negative"
-  | "incident";
+// The vocabulary is the gating core's own (pure types, erased at run time).
+import type { EventKind, Mode, Severity, Tier } from "../gating/types";
+export type { Audience, EventKind, Mode, Severity, Tier } from "../gating/types";
 
 /** One action type of the calling agent, as GET /api/v1/tiers answers it. */
 export interface TierView {
@@ -28,12 +17,7 @@ export interface TierView {
   policyVersion: number;
 }
 
-export interface Decision {
-  allowed: boolean;
-  mode: Mode;
-  tier: Tier;
-  reason: string;
-}
+export type { Decision } from "../gating/outcomes";
 
 /** An outcome event as POST /api/v1/events takes it. */
 export interface OutcomeEvent {
