@@ -76,7 +76,8 @@ export async function listOverview(db: Db, now: Date = new Date()): Promise<Over
     daily.set(r.actionTypeId, m);
   }
   // "Open requests" are the ones waiting for review; approved-but-unapplied ones show in eligibility.
-  const open = await db.reviewRequest.groupBy({ by: ["actionTypeId", "kind"], where: { status: "open" }, _count: { _all: true } });
+  const open = await db.reviewRequest.groupBy({ by: ["actionTypeId"], where: { status: "open" }, _count: { _all: true } });
+  const openById = new Map(open.map((o) => [o.actionTypeId, o._count._all]));
   const pending = await db.reviewRequest.findMany({ where: PENDING_PROMOTIONS, select: { actionTypeId: true, status: true, fromTier: true, snapshot: true } });
 
   return rows.map((r, index) => {
@@ -112,7 +113,7 @@ export async function listOverview(db: Db, now: Date = new Date()): Promise<Over
       eligible: elig.eligible,
       unmet: elig.unmet.map((u) => ({ code: u.code, message: u.message })),
       gateLabel: elig.gate?.label ?? null,
-      openRequests: open.filter((o) => o.actionTypeId === r.id).reduce((n, o) => n + o._count._all, 0),
+      openRequests: openById.get(r.id) ?? 0,
       lastDemotion: r.tierChanges[0] ? { at: r.tierChanges[0].createdAt.toISOString(), cause: r.tierChanges[0].cause } : null,
     };
   });
