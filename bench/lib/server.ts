@@ -1,10 +1,8 @@
 // The production build (`next start` on NEXT_DIST_DIR, default .next-bench) as a child process,
 // its output going to a log file so the benchmark process does not pay for reading it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync } from "node:fs";
-import path from "node:path";
-import { freePort, kill } from "../../tests/helpers/server";
-import { sleep } from "./stats";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { freePort, kill, waitForHealth } from "../../tests/helpers/server";
 
 export interface BenchServer {
   baseUrl: string;
@@ -17,43 +15,6 @@ export interface BenchServer {
 }
 
 export const DIST_DIR = process.env.NEXT_DIST_DIR || ".next-bench";
-
-export function hasBuild(): boolean {
-  return existsSync(path.join(DIST_DIR, "BUILD_ID"));
-}
-
-const SOURCES = ["app", "components", "lib", "public", "prisma", "instrumentation.ts", "proxy.ts", "next.config.js", "package.json", "tailwind.config.ts"];
-
-function newest(p: string): number {
-  if (!existsSync(p)) return 0;
-  const s = statSync(p);
-  if (!s.isDirectory()) return s.mtimeMs;
-  let max = s.mtimeMs;
-  for (const name of readdirSync(p)) if (name !== "node_modules" && name !== "generated" && !name.startsWith(".next")) max = Math.max(max, newest(path.join(p, name)));
-  return max;
-}
-
-/** No build in DIST_DIR, or a source file is newer than it (the benchmark must measure the code as it is). */
-export function buildIsStale(): boolean {
-  if (!hasBuild()) return true;
-  const built = statSync(path.join(DIST_DIR, "BUILD_ID")).mtimeMs;
-  return SOURCES.some((r) => newest(r) > built);
-}
-
-async function waitReady(baseUrl: string, child: ChildProcess, timeoutMs: number, tail: () => string) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${tail()}`);
-    try {
-      const r = await fetch(`${baseUrl}/api/ready`);
-      if (r.ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await sleep(200);
-  }
-  throw new Error(`server not ready in ${timeoutMs} ms:\n${tail()}`);
-}
 
 /**
  * Starts `next start` with the given environment (PGLITE_DIR or DATABASE_URL) and waits for
@@ -99,9 +60,9 @@ export async function startBenchServer(env: Record<string, string>, logFile: str
     },
     async start() {
       server.process = spawnIt();
-      await waitReady(server.baseUrl, server.process, 600_000, tail);
+      await waitForHealth(server.baseUrl, server.process, 600_000, tail);
     },
   };
-  await waitReady(server.baseUrl, server.process, 600_000, tail);
+  await waitForHealth(server.baseUrl, server.process, 600_000, tail);
   return server;
 }

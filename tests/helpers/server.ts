@@ -29,7 +29,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForHealth(baseUrl: string, child: ChildProcess, timeoutMs: number, logs: () => string) {
+export async function waitForHealth(baseUrl: string, child: ChildProcess, timeoutMs: number, logs: () => string) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${logs()}`);
