@@ -1,23 +1,19 @@
 "use server";
 import { AuthError } from "next-auth";
 import { signIn } from "@/lib/auth/auth";
+import { safeCallbackUrl } from "@/lib/auth/callback";
 
 export interface SignInState {
   error: string | null;
 }
 
-function safeCallback(value: FormDataEntryValue | null): string {
-  const url = typeof value === "string" ? value : "/";
-  // Only same-site paths: an open redirect would hand a signed-in user to someone else's page.
-  return url.startsWith("/") && !url.startsWith("//") ? url : "/";
-}
 
 export async function signInWithPassword(_prev: SignInState, form: FormData): Promise<SignInState> {
   try {
     await signIn("credentials", {
       email: String(form.get("email") ?? ""),
       password: String(form.get("password") ?? ""),
-      redirectTo: safeCallback(form.get("callbackUrl")),
+      redirectTo: safeCallbackUrl(form.get("callbackUrl")),
     });
     return { error: null };
   } catch (e) {
@@ -28,5 +24,5 @@ export async function signInWithPassword(_prev: SignInState, form: FormData): Pr
 }
 
 export async function signInWithOidc(form: FormData): Promise<void> {
-  await signIn("oidc", { redirectTo: safeCallback(form.get("callbackUrl")) });
+  await signIn("oidc", { redirectTo: safeCallbackUrl(form.get("callbackUrl")) });
 }

@@ -3,13 +3,14 @@ import { currentUser } from "@/lib/auth/session";
 import { credentialsEnabled, oidcEnabled } from "@/lib/auth/auth";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/lib/auth/demo-accounts";
 import { SignInForm } from "./SignInForm";
+import { safeCallbackUrl } from "@/lib/auth/callback";
 import { signInWithOidc } from "./actions";
 
 export const dynamic = "force-dynamic";
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
   const { callbackUrl: raw } = await searchParams;
-  const callbackUrl = typeof raw === "string" && raw.startsWith("/") && !raw.startsWith("//") ? raw : "/";
+  const callbackUrl = safeCallbackUrl(raw);
   if (await currentUser()) redirect(callbackUrl);
   const demo = credentialsEnabled() && !process.env.DATABASE_URL;
   return (
