@@ -46,8 +46,3 @@ export async function cachedAgentTier(db: Db, agentId: string, key: string, now 
   if (TTL_MS <= 0) return (await listAgentTiers(db, agentId)).find((t) => t.action === key) ?? null;
   return (await entry(db, agentId, now)).byKey.get(key) ?? null;
 }
-
-/** Tests and mutations that change tiers outside the notify path. */
-export function clearTierCache(): void {
-  cache.entries.clear();
-}

@@ -28,9 +28,6 @@ export function incrementCounter(name: string, by = 1): void {
   counters.set(name, (counters.get(name) ?? 0) + by);
 }
 
-export function metricsSnapshot() {
-  return { routes, counters, buckets: BUCKETS };
-}
 
 /** A Prometheus label value: backslash, double quote and newline escaped. */
 function label(value: string): string {

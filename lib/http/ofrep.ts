@@ -47,5 +47,3 @@ function safeDecode(s: string): string {
     return s.slice(0, 128);
   }
 }
-
-export { json };

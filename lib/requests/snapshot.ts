@@ -10,7 +10,3 @@ export function pinSnapshot(live: LiveEvidence): { snapshot: Snapshot; hash: str
   const snapshot = JSON.parse(JSON.stringify(live)) as Snapshot;
   return { snapshot, hash: sha256Hex(canonicalJson(snapshot)) };
 }
-
-export function snapshotHashOf(snapshot: unknown): string {
-  return sha256Hex(canonicalJson(snapshot));
-}
