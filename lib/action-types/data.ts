@@ -1,11 +1,12 @@
 // Reads of action types. Explicit selects, plain DTOs, no session.
 import type { Db } from "@/lib/db";
-import { evaluateEligibility, modeOf } from "@/lib/gating";
+import { evaluateEligibility, evidenceFrom, modeOf } from "@/lib/gating";
 import type { PolicyRules, Tier } from "@/lib/gating/types";
 import { policyRulesSchema } from "@/lib/policies/schema";
 import { windowStart } from "@/lib/metrics/data";
 import { blocksNewRequest, PENDING_PROMOTIONS } from "@/lib/metrics/evidence";
 import { dayOf } from "@/lib/metrics/mutations";
+import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-state";
 import type { TierView } from "./schema";
 
 export interface OverviewRow {
@@ -42,7 +43,7 @@ export async function listOverview(db: Db, now: Date = new Date()): Promise<Over
   const rows = await db.actionType.findMany({
     select: {
       id: true, key: true, name: true, blastRadius: true, reversible: true, tier: true, tierSince: true, frozen: true, stateVersion: true,
-      evidenceSuccesses: true, evidenceTrials: true,
+      ...EVIDENCE_STATE_SELECT,
       agent: { select: { slug: true, name: true } },
       policies: { orderBy: { version: "desc" }, take: 1, select: { version: true, rules: true } },
       tierChanges: { where: { cause: { in: ["automatic_demotion", "manual_demotion"] } }, orderBy: { createdAt: "desc" }, take: 1, select: { createdAt: true, cause: true } },
@@ -50,20 +51,8 @@ export async function listOverview(db: Db, now: Date = new Date()): Promise<Over
     orderBy: [{ agent: { slug: "asc" } }, { key: "asc" }],
   });
   const parsed = rows.map((r) => policyRulesSchema.parse(r.policies[0]?.rules) as PolicyRules);
-  // Window sums in the database (each action type has its own tier and window); only the last 14
-  // days come back as rows, for the spark lines. Both stay fast with thousands of action types.
-  const windows = rows.length
-    ? await db.$queryRawUnsafe<Array<{ id: string; s: number; f: number }>>(
-        `SELECT w.id::text AS id, coalesce(sum(r.successes), 0)::int AS s, coalesce(sum(r.failures), 0)::int AS f
-         FROM unnest($1::uuid[], $2::date[], $3::text[]) AS w(id, from_day, tier)
-         JOIN metric_rollups r ON r."actionTypeId" = w.id AND r.tier = w.tier::"Tier" AND r.day >= w.from_day
-         GROUP BY w.id`,
-        rows.map((r) => r.id),
-        rows.map((r, i) => windowStart(now, parsed[i]!.tiers[r.tier].windowDays)),
-        rows.map((r) => r.tier),
-      )
-    : [];
-  const windowById = new Map(windows.map((w) => [w.id, { successes: Number(w.s), trials: Number(w.s) + Number(w.f) }]));
+  // The window is the evidence fold's own (lib/gating/evidence-fold.ts), stored on the row; only the
+  // last 14 days of rollups come back, for the spark lines.
   const recent = await db.metricRollup.findMany({
     where: { day: { gte: new Date(windowStart(now, SPARK_DAYS)) } },
     select: { actionTypeId: true, tier: true, day: true, successes: true, failures: true },
@@ -83,9 +72,10 @@ export async function listOverview(db: Db, now: Date = new Date()): Promise<Over
   return rows.map((r, index) => {
     const rules = parsed[index]!;
     const tierRules = rules.tiers[r.tier];
-    const window = windowById.get(r.id) ?? { successes: 0, trials: 0 };
+    const state = toEvidenceState(r);
+    const window = evidenceFrom(state, windowStart(now, tierRules.windowDays));
     const openPromotion = pending.some((p) => p.actionTypeId === r.id && blocksNewRequest(p, r));
-    const elig = evaluateEligibility({ tier: r.tier, tierSince: r.tierSince, frozen: r.frozen, openRequest: openPromotion, evidence: { successes: r.evidenceSuccesses, trials: r.evidenceTrials }, window }, rules, now);
+    const elig = evaluateEligibility({ tier: r.tier, tierSince: r.tierSince, frozen: r.frozen, openRequest: openPromotion, evidence: { successes: state.successes, trials: state.trials }, window, restarts: state.restarts, look: state.look }, rules, now);
     const mine = daily.get(r.id);
     const spark = sparkDays.map((day) => {
       const d = mine?.get(`${r.tier}|${day}`);

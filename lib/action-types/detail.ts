@@ -6,6 +6,7 @@ import { liveEvidence, type LiveEvidence } from "@/lib/metrics/evidence";
 import { dailySeries } from "@/lib/metrics/data";
 import { buildSeries, lastDays, type SeriesPoint } from "@/lib/metrics/series";
 import { policyHistory } from "@/lib/policies/data";
+import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-state";
 import { listRequests, type RequestSummary } from "@/lib/requests/data";
 
 export const CHART_DAYS = 60;
@@ -46,7 +47,10 @@ export async function actionTypeDetail(db: Db, id: string, now = new Date()): Pr
   const live = await liveEvidence(db, id, now);
   const points = await dailySeries(db, id, CHART_DAYS, now);
   const promotion = live.policy.rules.tiers[live.actionType.tier].promotion;
-  const series = buildSeries({ points, days: lastDays(now, CHART_DAYS), rollingDays: ROLLING_DAYS, currentTier: live.actionType.tier, tierSinceDay: live.actionType.tierSince.slice(0, 10), promotionThreshold: promotion?.threshold ?? null });
+  const stored = await db.actionType.findUniqueOrThrow({ where: { id }, select: EVIDENCE_STATE_SELECT });
+  // The e-value line is the e-process's; under wilson/raw there is no such statistic to plot.
+  const bar = live.policy.rules.gate === "eprocess" ? (promotion?.threshold ?? null) : null;
+  const series = buildSeries({ points, days: lastDays(now, CHART_DAYS), rollingDays: ROLLING_DAYS, evidence: toEvidenceState(stored), promotionThreshold: bar });
   const changes = await db.tierChange.findMany({
     where: { actionTypeId: id },
     orderBy: { createdAt: "desc" },

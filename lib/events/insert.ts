@@ -14,14 +14,15 @@ export interface EventRow {
   agentVersion: string;
   subjectRef: string | null;
   metadata: unknown;
+  reverts: string | null;
 }
 
 export async function insertEvents(tx: Tx, agentId: string, receivedAt: Date, rows: EventRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const inserted = await tx.$queryRawUnsafe<Array<{ idempotencyKey: string }>>(
-    `INSERT INTO outcome_events ("agentId", "actionTypeId", kind, tier, severity, "occurredAt", "receivedAt", "idempotencyKey", "agentVersion", "subjectRef", metadata)
-     SELECT $1::uuid, u.a::uuid, u.k::"EventKind", u.t::"Tier", u.s::"Severity", u.o::timestamptz, $2::timestamptz, u.i, u.v, u.r, u.m::jsonb
-     FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) AS u(a, k, t, s, o, i, v, r, m)
+    `INSERT INTO outcome_events ("agentId", "actionTypeId", kind, tier, severity, "occurredAt", "receivedAt", "idempotencyKey", "agentVersion", "subjectRef", metadata, reverts)
+     SELECT $1::uuid, u.a::uuid, u.k::"EventKind", u.t::"Tier", u.s::"Severity", u.o::timestamptz, $2::timestamptz, u.i, u.v, u.r, u.m::jsonb, u.x
+     FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[]) AS u(a, k, t, s, o, i, v, r, m, x)
      ON CONFLICT ("agentId", "idempotencyKey") DO NOTHING
      RETURNING "idempotencyKey"`,
     agentId,
@@ -35,6 +36,7 @@ export async function insertEvents(tx: Tx, agentId: string, receivedAt: Date, ro
     rows.map((r) => r.agentVersion),
     rows.map((r) => r.subjectRef),
     rows.map((r) => (r.metadata === undefined || r.metadata === null ? null : JSON.stringify(r.metadata))),
+    rows.map((r) => r.reverts),
   );
   return new Set(inserted.map((r) => r.idempotencyKey));
 }

@@ -3,11 +3,13 @@
 // transaction per batch, so an acknowledged event is never lost and a retry never double-counts.
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
-import { cusumParams, cusumStep, outcomeOf, severityAtLeast } from "@/lib/gating";
-import type { Severity, Tier } from "@/lib/gating/types";
+import { foldEvidence, outcomeOf, type FoldOutcome } from "@/lib/gating";
+import type { EventKind, Tier } from "@/lib/gating/types";
 import { appendAudit } from "@/lib/audit/mutations";
 import { addToRollups, dayOf, type RollupDelta } from "@/lib/metrics/mutations";
 import { currentPolicy } from "@/lib/policies/data";
+import { EVIDENCE_STATE_SELECT, evidenceStateData, toEvidenceState } from "@/lib/metrics/evidence-state";
+import { fromDbKind } from "./kinds";
 import { detectAndDemote } from "@/lib/tier-changes/detector";
 import { findUnstorable, outOfDatabaseRange } from "./storable";
 import { MAX_BATCH, outcomeEventSchema, type OutcomeEventInput } from "./schema";
@@ -88,11 +90,13 @@ export async function ingestEvents(db: Db, agent: { id: string; slug: string }, 
         const ids = [...new Set(parsed.map((p) => p.actionTypeId))].sort();
         // Serialise ingestion per action type: evidence and CUSUM are sequential statistics.
         await lockActionTypes(tx, ids);
+        // Under the lock, so two batches reverting the same event cannot both pass.
+        const { valid, targets } = await resolveReverts(tx, agent.id, parsed, results);
         const fresh = await insertEvents(
           tx,
           agent.id,
           now,
-          parsed.map((p) => ({
+          valid.map((p) => ({
             actionTypeId: p.actionTypeId,
             kind: p.event.kind,
             tier: p.event.tier,
@@ -102,30 +106,31 @@ export async function ingestEvents(db: Db, agent: { id: string; slug: string }, 
             agentVersion: p.event.agentVersion ?? "",
             subjectRef: p.event.subjectRef ?? null,
             metadata: p.event.metadata,
+            reverts: p.event.reverts ?? null,
           })),
         );
-        const accepted = parsed.filter((p) => fresh.has(p.event.idempotencyKey));
-        await addToRollups(tx, rollupDeltas(accepted));
+        const accepted = valid.filter((p) => fresh.has(p.event.idempotencyKey));
+        await addToRollups(tx, rollupDeltas(accepted, targets));
         for (const id of ids) {
-          const events = accepted.filter((p) => p.actionTypeId === id).map((p) => p.event);
+          const events = accepted.filter((p) => p.actionTypeId === id).map((p) => toFoldOutcome(p.event, targets));
           if (events.length > 0) {
-            const demotion = await updateEvidenceAndDetect(tx, id, events, now);
+            const demotion = await foldAndDetect(tx, id, events, now);
             if (demotion) demotions.push(demotion);
           }
         }
         if (accepted.length > 0) {
           await appendAudit(
             tx,
-            { actor: { type: "agent", id: agent.id, label: agent.slug }, kind: "events.ingested", entityType: "agent", entityId: agent.id, agentId: agent.id, data: { accepted: accepted.length, duplicates: parsed.length - accepted.length, actionTypes: ids.length } },
+            { actor: { type: "agent", id: agent.id, label: agent.slug }, kind: "events.ingested", entityType: "agent", entityId: agent.id, agentId: agent.id, data: { accepted: accepted.length, duplicates: valid.length - accepted.length, actionTypes: ids.length } },
             now,
           );
         }
-        return fresh;
+        return { fresh, valid };
       },
       { timeout: 60_000, maxWait: 30_000 },
     );
-    for (const p of parsed) {
-      results[p.index] = { index: p.index, idempotencyKey: p.event.idempotencyKey, status: inserted.has(p.event.idempotencyKey) ? "accepted" : "duplicate" };
+    for (const p of inserted.valid) {
+      results[p.index] = { index: p.index, idempotencyKey: p.event.idempotencyKey, status: inserted.fresh.has(p.event.idempotencyKey) ? "accepted" : "duplicate" };
     }
   }
 
@@ -133,64 +138,106 @@ export async function ingestEvents(db: Db, agent: { id: string; slug: string }, 
   return { results, accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), demotions };
 }
 
-function rollupDeltas(events: Parsed[]): RollupDelta[] {
+/** The event a revert names, as stored (or as sent earlier in the same batch). */
+interface RevertTarget {
+  actionTypeId: string;
+  kind: EventKind;
+  tier: Tier;
+  occurredAt: Date;
+  agentVersion: string;
+}
+
+/**
+ * Checks every revert that names its event: the event must exist for this agent and action type, be
+ * an action.completed, and not be reverted already. A refused revert is rejected on its own.
+ */
+async function resolveReverts(tx: Tx, agentId: string, parsed: Parsed[], results: EventResult[]) {
+  const targets = new Map<string, RevertTarget>();
+  const naming = parsed.filter((p) => p.event.reverts);
+  if (naming.length === 0) return { valid: parsed, targets };
+  const keys = [...new Set(naming.map((p) => p.event.reverts!))];
+  const stored = await tx.outcomeEvent.findMany({ where: { agentId, idempotencyKey: { in: keys } }, select: { idempotencyKey: true, actionTypeId: true, kind: true, tier: true, occurredAt: true, agentVersion: true } });
+  for (const e of stored) targets.set(e.idempotencyKey, { actionTypeId: e.actionTypeId, kind: fromDbKind(e.kind), tier: e.tier as Tier, occurredAt: e.occurredAt, agentVersion: e.agentVersion });
+  for (const p of parsed) {
+    if (!targets.has(p.event.idempotencyKey) && !p.event.reverts) {
+      targets.set(p.event.idempotencyKey, { actionTypeId: p.actionTypeId, kind: p.event.kind, tier: p.event.tier, occurredAt: p.event.occurredAt, agentVersion: p.event.agentVersion ?? "" });
+    }
+  }
+  // A retried revert is a duplicate, not a second revert.
+  const retried = new Set((await tx.outcomeEvent.findMany({ where: { agentId, idempotencyKey: { in: naming.map((p) => p.event.idempotencyKey) } }, select: { idempotencyKey: true } })).map((e) => e.idempotencyKey));
+  const taken = new Set((await tx.outcomeEvent.findMany({ where: { agentId, reverts: { in: keys } }, select: { reverts: true } })).map((e) => e.reverts!));
+  const valid: Parsed[] = [];
+  for (const p of parsed) {
+    const key = p.event.reverts;
+    if (!key || retried.has(p.event.idempotencyKey)) {
+      valid.push(p);
+      continue;
+    }
+    const target = targets.get(key);
+    const problem = !target || target.actionTypeId !== p.actionTypeId
+      ? `reverts names no event of this agent and action type: ${key}`
+      : target.kind !== "action.completed"
+        ? `reverts must name an action.completed, ${key} is a ${target.kind}`
+        : taken.has(key)
+          ? `${key} is already reverted`
+          : null;
+    if (problem) {
+      results[p.index] = { index: p.index, idempotencyKey: p.event.idempotencyKey, status: "rejected", reason: "invalid", details: { issues: [{ path: "reverts", message: problem }] } };
+      continue;
+    }
+    taken.add(key);
+    valid.push(p);
+  }
+  return { valid, targets };
+}
+
+function toFoldOutcome(e: OutcomeEventInput, targets: Map<string, RevertTarget>): FoldOutcome {
+  const t = e.reverts ? targets.get(e.reverts) : undefined;
+  return {
+    kind: e.kind,
+    tier: e.tier,
+    occurredAt: e.occurredAt.getTime(),
+    // An event that states no version (a human tool's report) is not a new agent.
+    agentVersion: e.agentVersion || null,
+    severity: e.severity ?? null,
+    reverts: t ? { kind: t.kind, tier: t.tier, occurredAt: t.occurredAt.getTime(), agentVersion: t.agentVersion || null } : null,
+  };
+}
+
+function rollupDeltas(events: Parsed[], targets: Map<string, RevertTarget>): RollupDelta[] {
   const byKey = new Map<string, RollupDelta>();
+  const delta = (actionTypeId: string, tier: Tier, at: Date) => {
+    const day = dayOf(at);
+    const key = `${actionTypeId}|${tier}|${day}`;
+    const d = byKey.get(key) ?? { actionTypeId, tier, day, successes: 0, failures: 0, incidents: 0 };
+    byKey.set(key, d);
+    return d;
+  };
   for (const { actionTypeId, event } of events) {
-    const day = dayOf(event.occurredAt);
-    const key = `${actionTypeId}|${event.tier}|${day}`;
-    const d = byKey.get(key) ?? { actionTypeId, tier: event.tier, day, successes: 0, failures: 0, incidents: 0 };
+    const target = event.reverts ? targets.get(event.reverts) : undefined;
+    if (target) {
+      // The reverted success becomes a failure on its own day; the revert is no trial of its own.
+      if (outcomeOf(target.kind, target.tier) === "success") {
+        const d = delta(actionTypeId, target.tier, target.occurredAt);
+        d.successes--;
+        d.failures++;
+      }
+      continue;
+    }
+    const d = delta(actionTypeId, event.tier, event.occurredAt);
     const outcome = outcomeOf(event.kind, event.tier);
     if (outcome === "success") d.successes++;
     else if (outcome === "failure") d.failures++;
     if (event.kind === "incident") d.incidents++;
-    byKey.set(key, d);
   }
   return [...byKey.values()];
 }
 
-/** Replays the new events through the evidence counters and the CUSUM; demotes when the detector fires. */
-async function updateEvidenceAndDetect(tx: Tx, actionTypeId: string, events: OutcomeEventInput[], now: Date) {
-  const at = await tx.actionType.findUniqueOrThrow({
-    where: { id: actionTypeId },
-    select: { tier: true, tierSince: true, agentVersion: true, evidenceSince: true, evidenceSuccesses: true, evidenceTrials: true, cusum: true },
-  });
+/** Folds the new events into the stored evidence (lib/gating/evidence-fold.ts); demotes when the detector fires. */
+async function foldAndDetect(tx: Tx, actionTypeId: string, events: FoldOutcome[], now: Date) {
+  const at = await tx.actionType.findUniqueOrThrow({ where: { id: actionTypeId }, select: { tier: true, tierSince: true, ...EVIDENCE_STATE_SELECT } });
   const policy = await currentPolicy(tx, actionTypeId);
-  const tier = at.tier as Tier;
-  const { q0, q1 } = cusumParams(policy.rules, tier);
-  let { agentVersion, evidenceSince, evidenceSuccesses, evidenceTrials, cusum } = at;
-  let peak = cusum;
-  let worstIncident: Severity | null = null;
-
-  for (const e of [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())) {
-    // An incident in the current tier demotes whatever tier it was reported at: an agent whose SDK
-    // fails closed reports CRAWL while it may really be acting in RUN.
-    if (e.kind === "incident") {
-      if (e.occurredAt >= at.tierSince && (!worstIncident || severityAtLeast(e.severity!, worstIncident))) worstIncident = e.severity!;
-      continue;
-    }
-    if (e.tier !== tier || e.occurredAt < evidenceSince) continue; // another tier's, or before this evidence began
-    // An event that states no version (a human tool's report) is not a new agent: it counts toward
-    // the current evidence instead of wiping it.
-    const version = e.agentVersion || null;
-    if (version !== null) {
-      if (agentVersion !== null && version !== agentVersion) {
-        // A new model or prompt is a new agent: the promotion evidence starts over.
-        evidenceSince = e.occurredAt;
-        evidenceSuccesses = 0;
-        evidenceTrials = 0;
-      }
-      agentVersion = version;
-    }
-    const outcome = outcomeOf(e.kind, tier);
-    if (outcome === "ignored") continue;
-    evidenceTrials++;
-    if (outcome === "success") evidenceSuccesses++;
-    if (tier !== "CRAWL") {
-      cusum = cusumStep(cusum, outcome === "failure", q0, q1);
-      peak = Math.max(peak, cusum);
-    }
-  }
-
-  await tx.actionType.update({ where: { id: actionTypeId }, data: { agentVersion, evidenceSince, evidenceSuccesses, evidenceTrials, cusum } });
-  return detectAndDemote(tx, actionTypeId, { peakCusum: peak, worstIncident }, now);
+  const folded = foldEvidence(toEvidenceState(at), events, { tier: at.tier as Tier, tierSince: at.tierSince.getTime(), rules: policy.rules, policyVersion: policy.version });
+  await tx.actionType.update({ where: { id: actionTypeId }, data: evidenceStateData(folded.state) });
+  return detectAndDemote(tx, actionTypeId, { peakCusum: folded.peakCusum, worstIncident: folded.worstIncident }, now);
 }

@@ -39,11 +39,18 @@ export function outcomeEventSchema(now: () => Date = () => new Date()) {
       agentVersion: z.string().max(128).optional(),
       subjectRef: z.string().max(256).optional(),
       metadata: metadataSchema.optional(),
+      /** action.reverted only: the idempotency key of the action.completed it reverts (that success becomes a failure) */
+      reverts: z.string().min(1).max(128).optional(),
     })
     .refine((e) => (e.kind === "incident") === (e.severity !== undefined), {
       message: "severity is required for an incident and only allowed on one",
       path: ["severity"],
-    });
+    })
+    .refine((e) => e.reverts === undefined || e.kind === "action.reverted", {
+      message: "reverts is only allowed on an action.reverted",
+      path: ["reverts"],
+    })
+    .refine((e) => e.reverts !== e.idempotencyKey, { message: "an event cannot revert itself", path: ["reverts"] });
 }
 
 export type OutcomeEventInput = z.output<ReturnType<typeof outcomeEventSchema>>;

@@ -51,7 +51,17 @@ export function defaultPolicy(blastRadius: BlastRadius): PolicyRules {
   };
 }
 
+/** SPEC §2 "Policy values are bounded": no accepted policy can break a page. */
+export const POLICY_BOUNDS = {
+  alpha: { min: 1e-6, max: 0.2 },
+  /** q1 at least q0 + this */
+  failureRateGap: 0.02,
+  demotionArl: { min: 100, max: 1e9 },
+  lookAtMax: 10_000_000,
+} as const;
+
 const isProb = (x: unknown): x is number => typeof x === "number" && x > 0 && x < 1;
+const isAlpha = (x: unknown): x is number => typeof x === "number" && x >= POLICY_BOUNDS.alpha.min && x <= POLICY_BOUNDS.alpha.max;
 const isPosInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= 1;
 const isNonNegFinite = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x) && x >= 0;
 
@@ -62,8 +72,12 @@ const isNonNegFinite = (x: unknown): x is number => typeof x === "number" && Num
 export function validatePolicyRules(rules: PolicyRules): string[] {
   const problems: string[] = [];
   if (!(GATE_METHODS as readonly string[]).includes(rules.gate)) problems.push(`gate must be one of ${GATE_METHODS.join(", ")}, got ${String(rules.gate)}`);
-  if (!isProb(rules.alpha)) problems.push(`alpha must be between 0 and 1 (exclusive), got ${rules.alpha}`);
-  if (!isProb(rules.demotionAlpha)) problems.push(`demotionAlpha must be between 0 and 1 (exclusive), got ${rules.demotionAlpha}`);
+  const { min, max } = POLICY_BOUNDS.alpha;
+  if (!isAlpha(rules.alpha)) problems.push(`alpha must be between ${min} and ${max}, got ${rules.alpha}`);
+  if (!isAlpha(rules.demotionAlpha)) problems.push(`demotionAlpha must be between ${min} and ${max}, got ${rules.demotionAlpha}`);
+  if (rules.demotionArl !== undefined && !(typeof rules.demotionArl === "number" && rules.demotionArl >= POLICY_BOUNDS.demotionArl.min && rules.demotionArl <= POLICY_BOUNDS.demotionArl.max)) {
+    problems.push(`demotionArl must be between ${POLICY_BOUNDS.demotionArl.min} and ${POLICY_BOUNDS.demotionArl.max} outcomes, got ${rules.demotionArl}`);
+  }
   if (!(SEVERITIES as readonly string[]).includes(rules.incidentSeverity)) problems.push(`incidentSeverity must be one of ${SEVERITIES.join(", ")}, got ${String(rules.incidentSeverity)}`);
   if (!isPosInt(rules.reviewPeriodDays)) problems.push(`reviewPeriodDays must be a whole number ≥ 1, got ${rules.reviewPeriodDays}`);
   if (!rules.tiers) return [...problems, "tiers are missing"];
@@ -84,6 +98,9 @@ export function validatePolicyRules(rules: PolicyRules): string[] {
       if (!isPosInt(p.minSamples)) problems.push(`${tier}: promotion minSamples must be a whole number ≥ 1, got ${p.minSamples}`);
       if (!isNonNegFinite(p.minDaysInTier)) problems.push(`${tier}: minDaysInTier must be ≥ 0, got ${p.minDaysInTier}`);
       if (!isPosInt(p.reviewers)) problems.push(`${tier}: reviewers must be a whole number ≥ 1, got ${p.reviewers}`);
+      if (p.lookAt !== undefined && !(isPosInt(p.lookAt) && p.lookAt <= POLICY_BOUNDS.lookAtMax && (!isPosInt(p.minSamples) || p.lookAt >= p.minSamples))) {
+        problems.push(`${tier}: lookAt must be a whole number of outcomes from minSamples (${p.minSamples}) to ${POLICY_BOUNDS.lookAtMax}, got ${p.lookAt}`);
+      }
     }
 
     const d = t.demotion;
@@ -97,11 +114,12 @@ export function validatePolicyRules(rules: PolicyRules): string[] {
         const q0 = 1 - d.threshold;
         const q1 = d.failureRate ?? defaultFailureRate(q0);
         if (d.failureRate !== undefined && !isProb(d.failureRate)) problems.push(`${tier}: demotion failureRate must be between 0 and 1 (exclusive), got ${d.failureRate}`);
-        else if (!(q1 > q0)) {
+        else if (!(q1 >= q0 + POLICY_BOUNDS.failureRateGap - 1e-12)) {
+          const gap = POLICY_BOUNDS.failureRateGap;
           problems.push(
             d.failureRate === undefined
-              ? `${tier}: demotion threshold ${d.threshold} is too low for the default alarm failure rate min(2·q0, 0.5) = ${q1} to exceed the acceptable failure rate q0 = ${q0}; raise it above 0.5 or set failureRate`
-              : `${tier}: demotion failureRate ${q1} must exceed the acceptable failure rate q0 = 1 − threshold = ${q0}`,
+              ? `${tier}: demotion threshold ${d.threshold} is too low for the default alarm failure rate min(2·q0, 0.5) = ${q1} to be at least q0 + ${gap} (q0 = ${q0}); raise it or set failureRate`
+              : `${tier}: demotion failureRate ${q1} must be at least the acceptable failure rate q0 = 1 − threshold = ${q0} plus ${gap}`,
           );
         }
       }

@@ -2,7 +2,8 @@
 
 import { formatBar } from "./format";
 import { severityAtLeast, tierBelow } from "./outcomes";
-import { cusumThreshold, defaultFailureRate, rawRate } from "./statistics";
+import { designCusum } from "./cusum-arl";
+import { defaultFailureRate, rawRate } from "./statistics";
 import type { Counts, PolicyRules, Severity, Tier } from "./types";
 
 export interface CusumParams {
@@ -10,9 +11,17 @@ export interface CusumParams {
   q0: number;
   /** failure rate the detector is tuned to catch */
   q1: number;
-  /** alarm level ln(1/demotionAlpha) */
+  /** alarm level h: false-alarm run length ≥ demotionArl at the comfortable rate */
   threshold: number;
+  /** failure rate the agent cleared to enter the tier: 1 − the promotion bar of the tier beneath */
+  comfortable: number | null;
+  /** expected outcomes to an alarm once the failure rate is q1 (an upper bound; Infinity for CRAWL) */
+  detectionDelay: number;
+  /** false-alarm run length at the comfortable rate (a lower bound) */
+  falseAlarmArl: number;
 }
+
+export const DEFAULT_DEMOTION_ARL = 1_000_000;
 
 /**
  * CUSUM parameters of a tier. A tier without a demotion bar (CRAWL) still
@@ -25,14 +34,18 @@ export function cusumParams(policy: PolicyRules, tier: Tier): CusumParams {
   const d = tier === "CRAWL" ? undefined : rules.demotion;
   const q0 = 1 - (d?.threshold ?? rules.promotion?.threshold ?? 0.5);
   const q1 = d?.failureRate ?? defaultFailureRate(q0);
-  return { q0, q1, threshold: d ? cusumThreshold(policy.demotionAlpha) : Infinity };
+  const beneath = tierBelow(tier);
+  const entryBar = beneath ? policy.tiers[beneath].promotion?.threshold : undefined;
+  if (!d || entryBar === undefined) return { q0, q1, threshold: Infinity, comfortable: null, detectionDelay: Infinity, falseAlarmArl: Infinity };
+  const design = designCusum(q0, q1, 1 - entryBar, policy.demotionArl ?? DEFAULT_DEMOTION_ARL);
+  return { q0, q1, threshold: design.h, comfortable: 1 - entryBar, detectionDelay: design.detectionDelay, falseAlarmArl: design.falseAlarmArl };
 }
 
 export interface DemotionInput {
   tier: Tier;
   /** current CUSUM value W_t for this tier */
   cusum: number;
-  /** outcomes in the tier's window */
+  /** outcomes the detector counted in the tier's window (its minimum sample), with their successes */
   window: Counts;
   /** most severe incident not yet acted on, if any */
   incidentSeverity?: Severity | null;

@@ -1,6 +1,8 @@
 // SPEC §3 rule 1: may a promotion request be opened now, and if not, exactly why not.
 
-import { formatDays } from "./format";
+import { logRestartLevel, ordinal } from "./alpha-spending";
+import { lookAtOf, promotionAlpha, type GateLook } from "./evidence-fold";
+import { formatBar, formatComparison, formatDays } from "./format";
 import { tierAbove } from "./outcomes";
 import { gateDecision, type GateDecision } from "./statistics";
 import type { Counts, PolicyRules, Tier } from "./types";
@@ -13,10 +15,14 @@ export interface EligibilityState {
   frozen: boolean;
   /** a promotion or override request out of this tier is already open */
   openRequest: boolean;
-  /** cumulative since max(tier entry, agent version change): the e-process is only valid over the whole sequence */
+  /** cumulative since max(tier entry, first outcome of the current version): the e-process is only valid over the whole sequence */
   evidence: Counts;
-  /** within the tier's windowDays: what people see, and the one look of wilson/raw gates */
+  /** the same evidence inside the tier's windowDays: what `raw` reads */
   window: Counts;
+  /** version restarts within this stay (α_j); 0 when absent */
+  restarts?: number;
+  /** `wilson`: the one look, once taken */
+  look?: GateLook | null;
 }
 
 export type UnmetCode = "top_tier" | "frozen" | "open_request" | "bar_not_cleared" | "samples" | "days_in_tier";
@@ -50,14 +56,13 @@ export function evaluateEligibility(state: EligibilityState, policy: PolicyRules
   if (state.openRequest) unmet.push({ code: "open_request", message: "a request out of this tier is already open", required: false, actual: true });
   if (!next || !bar) return { eligible: false, gate: null, unmet };
 
-  // The e-process is valid over the whole sequence: it reads the cumulative
-  // evidence. wilson and raw are one pre-registered look over the window.
-  const counts = policy.gate === "eprocess" ? state.evidence : state.window;
-  const gate = gateDecision(policy.gate, counts, bar.threshold, policy.alpha);
+  // The e-process and the wilson look read the cumulative evidence; raw reads it inside the window.
+  const counts = policy.gate === "raw" ? state.window : state.evidence;
+  const gate = promotionGate(policy, state.tier, state.evidence, state.window, state.restarts ?? 0, state.look ?? null);
   if (!gate.cleared) unmet.push({ code: "bar_not_cleared", message: `bar not cleared: ${gate.label}`, required: gate.required, actual: gate.statistic });
 
   if (counts.trials < bar.minSamples) {
-    const where = policy.gate === "eprocess" ? `in ${state.tier}` : `in the last ${policy.tiers[state.tier].windowDays} days`;
+    const where = policy.gate === "raw" ? `of this evidence in the last ${policy.tiers[state.tier].windowDays} days` : `in ${state.tier} since the evidence began`;
     unmet.push({ code: "samples", message: `needs ${bar.minSamples} outcomes ${where}, has ${counts.trials}`, required: bar.minSamples, actual: counts.trials });
   }
 
@@ -74,4 +79,42 @@ export const BAR_CONDITIONS: ReadonlySet<UnmetCode> = new Set(["bar_not_cleared"
 
 export function barUnmet(result: EligibilityResult): string[] {
   return result.unmet.filter((u) => BAR_CONDITIONS.has(u.code)).map((u) => u.message);
+}
+
+export interface AlphaSpent {
+  /** version restarts within the stay */
+  restarts: number;
+  /** the level the current evidence tests at */
+  alpha: number;
+  /** e.g. "3rd version in this tier: testing at α = 0.0025" */
+  label: string;
+}
+
+export function alphaSpent(policy: PolicyRules, restarts: number): AlphaSpent {
+  const alpha = promotionAlpha(policy, restarts);
+  return { restarts, alpha, label: `${ordinal(restarts + 1)} version in this tier: testing at α = ${Number(alpha.toPrecision(2))}` };
+}
+
+/**
+ * The promotion gate of a tier on its evidence: the e-process at α_j; `wilson` at its one look
+ * (taken by the evidence fold when the evidence first reached lookAt); `raw` on the window.
+ */
+export function promotionGate(policy: PolicyRules, tier: Tier, evidence: Counts, window: Counts, restarts: number, look: GateLook | null): GateDecision {
+  const bar = policy.tiers[tier].promotion;
+  if (!bar) throw new RangeError(`${tier} has no promotion bar`);
+  const alpha = promotionAlpha(policy, restarts);
+  if (policy.gate === "eprocess") return gateDecision("eprocess", evidence, bar.threshold, Math.min(alpha, 0.49), logRestartLevel(policy.alpha, restarts));
+  if (policy.gate === "raw") return gateDecision("raw", window, bar.threshold, Math.min(alpha, 0.49));
+  const lookAt = lookAtOf(policy, tier) ?? bar.minSamples;
+  if (!look) {
+    return { cleared: false, method: "wilson", statistic: 0, required: bar.threshold, label: `Wilson ${formatBar(1 - alpha)} lower bound: its one look is at ${lookAt} outcomes, has ${evidence.trials}` };
+  }
+  const again = look.cleared ? "" : "; a loosening policy version is needed to look again";
+  return {
+    cleared: look.cleared,
+    method: "wilson",
+    statistic: look.statistic,
+    required: bar.threshold,
+    label: `Wilson lower bound at its one look (${look.successes}/${look.trials}) ${formatComparison(look.statistic, bar.threshold, look.cleared, "percent")}${again}`,
+  };
 }

@@ -40,7 +40,7 @@ type Tighter = "higher" | "lower";
  * - a bar added/removed: a tier without a demotion bar never demotes (removing = loosen);
  *   without a promotion bar it can never be promoted (removing = tighten).
  */
-const PROMOTION_FIELDS: ReadonlyArray<[keyof NonNullable<TierRules["promotion"]>, Tighter]> = [
+const PROMOTION_FIELDS: ReadonlyArray<["threshold" | "minSamples" | "minDaysInTier" | "reviewers", Tighter]> = [
   ["threshold", "higher"],
   ["minSamples", "higher"],
   ["minDaysInTier", "higher"],

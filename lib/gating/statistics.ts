@@ -5,6 +5,9 @@ import { formatBar, formatComparison } from "./format";
 import { normalQuantile } from "./normal";
 import type { Counts, GateMethod } from "./types";
 
+/** How a `raw` gate is labelled wherever it shows (SPEC §2). */
+export const NO_GUARANTEE = "no statistical guarantee";
+
 /** z of a two-sided 95 % interval. */
 export const Z_95 = 1.959964;
 
@@ -56,9 +59,15 @@ export function wilsonInterval(successes: number, trials: number, z: number = Z_
 /** One-sided (1 − alpha) Wilson lower bound; z = Φ⁻¹(1 − alpha). No trials → 0. */
 export function wilsonLowerBound(successes: number, trials: number, alpha: number): number {
   assertCounts(successes, trials);
-  assertUnitOpen("alpha", alpha);
+  assertGateAlpha(alpha);
   if (trials === 0) return 0;
-  return wilsonLower(successes, trials, normalQuantile(1 - alpha));
+  // z from the lower tail: 1 − α rounds to 1 for α below ~1e-16, α itself never does.
+  return wilsonLower(successes, trials, -normalQuantile(alpha));
+}
+
+/** A gate's error level: in (0, 0.5). Above 0.5 a "lower bound" would be an upper bound. */
+function assertGateAlpha(alpha: number): void {
+  if (!(alpha > 0 && alpha < 0.5)) throw new RangeError(`alpha must be in (0, 0.5), got ${alpha}`);
 }
 
 /**
@@ -126,16 +135,16 @@ export interface GateDecision {
  * The e-process compares in log space, so a statistic that overflows a double
  * still decides correctly.
  */
-export function gateDecision(method: GateMethod, counts: Counts, threshold: number, alpha: number): GateDecision {
+export function gateDecision(method: GateMethod, counts: Counts, threshold: number, alpha: number, logLevel: number = -Math.log(alpha)): GateDecision {
   assertUnitOpen("threshold", threshold);
-  assertUnitOpen("alpha", alpha);
+  assertGateAlpha(alpha);
   const { successes, trials } = counts;
   switch (method) {
     case "eprocess": {
       const logE = logEProcess(successes, trials, threshold);
-      const cleared = logE >= Math.log(1 / alpha);
+      const cleared = logE >= logLevel;
       const statistic = Math.min(Math.exp(logE), Number.MAX_VALUE);
-      const required = 1 / alpha;
+      const required = Math.min(Math.exp(logLevel), Number.MAX_VALUE);
       return { cleared, method, statistic, required, label: `e-value ${formatComparison(statistic, required, cleared, "number")}` };
     }
     case "wilson": {
@@ -147,7 +156,7 @@ export function gateDecision(method: GateMethod, counts: Counts, threshold: numb
     case "raw": {
       const statistic = rawRate(successes, trials);
       const cleared = statistic >= threshold;
-      return { cleared, method, statistic, required: threshold, label: `raw rate ${formatComparison(statistic, threshold, cleared, "percent")}` };
+      return { cleared, method, statistic, required: threshold, label: `raw rate ${formatComparison(statistic, threshold, cleared, "percent")} (${NO_GUARANTEE})` };
     }
   }
 }

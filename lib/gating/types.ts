@@ -38,6 +38,8 @@ export interface PromotionBar {
   minDaysInTier: number;
   /** approvals a promotion out of this tier needs */
   reviewers: number;
+  /** `wilson` only: the one pre-registered look, in outcomes of the evidence (default: minSamples) */
+  lookAt?: number;
 }
 
 /** Detector that demotes out of a tier. Absent for CRAWL (nothing below it). */
@@ -61,8 +63,13 @@ export interface PolicyRules {
   gate: GateMethod;
   /** error level of the promotion gate (e-process clears at E ≥ 1/alpha) */
   alpha: number;
-  /** error level of the demotion detector (CUSUM fires at W ≥ ln(1/demotionAlpha)) */
+  /** error level of the demotion detector; bounded, kept for compatibility (the alarm level comes from demotionArl) */
   demotionAlpha: number;
+  /**
+   * target false-alarm average run length of the CUSUM, in outcomes, at the failure rate the agent
+   * cleared to enter the tier (default 10^6): sets the alarm level h
+   */
+  demotionArl?: number;
   /** an incident of this severity or worse demotes straight to CRAWL */
   incidentSeverity: Severity;
   /** open requests expire after this many days */

@@ -3,18 +3,32 @@
 // snapshots and what reviewers see beside the snapshot.
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
-import { evaluateEligibility, wilsonInterval, type EligibilityResult } from "@/lib/gating";
+import { alphaSpent, confidenceSequence, cusumParams, demotionSampleFrom, evaluateEligibility, evidenceFrom, lookAtOf, wilsonInterval, type AlphaSpent, type EligibilityResult, type GateLook, type Interval } from "@/lib/gating";
 import type { Counts, PolicyRules, Tier } from "@/lib/gating/types";
 import { currentPolicy } from "@/lib/policies/data";
-import { windowCounts } from "./data";
+import { windowStart } from "./data";
+import { EVIDENCE_STATE_SELECT, toEvidenceState } from "./evidence-state";
 
 type Reader = Db | Tx;
 
 export interface LiveEvidence {
   actionType: { id: string; key: string; agentId: string; agentSlug: string; tier: Tier; tierSince: string; frozen: boolean; stateVersion: number; agentVersion: string | null };
   policy: { id: string; version: number; rules: PolicyRules };
-  evidence: Counts & { since: string };
+  /** the one evidence every gate reads (lib/gating/evidence-fold.ts) */
+  evidence: Counts & {
+    since: string;
+    restarts: number;
+    alpha: AlphaSpent;
+    /** anytime-valid 95% confidence sequence of the rate: valid however often people look */
+    interval: Interval;
+    /** `wilson`: where the one look is, and its result once taken */
+    lookAt: number | null;
+    look: GateLook | null;
+  };
+  /** the same evidence inside the tier's window; `wilson` is a fixed-sample interval, shown only labelled as such */
   window: Counts & { days: number; rate: number; wilson: { lower: number; upper: number } };
+  /** the demotion detector of this tier (null in CRAWL) */
+  demotion: { cusum: number; threshold: number; q0: number; q1: number; detectionDelay: number; samples: number; minSamples: number } | null;
   eligibility: EligibilityResult;
   takenAt: string;
 }
@@ -35,22 +49,35 @@ export function blocksNewRequest(r: { status: string; fromTier: string | null; s
 export async function liveEvidence(db: Reader, actionTypeId: string, now: Date): Promise<LiveEvidence> {
   const at = await db.actionType.findUniqueOrThrow({
     where: { id: actionTypeId },
-    select: { id: true, key: true, agentId: true, tier: true, tierSince: true, frozen: true, stateVersion: true, agentVersion: true, evidenceSince: true, evidenceSuccesses: true, evidenceTrials: true, agent: { select: { slug: true } } },
+    select: { id: true, key: true, agentId: true, tier: true, tierSince: true, frozen: true, stateVersion: true, ...EVIDENCE_STATE_SELECT, agent: { select: { slug: true } } },
   });
   const policy = await currentPolicy(db, actionTypeId);
   const tier = at.tier as Tier;
   const days = policy.rules.tiers[tier].windowDays;
-  const window = await windowCounts(db, actionTypeId, tier, days, now);
+  const state = toEvidenceState(at);
+  const from = windowStart(now, days);
+  const window = evidenceFrom(state, from);
   const pending = await db.reviewRequest.findMany({ where: { actionTypeId, ...PENDING_PROMOTIONS }, select: { status: true, fromTier: true, snapshot: true } });
   const openRequests = pending.filter((r) => blocksNewRequest(r, at)).length;
-  const evidence = { successes: at.evidenceSuccesses, trials: at.evidenceTrials };
-  const eligibility = evaluateEligibility({ tier, tierSince: at.tierSince, frozen: at.frozen, openRequest: openRequests > 0, evidence, window }, policy.rules, now);
+  const evidence = { successes: state.successes, trials: state.trials };
+  const eligibility = evaluateEligibility({ tier, tierSince: at.tierSince, frozen: at.frozen, openRequest: openRequests > 0, evidence, window, restarts: state.restarts, look: state.look }, policy.rules, now);
   const w = wilsonInterval(window.successes, window.trials);
+  const d = policy.rules.tiers[tier].demotion;
+  const cusum = cusumParams(policy.rules, tier);
   return {
     actionType: { id: at.id, key: at.key, agentId: at.agentId, agentSlug: at.agent.slug, tier, tierSince: at.tierSince.toISOString(), frozen: at.frozen, stateVersion: at.stateVersion, agentVersion: at.agentVersion },
     policy: { id: policy.id, version: policy.version, rules: policy.rules },
-    evidence: { ...evidence, since: at.evidenceSince.toISOString() },
+    evidence: {
+      ...evidence,
+      since: at.evidenceSince.toISOString(),
+      restarts: state.restarts,
+      alpha: alphaSpent(policy.rules, state.restarts),
+      interval: confidenceSequence(evidence.successes, evidence.trials),
+      lookAt: policy.rules.gate === "wilson" ? lookAtOf(policy.rules, tier) : null,
+      look: state.look,
+    },
     window: { ...window, days, rate: window.trials ? window.successes / window.trials : 0, wilson: { lower: w.lower, upper: w.upper } },
+    demotion: d && tier !== "CRAWL" ? { cusum: state.cusum, threshold: cusum.threshold, q0: cusum.q0, q1: cusum.q1, detectionDelay: cusum.detectionDelay, samples: demotionSampleFrom(state, from).trials, minSamples: d.minSamples } : null,
     eligibility,
     takenAt: now.toISOString(),
   };

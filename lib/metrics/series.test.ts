@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { buildSeries, lastDays } from "./series";
-import { logEProcess } from "@/lib/gating";
+import { confidenceSequence, logEProcess } from "@/lib/gating";
 
 const days = lastDays(new Date("2026-03-10T12:00:00Z"), 5);
+const noEvidence = { days: {}, evidenceSince: Date.parse("2026-03-11T00:00:00Z") };
 
 describe("buildSeries", () => {
   it("rolls rates over the window within one tier and leaves empty days empty", () => {
     const s = buildSeries({
       days,
       rollingDays: 2,
-      currentTier: "WALK",
-      tierSinceDay: days[3]!,
+      evidence: noEvidence,
       promotionThreshold: 0.9,
       points: [
         { day: days[1]!, tier: "CRAWL", successes: 8, failures: 2, incidents: 0 },
@@ -23,25 +23,37 @@ describe("buildSeries", () => {
     expect(s[2]!.rate).toBeCloseTo(18 / 20);
     // The WALK day does not mix in the CRAWL day before it.
     expect(s[3]!.rate).toBeCloseTo(0.5);
-    expect(s[3]!.lower!).toBeLessThan(0.5);
-    expect(s[3]!.upper!).toBeGreaterThan(0.5);
   });
 
-  it("accumulates the gate's evidence only from the current tier's entry", () => {
+  it("an empty day keeps the tier of the last day with outcomes: CRAWL 100/0, WALK 0/10, empty → 0%, not 90.9%", () => {
     const s = buildSeries({
       days,
       rollingDays: 7,
-      currentTier: "WALK",
-      tierSinceDay: days[3]!,
-      promotionThreshold: 0.8,
+      evidence: noEvidence,
+      promotionThreshold: 0.9,
       points: [
-        { day: days[2]!, tier: "CRAWL", successes: 50, failures: 0, incidents: 0 },
-        { day: days[3]!, tier: "WALK", successes: 20, failures: 0, incidents: 0 },
-        { day: days[4]!, tier: "WALK", successes: 20, failures: 1, incidents: 0 },
+        { day: days[2]!, tier: "CRAWL", successes: 100, failures: 0, incidents: 0 },
+        { day: days[3]!, tier: "WALK", successes: 0, failures: 10, incidents: 0 },
       ],
     });
-    expect(s[2]!.log10E).toBeNull();
-    expect(s[3]!.log10E).toBeCloseTo(logEProcess(20, 20, 0.8) / Math.LN10);
-    expect(s[4]!.log10E).toBeCloseTo(logEProcess(40, 41, 0.8) / Math.LN10);
+    expect(s[4]!.rate).toBe(0);
+  });
+
+  it("the e-value line and the band are the gate's own evidence, day by day; an empty day carries the value", () => {
+    const evidence = { evidenceSince: Date.parse(`${days[1]}T08:00:00Z`), days: { [days[1]!]: [20, 20], [days[3]!]: [20, 21] } as Record<string, [number, number]> };
+    const s = buildSeries({
+      days,
+      rollingDays: 7,
+      evidence,
+      promotionThreshold: 0.8,
+      points: [{ day: days[0]!, tier: "CRAWL", successes: 50, failures: 0, incidents: 0 }],
+    });
+    expect(s[0]!.log10E).toBeNull();
+    expect(s[0]!.lower).toBeNull();
+    expect(s[1]!.log10E).toBeCloseTo(logEProcess(20, 20, 0.8) / Math.LN10, 12);
+    expect(s[2]!.log10E).toBe(s[1]!.log10E);
+    expect(s[3]!.log10E).toBeCloseTo(logEProcess(40, 41, 0.8) / Math.LN10, 12);
+    expect(s[4]!.log10E).toBe(s[3]!.log10E);
+    expect(s[4]!.lower).toBeCloseTo(confidenceSequence(40, 41).lower, 12);
   });
 });

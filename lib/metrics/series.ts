@@ -1,6 +1,7 @@
-// Chart series from daily rollups (pure): rolling success rate with its Wilson band, daily counts,
-// and the promotion gate's evidence accumulated since the current tier was entered.
-import { logEProcess, wilsonInterval } from "@/lib/gating";
+// Chart series (pure). The rolling success rate comes from daily rollups of one tier at a time; the
+// band and the e-value line come from the gate's own evidence (lib/gating/evidence-fold.ts), day by
+// day: the anytime-valid confidence sequence of the cumulative evidence, and log10 E_n.
+import { confidenceSequence, evidenceSeries, type EvidenceState } from "@/lib/gating";
 import type { Tier } from "@/lib/gating/types";
 import type { DailyPoint } from "./data";
 
@@ -11,9 +12,10 @@ export interface SeriesPoint {
   failures: number;
   /** rolling rate over `rollingDays` days of the same tier; null without outcomes */
   rate: number | null;
+  /** anytime-valid 95% confidence sequence of the current evidence up to this day; null before it began */
   lower: number | null;
   upper: number | null;
-  /** log10 of the e-value accumulated in the current tier up to this day; null before it */
+  /** log10 of the gate's e-value on the current evidence up to this day; null before it began */
   log10E: number | null;
 }
 
@@ -21,50 +23,44 @@ export interface SeriesInput {
   points: DailyPoint[];
   days: string[];
   rollingDays: number;
-  currentTier: Tier;
-  /** YYYY-MM-DD of the current tier's entry (evidence is counted from that day) */
-  tierSinceDay: string;
+  /** the evidence fold's state: the one evidence the gate reads */
+  evidence: Pick<EvidenceState, "days" | "evidenceSince">;
+  /** the promotion bar of the current tier (null: none, no e-value line) */
   promotionThreshold: number | null;
 }
 
 export function buildSeries(input: SeriesInput): SeriesPoint[] {
   const byDay = new Map<string, DailyPoint[]>();
   for (const p of input.points) byDay.set(p.day, [...(byDay.get(p.day) ?? []), p]);
-  let cumS = 0;
-  let cumN = 0;
+  const evidence = evidenceSeries(input.evidence, input.days, input.promotionThreshold);
+  let lastTier: Tier | null = null;
   return input.days.map((day, i) => {
     const today = byDay.get(day) ?? [];
-    // The tier a day belongs to is the one most of its outcomes were reported at.
+    // The tier a day belongs to is the one most of its outcomes were reported at; an empty day keeps
+    // the tier of the last day with outcomes, so the rolling rate never mixes tiers.
     const main = [...today].sort((a, b) => b.successes + b.failures - (a.successes + a.failures))[0];
-    const tier = main?.tier ?? null;
+    const tier = main?.tier ?? lastTier;
+    if (main) lastTier = main.tier;
     let s = 0;
     let n = 0;
     for (let k = Math.max(0, i - input.rollingDays + 1); k <= i; k++) {
       for (const p of byDay.get(input.days[k]!) ?? []) {
-        if (tier && p.tier !== tier) continue;
+        if (p.tier !== tier) continue;
         s += p.successes;
         n += p.successes + p.failures;
       }
     }
-    const w = n ? wilsonInterval(s, n) : null;
-    let log10E: number | null = null;
-    if (day >= input.tierSinceDay && input.promotionThreshold !== null) {
-      const cur = today.find((p) => p.tier === input.currentTier);
-      if (cur) {
-        cumS += cur.successes;
-        cumN += cur.successes + cur.failures;
-      }
-      log10E = logEProcess(cumS, cumN, input.promotionThreshold) / Math.LN10;
-    }
+    const e = evidence[i]!;
+    const band = e.trials !== null && e.trials > 0 ? confidenceSequence(e.successes!, e.trials) : null;
     return {
       day,
-      tier,
+      tier: main?.tier ?? null,
       successes: main ? today.reduce((a, p) => a + p.successes, 0) : 0,
       failures: main ? today.reduce((a, p) => a + p.failures, 0) : 0,
       rate: n ? s / n : null,
-      lower: w?.lower ?? null,
-      upper: w?.upper ?? null,
-      log10E,
+      lower: band?.lower ?? null,
+      upper: band?.upper ?? null,
+      log10E: e.log10E,
     };
   });
 }

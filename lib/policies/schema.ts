@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { GATE_METHODS, SEVERITIES } from "@/lib/gating/types";
+import { POLICY_BOUNDS } from "@/lib/gating/defaults";
 
 const rate = z.number().gt(0).lt(1);
 const count = z.number().int().min(1).max(10_000_000);
@@ -9,13 +10,20 @@ export const promotionBarSchema = z.strictObject({
   minSamples: count,
   minDaysInTier: z.number().min(0).max(365),
   reviewers: z.number().int().min(1).max(10),
+  /** `wilson`: the one pre-registered look, in outcomes (default minSamples) */
+  lookAt: count.optional(),
 });
 
-export const demotionBarSchema = z.strictObject({
-  threshold: rate,
-  minSamples: count,
-  failureRate: rate.optional(),
-});
+export const demotionBarSchema = z
+  .strictObject({
+    threshold: rate,
+    minSamples: count,
+    failureRate: rate.optional(),
+  })
+  .refine((d) => d.failureRate === undefined || d.failureRate >= 1 - d.threshold + POLICY_BOUNDS.failureRateGap - 1e-12, {
+    message: `failureRate (q1) must be at least 1 − threshold (q0) + ${POLICY_BOUNDS.failureRateGap}`,
+    path: ["failureRate"],
+  });
 
 export const tierRulesSchema = z.strictObject({
   windowDays: z.number().int().min(1).max(365),
@@ -25,8 +33,10 @@ export const tierRulesSchema = z.strictObject({
 
 export const policyRulesSchema = z.strictObject({
   gate: z.enum(GATE_METHODS),
-  alpha: z.number().gt(0).max(0.2),
-  demotionAlpha: z.number().gt(0).max(0.2),
+  alpha: z.number().min(POLICY_BOUNDS.alpha.min).max(POLICY_BOUNDS.alpha.max),
+  demotionAlpha: z.number().min(POLICY_BOUNDS.alpha.min).max(POLICY_BOUNDS.alpha.max),
+  /** target false-alarm run length of the demotion detector at the comfortable rate (default 10^6) */
+  demotionArl: z.number().min(POLICY_BOUNDS.demotionArl.min).max(POLICY_BOUNDS.demotionArl.max).optional(),
   incidentSeverity: z.enum(SEVERITIES),
   reviewPeriodDays: z.number().int().min(1).max(90),
   tiers: z.strictObject({ CRAWL: tierRulesSchema, WALK: tierRulesSchema, RUN: tierRulesSchema }),

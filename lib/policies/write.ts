@@ -11,6 +11,8 @@ export async function writePolicyVersion(tx: Tx, actor: Actor, input: { actionTy
     data: { actionTypeId: input.actionTypeId, version, rules: input.rules as object, reason: input.reason, createdById: actor.type === "user" ? actor.id : null, createdAt: now },
     select: { id: true, version: true },
   });
+  // An approved loosening lets a failed `wilson` look be taken again (SPEC §2); nothing else does.
+  if (input.requestId) await tx.$executeRaw`UPDATE action_types SET "gateLook" = NULL WHERE id = ${input.actionTypeId}::uuid AND ("gateLook"->>'cleared') = 'false'`;
   await appendAudit(tx, { actor, kind: "policy.version_created", entityType: "policy", entityId: created.id, actionTypeId: input.actionTypeId, data: { version, reason: input.reason, requestId: input.requestId ?? null, rules: input.rules } }, now);
   return created;
 }

@@ -2,9 +2,10 @@
 // periodic sweep. Demotes with cause automatic_demotion and the breached metric as the actor.
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
-import { evaluateDemotion } from "@/lib/gating";
+import { demotionSampleFrom, evaluateDemotion } from "@/lib/gating";
 import type { Severity, Tier } from "@/lib/gating/types";
-import { windowCounts } from "@/lib/metrics/data";
+import { windowStart } from "@/lib/metrics/data";
+import { toDayMaps } from "@/lib/metrics/evidence-state";
 import { currentPolicy } from "@/lib/policies/data";
 import { repinOpenRequests } from "@/lib/requests/mutations";
 import { recordTierChange } from "./mutations";
@@ -17,11 +18,12 @@ export interface DetectorInput {
 }
 
 export async function detectAndDemote(tx: Tx, actionTypeId: string, input: DetectorInput, now: Date) {
-  const at = await tx.actionType.findUniqueOrThrow({ where: { id: actionTypeId }, select: { key: true, tier: true, frozen: true } });
+  const at = await tx.actionType.findUniqueOrThrow({ where: { id: actionTypeId }, select: { key: true, tier: true, frozen: true, stayDays: true } });
   const tier = at.tier as Tier;
   if (tier === "CRAWL") return null;
   const policy = await currentPolicy(tx, actionTypeId);
-  const window = await windowCounts(tx, actionTypeId, tier, policy.rules.tiers[tier].windowDays, now);
+  // The detector's minimum sample: what it counted in the window (wrong-tier failures included).
+  const window = demotionSampleFrom(toDayMaps(at.stayDays), windowStart(now, policy.rules.tiers[tier].windowDays));
   const verdict = evaluateDemotion({ tier, cusum: input.peakCusum, window, incidentSeverity: input.worstIncident }, policy.rules);
   if (verdict.action !== "demote") return null;
   // A freeze holds promotions back; it never shields a regressing agent from demotion.

@@ -4,6 +4,15 @@
 import type { Tx } from "@/lib/db/client";
 import type { Tier } from "@/lib/gating/types";
 import { appendAudit, type Actor } from "@/lib/audit/mutations";
+import { freshEvidence } from "@/lib/gating/evidence-fold";
+import { evidenceStateData } from "@/lib/metrics/evidence-state";
+
+/** A new tier restarts its clock, its evidence, its α spending and its detector; the agent version carries over. */
+function freshEvidenceData(now: Date) {
+  const { agentVersion: _carried, ...reset } = evidenceStateData(freshEvidence(now.getTime()));
+  void _carried;
+  return { tierSince: now, ...reset };
+}
 
 export { TIER_CHANNEL } from "./channel";
 import { TIER_CHANNEL } from "./channel";
@@ -36,7 +45,7 @@ export async function recordTierChange(tx: Tx, input: TierChangeInput, now: Date
       frozenSince: input.frozen ? (before.frozen ? undefined : now) : null,
       stateVersion: { increment: 1 },
       // A new tier restarts its clock and its evidence (the e-process is valid over one sequence).
-      ...(tierChanged ? { tierSince: now, evidenceSince: now, evidenceSuccesses: 0, evidenceTrials: 0, cusum: 0 } : {}),
+      ...(tierChanged ? freshEvidenceData(now) : {}),
     },
     select: { tier: true, frozen: true, tierSince: true, stateVersion: true },
   });

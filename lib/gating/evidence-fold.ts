@@ -1,0 +1,254 @@
+// The one evidence fold (SPEC §2 "Evidence is one thing, and it cannot be fished"). Every gate, the
+// demotion detector, the card, the charts, the overview and the request snapshot read its state.
+//
+// - Promotion evidence starts at the later of tier entry and the first outcome of the current agent
+//   version; an outcome that occurred before that start never counts, whatever its arrival.
+// - A new version inside the stay restarts the evidence and spends α (alpha-spending.ts); a restart
+//   of an evidence that holds no outcome yet spends nothing (nothing was tested).
+// - The CUSUM watches the whole stay, across versions; a failure of the tier's family counts for it
+//   whatever tier label it was reported under (never for promotion).
+// - An `action.reverted` naming the event it reverts turns that success into a failure (no new trial).
+// - A `wilson` gate takes its one look when the evidence first reaches `lookAt` outcomes.
+// Pure: no clock, no I/O. Days are UTC dates of `occurredAt`.
+
+import { logRestartLevel } from "./alpha-spending";
+import { cusumParams } from "./demotion";
+import { outcomeOf, severityAtLeast } from "./outcomes";
+import { gateDecision, logEProcess } from "./statistics";
+import type { Counts, EventKind, PolicyRules, Severity, Tier } from "./types";
+
+/** Days kept in the per-day maps: the longest window a policy may have (365) plus slack. */
+export const KEPT_DAYS = 370;
+
+/** The one look of a `wilson` gate, taken when the evidence first reached `lookAt`. */
+export interface GateLook {
+  policyVersion: number;
+  restarts: number;
+  successes: number;
+  trials: number;
+  cleared: boolean;
+  statistic: number;
+}
+
+export interface EvidenceState {
+  /** agent version of the current evidence (null until an outcome names one) */
+  agentVersion: string | null;
+  /** epoch ms: later of tier entry and the first outcome of the current version */
+  evidenceSince: number;
+  successes: number;
+  trials: number;
+  /** version restarts within this stay in the tier (j of α_j) */
+  restarts: number;
+  /** Bernoulli CUSUM on failures over the stay */
+  cusum: number;
+  /** current evidence per day: [successes, trials] */
+  days: Record<string, [number, number]>;
+  /** outcomes the demotion detector counted, per day of the stay: [successes, trials] */
+  stayDays: Record<string, [number, number]>;
+  look: GateLook | null;
+}
+
+export interface FoldOutcome {
+  kind: EventKind;
+  /** the tier label it was reported at */
+  tier: Tier;
+  occurredAt: number;
+  /** null: the event names no version (a human tool's report) */
+  agentVersion: string | null;
+  severity?: Severity | null;
+  /** for an `action.reverted` naming the event it reverts: that event */
+  reverts?: { kind: EventKind; tier: Tier; occurredAt: number; agentVersion: string | null } | null;
+}
+
+export interface FoldContext {
+  tier: Tier;
+  /** epoch ms of tier entry */
+  tierSince: number;
+  rules: PolicyRules;
+  policyVersion: number;
+}
+
+export interface FoldResult {
+  state: EvidenceState;
+  /** highest CUSUM reached in this fold (an alarm is an alarm even if W fell back) */
+  peakCusum: number;
+  /** most severe incident of this stay in the outcomes, if any */
+  worstIncident: Severity | null;
+}
+
+export const dayKey = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The state on entering a tier (or creating an action type) at `at`. The agent version carries over. */
+export function freshEvidence(at: number, agentVersion: string | null = null): EvidenceState {
+  return { agentVersion, evidenceSince: at, successes: 0, trials: 0, restarts: 0, cusum: 0, days: {}, stayDays: {}, look: null };
+}
+
+/** `lookAt` of a tier's bar (defaults to its minimum sample). */
+export function lookAtOf(rules: PolicyRules, tier: Tier): number | null {
+  const bar = rules.tiers[tier].promotion;
+  return bar ? (bar.lookAt ?? bar.minSamples) : null;
+}
+
+function prune<T>(days: Record<string, T>): Record<string, T> {
+  const keys = Object.keys(days);
+  if (keys.length <= KEPT_DAYS) return days;
+  const keep = new Set(keys.sort().slice(-KEPT_DAYS));
+  return Object.fromEntries(Object.entries(days).filter(([k]) => keep.has(k)));
+}
+
+export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutcome[], ctx: FoldContext): FoldResult {
+  const s: EvidenceState = { ...initial, days: { ...initial.days }, stayDays: { ...initial.stayDays } };
+  const { tier, rules } = ctx;
+  const { q0, q1 } = cusumParams(rules, tier);
+  const watched = tier !== "CRAWL";
+  let peakCusum = s.cusum;
+  let worstIncident: Severity | null = null;
+  const bar = rules.tiers[tier].promotion;
+  const lookAt = lookAtOf(rules, tier);
+
+  const stepCusum = (failure: boolean, at: number) => {
+    if (!watched) return;
+    s.cusum = cusumStepSafe(s.cusum, failure, q0, q1);
+    peakCusum = Math.max(peakCusum, s.cusum);
+    const d = dayKey(at);
+    const day = s.stayDays[d] ?? [0, 0];
+    s.stayDays[d] = [day[0] + (failure ? 0 : 1), day[1] + 1];
+  };
+
+  // Stable sort by occurrence: the order of a batch does not change what it proves.
+  const ordered = [...outcomes].map((o, i) => ({ o, i })).sort((a, b) => a.o.occurredAt - b.o.occurredAt || a.i - b.i).map((x) => x.o);
+  for (const e of ordered) {
+    if (e.occurredAt < ctx.tierSince) continue; // before this stay: never counts
+    if (e.kind === "incident") {
+      // Whatever tier label: an SDK failing closed reports CRAWL while it may really act in RUN.
+      if (e.severity && (!worstIncident || severityAtLeast(e.severity, worstIncident))) worstIncident = e.severity;
+      continue;
+    }
+
+    if (e.reverts) {
+      const t = e.reverts;
+      const counted =
+        t.tier === tier && outcomeOf(t.kind, tier) === "success" && t.occurredAt >= s.evidenceSince && t.occurredAt >= ctx.tierSince && (t.agentVersion === null || t.agentVersion === s.agentVersion);
+      if (counted && s.successes > 0) {
+        s.successes--;
+        const d = dayKey(t.occurredAt);
+        const day = s.days[d];
+        if (day && day[0] > 0) s.days[d] = [day[0] - 1, day[1]];
+      }
+      // The detector sees the failure now (it cannot rewind the success it stepped over).
+      if (outcomeOf(e.kind, tier) === "failure") stepCusum(true, e.occurredAt);
+      continue;
+    }
+
+    const labelled = e.tier === tier ? outcomeOf(e.kind, tier) : "ignored";
+    if (labelled === "ignored") {
+      // Another tier's label: a failure of this tier's family still counts for demotion.
+      if (outcomeOf(e.kind, tier) === "failure") stepCusum(true, e.occurredAt);
+      continue;
+    }
+    if (e.occurredAt < s.evidenceSince) {
+      // Before the current version's evidence began: the detector still watches the stay.
+      stepCusum(labelled === "failure", e.occurredAt);
+      continue;
+    }
+    if (e.agentVersion !== null) {
+      if (s.agentVersion !== null && e.agentVersion !== s.agentVersion) {
+        // A new model or prompt is a new agent: the evidence starts over and, once it held
+        // outcomes, the restart spends α.
+        if (s.trials > 0) s.restarts++;
+        s.evidenceSince = e.occurredAt;
+        s.successes = 0;
+        s.trials = 0;
+        s.days = {};
+        s.look = null;
+      }
+      s.agentVersion = e.agentVersion;
+    }
+    s.trials++;
+    if (labelled === "success") s.successes++;
+    const d = dayKey(e.occurredAt);
+    const day = s.days[d] ?? [0, 0];
+    s.days[d] = [day[0] + (labelled === "success" ? 1 : 0), day[1] + 1];
+    stepCusum(labelled === "failure", e.occurredAt);
+
+    if (rules.gate === "wilson" && bar && lookAt !== null && s.look === null && s.trials >= lookAt) {
+      const g = gateDecision("wilson", { successes: s.successes, trials: s.trials }, bar.threshold, promotionAlpha(rules, s.restarts));
+      s.look = { policyVersion: ctx.policyVersion, restarts: s.restarts, successes: s.successes, trials: s.trials, cleared: g.cleared, statistic: g.statistic };
+    }
+  }
+  s.days = prune(s.days);
+  s.stayDays = prune(s.stayDays);
+  return { state: s, peakCusum, worstIncident };
+}
+
+function cusumStepSafe(w: number, failure: boolean, q0: number, q1: number): number {
+  const next = w + (failure ? Math.log(q1 / q0) : Math.log((1 - q1) / (1 - q0)));
+  return Math.max(0, next);
+}
+
+/** α_j the promotion gate tests at, after `restarts` version restarts in this stay. */
+export function promotionAlpha(rules: PolicyRules, restarts: number): number {
+  return Math.max(Math.exp(-logRestartLevel(rules.alpha, restarts)), Number.MIN_VALUE);
+}
+
+/** Current evidence with occurredAt day ≥ `fromDay` (the window of wilson/raw and of the card). */
+export function evidenceFrom(state: Pick<EvidenceState, "days">, fromDay: string): Counts {
+  let successes = 0;
+  let trials = 0;
+  for (const [day, [s, n]] of Object.entries(state.days)) {
+    if (day >= fromDay) {
+      successes += s;
+      trials += n;
+    }
+  }
+  return { successes, trials };
+}
+
+/** Outcomes the demotion detector counted in the stay with day ≥ `fromDay` (its minimum sample). */
+export function demotionSampleFrom(state: Pick<EvidenceState, "stayDays">, fromDay: string): Counts {
+  let successes = 0;
+  let trials = 0;
+  for (const [day, [s, n]] of Object.entries(state.stayDays)) {
+    if (day >= fromDay) {
+      successes += s;
+      trials += n;
+    }
+  }
+  return { successes, trials };
+}
+
+export interface EvidencePoint {
+  day: string;
+  /** cumulative current evidence up to this day; null before it began */
+  successes: number | null;
+  trials: number | null;
+  /** log10 E_n of the gate (eprocess) on that cumulative evidence; null before it began */
+  log10E: number | null;
+}
+
+/**
+ * The gate's statistic day by day over `days` (ascending), from the same evidence the gate reads.
+ * A day without outcomes carries the previous value; days before the evidence began are null.
+ */
+export function evidenceSeries(state: Pick<EvidenceState, "days" | "evidenceSince">, days: readonly string[], bar: number | null): EvidencePoint[] {
+  const startDay = dayKey(state.evidenceSince);
+  // Days of the evidence before the plotted range still count toward the cumulative value.
+  let s = 0;
+  let n = 0;
+  const first = days[0] ?? "";
+  for (const [day, [ds, dn]] of Object.entries(state.days)) {
+    if (day < first) {
+      s += ds;
+      n += dn;
+    }
+  }
+  return days.map((day) => {
+    if (day < startDay) return { day, successes: null, trials: null, log10E: null };
+    const today = state.days[day];
+    if (today) {
+      s += today[0];
+      n += today[1];
+    }
+    return { day, successes: s, trials: n, log10E: bar === null ? null : logEProcess(s, n, bar) / Math.LN10 };
+  });
+}
