@@ -119,7 +119,7 @@ export function validatePolicyRules(rules: PolicyRules): string[] {
           problems.push(
             d.failureRate === undefined
               ? `${tier}: demotion threshold ${d.threshold} is too low for the default alarm failure rate min(2·q0, 0.5) = ${q1} to be at least q0 + ${gap} (q0 = ${q0}); raise it or set failureRate`
-              : `${tier}: demotion failureRate ${q1} must be at least the acceptable failure rate q0 = 1 − threshold = ${q0} plus ${gap}`,
+              : `${tier}: demotion failureRate ${q1} must exceed the acceptable failure rate q0 = 1 − threshold = ${q0} by at least ${gap}`,
           );
         }
       }

@@ -1,21 +1,28 @@
 import { describe, expect, it } from "vitest";
 import { defaultPolicy } from "./defaults";
+import { designCusum } from "./cusum-arl";
 import { cusumParams, evaluateDemotion } from "./demotion";
 import { cusumScan } from "./statistics";
 import type { PolicyRules } from "./types";
 
-// medium: WALK demotion 0.75 (q0 0.25, q1 0.5), RUN demotion 0.80 (q0 0.2, q1 0.4),
-// minSamples 25, demotionAlpha 0.01 → threshold ln 100, incidentSeverity "high".
+// medium: WALK demotion 0.75 (q0 0.25, q1 0.5), RUN demotion 0.80 (q0 0.2, q1 0.4), minSamples 25,
+// incidentSeverity "high". The alarm level h comes from a false-alarm run length of 10^6 outcomes at
+// the rate cleared to enter the tier (issue 11; it was ln(1/demotionAlpha) = ln 100 before).
 const policy = defaultPolicy("medium");
-const LN100 = Math.log(100);
+const H_WALK = designCusum(0.25, 0.5, 0.15, 1e6).h;
+const H_RUN = designCusum(1 - 0.8, 2 * (1 - 0.8), 1 - 0.9, 1e6).h;
 const window = { successes: 20, trials: 40 };
 
 describe("cusumParams", () => {
-  it("q0 = 1 − demotion threshold, q1 = min(2·q0, 0.5) by default, threshold ln(1/demotionAlpha)", () => {
+  it("q0 = 1 − demotion threshold, q1 = min(2·q0, 0.5) by default, h from a run length of 10^6 at the entry rate", () => {
     const walk = cusumParams(policy, "WALK");
     expect(walk.q0).toBeCloseTo(0.25, 15);
     expect(walk.q1).toBe(0.5);
-    expect(walk.threshold).toBeCloseTo(LN100, 15);
+    expect(walk.comfortable).toBeCloseTo(0.15, 12);
+    expect(walk.threshold).toBe(H_WALK);
+    expect(walk.falseAlarmArl).toBeGreaterThanOrEqual(1e6);
+    expect(walk.detectionDelay).toBeGreaterThan(0);
+    expect(cusumParams({ ...policy, demotionArl: 1e4 }, "WALK").threshold).toBeLessThan(H_WALK);
     const run = cusumParams(policy, "RUN");
     expect(run.q0).toBeCloseTo(0.2, 15);
     expect(run.q1).toBeCloseTo(0.4, 15);
@@ -38,30 +45,30 @@ describe("evaluateDemotion", () => {
   });
 
   it("stays below the CUSUM threshold", () => {
-    expect(evaluateDemotion({ tier: "WALK", cusum: LN100 - 0.01, window }, policy)).toEqual({ action: "stay" });
+    expect(evaluateDemotion({ tier: "WALK", cusum: H_WALK - 0.01, window }, policy)).toEqual({ action: "stay" });
   });
 
   it("stays without the demotion minimum sample in the window, even above the threshold", () => {
     expect(evaluateDemotion({ tier: "WALK", cusum: 10, window: { successes: 0, trials: 24 } }, policy)).toEqual({ action: "stay" });
   });
 
-  it("demotes one tier when the CUSUM reaches ln(1/α) with enough samples", () => {
-    const v = evaluateDemotion({ tier: "RUN", cusum: LN100, window: { successes: 18, trials: 25 } }, policy);
+  it("demotes one tier when the CUSUM reaches h with enough samples", () => {
+    const v = evaluateDemotion({ tier: "RUN", cusum: H_RUN, window: { successes: 18, trials: 25 } }, policy);
     expect(v).toMatchObject({
       action: "demote",
       to: "WALK",
-      breached: { metric: "cusum", statistic: LN100, samples: 25, minSamples: 25, windowRate: 0.72 },
+      breached: { metric: "cusum", statistic: H_RUN, samples: 25, minSamples: 25, windowRate: 0.72 },
     });
     if (v.action !== "demote" || v.breached.metric !== "cusum") throw new Error("expected a CUSUM demotion");
-    expect(v.breached.threshold).toBeCloseTo(LN100, 15);
-    expect(v.reason).toBe("failure CUSUM 4.61 ≥ 4.61 over 25 outcomes (acceptable failure rate 20%, alarm tuned to 40%): RUN → WALK");
-    expect(evaluateDemotion({ tier: "WALK", cusum: 5, window }, policy)).toMatchObject({ action: "demote", to: "CRAWL" });
+    expect(v.breached.threshold).toBe(H_RUN);
+    expect(v.reason).toBe(`failure CUSUM ${H_RUN.toFixed(2)} ≥ ${H_RUN.toFixed(2)} over 25 outcomes (acceptable failure rate 20%, alarm tuned to 40%): RUN → WALK`);
+    expect(evaluateDemotion({ tier: "WALK", cusum: H_WALK, window }, policy)).toMatchObject({ action: "demote", to: "CRAWL" });
   });
 
   it("fires on a real run of failures", () => {
     const { q0, q1 } = cusumParams(policy, "WALK");
-    // ln(0.5/0.25) = ln 2 per failure: 7 failures reach 4.85 ≥ 4.61
-    const w = cusumScan([...Array(30).fill(false), ...Array(7).fill(true)], q0, q1);
+    // ln(0.5/0.25) = ln 2 per failure: 9 failures reach 6.24 ≥ h ≈ 5.9
+    const w = cusumScan([...Array(30).fill(false), ...Array(9).fill(true)], q0, q1);
     expect(evaluateDemotion({ tier: "WALK", cusum: w, window: { successes: 30, trials: 37 } }, policy)).toMatchObject({ action: "demote", to: "CRAWL" });
   });
 

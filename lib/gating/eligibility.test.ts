@@ -24,7 +24,9 @@ describe("evaluateEligibility", () => {
     const r = evaluateEligibility(ready, policy, new Date(NOW));
     expect(r.eligible).toBe(true);
     expect(r.unmet).toEqual([]);
-    expect(r.gate).toMatchObject({ cleared: true, method: "eprocess", required: 20 });
+    // The stay's first evidence tests at α_0 = 0.8·α (SPEC §2): 1/α_0 = 25.
+    expect(r.gate).toMatchObject({ cleared: true, method: "eprocess" });
+    expect(r.gate!.required).toBeCloseTo(25, 9);
   });
 
   it("top_tier: RUN has nothing above it, and no gate", () => {
@@ -44,10 +46,11 @@ describe("evaluateEligibility", () => {
 
   it("bar_not_cleared, with the statistic against what is required", () => {
     const r = evaluateEligibility({ ...ready, evidence: { successes: 255, trials: 300 } }, policy, NOW);
-    expect(r.unmet).toEqual([expect.objectContaining({ code: "bar_not_cleared", required: 20 })]);
+    expect(r.unmet).toEqual([expect.objectContaining({ code: "bar_not_cleared" })]);
     const u = r.unmet[0]!;
-    expect(u.actual).toBeLessThan(20);
-    expect(u.message).toMatch(/^bar not cleared: e-value [\d.]+ < 20$/);
+    expect(u.required).toBeCloseTo(25, 9);
+    expect(u.actual).toBeLessThan(25);
+    expect(u.message).toMatch(/^bar not cleared: e-value [\d.]+ < 25$/);
   });
 
   it("samples: 'needs N outcomes, has M'", () => {
@@ -69,11 +72,15 @@ describe("evaluateEligibility", () => {
     expect(codes(all)).toEqual(["frozen", "open_request", "bar_not_cleared", "samples", "days_in_tier"]);
   });
 
-  it("the e-process reads the cumulative evidence; wilson and raw read the window", () => {
+  it("the e-process reads the cumulative evidence, wilson its one look, raw the window", () => {
     // good cumulative evidence, poor window
     const s = { ...ready, window: { successes: 80, trials: 100 } };
     expect(codes(s)).toEqual([]);
+    // wilson: no look taken yet → not cleared; a passed look clears whatever the window says
     expect(codes(s, { ...policy, gate: "wilson" })).toEqual(["bar_not_cleared"]);
+    const look = { policyVersion: 1, restarts: 0, successes: 100, trials: 100, cleared: true, statistic: 0.96 };
+    expect(codes({ ...s, look }, { ...policy, gate: "wilson" })).toEqual([]);
+    expect(evaluateEligibility({ ...s, look: { ...look, cleared: false } }, { ...policy, gate: "wilson" }, NOW).unmet[0]!.message).toMatch(/a loosening policy version is needed to look again/);
     expect(codes(s, { ...policy, gate: "raw" })).toEqual(["bar_not_cleared"]);
     // and the window's sample count is what wilson/raw need
     const thin = { ...ready, window: { successes: 50, trials: 50 } };

@@ -62,7 +62,7 @@ export function evaluateEligibility(state: EligibilityState, policy: PolicyRules
   if (!gate.cleared) unmet.push({ code: "bar_not_cleared", message: `bar not cleared: ${gate.label}`, required: gate.required, actual: gate.statistic });
 
   if (counts.trials < bar.minSamples) {
-    const where = policy.gate === "raw" ? `of this evidence in the last ${policy.tiers[state.tier].windowDays} days` : `in ${state.tier} since the evidence began`;
+    const where = policy.gate === "raw" ? `in the last ${policy.tiers[state.tier].windowDays} days` : `in ${state.tier}`;
     unmet.push({ code: "samples", message: `needs ${bar.minSamples} outcomes ${where}, has ${counts.trials}`, required: bar.minSamples, actual: counts.trials });
   }
 
@@ -103,8 +103,8 @@ export function promotionGate(policy: PolicyRules, tier: Tier, evidence: Counts,
   const bar = policy.tiers[tier].promotion;
   if (!bar) throw new RangeError(`${tier} has no promotion bar`);
   const alpha = promotionAlpha(policy, restarts);
-  if (policy.gate === "eprocess") return gateDecision("eprocess", evidence, bar.threshold, Math.min(alpha, 0.49), logRestartLevel(policy.alpha, restarts));
-  if (policy.gate === "raw") return gateDecision("raw", window, bar.threshold, Math.min(alpha, 0.49));
+  if (policy.gate === "eprocess") return gateDecision("eprocess", evidence, bar.threshold, Math.min(alpha, 0.5), logRestartLevel(policy.alpha, restarts));
+  if (policy.gate === "raw") return gateDecision("raw", window, bar.threshold, Math.min(alpha, 0.5));
   const lookAt = lookAtOf(policy, tier) ?? bar.minSamples;
   if (!look) {
     return { cleared: false, method: "wilson", statistic: 0, required: bar.threshold, label: `Wilson ${formatBar(1 - alpha)} lower bound: its one look is at ${lookAt} outcomes, has ${evidence.trials}` };

@@ -4,7 +4,7 @@
 
 import { defaultFailureRate } from "./statistics";
 import { SEVERITIES, TIERS } from "./types";
-import type { GateMethod, PolicyRules, TierRules } from "./types";
+import type { GateMethod, PolicyRules } from "./types";
 
 export type Direction = "tighten" | "loosen";
 

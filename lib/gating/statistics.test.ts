@@ -227,7 +227,7 @@ describe("gateDecision", () => {
   });
 
   it("raw: the observed rate against the bar", () => {
-    expect(gateDecision("raw", { successes: 9, trials: 10 }, 0.9, 0.05)).toEqual({ cleared: true, method: "raw", statistic: 0.9, required: 0.9, label: "raw rate 90.0% ≥ 90%" });
+    expect(gateDecision("raw", { successes: 9, trials: 10 }, 0.9, 0.05)).toEqual({ cleared: true, method: "raw", statistic: 0.9, required: 0.9, label: "raw rate 90.0% ≥ 90% (no statistical guarantee)" });
     expect(gateDecision("raw", { successes: 0, trials: 0 }, 0.9, 0.05).cleared).toBe(false);
   });
 

@@ -65,9 +65,9 @@ export function wilsonLowerBound(successes: number, trials: number, alpha: numbe
   return wilsonLower(successes, trials, -normalQuantile(alpha));
 }
 
-/** A gate's error level: in (0, 0.5). Above 0.5 a "lower bound" would be an upper bound. */
+/** A gate's error level: in (0, 0.5]. Above 0.5 a "lower bound" would be an upper bound. */
 function assertGateAlpha(alpha: number): void {
-  if (!(alpha > 0 && alpha < 0.5)) throw new RangeError(`alpha must be in (0, 0.5), got ${alpha}`);
+  if (!(alpha > 0 && alpha <= 0.5)) throw new RangeError(`alpha must be in (0, 0.5], got ${alpha}`);
 }
 
 /**
@@ -135,16 +135,18 @@ export interface GateDecision {
  * The e-process compares in log space, so a statistic that overflows a double
  * still decides correctly.
  */
-export function gateDecision(method: GateMethod, counts: Counts, threshold: number, alpha: number, logLevel: number = -Math.log(alpha)): GateDecision {
+export function gateDecision(method: GateMethod, counts: Counts, threshold: number, alpha: number, logLevelOverride?: number): GateDecision {
   assertUnitOpen("threshold", threshold);
   assertGateAlpha(alpha);
   const { successes, trials } = counts;
   switch (method) {
     case "eprocess": {
+      // logLevelOverride: ln(1/α_j) of a restart, exact where α_j itself would underflow.
+      const logLevel = logLevelOverride ?? Math.log(1 / alpha);
       const logE = logEProcess(successes, trials, threshold);
       const cleared = logE >= logLevel;
       const statistic = Math.min(Math.exp(logE), Number.MAX_VALUE);
-      const required = Math.min(Math.exp(logLevel), Number.MAX_VALUE);
+      const required = logLevelOverride === undefined ? 1 / alpha : Math.min(Math.exp(logLevel), Number.MAX_VALUE);
       return { cleared, method, statistic, required, label: `e-value ${formatComparison(statistic, required, cleared, "number")}` };
     }
     case "wilson": {

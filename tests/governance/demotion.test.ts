@@ -7,7 +7,7 @@ import { ingestEvents } from "@/lib/events/mutations";
 import { openPromotionRequest } from "@/lib/requests/mutations";
 import { sweepDemotions } from "@/lib/tier-changes/detector";
 import { editPolicy } from "@/lib/policies/mutations";
-import { defaultPolicy } from "@/lib/gating";
+import { cusumParams, defaultPolicy } from "@/lib/gating";
 import { NOW, auditSince, daysAgo, feed, lastSeq, later, newSubject, openWorld, overrideUp, refused, refusedWithoutEffect, type Subject, type World } from "./world";
 
 let w: World;
@@ -104,7 +104,8 @@ describe("rule 7: automatic demotion inside the ingest", () => {
     const breached = change.actorSystem as { metric: string; statistic: number; threshold: number; samples: number; minSamples: number; policyVersion: number };
     expect(breached).toMatchObject({ metric: "cusum", samples: 35, minSamples: 30, policyVersion: 1 });
     expect(breached.statistic).toBeGreaterThanOrEqual(breached.threshold);
-    expect(breached.threshold).toBeCloseTo(Math.log(100), 9);
+    // h from a false-alarm run length of 10^6 at the rate cleared to enter WALK (issue 11), not ln(1/α_demote)
+    expect(breached.threshold).toBe(cusumParams(defaultPolicy("low"), "WALK").threshold);
     const entry = await w.db.auditEntry.findFirstOrThrow({ where: { kind: "tier.automatic_demotion", entityId: s.id } });
     expect(entry).toMatchObject({ actorType: "system", actorLabel: "detector:cusum" });
   });
