@@ -215,3 +215,19 @@ export function gridAlarmWithin(q0: number, q1: number, h: number, p: number, ho
   }
   return out;
 }
+
+const runLengths = new Map<string, number>();
+
+/** Average run length from W = 0 at failure rate p with alarm level h (grid chain: a lower bound). Memoised. */
+export function cusumRunLength(q0: number, q1: number, h: number, p: number): number {
+  const key = `${q0}|${q1}|${h}|${p}`;
+  const hit = runLengths.get(key);
+  if (hit !== undefined) return hit;
+  const inc = cusumIncrements(q0, q1);
+  if (!(p > 0 && p < 1)) throw new RangeError(`failure rate must be in (0, 1), got ${p}`);
+  const g = gridFor(inc, h);
+  const value = gridArl(g, Math.min(MAX_STATES * 4, Math.ceil(h / g.u - 1e-9)), p);
+  if (runLengths.size > 10_000) runLengths.clear();
+  runLengths.set(key, value);
+  return value;
+}

@@ -16,9 +16,11 @@ const cases: Array<[string, (p: PolicyRules) => void, "tighten" | "loosen"]> = [
   ["gate", (p) => (p.gate = "raw"), "loosen"],
   ["alpha", (p) => (p.alpha = 0.1), "loosen"],
   ["alpha", (p) => (p.alpha = 0.01), "tighten"],
-  // larger demotionAlpha → lower alarm level → demotes more readily
+  // Issue 11: the alarm level comes from demotionArl, so demotionAlpha slows no detector either way.
   ["demotionAlpha", (p) => (p.demotionAlpha = 0.05), "tighten"],
-  ["demotionAlpha", (p) => (p.demotionAlpha = 0.001), "loosen"],
+  ["demotionAlpha", (p) => (p.demotionAlpha = 0.001), "tighten"],
+  ["demotionArl", (p) => (p.demotionArl = 1e8), "loosen"],
+  ["demotionArl", (p) => (p.demotionArl = 1e4), "tighten"],
   ["incidentSeverity", (p) => (p.incidentSeverity = "critical"), "loosen"],
   ["incidentSeverity", (p) => (p.incidentSeverity = "low"), "tighten"],
   ["reviewPeriodDays", (p) => (p.reviewPeriodDays = 30), "loosen"],
@@ -44,13 +46,12 @@ const cases: Array<[string, (p: PolicyRules) => void, "tighten" | "loosen"]> = [
   ["tiers.RUN.demotion.failureRate", (p) => (p.tiers.RUN.demotion!.failureRate = 0.3), "tighten"],
   ["tiers.WALK.demotion", (p) => delete p.tiers.WALK.demotion, "loosen"],
   ["tiers.CRAWL.demotion", (p) => (p.tiers.CRAWL.demotion = { threshold: 0.6, minSamples: 10 }), "tighten"],
-  ["tiers.WALK.promotion", (p) => delete p.tiers.WALK.promotion, "tighten"],
   ["tiers.RUN.promotion", (p) => (p.tiers.RUN.promotion = { threshold: 0.99, minSamples: 1, minDaysInTier: 0, reviewers: 1 }), "loosen"],
 ];
 
 describe("classifyPolicyChange", () => {
   it("an identical policy is unchanged", () => {
-    expect(classifyPolicyChange(base, structuredClone(base))).toEqual({ verdict: "unchanged", changes: [] });
+    expect(classifyPolicyChange(base, structuredClone(base))).toEqual({ verdict: "unchanged", changes: [], effects: [] });
   });
 
   it.each(cases)("%s → %s", (path, change, direction) => {
@@ -58,6 +59,32 @@ describe("classifyPolicyChange", () => {
     const result = classifyPolicyChange(base, after);
     expect(result.changes).toEqual([expect.objectContaining({ path, direction })]);
     expect(result.verdict).toBe(direction);
+  });
+
+  it("a wilson look moved later tightens, earlier loosens", () => {
+    const wilson = edit((p) => (p.gate = "wilson"));
+    const later = structuredClone(wilson);
+    later.tiers.WALK.promotion!.lookAt = 500;
+    expect(classifyPolicyChange(wilson, later).verdict).toBe("tighten");
+    expect(classifyPolicyChange(later, wilson).verdict).toBe("loosen");
+  });
+
+  it("what cannot be derived is a loosening: without WALK's bar RUN's detector has no entry rate (issue 11)", () => {
+    const r = classifyPolicyChange(base, edit((p) => delete p.tiers.WALK.promotion));
+    expect(r.changes).toEqual([expect.objectContaining({ path: "tiers.WALK.promotion", direction: "tighten" })]);
+    expect(r.effects).toContainEqual(expect.objectContaining({ tier: "RUN", area: "demotion", direction: "loosen" }));
+    expect(r.verdict).toBe("loosen");
+  });
+
+  it("repro 7: under wilson a longer window tightens and cannot make anything eligible; under raw it is a loosening", () => {
+    const wilson = edit((p) => (p.gate = "wilson"));
+    const wider = structuredClone(wilson);
+    wider.tiers.CRAWL.windowDays = 60;
+    expect(classifyPolicyChange(wilson, wider).verdict).toBe("tighten");
+    const raw = edit((p) => (p.gate = "raw"));
+    const rawWider = structuredClone(raw);
+    rawWider.tiers.CRAWL.windowDays = 60;
+    expect(classifyPolicyChange(raw, rawWider).verdict).toBe("loosen");
   });
 
   it("reports from and to", () => {
@@ -87,8 +114,9 @@ describe("classifyPolicyChange", () => {
     expect(classifyPolicyChange(base, edit((p) => (p.tiers.RUN.demotion!.failureRate = 0.4))).verdict).toBe("unchanged");
   });
 
-  it("is antisymmetric: undoing a change reverses every direction", () => {
-    for (const [, change] of cases) {
+  it("is antisymmetric: undoing a change reverses every direction (where the effect is derivable and not nil)", () => {
+    for (const [path, change] of cases) {
+      if (path === "demotionAlpha") continue;
       const after = edit(change);
       const forward = classifyPolicyChange(base, after).changes.map((c) => c.direction);
       const back = classifyPolicyChange(after, base).changes.map((c) => (c.direction === "loosen" ? "tighten" : "loosen"));
