@@ -15,6 +15,8 @@ import { editPolicy } from "@/lib/policies/mutations";
 import { currentPolicy } from "@/lib/policies/data";
 import { writePolicyVersion } from "@/lib/policies/write";
 import { openPromotionRequest } from "@/lib/requests/mutations";
+import fc from "fast-check";
+import { validPolicy } from "@/lib/gating/policy-arbitrary";
 import { NOW, daysAgo, feed, newSubject, openWorld, overrideUp, promoteOnce, refused, type Subject, type World } from "./world";
 
 let w: World;
@@ -155,5 +157,20 @@ describe("repro 9: labels and reverts", () => {
     const unknown = await ingestEvents(w.db, s.agent, [{ ...reverts[0]!, idempotencyKey: `undo-unknown-${s.key}`, reverts: "no-such-event" }], NOW);
     expect(unknown.rejected).toBe(1);
     expect((await liveEvidence(w.db, s.id, NOW)).evidence).toMatchObject({ successes: 8, trials: 10 });
+  });
+});
+
+describe("repro 8: no accepted policy takes a page down", () => {
+  it("listOverview, the action-type detail and the live evidence answer under random valid policies", async () => {
+    const policies = fc.sample(validPolicy, { numRuns: 8, seed: 1108 });
+    for (const rules of policies) {
+      const s = await newSubject(w.db, "low", daysAgo(30));
+      await w.db.$transaction((tx) => writePolicyVersion(tx, SYSTEM_ACTOR, { actionTypeId: s.id, rules, reason: REASON }, daysAgo(29)));
+      await feed(w.db, s, "CRAWL", 40, 35, daysAgo(2));
+      await feed(w.db, s, "CRAWL", 10, 2, daysAgo(1), "v2");
+      await expect(liveEvidence(w.db, s.id, NOW)).resolves.toBeTruthy();
+      await expect(actionTypeDetail(w.db, s.id, NOW)).resolves.toBeTruthy();
+    }
+    await expect(listOverview(w.db, NOW)).resolves.toBeInstanceOf(Array);
   });
 });
