@@ -35,7 +35,7 @@ export function ActionTypeView(props: {
   const tier = d.live.actionType.tier;
   const rules = d.live.policy.rules;
   const markers = markersFrom(d.timeline.filter((t) => t.day >= (d.series[0]?.day ?? "")));
-  const gateName = { eprocess: "anytime-valid e-process", wilson: "Wilson bound (one look over the window)", raw: "raw rate" }[rules.gate];
+  const gateName = { eprocess: "anytime-valid e-process", wilson: "Wilson bound (one pre-registered look)", raw: "raw rate (no statistical guarantee)" }[rules.gate];
   return (
     <div className="space-y-4">
       <header className="flex flex-wrap items-start justify-between gap-3">
@@ -53,12 +53,23 @@ export function ActionTypeView(props: {
       {q.isError && <ErrorNote error={q.error} />}
       <div className="grid gap-4 lg:grid-cols-3">
         <div className="space-y-4 lg:col-span-2">
-          <Card title={`Success rate (${d.rollingDays}-day rolling) with its 95% Wilson band`}>
+          <Card title={`Success rate (${d.rollingDays}-day rolling) and the evidence's 95% confidence sequence (anytime-valid)`}>
             <RateChart series={d.series} promotion={rules.tiers[tier].promotion?.threshold ?? null} demotion={rules.tiers[tier].demotion?.threshold ?? null} markers={markers} rollingDays={d.rollingDays} />
           </Card>
-          {rules.tiers[tier].promotion && (
-            <Card title={rules.gate === "eprocess" ? "Gate evidence in this tier (e-value)" : "Gate evidence (e-value, for reference)"}>
-              <EvidenceChart series={d.series} alpha={rules.alpha} markers={markers} />
+          {rules.tiers[tier].promotion && rules.gate === "eprocess" && (
+            <Card title={`Gate evidence of the current version in this tier (e-value) · ${d.live.evidence.alpha.label}`}>
+              <EvidenceChart series={d.series} alpha={d.live.evidence.alpha.alpha} markers={markers} />
+            </Card>
+          )}
+          {rules.tiers[tier].promotion && rules.gate !== "eprocess" && (
+            <Card title="Gate evidence">
+              <p className="text-sm text-slate-700" data-testid="gate-note">
+                {rules.gate === "wilson"
+                  ? d.live.evidence.look
+                    ? `The one look was taken at ${d.live.evidence.look.trials} outcomes: ${d.live.eligibility.gate?.label ?? ""}`
+                    : `The one look is at ${d.live.evidence.lookAt} outcomes of this evidence; it has ${d.live.evidence.trials}.`
+                  : "The raw rate carries no statistical guarantee: re-checked after every outcome it promotes agents that sit on the bar."}
+              </p>
             </Card>
           )}
           <Card title="Outcomes per day">

@@ -14,15 +14,15 @@ export function EvidenceColumn({ title, e, testId, ignoreOpenRequest = false }: 
         <dt className="text-slate-500">Tier</dt>
         <dd>{e.actionType.tier}{e.actionType.frozen ? " (frozen)" : ""} since {e.actionType.tierSince.slice(0, 10)}</dd>
         <dt className="text-slate-500">Policy</dt>
-        <dd>v{e.policy.version} · {e.policy.rules.gate} · α {e.policy.rules.alpha}</dd>
+        <dd>v{e.policy.version} · {e.policy.rules.gate === "raw" ? "raw (no statistical guarantee)" : e.policy.rules.gate} · α {e.policy.rules.alpha}</dd>
         <dt className="text-slate-500">Bar</dt>
         <dd>{rules.promotion ? `${(rules.promotion.threshold * 100).toFixed(1)}% · ${rules.promotion.minSamples} outcomes · ${rules.promotion.minDaysInTier} d` : "—"}</dd>
         <dt className="text-slate-500">Gate</dt>
         <dd>{e.eligibility.gate?.label ?? "—"}</dd>
         <dt className="text-slate-500">Evidence</dt>
-        <dd>{e.evidence.successes} / {e.evidence.trials}</dd>
+        <dd>{e.evidence.successes} / {e.evidence.trials}{e.evidence.interval && e.evidence.trials > 0 ? ` · 95% confidence sequence ${(e.evidence.interval.lower * 100).toFixed(1)}–${(e.evidence.interval.upper * 100).toFixed(1)}%` : ""}{e.evidence.alpha ? ` · ${e.evidence.alpha.label}` : ""}</dd>
         <dt className="text-slate-500">Window {e.window.days} d</dt>
-        <dd>{e.window.trials === 0 ? "no outcomes yet" : `${(e.window.rate * 100).toFixed(1)}% of ${e.window.trials} (Wilson ${(e.window.wilson.lower * 100).toFixed(1)}–${(e.window.wilson.upper * 100).toFixed(1)}%)`}</dd>
+        <dd>{e.window.trials === 0 ? "no outcomes yet" : `${(e.window.rate * 100).toFixed(1)}% of ${e.window.trials} (fixed-sample Wilson ${(e.window.wilson.lower * 100).toFixed(1)}–${(e.window.wilson.upper * 100).toFixed(1)}%)`}</dd>
         <dt className="text-slate-500">Eligible</dt>
         <dd>{unmet.length === 0 ? "yes" : unmet.map((u) => u.message).join("; ")}</dd>
       </dl>

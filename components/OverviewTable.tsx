@@ -126,6 +126,7 @@ export function OverviewTable(props: {
                       {r.unmet.map((u) => <li key={u.code}>{u.message}</li>)}
                     </ul>
                   )}
+                  {r.gateMethod === "raw" && <div className="mt-1 text-amber-800">raw gate: no statistical guarantee</div>}
                 </td>
                 <td className="px-3 py-2">{r.openRequests > 0 ? <Link href={`/requests?action=${r.id}`} className="text-blue-800 underline">{r.openRequests} open</Link> : "—"}</td>
                 <td className="px-3 py-2 text-xs whitespace-nowrap">{r.lastDemotion ? `${formatDuration(r.lastDemotion.at)} ago · ${r.lastDemotion.cause.replace("_", " ")}` : "—"}</td>

@@ -3,7 +3,7 @@
 // loosens (goes to review), computed by the same pure rule the server applies.
 import Link from "next/link";
 import { useMemo, useState } from "react";
-import { classifyPolicyChange, validatePolicyRules } from "@/lib/gating";
+import { classifyPolicyChange, cusumParams, DEFAULT_DEMOTION_ARL, validatePolicyRules } from "@/lib/gating";
 import type { PolicyRules, Tier } from "@/lib/gating/types";
 import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
 import { Card } from "@/components/ui/States";
@@ -17,6 +17,20 @@ function NumberField({ label, value, step, onChange }: { label: string; value: n
       <span className="text-slate-500">{label}</span>
       <input type="number" step={step} value={value ?? ""} onChange={(e) => onChange(Number(e.target.value))} className="w-28 rounded border border-slate-300 px-2 py-1 text-sm" aria-label={label} />
     </label>
+  );
+}
+
+const fmt = (v: number | string) => (typeof v === "number" ? (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : "never") : v);
+
+/** The demotion detector the bars make: its alarm level and expected detection delay at q1. */
+function DetectorLine({ rules, tier, valid }: { rules: PolicyRules; tier: Tier; valid: boolean }) {
+  if (!valid) return null;
+  const c = cusumParams(rules, tier);
+  if (!Number.isFinite(c.threshold)) return null;
+  return (
+    <p className="mt-2 text-xs text-slate-600" data-testid={`detector-${tier}`}>
+      Alarm at CUSUM ≥ {c.threshold.toFixed(2)} (false alarm about once per {fmt(c.falseAlarmArl)} outcomes at {(100 * (c.comfortable ?? 0)).toFixed(1)}% failures); expected detection delay at {(100 * c.q1).toFixed(1)}% failures: {Math.round(c.detectionDelay)} outcomes.
+    </p>
   );
 }
 
@@ -45,11 +59,12 @@ export function PolicyEditor({ actionTypeId, actionKey, version, current, save }
             <select aria-label="Gate" value={rules.gate} onChange={(e) => set((r) => void (r.gate = e.target.value as PolicyRules["gate"]))} className="rounded border border-slate-300 px-2 py-1 text-sm">
               <option value="eprocess">e-process (anytime-valid)</option>
               <option value="wilson">Wilson (one look)</option>
-              <option value="raw">raw rate</option>
+              <option value="raw">raw rate (no statistical guarantee)</option>
             </select>
           </label>
           <NumberField label="α (promotion)" value={rules.alpha} step={0.01} onChange={(v) => set((r) => void (r.alpha = v))} />
           <NumberField label="α (demotion)" value={rules.demotionAlpha} step={0.005} onChange={(v) => set((r) => void (r.demotionAlpha = v))} />
+          <NumberField label="False-alarm run length (outcomes)" value={rules.demotionArl ?? DEFAULT_DEMOTION_ARL} step={100000} onChange={(v) => set((r) => void (r.demotionArl = v))} />
           <label className="flex flex-col text-xs">
             <span className="text-slate-500">Incident that demotes to CRAWL</span>
             <select aria-label="Incident severity" value={rules.incidentSeverity} onChange={(e) => set((r) => void (r.incidentSeverity = e.target.value as PolicyRules["incidentSeverity"]))} className="rounded border border-slate-300 px-2 py-1 text-sm">
@@ -71,6 +86,7 @@ export function PolicyEditor({ actionTypeId, actionKey, version, current, save }
                     <NumberField label="Min outcomes" value={tr.promotion.minSamples} step={10} onChange={(v) => set((r) => void (r.tiers[t].promotion!.minSamples = v))} />
                     <NumberField label="Min days in tier" value={tr.promotion.minDaysInTier} step={1} onChange={(v) => set((r) => void (r.tiers[t].promotion!.minDaysInTier = v))} />
                     <NumberField label="Reviewers" value={tr.promotion.reviewers} step={1} onChange={(v) => set((r) => void (r.tiers[t].promotion!.reviewers = v))} />
+                    {rules.gate === "wilson" && <NumberField label="One look at (outcomes)" value={tr.promotion.lookAt ?? tr.promotion.minSamples} step={10} onChange={(v) => set((r) => void (r.tiers[t].promotion!.lookAt = v))} />}
                   </div>
                 )}
                 {tr.demotion && (
@@ -79,6 +95,7 @@ export function PolicyEditor({ actionTypeId, actionKey, version, current, save }
                     <NumberField label="Demotion min outcomes" value={tr.demotion.minSamples} step={5} onChange={(v) => set((r) => void (r.tiers[t].demotion!.minSamples = v))} />
                   </div>
                 )}
+                {tr.demotion && <DetectorLine rules={rules} tier={t} valid={problems.length === 0} />}
               </fieldset>
             );
           })}
@@ -99,6 +116,15 @@ export function PolicyEditor({ actionTypeId, actionKey, version, current, save }
                 </li>
               ))}
             </ul>
+            {diff.effects.length > 0 && (
+              <ul className="mt-2 list-disc pl-5 text-xs" data-testid="policy-effects">
+                {diff.effects.map((e) => (
+                  <li key={`${e.tier}-${e.measure}`} className={e.direction === "loosen" ? "text-amber-800" : "text-emerald-800"}>
+                    {e.tier} {e.area}: {e.measure} {fmt(e.from)} → {fmt(e.to)} ({e.direction === "loosen" ? "easier or slower: loosens" : "harder or faster"})
+                  </li>
+                ))}
+              </ul>
+            )}
           </>
         )}
         {problems.length > 0 && (

@@ -5,6 +5,8 @@ import type { LiveEvidence } from "@/lib/metrics/evidence";
 import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
 import { Card } from "@/components/ui/States";
 
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
 type OpenInput = { actionTypeId: string; kind: "promotion" | "override"; justification?: string };
 
 export function RequestPromotion({ live, canOpen, canOverride, open }: { live: LiveEvidence; canOpen: boolean; canOverride: boolean; open: (i: OpenInput) => Promise<ActionResultLike> }) {
@@ -17,12 +19,20 @@ export function RequestPromotion({ live, canOpen, canOverride, open }: { live: L
     <Card title={`Promotion to ${next}`}>
       <p className="text-sm text-slate-600">A request pins this snapshot (policy v{live.policy.version}, evidence as of now); reviewers judge it and see live metrics beside it.</p>
       <dl className="my-2 grid grid-cols-2 gap-x-4 gap-y-1 text-sm" data-testid="snapshot-preview">
-        <dt className="text-slate-500">Gate ({live.policy.rules.gate})</dt>
+        <dt className="text-slate-500">Gate ({live.policy.rules.gate === "raw" ? "raw: no statistical guarantee" : live.policy.rules.gate})</dt>
         <dd>{e.gate?.label ?? "—"}</dd>
         <dt className="text-slate-500">Evidence since {live.evidence.since.slice(0, 10)}</dt>
-        <dd>{live.evidence.successes} / {live.evidence.trials} successes</dd>
+        <dd>{live.evidence.successes} / {live.evidence.trials} successes{live.evidence.trials > 0 && <> · 95% confidence sequence {pct(live.evidence.interval.lower)}–{pct(live.evidence.interval.upper)} (anytime-valid)</>}</dd>
+        <dt className="text-slate-500">α spent</dt>
+        <dd data-testid="alpha-spent">{live.evidence.alpha.label}</dd>
         <dt className="text-slate-500">Window ({live.window.days} d)</dt>
-        <dd>{live.window.trials === 0 ? "no outcomes yet" : `${(live.window.rate * 100).toFixed(1)}% of ${live.window.trials} (Wilson ${(live.window.wilson.lower * 100).toFixed(1)}–${(live.window.wilson.upper * 100).toFixed(1)}%)`}</dd>
+        <dd>{live.window.trials === 0 ? "no outcomes yet" : `${pct(live.window.rate)} of ${live.window.trials} (fixed-sample Wilson ${pct(live.window.wilson.lower)}–${pct(live.window.wilson.upper)}, not valid when watched)`}</dd>
+        {live.demotion && (
+          <>
+            <dt className="text-slate-500">Demotion detector</dt>
+            <dd>CUSUM {live.demotion.cusum.toFixed(2)} of {live.demotion.threshold.toFixed(2)} · ≈{Math.round(live.demotion.detectionDelay)} outcomes to catch {pct(live.demotion.q1)} failures</dd>
+          </>
+        )}
       </dl>
       {e.eligible ? (
         <p className="mb-2 rounded bg-emerald-50 px-2 py-1 text-sm text-emerald-900">Eligible: every condition is met.</p>

@@ -17,7 +17,7 @@ export function RateChart({ series, promotion, demotion, markers, rollingDays }:
           <XAxis dataKey="day" tick={{ fontSize: 10 }} minTickGap={24} />
           <YAxis domain={[floor, 1]} tickFormatter={pct} tick={{ fontSize: 10 }} width={40} />
           <Tooltip formatter={(v) => (Array.isArray(v) ? v.map((x) => pct(Number(x))).join(" – ") : pct(Number(v)))} />
-          <Area type="monotone" dataKey="band" stroke="none" fill="#93c5fd" fillOpacity={0.45} name="95% Wilson band" connectNulls isAnimationActive={false} />
+          <Area type="monotone" dataKey="band" stroke="none" fill="#93c5fd" fillOpacity={0.45} name="95% confidence sequence of the evidence" connectNulls isAnimationActive={false} />
           <Line type="monotone" dataKey="rate" stroke="#1e3a8a" strokeWidth={2} dot={false} name={`${rollingDays}-day success rate`} connectNulls isAnimationActive={false} />
           {promotion !== null && <ReferenceLine y={promotion} stroke="#059669" strokeDasharray="6 3" label={{ value: `promotion bar ${pct(promotion)}`, position: "insideBottomRight", fontSize: 10, fill: "#059669" }} />}
           {demotion !== null && <ReferenceLine y={demotion} stroke="#dc2626" strokeDasharray="6 3" label={{ value: `demotion bar ${pct(demotion)}`, position: "insideBottomRight", fontSize: 10, fill: "#dc2626" }} />}
