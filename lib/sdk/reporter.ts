@@ -19,6 +19,8 @@ export interface ReportInput {
   agentVersion?: string;
   subjectRef?: string;
   metadata?: Record<string, unknown>;
+  /** action.reverted only: the idempotencyKey of the action.completed it reverts */
+  reverts?: string;
 }
 
 export interface RejectedEvent {
@@ -233,6 +235,7 @@ export class Reporter {
     if (agentVersion !== undefined) event.agentVersion = agentVersion;
     if (input.subjectRef !== undefined) event.subjectRef = input.subjectRef;
     if (input.metadata !== undefined) event.metadata = input.metadata;
+    if (input.reverts !== undefined) event.reverts = input.reverts;
     return event;
   }
 

@@ -32,6 +32,8 @@ export interface OutcomeEvent {
   agentVersion?: string;
   subjectRef?: string;
   metadata?: Record<string, unknown>;
+  /** action.reverted only: the idempotencyKey of the action.completed it reverts (that success becomes a failure) */
+  reverts?: string;
 }
 
 export type EventStatus = "accepted" | "duplicate" | "rejected";
