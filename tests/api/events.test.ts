@@ -166,3 +166,27 @@ describe("retries", () => {
     expect(second).toEqual(["duplicate", "rejected", "duplicate", "rejected", "rejected"]);
   });
 });
+
+describe("reverts (issue 11)", () => {
+  it("an action.reverted names the action.completed it undoes; in the same batch too; once only; a retry is a duplicate", async () => {
+    const done = ev();
+    const sameBatch = ev();
+    const undo = ev({ kind: "action.reverted", reverts: done.idempotencyKey, occurredAt: at(-MIN / 2) });
+    const first = await send([done, sameBatch, ev({ kind: "action.reverted", reverts: sameBatch.idempotencyKey })]);
+    expect(first.body).toMatchObject({ accepted: 3, rejected: 0 });
+    expect((await send([undo])).body).toMatchObject({ accepted: 1, rejected: 0 });
+    expect((await send([undo])).body).toMatchObject({ accepted: 0, duplicates: 1, rejected: 0 });
+    const twice = await send([ev({ kind: "action.reverted", reverts: done.idempotencyKey })]);
+    expect(twice.body.results[0]).toMatchObject({ status: "rejected", reason: "invalid" });
+    expect(issues(twice.body.results[0]!)).toMatch(/already reverted/);
+    // Only on an action.reverted, and only naming an action.completed of this agent.
+    expect(issues((await send([ev({ reverts: done.idempotencyKey })])).body.results[0]!)).toMatch(/reverts/);
+    expect(issues((await send([ev({ kind: "action.reverted", reverts: "nope-" + randomUUID() })])).body.results[0]!)).toMatch(/names no event/);
+    expect((await send([ev({ kind: "action.reverted", reverts: done.idempotencyKey })], infra)).body.results[0]).toMatchObject({ status: "rejected" });
+  });
+
+  it("the OpenAPI document describes reverts", async () => {
+    const doc = await (await fetch(`${server.baseUrl}/api/v1/openapi.json`)).json();
+    expect(doc.components.schemas.OutcomeEvent.properties.reverts).toMatchObject({ type: "string" });
+  });
+});
