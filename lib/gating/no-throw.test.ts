@@ -8,7 +8,7 @@ import { cusumParams, evaluateDemotion } from "./demotion";
 import { foldEvidence, freshEvidence } from "./evidence-fold";
 import { classifyPolicyChange } from "./policy-diff";
 import { defaultPolicy } from "./defaults";
-import { validPolicy } from "./policy-arbitrary";
+import { validPolicy } from "../../tests/helpers/policy-arbitrary";
 import { TIERS } from "./types";
 
 describe("no valid policy makes the core throw", () => {

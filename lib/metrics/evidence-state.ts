@@ -54,6 +54,22 @@ export function toDayMaps(stayDays: unknown) {
 }
 
 export function toEvidenceState(row: EvidenceStateRow): EvidenceState {
+  const days = dayMap(row.evidenceDays);
+  // A row from before the per-day counts (issue 11) holds counts the days do not: they are dated at
+  // the evidence start, so the window, the chart and the gate still read one and the same evidence.
+  let s = 0;
+  let n = 0;
+  for (const [ds, dn] of Object.values(days)) {
+    s += ds;
+    n += dn;
+  }
+  const missingS = row.evidenceSuccesses - s;
+  const missingN = row.evidenceTrials - n;
+  if (missingN > 0 && missingS >= 0 && missingS <= missingN) {
+    const start = row.evidenceSince.toISOString().slice(0, 10);
+    const [as, an] = days[start] ?? [0, 0];
+    days[start] = [as + missingS, an + missingN];
+  }
   return {
     agentVersion: row.agentVersion,
     evidenceSince: row.evidenceSince.getTime(),
@@ -61,7 +77,7 @@ export function toEvidenceState(row: EvidenceStateRow): EvidenceState {
     trials: row.evidenceTrials,
     restarts: row.evidenceRestarts,
     cusum: row.cusum,
-    days: dayMap(row.evidenceDays),
+    days,
     stayDays: dayMap(row.stayDays),
     look: look(row.gateLook),
   };

@@ -16,7 +16,7 @@ import { currentPolicy } from "@/lib/policies/data";
 import { writePolicyVersion } from "@/lib/policies/write";
 import { openPromotionRequest } from "@/lib/requests/mutations";
 import fc from "fast-check";
-import { validPolicy } from "@/lib/gating/policy-arbitrary";
+import { validPolicy } from "../helpers/policy-arbitrary";
 import { NOW, daysAgo, feed, newSubject, openWorld, overrideUp, promoteOnce, refused, type Subject, type World } from "./world";
 
 let w: World;
