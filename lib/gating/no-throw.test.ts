@@ -7,7 +7,8 @@ import { alphaSpent, evaluateEligibility } from "./eligibility";
 import { cusumParams, evaluateDemotion } from "./demotion";
 import { foldEvidence, freshEvidence } from "./evidence-fold";
 import { classifyPolicyChange } from "./policy-diff";
-import { defaultPolicy } from "./defaults";
+import { defaultPolicy, validatePolicyRules } from "./defaults";
+import { gateDecision } from "./statistics";
 import { validPolicy } from "../../tests/helpers/policy-arbitrary";
 import { TIERS } from "./types";
 
@@ -32,5 +33,24 @@ describe("no valid policy makes the core throw", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("SPEC §2 bounds, in the core as well as in zod", () => {
+  it("α and α_demote in [1e-6, 0.2], q1 ≥ q0 + 0.02, and the core refuses a gate α above 0.5", () => {
+    const p = defaultPolicy("medium");
+    for (const alpha of [1e-17, 5e-7, 0.21, 0.6]) {
+      expect(validatePolicyRules({ ...p, alpha }).some((m) => m.startsWith("alpha"))).toBe(true);
+      expect(validatePolicyRules({ ...p, demotionAlpha: alpha }).some((m) => m.startsWith("demotionAlpha"))).toBe(true);
+      expect(policyRulesSchema.safeParse({ ...p, alpha }).success).toBe(false);
+    }
+    expect(validatePolicyRules({ ...p, alpha: 1e-6 })).toEqual([]);
+    const near = structuredClone(p);
+    near.tiers.RUN.demotion!.failureRate = 0.2 + 1e-9;
+    expect(validatePolicyRules(near).join()).toMatch(/at least 0.02/);
+    expect(policyRulesSchema.safeParse(near).success).toBe(false);
+    expect(() => gateDecision("wilson", { successes: 9, trials: 10 }, 0.9, 0.6)).toThrow(RangeError);
+    // α = 1e-17 would have made 1 − α round to 1: the core computes z from the lower tail.
+    expect(Number.isFinite(gateDecision("wilson", { successes: 9, trials: 10 }, 0.5, 1e-17).statistic)).toBe(true);
   });
 });

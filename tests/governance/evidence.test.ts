@@ -8,16 +8,16 @@ import { listOverview } from "@/lib/action-types/data";
 import { actionTypeDetail } from "@/lib/action-types/detail";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { ingestEvents } from "@/lib/events/mutations";
-import { defaultPolicy, logEProcess } from "@/lib/gating";
+import { classifyPolicyChange, cusumParams, cusumScan, defaultPolicy, logEProcess } from "@/lib/gating";
 import type { PolicyRules } from "@/lib/gating/types";
 import { liveEvidence } from "@/lib/metrics/evidence";
 import { editPolicy } from "@/lib/policies/mutations";
 import { currentPolicy } from "@/lib/policies/data";
 import { writePolicyVersion } from "@/lib/policies/write";
-import { openPromotionRequest } from "@/lib/requests/mutations";
+import { openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
 import fc from "fast-check";
 import { validPolicy } from "../helpers/policy-arbitrary";
-import { NOW, daysAgo, feed, newSubject, openWorld, overrideUp, promoteOnce, refused, type Subject, type World } from "./world";
+import { NOW, RATIONALE, daysAgo, feed, later, newSubject, openWorld, overrideUp, promoteOnce, refused, type Subject, type World } from "./world";
 
 let w: World;
 beforeAll(async () => {
@@ -172,5 +172,55 @@ describe("repro 8: no accepted policy takes a page down", () => {
       await expect(actionTypeDetail(w.db, s.id, NOW)).resolves.toBeTruthy();
     }
     await expect(listOverview(w.db, NOW)).resolves.toBeInstanceOf(Array);
+  });
+});
+
+describe("α spending and the one wilson look, through the real mutations", () => {
+  it("the card names the version and its level: 3rd version in this tier tests at α = 0.0025", async () => {
+    const s = await walkFor20Days();
+    await feed(w.db, s, "WALK", 10, 9, daysAgo(5), "v1");
+    await feed(w.db, s, "WALK", 10, 9, daysAgo(4), "v2");
+    await feed(w.db, s, "WALK", 10, 9, daysAgo(3), "v3");
+    const live = await liveEvidence(w.db, s.id, NOW);
+    expect(live.evidence).toMatchObject({ restarts: 2, trials: 10 });
+    expect(live.evidence.alpha.label).toBe("3rd version in this tier: testing at α = 0.0025");
+    expect(live.eligibility.gate!.required).toBeCloseTo(400, 6);
+  });
+
+  it("a failed wilson look stays failed under a tightening and is taken again only after an approved loosening", async () => {
+    const s = await newSubject(w.db, "low", daysAgo(30));
+    await setPolicy(s, (r) => (r.gate = "wilson"), daysAgo(30));
+    await feed(w.db, s, "CRAWL", 50, 30, daysAgo(3)); // the look at 50: 60% < 80%
+    expect((await liveEvidence(w.db, s.id, NOW)).evidence.look).toMatchObject({ trials: 50, cleared: false });
+    await feed(w.db, s, "CRAWL", 300, 300, daysAgo(2));
+    let live = await liveEvidence(w.db, s.id, NOW);
+    expect(live.eligibility.unmet[0]!.message).toMatch(/one look \(30\/50\).*a loosening policy version is needed/);
+
+    const tighter = structuredClone(live.policy.rules);
+    tighter.tiers.CRAWL.promotion!.reviewers = 2;
+    expect((await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules: tighter, reason: REASON }, NOW)).outcome).toBe("applied");
+    await feed(w.db, s, "CRAWL", 5, 5, later(60_000));
+    expect((await liveEvidence(w.db, s.id, later(60_000))).evidence.look).toMatchObject({ trials: 50, cleared: false });
+
+    const looser = structuredClone(tighter);
+    looser.tiers.CRAWL.promotion!.threshold = 0.75;
+    const res = await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules: looser, reason: REASON }, later(120_000));
+    if (res.outcome !== "review") throw new Error("a loosening goes to review");
+    for (const r of [w.people.reviewer1, w.people.reviewer2]) await reviewRequest(w.db, r, { requestId: res.requestId, decision: "approve", rationale: RATIONALE }, later(180_000));
+    expect((await currentPolicy(w.db, s.id)).version).toBe(4);
+    await feed(w.db, s, "CRAWL", 1, 1, later(240_000));
+    live = await liveEvidence(w.db, s.id, later(240_000));
+    expect(live.evidence.look).toMatchObject({ cleared: true, policyVersion: 4 });
+  });
+
+  it("q1 at the smallest allowed gap is judged by what it does, and its detector still fires on a run of failures (repro 7)", async () => {
+    const s = await newSubject(w.db, "low", daysAgo(30));
+    const rules = structuredClone((await currentPolicy(w.db, s.id)).rules);
+    rules.tiers.RUN.demotion!.failureRate = 1 - rules.tiers.RUN.demotion!.threshold + 0.02;
+    // low RUN: tuned to 27% instead of 50%, it is slower at the old alarm rate: a loosening.
+    expect(classifyPolicyChange(defaultPolicy("low"), rules).effects).toContainEqual(expect.objectContaining({ tier: "RUN", area: "demotion", direction: "loosen" }));
+    expect((await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules, reason: REASON }, NOW)).outcome).toBe("review");
+    const c = cusumParams(rules, "RUN");
+    expect(cusumScan(Array(1000).fill(true), c.q0, c.q1)).toBeGreaterThan(c.threshold);
   });
 });
