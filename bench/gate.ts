@@ -75,8 +75,11 @@ function promotionRows(radius: BlastRadius, tier: Tier, rules: PolicyRules): str
   }
   rows.push([name, "false promotion, bump whenever E < 1/4", pct(promoted / RUNS), `simulated, ${RUNS} runs, seed ${SEED}`]);
 
+  let previous = -1;
   for (const delta of [0.02, 0.03, 0.05]) {
     const q = Math.min(1, p + delta);
+    if (q === previous) continue; // bars near 1: bar + δ capped at 1 once
+    previous = q;
     const long = 20_000;
     const cum = firstPassage(clearTable(p, logLevel(rules.alpha, 0), long, bar.minSamples), q, long);
     const median = quantileOf(cum, 0.5);

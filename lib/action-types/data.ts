@@ -27,7 +27,7 @@ export interface OverviewRow {
   windowTrials: number;
   promotionThreshold: number | null;
   demotionThreshold: number | null;
-  /** daily success rate of the last 14 days in the current tier (null on a day without outcomes) */
+  /** daily success rate of the current evidence over the last 14 days (null on a day without outcomes) */
   spark: Array<number | null>;
   eligible: boolean;
   unmet: Array<{ code: string; message: string }>;
@@ -51,19 +51,9 @@ export async function listOverview(db: Db, now: Date = new Date()): Promise<Over
     orderBy: [{ agent: { slug: "asc" } }, { key: "asc" }],
   });
   const parsed = rows.map((r) => policyRulesSchema.parse(r.policies[0]?.rules) as PolicyRules);
-  // The window is the evidence fold's own (lib/gating/evidence-fold.ts), stored on the row; only the
-  // last 14 days of rollups come back, for the spark lines.
-  const recent = await db.metricRollup.findMany({
-    where: { day: { gte: new Date(windowStart(now, SPARK_DAYS)) } },
-    select: { actionTypeId: true, tier: true, day: true, successes: true, failures: true },
-  });
+  // The window and the spark line are the evidence fold's own (lib/gating/evidence-fold.ts), stored
+  // on the row: no rollup query, and the same evidence the gate reads.
   const sparkDays = Array.from({ length: SPARK_DAYS }, (_, i) => dayOf(new Date(now.getTime() - (SPARK_DAYS - 1 - i) * 86_400_000)));
-  const daily = new Map<string, Map<string, { tier: string; successes: number; failures: number }>>();
-  for (const r of recent) {
-    const m = daily.get(r.actionTypeId) ?? new Map();
-    m.set(`${r.tier}|${dayOf(r.day)}`, r);
-    daily.set(r.actionTypeId, m);
-  }
   // "Open requests" are the ones waiting for review; approved-but-unapplied ones show in eligibility.
   const open = await db.reviewRequest.groupBy({ by: ["actionTypeId"], where: { status: "open" }, _count: { _all: true } });
   const openById = new Map(open.map((o) => [o.actionTypeId, o._count._all]));
@@ -76,11 +66,9 @@ export async function listOverview(db: Db, now: Date = new Date()): Promise<Over
     const window = evidenceFrom(state, windowStart(now, tierRules.windowDays));
     const openPromotion = pending.some((p) => p.actionTypeId === r.id && blocksNewRequest(p, r));
     const elig = evaluateEligibility({ tier: r.tier, tierSince: r.tierSince, frozen: r.frozen, openRequest: openPromotion, evidence: { successes: state.successes, trials: state.trials }, window, restarts: state.restarts, look: state.look }, rules, now);
-    const mine = daily.get(r.id);
     const spark = sparkDays.map((day) => {
-      const d = mine?.get(`${r.tier}|${day}`);
-      const n = d ? d.successes + d.failures : 0;
-      return n ? d!.successes / n : null;
+      const d = state.days[day];
+      return d && d[1] > 0 ? d[0] / d[1] : null;
     });
     return {
       id: r.id,
