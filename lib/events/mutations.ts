@@ -180,7 +180,9 @@ async function resolveReverts(tx: Tx, agentId: string, parsed: Parsed[], results
         ? `reverts must name an action.completed, ${key} is a ${target.kind}`
         : taken.has(key)
           ? `${key} is already reverted`
-          : null;
+          : p.event.occurredAt < target.occurredAt
+            ? `a revert cannot occur before the event it reverts (${target.occurredAt.toISOString()})`
+            : null;
     if (problem) {
       results[p.index] = { index: p.index, idempotencyKey: p.event.idempotencyKey, status: "rejected", reason: "invalid", details: { issues: [{ path: "reverts", message: problem }] } };
       continue;

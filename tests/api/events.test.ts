@@ -183,6 +183,9 @@ describe("reverts (issue 11)", () => {
     expect(issues((await send([ev({ reverts: done.idempotencyKey })])).body.results[0]!)).toMatch(/reverts/);
     expect(issues((await send([ev({ kind: "action.reverted", reverts: "nope-" + randomUUID() })])).body.results[0]!)).toMatch(/names no event/);
     expect((await send([ev({ kind: "action.reverted", reverts: done.idempotencyKey })], infra)).body.results[0]).toMatchObject({ status: "rejected" });
+    const fresh = ev();
+    await send([fresh]);
+    expect(issues((await send([ev({ kind: "action.reverted", reverts: fresh.idempotencyKey, occurredAt: at(-10 * MIN) })])).body.results[0]!)).toMatch(/cannot occur before/);
   });
 
   it("the OpenAPI document describes reverts", async () => {
