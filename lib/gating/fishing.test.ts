@@ -35,12 +35,12 @@ describe("repro 2: bumping the version spends α", () => {
     expect(1 - fresh).toBeGreaterThan(0.25);
   });
 
-  it("through the fold and the gate: bumping whenever E < 1/4 stays ≤ α (seeded, 300 runs × 2,000 outcomes)", () => {
+  it("through the fold and the gate: bumping whenever E < 1/4 stays ≤ α (seeded, 200 runs × 2,000 outcomes)", () => {
     const rules = medium;
     const ctx: FoldContext = { tier: "WALK", tierSince: 0, rules, policyVersion: 1 };
     const rnd = mulberry32(11);
     let promoted = 0;
-    const RUNS = 300;
+    const RUNS = 200;
     for (let run = 0; run < RUNS; run++) {
       let state: EvidenceState = freshEvidence(0, "v0");
       let version = 0;
