@@ -92,6 +92,7 @@ export interface AuditRow {
   seq: string;
   createdAt: string;
   actorType: string;
+  actorId: string | null;
   actorLabel: string;
   kind: string;
   entityType: string;
@@ -116,7 +117,7 @@ function where(f: AuditFilter, beforeSeq?: bigint) {
   };
 }
 
-function toRow(r: { seq: bigint; createdAt: Date; actorType: string; actorLabel: string; kind: string; entityType: string; entityId: string; agentId: string | null; actionTypeId: string | null; data: unknown; hash: string; prevHash: string }): AuditRow {
+function toRow(r: { seq: bigint; createdAt: Date; actorType: string; actorId: string | null; actorLabel: string; kind: string; entityType: string; entityId: string; agentId: string | null; actionTypeId: string | null; data: unknown; hash: string; prevHash: string }): AuditRow {
   return { ...r, seq: r.seq.toString(), createdAt: r.createdAt.toISOString() };
 }
 
@@ -146,8 +147,19 @@ export async function* iterateAudit(db: Reader, filter: AuditFilter, pageSize = 
     const page = await db.auditEntry.findMany({ where: { ...where(filter), seq: { gt: after } }, orderBy: { seq: "asc" }, take: pageSize });
     for (const r of page) {
       if (!isSealed(r, open)) yield toRow(r);
-      else if (stubs) yield { seq: r.seq.toString(), createdAt: "", actorType: "", actorLabel: "", kind: "sealed", entityType: "", entityId: "", agentId: null, actionTypeId: null, data: null, hash: r.hash, prevHash: r.prevHash, sealed: true };
+      else if (stubs) yield { seq: r.seq.toString(), createdAt: "", actorType: "", actorId: null, actorLabel: "", kind: "sealed", entityType: "", entityId: "", agentId: null, actionTypeId: null, data: null, hash: r.hash, prevHash: r.prevHash, sealed: true };
     }
+    if (page.length < pageSize) return;
+    after = page[page.length - 1]!.seq;
+  }
+}
+
+/** Every entry, oldest first, as stored (for verification against the checkpoints). */
+export async function* iterateAllEntries(db: Reader, pageSize = 1000) {
+  let after = 0n;
+  for (;;) {
+    const page = await db.auditEntry.findMany({ where: { seq: { gt: after } }, orderBy: { seq: "asc" }, take: pageSize });
+    yield* page;
     if (page.length < pageSize) return;
     after = page[page.length - 1]!.seq;
   }
