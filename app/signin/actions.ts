@@ -17,7 +17,7 @@ export async function signInWithPassword(_prev: SignInState, form: FormData): Pr
     });
     return { error: null };
   } catch (e) {
-    if (e instanceof AuthError && (e as { code?: string }).code === "rate_limited") return { error: "Too many failed attempts for this account. Wait ten minutes and try again." };
+    if (e instanceof AuthError && (e as { code?: string }).code === "rate_limited") return { error: "Too many failed attempts from here, or too many sign-ins at once. Wait a little and try again." };
     if (e instanceof AuthError) return { error: "Wrong email or password." };
     throw e; // the redirect after a successful sign-in
   }

@@ -39,4 +39,31 @@ describe("the PGlite folder lock", () => {
     expect(() => lockDataDir(dir)).toThrow(DatabaseLockedError); // now held by us
     release();
   });
+
+  it("two processes taking over one stale lock at once: exactly one wins, in each of 30 trials", async () => {
+    const script = path.join(tempDir(), "contender.mjs");
+    // Each contender waits for a shared start time, takes the lock, and holds it long enough for the
+    // other to decide (a winner that exited would rightly be taken over).
+    writeFileSync(script, `import { lockDataDir } from ${JSON.stringify(path.resolve("lib/db/pglite-lock.ts"))};
+const [dir, startAt] = process.argv.slice(2);
+while (Date.now() < Number(startAt)) {}
+try { lockDataDir(dir); console.log("won"); setTimeout(() => process.exit(0), 800); }
+catch (e) { console.log(e.name === "DatabaseLockedError" ? "locked" : "error " + e.message); process.exit(0); }
+`);
+    const outcomes: string[][] = [];
+    for (let trial = 0; trial < 30; trial++) {
+      const dir = tempDir();
+      writeFileSync(path.join(dir, "cwr.lock"), "999999999"); // left by a process that no longer exists
+      const startAt = Date.now() + 1200;
+      const run = () =>
+        new Promise<string>((resolve) => {
+          const child = spawn(process.execPath, ["--import", "tsx", script, dir, String(startAt)], { stdio: ["ignore", "pipe", "inherit"] });
+          let out = "";
+          child.stdout.on("data", (d) => (out += d));
+          child.on("exit", () => resolve(out.trim()));
+        });
+      outcomes.push((await Promise.all([run(), run()])).sort());
+    }
+    expect(outcomes).toEqual(Array.from({ length: 30 }, () => ["locked", "won"]));
+  }, 180_000);
 });

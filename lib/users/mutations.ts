@@ -18,18 +18,24 @@ export async function recordLogin(db: Db, userId: string, method: "credentials" 
   });
 }
 
-/** OpenID Connect users are created on first sign-in as viewers; an admin grants more. */
-export async function upsertOidcUser(db: Db, input: { email: string; name: string }, now = new Date()) {
+/**
+ * OpenID Connect users are created on first sign-in as viewers; a second person grants review power
+ * (rule 10). With AUTH_OIDC_ROLES_CLAIM, `role` comes from the identity provider on every sign-in.
+ */
+export async function upsertOidcUser(db: Db, input: { email: string; name: string; role?: Role }, now = new Date()) {
   const email = input.email.trim().toLowerCase();
   return db.$transaction(async (tx) => {
     const existing = await tx.user.findUnique({ where: { email } });
     if (existing) {
-      await tx.user.update({ where: { id: existing.id }, data: { lastLoginAt: now } });
+      const role = input.role ?? existing.role;
+      await tx.user.update({ where: { id: existing.id }, data: { lastLoginAt: now, role } });
+      if (role !== existing.role) await appendAudit(tx, { actor: { type: "system", label: "identity provider" }, kind: "user.role_changed", entityType: "user", entityId: existing.id, data: { from: existing.role, to: role, via: "oidc_claim" } }, now);
       await appendAudit(tx, { actor: { type: "user", id: existing.id, label: email }, kind: "user.login", entityType: "user", entityId: existing.id, data: { method: "oidc" } }, now);
-      return existing;
+      return { ...existing, role };
     }
-    const created = await tx.user.create({ data: { email, name: input.name, role: "viewer", lastLoginAt: now } });
-    await appendAudit(tx, { actor: { type: "user", id: created.id, label: email }, kind: "user.created", entityType: "user", entityId: created.id, data: { via: "oidc", role: "viewer" } }, now);
+    const role = input.role ?? "viewer";
+    const created = await tx.user.create({ data: { email, name: input.name, role, lastLoginAt: now } });
+    await appendAudit(tx, { actor: { type: "user", id: created.id, label: email }, kind: "user.created", entityType: "user", entityId: created.id, data: { via: "oidc", role, ...(input.role ? { roleFrom: "oidc_claim" } : {}) } }, now);
     return created;
   });
 }
@@ -111,16 +117,6 @@ export async function decideRoleGrant(db: Db, decider: UserPrincipal, input: z.i
   });
 }
 
-/** OpenID Connect with AUTH_OIDC_ROLES_CLAIM: the identity provider's role is the role, each sign-in. */
-export async function syncRoleFromIdentityProvider(db: Db, userId: string, role: Role, now = new Date()) {
-  await db.$transaction(async (tx) => {
-    const before = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { role: true, email: true } });
-    if (before.role === role) return;
-    await tx.user.update({ where: { id: userId }, data: { role } });
-    await appendAudit(tx, { actor: { type: "system", label: "identity provider" }, kind: "user.role_changed", entityType: "user", entityId: userId, data: { from: before.role, to: role, via: "oidc_claim" } }, now);
-  });
-}
-
 export async function setUserDisabled(db: Db, actor: Actor, input: z.input<typeof disableUserSchema>, now = new Date()) {
   const data = disableUserSchema.parse(input);
   if (actor.type === "user" && actor.id === data.userId) throw new AppError("forbidden", "You cannot disable yourself.");
@@ -131,5 +127,24 @@ export async function setUserDisabled(db: Db, actor: Actor, input: z.input<typeo
     await tx.user.update({ where: { id: data.userId }, data: { disabled: data.disabled } });
     await appendAudit(tx, { actor, kind: data.disabled ? "user.disabled" : "user.enabled", entityType: "user", entityId: data.userId, data: {} }, now);
     return { changed: true };
+  });
+}
+
+// ── Sessions (SPEC §6: sign-out ends the session on the server) ─────────────────────────────────
+
+/** A signed-in session; its id travels in the JWT and is checked on every request. */
+export async function openSession(db: Db, userId: string, maxAgeSeconds: number, now = new Date()): Promise<string> {
+  const session = await db.userSession.create({ data: { userId, createdAt: now, expiresAt: new Date(now.getTime() + maxAgeSeconds * 1000) }, select: { id: true } });
+  return session.id;
+}
+
+/** Sign-out: the session ends here, whatever copies of its cookie exist. */
+export async function revokeSession(db: Db, sessionId: string, now = new Date()): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const s = await tx.userSession.findUnique({ where: { id: sessionId }, select: { userId: true, revokedAt: true, user: { select: { email: true } } } });
+    if (!s || s.revokedAt) return false;
+    await tx.userSession.update({ where: { id: sessionId }, data: { revokedAt: now } });
+    await appendAudit(tx, { actor: { type: "user", id: s.userId, label: s.user.email }, kind: "user.logout", entityType: "user", entityId: s.userId, data: { sessionId } }, now);
+    return true;
   });
 }

@@ -5,7 +5,7 @@
 // leadership moves to B. Needs TEST_DATABASE_URL (npm test starts a private server); skipped without.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey, signInCookie, startServer, type TestServer } from "../helpers/server";
-import { instanceEnv, metric, openSse, percentile, PG_URL, readJson, scratchDatabase, sleep, type ScratchDatabase, type SseClient } from "./support";
+import { instanceEnv, metric, metricsHeaders, openSse, percentile, PG_URL, readJson, scratchDatabase, sleep, type ScratchDatabase, type SseClient } from "./support";
 
 const CHANGES = 120;
 
@@ -38,7 +38,7 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     expect(ra.database).toBe("postgres");
     expect(rb.database).toBe("postgres");
     expect([ra.jobsLeader, rb.jobsLeader]).toEqual([true, false]);
-    const [ma, mb] = await Promise.all([a, b].map(async (s) => (await fetch(`${s.baseUrl}/api/metrics`)).text()));
+    const [ma, mb] = await Promise.all([a, b].map(async (s) => (await fetch(`${s.baseUrl}/api/metrics`, { headers: metricsHeaders })).text()));
     expect(metric(ma!, "cwr_jobs_leader")).toBe(1);
     expect(metric(mb!, "cwr_jobs_leader")).toBe(0);
   });
@@ -78,7 +78,7 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     expect(percentile(fromSend, 99)).toBeLessThan(1000);
 
     // Every instance counted every change it heard on its LISTEN connection.
-    const mb = await (await fetch(`${b.baseUrl}/api/metrics`)).text();
+    const mb = await (await fetch(`${b.baseUrl}/api/metrics`, { headers: metricsHeaders })).text();
     expect(metric(mb, "cwr_tier_changes_total")).toBeGreaterThanOrEqual(CHANGES);
     expect(metric(mb, "cwr_stream_clients")).toBe(1);
   }, 120_000);
@@ -113,7 +113,7 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     const body = await readJson<{ tierChangeId: string }>(again);
     expect(again.status).toBe(200);
     await stream.next((f) => f.event === "tier_change" && f.id === body.tierChangeId, 5_000);
-    const mb = await (await fetch(`${b.baseUrl}/api/metrics`)).text();
+    const mb = await (await fetch(`${b.baseUrl}/api/metrics`, { headers: metricsHeaders })).text();
     expect(metric(mb, "cwr_stream_clients")).toBe(1);
   }, 60_000);
 
