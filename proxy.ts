@@ -22,8 +22,46 @@ export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV 
   ].join("; ");
 }
 
-export function proxy(req: NextRequest) {
+/** Nesting depth of JSON text (brackets outside strings), without parsing it. */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "[" || c === "{") max = Math.max(max, ++depth);
+    else if (c === "]" || c === "}") depth--;
+  }
+  return max;
+}
+
+/**
+ * A server action posted by our own client sends its arguments as a JSON array (text/plain). Anything
+ * else (not JSON, not an array, absurdly nested) made Next's decoder throw a 500: it gets a 400 here.
+ * Form posts (multipart, progressive enhancement) go through untouched.
+ */
+async function malformedActionCall(req: NextRequest): Promise<Response | null> {
+  if (req.method !== "POST" || !req.headers.get("next-action")) return null;
+  const type = req.headers.get("content-type") ?? "";
+  if (type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded")) return null;
+  const text = await req.clone().text();
+  let ok = false;
+  try {
+    ok = jsonDepth(text) <= 64 && Array.isArray(JSON.parse(text));
+  } catch {
+    ok = false;
+  }
+  return ok ? null : NextResponse.json({ error: { code: "bad_request", message: "A server action takes its arguments as a JSON array." } }, { status: 400, headers: { "cache-control": "no-store" } });
+}
+
+export async function proxy(req: NextRequest) {
   const raw = new URL(req.url).pathname;
+  const refused = await malformedActionCall(req);
+  if (refused) return refused;
   const nonce = btoa(crypto.randomUUID());
   const csp = contentSecurityPolicy(nonce);
   if (raw.startsWith("/api/") || raw.startsWith("/ofrep/")) {

@@ -9,6 +9,7 @@ export interface SignInState {
 
 
 export async function signInWithPassword(_prev: SignInState, form: FormData): Promise<SignInState> {
+  if (!(form instanceof FormData)) return { error: "Wrong email or password." };
   try {
     await signIn("credentials", {
       email: String(form.get("email") ?? ""),
@@ -24,5 +25,6 @@ export async function signInWithPassword(_prev: SignInState, form: FormData): Pr
 }
 
 export async function signInWithOidc(form: FormData): Promise<void> {
+  if (!(form instanceof FormData)) return;
   await signIn("oidc", { redirectTo: safeCallbackUrl(form.get("callbackUrl")) });
 }

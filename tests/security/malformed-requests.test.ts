@@ -67,8 +67,9 @@ describe("malformed requests", () => {
       } else {
         const a = actions[item.index]!;
         const raw = rand() < 0.3 ? pick(BODIES) : undefined;
-        const { status, text } = await callAction(server.baseUrl, cookie, a, ACTION_ARGS(), raw);
-        if (status >= 500 || /"code":"internal"/.test(text)) failures.push(`action ${a.name} → ${status} ${text.slice(0, 200)}`);
+        const args = ACTION_ARGS();
+        const { status, text } = await callAction(server.baseUrl, cookie, a, args, raw);
+        if (status >= 500 || /"code":"internal"/.test(text)) failures.push(`action ${a.name}(${(raw ?? JSON.stringify([args])).slice(0, 80)}) ${cookie ? "signed in" : "signed out"} → ${status} ${text.slice(0, 200)}`);
       }
       sent++;
     }
