@@ -6,6 +6,8 @@
 // 2. Next answers a malformed percent-escape in the path with a plain-text 500; an API client must get
 //    the JSON error model instead.
 import { NextResponse, type NextRequest } from "next/server";
+import { addressBlockedFor } from "@/lib/auth/login-limit";
+import { clientAddress } from "@/lib/http/client-address";
 
 export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV !== "production"): string {
   return [
@@ -58,8 +60,23 @@ async function malformedActionCall(req: NextRequest): Promise<Response | null> {
   return ok ? null : NextResponse.json({ error: { code: "bad_request", message: "A server action takes its arguments as a JSON array." } }, { status: 400, headers: { "cache-control": "no-store" } });
 }
 
+/**
+ * A sign-in from an address that is being slowed down is answered here, as next-auth answers a
+ * throttled one, before any of the sign-in pipeline runs: a flood costs the agents' decisions little.
+ */
+function throttledSignIn(req: NextRequest, pathname: string): Response | null {
+  if (req.method !== "POST" || pathname !== "/api/auth/callback/credentials") return null;
+  if (addressBlockedFor(clientAddress(req.headers)) === 0) return null;
+  const to = new URL("/signin", req.url);
+  to.searchParams.set("error", "CredentialsSignin");
+  to.searchParams.set("code", "rate_limited");
+  return NextResponse.redirect(to, 302);
+}
+
 export async function proxy(req: NextRequest) {
   const raw = new URL(req.url).pathname;
+  const throttled = throttledSignIn(req, raw);
+  if (throttled) return throttled;
   const refused = await malformedActionCall(req);
   if (refused) return refused;
   const nonce = btoa(crypto.randomUUID());

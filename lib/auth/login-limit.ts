@@ -39,6 +39,14 @@ export function loginBlockedFor(account: string, address: string, now = Date.now
   return until > now ? Math.ceil((until - now) / 1000) : 0;
 }
 
+/** Seconds the address as a whole must wait (whatever account it tries), or 0. */
+export function addressBlockedFor(address: string, now = Date.now()): number {
+  const list = recent(addressKey(address), now);
+  const wait = delayAfter(list.length, ADDRESS_FREE);
+  const until = wait > 0 ? list[list.length - 1]! + wait : 0;
+  return until > now ? Math.ceil((until - now) / 1000) : 0;
+}
+
 export function recordLoginFailure(account: string, address: string, now = Date.now()): void {
   for (const key of [pairKey(account, address), addressKey(address)]) failures.set(key, [...recent(key, now), now].slice(-200));
   if (failures.size > 50_000) failures.clear();
