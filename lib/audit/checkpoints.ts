@@ -72,8 +72,22 @@ function defaultDir(env: NodeJS.ProcessEnv): string {
   return env.DATABASE_URL ? path.resolve(cwd, ".data") : path.resolve(cwd, env.PGLITE_DIR?.trim() || ".data/pglite", "..");
 }
 
+/**
+ * AUDIT_CHECKPOINT_FILE, else beside the data: `audit-checkpoints.jsonl` for the embedded database, and
+ * on a server one file per database (host, port, name), so checkpoints of two databases never mix.
+ */
 export function checkpointFilePath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.AUDIT_CHECKPOINT_FILE?.trim() ? path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.AUDIT_CHECKPOINT_FILE.trim()) : path.join(defaultDir(env), "audit-checkpoints.jsonl");
+  if (env.AUDIT_CHECKPOINT_FILE?.trim()) return path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.AUDIT_CHECKPOINT_FILE.trim());
+  const url = env.DATABASE_URL?.trim();
+  if (!url) return path.join(defaultDir(env), "audit-checkpoints.jsonl");
+  let id = "postgres";
+  try {
+    const u = new URL(url);
+    id = `${u.hostname}-${u.port || "5432"}-${decodeURIComponent(u.pathname.slice(1)) || "postgres"}`.replace(/[^A-Za-z0-9._-]/g, "_");
+  } catch {
+    /* an invalid URL fails elsewhere, clearly */
+  }
+  return path.join(defaultDir(env), `audit-checkpoints-${id}.jsonl`);
 }
 
 const g = globalThis as unknown as { __cwrAuditKey?: KeyObject };
