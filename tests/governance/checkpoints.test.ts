@@ -3,13 +3,15 @@
 // later hash with the product's own function (the chain alone then verifies); delete the newest 25
 // entries (the chain alone verifies). Both are caught by the signed checkpoints. On PostgreSQL the
 // app's own role cannot even try: it may only INSERT and SELECT the audit log.
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEntryHash } from "@/lib/audit/hash";
-import { iterateAllEntries, verifyAuditChain } from "@/lib/audit/data";
+import { iterateAllEntries, iterateAudit, verifyAuditChain } from "@/lib/audit/data";
+import { exportStream } from "@/lib/audit/export";
 import { checkpointFilePath, readCheckpointFile, signCheckpoint, type Checkpoint } from "@/lib/audit/checkpoints";
 import { writeCheckpointIfDue } from "@/lib/audit/checkpoint-job";
 import { verifyEntries } from "@/lib/audit/verify";
@@ -66,6 +68,23 @@ describe("signed checkpoints", () => {
     expect(file.badLines).toEqual([]);
     const verdict = await verifyAuditLog(w.db);
     expect(verdict).toMatchObject({ ok: true, checkpoints: { total: 2, matched: 2 } });
+  });
+
+  it("an export verifies offline with `npm run audit:verify`; an edited export does not", async () => {
+    const exportFile = path.join(dir, "audit.json");
+    writeFileSync(exportFile, await new Response(exportStream(iterateAudit(w.db, {}), "json")).text());
+    const keyFile = path.join(dir, "audit-public.pem");
+    writeFileSync(keyFile, publicKey.export({ type: "spki", format: "pem" }));
+    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "scripts/audit-verify.ts", ...args], { encoding: "utf8" });
+    const good = cli(exportFile, checkpointFilePath(), "--public-key", keyFile);
+    expect(good.stdout).toMatch(/✓ \d+ entries verified/);
+    expect(good.status).toBe(0);
+    const rows = JSON.parse(readFileSync(exportFile, "utf8")) as Array<{ seq: string; actorLabel: string }>;
+    rows[5]!.actorLabel = "someone-else@evil.example";
+    writeFileSync(exportFile, JSON.stringify(rows));
+    const edited = cli(exportFile, checkpointFilePath(), "--public-key", keyFile);
+    expect(edited.status).toBe(1);
+    expect(edited.stdout).toMatch(/broken at entry 6/);
   });
 
   it("a forged or re-signed checkpoint is refused", async () => {
