@@ -41,9 +41,9 @@ export async function boot(): Promise<void> {
     checkConfiguration();
     const { installPeerStamp } = await import("@/lib/http/client-address");
     installPeerStamp();
-    const { authSecret } = await import("@/lib/auth/secret");
-    authSecret(); // made (embedded default) or read now, not at the first sign-in
     const database = await getDatabase();
+    const { authSecret } = await import("@/lib/auth/secret");
+    authSecret(); // made beside the data (embedded default) or read now, not at the first sign-in
     if (seedOnStart(database)) await seed(database);
     const { startJobs } = await import("@/lib/jobs");
     startJobs(database);
