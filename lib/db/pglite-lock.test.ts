@@ -42,19 +42,26 @@ describe("the PGlite folder lock", () => {
 
   it("two processes taking over one stale lock at once: exactly one wins, in each of 30 trials", async () => {
     const script = path.join(tempDir(), "contender.mjs");
-    // Each contender waits for a shared start time, takes the lock, and holds it long enough for the
-    // other to decide (a winner that exited would rightly be taken over).
+    // Each contender waits for a shared start time and takes the lock; the winner holds it until both decided.
     writeFileSync(script, `import { lockDataDir } from ${JSON.stringify(path.resolve("lib/db/pglite-lock.ts"))};
+import { readdirSync, writeFileSync } from "node:fs";
 const [dir, startAt] = process.argv.slice(2);
+const say = (what) => { writeFileSync(dir + "/outcome-" + process.pid, what); console.log(what); };
 while (Date.now() < Number(startAt)) {}
-try { lockDataDir(dir); console.log("won"); setTimeout(() => process.exit(0), 800); }
-catch (e) { console.log(e.name === "DatabaseLockedError" ? "locked" : "error " + e.message); process.exit(0); }
+try {
+  lockDataDir(dir);
+  say("won");
+  // Hold the lock until the other contender has decided (a winner that exited would rightly be taken over).
+  const until = Date.now() + 30000;
+  const wait = () => (readdirSync(dir).filter((f) => f.startsWith("outcome-")).length >= 2 || Date.now() > until ? process.exit(0) : setTimeout(wait, 20));
+  wait();
+} catch (e) { say(e.name === "DatabaseLockedError" ? "locked" : "error " + e.message); process.exit(0); }
 `);
     const outcomes: string[][] = [];
     for (let trial = 0; trial < 30; trial++) {
       const dir = tempDir();
       writeFileSync(path.join(dir, "cwr.lock"), "999999999"); // left by a process that no longer exists
-      const startAt = Date.now() + 1200;
+      const startAt = Date.now() + 1500;
       const run = () =>
         new Promise<string>((resolve) => {
           const child = spawn(process.execPath, ["--import", "tsx", script, dir, String(startAt)], { stdio: ["ignore", "pipe", "inherit"] });
