@@ -18,7 +18,9 @@ describe("the PGlite folder lock", () => {
     const dir = tempDir();
     // Another process holds the lock: it writes its pid as the lock does, then waits.
     const holder = spawn(process.execPath, ["-e", `require("fs").writeFileSync(${JSON.stringify(path.join(dir, "cwr.lock"))}, String(process.pid)); setTimeout(() => {}, 60000)`]);
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait until it holds the lock (a fixed pause was too short on a loaded machine).
+    for (let i = 0; i < 200 && !existsSync(path.join(dir, "cwr.lock")); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 50));
     try {
       expect(() => lockDataDir(dir)).toThrow(DatabaseLockedError);
       expect(() => lockDataDir(dir)).toThrow(/already open in another process \(pid \d+\)/);
