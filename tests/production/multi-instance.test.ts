@@ -44,8 +44,8 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
   });
 
   it(`delivers a tier change made through A to a stream on B in under a second (${CHANGES} changes)`, async () => {
-    const [at] = await db.query<{ id: string }>(
-      `SELECT t.id FROM action_types t JOIN agents a ON a.id = t."agentId" WHERE a.slug = 'support-bot' AND t.key = 'ticket.tag'`,
+    const [at] = await db.query<{ id: string; stateVersion: number }>(
+      `SELECT t.id, t."stateVersion" FROM action_types t JOIN agents a ON a.id = t."agentId" WHERE a.slug = 'support-bot' AND t.key = 'ticket.tag'`,
     );
     expect(at).toBeDefined();
     const cookie = await signInCookie(a.baseUrl, "admin@demo.local");
@@ -55,17 +55,19 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     const fromSend: number[] = [];
     const fromAck: number[] = [];
     let frozen = false;
+    let stateVersion = at!.stateVersion; // each change names the state it was decided on (rule 11)
     for (let i = 0; i < CHANGES; i++) {
       frozen = !frozen;
       const sent = performance.now();
       const res = await fetch(`${a.baseUrl}/api/admin/action-types/${at!.id}/freeze`, {
         method: "POST",
         headers: { cookie, "content-type": "application/json" },
-        body: JSON.stringify({ frozen, rationale: `Latency test ${i}: ${frozen ? "freeze" : "unfreeze"} through instance A.` }),
+        body: JSON.stringify({ frozen, stateVersion, rationale: `Latency test ${i}: ${frozen ? "freeze" : "unfreeze"} through instance A.` }),
       });
       const acked = performance.now();
-      const body = await readJson<{ tierChangeId: string; frozen: boolean }>(res);
+      const body = await readJson<{ tierChangeId: string; frozen: boolean; stateVersion: number }>(res);
       expect(res.status, JSON.stringify(body)).toBe(200);
+      stateVersion = body.stateVersion;
       const frame = await stream.next((f) => f.event === "tier_change" && f.id === body.tierChangeId, 5_000);
       expect((frame.data as { frozen: boolean; action?: string }).frozen).toBe(frozen);
       fromSend.push(frame.at - sent);
@@ -84,8 +86,8 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
   }, 120_000);
 
   it("reconnects a lost LISTEN connection and resynchronises the streams from the database", async () => {
-    const [at] = await db.query<{ id: string; frozen: boolean }>(
-      `SELECT t.id, t.frozen FROM action_types t JOIN agents a ON a.id = t."agentId" WHERE a.slug = 'support-bot' AND t.key = 'ticket.tag'`,
+    const [at] = await db.query<{ id: string; frozen: boolean; stateVersion: number }>(
+      `SELECT t.id, t.frozen, t."stateVersion" FROM action_types t JOIN agents a ON a.id = t."agentId" WHERE a.slug = 'support-bot' AND t.key = 'ticket.tag'`,
     );
     const cookie = await signInCookie(a.baseUrl, "admin@demo.local");
     const seen = stream.frames.length;
@@ -95,9 +97,10 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     const res = await fetch(`${a.baseUrl}/api/admin/action-types/${at!.id}/freeze`, {
       method: "POST",
       headers: { cookie, "content-type": "application/json" },
-      body: JSON.stringify({ frozen: !at!.frozen, rationale: "Made while the listeners were reconnecting." }),
+      body: JSON.stringify({ frozen: !at!.frozen, stateVersion: at!.stateVersion, rationale: "Made while the listeners were reconnecting." }),
     });
     expect(res.status).toBe(200);
+    const { stateVersion } = await readJson<{ stateVersion: number }>(res);
     // Whether B heard it or missed it, the stream ends up showing it: as the change, or in the
     // snapshot B sends after reconnecting.
     const showsIt = (f: { event: string; data: unknown }) =>
@@ -108,7 +111,7 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     const again = await fetch(`${a.baseUrl}/api/admin/action-types/${at!.id}/freeze`, {
       method: "POST",
       headers: { cookie, "content-type": "application/json" },
-      body: JSON.stringify({ frozen: at!.frozen, rationale: "Back to how it was, after the reconnection." }),
+      body: JSON.stringify({ frozen: at!.frozen, stateVersion, rationale: "Back to how it was, after the reconnection." }),
     });
     const body = await readJson<{ tierChangeId: string }>(again);
     expect(again.status).toBe(200);
@@ -222,14 +225,14 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     expect((await ready(b)).jobsLeader).toBe(true);
 
     // The stream on B lives on, and B's own changes still reach it.
-    const [at] = await db.query<{ id: string; frozen: boolean }>(
-      `SELECT t.id, t.frozen FROM action_types t JOIN agents a ON a.id = t."agentId" WHERE a.slug = 'support-bot' AND t.key = 'ticket.tag'`,
+    const [at] = await db.query<{ id: string; frozen: boolean; stateVersion: number }>(
+      `SELECT t.id, t.frozen, t."stateVersion" FROM action_types t JOIN agents a ON a.id = t."agentId" WHERE a.slug = 'support-bot' AND t.key = 'ticket.tag'`,
     );
     const cookie = await signInCookie(b.baseUrl, "admin@demo.local");
     const res = await fetch(`${b.baseUrl}/api/admin/action-types/${at!.id}/freeze`, {
       method: "POST",
       headers: { cookie, "content-type": "application/json" },
-      body: JSON.stringify({ frozen: !at!.frozen, rationale: "After the failover: instance B alone carries on." }),
+      body: JSON.stringify({ frozen: !at!.frozen, stateVersion: at!.stateVersion, rationale: "After the failover: instance B alone carries on." }),
     });
     const body = await readJson<{ tierChangeId: string }>(res);
     expect(res.status).toBe(200);
