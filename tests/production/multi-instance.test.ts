@@ -40,6 +40,8 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     expect([ra.jobsLeader, rb.jobsLeader]).toEqual([true, false]);
     const [ma, mb] = await Promise.all([a, b].map(async (s) => (await fetch(`${s.baseUrl}/api/metrics`, { headers: metricsHeaders })).text()));
     expect(metric(ma!, "cwr_jobs_leader")).toBe(1);
+    // In production the metrics need the token (issue 12: they were public unless one was set).
+    expect((await fetch(`${a.baseUrl}/api/metrics`)).status).toBe(401);
     expect(metric(mb!, "cwr_jobs_leader")).toBe(0);
   });
 
