@@ -1,19 +1,20 @@
 "use client";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import type { AuditRow, ChainVerdict } from "@/lib/audit/data";
+import type { AuditRow } from "@/lib/audit/data";
+import type { AuditVerdict } from "@/lib/audit/verify";
 import { fetchJson } from "@/components/ui/fetchJson";
 import { Empty, ErrorNote, LiveDot } from "@/components/ui/States";
 import { formatDateTime } from "@/components/format";
 
 export function ChainBadge() {
-  const q = useQuery({ queryKey: ["audit-verify"], queryFn: () => fetchJson<ChainVerdict>("/api/dashboard/audit/verify"), refetchInterval: 30_000 });
+  const q = useQuery({ queryKey: ["audit-verify"], queryFn: () => fetchJson<AuditVerdict>("/api/dashboard/audit/verify"), refetchInterval: 30_000 });
   if (q.isPending) return <span className="rounded bg-slate-100 px-2 py-1 text-sm">Verifying hash chain…</span>;
   if (q.isError) return <span className="rounded bg-red-100 px-2 py-1 text-sm text-red-900">Chain check failed: {(q.error as Error).message}</span>;
   return q.data.ok ? (
-    <span className="rounded bg-emerald-100 px-2 py-1 text-sm font-semibold text-emerald-900" data-testid="chain-badge">✓ Hash chain verified ({q.data.checked} entries)</span>
+    <span className="rounded bg-emerald-100 px-2 py-1 text-sm font-semibold text-emerald-900" data-testid="chain-badge">✓ Hash chain verified ({q.data.checked} entries; {q.data.checkpoints.matched} of {q.data.checkpoints.total} signed checkpoints match)</span>
   ) : (
-    <span className="rounded bg-red-600 px-2 py-1 text-sm font-semibold text-white" data-testid="chain-badge">✗ Hash chain broken at entry {q.data.brokenAt.seq}: {q.data.brokenAt.reason}</span>
+    <span className="rounded bg-red-600 px-2 py-1 text-sm font-semibold text-white" data-testid="chain-badge">✗ Hash chain broken at entry {q.data.brokenAt?.seq}: {q.data.brokenAt?.reason}</span>
   );
 }
 

@@ -132,7 +132,7 @@ export function OverviewTable(props: {
                 <td className="px-3 py-2 text-xs whitespace-nowrap">{r.lastDemotion ? `${formatDuration(r.lastDemotion.at)} ago · ${r.lastDemotion.cause.replace("_", " ")}` : "—"}</td>
                 {props.canAct && (
                   <td className="px-3 py-2">
-                    <TierActions actionTypeId={r.id} label={r.key} tier={r.tier} frozen={r.frozen} demote={props.demote} freeze={props.freeze} />
+                    <TierActions actionTypeId={r.id} label={r.key} tier={r.tier} frozen={r.frozen} stateVersion={r.stateVersion} demote={props.demote} freeze={props.freeze} />
                   </td>
                 )}
               </tr>

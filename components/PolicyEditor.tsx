@@ -8,7 +8,7 @@ import type { PolicyRules, Tier } from "@/lib/gating/types";
 import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
 import { Card } from "@/components/ui/States";
 
-type EditInput = { actionTypeId: string; rules: unknown; reason: string };
+type EditInput = { actionTypeId: string; basedOnVersion: number; rules: unknown; reason: string };
 const TIERS: Tier[] = ["CRAWL", "WALK", "RUN"];
 
 function NumberField({ label, value, step, onChange }: { label: string; value: number | undefined; step: number; onChange: (v: number) => void }) {
@@ -137,7 +137,7 @@ export function PolicyEditor({ actionTypeId, actionKey, version, current, save }
           <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} className="mt-1 w-full rounded border border-slate-300 p-2" />
         </label>
         <div className="mt-2 flex gap-2">
-          <Button disabled={action.pending || diff.changes.length === 0} onClick={() => action.run({ actionTypeId, rules, reason })}>
+          <Button disabled={action.pending || diff.changes.length === 0} onClick={() => action.run({ actionTypeId, basedOnVersion: version, rules, reason })}>
             {diff.verdict === "loosen" ? "Send for review" : "Apply tightening"}
           </Button>
           <Button variant="secondary" onClick={() => setRules(structuredClone(current))}>Reset</Button>

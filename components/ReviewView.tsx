@@ -6,11 +6,12 @@ import type { ReviewPage } from "@/lib/requests/review-page";
 import { fetchJson } from "@/components/ui/fetchJson";
 import { Card, ErrorNote, LiveDot } from "@/components/ui/States";
 import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
+import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/reviews";
 import { KindBadge, StatusBadge } from "@/components/RequestTable";
 import { EvidenceColumn } from "@/components/EvidenceColumn";
 import { formatDateTime } from "@/components/format";
 
-type ReviewInput = { requestId: string; decision: "approve" | "reject"; rationale: string; snapshotHash?: string };
+type ReviewInput = { requestId: string; decision: "approve" | "reject"; rationale: string; snapshotHash: string };
 
 export function ReviewView(props: {
   initial: ReviewPage;
@@ -22,7 +23,9 @@ export function ReviewView(props: {
   const q = useQuery({ queryKey: ["request", props.initial.request.id], queryFn: () => fetchJson<ReviewPage>(`/api/dashboard/requests/${props.initial.request.id}`), initialData: props.initial });
   const { request: r, live } = q.data;
   const [rationale, setRationale] = useState("");
+  // The form resets after a recorded review, so one click records one review (SPEC §3 rule 11).
   const review = useServerAction(props.review, (d) => {
+    setRationale("");
     const r = d as { status: string; applyRefusal: string | null };
     return r.applyRefusal ? { kind: "error" as const, text: `Review recorded and the request is approved, but it could not be applied: ${r.applyRefusal}` } : `Review recorded. The request is now ${r.status}.`;
   });
@@ -35,7 +38,7 @@ export function ReviewView(props: {
   const reviewedCurrent = r.mine.some((m) => !m.stale);
   const canReviewNow = props.reader.canReview && r.status === "open" && !isRequester && !reviewedCurrent;
   const pct = Math.min(100, (r.tally.approvals / r.reviewersRequired) * 100);
-  const remaining = rationale.trim().length < 20 ? 20 - rationale.trim().length : 0;
+  const remaining = Math.max(0, MIN_RATIONALE_LENGTH - rationaleLength(rationale));
   return (
     <div className="space-y-4">
       <header>
@@ -96,7 +99,7 @@ export function ReviewView(props: {
               Your rationale (required, at least 20 characters)
               <textarea value={rationale} onChange={(e) => setRationale(e.target.value)} rows={3} className="mt-1 w-full rounded border border-slate-300 p-2" />
             </label>
-            <p className="text-xs text-slate-500">{remaining > 0 ? `${remaining} more character(s) needed.` : "OK."}</p>
+            <p className="text-xs text-slate-500">{remaining > 0 ? `${remaining} more visible character(s) needed.` : "OK."}</p>
             <div className="mt-2 flex gap-2">
               <Button disabled={review.pending} onClick={() => review.run({ requestId: r.id, decision: "approve", rationale, snapshotHash: r.snapshotHash })}>Approve</Button>
               <Button variant="danger" disabled={review.pending} onClick={() => review.run({ requestId: r.id, decision: "reject", rationale, snapshotHash: r.snapshotHash })}>Reject</Button>

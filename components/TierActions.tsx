@@ -1,48 +1,74 @@
 "use client";
-// Freeze, unfreeze and demote from a row: a rationale is required, the result is always shown.
+// Freeze, unfreeze and demote from a row. The form names its target ("Demote RUN → WALK"), sends the
+// state it was shown (tier and stateVersion: SPEC §3 rule 11) and closes after success, so a second
+// click cannot demote twice; a moved state comes back as a 409 that says what changed.
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
+import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/reviews";
 
 type Mode = "freeze" | "unfreeze" | "demote";
+type Tier = "CRAWL" | "WALK" | "RUN";
+const BELOW: Record<Tier, Tier | null> = { RUN: "WALK", WALK: "CRAWL", CRAWL: null };
 
 export function TierActions(props: {
   actionTypeId: string;
   label: string;
-  tier: string;
+  tier: Tier;
   frozen: boolean;
-  demote: (input: { actionTypeId: string; rationale: string }) => Promise<ActionResultLike>;
-  freeze: (input: { actionTypeId: string; frozen: boolean; rationale: string }) => Promise<ActionResultLike>;
+  stateVersion: number;
+  demote: (input: { actionTypeId: string; fromTier: Tier; stateVersion: number; toTier: Tier; rationale: string }) => Promise<ActionResultLike>;
+  freeze: (input: { actionTypeId: string; frozen: boolean; stateVersion: number; rationale: string }) => Promise<ActionResultLike>;
 }) {
   const [mode, setMode] = useState<Mode | null>(null);
   const [rationale, setRationale] = useState("");
-  const demote = useServerAction(props.demote, () => `${props.label} demoted.`);
-  const freeze = useServerAction(props.freeze, () => `${props.label} ${props.frozen ? "unfrozen" : "frozen"}.`);
-  const current = mode === "demote" ? demote : freeze;
+  const target = BELOW[props.tier];
+  const close = () => {
+    setMode(null);
+    setRationale("");
+  };
+  const demote = useServerAction(props.demote, () => {
+    close();
+    return `${props.label} demoted ${props.tier} → ${target}.`;
+  });
+  const freeze = useServerAction(props.freeze, () => {
+    close();
+    return `${props.label} ${props.frozen ? "unfrozen" : "frozen"}.`;
+  });
+  const [last, setLast] = useState<"demote" | "freeze">("freeze");
+  const current = last === "demote" ? demote : freeze;
+  const title = mode === "demote" ? `Demote ${props.tier} → ${target}` : mode === "freeze" ? `Freeze ${props.tier}` : `Unfreeze ${props.tier}`;
+  const visible = rationaleLength(rationale);
   const submit = () => {
-    if (mode === "demote") demote.run({ actionTypeId: props.actionTypeId, rationale });
-    else if (mode) freeze.run({ actionTypeId: props.actionTypeId, frozen: mode === "freeze", rationale });
+    if (mode === "demote" && target) {
+      setLast("demote");
+      demote.run({ actionTypeId: props.actionTypeId, fromTier: props.tier, stateVersion: props.stateVersion, toTier: target, rationale });
+    } else if (mode) {
+      setLast("freeze");
+      freeze.run({ actionTypeId: props.actionTypeId, frozen: mode === "freeze", stateVersion: props.stateVersion, rationale });
+    }
   };
   return (
     <div className="text-xs">
       {!mode && (
         <div className="flex gap-1">
-          <Button variant="secondary" onClick={() => setMode(props.frozen ? "unfreeze" : "freeze")}>{props.frozen ? "Unfreeze" : "Freeze"}</Button>
-          {props.tier !== "CRAWL" && (
-            <Button variant="secondary" onClick={() => setMode("demote")}>Demote</Button>
+          <Button variant="secondary" onClick={() => { current.setMessage(null); setMode(props.frozen ? "unfreeze" : "freeze"); }}>{props.frozen ? "Unfreeze" : "Freeze"}</Button>
+          {target && (
+            <Button variant="secondary" onClick={() => { current.setMessage(null); setMode("demote"); }}>Demote</Button>
           )}
         </div>
       )}
       {mode && (
         <div className="w-64 space-y-1">
           <label className="block font-medium">
-            Why {mode} {props.label}? (at least 20 characters)
+            {title} ({props.label}): why? (at least {MIN_RATIONALE_LENGTH} characters)
             <textarea value={rationale} onChange={(e) => setRationale(e.target.value)} rows={2} className="mt-1 w-full rounded border border-slate-300 p-1" />
           </label>
+          <p className="text-slate-500">{visible} of {MIN_RATIONALE_LENGTH} visible characters</p>
           <div className="flex gap-1">
-            <Button variant={mode === "unfreeze" ? "primary" : "danger"} disabled={current.pending} onClick={submit}>
-              {current.pending ? "Saving…" : `Confirm ${mode}`}
+            <Button variant={mode === "unfreeze" ? "primary" : "danger"} disabled={current.pending || demote.pending || freeze.pending} onClick={submit}>
+              {demote.pending || freeze.pending ? "Saving…" : `Confirm: ${title}`}
             </Button>
-            <Button variant="secondary" onClick={() => { setMode(null); setRationale(""); current.setMessage(null); }}>Cancel</Button>
+            <Button variant="secondary" onClick={() => { close(); current.setMessage(null); }}>Cancel</Button>
           </div>
         </div>
       )}

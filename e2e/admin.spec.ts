@@ -102,8 +102,13 @@ test("an admin creates a user and changes their role, but not their own", async 
   await expect(row).toHaveAttribute("data-role", "viewer");
   await row.getByLabel(`Role of ${email}`).selectOption("reviewer");
   await row.getByRole("button", { name: "Change role" }).click();
-  await expect(row.getByRole("status")).toContainText(`${email} is now reviewer`);
-  await expect(row).toHaveAttribute("data-role", "reviewer");
+  // Review power is granted by a second person (rule 10): the admin's change is an ask.
+  await expect(row.getByRole("status")).toContainText(`Asked to make ${email} reviewer: another reviewer or admin must approve it`);
+  await expect(row).toHaveAttribute("data-role", "viewer");
+  await row.getByLabel(`Role of ${email}`).selectOption("auditor");
+  await row.getByRole("button", { name: "Change role" }).click();
+  await expect(row.getByRole("status")).toContainText(`${email} is now auditor`);
+  await expect(row).toHaveAttribute("data-role", "auditor");
 
   // Disable and enable again.
   await row.getByRole("button", { name: "Disable" }).click();

@@ -184,11 +184,11 @@ test("(3) a reviewer rejects a request with a rationale; a too-short rationale i
   await openRequestPage(r, requestId);
   const form = r.getByTestId("review-form");
   await form.getByLabel("Your rationale (required, at least 20 characters)").fill("Not convinced.");
-  await expect(form).toContainText("6 more character(s) needed.");
+  await expect(form).toContainText("7 more visible character(s) needed."); // letters and punctuation count, spaces do not (issue 12)
   await form.getByRole("button", { name: "Reject", exact: true }).click();
   const refusal = r.getByRole("alert").filter({ hasText: "at least 20 characters" });
   await expect(refusal).toBeVisible();
-  await expect(refusal).toContainText("has 14");
+  await expect(refusal).toContainText("has 13");
   await shot(r, "journey-3-short-rationale-refused");
   // Nothing was recorded: still open, the form still there, no review counted.
   await r.reload();

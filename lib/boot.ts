@@ -30,9 +30,20 @@ async function seed(database: Database): Promise<void> {
   }
 }
 
+/** Configuration that must hold before anything opens: one clear line each (SPEC §6 safe defaults). */
+export function checkConfiguration(env: NodeJS.ProcessEnv = process.env): void {
+  const production = env.NODE_ENV === "production";
+  if (production && env.DATABASE_URL?.trim() && !env.AUTH_SECRET?.trim()) throw new Error("AUTH_SECRET must be set when DATABASE_URL is set (production): sessions would not survive a restart or work across instances. Set it to 32+ random bytes (e.g. `openssl rand -base64 32`).");
+}
+
 export async function boot(): Promise<void> {
   try {
+    checkConfiguration();
+    const { installPeerStamp } = await import("@/lib/http/client-address");
+    installPeerStamp();
     const database = await getDatabase();
+    const { authSecret } = await import("@/lib/auth/secret");
+    authSecret(); // made beside the data (embedded default) or read now, not at the first sign-in
     if (seedOnStart(database)) await seed(database);
     const { startJobs } = await import("@/lib/jobs");
     startJobs(database);

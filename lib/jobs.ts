@@ -12,6 +12,7 @@ import type { Database } from "@/lib/db/client";
 import { expireRequests } from "@/lib/requests/mutations";
 import { sweepDemotions } from "@/lib/tier-changes/detector";
 import { log, logError } from "@/lib/log";
+import { writeCheckpointIfDue } from "@/lib/audit/checkpoint-job";
 
 /** Advisory lock key of the jobs leader ("cwr" + 1): distinct from Prisma Migrate's key. */
 export const JOBS_LOCK_KEY = 0x63777201;
@@ -77,6 +78,8 @@ function schedule(database: Database, isLeader: () => Promise<boolean>) {
     current = (async () => {
       if (!(await isLeader())) return;
       await runJobsOnce(database);
+      // Signed audit checkpoints (every N entries or M seconds): a failure is logged, never stops the jobs.
+      await writeCheckpointIfDue(database.prisma).catch((e) => logError("audit checkpoint failed", e));
       jobsState.lastRunAt = new Date();
     })()
       .catch((e) => logError("jobs failed", e))

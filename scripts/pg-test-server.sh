@@ -31,6 +31,10 @@ case "${1:-}" in
     as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/log" -w -t 30 \
       -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
       start >/dev/null || { cat "$DIR/log" >&2; exit 1; }
+    # The app's runtime role (docs/production.md, "Two database roles"): the tests migrate as
+    # `postgres` (the owner) and run the app as `cwr_app`, which may only INSERT and SELECT the audit log.
+    as_owner "$BIN/psql" -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "CREATE ROLE cwr_app LOGIN PASSWORD 'cwr_app'" >/dev/null \
+      || { echo "could not create the app role cwr_app" >&2; exit 1; }
     echo "postgres://postgres@127.0.0.1:$PORT/postgres $DIR"
     ;;
   stop)

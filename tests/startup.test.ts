@@ -34,6 +34,14 @@ describe("start-up with bad configuration", () => {
     expect(output).not.toMatch(/\n\s+at /); // no stack trace
   }, 90_000);
 
+  it("PostgreSQL mode without AUTH_SECRET stops the start with one clear line (it used to report ready, then answer 500)", async () => {
+    const { code, output } = await start({ DATABASE_URL: "postgres://app:s3cret-pw@127.0.0.1:1/cwr", AUTH_SECRET: "" });
+    expect(code).toBe(1);
+    expect(message(output)).toMatch(/cannot start: AUTH_SECRET must be set when DATABASE_URL is set/);
+    expect(output).not.toMatch(/\n\s+at /);
+    expect(output).not.toContain("s3cret-pw");
+  }, 90_000);
+
   it("an unreachable DATABASE_URL stops the start without printing the password", async () => {
     const { code, output } = await start({ DATABASE_URL: "postgres://app:s3cret-pw@127.0.0.1:1/cwr", AUTH_SECRET: "x".repeat(32) });
     expect(code).toBe(1);

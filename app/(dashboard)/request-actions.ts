@@ -13,7 +13,7 @@ export const openRequestAction = defineAction({
 export const reviewAction = defineAction({
   name: "review",
   permission: "request:review",
-  input: z.strictObject({ requestId: z.uuid(), decision: z.enum(["approve", "reject"]), rationale: z.string().max(4000), snapshotHash: z.string().regex(/^[0-9a-f]{64}$/).optional() }),
+  input: z.strictObject({ requestId: z.uuid(), decision: z.enum(["approve", "reject"]), rationale: z.string().max(4000), snapshotHash: z.string({ error: "the snapshot hash you judged is required" }).regex(/^[0-9a-f]{64}$/) }),
   run: ({ db, user, input }) => reviewRequest(db, user, input),
 });
 

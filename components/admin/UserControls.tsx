@@ -13,10 +13,11 @@ export function RoleControl({ user }: { user: UserRow }) {
   const change = useServerAction(
     async (input: { userId: string; role: Role }) => {
       const result = await changeRoleAction(input);
-      if (!result.ok) setRole(user.role);
+      if (!result.ok || result.data.pendingRole) setRole(user.role);
       return result;
     },
-    () => `${user.email} is now ${role}.`,
+    // Review power waits for a second person (SPEC §3 rule 10).
+    (d) => ((d as { pendingRole?: string | null }).pendingRole ? `Asked to make ${user.email} ${role}: another reviewer or admin must approve it on the Requests page.` : `${user.email} is now ${role}.`),
   );
   return (
     <div className="w-60 text-xs">

@@ -20,6 +20,8 @@ export interface OverviewRow {
   tier: Tier;
   tierSince: string;
   frozen: boolean;
+  /** bumped on every tier, freeze or policy change: forms send it back (SPEC §3 rule 11) */
+  stateVersion: number;
   policyVersion: number;
   gateMethod: string;
   /** success rate in the tier's window, with its size */
@@ -81,6 +83,7 @@ export async function listOverview(db: Db, now: Date = new Date()): Promise<Over
       tier: r.tier,
       tierSince: r.tierSince.toISOString(),
       frozen: r.frozen,
+      stateVersion: r.stateVersion,
       policyVersion: r.policies[0]?.version ?? 0,
       gateMethod: rules.gate,
       windowRate: window.trials ? window.successes / window.trials : null,

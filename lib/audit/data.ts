@@ -67,10 +67,32 @@ export interface AuditFilter {
   to?: Date;
 }
 
+/**
+ * Entries that tell about an open request's reviews (who reviewed, the decision and rationale, the
+ * approvals so far). Blind review (SPEC §3 rule 3) holds in the audit log too: they are sealed from
+ * every reader until the request closes (a rejection closes it, so every review on an open request is
+ * an approval: even the existence of such an entry would leak the tally).
+ */
+export const SEALED_WHILE_OPEN = ["request.reviewed", "request.review_submitted", "request.approvals_invalidated"] as const;
+
+async function openRequestIds(db: Reader): Promise<string[]> {
+  const open = await db.reviewRequest.findMany({ where: { status: "open" }, select: { id: true } });
+  return open.map((r) => r.id);
+}
+
+function sealedWhere(openIds: string[]) {
+  return openIds.length ? { NOT: { kind: { in: [...SEALED_WHILE_OPEN] }, entityId: { in: openIds } } } : {};
+}
+
+function isSealed(row: { kind: string; entityId: string }, open: Set<string>): boolean {
+  return (SEALED_WHILE_OPEN as readonly string[]).includes(row.kind) && open.has(row.entityId);
+}
+
 export interface AuditRow {
   seq: string;
   createdAt: string;
   actorType: string;
+  actorId: string | null;
   actorLabel: string;
   kind: string;
   entityType: string;
@@ -80,6 +102,8 @@ export interface AuditRow {
   data: unknown;
   hash: string;
   prevHash: string;
+  /** a full export keeps sealed entries' place in the chain (seq, hashes) without their content */
+  sealed?: true;
 }
 
 function where(f: AuditFilter, beforeSeq?: bigint) {
@@ -93,25 +117,49 @@ function where(f: AuditFilter, beforeSeq?: bigint) {
   };
 }
 
-function toRow(r: { seq: bigint; createdAt: Date; actorType: string; actorLabel: string; kind: string; entityType: string; entityId: string; agentId: string | null; actionTypeId: string | null; data: unknown; hash: string; prevHash: string }): AuditRow {
+function toRow(r: { seq: bigint; createdAt: Date; actorType: string; actorId: string | null; actorLabel: string; kind: string; entityType: string; entityId: string; agentId: string | null; actionTypeId: string | null; data: unknown; hash: string; prevHash: string }): AuditRow {
   return { ...r, seq: r.seq.toString(), createdAt: r.createdAt.toISOString() };
 }
 
 /** Newest first, keyset-paginated by seq (stable under concurrent appends). */
 export async function listAudit(db: Reader, filter: AuditFilter, page: { before?: bigint; take?: number } = {}): Promise<{ rows: AuditRow[]; nextBefore: string | null }> {
   const take = Math.min(200, page.take ?? 50);
-  const rows = await db.auditEntry.findMany({ where: where(filter, page.before), orderBy: { seq: "desc" }, take: take + 1 });
+  const sealed = sealedWhere(await openRequestIds(db));
+  const rows = await db.auditEntry.findMany({ where: { AND: [where(filter, page.before), sealed] }, orderBy: { seq: "desc" }, take: take + 1 });
   const more = rows.length > take;
   const shown = rows.slice(0, take).map(toRow);
   return { rows: shown, nextBefore: more ? shown[shown.length - 1]!.seq : null };
 }
 
-/** Every matching entry, oldest first, a page at a time: memory stays flat whatever the size. */
+const isUnfiltered = (f: AuditFilter) => Object.values(f).every((v) => v === undefined);
+
+/**
+ * Every matching entry, oldest first, a page at a time: memory stays flat whatever the size. Sealed
+ * entries (open requests' reviews): a full export keeps them as stubs (seq and hashes only) so the
+ * chain and the checkpoints still verify offline; a filtered one leaves them out, since which filter
+ * matched would tell.
+ */
 export async function* iterateAudit(db: Reader, filter: AuditFilter, pageSize = 1000): AsyncGenerator<AuditRow> {
   let after = 0n;
+  const open = new Set(await openRequestIds(db));
+  const stubs = isUnfiltered(filter);
   for (;;) {
     const page = await db.auditEntry.findMany({ where: { ...where(filter), seq: { gt: after } }, orderBy: { seq: "asc" }, take: pageSize });
-    for (const r of page) yield toRow(r);
+    for (const r of page) {
+      if (!isSealed(r, open)) yield toRow(r);
+      else if (stubs) yield { seq: r.seq.toString(), createdAt: "", actorType: "", actorId: null, actorLabel: "", kind: "sealed", entityType: "", entityId: "", agentId: null, actionTypeId: null, data: null, hash: r.hash, prevHash: r.prevHash, sealed: true };
+    }
+    if (page.length < pageSize) return;
+    after = page[page.length - 1]!.seq;
+  }
+}
+
+/** Every entry, oldest first, as stored (for verification against the checkpoints). */
+export async function* iterateAllEntries(db: Reader, pageSize = 1000) {
+  let after = 0n;
+  for (;;) {
+    const page = await db.auditEntry.findMany({ where: { seq: { gt: after } }, orderBy: { seq: "asc" }, take: pageSize });
+    yield* page;
     if (page.length < pageSize) return;
     after = page[page.length - 1]!.seq;
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { csvCell, exportStream } from "./export";
 import type { AuditRow } from "./data";
 
-const row = (seq: number, data: unknown = { a: 1 }): AuditRow => ({ seq: String(seq), createdAt: "2026-01-01T00:00:00.000Z", actorType: "user", actorLabel: "a@b", kind: "k", entityType: "e", entityId: "x", agentId: null, actionTypeId: null, data, hash: "h", prevHash: "p" });
+const row = (seq: number, data: unknown = { a: 1 }): AuditRow => ({ seq: String(seq), createdAt: "2026-01-01T00:00:00.000Z", actorType: "user", actorId: null, actorLabel: "a@b", kind: "k", entityType: "e", entityId: "x", agentId: null, actionTypeId: null, data, hash: "h", prevHash: "p" });
 
 async function* rows(n: number) {
   for (let i = 1; i <= n; i++) yield row(i);

@@ -1,19 +1,38 @@
 import { z } from "zod";
 import type { AuditFilter } from "./data";
+import { AppError } from "@/lib/http/errors";
+import { zodDetails } from "@/lib/http/zod";
 
-const iso = z.iso.datetime({ offset: true }).or(z.iso.date());
+/** Dates the database can hold and people mean: years 1970–9999 (a year-0000 filter used to answer 500). */
+const iso = z
+  .iso.datetime({ offset: true })
+  .or(z.iso.date())
+  .refine((s) => {
+    const year = Number(s.slice(0, 4));
+    return year >= 1970 && year <= 9999 && Number.isFinite(Date.parse(s));
+  }, "a date between 1970 and 9999");
+/** Text the database can compare: no NUL or other control characters (actor=%00 used to answer 500). */
+const text = (max: number) => z.string().trim().max(max).regex(/^[^\p{Cc}]*$/u, "no control characters");
+const MAX_SEQ = 9_223_372_036_854_775_807n; // the largest bigint
 
 /** The audit filter as it arrives in a query string (the page, the list route and the export share it). */
 export const auditQuerySchema = z.strictObject({
   agent: z.uuid().optional(),
   actionType: z.uuid().optional(),
-  actor: z.string().trim().max(200).optional(),
-  kind: z.string().trim().max(100).optional(),
+  actor: text(200).optional(),
+  kind: text(100).optional(),
   from: iso.optional(),
   to: iso.optional(),
-  before: z.string().regex(/^\d{1,19}$/).optional(),
+  before: z.string().regex(/^\d{1,19}$/).refine((s) => BigInt(s) <= MAX_SEQ, "a sequence number the log can have").optional(),
   format: z.enum(["csv", "json"]).optional(),
 });
+
+/** Query parse for the audit routes: a bad filter is a 422 with the fields, before anything streams. */
+export function parseAuditQuery(url: string): AuditQuery {
+  const parsed = auditQuerySchema.safeParse(Object.fromEntries(new URL(url).searchParams));
+  if (!parsed.success) throw new AppError("validation_failed", "Some filters are not valid.", zodDetails(parsed.error), 422);
+  return parsed.data;
+}
 
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 

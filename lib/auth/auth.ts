@@ -1,20 +1,27 @@
 // next-auth v5: demo credentials on the embedded default, OpenID Connect when configured.
-// Sessions are JWTs holding only the user id; the role is re-read from the database on every
-// request (lib/auth/session.ts) so a role change or a disabled account takes effect at once.
+// The JWT names the user and a server-side session (user_sessions); every request re-reads the
+// user (role, disabled) and checks the session is still open, so sign-out, a role change or a
+// disabled account take effect at once (SPEC §6).
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { authSecret } from "./secret";
 import { verifyPassword } from "./password";
+import { HashQueueFull } from "./hash-queue";
+import { safeCallbackUrl } from "./callback";
+import { oidcRolesClaim, roleFromClaim } from "./oidc-roles";
 import { getDb } from "@/lib/db";
-import { recordLogin, upsertOidcUser } from "@/lib/users/mutations";
+import { openSession, recordLogin, revokeSession, upsertOidcUser } from "@/lib/users/mutations";
 import { clearLoginFailures, loginBlockedFor, recordLoginFailure } from "./login-limit";
+import { clientAddress } from "@/lib/http/client-address";
 import { log } from "@/lib/log";
 
 /** Too many failed attempts: the sign-in form says so instead of "wrong password". */
 export class LoginRateLimited extends CredentialsSignin {
   code = "rate_limited";
 }
+
+export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
 const credentialsInput = z.object({ email: z.string().trim().toLowerCase().email().max(200), password: z.string().min(1).max(200) });
 
@@ -40,20 +47,26 @@ function providers(): NextAuthConfig["providers"] {
         async authorize(raw, request) {
           const parsed = credentialsInput.safeParse(raw);
           if (!parsed.success) return null;
-          const address = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
+          const address = clientAddress(request.headers);
           const wait = loginBlockedFor(parsed.data.email, address);
           if (wait > 0) {
-            log("warn", "sign-in rate limited", { account: parsed.data.email, retryAfterSeconds: wait });
+            log("warn", "sign-in rate limited", { account: parsed.data.email, address, retryAfterSeconds: wait });
             throw new LoginRateLimited();
           }
           const db = await getDb();
           const user = await db.user.findUnique({ where: { email: parsed.data.email } });
-          const ok = await verifyPassword(parsed.data.password, user?.passwordHash);
+          let ok: boolean;
+          try {
+            ok = await verifyPassword(parsed.data.password, user?.passwordHash);
+          } catch (e) {
+            if (e instanceof HashQueueFull) throw new LoginRateLimited();
+            throw e;
+          }
           if (!user || !ok || user.disabled) {
             recordLoginFailure(parsed.data.email, address);
             return null;
           }
-          clearLoginFailures(parsed.data.email);
+          clearLoginFailures(parsed.data.email, address);
           await recordLogin(db, user.id, "credentials");
           return { id: user.id, email: user.email, name: user.name };
         },
@@ -76,26 +89,50 @@ function providers(): NextAuthConfig["providers"] {
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: authSecret(),
   trustHost: true,
-  session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: "/signin" },
   providers: providers(),
   callbacks: {
-    async signIn({ user, account }) {
+    async signIn({ user, account, profile }) {
       if (account?.provider !== "oidc") return true;
       if (!user.email) return false;
       const db = await getDb();
-      const local = await upsertOidcUser(db, { email: user.email, name: user.name ?? user.email });
+      const claim = oidcRolesClaim();
+      const role = claim ? roleFromClaim((profile as Record<string, unknown> | undefined)?.[claim]) : undefined;
+      const local = await upsertOidcUser(db, { email: user.email, name: user.name ?? user.email, ...(role ? { role } : {}) });
       if (local.disabled) return false;
       user.id = local.id;
       return true;
     },
     async jwt({ token, user }) {
-      if (user?.id) token.uid = user.id;
+      if (user?.id) {
+        token.uid = user.id;
+        token.sid = await openSession(await getDb(), user.id, SESSION_MAX_AGE_SECONDS);
+      }
       return token;
     },
     async session({ session, token }) {
-      if (typeof token.uid === "string") (session.user as { id?: string }).id = token.uid;
+      const u = session.user as { id?: string; sid?: string };
+      if (typeof token.uid === "string") u.id = token.uid;
+      if (typeof token.sid === "string") u.sid = token.sid;
       return session;
+    },
+    // Same-site only, whatever next-auth was handed (SPEC §6).
+    async redirect({ url, baseUrl }) {
+      if (url.startsWith("/")) return baseUrl + safeCallbackUrl(url);
+      try {
+        const u = new URL(url);
+        if (u.origin === new URL(baseUrl).origin) return baseUrl + safeCallbackUrl(u.pathname + u.search + u.hash);
+      } catch {
+        /* not a URL */
+      }
+      return baseUrl;
+    },
+  },
+  events: {
+    async signOut(message) {
+      const sid = "token" in message ? (message.token as { sid?: unknown } | null)?.sid : undefined;
+      if (typeof sid === "string") await revokeSession(await getDb(), sid);
     },
   },
 }));

@@ -11,13 +11,19 @@ export interface SessionUser {
   role: Role;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await auth();
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
+  const { id, sid } = (session?.user as { id?: string; sid?: string } | undefined) ?? {};
+  // A session must name its server-side record: signed out (revoked) or expired → signed out here too.
+  if (!id || !sid || !UUID.test(id) || !UUID.test(sid)) return null;
   const db = await getDb();
-  const user = await db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, disabled: true } });
-  if (!user || user.disabled || !isRole(user.role)) return null;
+  const user = await db.user.findUnique({
+    where: { id },
+    select: { id: true, email: true, name: true, role: true, disabled: true, sessions: { where: { id: sid, revokedAt: null, expiresAt: { gt: new Date() } }, select: { id: true } } },
+  });
+  if (!user || user.disabled || !isRole(user.role) || user.sessions.length === 0) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 

@@ -61,6 +61,28 @@ async function migrate(exec: SqlExecutor, target: DatabaseTarget, log: (m: strin
   }
 }
 
+/** The role named in a connection string (the app's runtime role). */
+export function appRoleOf(url: string): string {
+  const user = decodeURIComponent(new URL(url).username);
+  if (!/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(user)) throw new DatabaseStartError("DATABASE_URL must name the app's role (user) when DATABASE_OWNER_URL is set.");
+  return user;
+}
+
+/**
+ * What the app's role may do, re-stated after every migration (new tables included): read and write
+ * every table, but only INSERT and SELECT the audit log, and only read the migrations table.
+ */
+export async function grantAppRole(owner: pg.Client, role: string): Promise<void> {
+  const r = `"${role.replace(/"/g, '""')}"`;
+  const owns = await owner.query<{ mine: boolean }>(`SELECT tableowner = $1 AS mine FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'audit_entries'`, [role]);
+  if (owns.rows[0]?.mine) throw new DatabaseStartError(`The app's role ${role} owns the tables: DATABASE_OWNER_URL must name another role (the owner), DATABASE_URL the app's.`);
+  await owner.query(`GRANT USAGE ON SCHEMA public TO ${r}`);
+  await owner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`);
+  await owner.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
+  await owner.query(`REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_entries FROM ${r}`);
+  await owner.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON _prisma_migrations FROM ${r}`);
+}
+
 export interface OpenOptions {
   target?: DatabaseTarget;
   /** in-memory PGlite (tests) */
@@ -94,17 +116,23 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
     };
   }
 
-  const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 5_000 });
+  // Migrations run as the owner (DATABASE_OWNER_URL) when one is given, which then grants the app's
+  // role what it may do; otherwise the app's own role migrates (and owns the tables: see below).
+  const client = new pg.Client({ connectionString: target.ownerUrl ?? target.url, connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();
   } catch (e) {
-    throw new DatabaseStartError(`Cannot reach ${describeTarget(target)} (${reason(e)}).`, { cause: e });
+    throw new DatabaseStartError(`Cannot reach ${describeTarget(target)}${target.ownerUrl ? " as the owner (DATABASE_OWNER_URL)" : ""} (${reason(e)}).`, { cause: e });
   }
   try {
     await migrate(pgClientExecutor(client), target, log);
+    if (target.ownerUrl) await grantAppRole(client, appRoleOf(target.url));
+  } catch (e) {
+    throw e instanceof DatabaseStartError ? e : new DatabaseStartError(`Granting the app's role on ${describeTarget(target)} failed (${reason(e)}).`, { cause: e });
   } finally {
     await client.end();
   }
+  if (!target.ownerUrl) log("warning: the app's database role owns its tables (no DATABASE_OWNER_URL), so it could rewrite the audit log; the hash chain and signed checkpoints still detect it. See docs/production.md, \"Two database roles\".");
   const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), application_name: "cwr-app" });
   // An idle connection the server dropped (restart, failover) must not crash the process: the pool
   // discards it and opens a fresh one on the next query.

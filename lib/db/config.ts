@@ -1,11 +1,17 @@
 import path from "node:path";
 
-export type DatabaseTarget = { kind: "postgres"; url: string } | { kind: "pglite"; dir: string };
+/**
+ * PostgreSQL: `url` is the app's runtime role; `ownerUrl` (DATABASE_OWNER_URL), when given, the role
+ * that owns the tables and runs the migrations. Then the app may only INSERT and SELECT the audit
+ * log (SPEC §2 Audit entry): nobody who holds the app's credentials can rewrite history.
+ */
+export type DatabaseTarget = { kind: "postgres"; url: string; ownerUrl?: string } | { kind: "pglite"; dir: string };
 
 /** DATABASE_URL set → PostgreSQL server; unset → embedded PGlite in PGLITE_DIR (default .data/pglite). */
 export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
   const url = env.DATABASE_URL?.trim();
-  if (url) return { kind: "postgres", url };
+  const ownerUrl = env.DATABASE_OWNER_URL?.trim();
+  if (url) return ownerUrl ? { kind: "postgres", url, ownerUrl } : { kind: "postgres", url };
   return { kind: "pglite", dir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.PGLITE_DIR?.trim() || ".data/pglite") };
 }
 

@@ -59,6 +59,8 @@ export function toAppError(e: unknown): AppError {
 const DOMAIN_STATUS: Record<string, number> = {
   forbidden_role: 403,
   self_review: 403,
+  self_grant: 403,
+  roles_from_identity_provider: 403,
   not_requester: 403,
   rationale_too_short: 422,
   justification_too_short: 422,

@@ -5,6 +5,7 @@ import { agentTier, listAgentTiers } from "@/lib/action-types/data";
 import { onTierChange } from "@/lib/db/notify";
 import { logError } from "@/lib/log";
 import { incrementCounter } from "./metrics";
+import { AppError } from "./errors";
 
 const HEARTBEAT_MS = Number(process.env.SSE_HEARTBEAT_MS ?? 15_000);
 const encoder = new TextEncoder();
@@ -28,8 +29,58 @@ export function closeAllStreams(): number {
   return n;
 }
 
-export function tierStream(db: Db, agentId: string, signal: AbortSignal, lastEventId: string | null): Response {
+// ── Per-key stream slots: a cap, and revoked keys' streams closed within a second ──────────────────
+
+const REVOCATION_CHECK_MS = Number(process.env.SSE_REVOCATION_CHECK_MS ?? 500);
+const slots = ((g as { __cwrStreamSlots?: { byKey: Map<string, Set<() => void>>; timer: NodeJS.Timeout | null; db: Db | null } }).__cwrStreamSlots ??= { byKey: new Map(), timer: null, db: null });
+
+export function maxStreamsPerKey(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.SSE_MAX_STREAMS_PER_KEY ?? 20);
+  return Number.isInteger(n) && n >= 1 ? n : 20;
+}
+
+/** Every instance checks the keys of its open streams: revoked on any instance → closed here too. */
+async function closeRevoked(): Promise<void> {
+  const db = slots.db;
+  if (!db || slots.byKey.size === 0) return;
+  const revoked = await db.apiKey.findMany({ where: { id: { in: [...slots.byKey.keys()] }, revokedAt: { not: null } }, select: { id: true } });
+  for (const { id } of revoked) for (const close of [...(slots.byKey.get(id) ?? [])]) close();
+}
+
+/**
+ * Takes one of the key's stream slots (SSE_MAX_STREAMS_PER_KEY per instance, default 20): a full key
+ * gets a clear 429. `close` is called when the key is revoked. Returns the release. Shared by every
+ * event-stream route (tiers, OFREP).
+ */
+export function acquireStreamSlot(db: Db, keyId: string, close: () => void): () => void {
+  const mine = slots.byKey.get(keyId) ?? new Set();
+  const max = maxStreamsPerKey();
+  if (mine.size >= max) throw new AppError("rate_limited", `This key already has ${max} open streams here (SSE_MAX_STREAMS_PER_KEY); close one before opening another.`, { retryAfterSeconds: 5, openStreams: mine.size, max });
+  mine.add(close);
+  slots.byKey.set(keyId, mine);
+  slots.db = db;
+  slots.timer ??= setInterval(() => void closeRevoked().catch((e) => logError("stream revocation check failed", e)), REVOCATION_CHECK_MS);
+  slots.timer.unref?.();
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    mine.delete(close);
+    if (mine.size === 0) slots.byKey.delete(keyId);
+    if (slots.byKey.size === 0 && slots.timer) {
+      clearInterval(slots.timer);
+      slots.timer = null;
+    }
+  };
+}
+
+export function tierStream(db: Db, agentId: string, signal: AbortSignal, lastEventId: string | null, keyId: string): Response {
   let cleanup = () => {};
+  let revoked = false;
+  const release = acquireStreamSlot(db, keyId, () => {
+    revoked = true;
+    cleanup();
+  });
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       let closed = false;
@@ -66,7 +117,9 @@ export function tierStream(db: Db, agentId: string, signal: AbortSignal, lastEve
       closers.all.add(goAway);
       cleanup = () => {
         if (closed) return;
+        if (revoked) send(encoder.encode(`event: revoked\ndata: {"reason":"the API key was revoked"}\n\n`));
         closed = true;
+        release();
         closers.all.delete(goAway);
         streamStats.open--;
         clearInterval(heartbeat);
@@ -78,6 +131,7 @@ export function tierStream(db: Db, agentId: string, signal: AbortSignal, lastEve
         }
       };
       signal.addEventListener("abort", cleanup, { once: true });
+      if (revoked) return cleanup();
       send(encoder.encode(`retry: 2000\n\n`));
       if (closers.closing) return goAway();
       try {
@@ -90,6 +144,7 @@ export function tierStream(db: Db, agentId: string, signal: AbortSignal, lastEve
     },
     cancel() {
       cleanup();
+      release();
     },
   });
   return new Response(stream, {

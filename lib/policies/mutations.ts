@@ -17,6 +17,8 @@ export interface PolicyEditInput {
   actionTypeId: string;
   rules: unknown;
   reason: string;
+  /** the version the editor was shown (SPEC §3 rule 11): a newer one answers 409 and changes nothing */
+  basedOnVersion?: number;
 }
 
 export async function editPolicy(db: Db, user: UserPrincipal, input: PolicyEditInput, now = new Date()) {
@@ -33,6 +35,9 @@ export async function editPolicy(db: Db, user: UserPrincipal, input: PolicyEditI
   return db.$transaction(async (tx) => {
     await lockActionTypes(tx, [input.actionTypeId]);
     const current = await currentPolicy(tx, input.actionTypeId);
+    if (input.basedOnVersion !== undefined && input.basedOnVersion !== current.version) {
+      throw new AppError("state_moved", `Nothing was changed: the policy is now version ${current.version}, not ${input.basedOnVersion} as you saw it. Look at the new version and edit that.`, { changed: { policyVersion: { was: input.basedOnVersion, now: current.version } } }, 409);
+    }
     const diff = classifyPolicyChange(current.rules, rules);
     if (diff.verdict === "unchanged") throw new AppError("conflict", "The proposed policy is the same as the current one.");
     if (diff.verdict === "tighten") {

@@ -202,7 +202,14 @@ export async function reviewRequest(db: Db, user: UserPrincipal, input: ReviewIn
     // Lock order everywhere: action type, then request. Serialises racing reviews on one request.
     await lockActionTypes(tx, [actionTypeId]);
     await lockRequest(tx, input.requestId);
-    const res = await step(tx, input.requestId, userActor(user), { type: "review", reviewer: { id: user.id, role: user.role }, decision: input.decision, rationale: input.rationale, at: now, ...(input.snapshotHash ? { snapshotHash: input.snapshotHash } : {}) }, now);
+    const event: RequestEvent = { type: "review", reviewer: { id: user.id, role: user.role }, decision: input.decision, rationale: input.rationale, at: now, ...(input.snapshotHash ? { snapshotHash: input.snapshotHash } : {}) };
+    const res = await step(tx, input.requestId, userActor(user), async (loaded) => {
+      // The review itself is in the hash chain (SPEC §2): who, the decision, the rationale, the snapshot
+      // judged; before its effects, and rolled back with them if the machine refuses the review.
+      // Sealed from every reader of the audit log while the request is open (lib/audit/data.ts).
+      await appendAudit(tx, { actor: userActor(user), kind: "request.review_submitted", entityType: "request", entityId: input.requestId, actionTypeId, data: { decision: input.decision, rationale: input.rationale.trim(), snapshotHash: loaded.state.snapshotHash } }, now);
+      return event;
+    }, now);
     if (!res.ok) throw domainError(res.error);
     await tx.review.create({ data: { requestId: input.requestId, reviewerId: user.id, decision: input.decision, rationale: input.rationale.trim(), snapshotHash: res.loaded.state.snapshotHash, createdAt: now } });
     let status = res.next.status;

@@ -79,5 +79,5 @@ export async function recordTierChange(tx: Tx, input: TierChangeInput, now: Date
   );
   const payload = JSON.stringify({ id: change.id, actionTypeId: input.actionTypeId, agentId: before.agentId, key: before.key, tier: after.tier, frozen: after.frozen, tierSince: after.tierSince.toISOString(), cause: input.cause, at: now.toISOString() });
   await tx.$executeRaw`SELECT pg_notify(${TIER_CHANNEL}, ${payload})`;
-  return { changeId: change.id, from: before.tier, to: after.tier, frozen: after.frozen };
+  return { changeId: change.id, from: before.tier, to: after.tier, frozen: after.frozen, stateVersion: after.stateVersion };
 }

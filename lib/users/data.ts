@@ -30,3 +30,21 @@ export async function listUsers(db: Db): Promise<UserRow[]> {
     lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
   }));
 }
+
+export interface RoleGrantRow {
+  id: string;
+  userId: string;
+  email: string;
+  fromRole: Role;
+  role: Role;
+  requestedBy: string;
+  requestedById: string;
+  reason: string;
+  createdAt: string;
+}
+
+/** Open grants of review power, waiting for a second person (SPEC §3 rule 10). */
+export async function listOpenRoleGrants(db: Db): Promise<RoleGrantRow[]> {
+  const rows = await db.roleGrant.findMany({ where: { status: "open" }, orderBy: { createdAt: "asc" }, select: { id: true, userId: true, fromRole: true, role: true, requestedByLabel: true, requestedById: true, reason: true, createdAt: true, user: { select: { email: true } } } });
+  return rows.map((g) => ({ id: g.id, userId: g.userId, email: g.user.email, fromRole: g.fromRole, role: g.role, requestedBy: g.requestedByLabel, requestedById: g.requestedById, reason: g.reason, createdAt: g.createdAt.toISOString() }));
+}

@@ -41,7 +41,7 @@ describe("rule 4: quorum applies the promotion, one rejection closes the request
     expect(req).toMatchObject({ status: "applied", appliedAt: later(60_000) });
 
     const kinds = (await auditSince(w.db, t0)).map((e) => e.kind);
-    expect(kinds).toEqual(["request.reviewed", "request.approved", "tier.promotion", "request.applied"]);
+    expect(kinds).toEqual(["request.review_submitted", "request.reviewed", "request.review_submitted", "request.approved", "tier.promotion", "request.applied"]);
 
     // Applying again is refused and changes nothing.
     const again = await applyRequest(w.db, w.people.admin, { requestId: id }, later(120_000));

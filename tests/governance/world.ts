@@ -4,12 +4,11 @@
 import { createHash } from "node:crypto";
 import { expect } from "vitest";
 import type { Db } from "@/lib/db";
-import type { Database } from "@/lib/db/client";
 import type { BlastRadius, Tier } from "@/lib/gating/types";
 import { AppError } from "@/lib/http/errors";
 import { ingestEvents } from "@/lib/events/mutations";
 import { openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
-import { testDatabase } from "../helpers/db";
+import { testDatabase, type TestDatabase } from "../helpers/db";
 import { makeActionType, makeAgent, makePeople, outcomes } from "../helpers/fixtures";
 
 export const DAY = 86_400_000;
@@ -24,7 +23,7 @@ export const JUSTIFICATION = "Business need: launch partner contract requires it
 export type People = Awaited<ReturnType<typeof makePeople>>;
 
 export interface World {
-  database: Database;
+  database: TestDatabase;
   db: Db;
   people: People;
 }

@@ -5,7 +5,7 @@
 // leadership moves to B. Needs TEST_DATABASE_URL (npm test starts a private server); skipped without.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey, signInCookie, startServer, type TestServer } from "../helpers/server";
-import { instanceEnv, metric, openSse, percentile, PG_URL, readJson, scratchDatabase, sleep, type ScratchDatabase, type SseClient } from "./support";
+import { instanceEnv, metric, metricsHeaders, openSse, percentile, PG_URL, readJson, scratchDatabase, sleep, type ScratchDatabase, type SseClient } from "./support";
 
 const CHANGES = 120;
 
@@ -38,14 +38,16 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     expect(ra.database).toBe("postgres");
     expect(rb.database).toBe("postgres");
     expect([ra.jobsLeader, rb.jobsLeader]).toEqual([true, false]);
-    const [ma, mb] = await Promise.all([a, b].map(async (s) => (await fetch(`${s.baseUrl}/api/metrics`)).text()));
+    const [ma, mb] = await Promise.all([a, b].map(async (s) => (await fetch(`${s.baseUrl}/api/metrics`, { headers: metricsHeaders })).text()));
     expect(metric(ma!, "cwr_jobs_leader")).toBe(1);
+    // In production the metrics need the token (issue 12: they were public unless one was set).
+    expect((await fetch(`${a.baseUrl}/api/metrics`)).status).toBe(401);
     expect(metric(mb!, "cwr_jobs_leader")).toBe(0);
   });
 
   it(`delivers a tier change made through A to a stream on B in under a second (${CHANGES} changes)`, async () => {
-    const [at] = await db.query<{ id: string }>(
-      `SELECT t.id FROM action_types t JOIN agents a ON a.id = t."agentId" WHERE a.slug = 'support-bot' AND t.key = 'ticket.tag'`,
+    const [at] = await db.query<{ id: string; stateVersion: number }>(
+      `SELECT t.id, t."stateVersion" FROM action_types t JOIN agents a ON a.id = t."agentId" WHERE a.slug = 'support-bot' AND t.key = 'ticket.tag'`,
     );
     expect(at).toBeDefined();
     const cookie = await signInCookie(a.baseUrl, "admin@demo.local");
@@ -55,17 +57,19 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     const fromSend: number[] = [];
     const fromAck: number[] = [];
     let frozen = false;
+    let stateVersion = at!.stateVersion; // each change names the state it was decided on (rule 11)
     for (let i = 0; i < CHANGES; i++) {
       frozen = !frozen;
       const sent = performance.now();
       const res = await fetch(`${a.baseUrl}/api/admin/action-types/${at!.id}/freeze`, {
         method: "POST",
         headers: { cookie, "content-type": "application/json" },
-        body: JSON.stringify({ frozen, rationale: `Latency test ${i}: ${frozen ? "freeze" : "unfreeze"} through instance A.` }),
+        body: JSON.stringify({ frozen, stateVersion, rationale: `Latency test ${i}: ${frozen ? "freeze" : "unfreeze"} through instance A.` }),
       });
       const acked = performance.now();
-      const body = await readJson<{ tierChangeId: string; frozen: boolean }>(res);
+      const body = await readJson<{ tierChangeId: string; frozen: boolean; stateVersion: number }>(res);
       expect(res.status, JSON.stringify(body)).toBe(200);
+      stateVersion = body.stateVersion;
       const frame = await stream.next((f) => f.event === "tier_change" && f.id === body.tierChangeId, 5_000);
       expect((frame.data as { frozen: boolean; action?: string }).frozen).toBe(frozen);
       fromSend.push(frame.at - sent);
@@ -78,14 +82,14 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     expect(percentile(fromSend, 99)).toBeLessThan(1000);
 
     // Every instance counted every change it heard on its LISTEN connection.
-    const mb = await (await fetch(`${b.baseUrl}/api/metrics`)).text();
+    const mb = await (await fetch(`${b.baseUrl}/api/metrics`, { headers: metricsHeaders })).text();
     expect(metric(mb, "cwr_tier_changes_total")).toBeGreaterThanOrEqual(CHANGES);
     expect(metric(mb, "cwr_stream_clients")).toBe(1);
   }, 120_000);
 
   it("reconnects a lost LISTEN connection and resynchronises the streams from the database", async () => {
-    const [at] = await db.query<{ id: string; frozen: boolean }>(
-      `SELECT t.id, t.frozen FROM action_types t JOIN agents a ON a.id = t."agentId" WHERE a.slug = 'support-bot' AND t.key = 'ticket.tag'`,
+    const [at] = await db.query<{ id: string; frozen: boolean; stateVersion: number }>(
+      `SELECT t.id, t.frozen, t."stateVersion" FROM action_types t JOIN agents a ON a.id = t."agentId" WHERE a.slug = 'support-bot' AND t.key = 'ticket.tag'`,
     );
     const cookie = await signInCookie(a.baseUrl, "admin@demo.local");
     const seen = stream.frames.length;
@@ -95,9 +99,10 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     const res = await fetch(`${a.baseUrl}/api/admin/action-types/${at!.id}/freeze`, {
       method: "POST",
       headers: { cookie, "content-type": "application/json" },
-      body: JSON.stringify({ frozen: !at!.frozen, rationale: "Made while the listeners were reconnecting." }),
+      body: JSON.stringify({ frozen: !at!.frozen, stateVersion: at!.stateVersion, rationale: "Made while the listeners were reconnecting." }),
     });
     expect(res.status).toBe(200);
+    const { stateVersion } = await readJson<{ stateVersion: number }>(res);
     // Whether B heard it or missed it, the stream ends up showing it: as the change, or in the
     // snapshot B sends after reconnecting.
     const showsIt = (f: { event: string; data: unknown }) =>
@@ -108,12 +113,12 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     const again = await fetch(`${a.baseUrl}/api/admin/action-types/${at!.id}/freeze`, {
       method: "POST",
       headers: { cookie, "content-type": "application/json" },
-      body: JSON.stringify({ frozen: at!.frozen, rationale: "Back to how it was, after the reconnection." }),
+      body: JSON.stringify({ frozen: at!.frozen, stateVersion, rationale: "Back to how it was, after the reconnection." }),
     });
     const body = await readJson<{ tierChangeId: string }>(again);
     expect(again.status).toBe(200);
     await stream.next((f) => f.event === "tier_change" && f.id === body.tierChangeId, 5_000);
-    const mb = await (await fetch(`${b.baseUrl}/api/metrics`)).text();
+    const mb = await (await fetch(`${b.baseUrl}/api/metrics`, { headers: metricsHeaders })).text();
     expect(metric(mb, "cwr_stream_clients")).toBe(1);
   }, 60_000);
 
@@ -222,14 +227,14 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     expect((await ready(b)).jobsLeader).toBe(true);
 
     // The stream on B lives on, and B's own changes still reach it.
-    const [at] = await db.query<{ id: string; frozen: boolean }>(
-      `SELECT t.id, t.frozen FROM action_types t JOIN agents a ON a.id = t."agentId" WHERE a.slug = 'support-bot' AND t.key = 'ticket.tag'`,
+    const [at] = await db.query<{ id: string; frozen: boolean; stateVersion: number }>(
+      `SELECT t.id, t.frozen, t."stateVersion" FROM action_types t JOIN agents a ON a.id = t."agentId" WHERE a.slug = 'support-bot' AND t.key = 'ticket.tag'`,
     );
     const cookie = await signInCookie(b.baseUrl, "admin@demo.local");
     const res = await fetch(`${b.baseUrl}/api/admin/action-types/${at!.id}/freeze`, {
       method: "POST",
       headers: { cookie, "content-type": "application/json" },
-      body: JSON.stringify({ frozen: !at!.frozen, rationale: "After the failover: instance B alone carries on." }),
+      body: JSON.stringify({ frozen: !at!.frozen, stateVersion: at!.stateVersion, rationale: "After the failover: instance B alone carries on." }),
     });
     const body = await readJson<{ tierChangeId: string }>(res);
     expect(res.status).toBe(200);

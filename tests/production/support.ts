@@ -4,6 +4,9 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 
 export const PG_URL = process.env.TEST_DATABASE_URL;
+/** /api/metrics needs a token in production (DATABASE_URL set). */
+export const METRICS_TOKEN = "metrics-token-of-the-production-tests";
+export const metricsHeaders = { authorization: `Bearer ${METRICS_TOKEN}` };
 
 export interface ScratchDatabase {
   url: string;
@@ -43,6 +46,7 @@ export async function scratchDatabase(): Promise<ScratchDatabase> {
 export function instanceEnv(databaseUrl: string): Record<string, string> {
   return {
     DATABASE_URL: databaseUrl,
+    METRICS_TOKEN: METRICS_TOKEN,
     AUTH_SECRET: "production-test-secret-shared-by-every-instance",
     AUTH_CREDENTIALS: "on",
     SEED_ON_START: "on",

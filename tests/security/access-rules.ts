@@ -27,6 +27,7 @@ export const ROUTE_RULES: Record<string, Partial<Record<"GET" | "POST" | "PUT" |
   "/api/dashboard/audit": { GET: { kind: "session", permission: "audit:read" } },
   "/api/dashboard/audit/verify": { GET: { kind: "session", permission: "audit:read" } },
   "/api/dashboard/audit/export": { GET: { kind: "session", permission: "audit:export" } },
+  "/api/dashboard/audit/checkpoints": { GET: { kind: "session", permission: "audit:read" } },
   "/api/dashboard/admin/agents": { GET: { kind: "session", permission: "admin:manage" } },
   "/api/dashboard/admin/agents/[slug]": { GET: { kind: "session", permission: "admin:manage" } },
   "/api/dashboard/admin/keys": { GET: { kind: "session", permission: "admin:manage" } },
@@ -52,4 +53,5 @@ export const ACTION_RULES: Record<string, Permission> = {
   createUserAction: "admin:manage",
   changeRoleAction: "admin:manage",
   setUserDisabledAction: "admin:manage",
+  decideRoleGrantAction: "request:review",
 };

@@ -77,7 +77,8 @@ export const createUserAction = defineAction({
   }),
   run: async ({ db, user, input }) => {
     const created = await createUser(db, userActor(user), input);
-    return { id: created.id, email: created.email, role: created.role };
+    // Review power asked for a new account waits for a second person (rule 10): pendingRole says so.
+    return { id: created.id, email: created.email, role: created.role, pendingRole: created.pendingRole, grantId: created.grantId };
   },
 });
 

@@ -10,10 +10,16 @@ export const dynamic = "force-dynamic";
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
 
-/** METRICS_TOKEN set → scrapers send `Authorization: Bearer <token>`; unset → public. */
+/**
+ * METRICS_TOKEN set → scrapers send `Authorization: Bearer <token>`. Unset: public on the embedded
+ * default (a local demo), closed in production (DATABASE_URL set) unless METRICS_PUBLIC=on says so.
+ */
 function checkToken(req: Request) {
   const token = process.env.METRICS_TOKEN?.trim();
-  if (!token) return;
+  if (!token) {
+    if (process.env.DATABASE_URL?.trim() && process.env.METRICS_PUBLIC !== "on") throw new AppError("unauthenticated", "Metrics need a token in production: set METRICS_TOKEN and send `Authorization: Bearer <METRICS_TOKEN>` (or METRICS_PUBLIC=on to publish them).");
+    return;
+  }
   const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
   if (!m || !timingSafeEqual(digest(m[1]!), digest(token))) throw new AppError("unauthenticated", "Send the metrics token as `Authorization: Bearer <METRICS_TOKEN>`.");
 }

@@ -1,5 +1,5 @@
 import { listAudit } from "@/lib/audit/data";
-import { auditQuerySchema, toAuditFilter } from "@/lib/audit/schema";
+import { parseAuditQuery, toAuditFilter } from "@/lib/audit/schema";
 import { methods, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
@@ -9,7 +9,9 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     name: "GET /api/dashboard/audit",
     auth: "session",
     permission: "audit:read",
-    query: auditQuerySchema,
-    handler: async ({ db, query }) => listAudit(db, toAuditFilter(query), query.before ? { before: BigInt(query.before) } : {}),
+    handler: async ({ db, req }) => {
+      const query = parseAuditQuery(req.url);
+      return listAudit(db, toAuditFilter(query), query.before ? { before: BigInt(query.before) } : {});
+    },
   }),
 });

@@ -1,6 +1,6 @@
 import { iterateAudit } from "@/lib/audit/data";
 import { exportStream } from "@/lib/audit/export";
-import { auditQuerySchema, toAuditFilter } from "@/lib/audit/schema";
+import { parseAuditQuery, toAuditFilter } from "@/lib/audit/schema";
 import { methods, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
@@ -10,8 +10,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     name: "GET /api/dashboard/audit/export",
     auth: "session",
     permission: "audit:export",
-    query: auditQuerySchema,
-    handler: async ({ db, query }) => {
+    handler: async ({ db, req }) => {
+      const query = parseAuditQuery(req.url); // validated before the first byte streams
       const format = query.format ?? "csv";
       const stamp = new Date().toISOString().replace(/[:.]/g, "-");
       return new Response(exportStream(iterateAudit(db, toAuditFilter(query)), format), {

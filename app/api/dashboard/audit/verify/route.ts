@@ -1,8 +1,9 @@
-import { verifyAuditChain } from "@/lib/audit/data";
+import { verifyAuditLog } from "@/lib/audit/verify-db";
 import { methods, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
+/** The chain, checked against the signed checkpoints: names the first bad entry (SPEC §2 Audit entry). */
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
-  GET: route({ name: "GET /api/dashboard/audit/verify", auth: "session", permission: "audit:read", handler: async ({ db }) => verifyAuditChain(db) }),
+  GET: route({ name: "GET /api/dashboard/audit/verify", auth: "session", permission: "audit:read", handler: async ({ db }) => verifyAuditLog(db) }),
 });

@@ -15,11 +15,12 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     auth: "session",
     permission: "tier:demote",
     params: z.strictObject({ id: z.uuid() }),
-    body: z.strictObject({ frozen: z.boolean(), rationale: z.string().max(2000) }),
+    // stateVersion: the state this was decided on (SPEC §3 rule 11); a moved state answers 409.
+    body: z.strictObject({ frozen: z.boolean(), stateVersion: z.int().min(0), rationale: z.string().max(2000) }),
     handler: async ({ db, principal, params, body }) => {
       if (principal.kind !== "user") throw new AppError("unauthenticated", "Sign in first.");
-      const change = await setFrozen(db, principal.user, { actionTypeId: params.id, frozen: body.frozen, rationale: body.rationale });
-      return { tierChangeId: change.changeId, tier: change.to, frozen: change.frozen };
+      const change = await setFrozen(db, principal.user, { actionTypeId: params.id, frozen: body.frozen, rationale: body.rationale, expected: { frozen: !body.frozen, stateVersion: body.stateVersion } });
+      return { tierChangeId: change.changeId, tier: change.to, frozen: change.frozen, stateVersion: change.stateVersion };
     },
   }),
 });
