@@ -31,6 +31,8 @@ export const ROUTE_RULES: Record<string, Partial<Record<"GET" | "POST" | "PUT" |
   "/api/dashboard/admin/agents/[slug]": { GET: { kind: "session", permission: "admin:manage" } },
   "/api/dashboard/admin/keys": { GET: { kind: "session", permission: "admin:manage" } },
   "/api/dashboard/admin/users": { GET: { kind: "session", permission: "admin:manage" } },
+  "/api/dashboard/admin/webhooks": { GET: { kind: "session", permission: "admin:manage" } },
+  "/api/dashboard/admin/webhooks/[id]/deliveries": { GET: { kind: "session", permission: "admin:manage" } },
   "/api/admin/agents/[slug]/keys": { POST: { kind: "session", permission: "admin:manage" } },
   "/api/admin/keys/[id]": { DELETE: { kind: "session", permission: "admin:manage" } },
   "/api/admin/action-types/[id]/freeze": { POST: { kind: "session", permission: "tier:demote" } },
@@ -52,4 +54,7 @@ export const ACTION_RULES: Record<string, Permission> = {
   createUserAction: "admin:manage",
   changeRoleAction: "admin:manage",
   setUserDisabledAction: "admin:manage",
+  createWebhookEndpointAction: "admin:manage",
+  setWebhookEndpointEnabledAction: "admin:manage",
+  replayDeliveriesAction: "admin:manage",
 };
