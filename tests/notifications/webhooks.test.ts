@@ -91,7 +91,7 @@ describe("webhook notifications", () => {
 
   it("writes the outbox in the change's transaction: a rolled-back change leaves no message", async () => {
     const t0 = new Date();
-    const endpoint = await createWebhookEndpoint(w.db, SYSTEM_ACTOR, { name: "tx", url: hook.url, kinds: ["policy.changed"], format: "standard" }, t0);
+    await createWebhookEndpoint(w.db, SYSTEM_ACTOR, { name: "tx", url: hook.url, kinds: ["policy.changed"], format: "standard" }, t0);
     const before = await w.db.outboxEvent.count();
     await expect(
       w.db.$transaction(async (tx) => {
