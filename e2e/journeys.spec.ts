@@ -67,7 +67,14 @@ async function review(page: Page, decision: "Approve" | "Reject", rationale: str
   const form = page.getByTestId("review-form");
   await form.getByLabel("Your rationale (required, at least 20 characters)").fill(rationale);
   await expect(form).toContainText("OK.");
-  await form.getByRole("button", { name: decision, exact: true }).click();
+  if (decision === "Reject") {
+    // Reject asks first: the first click only opens the confirmation.
+    await form.getByRole("button", { name: "Reject…", exact: true }).click();
+    await expect(form.getByRole("group", { name: "Confirm rejection" })).toContainText("closes it at once");
+    await form.getByRole("button", { name: "Confirm reject", exact: true }).click();
+  } else {
+    await form.getByRole("button", { name: decision, exact: true }).click();
+  }
   await expect(page.getByRole("status").filter({ hasText: "Review recorded" })).toContainText(`The request is now ${expectStatus}.`);
   await expect(page.getByTestId("review-form")).toHaveCount(0);
 }
@@ -185,7 +192,8 @@ test("(3) a reviewer rejects a request with a rationale; a too-short rationale i
   const form = r.getByTestId("review-form");
   await form.getByLabel("Your rationale (required, at least 20 characters)").fill("Not convinced.");
   await expect(form).toContainText("6 more character(s) needed.");
-  await form.getByRole("button", { name: "Reject", exact: true }).click();
+  await form.getByRole("button", { name: "Reject…", exact: true }).click();
+  await form.getByRole("button", { name: "Confirm reject", exact: true }).click();
   const refusal = r.getByRole("alert").filter({ hasText: "at least 20 characters" });
   await expect(refusal).toBeVisible();
   await expect(refusal).toContainText("has 14");

@@ -1,23 +1,29 @@
+import type { Metadata } from "next";
 import { z } from "zod";
 import { requirePageUser } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db";
-import { listRequests } from "@/lib/requests/data";
+import { requestsScreen } from "@/lib/requests/inbox";
 import { REQUEST_STATUSES } from "@/lib/gating/types";
 import { RequestsList } from "@/components/RequestsList";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Requests" };
 
-const search = z.object({ status: z.enum([...REQUEST_STATUSES, "all"]).catch("open").default("open"), action: z.uuid().optional().catch(undefined) });
+const search = z.object({ status: z.enum([...REQUEST_STATUSES, "all", "awaiting"]).optional().catch(undefined), action: z.uuid().optional().catch(undefined) });
 
 export default async function RequestsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requirePageUser("dashboard:read", "/requests");
-  const { status, action } = search.parse(await searchParams);
-  const rows = await listRequests(await getDb(), { ...(status !== "all" ? { status } : {}), ...(action ? { actionTypeId: action } : {}) });
+  const user = await requirePageUser("dashboard:read", "/requests");
+  const parsed = search.parse(await searchParams);
+  const reviewer = can(user.role, "request:review");
+  // Reviewers land on what waits for them; everyone else on what is open.
+  const status = parsed.status === "awaiting" && !reviewer ? "open" : parsed.status ?? (reviewer ? "awaiting" : "open");
+  const screen = await requestsScreen(await getDb(), user, status, parsed.action);
   return (
     <section>
       <h1 className="mb-1 text-xl font-semibold">Requests</h1>
       <p className="mb-4 text-sm text-slate-600">Promotions, overrides and policy loosenings waiting for, or decided by, review.</p>
-      <RequestsList initial={rows} status={status} action={action ?? null} />
+      <RequestsList initial={screen} status={status} action={parsed.action ?? null} reviewer={reviewer} />
     </section>
   );
 }
