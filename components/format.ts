@@ -12,3 +12,8 @@ export function formatDuration(fromIso: string, now: Date = new Date()): string 
 export function formatDateTime(iso: string): string {
   return new Date(iso).toISOString().replace("T", " ").slice(0, 16) + " UTC";
 }
+
+/** With seconds, for the audit log: "2026-11-30 14:03:27 UTC". */
+export function formatDateTimeSeconds(iso: string): string {
+  return new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC";
+}

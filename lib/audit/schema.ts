@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AuditFilter } from "./data";
+import { INGESTION_MODES } from "./kinds";
 
 const iso = z.iso.datetime({ offset: true }).or(z.iso.date());
 
@@ -11,6 +12,8 @@ export const auditQuerySchema = z.strictObject({
   kind: z.string().trim().max(100).optional(),
   from: iso.optional(),
   to: iso.optional(),
+  /** agents' outcome batches: hidden unless asked for (or the kind filter names them) */
+  ingestion: z.enum(INGESTION_MODES).optional(),
   before: z.string().regex(/^\d{1,19}$/).optional(),
   format: z.enum(["csv", "json"]).optional(),
 });
@@ -26,6 +29,7 @@ export function toAuditFilter(q: AuditQuery): AuditFilter {
     ...(q.actionType ? { actionTypeId: q.actionType } : {}),
     ...(q.actor ? { actor: q.actor } : {}),
     ...(q.kind ? { kind: q.kind } : {}),
+    ...(q.ingestion ? { ingestion: q.ingestion } : {}),
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
   };

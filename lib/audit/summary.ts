@@ -15,6 +15,14 @@ export interface SummaryEntry {
 }
 
 type Data = Record<string, unknown>;
+
+/** Where a person reads about the entry (the page it links to). */
+export function auditEntityPath(e: { entityType: string; entityId: string; actionTypeId: string | null; agentId?: string | null }): string {
+  if (e.entityType === "request") return `/requests/${e.entityId}`;
+  if (e.entityType === "policy" && e.actionTypeId) return `/action-types/${e.actionTypeId}/policy`;
+  if (e.actionTypeId) return `/action-types/${e.actionTypeId}`;
+  return "";
+}
 const str = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
 

@@ -2,7 +2,7 @@
 // change writes its message in the change's own transaction — it commits or rolls back with it.
 import { randomBytes } from "node:crypto";
 import type { Tx } from "@/lib/db/client";
-import { summarizeAudit } from "@/lib/audit/summary";
+import { auditEntityPath, summarizeAudit } from "@/lib/audit/summary";
 import type { NotificationKind } from "./kinds";
 import type { StoredPayload } from "./payload";
 
@@ -16,14 +16,6 @@ export interface NotifiedEntry {
   actionTypeId: string | null;
   data: unknown;
   createdAt: Date;
-}
-
-/** Where a person reads about the entry. */
-export function entityPath(e: { entityType: string; entityId: string; actionTypeId: string | null }): string {
-  if (e.entityType === "request") return `/requests/${e.entityId}`;
-  if (e.entityType === "policy" && e.actionTypeId) return `/action-types/${e.actionTypeId}/policy`;
-  if (e.actionTypeId) return `/action-types/${e.actionTypeId}`;
-  return `/audit`;
 }
 
 export function publicBaseUrl(): string {
@@ -48,7 +40,7 @@ export async function enqueueNotification(tx: Tx, kind: NotificationKind, entry:
     timestamp: entry.createdAt.toISOString(),
     data: {
       summary: summarizeAudit(entry, { agent, actionType }),
-      url: publicBaseUrl() + entityPath(entry),
+      url: publicBaseUrl() + (auditEntityPath(entry) || "/audit"),
       auditSeq: entry.seq.toString(),
       auditKind: entry.kind,
       entity: { type: entry.entityType, id: entry.entityId },
