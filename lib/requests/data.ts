@@ -150,3 +150,9 @@ export async function requestDetail(db: Db, id: string, reader: { id: string; ro
     appliedAt: r.appliedAt?.toISOString() ?? null,
   };
 }
+
+/** Just enough to name a request (page titles); no evidence, no reviews. */
+export async function requestTitle(db: Db, id: string) {
+  const r = await db.reviewRequest.findUnique({ where: { id }, select: { kind: true, fromTier: true, toTier: true, actionType: { select: { key: true } } } });
+  return r ? { kind: r.kind, fromTier: r.fromTier, toTier: r.toTier, actionKey: r.actionType.key } : null;
+}
