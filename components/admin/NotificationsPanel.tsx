@@ -11,6 +11,7 @@ import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionFo
 import { formatDateTime } from "@/components/format";
 import { replayDeliveriesAction, setWebhookEndpointEnabledAction } from "@/app/(dashboard)/admin/actions";
 import { CreateEndpointForm } from "./CreateEndpointForm";
+import { DEMO_RECEIVER_PATH, type ReceivedMessage } from "@/lib/notifications/demo-receiver-info";
 import { TableShell, Th, cellClass, rowClass, theadClass } from "./fields";
 
 const STATUS_STYLE: Record<DeliveryStatus, string> = {
@@ -115,6 +116,7 @@ export function NotificationsPanel({ endpoints: initialEndpoints, selectedId, st
           )}
         </Card>
       )}
+      {endpoints.some((e) => e.url.includes(DEMO_RECEIVER_PATH)) && <DemoReceiverCard />}
       <Card title="Add an endpoint">
         <CreateEndpointForm kinds={Object.entries(NOTIFICATION_KIND_LABELS) as Array<[NotificationKind, string]>} />
       </Card>
@@ -142,5 +144,29 @@ function ReplayButton({ endpointId, deliveryId, label }: { endpointId: string; d
       <Button variant="secondary" disabled={replay.pending} onClick={() => replay.run(deliveryId ? { endpointId, deliveryId } : { endpointId })}>{replay.pending ? "Queuing…" : label}</Button>
       <ResultMessage message={replay.message} />
     </div>
+  );
+}
+
+/** What the built-in demo receiver got: proof, on a fresh demo, that deliveries arrive signed. */
+function DemoReceiverCard() {
+  const q = useQuery({ queryKey: ["admin", "demo-receiver"], queryFn: () => fetchJson<{ received: ReceivedMessage[] }>(DEMO_RECEIVER_PATH), refetchInterval: 3_000 });
+  const rows = q.data?.received ?? [];
+  return (
+    <Card title="Built-in demo receiver: what arrived" actions={<LiveDot fetching={q.isFetching} />}>
+      <p className="mb-2 text-xs text-slate-600">A small receiver inside this server (<code>{DEMO_RECEIVER_PATH}</code>). It keeps the last 50 deliveries whose signature verifies. Open a request, review one or freeze an action type and watch it appear here within seconds.</p>
+      {q.isError && <ErrorNote error={q.error} />}
+      {rows.length === 0 ? (
+        <Empty>Nothing received since the server started.</Empty>
+      ) : (
+        <ul className="space-y-1 text-sm" data-testid="demo-received">
+          {rows.map((m) => (
+            <li key={m.id} className="border-l-2 border-emerald-500 pl-2">
+              <span className="font-mono text-xs text-slate-600">{formatDateTime(m.receivedAt)} · {m.type} · signature verified</span>
+              <div>{m.url ? <a href={m.url} className="text-blue-800 hover:underline">{m.summary}</a> : m.summary}</div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
   );
 }

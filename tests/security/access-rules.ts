@@ -12,6 +12,7 @@ export const ROUTE_RULES: Record<string, Partial<Record<"GET" | "POST" | "PUT" |
   "/api/health": { GET: { kind: "public" } },
   "/api/ready": { GET: { kind: "public" } },
   "/api/metrics": { GET: { kind: "public" } },
+  "/api/demo/webhook-receiver": { POST: { kind: "public" }, GET: { kind: "session", permission: "admin:manage" } },
   "/api/v1/openapi.json": { GET: { kind: "public" } },
   "/api/v1/tiers": { GET: { kind: "key", scoped: false } },
   "/api/v1/tiers/[actionKey]": { GET: { kind: "key", scoped: true } },
