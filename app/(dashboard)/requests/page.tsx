@@ -8,9 +8,15 @@ import { REQUEST_STATUSES } from "@/lib/gating/types";
 import { RequestsList } from "@/components/RequestsList";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Requests" };
 
 const search = z.object({ status: z.enum([...REQUEST_STATUSES, "all", "awaiting"]).optional().catch(undefined), action: z.uuid().optional().catch(undefined) });
+
+const TAB_TITLES: Record<string, string> = { awaiting: "Awaiting my review", all: "All requests" };
+
+export async function generateMetadata({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }): Promise<Metadata> {
+  const status = search.parse(await searchParams).status;
+  return { title: status ? `${TAB_TITLES[status] ?? `${status[0]!.toUpperCase()}${status.slice(1)} requests`} · Requests` : "Requests" };
+}
 
 export default async function RequestsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePageUser("dashboard:read", "/requests");
