@@ -49,6 +49,7 @@ async function receiver() {
 }
 
 async function tierAction(page: Page, key: string, button: "Freeze" | "Unfreeze" | "Demote", rationale: string) {
+  await page.goto("/");
   const row = page.locator(`[data-testid="overview-row"][data-action-key="${key}"]`);
   await row.getByRole("button", { name: button, exact: true }).click();
   await row.getByRole("textbox").fill(rationale);
@@ -86,7 +87,7 @@ test("notifications: a freeze made while the receiver is down arrives once it is
   await expect(delivery).toHaveAttribute("data-kind", "tier.frozen");
   await expect(delivery).toContainText("not delivered: ECONNREFUSED", { timeout: 15_000 });
   await expect(delivery).toHaveAttribute("data-status", "pending");
-  await expect(delivery).toContainText("froze Adjust capacity (scale.adjust) at RUN");
+  await expect(delivery).toContainText("froze Adjust capacity (scale.adjust) of infra-bot at RUN");
   await screenshot(page, "told-delivery-failed-retrying");
 
   await hook.up();
@@ -158,7 +159,7 @@ test("audit log: agent + policy kinds finds the policy change, ingestion out of 
   // Ingestion is hidden by default.
   await expect(auditor.locator('[data-testid="audit-row"][data-kind="events.ingested"]')).toHaveCount(0);
   const filters = auditor.getByRole("form", { name: "Filters" });
-  await filters.getByLabel("Agent").selectOption({ label: "Sales Assistant (sales-bot)" });
+  await filters.getByLabel("Agent", { exact: true }).selectOption({ label: "Sales Assistant (sales-bot)" });
   await filters.getByLabel("Kind").selectOption("policy.");
   await filters.getByRole("button", { name: "Filter" }).click();
   await expect(auditor).toHaveURL(/kind=policy\./);

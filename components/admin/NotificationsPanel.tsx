@@ -8,7 +8,7 @@ import { NOTIFICATION_KIND_LABELS, type NotificationKind } from "@/lib/notificat
 import { fetchJson } from "@/components/ui/fetchJson";
 import { Card, Empty, ErrorNote, LiveDot } from "@/components/ui/States";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
-import { formatDateTime } from "@/components/format";
+import { formatDateTimeSeconds as formatDateTime } from "@/components/format";
 import { replayDeliveriesAction, setWebhookEndpointEnabledAction } from "@/app/(dashboard)/admin/actions";
 import { CreateEndpointForm } from "./CreateEndpointForm";
 import { DEMO_RECEIVER_PATH, type ReceivedMessage } from "@/lib/notifications/demo-receiver-info";

@@ -33,23 +33,23 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </div>
       {!parsed.success && <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">Some filters were not valid and were ignored.</p>}
       <form method="get" className="flex flex-wrap items-end gap-2 rounded-lg border border-slate-200 bg-white p-3" aria-label="Filters">
-        <label className="flex flex-col text-xs">Agent
-          <select name="agent" defaultValue={query.agent ?? ""} className={field}>
+        <div className="flex flex-col text-xs"><label htmlFor="audit-agent">Agent</label>
+          <select id="audit-agent" name="agent" defaultValue={query.agent ?? ""} className={field}>
             <option value="">Any</option>
             {agents.map((a) => <option key={a.id} value={a.id}>{a.name} ({a.slug})</option>)}
           </select>
-        </label>
-        <label className="flex flex-col text-xs">Action type
-          <select name="actionType" defaultValue={query.actionType ?? ""} className={field}>
+        </div>
+        <div className="flex flex-col text-xs"><label htmlFor="audit-actionType">Action type</label>
+          <select id="audit-actionType" name="actionType" defaultValue={query.actionType ?? ""} className={field}>
             <option value="">Any</option>
             {actionTypes.map((a) => <option key={a.id} value={a.id}>{a.agentSlug} / {a.key}</option>)}
           </select>
-        </label>
-        <label className="flex flex-col text-xs">Actor
-          <input name="actor" defaultValue={query.actor ?? ""} placeholder="email, agent, detector" className={field} />
-        </label>
-        <label className="flex flex-col text-xs">Kind
-          <select name="kind" defaultValue={query.kind ?? ""} className={field} data-testid="kind-filter">
+        </div>
+        <div className="flex flex-col text-xs"><label htmlFor="audit-actor">Actor</label>
+          <input id="audit-actor" name="actor" defaultValue={query.actor ?? ""} placeholder="email, agent, detector" className={field} />
+        </div>
+        <div className="flex flex-col text-xs"><label htmlFor="audit-kind">Kind</label>
+          <select id="audit-kind" name="kind" defaultValue={query.kind ?? ""} className={field} data-testid="kind-filter">
             <option value="">Any</option>
             {!listed && query.kind && <option value={query.kind}>{query.kind}</option>}
             {AUDIT_KIND_GROUPS.map((g) => (
@@ -59,20 +59,20 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               </optgroup>
             ))}
           </select>
-        </label>
-        <label className="flex flex-col text-xs">From
-          <input type="date" name="from" defaultValue={query.from?.slice(0, 10) ?? ""} className={field} />
-        </label>
-        <label className="flex flex-col text-xs">To
-          <input type="date" name="to" defaultValue={query.to?.slice(0, 10) ?? ""} className={field} />
-        </label>
-        <label className="flex flex-col text-xs">Outcomes reported by agents
-          <select name="ingestion" defaultValue={query.ingestion} className={field}>
+        </div>
+        <div className="flex flex-col text-xs"><label htmlFor="audit-from">From</label>
+          <input type="date" id="audit-from" name="from" defaultValue={query.from?.slice(0, 10) ?? ""} className={field} />
+        </div>
+        <div className="flex flex-col text-xs"><label htmlFor="audit-to">To</label>
+          <input type="date" id="audit-to" name="to" defaultValue={query.to?.slice(0, 10) ?? ""} className={field} />
+        </div>
+        <div className="flex flex-col text-xs"><label htmlFor="audit-ingestion">Outcomes reported by agents</label>
+          <select id="audit-ingestion" name="ingestion" defaultValue={query.ingestion} className={field}>
             <option value="hide">Hidden</option>
             <option value="include">Shown with the rest</option>
             <option value="only">Only these</option>
           </select>
-        </label>
+        </div>
         <button className="rounded bg-slate-900 px-3 py-1.5 text-sm text-white">Filter</button>
         <a href="/audit" className="px-2 py-1.5 text-sm underline">Clear</a>
       </form>
