@@ -57,7 +57,7 @@ export function NotificationsPanel({ endpoints: initialEndpoints, selectedId, st
                 <tr key={e.id} className={`${rowClass} ${e.id === selectedId ? "bg-blue-50" : ""}`} data-testid="endpoint-row" data-name={e.name}>
                   <td className={cellClass}>
                     <Link href={href(e.id, null)} className="font-medium text-blue-800 hover:underline" aria-current={e.id === selectedId ? "true" : undefined}>{e.name}</Link>
-                    <div className="font-mono text-xs text-slate-500">secret {e.secretHint}</div>
+                    <div className="font-mono text-xs text-slate-700">secret {e.secretHint}</div>
                   </td>
                   <td className={`${cellClass} max-w-64 break-all font-mono text-xs`}>{e.url}</td>
                   <td className={`${cellClass} text-xs`}>{e.kinds.join(", ")}</td>
@@ -97,8 +97,8 @@ export function NotificationsPanel({ endpoints: initialEndpoints, selectedId, st
                   <tr key={d.id} className={rowClass} data-testid="delivery-row" data-status={d.status} data-kind={d.kind}>
                     <td className={`${cellClass} whitespace-nowrap text-xs`}>
                       <div className="font-medium">{d.kind}</div>
-                      <div className="font-mono text-slate-500">{d.eventId}</div>
-                      <div className="text-slate-500">{formatDateTime(d.createdAt)}</div>
+                      <div className="font-mono text-slate-600">{d.eventId}</div>
+                      <div className="text-slate-600">{formatDateTime(d.createdAt)}</div>
                     </td>
                     <td className={`${cellClass} text-xs`}>{d.url ? <a href={d.url} className="text-blue-800 hover:underline">{d.summary}</a> : d.summary}</td>
                     <td className={`${cellClass} whitespace-nowrap text-xs`}>
