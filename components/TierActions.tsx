@@ -24,7 +24,7 @@ export function TierActions(props: {
   };
   return (
     // The form opens as a layer over the row, not inside the cell: the table keeps its column widths.
-    <div className="relative w-36 text-xs">
+    <div className="relative w-40 text-xs">
       {!mode && (
         <div className="flex gap-1">
           <Button variant="secondary" onClick={() => setMode(props.frozen ? "unfreeze" : "freeze")}>{props.frozen ? "Unfreeze" : "Freeze"}</Button>
