@@ -385,7 +385,6 @@ test("(5) loosening a bar goes to review and changes nothing; tightening applies
 
   // Tightening.
   await page.goto(`/action-types/${id}/policy`);
-  await page.getByRole("button", { name: "Propose another change" }).click();
   await bar.fill(String(higherPct));
   await expect(page.getByTestId("policy-verdict")).toHaveText("Tightening: it applies at once as a new policy version.");
   await expect(page.getByTestId("policy-changes")).toContainText(`tiers.CRAWL.promotion.threshold: ${beforePct}% → ${higherPct}% — tightens (at once)`);
