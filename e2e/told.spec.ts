@@ -138,6 +138,18 @@ test("reviewers' inbox: a count in the navigation, the awaiting tab first, count
   await viewer.getByTestId("open-request-link").click();
   await expect(viewer).toHaveURL(/\/requests\?status=all&action=/);
   await expect(viewer.getByTestId("request-row").first()).toContainText("refund.issue");
+  // Opening a request with a note: the panel links to the new request at once, and reviewers read the note.
+  await viewer.goto(`/action-types/${await actionTypeId(viewer, "deploy.rollback")}`);
+  await viewer.getByLabel("Note for reviewers (optional): why now, what to look at").fill("Rollbacks were clean all month; RUN would cut our incident time.");
+  await viewer.getByRole("button", { name: "Request promotion to RUN" }).click();
+  const link = viewer.getByTestId("new-request-link");
+  await expect(link).toHaveAttribute("href", /\/requests\/[0-9a-f-]{36}$/);
+  await expect(viewer.getByTestId("open-request-link")).toHaveAttribute("href", /\/requests\/[0-9a-f-]{36}$/);
+  await screenshot(viewer, "told-request-opened-link");
+  await link.click();
+  await expect(viewer.getByTestId("requester-note")).toContainText("Rollbacks were clean all month");
+  await viewer.getByRole("button", { name: "Withdraw" }).click();
+  await expect(viewer.getByRole("heading", { level: 1 })).toContainText("withdrawn");
   await viewer.context().close();
 });
 
