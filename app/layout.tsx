@@ -3,7 +3,8 @@ import { headers } from "next/headers";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: "Crawl · Walk · Run",
+  // Every page names itself first, so tabs and history tell pages apart.
+  title: { default: "Crawl · Walk · Run", template: "%s · Crawl · Walk · Run" },
   description: "Governs how much autonomy an AI agent has, per action type.",
 };
 

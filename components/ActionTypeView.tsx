@@ -96,7 +96,7 @@ export function ActionTypeView(props: {
           </Card>
         </div>
       </div>
-      <Card title="Policy versions" actions={props.canEditPolicy ? <Link href={`/action-types/${d.id}/policy`} className="rounded border border-slate-300 px-2 py-1 text-sm">Edit bars</Link> : null}>
+      <Card title="Policy versions" actions={<Link href={`/action-types/${d.id}/policy`} className="rounded border border-slate-300 px-2 py-1 text-sm">{props.canEditPolicy ? "Edit bars" : "View bars"}</Link>}>
         <ol className="space-y-2 text-sm" data-testid="policy-history">
           {d.policies.map((p) => (
             <li key={p.version}>

@@ -1,11 +1,11 @@
 "use client";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import type { AuditRow } from "@/lib/audit/data";
+import type { AuditListRow } from "@/lib/audit/data";
 import type { AuditVerdict } from "@/lib/audit/verify";
 import { fetchJson } from "@/components/ui/fetchJson";
 import { Empty, ErrorNote, LiveDot } from "@/components/ui/States";
-import { formatDateTime } from "@/components/format";
+import { formatDateTimeSeconds } from "@/components/format";
 
 export function ChainBadge() {
   const q = useQuery({ queryKey: ["audit-verify"], queryFn: () => fetchJson<AuditVerdict>("/api/dashboard/audit/verify"), refetchInterval: 30_000 });
@@ -18,8 +18,8 @@ export function ChainBadge() {
   );
 }
 
-export function AuditTable({ initial, queryString, canExport }: { initial: { rows: AuditRow[]; nextBefore: string | null }; queryString: string; canExport: boolean }) {
-  const q = useQuery({ queryKey: ["audit", queryString], queryFn: () => fetchJson<{ rows: AuditRow[]; nextBefore: string | null }>(`/api/dashboard/audit?${queryString}`), initialData: initial });
+export function AuditTable({ initial, queryString, canExport }: { initial: { rows: AuditListRow[]; nextBefore: string | null }; queryString: string; canExport: boolean }) {
+  const q = useQuery({ queryKey: ["audit", queryString], queryFn: () => fetchJson<{ rows: AuditListRow[]; nextBefore: string | null }>(`/api/dashboard/audit?${queryString}`), initialData: initial });
   const base = new URLSearchParams(queryString);
   base.delete("before");
   const exportQs = base.toString();
@@ -43,21 +43,30 @@ export function AuditTable({ initial, queryString, canExport }: { initial: { row
           <table className="w-full table-fixed text-sm" data-testid="audit-table">
             <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
               <tr>
-                <th className="w-16 px-2 py-2">#</th>
-                <th className="w-40 px-2 py-2">When</th>
-                <th className="w-48 px-2 py-2">Actor</th>
-                <th className="w-48 px-2 py-2">Kind</th>
-                <th className="px-2 py-2">Details</th>
+                <th className="w-14 px-2 py-2">#</th>
+                <th className="w-44 px-2 py-2">When (UTC)</th>
+                <th className="w-44 px-2 py-2">Actor</th>
+                <th className="w-36 px-2 py-2">Agent</th>
+                <th className="w-44 px-2 py-2">Action type</th>
+                <th className="px-2 py-2">What happened</th>
               </tr>
             </thead>
             <tbody>
               {q.data.rows.map((r) => (
-                <tr key={r.seq} className="border-t border-slate-100 align-top" data-testid="audit-row">
+                <tr key={r.seq} className="border-t border-slate-100 align-top" data-testid="audit-row" data-kind={r.kind} data-agent={r.agent?.slug ?? ""}>
                   <td className="px-2 py-1 font-mono text-xs">{r.seq}</td>
-                  <td className="px-2 py-1 text-xs">{formatDateTime(r.createdAt)}</td>
-                  <td className="truncate px-2 py-1 text-xs" title={r.actorLabel}>{r.actorType}: {r.actorLabel}</td>
-                  <td className="px-2 py-1 font-mono text-xs">{r.kind}</td>
-                  <td className="px-2 py-1"><code className="block max-h-20 overflow-auto break-all text-xs text-slate-600">{JSON.stringify(r.data)}</code></td>
+                  <td className="whitespace-nowrap px-2 py-1 font-mono text-xs">{formatDateTimeSeconds(r.createdAt).replace(" UTC", "")}</td>
+                  <td className="truncate px-2 py-1 text-xs" title={`${r.actorType}: ${r.actorLabel}`}>{r.actorLabel} <span className="text-slate-500">({r.actorType})</span></td>
+                  <td className="truncate px-2 py-1 text-xs" title={r.agent ? `${r.agent.name} (${r.agent.slug})` : ""}>{r.agent ? <>{r.agent.name} <span className="font-mono text-slate-500">{r.agent.slug}</span></> : <span className="text-slate-500">—</span>}</td>
+                  <td className="truncate px-2 py-1 text-xs" title={r.actionType ? `${r.actionType.name} (${r.actionType.key})` : ""}>{r.actionType ? <Link href={`/action-types/${r.actionType.id}`} className="text-blue-800 hover:underline">{r.actionType.name} <span className="font-mono">{r.actionType.key}</span></Link> : <span className="text-slate-500">—</span>}</td>
+                  <td className="px-2 py-1">
+                    <div className="text-sm" data-testid="audit-summary">{r.path ? <Link href={r.path} className="text-blue-800 hover:underline">{r.summary}</Link> : r.summary}</div>
+                    <details className="text-xs text-slate-600">
+                      <summary className="cursor-pointer font-mono">{r.kind}</summary>
+                      <code className="block max-h-40 overflow-auto break-all">{JSON.stringify(r.data)}</code>
+                      <div className="mt-0.5 break-all font-mono text-slate-500">hash {r.hash}</div>
+                    </details>
+                  </td>
                 </tr>
               ))}
             </tbody>

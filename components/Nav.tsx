@@ -3,6 +3,8 @@ import Link from "next/link";
 export interface NavLink {
   href: string;
   label: string;
+  /** a count shown beside the label (e.g. requests awaiting my review), with what it counts */
+  badge?: { count: number; label: string };
 }
 
 export function Nav({ links, userLabel, role, signOut }: { links: NavLink[]; userLabel: string; role: string; signOut: () => Promise<void> }) {
@@ -12,10 +14,16 @@ export function Nav({ links, userLabel, role, signOut }: { links: NavLink[]; use
         <Link href="/" className="font-semibold tracking-tight">
           Crawl · Walk · Run
         </Link>
-        <nav className="flex gap-4 text-sm">
+        <nav className="flex gap-4 text-sm" aria-label="Main">
           {links.map((l) => (
-            <Link key={l.href} href={l.href} className="text-slate-600 hover:text-slate-900">
+            <Link key={l.href} href={l.href} className="text-slate-700 hover:text-slate-900">
               {l.label}
+              {l.badge && l.badge.count > 0 && (
+                <span data-testid="nav-awaiting-count" title={l.badge.label} className="ml-1 rounded-full bg-amber-200 px-1.5 text-xs font-semibold text-amber-950">
+                  {l.badge.count}
+                  <span className="sr-only"> {l.badge.label}</span>
+                </span>
+              )}
             </Link>
           ))}
         </nav>

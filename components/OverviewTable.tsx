@@ -8,7 +8,7 @@ import { ErrorNote, LiveDot } from "@/components/ui/States";
 import { TierBadge } from "@/components/TierBadge";
 import { Sparkline } from "@/components/Sparkline";
 import { TierActions } from "@/components/TierActions";
-import { formatDuration } from "@/components/format";
+import { formatDuration, windowHealthText } from "@/components/format";
 import type { ActionResultLike } from "@/components/ui/ActionForm";
 
 const TIER_ORDER = { CRAWL: 0, WALK: 1, RUN: 2 } as const;
@@ -116,7 +116,7 @@ export function OverviewTable(props: {
                 <td className="px-3 py-2 whitespace-nowrap">{formatDuration(r.tierSince)}</td>
                 <td className="px-3 py-2">
                   <Sparkline values={r.spark} promotion={r.promotionThreshold} demotion={r.demotionThreshold} />
-                  <div className="text-xs text-slate-500">{r.windowRate === null ? "no outcomes in window" : `${(r.windowRate * 100).toFixed(1)}% of ${r.windowTrials} in window`}</div>
+                  <div className="text-xs text-slate-500">{windowHealthText(r.windowRate, r.windowTrials)}</div>
                 </td>
                 <td className="px-3 py-2 text-xs">
                   {r.eligible ? (

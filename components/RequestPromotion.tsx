@@ -1,5 +1,6 @@
 "use client";
 // "Request promotion" with a preview of the snapshot that will be pinned; admins may open an override.
+import Link from "next/link";
 import { useState } from "react";
 import type { LiveEvidence } from "@/lib/metrics/evidence";
 import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
@@ -11,7 +12,14 @@ type OpenInput = { actionTypeId: string; kind: "promotion" | "override"; justifi
 
 export function RequestPromotion({ live, canOpen, canOverride, open }: { live: LiveEvidence; canOpen: boolean; canOverride: boolean; open: (i: OpenInput) => Promise<ActionResultLike> }) {
   const [justification, setJustification] = useState("");
-  const promo = useServerAction(open, (d) => `Request opened; it needs ${(d as { reviewersRequired: number }).reviewersRequired} approval(s).`);
+  const [note, setNote] = useState("");
+  const [opened, setOpened] = useState<string | null>(null);
+  const promo = useServerAction(open, (d) => {
+    const r = d as { id: string; reviewersRequired: number };
+    setOpened(r.id);
+    setNote("");
+    return `Request opened; it needs ${r.reviewersRequired} approval(s).`;
+  });
   const next = live.actionType.tier === "CRAWL" ? "WALK" : live.actionType.tier === "WALK" ? "RUN" : null;
   const e = live.eligibility;
   if (!next) return <Card title="Promotion">RUN is the top tier.</Card>;
@@ -40,12 +48,28 @@ export function RequestPromotion({ live, canOpen, canOverride, open }: { live: L
         <div className="mb-2 text-sm">
           <p className="font-medium">Not eligible yet:</p>
           <ul className="list-disc pl-5 text-slate-700" data-testid="unmet">
-            {e.unmet.map((u) => <li key={u.code}>{u.message}</li>)}
+            {e.unmet.map((u) => (
+              <li key={u.code}>
+                {u.message}
+                {u.code === "open_request" && (
+                  <>
+                    {" — "}
+                    <Link href={opened ? `/requests/${opened}` : `/requests?status=all&action=${live.actionType.id}`} className="text-blue-800 underline" data-testid="open-request-link">{opened ? "view the request you opened" : "see it"}</Link>
+                  </>
+                )}
+              </li>
+            ))}
           </ul>
         </div>
       )}
+      {canOpen && e.eligible && (
+        <label className="mb-2 block text-sm">
+          Note for reviewers (optional): why now, what to look at
+          <textarea value={note} onChange={(ev) => setNote(ev.target.value)} rows={2} maxLength={4000} className="mt-1 w-full rounded border border-slate-300 bg-white p-1" />
+        </label>
+      )}
       {canOpen && (
-        <Button disabled={promo.pending || !e.eligible} onClick={() => promo.run({ actionTypeId: live.actionType.id, kind: "promotion" })}>
+        <Button disabled={promo.pending || !e.eligible} onClick={() => promo.run({ actionTypeId: live.actionType.id, kind: "promotion", ...(note.trim() ? { justification: note.trim() } : {}) })}>
           {promo.pending ? "Opening…" : `Request promotion to ${next}`}
         </Button>
       )}
@@ -63,6 +87,9 @@ export function RequestPromotion({ live, canOpen, canOverride, open }: { live: L
         </div>
       )}
       <ResultMessage message={promo.message} />
+      {opened && promo.message?.kind === "ok" && (
+        <p className="mt-1 text-sm"><Link href={`/requests/${opened}`} className="font-medium text-blue-800 underline" data-testid="new-request-link">Open the new request →</Link></p>
+      )}
     </Card>
   );
 }

@@ -9,7 +9,13 @@ const STATUS_STYLE: Record<string, string> = {
   rejected: "bg-red-100 text-red-900",
   withdrawn: "bg-slate-100 text-slate-700",
   expired: "bg-slate-100 text-slate-700",
+  superseded: "bg-slate-100 text-slate-700",
 };
+
+/** A policy change closed because a newer version was written is "superseded", not "withdrawn": nobody withdrew it. */
+export function displayStatus(status: string, statusReason = ""): string {
+  return status === "withdrawn" && statusReason.startsWith("superseded") ? "superseded" : status;
+}
 
 export function KindBadge({ kind }: { kind: string }) {
   if (kind === "override") return <span className="rounded bg-purple-700 px-1.5 py-0.5 text-xs font-bold text-white" title="Promotion against an unmet bar">⚠ OVERRIDE</span>;
@@ -17,8 +23,9 @@ export function KindBadge({ kind }: { kind: string }) {
   return <span className="rounded bg-slate-200 px-1.5 py-0.5 text-xs font-semibold text-slate-800">promotion</span>;
 }
 
-export function StatusBadge({ status }: { status: string }) {
-  return <span className={`rounded px-1.5 py-0.5 text-xs font-semibold ${STATUS_STYLE[status] ?? ""}`}>{status}</span>;
+export function StatusBadge({ status, reason }: { status: string; reason?: string }) {
+  const shown = displayStatus(status, reason);
+  return <span data-testid="status-badge" className={`rounded px-1.5 py-0.5 text-xs font-semibold ${STATUS_STYLE[shown] ?? ""}`}>{shown}</span>;
 }
 
 export function RequestTable({ rows }: { rows: RequestSummary[] }) {
@@ -38,10 +45,13 @@ export function RequestTable({ rows }: { rows: RequestSummary[] }) {
         <tbody>
           {rows.map((r) => (
             <tr key={r.id} className="border-t border-slate-100" data-testid="request-row" data-request-id={r.id}>
-              <td className="py-1 pr-3"><Link href={`/requests/${r.id}`} className="text-blue-800 underline">view</Link> <KindBadge kind={r.kind} /></td>
+              <td className="py-1 pr-3">
+                <Link href={`/requests/${r.id}`} className="text-blue-800 underline">view</Link> <KindBadge kind={r.kind} />
+                {r.note && <div className="mt-0.5 max-w-80 text-xs text-slate-700" data-testid="request-note">“{r.note.length > 140 ? `${r.note.slice(0, 140)}…` : r.note}”</div>}
+              </td>
               <td className="py-1 pr-3 font-mono text-xs">{r.agentSlug} / {r.actionKey}</td>
               <td className="py-1 pr-3">{r.fromTier ? `${r.fromTier} → ${r.toTier}` : "bars"}</td>
-              <td className="py-1 pr-3"><StatusBadge status={r.status} />{r.statusReason && <div className="text-xs text-red-700">{r.statusReason}</div>}</td>
+              <td className="py-1 pr-3"><StatusBadge status={r.status} reason={r.statusReason} />{r.statusReason && <div className={`text-xs ${displayStatus(r.status, r.statusReason) === "superseded" ? "text-slate-700" : "text-red-700"}`}>{r.statusReason}</div>}</td>
               <td className="py-1 pr-3">{r.approvals} / {r.reviewersRequired}</td>
               <td className="py-1 pr-3 text-xs">{formatDateTime(r.createdAt)} by {r.requester}</td>
             </tr>

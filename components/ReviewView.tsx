@@ -7,7 +7,7 @@ import { fetchJson } from "@/components/ui/fetchJson";
 import { Card, ErrorNote, LiveDot } from "@/components/ui/States";
 import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
 import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/reviews";
-import { KindBadge, StatusBadge } from "@/components/RequestTable";
+import { displayStatus, KindBadge, StatusBadge } from "@/components/RequestTable";
 import { EvidenceColumn } from "@/components/EvidenceColumn";
 import { formatDateTime } from "@/components/format";
 
@@ -24,6 +24,8 @@ export function ReviewView(props: {
   const { request: r, live } = q.data;
   const [rationale, setRationale] = useState("");
   // The form resets after a recorded review, so one click records one review (SPEC §3 rule 11).
+  // A rejection closes the request for good: it takes a second, explicit click.
+  const [confirmReject, setConfirmReject] = useState(false);
   const review = useServerAction(props.review, (d) => {
     setRationale("");
     const r = d as { status: string; applyRefusal: string | null };
@@ -44,11 +46,14 @@ export function ReviewView(props: {
       <header>
         <p className="text-sm text-slate-500"><Link href="/requests" className="hover:underline">Requests</Link> / <Link href={`/action-types/${r.actionTypeId}`} className="hover:underline">{r.agentSlug} / {r.actionKey}</Link></p>
         <h1 className="flex flex-wrap items-center gap-2 text-xl font-semibold">
-          <KindBadge kind={r.kind} /> {r.kind === "policy_change" ? `Loosen the bars of ${r.actionKey}` : `${r.actionKey}: ${r.fromTier} → ${r.toTier}`} <StatusBadge status={r.status} />
+          <KindBadge kind={r.kind} /> {r.kind === "policy_change" ? `Loosen the bars of ${r.actionKey}` : `${r.actionKey}: ${r.fromTier} → ${r.toTier}`} <StatusBadge status={r.status} reason={r.statusReason} />
           <LiveDot fetching={q.isFetching} />
         </h1>
         <p className="text-sm text-slate-600">Requested by {r.requester} on {formatDateTime(r.createdAt)} · {r.status === "open" ? `expires ${formatDateTime(r.expiresAt)}` : r.decidedAt ? `decided ${formatDateTime(r.decidedAt)}` : ""}</p>
-        {r.statusReason && <p className="mt-1 rounded bg-red-50 px-2 py-1 text-sm text-red-800">{r.statusReason}</p>}
+        {r.statusReason && (displayStatus(r.status, r.statusReason) === "superseded"
+          ? <p className="mt-1 rounded bg-slate-100 px-2 py-1 text-sm text-slate-800" data-testid="superseded-note">Superseded — nobody withdrew it. It was reviewed against an older policy version, and a newer one was written: {r.statusReason.replace(/^superseded:\s*/, "")}.</p>
+          : <p className="mt-1 rounded bg-red-50 px-2 py-1 text-sm text-red-800">{r.statusReason}</p>)}
+        {r.kind === "promotion" && r.justification && <p className="mt-1 rounded bg-slate-50 px-2 py-1 text-sm text-slate-800" data-testid="requester-note"><span className="font-semibold">Note from {r.requester}:</span> {r.justification}</p>}
       </header>
       {q.isError && <ErrorNote error={q.error} />}
       {r.kind === "override" && (
@@ -68,7 +73,7 @@ export function ReviewView(props: {
         </Card>
       )}
       <Card title="Quorum">
-        <div className="mb-1 h-3 w-full rounded bg-slate-100" aria-label="quorum progress" data-testid="quorum">
+        <div className="mb-1 h-3 w-full rounded bg-slate-100" role="progressbar" aria-label="Approvals toward quorum" aria-valuemin={0} aria-valuemax={r.reviewersRequired} aria-valuenow={Math.min(r.tally.approvals, r.reviewersRequired)} aria-valuetext={`${r.tally.approvals} of ${r.reviewersRequired} approvals`} data-testid="quorum">
           <div className="h-3 rounded bg-emerald-500" style={{ width: `${pct}%` }} />
         </div>
         <p className="text-sm">{r.tally.approvals} of {r.reviewersRequired} approvals on the current snapshot{r.tally.staleApprovals ? ` (${r.tally.staleApprovals} given on an earlier snapshot no longer count)` : ""}; any rejection closes the request.</p>
@@ -102,8 +107,17 @@ export function ReviewView(props: {
             <p className="text-xs text-slate-500">{remaining > 0 ? `${remaining} more visible character(s) needed.` : "OK."}</p>
             <div className="mt-2 flex gap-2">
               <Button disabled={review.pending} onClick={() => review.run({ requestId: r.id, decision: "approve", rationale, snapshotHash: r.snapshotHash })}>Approve</Button>
-              <Button variant="danger" disabled={review.pending} onClick={() => review.run({ requestId: r.id, decision: "reject", rationale, snapshotHash: r.snapshotHash })}>Reject</Button>
+              {!confirmReject && <Button variant="danger" disabled={review.pending} onClick={() => { setConfirmReject(true); review.setMessage(null); }}>Reject…</Button>}
             </div>
+            {confirmReject && (
+              <div role="group" aria-label="Confirm rejection" className="mt-2 rounded border border-red-300 bg-red-50 p-2 text-sm">
+                <p className="font-medium text-red-900">Reject this request? A rejection closes it at once for everyone; the requester must open a new one.</p>
+                <div className="mt-1 flex gap-2">
+                  <Button variant="danger" disabled={review.pending} onClick={() => { setConfirmReject(false); review.run({ requestId: r.id, decision: "reject", rationale, snapshotHash: r.snapshotHash }); }}>Confirm reject</Button>
+                  <Button variant="secondary" onClick={() => setConfirmReject(false)}>Cancel</Button>
+                </div>
+              </div>
+            )}
           </div>
         )}
         {!canReviewNow && r.status === "open" && (

@@ -48,7 +48,8 @@ export function TierActions(props: {
     }
   };
   return (
-    <div className="text-xs">
+    // The form opens as a layer over the row, not inside the cell: the table keeps its column widths.
+    <div className="relative w-40 text-xs">
       {!mode && (
         <div className="flex gap-1">
           <Button variant="secondary" onClick={() => { current.setMessage(null); setMode(props.frozen ? "unfreeze" : "freeze"); }}>{props.frozen ? "Unfreeze" : "Freeze"}</Button>
@@ -58,7 +59,7 @@ export function TierActions(props: {
         </div>
       )}
       {mode && (
-        <div className="w-64 space-y-1">
+        <div className="absolute right-0 top-0 z-20 w-72 space-y-1 rounded-lg border border-slate-300 bg-white p-2 shadow-lg" role="dialog" aria-label={`${mode} ${props.label}`}>
           <label className="block font-medium">
             {title} ({props.label}): why? (at least {MIN_RATIONALE_LENGTH} characters)
             <textarea value={rationale} onChange={(e) => setRationale(e.target.value)} rows={2} className="mt-1 w-full rounded border border-slate-300 p-1" />

@@ -12,3 +12,20 @@ export function formatDuration(fromIso: string, now: Date = new Date()): string 
 export function formatDateTime(iso: string): string {
   return new Date(iso).toISOString().replace("T", " ").slice(0, 16) + " UTC";
 }
+
+/** With seconds, for the audit log: "2026-11-30 14:03:27 UTC". */
+export function formatDateTimeSeconds(iso: string): string {
+  return new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC";
+}
+
+/**
+ * Below this many outcomes a window's rate says little (1 of 1 reads "100%"): the health text says
+ * "too few" instead of a percentage. Display only; the gate decides with its own rules.
+ */
+export const FEW_OUTCOMES = 20;
+
+export function windowHealthText(rate: number | null, trials: number): string {
+  if (rate === null || trials === 0) return "no outcomes in window yet";
+  if (trials < FEW_OUTCOMES) return `${trials} outcome${trials === 1 ? "" : "s"} in window so far: too few to read a rate`;
+  return `${(rate * 100).toFixed(1)}% of ${trials} in window`;
+}

@@ -117,16 +117,13 @@ test("an admin creates a user and changes their role, but not their own", async 
   await row.getByRole("button", { name: "Enable" }).click();
   await expect(row).toHaveAttribute("data-disabled", "false");
 
-  // The server refuses an admin's change of their own role or status; the page says so.
+  // One's own row: Change role and Disable are disabled, and the row says why (the server refuses too).
   const me = page.locator('[data-testid="user-row"][data-email="admin@demo.local"]');
-  await me.getByLabel("Role of admin@demo.local").selectOption("viewer");
-  await me.getByRole("button", { name: "Change role" }).click();
-  await expect(me.getByRole("alert").filter({ hasText: "You cannot change your own role" })).toBeVisible();
+  await expect(me.getByLabel("Role of admin@demo.local")).toBeDisabled();
+  await expect(me.getByRole("button", { name: "Change role" })).toBeDisabled();
+  await expect(me.getByRole("button", { name: "Disable" })).toBeDisabled();
+  await expect(me.getByTestId("self-reason")).toContainText("You cannot change your own role or disable yourself");
   await expect(me).toHaveAttribute("data-role", "admin");
-  await me.getByRole("button", { name: "Disable" }).click();
-  await me.getByRole("button", { name: "Confirm disable" }).click();
-  await expect(me.getByRole("alert").filter({ hasText: "You cannot disable yourself" })).toBeVisible();
-  await expect(me.getByLabel("Role of admin@demo.local")).toHaveValue("admin");
   await expect(me).toHaveAttribute("data-disabled", "false");
   await screenshot(page, "admin-users");
 });
@@ -135,9 +132,13 @@ test("a viewer is kept out of admin pages and admin JSON routes", async ({ page,
   await signIn(page, "viewer@demo.local");
   for (const path of ["/admin", "/admin/agents", "/admin/keys", "/admin/users"]) {
     await page.goto(path);
-    await expect(page).toHaveURL(/\/forbidden$/);
+    await expect(page).toHaveURL(/\/forbidden\?need=admin%3Amanage$/);
   }
   await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+  // It says which role is needed, and the navigation is there to go elsewhere.
+  await expect(page.getByTestId("forbidden-need")).toContainText("the role admin");
+  await expect(page.getByTestId("forbidden-need")).toContainText("signed in as viewer");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" })).toBeVisible();
 
   for (const path of ["/api/dashboard/admin/users", "/api/dashboard/admin/keys", "/api/dashboard/admin/agents"]) {
     const res = await page.request.get(path);

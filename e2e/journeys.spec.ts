@@ -67,7 +67,14 @@ async function review(page: Page, decision: "Approve" | "Reject", rationale: str
   const form = page.getByTestId("review-form");
   await form.getByLabel("Your rationale (required, at least 20 characters)").fill(rationale);
   await expect(form).toContainText("OK.");
-  await form.getByRole("button", { name: decision, exact: true }).click();
+  if (decision === "Reject") {
+    // Reject asks first: the first click only opens the confirmation.
+    await form.getByRole("button", { name: "Reject…", exact: true }).click();
+    await expect(form.getByRole("group", { name: "Confirm rejection" })).toContainText("closes it at once");
+    await form.getByRole("button", { name: "Confirm reject", exact: true }).click();
+  } else {
+    await form.getByRole("button", { name: decision, exact: true }).click();
+  }
   await expect(page.getByRole("status").filter({ hasText: "Review recorded" })).toContainText(`The request is now ${expectStatus}.`);
   await expect(page.getByTestId("review-form")).toHaveCount(0);
 }
@@ -185,7 +192,8 @@ test("(3) a reviewer rejects a request with a rationale; a too-short rationale i
   const form = r.getByTestId("review-form");
   await form.getByLabel("Your rationale (required, at least 20 characters)").fill("Not convinced.");
   await expect(form).toContainText("7 more visible character(s) needed."); // letters and punctuation count, spaces do not (issue 12)
-  await form.getByRole("button", { name: "Reject", exact: true }).click();
+  await form.getByRole("button", { name: "Reject…", exact: true }).click();
+  await form.getByRole("button", { name: "Confirm reject", exact: true }).click();
   const refusal = r.getByRole("alert").filter({ hasText: "at least 20 characters" });
   await expect(refusal).toBeVisible();
   await expect(refusal).toContainText("has 13");
@@ -331,26 +339,38 @@ test("(5) loosening a bar goes to review and changes nothing; tightening applies
   await expect(page).toHaveURL(new RegExp(`/action-types/${id}/policy$`));
   await expect(page.getByText(`Bars of dns.change (policy v${version})`)).toBeVisible();
 
+  // Bars are typed in percent, as every page shows them; the stored policy keeps fractions.
   const bar = page.getByLabel("Promotion bar (CRAWL→)");
-  const before = Number(await bar.inputValue());
-  expect(before).toBeGreaterThan(0.5);
-  const lower = Number((before - 0.02).toFixed(2));
-  const higher = Number((before + 0.02).toFixed(2));
+  const beforePct = Number(await bar.inputValue());
+  expect(beforePct).toBeGreaterThan(50);
+  const lowerPct = beforePct - 2;
+  const higherPct = beforePct + 2;
+  const [before, lower, higher] = [beforePct, lowerPct, higherPct].map((p) => Number((p / 100).toFixed(4)));
   const reason = page.getByLabel("Why change it? (at least 20 characters, kept with the version)");
 
   // Loosening.
-  await bar.fill(String(lower));
+  // Out of range: no verdict, an error in percent, and nothing can be sent.
+  await bar.fill("880");
+  await expect(page.getByTestId("policy-verdict")).toHaveCount(0);
+  await expect(page.getByTestId("policy-problems")).toContainText("promotion bar must be above 0% and below 100%, got 880%");
+  await expect(page.getByRole("button", { name: "Apply tightening" })).toBeDisabled();
+  await shot(page, "journey-5-out-of-range");
+  await bar.fill(String(lowerPct));
   await expect(page.getByTestId("policy-verdict")).toHaveText("Loosening: it will be sent for review and changes nothing until approved.");
-  await expect(page.getByTestId("policy-changes")).toContainText(`tiers.CRAWL.promotion.threshold: ${before} → ${lower} — loosens (review)`);
+  await expect(page.getByTestId("policy-changes")).toContainText(`tiers.CRAWL.promotion.threshold: ${beforePct}% → ${lowerPct}% — loosens (review)`);
   await reason.fill("Acceptance of DNS suggestions has been steady; try a slightly lower bar.");
   await shot(page, "journey-5-loosening-verdict");
   await page.getByRole("button", { name: "Send for review" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Loosening sent for review" })).toContainText(/\(request [0-9a-f]{8}\)\./);
   const prefix = /request ([0-9a-f]{8})/.exec((await page.getByRole("status").filter({ hasText: "Loosening sent" }).textContent())!)![1]!;
+  // The form steps aside: no second click can open a twin request; the panel links to the request.
+  await expect(page.getByRole("button", { name: "Send for review" })).toHaveCount(0);
+  await expect(page.getByTestId("loosening-sent").getByRole("link")).toHaveAttribute("href", new RegExp(`/requests/${prefix}`));
+  await expect(bar).toHaveValue(String(beforePct));
   // The policy version is unchanged.
   await expect(page.getByText(`Bars of dns.change (policy v${version})`)).toBeVisible();
   await page.getByRole("link", { name: "See requests" }).click();
-  await expect(page).toHaveURL(/\/requests$/);
+  await expect(page).toHaveURL(/\/requests\?status=open$/);
   const row = page.locator(`[data-testid="request-row"][data-request-id^="${prefix}"]`);
   await expect(row).toContainText("policy loosening");
   await expect(row).toContainText("infra-bot / dns.change");
@@ -365,14 +385,14 @@ test("(5) loosening a bar goes to review and changes nothing; tightening applies
 
   // Tightening.
   await page.goto(`/action-types/${id}/policy`);
-  await bar.fill(String(higher));
+  await bar.fill(String(higherPct));
   await expect(page.getByTestId("policy-verdict")).toHaveText("Tightening: it applies at once as a new policy version.");
-  await expect(page.getByTestId("policy-changes")).toContainText(`tiers.CRAWL.promotion.threshold: ${before} → ${higher} — tightens (at once)`);
+  await expect(page.getByTestId("policy-changes")).toContainText(`tiers.CRAWL.promotion.threshold: ${beforePct}% → ${higherPct}% — tightens (at once)`);
   await reason.fill("Public DNS mistakes are costly; raise the bar before any promotion.");
   await page.getByRole("button", { name: "Apply tightening" }).click();
   await expect(page.getByText(`Tightening applied at once as policy v${version + 1}.`)).toBeVisible();
   await expect(page.getByText(`Bars of dns.change (policy v${version + 1})`)).toBeVisible();
-  await expect(page.getByLabel("Promotion bar (CRAWL→)")).toHaveValue(String(higher));
+  await expect(page.getByLabel("Promotion bar (CRAWL→)")).toHaveValue(String(higherPct));
   await shot(page, "journey-5-tightening-applied");
   await page.goto(`/action-types/${id}`);
   await expect(page.locator("main header")).toContainText(`policy v${version + 1}`);
@@ -386,16 +406,19 @@ test("(5) loosening a bar goes to review and changes nothing; tightening applies
   // closed with the reason and nobody can approve it into undoing the tightening.
   const loosening = page.locator(`[data-testid="request-row"][data-request-id^="${prefix}"]`);
   const looseningId = (await loosening.getAttribute("data-request-id"))!;
-  await expect(loosening).toContainText("withdrawn");
+  // Nobody withdrew it: it says "superseded", with the version that superseded it.
+  await expect(loosening.getByTestId("status-badge")).toHaveText("superseded");
   await expect(loosening).toContainText(`superseded: the policy is now version ${version + 1}`);
   const r = await as(browser, "reviewer1@demo.local");
   await openRequestPage(r, looseningId);
-  await expect(r.getByRole("heading", { level: 1 })).toContainText("withdrawn");
+  await expect(r.getByRole("heading", { level: 1 })).toContainText("superseded");
+  await expect(r.getByRole("heading", { level: 1 })).not.toContainText("withdrawn");
+  await expect(r.getByTestId("superseded-note")).toContainText("nobody withdrew it");
   await expect(r.getByTestId("review-form")).toHaveCount(0);
   await shot(r, "journey-5-stale-loosening-superseded");
   await r.context().close();
   await page.goto(`/action-types/${id}/policy`);
-  await expect(page.getByLabel("Promotion bar (CRAWL→)")).toHaveValue(String(higher));
+  await expect(page.getByLabel("Promotion bar (CRAWL→)")).toHaveValue(String(higherPct));
 });
 
 /** RFC 4180 rows (quoted cells may hold commas, quotes and newlines). */
@@ -436,12 +459,13 @@ test("(6) an auditor filters the audit log by kind, exports CSV and sees the cha
   await expect(page).toHaveURL(/\/audit$/);
   await expect(page.getByTestId("chain-badge")).toContainText("Hash chain verified");
   const filters = page.getByRole("form", { name: "Filters" });
-  await filters.getByLabel("Kind").fill("tier.");
+  // Kinds come from a list, not a free-text box.
+  await filters.getByLabel("Kind").selectOption("tier.");
   await filters.getByRole("button", { name: "Filter" }).click();
   await expect(page).toHaveURL(/\/audit\?.*kind=tier\./);
   const rows = page.getByTestId("audit-row");
   await expect(rows.first()).toBeVisible();
-  const kinds = await rows.locator("td:nth-child(4)").allTextContents();
+  const kinds = await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.kind ?? ""));
   expect(kinds.length).toBeGreaterThan(0);
   for (const k of kinds) expect(k).toMatch(/^tier\./);
   await expect(page.getByTestId("chain-badge")).toContainText("verified");

@@ -1,5 +1,5 @@
-// Background jobs: request expiry and the demotion sweep (rollups need no job: they are kept current
-// inside the ingest transaction). They run on exactly one instance at a time.
+// Background jobs: request expiry, the demotion sweep and webhook delivery (rollups need no job: they
+// are kept current inside the ingest transaction). They run on exactly one instance at a time.
 //
 // Leader election on PostgreSQL: every instance keeps one dedicated connection and, every
 // JOBS_LEADER_RETRY_MS, tries `pg_try_advisory_lock(JOBS_LOCK_KEY)` on it. The instance that gets the
@@ -11,6 +11,7 @@ import pg from "pg";
 import type { Database } from "@/lib/db/client";
 import { expireRequests } from "@/lib/requests/mutations";
 import { sweepDemotions } from "@/lib/tier-changes/detector";
+import { deliverDue } from "@/lib/notifications/deliver";
 import { log, logError } from "@/lib/log";
 import { writeCheckpointIfDue } from "@/lib/audit/checkpoint-job";
 
@@ -18,6 +19,8 @@ import { writeCheckpointIfDue } from "@/lib/audit/checkpoint-job";
 export const JOBS_LOCK_KEY = 0x63777201;
 
 const INTERVAL_MS = Number(process.env.JOBS_INTERVAL_MS ?? 30_000);
+/** Webhooks go out within seconds of the change (the outbox is polled; retries wait longer). */
+const DELIVERY_INTERVAL_MS = Number(process.env.WEBHOOK_INTERVAL_MS ?? 2_000);
 const RETRY_MS = Number(process.env.JOBS_LEADER_RETRY_MS ?? 5_000);
 const CHECK_TIMEOUT_MS = 5_000;
 
@@ -70,21 +73,36 @@ export async function stopJobs(): Promise<void> {
   jobsState.enabled = false;
 }
 
-/** The periodic run, only while `isLeader()` holds; returns a stop that awaits the run in progress. */
+/** The periodic runs, only while `isLeader()` holds; returns a stop that awaits the runs in progress. */
 function schedule(database: Database, isLeader: () => Promise<boolean>) {
+  const stops = [
+    every(INTERVAL_MS, isLeader, async () => {
+      await runJobsOnce(database);
+      // Signed audit checkpoints (every N entries or M seconds): a failure is logged, never stops the jobs.
+      await writeCheckpointIfDue(database.prisma).catch((e) => logError("audit checkpoint failed", e));
+      jobsState.lastRunAt = new Date();
+    }, "jobs failed"),
+    every(DELIVERY_INTERVAL_MS, isLeader, async () => {
+      const run = await deliverDue(database.prisma);
+      if (run.delivered || run.retrying || run.dead) log("info", "webhooks", { ...run });
+    }, "webhook delivery failed"),
+  ];
+  return async () => {
+    await Promise.all(stops.map((stop) => stop()));
+  };
+}
+
+function every(intervalMs: number, isLeader: () => Promise<boolean>, task: () => Promise<void>, failure: string) {
   let current: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (current) return;
     current = (async () => {
       if (!(await isLeader())) return;
-      await runJobsOnce(database);
-      // Signed audit checkpoints (every N entries or M seconds): a failure is logged, never stops the jobs.
-      await writeCheckpointIfDue(database.prisma).catch((e) => logError("audit checkpoint failed", e));
-      jobsState.lastRunAt = new Date();
+      await task();
     })()
-      .catch((e) => logError("jobs failed", e))
+      .catch((e) => logError(failure, e))
       .finally(() => (current = null));
-  }, INTERVAL_MS);
+  }, intervalMs);
   timer.unref();
   return async () => {
     clearInterval(timer);

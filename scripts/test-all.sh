@@ -22,6 +22,6 @@ if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
 fi
 step "unit + integration (PGlite, real server; multi-instance on PostgreSQL)"; npx vitest run
 if [[ -n "${TEST_DATABASE_URL:-}" ]]; then
-  step "integration (PostgreSQL)"; TEST_BACKEND=postgres npx vitest run lib tests/governance
+  step "integration (PostgreSQL)"; TEST_BACKEND=postgres npx vitest run lib tests/governance tests/notifications
 fi
 step "e2e (Chromium)"; npx playwright test

@@ -3,6 +3,8 @@ import { requirePageUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { signOut } from "@/lib/auth/auth";
 import { Providers } from "@/app/providers";
+import { getDb } from "@/lib/db";
+import { countAwaitingReview } from "@/lib/requests/data";
 
 export const dynamic = "force-dynamic";
 
@@ -13,9 +15,10 @@ async function signOutAction() {
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageUser();
+  const awaiting = can(user.role, "request:review") ? await countAwaitingReview(await getDb(), user) : 0;
   const links: NavLink[] = [
     { href: "/", label: "Overview" },
-    { href: "/requests", label: "Requests" },
+    awaiting > 0 ? { href: "/requests?status=awaiting", label: "Requests", badge: { count: awaiting, label: `awaiting your review` } } : { href: "/requests", label: "Requests" },
   ];
   if (can(user.role, "audit:read")) links.push({ href: "/audit", label: "Audit log" });
   if (can(user.role, "admin:manage")) links.push({ href: "/admin", label: "Admin" });

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db";
@@ -6,6 +7,7 @@ import { OverviewTable } from "@/components/OverviewTable";
 import { demoteAction, freezeAction } from "./tier-actions";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const user = await requirePageUser("dashboard:read", "/");

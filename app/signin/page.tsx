@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/session";
 import { credentialsEnabled, oidcEnabled } from "@/lib/auth/auth";
@@ -7,6 +8,7 @@ import { safeCallbackUrl } from "@/lib/auth/callback";
 import { signInWithOidc } from "./actions";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
   const { callbackUrl: raw } = await searchParams;

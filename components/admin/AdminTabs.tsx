@@ -6,6 +6,7 @@ const TABS = [
   { href: "/admin/agents", label: "Agents & action types" },
   { href: "/admin/keys", label: "API keys" },
   { href: "/admin/users", label: "Users & roles" },
+  { href: "/admin/notifications", label: "Notifications" },
 ];
 
 export function AdminTabs() {

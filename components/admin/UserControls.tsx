@@ -8,7 +8,10 @@ import { ROLES, type Role } from "@/lib/auth/permissions";
 import type { UserRow } from "@/lib/users/data";
 import { inputClass } from "./fields";
 
-export function RoleControl({ user }: { user: UserRow }) {
+/** Why one's own row has no working controls (the server refuses them too). */
+const SELF_REASON = "You cannot change your own role or disable yourself: ask another admin.";
+
+export function RoleControl({ user, self = false }: { user: UserRow; self?: boolean }) {
   const [role, setRole] = useState<Role>(user.role);
   const change = useServerAction(
     async (input: { userId: string; role: Role }) => {
@@ -22,19 +25,20 @@ export function RoleControl({ user }: { user: UserRow }) {
   return (
     <div className="w-60 text-xs">
       <div className="flex items-center gap-1">
-        <select aria-label={`Role of ${user.email}`} value={role} onChange={(e) => { setRole(e.target.value as Role); change.setMessage(null); }} className={inputClass}>
+        <select aria-label={`Role of ${user.email}`} disabled={self} title={self ? SELF_REASON : undefined} value={role} onChange={(e) => { setRole(e.target.value as Role); change.setMessage(null); }} className={inputClass}>
           {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
         </select>
-        <Button variant="secondary" disabled={change.pending || role === user.role} onClick={() => change.run({ userId: user.id, role })}>
+        <Button variant="secondary" disabled={self || change.pending || role === user.role} title={self ? SELF_REASON : undefined} onClick={() => change.run({ userId: user.id, role })}>
           {change.pending ? "Saving…" : "Change role"}
         </Button>
       </div>
+      {self && <p className="mt-1 text-slate-600" data-testid="self-reason">{SELF_REASON}</p>}
       <ResultMessage message={change.message} />
     </div>
   );
 }
 
-export function StatusControl({ user }: { user: UserRow }) {
+export function StatusControl({ user, self = false }: { user: UserRow; self?: boolean }) {
   const [confirming, setConfirming] = useState(false);
   const toggle = useServerAction(
     async (input: { userId: string; disabled: boolean }) => {
@@ -51,9 +55,10 @@ export function StatusControl({ user }: { user: UserRow }) {
         {user.disabled ? (
           <Button variant="secondary" disabled={toggle.pending} onClick={() => toggle.run({ userId: user.id, disabled: false })}>{toggle.pending ? "Enabling…" : "Enable"}</Button>
         ) : (
-          !confirming && <Button variant="secondary" onClick={() => { setConfirming(true); toggle.setMessage(null); }}>Disable</Button>
+          !confirming && <Button variant="secondary" disabled={self} title={self ? SELF_REASON : undefined} aria-describedby={self ? `self-${user.id}` : undefined} onClick={() => { setConfirming(true); toggle.setMessage(null); }}>Disable</Button>
         )}
       </div>
+      {self && <p id={`self-${user.id}`} className="text-slate-600">That is you.</p>}
       {confirming && !user.disabled && (
         <div className="space-y-1" role="group" aria-label={`Confirm disabling ${user.email}`}>
           <p className="text-red-900">Disable {user.email}? Their sessions stop working at once.</p>

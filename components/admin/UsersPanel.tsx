@@ -36,8 +36,8 @@ export function UsersPanel({ initial, currentUserId }: { initial: UserRow[]; cur
                   </td>
                   <td className={cellClass}>{u.name}</td>
                   <td className={`${cellClass} whitespace-nowrap text-xs`}>{u.lastLoginAt ? formatDateTime(u.lastLoginAt) : <span className="text-slate-500">never</span>}</td>
-                  <td className={cellClass}><RoleControl user={u} /></td>
-                  <td className={cellClass}><StatusControl user={u} /></td>
+                  <td className={cellClass}><RoleControl user={u} self={u.id === currentUserId} /></td>
+                  <td className={cellClass}><StatusControl user={u} self={u.id === currentUserId} /></td>
                 </tr>
               ))}
             </tbody>

@@ -13,8 +13,9 @@ export function Field({ label, hint, children, className = "" }: { label: string
   );
 }
 
+/** A header cell; a column of buttons gets a name screen readers announce (an empty <th> has none). */
 export function Th({ children }: { children?: React.ReactNode }) {
-  return <th className="px-3 py-2">{children}</th>;
+  return <th className="px-3 py-2">{children ?? <span className="sr-only">Actions</span>}</th>;
 }
 
 export function TableShell({ children, testId }: { children: React.ReactNode; testId: string }) {

@@ -7,6 +7,15 @@ import { markerLines, type ChartMarker } from "./markers";
 export function EvidenceChart({ series, alpha, markers }: { series: SeriesPoint[]; alpha: number; markers: ChartMarker[] }) {
   const threshold = Math.log10(1 / alpha);
   const data = series.map((p) => ({ day: p.day, evidence: p.log10E === null ? null : Math.max(-4, Math.min(12, p.log10E)) }));
+  // Right after a tier change (or a new agent version) the evidence restarts: say so, not a blank chart.
+  // A line needs two days in the tier; with fewer there is nothing to draw.
+  if (data.filter((d) => d.evidence !== null).length < 2) {
+    return (
+      <div data-testid="evidence-chart" className="flex h-[200px] items-center justify-center rounded border border-dashed border-slate-300 bg-slate-50 px-6 text-center text-sm text-slate-700">
+        <p data-testid="evidence-chart-empty">No promotion evidence in this tier yet. It starts again at every tier change or new agent version, and the line appears with the first outcome counted.</p>
+      </div>
+    );
+  }
   return (
     <div data-testid="evidence-chart">
       <ResponsiveContainer width="100%" height={200}>

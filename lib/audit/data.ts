@@ -2,6 +2,8 @@
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
 import { auditEntryHash, GENESIS_HASH } from "./hash";
+import { INGESTION_KIND, type IngestionMode } from "./kinds";
+import { auditEntityPath, summarizeAudit } from "./summary";
 
 type Reader = Db | Tx;
 
@@ -65,6 +67,8 @@ export interface AuditFilter {
   kind?: string;
   from?: Date;
   to?: Date;
+  /** agents' outcome batches (events.ingested): included unless told (the page hides them by default) */
+  ingestion?: IngestionMode;
 }
 
 /**
@@ -106,29 +110,65 @@ export interface AuditRow {
   sealed?: true;
 }
 
-function where(f: AuditFilter, beforeSeq?: bigint) {
-  return {
-    ...(f.agentId ? { agentId: f.agentId } : {}),
-    ...(f.actionTypeId ? { actionTypeId: f.actionTypeId } : {}),
-    ...(f.actor ? { actorLabel: { contains: f.actor, mode: "insensitive" as const } } : {}),
-    ...(f.kind ? { kind: { startsWith: f.kind } } : {}),
-    ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lte: f.to } : {}) } } : {}),
-    ...(beforeSeq !== undefined ? { seq: { lt: beforeSeq } } : {}),
-  };
+/**
+ * The filter as a query; every condition narrows (AND). An entry is "about an agent" when it names the
+ * agent or one of its action types: request and policy entries carry only the action type.
+ */
+async function where(db: Reader, f: AuditFilter, beforeSeq?: bigint) {
+  const and: object[] = [];
+  if (f.agentId) {
+    const own = await db.actionType.findMany({ where: { agentId: f.agentId }, select: { id: true } });
+    and.push({ OR: [{ agentId: f.agentId }, ...(own.length ? [{ actionTypeId: { in: own.map((a) => a.id) } }] : [])] });
+  }
+  if (f.actionTypeId) and.push({ actionTypeId: f.actionTypeId });
+  if (f.actor) and.push({ actorLabel: { contains: f.actor, mode: "insensitive" as const } });
+  if (f.kind) and.push({ kind: { startsWith: f.kind } });
+  // Naming the ingestion kind is asking for it; otherwise the mode decides.
+  const ingestion = f.kind === INGESTION_KIND ? "include" : f.ingestion;
+  if (ingestion === "hide") and.push({ kind: { not: INGESTION_KIND } });
+  if (ingestion === "only") and.push({ kind: INGESTION_KIND });
+  if (f.from || f.to) and.push({ createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lte: f.to } : {}) } });
+  if (beforeSeq !== undefined) and.push({ seq: { lt: beforeSeq } });
+  return and.length ? { AND: and } : {};
 }
 
 function toRow(r: { seq: bigint; createdAt: Date; actorType: string; actorId: string | null; actorLabel: string; kind: string; entityType: string; entityId: string; agentId: string | null; actionTypeId: string | null; data: unknown; hash: string; prevHash: string }): AuditRow {
   return { ...r, seq: r.seq.toString(), createdAt: r.createdAt.toISOString() };
 }
 
+/** A row as the audit page shows it: who and what it is about by name, in one line, with a link. */
+export interface AuditListRow extends AuditRow {
+  agent: { id: string; slug: string; name: string } | null;
+  actionType: { id: string; key: string; name: string } | null;
+  summary: string;
+  path: string;
+}
+
 /** Newest first, keyset-paginated by seq (stable under concurrent appends). */
-export async function listAudit(db: Reader, filter: AuditFilter, page: { before?: bigint; take?: number } = {}): Promise<{ rows: AuditRow[]; nextBefore: string | null }> {
+export async function listAudit(db: Reader, filter: AuditFilter, page: { before?: bigint; take?: number } = {}): Promise<{ rows: AuditListRow[]; nextBefore: string | null }> {
   const take = Math.min(200, page.take ?? 50);
   const sealed = sealedWhere(await openRequestIds(db));
-  const rows = await db.auditEntry.findMany({ where: { AND: [where(filter, page.before), sealed] }, orderBy: { seq: "desc" }, take: take + 1 });
+  const rows = await db.auditEntry.findMany({ where: { AND: [await where(db, filter, page.before), sealed] }, orderBy: { seq: "desc" }, take: take + 1 });
   const more = rows.length > take;
   const shown = rows.slice(0, take).map(toRow);
-  return { rows: shown, nextBefore: more ? shown[shown.length - 1]!.seq : null };
+  return { rows: await withNames(db, shown), nextBefore: more ? shown[shown.length - 1]!.seq : null };
+}
+
+/** Two reads for a page of rows: the action types and agents they name. */
+async function withNames(db: Reader, rows: AuditRow[]): Promise<AuditListRow[]> {
+  const atIds = [...new Set(rows.map((r) => r.actionTypeId).filter((x): x is string => !!x))];
+  const actionTypes = atIds.length ? await db.actionType.findMany({ where: { id: { in: atIds } }, select: { id: true, key: true, name: true, agentId: true } }) : [];
+  const agentIds = [...new Set([...rows.map((r) => r.agentId), ...actionTypes.map((a) => a.agentId)].filter((x): x is string => !!x))];
+  const agents = agentIds.length ? await db.agent.findMany({ where: { id: { in: agentIds } }, select: { id: true, slug: true, name: true } }) : [];
+  const atById = new Map(actionTypes.map((a) => [a.id, a]));
+  const agentById = new Map(agents.map((a) => [a.id, a]));
+  return rows.map((r) => {
+    const at = r.actionTypeId ? atById.get(r.actionTypeId) : undefined;
+    const agentId = r.agentId ?? at?.agentId ?? null;
+    const agent = agentId ? agentById.get(agentId) ?? null : null;
+    const actionType = at ? { id: at.id, key: at.key, name: at.name } : null;
+    return { ...r, agent, actionType, summary: summarizeAudit(r, { agent, actionType }), path: auditEntityPath(r) };
+  });
 }
 
 const isUnfiltered = (f: AuditFilter) => Object.values(f).every((v) => v === undefined);
@@ -143,8 +183,9 @@ export async function* iterateAudit(db: Reader, filter: AuditFilter, pageSize = 
   let after = 0n;
   const open = new Set(await openRequestIds(db));
   const stubs = isUnfiltered(filter);
+  const matching = await where(db, filter);
   for (;;) {
-    const page = await db.auditEntry.findMany({ where: { ...where(filter), seq: { gt: after } }, orderBy: { seq: "asc" }, take: pageSize });
+    const page = await db.auditEntry.findMany({ where: { AND: [matching, { seq: { gt: after } }] }, orderBy: { seq: "asc" }, take: pageSize });
     for (const r of page) {
       if (!isSealed(r, open)) yield toRow(r);
       else if (stubs) yield { seq: r.seq.toString(), createdAt: "", actorType: "", actorId: null, actorLabel: "", kind: "sealed", entityType: "", entityId: "", agentId: null, actionTypeId: null, data: null, hash: r.hash, prevHash: r.prevHash, sealed: true };

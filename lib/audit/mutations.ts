@@ -3,6 +3,8 @@
 // writers so the chain never forks.
 import type { Tx } from "@/lib/db/client";
 import { auditEntryHash, GENESIS_HASH } from "./hash";
+import { notificationKindFor } from "@/lib/notifications/kinds";
+import { enqueueNotification } from "@/lib/notifications/outbox";
 
 /** Key of the advisory lock that serialises audit appends (any constant unique to this purpose). */
 const AUDIT_LOCK_KEY = 4_242_001;
@@ -46,8 +48,12 @@ export async function appendAudit(tx: Tx, input: AuditInput, now: Date = new Dat
     data: jsonSafe(input.data),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  return tx.auditEntry.create({
+  const appended = await tx.auditEntry.create({
     data: { ...content, data: content.data as object, hash: auditEntryHash(content) },
     select: { seq: true, hash: true },
   });
+  // People are told from here, keyed by audit kind: the outbox row shares the change's transaction.
+  const notify = notificationKindFor(input.kind);
+  if (notify) await enqueueNotification(tx, notify, { ...content, seq: appended.seq });
+  return appended;
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { AuditFilter } from "./data";
 import { AppError } from "@/lib/http/errors";
 import { zodDetails } from "@/lib/http/zod";
+import { INGESTION_MODES } from "./kinds";
 
 /** Dates the database can hold and people mean: years 1970–9999 (a year-0000 filter used to answer 500). */
 const iso = z
@@ -23,6 +24,8 @@ export const auditQuerySchema = z.strictObject({
   kind: text(100).optional(),
   from: iso.optional(),
   to: iso.optional(),
+  /** agents' outcome batches: hidden unless asked for (or the kind filter names them) */
+  ingestion: z.enum(INGESTION_MODES).optional(),
   before: z.string().regex(/^\d{1,19}$/).refine((s) => BigInt(s) <= MAX_SEQ, "a sequence number the log can have").optional(),
   format: z.enum(["csv", "json"]).optional(),
 });
@@ -45,6 +48,7 @@ export function toAuditFilter(q: AuditQuery): AuditFilter {
     ...(q.actionType ? { actionTypeId: q.actionType } : {}),
     ...(q.actor ? { actor: q.actor } : {}),
     ...(q.kind ? { kind: q.kind } : {}),
+    ...(q.ingestion ? { ingestion: q.ingestion } : {}),
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
   };

@@ -31,6 +31,6 @@ export async function currentUser(): Promise<SessionUser | null> {
 export async function requirePageUser(permission: Permission = "dashboard:read", returnTo = "/"): Promise<SessionUser> {
   const user = await currentUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
-  if (!can(user.role, permission)) redirect("/forbidden");
+  if (!can(user.role, permission)) redirect(`/forbidden?need=${encodeURIComponent(permission)}`);
   return user;
 }

@@ -60,7 +60,7 @@ async function waitForHealth(port: () => number, timeoutMs: number, signal: Abor
  * Starts the demo agents once per process. Never throws (a demo must not stop the server): failures
  * are logged and the promise resolves to null. `port` defaults to the server's (process.env.PORT,
  * which `next start` sets once it listens; read when the server first answers). DEMO_AGENT_SPEED
- * multiplies the demo's pace.
+ * multiplies the demo's pace; DEMO_AGENT_RATE replaces the seeded volume (outcomes/s per agent).
  */
 export function startDemoAgentInProcess(database: Database, port?: number): Promise<DemoAgents | null> {
   if (g.__cwrDemoAgents) return g.__cwrDemoAgents.started;
@@ -80,8 +80,9 @@ export function startDemoAgentInProcess(database: Database, port?: number): Prom
         return null;
       }
       const speed = Number(process.env.DEMO_AGENT_SPEED ?? 1) || 1;
-      const agents = [...keys].map(([, apiKey]) => startDemoAgent({ baseUrl, apiKey, speed, log: (message, fields) => log("info", message, fields) }));
-      log("info", "demo agent started", { agents: [...keys.keys()], speed, baseUrl });
+      const rate = Number(process.env.DEMO_AGENT_RATE) || undefined;
+      const agents = [...keys].map(([, apiKey]) => startDemoAgent({ baseUrl, apiKey, speed, ...(rate ? { rate } : {}), log: (message, fields) => log("info", message, fields) }));
+      log("info", "demo agent started", { agents: [...keys.keys()], speed, rate: rate ?? "seeded volume", baseUrl });
       let stopping: Promise<void> | null = null;
       return { agents, stop: () => (stopping ??= Promise.all(agents.map((a) => a.stop())).then(() => {})) };
     } catch (e) {

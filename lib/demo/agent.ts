@@ -6,7 +6,10 @@
 //     CUSUM detector demotes it; its events then switch to the CRAWL family (suggestions).
 //   · sales-bot / discount.offer (CRAWL, just under its bar) gets its suggestions accepted almost
 //     always, and accumulates the evidence that makes it eligible for WALK.
-// DEMO_AGENT_SPEED multiplies the event rate and shortens the warm-up (tests use 20).
+// By default each agent reports at the volume of its seeded history (the catalog's perDay), so the
+// live bars look like the seeded ones. DEMO_AGENT_SPEED multiplies the event rate and shortens the
+// warm-up; DEMO_AGENT_RATE (outcomes per second per agent) replaces the seeded volume and gives the
+// two stories a larger share, so they play out in minutes (tests use RATE 1 and SPEED 20).
 import { createClient, type CwrClient, type TierChange } from "@/lib/sdk";
 import type { Audience, EventKind, Tier } from "@/lib/sdk/types";
 import { DEMO_AGENTS, eventKindFor, type DemoActionType } from "./catalog";
@@ -23,9 +26,9 @@ export interface DemoAgentOptions {
   baseUrl: string;
   /** the key of one seeded agent; the agent is whichever the key belongs to */
   apiKey: string;
-  /** rate multiplier (default 1: about one outcome a second per agent) */
+  /** rate multiplier (default 1: the seeded daily volume) */
   speed?: number;
-  /** outcomes per second per agent at speed 1 (default 1) */
+  /** outcomes per second per agent at speed 1 (default: the seeded volume, seededRatePerSecond); setting it also speeds the stories up */
   rate?: number;
   /** seconds of normal work before deploy.rollback's bad release, at speed 1 (default 30) */
   warmupSeconds?: number;
@@ -57,21 +60,34 @@ interface Plan {
   weight: number;
 }
 
-function plans(slug: string): Plan[] {
+const DAY_SECONDS = 86_400;
+
+/** Outcomes per second of an agent at the volume the seed gave it (the sum of its perDay). */
+export function seededRatePerSecond(slug: string): number {
+  const agent = DEMO_AGENTS.find((a) => a.slug === slug);
+  return agent ? agent.actionTypes.reduce((sum, a) => sum + a.perDay, 0) / DAY_SECONDS : 0;
+}
+
+/** Each action type's share of the agent's traffic: its seeded perDay, unless the stories are sped up. */
+export function demoPlans(slug: string, fastStories: boolean): Plan[] {
   const agent = DEMO_AGENTS.find((a) => a.slug === slug);
   if (!agent) return [];
   return agent.actionTypes.map((spec) => {
     let weight = spec.perDay;
-    // The two stories get a larger share of the traffic so they play out in minutes.
-    if (slug === DEMO_STORIES.degrade.agent && spec.key === DEMO_STORIES.degrade.action) weight *= 3;
-    if (slug === DEMO_STORIES.improve.agent && spec.key === DEMO_STORIES.improve.action) weight *= 4;
+    if (fastStories) {
+      // The two stories get a larger share of the traffic so they play out in minutes.
+      if (slug === DEMO_STORIES.degrade.agent && spec.key === DEMO_STORIES.degrade.action) weight *= 3;
+      if (slug === DEMO_STORIES.improve.agent && spec.key === DEMO_STORIES.improve.action) weight *= 4;
+    }
     return { spec, weight };
   });
 }
 
 export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
   const speed = Math.max(0.01, options.speed ?? 1);
-  const rate = (options.rate ?? 1) * speed;
+  const fastStories = options.rate !== undefined;
+  // Fixed once the agent is known (its seeded volume), unless a rate was given.
+  let rate = options.rate !== undefined ? options.rate * speed : 0;
   const random = options.random ?? Math.random;
   const log = options.log ?? (() => {});
   const warmupMs = ((options.warmupSeconds ?? 30) * 1000) / speed;
@@ -173,7 +189,8 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
       return; // not loaded yet: nothing to decide on
     }
     if (!agentPlans) {
-      agentPlans = plans(client.agent ?? "");
+      agentPlans = demoPlans(client.agent ?? "", fastStories);
+      if (!fastStories) rate = seededRatePerSecond(client.agent ?? "") * speed;
       totalWeight = agentPlans.reduce((s, p) => s + p.weight, 0);
       if (agentPlans.length === 0) log("demo agent: not a demo agent, idle", { agent: client.agent });
     }

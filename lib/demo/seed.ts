@@ -1,10 +1,14 @@
 // The demo seed: 60 simulated days played through the real mutations (ingest, requests, reviews,
 // freezes), so every rollup, evidence counter, tier change and audit entry is one the product made.
+import { createWebhookEndpoint } from "@/lib/notifications/mutations";
+import { NOTIFICATION_KINDS } from "@/lib/notifications/kinds";
+import { publicBaseUrl } from "@/lib/notifications/outbox";
+import { DEMO_RECEIVER_PATH } from "@/lib/notifications/demo-receiver";
 import type { Db } from "@/lib/db";
 import type { Tier } from "@/lib/gating/types";
 import { tierAbove } from "@/lib/gating";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/lib/auth/demo-accounts";
-import type { UserPrincipal } from "@/lib/auth/actor";
+import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { createUser } from "@/lib/users/mutations";
 import { createAgent, createActionType } from "@/lib/agents/mutations";
 import { ingestEvents } from "@/lib/events/mutations";
@@ -150,6 +154,9 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
       l.tier = above;
     }
   }
+
+  // Notifications from now on go to the built-in receiver, so a new user sees deliveries happen.
+  await createWebhookEndpoint(db, userActor(admin), { name: "Built-in demo receiver", url: publicBaseUrl() + DEMO_RECEIVER_PATH, kinds: [...NOTIFICATION_KINDS], format: "standard" }, now);
 
   // refund.issue has cleared its bar: an engineer asks for WALK today, waiting for reviewers.
   const refund = live.find((l) => l.spec.story === "open_request")!;

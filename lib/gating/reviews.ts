@@ -146,3 +146,12 @@ export function reviewersRequired(policy: PolicyRules, fromTier: Tier | null, ki
   if (!bar) throw new RangeError(`${fromTier ?? "no tier"} has no promotion bar, so nothing can be promoted out of it`);
   return bar.reviewers + (kind === "override" ? 1 : 0);
 }
+
+/**
+ * Is this request waiting for this person's review? Exactly when a review by them could count: they
+ * may review, it is open, it is not theirs, and they have not judged its current evidence (an approval
+ * of evidence that has since changed no longer counts, so it waits for them again).
+ */
+export function awaitsReviewBy(reviewer: { id: string; role: Role }, request: Pick<ReviewedRequest, "requesterId" | "status" | "snapshotHash">, existing: readonly ReviewRecord[]): boolean {
+  return canReview(reviewer.role) && request.status === "open" && reviewer.id !== request.requesterId && !existing.some((r) => r.reviewerId === reviewer.id && r.snapshotHash === request.snapshotHash);
+}

@@ -1,7 +1,7 @@
 // Policy edits (SPEC §3 rule 6): a tightening takes effect at once as a new version; any loosening
 // becomes a policy_change request that needs review.
 import type { Db } from "@/lib/db";
-import { checkRationale, classifyPolicyChange, validatePolicyRules } from "@/lib/gating";
+import { canonicalJson, checkRationale, classifyPolicyChange, validatePolicyRules } from "@/lib/gating";
 import { lockActionTypes, TX_OPTIONS } from "@/lib/db/locks";
 import type { PolicyRules } from "@/lib/gating/types";
 import { can } from "@/lib/auth/permissions";
@@ -46,6 +46,10 @@ export async function editPolicy(db: Db, user: UserPrincipal, input: PolicyEditI
       await supersedePolicyChanges(tx, input.actionTypeId, created.version, now);
       return { outcome: "applied" as const, version: created.version, changes: diff.changes };
     }
+    // The same loosening twice (a double click, two tabs) is one request, not two twins to review.
+    const pending = await tx.reviewRequest.findMany({ where: { actionTypeId: input.actionTypeId, kind: "policy_change", status: { in: ["open", "approved"] } }, select: { id: true, proposedRules: true } });
+    const twin = pending.find((r) => r.proposedRules !== null && canonicalJson(r.proposedRules) === canonicalJson(rules));
+    if (twin) throw new AppError("conflict", `This loosening is already waiting for review as request ${twin.id.slice(0, 8)}.`, { requestId: twin.id });
     const request = await openPolicyChangeRequest(tx, user, { actionTypeId: input.actionTypeId, rules, reason }, now);
     return { outcome: "review" as const, requestId: request.id, reviewersRequired: request.reviewersRequired, changes: diff.changes };
   }, TX_OPTIONS);

@@ -1,7 +1,7 @@
 // Reads of review requests. Blindness is enforced here, on the server: reviews of an open request
 // are only returned to a reader who may see them (lib/gating visibleReviews).
 import type { Db } from "@/lib/db";
-import { canSeeReviews, currentTally, visibleReviews, classifyPolicyChange, type Tally } from "@/lib/gating";
+import { awaitsReviewBy, canSeeReviews, currentTally, visibleReviews, classifyPolicyChange, type Tally } from "@/lib/gating";
 import type { PolicyRules, RequestKind, RequestStatus, Role, Tier } from "@/lib/gating/types";
 import { policyRulesSchema } from "@/lib/policies/schema";
 import type { Snapshot } from "./snapshot";
@@ -23,23 +23,48 @@ export interface RequestSummary {
   reviewersRequired: number;
   approvals: number;
   reviewCount: number;
+  /** the requester's note (justification): why now, what to look at */
+  note: string;
 }
 
 const summarySelect = {
   id: true, kind: true, status: true, statusReason: true, actionTypeId: true, fromTier: true, toTier: true, createdAt: true, expiresAt: true, reviewersRequired: true, snapshotHash: true, requesterId: true,
+  justification: true,
   requester: { select: { name: true } },
   actionType: { select: { key: true, agent: { select: { slug: true } } } },
-  reviews: { select: { decision: true, snapshotHash: true } },
+  reviews: { select: { decision: true, snapshotHash: true, reviewerId: true } },
 } as const;
 
+type SummaryRow = Awaited<ReturnType<typeof selectSummaries>>[number];
+function selectSummaries(db: Db, where: { status?: RequestStatus; actionTypeId?: string }, take: number) {
+  return db.reviewRequest.findMany({ where, orderBy: { createdAt: "desc" }, take, select: summarySelect });
+}
+
 export async function listRequests(db: Db, filter: { status?: RequestStatus; actionTypeId?: string; take?: number } = {}): Promise<RequestSummary[]> {
-  const rows = await db.reviewRequest.findMany({
-    where: { ...(filter.status ? { status: filter.status } : {}), ...(filter.actionTypeId ? { actionTypeId: filter.actionTypeId } : {}) },
-    orderBy: { createdAt: "desc" },
-    take: filter.take ?? 200,
-    select: summarySelect,
-  });
-  return rows.map((r) => ({
+  const rows = await selectSummaries(db, { ...(filter.status ? { status: filter.status } : {}), ...(filter.actionTypeId ? { actionTypeId: filter.actionTypeId } : {}) }, filter.take ?? 200);
+  return rows.map(toSummary);
+}
+
+/** Open requests a review by this person would count on (lib/gating awaitsReviewBy), oldest first: the inbox. */
+export async function listAwaitingReview(db: Db, reader: { id: string; role: Role }, filter: { actionTypeId?: string } = {}): Promise<RequestSummary[]> {
+  const open = await selectSummaries(db, { status: "open", ...(filter.actionTypeId ? { actionTypeId: filter.actionTypeId } : {}) }, 500);
+  return open.filter((r) => awaitsReviewBy(reader, r, r.reviews)).reverse().map(toSummary);
+}
+
+export async function countAwaitingReview(db: Db, reader: { id: string; role: Role }): Promise<number> {
+  return (await listAwaitingReview(db, reader)).length;
+}
+
+/** Requests per status (for the tabs), optionally of one action type. */
+export async function countRequestsByStatus(db: Db, filter: { actionTypeId?: string } = {}): Promise<Record<RequestStatus, number>> {
+  const groups = await db.reviewRequest.groupBy({ by: ["status"], where: filter.actionTypeId ? { actionTypeId: filter.actionTypeId } : {}, _count: { _all: true } });
+  const counts = { open: 0, approved: 0, rejected: 0, withdrawn: 0, expired: 0, applied: 0 } satisfies Record<RequestStatus, number>;
+  for (const g of groups) counts[g.status] = g._count._all;
+  return counts;
+}
+
+function toSummary(r: SummaryRow): RequestSummary {
+  return {
     id: r.id,
     kind: r.kind,
     status: r.status,
@@ -57,7 +82,8 @@ export async function listRequests(db: Db, filter: { status?: RequestStatus; act
     // Counting approvals reveals no decision of anyone in particular, and quorum progress is public.
     approvals: r.reviews.filter((v) => v.decision === "approve" && v.snapshotHash === r.snapshotHash).length,
     reviewCount: r.reviews.length,
-  }));
+    note: r.justification,
+  };
 }
 
 export interface ReviewView {
@@ -111,6 +137,7 @@ export async function requestDetail(db: Db, id: string, reader: { id: string; ro
     fromTier: r.fromTier, toTier: r.toTier, requester: r.requester.name, requesterId: r.requesterId, createdAt: r.createdAt.toISOString(), expiresAt: r.expiresAt.toISOString(),
     reviewersRequired: r.reviewersRequired, approvals: tally.approvals, reviewCount: r.reviews.length,
     justification: r.justification,
+    note: r.justification,
     snapshot: r.snapshot as unknown as Snapshot,
     snapshotHash: r.snapshotHash,
     policyVersion: r.policy.version,
@@ -122,4 +149,10 @@ export async function requestDetail(db: Db, id: string, reader: { id: string; ro
     decidedAt: r.decidedAt?.toISOString() ?? null,
     appliedAt: r.appliedAt?.toISOString() ?? null,
   };
+}
+
+/** Just enough to name a request (page titles); no evidence, no reviews. */
+export async function requestTitle(db: Db, id: string) {
+  const r = await db.reviewRequest.findUnique({ where: { id }, select: { kind: true, fromTier: true, toTier: true, actionType: { select: { key: true } } } });
+  return r ? { kind: r.kind, fromTier: r.fromTier, toTier: r.toTier, actionKey: r.actionType.key } : null;
 }

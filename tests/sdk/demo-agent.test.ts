@@ -15,7 +15,8 @@ let startedAt: number;
 
 beforeAll(async () => {
   startedAt = Date.now();
-  server = await startServer({ DEMO_AGENT: "on", DEMO_AGENT_SPEED: "20" });
+  // The stories sped up (one outcome a second per agent, ×20); by default the agent keeps the seeded volume.
+  server = await startServer({ DEMO_AGENT: "on", DEMO_AGENT_RATE: "1", DEMO_AGENT_SPEED: "20" });
 }, 120_000);
 afterAll(async () => server?.stop());
 

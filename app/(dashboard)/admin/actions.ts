@@ -9,6 +9,8 @@ import { BLAST_RADII } from "@/lib/gating/types";
 import { createActionType, createAgent } from "@/lib/agents/mutations";
 import { createApiKey, revokeApiKey } from "@/lib/keys/mutations";
 import { changeRole, createUser, setUserDisabled } from "@/lib/users/mutations";
+import { createWebhookEndpoint, replayDeliveries, setWebhookEndpointEnabled } from "@/lib/notifications/mutations";
+import { endpointInputSchema } from "@/lib/notifications/schema";
 
 // Messages follow the field name in the result ("name: required"), so they do not repeat it.
 const text = (max: number) => z.string({ error: "required" }).trim().min(1, "required").max(max, `at most ${max} characters`);
@@ -94,4 +96,26 @@ export const setUserDisabledAction = defineAction({
   permission: "admin:manage",
   input: z.strictObject({ userId: id("a user"), disabled: z.boolean({ error: "true or false" }) }),
   run: ({ db, user, input }) => setUserDisabled(db, userActor(user), input),
+});
+
+export const createWebhookEndpointAction = defineAction({
+  name: "admin.createWebhookEndpoint",
+  permission: "admin:manage",
+  input: endpointInputSchema,
+  // The signing secret leaves the server only in this answer.
+  run: ({ db, user, input }) => createWebhookEndpoint(db, userActor(user), input),
+});
+
+export const setWebhookEndpointEnabledAction = defineAction({
+  name: "admin.setWebhookEndpointEnabled",
+  permission: "admin:manage",
+  input: z.strictObject({ endpointId: id("an endpoint"), enabled: z.boolean({ error: "true or false" }) }),
+  run: ({ db, user, input }) => setWebhookEndpointEnabled(db, userActor(user), input),
+});
+
+export const replayDeliveriesAction = defineAction({
+  name: "admin.replayDeliveries",
+  permission: "admin:manage",
+  input: z.strictObject({ endpointId: id("an endpoint"), deliveryId: id("a delivery").optional() }),
+  run: ({ db, user, input }) => replayDeliveries(db, userActor(user), input),
 });

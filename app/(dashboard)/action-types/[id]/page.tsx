@@ -1,13 +1,21 @@
+import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { requirePageUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db";
 import { actionTypeDetail } from "@/lib/action-types/detail";
+import { actionTypeName } from "@/lib/action-types/data";
 import { ActionTypeView } from "@/components/ActionTypeView";
 import { openRequestAction } from "../../request-actions";
 
 export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  const at = z.uuid().safeParse(id).success ? await actionTypeName(await getDb(), id) : null;
+  return { title: at ? `${at.name} (${at.key})` : "Action type" };
+}
 
 export default async function ActionTypePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

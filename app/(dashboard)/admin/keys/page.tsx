@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { listAgents } from "@/lib/agents/data";
@@ -5,6 +6,7 @@ import { listApiKeys } from "@/lib/keys/data";
 import { KeysPanel } from "@/components/admin/KeysPanel";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "API keys · Admin" };
 
 export default async function AdminKeysPage({ searchParams }: { searchParams: Promise<{ agent?: string | string[] }> }) {
   await requirePageUser("admin:manage", "/admin/keys");

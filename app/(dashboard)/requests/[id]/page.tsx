@@ -1,13 +1,21 @@
+import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { requirePageUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db";
 import { reviewPage } from "@/lib/requests/review-page";
+import { requestTitle } from "@/lib/requests/data";
 import { ReviewView } from "@/components/ReviewView";
 import { applyAction, reviewAction, withdrawAction } from "../../request-actions";
 
 export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  const r = z.uuid().safeParse(id).success ? await requestTitle(await getDb(), id) : null;
+  return { title: r ? `${r.kind === "policy_change" ? `Loosening of ${r.actionKey}` : `${r.actionKey}: ${r.fromTier} → ${r.toTier}`} · Request` : "Request" };
+}
 
 export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { listRequests } from "@/lib/requests/data";
+import { requestsScreen } from "@/lib/requests/inbox";
 import { REQUEST_STATUSES } from "@/lib/gating/types";
+import { AppError } from "@/lib/http/errors";
 import { methods, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +11,10 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     name: "GET /api/dashboard/requests",
     auth: "session",
     permission: "dashboard:read",
-    query: z.strictObject({ status: z.enum(REQUEST_STATUSES).optional(), action: z.uuid().optional() }),
-    handler: async ({ db, query }) => ({ rows: await listRequests(db, { ...(query.status ? { status: query.status } : {}), ...(query.action ? { actionTypeId: query.action } : {}) }) }),
+    query: z.strictObject({ status: z.enum([...REQUEST_STATUSES, "all", "awaiting"]).optional(), action: z.uuid().optional() }),
+    handler: async ({ db, query, principal }) => {
+      if (principal.kind !== "user") throw new AppError("unauthenticated", "Sign in first.");
+      return requestsScreen(db, principal.user, query.status ?? "all", query.action);
+    },
   }),
 });

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageUser } from "@/lib/auth/session";
@@ -8,6 +9,10 @@ import { ActionTypesPanel } from "@/components/admin/ActionTypesPanel";
 import { KeysPanel } from "@/components/admin/KeysPanel";
 
 export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
+  return { title: `${decodeURIComponent((await params).slug)} · Admin` };
+}
 
 export default async function AdminAgentPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;

@@ -1,0 +1,50 @@
+// Which audit kinds people are told about, and under which notification kind. One table, so a new
+// audited change becomes notifiable by adding a line here, not a call in its mutation.
+
+export const NOTIFICATION_KINDS = [
+  "request.opened",
+  "request.decided",
+  "request.applied",
+  "request.expired",
+  "tier.demoted",
+  "tier.frozen",
+  "tier.unfrozen",
+  "policy.changed",
+  "audit.checkpoint",
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
+  "request.opened": "A request was opened",
+  "request.decided": "A request was approved or rejected",
+  "request.applied": "A request was applied",
+  "request.expired": "A request expired",
+  "tier.demoted": "An action type was demoted",
+  "tier.frozen": "An action type was frozen",
+  "tier.unfrozen": "An action type was unfrozen",
+  "policy.changed": "A policy changed",
+  "audit.checkpoint": "An audit checkpoint was written",
+};
+
+const BY_AUDIT_KIND: Record<string, NotificationKind> = {
+  "request.opened": "request.opened",
+  "request.approved": "request.decided",
+  "request.rejected": "request.decided",
+  "request.applied": "request.applied",
+  "request.expired": "request.expired",
+  "tier.automatic_demotion": "tier.demoted",
+  "tier.manual_demotion": "tier.demoted",
+  "tier.freeze": "tier.frozen",
+  "tier.unfreeze": "tier.unfrozen",
+  "policy.version_created": "policy.changed",
+};
+
+/** The notification an audit entry of this kind raises, or null (most entries raise none). */
+export function notificationKindFor(auditKind: string): NotificationKind | null {
+  if (Object.prototype.hasOwnProperty.call(BY_AUDIT_KIND, auditKind)) return BY_AUDIT_KIND[auditKind]!;
+  return auditKind.startsWith("audit.checkpoint") ? "audit.checkpoint" : null;
+}
+
+export function isNotificationKind(value: string): value is NotificationKind {
+  return (NOTIFICATION_KINDS as readonly string[]).includes(value);
+}
