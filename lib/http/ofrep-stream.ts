@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "@/lib/db";
 import { onTierChange } from "@/lib/db/notify";
-import { forgetAgentTiers } from "@/lib/action-types/tier-cache";
+import { applyTierChange, forgetAgentTiers } from "@/lib/action-types/tier-cache";
 import { activeKeyIds } from "@/lib/keys/data";
 import { onShutdown } from "@/lib/shutdown";
 import { logError } from "@/lib/log";
@@ -45,12 +45,11 @@ const refetchEvent = (etag: string) => `data: ${JSON.stringify({ type: "refetchE
 function refresh(agentId: string) {
   if (!hub.byAgent.has(agentId) || hub.scheduled.has(agentId)) return;
   hub.scheduled.add(agentId);
-  setImmediate(async () => {
+  queueMicrotask(async () => {
     hub.scheduled.delete(agentId);
     const clients = hub.byAgent.get(agentId);
     if (!clients?.size || !hub.db || !hub.etagOf) return;
     try {
-      forgetAgentTiers(agentId); // the change must be in the etag, whichever listener ran first
       const chunk = refetchEvent(await hub.etagOf(hub.db, agentId));
       for (const c of clients) c.res.write(chunk);
     } catch (e) {
@@ -61,7 +60,8 @@ function refresh(agentId: string) {
 
 function start(db: Db) {
   hub.db = db;
-  hub.unsubscribe ??= onTierChange({ change: (m) => refresh(m.agentId), resync: () => [...hub.byAgent.keys()].forEach(refresh) });
+  // The tier cache must hold the change before its ETag is sent, whichever listener runs first.
+  hub.unsubscribe ??= onTierChange({ change: (m) => (applyTierChange(m), refresh(m.agentId)), resync: () => [...hub.byAgent.keys()].forEach((a) => (forgetAgentTiers(a), refresh(a))) });
   hub.keyCheck ??= setInterval(() => void closeRevoked(), KEY_CHECK_MS);
   hub.keyCheck.unref();
   if (!hub.shutdownHooked) {
