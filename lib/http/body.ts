@@ -65,7 +65,8 @@ export function readNodeJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES
     const stop = () => {
       req.off("data", onData);
       req.off("end", onEnd);
-      req.off("error", onError);
+      req.off("error", onAborted);
+      req.off("close", onAborted);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.byteLength;
@@ -84,12 +85,15 @@ export function readNodeJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES
         reject(e);
       }
     };
-    const onError = (e: Error) => {
+    // The client went away (or the server's requestTimeout cut it off) before the body ended.
+    const onAborted = () => {
       stop();
-      reject(e);
+      reject(new AppError("bad_request", "The request body was not received completely."));
     };
+    if (req.destroyed) return onAborted();
     req.on("data", onData);
     req.on("end", onEnd);
-    req.on("error", onError);
+    req.on("error", onAborted);
+    req.on("close", onAborted);
   });
 }

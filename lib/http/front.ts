@@ -11,6 +11,7 @@ import { activeKeyIds } from "@/lib/keys/data";
 import { log, logError } from "@/lib/log";
 import { AppError, toAppError } from "./errors";
 import { readNodeJsonBody } from "./body";
+import { apiLimiter } from "./rate-limit";
 import { recordRequest } from "./metrics";
 import { accessLog, authenticateBearer, parsePart, retryAfterOf } from "./route";
 import { ofrepErrorBody } from "./ofrep";
@@ -38,7 +39,10 @@ interface Match {
 }
 
 /** The route a raw request target belongs to, or null when Next should answer it. */
-export function matchAgentRoute(url: string): Match | null {
+export function matchAgentRoute(target: string): Match | null {
+  // An absolute-form target (`POST http://host/api/v1/decisions`, from some proxies) is its path.
+  const url = target.startsWith("/") ? target : absolutePath(target);
+  if (url === null) return null;
   const q = url.indexOf("?");
   const path = q < 0 ? url : url.slice(0, q);
   const query = q < 0 ? "" : url.slice(q + 1);
@@ -56,6 +60,15 @@ export function matchAgentRoute(url: string): Match | null {
   // The SDK's tier stream stays in Next (lib/http/sse.ts).
   if (m?.route === AGENT_ROUTES.tier && m.rawParam === "stream") return null;
   return m;
+}
+
+function absolutePath(target: string): string | null {
+  try {
+    const u = new URL(target);
+    return u.protocol === "http:" || u.protocol === "https:" ? u.pathname + u.search : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A decoded path parameter; undefined when it decodes to something only Next can route ("/", "."). */
@@ -103,12 +116,15 @@ async function run(route: AgentRoute, req: IncomingMessage, db: Db, rawParam: st
   return route.handle({ req, db, key, param, body, origin: originOf(req) });
 }
 
-async function stream(req: IncomingMessage, res: ServerResponse, db: Db, query: string, requestId: string): Promise<Answer | null> {
+async function stream(res: ServerResponse, db: Db, query: string, requestId: string): Promise<Answer | null> {
   const grant = verifyStreamToken(new URLSearchParams(query).get("token"));
   if (!grant || !(await activeKeyIds(db, [grant.keyId])).has(grant.keyId)) {
     throw new AppError("unauthenticated", "The stream token is missing, invalid, expired or its key revoked; fetch the bulk evaluation for a fresh stream URL.");
   }
-  await serveOfrepStream(req, res, db, grant, bulkEtag, { ...BASE_HEADERS, "x-request-id": requestId });
+  // Opening a stream counts against the key's rate limit like any request.
+  const limit = apiLimiter().take(grant.keyId);
+  if (!limit.ok) throw new AppError("rate_limited", "Too many requests for this key; slow down.", { retryAfterSeconds: limit.retryAfterSeconds });
+  await serveOfrepStream(res, db, grant, bulkEtag, { ...BASE_HEADERS, "x-request-id": requestId });
   return null;
 }
 
@@ -130,7 +146,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, { route, rawPar
   try {
     if (method !== allowed) throw new AppError("method_not_allowed", `${req.method} is not allowed here; use ${allowed}.`);
     const db = await getDb();
-    result = route === "stream" ? await stream(req, res, db, query, requestId) : await run(route, req, db, rawParam);
+    result = route === "stream" ? await stream(res, db, query, requestId) : await run(route, req, db, rawParam);
   } catch (e) {
     const err = toAppError(e);
     if (err.status >= 500) logError(`${name} failed`, e, { requestId });

@@ -3,7 +3,7 @@
 // it opens and on every tier change of its agent, so OpenFeature web providers re-fetch the bulk
 // evaluation instead of polling. One tier-change subscription per process serves every stream;
 // streams of a revoked key are closed within OFREP_STREAM_KEY_CHECK_MS (default 1 s).
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import type { Db } from "@/lib/db";
 import { onTierChange } from "@/lib/db/notify";
 import { applyTierChange, forgetAgentTiers } from "@/lib/action-types/tier-cache";
@@ -96,7 +96,7 @@ export function closeAllOfrepStreams(): void {
 }
 
 /** Serves one stream for a verified grant until the client leaves, the key is revoked or the server stops. */
-export async function serveOfrepStream(req: IncomingMessage, res: ServerResponse, db: Db, grant: StreamGrant, etagOf: (db: Db, agentId: string) => Promise<string>, headers: Record<string, string>): Promise<void> {
+export async function serveOfrepStream(res: ServerResponse, db: Db, grant: StreamGrant, etagOf: (db: Db, agentId: string) => Promise<string>, headers: Record<string, string>): Promise<void> {
   hub.etagOf = etagOf;
   const etag = await etagOf(db, grant.agentId);
   res.writeHead(200, { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" });
@@ -126,7 +126,7 @@ export async function serveOfrepStream(req: IncomingMessage, res: ServerResponse
   set.add(client);
   hub.byAgent.set(grant.agentId, set);
   incrementCounter("ofrep_stream_connections_total");
-  req.on("close", () => client.close());
+  res.on("close", () => client.close());
   // A change made while this client was away (or connecting) is caught by a re-fetch now.
   res.write(refetchEvent(etag));
 }
