@@ -133,3 +133,6 @@ const ofrepFlags: AgentRoute<z.infer<typeof ofrepRequestSchema>> = {
 export const OFREP_STREAM_PATH = "/ofrep/v1/events";
 
 export const AGENT_ROUTES = { decisions, tiers, tier, ofrepFlag, ofrepFlags } as const;
+
+/** Every route the front answers, as "METHOD /path/{param}" (the access matrix covers them like route files). */
+export const FRONT_ROUTES = [...Object.values(AGENT_ROUTES).map((r) => r.name), `GET ${OFREP_STREAM_PATH}`];
