@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { setFrozen } from "@/lib/action-types/mutations";
 import { cachedAgentEntry, memo } from "@/lib/action-types/tier-cache";
 import { useDatabase } from "@/lib/db";
+import { stopTierListener } from "@/lib/db/notify";
 import type { Database } from "@/lib/db/client";
 import { makeActionType, makeAgent, makePeople } from "../helpers/fixtures";
 import { testDatabase } from "../helpers/db";
@@ -18,7 +19,10 @@ beforeAll(async () => {
   database = await testDatabase();
   await useDatabase(database); // starts this process's LISTEN
 }, 60_000);
-afterAll(async () => database?.close());
+afterAll(async () => {
+  await stopTierListener();
+  await database?.close();
+});
 
 const until = async (ok: () => Promise<boolean>, ms = 3_000) => {
   const end = Date.now() + ms;
