@@ -382,6 +382,7 @@ async function benchStream(servers: BenchServer[], key: string, cookie: string) 
     missed,
     sendToFrame: summarize(sdk.map((s) => s.sendToFrameMs)),
     ofrepSendToMessage: summarize(ofrep.map((s) => s.sendToFrameMs)),
+    ofrepResponseToMessage: summarize(ofrep.map((s) => s.responseToFrameMs)),
     sendToFrameByInstance: servers.map((_, s) => summarize(samples.filter((x) => x.server === s).map((x) => x.sendToFrameMs))),
     changedAtToFrame: summarize(sdk.map((s) => s.changedAtToFrameMs!)),
     /** frames that arrived before the freeze response did are negative */
@@ -671,13 +672,16 @@ function table(sdk: R, backends: Record<string, R>) {
     const i = b.ingest.fourClients;
     return { text: cell(`${i.eventsPerSecond} (batch p50 ${i.batchP50Ms} ms; CPU ${i.serverCpuMsPer1000} ms/1000)`, i.load), pass: i.eventsPerSecond >= TARGETS.ingestEps };
   });
-  add("tier change → SDK stream p50/p99 ms", `p99 < ${TARGETS.tierDelayP99Ms}`, (b) => {
+  // "After the write": from the tier change's commit timestamp (SDK frames carry it) or from the
+  // freeze's response (OFREP messages carry only the ETag); send → frame includes the freeze request.
+  add("tier change → SDK stream ms: commit→frame p50/p99 · send→frame p50/p99", `p99 < ${TARGETS.tierDelayP99Ms}`, (b) => {
     const s = b.stream;
-    return { text: cell(`${s.sendToFrame.p50} / ${s.sendToFrame.p99} (${s.clients} clients of both kinds, ${s.instances} inst.)`, s.load), pass: s.missed === 0 && s.sendToFrame.p99 < TARGETS.tierDelayP99Ms };
+    return { text: cell(`${s.changedAtToFrame.p50}/${s.changedAtToFrame.p99} · ${s.sendToFrame.p50}/${s.sendToFrame.p99} (freeze request p99 ${s.freezeRequest.p99}; ${s.clients} clients, ${s.instances} inst.)`, s.load), pass: s.missed === 0 && s.changedAtToFrame.p99 < TARGETS.tierDelayP99Ms };
   });
-  add("tier change → OFREP event stream p50/p99 ms", `p99 < ${TARGETS.tierDelayP99Ms}`, (b) => {
+  add("tier change → OFREP event stream ms: response→message p99 · send→message p50/p99", `p99 < ${TARGETS.tierDelayP99Ms}`, (b) => {
     const s = b.stream;
-    return { text: cell(`${s.ofrepSendToMessage.p50} / ${s.ofrepSendToMessage.p99} (refetchEvaluation)`, s.load), pass: s.missed === 0 && s.ofrepSendToMessage.p99 < TARGETS.tierDelayP99Ms };
+    const resp = s.ofrepResponseToMessage ?? s.responseToFrame;
+    return { text: cell(`${resp.p99} · ${s.ofrepSendToMessage.p50}/${s.ofrepSendToMessage.p99}`, s.load), pass: s.missed === 0 && resp.p99 < TARGETS.tierDelayP99Ms };
   });
   add("overview first page GET / p50/p99 ms", `< ${TARGETS.overviewMs}`, (b) => {
     const o = b.overview.page;
