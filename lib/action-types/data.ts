@@ -134,18 +134,24 @@ async function overviewRows(db: Db, rows: OverviewBase[], now: Date, options: { 
     rows.map((r) => r.tier),
   );
   const windowById = new Map(windows.map((w) => [w.id, { successes: Number(w.s), trials: Number(w.s) + Number(w.f) }]));
+  // The spark lines: the current tier's daily rollups of the last 14 days, as plain rows (a Prisma
+  // findMany over the same rows cost most of a page on PGlite: every tier, a Date per row).
   const recent = options.spark
-    ? await db.metricRollup.findMany({
-        where: { actionTypeId: { in: ids }, day: { gte: new Date(windowStart(now, SPARK_DAYS)) } },
-        select: { actionTypeId: true, tier: true, day: true, successes: true, failures: true },
-      })
+    ? await db.$queryRawUnsafe<Array<{ id: string; day: string; s: number; f: number }>>(
+        `SELECT r."actionTypeId"::text AS id, to_char(r.day, 'YYYY-MM-DD') AS day, r.successes AS s, r.failures AS f
+         FROM unnest($1::uuid[], $2::text[]) AS w(id, tier)
+         JOIN metric_rollups r ON r."actionTypeId" = w.id AND r.tier = w.tier::"Tier" AND r.day >= $3::date`,
+        ids,
+        rows.map((r) => r.tier),
+        windowStart(now, SPARK_DAYS),
+      )
     : [];
   const sparkDays = Array.from({ length: SPARK_DAYS }, (_, i) => dayOf(new Date(now.getTime() - (SPARK_DAYS - 1 - i) * 86_400_000)));
-  const daily = new Map<string, Map<string, { tier: string; successes: number; failures: number }>>();
+  const daily = new Map<string, Map<string, { s: number; f: number }>>();
   for (const r of recent) {
-    const m = daily.get(r.actionTypeId) ?? new Map();
-    m.set(`${r.tier}|${dayOf(r.day)}`, r);
-    daily.set(r.actionTypeId, m);
+    const m = daily.get(r.id) ?? new Map();
+    m.set(r.day, { s: Number(r.s), f: Number(r.f) });
+    daily.set(r.id, m);
   }
   // "Open requests" are the ones waiting for review; approved-but-unapplied ones show in eligibility.
   const open = await db.reviewRequest.groupBy({ by: ["actionTypeId"], where: { status: "open", actionTypeId: { in: ids } }, _count: { _all: true } });
@@ -162,9 +168,9 @@ async function overviewRows(db: Db, rows: OverviewBase[], now: Date, options: { 
     const elig = evaluateEligibility({ tier: r.tier, tierSince: r.tierSince, frozen: r.frozen, openRequest: openPromotion, evidence: { successes: r.evidenceSuccesses, trials: r.evidenceTrials }, window }, rules, now);
     const mine = daily.get(r.id);
     const spark = sparkDays.map((day) => {
-      const d = mine?.get(`${r.tier}|${day}`);
-      const n = d ? d.successes + d.failures : 0;
-      return n ? d!.successes / n : null;
+      const d = mine?.get(day);
+      const n = d ? d.s + d.f : 0;
+      return n ? d!.s / n : null;
     });
     return {
       id: r.id,

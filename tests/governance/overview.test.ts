@@ -28,6 +28,16 @@ describe("overview read model", () => {
       expect(row.tier).toBe(live.actionType.tier);
       expect(row.spark).toHaveLength(14);
     }
+    // the spark line: the current tier's daily success rate over the last 14 UTC days
+    const withOutcomes = rows.find((r) => r.spark.some((x) => x !== null))!;
+    const days = Array.from({ length: 14 }, (_, i) => new Date(now.getTime() - (13 - i) * 86_400_000).toISOString().slice(0, 10));
+    const rollups = await database.prisma.metricRollup.findMany({ where: { actionTypeId: withOutcomes.id, tier: withOutcomes.tier } });
+    expect(withOutcomes.spark).toEqual(
+      days.map((d) => {
+        const r = rollups.find((x) => x.day.toISOString().slice(0, 10) === d);
+        return r && r.successes + r.failures ? r.successes / (r.successes + r.failures) : null;
+      }),
+    );
     expect(rows.find((r) => r.key === "refund.issue")!.openRequests).toBe(1);
     expect(rows.find((r) => r.key === "email.send")!.lastDemotion?.cause).toBe("automatic_demotion");
   });
