@@ -1,8 +1,9 @@
 "use client";
 import Link from "next/link";
-import { useMemo, useState } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { OverviewRow } from "@/lib/action-types/data";
+import type { OverviewPage, OverviewQuery } from "@/lib/action-types/schema";
 import { fetchJson } from "@/components/ui/fetchJson";
 import { ErrorNote, LiveDot } from "@/components/ui/States";
 import { TierBadge } from "@/components/TierBadge";
@@ -11,40 +12,61 @@ import { TierActions } from "@/components/TierActions";
 import { formatDuration, windowHealthText } from "@/components/format";
 import type { ActionResultLike } from "@/components/ui/ActionForm";
 
-const TIER_ORDER = { CRAWL: 0, WALK: 1, RUN: 2 } as const;
-const PAGE_ROWS = 200;
-type Sort = "agent" | "tier" | "time" | "health";
+type Sort = OverviewQuery["sort"];
 
+/** The query as URL search parameters, defaults left out (the URL keeps filters, sort and page). */
+export function overviewSearch(q: OverviewQuery): string {
+  const p = new URLSearchParams();
+  if (q.q) p.set("q", q.q);
+  if (q.agent) p.set("agent", q.agent);
+  if (q.tier) p.set("tier", q.tier);
+  if (q.status !== "all") p.set("status", q.status);
+  if (q.sort !== "agent") p.set("sort", q.sort);
+  if (q.page !== 1) p.set("page", String(q.page));
+  return p.toString();
+}
+
+/**
+ * The overview: filtered, sorted and paged on the server (only the page travels); the URL keeps
+ * the view, and TanStack Query keeps the page live.
+ */
 export function OverviewTable(props: {
-  initial: OverviewRow[];
+  initial: OverviewPage<OverviewRow>;
+  initialQuery: OverviewQuery;
   canAct: boolean;
   demote: (input: { actionTypeId: string; rationale: string }) => Promise<ActionResultLike>;
   freeze: (input: { actionTypeId: string; frozen: boolean; rationale: string }) => Promise<ActionResultLike>;
 }) {
-  const query = useQuery({ queryKey: ["overview"], queryFn: () => fetchJson<{ rows: OverviewRow[] }>("/api/dashboard/overview"), initialData: { rows: props.initial } });
-  const [text, setText] = useState("");
-  const [tier, setTier] = useState("all");
-  const [status, setStatus] = useState("all");
-  const [sort, setSort] = useState<Sort>("agent");
-  // Thousands of rows render slowly and help nobody: the first page shows, the rest on request.
-  const [limit, setLimit] = useState(PAGE_ROWS);
-
-  const rows = useMemo(() => {
-    const t = text.trim().toLowerCase();
-    const list = query.data.rows.filter(
-      (r) =>
-        (!t || `${r.agentSlug} ${r.agentName} ${r.key} ${r.name}`.toLowerCase().includes(t)) &&
-        (tier === "all" || r.tier === tier) &&
-        (status === "all" || (status === "eligible" ? r.eligible : status === "frozen" ? r.frozen : status === "requests" ? r.openRequests > 0 : r.lastDemotion !== null)),
-    );
-    const by: Record<Sort, (a: OverviewRow, b: OverviewRow) => number> = {
-      agent: (a, b) => a.agentSlug.localeCompare(b.agentSlug) || a.key.localeCompare(b.key),
-      tier: (a, b) => TIER_ORDER[b.tier] - TIER_ORDER[a.tier] || a.key.localeCompare(b.key),
-      time: (a, b) => a.tierSince.localeCompare(b.tierSince),
-      health: (a, b) => margin(a) - margin(b),
-    };
-    return [...list].sort(by[sort]);
-  }, [query.data, text, tier, status, sort]);
+  const [view, setView] = useState<OverviewQuery>(props.initialQuery);
+  const [text, setText] = useState(props.initialQuery.q ?? "");
+  const search = overviewSearch(view);
+  const query = useQuery({
+    queryKey: ["overview", search],
+    queryFn: () => fetchJson<OverviewPage<OverviewRow>>(`/api/dashboard/overview${search ? `?${search}` : ""}`),
+    initialData: search === overviewSearch(props.initialQuery) ? props.initial : undefined,
+    placeholderData: keepPreviousData,
+  });
+  const update = (patch: Partial<OverviewQuery>) => {
+    const next = { ...view, page: 1, ...patch };
+    setView(next);
+    const s = overviewSearch(next);
+    window.history.replaceState(null, "", s ? `?${s}` : window.location.pathname);
+  };
+  // Typing searches once the typing pauses, not on every key.
+  useEffect(() => {
+    const wanted = text.trim() || undefined;
+    if (wanted === view.q) return;
+    const t = setTimeout(() => update({ q: wanted }), 250);
+    return () => clearTimeout(t);
+  });
+  const page = query.data;
+  const rows = page?.rows ?? [];
+  const tier = view.tier ?? "all";
+  const status = view.status;
+  const sort = view.sort;
+  const setTier = (v: string) => update({ tier: v === "all" ? undefined : (v as OverviewQuery["tier"]) });
+  const setStatus = (v: string) => update({ status: v as OverviewQuery["status"] });
+  const setSort = (v: Sort) => update({ sort: v });
 
   return (
     <div className="space-y-3">
@@ -106,7 +128,7 @@ export function OverviewTable(props: {
                 <td colSpan={8} className="px-3 py-6 text-center text-slate-500">Nothing matches these filters.</td>
               </tr>
             )}
-            {rows.slice(0, limit).map((r) => (
+            {rows.map((r) => (
               <tr key={r.id} className="border-t border-slate-100 align-top" data-testid="overview-row" data-action-key={r.key} data-tier={r.tier}>
                 <td className="px-3 py-2">
                   <Link href={`/action-types/${r.id}`} className="font-mono text-blue-800 hover:underline">{r.key}</Link>
@@ -140,17 +162,19 @@ export function OverviewTable(props: {
           </tbody>
         </table>
       </div>
-      {rows.length > limit && (
-        <button onClick={() => setLimit(rows.length)} className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">
-          Showing {limit} of {rows.length}: show all
-        </button>
+      {page && (
+        <nav aria-label="Pages" className="flex items-center gap-3 text-sm">
+          <button disabled={view.page <= 1} onClick={() => update({ page: view.page - 1 })} className="rounded border border-slate-300 bg-white px-3 py-1 disabled:opacity-40">
+            Previous
+          </button>
+          <span data-testid="overview-pages">
+            Page {page.page} of {page.pages} · {page.total} action type{page.total === 1 ? "" : "s"}
+          </span>
+          <button disabled={view.page >= page.pages} onClick={() => update({ page: view.page + 1 })} className="rounded border border-slate-300 bg-white px-3 py-1 disabled:opacity-40">
+            Next
+          </button>
+        </nav>
       )}
     </div>
   );
-}
-
-/** How far the window rate sits above the demotion bar (negative: below it). */
-function margin(r: OverviewRow): number {
-  if (r.windowRate === null) return 1;
-  return r.windowRate - (r.demotionThreshold ?? 0);
 }

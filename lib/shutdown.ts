@@ -49,7 +49,6 @@ export function installShutdown(database: Database): void {
   if (state.installed) return;
   state.installed = true;
   const timeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 20_000);
-  const servers = httpServers();
   const realExit = process.exit.bind(process);
   let cleanup: Promise<void> | null = null;
   let exiting = false;
@@ -76,7 +75,8 @@ export function installShutdown(database: Database): void {
     if (state.shuttingDown) return;
     state.shuttingDown = true;
     const started = Date.now();
-    const nextHandles = process.listenerCount(signal) > 1; // ours + Next's
+    const nextHandles = process.listenerCount(signal) > 1; // ours + Next's (`next start`; a custom server has none)
+    const servers = httpServers(); // now, not at install: a custom server listens after instrumentation ran
     log("info", "shutdown started", { signal, nextHandlesSignal: nextHandles });
 
     const deadline = setTimeout(() => {

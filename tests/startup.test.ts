@@ -7,12 +7,12 @@ import { describe, expect, it } from "vitest";
 import { PGlite } from "@electric-sql/pglite";
 import { applyMigrations } from "@/lib/db/migrator";
 import { pgliteExecutor } from "@/lib/db/sql";
-import { freePort } from "./helpers/server";
+import { freePort, SERVER_ARGS } from "./helpers/server";
 
 async function start(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, NODE_ENV: "production", DEMO_AGENT: "off", ...env },
+  const child = spawn(process.execPath, SERVER_ARGS, {
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DEMO_AGENT: "off", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

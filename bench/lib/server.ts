@@ -1,8 +1,8 @@
-// The production build (`next start` on NEXT_DIST_DIR, default .next-bench) as a child process,
+// The production server (server.ts on the build in NEXT_DIST_DIR, default .next-bench) as a child process,
 // its output going to a log file so the benchmark process does not pay for reading it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
-import { freePort, kill, waitForHealth } from "../../tests/helpers/server";
+import { freePort, kill, SERVER_ARGS, waitForHealth } from "../../tests/helpers/server";
 
 export interface BenchServer {
   baseUrl: string;
@@ -17,7 +17,7 @@ export interface BenchServer {
 export const DIST_DIR = process.env.NEXT_DIST_DIR || ".next-bench";
 
 /**
- * Starts `next start` with the given environment (PGLITE_DIR or DATABASE_URL) and waits for
+ * Starts the server with the given environment (PGLITE_DIR or DATABASE_URL) and waits for
  * /api/ready. The API rate limit is lifted (it would cap a load test at 5,000 req/s per key).
  */
 export async function startBenchServer(env: Record<string, string>, logFile: string, nodeArgs: string[] = []): Promise<BenchServer> {
@@ -25,10 +25,12 @@ export async function startBenchServer(env: Record<string, string>, logFile: str
   let fd = -1;
   const spawnIt = () => {
     fd = openSync(logFile, "a");
-    const child = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    const child = spawn(process.execPath, [...nodeArgs, ...SERVER_ARGS], {
       env: {
         ...process.env,
         NODE_ENV: "production",
+        PORT: String(port),
+        HOST: "127.0.0.1",
         NEXT_DIST_DIR: DIST_DIR,
         DEMO_AGENT: "off",
         API_RATE_PER_SECOND: "1000000000",

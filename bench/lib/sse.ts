@@ -14,9 +14,14 @@ export interface StreamClient {
   close(): void;
 }
 
-export async function openStream(baseUrl: string, apiKey: string): Promise<StreamClient> {
+export function openStream(baseUrl: string, apiKey: string): Promise<StreamClient> {
+  return openStreamUrl(`${baseUrl}/api/v1/tiers/stream`, { authorization: `Bearer ${apiKey}` });
+}
+
+/** Any SSE stream (the OFREP event stream needs no header: its URL carries the token). */
+export async function openStreamUrl(url: string, headers: Record<string, string> = {}): Promise<StreamClient> {
   const ac = new AbortController();
-  const res = await fetch(`${baseUrl}/api/v1/tiers/stream`, { headers: { authorization: `Bearer ${apiKey}`, accept: "text/event-stream" }, signal: ac.signal });
+  const res = await fetch(url, { headers: { ...headers, accept: "text/event-stream" }, signal: ac.signal });
   if (!res.ok || !res.body) throw new Error(`stream: ${res.status}`);
   const frames: Frame[] = [];
   const waiters = new Set<() => void>();

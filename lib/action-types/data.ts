@@ -7,7 +7,7 @@ import { windowStart } from "@/lib/metrics/data";
 import { blocksNewRequest, PENDING_PROMOTIONS } from "@/lib/metrics/evidence";
 import { dayOf } from "@/lib/metrics/mutations";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-state";
-import type { TierView } from "./schema";
+import type { OverviewPage, OverviewQuery, TierView } from "./schema";
 
 export interface OverviewRow {
   id: string;
@@ -39,34 +39,110 @@ export interface OverviewRow {
 }
 
 const SPARK_DAYS = 14;
+const DEMOTION_CAUSES: Array<"automatic_demotion" | "manual_demotion"> = ["automatic_demotion", "manual_demotion"];
+export const OVERVIEW_PAGE_SIZE = 50;
+
+const overviewSelect = {
+  id: true, key: true, name: true, blastRadius: true, reversible: true, tier: true, tierSince: true, frozen: true, stateVersion: true,
+  ...EVIDENCE_STATE_SELECT,
+  agent: { select: { slug: true, name: true } },
+  policies: { orderBy: { version: "desc" }, take: 1, select: { version: true, rules: true } },
+  tierChanges: { where: { cause: { in: DEMOTION_CAUSES } }, orderBy: { createdAt: "desc" }, take: 1, select: { createdAt: true, cause: true } },
+} as const;
+
+const ORDER_BY = {
+  agent: [{ agent: { slug: "asc" } }, { key: "asc" }, { id: "asc" }],
+  tier: [{ tier: "desc" }, { key: "asc" }, { id: "asc" }],
+  time: [{ tierSince: "asc" }, { key: "asc" }, { id: "asc" }],
+} as const;
+
+/** The filters of the overview as a where clause (everything but "eligible", which the gating core decides). */
+function overviewWhere(q: OverviewQuery) {
+  const text = q.q?.trim();
+  // Prisma hands `contains` to LIKE as is: its wildcards must be escaped to be searched as text.
+  const contains = text ? { contains: text.replace(/[\\%_]/g, (c) => `\\${c}`), mode: "insensitive" as const } : undefined;
+  return {
+    AND: [
+      contains ? { OR: [{ key: contains }, { name: contains }, { agent: { slug: contains } }, { agent: { name: contains } }] } : {},
+      q.agent ? { agent: { slug: q.agent } } : {},
+      q.tier ? { tier: q.tier } : {},
+      q.status === "frozen" ? { frozen: true } : {},
+      q.status === "requests" ? { requests: { some: { status: "open" as const } } } : {},
+      q.status === "demoted" ? { tierChanges: { some: { cause: { in: DEMOTION_CAUSES } } } } : {},
+    ],
+  };
+}
+
+/**
+ * One page of the overview, filtered and sorted in the database: only the page's action types are
+ * read in full (windows, spark lines, requests), so a page costs the same with 2,000 action types
+ * as with 20,000. Sorting by health and the "eligible" filter depend on values the gating core
+ * computes; they evaluate every matching action type (without spark lines) before paging.
+ */
+export async function listOverviewPage(db: Db, query: OverviewQuery, now: Date = new Date(), pageSize = OVERVIEW_PAGE_SIZE): Promise<OverviewPage> {
+  const where = overviewWhere(query);
+  const computed = query.sort === "health" || query.status === "eligible";
+  let total: number;
+  let rows: OverviewRow[];
+  const skip = (query.page - 1) * pageSize;
+  if (!computed) {
+    const [count, base] = await Promise.all([db.actionType.count({ where }), findOverviewBase(db, query.sort as keyof typeof ORDER_BY, where, { skip, take: pageSize })]);
+    total = count;
+    rows = await overviewRows(db, base, now);
+  } else {
+    const base = await findOverviewBase(db, query.sort === "health" ? "agent" : query.sort, where);
+    let all = await overviewRows(db, base, now);
+    if (query.status === "eligible") all = all.filter((r) => r.eligible);
+    if (query.sort === "health") all.sort((a, b) => margin(a) - margin(b));
+    total = all.length;
+    const pageIds = new Set(all.slice(skip, skip + pageSize).map((r) => r.id));
+    const full = await overviewRows(db, base.filter((b) => pageIds.has(b.id)), now);
+    const byId = new Map(full.map((r) => [r.id, r]));
+    rows = all.slice(skip, skip + pageSize).map((r) => byId.get(r.id)!);
+  }
+  return { rows, total, page: query.page, pageSize, pages: Math.max(1, Math.ceil(total / pageSize)) };
+}
+
+/** How far the window rate sits above the demotion bar (negative: below it; no outcomes sort last). */
+function margin(r: OverviewRow): number {
+  if (r.windowRate === null) return 1;
+  return r.windowRate - (r.demotionThreshold ?? 0);
+}
 
 /** Every agent × action type with health and eligibility, in a fixed number of queries. */
 export async function listOverview(db: Db, now: Date = new Date()): Promise<OverviewRow[]> {
-  const rows = await db.actionType.findMany({
-    select: {
-      id: true, key: true, name: true, blastRadius: true, reversible: true, tier: true, tierSince: true, frozen: true, stateVersion: true,
-      ...EVIDENCE_STATE_SELECT,
-      agent: { select: { slug: true, name: true } },
-      policies: { orderBy: { version: "desc" }, take: 1, select: { version: true, rules: true } },
-      tierChanges: { where: { cause: { in: ["automatic_demotion", "manual_demotion"] } }, orderBy: { createdAt: "desc" }, take: 1, select: { createdAt: true, cause: true } },
-    },
-    orderBy: [{ agent: { slug: "asc" } }, { key: "asc" }],
-  });
+  return overviewRows(db, await findOverviewBase(db, "agent"), now);
+}
+
+/** The action types the overview shows, with what its rows need; in one of the overview's orders. */
+function findOverviewBase(db: Db, order: keyof typeof ORDER_BY, where: ReturnType<typeof overviewWhere> = { AND: [] }, page?: { skip: number; take: number }) {
+  return db.actionType.findMany({ where, select: overviewSelect, orderBy: [...ORDER_BY[order]], ...page });
+}
+type OverviewBase = Awaited<ReturnType<typeof findOverviewBase>>[number];
+
+/**
+ * The overview rows of the given action types (in their order), in a fixed number of set-based queries.
+ * The window and the spark line are the evidence fold's own (lib/gating/evidence-fold.ts), stored on the
+ * row: no rollup query, and the same evidence the gate reads.
+ */
+async function overviewRows(db: Db, rows: OverviewBase[], now: Date): Promise<OverviewRow[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
   const parsed = rows.map((r) => policyRulesSchema.parse(r.policies[0]?.rules) as PolicyRules);
-  // The window and the spark line are the evidence fold's own (lib/gating/evidence-fold.ts), stored
-  // on the row: no rollup query, and the same evidence the gate reads.
   const sparkDays = Array.from({ length: SPARK_DAYS }, (_, i) => dayOf(new Date(now.getTime() - (SPARK_DAYS - 1 - i) * 86_400_000)));
   // "Open requests" are the ones waiting for review; approved-but-unapplied ones show in eligibility.
-  const open = await db.reviewRequest.groupBy({ by: ["actionTypeId"], where: { status: "open" }, _count: { _all: true } });
+  const open = await db.reviewRequest.groupBy({ by: ["actionTypeId"], where: { status: "open", actionTypeId: { in: ids } }, _count: { _all: true } });
   const openById = new Map(open.map((o) => [o.actionTypeId, o._count._all]));
-  const pending = await db.reviewRequest.findMany({ where: PENDING_PROMOTIONS, select: { actionTypeId: true, status: true, fromTier: true, snapshot: true } });
+  const pending = await db.reviewRequest.findMany({ where: { ...PENDING_PROMOTIONS, actionTypeId: { in: ids } }, select: { actionTypeId: true, status: true, fromTier: true, snapshot: true } });
+  const pendingById = new Map<string, typeof pending>();
+  for (const p of pending) pendingById.set(p.actionTypeId, [...(pendingById.get(p.actionTypeId) ?? []), p]);
 
   return rows.map((r, index) => {
     const rules = parsed[index]!;
     const tierRules = rules.tiers[r.tier];
     const state = toEvidenceState(r);
     const window = evidenceFrom(state, windowStart(now, tierRules.windowDays));
-    const openPromotion = pending.some((p) => p.actionTypeId === r.id && blocksNewRequest(p, r));
+    const openPromotion = (pendingById.get(r.id) ?? []).some((p) => blocksNewRequest(p, r));
     const elig = evaluateEligibility({ tier: r.tier, tierSince: r.tierSince, frozen: r.frozen, openRequest: openPromotion, evidence: { successes: state.successes, trials: state.trials }, window, restarts: state.restarts, look: state.look }, rules, now);
     const spark = sparkDays.map((day) => {
       const d = state.days[day];

@@ -40,3 +40,35 @@ export const decisionResponseSchema = z
   .meta({ id: "DecisionResponse" });
 
 export type TierView = z.infer<typeof tierViewSchema>;
+
+// The overview's filters, sort and page, as the URL and the dashboard route carry them.
+export const OVERVIEW_SORTS = ["agent", "tier", "time", "health"] as const;
+export const OVERVIEW_STATUSES = ["all", "eligible", "requests", "frozen", "demoted"] as const;
+export const overviewQuerySchema = z.object({
+  q: z.string().max(200).optional(),
+  agent: z.string().max(128).optional(),
+  tier: z.enum(TIERS).optional(),
+  status: z.enum(OVERVIEW_STATUSES).default("all"),
+  sort: z.enum(OVERVIEW_SORTS).default("agent"),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+});
+export type OverviewQuery = z.output<typeof overviewQuerySchema>;
+
+/** A URL's search parameters as an overview query; anything unreadable falls back to its default. */
+export function overviewQueryOf(params: Record<string, string | string[] | undefined>): OverviewQuery {
+  const one = (k: string) => (Array.isArray(params[k]) ? params[k][0] : params[k]) || undefined;
+  const out: Record<string, unknown> = {};
+  for (const k of ["q", "agent", "tier", "status", "sort", "page"]) {
+    const v = one(k);
+    if (v !== undefined && overviewQuerySchema.shape[k as keyof typeof overviewQuerySchema.shape].safeParse(v).success) out[k] = v;
+  }
+  return overviewQuerySchema.parse(out);
+}
+
+export interface OverviewPage<Row = import("./data").OverviewRow> {
+  rows: Row[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pages: number;
+}

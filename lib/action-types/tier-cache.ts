@@ -1,48 +1,89 @@
 // Per-process cache of each agent's tiers for the hot agent routes (decisions, tiers, OFREP).
-// Dropped for an agent the moment a tier change for it is heard (NOTIFY, after commit), and never
-// older than TIER_CACHE_MS (default 1 s) in any case, which bounds what a missed notice could cost.
+// Updated the moment a tier change for it is heard (NOTIFY, after commit, in commit order: the
+// notice carries the action type's new tier, freeze and tier-since, so no read is needed; an entry
+// still loading, or an action type it does not hold, is dropped instead), and never older than
+// TIER_CACHE_MS (default 1 s) in any case, which bounds what a missed notice could cost.
+// Each entry also memoises what the routes derive from it (serialised bodies, ETags), so a request
+// that finds its agent in the cache does no serialising or hashing of its own.
 import type { Db } from "@/lib/db";
-import { onTierChange } from "@/lib/db/notify";
+import { onTierChange, type TierChangeMessage } from "@/lib/db/notify";
+import { modeOf } from "@/lib/gating";
 import type { TierView } from "./schema";
 import { listAgentTiers } from "./data";
 
 const TTL_MS = Number(process.env.TIER_CACHE_MS ?? 1_000);
 
-interface Entry {
+export interface AgentTiers {
   at: number;
   byKey: Map<string, TierView>;
   list: TierView[];
+  /** derived values, computed once per entry (see memo) */
+  derived: Map<string, unknown>;
 }
 
-const g = globalThis as unknown as { __cwrTierCache?: { entries: Map<string, Promise<Entry>>; subscribed: boolean } };
-const cache = (g.__cwrTierCache ??= { entries: new Map(), subscribed: false });
+const g = globalThis as unknown as { __cwrTierCache?: { entries: Map<string, Promise<AgentTiers>>; settled: WeakMap<Promise<AgentTiers>, AgentTiers>; subscribed: boolean } };
+const cache = (g.__cwrTierCache ??= { entries: new Map(), settled: new WeakMap(), subscribed: false });
 
 function subscribe() {
   if (cache.subscribed) return;
   cache.subscribed = true;
-  onTierChange({ change: (m) => cache.entries.delete(m.agentId), resync: () => cache.entries.clear() });
+  onTierChange({ change: applyTierChange, resync: () => cache.entries.clear() });
 }
 
-async function entry(db: Db, agentId: string, now: number): Promise<Entry> {
+/** Brings the agent's entry up to a committed tier change (idempotent: every listener may call it). */
+export function applyTierChange(m: TierChangeMessage): void {
+  const pending = cache.entries.get(m.agentId);
+  const entry: AgentTiers | undefined = pending && cache.settled.get(pending);
+  const old = entry?.byKey.get(m.key);
+  if (!entry || !old) {
+    cache.entries.delete(m.agentId);
+    return;
+  }
+  if (old.tier === m.tier && old.frozen === m.frozen && old.tierSince === m.tierSince) return;
+  const view: TierView = { ...old, tier: m.tier, mode: modeOf(m.tier), frozen: m.frozen, tierSince: m.tierSince };
+  const list = entry.list.map((t: TierView) => (t.action === m.key ? view : t));
+  store(m.agentId, Promise.resolve({ at: entry.at, list, byKey: new Map(list.map((t: TierView) => [t.action, t])), derived: new Map() }));
+}
+
+function store(agentId: string, loading: Promise<AgentTiers>) {
+  cache.entries.set(agentId, loading);
+  loading.then(
+    (e) => cache.settled.set(loading, e),
+    () => cache.entries.get(agentId) === loading && cache.entries.delete(agentId),
+  );
+}
+
+/** Drops one agent's entry (a listener that must see the change itself, not race the cache's own listener). */
+export function forgetAgentTiers(agentId: string): void {
+  cache.entries.delete(agentId);
+}
+
+/** The agent's tiers, fresh within TIER_CACHE_MS and dropped on every tier change. */
+export async function cachedAgentEntry(db: Db, agentId: string, now = Date.now()): Promise<AgentTiers> {
   subscribe();
   const hit = cache.entries.get(agentId);
-  if (hit) {
+  if (hit && TTL_MS > 0) {
     const e = await hit;
     if (now - e.at < TTL_MS) return e;
   }
-  const loading = listAgentTiers(db, agentId).then((list) => ({ at: now, list, byKey: new Map(list.map((t) => [t.action, t])) }));
-  cache.entries.set(agentId, loading);
-  loading.catch(() => cache.entries.delete(agentId));
+  const loading = listAgentTiers(db, agentId).then((list): AgentTiers => ({ at: now, list, byKey: new Map(list.map((t) => [t.action, t])), derived: new Map() }));
+  if (TTL_MS > 0) store(agentId, loading);
   return loading;
 }
 
+/** A value derived from an entry, computed on first use and kept as long as the entry. */
+export function memo<T>(entry: AgentTiers, name: string, compute: (entry: AgentTiers) => T): T {
+  if (entry.derived.has(name)) return entry.derived.get(name) as T;
+  const value = compute(entry);
+  entry.derived.set(name, value);
+  return value;
+}
+
 export async function cachedAgentTiers(db: Db, agentId: string, now = Date.now()): Promise<TierView[]> {
-  if (TTL_MS <= 0) return listAgentTiers(db, agentId);
-  return (await entry(db, agentId, now)).list;
+  return (await cachedAgentEntry(db, agentId, now)).list;
 }
 
 /** One action type of the agent, looked up in a Map (an action named `constructor` is just unknown). */
 export async function cachedAgentTier(db: Db, agentId: string, key: string, now = Date.now()): Promise<TierView | null> {
-  if (TTL_MS <= 0) return (await listAgentTiers(db, agentId)).find((t) => t.action === key) ?? null;
-  return (await entry(db, agentId, now)).byKey.get(key) ?? null;
+  return (await cachedAgentEntry(db, agentId, now)).byKey.get(key) ?? null;
 }

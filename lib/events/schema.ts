@@ -4,6 +4,20 @@ import { EVENT_KINDS, SEVERITIES, TIERS } from "@/lib/gating/types";
 export const ACTION_KEY = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 export const actionKeySchema = z.string().regex(ACTION_KEY, "must match ^[a-z0-9][a-z0-9._-]{0,127}$");
 
+/** C0 controls (NUL included), DEL and C1 controls: refused, never stripped, in keys and references. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+const LONE_SURROGATE = /(?:^|[^\ud800-\udbff])[\udc00-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])/;
+
+/** A string that names something (an idempotency key, a subject): no control characters, no lone surrogates. */
+export function referenceSchema(max: number) {
+  return z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !CONTROL_CHARACTER.test(s), "must not contain control characters (U+0000–U+001F, U+007F–U+009F)")
+    .refine((s) => !LONE_SURROGATE.test(s), "must be well-formed Unicode (no lone surrogates)");
+}
+
 const MAX_METADATA_BYTES = 8 * 1024;
 const MAX_METADATA_DEPTH = 8;
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -30,14 +44,14 @@ export function timestampSchema(now: () => Date) {
 export function outcomeEventSchema(now: () => Date = () => new Date()) {
   return z
     .strictObject({
-      idempotencyKey: z.string().min(1).max(128),
+      idempotencyKey: referenceSchema(128),
       action: actionKeySchema,
       kind: z.enum(EVENT_KINDS),
       tier: z.enum(TIERS),
       occurredAt: timestampSchema(now),
       severity: z.enum(SEVERITIES).optional(),
       agentVersion: z.string().max(128).optional(),
-      subjectRef: z.string().max(256).optional(),
+      subjectRef: referenceSchema(256).optional(),
       metadata: metadataSchema.optional(),
       /** action.reverted only: the idempotency key of the action.completed it reverts (that success becomes a failure) */
       reverts: z.string().min(1).max(128).optional(),

@@ -1,17 +1,41 @@
 // Reading a JSON body safely: content type (415), size (413, counted while streaming, not trusted
-// from Content-Length alone) and syntax (400).
+// from Content-Length alone) and syntax (400). The same rules for a Web Request (Next's routes) and
+// a node:http request (the agent API's fast front, lib/http/front.ts).
+import type { IncomingMessage } from "node:http";
 import { AppError } from "./errors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export async function readJsonBody(req: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
-  const type = req.headers.get("content-type") ?? "";
+const tooLarge = (maxBytes: number) => new AppError("payload_too_large", `The body is larger than ${maxBytes} bytes.`);
+
+/** 415 unless the media type is exactly application/json (parameters and case aside); 413 on a declared oversize. */
+export function checkJsonHeaders(contentType: string | null | undefined, contentLength: string | null | undefined, maxBytes = MAX_BODY_BYTES): void {
+  const type = contentType ?? "";
   const mediaType = type.split(";")[0]!.trim().toLowerCase();
   if (mediaType !== "application/json") {
     throw new AppError("unsupported_media_type", `Send the body as application/json${type ? ` (got ${type.slice(0, 80)})` : ""}.`);
   }
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new AppError("payload_too_large", `The body is larger than ${maxBytes} bytes.`);
+  if (Number(contentLength ?? "0") > maxBytes) throw tooLarge(maxBytes);
+}
+
+/** UTF-8 (fatal) and JSON syntax of a complete body. */
+export function parseJsonBytes(bytes: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError("bad_request", "The body is not valid UTF-8.");
+  }
+  if (text.trim() === "") throw new AppError("bad_request", "The body is empty; send a JSON document.");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "The body is not valid JSON.");
+  }
+}
+
+export async function readJsonBody(req: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+  checkJsonHeaders(req.headers.get("content-type"), req.headers.get("content-length"), maxBytes);
   if (!req.body) throw new AppError("bad_request", "The request has no body.");
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -22,20 +46,54 @@ export async function readJsonBody(req: Request, maxBytes = MAX_BODY_BYTES): Pro
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw new AppError("payload_too_large", `The body is larger than ${maxBytes} bytes.`);
+      throw tooLarge(maxBytes);
     }
     chunks.push(value);
   }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new AppError("bad_request", "The body is not valid UTF-8.");
-  }
-  if (text.trim() === "") throw new AppError("bad_request", "The body is empty; send a JSON document.");
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError("bad_request", "The body is not valid JSON.");
-  }
+  return parseJsonBytes(Buffer.concat(chunks));
+}
+
+/**
+ * The same for a node:http request. On a refusal the rest of the body is left unread: node discards
+ * it after the answer (a slow body is bounded by the server's requestTimeout).
+ */
+export function readNodeJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+  checkJsonHeaders(req.headers["content-type"], req.headers["content-length"], maxBytes);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onAborted);
+      req.off("close", onAborted);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        stop();
+        reject(tooLarge(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      stop();
+      try {
+        resolve(parseJsonBytes(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+      } catch (e) {
+        reject(e);
+      }
+    };
+    // The client went away (or the server's requestTimeout cut it off) before the body ended.
+    const onAborted = () => {
+      stop();
+      reject(new AppError("bad_request", "The request body was not received completely."));
+    };
+    if (req.destroyed) return onAborted();
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onAborted);
+    req.on("close", onAborted);
+  });
 }

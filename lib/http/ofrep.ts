@@ -1,9 +1,8 @@
 // OpenFeature Remote Evaluation Protocol: the flag key is the action key, the value the tier.
 import { z } from "zod";
 import type { TierView } from "@/lib/action-types/schema";
-import { actionKeySchema } from "@/lib/events/schema";
-import type { AppError } from "./errors";
-import { json } from "./route";
+import { actionKeySchema, referenceSchema } from "@/lib/events/schema";
+import { AppError } from "./errors";
 
 export const ofrepRequestSchema = z.strictObject({ context: z.record(z.string().max(256), z.unknown()).optional() }).meta({ id: "OfrepEvaluationRequest" });
 export const ofrepKeyParamsSchema = z.strictObject({ key: actionKeySchema });
@@ -29,15 +28,47 @@ export function ofrepEvaluation(view: TierView) {
   };
 }
 
+// The evaluation context is bounded like event metadata (SPEC §4).
+export const MAX_CONTEXT_BYTES = 8 * 1024;
+export const MAX_CONTEXT_DEPTH = 8;
+const targetingKeySchema = referenceSchema(256);
+
+/** True when `value` nests deeper than `max` levels; never recurses more than max + 1 levels. */
+function deeperThan(value: unknown, max: number): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (max <= 0) return true;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) if (deeperThan(child, max - 1)) return true;
+  return false;
+}
+
+/**
+ * What an OFREP context may hold beyond its shape: a string targetingKey (≤ 256, no control
+ * characters), at most 8 levels and 8 KiB. Anything else is 400 INVALID_CONTEXT, as OFREP says.
+ */
+export function checkOfrepContext(context: Record<string, unknown> | undefined): void {
+  if (!context) return;
+  const invalid = (message: string) => new AppError("invalid_context", message, undefined, 400);
+  if ("targetingKey" in context) {
+    const key = targetingKeySchema.safeParse(context.targetingKey);
+    if (!key.success) throw invalid(`context.targetingKey must be a string of 1 to 256 characters without control characters (${key.error.issues[0]?.message ?? "invalid"}).`);
+  }
+  if (deeperThan(context, MAX_CONTEXT_DEPTH)) throw invalid(`The context must be at most ${MAX_CONTEXT_DEPTH} levels deep.`);
+  if (Buffer.byteLength(JSON.stringify(context), "utf8") > MAX_CONTEXT_BYTES) throw invalid(`The context must be at most ${MAX_CONTEXT_BYTES} bytes.`);
+}
+
+/** OFREP's error code for one of our errors. */
+export function ofrepErrorCode(error: AppError): string {
+  if (error.code === "invalid_context") return "INVALID_CONTEXT";
+  if (error.status === 404) return "FLAG_NOT_FOUND";
+  if (error.status === 400 || error.status === 413 || error.status === 415) return "PARSE_ERROR";
+  if (error.status === 422) return "INVALID_CONTEXT";
+  return "GENERAL";
+}
+
 /** OFREP clients read {key, errorCode, errorDetails}; our own error body rides along. */
-export function renderOfrepError(error: AppError, _req: Request, params: Record<string, string | string[]>): Response {
-  const key = typeof params.key === "string" ? safeDecode(params.key) : undefined;
-  const errorCode =
-    error.status === 404 ? "FLAG_NOT_FOUND" : error.status === 400 || error.status === 413 || error.status === 415 ? "PARSE_ERROR" : error.status === 422 ? "INVALID_CONTEXT" : "GENERAL";
-  const headers = new Headers();
-  const retry = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-  if (error.status === 429 && retry) headers.set("retry-after", String(retry));
-  return json({ ...(key ? { key } : {}), errorCode, errorDetails: error.message, ...error.toBody() }, { status: error.status, headers });
+export function ofrepErrorBody(error: AppError, rawKey: string | undefined) {
+  const key = rawKey === undefined ? undefined : safeDecode(rawKey);
+  return { ...(key ? { key } : {}), errorCode: ofrepErrorCode(error), errorDetails: error.message, ...error.toBody() };
 }
 
 function safeDecode(s: string): string {

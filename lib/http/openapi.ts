@@ -21,7 +21,13 @@ const ofrepFailureSchema = z
   .meta({ id: "OfrepEvaluationFailure" });
 
 const ofrepBulkSchema = z
-  .object({ flags: z.array(ofrepSuccessSchema), eventStreams: z.array(z.object({ type: z.string(), url: z.string() })).optional() })
+  .object({
+    flags: z.array(ofrepSuccessSchema),
+    eventStreams: z
+      .array(z.object({ type: z.string(), url: z.string(), inactivityDelaySec: z.number().int().optional() }))
+      .optional()
+      .describe("OFREP ADR-0008: an SSE stream a plain EventSource can open (the URL carries a short-lived token)"),
+  })
   .meta({ id: "OfrepBulkEvaluationSuccess" });
 
 // Registered once: every schema with a `meta({ id })` becomes a component, referenced by $ref.
@@ -65,7 +71,13 @@ export function openApiDocument(serverUrl = "/") {
     },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API key created by an admin (`cwr_…`)" } }, schemas: schemas() },
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "An API key created by an admin (`cwr_…`)" },
+        streamToken: { type: "apiKey", in: "query", name: "token", description: "The short-lived token of the stream URL the OFREP bulk answer's eventStreams give" },
+      },
+      schemas: schemas(),
+    },
     paths: {
       "/api/v1/tiers": {
         get: {
@@ -118,7 +130,7 @@ export function openApiDocument(serverUrl = "/") {
           requestBody: { required: true, content: jsonContent("OfrepEvaluationRequest") },
           responses: {
             "200": { description: "Evaluation", content: jsonContent("OfrepEvaluationSuccess") },
-            "400": ofrepError("Malformed request or a malformed percent-escape in the path"),
+            "400": ofrepError("Malformed request (PARSE_ERROR), a malformed percent-escape in the path, or a context that is not allowed (INVALID_CONTEXT: targetingKey not a string of 1–256 characters without control characters, deeper than 8 levels or over 8 KiB)"),
             "404": ofrepError("FLAG_NOT_FOUND"),
             "413": ofrepError("Body over 1 MiB"),
             "415": ofrepError("Not application/json"),
@@ -126,6 +138,15 @@ export function openApiDocument(serverUrl = "/") {
             "401": ofrepError("Missing, unknown or revoked API key"),
             "429": ofrepError("Rate limited"),
           },
+        },
+      },
+      "/ofrep/v1/events": {
+        get: {
+          operationId: "ofrepEventStream",
+          summary: "OFREP event stream (ADR-0008): `message` events `{type: \"refetchEvaluation\", etag}` on connect and on every tier change of the agent",
+          security: [{ streamToken: [] }],
+          parameters: [{ name: "token", in: "query", required: true, schema: { type: "string" } }],
+          responses: { "200": { description: "Event stream", content: { "text/event-stream": { schema: { type: "string" } } } }, "401": error("Missing, invalid or expired token, or its key revoked") },
         },
       },
       "/ofrep/v1/evaluate/flags": {
@@ -137,7 +158,7 @@ export function openApiDocument(serverUrl = "/") {
           responses: {
             "200": { description: "All flags", headers: { ETag: { schema: { type: "string" } } }, content: jsonContent("OfrepBulkEvaluationSuccess") },
             "304": { description: "Not modified" },
-            "400": ofrepError("Malformed request"),
+            "400": ofrepError("Malformed request (PARSE_ERROR) or a context that is not allowed (INVALID_CONTEXT)"),
             "413": ofrepError("Body over 1 MiB"),
             "415": ofrepError("Not application/json"),
             "422": ofrepError("Invalid context"),

@@ -48,33 +48,40 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
   return new Response(JSON.stringify(body), { ...init, headers });
 }
 
+/** The Retry-After header a refusal carries (a 429's wait), if any. */
+export function retryAfterOf(error: AppError): string | undefined {
+  const seconds = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+  return error.status === 429 && seconds ? String(seconds) : undefined;
+}
+
 export function errorResponse(error: AppError, extra: HeadersInit = {}): Response {
   const headers = new Headers(extra);
-  if (error.code === "rate_limited" && (error.details as { retryAfterSeconds?: number })?.retryAfterSeconds) {
-    headers.set("retry-after", String((error.details as { retryAfterSeconds: number }).retryAfterSeconds));
-  }
+  const retryAfter = retryAfterOf(error);
+  if (retryAfter) headers.set("retry-after", retryAfter);
   return json(error.toBody(), { status: error.status, headers });
 }
 
-function bearer(req: Request): string | null {
-  const h = req.headers.get("authorization");
-  if (!h) return null;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+function bearer(header: string | null | undefined): string | null {
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!m) throw new AppError("unauthenticated", "The Authorization header must be `Bearer <api key>`.");
   return m[1]!;
 }
 
+/** The agent behind an `Authorization: Bearer <key>` header, after the key's rate limit (401 / 429 otherwise). */
+export async function authenticateBearer(db: Db, authorization: string | null | undefined): Promise<KeyPrincipal> {
+  const secret = bearer(authorization);
+  if (!secret) throw new AppError("unauthenticated", "Send your API key as `Authorization: Bearer <key>`.");
+  const key = await authenticateApiKey(db, secret);
+  if (!key) throw new AppError("unauthenticated", "The API key is unknown or revoked.");
+  const limit = apiLimiter().take(key.keyId);
+  if (!limit.ok) throw new AppError("rate_limited", "Too many requests for this key; slow down.", { retryAfterSeconds: limit.retryAfterSeconds });
+  return key;
+}
+
 async function resolvePrincipal(spec: RouteSpec<unknown, unknown, unknown>, req: Request, db: Db): Promise<Principal> {
   if (spec.auth === "public") return { kind: "public" };
-  if (spec.auth === "key") {
-    const secret = bearer(req);
-    if (!secret) throw new AppError("unauthenticated", "Send your API key as `Authorization: Bearer <key>`.");
-    const key = await authenticateApiKey(db, secret);
-    if (!key) throw new AppError("unauthenticated", "The API key is unknown or revoked.");
-    const limit = apiLimiter().take(key.keyId);
-    if (!limit.ok) throw new AppError("rate_limited", "Too many requests for this key; slow down.", { retryAfterSeconds: limit.retryAfterSeconds });
-    return { kind: "agent", key };
-  }
+  if (spec.auth === "key") return { kind: "agent", key: await authenticateBearer(db, req.headers.get("authorization")) };
   const { currentUser } = await import("@/lib/auth/session");
   const user = await currentUser();
   if (!user) throw new AppError("unauthenticated", "Sign in first.");
@@ -82,7 +89,7 @@ async function resolvePrincipal(spec: RouteSpec<unknown, unknown, unknown>, req:
   return { kind: "user", user };
 }
 
-function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+export function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
   const r = schema.safeParse(value);
   if (!r.success) {
@@ -109,7 +116,7 @@ function decodeParams(raw: Record<string, string | string[]>): Record<string, st
  * One JSON line per request. On by default in production (DATABASE_URL set); off on the embedded demo,
  * whose simulated agents would flood the console, and under vitest. ACCESS_LOG=on|off decides.
  */
-const accessLog = () => (process.env.ACCESS_LOG ?? (process.env.NODE_ENV === "test" || !process.env.DATABASE_URL ? "off" : "on")) !== "off";
+export const accessLog = () => (process.env.ACCESS_LOG ?? (process.env.NODE_ENV === "test" || !process.env.DATABASE_URL ? "off" : "on")) !== "off";
 
 export function route<P = undefined, Q = undefined, B = undefined>(spec: RouteSpec<P, Q, B>) {
   return async (req: Request, ctx?: NextCtx): Promise<Response> => {

@@ -55,3 +55,10 @@ export async function listApiKeys(db: Db) {
   });
   return keys.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, agentSlug: k.agent.slug, createdAt: k.createdAt.toISOString(), lastUsedAt: k.lastUsedAt?.toISOString() ?? null, revokedAt: k.revokedAt?.toISOString() ?? null }));
 }
+
+/** The ids among `keyIds` that are still valid (not revoked): open streams of the others are closed. */
+export async function activeKeyIds(db: Db, keyIds: string[]): Promise<Set<string>> {
+  if (keyIds.length === 0) return new Set();
+  const rows = await db.apiKey.findMany({ where: { id: { in: keyIds }, revokedAt: null }, select: { id: true } });
+  return new Set(rows.map((r) => r.id));
+}

@@ -118,10 +118,11 @@ describe("bulk evaluation", () => {
     expect(keys).toEqual(expect.arrayContaining(["scale.adjust", "deploy.rollback", "db.migrate", "dns.change"]));
     expect(keys).not.toContain("ticket.tag");
     expect(res.body.flags.find((f: { key: string }) => f.key === "db.migrate")).toMatchObject({ value: "CRAWL", reason: "DISABLED", variant: "CRAWL" });
-    expect(res.body.eventStreams).toEqual([{ type: "sse", url: `${new URL(server.baseUrl).origin}/api/v1/tiers/stream` }]);
-    // the advertised stream is real and speaks SSE
+    // ADR-0008: a stream a plain EventSource can open (no headers: the URL carries a signed token)
+    expect(res.body.eventStreams).toEqual([{ type: "sse", url: expect.stringMatching(new RegExp(`^${new URL(server.baseUrl).origin}/ofrep/v1/events\\?token=[\\w-]+\\.[\\w-]+$`)), inactivityDelaySec: expect.any(Number) }]);
+    // the advertised stream is real and speaks SSE, without any header
     const ctrl = new AbortController();
-    const stream = await fetch(res.body.eventStreams[0].url, { headers: { authorization: `Bearer ${infra}` }, signal: ctrl.signal });
+    const stream = await fetch(res.body.eventStreams[0].url, { signal: ctrl.signal });
     expect(stream.status).toBe(200);
     expect(stream.headers.get("content-type")).toMatch(/^text\/event-stream/);
     ctrl.abort();

@@ -17,6 +17,7 @@ let support: string;
 let infra: string;
 let limited: string; // a key that has used up its rate limit
 let doc: any;
+let streamPath: string; // path and query of the OFREP event stream the bulk answer gives
 let ajv: Ajv2020;
 const DOC_ID = "https://cwr.invalid/openapi.json";
 
@@ -87,7 +88,7 @@ async function send(c: Call): Promise<Answer> {
   if (res.headers.get("content-type")?.startsWith("text/event-stream")) {
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
-    while (!text.includes("event: snapshot")) {
+    while (!text.includes("event: snapshot") && !text.includes("refetchEvaluation")) {
       const { value, done } = await reader.read();
       if (done) break;
       text += decoder.decode(value, { stream: true });
@@ -153,6 +154,11 @@ const CALLS: Call[] = [
   { name: "flags, no content type", method: "POST", template: "/ofrep/v1/evaluate/flags", path: "/ofrep/v1/evaluate/flags", body: {}, type: "", expect: 415 },
   { name: "flags, unknown field", method: "POST", template: "/ofrep/v1/evaluate/flags", path: "/ofrep/v1/evaluate/flags", body: { contex: {} }, expect: 422 },
   { name: "flags, no key", method: "POST", template: "/ofrep/v1/evaluate/flags", path: "/ofrep/v1/evaluate/flags", key: null, body: {}, expect: 401 },
+  { name: "flags, targetingKey a number", method: "POST", template: "/ofrep/v1/evaluate/flags", path: "/ofrep/v1/evaluate/flags", body: { context: { targetingKey: 7 } }, expect: 400 },
+  { name: "flag, context too deep", method: "POST", template: "/ofrep/v1/evaluate/flags/{key}", path: "/ofrep/v1/evaluate/flags/ticket.tag", body: { context: { a: { b: { c: { d: { e: { f: { g: { h: { i: 1 } } } } } } } } } }, expect: 400 },
+  // GET /ofrep/v1/events: the URL of the bulk answer's eventStreams, no header
+  { name: "event stream", method: "GET", template: "/ofrep/v1/events", path: "<stream>", key: null, expect: 200 },
+  { name: "event stream, bad token", method: "GET", template: "/ofrep/v1/events", path: "/ofrep/v1/events?token=forged.token", key: null, expect: 401 },
   // 429 on every operation that takes a key, from a key past its limit
   { name: "tiers, rate limited", method: "GET", template: "/api/v1/tiers", path: "/api/v1/tiers", key: "<limited>", expect: 429 },
   { name: "one tier, rate limited", method: "GET", template: "/api/v1/tiers/{actionKey}", path: "/api/v1/tiers/ticket.tag", key: "<limited>", expect: 429 },
@@ -172,6 +178,9 @@ beforeAll(async () => {
     const batch = Array.from({ length: Math.min(15, RATE_BURST - i) }, () => fetch(`${server.baseUrl}/api/v1/tiers`, { headers: { authorization: `Bearer ${limited}` } }).then((r) => r.status));
     expect(await Promise.all(batch)).toEqual(batch.map(() => 200));
   }
+  const bulk = await (await fetch(`${server.baseUrl}/ofrep/v1/evaluate/flags`, { method: "POST", headers: { authorization: `Bearer ${support}`, "content-type": "application/json" }, body: "{}" })).json();
+  const streamUrl = new URL(bulk.eventStreams[0].url);
+  streamPath = streamUrl.pathname + streamUrl.search;
   const res = await fetch(`${server.baseUrl}/api/v1/openapi.json`);
   expect(res.status).toBe(200);
   doc = await res.json();
@@ -211,6 +220,10 @@ describe("the document", () => {
       for (const [method, op] of Object.entries<any>(item)) {
         const security = op.security ?? doc.security;
         if (p === "/api/v1/openapi.json") expect(security).toEqual([]);
+        else if (p === "/ofrep/v1/events") {
+          expect(security, "a plain EventSource sends no header: the URL's token").toEqual([{ streamToken: [] }]);
+          expect(op.responses["401"]).toBeDefined();
+        }
         else {
           expect(security, `${method} ${p}`).toEqual([{ bearer: [] }]);
           expect(op.responses["401"], `${method} ${p}`).toBeDefined();
@@ -232,7 +245,7 @@ describe("every real answer matches the document", () => {
   it.each(CALLS.map((c) => [`${c.method} ${c.path}: ${c.name} → ${c.expect}`, c] as const))("%s", async (_, c) => {
     const op = doc.paths[c.template]?.[c.method.toLowerCase()];
     expect(op, `${c.method} ${c.template} is not in the document`).toBeDefined();
-    const call = { ...c, key: c.key === "<infra>" ? infra : c.key === "<limited>" ? limited : c.key, headers: { ...c.headers } };
+    const call = { ...c, path: c.path === "<stream>" ? streamPath : c.path, key: c.key === "<infra>" ? infra : c.key === "<limited>" ? limited : c.key, headers: { ...c.headers } };
     if (call.headers["if-none-match"] === "<etag>") {
       call.headers["if-none-match"] = etags[c.template] ?? "";
       expect(call.headers["if-none-match"], "the 200 before it gave an ETag").toMatch(/^"/);
@@ -265,7 +278,7 @@ describe("every real answer matches the document", () => {
     const media = declared.content[mediaType];
     expect(media, `${res.status} answers ${mediaType}; the document declares ${Object.keys(declared.content)}`).toBeDefined();
     if (mediaType === "text/event-stream") {
-      expect(res.text).toContain("event: snapshot");
+      expect(res.text).toMatch(c.template === "/ofrep/v1/events" ? /^data: \{"type":"refetchEvaluation","etag":/m : /event: snapshot/);
       return;
     }
     const body = JSON.parse(res.text);

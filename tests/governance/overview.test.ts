@@ -1,6 +1,7 @@
 // The overview's set-based read model agrees with the per-action-type reads the rules use.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listOverview } from "@/lib/action-types/data";
+import { listOverview, listOverviewPage, type OverviewRow } from "@/lib/action-types/data";
+import { OVERVIEW_SORTS, OVERVIEW_STATUSES, overviewQueryOf, overviewQuerySchema } from "@/lib/action-types/schema";
 import { actionTypeDetail } from "@/lib/action-types/detail";
 import { confidenceSequence, logEProcess, promotionGate } from "@/lib/gating";
 import { pinSnapshot } from "@/lib/requests/snapshot";
@@ -30,6 +31,16 @@ describe("overview read model", () => {
       expect(row.tier).toBe(live.actionType.tier);
       expect(row.spark).toHaveLength(14);
     }
+    // the spark line: the current tier's daily success rate over the last 14 UTC days
+    const withOutcomes = rows.find((r) => r.spark.some((x) => x !== null))!;
+    const days = Array.from({ length: 14 }, (_, i) => new Date(now.getTime() - (13 - i) * 86_400_000).toISOString().slice(0, 10));
+    const rollups = await database.prisma.metricRollup.findMany({ where: { actionTypeId: withOutcomes.id, tier: withOutcomes.tier } });
+    expect(withOutcomes.spark).toEqual(
+      days.map((d) => {
+        const r = rollups.find((x) => x.day.toISOString().slice(0, 10) === d);
+        return r && r.successes + r.failures ? r.successes / (r.successes + r.failures) : null;
+      }),
+    );
     expect(rows.find((r) => r.key === "refund.issue")!.openRequests).toBe(1);
     expect(rows.find((r) => r.key === "email.send")!.lastDemotion?.cause).toBe("automatic_demotion");
   });
@@ -70,3 +81,54 @@ describe("overview read model", () => {
   });
 });
 
+describe("overview pages: filtered, sorted and paged in the database", () => {
+  const TIER_ORDER = { CRAWL: 0, WALK: 1, RUN: 2 } as const;
+  const margin = (r: OverviewRow) => (r.windowRate === null ? 1 : r.windowRate - (r.demotionThreshold ?? 0));
+  const expected = (all: OverviewRow[], q: ReturnType<typeof overviewQueryOf>) => {
+    const t = q.q?.toLowerCase();
+    const list = all.filter(
+      (r) =>
+        (!t || [r.agentSlug, r.agentName, r.key, r.name].some((x) => x.toLowerCase().includes(t))) &&
+        (!q.agent || r.agentSlug === q.agent) &&
+        (!q.tier || r.tier === q.tier) &&
+        (q.status === "all" || (q.status === "eligible" ? r.eligible : q.status === "frozen" ? r.frozen : q.status === "requests" ? r.openRequests > 0 : r.lastDemotion !== null)),
+    );
+    const by = {
+      agent: () => 0, // listOverview's own order
+      tier: (a: OverviewRow, b: OverviewRow) => TIER_ORDER[b.tier] - TIER_ORDER[a.tier] || (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : 1),
+      time: (a: OverviewRow, b: OverviewRow) => a.tierSince.localeCompare(b.tierSince) || (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : 1),
+      health: (a: OverviewRow, b: OverviewRow) => margin(a) - margin(b),
+    };
+    return [...list].sort(by[q.sort]);
+  };
+
+  it("every sort × status, with text and tier filters, pages through exactly the rows the full list holds", async () => {
+    const now = new Date();
+    const all = await listOverview(database.prisma, now);
+    const queries = [
+      ...OVERVIEW_SORTS.flatMap((sort) => OVERVIEW_STATUSES.map((status) => overviewQuerySchema.parse({ sort, status }))),
+      overviewQuerySchema.parse({ q: "TICKET" }),
+      overviewQuerySchema.parse({ q: "support", tier: "RUN" }),
+      overviewQuerySchema.parse({ agent: "infra-bot", sort: "tier" }),
+      overviewQuerySchema.parse({ q: "%_" }), // LIKE wildcards are plain text
+    ];
+    for (const q of queries) {
+      const want = expected(all, q);
+      const got: OverviewRow[] = [];
+      for (let page = 1; ; page++) {
+        const p = await listOverviewPage(database.prisma, { ...q, page }, now, 5);
+        expect(p.total, JSON.stringify(q)).toBe(want.length);
+        expect(p.rows.length).toBeLessThanOrEqual(5);
+        got.push(...p.rows);
+        if (page >= p.pages) break;
+      }
+      expect(got.map((r) => r.id), JSON.stringify(q)).toEqual(want.map((r) => r.id));
+      expect(got).toEqual(want);
+    }
+  });
+
+  it("reads a URL's parameters, falling back to defaults for anything unreadable", () => {
+    expect(overviewQueryOf({ q: "x", sort: "health", page: "3", tier: "WALK", status: "frozen", agent: "a" })).toEqual({ q: "x", sort: "health", page: 3, tier: "WALK", status: "frozen", agent: "a" });
+    expect(overviewQueryOf({ sort: "nope", page: "-1", tier: "walk", status: ["eligible", "x"], extra: "1" })).toEqual({ sort: "agent", page: 1, status: "eligible" });
+  });
+});

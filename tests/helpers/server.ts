@@ -1,5 +1,6 @@
-// The real production server (`next start` on the built app) on a free port with a database folder
-// of its own, seeded with the demo. Tests talk to it over HTTP like an agent or a browser would.
+// The real production server (server.ts, as `npm start` runs it, on the built app) on a free port
+// with a database folder of its own, seeded with the demo. Tests talk to it over HTTP like an agent
+// or a browser would.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -17,6 +18,9 @@ export interface TestServer {
   /** restart on the same data folder (same port) */
   restart(): Promise<void>;
 }
+
+/** How `npm start` runs the server (node with tsx's loader, one process: its pid is the server's). */
+export const SERVER_ARGS = ["--import", "tsx", "server.ts"];
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -50,8 +54,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "cwr-server-"));
   let output = "";
   const spawnServer = () => {
-    const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-      env: { ...process.env, NODE_ENV: "production", PGLITE_DIR: path.join(dataDir, "pglite"), DEMO_AGENT: "off", JOBS_INTERVAL_MS: "1000", ACCESS_LOG: "off", ...env },
+    const child = spawn(process.execPath, SERVER_ARGS, {
+      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", PGLITE_DIR: path.join(dataDir, "pglite"), DEMO_AGENT: "off", JOBS_INTERVAL_MS: "1000", ACCESS_LOG: "off", ...env },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });

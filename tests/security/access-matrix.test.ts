@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { can, ROLES, type Role } from "@/lib/auth/permissions";
 import { createKey, signInCookie, startServer, type TestServer } from "../helpers/server";
+import { FRONT_ROUTES } from "@/lib/http/agent-routes";
 import { ACTION_RULES, ROUTE_RULES, type Access } from "./access-rules";
 
 function walk(dir: string, found: string[] = []): string[] {
@@ -44,6 +45,13 @@ describe("the access table covers the code", () => {
         expect(rules?.[m as "GET"], `no access rule for ${m} ${template}`).toBeDefined();
         seen.add(`${m} ${template}`);
       }
+    }
+    // The agent's read routes are answered by the node:http front (lib/http/front.ts), not route files.
+    for (const name of FRONT_ROUTES) {
+      const [m, p] = name.split(" ") as [string, string];
+      const template = p.replace(/\{(\w+)\}/g, "[$1]");
+      expect(ROUTE_RULES[template]?.[m as "GET"], `no access rule for ${m} ${template} (lib/http/front.ts)`).toBeDefined();
+      seen.add(`${m} ${template}`);
     }
     for (const [template, rules] of Object.entries(ROUTE_RULES)) {
       for (const m of Object.keys(rules)) if (rules[m as "GET"]!.kind !== "catchall") expect(seen.has(`${m} ${template}`), `rule for ${m} ${template} has no route`).toBe(true);
@@ -105,6 +113,8 @@ describe("the access matrix on the real server", () => {
         return "allow";
       case "catchall":
         return 404;
+      case "stream-token":
+        return 401;
       case "next-auth":
         return "allow";
       case "key":

@@ -2,7 +2,7 @@
 // row here fails tests/security/access-matrix.test.ts: access is decided on purpose, never by default.
 import type { Permission } from "@/lib/auth/permissions";
 
-export type Access = { kind: "public" } | { kind: "key"; scoped: boolean } | { kind: "session"; permission: Permission } | { kind: "catchall" } | { kind: "next-auth" };
+export type Access = { kind: "public" } | { kind: "key"; scoped: boolean } | { kind: "stream-token" } | { kind: "session"; permission: Permission } | { kind: "catchall" } | { kind: "next-auth" };
 
 /** URL template (as the folder names it) → methods → who may call it. `scoped`: takes an action key of the calling agent. */
 export const ROUTE_RULES: Record<string, Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Access>>> = {
@@ -21,6 +21,8 @@ export const ROUTE_RULES: Record<string, Partial<Record<"GET" | "POST" | "PUT" |
   "/api/v1/events": { POST: { kind: "key", scoped: false } },
   "/ofrep/v1/evaluate/flags": { POST: { kind: "key", scoped: false } },
   "/ofrep/v1/evaluate/flags/[key]": { POST: { kind: "key", scoped: true } },
+  // OFREP event stream: only the signed token of its URL opens it (no header, key or session does)
+  "/ofrep/v1/events": { GET: { kind: "stream-token" } },
   "/api/dashboard/overview": { GET: { kind: "session", permission: "dashboard:read" } },
   "/api/dashboard/action-types/[id]": { GET: { kind: "session", permission: "dashboard:read" } },
   "/api/dashboard/requests": { GET: { kind: "session", permission: "dashboard:read" } },

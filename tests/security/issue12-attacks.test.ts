@@ -225,6 +225,28 @@ describe("7. sessions and keys end", () => {
     expect(ended).toBe(true);
     for (const s of streams.slice(1)) await s.body?.cancel().catch(() => {});
   });
+
+  it("the OFREP event stream counts against the same per-key cap as the SDK's stream", async () => {
+    const secret = await createKey(server.baseUrl, "support-bot", "ofrep-stream-cap");
+    const bulk = (await (await fetch(`${server.baseUrl}/ofrep/v1/evaluate/flags`, { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" }, body: "{}" })).json()) as { eventStreams: Array<{ url: string }> };
+    const url = bulk.eventStreams[0]!.url;
+    const sdk = await fetch(`${server.baseUrl}/api/v1/tiers/stream`, { headers: { authorization: `Bearer ${secret}` } });
+    const ofrep = await Promise.all([0, 1].map(() => fetch(url)));
+    expect([sdk.status, ...ofrep.map((r) => r.status)]).toEqual([200, 200, 200]);
+    const beyond = await fetch(url);
+    expect(beyond.status).toBe(429);
+    await beyond.body?.cancel().catch(() => {});
+    // Closing one frees its slot.
+    await ofrep[0]!.body!.cancel();
+    let again: Response | null = null;
+    for (let i = 0; i < 20 && again?.status !== 200; i++) {
+      await again?.body?.cancel().catch(() => {});
+      await new Promise((r) => setTimeout(r, 100));
+      again = await fetch(url);
+    }
+    expect(again!.status).toBe(200);
+    for (const r of [sdk, ofrep[1]!, again!]) await r.body?.cancel().catch(() => {});
+  });
 });
 
 describe("8. safe defaults", () => {

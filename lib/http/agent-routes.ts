@@ -1,0 +1,138 @@
+// The agent's read routes (SPEC §4): decisions, tiers (all, with ETag/304, and one) and both OFREP
+// evaluations, plus the OFREP event stream. Served by the node:http front (lib/http/front.ts) from
+// the per-process tier cache, with the same zod schemas and error bodies as every other route.
+import type { IncomingMessage } from "node:http";
+import type { z } from "zod";
+import type { Db } from "@/lib/db";
+import { actionKeyParamsSchema, decisionRequestSchema } from "@/lib/action-types/schema";
+import { cachedAgentEntry, memo, type AgentTiers } from "@/lib/action-types/tier-cache";
+import { decide } from "@/lib/gating";
+import type { KeyPrincipal } from "@/lib/keys/data";
+import { AppError } from "./errors";
+import { matchesIfNoneMatch, strongEtag } from "./etag";
+import { checkOfrepContext, ofrepEvaluation, ofrepKeyParamsSchema, ofrepRequestSchema } from "./ofrep";
+import { INACTIVITY_DELAY_SEC } from "./ofrep-stream";
+import { issueStreamToken, tokenWindow } from "./stream-token";
+
+export interface Answer {
+  status: number;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+export interface AgentRequest<B> {
+  req: IncomingMessage;
+  db: Db;
+  key: KeyPrincipal;
+  /** the decoded path parameter, when the route has one */
+  param: string | undefined;
+  body: B;
+  origin: string;
+}
+
+export interface AgentRoute<B = unknown> {
+  /** e.g. "POST /api/v1/decisions": logs and metrics */
+  name: string;
+  method: "GET" | "POST";
+  /** OFREP routes answer errors in OFREP's shape */
+  ofrep: boolean;
+  /** the path parameter's schema (a mismatch is a 404) */
+  param?: { name: string; schema: z.ZodType<Record<string, string>> };
+  body?: z.ZodType<B>;
+  handle(r: AgentRequest<B>): Promise<Answer>;
+}
+
+const ok = (body: string, headers?: Record<string, string>): Answer => ({ status: 200, body, headers });
+const unchanged = (etag: string): Answer => ({ status: 304, headers: { etag, "cache-control": "no-cache" } });
+
+const tiersJson = (e: AgentTiers) => memo(e, "tiers", () => JSON.stringify(e.list));
+const tiersEtag = (e: AgentTiers) => memo(e, "tiers.etag", () => strongEtag(tiersJson(e)));
+const flagsJson = (e: AgentTiers) => memo(e, "ofrep.flags", () => JSON.stringify(e.list.map(ofrepEvaluation)));
+const viewJson = (e: AgentTiers, key: string) => memo(e, `view:${key}`, () => JSON.stringify(e.byKey.get(key)));
+const flagJson = (e: AgentTiers, key: string) => memo(e, `flag:${key}`, () => JSON.stringify(ofrepEvaluation(e.byKey.get(key)!)));
+
+/**
+ * The bulk answer's ETag covers the flags and the stream token's window (the URL in eventStreams
+ * changes with it), so a client holding an expired stream URL gets a fresh one on its next fetch.
+ */
+function bulkEtagOf(e: AgentTiers, window: number): string {
+  return memo(e, `ofrep.etag:${window}`, () => strongEtag(`${flagsJson(e)}\n${window}`));
+}
+
+export async function bulkEtag(db: Db, agentId: string): Promise<string> {
+  return bulkEtagOf(await cachedAgentEntry(db, agentId), tokenWindow());
+}
+
+const decisions: AgentRoute<z.infer<typeof decisionRequestSchema>> = {
+  name: "POST /api/v1/decisions",
+  method: "POST",
+  ofrep: false,
+  body: decisionRequestSchema,
+  async handle({ db, key, body }) {
+    // An unknown action type is never allowed to act: decide(null) answers CRAWL / suggest.
+    const tier = (await cachedAgentEntry(db, key.agentId)).byKey.get(body.action);
+    return ok(JSON.stringify(decide(tier?.tier ?? null, tier?.frozen ?? false, body.audience)));
+  },
+};
+
+const tiers: AgentRoute = {
+  name: "GET /api/v1/tiers",
+  method: "GET",
+  ofrep: false,
+  async handle({ req, db, key }) {
+    const e = await cachedAgentEntry(db, key.agentId);
+    const etag = tiersEtag(e);
+    if (matchesIfNoneMatch(req.headers["if-none-match"] ?? null, etag)) return unchanged(etag);
+    return ok(`{"agent":${JSON.stringify(key.agentSlug)},"tiers":${tiersJson(e)},"generatedAt":"${new Date().toISOString()}"}`, { etag, "cache-control": "no-cache" });
+  },
+};
+
+const tier: AgentRoute = {
+  name: "GET /api/v1/tiers/{actionKey}",
+  method: "GET",
+  ofrep: false,
+  param: { name: "actionKey", schema: actionKeyParamsSchema },
+  async handle({ db, key, param }) {
+    const e = await cachedAgentEntry(db, key.agentId);
+    if (!e.byKey.has(param!)) throw new AppError("not_found", `This agent has no action type "${param}".`);
+    return ok(viewJson(e, param!));
+  },
+};
+
+const ofrepFlag: AgentRoute<z.infer<typeof ofrepRequestSchema>> = {
+  name: "POST /ofrep/v1/evaluate/flags/{key}",
+  method: "POST",
+  ofrep: true,
+  param: { name: "key", schema: ofrepKeyParamsSchema },
+  body: ofrepRequestSchema,
+  async handle({ db, key, param, body }) {
+    checkOfrepContext(body.context);
+    const e = await cachedAgentEntry(db, key.agentId);
+    if (!e.byKey.has(param!)) throw new AppError("not_found", `Flag "${param}" is not an action type of this agent.`);
+    return ok(flagJson(e, param!));
+  },
+};
+
+const ofrepFlags: AgentRoute<z.infer<typeof ofrepRequestSchema>> = {
+  name: "POST /ofrep/v1/evaluate/flags",
+  method: "POST",
+  ofrep: true,
+  body: ofrepRequestSchema,
+  async handle({ req, db, key, body, origin }) {
+    checkOfrepContext(body.context);
+    const e = await cachedAgentEntry(db, key.agentId);
+    const window = tokenWindow();
+    const etag = bulkEtagOf(e, window);
+    if (matchesIfNoneMatch(req.headers["if-none-match"] ?? null, etag)) return unchanged(etag);
+    const token = memo(e, `token:${key.keyId}:${window}`, () => issueStreamToken({ agentId: key.agentId, keyId: key.keyId }));
+    const eventStreams = [{ type: "sse", url: `${origin}${OFREP_STREAM_PATH}?token=${token}`, inactivityDelaySec: INACTIVITY_DELAY_SEC }];
+    return ok(`{"flags":${flagsJson(e)},"eventStreams":${JSON.stringify(eventStreams)}}`, { etag, "cache-control": "no-cache" });
+  },
+};
+
+export const OFREP_STREAM_PATH = "/ofrep/v1/events";
+
+export const AGENT_ROUTES = { decisions, tiers, tier, ofrepFlag, ofrepFlags } as const;
+
+/** Every route the front answers, as "METHOD /path/{param}" (the access matrix covers them like route files). */
+export const FRONT_ROUTES = [...Object.values(AGENT_ROUTES).map((r) => r.name), `GET ${OFREP_STREAM_PATH}`];

@@ -1,0 +1,165 @@
+// The node:http front of the agent's read routes: it answers decisions, tiers and OFREP (and the
+// OFREP event stream) itself, without Next's per-request pipeline, and leaves every other request
+// to Next. Same key authentication and rate limit (authenticateBearer), same zod schemas and error
+// bodies, same metrics; the access log is sampled (ACCESS_LOG_SAMPLE, default every 100th success;
+// every refusal is logged). Paths it cannot read as one of its own (traversal, trailing slash, an
+// encoded "/") go to Next, which answers them as before.
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { getDb, type Db } from "@/lib/db";
+import { activeKeyIds } from "@/lib/keys/data";
+import { log, logError } from "@/lib/log";
+import { AppError, toAppError } from "./errors";
+import { readNodeJsonBody } from "./body";
+import { apiLimiter } from "./rate-limit";
+import { recordRequest } from "./metrics";
+import { accessLog, authenticateBearer, parsePart, retryAfterOf } from "./route";
+import { ofrepErrorBody } from "./ofrep";
+import { AGENT_ROUTES, bulkEtag, OFREP_STREAM_PATH, type AgentRoute, type Answer } from "./agent-routes";
+import { serveOfrepStream } from "./ofrep-stream";
+import { verifyStreamToken } from "./stream-token";
+
+/** Headers every answer of the front carries (Next adds the same through next.config.js). */
+const BASE_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "same-origin",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+} as const;
+
+const ACCESS_LOG = accessLog();
+const SAMPLE_EVERY = Math.max(1, Number(process.env.ACCESS_LOG_SAMPLE ?? 100) || 1);
+let successes = 0;
+
+interface Match {
+  route: AgentRoute | "stream";
+  /** the raw (still percent-encoded) path parameter */
+  rawParam?: string;
+  query: string;
+}
+
+/** The route a raw request target belongs to, or null when Next should answer it. */
+export function matchAgentRoute(target: string): Match | null {
+  // An absolute-form target (`POST http://host/api/v1/decisions`, from some proxies) is its path.
+  const url = target.startsWith("/") ? target : absolutePath(target);
+  if (url === null) return null;
+  const q = url.indexOf("?");
+  const path = q < 0 ? url : url.slice(0, q);
+  const query = q < 0 ? "" : url.slice(q + 1);
+  if (path === "/api/v1/decisions") return { route: AGENT_ROUTES.decisions, query };
+  if (path === "/api/v1/tiers") return { route: AGENT_ROUTES.tiers, query };
+  if (path === "/ofrep/v1/evaluate/flags") return { route: AGENT_ROUTES.ofrepFlags, query };
+  if (path === OFREP_STREAM_PATH) return { route: "stream", query };
+  const one = (prefix: string, route: AgentRoute): Match | null => {
+    if (!path.startsWith(prefix)) return null;
+    const rawParam = path.slice(prefix.length);
+    if (!rawParam || rawParam.includes("/") || rawParam === "." || rawParam === "..") return null;
+    return { route, rawParam, query };
+  };
+  const m = one("/api/v1/tiers/", AGENT_ROUTES.tier) ?? one("/ofrep/v1/evaluate/flags/", AGENT_ROUTES.ofrepFlag);
+  // The SDK's tier stream stays in Next (lib/http/sse.ts).
+  if (m?.route === AGENT_ROUTES.tier && m.rawParam === "stream") return null;
+  return m;
+}
+
+function absolutePath(target: string): string | null {
+  try {
+    const u = new URL(target);
+    return u.protocol === "http:" || u.protocol === "https:" ? u.pathname + u.search : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A decoded path parameter; undefined when it decodes to something only Next can route ("/", "."). */
+function decodeParam(raw: string): string | undefined {
+  if (!raw.includes("%")) return raw;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    throw new AppError("bad_request", "The path holds a malformed percent-escape.");
+  }
+  return decoded.includes("/") || decoded === "." || decoded === ".." ? undefined : decoded;
+}
+
+function write(res: ServerResponse, answer: Answer, requestId: string) {
+  const headers: Record<string, string> = { ...BASE_HEADERS, "x-request-id": requestId, ...answer.headers };
+  if (answer.body !== undefined) {
+    headers["content-type"] = "application/json; charset=utf-8";
+    headers["cache-control"] ??= "no-store";
+    headers["content-length"] = String(Buffer.byteLength(answer.body));
+  }
+  res.writeHead(answer.status, headers);
+  res.end(answer.body);
+}
+
+function errorAnswer(error: AppError, route: AgentRoute | "stream", rawParam: string | undefined, allow: string): Answer {
+  const body = route !== "stream" && route.ofrep ? ofrepErrorBody(error, rawParam) : error.toBody();
+  const headers: Record<string, string> = {};
+  const retryAfter = retryAfterOf(error);
+  if (retryAfter) headers["retry-after"] = retryAfter;
+  if (error.code === "method_not_allowed") headers.allow = allow;
+  return { status: error.status, body: JSON.stringify(body), headers };
+}
+
+const originOf = (req: IncomingMessage) => `http://${req.headers.host ?? "localhost"}`;
+
+async function run(route: AgentRoute, req: IncomingMessage, db: Db, rawParam: string | undefined): Promise<Answer> {
+  const key = await authenticateBearer(db, req.headers.authorization);
+  let param: string | undefined;
+  if (route.param) {
+    const decoded = decodeParam(rawParam!);
+    param = parsePart(route.param.schema, { [route.param.name]: decoded }, "path")[route.param.name];
+  }
+  const body = route.body ? parsePart(route.body, await readNodeJsonBody(req), "body") : undefined;
+  return route.handle({ req, db, key, param, body, origin: originOf(req) });
+}
+
+async function stream(res: ServerResponse, db: Db, query: string, requestId: string): Promise<Answer | null> {
+  const grant = verifyStreamToken(new URLSearchParams(query).get("token"));
+  if (!grant || !(await activeKeyIds(db, [grant.keyId])).has(grant.keyId)) {
+    throw new AppError("unauthenticated", "The stream token is missing, invalid, expired or its key revoked; fetch the bulk evaluation for a fresh stream URL.");
+  }
+  // Opening a stream counts against the key's rate limit like any request.
+  const limit = apiLimiter().take(grant.keyId);
+  if (!limit.ok) throw new AppError("rate_limited", "Too many requests for this key; slow down.", { retryAfterSeconds: limit.retryAfterSeconds });
+  await serveOfrepStream(res, db, grant, bulkEtag, { ...BASE_HEADERS, "x-request-id": requestId });
+  return null;
+}
+
+/** Answers the request when it is one of the agent's read routes; false hands it to Next. */
+export function serveAgentRead(req: IncomingMessage, res: ServerResponse): boolean {
+  const match = matchAgentRoute(req.url ?? "/");
+  if (!match) return false;
+  void answer(req, res, match);
+  return true;
+}
+
+async function answer(req: IncomingMessage, res: ServerResponse, { route, rawParam, query }: Match) {
+  const started = performance.now();
+  const requestId = (req.headers["x-request-id"] as string | undefined)?.slice(0, 64) || randomUUID();
+  const name = route === "stream" ? `GET ${OFREP_STREAM_PATH}` : route.name;
+  const method = req.method === "HEAD" ? "GET" : req.method;
+  const allowed = route === "stream" ? "GET" : route.method;
+  let result: Answer | null;
+  try {
+    if (method !== allowed) throw new AppError("method_not_allowed", `${req.method} is not allowed here; use ${allowed}.`);
+    const db = await getDb();
+    result = route === "stream" ? await stream(res, db, query, requestId) : await run(route, req, db, rawParam);
+  } catch (e) {
+    const err = toAppError(e);
+    if (err.status >= 500) logError(`${name} failed`, e, { requestId });
+    result = errorAnswer(err, route, rawParam, allowed);
+  }
+  const status = result ? result.status : 200;
+  if (result) {
+    if (res.headersSent) res.destroy();
+    else write(res, result, requestId);
+  }
+  const ms = performance.now() - started;
+  recordRequest(name, status, ms);
+  if (ACCESS_LOG && (status >= 400 || ++successes % SAMPLE_EVERY === 0)) {
+    log("info", "request", { requestId, route: name, status, ms: Math.round(ms * 10) / 10, ...(status < 400 && SAMPLE_EVERY > 1 ? { sampledOneIn: SAMPLE_EVERY } : {}) });
+  }
+}

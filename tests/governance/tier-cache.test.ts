@@ -1,0 +1,53 @@
+// The agent routes' tier cache follows committed tier changes (NOTIFY) without waiting for its TTL:
+// a freeze is in the cached entry, its serialised forms and ETags recomputed, as soon as it commits.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { setFrozen } from "@/lib/action-types/mutations";
+import { cachedAgentEntry, memo } from "@/lib/action-types/tier-cache";
+import { useDatabase } from "@/lib/db";
+import { stopTierListener } from "@/lib/db/notify";
+import type { Database } from "@/lib/db/client";
+import { makeActionType, makeAgent, makePeople } from "../helpers/fixtures";
+import { testDatabase } from "../helpers/db";
+
+// Before the imports run: a TTL no test waits for, so only the NOTIFY can refresh the entry.
+vi.hoisted(() => {
+  process.env.TIER_CACHE_MS = "60000";
+});
+
+let database: Database;
+beforeAll(async () => {
+  database = await testDatabase();
+  await useDatabase(database); // starts this process's LISTEN
+}, 60_000);
+afterAll(async () => {
+  await stopTierListener();
+  await database?.close();
+});
+
+const until = async (ok: () => Promise<boolean>, ms = 3_000) => {
+  const end = Date.now() + ms;
+  while (!(await ok()) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+  return ok();
+};
+
+describe("tier cache", () => {
+  it("a freeze and an unfreeze show in the cached entry (and its memoised values) right after commit", async () => {
+    const db = database.prisma;
+    const people = await makePeople(db);
+    const agent = await makeAgent(db);
+    const at = await makeActionType(db, agent.id);
+    const before = await cachedAgentEntry(db, agent.id);
+    expect(before.byKey.get(at.key)).toMatchObject({ frozen: false });
+    const etag = memo(before, "test", (e) => JSON.stringify(e.list));
+
+    await setFrozen(db, people.reviewer1, { actionTypeId: at.id, frozen: true, rationale: "Freezing to test the cache follows the change." });
+    expect(await until(async () => (await cachedAgentEntry(db, agent.id)).byKey.get(at.key)?.frozen === true)).toBe(true);
+    const frozen = await cachedAgentEntry(db, agent.id);
+    expect(memo(frozen, "test", (e) => JSON.stringify(e.list))).not.toBe(etag);
+    expect(frozen.list.find((t) => t.action === at.key)).toEqual(frozen.byKey.get(at.key));
+
+    await setFrozen(db, people.reviewer1, { actionTypeId: at.id, frozen: false, rationale: "Unfreezing to test the cache follows the change." });
+    expect(await until(async () => (await cachedAgentEntry(db, agent.id)).byKey.get(at.key)?.frozen === false)).toBe(true);
+    expect(memo(await cachedAgentEntry(db, agent.id), "test", (e) => JSON.stringify(e.list))).toBe(etag);
+  });
+});
