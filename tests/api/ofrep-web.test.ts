@@ -26,19 +26,25 @@ class CountingEventSource extends EventSource {
 
 async function actionTypeId(agent: string, key: string): Promise<string> {
   const res = await fetch(`${server.baseUrl}/api/dashboard/overview?agent=${agent}&q=${key}`, { headers: { cookie: admin } });
-  const body = (await res.json()) as { rows: Array<{ id: string; agentSlug: string; key: string }> };
+  const body = (await res.json()) as { rows: Array<{ id: string; agentSlug: string; key: string; stateVersion: number }> };
   const row = body.rows.find((r) => r.agentSlug === agent && r.key === key);
   if (!row) throw new Error(`no action type ${agent}/${key}`);
+  stateVersions.set(row.id, row.stateVersion);
   return row.id;
 }
+
+/** The state each freeze was decided on (SPEC §3 rule 11): the last answer's, or the overview's. */
+const stateVersions = new Map<string, number>();
 
 async function freeze(id: string, frozen: boolean) {
   const res = await fetch(`${server.baseUrl}/api/admin/action-types/${id}/freeze`, {
     method: "POST",
     headers: { cookie: admin, "content-type": "application/json" },
-    body: JSON.stringify({ frozen, rationale: `OFREP web provider test: ${frozen ? "freeze" : "unfreeze"} the action type.` }),
+    body: JSON.stringify({ frozen, stateVersion: stateVersions.get(id), rationale: `OFREP web provider test: ${frozen ? "freeze" : "unfreeze"} the action type.` }),
   });
-  expect(res.status, await res.text()).toBe(200);
+  const text = await res.text();
+  expect(res.status, text).toBe(200);
+  stateVersions.set(id, (JSON.parse(text) as { stateVersion: number }).stateVersion);
 }
 
 async function bulk(key: string) {
