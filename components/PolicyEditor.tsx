@@ -183,7 +183,8 @@ export function PolicyEditor({ actionTypeId, actionKey, version, current, save, 
         </label>
         <div className="mt-2 flex gap-2">
           <Button disabled={action.pending || invalid || diff.changes.length === 0} onClick={() => action.run({ actionTypeId, basedOnVersion: version, rules, reason })}>
-            {diff.verdict === "loosen" ? "Send for review" : "Apply tightening"}
+            {/* An invalid edit has no derivable effect, so no verdict either: the button says what to do. */}
+            {invalid ? "Fix the values first" : diff.verdict === "loosen" ? "Send for review" : "Apply tightening"}
           </Button>
           <Button variant="secondary" onClick={() => setRules(structuredClone(current))}>Reset</Button>
           <Link href={`/action-types/${actionTypeId}`} className="px-2 py-1.5 text-sm underline">Back</Link>

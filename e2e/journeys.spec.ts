@@ -353,7 +353,8 @@ test("(5) loosening a bar goes to review and changes nothing; tightening applies
   await bar.fill("880");
   await expect(page.getByTestId("policy-verdict")).toHaveCount(0);
   await expect(page.getByTestId("policy-problems")).toContainText("promotion bar must be above 0% and below 100%, got 880%");
-  await expect(page.getByRole("button", { name: "Apply tightening" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Fix the values first" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: /Apply tightening|Send for review/ })).toHaveCount(0);
   await shot(page, "journey-5-out-of-range");
   await bar.fill(String(lowerPct));
   await expect(page.getByTestId("policy-verdict")).toHaveText("Loosening: it will be sent for review and changes nothing until approved.");
