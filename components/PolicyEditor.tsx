@@ -7,6 +7,7 @@ import { classifyPolicyChange, cusumParams, DEFAULT_DEMOTION_ARL, validatePolicy
 import type { PolicyRules, Tier } from "@/lib/gating/types";
 import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
 import { Card } from "@/components/ui/States";
+import { policyChangeInWords } from "@/lib/gating/plain-words";
 
 type EditInput = { actionTypeId: string; basedOnVersion: number; rules: unknown; reason: string };
 const TIERS: Tier[] = ["CRAWL", "WALK", "RUN"];
@@ -40,8 +41,6 @@ function DetectorLine({ rules, tier, valid }: { rules: PolicyRules; tier: Tier; 
 /** Bars are rates: people type and read them as percentages, as every other page shows them. */
 const toPercent = (fraction: number | undefined) => (fraction === undefined ? undefined : Math.round(fraction * 1e6) / 1e4);
 const fromPercent = (percent: number) => percent / 100;
-const isBar = (path: string) => /\.threshold$/.test(path);
-const shown = (path: string, v: unknown) => (isBar(path) && typeof v === "number" ? `${toPercent(v)}%` : String(v));
 
 /** The core's messages speak in fractions; the fields take percentages, so the messages do too. */
 function inPercent(problem: string): string {
@@ -157,7 +156,7 @@ export function PolicyEditor({ actionTypeId, actionKey, version, current, save, 
             <ul className="list-disc pl-5 text-sm" data-testid="policy-changes">
               {diff.changes.map((c) => (
                 <li key={c.path} className={c.direction === "loosen" ? "text-amber-800" : "text-emerald-800"}>
-                  <code>{c.path}</code>: {shown(c.path, c.from)} → {shown(c.path, c.to)} — {c.direction === "loosen" ? "loosens (review)" : "tightens (at once)"}
+                  <span title={c.path}>{policyChangeInWords(c).text}</span> — {c.direction === "loosen" ? "loosens (review)" : "tightens (at once)"}
                 </li>
               ))}
             </ul>

@@ -10,14 +10,17 @@ type Mode = "freeze" | "unfreeze" | "demote";
 type Tier = "CRAWL" | "WALK" | "RUN";
 const BELOW: Record<Tier, Tier | null> = { RUN: "WALK", WALK: "CRAWL", CRAWL: null };
 
+export type DemoteInput = { actionTypeId: string; fromTier: Tier; stateVersion: number; toTier: Tier; rationale: string };
+export type FreezeInput = { actionTypeId: string; frozen: boolean; stateVersion: number; rationale: string };
+
 export function TierActions(props: {
   actionTypeId: string;
   label: string;
   tier: Tier;
   frozen: boolean;
   stateVersion: number;
-  demote: (input: { actionTypeId: string; fromTier: Tier; stateVersion: number; toTier: Tier; rationale: string }) => Promise<ActionResultLike>;
-  freeze: (input: { actionTypeId: string; frozen: boolean; stateVersion: number; rationale: string }) => Promise<ActionResultLike>;
+  demote: (input: DemoteInput) => Promise<ActionResultLike>;
+  freeze: (input: FreezeInput) => Promise<ActionResultLike>;
 }) {
   const [mode, setMode] = useState<Mode | null>(null);
   const [rationale, setRationale] = useState("");

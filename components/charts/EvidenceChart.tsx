@@ -26,7 +26,7 @@ export function EvidenceChart({ series, alpha, markers }: { series: SeriesPoint[
           <YAxis tick={{ fontSize: 10 }} width={44} allowDecimals={false} tickFormatter={(v) => formatEValue(10 ** Number(v))} />
           <Tooltip formatter={(v) => `e-value ${formatEValue(10 ** Number(v))}`} />
           <Line type="stepAfter" dataKey="evidence" stroke="#7c3aed" strokeWidth={2} dot={false} name="e-value (log scale)" isAnimationActive={false} />
-          <ReferenceLine y={threshold} stroke="#059669" strokeDasharray="6 3" label={{ value: `clears at 1/α = ${formatEValue(1 / alpha)}`, position: "insideTopRight", fontSize: 10, fill: "#059669" }} />
+          <ReferenceLine y={threshold} stroke="#059669" strokeDasharray="6 3" label={{ value: `clears at 1/α = ${formatEValue(Number((1 / alpha).toPrecision(6)))}`, position: "insideTopRight", fontSize: 10, fill: "#059669" }} />
           {markerLines(markers, { labels: false })}
         </LineChart>
       </ResponsiveContainer>

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { defaultPolicy } from "./defaults";
 import { DAY_MS, evaluateEligibility } from "./eligibility";
-import { formatCount, formatRateAgainst, gateAfterMoreSuccesses, plainGate, TIER_MEANING, type PlainGateInput } from "./plain-words";
+import { formatCount, formatRateAgainst, gateAfterMoreSuccesses, barsInWords, plainGate, policyChangeInWords, TIER_MEANING, type PlainGateInput } from "./plain-words";
 import { BLAST_RADII, GATE_METHODS, type GateMethod, type PolicyRules, type Tier } from "./types";
 
 const NOW = Date.UTC(2026, 10, 30);
@@ -115,5 +115,25 @@ describe("number words", () => {
 
   it("defines every tier", () => {
     expect(TIER_MEANING).toEqual({ CRAWL: "only suggests; a human acts", WALK: "acts on internal staff", RUN: "acts on external customers" });
+  });
+});
+
+describe("policyChangeInWords", () => {
+  it("names fields in words and rates as percentages", () => {
+    expect(policyChangeInWords({ path: "tiers.CRAWL.promotion.threshold", from: 0.85, to: 0.8 }).text).toBe("CRAWL promotion bar: 85% → 80%");
+    expect(policyChangeInWords({ path: "tiers.WALK.promotion.minDaysInTier", from: 7, to: 1 }).text).toBe("WALK minimum time in tier: 7 days → 1 day");
+    expect(policyChangeInWords({ path: "tiers.WALK.promotion.minSamples", from: 1000, to: 1200 }).text).toBe("WALK minimum outcomes: 1,000 → 1,200");
+    expect(policyChangeInWords({ path: "gate", from: "eprocess", to: "raw" }).text).toBe("gate method: e-process (checked after every outcome) → raw rate (no statistical guarantee)");
+    expect(policyChangeInWords({ path: "demotionArl", from: 1e6, to: 2e6 }).text).toBe("false-alarm run length (outcomes): 1,000,000 → 2,000,000");
+  });
+});
+
+describe("barsInWords", () => {
+  it("says what each tier's bars ask", () => {
+    const rules = defaultPolicy("medium");
+    const [promotion] = barsInWords(rules, "CRAWL");
+    expect(promotion).toContain(`Promotion to WALK (where the agent acts on internal staff) needs evidence that the true success rate is above ${Math.round(rules.tiers.CRAWL.promotion!.threshold * 100)}%`);
+    expect(barsInWords(rules, "RUN").join(" ")).toMatch(/^Demoted to WALK automatically when its success rate falls below [\d.]+%/);
+    expect(barsInWords({ ...rules, gate: "raw" }, "CRAWL")[0]).toContain("no statistical guarantee");
   });
 });

@@ -154,3 +154,73 @@ export function plainGate(input: PlainGateInput): PlainGate {
         : `${observed}, below ${barText}; ${moreClause(more, false)}.`;
   return { gate, cleared: gate.cleared, more, sentence };
 }
+
+const FIELD_WORDS: Record<string, string> = {
+  gate: "gate method",
+  alpha: "promotion α (risk of a false promotion)",
+  demotionAlpha: "demotion α",
+  demotionArl: "false-alarm run length (outcomes)",
+  incidentSeverity: "incident that demotes to CRAWL",
+  reviewPeriodDays: "review period",
+  windowDays: "window",
+  "promotion.threshold": "promotion bar",
+  "promotion.minSamples": "minimum outcomes",
+  "promotion.minDaysInTier": "minimum time in tier",
+  "promotion.reviewers": "reviewers",
+  "promotion.lookAt": "one look at (outcomes)",
+  promotion: "promotion bar",
+  "demotion.threshold": "demotion bar",
+  "demotion.minSamples": "demotion minimum outcomes",
+  "demotion.failureRate": "failure rate the demotion detector watches for",
+  demotion: "demotion detector",
+};
+
+const GATE_WORDS: Record<string, string> = { eprocess: "e-process (checked after every outcome)", wilson: "Wilson (one look)", raw: "raw rate (no statistical guarantee)" };
+
+function valueInWords(field: string, v: unknown): string {
+  if (v === null || v === undefined) return "none";
+  if (typeof v === "object") return "set";
+  if (typeof v !== "number") return field === "gate" ? (GATE_WORDS[String(v)] ?? String(v)) : field === "incidentSeverity" ? `${String(v)} or worse` : String(v);
+  if (/threshold$|failureRate$/.test(field)) return formatBar(v);
+  if (/Days$|DaysInTier$/.test(field)) return `${formatCount(v)} day${v === 1 ? "" : "s"}`;
+  if (field === "alpha" || field === "demotionAlpha") return String(v);
+  return formatCount(v);
+}
+
+/** A policy field change in words: "CRAWL promotion bar: 85% → 80%" (the path stays available as `path`). */
+export function policyChangeInWords(change: { path: string; from: unknown; to: unknown }): { label: string; from: string; to: string; text: string } {
+  const m = /^tiers\.(CRAWL|WALK|RUN)\.(.+)$/.exec(change.path);
+  const field = m ? m[2]! : change.path;
+  const label = `${m ? `${m[1]} ` : ""}${FIELD_WORDS[field] ?? field}`;
+  const from = valueInWords(field, change.from);
+  const to = valueInWords(field, change.to);
+  return { label, from, to, text: `${label}: ${from} → ${to}` };
+}
+
+const TIER_BELOW: Record<Tier, Tier | null> = { CRAWL: null, WALK: "CRAWL", RUN: "WALK" };
+const TIER_ABOVE: Record<Tier, Tier | null> = { CRAWL: "WALK", WALK: "RUN", RUN: null };
+
+/** What a tier's bars ask, in words: the promotion out of it and the demotion out of it. */
+export function barsInWords(rules: PolicyRules, tier: Tier): string[] {
+  const t = rules.tiers[tier];
+  const out: string[] = [];
+  const next = TIER_ABOVE[tier];
+  if (t.promotion && next) {
+    const p = t.promotion;
+    const how =
+      rules.gate === "eprocess"
+        ? `, checked after every outcome with at most a ${formatBar(rules.alpha)} risk of promoting an agent that is not above it`
+        : rules.gate === "wilson"
+          ? `, judged once, at ${formatCount(p.lookAt ?? p.minSamples)} outcomes (${formatBar(1 - rules.alpha)} confidence)`
+          : " by its raw rate over the last " + `${formatCount(t.windowDays)} days (no statistical guarantee)`;
+    out.push(
+      `Promotion to ${next} (where the agent ${TIER_MEANING[next]}) needs evidence that the true success rate is above ${formatBar(p.threshold)}${how}; at least ${formatCount(p.minSamples)} outcomes, ${formatCount(p.minDaysInTier)} day${p.minDaysInTier === 1 ? "" : "s"} in ${tier} and ${p.reviewers} reviewer approval${p.reviewers === 1 ? "" : "s"}.`,
+    );
+  }
+  const below = TIER_BELOW[tier];
+  if (t.demotion && below) {
+    out.push(`Demoted to ${below} automatically when its success rate falls below ${formatBar(t.demotion.threshold)} (after at least ${formatCount(t.demotion.minSamples)} outcomes in the ${formatCount(t.windowDays)}-day window).`);
+  }
+  if (tier !== "CRAWL") out.push(`An incident of ${rules.incidentSeverity} severity or worse demotes it straight to CRAWL.`);
+  return out;
+}
