@@ -46,7 +46,7 @@ async function visit(page: Page, name: string, path: string, main: (page: Page) 
 /** id of an action type, from its overview link. */
 async function actionTypeId(page: Page, key: string): Promise<string> {
   await page.goto("/");
-  const href = await page.locator(`[data-testid="overview-row"][data-action-key="${key}"]`).getByRole("link", { name: key, exact: true }).getAttribute("href");
+  const href = await page.locator(`[data-testid="overview-row"][data-action-key="${key}"]`).getByTestId("action-link").getAttribute("href");
   return href!.split("/").pop()!;
 }
 
