@@ -57,7 +57,7 @@ export function ActionTypeView(props: {
           <TierBadge tier={tier} frozen={d.live.actionType.frozen} explain />
           <p className="mt-1 text-slate-600">for {formatDuration(d.live.actionType.tierSince)} · policy v{d.live.policy.version} · gate {gateInWords}</p>
           {props.canAct && props.demote && props.freeze && (
-            <div className="mt-1 flex justify-end" data-testid="tier-actions">
+            <div className="mt-1 flex justify-end text-left" data-testid="tier-actions">
               <TierActions actionTypeId={d.id} label={d.key} tier={tier} frozen={d.live.actionType.frozen} stateVersion={d.live.actionType.stateVersion} demote={props.demote} freeze={props.freeze} />
             </div>
           )}
