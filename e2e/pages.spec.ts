@@ -101,7 +101,7 @@ test("viewer pages: overview, action type, requests, request, forbidden", async 
   const row = page.getByTestId("request-row").filter({ hasText: "refund.issue" }).filter({ hasText: "CRAWL → WALK" }).first();
   const requestId = await row.getAttribute("data-request-id");
   await visit(page, "request-requester", `/requests/${requestId}`, async (p) => {
-    await expect(p.getByRole("heading", { level: 1 })).toContainText("refund.issue: CRAWL → WALK");
+    await expect(p.getByRole("heading", { level: 1 })).toContainText("Issue a refund: CRAWL → WALK");
     await expect(p.getByTestId("quorum")).toBeVisible();
     await expect(p.getByTestId("pinned")).toBeVisible();
     await expect(p.getByTestId("live")).toBeVisible();
