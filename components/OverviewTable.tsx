@@ -147,7 +147,7 @@ export function OverviewTable(props: {
                   <Sparkline values={r.spark} promotion={r.promotionThreshold} demotion={r.demotionThreshold} />
                   <div className="text-xs text-slate-500">{windowHealthText(r.windowRate, r.windowTrials)}</div>
                 </td>
-                <td className="px-3 py-2 text-xs">
+                <td className="min-w-56 px-3 py-2 text-xs">
                   <div className="max-w-xs space-y-1">
                     {r.eligible && <span className="rounded bg-emerald-100 px-1.5 py-0.5 font-semibold text-emerald-900">eligible</span>}
                     {r.gateSentence && <p className={r.gateCleared ? "text-emerald-900" : "text-slate-700"} data-testid="gate-sentence" data-cleared={r.gateCleared}>{r.gateSentence}</p>}
@@ -160,7 +160,7 @@ export function OverviewTable(props: {
                   </div>
                 </td>
                 <td className="px-3 py-2">{r.openRequests > 0 ? <Link href={`/requests?action=${r.id}`} className="text-blue-800 underline">{r.openRequests} open</Link> : "—"}</td>
-                <td className="px-3 py-2 text-xs whitespace-nowrap">{r.lastDemotion ? `${formatDuration(r.lastDemotion.at)} ago · ${r.lastDemotion.cause.replace("_", " ")}` : "—"}</td>
+                <td className="px-3 py-2 text-xs">{r.lastDemotion ? <><div className="whitespace-nowrap">{formatDuration(r.lastDemotion.at)} ago</div><div>{r.lastDemotion.cause.replace("_", " ")}</div></> : "—"}</td>
                 {props.canAct && (
                   <td className="px-3 py-2">
                     <TierActions actionTypeId={r.id} label={r.key} tier={r.tier} frozen={r.frozen} stateVersion={r.stateVersion} demote={props.demote} freeze={props.freeze} />

@@ -76,6 +76,10 @@ test("overview: tiers defined, names first, one sentence per gate that agrees wi
   await details.locator("summary").click();
   await expect(details).toContainText(/e-value|Wilson|raw rate/);
   await shots(page, "overview");
+  // At 1024 px the sentence keeps a readable column (it shrank to ~60 px before).
+  await page.setViewportSize({ width: 1024, height: 900 });
+  const eligibility = page.getByRole("columnheader", { name: "Eligibility" });
+  expect((await eligibility.boundingBox())!.width).toBeGreaterThanOrEqual(200);
 });
 
 test("action type page: name first, the tier defined, the gate in words, details on demand; the bars in words", async ({ page }) => {
