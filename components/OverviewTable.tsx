@@ -160,7 +160,7 @@ export function OverviewTable(props: {
                   </div>
                 </td>
                 <td className="px-3 py-2">{r.openRequests > 0 ? <Link href={`/requests?action=${r.id}`} className="text-blue-800 underline">{r.openRequests} open</Link> : "—"}</td>
-                <td className="px-3 py-2 text-xs">{r.lastDemotion ? <><div className="whitespace-nowrap">{formatDuration(r.lastDemotion.at)} ago</div><div>{r.lastDemotion.cause.replace("_", " ")}</div></> : "—"}</td>
+                <td className="px-3 py-2 text-xs">{r.lastDemotion ? <><div>{formatDuration(r.lastDemotion.at)} ago</div><div>{r.lastDemotion.cause.replace("_", " ")}</div></> : "—"}</td>
                 {props.canAct && (
                   <td className="px-3 py-2">
                     <TierActions actionTypeId={r.id} label={r.key} tier={r.tier} frozen={r.frozen} stateVersion={r.stateVersion} demote={props.demote} freeze={props.freeze} />
