@@ -15,7 +15,7 @@ import { formatDateTime, formatDuration } from "@/components/format";
 import type { ActionResultLike } from "@/components/ui/ActionForm";
 import { TierActions, type DemoteInput, type FreezeInput } from "@/components/TierActions";
 import { AgentName } from "@/components/Names";
-import { GateDetails } from "@/components/PlainGate";
+import { GateDetails, gateSentenceOf } from "@/components/PlainGate";
 import { policyChangeInWords } from "@/lib/gating/plain-words";
 
 const CAUSE_STYLE: Record<string, string> = {
@@ -85,11 +85,10 @@ export function ActionTypeView(props: {
             <Card title="Gate evidence">
               <p className="text-sm text-slate-700" data-testid="gate-note">
                 {rules.gate === "wilson"
-                  ? d.live.evidence.look
-                    ? `The one look was taken at ${d.live.evidence.look.trials} outcomes: ${d.live.eligibility.gate?.label ?? ""}`
-                    : `The one look is at ${d.live.evidence.lookAt} outcomes of this evidence; it has ${d.live.evidence.trials}.`
+                  ? gateSentenceOf(d.live).sentence
                   : "The raw rate carries no statistical guarantee: re-checked after every outcome it promotes agents that sit on the bar."}
               </p>
+              {d.live.eligibility.gate && <GateDetails testId="gate-note-details"><p>{d.live.eligibility.gate.label}</p></GateDetails>}
             </Card>
           )}
           <Card title="Outcomes per day">
