@@ -53,7 +53,7 @@ async function tierAction(page: Page, key: string, button: "Freeze" | "Unfreeze"
   const row = page.locator(`[data-testid="overview-row"][data-action-key="${key}"]`);
   await row.getByRole("button", { name: button, exact: true }).click();
   await row.getByRole("textbox").fill(rationale);
-  await row.getByRole("button", { name: new RegExp(`^Confirm: ${button} `) }).click();
+  await row.getByRole("button", { name: new RegExp(`^Confirm: ${button}`) }).click();
   await expect(row.getByRole("status")).toBeVisible();
 }
 
@@ -219,7 +219,7 @@ test("controls tell the truth: read-only bars, layered tier form, too few outcom
   expect(await widths()).toEqual(before);
   await screenshot(reviewer, "told-demote-form-layer");
   await row.getByRole("textbox").fill("Capacity alerts this morning; back to WALK while we look.");
-  await row.getByRole("button", { name: /^Confirm: Demote / }).click();
+  await row.getByRole("button", { name: /^Confirm: Demote/ }).click();
   await expect(row).toHaveAttribute("data-tier", "WALK");
 
   // Right after a demotion: no percentage of a handful of outcomes, and the evidence chart says why it is empty.
