@@ -13,6 +13,10 @@ import { RequestPromotion } from "@/components/RequestPromotion";
 import { RequestTable } from "@/components/RequestTable";
 import { formatDateTime, formatDuration } from "@/components/format";
 import type { ActionResultLike } from "@/components/ui/ActionForm";
+import { TierActions, type DemoteInput, type FreezeInput } from "@/components/TierActions";
+import { AgentName } from "@/components/Names";
+import { GateDetails, gateSentenceOf } from "@/components/PlainGate";
+import { policyChangeInWords } from "@/lib/gating/plain-words";
 
 const CAUSE_STYLE: Record<string, string> = {
   promotion: "text-emerald-800",
@@ -28,7 +32,11 @@ export function ActionTypeView(props: {
   canOpen: boolean;
   canOverride: boolean;
   canEditPolicy: boolean;
+  /** reviewers and admins: demote and freeze here as on the overview */
+  canAct?: boolean;
   open: (i: { actionTypeId: string; kind: "promotion" | "override"; justification?: string }) => Promise<ActionResultLike>;
+  demote?: (i: DemoteInput) => Promise<ActionResultLike>;
+  freeze?: (i: FreezeInput) => Promise<ActionResultLike>;
 }) {
   const q = useQuery({ queryKey: ["action-type", props.initial.id], queryFn: () => fetchJson<ActionTypeDetail>(`/api/dashboard/action-types/${props.initial.id}`), initialData: props.initial });
   const d = q.data;
@@ -36,40 +44,51 @@ export function ActionTypeView(props: {
   const rules = d.live.policy.rules;
   const markers = markersFrom(d.timeline.filter((t) => t.day >= (d.series[0]?.day ?? "")));
   const gateName = { eprocess: "anytime-valid e-process", wilson: "Wilson bound (one pre-registered look)", raw: "raw rate (no statistical guarantee)" }[rules.gate];
+  const gateInWords = { eprocess: "checked after every outcome", wilson: "checked once, at a fixed number of outcomes", raw: "the observed rate, with no statistical guarantee" }[rules.gate];
   return (
     <div className="space-y-4">
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div>
-          <p className="text-sm text-slate-500"><Link href="/" className="hover:underline">Overview</Link> / {d.agent.name}</p>
-          <h1 className="font-mono text-xl font-semibold">{d.key}</h1>
-          <p className="text-sm text-slate-600">{d.name} · blast radius {d.blastRadius}{d.reversible ? "" : " · irreversible"} · {d.description}</p>
+          <p className="text-sm text-slate-500"><Link href="/" className="hover:underline">Overview</Link> / <AgentName name={d.agent.name} slug={d.agent.slug} /></p>
+          <h1 className="text-xl font-semibold" data-testid="action-title">{d.name} <span className="font-mono text-base font-normal text-slate-600">{d.key}</span></h1>
+          <p className="text-sm text-slate-600">blast radius {d.blastRadius}{d.reversible ? "" : " · irreversible"} · {d.description}</p>
         </div>
         <div className="text-right text-sm">
-          <TierBadge tier={tier} frozen={d.live.actionType.frozen} />
-          <p className="mt-1 text-slate-600">for {formatDuration(d.live.actionType.tierSince)} · policy v{d.live.policy.version} · gate: {gateName}</p>
+          <TierBadge tier={tier} frozen={d.live.actionType.frozen} explain />
+          <p className="mt-1 text-slate-600">for {formatDuration(d.live.actionType.tierSince)} · policy v{d.live.policy.version} · gate {gateInWords}</p>
+          {props.canAct && props.demote && props.freeze && (
+            <div className="mt-1 flex justify-end text-left" data-testid="tier-actions">
+              <TierActions actionTypeId={d.id} label={d.key} tier={tier} frozen={d.live.actionType.frozen} stateVersion={d.live.actionType.stateVersion} demote={props.demote} freeze={props.freeze} />
+            </div>
+          )}
           <LiveDot fetching={q.isFetching} />
         </div>
       </header>
       {q.isError && <ErrorNote error={q.error} />}
       <div className="grid gap-4 lg:grid-cols-3">
         <div className="space-y-4 lg:col-span-2">
-          <Card title={`Success rate (${d.rollingDays}-day rolling) and the evidence's 95% confidence sequence (anytime-valid)`}>
+          <Card title={`Success rate (${d.rollingDays}-day rolling average) against the bars`}>
             <RateChart series={d.series} promotion={rules.tiers[tier].promotion?.threshold ?? null} demotion={rules.tiers[tier].demotion?.threshold ?? null} markers={markers} rollingDays={d.rollingDays} />
+            <GateDetails testId="rate-chart-details">
+              <p>The shaded band is the evidence&apos;s 95% confidence sequence: anytime-valid, so it stays honest however often people look. Dashed lines: the promotion bar (green) and the demotion bar (red).</p>
+            </GateDetails>
           </Card>
           {rules.tiers[tier].promotion && rules.gate === "eprocess" && (
-            <Card title={`Gate evidence of the current version in this tier (e-value) · ${d.live.evidence.alpha.label}`}>
+            <Card title="How the promotion evidence of this version grew">
               <EvidenceChart series={d.series} alpha={d.live.evidence.alpha.alpha} markers={markers} />
+              <GateDetails testId="evidence-chart-details">
+                <p>The line is the e-value of the {gateName} on a log scale; the gate clears where it crosses the dashed line (1/α). {d.live.evidence.alpha.label}.</p>
+              </GateDetails>
             </Card>
           )}
           {rules.tiers[tier].promotion && rules.gate !== "eprocess" && (
             <Card title="Gate evidence">
               <p className="text-sm text-slate-700" data-testid="gate-note">
                 {rules.gate === "wilson"
-                  ? d.live.evidence.look
-                    ? `The one look was taken at ${d.live.evidence.look.trials} outcomes: ${d.live.eligibility.gate?.label ?? ""}`
-                    : `The one look is at ${d.live.evidence.lookAt} outcomes of this evidence; it has ${d.live.evidence.trials}.`
+                  ? gateSentenceOf(d.live).sentence
                   : "The raw rate carries no statistical guarantee: re-checked after every outcome it promotes agents that sit on the bar."}
               </p>
+              {d.live.eligibility.gate && <GateDetails testId="gate-note-details"><p>{d.live.eligibility.gate.label}</p></GateDetails>}
             </Card>
           )}
           <Card title="Outcomes per day">
@@ -106,7 +125,7 @@ export function ActionTypeView(props: {
                 <ul className="ml-4 list-disc text-xs">
                   {p.changes.map((c) => (
                     <li key={c.path} className={c.direction === "loosen" ? "text-amber-800" : "text-emerald-800"}>
-                      <code>{c.path}</code>: {String(c.from)} → {String(c.to)} ({c.direction})
+                      <span title={c.path}>{policyChangeInWords(c).text}</span> ({c.direction === "loosen" ? "loosens" : "tightens"})
                     </li>
                   ))}
                 </ul>

@@ -6,13 +6,18 @@ import type { OverviewRow } from "@/lib/action-types/data";
 import type { OverviewPage, OverviewQuery } from "@/lib/action-types/schema";
 import { fetchJson } from "@/components/ui/fetchJson";
 import { ErrorNote, LiveDot } from "@/components/ui/States";
-import { TierBadge } from "@/components/TierBadge";
+import { TierBadge, TierLegend } from "@/components/TierBadge";
+import { AgentName } from "@/components/Names";
+import { GateDetails } from "@/components/PlainGate";
 import { Sparkline } from "@/components/Sparkline";
 import { TierActions } from "@/components/TierActions";
 import { formatDuration, windowHealthText } from "@/components/format";
 import type { ActionResultLike } from "@/components/ui/ActionForm";
 
 type Sort = OverviewQuery["sort"];
+
+/** Unmet conditions other than the bar itself: the sentence says that one in words. */
+const others = (r: OverviewRow) => r.unmet.filter((u) => u.code !== "bar_not_cleared");
 
 /** The query as URL search parameters, defaults left out (the URL keeps filters, sort and page). */
 export function overviewSearch(q: OverviewQuery): string {
@@ -107,6 +112,7 @@ export function OverviewTable(props: {
           <LiveDot fetching={query.isFetching} />
         </span>
       </div>
+      <TierLegend />
       {query.isError && <ErrorNote error={query.error} />}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-sm" data-testid="overview-table">
@@ -131,8 +137,9 @@ export function OverviewTable(props: {
             {rows.map((r) => (
               <tr key={r.id} className="border-t border-slate-100 align-top" data-testid="overview-row" data-action-key={r.key} data-tier={r.tier}>
                 <td className="px-3 py-2">
-                  <Link href={`/action-types/${r.id}`} className="font-mono text-blue-800 hover:underline">{r.key}</Link>
-                  <div className="text-xs text-slate-500">{r.agentName} · {r.blastRadius}{r.reversible ? "" : " · irreversible"}</div>
+                  <Link href={`/action-types/${r.id}`} className="font-medium text-blue-800 hover:underline" data-testid="action-link">{r.name}</Link>{" "}
+                  <span className="font-mono text-xs text-slate-500">{r.key}</span>
+                  <div className="text-xs text-slate-600"><AgentName name={r.agentName} slug={r.agentSlug} /> · {r.blastRadius} blast radius{r.reversible ? "" : " · irreversible"}</div>
                 </td>
                 <td className="px-3 py-2"><TierBadge tier={r.tier} frozen={r.frozen} /></td>
                 <td className="px-3 py-2 whitespace-nowrap">{formatDuration(r.tierSince)}</td>
@@ -140,18 +147,20 @@ export function OverviewTable(props: {
                   <Sparkline values={r.spark} promotion={r.promotionThreshold} demotion={r.demotionThreshold} />
                   <div className="text-xs text-slate-500">{windowHealthText(r.windowRate, r.windowTrials)}</div>
                 </td>
-                <td className="px-3 py-2 text-xs">
-                  {r.eligible ? (
-                    <span className="rounded bg-emerald-100 px-1.5 py-0.5 font-semibold text-emerald-900">eligible</span>
-                  ) : (
-                    <ul className="max-w-xs list-disc pl-4 text-slate-600">
-                      {r.unmet.map((u) => <li key={u.code}>{u.message}</li>)}
-                    </ul>
-                  )}
-                  {r.gateMethod === "raw" && <div className="mt-1 text-amber-800">raw gate: no statistical guarantee</div>}
+                <td className="min-w-56 px-3 py-2 text-xs">
+                  <div className="max-w-xs space-y-1">
+                    {r.eligible && <span className="rounded bg-emerald-100 px-1.5 py-0.5 font-semibold text-emerald-900">eligible</span>}
+                    {r.gateSentence && <p className={r.gateCleared ? "text-emerald-900" : "text-slate-700"} data-testid="gate-sentence" data-cleared={r.gateCleared}>{r.gateSentence}</p>}
+                    {others(r).length > 0 && (
+                      <ul className="list-disc pl-4 text-slate-600" data-testid="unmet">
+                        {others(r).map((u) => <li key={u.code}>{u.message}</li>)}
+                      </ul>
+                    )}
+                    {r.gateLabel && <GateDetails><p>{r.gateLabel}</p></GateDetails>}
+                  </div>
                 </td>
                 <td className="px-3 py-2">{r.openRequests > 0 ? <Link href={`/requests?action=${r.id}`} className="text-blue-800 underline">{r.openRequests} open</Link> : "—"}</td>
-                <td className="px-3 py-2 text-xs whitespace-nowrap">{r.lastDemotion ? `${formatDuration(r.lastDemotion.at)} ago · ${r.lastDemotion.cause.replace("_", " ")}` : "—"}</td>
+                <td className="px-3 py-2 text-xs">{r.lastDemotion ? <><div>{formatDuration(r.lastDemotion.at)} ago</div><div>{r.lastDemotion.cause.replace("_", " ")}</div></> : "—"}</td>
                 {props.canAct && (
                   <td className="px-3 py-2">
                     <TierActions actionTypeId={r.id} label={r.key} tier={r.tier} frozen={r.frozen} stateVersion={r.stateVersion} demote={props.demote} freeze={props.freeze} />

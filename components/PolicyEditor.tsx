@@ -7,6 +7,11 @@ import { classifyPolicyChange, cusumParams, DEFAULT_DEMOTION_ARL, validatePolicy
 import type { PolicyRules, Tier } from "@/lib/gating/types";
 import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
 import { Card } from "@/components/ui/States";
+import { formatCount, policyChangeInWords } from "@/lib/gating/plain-words";
+import { GateDetails } from "@/components/PlainGate";
+
+/** Thousands separators on whole numbers of 1,000 or more; small values as they are (α 0.05). */
+const formatNumberInWords = (v: number) => (Number.isInteger(v) && Math.abs(v) >= 1000 ? formatCount(v) : String(v));
 
 type EditInput = { actionTypeId: string; basedOnVersion: number; rules: unknown; reason: string };
 const TIERS: Tier[] = ["CRAWL", "WALK", "RUN"];
@@ -23,7 +28,7 @@ function NumberField({ label, value, step, onChange, unit, readOnly }: { label: 
   );
 }
 
-const fmt = (v: number | string) => (typeof v === "number" ? (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : "never") : v);
+const fmt = (v: number | string) => (typeof v === "number" ? (Number.isFinite(v) ? formatNumberInWords(Number(v.toPrecision(4))) : "never") : v);
 
 /** The demotion detector the bars make: its alarm level and expected detection delay at q1. */
 function DetectorLine({ rules, tier, valid }: { rules: PolicyRules; tier: Tier; valid: boolean }) {
@@ -31,17 +36,16 @@ function DetectorLine({ rules, tier, valid }: { rules: PolicyRules; tier: Tier; 
   const c = cusumParams(rules, tier);
   if (!Number.isFinite(c.threshold)) return null;
   return (
-    <p className="mt-2 text-xs text-slate-600" data-testid={`detector-${tier}`}>
-      Alarm at CUSUM ≥ {c.threshold.toFixed(2)} (false alarm about once per {fmt(c.falseAlarmArl)} outcomes at {(100 * (c.comfortable ?? 0)).toFixed(1)}% failures); expected detection delay at {(100 * c.q1).toFixed(1)}% failures: {Math.round(c.detectionDelay)} outcomes.
-    </p>
+    <div className="mt-2 text-xs text-slate-700" data-testid={`detector-${tier}`}>
+      <p>If failures rise to {(100 * c.q1).toFixed(1)}%, it is demoted after about {formatCount(c.detectionDelay)} outcomes; at {(100 * (c.comfortable ?? 0)).toFixed(1)}% failures a false alarm comes about once per {fmt(c.falseAlarmArl)} outcomes.</p>
+      <GateDetails testId={`detector-details-${tier}`}><p>Bernoulli CUSUM on failures; alarm at {c.threshold.toFixed(2)}.</p></GateDetails>
+    </div>
   );
 }
 
 /** Bars are rates: people type and read them as percentages, as every other page shows them. */
 const toPercent = (fraction: number | undefined) => (fraction === undefined ? undefined : Math.round(fraction * 1e6) / 1e4);
 const fromPercent = (percent: number) => percent / 100;
-const isBar = (path: string) => /\.threshold$/.test(path);
-const shown = (path: string, v: unknown) => (isBar(path) && typeof v === "number" ? `${toPercent(v)}%` : String(v));
 
 /** The core's messages speak in fractions; the fields take percentages, so the messages do too. */
 function inPercent(problem: string): string {
@@ -157,7 +161,7 @@ export function PolicyEditor({ actionTypeId, actionKey, version, current, save, 
             <ul className="list-disc pl-5 text-sm" data-testid="policy-changes">
               {diff.changes.map((c) => (
                 <li key={c.path} className={c.direction === "loosen" ? "text-amber-800" : "text-emerald-800"}>
-                  <code>{c.path}</code>: {shown(c.path, c.from)} → {shown(c.path, c.to)} — {c.direction === "loosen" ? "loosens (review)" : "tightens (at once)"}
+                  <span title={c.path}>{policyChangeInWords(c).text}</span> — {c.direction === "loosen" ? "loosens (review)" : "tightens (at once)"}
                 </li>
               ))}
             </ul>

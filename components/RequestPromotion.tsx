@@ -5,6 +5,10 @@ import { useState } from "react";
 import type { LiveEvidence } from "@/lib/metrics/evidence";
 import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
 import { Card } from "@/components/ui/States";
+import { GateDetails, GateSentence, gateSentenceOf } from "@/components/PlainGate";
+import { tierMeaning } from "@/components/TierBadge";
+import { formatCount } from "@/lib/gating/plain-words";
+import { ordinal } from "@/lib/gating/alpha-spending";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -23,34 +27,42 @@ export function RequestPromotion({ live, canOpen, canOverride, open }: { live: L
   const next = live.actionType.tier === "CRAWL" ? "WALK" : live.actionType.tier === "WALK" ? "RUN" : null;
   const e = live.eligibility;
   if (!next) return <Card title="Promotion">RUN is the top tier.</Card>;
+  const plain = gateSentenceOf(live);
   return (
     <Card title={`Promotion to ${next}`}>
-      <p className="text-sm text-slate-600">A request pins this snapshot (policy v{live.policy.version}, evidence as of now); reviewers judge it and see live metrics beside it.</p>
-      <dl className="my-2 grid grid-cols-2 gap-x-4 gap-y-1 text-sm" data-testid="snapshot-preview">
-        <dt className="text-slate-500">Gate ({live.policy.rules.gate === "raw" ? "raw: no statistical guarantee" : live.policy.rules.gate})</dt>
-        <dd>{e.gate?.label ?? "—"}</dd>
-        <dt className="text-slate-500">Evidence since {live.evidence.since.slice(0, 10)}</dt>
-        <dd>{live.evidence.successes} / {live.evidence.trials} successes{live.evidence.trials > 0 && <> · 95% confidence sequence {pct(live.evidence.interval.lower)}–{pct(live.evidence.interval.upper)} (anytime-valid)</>}</dd>
-        <dt className="text-slate-500">α spent</dt>
-        <dd data-testid="alpha-spent">{live.evidence.alpha.label}</dd>
-        <dt className="text-slate-500">Window ({live.window.days} d)</dt>
-        <dd>{live.window.trials === 0 ? "no outcomes yet" : `${pct(live.window.rate)} of ${live.window.trials} (fixed-sample Wilson ${pct(live.window.wilson.lower)}–${pct(live.window.wilson.upper)}, not valid when watched)`}</dd>
-        {live.demotion && (
-          <>
-            <dt className="text-slate-500">Demotion detector</dt>
-            <dd>CUSUM {live.demotion.cusum.toFixed(2)} of {live.demotion.threshold.toFixed(2)} · ≈{Math.round(live.demotion.detectionDelay)} outcomes to catch {pct(live.demotion.q1)} failures</dd>
-          </>
-        )}
-      </dl>
+      <p className="mb-1 text-xs text-slate-600" data-testid="next-tier-meaning">In {next} the agent {tierMeaning(next)}.</p>
+      <GateSentence sentence={plain.sentence} cleared={plain.cleared} />
+      {live.evidence.restarts > 0 && (
+        <p className="mt-1 text-xs text-slate-700" data-testid="restart-note">This is the {ordinal(live.evidence.restarts + 1)} agent version in this tier: the evidence started again with it, and each new version is held to a stricter test so that trying again cannot fish for a promotion.</p>
+      )}
+      <GateDetails>
+        <p className="text-slate-600">A request pins this snapshot (policy v{live.policy.version}, evidence as of now); reviewers judge it and see live metrics beside it.</p>
+        <dl className="my-1 grid grid-cols-2 gap-x-4 gap-y-1" data-testid="snapshot-preview">
+          <dt className="text-slate-500">Gate ({live.policy.rules.gate === "raw" ? "raw: no statistical guarantee" : live.policy.rules.gate})</dt>
+          <dd>{e.gate?.label ?? "—"}</dd>
+          <dt className="text-slate-500">Evidence since {live.evidence.since.slice(0, 10)}</dt>
+          <dd>{formatCount(live.evidence.successes)} of {formatCount(live.evidence.trials)} good{live.evidence.trials > 0 && <> · 95% confidence sequence {pct(live.evidence.interval.lower)}–{pct(live.evidence.interval.upper)} (anytime-valid)</>}</dd>
+          <dt className="text-slate-500">α spent</dt>
+          <dd data-testid="alpha-spent">{live.evidence.alpha.label}</dd>
+          <dt className="text-slate-500">Window ({live.window.days} days)</dt>
+          <dd>{live.window.trials === 0 ? "no outcomes yet" : `${pct(live.window.rate)} of ${formatCount(live.window.trials)} (fixed-sample Wilson ${pct(live.window.wilson.lower)}–${pct(live.window.wilson.upper)}, not valid when watched)`}</dd>
+          {live.demotion && (
+            <>
+              <dt className="text-slate-500">Demotion detector</dt>
+              <dd>CUSUM {live.demotion.cusum.toFixed(2)} of {live.demotion.threshold.toFixed(2)} · about {formatCount(live.demotion.detectionDelay)} outcomes to catch {pct(live.demotion.q1)} failures</dd>
+            </>
+          )}
+        </dl>
+      </GateDetails>
       {e.eligible ? (
-        <p className="mb-2 rounded bg-emerald-50 px-2 py-1 text-sm text-emerald-900">Eligible: every condition is met.</p>
+        <p className="my-2 rounded bg-emerald-50 px-2 py-1 text-sm text-emerald-900">Eligible: every condition is met.</p>
       ) : (
-        <div className="mb-2 text-sm">
+        <div className="my-2 text-sm">
           <p className="font-medium">Not eligible yet:</p>
           <ul className="list-disc pl-5 text-slate-700" data-testid="unmet">
             {e.unmet.map((u) => (
               <li key={u.code}>
-                {u.message}
+                {u.code === "bar_not_cleared" ? "the gate does not clear yet (above)" : u.message}
                 {u.code === "open_request" && (
                   <>
                     {" — "}

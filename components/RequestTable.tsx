@@ -1,6 +1,8 @@
 import Link from "next/link";
 import type { RequestSummary } from "@/lib/requests/data";
 import { formatDateTime } from "@/components/format";
+import { ActionName, AgentName } from "@/components/Names";
+import { TierBadge } from "@/components/TierBadge";
 
 const STATUS_STYLE: Record<string, string> = {
   open: "bg-amber-100 text-amber-900",
@@ -49,8 +51,8 @@ export function RequestTable({ rows }: { rows: RequestSummary[] }) {
                 <Link href={`/requests/${r.id}`} className="text-blue-800 underline">view</Link> <KindBadge kind={r.kind} />
                 {r.note && <div className="mt-0.5 max-w-80 text-xs text-slate-700" data-testid="request-note">“{r.note.length > 140 ? `${r.note.slice(0, 140)}…` : r.note}”</div>}
               </td>
-              <td className="py-1 pr-3 font-mono text-xs">{r.agentSlug} / {r.actionKey}</td>
-              <td className="py-1 pr-3">{r.fromTier ? `${r.fromTier} → ${r.toTier}` : "bars"}</td>
+              <td className="py-1 pr-3 text-xs"><ActionName name={r.actionName} actionKey={r.actionKey} /><div className="text-slate-600"><AgentName name={r.agentName} slug={r.agentSlug} /></div></td>
+              <td className="py-1 pr-3">{r.fromTier ? <span className="inline-flex items-center gap-1"><TierBadge tier={r.fromTier} /> → <TierBadge tier={r.toTier ?? ""} /></span> : "bars"}</td>
               <td className="py-1 pr-3"><StatusBadge status={r.status} reason={r.statusReason} />{r.statusReason && <div className={`text-xs ${displayStatus(r.status, r.statusReason) === "superseded" ? "text-slate-700" : "text-red-700"}`}>{r.statusReason}</div>}</td>
               <td className="py-1 pr-3">{r.approvals} / {r.reviewersRequired}</td>
               <td className="py-1 pr-3 text-xs">{formatDateTime(r.createdAt)} by {r.requester}</td>

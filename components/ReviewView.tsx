@@ -10,6 +10,9 @@ import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/reviews";
 import { displayStatus, KindBadge, StatusBadge } from "@/components/RequestTable";
 import { EvidenceColumn } from "@/components/EvidenceColumn";
 import { formatDateTime } from "@/components/format";
+import { policyChangeInWords } from "@/lib/gating/plain-words";
+import { ActionName, AgentName } from "@/components/Names";
+import { TierBadge } from "@/components/TierBadge";
 
 type ReviewInput = { requestId: string; decision: "approve" | "reject"; rationale: string; snapshotHash: string };
 
@@ -44,11 +47,14 @@ export function ReviewView(props: {
   return (
     <div className="space-y-4">
       <header>
-        <p className="text-sm text-slate-500"><Link href="/requests" className="hover:underline">Requests</Link> / <Link href={`/action-types/${r.actionTypeId}`} className="hover:underline">{r.agentSlug} / {r.actionKey}</Link></p>
+        <p className="text-sm text-slate-500"><Link href="/requests" className="hover:underline">Requests</Link> / <AgentName name={r.agentName} slug={r.agentSlug} /> / <Link href={`/action-types/${r.actionTypeId}`} className="hover:underline"><ActionName name={r.actionName} actionKey={r.actionKey} /></Link></p>
         <h1 className="flex flex-wrap items-center gap-2 text-xl font-semibold">
-          <KindBadge kind={r.kind} /> {r.kind === "policy_change" ? `Loosen the bars of ${r.actionKey}` : `${r.actionKey}: ${r.fromTier} → ${r.toTier}`} <StatusBadge status={r.status} reason={r.statusReason} />
+          <KindBadge kind={r.kind} /> {r.kind === "policy_change" ? `Loosen the bars of ${r.actionName}` : `${r.actionName}: ${r.fromTier} → ${r.toTier}`} <span className="font-mono text-base font-normal text-slate-600">{r.actionKey}</span> <StatusBadge status={r.status} reason={r.statusReason} />
           <LiveDot fetching={q.isFetching} />
         </h1>
+        {r.kind !== "policy_change" && r.toTier && (
+          <p className="text-sm text-slate-700" data-testid="request-tiers">From <TierBadge tier={r.fromTier ?? ""} explain /> to <TierBadge tier={r.toTier} explain />.</p>
+        )}
         <p className="text-sm text-slate-600">Requested by {r.requester} on {formatDateTime(r.createdAt)} · {r.status === "open" ? `expires ${formatDateTime(r.expiresAt)}` : r.decidedAt ? `decided ${formatDateTime(r.decidedAt)}` : ""}</p>
         {r.statusReason && (displayStatus(r.status, r.statusReason) === "superseded"
           ? <p className="mt-1 rounded bg-slate-100 px-2 py-1 text-sm text-slate-800" data-testid="superseded-note">Superseded — nobody withdrew it. It was reviewed against an older policy version, and a newer one was written: {r.statusReason.replace(/^superseded:\s*/, "")}.</p>
@@ -66,7 +72,7 @@ export function ReviewView(props: {
         <Card title={`Proposed changes to policy v${r.policyVersion}`}>
           <ul className="list-disc pl-5 text-sm">
             {r.policyChanges.map((c) => (
-              <li key={c.path} className={c.direction === "loosen" ? "text-amber-800" : "text-emerald-800"}><code>{c.path}</code>: {String(c.from)} → {String(c.to)} ({c.direction})</li>
+              <li key={c.path} className={c.direction === "loosen" ? "text-amber-800" : "text-emerald-800"}><span title={c.path}>{policyChangeInWords(c).text}</span> ({c.direction === "loosen" ? "loosens" : "tightens"})</li>
             ))}
           </ul>
           {r.justification && <p className="mt-2 text-sm"><span className="font-semibold">Reason:</span> {r.justification}</p>}

@@ -10,41 +10,53 @@ type Mode = "freeze" | "unfreeze" | "demote";
 type Tier = "CRAWL" | "WALK" | "RUN";
 const BELOW: Record<Tier, Tier | null> = { RUN: "WALK", WALK: "CRAWL", CRAWL: null };
 
+export type DemoteInput = { actionTypeId: string; fromTier: Tier; stateVersion: number; toTier: Tier; rationale: string };
+export type FreezeInput = { actionTypeId: string; frozen: boolean; stateVersion: number; rationale: string };
+
 export function TierActions(props: {
   actionTypeId: string;
   label: string;
   tier: Tier;
   frozen: boolean;
   stateVersion: number;
-  demote: (input: { actionTypeId: string; fromTier: Tier; stateVersion: number; toTier: Tier; rationale: string }) => Promise<ActionResultLike>;
-  freeze: (input: { actionTypeId: string; frozen: boolean; stateVersion: number; rationale: string }) => Promise<ActionResultLike>;
+  demote: (input: DemoteInput) => Promise<ActionResultLike>;
+  freeze: (input: FreezeInput) => Promise<ActionResultLike>;
 }) {
   const [mode, setMode] = useState<Mode | null>(null);
   const [rationale, setRationale] = useState("");
-  const target = BELOW[props.tier];
+  // The state the form was opened on: a live refresh while it is open must not retarget it (the
+  // server answers 409 if that state moved), so the rationale stays about what the reviewer saw.
+  const [seen, setSeen] = useState<{ tier: Tier; frozen: boolean; stateVersion: number } | null>(null);
+  const state = seen ?? { tier: props.tier, frozen: props.frozen, stateVersion: props.stateVersion };
+  const target = BELOW[state.tier];
+  const openForm = (m: Mode) => {
+    setSeen({ tier: props.tier, frozen: props.frozen, stateVersion: props.stateVersion });
+    setMode(m);
+  };
   const close = () => {
     setMode(null);
+    setSeen(null);
     setRationale("");
   };
   const demote = useServerAction(props.demote, () => {
     close();
-    return `${props.label} demoted ${props.tier} → ${target}.`;
+    return `${props.label} demoted ${state.tier} → ${target}.`;
   });
   const freeze = useServerAction(props.freeze, () => {
     close();
-    return `${props.label} ${props.frozen ? "unfrozen" : "frozen"}.`;
+    return `${props.label} ${state.frozen ? "unfrozen" : "frozen"}.`;
   });
   const [last, setLast] = useState<"demote" | "freeze">("freeze");
   const current = last === "demote" ? demote : freeze;
-  const title = mode === "demote" ? `Demote ${props.tier} → ${target}` : mode === "freeze" ? `Freeze ${props.tier}` : `Unfreeze ${props.tier}`;
+  const title = mode === "demote" ? `Demote ${state.tier} → ${target}` : mode === "freeze" ? `Freeze ${state.tier}` : `Unfreeze ${state.tier}`;
   const visible = rationaleLength(rationale);
   const submit = () => {
     if (mode === "demote" && target) {
       setLast("demote");
-      demote.run({ actionTypeId: props.actionTypeId, fromTier: props.tier, stateVersion: props.stateVersion, toTier: target, rationale });
+      demote.run({ actionTypeId: props.actionTypeId, fromTier: state.tier, stateVersion: state.stateVersion, toTier: target, rationale });
     } else if (mode) {
       setLast("freeze");
-      freeze.run({ actionTypeId: props.actionTypeId, frozen: mode === "freeze", stateVersion: props.stateVersion, rationale });
+      freeze.run({ actionTypeId: props.actionTypeId, frozen: mode === "freeze", stateVersion: state.stateVersion, rationale });
     }
   };
   return (
@@ -52,9 +64,9 @@ export function TierActions(props: {
     <div className="relative w-40 text-xs">
       {!mode && (
         <div className="flex gap-1">
-          <Button variant="secondary" onClick={() => { current.setMessage(null); setMode(props.frozen ? "unfreeze" : "freeze"); }}>{props.frozen ? "Unfreeze" : "Freeze"}</Button>
-          {target && (
-            <Button variant="secondary" onClick={() => { current.setMessage(null); setMode("demote"); }}>Demote</Button>
+          <Button variant="secondary" onClick={() => { current.setMessage(null); openForm(props.frozen ? "unfreeze" : "freeze"); }}>{props.frozen ? "Unfreeze" : "Freeze"}</Button>
+          {BELOW[props.tier] && (
+            <Button variant="secondary" onClick={() => { current.setMessage(null); openForm("demote"); }}>Demote</Button>
           )}
         </div>
       )}

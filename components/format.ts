@@ -1,12 +1,12 @@
-/** "3d 4h", "5h 12m", "40m" — how long since a moment, for time-in-tier columns. */
+/** "3 days 4 h", "1 day 0 h", "5 h 12 min", "40 min" — how long since a moment, with units spelled out. */
 export function formatDuration(fromIso: string, now: Date = new Date()): string {
   const ms = Math.max(0, now.getTime() - new Date(fromIso).getTime());
   const minutes = Math.floor(ms / 60_000);
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
-  if (days > 0) return `${days}d ${hours}h`;
-  if (hours > 0) return `${hours}h ${minutes % 60}m`;
-  return `${minutes}m`;
+  if (days > 0) return `${days.toLocaleString("en-US")} day${days === 1 ? "" : "s"} ${hours} h`;
+  if (hours > 0) return `${hours} h ${minutes % 60} min`;
+  return `${minutes} min`;
 }
 
 export function formatDateTime(iso: string): string {
@@ -27,5 +27,5 @@ export const FEW_OUTCOMES = 20;
 export function windowHealthText(rate: number | null, trials: number): string {
   if (rate === null || trials === 0) return "no outcomes in window yet";
   if (trials < FEW_OUTCOMES) return `${trials} outcome${trials === 1 ? "" : "s"} in window so far: too few to read a rate`;
-  return `${(rate * 100).toFixed(1)}% of ${trials} in window`;
+  return `${(rate * 100).toFixed(1)}% of ${trials.toLocaleString("en-US")} in window`;
 }

@@ -42,7 +42,7 @@ function overviewRow(page: Page, key: string) {
 /** From the overview to the action type page; returns its id. */
 async function openActionType(page: Page, key: string): Promise<string> {
   await page.goto("/");
-  await overviewRow(page, key).getByRole("link", { name: key, exact: true }).click();
+  await overviewRow(page, key).getByTestId("action-link").click();
   await expect(page).toHaveURL(/\/action-types\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { level: 1, name: key })).toBeVisible();
   return page.url().split("/").pop()!;
@@ -90,6 +90,10 @@ test("(1) an engineer opens a promotion request on an eligible WALK action type;
   await openActionType(page, "ticket.escalate");
   await expect(page.getByTestId("rate-chart")).toBeVisible();
   await expect(page.getByText("Eligible: every condition is met.")).toBeVisible();
+  // Plain words first (issue 14): the gate's sentence says it clears; the statistics open on demand.
+  await expect(page.getByTestId("gate-sentence")).toContainText("the gate clears");
+  await expect(page.getByTestId("snapshot-preview")).toBeHidden();
+  await page.getByTestId("gate-details").locator("summary").click();
   await expect(page.getByTestId("snapshot-preview")).toBeVisible();
   // Engineers neither override nor edit bars.
   await expect(page.getByRole("button", { name: "Open override request" })).toHaveCount(0);
@@ -108,12 +112,12 @@ test("(1) an engineer opens a promotion request on an eligible WALK action type;
 
   // The requests list shows it under "open".
   await page.goto("/requests");
-  await expect(page.locator(`[data-testid="request-row"][data-request-id="${requestId}"]`)).toContainText("support-bot / ticket.escalate");
+  await expect(page.locator(`[data-testid="request-row"][data-request-id="${requestId}"]`)).toContainText("Escalate a ticket ticket.escalate");
 
   // The requester's own request: no review form, and the page says why.
   await page.locator(`[data-testid="request-row"][data-request-id="${requestId}"]`).getByRole("link", { name: "view", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/requests/${requestId}$`));
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("ticket.escalate: WALK → RUN");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Escalate a ticket: WALK → RUN");
   await expect(page.getByText(`Requested by ${NAMES.viewer}`)).toBeVisible();
   await expect(page.getByTestId("pinned")).toContainText("WALK");
   await expect(page.getByTestId("live")).toContainText("WALK");
@@ -345,7 +349,6 @@ test("(5) loosening a bar goes to review and changes nothing; tightening applies
   expect(beforePct).toBeGreaterThan(50);
   const lowerPct = beforePct - 2;
   const higherPct = beforePct + 2;
-  const [before, lower, higher] = [beforePct, lowerPct, higherPct].map((p) => Number((p / 100).toFixed(4)));
   const reason = page.getByLabel("Why change it? (at least 20 characters, kept with the version)");
 
   // Loosening.
@@ -358,7 +361,7 @@ test("(5) loosening a bar goes to review and changes nothing; tightening applies
   await shot(page, "journey-5-out-of-range");
   await bar.fill(String(lowerPct));
   await expect(page.getByTestId("policy-verdict")).toHaveText("Loosening: it will be sent for review and changes nothing until approved.");
-  await expect(page.getByTestId("policy-changes")).toContainText(`tiers.CRAWL.promotion.threshold: ${beforePct}% → ${lowerPct}% — loosens (review)`);
+  await expect(page.getByTestId("policy-changes")).toContainText(`CRAWL promotion bar: ${beforePct}% → ${lowerPct}% — loosens (review)`);
   await reason.fill("Acceptance of DNS suggestions has been steady; try a slightly lower bar.");
   await shot(page, "journey-5-loosening-verdict");
   await page.getByRole("button", { name: "Send for review" }).click();
@@ -374,11 +377,11 @@ test("(5) loosening a bar goes to review and changes nothing; tightening applies
   await expect(page).toHaveURL(/\/requests\?status=open$/);
   const row = page.locator(`[data-testid="request-row"][data-request-id^="${prefix}"]`);
   await expect(row).toContainText("policy loosening");
-  await expect(row).toContainText("infra-bot / dns.change");
+  await expect(row).toContainText("Change DNS dns.change");
   await row.getByRole("link", { name: "view" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("Loosen the bars of dns.change");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Loosen the bars of Change DNS");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("open");
-  await expect(page.getByText(`tiers.CRAWL.promotion.threshold: ${before} → ${lower} (loosen)`)).toBeVisible();
+  await expect(page.getByText(`CRAWL promotion bar: ${beforePct}% → ${lowerPct}% (loosens)`)).toBeVisible();
   await shot(page, "journey-5-loosening-request");
   await page.goto(`/action-types/${id}`);
   await expect(page.locator("main header")).toContainText(`policy v${version}`);
@@ -388,7 +391,7 @@ test("(5) loosening a bar goes to review and changes nothing; tightening applies
   await page.goto(`/action-types/${id}/policy`);
   await bar.fill(String(higherPct));
   await expect(page.getByTestId("policy-verdict")).toHaveText("Tightening: it applies at once as a new policy version.");
-  await expect(page.getByTestId("policy-changes")).toContainText(`tiers.CRAWL.promotion.threshold: ${beforePct}% → ${higherPct}% — tightens (at once)`);
+  await expect(page.getByTestId("policy-changes")).toContainText(`CRAWL promotion bar: ${beforePct}% → ${higherPct}% — tightens (at once)`);
   await reason.fill("Public DNS mistakes are costly; raise the bar before any promotion.");
   await page.getByRole("button", { name: "Apply tightening" }).click();
   await expect(page.getByText(`Tightening applied at once as policy v${version + 1}.`)).toBeVisible();
@@ -399,7 +402,7 @@ test("(5) loosening a bar goes to review and changes nothing; tightening applies
   await expect(page.locator("main header")).toContainText(`policy v${version + 1}`);
   const history = page.getByTestId("policy-history");
   await expect(history).toContainText(`v${version + 1}`);
-  await expect(history).toContainText(`tiers.CRAWL.promotion.threshold: ${before} → ${higher} (tighten)`);
+  await expect(history).toContainText(`CRAWL promotion bar: ${beforePct}% → ${higherPct}% (tightens)`);
   await expect(history).toContainText("Public DNS mistakes are costly");
   await shot(page, "journey-5-policy-history");
 

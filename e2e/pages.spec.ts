@@ -46,7 +46,7 @@ async function visit(page: Page, name: string, path: string, main: (page: Page) 
 /** id of an action type, from its overview link. */
 async function actionTypeId(page: Page, key: string): Promise<string> {
   await page.goto("/");
-  const href = await page.locator(`[data-testid="overview-row"][data-action-key="${key}"]`).getByRole("link", { name: key, exact: true }).getAttribute("href");
+  const href = await page.locator(`[data-testid="overview-row"][data-action-key="${key}"]`).getByTestId("action-link").getAttribute("href");
   return href!.split("/").pop()!;
 }
 
@@ -101,7 +101,7 @@ test("viewer pages: overview, action type, requests, request, forbidden", async 
   const row = page.getByTestId("request-row").filter({ hasText: "refund.issue" }).filter({ hasText: "CRAWL → WALK" }).first();
   const requestId = await row.getAttribute("data-request-id");
   await visit(page, "request-requester", `/requests/${requestId}`, async (p) => {
-    await expect(p.getByRole("heading", { level: 1 })).toContainText("refund.issue: CRAWL → WALK");
+    await expect(p.getByRole("heading", { level: 1 })).toContainText("Issue a refund: CRAWL → WALK");
     await expect(p.getByTestId("quorum")).toBeVisible();
     await expect(p.getByTestId("pinned")).toBeVisible();
     await expect(p.getByTestId("live")).toBeVisible();

@@ -14,7 +14,7 @@ async function as(browser: Browser, email: string, returnTo = "/"): Promise<Page
 
 async function actionTypeId(page: Page, key: string): Promise<string> {
   await page.goto("/");
-  const href = await page.locator(`[data-testid="overview-row"][data-action-key="${key}"]`).getByRole("link", { name: key, exact: true }).getAttribute("href");
+  const href = await page.locator(`[data-testid="overview-row"][data-action-key="${key}"]`).getByTestId("action-link").getAttribute("href");
   return href!.split("/").pop()!;
 }
 

@@ -1,6 +1,7 @@
 "use client";
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { SeriesPoint } from "@/lib/metrics/series";
+import { formatEValue } from "@/lib/gating/format";
 import { markerLines, type ChartMarker } from "./markers";
 
 /** log10 of the e-value against log10(1/α): the bar is cleared where the line crosses the threshold. */
@@ -22,10 +23,10 @@ export function EvidenceChart({ series, alpha, markers }: { series: SeriesPoint[
         <LineChart data={data} margin={{ top: 16, right: 16, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
           <XAxis dataKey="day" tick={{ fontSize: 10 }} minTickGap={24} />
-          <YAxis tick={{ fontSize: 10 }} width={44} allowDecimals={false} tickFormatter={(v) => `1e${v}`} />
-          <Tooltip formatter={(v) => `e-value ${Math.pow(10, Number(v)).toPrecision(3)}`} />
+          <YAxis tick={{ fontSize: 10 }} width={44} allowDecimals={false} tickFormatter={(v) => formatEValue(10 ** Number(v))} />
+          <Tooltip formatter={(v) => `e-value ${formatEValue(10 ** Number(v))}`} />
           <Line type="stepAfter" dataKey="evidence" stroke="#7c3aed" strokeWidth={2} dot={false} name="e-value (log scale)" isAnimationActive={false} />
-          <ReferenceLine y={threshold} stroke="#059669" strokeDasharray="6 3" label={{ value: `clears at 1/α = ${Number((1 / alpha).toPrecision(3))}`, position: "insideTopRight", fontSize: 10, fill: "#059669" }} />
+          <ReferenceLine y={threshold} stroke="#059669" strokeDasharray="6 3" label={{ value: `clears at 1/α = ${formatEValue(Number((1 / alpha).toPrecision(6)))}`, position: "insideTopRight", fontSize: 10, fill: "#059669" }} />
           {markerLines(markers, { labels: false })}
         </LineChart>
       </ResponsiveContainer>

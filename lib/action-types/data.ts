@@ -1,6 +1,7 @@
 // Reads of action types. Explicit selects, plain DTOs, no session.
 import type { Db } from "@/lib/db";
 import { evaluateEligibility, evidenceFrom, modeOf } from "@/lib/gating";
+import { plainGate } from "@/lib/gating/plain-words";
 import type { PolicyRules, Tier } from "@/lib/gating/types";
 import { policyRulesSchema } from "@/lib/policies/schema";
 import { windowStart } from "@/lib/metrics/data";
@@ -34,6 +35,9 @@ export interface OverviewRow {
   eligible: boolean;
   unmet: Array<{ code: string; message: string }>;
   gateLabel: string | null;
+  /** what the gate says in words (lib/gating/plain-words), from the same evidence as `eligible`; null on RUN */
+  gateSentence: string | null;
+  gateCleared: boolean;
   openRequests: number;
   lastDemotion: { at: string; cause: string } | null;
 }
@@ -91,7 +95,7 @@ export async function listOverviewPage(db: Db, query: OverviewQuery, now: Date =
     rows = await overviewRows(db, base, now);
   } else {
     const base = await findOverviewBase(db, query.sort === "health" ? "agent" : query.sort, where);
-    let all = await overviewRows(db, base, now);
+    let all = await overviewRows(db, base, now, false);
     if (query.status === "eligible") all = all.filter((r) => r.eligible);
     if (query.sort === "health") all.sort((a, b) => margin(a) - margin(b));
     total = all.length;
@@ -125,7 +129,7 @@ type OverviewBase = Awaited<ReturnType<typeof findOverviewBase>>[number];
  * The window and the spark line are the evidence fold's own (lib/gating/evidence-fold.ts), stored on the
  * row: no rollup query, and the same evidence the gate reads.
  */
-async function overviewRows(db: Db, rows: OverviewBase[], now: Date): Promise<OverviewRow[]> {
+async function overviewRows(db: Db, rows: OverviewBase[], now: Date, withWords = true): Promise<OverviewRow[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const parsed = rows.map((r) => policyRulesSchema.parse(r.policies[0]?.rules) as PolicyRules);
@@ -144,6 +148,8 @@ async function overviewRows(db: Db, rows: OverviewBase[], now: Date): Promise<Ov
     const window = evidenceFrom(state, windowStart(now, tierRules.windowDays));
     const openPromotion = (pendingById.get(r.id) ?? []).some((p) => blocksNewRequest(p, r));
     const elig = evaluateEligibility({ tier: r.tier, tierSince: r.tierSince, frozen: r.frozen, openRequest: openPromotion, evidence: { successes: state.successes, trials: state.trials }, window, restarts: state.restarts, look: state.look }, rules, now);
+    // Words only for the rows shown: the search for "N more" is not needed to sort or filter.
+    const words = withWords && tierRules.promotion ? plainGate({ rules, tier: r.tier, evidence: { successes: state.successes, trials: state.trials }, window, restarts: state.restarts, look: state.look }) : null;
     const spark = sparkDays.map((day) => {
       const d = state.days[day];
       return d && d[1] > 0 ? d[0] / d[1] : null;
@@ -170,6 +176,8 @@ async function overviewRows(db: Db, rows: OverviewBase[], now: Date): Promise<Ov
       eligible: elig.eligible,
       unmet: elig.unmet.map((u) => ({ code: u.code, message: u.message })),
       gateLabel: elig.gate?.label ?? null,
+      gateSentence: words?.sentence ?? null,
+      gateCleared: elig.gate?.cleared ?? false,
       openRequests: openById.get(r.id) ?? 0,
       lastDemotion: r.tierChanges[0] ? { at: r.tierChanges[0].createdAt.toISOString(), cause: r.tierChanges[0].cause } : null,
     };

@@ -58,10 +58,10 @@ describe("evaluateEligibility", () => {
     expect(r.unmet).toEqual([{ code: "samples", message: "needs 200 outcomes in CRAWL, has 143", required: 200, actual: 143 }]);
   });
 
-  it("days_in_tier: 'needs 7 days in CRAWL, has 2.4'", () => {
+  it("days_in_tier: 'has been in CRAWL 2.4 days of the 7 required' (with its unit, issue 14)", () => {
     const r = evaluateEligibility({ ...ready, tierSince: daysAgo(2.4) }, policy, NOW);
     expect(r.unmet).toHaveLength(1);
-    expect(r.unmet[0]).toMatchObject({ code: "days_in_tier", message: "needs 7 days in CRAWL, has 2.4", required: 7 });
+    expect(r.unmet[0]).toMatchObject({ code: "days_in_tier", message: "has been in CRAWL 2.4 days of the 7 required", required: 7 });
     expect(r.unmet[0]!.actual).toBeCloseTo(2.4, 10);
     // exactly the minimum counts as elapsed
     expect(codes({ ...ready, tierSince: daysAgo(7) })).toEqual([]);

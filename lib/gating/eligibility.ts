@@ -63,12 +63,12 @@ export function evaluateEligibility(state: EligibilityState, policy: PolicyRules
 
   if (counts.trials < bar.minSamples) {
     const where = policy.gate === "raw" ? `in the last ${policy.tiers[state.tier].windowDays} days` : `in ${state.tier}`;
-    unmet.push({ code: "samples", message: `needs ${bar.minSamples} outcomes ${where}, has ${counts.trials}`, required: bar.minSamples, actual: counts.trials });
+    unmet.push({ code: "samples", message: `needs ${bar.minSamples.toLocaleString("en-US")} outcomes ${where}, has ${counts.trials.toLocaleString("en-US")}`, required: bar.minSamples, actual: counts.trials });
   }
 
   const days = Math.max(0, (toEpochMs(now) - state.tierSince.getTime()) / DAY_MS);
   if (days < bar.minDaysInTier) {
-    unmet.push({ code: "days_in_tier", message: `needs ${bar.minDaysInTier} days in ${state.tier}, has ${formatDays(days)}`, required: bar.minDaysInTier, actual: days });
+    unmet.push({ code: "days_in_tier", message: `has been in ${state.tier} ${formatDays(days)} days of the ${bar.minDaysInTier} required`, required: bar.minDaysInTier, actual: days });
   }
 
   return { eligible: unmet.length === 0, gate, unmet };

@@ -26,11 +26,39 @@ export function formatComparison(statistic: number, required: number, cleared: b
   let stat: string;
   if (Number.isNaN(s)) stat = "NaN";
   else if (!Number.isFinite(s) || s >= 1e300) stat = "∞"; // a saturated e-value
-  else if (s >= 1e6) stat = s.toExponential(1);
+  else if (s >= 1000) stat = formatLarge(s, "down");
   else if (kind === "number" && s > 0 && s < 1) stat = s.toPrecision(2); // below any 1/α, so never "cleared"
   else stat = toStep(s, 1, "down").toFixed(1);
-  const req = trimZeros(toStep(required * scale, 1, cleared ? "down" : "up").toFixed(1));
+  const r = required * scale;
+  const req = r >= 1000 && Number.isFinite(r) ? formatLarge(r, cleared ? "down" : "up") : trimZeros(toStep(r, 1, cleared ? "down" : "up").toFixed(1));
   return `${stat}${unit} ${cleared ? "≥" : "<"} ${req}${unit}`;
+}
+
+const SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+
+/**
+ * A number of 1,000 or more, the same way everywhere: whole with thousands separators below a
+ * million ("261,930"), then "2.4 × 10¹⁰" (never "2.4e+10"); rounded in the direction given.
+ */
+export function formatLarge(x: number, dir: "down" | "up" = "down"): string {
+  if (x < 1e6) return (dir === "down" ? Math.floor(x) : Math.ceil(x)).toLocaleString("en-US");
+  let exp = Math.floor(Math.log10(x));
+  let mantissa = toStep(x / 10 ** exp, 1, dir);
+  if (mantissa >= 10) {
+    exp += 1;
+    mantissa = toStep(x / 10 ** exp, 1, dir);
+  }
+  const sup = String(exp).split("").map((d) => SUPERSCRIPT[Number(d)]).join("");
+  return `${mantissa.toFixed(1)} × 10${sup}`;
+}
+
+/** An e-value as every page prints it: "0.15", "34.2", "261,930", "2.4 × 10¹⁰", "∞". */
+export function formatEValue(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (!Number.isFinite(x) || x >= 1e300) return "∞";
+  if (x >= 1000) return formatLarge(x, "down");
+  if (x > 0 && x < 1) return x.toPrecision(2);
+  return toStep(x, 1, "down").toFixed(1);
 }
 
 /** A rate as a percentage with at most 2 decimals: 0.9 → "90%", 0.925 → "92.5%". */

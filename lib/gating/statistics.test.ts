@@ -205,7 +205,8 @@ describe("e-process", () => {
 describe("gateDecision", () => {
   it("eprocess: clears at E ≥ 1/α, reports E against 1/α", () => {
     const big = gateDecision("eprocess", { successes: 990, trials: 1000 }, 0.9, 0.05);
-    expect(big).toMatchObject({ cleared: true, method: "eprocess", required: 20, label: "e-value 7.6e+29 ≥ 20" });
+    // One format everywhere, rounded down (issue 14): never "7.6e+29".
+    expect(big).toMatchObject({ cleared: true, method: "eprocess", required: 20, label: "e-value 7.5 × 10²⁹ ≥ 20" });
     expect(Math.log(big.statistic)).toBeCloseTo(68.798594706979022177, 9);
     const yes = gateDecision("eprocess", { successes: 9100, trials: 10000 }, 0.9, 0.05);
     expect(yes).toMatchObject({ cleared: true, label: "e-value 22.0 ≥ 20" });

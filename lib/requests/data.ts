@@ -14,6 +14,9 @@ export interface RequestSummary {
   actionTypeId: string;
   actionKey: string;
   agentSlug: string;
+  /** human names, shown first; the slug and key are secondary */
+  actionName: string;
+  agentName: string;
   fromTier: Tier | null;
   toTier: Tier | null;
   requester: string;
@@ -31,7 +34,7 @@ const summarySelect = {
   id: true, kind: true, status: true, statusReason: true, actionTypeId: true, fromTier: true, toTier: true, createdAt: true, expiresAt: true, reviewersRequired: true, snapshotHash: true, requesterId: true,
   justification: true,
   requester: { select: { name: true } },
-  actionType: { select: { key: true, agent: { select: { slug: true } } } },
+  actionType: { select: { key: true, name: true, agent: { select: { slug: true, name: true } } } },
   reviews: { select: { decision: true, snapshotHash: true, reviewerId: true } },
 } as const;
 
@@ -72,6 +75,8 @@ function toSummary(r: SummaryRow): RequestSummary {
     actionTypeId: r.actionTypeId,
     actionKey: r.actionType.key,
     agentSlug: r.actionType.agent.slug,
+    actionName: r.actionType.name,
+    agentName: r.actionType.agent.name,
     fromTier: r.fromTier,
     toTier: r.toTier,
     requester: r.requester.name,
@@ -133,7 +138,7 @@ export async function requestDetail(db: Db, id: string, reader: { id: string; ro
   const proposed = r.proposedRules ? (policyRulesSchema.parse(r.proposedRules) as PolicyRules) : null;
   const pinned = policyRulesSchema.parse(r.policy.rules) as PolicyRules;
   return {
-    id: r.id, kind: r.kind, status: r.status, statusReason: r.statusReason, actionTypeId: r.actionTypeId, actionKey: r.actionType.key, agentSlug: r.actionType.agent.slug,
+    id: r.id, kind: r.kind, status: r.status, statusReason: r.statusReason, actionTypeId: r.actionTypeId, actionKey: r.actionType.key, agentSlug: r.actionType.agent.slug, actionName: r.actionType.name, agentName: r.actionType.agent.name,
     fromTier: r.fromTier, toTier: r.toTier, requester: r.requester.name, requesterId: r.requesterId, createdAt: r.createdAt.toISOString(), expiresAt: r.expiresAt.toISOString(),
     reviewersRequired: r.reviewersRequired, approvals: tally.approvals, reviewCount: r.reviews.length,
     justification: r.justification,

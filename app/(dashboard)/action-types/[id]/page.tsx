@@ -8,6 +8,7 @@ import { actionTypeDetail } from "@/lib/action-types/detail";
 import { actionTypeName } from "@/lib/action-types/data";
 import { ActionTypeView } from "@/components/ActionTypeView";
 import { openRequestAction } from "../../request-actions";
+import { demoteAction, freezeAction } from "../../tier-actions";
 
 export const dynamic = "force-dynamic";
 
@@ -23,5 +24,5 @@ export default async function ActionTypePage({ params }: { params: Promise<{ id:
   if (!z.uuid().safeParse(id).success) notFound();
   const detail = await actionTypeDetail(await getDb(), id);
   if (!detail) notFound();
-  return <ActionTypeView initial={detail} canOpen={can(user.role, "request:open")} canOverride={can(user.role, "request:override")} canEditPolicy={can(user.role, "policy:edit")} open={openRequestAction} />;
+  return <ActionTypeView initial={detail} canOpen={can(user.role, "request:open")} canOverride={can(user.role, "request:override")} canEditPolicy={can(user.role, "policy:edit")} canAct={can(user.role, "tier:demote")} open={openRequestAction} demote={demoteAction} freeze={freezeAction} />;
 }

@@ -7,6 +7,8 @@ import { getDb } from "@/lib/db";
 import { currentPolicy } from "@/lib/policies/data";
 import { actionTypeName } from "@/lib/action-types/data";
 import { PolicyEditor } from "@/components/PolicyEditor";
+import { PolicyInWords } from "@/components/PolicyInWords";
+import { liveEvidence } from "@/lib/metrics/evidence";
 import { editPolicyAction } from "../../../policy-actions";
 
 export const dynamic = "force-dynamic";
@@ -28,10 +30,12 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
   if (!at) notFound();
   const policy = await currentPolicy(db, id);
   const editable = can(user.role, "policy:edit");
+  const live = await liveEvidence(db, id, new Date());
   return (
     <section>
       <h1 className="mb-1 text-xl font-semibold">{editable ? "Edit bars" : "Bars"}</h1>
       <p className="mb-4 text-sm text-slate-600">Tightening takes effect at once; any loosening (lower bar, fewer outcomes, shorter window or time, fewer reviewers, a weaker gate) is a request that needs review.</p>
+      <div className="mb-4"><PolicyInWords rules={policy.rules} live={live} /></div>
       {editable ? (
         <PolicyEditor actionTypeId={id} actionKey={at.key} version={policy.version} current={policy.rules} save={editPolicyAction} />
       ) : (
