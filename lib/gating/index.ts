@@ -19,3 +19,4 @@ export * from "./request-machine";
 export * from "./request-open";
 export * from "./canonical";
 export * from "./slider";
+export * from "./ramp";
