@@ -20,3 +20,4 @@ export * from "./request-open";
 export * from "./canonical";
 export * from "./slider";
 export * from "./ramp";
+export * from "./replay";
