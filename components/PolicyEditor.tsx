@@ -7,6 +7,7 @@ import { classifyPolicyChange, cusumParams, DEFAULT_DEMOTION_ARL, validatePolicy
 import type { PolicyRules, Tier } from "@/lib/gating/types";
 import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
 import { Card } from "@/components/ui/States";
+import { ReplayPanel } from "@/components/ReplayPanel";
 
 type EditInput = { actionTypeId: string; basedOnVersion: number; rules: unknown; reason: string };
 const TIERS: Tier[] = ["CRAWL", "WALK", "RUN"];
@@ -189,6 +190,7 @@ export function PolicyEditor({ actionTypeId, actionKey, version, current, save, 
           <Link href={`/action-types/${actionTypeId}`} className="px-2 py-1.5 text-sm underline">Back</Link>
         </div>
         <ResultMessage message={action.message} />
+        <div className="mt-3"><ReplayPanel actionTypeId={actionTypeId} rules={rules} disabled={invalid} /></div>
       </Card>
       )}
     </div>

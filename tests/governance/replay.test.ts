@@ -47,7 +47,8 @@ describe("replay of the current policy", () => {
 
   it("a looser bar would have been promoted no later, a tighter one never earlier", async () => {
     const db = database.prisma;
-    const t = (await db.actionType.findMany({ where: { tier: { not: "CRAWL" } }, select: { id: true }, take: 1 }))[0]!;
+    // One that really left CRAWL by a reviewed promotion (not an override).
+    const t = (await db.tierChange.findFirst({ where: { cause: "promotion", fromTier: "CRAWL" }, orderBy: { createdAt: "asc" }, select: { actionTypeId: true } }).then((c) => ({ id: c!.actionTypeId })));
     const policy = await currentPolicy(db, t.id);
     const bar = policy.rules.tiers.CRAWL.promotion!;
     const looser = { ...policy.rules, tiers: { ...policy.rules.tiers, CRAWL: { ...policy.rules.tiers.CRAWL, promotion: { ...bar, minSamples: Math.max(1, Math.floor(bar.minSamples / 2)), minDaysInTier: 0 } } } };
