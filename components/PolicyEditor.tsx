@@ -8,6 +8,7 @@ import type { PolicyRules, Tier } from "@/lib/gating/types";
 import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
 import { Card } from "@/components/ui/States";
 import { ReplayPanel } from "@/components/ReplayPanel";
+import { SliderFields } from "@/components/SliderFields";
 
 type EditInput = { actionTypeId: string; basedOnVersion: number; rules: unknown; reason: string };
 const TIERS: Tier[] = ["CRAWL", "WALK", "RUN"];
@@ -126,6 +127,7 @@ export function PolicyEditor({ actionTypeId, actionKey, version, current, save, 
             );
           })}
         </div>
+        <SliderFields rules={rules} set={set} readOnly={readOnly} />
       </Card>
       {readOnly ? (
         <p className="text-sm text-slate-700" data-testid="policy-read-only">

@@ -7,6 +7,8 @@ import { getDb } from "@/lib/db";
 import { actionTypeDetail } from "@/lib/action-types/detail";
 import { actionTypeName } from "@/lib/action-types/data";
 import { ActionTypeView } from "@/components/ActionTypeView";
+import { SliderPanel } from "@/components/SliderPanel";
+import { sliderPanelData } from "@/lib/action-types/slider-panel";
 import { openRequestAction } from "../../request-actions";
 
 export const dynamic = "force-dynamic";
@@ -23,5 +25,11 @@ export default async function ActionTypePage({ params }: { params: Promise<{ id:
   if (!z.uuid().safeParse(id).success) notFound();
   const detail = await actionTypeDetail(await getDb(), id);
   if (!detail) notFound();
-  return <ActionTypeView initial={detail} canOpen={can(user.role, "request:open")} canOverride={can(user.role, "request:override")} canEditPolicy={can(user.role, "policy:edit")} open={openRequestAction} />;
+  const slider = await sliderPanelData(await getDb(), id);
+  return (
+    <>
+      <ActionTypeView initial={detail} canOpen={can(user.role, "request:open")} canOverride={can(user.role, "request:override")} canEditPolicy={can(user.role, "policy:edit")} open={openRequestAction} />
+      <div className="mt-4"><SliderPanel data={slider} /></div>
+    </>
+  );
 }
