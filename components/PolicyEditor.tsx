@@ -12,6 +12,8 @@ import { GateDetails } from "@/components/PlainGate";
 
 /** Thousands separators on whole numbers of 1,000 or more; small values as they are (α 0.05). */
 const formatNumberInWords = (v: number) => (Number.isInteger(v) && Math.abs(v) >= 1000 ? formatCount(v) : String(v));
+import { ReplayPanel } from "@/components/ReplayPanel";
+import { SliderFields } from "@/components/SliderFields";
 
 type EditInput = { actionTypeId: string; basedOnVersion: number; rules: unknown; reason: string };
 const TIERS: Tier[] = ["CRAWL", "WALK", "RUN"];
@@ -129,6 +131,7 @@ export function PolicyEditor({ actionTypeId, actionKey, version, current, save, 
             );
           })}
         </div>
+        <SliderFields rules={rules} set={set} readOnly={readOnly} />
       </Card>
       {readOnly ? (
         <p className="text-sm text-slate-700" data-testid="policy-read-only">
@@ -194,6 +197,7 @@ export function PolicyEditor({ actionTypeId, actionKey, version, current, save, 
           <Link href={`/action-types/${actionTypeId}`} className="px-2 py-1.5 text-sm underline">Back</Link>
         </div>
         <ResultMessage message={action.message} />
+        <div className="mt-3"><ReplayPanel actionTypeId={actionTypeId} rules={rules} disabled={invalid} /></div>
       </Card>
       )}
     </div>

@@ -1,6 +1,6 @@
 // Reads of action types. Explicit selects, plain DTOs, no session.
 import type { Db } from "@/lib/db";
-import { evaluateEligibility, evidenceFrom, modeOf } from "@/lib/gating";
+import { effectivePercent, evaluateEligibility, evidenceFrom, modeOf, sliderOf } from "@/lib/gating";
 import { plainGate } from "@/lib/gating/plain-words";
 import type { PolicyRules, Tier } from "@/lib/gating/types";
 import { policyRulesSchema } from "@/lib/policies/schema";
@@ -190,11 +190,17 @@ const tierSelect = {
   tier: true,
   frozen: true,
   tierSince: true,
-  policies: { orderBy: { version: "desc" }, take: 1, select: { version: true } },
+  sliderSalt: true,
+  rampStep: true,
+  policies: { orderBy: { version: "desc" }, take: 1, select: { version: true, rules: true } },
 } as const;
 
-function toTierView(r: { key: string; name: string; tier: "CRAWL" | "WALK" | "RUN"; frozen: boolean; tierSince: Date; policies: Array<{ version: number }> }): TierView {
-  return { action: r.key, name: r.name, tier: r.tier, mode: modeOf(r.tier), frozen: r.frozen, tierSince: r.tierSince.toISOString(), policyVersion: r.policies[0]?.version ?? 0 };
+function toTierView(r: { key: string; name: string; tier: "CRAWL" | "WALK" | "RUN"; frozen: boolean; tierSince: Date; sliderSalt: string; rampStep: number; policies: Array<{ version: number; rules: unknown }> }): TierView {
+  const view: TierView = { action: r.key, name: r.name, tier: r.tier, mode: modeOf(r.tier), frozen: r.frozen, tierSince: r.tierSince.toISOString(), policyVersion: r.policies[0]?.version ?? 0 };
+  // The slider travels only when it splits (below 100 %), to the agent's own key: the salt is agent-scoped.
+  const percent = effectivePercent(sliderOf((r.policies[0]?.rules ?? {}) as PolicyRules), r.rampStep);
+  if (percent < 100) view.slider = { percent, salt: r.sliderSalt };
+  return view;
 }
 
 /** Every action type of one agent, as the agent API shows it. */

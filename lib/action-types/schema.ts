@@ -1,7 +1,7 @@
 // Wire schemas of the agent API about tiers: the one source for routes, OpenAPI and the SDK.
 import { z } from "zod";
 import { AUDIENCES, TIERS } from "@/lib/gating/types";
-import { actionKeySchema } from "@/lib/events/schema";
+import { actionKeySchema, referenceSchema } from "@/lib/events/schema";
 
 export const MODES = ["suggest", "act_internal", "act_external"] as const;
 
@@ -14,6 +14,13 @@ export const tierViewSchema = z
     frozen: z.boolean(),
     tierSince: z.string().describe("ISO 8601"),
     policyVersion: z.number().int(),
+    slider: z
+      .object({
+        percent: z.number().min(0).max(100).describe("percentage of external subjects on which RUN acts"),
+        salt: z.string().describe("this action type's hash salt: bucket = cyrb53(salt + NUL + subject) mod 10000; inside when bucket < percent·100"),
+      })
+      .optional()
+      .describe("present while RUN's slider is below 100 %: subjects outside it get WALK's answer"),
   })
   .meta({ id: "TierView" });
 
@@ -27,6 +34,7 @@ export const decisionRequestSchema = z
   .strictObject({
     action: actionKeySchema,
     audience: z.enum(AUDIENCES),
+    subject: referenceSchema(256).optional().describe("the external subject (e.g. a customer id): RUN's slider decides on it; without one RUN answers as WALK while the slider is below 100 %"),
   })
   .meta({ id: "DecisionRequest" });
 

@@ -11,6 +11,8 @@ import { modeOf } from "@/lib/gating";
 import type { TierView } from "./schema";
 import { listAgentTiers } from "./data";
 
+const SLIDER_CAUSES = new Set(["ramp_advance", "ramp_step_back", "slider_change"]);
+
 const TTL_MS = Number(process.env.TIER_CACHE_MS ?? 1_000);
 
 export interface AgentTiers {
@@ -35,7 +37,8 @@ export function applyTierChange(m: TierChangeMessage): void {
   const pending = cache.entries.get(m.agentId);
   const entry: AgentTiers | undefined = pending && cache.settled.get(pending);
   const old = entry?.byKey.get(m.key);
-  if (!entry || !old) {
+  // A slider step moves no tier: the entry is reloaded to pick up the new percentage.
+  if (!entry || !old || SLIDER_CAUSES.has(m.cause)) {
     cache.entries.delete(m.agentId);
     return;
   }

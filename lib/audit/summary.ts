@@ -83,6 +83,12 @@ export function summarizeAudit(entry: SummaryEntry, names: SummaryNames = {}): s
       return `${entry.actorLabel} froze${about ? ` ${about}` : " an action type"} at ${str(d.to)}`;
     case "tier.unfreeze":
       return `${entry.actorLabel} unfroze${about ? ` ${about}` : " an action type"}`;
+    case "tier.ramp_advance":
+      return `RUN's ramp advanced ${str(d.fromPercent)}% → ${str(d.toPercent)}%${on}`;
+    case "tier.ramp_step_back":
+      return `RUN's ramp stepped back ${str(d.fromPercent)}% → ${str(d.toPercent)}%${on}`;
+    case "tier.slider_change":
+      return `RUN's slider moved ${str(d.fromPercent)}% → ${str(d.toPercent)}%${on}`;
     case "policy.version_created":
       return `Policy version ${str(d.version)}${on}${d.reason ? `: ${str(d.reason)}` : ""}`;
     case "events.ingested": {

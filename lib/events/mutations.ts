@@ -115,7 +115,7 @@ export async function ingestEvents(db: Db, agent: { id: string; slug: string }, 
           const events = accepted.filter((p) => p.actionTypeId === id).map((p) => toFoldOutcome(p.event, targets));
           if (events.length > 0) {
             const demotion = await foldAndDetect(tx, id, events, now);
-            if (demotion) demotions.push(demotion);
+            if (demotion && demotion.to !== demotion.from) demotions.push(demotion);
           }
         }
         if (accepted.length > 0) {

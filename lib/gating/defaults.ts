@@ -75,6 +75,14 @@ export function validatePolicyRules(rules: PolicyRules): string[] {
   const { min, max } = POLICY_BOUNDS.alpha;
   if (!isAlpha(rules.alpha)) problems.push(`alpha must be between ${min} and ${max}, got ${rules.alpha}`);
   if (!isAlpha(rules.demotionAlpha)) problems.push(`demotionAlpha must be between ${min} and ${max}, got ${rules.demotionAlpha}`);
+  if (rules.slider) {
+    const pct = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 100;
+    if (!pct(rules.slider.percent)) problems.push(`slider percent must be between 0 and 100, got ${String(rules.slider.percent)}`);
+    const steps = rules.slider.steps;
+    if (steps && (!steps.every(pct) || steps.some((v, i) => i > 0 && !(v > steps[i - 1]!)))) problems.push(`ramp steps must be increasing percentages between 0 and 100, got ${steps.join(", ")}`);
+    const days = rules.slider.minDaysPerStep;
+    if (days !== undefined && !(Number.isFinite(days) && days >= 0 && days <= 365)) problems.push(`min days per step must be between 0 and 365, got ${String(days)}`);
+  }
   if (rules.demotionArl !== undefined && !(typeof rules.demotionArl === "number" && rules.demotionArl >= POLICY_BOUNDS.demotionArl.min && rules.demotionArl <= POLICY_BOUNDS.demotionArl.max)) {
     problems.push(`demotionArl must be between ${POLICY_BOUNDS.demotionArl.min} and ${POLICY_BOUNDS.demotionArl.max} outcomes, got ${rules.demotionArl}`);
   }

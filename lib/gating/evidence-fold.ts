@@ -76,7 +76,19 @@ export interface FoldResult {
   worstIncident: Severity | null;
 }
 
-export const dayKey = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+// The last day's key, remembered: a replay of a million outcomes asks for the same few days over and
+// over, and formatting a date is most of a fold's cost. Same answer as formatting every time.
+let lastDay = Number.NaN;
+let lastKey = "";
+export const dayKey = (ms: number): string => {
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== lastDay || !Number.isFinite(day)) {
+    lastKey = new Date(ms).toISOString().slice(0, 10);
+    lastDay = day;
+  }
+  return lastKey;
+};
 
 /** The state on entering a tier (or creating an action type) at `at`. The agent version carries over. */
 export function freshEvidence(at: number, agentVersion: string | null = null): EvidenceState {
@@ -116,7 +128,7 @@ export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutc
   };
 
   // Stable sort by occurrence: the order of a batch does not change what it proves.
-  const ordered = [...outcomes].map((o, i) => ({ o, i })).sort((a, b) => a.o.occurredAt - b.o.occurredAt || a.i - b.i).map((x) => x.o);
+  const ordered = inOrder(outcomes) ? outcomes : [...outcomes].map((o, i) => ({ o, i })).sort((a, b) => a.o.occurredAt - b.o.occurredAt || a.i - b.i).map((x) => x.o);
   for (const e of ordered) {
     if (e.occurredAt < ctx.tierSince) continue; // before this stay: never counts
     if (e.kind === "incident") {
@@ -179,6 +191,12 @@ export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutc
   s.days = prune(s.days);
   s.stayDays = prune(s.stayDays);
   return { state: s, peakCusum, worstIncident };
+}
+
+/** Already sorted by occurrence (a replay's pages are): the stable sort would change nothing. */
+function inOrder(outcomes: readonly FoldOutcome[]): boolean {
+  for (let i = 1; i < outcomes.length; i++) if (!(outcomes[i]!.occurredAt >= outcomes[i - 1]!.occurredAt)) return false;
+  return true;
 }
 
 function cusumStepSafe(w: number, failure: boolean, q0: number, q1: number): number {

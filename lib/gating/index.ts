@@ -18,3 +18,6 @@ export * from "./policy-diff";
 export * from "./request-machine";
 export * from "./request-open";
 export * from "./canonical";
+export * from "./slider";
+export * from "./ramp";
+export * from "./replay";

@@ -6,6 +6,7 @@ import { logRestartLevel, restartAlpha } from "./alpha-spending";
 import { cusumRunLength } from "./cusum-arl";
 import { cusumParams, DEFAULT_DEMOTION_ARL } from "./demotion";
 import { lookAtOf } from "./evidence-fold";
+import { sliderOf, type SliderRules } from "./slider";
 import { formatBar } from "./format";
 import { evidenceNeeded } from "./promotion-oc";
 import { defaultFailureRate, wilsonLowerBound } from "./statistics";
@@ -122,6 +123,8 @@ export function classifyPolicyChange(before: PolicyRules, after: PolicyRules): P
     }
   }
 
+  sliderChanges(changes, sliderOf(before), sliderOf(after));
+
   const loosens = changes.some((c) => c.direction === "loosen") || effects.some((e) => e.direction === "loosen");
   const verdict = changes.length === 0 && effects.every((e) => e.direction === "unchanged") ? "unchanged" : loosens ? "loosen" : "tighten";
   return { verdict, changes, effects: effects.filter((e) => e.direction !== "unchanged") };
@@ -206,4 +209,32 @@ export function operatingEffects(before: PolicyRules, after: PolicyRules): Opera
     }
   }
   return out;
+}
+
+// ---- The autonomy slider (SPEC §7): raising the exposure is a loosening, lowering it tightens ----
+
+/** The percentage at each step of the ramp (a fixed percent is a one-step ramp), the last one held. */
+function exposureAt(slider: SliderRules, i: number): number {
+  const steps = slider.steps && slider.steps.length > 0 ? slider.steps : [slider.percent];
+  return steps[Math.min(i, steps.length - 1)]!;
+}
+
+/**
+ * A slider change loosens when any step of the ramp would expose more subjects than before (raising
+ * a percentage, adding or removing a step, a higher cap) or a step may advance sooner; otherwise it
+ * tightens (lowering is immediate).
+ */
+function sliderChanges(changes: PolicyFieldChange[], b: SliderRules, a: SliderRules): void {
+  if (canonicalSlider(b) === canonicalSlider(a)) return;
+  const n = Math.max(b.steps?.length ?? 1, a.steps?.length ?? 1);
+  let higher = false;
+  for (let i = 0; i < n; i++) if (exposureAt(a, i) > exposureAt(b, i)) higher = true;
+  const steps = (s: SliderRules) => (s.steps && s.steps.length > 0 ? s.steps : null);
+  if (!higher && steps(a) && steps(b) && (a.minDaysPerStep ?? 0) < (b.minDaysPerStep ?? 0)) higher = true;
+  changes.push({ path: "slider", from: b, to: a, direction: higher ? "loosen" : "tighten" });
+}
+
+function canonicalSlider(s: SliderRules): string {
+  const steps = s.steps && s.steps.length > 0 ? s.steps : null;
+  return JSON.stringify(steps ? { steps, minDaysPerStep: s.minDaysPerStep ?? 0 } : { percent: s.percent });
 }

@@ -75,6 +75,8 @@ export interface PolicyRules {
   /** open requests expire after this many days */
   reviewPeriodDays: number;
   tiers: { CRAWL: TierRules; WALK: TierRules; RUN: TierRules };
+  /** the autonomy slider inside RUN (lib/gating/slider.ts); absent: 100 % of subjects */
+  slider?: { percent: number; steps?: number[]; minDaysPerStep?: number };
 }
 
 /** Successes and trials, the sufficient statistic for every gate. */
@@ -112,5 +114,8 @@ export const TIER_CHANGE_CAUSES = [
   "freeze",
   "unfreeze",
   "override",
+  "ramp_advance",
+  "ramp_step_back",
+  "slider_change",
 ] as const;
 export type TierChangeCause = (typeof TIER_CHANGE_CAUSES)[number];

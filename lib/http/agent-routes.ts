@@ -6,11 +6,11 @@ import type { z } from "zod";
 import type { Db } from "@/lib/db";
 import { actionKeyParamsSchema, decisionRequestSchema } from "@/lib/action-types/schema";
 import { cachedAgentEntry, memo, type AgentTiers } from "@/lib/action-types/tier-cache";
-import { decide } from "@/lib/gating";
+import { decideForSubject } from "@/lib/gating/slider";
 import type { KeyPrincipal } from "@/lib/keys/data";
 import { AppError } from "./errors";
 import { matchesIfNoneMatch, strongEtag } from "./etag";
-import { checkOfrepContext, ofrepEvaluation, ofrepKeyParamsSchema, ofrepRequestSchema } from "./ofrep";
+import { checkOfrepContext, ofrepEvaluation, ofrepKeyParamsSchema, ofrepRequestSchema, targetingKeyOf } from "./ofrep";
 import { INACTIVITY_DELAY_SEC } from "./ofrep-stream";
 import { issueStreamToken, tokenWindow } from "./stream-token";
 
@@ -47,7 +47,7 @@ const unchanged = (etag: string): Answer => ({ status: 304, headers: { etag, "ca
 
 const tiersJson = (e: AgentTiers) => memo(e, "tiers", () => JSON.stringify(e.list));
 const tiersEtag = (e: AgentTiers) => memo(e, "tiers.etag", () => strongEtag(tiersJson(e)));
-const flagsJson = (e: AgentTiers) => memo(e, "ofrep.flags", () => JSON.stringify(e.list.map(ofrepEvaluation)));
+const flagsJson = (e: AgentTiers) => memo(e, "ofrep.flags", () => JSON.stringify(e.list.map((v) => ofrepEvaluation(v))));
 const viewJson = (e: AgentTiers, key: string) => memo(e, `view:${key}`, () => JSON.stringify(e.byKey.get(key)));
 const flagJson = (e: AgentTiers, key: string) => memo(e, `flag:${key}`, () => JSON.stringify(ofrepEvaluation(e.byKey.get(key)!)));
 
@@ -71,7 +71,9 @@ const decisions: AgentRoute<z.infer<typeof decisionRequestSchema>> = {
   async handle({ db, key, body }) {
     // An unknown action type is never allowed to act: decide(null) answers CRAWL / suggest.
     const tier = (await cachedAgentEntry(db, key.agentId)).byKey.get(body.action);
-    return ok(JSON.stringify(decide(tier?.tier ?? null, tier?.frozen ?? false, body.audience)));
+    const { split: _split, ...decision } = decideForSubject(tier?.tier ?? null, tier?.frozen ?? false, body.audience, tier?.slider ?? null, body.subject);
+    void _split;
+    return ok(JSON.stringify(decision));
   },
 };
 
@@ -108,7 +110,10 @@ const ofrepFlag: AgentRoute<z.infer<typeof ofrepRequestSchema>> = {
   async handle({ db, key, param, body }) {
     checkOfrepContext(body.context);
     const e = await cachedAgentEntry(db, key.agentId);
-    if (!e.byKey.has(param!)) throw new AppError("not_found", `Flag "${param}" is not an action type of this agent.`);
+    const view = e.byKey.get(param!);
+    if (!view) throw new AppError("not_found", `Flag "${param}" is not an action type of this agent.`);
+    // A splitting slider answers per targetingKey; everything else is the memoised body.
+    if (view.slider) return ok(JSON.stringify(ofrepEvaluation(view, targetingKeyOf(body.context))));
     return ok(flagJson(e, param!));
   },
 };
@@ -122,11 +127,15 @@ const ofrepFlags: AgentRoute<z.infer<typeof ofrepRequestSchema>> = {
     checkOfrepContext(body.context);
     const e = await cachedAgentEntry(db, key.agentId);
     const window = tokenWindow();
-    const etag = bulkEtagOf(e, window);
+    // A splitting slider makes the answer depend on the targetingKey: its own body and ETag.
+    const subject = targetingKeyOf(body.context);
+    const perSubject = subject !== undefined && e.list.some((v) => v.slider);
+    const flags = perSubject ? JSON.stringify(e.list.map((v) => ofrepEvaluation(v, subject))) : flagsJson(e);
+    const etag = perSubject ? strongEtag(`${flags}\n${window}`) : bulkEtagOf(e, window);
     if (matchesIfNoneMatch(req.headers["if-none-match"] ?? null, etag)) return unchanged(etag);
     const token = memo(e, `token:${key.keyId}:${window}`, () => issueStreamToken({ agentId: key.agentId, keyId: key.keyId }));
     const eventStreams = [{ type: "sse", url: `${origin}${OFREP_STREAM_PATH}?token=${token}`, inactivityDelaySec: INACTIVITY_DELAY_SEC }];
-    return ok(`{"flags":${flagsJson(e)},"eventStreams":${JSON.stringify(eventStreams)}}`, { etag, "cache-control": "no-cache" });
+    return ok(`{"flags":${flags},"eventStreams":${JSON.stringify(eventStreams)}}`, { etag, "cache-control": "no-cache" });
   },
 };
 

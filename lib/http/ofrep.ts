@@ -3,6 +3,8 @@ import { z } from "zod";
 import type { TierView } from "@/lib/action-types/schema";
 import { actionKeySchema, referenceSchema } from "@/lib/events/schema";
 import { AppError } from "./errors";
+import { modeOf } from "@/lib/gating/outcomes";
+import { tierForSubject } from "@/lib/gating/slider";
 
 export const ofrepRequestSchema = z.strictObject({ context: z.record(z.string().max(256), z.unknown()).optional() }).meta({ id: "OfrepEvaluationRequest" });
 export const ofrepKeyParamsSchema = z.strictObject({ key: actionKeySchema });
@@ -13,19 +15,35 @@ export const ofrepSuccessSchema = z
     value: z.enum(["CRAWL", "WALK", "RUN"]),
     reason: z.enum(["STATIC", "TARGETING_MATCH", "SPLIT", "DISABLED", "UNKNOWN"]),
     variant: z.string(),
-    metadata: z.object({ policyVersion: z.number(), mode: z.string(), tierSince: z.string() }),
+    metadata: z.object({ policyVersion: z.number(), mode: z.string(), tierSince: z.string(), sliderPercent: z.number().optional(), subjectGiven: z.boolean().optional() }),
   })
   .meta({ id: "OfrepEvaluationSuccess" });
 
-export function ofrepEvaluation(view: TierView) {
+/**
+ * One flag's evaluation. While RUN's slider splits (below 100 %), the value is RUN for a
+ * targetingKey inside it and WALK outside it or without one (fail closed), with reason SPLIT.
+ */
+export function ofrepEvaluation(view: TierView, targetingKey?: string) {
+  const split = tierForSubject(view.tier, view.slider ?? null, targetingKey);
+  const value = split.tier;
   return {
     key: view.action,
-    value: view.tier,
+    value,
     // A frozen tier still holds, but no rule is moving it: DISABLED tells the client so.
-    reason: view.frozen ? ("DISABLED" as const) : ("TARGETING_MATCH" as const),
-    variant: view.tier,
-    metadata: { policyVersion: view.policyVersion, mode: view.mode, tierSince: view.tierSince },
+    reason: view.frozen ? ("DISABLED" as const) : split.split ? ("SPLIT" as const) : ("TARGETING_MATCH" as const),
+    variant: value,
+    metadata: {
+      policyVersion: view.policyVersion,
+      mode: modeOf(value),
+      tierSince: view.tierSince,
+      ...(view.slider ? { sliderPercent: view.slider.percent, subjectGiven: targetingKey !== undefined } : {}),
+    },
   };
+}
+
+/** The context's targetingKey, once checkOfrepContext has accepted it. */
+export function targetingKeyOf(context: Record<string, unknown> | undefined): string | undefined {
+  return context && typeof context.targetingKey === "string" ? context.targetingKey : undefined;
 }
 
 // The evaluation context is bounded like event metadata (SPEC §4).

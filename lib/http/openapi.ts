@@ -106,7 +106,7 @@ export function openApiDocument(serverUrl = "/") {
       "/api/v1/decisions": {
         post: {
           operationId: "decide",
-          summary: "May the agent act now? An unknown action is never allowed (CRAWL, suggest).",
+          summary: "May the agent act now? An unknown action is never allowed (CRAWL, suggest). While RUN's slider is below 100 %, `subject` decides: inside it RUN's answer, outside it (or without a subject: fail closed) WALK's.",
           requestBody: { required: true, content: jsonContent("DecisionRequest") },
           responses: { "200": { description: "Decision", content: jsonContent("DecisionResponse") }, ...withBody },
         },
@@ -125,7 +125,7 @@ export function openApiDocument(serverUrl = "/") {
       "/ofrep/v1/evaluate/flags/{key}": {
         post: {
           operationId: "ofrepEvaluateFlag",
-          summary: "OFREP single flag: value = tier",
+          summary: "OFREP single flag: value = tier; while RUN's slider is below 100 %, RUN for a context.targetingKey inside it and WALK otherwise (reason SPLIT)",
           parameters: [actionKeyParam("key")],
           requestBody: { required: true, content: jsonContent("OfrepEvaluationRequest") },
           responses: {

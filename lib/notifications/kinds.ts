@@ -9,6 +9,7 @@ export const NOTIFICATION_KINDS = [
   "tier.demoted",
   "tier.frozen",
   "tier.unfrozen",
+  "tier.slider_step",
   "policy.changed",
   "audit.checkpoint",
 ] as const;
@@ -22,6 +23,7 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   "tier.demoted": "An action type was demoted",
   "tier.frozen": "An action type was frozen",
   "tier.unfrozen": "An action type was unfrozen",
+  "tier.slider_step": "RUN's slider moved a step (ramp advance, step back or change)",
   "policy.changed": "A policy changed",
   "audit.checkpoint": "An audit checkpoint was written",
 };
@@ -36,6 +38,9 @@ const BY_AUDIT_KIND: Record<string, NotificationKind> = {
   "tier.manual_demotion": "tier.demoted",
   "tier.freeze": "tier.frozen",
   "tier.unfreeze": "tier.unfrozen",
+  "tier.ramp_advance": "tier.slider_step",
+  "tier.ramp_step_back": "tier.slider_step",
+  "tier.slider_change": "tier.slider_step",
   "policy.version_created": "policy.changed",
 };
 

@@ -31,6 +31,17 @@ export const tierRulesSchema = z.strictObject({
   demotion: demotionBarSchema.optional(),
 });
 
+const percent = z.number().min(0).max(100).multipleOf(0.01);
+
+/** The autonomy slider inside RUN: a fixed percent, or a ramp schedule of increasing steps. */
+export const sliderSchema = z
+  .strictObject({
+    percent: percent,
+    steps: z.array(percent).min(1).max(20).optional(),
+    minDaysPerStep: z.number().min(0).max(365).optional(),
+  })
+  .refine((s) => !s.steps || s.steps.every((v, i) => i === 0 || v > s.steps![i - 1]!), { message: "steps must increase", path: ["steps"] });
+
 export const policyRulesSchema = z.strictObject({
   gate: z.enum(GATE_METHODS),
   alpha: z.number().min(POLICY_BOUNDS.alpha.min).max(POLICY_BOUNDS.alpha.max),
@@ -40,4 +51,5 @@ export const policyRulesSchema = z.strictObject({
   incidentSeverity: z.enum(SEVERITIES),
   reviewPeriodDays: z.number().int().min(1).max(90),
   tiers: z.strictObject({ CRAWL: tierRulesSchema, WALK: tierRulesSchema, RUN: tierRulesSchema }),
+  slider: sliderSchema.optional(),
 });

@@ -6,7 +6,8 @@
 import { apiError, backoffDelay, CwrApiError, errorMessage, joinUrl, timeoutSignal, type FetchLike } from "./http";
 import { SseParser, type SseMessage } from "./sse";
 import { Reporter, type ReporterOptions, type ReportInput } from "./reporter";
-import { decide } from "../gating/outcomes";
+import { decide, modeOf } from "../gating/outcomes";
+import { decideForSubject, tierForSubject } from "../gating/slider";
 import { AUDIENCES } from "../gating/types";
 import { MODE_OF, type Audience, type Decision, type Mode, type Tier, type TierView } from "./types";
 
@@ -81,17 +82,24 @@ export function toTierView(raw: unknown): TierView | null {
   if (r.mode !== MODE_OF[tier]) return null;
   if (typeof r.frozen !== "boolean" || typeof r.tierSince !== "string" || typeof r.name !== "string") return null;
   if (typeof r.policyVersion !== "number" || !Number.isFinite(r.policyVersion)) return null;
-  return Object.freeze({ action: r.action, name: r.name, tier, mode: MODE_OF[tier], frozen: r.frozen, tierSince: r.tierSince, policyVersion: r.policyVersion });
+  const view: TierView = { action: r.action, name: r.name, tier, mode: MODE_OF[tier], frozen: r.frozen, tierSince: r.tierSince, policyVersion: r.policyVersion };
+  if (r.slider !== undefined) {
+    // A slider we cannot read is not trusted with RUN: 0 % answers every subject as WALK.
+    const sl = r.slider as Record<string, unknown> | null;
+    const ok = sl && typeof sl === "object" && typeof sl.percent === "number" && sl.percent >= 0 && sl.percent <= 100 && typeof sl.salt === "string";
+    view.slider = Object.freeze(ok ? { percent: sl.percent as number, salt: sl.salt as string } : { percent: 0, salt: "" });
+  }
+  return Object.freeze(view);
 }
 
 function sameView(a: TierView | undefined, b: TierView | undefined): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
-  return a.tier === b.tier && a.frozen === b.frozen && a.tierSince === b.tierSince && a.policyVersion === b.policyVersion && a.name === b.name;
+  return a.tier === b.tier && a.frozen === b.frozen && a.tierSince === b.tierSince && a.policyVersion === b.policyVersion && a.name === b.name && a.slider?.percent === b.slider?.percent && a.slider?.salt === b.slider?.salt;
 }
 
 /** The server's rule (POST /api/v1/decisions), mirrored: CRAWL suggests, WALK acts internally, RUN acts. */
-export function decideLocally(view: TierView | undefined, audience: Audience, whyNot?: string): Decision {
+export function decideLocally(view: TierView | undefined, audience: Audience, whyNot?: string, subject?: string): Decision {
   // The same rule the server answers with (lib/gating is pure: no dependency comes with it).
   if (!view) {
     const unknown = decide(null, false, audience);
@@ -99,7 +107,9 @@ export function decideLocally(view: TierView | undefined, audience: Audience, wh
   }
   // Plain-JS callers can pass anything: an audience that is not one of ours is never allowed.
   if (!(AUDIENCES as readonly string[]).includes(audience)) return { allowed: false, mode: view.mode, tier: view.tier, reason: `unknown audience "${String(audience)}": not allowed` };
-  return decide(view.tier, view.frozen, audience);
+  const { split: _split, ...decision } = decideForSubject(view.tier, view.frozen, audience, view.slider ?? null, subject);
+  void _split;
+  return decision;
 }
 
 class Fatal extends Error {}
@@ -160,11 +170,14 @@ export class CwrClient {
   // ---- answers (synchronous, from memory) ----
 
   /** suggest | act_internal | act_external; suggest unless the data is fresh and knows the action. */
-  mode(action: string): Mode {
+  mode(action: string, subject?: string): Mode {
     try {
       if (this.fatal !== null || !(this.now() - this.freshAt <= this.maxAgeMs)) return "suggest";
       const view = this.tiers.get(action);
-      return view === undefined ? "suggest" : view.mode;
+      if (view === undefined) return "suggest";
+      // RUN's slider: act externally only for a subject inside it; without one, WALK (fail closed).
+      if (view.slider && view.tier === "RUN") return modeOf(tierForSubject(view.tier, view.slider, subject).tier);
+      return view.mode;
     } catch {
       return "suggest";
     }
@@ -187,10 +200,10 @@ export class CwrClient {
   }
 
   /** May the agent act on this audience now? The server's rule, answered locally and failing closed. */
-  decide(action: string, audience: Audience): Decision {
+  decide(action: string, audience: Audience, subject?: string): Decision {
     const state = this.state();
     if (state !== "fresh") return decideLocally(undefined, audience, `no fresh tier data (${state}): answered as CRAWL, suggest only`);
-    return decideLocally(this.get(action), audience);
+    return decideLocally(this.get(action), audience, undefined, subject);
   }
 
   /** The slug of the agent the key belongs to (from GET /api/v1/tiers); null before the first answer. */

@@ -15,6 +15,8 @@ export interface TierView {
   /** ISO 8601 */
   tierSince: string;
   policyVersion: number;
+  /** present while RUN's slider is below 100 %: lib/gating/slider.ts decides each subject */
+  slider?: { percent: number; salt: string };
 }
 
 export type { Decision } from "../gating/outcomes";

@@ -7,6 +7,8 @@ import { getDb } from "@/lib/db";
 import { actionTypeDetail } from "@/lib/action-types/detail";
 import { actionTypeName } from "@/lib/action-types/data";
 import { ActionTypeView } from "@/components/ActionTypeView";
+import { SliderPanel } from "@/components/SliderPanel";
+import { sliderPanelData } from "@/lib/action-types/slider-panel";
 import { openRequestAction } from "../../request-actions";
 import { demoteAction, freezeAction } from "../../tier-actions";
 
@@ -24,5 +26,11 @@ export default async function ActionTypePage({ params }: { params: Promise<{ id:
   if (!z.uuid().safeParse(id).success) notFound();
   const detail = await actionTypeDetail(await getDb(), id);
   if (!detail) notFound();
-  return <ActionTypeView initial={detail} canOpen={can(user.role, "request:open")} canOverride={can(user.role, "request:override")} canEditPolicy={can(user.role, "policy:edit")} canAct={can(user.role, "tier:demote")} open={openRequestAction} demote={demoteAction} freeze={freezeAction} />;
+  const slider = await sliderPanelData(await getDb(), id);
+  return (
+    <>
+      <ActionTypeView initial={detail} canOpen={can(user.role, "request:open")} canOverride={can(user.role, "request:override")} canEditPolicy={can(user.role, "policy:edit")} canAct={can(user.role, "tier:demote")} open={openRequestAction} demote={demoteAction} freeze={freezeAction} />
+      <div className="mt-4"><SliderPanel data={slider} /></div>
+    </>
+  );
 }

@@ -7,6 +7,8 @@ import { getDb } from "@/lib/db";
 import { reviewPage } from "@/lib/requests/review-page";
 import { requestTitle } from "@/lib/requests/data";
 import { ReviewView } from "@/components/ReviewView";
+import { ReplayChart } from "@/components/ReplayChart";
+import { replaySummary } from "@/lib/replay/summary";
 import { applyAction, reviewAction, withdrawAction } from "../../request-actions";
 
 export const dynamic = "force-dynamic";
@@ -23,13 +25,18 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
   if (!z.uuid().safeParse(id).success) notFound();
   const page = await reviewPage(await getDb(), id, user);
   if (!page) notFound();
+  // A loosening is judged beside its what-if replay over the recorded outcomes (SPEC §7).
+  const replay = page.request.kind === "policy_change" && page.request.proposedRules ? await replaySummary(await getDb(), page.request.actionTypeId, page.request.proposedRules) : null;
   return (
-    <ReviewView
-      initial={page}
-      reader={{ id: user.id, canReview: can(user.role, "request:review"), canManage: can(user.role, "request:manage") }}
-      review={reviewAction}
-      withdraw={withdrawAction}
-      apply={applyAction}
-    />
+    <>
+      <ReviewView
+        initial={page}
+        reader={{ id: user.id, canReview: can(user.role, "request:review"), canManage: can(user.role, "request:manage") }}
+        review={reviewAction}
+        withdraw={withdrawAction}
+        apply={applyAction}
+      />
+      {replay && <div className="mt-4"><ReplayChart summary={replay} title="What-if replay of the proposed policy" /></div>}
+    </>
   );
 }
