@@ -4,7 +4,7 @@
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import { changeRoleAction, setUserDisabledAction } from "@/app/(dashboard)/admin/actions";
-import { ROLES, type Role } from "@/lib/auth/permissions";
+import { ROLES, type Role } from "@/lib/gating/permissions";
 import type { UserRow } from "@/lib/users/data";
 import { inputClass } from "./fields";
 

@@ -6,7 +6,7 @@ import pg from "pg";
 import type { Database } from "./client";
 import { TIER_CHANNEL } from "@/lib/tier-changes/channel";
 import { log, logError } from "@/lib/log";
-import { incrementCounter } from "@/lib/http/metrics";
+import { incrementCounter } from "@/lib/counters";
 
 export interface TierChangeMessage {
   id: string;

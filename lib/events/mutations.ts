@@ -16,7 +16,7 @@ import { MAX_BATCH, outcomeEventSchema, type OutcomeEventInput } from "./schema"
 import { insertEvents } from "./insert";
 import { lockActionTypes } from "@/lib/db/locks";
 import { zodDetails } from "@/lib/http/zod";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 
 export type EventResult =
   | { index: number; idempotencyKey: string | null; status: "accepted" | "duplicate" }

@@ -8,7 +8,7 @@ import { actionKeyParamsSchema, decisionRequestSchema } from "@/lib/action-types
 import { cachedAgentEntry, memo, type AgentTiers } from "@/lib/action-types/tier-cache";
 import { decide } from "@/lib/gating";
 import type { KeyPrincipal } from "@/lib/keys/data";
-import { AppError } from "./errors";
+import { AppError } from "@/lib/errors";
 import { matchesIfNoneMatch, strongEtag } from "./etag";
 import { checkOfrepContext, ofrepEvaluation, ofrepKeyParamsSchema, ofrepRequestSchema } from "./ofrep";
 import { INACTIVITY_DELAY_SEC } from "./ofrep-stream";

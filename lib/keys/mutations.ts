@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
 import { appendAudit, type Actor } from "@/lib/audit/mutations";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { forgetCachedKeys } from "./data";
 
 export const KEY_PREFIX = "cwr_";

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { defineAction } from "@/lib/http/action";
 import { userActor } from "@/lib/auth/actor";
-import { ROLES } from "@/lib/auth/permissions";
+import { ROLES } from "@/lib/gating/permissions";
 import { BLAST_RADII } from "@/lib/gating/types";
 import { createActionType, createAgent } from "@/lib/agents/mutations";
 import { createApiKey, revokeApiKey } from "@/lib/keys/mutations";
