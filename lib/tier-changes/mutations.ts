@@ -2,7 +2,8 @@
 // have already enforced the governance rules. Runs inside the caller's transaction, writes the tier
 // change, the audit entry and the NOTIFY that fans the change out (delivered only on commit).
 import type { Tx } from "@/lib/db/client";
-import type { Tier } from "@/lib/gating/types";
+import type { Tier, TierChangeCause } from "@/lib/gating/types";
+import { TIER_AUDIT_KIND } from "@/lib/audit/kinds";
 import { appendAudit, type Actor } from "@/lib/audit/mutations";
 import { freshEvidence } from "@/lib/gating/evidence-fold";
 import { evidenceStateData } from "@/lib/metrics/evidence-state";
@@ -17,7 +18,7 @@ function freshEvidenceData(now: Date) {
 export { TIER_CHANNEL } from "./channel";
 import { TIER_CHANNEL } from "./channel";
 
-export type TierChangeCause = "promotion" | "automatic_demotion" | "manual_demotion" | "freeze" | "unfreeze" | "override";
+export type { TierChangeCause };
 
 export interface TierChangeInput {
   actionTypeId: string;
@@ -68,7 +69,7 @@ export async function recordTierChange(tx: Tx, input: TierChangeInput, now: Date
     tx,
     {
       actor: input.actor,
-      kind: `tier.${input.cause}`,
+      kind: TIER_AUDIT_KIND[input.cause],
       entityType: "action_type",
       entityId: input.actionTypeId,
       agentId: before.agentId,
