@@ -88,6 +88,7 @@ export const AUDIT_KIND_GROUPS: ReadonlyArray<{ label: string; prefix: string; k
 
 /** The data of an entry of this kind, checked: throws (the transaction rolls back) when it does not fit. */
 export function checkAuditData(kind: AuditKind, value: Record<string, unknown>): void {
+  if (!isAuditKind(kind)) throw new Error(`audit entry ${String(kind)}: not a known audit kind (lib/audit/kinds.ts)`);
   const r = AUDIT_KINDS[kind].data.safeParse(value);
   if (!r.success) throw new Error(`audit entry ${kind}: data does not fit its schema (${r.error.issues.map((i) => `${i.path.join(".") || "data"}: ${i.message}`).join("; ")})`);
 }
