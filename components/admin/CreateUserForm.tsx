@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
-import { createUserAction } from "@/app/(dashboard)/admin/actions";
+import { createUserAction } from "@/lib/admin/actions";
 import { ROLES, type Role } from "@/lib/gating/permissions";
 import { Field, inputClass } from "./fields";
 
