@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AuditFilter } from "./data";
 import { AppError } from "@/lib/errors";
-import { zodDetails } from "@/lib/http/zod";
+import { zodDetails } from "@/lib/errors/zod";
 import { INGESTION_MODES } from "./kinds";
 
 /** Dates the database can hold and people mean: years 1970–9999 (a year-0000 filter used to answer 500). */

@@ -4,7 +4,7 @@
 import { EventEmitter } from "node:events";
 import pg from "pg";
 import type { Database } from "./client";
-import { TIER_CHANNEL } from "@/lib/tier-changes/channel";
+import { TIER_CHANNEL } from "./channels";
 import { log, logError } from "@/lib/log";
 import { incrementCounter } from "@/lib/counters";
 

@@ -6,7 +6,7 @@ import { can, type Permission } from "@/lib/gating/permissions";
 import { getDb, type Db } from "@/lib/db";
 import { AppError, toAppError, type ErrorBody } from "@/lib/errors";
 import { httpStatus } from "./errors";
-import { zodDetails } from "./zod";
+import { zodDetails } from "@/lib/errors/zod";
 import { logError } from "@/lib/log";
 
 export type ActionResult<T> = { ok: true; data: T } | ({ ok: false } & ErrorBody);

@@ -10,7 +10,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { AppError, toAppError } from "@/lib/errors";
 import { httpStatus } from "./errors";
 import { readJsonBody } from "./body";
-import { zodDetails } from "./zod";
+import { zodDetails } from "@/lib/errors/zod";
 import { apiLimiter } from "./rate-limit";
 import { log, logError } from "@/lib/log";
 import { recordRequest } from "./metrics";

@@ -7,7 +7,7 @@ import type { PolicyRules } from "@/lib/gating/types";
 import { can } from "@/lib/gating/permissions";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { AppError, domainError, forbidden } from "@/lib/errors";
-import { zodDetails } from "@/lib/http/zod";
+import { zodDetails } from "@/lib/errors/zod";
 import { currentPolicy } from "./data";
 import { policyRulesSchema } from "./schema";
 import { writePolicyVersion } from "./write";

@@ -15,8 +15,8 @@ function freshEvidenceData(now: Date) {
   return { tierSince: now, ...reset };
 }
 
-export { TIER_CHANNEL } from "./channel";
-import { TIER_CHANNEL } from "./channel";
+export { TIER_CHANNEL } from "@/lib/db/channels";
+import { TIER_CHANNEL } from "@/lib/db/channels";
 
 export type { TierChangeCause };
 
