@@ -26,6 +26,12 @@ describe("import layers", () => {
     expect(mutualFolderPairs(graph)).toEqual(Object.keys(MUTUAL_PAIRS_ALLOWED).sort());
   });
 
+  it("never imports development tooling (scripts/, bench/, tests/) from the app", () => {
+    const tooling = [...graph].flatMap(([f, edges]) => edges.filter((e) => /^(scripts|bench|tests|e2e)\//.test(e.to)).map((e) => `${f} -> ${e.to}`));
+    expect(tooling).toEqual([]);
+    expect(graph.has("lib/db/schema-diff.ts")).toBe(false);
+  });
+
   it("never lets lib/db, lib/errors or lib/gating import lib/http", () => {
     const low = [...graph].filter(([f]) => /^lib\/(db|errors|gating)\//.test(f));
     expect(low.flatMap(([f, edges]) => edges.filter((e) => e.to.startsWith("lib/http/")).map((e) => `${f} -> ${e.to}`))).toEqual([]);
