@@ -31,7 +31,8 @@ function exportedMethods(source: string): string[] {
 }
 
 const routeFiles = walk("app").filter((f) => f.endsWith(`${path.sep}route.ts`));
-const actionFiles = walk("app").filter((f) => /actions\.ts$/.test(f) && readFileSync(f, "utf8").startsWith('"use server"'));
+// server actions live in app/ and in lib/<feature>/actions.ts (those components call)
+const actionFiles = [...walk("app"), ...walk("lib")].filter((f) => /actions\.ts$/.test(f) && readFileSync(f, "utf8").startsWith('"use server"'));
 
 describe("the access table covers the code", () => {
   it("every route file and method has a rule, and every rule a route", () => {
