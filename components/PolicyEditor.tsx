@@ -12,7 +12,7 @@ import { GateDetails } from "@/components/PlainGate";
 
 /** Thousands separators on whole numbers of 1,000 or more; small values as they are (α 0.05). */
 const formatNumberInWords = (v: number) => (Number.isInteger(v) && Math.abs(v) >= 1000 ? formatCount(v) : String(v));
-import { ReplayPanel } from "@/components/ReplayPanel";
+import { ReplayPanel, type ReplayAction } from "@/components/ReplayPanel";
 import { SliderFields } from "@/components/SliderFields";
 
 type EditInput = { actionTypeId: string; basedOnVersion: number; rules: unknown; reason: string };
@@ -58,7 +58,7 @@ function PercentField(props: { label: string; value: number | undefined; onChang
   return <NumberField label={props.label} value={toPercent(props.value)} step={0.5} unit="%" readOnly={props.readOnly} onChange={(v) => props.onChange(fromPercent(v))} />;
 }
 
-export function PolicyEditor({ actionTypeId, actionKey, version, current, save, readOnly = false }: { actionTypeId: string; actionKey: string; version: number; current: PolicyRules; save?: (i: EditInput) => Promise<ActionResultLike>; readOnly?: boolean }) {
+export function PolicyEditor({ actionTypeId, actionKey, version, current, save, replay, readOnly = false }: { actionTypeId: string; actionKey: string; version: number; current: PolicyRules; save?: (i: EditInput) => Promise<ActionResultLike>; replay?: ReplayAction; readOnly?: boolean }) {
   const [rules, setRules] = useState<PolicyRules>(() => structuredClone(current));
   const [reason, setReason] = useState("");
   // After a loosening is sent, the form steps aside: the same click must not open a second request.
@@ -197,7 +197,7 @@ export function PolicyEditor({ actionTypeId, actionKey, version, current, save, 
           <Link href={`/action-types/${actionTypeId}`} className="px-2 py-1.5 text-sm underline">Back</Link>
         </div>
         <ResultMessage message={action.message} />
-        <div className="mt-3"><ReplayPanel actionTypeId={actionTypeId} rules={rules} disabled={invalid} /></div>
+        <div className="mt-3">{replay && <ReplayPanel actionTypeId={actionTypeId} rules={rules} disabled={invalid} replay={replay} />}</div>
       </Card>
       )}
     </div>

@@ -3,18 +3,21 @@
 import { useState } from "react";
 import type { PolicyRules } from "@/lib/gating/types";
 import type { ReplaySummary } from "@/lib/replay/sentence";
-import { replayPolicyAction } from "@/app/(dashboard)/replay-actions";
+import type { ActionResult } from "@/lib/http/action";
 import { Button } from "@/components/ui/ActionForm";
 import { ReplayChart } from "./ReplayChart";
 
-export function ReplayPanel({ actionTypeId, rules, disabled }: { actionTypeId: string; rules: PolicyRules; disabled?: boolean }) {
+/** The replay server action, passed down by the page (components import nothing from app/). */
+export type ReplayAction = (input: { actionTypeId: string; rules: unknown }) => Promise<ActionResult<ReplaySummary>>;
+
+export function ReplayPanel({ actionTypeId, rules, disabled, replay }: { actionTypeId: string; rules: PolicyRules; disabled?: boolean; replay: ReplayAction }) {
   const [summary, setSummary] = useState<ReplaySummary | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const run = async () => {
     setPending(true);
     setError(null);
-    const r = await replayPolicyAction({ actionTypeId, rules });
+    const r = await replay({ actionTypeId, rules });
     setPending(false);
     if (r.ok) setSummary(r.data);
     else setError(r.error.message);

@@ -39,10 +39,6 @@ const g = globalThis as unknown as { __cwrJobsState?: JobsState; __cwrJobsRunner
 /** Shared by every bundle of the process (instrumentation, route handlers, metrics). */
 export const jobsState: JobsState = (g.__cwrJobsState ??= { enabled: false, leader: false, leaderSince: null, lastRunAt: null });
 
-export function isJobsLeader(): boolean {
-  return jobsState.leader;
-}
-
 export async function runJobsOnce(database: Database, now = new Date()) {
   const expired = await expireRequests(database.prisma, now);
   const demoted = await sweepDemotions(database.prisma, now);

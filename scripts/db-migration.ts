@@ -5,7 +5,7 @@
 // database) and diffs it against the schema; no database of yours is touched. Apply migrations with
 // `npm run db:migrate`.
 import path from "node:path";
-import { createMigration } from "../lib/db/schema-diff";
+import { createMigration } from "./lib/schema-diff";
 
 const USAGE = "Usage: npm run db:migration -- <name> [--empty]";
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one test command (README): typecheck, lint, production build, unit + integration tests on a
+# The one test command (README): typecheck, lint, formatting, production build, unit + integration tests on a
 # real database and against the real server, the same integration tests and the multi-instance tests
 # on PostgreSQL, then browser tests in Chromium.
 # PostgreSQL: TEST_DATABASE_URL if set; otherwise a private server of our own (scripts/pg-test-server.sh,
@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n\033[1m== %s\033[0m\n' "$1"; }
 step "typecheck";   npx tsc --noEmit
 step "lint";        npx eslint . --max-warnings=0
+step "format";      npx prettier --check . --log-level warn
 step "build";       npx next build
 if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
   if PG=$(bash scripts/pg-test-server.sh start); then

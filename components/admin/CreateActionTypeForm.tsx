@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
-import { createActionTypeAction } from "@/app/(dashboard)/admin/actions";
+import { createActionTypeAction } from "@/lib/admin/actions";
 import { defaultPolicy } from "@/lib/gating/defaults";
 import { formatBar } from "@/lib/gating/format";
 import { BLAST_RADII, type BlastRadius } from "@/lib/gating/types";

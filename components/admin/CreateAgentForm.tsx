@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
-import { createAgentAction } from "@/app/(dashboard)/admin/actions";
+import { createAgentAction } from "@/lib/admin/actions";
 import { Field, inputClass } from "./fields";
 
 const EMPTY = { slug: "", name: "", owner: "", description: "" };

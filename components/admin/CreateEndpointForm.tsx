@@ -2,7 +2,7 @@
 // Adds a webhook endpoint. The signing secret lives only in this component's state: shown once.
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
-import { createWebhookEndpointAction } from "@/app/(dashboard)/admin/actions";
+import { createWebhookEndpointAction } from "@/lib/admin/actions";
 import type { NotificationKind } from "@/lib/notifications/kinds";
 import { SecretOnce } from "./SecretOnce";
 import { Field, inputClass } from "./fields";

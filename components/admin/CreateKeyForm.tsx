@@ -3,7 +3,7 @@
 // dismissed or the page is left, it is gone; the server keeps only its hash.
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
-import { createApiKeyAction } from "@/app/(dashboard)/admin/actions";
+import { createApiKeyAction } from "@/lib/admin/actions";
 import type { AgentOption } from "./KeysPanel";
 import { SecretOnce } from "./SecretOnce";
 import { Field, inputClass } from "./fields";

@@ -1,8 +1,8 @@
 "use client";
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
-import { createUserAction } from "@/app/(dashboard)/admin/actions";
-import { ROLES, type Role } from "@/lib/auth/permissions";
+import { createUserAction } from "@/lib/admin/actions";
+import { ROLES, type Role } from "@/lib/gating/permissions";
 import { Field, inputClass } from "./fields";
 
 const EMPTY = { email: "", name: "", role: "viewer" as Role, password: "" };

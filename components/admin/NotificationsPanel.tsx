@@ -9,7 +9,7 @@ import { fetchJson } from "@/components/ui/fetchJson";
 import { Card, Empty, ErrorNote, LiveDot } from "@/components/ui/States";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import { formatDateTimeSeconds as formatDateTime } from "@/components/format";
-import { replayDeliveriesAction, setWebhookEndpointEnabledAction } from "@/app/(dashboard)/admin/actions";
+import { replayDeliveriesAction, setWebhookEndpointEnabledAction } from "@/lib/admin/actions";
 import { CreateEndpointForm } from "./CreateEndpointForm";
 import { DEMO_RECEIVER_PATH, type ReceivedMessage } from "@/lib/notifications/demo-receiver-info";
 import { TableShell, Th, cellClass, rowClass, theadClass } from "./fields";

@@ -2,7 +2,7 @@
 // Revoke with an explicit confirmation step; the result (or the server's refusal) is always shown.
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
-import { revokeApiKeyAction } from "@/app/(dashboard)/admin/actions";
+import { revokeApiKeyAction } from "@/lib/admin/actions";
 
 /** Stays mounted once the key is revoked, so the outcome stays visible after the list refreshes. */
 export function RevokeKeyButton({ keyId, label, revoked }: { keyId: string; label: string; revoked: boolean }) {

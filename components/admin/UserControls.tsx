@@ -3,8 +3,8 @@
 // refusal is shown like any other result, and the controls return to the stored state.
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
-import { changeRoleAction, setUserDisabledAction } from "@/app/(dashboard)/admin/actions";
-import { ROLES, type Role } from "@/lib/auth/permissions";
+import { changeRoleAction, setUserDisabledAction } from "@/lib/admin/actions";
+import { ROLES, type Role } from "@/lib/gating/permissions";
 import type { UserRow } from "@/lib/users/data";
 import { inputClass } from "./fields";
 

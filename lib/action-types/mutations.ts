@@ -3,9 +3,9 @@
 import type { Db } from "@/lib/db";
 import { checkRationale, tierBelow, compareTiers } from "@/lib/gating";
 import type { Tier } from "@/lib/gating/types";
-import { can } from "@/lib/auth/permissions";
+import { can } from "@/lib/gating/permissions";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
-import { AppError, domainError, forbidden } from "@/lib/http/errors";
+import { AppError, domainError, forbidden } from "@/lib/errors";
 import type { Tx } from "@/lib/db/client";
 import { lockActionTypes, TX_OPTIONS } from "@/lib/db/locks";
 import { recordTierChange } from "@/lib/tier-changes/mutations";
@@ -37,7 +37,7 @@ function requireUnmoved(at: { tier: string; frozen: boolean; stateVersion: numbe
   if (expected.stateVersion !== at.stateVersion) changed.stateVersion = { was: expected.stateVersion, now: at.stateVersion };
   if (Object.keys(changed).length === 0) return;
   const what = changed.tier ? `it is ${at.tier} now, not ${expected.tier}` : changed.frozen ? `it is ${at.frozen ? "frozen" : "not frozen"} now` : "its tier, freeze or policy changed";
-  throw new AppError("state_moved", `Nothing was changed: the action type moved since you looked (${what}). Look again and decide on the current state.`, { changed, current: { tier: at.tier, frozen: at.frozen, stateVersion: at.stateVersion, tierSince: at.tierSince.toISOString() } }, 409);
+  throw new AppError("state_moved", `Nothing was changed: the action type moved since you looked (${what}). Look again and decide on the current state.`, { changed, current: { tier: at.tier, frozen: at.frozen, stateVersion: at.stateVersion, tierSince: at.tierSince.toISOString() } });
 }
 
 export async function demoteManually(db: Db, user: UserPrincipal, input: { actionTypeId: string; toTier?: Tier; rationale: string; expected?: DecidedOn }, now = new Date()) {

@@ -82,11 +82,3 @@ export function memo<T>(entry: AgentTiers, name: string, compute: (entry: AgentT
   return value;
 }
 
-export async function cachedAgentTiers(db: Db, agentId: string, now = Date.now()): Promise<TierView[]> {
-  return (await cachedAgentEntry(db, agentId, now)).list;
-}
-
-/** One action type of the agent, looked up in a Map (an action named `constructor` is just unknown). */
-export async function cachedAgentTier(db: Db, agentId: string, key: string, now = Date.now()): Promise<TierView | null> {
-  return (await cachedAgentEntry(db, agentId, now)).byKey.get(key) ?? null;
-}

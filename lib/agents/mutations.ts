@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db";
 import { defaultPolicy } from "@/lib/gating";
 import { appendAudit, type Actor } from "@/lib/audit/mutations";
 import { actionTypeInputSchema, agentInputSchema } from "./schema";
-import { conflict } from "@/lib/http/errors";
+import { conflict } from "@/lib/errors";
 
 export async function createAgent(db: Db, actor: Actor, input: z.input<typeof agentInputSchema>, now = new Date()) {
   const data = agentInputSchema.parse(input);

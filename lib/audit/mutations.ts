@@ -3,6 +3,7 @@
 // writers so the chain never forks.
 import type { Tx } from "@/lib/db/client";
 import { auditEntryHash, GENESIS_HASH } from "./hash";
+import { checkAuditData, type AuditKind } from "./kinds";
 import { notificationKindFor } from "@/lib/notifications/kinds";
 import { enqueueNotification } from "@/lib/notifications/outbox";
 
@@ -16,7 +17,7 @@ export type Actor =
 
 export interface AuditInput {
   actor: Actor;
-  kind: string;
+  kind: AuditKind;
   entityType: string;
   entityId: string;
   agentId?: string | null;
@@ -32,6 +33,8 @@ function jsonSafe(value: unknown): unknown {
 }
 
 export async function appendAudit(tx: Tx, input: AuditInput, now: Date = new Date()) {
+  const data = jsonSafe(input.data) as Record<string, unknown>;
+  checkAuditData(input.kind, data); // before the lock: a malformed entry is refused without waiting
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
   const last = await tx.auditEntry.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
   const content = {
@@ -45,7 +48,7 @@ export async function appendAudit(tx: Tx, input: AuditInput, now: Date = new Dat
     entityId: input.entityId,
     agentId: input.agentId ?? null,
     actionTypeId: input.actionTypeId ?? null,
-    data: jsonSafe(input.data),
+    data,
     prevHash: last?.hash ?? GENESIS_HASH,
   };
   const appended = await tx.auditEntry.create({

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AuditFilter } from "./data";
-import { AppError } from "@/lib/http/errors";
-import { zodDetails } from "@/lib/http/zod";
+import { AppError } from "@/lib/errors";
+import { zodDetails } from "@/lib/errors/zod";
 import { INGESTION_MODES } from "./kinds";
 
 /** Dates the database can hold and people mean: years 1970–9999 (a year-0000 filter used to answer 500). */
@@ -33,7 +33,7 @@ export const auditQuerySchema = z.strictObject({
 /** Query parse for the audit routes: a bad filter is a 422 with the fields, before anything streams. */
 export function parseAuditQuery(url: string): AuditQuery {
   const parsed = auditQuerySchema.safeParse(Object.fromEntries(new URL(url).searchParams));
-  if (!parsed.success) throw new AppError("validation_failed", "Some filters are not valid.", zodDetails(parsed.error), 422);
+  if (!parsed.success) throw new AppError("validation_failed", "Some filters are not valid.", zodDetails(parsed.error));
   return parsed.data;
 }
 

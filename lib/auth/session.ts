@@ -1,7 +1,7 @@
 // Session guards. The JWT only names the user; role and disabled flag come from the database each time.
 import { redirect } from "next/navigation";
 import { auth } from "./auth";
-import { can, isRole, type Permission, type Role } from "./permissions";
+import { can, isRole, type Permission, type Role } from "@/lib/gating/permissions";
 import { getDb } from "@/lib/db";
 
 export interface SessionUser {

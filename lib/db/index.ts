@@ -24,10 +24,4 @@ export async function getDb() {
   return (await getDatabase()).prisma;
 }
 
-/** Tests and benchmarks hand in their own database (route handlers then use it). */
-export async function useDatabase(database: Database): Promise<void> {
-  globalForDb.__cwrDatabase = Promise.resolve(database);
-  await startTierListener(database);
-}
-
 export type { Prisma as Db } from "./client";

@@ -2,7 +2,7 @@
 // Lock order everywhere: action types (by id), then a request. Ingest, reviews, freezes and policy
 // edits on one action type therefore run one after another, and never deadlock each other.
 import type { Tx } from "./client";
-import { notFound } from "@/lib/http/errors";
+import { notFound } from "@/lib/errors";
 
 /** Interactive transactions: generous, since PGlite runs them one at a time. */
 export const TX_OPTIONS = { timeout: 30_000, maxWait: 30_000 } as const;

@@ -18,7 +18,7 @@ import {
   sha256Hex,
   type MigrationRow,
 } from "@/lib/db/migrator";
-import { diffSchemaAgainstMigrations, openSchemaEngine, readMigrationsList, readSchemaFiles } from "@/lib/db/schema-diff";
+import { diffSchemaAgainstMigrations, openSchemaEngine, readMigrationsList, readSchemaFiles } from "@/scripts/lib/schema-diff";
 import { pgClientExecutor, pgliteExecutor, withReliableScripts, type SqlExecutor } from "@/lib/db/sql";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));

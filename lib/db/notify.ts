@@ -4,9 +4,9 @@
 import { EventEmitter } from "node:events";
 import pg from "pg";
 import type { Database } from "./client";
-import { TIER_CHANNEL } from "@/lib/tier-changes/channel";
+import { TIER_CHANNEL } from "./channels";
 import { log, logError } from "@/lib/log";
-import { incrementCounter } from "@/lib/http/metrics";
+import { incrementCounter } from "@/lib/counters";
 
 export interface TierChangeMessage {
   id: string;

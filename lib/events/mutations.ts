@@ -15,8 +15,8 @@ import { findUnstorable, outOfDatabaseRange } from "./storable";
 import { MAX_BATCH, outcomeEventSchema, type OutcomeEventInput } from "./schema";
 import { insertEvents } from "./insert";
 import { lockActionTypes } from "@/lib/db/locks";
-import { zodDetails } from "@/lib/http/zod";
-import { AppError } from "@/lib/http/errors";
+import { zodDetails } from "@/lib/errors/zod";
+import { AppError } from "@/lib/errors";
 
 export type EventResult =
   | { index: number; idempotencyKey: string | null; status: "accepted" | "duplicate" }

@@ -5,6 +5,7 @@
 import { validatePolicyRules } from "./defaults";
 import { DAY_MS, toEpochMs, type EligibilityResult } from "./eligibility";
 import { tierAbove } from "./outcomes";
+import { can } from "./permissions";
 import { classifyPolicyChange } from "./policy-diff";
 import type { Effect, RequestState } from "./request-machine";
 import { checkRationale, reviewersRequired } from "./reviews";
@@ -52,7 +53,7 @@ export function openRequest(input: OpenRequestInput): OpenResult {
   };
 
   if (kind === "policy_change") {
-    if (requester.role !== "admin") return fail("forbidden_role", "only admins change policies");
+    if (!can(requester.role, "policy:edit")) return fail("forbidden_role", "only admins change policies");
     if (!input.proposedPolicy) return fail("bad_request", "a policy change needs the proposed policy");
     const problems = validatePolicyRules(input.proposedPolicy);
     if (problems.length > 0) return fail("invalid_policy", `the proposed policy is invalid: ${problems.join("; ")}`);
@@ -63,8 +64,8 @@ export function openRequest(input: OpenRequestInput): OpenResult {
     return { state, effects: [{ type: "notify", requestId: state.id, event: "request.opened", status: "open" }] };
   }
 
-  if (kind === "override" && requester.role !== "admin") return fail("forbidden_role", "only admins can open an override");
-  if (requester.role === "auditor") return fail("forbidden_role", "auditors cannot open requests");
+  if (kind === "override" && !can(requester.role, "request:override")) return fail("forbidden_role", "only admins can open an override");
+  if (!can(requester.role, "request:open")) return fail("forbidden_role", "auditors cannot open requests");
   const from = input.fromTier;
   const to = from ? tierAbove(from) : null;
   if (!from || !to) return fail("bad_request", `${from ?? "no tier"}: there is no tier to promote to`);

@@ -1,13 +1,13 @@
 // SPEC §3 rules 3–5: who may review, blind reviews, quorum bound to the snapshot.
 
+import { can } from "./permissions";
 import type { PolicyRules, RequestKind, RequestStatus, ReviewDecision, Role, Tier } from "./types";
 import { TIERS } from "./types";
 
 export const MIN_RATIONALE_LENGTH = 20;
-const REVIEWING_ROLES: readonly Role[] = ["reviewer", "admin"];
 
 export function canReview(role: Role): boolean {
-  return REVIEWING_ROLES.includes(role);
+  return can(role, "request:review");
 }
 
 /** Letters, digits and punctuation; fillers (U+3164, U+115F, U+FFA0…) are default-ignorable, so they never count. */

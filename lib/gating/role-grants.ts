@@ -1,11 +1,12 @@
 // SPEC §3 rule 10: no one person alone. Review power (reviewer or admin) is granted only by a second
 // person who already holds it, with a written rationale; taking power away applies at once.
+import { can } from "./permissions";
+import { checkRationale } from "./reviews";
 import type { Role } from "./types";
-import { canReview, checkRationale } from "./reviews";
 
 /** Roles whose holders can approve requests: giving one of them to anybody needs a second person. */
 export function grantsReviewPower(role: Role): boolean {
-  return canReview(role);
+  return can(role, "request:review");
 }
 
 /** A role change needs approval when it gives review power (or more of it: reviewer → admin). */
@@ -25,7 +26,7 @@ export interface RoleGrantDecision {
 
 export function checkRoleGrantDecision(d: RoleGrantDecision): { ok: true } | { ok: false; code: RoleGrantRefusal; message: string } {
   if (d.rolesFromIdentityProvider) return { ok: false, code: "roles_from_identity_provider", message: "roles come from the identity provider here; grant them there" };
-  if (!canReview(d.decider.role)) return { ok: false, code: "forbidden_role", message: `role ${d.decider.role} may not approve a grant of review power; reviewers and admins may` };
+  if (!grantsReviewPower(d.decider.role)) return { ok: false, code: "forbidden_role", message: `role ${d.decider.role} may not approve a grant of review power; reviewers and admins may` };
   if (d.grant.status !== "open") return { ok: false, code: "not_open", message: `the grant is ${d.grant.status}, not open` };
   if (d.decider.id === d.grant.requestedById) return { ok: false, code: "self_grant", message: "whoever asked for a grant cannot approve it; another reviewer or admin must" };
   if (d.decider.id === d.grant.userId) return { ok: false, code: "self_grant", message: "nobody can approve review power for themselves" };

@@ -2,10 +2,11 @@
 // their own audit entry inside their transaction; this layer turns every failure into the error model.
 import type { z } from "zod";
 import { currentUser, type SessionUser } from "@/lib/auth/session";
-import { can, type Permission } from "@/lib/auth/permissions";
+import { can, type Permission } from "@/lib/gating/permissions";
 import { getDb, type Db } from "@/lib/db";
-import { AppError, toAppError, type ErrorBody } from "./errors";
-import { zodDetails } from "./zod";
+import { AppError, toAppError, type ErrorBody } from "@/lib/errors";
+import { httpStatus } from "./errors";
+import { zodDetails } from "@/lib/errors/zod";
 import { logError } from "@/lib/log";
 
 export type ActionResult<T> = { ok: true; data: T } | ({ ok: false } & ErrorBody);
@@ -33,7 +34,7 @@ export function defineAction<S extends z.ZodType, T>(options: {
       return { ok: true, data };
     } catch (e) {
       const err = toAppError(e);
-      if (err.status >= 500) logError(`action ${options.name} failed`, e);
+      if (httpStatus(err) >= 500) logError(`action ${options.name} failed`, e);
       return { ok: false, ...err.toBody() };
     }
   };

@@ -8,7 +8,7 @@ import { actionKeyParamsSchema, decisionRequestSchema } from "@/lib/action-types
 import { cachedAgentEntry, memo, type AgentTiers } from "@/lib/action-types/tier-cache";
 import { decideForSubject } from "@/lib/gating/slider";
 import type { KeyPrincipal } from "@/lib/keys/data";
-import { AppError } from "./errors";
+import { AppError } from "@/lib/errors";
 import { matchesIfNoneMatch, strongEtag } from "./etag";
 import { checkOfrepContext, ofrepEvaluation, ofrepKeyParamsSchema, ofrepRequestSchema, targetingKeyOf } from "./ofrep";
 import { INACTIVITY_DELAY_SEC } from "./ofrep-stream";

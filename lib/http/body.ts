@@ -2,7 +2,7 @@
 // from Content-Length alone) and syntax (400). The same rules for a Web Request (Next's routes) and
 // a node:http request (the agent API's fast front, lib/http/front.ts).
 import type { IncomingMessage } from "node:http";
-import { AppError } from "./errors";
+import { AppError } from "@/lib/errors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 

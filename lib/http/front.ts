@@ -9,7 +9,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { getDb, type Db } from "@/lib/db";
 import { activeKeyIds } from "@/lib/keys/data";
 import { log, logError } from "@/lib/log";
-import { AppError, toAppError } from "./errors";
+import { AppError, toAppError } from "@/lib/errors";
+import { httpStatus } from "./errors";
 import { readNodeJsonBody } from "./body";
 import { apiLimiter } from "./rate-limit";
 import { recordRequest } from "./metrics";
@@ -100,7 +101,7 @@ function errorAnswer(error: AppError, route: AgentRoute | "stream", rawParam: st
   const retryAfter = retryAfterOf(error);
   if (retryAfter) headers["retry-after"] = retryAfter;
   if (error.code === "method_not_allowed") headers.allow = allow;
-  return { status: error.status, body: JSON.stringify(body), headers };
+  return { status: httpStatus(error), body: JSON.stringify(body), headers };
 }
 
 const originOf = (req: IncomingMessage) => `http://${req.headers.host ?? "localhost"}`;
@@ -149,7 +150,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, { route, rawPar
     result = route === "stream" ? await stream(res, db, query, requestId) : await run(route, req, db, rawParam);
   } catch (e) {
     const err = toAppError(e);
-    if (err.status >= 500) logError(`${name} failed`, e, { requestId });
+    if (httpStatus(err) >= 500) logError(`${name} failed`, e, { requestId });
     result = errorAnswer(err, route, rawParam, allowed);
   }
   const status = result ? result.status : 200;

@@ -1,4 +1,6 @@
 // In-process counters for the Prometheus endpoint: requests by route and status, latency histogram.
+import { counterValues, incrementCounter } from "@/lib/counters";
+
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 interface RouteStats {
@@ -8,9 +10,8 @@ interface RouteStats {
   total: number;
 }
 
-const g = globalThis as unknown as { __cwrMetrics?: Map<string, RouteStats>; __cwrCounters?: Map<string, number> };
+const g = globalThis as unknown as { __cwrMetrics?: Map<string, RouteStats> };
 const routes = (g.__cwrMetrics ??= new Map());
-const counters = (g.__cwrCounters ??= new Map());
 
 export function recordRequest(name: string, status: number, ms: number): void {
   const s = routes.get(name) ?? { count: new Map(), buckets: BUCKETS.map(() => 0), sum: 0, total: 0 };
@@ -24,9 +25,8 @@ export function recordRequest(name: string, status: number, ms: number): void {
   routes.set(name, s);
 }
 
-export function incrementCounter(name: string, by = 1): void {
-  counters.set(name, (counters.get(name) ?? 0) + by);
-}
+/** Re-exported for one step: new code imports it from "@/lib/counters". */
+export { incrementCounter };
 
 
 /** A Prometheus label value: backslash, double quote and newline escaped. */
@@ -79,6 +79,7 @@ export function renderPrometheus(gauges: Gauge[] = []): string {
     out.push(`cwr_http_request_duration_seconds_count{${l}} ${s.total}`);
   }
 
+  const counters = counterValues();
   const names = new Set([...Object.keys(COUNTER_HELP), ...counters.keys()]);
   for (const name of [...names].sort()) {
     const metric = `cwr_${name.replace(/[^a-zA-Z0-9_]/g, "_")}`;

@@ -38,8 +38,6 @@ interface Hub {
 const g = globalThis as unknown as { __cwrOfrepStreams?: Hub };
 const hub: Hub = (g.__cwrOfrepStreams ??= { db: null, byAgent: new Map(), scheduled: new Set(), unsubscribe: null, keyCheck: null, shutdownHooked: false, closing: false, etagOf: null });
 
-export const ofrepStreamStats = { open: () => [...hub.byAgent.values()].reduce((n, s) => n + s.size, 0) };
-
 const refetchEvent = (etag: string) => `data: ${JSON.stringify({ type: "refetchEvaluation", etag })}\n\n`;
 
 /** Tells every stream of the agent to re-fetch; changes heard in the same tick are sent once. */

@@ -2,7 +2,8 @@
 import { z } from "zod";
 import type { TierView } from "@/lib/action-types/schema";
 import { actionKeySchema, referenceSchema } from "@/lib/events/schema";
-import { AppError } from "./errors";
+import { AppError } from "@/lib/errors";
+import { httpStatus } from "./errors";
 import { modeOf } from "@/lib/gating/outcomes";
 import { tierForSubject } from "@/lib/gating/slider";
 
@@ -65,7 +66,7 @@ function deeperThan(value: unknown, max: number): boolean {
  */
 export function checkOfrepContext(context: Record<string, unknown> | undefined): void {
   if (!context) return;
-  const invalid = (message: string) => new AppError("invalid_context", message, undefined, 400);
+  const invalid = (message: string) => new AppError("invalid_context", message);
   if ("targetingKey" in context) {
     const key = targetingKeySchema.safeParse(context.targetingKey);
     if (!key.success) throw invalid(`context.targetingKey must be a string of 1 to 256 characters without control characters (${key.error.issues[0]?.message ?? "invalid"}).`);
@@ -77,9 +78,9 @@ export function checkOfrepContext(context: Record<string, unknown> | undefined):
 /** OFREP's error code for one of our errors. */
 export function ofrepErrorCode(error: AppError): string {
   if (error.code === "invalid_context") return "INVALID_CONTEXT";
-  if (error.status === 404) return "FLAG_NOT_FOUND";
-  if (error.status === 400 || error.status === 413 || error.status === 415) return "PARSE_ERROR";
-  if (error.status === 422) return "INVALID_CONTEXT";
+  if (httpStatus(error) === 404) return "FLAG_NOT_FOUND";
+  if (httpStatus(error) === 400 || httpStatus(error) === 413 || httpStatus(error) === 415) return "PARSE_ERROR";
+  if (httpStatus(error) === 422) return "INVALID_CONTEXT";
   return "GENERAL";
 }
 

@@ -2,10 +2,11 @@
 import { z } from "zod";
 import { decisionRequestSchema, decisionResponseSchema, tierViewSchema, tiersResponseSchema } from "@/lib/action-types/schema";
 import { eventBatchSchema, MAX_BATCH, outcomeEventSchema } from "@/lib/events/schema";
+import { ERROR_CODES } from "@/lib/errors";
 import { ofrepRequestSchema, ofrepSuccessSchema } from "./ofrep";
 
 export const errorBodySchema = z
-  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .object({ error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() }) })
   .meta({ id: "Error" });
 
 const eventResultSchema = z

@@ -1,4 +1,4 @@
-import { AppError } from "./errors";
+import { AppError } from "@/lib/errors";
 import type { Principal } from "./route";
 
 /** The calling agent of a key-authenticated route. */

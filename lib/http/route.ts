@@ -5,11 +5,12 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { getDb, type Db } from "@/lib/db";
 import { authenticateApiKey, type KeyPrincipal } from "@/lib/keys/data";
-import { can, type Permission } from "@/lib/auth/permissions";
+import { can, type Permission } from "@/lib/gating/permissions";
 import type { SessionUser } from "@/lib/auth/session";
-import { AppError, toAppError } from "./errors";
+import { AppError, toAppError } from "@/lib/errors";
+import { httpStatus } from "./errors";
 import { readJsonBody } from "./body";
-import { zodDetails } from "./zod";
+import { zodDetails } from "@/lib/errors/zod";
 import { apiLimiter } from "./rate-limit";
 import { log, logError } from "@/lib/log";
 import { recordRequest } from "./metrics";
@@ -51,14 +52,14 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
 /** The Retry-After header a refusal carries (a 429's wait), if any. */
 export function retryAfterOf(error: AppError): string | undefined {
   const seconds = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-  return error.status === 429 && seconds ? String(seconds) : undefined;
+  return httpStatus(error) === 429 && seconds ? String(seconds) : undefined;
 }
 
 export function errorResponse(error: AppError, extra: HeadersInit = {}): Response {
   const headers = new Headers(extra);
   const retryAfter = retryAfterOf(error);
   if (retryAfter) headers.set("retry-after", retryAfter);
-  return json(error.toBody(), { status: error.status, headers });
+  return json(error.toBody(), { status: httpStatus(error), headers });
 }
 
 function bearer(header: string | null | undefined): string | null {
@@ -93,9 +94,8 @@ export function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, w
   if (!schema) return undefined as T;
   const r = schema.safeParse(value);
   if (!r.success) {
-    const status = where === "path" ? 404 : where === "query" ? 400 : 422;
     const code = where === "path" ? "not_found" : where === "query" ? "bad_request" : "validation_failed";
-    throw new AppError(code, where === "path" ? "No such resource: the path is not valid." : `The ${where} is not valid.`, zodDetails(r.error), status);
+    throw new AppError(code, where === "path" ? "No such resource: the path is not valid." : `The ${where} is not valid.`, zodDetails(r.error));
   }
   return r.data;
 }
@@ -135,7 +135,7 @@ export function route<P = undefined, Q = undefined, B = undefined>(spec: RouteSp
       response = result instanceof Response ? result : json(result);
     } catch (e) {
       const err = toAppError(e);
-      if (err.status >= 500) logError(`${spec.name} failed`, e, { requestId });
+      if (httpStatus(err) >= 500) logError(`${spec.name} failed`, e, { requestId });
       response = spec.renderError ? spec.renderError(err, req, rawParams) : errorResponse(err);
     }
     response.headers.set("x-request-id", requestId);

@@ -5,7 +5,7 @@ import { agentTier, listAgentTiers } from "@/lib/action-types/data";
 import { onTierChange } from "@/lib/db/notify";
 import { logError } from "@/lib/log";
 import { incrementCounter } from "./metrics";
-import { AppError } from "./errors";
+import { AppError } from "@/lib/errors";
 
 const HEARTBEAT_MS = Number(process.env.SSE_HEARTBEAT_MS ?? 15_000);
 const encoder = new TextEncoder();

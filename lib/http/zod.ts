@@ -1,8 +1,2 @@
-import type { z } from "zod";
-
-/** Field-level problems of a zod error, as the `details` of a 422. */
-export function zodDetails(error: z.ZodError): { issues: Array<{ path: string; message: string }> } {
-  return {
-    issues: error.issues.slice(0, 50).map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message })),
-  };
-}
+// Moved to lib/errors/zod.ts (domain code reports field problems too). Re-exported for one step.
+export { zodDetails } from "@/lib/errors/zod";

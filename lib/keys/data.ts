@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Db } from "@/lib/db";
-import { hashApiKey, KEY_PREFIX } from "./mutations";
+import { hashApiKey, KEY_PREFIX } from "./secret";
 
 export interface KeyPrincipal {
   keyId: string;

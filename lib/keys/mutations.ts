@@ -1,18 +1,12 @@
 // API keys: 256-bit random secrets, shown once, stored as SHA-256, revocable, scoped to one agent.
-import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
 import { appendAudit, type Actor } from "@/lib/audit/mutations";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { forgetCachedKeys } from "./data";
-
-export const KEY_PREFIX = "cwr_";
-
-export function hashApiKey(secret: string): string {
-  return createHash("sha256").update(secret, "utf8").digest("hex");
-}
+import { hashApiKey, newKeySecret } from "./secret";
 
 export async function createApiKey(db: Db, actor: Actor, input: { agentId: string; name: string }, now = new Date()) {
-  const secret = KEY_PREFIX + randomBytes(32).toString("base64url");
+  const secret = newKeySecret();
   return db.$transaction(async (tx) => {
     const agent = await tx.agent.findUnique({ where: { id: input.agentId }, select: { id: true, slug: true } });
     if (!agent) throw new AppError("not_found", "Agent not found.");

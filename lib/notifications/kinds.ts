@@ -49,7 +49,3 @@ export function notificationKindFor(auditKind: string): NotificationKind | null 
   if (Object.prototype.hasOwnProperty.call(BY_AUDIT_KIND, auditKind)) return BY_AUDIT_KIND[auditKind]!;
   return auditKind.startsWith("audit.checkpoint") ? "audit.checkpoint" : null;
 }
-
-export function isNotificationKind(value: string): value is NotificationKind {
-  return (NOTIFICATION_KINDS as readonly string[]).includes(value);
-}

@@ -3,7 +3,7 @@
 // webhook URL is itself a secret), only the origin.
 import type { Db } from "@/lib/db";
 import { appendAudit, type Actor } from "@/lib/audit/mutations";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { endpointInputSchema, type EndpointInput } from "./schema";
 import { newWebhookSecret } from "./sign";
 

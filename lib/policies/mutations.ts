@@ -4,10 +4,10 @@ import type { Db } from "@/lib/db";
 import { canonicalJson, checkRationale, classifyPolicyChange, validatePolicyRules } from "@/lib/gating";
 import { lockActionTypes, TX_OPTIONS } from "@/lib/db/locks";
 import type { PolicyRules } from "@/lib/gating/types";
-import { can } from "@/lib/auth/permissions";
+import { can } from "@/lib/gating/permissions";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
-import { AppError, domainError, forbidden } from "@/lib/http/errors";
-import { zodDetails } from "@/lib/http/zod";
+import { AppError, domainError, forbidden } from "@/lib/errors";
+import { zodDetails } from "@/lib/errors/zod";
 import { currentPolicy } from "./data";
 import { policyRulesSchema } from "./schema";
 import { writePolicyVersion } from "./write";
@@ -36,7 +36,7 @@ export async function editPolicy(db: Db, user: UserPrincipal, input: PolicyEditI
     await lockActionTypes(tx, [input.actionTypeId]);
     const current = await currentPolicy(tx, input.actionTypeId);
     if (input.basedOnVersion !== undefined && input.basedOnVersion !== current.version) {
-      throw new AppError("state_moved", `Nothing was changed: the policy is now version ${current.version}, not ${input.basedOnVersion} as you saw it. Look at the new version and edit that.`, { changed: { policyVersion: { was: input.basedOnVersion, now: current.version } } }, 409);
+      throw new AppError("state_moved", `Nothing was changed: the policy is now version ${current.version}, not ${input.basedOnVersion} as you saw it. Look at the new version and edit that.`, { changed: { policyVersion: { was: input.basedOnVersion, now: current.version } } });
     }
     const diff = classifyPolicyChange(current.rules, rules);
     if (diff.verdict === "unchanged") throw new AppError("conflict", "The proposed policy is the same as the current one.");

@@ -5,6 +5,8 @@ import { PolicyReplay, type ReplayResult } from "@/lib/gating/replay";
 import type { FoldOutcome } from "@/lib/gating/evidence-fold";
 import type { EventKind, PolicyRules, Severity, Tier } from "@/lib/gating/types";
 import { currentPolicy } from "@/lib/policies/data";
+import { AppError } from "@/lib/errors";
+import type { ReplayPoint, ReplaySummary } from "./sentence";
 
 export const REPLAY_PAGE = 20_000;
 
@@ -84,3 +86,22 @@ export async function replayActionType(db: Db, actionTypeId: string, options: { 
     pages,
   };
 }
+
+// ---- The replay as pages show it: the proposed policy's timeline (promoted when eligible, the detector
+// replayed) against what really happened, and the tier each ends at today. Plain, serialisable data.
+const point =  (c: { at: number; from: Tier; to: Tier; cause: string }): ReplayPoint => ({ at: new Date(c.at).toISOString(), from: c.from, to: c.to, cause: c.cause });
+
+export async function replaySummary(db: Db, actionTypeId: string, rules: PolicyRules, now = new Date()): Promise<ReplaySummary> {
+  const found = await db.actionType.findUnique({ where: { id: actionTypeId }, select: { createdAt: true } });
+  if (!found) throw new AppError("not_found", "No such action type.");
+  const { createdAt } = found;
+  const run = await replayActionType(db, actionTypeId, { rules, promote: "when_eligible", now });
+  return {
+    outcomes: run.outcomes,
+    createdAt: createdAt.toISOString(),
+    now: now.toISOString(),
+    proposed: { changes: run.changes.filter((c) => c.from !== c.to).map(point), tier: run.tier, eligibleAt: run.eligibleAt.map((e) => new Date(e.at).toISOString()) },
+    actual: { changes: run.actual.changes.map(point), tier: run.actual.tier },
+  };
+}
+

@@ -14,8 +14,8 @@ import { currentPolicy, policyById } from "@/lib/policies/data";
 import { writePolicyVersion } from "@/lib/policies/write";
 import { recordTierChange } from "@/lib/tier-changes/mutations";
 import { policyRulesSchema } from "@/lib/policies/schema";
-import { domainError, forbidden, notFound } from "@/lib/http/errors";
-import { can } from "@/lib/auth/permissions";
+import { domainError, forbidden, notFound } from "@/lib/errors";
+import { can } from "@/lib/gating/permissions";
 import { pinSnapshot } from "./snapshot";
 
 

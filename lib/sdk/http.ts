@@ -51,13 +51,6 @@ export async function apiError(res: Response, nowMs: number): Promise<CwrApiErro
   return new CwrApiError(res.status, code, message, details, parseRetryAfter(res.headers.get("retry-after"), nowMs) ?? undefined);
 }
 
-export interface BackoffOptions {
-  /** first delay, ms (default 500) */
-  initialMs?: number;
-  /** ceiling, ms (default 15 000 for the stream, 30 000 for the reporter) */
-  maxMs?: number;
-}
-
 /** Exponential backoff with "equal jitter": between half and all of min(max, initial·2^attempt). */
 export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random: () => number = Math.random): number {
   const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));

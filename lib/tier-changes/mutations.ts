@@ -3,6 +3,7 @@
 // change, the audit entry and the NOTIFY that fans the change out (delivered only on commit).
 import type { Tx } from "@/lib/db/client";
 import type { Tier, TierChangeCause as GatingTierChangeCause } from "@/lib/gating/types";
+import { TIER_AUDIT_KIND } from "@/lib/audit/kinds";
 import { appendAudit, type Actor } from "@/lib/audit/mutations";
 import { freshEvidence } from "@/lib/gating/evidence-fold";
 import { evidenceStateData } from "@/lib/metrics/evidence-state";
@@ -15,8 +16,8 @@ function freshEvidenceData(now: Date) {
   return { tierSince: now, ...reset, rampStep: 0, rampStepSince: now };
 }
 
-export { TIER_CHANNEL } from "./channel";
-import { TIER_CHANNEL } from "./channel";
+export { TIER_CHANNEL } from "@/lib/db/channels";
+import { TIER_CHANNEL } from "@/lib/db/channels";
 
 export type TierChangeCause = Exclude<GatingTierChangeCause, SliderStepCause>;
 /** Causes of a slider step change: the tier stays, the share of subjects it acts on moves. */
@@ -71,7 +72,7 @@ export async function recordTierChange(tx: Tx, input: TierChangeInput, now: Date
     tx,
     {
       actor: input.actor,
-      kind: `tier.${input.cause}`,
+      kind: TIER_AUDIT_KIND[input.cause],
       entityType: "action_type",
       entityId: input.actionTypeId,
       agentId: before.agentId,
@@ -129,7 +130,7 @@ export async function recordSliderStep(tx: Tx, input: SliderStepInput, now: Date
     tx,
     {
       actor: input.actor,
-      kind: `tier.${input.cause}`,
+      kind: TIER_AUDIT_KIND[input.cause],
       entityType: "action_type",
       entityId: input.actionTypeId,
       agentId: before.agentId,

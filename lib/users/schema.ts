@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROLES } from "@/lib/auth/permissions";
+import { ROLES } from "@/lib/gating/permissions";
 
 export const userInputSchema = z.strictObject({
   email: z.string().trim().toLowerCase().email().max(200),

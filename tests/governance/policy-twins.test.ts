@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultPolicy } from "@/lib/gating";
 import type { PolicyRules } from "@/lib/gating/types";
 import { editPolicy } from "@/lib/policies/mutations";
+import { httpStatus } from "@/lib/http/errors";
 import { NOW, newSubject, openWorld, type World } from "./world";
 
 let w: World;
@@ -25,7 +26,9 @@ describe("duplicate loosenings", () => {
     const first = await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules: lower(0.02), reason: REASON }, NOW);
     expect(first.outcome).toBe("review");
     const again = editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules: lower(0.02), reason: REASON }, NOW);
-    await expect(again).rejects.toMatchObject({ code: "conflict", status: 409, details: { requestId: (first as { requestId: string }).requestId } });
+    // the status is the HTTP edge's reading of the code (lib/http/errors), no longer a field of the error
+    const err = await again.catch((e: unknown) => e);
+    expect({ ...(err as object), status: httpStatus(err as never) }).toMatchObject({ code: "conflict", status: 409, details: { requestId: (first as { requestId: string }).requestId } });
     expect(await w.db.reviewRequest.count({ where: { actionTypeId: s.id, kind: "policy_change" } })).toBe(1);
     // Another loosening is another request.
     const other = await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules: lower(0.03), reason: REASON }, NOW);

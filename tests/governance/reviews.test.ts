@@ -2,7 +2,7 @@
 // person counts once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { visibleReviews } from "@/lib/gating";
-import type { Role } from "@/lib/auth/permissions";
+import type { Role } from "@/lib/gating/permissions";
 import { openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
 import { JUSTIFICATION, NOW, RATIONALE, eligibleCrawl, openWorld, refusedWithoutEffect, stateOf, type Subject, type World } from "./world";
 

@@ -3,8 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { setFrozen } from "@/lib/action-types/mutations";
 import { cachedAgentEntry, memo } from "@/lib/action-types/tier-cache";
-import { useDatabase } from "@/lib/db";
-import { stopTierListener } from "@/lib/db/notify";
+import { startTierListener, stopTierListener } from "@/lib/db/notify";
 import type { Database } from "@/lib/db/client";
 import { makeActionType, makeAgent, makePeople } from "../helpers/fixtures";
 import { testDatabase } from "../helpers/db";
@@ -17,7 +16,7 @@ vi.hoisted(() => {
 let database: Database;
 beforeAll(async () => {
   database = await testDatabase();
-  await useDatabase(database); // starts this process's LISTEN
+  await startTierListener(database); // starts this process's LISTEN
 }, 60_000);
 afterAll(async () => {
   await stopTierListener();

@@ -5,7 +5,8 @@ import { createHash } from "node:crypto";
 import { expect } from "vitest";
 import type { Db } from "@/lib/db";
 import type { BlastRadius, Tier } from "@/lib/gating/types";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
+import { httpStatus } from "@/lib/http/errors";
 import { ingestEvents } from "@/lib/events/mutations";
 import { openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
 import { testDatabase, type TestDatabase } from "../helpers/db";
@@ -132,7 +133,7 @@ export async function refused(p: Promise<unknown>, code: string, status?: number
   expect(caught, `expected a refusal with code ${code}`).toBeInstanceOf(AppError);
   const err = caught as AppError;
   expect(err.code).toBe(code);
-  if (status !== undefined) expect(err.status).toBe(status);
+  if (status !== undefined) expect(httpStatus(err)).toBe(status);
   return err;
 }
 

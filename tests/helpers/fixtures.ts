@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
 import type { BlastRadius } from "@/lib/gating/types";
 import type { UserPrincipal } from "@/lib/auth/actor";
-import type { Role } from "@/lib/auth/permissions";
+import type { Role } from "@/lib/gating/permissions";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { createUser } from "@/lib/users/mutations";
 import { createAgent, createActionType } from "@/lib/agents/mutations";

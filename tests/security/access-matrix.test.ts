@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { can, ROLES, type Role } from "@/lib/auth/permissions";
+import { can, ROLES, type Role } from "@/lib/gating/permissions";
 import { createKey, signInCookie, startServer, type TestServer } from "../helpers/server";
 import { FRONT_ROUTES } from "@/lib/http/agent-routes";
 import { ACTION_RULES, ROUTE_RULES, type Access } from "./access-rules";
@@ -31,7 +31,8 @@ function exportedMethods(source: string): string[] {
 }
 
 const routeFiles = walk("app").filter((f) => f.endsWith(`${path.sep}route.ts`));
-const actionFiles = walk("app").filter((f) => /actions\.ts$/.test(f) && readFileSync(f, "utf8").startsWith('"use server"'));
+// server actions live in app/ and in lib/<feature>/actions.ts (those components call)
+const actionFiles = [...walk("app"), ...walk("lib")].filter((f) => /actions\.ts$/.test(f) && readFileSync(f, "utf8").startsWith('"use server"'));
 
 describe("the access table covers the code", () => {
   it("every route file and method has a rule, and every rule a route", () => {

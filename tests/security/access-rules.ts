@@ -1,6 +1,6 @@
 // The access table every route and server action must appear in. A new route or action without a
 // row here fails tests/security/access-matrix.test.ts: access is decided on purpose, never by default.
-import type { Permission } from "@/lib/auth/permissions";
+import type { Permission } from "@/lib/gating/permissions";
 
 export type Access = { kind: "public" } | { kind: "key"; scoped: boolean } | { kind: "stream-token" } | { kind: "session"; permission: Permission } | { kind: "catchall" } | { kind: "next-auth" };
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/session";
-import { can } from "@/lib/auth/permissions";
+import { can } from "@/lib/gating/permissions";
 import { getDb } from "@/lib/db";
 import { listAudit } from "@/lib/audit/data";
 import { auditQuerySchema, toAuditFilter } from "@/lib/audit/schema";

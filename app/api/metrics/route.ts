@@ -1,6 +1,6 @@
 import { timingSafeEqual, createHash } from "node:crypto";
 import { methods, route } from "@/lib/http/route";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { renderPrometheus } from "@/lib/http/metrics";
 import { streamStats } from "@/lib/http/sse";
 import { jobsState } from "@/lib/jobs";

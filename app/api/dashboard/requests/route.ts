@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { requestsScreen } from "@/lib/requests/inbox";
 import { REQUEST_STATUSES } from "@/lib/gating/types";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { methods, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";

@@ -1,4 +1,4 @@
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { methods, route } from "@/lib/http/route";
 import { DEMO_RECEIVER_MAX_BYTES, demoReceived, receiveDemoWebhook } from "@/lib/notifications/demo-receiver";
 

@@ -1,6 +1,6 @@
 import { ingestEvents } from "@/lib/events/mutations";
 import { methods, route } from "@/lib/http/route";
-import { incrementCounter } from "@/lib/http/metrics";
+import { incrementCounter } from "@/lib/counters";
 import { agentOf } from "@/lib/http/principal";
 import { eventBatchSchema } from "@/lib/events/schema";
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { requirePageUser } from "@/lib/auth/session";
-import { can } from "@/lib/auth/permissions";
+import { can } from "@/lib/gating/permissions";
 import { getDb } from "@/lib/db";
 import { currentPolicy } from "@/lib/policies/data";
 import { actionTypeName } from "@/lib/action-types/data";
@@ -10,6 +10,7 @@ import { PolicyEditor } from "@/components/PolicyEditor";
 import { PolicyInWords } from "@/components/PolicyInWords";
 import { liveEvidence } from "@/lib/metrics/evidence";
 import { editPolicyAction } from "../../../policy-actions";
+import { replayPolicyAction } from "../../../replay-actions";
 
 export const dynamic = "force-dynamic";
 
@@ -37,9 +38,9 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
       <p className="mb-4 text-sm text-slate-600">Tightening takes effect at once; any loosening (lower bar, fewer outcomes, shorter window or time, fewer reviewers, a weaker gate) is a request that needs review.</p>
       <div className="mb-4"><PolicyInWords rules={policy.rules} live={live} /></div>
       {editable ? (
-        <PolicyEditor actionTypeId={id} actionKey={at.key} version={policy.version} current={policy.rules} save={editPolicyAction} />
+        <PolicyEditor actionTypeId={id} actionKey={at.key} version={policy.version} current={policy.rules} save={editPolicyAction} replay={replayPolicyAction} />
       ) : (
-        <PolicyEditor actionTypeId={id} actionKey={at.key} version={policy.version} current={policy.rules} readOnly />
+        <PolicyEditor actionTypeId={id} actionKey={at.key} version={policy.version} current={policy.rules} replay={replayPolicyAction} readOnly />
       )}
     </section>
   );

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { actionTypeDetail } from "@/lib/action-types/detail";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { methods, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";

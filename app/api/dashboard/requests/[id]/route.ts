@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { reviewPage } from "@/lib/requests/review-page";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { methods, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { methods, route } from "@/lib/http/route";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { setFrozen } from "@/lib/action-types/mutations";
 
 export const dynamic = "force-dynamic";

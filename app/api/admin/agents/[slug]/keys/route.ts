@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { methods, route } from "@/lib/http/route";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { agentBySlug } from "@/lib/agents/data";
 import { createApiKey } from "@/lib/keys/mutations";
 import { userActor } from "@/lib/auth/actor";

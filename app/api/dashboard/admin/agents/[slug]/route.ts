@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { agentWithActionTypes } from "@/lib/agents/admin-data";
 import { methods, route } from "@/lib/http/route";
-import { notFound } from "@/lib/http/errors";
+import { notFound } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 

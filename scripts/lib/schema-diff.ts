@@ -23,8 +23,8 @@ import type {
   SchemaEngine,
   SchemaFilter,
 } from "@prisma/schema-engine-wasm";
-import { DEFAULT_MIGRATIONS_DIR } from "./migrator";
-import { pgliteExecutor, withReliableScripts } from "./sql";
+import { DEFAULT_MIGRATIONS_DIR } from "../../lib/db/migrator";
+import { pgliteExecutor, withReliableScripts } from "../../lib/db/sql";
 
 export const DEFAULT_SCHEMA_PATH = path.join(process.cwd(), "prisma", "schema.prisma");
 const LOCKFILE = "migration_lock.toml";

@@ -1,10 +1,11 @@
 "use server";
-// Admin server actions: session → admin:manage → zod (with messages people can act on) → the audited
+// The admin console's server actions (components/admin/* call them; here, not in app/, so components
+// import no app/ code): session → admin:manage → zod (with messages people can act on) → the audited
 // mutation. The mutations re-validate with their own schemas; these only add clearer messages.
 import { z } from "zod";
 import { defineAction } from "@/lib/http/action";
 import { userActor } from "@/lib/auth/actor";
-import { ROLES } from "@/lib/auth/permissions";
+import { ROLES } from "@/lib/gating/permissions";
 import { BLAST_RADII } from "@/lib/gating/types";
 import { createActionType, createAgent } from "@/lib/agents/mutations";
 import { createApiKey, revokeApiKey } from "@/lib/keys/mutations";

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { can, isRole, PERMISSIONS, permissionsOf, ROLES } from "./permissions";
+import { canReview } from "./reviews";
+import { grantsReviewPower } from "./role-grants";
+import { ROLES as GATING_ROLES } from "./types";
 
 describe("role → permission table", () => {
   it("gives each role exactly its documented powers", () => {
@@ -35,5 +38,13 @@ describe("role → permission table", () => {
     for (const p of ["constructor", "__proto__", "toString", "hasOwnProperty"]) expect(can("admin", p)).toBe(false);
     expect(can("Admin", "dashboard:read")).toBe(false);
     expect(can(undefined, "dashboard:read")).toBe(false);
+  });
+
+  it("is the table the gating rules ask: one list of roles, review power read from it", () => {
+    expect(ROLES).toBe(GATING_ROLES);
+    for (const role of ROLES) {
+      expect(canReview(role)).toBe(can(role, "request:review"));
+      expect(grantsReviewPower(role)).toBe(can(role, "request:review"));
+    }
   });
 });
