@@ -11,14 +11,32 @@ import nextTs from "eslint-config-next/typescript";
 // ---------------------------------------------------------------------------------------------
 
 /** Prisma's query API: any call of these on a handle is a database read or write. */
-const PRISMA_METHODS = "findMany|findFirst|findUnique|findUniqueOrThrow|findFirstOrThrow|upsert|createMany|createManyAndReturn|updateMany|deleteMany|aggregate|groupBy";
+const PRISMA_METHODS =
+  "findMany|findFirst|findUnique|findUniqueOrThrow|findFirstOrThrow|upsert|createMany|createManyAndReturn|updateMany|deleteMany|aggregate|groupBy";
 const PRISMA_QUERY = [
-  { selector: `CallExpression[callee.property.name=/^(${PRISMA_METHODS})$/]`, message: "Prisma is queried only in data.ts, mutations.ts and lib/db (README Architecture)." },
-  { selector: "CallExpression[callee.property.name=/^(create|update|delete|count)$/][callee.object.object.name=/^(db|tx|prisma|client)$/]", message: "Prisma is queried only in data.ts, mutations.ts and lib/db (README Architecture)." },
-  { selector: "CallExpression[callee.property.name=/^\\$(transaction|queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe)$/]", message: "Prisma is queried only in data.ts, mutations.ts and lib/db (README Architecture)." },
-  { selector: "TaggedTemplateExpression[tag.property.name=/^\\$(queryRaw|executeRaw)$/]", message: "Prisma is queried only in data.ts, mutations.ts and lib/db (README Architecture)." },
+  {
+    selector: `CallExpression[callee.property.name=/^(${PRISMA_METHODS})$/]`,
+    message: "Prisma is queried only in data.ts, mutations.ts and lib/db (README Architecture).",
+  },
+  {
+    selector:
+      "CallExpression[callee.property.name=/^(create|update|delete|count)$/][callee.object.object.name=/^(db|tx|prisma|client)$/]",
+    message: "Prisma is queried only in data.ts, mutations.ts and lib/db (README Architecture).",
+  },
+  {
+    selector:
+      "CallExpression[callee.property.name=/^\\$(transaction|queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe)$/]",
+    message: "Prisma is queried only in data.ts, mutations.ts and lib/db (README Architecture).",
+  },
+  {
+    selector: "TaggedTemplateExpression[tag.property.name=/^\\$(queryRaw|executeRaw)$/]",
+    message: "Prisma is queried only in data.ts, mutations.ts and lib/db (README Architecture).",
+  },
 ];
-const PRISMA_IMPORTS = { group: ["@/lib/db/generated", "@/lib/db/generated/*", "@prisma/*", "**/generated/prisma*"], message: "Only data.ts, mutations.ts and lib/db import Prisma." };
+const PRISMA_IMPORTS = {
+  group: ["@/lib/db/generated", "@/lib/db/generated/*", "@prisma/*", "**/generated/prisma*"],
+  message: "Only data.ts, mutations.ts and lib/db import Prisma.",
+};
 
 /** Files that may query Prisma: the data layer itself. */
 const DATA_LAYER = ["**/data.ts", "**/mutations.ts", "lib/db/**", "lib/action-types/state.ts"];
@@ -55,13 +73,34 @@ const TOOLING = ["tests/**", "e2e/**", "bench/**", "scripts/**", "**/*.test.ts",
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: [".next/**", ".next-*/**", "node_modules/**", "lib/db/generated/**", "next-env.d.ts", ".data/**", "test-results/**", "playwright-report/**"] },
   {
-    files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}", "lib/**/*.{ts,tsx}", "server.ts", "proxy.ts", "instrumentation.ts"],
+    ignores: [
+      ".next/**",
+      ".next-*/**",
+      "node_modules/**",
+      "lib/db/generated/**",
+      "next-env.d.ts",
+      ".data/**",
+      "test-results/**",
+      "playwright-report/**",
+    ],
+  },
+  {
+    files: [
+      "app/**/*.{ts,tsx}",
+      "components/**/*.{ts,tsx}",
+      "lib/**/*.{ts,tsx}",
+      "server.ts",
+      "proxy.ts",
+      "instrumentation.ts",
+    ],
     ignores: [...DATA_LAYER, ...PRISMA_EXCEPTIONS, ...TOOLING],
     rules: {
       "no-restricted-syntax": ["error", ...PRISMA_QUERY],
-      "@typescript-eslint/no-restricted-imports": ["error", { patterns: [{ ...PRISMA_IMPORTS, allowTypeImports: true }] }],
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { patterns: [{ ...PRISMA_IMPORTS, allowTypeImports: true }] },
+      ],
     },
   },
   {
@@ -72,9 +111,26 @@ const config = [
         {
           patterns: [
             { ...PRISMA_IMPORTS, allowTypeImports: true },
-            { group: ["@/app/*", "@/app/**", "../app/*", "../../app/*"], message: "components/ import nothing from app/: pages pass server actions down as props." },
-            { group: ["@/lib/*/data", "@/lib/*/mutations", "@/lib/db", "@/lib/db/*", "@/lib/*/admin-data", "@/lib/*/detail"], allowTypeImports: true, message: "components/ read no data module: the page loads, the component shows (types are fine)." },
-            { group: ["@/lib/auth/session", "@/lib/auth/auth"], message: "components/ know no session: the page passes who is signed in." },
+            {
+              group: ["@/app/*", "@/app/**", "../app/*", "../../app/*"],
+              message: "components/ import nothing from app/: pages pass server actions down as props.",
+            },
+            {
+              group: [
+                "@/lib/*/data",
+                "@/lib/*/mutations",
+                "@/lib/db",
+                "@/lib/db/*",
+                "@/lib/*/admin-data",
+                "@/lib/*/detail",
+              ],
+              allowTypeImports: true,
+              message: "components/ read no data module: the page loads, the component shows (types are fine).",
+            },
+            {
+              group: ["@/lib/auth/session", "@/lib/auth/auth"],
+              message: "components/ know no session: the page passes who is signed in.",
+            },
           ],
         },
       ],
@@ -86,13 +142,30 @@ const config = [
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
-        { patterns: [{ regex: "^(?!\\./|zod$)", message: "lib/gating is the pure core: it imports only itself (and zod), no I/O, no database, no HTTP, no clock." }] },
+        {
+          patterns: [
+            {
+              regex: "^(?!\\./|zod$)",
+              message:
+                "lib/gating is the pure core: it imports only itself (and zod), no I/O, no database, no HTTP, no clock.",
+            },
+          ],
+        },
       ],
       "no-restricted-syntax": [
         "error",
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "lib/gating takes the time as an argument (no clock in the pure core)." },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "lib/gating takes the time as an argument (no clock in the pure core)." },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: "lib/gating is deterministic: randomness comes in as an argument." },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: "lib/gating takes the time as an argument (no clock in the pure core).",
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: "lib/gating takes the time as an argument (no clock in the pure core).",
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: "lib/gating is deterministic: randomness comes in as an argument.",
+        },
       ],
     },
   },
@@ -100,7 +173,17 @@ const config = [
     files: ["lib/db/**/*.ts", "lib/errors/**/*.ts", "lib/gating/**/*.ts"],
     ignores: ["**/*.test.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["@/lib/http", "@/lib/http/*", "@/app/*", "@/components/*"], message: "Lower layers do not import HTTP, pages or components." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/lib/http", "@/lib/http/*", "@/app/*", "@/components/*"],
+              message: "Lower layers do not import HTTP, pages or components.",
+            },
+          ],
+        },
+      ],
     },
   },
 ];

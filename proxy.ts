@@ -57,7 +57,12 @@ async function malformedActionCall(req: NextRequest): Promise<Response | null> {
   } catch {
     ok = false;
   }
-  return ok ? null : NextResponse.json({ error: { code: "bad_request", message: "A server action takes its arguments as a JSON array." } }, { status: 400, headers: { "cache-control": "no-store" } });
+  return ok
+    ? null
+    : NextResponse.json(
+        { error: { code: "bad_request", message: "A server action takes its arguments as a JSON array." } },
+        { status: 400, headers: { "cache-control": "no-store" } },
+      );
 }
 
 /**
@@ -87,8 +92,13 @@ export async function proxy(req: NextRequest) {
     } catch {
       const error = { code: "bad_request", message: "The path holds a malformed percent-escape." };
       // OFREP clients read errorCode/errorDetails (lib/http/ofrep.ts renders every other OFREP error so).
-      const body = raw.startsWith("/ofrep/") ? { errorCode: "PARSE_ERROR", errorDetails: error.message, error } : { error };
-      return NextResponse.json(body, { status: 400, headers: { "cache-control": "no-store", "content-security-policy": csp } });
+      const body = raw.startsWith("/ofrep/")
+        ? { errorCode: "PARSE_ERROR", errorDetails: error.message, error }
+        : { error };
+      return NextResponse.json(body, {
+        status: 400,
+        headers: { "cache-control": "no-store", "content-security-policy": csp },
+      });
     }
   }
   const headers = new Headers(req.headers);

@@ -45,5 +45,7 @@ server.on("error", (e) => {
   process.exit(1);
 });
 server.listen(port, host, () => {
-  console.log(`Crawl · Walk · Run listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}${host === "127.0.0.1" ? " (this machine only; HOST=0.0.0.0 to expose it)" : ""}`);
+  console.log(
+    `Crawl · Walk · Run listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}${host === "127.0.0.1" ? " (this machine only; HOST=0.0.0.0 to expose it)" : ""}`,
+  );
 });

@@ -38,7 +38,12 @@ function promotionRows(radius: BlastRadius, tier: Tier, rules: PolicyRules): str
   const name = `${radius} ${tier} (bar ${p}, min ${bar.minSamples})`;
 
   const plain = firstPassage(clearTable(p, logLevel(rules.alpha, 0), HORIZON, bar.minSamples), p, HORIZON);
-  rows.push([name, "false promotion, re-checked every outcome, no bumps", pct(plain[HORIZON]!), `exact DP, ${HORIZON} outcomes`]);
+  rows.push([
+    name,
+    "false promotion, re-checked every outcome, no bumps",
+    pct(plain[HORIZON]!),
+    `exact DP, ${HORIZON} outcomes`,
+  ]);
 
   // Bump every 100 outcomes: each segment is a fresh evidence at the next α_j. The minimum sample
   // is ignored (it would stop every segment short of it): the adversary's best case.
@@ -47,7 +52,12 @@ function promotionRows(radius: BlastRadius, tier: Tier, rules: PolicyRules): str
     const seg = firstPassage(clearTable(p, logLevel(rules.alpha, j), BUMP_EVERY, 1), p, BUMP_EVERY);
     survive *= 1 - seg[BUMP_EVERY]!;
   }
-  rows.push([name, `false promotion, bump every ${BUMP_EVERY} (min sample ignored)`, pct(1 - survive), `exact DP per segment, ${HORIZON} outcomes`]);
+  rows.push([
+    name,
+    `false promotion, bump every ${BUMP_EVERY} (min sample ignored)`,
+    pct(1 - survive),
+    `exact DP per segment, ${HORIZON} outcomes`,
+  ]);
 
   // Bump whenever E < 1/4, with the default minimum sample.
   const low = clearTable(p, Math.log(0.25), HORIZON, 1);
@@ -73,7 +83,12 @@ function promotionRows(radius: BlastRadius, tier: Tier, rules: PolicyRules): str
       }
     }
   }
-  rows.push([name, "false promotion, bump whenever E < 1/4", pct(promoted / RUNS), `simulated, ${RUNS} runs, seed ${SEED}`]);
+  rows.push([
+    name,
+    "false promotion, bump whenever E < 1/4",
+    pct(promoted / RUNS),
+    `simulated, ${RUNS} runs, seed ${SEED}`,
+  ]);
 
   let previous = -1;
   for (const delta of [0.02, 0.03, 0.05]) {
@@ -83,7 +98,12 @@ function promotionRows(radius: BlastRadius, tier: Tier, rules: PolicyRules): str
     const long = 20_000;
     const cum = firstPassage(clearTable(p, logLevel(rules.alpha, 0), long, bar.minSamples), q, long);
     const median = quantileOf(cum, 0.5);
-    rows.push([name, `at ${q.toFixed(3)}: power within ${HORIZON} / median outcomes`, `${pct(cum[HORIZON]!)} / ${median ?? `> ${long}`}`, "exact DP"]);
+    rows.push([
+      name,
+      `at ${q.toFixed(3)}: power within ${HORIZON} / median outcomes`,
+      `${pct(cum[HORIZON]!)} / ${median ?? `> ${long}`}`,
+      "exact DP",
+    ]);
   }
   return rows;
 }
@@ -97,8 +117,18 @@ function demotionRows(radius: BlastRadius, tier: Tier, rules: PolicyRules): stri
   const within = gridAlarmWithin(params.q0, params.q1, h, comfortable, FALSE_DEMOTION_HORIZON);
   const delay = cusumAlarmWithin(params.q0, params.q1, h, params.q1, 2000);
   return [
-    [name, `false demotion within 10^5 at failure rate ${comfortable.toFixed(2)}`, pct(within[FALSE_DEMOTION_HORIZON]!), "exact Markov chain (grid, an upper bound)"],
-    [name, `median / 90% detection delay at q1 from W = 0`, `${quantileOf(delay, 0.5)} / ${quantileOf(delay, 0.9)}`, "exact DP over (failures, successes)"],
+    [
+      name,
+      `false demotion within 10^5 at failure rate ${comfortable.toFixed(2)}`,
+      pct(within[FALSE_DEMOTION_HORIZON]!),
+      "exact Markov chain (grid, an upper bound)",
+    ],
+    [
+      name,
+      `median / 90% detection delay at q1 from W = 0`,
+      `${quantileOf(delay, 0.5)} / ${quantileOf(delay, 0.9)}`,
+      "exact DP over (failures, successes)",
+    ],
   ];
 }
 
@@ -110,7 +140,9 @@ function main() {
     for (const tier of ["WALK", "RUN"] as const) rows.push(...demotionRows(radius, tier, rules));
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  console.log(`bench:gate — ${TODAY ? "rules before issue 11 (--today)" : "current rules"}; ln E self-check ${logEProcess(10, 10, 0.5).toFixed(6)}`);
+  console.log(
+    `bench:gate — ${TODAY ? "rules before issue 11 (--today)" : "current rules"}; ln E self-check ${logEProcess(10, 10, 0.5).toFixed(6)}`,
+  );
   for (const r of rows) console.log(`| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(" | ")} |`);
 }
 

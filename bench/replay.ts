@@ -22,8 +22,25 @@ async function main() {
   try {
     const db = database.prisma;
     const start = new Date(Date.now() - 60 * 86_400_000);
-    const agent = await createAgent(db, SYSTEM_ACTOR, { slug: "bench-replay", name: "bench", owner: "bench", description: "" }, start);
-    const at = await createActionType(db, SYSTEM_ACTOR, { agentId: agent.id, key: "bench.replay", name: "bench", description: "", blastRadius: "medium", reversible: true }, start);
+    const agent = await createAgent(
+      db,
+      SYSTEM_ACTOR,
+      { slug: "bench-replay", name: "bench", owner: "bench", description: "" },
+      start,
+    );
+    const at = await createActionType(
+      db,
+      SYSTEM_ACTOR,
+      {
+        agentId: agent.id,
+        key: "bench.replay",
+        name: "bench",
+        description: "",
+        blastRadius: "medium",
+        reversible: true,
+      },
+      start,
+    );
     const t0 = performance.now();
     // 95 % accepted, 5 % rejected, in CRAWL, evenly over 60 days (one new version halfway).
     await db.$executeRawUnsafe(
@@ -31,10 +48,15 @@ async function main() {
        SELECT $1::uuid, $2::uuid, (CASE WHEN g % 20 = 0 THEN 'suggestion.rejected' ELSE 'suggestion.accepted' END)::"EventKind", 'CRAWL'::"Tier",
               $3::timestamptz + (g::float8 / $4 * interval '60 days'), 'e-' || g, CASE WHEN g < $4 / 2 THEN 'v1' ELSE 'v2' END
        FROM generate_series(1, $4::int) g`,
-      agent.id, at.id, start.toISOString(), N,
+      agent.id,
+      at.id,
+      start.toISOString(),
+      N,
     );
     await db.$executeRawUnsafe(`ANALYZE outcome_events`);
-    console.log(`inserted ${N.toLocaleString("en-US")} outcomes in ${((performance.now() - t0) / 1000).toFixed(1)} s (PostgreSQL ${pg.version})`);
+    console.log(
+      `inserted ${N.toLocaleString("en-US")} outcomes in ${((performance.now() - t0) / 1000).toFixed(1)} s (PostgreSQL ${pg.version})`,
+    );
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const s = performance.now();
@@ -42,11 +64,15 @@ async function main() {
       const ms = performance.now() - s;
       times.push(ms);
       const heap = process.memoryUsage().heapUsed / 1e6;
-      console.log(`run ${i + 1}: ${run.outcomes.toLocaleString("en-US")} outcomes in ${ms.toFixed(0)} ms, ${run.pages} pages, ${run.changes.length} changes, tier ${run.tier}, heap ${heap.toFixed(0)} MB`);
+      console.log(
+        `run ${i + 1}: ${run.outcomes.toLocaleString("en-US")} outcomes in ${ms.toFixed(0)} ms, ${run.pages} pages, ${run.changes.length} changes, tier ${run.tier}, heap ${heap.toFixed(0)} MB`,
+      );
     }
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)]!;
-    console.log(`replay: ${N.toLocaleString("en-US")} outcomes, median ${median.toFixed(0)} ms (${((N / median) * 1000).toLocaleString("en-US", { maximumFractionDigits: 0 })} outcomes/s) — target < 2000 ms: ${median < 2000 ? "ok" : "SLOW"}`);
+    console.log(
+      `replay: ${N.toLocaleString("en-US")} outcomes, median ${median.toFixed(0)} ms (${((N / median) * 1000).toLocaleString("en-US", { maximumFractionDigits: 0 })} outcomes/s) — target < 2000 ms: ${median < 2000 ? "ok" : "SLOW"}`,
+    );
   } finally {
     await database.close();
     pg.stop();

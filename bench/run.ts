@@ -69,8 +69,12 @@ const TYPES = Number(args.types);
 const DAYS = Number(args.days);
 const DURATION = Number(args.duration ?? (QUICK ? 5 : 10));
 const CONNECTIONS = Number(args.connections);
-const ONLY = new Set((args.only ?? (QUICK ? "wire,stream" : "wire,decisions,ingest,stream,overview,overview-scale")).split(","));
-const BACKENDS = (args.backends ?? (QUICK ? "pglite" : "pglite,postgres")).split(",").filter(Boolean) as Array<"pglite" | "postgres">;
+const ONLY = new Set(
+  (args.only ?? (QUICK ? "wire,stream" : "wire,decisions,ingest,stream,overview,overview-scale")).split(","),
+);
+const BACKENDS = (args.backends ?? (QUICK ? "pglite" : "pglite,postgres")).split(",").filter(Boolean) as Array<
+  "pglite" | "postgres"
+>;
 
 const TARGETS = {
   /** at 10 connections, server pinned to one core */
@@ -95,10 +99,19 @@ async function benchSdk() {
   try {
     const { benchMode } = await import("../lib/sdk/bench");
     const r = await benchMode({ iterations: QUICK ? 1_000_000 : 5_000_000 });
-    return { source: "lib/sdk/bench.ts: CwrClient.mode() fed by an in-memory fetch", knownNs: round(r.knownNsPerCall, 1), unknownNs: round(r.unknownNsPerCall, 1), iterations: r.iterations, actions: r.actions, load: [before, load()] };
+    return {
+      source: "lib/sdk/bench.ts: CwrClient.mode() fed by an in-memory fetch",
+      knownNs: round(r.knownNsPerCall, 1),
+      unknownNs: round(r.unknownNsPerCall, 1),
+      iterations: r.iterations,
+      actions: r.actions,
+      load: [before, load()],
+    };
   } catch (e) {
     // No SDK benchmark available: time the lookup mode() is made of (a Map of action → mode).
-    const map = new Map(Array.from({ length: 50 }, (_, i) => [`action.${i}`, i % 3 === 0 ? "suggest" : "act_internal"]));
+    const map = new Map(
+      Array.from({ length: 50 }, (_, i) => [`action.${i}`, i % 3 === 0 ? "suggest" : "act_internal"]),
+    );
     const keys = [...map.keys()];
     let sink = 0;
     const n = 5_000_000;
@@ -107,7 +120,14 @@ async function benchSdk() {
     for (let i = 0; i < n; i++) sink += (map.get(keys[i % 50]!) ?? "suggest").length;
     const ns = Number(process.hrtime.bigint() - t) / n;
     if (sink < 0) console.log(sink);
-    return { source: `Map lookup replica (lib/sdk/bench.ts unavailable: ${(e as Error).message})`, knownNs: round(ns, 1), unknownNs: null, iterations: n, actions: 50, load: [before, load()] };
+    return {
+      source: `Map lookup replica (lib/sdk/bench.ts unavailable: ${(e as Error).message})`,
+      knownNs: round(ns, 1),
+      unknownNs: null,
+      iterations: n,
+      actions: 50,
+      load: [before, load()],
+    };
   }
 }
 
@@ -138,7 +158,9 @@ interface LoadRun {
 const METRICS_TOKEN = randomBytes(16).toString("hex");
 
 async function routeStats(baseUrl: string, route: string): Promise<{ sum: number; count: number }> {
-  const text = await (await fetch(`${baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const text = await (
+    await fetch(`${baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
   const pick = (metric: string) => {
     const line = text.split("\n").find((l) => l.startsWith(`${metric}{`) && l.includes(`route="${route}"`));
     return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
@@ -146,7 +168,14 @@ async function routeStats(baseUrl: string, route: string): Promise<{ sum: number
   return { sum: pick("cwr_http_request_duration_seconds_sum"), count: pick("cwr_http_request_duration_seconds_count") };
 }
 
-async function decisionsRun(server: BenchServer, key: string, connections: number, duration: number, rate?: number, route = "/api/v1/decisions"): Promise<LoadRun> {
+async function decisionsRun(
+  server: BenchServer,
+  key: string,
+  connections: number,
+  duration: number,
+  rate?: number,
+  route = "/api/v1/decisions",
+): Promise<LoadRun> {
   const before = await routeStats(server.baseUrl, route);
   const l0 = load();
   const cpu0 = cpuMs(server.process.pid);
@@ -155,7 +184,10 @@ async function decisionsRun(server: BenchServer, key: string, connections: numbe
     duration,
     rate,
     ...(route === "/api/v1/decisions"
-      ? { body: JSON.stringify({ action: "ticket.tag", audience: "external" }), headers: { authorization: `Bearer ${key}`, "content-type": "application/json" } }
+      ? {
+          body: JSON.stringify({ action: "ticket.tag", audience: "external" }),
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        }
       : { headers: {} }),
   });
   const cpu = cpuMs(server.process.pid) - cpu0;
@@ -195,14 +227,28 @@ async function pacedRun(server: BenchServer, key: string, rate: number, duration
     body: JSON.stringify({ action: "ticket.tag", audience: "external" }),
   };
   const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("bench/lib/paced.ts"), JSON.stringify(options)], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.resolve("bench/lib/paced.ts"), JSON.stringify(options)],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
-    child.on("exit", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`paced load exited ${code}: ${stderr.slice(-2000)}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`paced load exited ${code}: ${stderr.slice(-2000)}`)),
+    );
   });
-  const r = JSON.parse(out.trim().split("\n").pop()!) as { completed: number; achievedRps: number; errors: number; non2xx: number; maxInflight: number; latencyMs: Record<string, number>; serviceMs: Record<string, number> };
+  const r = JSON.parse(out.trim().split("\n").pop()!) as {
+    completed: number;
+    achievedRps: number;
+    errors: number;
+    non2xx: number;
+    maxInflight: number;
+    latencyMs: Record<string, number>;
+    serviceMs: Record<string, number>;
+  };
   const cpu = cpuMs(server.process.pid) - cpu0;
   const after = await routeStats(server.baseUrl, "/api/v1/decisions");
   const n = after.count - before.count;
@@ -251,7 +297,14 @@ async function agentTiers(baseUrl: string, key: string): Promise<Array<{ action:
 }
 
 let ingestRun = 0;
-async function ingestRunOnce(baseUrl: string, pid: number | undefined, key: string, actions: Array<{ action: string; tier: TierName }>, batches: number, concurrency: number) {
+async function ingestRunOnce(
+  baseUrl: string,
+  pid: number | undefined,
+  key: string,
+  actions: Array<{ action: string; tier: TierName }>,
+  batches: number,
+  concurrency: number,
+) {
   const run = `${process.pid}-${++ingestRun}-${Date.now()}`;
   const batchMs: number[] = [];
   const serverBefore = await routeStats(baseUrl, "/api/v1/events");
@@ -277,7 +330,11 @@ async function ingestRunOnce(baseUrl: string, pid: number | undefined, key: stri
     Array.from({ length: concurrency }, async () => {
       for (let b = next++; b < batches; b = next++) {
         const t = performance.now();
-        const res = await fetch(`${baseUrl}/api/v1/events`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: bodies[b] });
+        const res = await fetch(`${baseUrl}/api/v1/events`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: bodies[b],
+        });
         const body = (await res.json()) as { accepted?: number };
         if (res.status !== 200) throw new Error(`ingest: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
         accepted += body.accepted ?? 0;
@@ -296,7 +353,10 @@ async function ingestRunOnce(baseUrl: string, pid: number | undefined, key: stri
     eventsPerSecond: round(accepted / seconds, 0),
     batchP50Ms: round(percentile(batchMs, 50), 1),
     batchP99Ms: round(percentile(batchMs, 99), 1),
-    serverMeanMs: round(((serverAfter.sum - serverBefore.sum) / Math.max(1, serverAfter.count - serverBefore.count)) * 1000, 1),
+    serverMeanMs: round(
+      ((serverAfter.sum - serverBefore.sum) / Math.max(1, serverAfter.count - serverBefore.count)) * 1000,
+      1,
+    ),
     /** server CPU per 1,000 events, ms, and the events/s one fully available core could ingest at that cost */
     serverCpuMsPer1000: round((cpu * 1000) / Math.max(1, accepted), 1),
     cpuBoundEventsPerSecond: round((accepted * 1000) / Math.max(1, cpu), 0),
@@ -319,7 +379,13 @@ async function benchIngest(server: BenchServer, key: string) {
 // ───────────────────────────── tier change → stream ─────────────────────────────
 
 async function benchStream(servers: BenchServer[], key: string, cookie: string) {
-  const rows = ((await (await fetch(`${servers[0]!.baseUrl}/api/dashboard/overview?agent=support-bot&q=ticket.tag`, { headers: { cookie } })).json()) as { rows: Array<{ id: string; agentSlug: string; key: string; frozen: boolean; stateVersion: number }> }).rows;
+  const rows = (
+    (await (
+      await fetch(`${servers[0]!.baseUrl}/api/dashboard/overview?agent=support-bot&q=ticket.tag`, {
+        headers: { cookie },
+      })
+    ).json()) as { rows: Array<{ id: string; agentSlug: string; key: string; frozen: boolean; stateVersion: number }> }
+  ).rows;
   const target = rows.find((r) => r.agentSlug === "support-bot" && r.key === "ticket.tag")!;
   const perServer = 5;
   const clients: Array<{ server: number; kind: "sdk" | "ofrep"; client: StreamClient }> = [];
@@ -330,10 +396,17 @@ async function benchStream(servers: BenchServer[], key: string, cookie: string) 
       clients.push({ server: s, kind: "sdk", client });
     }
     // OFREP event streams (ADR-0008): the URL the bulk answer advertises, opened without headers
-    const bulk = (await (await fetch(`${server.baseUrl}/ofrep/v1/evaluate/flags`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: "{}" })).json()) as { eventStreams: Array<{ url: string }> };
+    const bulk = (await (
+      await fetch(`${server.baseUrl}/ofrep/v1/evaluate/flags`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: "{}",
+      })
+    ).json()) as { eventStreams: Array<{ url: string }> };
     for (let i = 0; i < perServer; i++) {
       const client = await openStreamUrl(bulk.eventStreams[0]!.url);
-      if (!(await client.waitFor((f) => f.event === "message", 10_000))) throw new Error("ofrep stream: no first message");
+      if (!(await client.waitFor((f) => f.event === "message", 10_000)))
+        throw new Error("ofrep stream: no first message");
       clients.push({ server: s, kind: "ofrep", client });
     }
   }
@@ -341,7 +414,13 @@ async function benchStream(servers: BenchServer[], key: string, cookie: string) 
   let frozen = target.frozen;
   // Each freeze names the state it was decided on (SPEC §3 rule 11); the answer carries the next one.
   let stateVersion = target.stateVersion;
-  const samples: Array<{ server: number; kind: "sdk" | "ofrep"; sendToFrameMs: number; responseToFrameMs: number; changedAtToFrameMs: number | null }> = [];
+  const samples: Array<{
+    server: number;
+    kind: "sdk" | "ofrep";
+    sendToFrameMs: number;
+    responseToFrameMs: number;
+    changedAtToFrameMs: number | null;
+  }> = [];
   const postMs: number[] = [];
   let missed = 0;
   const l0 = load();
@@ -355,7 +434,9 @@ async function benchStream(servers: BenchServer[], key: string, cookie: string) 
         (f) =>
           c.kind === "ofrep"
             ? f.event === "message" && (f.data as { type: string }).type === "refetchEvaluation"
-            : f.event === "tier_change" && (f.data as { action: string }).action === "ticket.tag" && (f.data as { frozen: boolean }).frozen === frozen,
+            : f.event === "tier_change" &&
+              (f.data as { action: string }).action === "ticket.tag" &&
+              (f.data as { frozen: boolean }).frozen === frozen,
         5_000,
         marks[i],
       ),
@@ -373,12 +454,22 @@ async function benchStream(servers: BenchServer[], key: string, cookie: string) 
     frames.forEach((f, i) => {
       if (!f) return void missed++;
       const changedAt = clients[i]!.kind === "sdk" ? Date.parse((f.data as { changedAt: string }).changedAt) : null;
-      samples.push({ server: clients[i]!.server, kind: clients[i]!.kind, sendToFrameMs: f.at - sentAt, responseToFrameMs: f.at - respondedAt, changedAtToFrameMs: changedAt === null ? null : sentWall + (f.at - sentAt) - changedAt });
+      samples.push({
+        server: clients[i]!.server,
+        kind: clients[i]!.kind,
+        sendToFrameMs: f.at - sentAt,
+        responseToFrameMs: f.at - respondedAt,
+        changedAtToFrameMs: changedAt === null ? null : sentWall + (f.at - sentAt) - changedAt,
+      });
     });
     await sleep(100);
   }
   for (const c of clients) c.client.close();
-  const summarize = (xs: number[]) => ({ p50: round(percentile(xs, 50), 1), p99: round(percentile(xs, 99), 1), max: round(Math.max(...xs), 1) });
+  const summarize = (xs: number[]) => ({
+    p50: round(percentile(xs, 50), 1),
+    p99: round(percentile(xs, 99), 1),
+    max: round(Math.max(...xs), 1),
+  });
   const sdk = samples.filter((x) => x.kind === "sdk");
   const ofrep = samples.filter((x) => x.kind === "ofrep");
   return {
@@ -389,7 +480,9 @@ async function benchStream(servers: BenchServer[], key: string, cookie: string) 
     sendToFrame: summarize(sdk.map((s) => s.sendToFrameMs)),
     ofrepSendToMessage: summarize(ofrep.map((s) => s.sendToFrameMs)),
     ofrepResponseToMessage: summarize(ofrep.map((s) => s.responseToFrameMs)),
-    sendToFrameByInstance: servers.map((_, s) => summarize(samples.filter((x) => x.server === s).map((x) => x.sendToFrameMs))),
+    sendToFrameByInstance: servers.map((_, s) =>
+      summarize(samples.filter((x) => x.server === s).map((x) => x.sendToFrameMs)),
+    ),
     changedAtToFrame: summarize(sdk.map((s) => s.changedAtToFrameMs!)),
     /** frames that arrived before the freeze response did are negative */
     responseToFrame: summarize(samples.map((s) => s.responseToFrameMs)),
@@ -419,7 +512,15 @@ async function timeGet(url: string, cookie: string, n: number, pid?: number) {
     total.push(end - t);
     bytes = body.length;
   }
-  return { n, p50: round(percentile(total, 50), 1), p99: round(percentile(total, 99), 1), mean: round(mean(total), 1), ttfbP50: round(percentile(ttfb, 50), 1), bytes, serverCpuMsPerRequest: round(cpu / n, 1) };
+  return {
+    n,
+    p50: round(percentile(total, 50), 1),
+    p99: round(percentile(total, 99), 1),
+    mean: round(mean(total), 1),
+    ttfbP50: round(percentile(ttfb, 50), 1),
+    bytes,
+    serverCpuMsPerRequest: round(cpu / n, 1),
+  };
 }
 
 /** Bytes on the wire for one GET, compressed as a browser would accept it. */
@@ -544,7 +645,13 @@ async function benchBackend(kind: "pglite" | "postgres", workDir: string, result
       } else result.database = "PostgreSQL at BENCH_DATABASE_URL";
       // Production mode on a server database wants a real session secret.
       // (and the demo accounts, for the admin and viewer sessions the benchmark signs in with)
-      env = { DATABASE_URL: url, SEED_ON_START: "on", AUTH_SECRET: randomBytes(32).toString("base64url"), AUTH_CREDENTIALS: "on", METRICS_TOKEN };
+      env = {
+        DATABASE_URL: url,
+        SEED_ON_START: "on",
+        AUTH_SECRET: randomBytes(32).toString("base64url"),
+        AUTH_CREDENTIALS: "on",
+        METRICS_TOKEN,
+      };
       target = { kind: "postgres", url };
     }
 
@@ -570,11 +677,20 @@ async function benchBackend(kind: "pglite" | "postgres", workDir: string, result
 
     if (ONLY.has("overview")) {
       for (const s of servers) await s.stop();
-      say(`overview: generating ${AGENTS} agents × ${TYPES} action types, ${EVENTS.toLocaleString("en")} events over ${DAYS} days`);
+      say(
+        `overview: generating ${AGENTS} agents × ${TYPES} action types, ${EVENTS.toLocaleString("en")} events over ${DAYS} days`,
+      );
       const generated = await withDatabase(target, async (db) => {
-        const g: GenerateResult = await generate(db, { agents: AGENTS, typesPerAgent: TYPES, events: EVENTS, days: DAYS, log: say });
+        const g: GenerateResult = await generate(db, {
+          agents: AGENTS,
+          typesPerAgent: TYPES,
+          events: EVENTS,
+          days: DAYS,
+          log: say,
+        });
         const check = await verifyRawSlice(db);
-        if (check.mismatches) throw new Error(`generated rollups disagree with their raw events in ${check.mismatches} rows`);
+        if (check.mismatches)
+          throw new Error(`generated rollups disagree with their raw events in ${check.mismatches} rows`);
         return { ...g, rawSliceCheck: check };
       });
       result.generated = generated;
@@ -606,7 +722,8 @@ async function benchBackend(kind: "pglite" | "postgres", workDir: string, result
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the result tree is JSON built above; the table reads it loosely and shows "—" for what is missing
 type R = Record<string, any>;
-const cell = (v: string, l?: number | [number, number]) => (l === undefined ? v : `${v}  (load ${Array.isArray(l) ? Math.max(...l) : l})`);
+const cell = (v: string, l?: number | [number, number]) =>
+  l === undefined ? v : `${v}  (load ${Array.isArray(l) ? Math.max(...l) : l})`;
 
 function table(sdk: R, backends: Record<string, R>) {
   const names = Object.keys(backends);
@@ -621,7 +738,8 @@ function table(sdk: R, backends: Record<string, R>) {
     });
     rows.push({ metric, target, values: vals.map((v) => v.text), pass: vals.map((v) => v.pass) });
   };
-  const wire = (b: R, route: string, c: number) => (b.wire.runs as R[]).find((r) => r.route === route && r.connections === c)!;
+  const wire = (b: R, route: string, c: number) =>
+    (b.wire.runs as R[]).find((r) => r.route === route && r.connections === c)!;
   const pinNote = (b: R) => (b.wire.pinned ? "" : " [not pinned]");
   for (const c of [10, 50]) {
     add(`wire c=${c}: node:http floor req/s · CPU µs/req · p50/p99 ms`, "—", (b) => {
@@ -630,7 +748,11 @@ function table(sdk: R, backends: Record<string, R>) {
     });
     for (const route of ["decisions", "tiers-304", "ofrep-bulk"]) {
       const target =
-        route === "decisions" ? (c === 10 ? `≥ ${TARGETS.decisionsRps}/s, ≤ ${TARGETS.decisionsCpuUs} µs, p99 ≤ ${TARGETS.decisionsP99Ms}` : "—") : `CPU ≤ ${TARGETS.readCpuFactor}× decisions'`;
+        route === "decisions"
+          ? c === 10
+            ? `≥ ${TARGETS.decisionsRps}/s, ≤ ${TARGETS.decisionsCpuUs} µs, p99 ≤ ${TARGETS.decisionsP99Ms}`
+            : "—"
+          : `CPU ≤ ${TARGETS.readCpuFactor}× decisions'`;
       add(`wire c=${c}: ${route} req/s · CPU µs/req · p50/p99 ms · ÷ floor`, target, (b) => {
         const r = wire(b, route, c);
         const f = wire(b, "node:http floor", c);
@@ -642,24 +764,47 @@ function table(sdk: R, backends: Record<string, R>) {
             ? false
             : route === "decisions"
               ? c === 10
-                ? r.rps >= TARGETS.decisionsRps && r.cpuUsPerRequest <= TARGETS.decisionsCpuUs && r.p99 <= TARGETS.decisionsP99Ms
+                ? r.rps >= TARGETS.decisionsRps &&
+                  r.cpuUsPerRequest <= TARGETS.decisionsCpuUs &&
+                  r.p99 <= TARGETS.decisionsP99Ms
                 : null
               : r.cpuUsPerRequest <= TARGETS.readCpuFactor * d.cpuUsPerRequest;
-        return { text: cell(`${r.rps} · ${r.cpuUsPerRequest} µs · ${r.p50}/${r.p99} · ${ratio}${bad ? ` · ${bad} errors/unexpected` : ""}`, r.load), pass };
+        return {
+          text: cell(
+            `${r.rps} · ${r.cpuUsPerRequest} µs · ${r.p50}/${r.p99} · ${ratio}${bad ? ` · ${bad} errors/unexpected` : ""}`,
+            r.load,
+          ),
+          pass,
+        };
       });
     }
   }
   add("decisions req/s (saturation, unpinned)", "—", (b) => {
     const s = b.decisions.saturation;
-    return { text: cell(`${s.rps} (c=${s.connections}, p50 ${s.p50} / p99 ${s.p99} ms; CPU ${s.serverCpuMsPerRequest} ms/req = ${s.cpuBoundRps}/s per core)`, s.load), pass: null };
+    return {
+      text: cell(
+        `${s.rps} (c=${s.connections}, p50 ${s.p50} / p99 ${s.p99} ms; CPU ${s.serverCpuMsPerRequest} ms/req = ${s.cpuBoundRps}/s per core)`,
+        s.load,
+      ),
+      pass: null,
+    };
   });
   add("  GET /api/health req/s (through Next)", "—", (b) => {
     const s = b.decisions.healthFloor;
-    return { text: cell(`${s.rps} (p50 ${s.p50} / p99 ${s.p99} ms; CPU ${s.serverCpuMsPerRequest} ms/req = ${s.cpuBoundRps}/s per core)`, s.load), pass: null };
+    return {
+      text: cell(
+        `${s.rps} (p50 ${s.p50} / p99 ${s.p99} ms; CPU ${s.serverCpuMsPerRequest} ms/req = ${s.cpuBoundRps}/s per core)`,
+        s.load,
+      ),
+      pass: null,
+    };
   });
   add("decisions p50/p99 ms (moderate load)", `p99 < ${TARGETS.decisionsP99Ms}`, (b) => {
     const m = b.decisions.moderate;
-    return { text: cell(`${m.p50} / ${m.p99} at ${m.rate} req/s paced (handler mean ${m.serverMeanMs} ms)`, m.load), pass: m.p99 < TARGETS.decisionsP99Ms };
+    return {
+      text: cell(`${m.p50} / ${m.p99} at ${m.rate} req/s paced (handler mean ${m.serverMeanMs} ms)`, m.load),
+      pass: m.p99 < TARGETS.decisionsP99Ms,
+    };
   });
   add("decisions p50/p99 ms (100 req/s)", "—", (b) => {
     const m = b.decisions.light;
@@ -669,48 +814,105 @@ function table(sdk: R, backends: Record<string, R>) {
     const m = b.decisions.single;
     return { text: cell(`${m.p50} / ${m.p99}, ${m.rps} req/s`, m.load), pass: null };
   });
-  add("SDK mode() ns/call", `< ${TARGETS.modeNs}`, () => ({ text: cell(`${sdk.knownNs} known, ${sdk.unknownNs ?? "—"} unknown`, sdk.load), pass: sdk.knownNs < TARGETS.modeNs }));
+  add("SDK mode() ns/call", `< ${TARGETS.modeNs}`, () => ({
+    text: cell(`${sdk.knownNs} known, ${sdk.unknownNs ?? "—"} unknown`, sdk.load),
+    pass: sdk.knownNs < TARGETS.modeNs,
+  }));
   add("ingest events/s (1 client)", `≥ ${TARGETS.ingestEps}`, (b) => {
     const i = b.ingest.oneClient;
-    return { text: cell(`${i.eventsPerSecond} (batch p50 ${i.batchP50Ms} ms; CPU ${i.serverCpuMsPer1000} ms/1000 = ${i.cpuBoundEventsPerSecond}/s per core)`, i.load), pass: i.eventsPerSecond >= TARGETS.ingestEps };
+    return {
+      text: cell(
+        `${i.eventsPerSecond} (batch p50 ${i.batchP50Ms} ms; CPU ${i.serverCpuMsPer1000} ms/1000 = ${i.cpuBoundEventsPerSecond}/s per core)`,
+        i.load,
+      ),
+      pass: i.eventsPerSecond >= TARGETS.ingestEps,
+    };
   });
   add("ingest events/s (4 clients)", `≥ ${TARGETS.ingestEps}`, (b) => {
     const i = b.ingest.fourClients;
-    return { text: cell(`${i.eventsPerSecond} (batch p50 ${i.batchP50Ms} ms; CPU ${i.serverCpuMsPer1000} ms/1000)`, i.load), pass: i.eventsPerSecond >= TARGETS.ingestEps };
+    return {
+      text: cell(`${i.eventsPerSecond} (batch p50 ${i.batchP50Ms} ms; CPU ${i.serverCpuMsPer1000} ms/1000)`, i.load),
+      pass: i.eventsPerSecond >= TARGETS.ingestEps,
+    };
   });
   // "After the write": from the tier change's commit timestamp (SDK frames carry it) or from the
   // freeze's response (OFREP messages carry only the ETag); send → frame includes the freeze request.
-  add("tier change → SDK stream ms: commit→frame p50/p99 · send→frame p50/p99", `p99 < ${TARGETS.tierDelayP99Ms}`, (b) => {
-    const s = b.stream;
-    return { text: cell(`${s.changedAtToFrame.p50}/${s.changedAtToFrame.p99} · ${s.sendToFrame.p50}/${s.sendToFrame.p99} (freeze request p99 ${s.freezeRequest.p99}; ${s.clients} clients, ${s.instances} inst.)`, s.load), pass: s.missed === 0 && s.changedAtToFrame.p99 < TARGETS.tierDelayP99Ms };
-  });
-  add("tier change → OFREP event stream ms: response→message p99 · send→message p50/p99", `p99 < ${TARGETS.tierDelayP99Ms}`, (b) => {
-    const s = b.stream;
-    const resp = s.ofrepResponseToMessage ?? s.responseToFrame;
-    return { text: cell(`${resp.p99} · ${s.ofrepSendToMessage.p50}/${s.ofrepSendToMessage.p99}`, s.load), pass: s.missed === 0 && resp.p99 < TARGETS.tierDelayP99Ms };
-  });
+  add(
+    "tier change → SDK stream ms: commit→frame p50/p99 · send→frame p50/p99",
+    `p99 < ${TARGETS.tierDelayP99Ms}`,
+    (b) => {
+      const s = b.stream;
+      return {
+        text: cell(
+          `${s.changedAtToFrame.p50}/${s.changedAtToFrame.p99} · ${s.sendToFrame.p50}/${s.sendToFrame.p99} (freeze request p99 ${s.freezeRequest.p99}; ${s.clients} clients, ${s.instances} inst.)`,
+          s.load,
+        ),
+        pass: s.missed === 0 && s.changedAtToFrame.p99 < TARGETS.tierDelayP99Ms,
+      };
+    },
+  );
+  add(
+    "tier change → OFREP event stream ms: response→message p99 · send→message p50/p99",
+    `p99 < ${TARGETS.tierDelayP99Ms}`,
+    (b) => {
+      const s = b.stream;
+      const resp = s.ofrepResponseToMessage ?? s.responseToFrame;
+      return {
+        text: cell(`${resp.p99} · ${s.ofrepSendToMessage.p50}/${s.ofrepSendToMessage.p99}`, s.load),
+        pass: s.missed === 0 && resp.p99 < TARGETS.tierDelayP99Ms,
+      };
+    },
+  );
   add("overview first page GET / p50/p99 ms", `< ${TARGETS.overviewMs}`, (b) => {
     const o = b.overview.page;
-    return { text: cell(`${o.p50} / ${o.p99} (server CPU ${o.serverCpuMsPerRequest} ms)`, b.overview.load), pass: o.p99 < TARGETS.overviewMs };
+    return {
+      text: cell(`${o.p50} / ${o.p99} (server CPU ${o.serverCpuMsPerRequest} ms)`, b.overview.load),
+      pass: o.p99 < TARGETS.overviewMs,
+    };
   });
   add("overview first page transferred KiB (document + data)", `< ${TARGETS.overviewKiB}`, (b) => {
     const w = b.overview.firstPageTransferred;
-    return { text: `${round(w.bytes / 1024, 1)} (${w.encoding}; ${Math.round(b.overview.page.bytes / 1024)} KiB decoded)`, pass: w.bytes / 1024 < TARGETS.overviewKiB };
+    return {
+      text: `${round(w.bytes / 1024, 1)} (${w.encoding}; ${Math.round(b.overview.page.bytes / 1024)} KiB decoded)`,
+      pass: w.bytes / 1024 < TARGETS.overviewKiB,
+    };
   });
-  add("overview JSON p50 ms: page 1 / sort=health", "—", (b) => ({ text: cell(`${b.overview.api.p50} (${Math.round(b.overview.api.bytes / 1024)} KiB) / ${b.overview.health.p50}`, b.overview.load), pass: null }));
+  add("overview JSON p50 ms: page 1 / sort=health", "—", (b) => ({
+    text: cell(
+      `${b.overview.api.p50} (${Math.round(b.overview.api.bytes / 1024)} KiB) / ${b.overview.health.p50}`,
+      b.overview.load,
+    ),
+    pass: null,
+  }));
   add("overview in-process ms: page 1 / last page / health / whole list", "—", (b) => {
     const o = b.overviewBreakdown;
-    return { text: cell(`${o.firstPage.ms} / ${o.lastPage.ms} / ${o.healthSort.ms} / ${o.listOverview.ms} (${o.actionTypes} action types)`, o.load), pass: null };
+    return {
+      text: cell(
+        `${o.firstPage.ms} / ${o.lastPage.ms} / ${o.healthSort.ms} / ${o.listOverview.ms} (${o.actionTypes} action types)`,
+        o.load,
+      ),
+      pass: null,
+    };
   });
   add("overview page 1 ms at 2,000 → 20,000 action types (in-process)", "page 1 flat", (b) => {
     const [small, big] = b.overviewScale as R[];
     const text = `${small!.firstPage.ms} → ${big!.firstPage.ms} (last page ${small!.lastPage.ms} → ${big!.lastPage.ms}; health sort ${small!.healthSort.ms} → ${big!.healthSort.ms}; whole list ${small!.listOverview.ms} → ${big!.listOverview.ms})`;
-    return { text: cell(text, big!.load), pass: big!.firstPage.ms < Math.max(2 * small!.firstPage.ms, small!.firstPage.ms + 20) };
+    return {
+      text: cell(text, big!.load),
+      pass: big!.firstPage.ms < Math.max(2 * small!.firstPage.ms, small!.firstPage.ms + 20),
+    };
   });
-  add("generate world (rollups path) s", "—", (b) => ({ text: `${round(b.generated.ms / 1000, 1)} (${b.generated.rollupRows} rollups, ${b.generated.rawEvents} raw)`, pass: null }));
+  add("generate world (rollups path) s", "—", (b) => ({
+    text: `${round(b.generated.ms / 1000, 1)} (${b.generated.rollupRows} rollups, ${b.generated.rawEvents} raw)`,
+    pass: null,
+  }));
 
   const header = ["metric", "target", ...names];
-  const lines = rows.map((r) => [r.metric, r.target, ...r.values.map((v, i) => `${r.pass[i] === null ? " " : r.pass[i] ? "✓" : "✗"} ${v}`)]);
+  const lines = rows.map((r) => [
+    r.metric,
+    r.target,
+    ...r.values.map((v, i) => `${r.pass[i] === null ? " " : r.pass[i] ? "✓" : "✗"} ${v}`),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (cols: string[]) => cols.map((c, i) => c.padEnd(widths[i]!)).join(" │ ");
   return { rows, text: [fmt(header), widths.map((w) => "─".repeat(w)).join("─┼─"), ...lines.map(fmt)].join("\n") };
@@ -725,7 +927,13 @@ function notes(sdk: R, backends: Record<string, R>): string[] {
     const w = b.wire;
     const dec = w?.runs.find((r: R) => r.route === "decisions" && r.connections === 10);
     const floor = w?.runs.find((r: R) => r.route === "node:http floor" && r.connections === 10);
-    if (dec && floor && (dec.rps < TARGETS.decisionsRps || dec.cpuUsPerRequest > TARGETS.decisionsCpuUs || dec.p99 > TARGETS.decisionsP99Ms)) {
+    if (
+      dec &&
+      floor &&
+      (dec.rps < TARGETS.decisionsRps ||
+        dec.cpuUsPerRequest > TARGETS.decisionsCpuUs ||
+        dec.p99 > TARGETS.decisionsP99Ms)
+    ) {
       out.push(
         `${name} decisions: ${dec.cpuUsPerRequest} µs of server CPU per decision against the bare node:http floor's ${floor.cpuUsPerRequest} µs (${floor.rps} req/s)${w.pinned ? "" : " — not pinned (no taskset or one core), so both compete with the load generator"}. ` +
           `The ${f(dec.cpuUsPerRequest - floor.cpuUsPerRequest)} µs above the floor are the front's own work (lib/http/front.ts): the key's SHA-256 and cache lookup, the rate limit, zod, the tier cache and the metrics${embedded}.`,
@@ -740,11 +948,16 @@ function notes(sdk: R, backends: Record<string, R>): string[] {
       );
     }
     const s = b.stream;
-    if (s && (s.missed || s.sendToFrame.p99 >= TARGETS.tierDelayP99Ms)) out.push(`${name} tier stream: ${s.missed} frames missed; p99 ${s.sendToFrame.p99} ms (the freeze request itself: p99 ${s.freezeRequest.p99} ms).`);
+    if (s && (s.missed || s.sendToFrame.p99 >= TARGETS.tierDelayP99Ms))
+      out.push(
+        `${name} tier stream: ${s.missed} frames missed; p99 ${s.sendToFrame.p99} ms (the freeze request itself: p99 ${s.freezeRequest.p99} ms).`,
+      );
     const o = b.overview;
     const bd = b.overviewBreakdown;
     if (o && bd && o.page.p99 >= TARGETS.overviewMs) {
-      out.push(`${name} overview: the first page takes ${bd.firstPage.ms} ms in-process (${bd.actionTypes} action types); the page adds ~${Math.round(o.page.p50 - bd.firstPage.ms)} ms to authenticate, render and send it.`);
+      out.push(
+        `${name} overview: the first page takes ${bd.firstPage.ms} ms in-process (${bd.actionTypes} action types); the page adds ~${Math.round(o.page.p50 - bd.firstPage.ms)} ms to authenticate, render and send it.`,
+      );
     }
   }
   if (sdk && sdk.knownNs >= TARGETS.modeNs) out.push(`SDK mode(): ${sdk.knownNs} ns per call (${sdk.source}).`);
@@ -761,12 +974,33 @@ async function main() {
   }
   const started = new Date();
   // The benchmark measures the code as it is: the same staleness check `npm start` uses.
-  if (!args["no-build"]) execFileSync(process.execPath, ["scripts/build-if-needed.mjs"], { stdio: "inherit", env: { ...process.env, NEXT_DIST_DIR: DIST_DIR } });
+  if (!args["no-build"])
+    execFileSync(process.execPath, ["scripts/build-if-needed.mjs"], {
+      stdio: "inherit",
+      env: { ...process.env, NEXT_DIST_DIR: DIST_DIR },
+    });
   const workDir = mkdtempSync(path.join(os.tmpdir(), "cwr-bench-"));
   const out: R = {
     startedAt: started.toISOString(),
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version, loadAtStart: os.loadavg().map((x) => round(x, 2)) },
-    options: { backends: BACKENDS, events: EVENTS, agents: AGENTS, typesPerAgent: TYPES, days: DAYS, durationS: DURATION, connections: CONNECTIONS, quick: QUICK, only: [...ONLY], distDir: DIST_DIR },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      memGiB: round(os.totalmem() / 2 ** 30, 1),
+      node: process.version,
+      loadAtStart: os.loadavg().map((x) => round(x, 2)),
+    },
+    options: {
+      backends: BACKENDS,
+      events: EVENTS,
+      agents: AGENTS,
+      typesPerAgent: TYPES,
+      days: DAYS,
+      durationS: DURATION,
+      connections: CONNECTIONS,
+      quick: QUICK,
+      only: [...ONLY],
+      distDir: DIST_DIR,
+    },
     targets: TARGETS,
     backends: {} as R,
   };
@@ -789,7 +1023,9 @@ async function main() {
   mkdirSync("bench/results", { recursive: true });
   const file = path.join("bench/results", `bench-${started.toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, JSON.stringify(out, null, 2));
-  console.log(`\n${t.text}\n\n✓ target met, ✗ missed; (load …) is the 1-minute load average of this ${os.cpus().length}-core machine during the run.`);
+  console.log(
+    `\n${t.text}\n\n✓ target met, ✗ missed; (load …) is the 1-minute load average of this ${os.cpus().length}-core machine during the run.`,
+  );
   if (out.notes.length) console.log(`\nWhere the time goes:\n${out.notes.map((n: string) => `• ${n}`).join("\n")}`);
   console.log(`\nDetails: ${file}`);
   process.exit(0);

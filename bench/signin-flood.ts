@@ -13,7 +13,13 @@ import { DIST_DIR, startBenchServer } from "./lib/server";
 import { percentile, round } from "./lib/stats";
 import { createKey } from "../tests/helpers/server";
 
-const { values: args } = parseArgs({ options: { seconds: { type: "string", default: "15" }, clients: { type: "string", default: "20" }, "no-build": { type: "boolean", default: false } } });
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "15" },
+    clients: { type: "string", default: "20" },
+    "no-build": { type: "boolean", default: false },
+  },
+});
 const SECONDS = Number(args.seconds);
 const CLIENTS = Number(args.clients);
 
@@ -22,7 +28,11 @@ async function decisionsFor(baseUrl: string, key: string, ms: number): Promise<n
   const end = Date.now() + ms;
   while (Date.now() < end) {
     const t = performance.now();
-    const res = await fetch(`${baseUrl}/api/v1/decisions`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ action: "refund.issue", audience: "external" }) });
+    const res = await fetch(`${baseUrl}/api/v1/decisions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ action: "refund.issue", audience: "external" }),
+    });
     await res.arrayBuffer();
     if (!res.ok) throw new Error(`decision answered ${res.status}`);
     samples.push(performance.now() - t);
@@ -37,25 +47,46 @@ async function flood(baseUrl: string, ms: number, client: number, answers: Map<s
     try {
       const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
       const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-      const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      const cookie = csrf.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
       const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
         method: "POST",
         redirect: "manual",
-        headers: { "content-type": "application/x-www-form-urlencoded", cookie, "x-forwarded-for": `10.${client}.${i % 250}.${i++ % 7}` },
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          cookie,
+          "x-forwarded-for": `10.${client}.${i % 250}.${i++ % 7}`,
+        },
         body: new URLSearchParams({ csrfToken, email: pickAccount(i), password: `wrong-${i}`, callbackUrl: baseUrl }),
       });
       await res.arrayBuffer();
-      const kind = /rate_limited/.test(res.headers.get("location") ?? "") ? "throttled" : res.status >= 500 ? "error" : "wrong password";
+      const kind = /rate_limited/.test(res.headers.get("location") ?? "")
+        ? "throttled"
+        : res.status >= 500
+          ? "error"
+          : "wrong password";
       answers.set(kind, (answers.get(kind) ?? 0) + 1);
     } catch {
       answers.set("network error", (answers.get("network error") ?? 0) + 1);
     }
   }
 }
-const ACCOUNTS = ["admin@demo.local", "reviewer1@demo.local", "reviewer2@demo.local", "auditor@demo.local", "nobody@demo.local"];
+const ACCOUNTS = [
+  "admin@demo.local",
+  "reviewer1@demo.local",
+  "reviewer2@demo.local",
+  "auditor@demo.local",
+  "nobody@demo.local",
+];
 const pickAccount = (i: number) => ACCOUNTS[i % ACCOUNTS.length]!;
 
-if (!args["no-build"]) execFileSync(process.execPath, ["scripts/build-if-needed.mjs"], { stdio: "inherit", env: { ...process.env, NEXT_DIST_DIR: DIST_DIR } });
+if (!args["no-build"])
+  execFileSync(process.execPath, ["scripts/build-if-needed.mjs"], {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_DIST_DIR: DIST_DIR },
+  });
 const dir = mkdtempSync(path.join(os.tmpdir(), "cwr-signin-flood-"));
 const server = await startBenchServer({ PGLITE_DIR: path.join(dir, "pglite") }, path.join(dir, "server.log"));
 try {
@@ -63,8 +94,12 @@ try {
   await decisionsFor(server.baseUrl, key, 2000); // warm up
   const rest = await decisionsFor(server.baseUrl, key, 5000);
   const answers = new Map<string, number>();
-  const [underFlood] = await Promise.all([decisionsFor(server.baseUrl, key, SECONDS * 1000), ...Array.from({ length: CLIENTS }, (_, c) => flood(server.baseUrl, SECONDS * 1000, c, answers))]);
-  const row = (name: string, s: number[]) => `${name.padEnd(28)} n=${String(s.length).padStart(6)}  p50 ${round(percentile(s, 50), 1)} ms  p99 ${round(percentile(s, 99), 1)} ms`;
+  const [underFlood] = await Promise.all([
+    decisionsFor(server.baseUrl, key, SECONDS * 1000),
+    ...Array.from({ length: CLIENTS }, (_, c) => flood(server.baseUrl, SECONDS * 1000, c, answers)),
+  ]);
+  const row = (name: string, s: number[]) =>
+    `${name.padEnd(28)} n=${String(s.length).padStart(6)}  p50 ${round(percentile(s, 50), 1)} ms  p99 ${round(percentile(s, 99), 1)} ms`;
   console.log(`\nDecisions while ${CLIENTS} clients flood failed sign-ins for ${SECONDS} s`);
   console.log(row("at rest", rest));
   console.log(row("under the sign-in flood", underFlood));

@@ -34,31 +34,67 @@ export function ActionTypeView(props: {
   canEditPolicy: boolean;
   /** reviewers and admins: demote and freeze here as on the overview */
   canAct?: boolean;
-  open: (i: { actionTypeId: string; kind: "promotion" | "override"; justification?: string }) => Promise<ActionResultLike>;
+  open: (i: {
+    actionTypeId: string;
+    kind: "promotion" | "override";
+    justification?: string;
+  }) => Promise<ActionResultLike>;
   demote?: (i: DemoteInput) => Promise<ActionResultLike>;
   freeze?: (i: FreezeInput) => Promise<ActionResultLike>;
 }) {
-  const q = useQuery({ queryKey: ["action-type", props.initial.id], queryFn: () => fetchJson<ActionTypeDetail>(`/api/dashboard/action-types/${props.initial.id}`), initialData: props.initial });
+  const q = useQuery({
+    queryKey: ["action-type", props.initial.id],
+    queryFn: () => fetchJson<ActionTypeDetail>(`/api/dashboard/action-types/${props.initial.id}`),
+    initialData: props.initial,
+  });
   const d = q.data;
   const tier = d.live.actionType.tier;
   const rules = d.live.policy.rules;
   const markers = markersFrom(d.timeline.filter((t) => t.day >= (d.series[0]?.day ?? "")));
-  const gateName = { eprocess: "anytime-valid e-process", wilson: "Wilson bound (one pre-registered look)", raw: "raw rate (no statistical guarantee)" }[rules.gate];
-  const gateInWords = { eprocess: "checked after every outcome", wilson: "checked once, at a fixed number of outcomes", raw: "the observed rate, with no statistical guarantee" }[rules.gate];
+  const gateName = {
+    eprocess: "anytime-valid e-process",
+    wilson: "Wilson bound (one pre-registered look)",
+    raw: "raw rate (no statistical guarantee)",
+  }[rules.gate];
+  const gateInWords = {
+    eprocess: "checked after every outcome",
+    wilson: "checked once, at a fixed number of outcomes",
+    raw: "the observed rate, with no statistical guarantee",
+  }[rules.gate];
   return (
     <div className="space-y-4">
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div>
-          <p className="text-sm text-slate-500"><Link href="/" className="hover:underline">Overview</Link> / <AgentName name={d.agent.name} slug={d.agent.slug} /></p>
-          <h1 className="text-xl font-semibold" data-testid="action-title">{d.name} <span className="font-mono text-base font-normal text-slate-600">{d.key}</span></h1>
-          <p className="text-sm text-slate-600">blast radius {d.blastRadius}{d.reversible ? "" : " · irreversible"} · {d.description}</p>
+          <p className="text-sm text-slate-500">
+            <Link href="/" className="hover:underline">
+              Overview
+            </Link>{" "}
+            / <AgentName name={d.agent.name} slug={d.agent.slug} />
+          </p>
+          <h1 className="text-xl font-semibold" data-testid="action-title">
+            {d.name} <span className="font-mono text-base font-normal text-slate-600">{d.key}</span>
+          </h1>
+          <p className="text-sm text-slate-600">
+            blast radius {d.blastRadius}
+            {d.reversible ? "" : " · irreversible"} · {d.description}
+          </p>
         </div>
         <div className="text-right text-sm">
           <TierBadge tier={tier} frozen={d.live.actionType.frozen} explain />
-          <p className="mt-1 text-slate-600">for {formatDuration(d.live.actionType.tierSince)} · policy v{d.live.policy.version} · gate {gateInWords}</p>
+          <p className="mt-1 text-slate-600">
+            for {formatDuration(d.live.actionType.tierSince)} · policy v{d.live.policy.version} · gate {gateInWords}
+          </p>
           {props.canAct && props.demote && props.freeze && (
             <div className="mt-1 flex justify-end text-left" data-testid="tier-actions">
-              <TierActions actionTypeId={d.id} label={d.key} tier={tier} frozen={d.live.actionType.frozen} stateVersion={d.live.actionType.stateVersion} demote={props.demote} freeze={props.freeze} />
+              <TierActions
+                actionTypeId={d.id}
+                label={d.key}
+                tier={tier}
+                frozen={d.live.actionType.frozen}
+                stateVersion={d.live.actionType.stateVersion}
+                demote={props.demote}
+                freeze={props.freeze}
+              />
             </div>
           )}
           <LiveDot fetching={q.isFetching} />
@@ -68,16 +104,28 @@ export function ActionTypeView(props: {
       <div className="grid gap-4 lg:grid-cols-3">
         <div className="space-y-4 lg:col-span-2">
           <Card title={`Success rate (${d.rollingDays}-day rolling average) against the bars`}>
-            <RateChart series={d.series} promotion={rules.tiers[tier].promotion?.threshold ?? null} demotion={rules.tiers[tier].demotion?.threshold ?? null} markers={markers} rollingDays={d.rollingDays} />
+            <RateChart
+              series={d.series}
+              promotion={rules.tiers[tier].promotion?.threshold ?? null}
+              demotion={rules.tiers[tier].demotion?.threshold ?? null}
+              markers={markers}
+              rollingDays={d.rollingDays}
+            />
             <GateDetails testId="rate-chart-details">
-              <p>The shaded band is the evidence&apos;s 95% confidence sequence: anytime-valid, so it stays honest however often people look. Dashed lines: the promotion bar (green) and the demotion bar (red).</p>
+              <p>
+                The shaded band is the evidence&apos;s 95% confidence sequence: anytime-valid, so it stays honest
+                however often people look. Dashed lines: the promotion bar (green) and the demotion bar (red).
+              </p>
             </GateDetails>
           </Card>
           {rules.tiers[tier].promotion && rules.gate === "eprocess" && (
             <Card title="How the promotion evidence of this version grew">
               <EvidenceChart series={d.series} alpha={d.live.evidence.alpha.alpha} markers={markers} />
               <GateDetails testId="evidence-chart-details">
-                <p>The line is the e-value of the {gateName} on a log scale; the gate clears where it crosses the dashed line (1/α). {d.live.evidence.alpha.label}.</p>
+                <p>
+                  The line is the e-value of the {gateName} on a log scale; the gate clears where it crosses the dashed
+                  line (1/α). {d.live.evidence.alpha.label}.
+                </p>
               </GateDetails>
             </Card>
           )}
@@ -88,7 +136,11 @@ export function ActionTypeView(props: {
                   ? gateSentenceOf(d.live).sentence
                   : "The raw rate carries no statistical guarantee: re-checked after every outcome it promotes agents that sit on the bar."}
               </p>
-              {d.live.eligibility.gate && <GateDetails testId="gate-note-details"><p>{d.live.eligibility.gate.label}</p></GateDetails>}
+              {d.live.eligibility.gate && (
+                <GateDetails testId="gate-note-details">
+                  <p>{d.live.eligibility.gate.label}</p>
+                </GateDetails>
+              )}
             </Card>
           )}
           <Card title="Outcomes per day">
@@ -104,9 +156,22 @@ export function ActionTypeView(props: {
               <ol className="space-y-2 text-sm" data-testid="timeline">
                 {d.timeline.map((t) => (
                   <li key={t.id} className="border-l-2 border-slate-200 pl-2">
-                    <span className={CAUSE_STYLE[t.cause] ?? ""}>{t.cause === "override" ? "⚠ OVERRIDE" : t.cause.replace("_", " ")}</span>{" "}
+                    <span className={CAUSE_STYLE[t.cause] ?? ""}>
+                      {t.cause === "override" ? "⚠ OVERRIDE" : t.cause.replace("_", " ")}
+                    </span>{" "}
                     {t.cause === "freeze" || t.cause === "unfreeze" ? "" : `${t.from} → ${t.to}`}
-                    <div className="text-xs text-slate-500">{formatDateTime(t.at)} · {t.actor}{t.requestId ? <> · <Link className="underline" href={`/requests/${t.requestId}`}>request</Link></> : null}</div>
+                    <div className="text-xs text-slate-500">
+                      {formatDateTime(t.at)} · {t.actor}
+                      {t.requestId ? (
+                        <>
+                          {" "}
+                          ·{" "}
+                          <Link className="underline" href={`/requests/${t.requestId}`}>
+                            request
+                          </Link>
+                        </>
+                      ) : null}
+                    </div>
                     <div className="text-xs text-slate-700">{t.rationale}</div>
                   </li>
                 ))}
@@ -115,17 +180,28 @@ export function ActionTypeView(props: {
           </Card>
         </div>
       </div>
-      <Card title="Policy versions" actions={<Link href={`/action-types/${d.id}/policy`} className="rounded border border-slate-300 px-2 py-1 text-sm">{props.canEditPolicy ? "Edit bars" : "View bars"}</Link>}>
+      <Card
+        title="Policy versions"
+        actions={
+          <Link href={`/action-types/${d.id}/policy`} className="rounded border border-slate-300 px-2 py-1 text-sm">
+            {props.canEditPolicy ? "Edit bars" : "View bars"}
+          </Link>
+        }
+      >
         <ol className="space-y-2 text-sm" data-testid="policy-history">
           {d.policies.map((p) => (
             <li key={p.version}>
-              <span className="font-semibold">v{p.version}</span> <span className="text-slate-500">{formatDateTime(p.createdAt)} · {p.createdBy ?? "system"} · {p.verdict}</span>
+              <span className="font-semibold">v{p.version}</span>{" "}
+              <span className="text-slate-500">
+                {formatDateTime(p.createdAt)} · {p.createdBy ?? "system"} · {p.verdict}
+              </span>
               <div className="text-xs text-slate-600">{p.reason}</div>
               {p.changes.length > 0 && (
                 <ul className="ml-4 list-disc text-xs">
                   {p.changes.map((c) => (
                     <li key={c.path} className={c.direction === "loosen" ? "text-amber-800" : "text-emerald-800"}>
-                      <span title={c.path}>{policyChangeInWords(c).text}</span> ({c.direction === "loosen" ? "loosens" : "tightens"})
+                      <span title={c.path}>{policyChangeInWords(c).text}</span> (
+                      {c.direction === "loosen" ? "loosens" : "tightens"})
                     </li>
                   ))}
                 </ul>

@@ -8,18 +8,45 @@ import { Empty, ErrorNote, LiveDot } from "@/components/ui/States";
 import { formatDateTimeSeconds } from "@/components/format";
 
 export function ChainBadge() {
-  const q = useQuery({ queryKey: ["audit-verify"], queryFn: () => fetchJson<AuditVerdict>("/api/dashboard/audit/verify"), refetchInterval: 30_000 });
+  const q = useQuery({
+    queryKey: ["audit-verify"],
+    queryFn: () => fetchJson<AuditVerdict>("/api/dashboard/audit/verify"),
+    refetchInterval: 30_000,
+  });
   if (q.isPending) return <span className="rounded bg-slate-100 px-2 py-1 text-sm">Verifying hash chain…</span>;
-  if (q.isError) return <span className="rounded bg-red-100 px-2 py-1 text-sm text-red-900">Chain check failed: {(q.error as Error).message}</span>;
+  if (q.isError)
+    return (
+      <span className="rounded bg-red-100 px-2 py-1 text-sm text-red-900">
+        Chain check failed: {(q.error as Error).message}
+      </span>
+    );
   return q.data.ok ? (
-    <span className="rounded bg-emerald-100 px-2 py-1 text-sm font-semibold text-emerald-900" data-testid="chain-badge">✓ Hash chain verified ({q.data.checked} entries; {q.data.checkpoints.matched} of {q.data.checkpoints.total} signed checkpoints match)</span>
+    <span className="rounded bg-emerald-100 px-2 py-1 text-sm font-semibold text-emerald-900" data-testid="chain-badge">
+      ✓ Hash chain verified ({q.data.checked} entries; {q.data.checkpoints.matched} of {q.data.checkpoints.total} signed
+      checkpoints match)
+    </span>
   ) : (
-    <span className="rounded bg-red-600 px-2 py-1 text-sm font-semibold text-white" data-testid="chain-badge">✗ Hash chain broken at entry {q.data.brokenAt?.seq}: {q.data.brokenAt?.reason}</span>
+    <span className="rounded bg-red-600 px-2 py-1 text-sm font-semibold text-white" data-testid="chain-badge">
+      ✗ Hash chain broken at entry {q.data.brokenAt?.seq}: {q.data.brokenAt?.reason}
+    </span>
   );
 }
 
-export function AuditTable({ initial, queryString, canExport }: { initial: { rows: AuditListRow[]; nextBefore: string | null }; queryString: string; canExport: boolean }) {
-  const q = useQuery({ queryKey: ["audit", queryString], queryFn: () => fetchJson<{ rows: AuditListRow[]; nextBefore: string | null }>(`/api/dashboard/audit?${queryString}`), initialData: initial });
+export function AuditTable({
+  initial,
+  queryString,
+  canExport,
+}: {
+  initial: { rows: AuditListRow[]; nextBefore: string | null };
+  queryString: string;
+  canExport: boolean;
+}) {
+  const q = useQuery({
+    queryKey: ["audit", queryString],
+    queryFn: () =>
+      fetchJson<{ rows: AuditListRow[]; nextBefore: string | null }>(`/api/dashboard/audit?${queryString}`),
+    initialData: initial,
+  });
   const base = new URLSearchParams(queryString);
   base.delete("before");
   const exportQs = base.toString();
@@ -29,11 +56,25 @@ export function AuditTable({ initial, queryString, canExport }: { initial: { row
         <ChainBadge />
         {canExport && (
           <>
-            <a className="rounded border border-slate-300 bg-white px-2 py-1 text-sm" href={`/api/dashboard/audit/export?${exportQs}${exportQs ? "&" : ""}format=csv`} download>Export CSV</a>
-            <a className="rounded border border-slate-300 bg-white px-2 py-1 text-sm" href={`/api/dashboard/audit/export?${exportQs}${exportQs ? "&" : ""}format=json`} download>Export JSON</a>
+            <a
+              className="rounded border border-slate-300 bg-white px-2 py-1 text-sm"
+              href={`/api/dashboard/audit/export?${exportQs}${exportQs ? "&" : ""}format=csv`}
+              download
+            >
+              Export CSV
+            </a>
+            <a
+              className="rounded border border-slate-300 bg-white px-2 py-1 text-sm"
+              href={`/api/dashboard/audit/export?${exportQs}${exportQs ? "&" : ""}format=json`}
+              download
+            >
+              Export JSON
+            </a>
           </>
         )}
-        <span className="ml-auto"><LiveDot fetching={q.isFetching} /></span>
+        <span className="ml-auto">
+          <LiveDot fetching={q.isFetching} />
+        </span>
       </div>
       {q.isError && <ErrorNote error={q.error} />}
       {q.data.rows.length === 0 ? (
@@ -53,14 +94,51 @@ export function AuditTable({ initial, queryString, canExport }: { initial: { row
             </thead>
             <tbody>
               {q.data.rows.map((r) => (
-                <tr key={r.seq} className="border-t border-slate-100 align-top" data-testid="audit-row" data-kind={r.kind} data-agent={r.agent?.slug ?? ""}>
+                <tr
+                  key={r.seq}
+                  className="border-t border-slate-100 align-top"
+                  data-testid="audit-row"
+                  data-kind={r.kind}
+                  data-agent={r.agent?.slug ?? ""}
+                >
                   <td className="px-2 py-1 font-mono text-xs">{r.seq}</td>
-                  <td className="whitespace-nowrap px-2 py-1 font-mono text-xs">{formatDateTimeSeconds(r.createdAt).replace(" UTC", "")}</td>
-                  <td className="truncate px-2 py-1 text-xs" title={`${r.actorType}: ${r.actorLabel}`}>{r.actorLabel} <span className="text-slate-500">({r.actorType})</span></td>
-                  <td className="truncate px-2 py-1 text-xs" title={r.agent ? `${r.agent.name} (${r.agent.slug})` : ""}>{r.agent ? <>{r.agent.name} <span className="font-mono text-slate-500">{r.agent.slug}</span></> : <span className="text-slate-500">—</span>}</td>
-                  <td className="truncate px-2 py-1 text-xs" title={r.actionType ? `${r.actionType.name} (${r.actionType.key})` : ""}>{r.actionType ? <Link href={`/action-types/${r.actionType.id}`} className="text-blue-800 hover:underline">{r.actionType.name} <span className="font-mono">{r.actionType.key}</span></Link> : <span className="text-slate-500">—</span>}</td>
+                  <td className="whitespace-nowrap px-2 py-1 font-mono text-xs">
+                    {formatDateTimeSeconds(r.createdAt).replace(" UTC", "")}
+                  </td>
+                  <td className="truncate px-2 py-1 text-xs" title={`${r.actorType}: ${r.actorLabel}`}>
+                    {r.actorLabel} <span className="text-slate-500">({r.actorType})</span>
+                  </td>
+                  <td className="truncate px-2 py-1 text-xs" title={r.agent ? `${r.agent.name} (${r.agent.slug})` : ""}>
+                    {r.agent ? (
+                      <>
+                        {r.agent.name} <span className="font-mono text-slate-500">{r.agent.slug}</span>
+                      </>
+                    ) : (
+                      <span className="text-slate-500">—</span>
+                    )}
+                  </td>
+                  <td
+                    className="truncate px-2 py-1 text-xs"
+                    title={r.actionType ? `${r.actionType.name} (${r.actionType.key})` : ""}
+                  >
+                    {r.actionType ? (
+                      <Link href={`/action-types/${r.actionType.id}`} className="text-blue-800 hover:underline">
+                        {r.actionType.name} <span className="font-mono">{r.actionType.key}</span>
+                      </Link>
+                    ) : (
+                      <span className="text-slate-500">—</span>
+                    )}
+                  </td>
                   <td className="px-2 py-1">
-                    <div className="text-sm" data-testid="audit-summary">{r.path ? <Link href={r.path} className="text-blue-800 hover:underline">{r.summary}</Link> : r.summary}</div>
+                    <div className="text-sm" data-testid="audit-summary">
+                      {r.path ? (
+                        <Link href={r.path} className="text-blue-800 hover:underline">
+                          {r.summary}
+                        </Link>
+                      ) : (
+                        r.summary
+                      )}
+                    </div>
                     <details className="text-xs text-slate-600">
                       <summary className="cursor-pointer font-mono">{r.kind}</summary>
                       <code className="block max-h-40 overflow-auto break-all">{JSON.stringify(r.data)}</code>
@@ -74,8 +152,16 @@ export function AuditTable({ initial, queryString, canExport }: { initial: { row
         </div>
       )}
       <div className="flex gap-2 text-sm">
-        {base.toString() !== queryString && <Link className="underline" href={`/audit?${exportQs}`}>Newest</Link>}
-        {q.data.nextBefore && <Link className="underline" href={`/audit?${exportQs}${exportQs ? "&" : ""}before=${q.data.nextBefore}`}>Older →</Link>}
+        {base.toString() !== queryString && (
+          <Link className="underline" href={`/audit?${exportQs}`}>
+            Newest
+          </Link>
+        )}
+        {q.data.nextBefore && (
+          <Link className="underline" href={`/audit?${exportQs}${exportQs ? "&" : ""}before=${q.data.nextBefore}`}>
+            Older →
+          </Link>
+        )}
       </div>
     </div>
   );

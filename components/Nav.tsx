@@ -7,7 +7,17 @@ export interface NavLink {
   badge?: { count: number; label: string };
 }
 
-export function Nav({ links, userLabel, role, signOut }: { links: NavLink[]; userLabel: string; role: string; signOut: () => Promise<void> }) {
+export function Nav({
+  links,
+  userLabel,
+  role,
+  signOut,
+}: {
+  links: NavLink[];
+  userLabel: string;
+  role: string;
+  signOut: () => Promise<void>;
+}) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">
@@ -19,7 +29,11 @@ export function Nav({ links, userLabel, role, signOut }: { links: NavLink[]; use
             <Link key={l.href} href={l.href} className="text-slate-700 hover:text-slate-900">
               {l.label}
               {l.badge && l.badge.count > 0 && (
-                <span data-testid="nav-awaiting-count" title={l.badge.label} className="ml-1 rounded-full bg-amber-200 px-1.5 text-xs font-semibold text-amber-950">
+                <span
+                  data-testid="nav-awaiting-count"
+                  title={l.badge.label}
+                  className="ml-1 rounded-full bg-amber-200 px-1.5 text-xs font-semibold text-amber-950"
+                >
                   {l.badge.count}
                   <span className="sr-only"> {l.badge.label}</span>
                 </span>

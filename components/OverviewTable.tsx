@@ -78,11 +78,22 @@ export function OverviewTable(props: {
       <div className="flex flex-wrap items-end gap-3 text-sm">
         <label className="flex flex-col">
           <span className="text-xs text-slate-500">Search</span>
-          <input aria-label="Search" value={text} onChange={(e) => setText(e.target.value)} placeholder="agent or action" className="rounded border border-slate-300 px-2 py-1" />
+          <input
+            aria-label="Search"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder="agent or action"
+            className="rounded border border-slate-300 px-2 py-1"
+          />
         </label>
         <label className="flex flex-col">
           <span className="text-xs text-slate-500">Tier</span>
-          <select aria-label="Tier filter" value={tier} onChange={(e) => setTier(e.target.value)} className="rounded border border-slate-300 px-2 py-1">
+          <select
+            aria-label="Tier filter"
+            value={tier}
+            onChange={(e) => setTier(e.target.value)}
+            className="rounded border border-slate-300 px-2 py-1"
+          >
             <option value="all">All tiers</option>
             <option>CRAWL</option>
             <option>WALK</option>
@@ -91,7 +102,12 @@ export function OverviewTable(props: {
         </label>
         <label className="flex flex-col">
           <span className="text-xs text-slate-500">Show</span>
-          <select aria-label="Status filter" value={status} onChange={(e) => setStatus(e.target.value)} className="rounded border border-slate-300 px-2 py-1">
+          <select
+            aria-label="Status filter"
+            value={status}
+            onChange={(e) => setStatus(e.target.value)}
+            className="rounded border border-slate-300 px-2 py-1"
+          >
             <option value="all">Everything</option>
             <option value="eligible">Eligible for promotion</option>
             <option value="requests">With open requests</option>
@@ -101,7 +117,12 @@ export function OverviewTable(props: {
         </label>
         <label className="flex flex-col">
           <span className="text-xs text-slate-500">Sort by</span>
-          <select aria-label="Sort" value={sort} onChange={(e) => setSort(e.target.value as Sort)} className="rounded border border-slate-300 px-2 py-1">
+          <select
+            aria-label="Sort"
+            value={sort}
+            onChange={(e) => setSort(e.target.value as Sort)}
+            className="rounded border border-slate-300 px-2 py-1"
+          >
             <option value="agent">Agent</option>
             <option value="tier">Tier</option>
             <option value="time">Longest in tier</option>
@@ -121,7 +142,12 @@ export function OverviewTable(props: {
               <th className="px-3 py-2">Agent / action</th>
               <th className="px-3 py-2">Tier</th>
               <th className="px-3 py-2">In tier</th>
-              <th className="px-3 py-2" title="Line: daily success rate, last 14 days. Figure: rate over the policy window.">Health</th>
+              <th
+                className="px-3 py-2"
+                title="Line: daily success rate, last 14 days. Figure: rate over the policy window."
+              >
+                Health
+              </th>
               <th className="px-3 py-2">Eligibility</th>
               <th className="px-3 py-2">Requests</th>
               <th className="px-3 py-2">Last demotion</th>
@@ -131,17 +157,36 @@ export function OverviewTable(props: {
           <tbody>
             {rows.length === 0 && (
               <tr>
-                <td colSpan={8} className="px-3 py-6 text-center text-slate-500">Nothing matches these filters.</td>
+                <td colSpan={8} className="px-3 py-6 text-center text-slate-500">
+                  Nothing matches these filters.
+                </td>
               </tr>
             )}
             {rows.map((r) => (
-              <tr key={r.id} className="border-t border-slate-100 align-top" data-testid="overview-row" data-action-key={r.key} data-tier={r.tier}>
+              <tr
+                key={r.id}
+                className="border-t border-slate-100 align-top"
+                data-testid="overview-row"
+                data-action-key={r.key}
+                data-tier={r.tier}
+              >
                 <td className="px-3 py-2">
-                  <Link href={`/action-types/${r.id}`} className="font-medium text-blue-800 hover:underline" data-testid="action-link">{r.name}</Link>{" "}
+                  <Link
+                    href={`/action-types/${r.id}`}
+                    className="font-medium text-blue-800 hover:underline"
+                    data-testid="action-link"
+                  >
+                    {r.name}
+                  </Link>{" "}
                   <span className="font-mono text-xs text-slate-500">{r.key}</span>
-                  <div className="text-xs text-slate-600"><AgentName name={r.agentName} slug={r.agentSlug} /> · {r.blastRadius} blast radius{r.reversible ? "" : " · irreversible"}</div>
+                  <div className="text-xs text-slate-600">
+                    <AgentName name={r.agentName} slug={r.agentSlug} /> · {r.blastRadius} blast radius
+                    {r.reversible ? "" : " · irreversible"}
+                  </div>
                 </td>
-                <td className="px-3 py-2"><TierBadge tier={r.tier} frozen={r.frozen} /></td>
+                <td className="px-3 py-2">
+                  <TierBadge tier={r.tier} frozen={r.frozen} />
+                </td>
                 <td className="px-3 py-2 whitespace-nowrap">{formatDuration(r.tierSince)}</td>
                 <td className="px-3 py-2">
                   <Sparkline values={r.spark} promotion={r.promotionThreshold} demotion={r.demotionThreshold} />
@@ -149,21 +194,64 @@ export function OverviewTable(props: {
                 </td>
                 <td className="min-w-56 px-3 py-2 text-xs">
                   <div className="max-w-xs space-y-1">
-                    {r.eligible && <span className="rounded bg-emerald-100 px-1.5 py-0.5 font-semibold text-emerald-900">eligible</span>}
-                    {r.gateSentence && <p className={r.gateCleared ? "text-emerald-900" : "text-slate-700"} data-testid="gate-sentence" data-cleared={r.gateCleared}>{r.gateSentence}</p>}
+                    {r.eligible && (
+                      <span className="rounded bg-emerald-100 px-1.5 py-0.5 font-semibold text-emerald-900">
+                        eligible
+                      </span>
+                    )}
+                    {r.gateSentence && (
+                      <p
+                        className={r.gateCleared ? "text-emerald-900" : "text-slate-700"}
+                        data-testid="gate-sentence"
+                        data-cleared={r.gateCleared}
+                      >
+                        {r.gateSentence}
+                      </p>
+                    )}
                     {others(r).length > 0 && (
                       <ul className="list-disc pl-4 text-slate-600" data-testid="unmet">
-                        {others(r).map((u) => <li key={u.code}>{u.message}</li>)}
+                        {others(r).map((u) => (
+                          <li key={u.code}>{u.message}</li>
+                        ))}
                       </ul>
                     )}
-                    {r.gateLabel && <GateDetails><p>{r.gateLabel}</p></GateDetails>}
+                    {r.gateLabel && (
+                      <GateDetails>
+                        <p>{r.gateLabel}</p>
+                      </GateDetails>
+                    )}
                   </div>
                 </td>
-                <td className="px-3 py-2">{r.openRequests > 0 ? <Link href={`/requests?action=${r.id}`} className="text-blue-800 underline">{r.openRequests} open</Link> : "—"}</td>
-                <td className="px-3 py-2 text-xs">{r.lastDemotion ? <><div>{formatDuration(r.lastDemotion.at)} ago</div><div>{r.lastDemotion.cause.replace("_", " ")}</div></> : "—"}</td>
+                <td className="px-3 py-2">
+                  {r.openRequests > 0 ? (
+                    <Link href={`/requests?action=${r.id}`} className="text-blue-800 underline">
+                      {r.openRequests} open
+                    </Link>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+                <td className="px-3 py-2 text-xs">
+                  {r.lastDemotion ? (
+                    <>
+                      <div>{formatDuration(r.lastDemotion.at)} ago</div>
+                      <div>{r.lastDemotion.cause.replace("_", " ")}</div>
+                    </>
+                  ) : (
+                    "—"
+                  )}
+                </td>
                 {props.canAct && (
                   <td className="px-3 py-2">
-                    <TierActions actionTypeId={r.id} label={r.key} tier={r.tier} frozen={r.frozen} stateVersion={r.stateVersion} demote={props.demote} freeze={props.freeze} />
+                    <TierActions
+                      actionTypeId={r.id}
+                      label={r.key}
+                      tier={r.tier}
+                      frozen={r.frozen}
+                      stateVersion={r.stateVersion}
+                      demote={props.demote}
+                      freeze={props.freeze}
+                    />
                   </td>
                 )}
               </tr>
@@ -173,13 +261,21 @@ export function OverviewTable(props: {
       </div>
       {page && (
         <nav aria-label="Pages" className="flex items-center gap-3 text-sm">
-          <button disabled={view.page <= 1} onClick={() => update({ page: view.page - 1 })} className="rounded border border-slate-300 bg-white px-3 py-1 disabled:opacity-40">
+          <button
+            disabled={view.page <= 1}
+            onClick={() => update({ page: view.page - 1 })}
+            className="rounded border border-slate-300 bg-white px-3 py-1 disabled:opacity-40"
+          >
             Previous
           </button>
           <span data-testid="overview-pages">
             Page {page.page} of {page.pages} · {page.total} action type{page.total === 1 ? "" : "s"}
           </span>
-          <button disabled={view.page >= page.pages} onClick={() => update({ page: view.page + 1 })} className="rounded border border-slate-300 bg-white px-3 py-1 disabled:opacity-40">
+          <button
+            disabled={view.page >= page.pages}
+            onClick={() => update({ page: view.page + 1 })}
+            className="rounded border border-slate-300 bg-white px-3 py-1 disabled:opacity-40"
+          >
             Next
           </button>
         </nav>

@@ -16,13 +16,18 @@ export function gateSentenceOf(e: LiveEvidence): { sentence: string; cleared: bo
   });
   const gate = e.eligibility.gate;
   // A snapshot pinned by an older release may have been decided by other rules: its own label wins.
-  if (gate && gate.cleared !== p.cleared) return { sentence: `The gate at the time: ${gate.label}.`, cleared: gate.cleared };
+  if (gate && gate.cleared !== p.cleared)
+    return { sentence: `The gate at the time: ${gate.label}.`, cleared: gate.cleared };
   return { sentence: p.sentence, cleared: p.cleared };
 }
 
 export function GateSentence({ sentence, cleared }: { sentence: string; cleared: boolean }) {
   return (
-    <p className={`text-sm ${cleared ? "text-emerald-900" : "text-slate-800"}`} data-testid="gate-sentence" data-cleared={cleared}>
+    <p
+      className={`text-sm ${cleared ? "text-emerald-900" : "text-slate-800"}`}
+      data-testid="gate-sentence"
+      data-cleared={cleared}
+    >
       {sentence}
     </p>
   );
@@ -32,7 +37,9 @@ export function GateSentence({ sentence, cleared }: { sentence: string; cleared:
 export function GateDetails({ children, testId = "gate-details" }: { children: ReactNode; testId?: string }) {
   return (
     <details className="mt-1 text-xs text-slate-700" data-testid={testId}>
-      <summary className="cursor-pointer select-none text-slate-700 underline decoration-dotted">Details (statistics)</summary>
+      <summary className="cursor-pointer select-none text-slate-700 underline decoration-dotted">
+        Details (statistics)
+      </summary>
       <div className="mt-1 space-y-0.5">{children}</div>
     </details>
   );

@@ -22,7 +22,11 @@ export function replaySeries(s: ReplaySummary) {
   const rows = [];
   for (let t = start; t <= end + step - 1; t += step) {
     const at = Math.min(t + DAY - 1, end);
-    rows.push({ day: new Date(at).toISOString().slice(0, 10), proposed: tierAt(s.proposed.changes, at), actual: tierAt(s.actual.changes, at) });
+    rows.push({
+      day: new Date(at).toISOString().slice(0, 10),
+      proposed: tierAt(s.proposed.changes, at),
+      actual: tierAt(s.actual.changes, at),
+    });
   }
   return rows;
 }
@@ -32,17 +36,42 @@ export function ReplayChart({ summary, title = "What-if replay" }: { summary: Re
   return (
     <section className="rounded border border-slate-200 bg-white p-3" aria-label={title} data-testid="replay">
       <h3 className="text-sm font-semibold">{title}</h3>
-      <p className="mt-1 text-sm text-slate-700" data-testid="replay-sentence">{replaySentence(summary)}</p>
+      <p className="mt-1 text-sm text-slate-700" data-testid="replay-sentence">
+        {replaySentence(summary)}
+      </p>
       <div data-testid="replay-chart">
         <ResponsiveContainer width="100%" height={160}>
           <LineChart data={data} margin={{ top: 12, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
             <XAxis dataKey="day" tick={{ fontSize: 10 }} minTickGap={24} />
-            <YAxis domain={[0, 2]} ticks={[0, 1, 2]} tickFormatter={(v: number) => TIER_OF[v] ?? ""} tick={{ fontSize: 10 }} width={48} />
+            <YAxis
+              domain={[0, 2]}
+              ticks={[0, 1, 2]}
+              tickFormatter={(v: number) => TIER_OF[v] ?? ""}
+              tick={{ fontSize: 10 }}
+              width={48}
+            />
             <Tooltip formatter={(v) => TIER_OF[Number(v)] ?? String(v)} />
             <Legend wrapperStyle={{ fontSize: 11 }} />
-            <Line type="stepAfter" dataKey="actual" name="what really happened" stroke="#64748b" strokeWidth={2} dot={false} isAnimationActive={false} />
-            <Line type="stepAfter" dataKey="proposed" name="under the proposed policy" stroke="#d97706" strokeDasharray="5 3" strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Line
+              type="stepAfter"
+              dataKey="actual"
+              name="what really happened"
+              stroke="#64748b"
+              strokeWidth={2}
+              dot={false}
+              isAnimationActive={false}
+            />
+            <Line
+              type="stepAfter"
+              dataKey="proposed"
+              name="under the proposed policy"
+              stroke="#d97706"
+              strokeDasharray="5 3"
+              strokeWidth={2}
+              dot={false}
+              isAnimationActive={false}
+            />
           </LineChart>
         </ResponsiveContainer>
       </div>

@@ -10,7 +10,17 @@ import { ReplayChart } from "./ReplayChart";
 /** The replay server action, passed down by the page (components import nothing from app/). */
 export type ReplayAction = (input: { actionTypeId: string; rules: unknown }) => Promise<ActionResult<ReplaySummary>>;
 
-export function ReplayPanel({ actionTypeId, rules, disabled, replay }: { actionTypeId: string; rules: PolicyRules; disabled?: boolean; replay: ReplayAction }) {
+export function ReplayPanel({
+  actionTypeId,
+  rules,
+  disabled,
+  replay,
+}: {
+  actionTypeId: string;
+  rules: PolicyRules;
+  disabled?: boolean;
+  replay: ReplayAction;
+}) {
   const [summary, setSummary] = useState<ReplaySummary | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -24,8 +34,14 @@ export function ReplayPanel({ actionTypeId, rules, disabled, replay }: { actionT
   };
   return (
     <div className="space-y-2" data-testid="replay-panel">
-      <Button variant="secondary" disabled={disabled || pending} onClick={run}>{pending ? "Replaying…" : "Replay these bars over the recorded outcomes"}</Button>
-      {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
+      <Button variant="secondary" disabled={disabled || pending} onClick={run}>
+        {pending ? "Replaying…" : "Replay these bars over the recorded outcomes"}
+      </Button>
+      {error && (
+        <p role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      )}
       {summary && <ReplayChart summary={summary} title="What these bars would have done" />}
     </div>
   );

@@ -20,14 +20,32 @@ export function displayStatus(status: string, statusReason = ""): string {
 }
 
 export function KindBadge({ kind }: { kind: string }) {
-  if (kind === "override") return <span className="rounded bg-purple-700 px-1.5 py-0.5 text-xs font-bold text-white" title="Promotion against an unmet bar">⚠ OVERRIDE</span>;
-  if (kind === "policy_change") return <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs font-semibold text-white">policy loosening</span>;
+  if (kind === "override")
+    return (
+      <span
+        className="rounded bg-purple-700 px-1.5 py-0.5 text-xs font-bold text-white"
+        title="Promotion against an unmet bar"
+      >
+        ⚠ OVERRIDE
+      </span>
+    );
+  if (kind === "policy_change")
+    return (
+      <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs font-semibold text-white">policy loosening</span>
+    );
   return <span className="rounded bg-slate-200 px-1.5 py-0.5 text-xs font-semibold text-slate-800">promotion</span>;
 }
 
 export function StatusBadge({ status, reason }: { status: string; reason?: string }) {
   const shown = displayStatus(status, reason);
-  return <span data-testid="status-badge" className={`rounded px-1.5 py-0.5 text-xs font-semibold ${STATUS_STYLE[shown] ?? ""}`}>{shown}</span>;
+  return (
+    <span
+      data-testid="status-badge"
+      className={`rounded px-1.5 py-0.5 text-xs font-semibold ${STATUS_STYLE[shown] ?? ""}`}
+    >
+      {shown}
+    </span>
+  );
 }
 
 export function RequestTable({ rows }: { rows: RequestSummary[] }) {
@@ -48,14 +66,47 @@ export function RequestTable({ rows }: { rows: RequestSummary[] }) {
           {rows.map((r) => (
             <tr key={r.id} className="border-t border-slate-100" data-testid="request-row" data-request-id={r.id}>
               <td className="py-1 pr-3">
-                <Link href={`/requests/${r.id}`} className="text-blue-800 underline">view</Link> <KindBadge kind={r.kind} />
-                {r.note && <div className="mt-0.5 max-w-80 text-xs text-slate-700" data-testid="request-note">“{r.note.length > 140 ? `${r.note.slice(0, 140)}…` : r.note}”</div>}
+                <Link href={`/requests/${r.id}`} className="text-blue-800 underline">
+                  view
+                </Link>{" "}
+                <KindBadge kind={r.kind} />
+                {r.note && (
+                  <div className="mt-0.5 max-w-80 text-xs text-slate-700" data-testid="request-note">
+                    “{r.note.length > 140 ? `${r.note.slice(0, 140)}…` : r.note}”
+                  </div>
+                )}
               </td>
-              <td className="py-1 pr-3 text-xs"><ActionName name={r.actionName} actionKey={r.actionKey} /><div className="text-slate-600"><AgentName name={r.agentName} slug={r.agentSlug} /></div></td>
-              <td className="py-1 pr-3">{r.fromTier ? <span className="inline-flex items-center gap-1"><TierBadge tier={r.fromTier} /> → <TierBadge tier={r.toTier ?? ""} /></span> : "bars"}</td>
-              <td className="py-1 pr-3"><StatusBadge status={r.status} reason={r.statusReason} />{r.statusReason && <div className={`text-xs ${displayStatus(r.status, r.statusReason) === "superseded" ? "text-slate-700" : "text-red-700"}`}>{r.statusReason}</div>}</td>
-              <td className="py-1 pr-3">{r.approvals} / {r.reviewersRequired}</td>
-              <td className="py-1 pr-3 text-xs">{formatDateTime(r.createdAt)} by {r.requester}</td>
+              <td className="py-1 pr-3 text-xs">
+                <ActionName name={r.actionName} actionKey={r.actionKey} />
+                <div className="text-slate-600">
+                  <AgentName name={r.agentName} slug={r.agentSlug} />
+                </div>
+              </td>
+              <td className="py-1 pr-3">
+                {r.fromTier ? (
+                  <span className="inline-flex items-center gap-1">
+                    <TierBadge tier={r.fromTier} /> → <TierBadge tier={r.toTier ?? ""} />
+                  </span>
+                ) : (
+                  "bars"
+                )}
+              </td>
+              <td className="py-1 pr-3">
+                <StatusBadge status={r.status} reason={r.statusReason} />
+                {r.statusReason && (
+                  <div
+                    className={`text-xs ${displayStatus(r.status, r.statusReason) === "superseded" ? "text-slate-700" : "text-red-700"}`}
+                  >
+                    {r.statusReason}
+                  </div>
+                )}
+              </td>
+              <td className="py-1 pr-3">
+                {r.approvals} / {r.reviewersRequired}
+              </td>
+              <td className="py-1 pr-3 text-xs">
+                {formatDateTime(r.createdAt)} by {r.requester}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -6,7 +6,11 @@ import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@
 import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/reviews";
 import type { RoleGrantRow } from "@/lib/users/data";
 
-export function RoleGrants(props: { grants: RoleGrantRow[]; readerId: string; decide: (i: { grantId: string; decision: "approve" | "reject"; rationale: string }) => Promise<ActionResultLike> }) {
+export function RoleGrants(props: {
+  grants: RoleGrantRow[];
+  readerId: string;
+  decide: (i: { grantId: string; decision: "approve" | "reject"; rationale: string }) => Promise<ActionResultLike>;
+}) {
   if (props.grants.length === 0) return null;
   return (
     <section className="mb-6 rounded-lg border border-amber-200 bg-amber-50 p-3" aria-label="Role grants">
@@ -20,7 +24,15 @@ export function RoleGrants(props: { grants: RoleGrantRow[]; readerId: string; de
   );
 }
 
-function RoleGrantItem({ grant, readerId, decide }: { grant: RoleGrantRow; readerId: string; decide: (i: { grantId: string; decision: "approve" | "reject"; rationale: string }) => Promise<ActionResultLike> }) {
+function RoleGrantItem({
+  grant,
+  readerId,
+  decide,
+}: {
+  grant: RoleGrantRow;
+  readerId: string;
+  decide: (i: { grantId: string; decision: "approve" | "reject"; rationale: string }) => Promise<ActionResultLike>;
+}) {
   const [rationale, setRationale] = useState("");
   const action = useServerAction(decide, (d) => {
     setRationale("");
@@ -33,16 +45,34 @@ function RoleGrantItem({ grant, readerId, decide }: { grant: RoleGrantRow; reade
         <strong>{grant.email}</strong>: {grant.fromRole} → {grant.role}, asked by {grant.requestedBy}
       </div>
       {mine ? (
-        <p className="text-xs text-slate-600">You asked for this grant or it is for you: another reviewer or admin decides it.</p>
+        <p className="text-xs text-slate-600">
+          You asked for this grant or it is for you: another reviewer or admin decides it.
+        </p>
       ) : (
         <div className="mt-1 space-y-1">
           <label className="block text-xs font-medium">
             Why? (at least {MIN_RATIONALE_LENGTH} characters; {rationaleLength(rationale)} so far)
-            <textarea value={rationale} onChange={(e) => setRationale(e.target.value)} rows={2} className="mt-1 w-full rounded border border-slate-300 p-1" />
+            <textarea
+              value={rationale}
+              onChange={(e) => setRationale(e.target.value)}
+              rows={2}
+              className="mt-1 w-full rounded border border-slate-300 p-1"
+            />
           </label>
           <div className="flex gap-1">
-            <Button disabled={action.pending} onClick={() => action.run({ grantId: grant.id, decision: "approve", rationale })}>Approve {grant.role}</Button>
-            <Button variant="danger" disabled={action.pending} onClick={() => action.run({ grantId: grant.id, decision: "reject", rationale })}>Reject</Button>
+            <Button
+              disabled={action.pending}
+              onClick={() => action.run({ grantId: grant.id, decision: "approve", rationale })}
+            >
+              Approve {grant.role}
+            </Button>
+            <Button
+              variant="danger"
+              disabled={action.pending}
+              onClick={() => action.run({ grantId: grant.id, decision: "reject", rationale })}
+            >
+              Reject
+            </Button>
           </div>
         </div>
       )}

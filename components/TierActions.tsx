@@ -10,7 +10,13 @@ type Mode = "freeze" | "unfreeze" | "demote";
 type Tier = "CRAWL" | "WALK" | "RUN";
 const BELOW: Record<Tier, Tier | null> = { RUN: "WALK", WALK: "CRAWL", CRAWL: null };
 
-export type DemoteInput = { actionTypeId: string; fromTier: Tier; stateVersion: number; toTier: Tier; rationale: string };
+export type DemoteInput = {
+  actionTypeId: string;
+  fromTier: Tier;
+  stateVersion: number;
+  toTier: Tier;
+  rationale: string;
+};
 export type FreezeInput = { actionTypeId: string; frozen: boolean; stateVersion: number; rationale: string };
 
 export function TierActions(props: {
@@ -48,15 +54,31 @@ export function TierActions(props: {
   });
   const [last, setLast] = useState<"demote" | "freeze">("freeze");
   const current = last === "demote" ? demote : freeze;
-  const title = mode === "demote" ? `Demote ${state.tier} → ${target}` : mode === "freeze" ? `Freeze ${state.tier}` : `Unfreeze ${state.tier}`;
+  const title =
+    mode === "demote"
+      ? `Demote ${state.tier} → ${target}`
+      : mode === "freeze"
+        ? `Freeze ${state.tier}`
+        : `Unfreeze ${state.tier}`;
   const visible = rationaleLength(rationale);
   const submit = () => {
     if (mode === "demote" && target) {
       setLast("demote");
-      demote.run({ actionTypeId: props.actionTypeId, fromTier: state.tier, stateVersion: state.stateVersion, toTier: target, rationale });
+      demote.run({
+        actionTypeId: props.actionTypeId,
+        fromTier: state.tier,
+        stateVersion: state.stateVersion,
+        toTier: target,
+        rationale,
+      });
     } else if (mode) {
       setLast("freeze");
-      freeze.run({ actionTypeId: props.actionTypeId, frozen: mode === "freeze", stateVersion: state.stateVersion, rationale });
+      freeze.run({
+        actionTypeId: props.actionTypeId,
+        frozen: mode === "freeze",
+        stateVersion: state.stateVersion,
+        rationale,
+      });
     }
   };
   return (
@@ -64,24 +86,63 @@ export function TierActions(props: {
     <div className="relative w-40 text-xs">
       {!mode && (
         <div className="flex gap-1">
-          <Button variant="secondary" onClick={() => { current.setMessage(null); openForm(props.frozen ? "unfreeze" : "freeze"); }}>{props.frozen ? "Unfreeze" : "Freeze"}</Button>
+          <Button
+            variant="secondary"
+            onClick={() => {
+              current.setMessage(null);
+              openForm(props.frozen ? "unfreeze" : "freeze");
+            }}
+          >
+            {props.frozen ? "Unfreeze" : "Freeze"}
+          </Button>
           {BELOW[props.tier] && (
-            <Button variant="secondary" onClick={() => { current.setMessage(null); openForm("demote"); }}>Demote</Button>
+            <Button
+              variant="secondary"
+              onClick={() => {
+                current.setMessage(null);
+                openForm("demote");
+              }}
+            >
+              Demote
+            </Button>
           )}
         </div>
       )}
       {mode && (
-        <div className="absolute right-0 top-0 z-20 w-72 space-y-1 rounded-lg border border-slate-300 bg-white p-2 shadow-lg" role="dialog" aria-label={`${mode} ${props.label}`}>
+        <div
+          className="absolute right-0 top-0 z-20 w-72 space-y-1 rounded-lg border border-slate-300 bg-white p-2 shadow-lg"
+          role="dialog"
+          aria-label={`${mode} ${props.label}`}
+        >
           <label className="block font-medium">
             {title} ({props.label}): why? (at least {MIN_RATIONALE_LENGTH} characters)
-            <textarea value={rationale} onChange={(e) => setRationale(e.target.value)} rows={2} className="mt-1 w-full rounded border border-slate-300 p-1" />
+            <textarea
+              value={rationale}
+              onChange={(e) => setRationale(e.target.value)}
+              rows={2}
+              className="mt-1 w-full rounded border border-slate-300 p-1"
+            />
           </label>
-          <p className="text-slate-500">{visible} of {MIN_RATIONALE_LENGTH} visible characters</p>
+          <p className="text-slate-500">
+            {visible} of {MIN_RATIONALE_LENGTH} visible characters
+          </p>
           <div className="flex gap-1">
-            <Button variant={mode === "unfreeze" ? "primary" : "danger"} disabled={current.pending || demote.pending || freeze.pending} onClick={submit}>
+            <Button
+              variant={mode === "unfreeze" ? "primary" : "danger"}
+              disabled={current.pending || demote.pending || freeze.pending}
+              onClick={submit}
+            >
               {demote.pending || freeze.pending ? "Saving…" : `Confirm: ${title}`}
             </Button>
-            <Button variant="secondary" onClick={() => { close(); current.setMessage(null); }}>Cancel</Button>
+            <Button
+              variant="secondary"
+              onClick={() => {
+                close();
+                current.setMessage(null);
+              }}
+            >
+              Cancel
+            </Button>
           </div>
         </div>
       )}

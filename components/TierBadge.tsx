@@ -13,15 +13,43 @@ export function tierMeaning(tier: string): string {
 }
 
 /** A tier badge; its definition is in the title, and in visible text with `explain` (where a page first shows it). */
-export function TierBadge({ tier, frozen = false, explain = false }: { tier: string; frozen?: boolean; explain?: boolean }) {
+export function TierBadge({
+  tier,
+  frozen = false,
+  explain = false,
+}: {
+  tier: string;
+  frozen?: boolean;
+  explain?: boolean;
+}) {
   const meaning = tierMeaning(tier);
   return (
     <span className="inline-flex items-center gap-1 whitespace-nowrap">
-      <span className={`rounded px-2 py-0.5 text-xs font-semibold ring-1 ${STYLE[tier] ?? "bg-slate-100"}`} title={meaning ? `${tier}: the agent ${meaning}` : undefined} data-testid="tier-badge">{tier}</span>
+      <span
+        className={`rounded px-2 py-0.5 text-xs font-semibold ring-1 ${STYLE[tier] ?? "bg-slate-100"}`}
+        title={meaning ? `${tier}: the agent ${meaning}` : undefined}
+        data-testid="tier-badge"
+      >
+        {tier}
+      </span>
       {/* The spaces keep the words apart for screen readers and copy-paste (a flex row drops them visually). */}
-      {explain && meaning && <>{" "}<span className="text-xs text-slate-700" data-testid="tier-meaning">the agent {meaning}</span></>}
-      {frozen && <>{" "}</>}
-      {frozen && <span className="rounded bg-sky-900 px-1.5 py-0.5 text-xs font-semibold text-white" title="Frozen: no tier changes until unfrozen">❄ frozen</span>}
+      {explain && meaning && (
+        <>
+          {" "}
+          <span className="text-xs text-slate-700" data-testid="tier-meaning">
+            the agent {meaning}
+          </span>
+        </>
+      )}
+      {frozen && <> </>}
+      {frozen && (
+        <span
+          className="rounded bg-sky-900 px-1.5 py-0.5 text-xs font-semibold text-white"
+          title="Frozen: no tier changes until unfrozen"
+        >
+          ❄ frozen
+        </span>
+      )}
     </span>
   );
 }

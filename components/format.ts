@@ -26,6 +26,7 @@ export const FEW_OUTCOMES = 20;
 
 export function windowHealthText(rate: number | null, trials: number): string {
   if (rate === null || trials === 0) return "no outcomes in window yet";
-  if (trials < FEW_OUTCOMES) return `${trials} outcome${trials === 1 ? "" : "s"} in window so far: too few to read a rate`;
+  if (trials < FEW_OUTCOMES)
+    return `${trials} outcome${trials === 1 ? "" : "s"} in window so far: too few to read a rate`;
   return `${(rate * 100).toFixed(1)}% of ${trials.toLocaleString("en-US")} in window`;
 }

@@ -16,7 +16,13 @@ async function check(page: Page, name: string, path: string) {
     await page.mouse.move(0, 0);
     const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+    const report = bad.map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(" "))
+          .join(" | ")}`,
+    );
     await page.screenshot({ path: `e2e/screenshots/a11y-${name}-${width}.png`, fullPage: true });
     expect(report, `${path} at ${width}px`).toEqual([]);
   }

@@ -1,7 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { screenshot, signIn } from "./helpers";
 
-test("an admin creates an agent, an action type and a key (secret shown once), then revokes the key", async ({ page, request }) => {
+test("an admin creates an agent, an action type and a key (secret shown once), then revokes the key", async ({
+  page,
+  request,
+}) => {
   const slug = `e2e-bot-${Date.now().toString(36)}`;
   await signIn(page, "admin@demo.local", "/admin");
   await expect(page).toHaveURL(/\/admin\/agents$/);
@@ -103,7 +106,9 @@ test("an admin creates a user and changes their role, but not their own", async 
   await row.getByLabel(`Role of ${email}`).selectOption("reviewer");
   await row.getByRole("button", { name: "Change role" }).click();
   // Review power is granted by a second person (rule 10): the admin's change is an ask.
-  await expect(row.getByRole("status")).toContainText(`Asked to make ${email} reviewer: another reviewer or admin must approve it`);
+  await expect(row.getByRole("status")).toContainText(
+    `Asked to make ${email} reviewer: another reviewer or admin must approve it`,
+  );
   await expect(row).toHaveAttribute("data-role", "viewer");
   await row.getByLabel(`Role of ${email}`).selectOption("auditor");
   await row.getByRole("button", { name: "Change role" }).click();

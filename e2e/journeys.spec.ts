@@ -75,11 +75,15 @@ async function review(page: Page, decision: "Approve" | "Reject", rationale: str
   } else {
     await form.getByRole("button", { name: decision, exact: true }).click();
   }
-  await expect(page.getByRole("status").filter({ hasText: "Review recorded" })).toContainText(`The request is now ${expectStatus}.`);
+  await expect(page.getByRole("status").filter({ hasText: "Review recorded" })).toContainText(
+    `The request is now ${expectStatus}.`,
+  );
   await expect(page.getByTestId("review-form")).toHaveCount(0);
 }
 
-test("(1) an engineer opens a promotion request on an eligible WALK action type; the requester cannot review it", async ({ page }) => {
+test("(1) an engineer opens a promotion request on an eligible WALK action type; the requester cannot review it", async ({
+  page,
+}) => {
   await signIn(page, "viewer@demo.local");
   const row = overviewRow(page, "ticket.escalate");
   await expect(row).toHaveAttribute("data-tier", "WALK");
@@ -100,7 +104,9 @@ test("(1) an engineer opens a promotion request on an eligible WALK action type;
   await expect(page.getByRole("link", { name: "Edit bars" })).toHaveCount(0);
 
   await page.getByRole("button", { name: "Request promotion to RUN" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Request opened" })).toHaveText("Request opened; it needs 1 approval(s).");
+  await expect(page.getByRole("status").filter({ hasText: "Request opened" })).toHaveText(
+    "Request opened; it needs 1 approval(s).",
+  );
   const requestId = await requestIdFrom(page, { hasText: "WALK → RUN" });
   const requestRow = page.locator(`[data-testid="request-row"][data-request-id="${requestId}"]`);
   await expect(requestRow).toContainText("open");
@@ -112,10 +118,15 @@ test("(1) an engineer opens a promotion request on an eligible WALK action type;
 
   // The requests list shows it under "open".
   await page.goto("/requests");
-  await expect(page.locator(`[data-testid="request-row"][data-request-id="${requestId}"]`)).toContainText("Escalate a ticket ticket.escalate");
+  await expect(page.locator(`[data-testid="request-row"][data-request-id="${requestId}"]`)).toContainText(
+    "Escalate a ticket ticket.escalate",
+  );
 
   // The requester's own request: no review form, and the page says why.
-  await page.locator(`[data-testid="request-row"][data-request-id="${requestId}"]`).getByRole("link", { name: "view", exact: true }).click();
+  await page
+    .locator(`[data-testid="request-row"][data-request-id="${requestId}"]`)
+    .getByRole("link", { name: "view", exact: true })
+    .click();
   await expect(page).toHaveURL(new RegExp(`/requests/${requestId}$`));
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Escalate a ticket: WALK → RUN");
   await expect(page.getByText(`Requested by ${NAMES.viewer}`)).toBeVisible();
@@ -127,12 +138,17 @@ test("(1) an engineer opens a promotion request on an eligible WALK action type;
   await shot(page, "journey-1-requester-cannot-review");
 });
 
-test("(2) two reviewers approve blind; the second approval applies the promotion and the overview shows RUN", async ({ page, browser }) => {
+test("(2) two reviewers approve blind; the second approval applies the promotion and the overview shows RUN", async ({
+  page,
+  browser,
+}) => {
   // The engineer opens a request on a medium-radius type: WALK → RUN needs 2 approvals.
   await signIn(page, "viewer@demo.local");
   await openActionType(page, "ticket.reply");
   await page.getByRole("button", { name: "Request promotion to RUN" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Request opened" })).toHaveText("Request opened; it needs 2 approval(s).");
+  await expect(page.getByRole("status").filter({ hasText: "Request opened" })).toHaveText(
+    "Request opened; it needs 2 approval(s).",
+  );
   const requestId = await requestIdFrom(page, { hasText: "WALK → RUN" });
 
   // Reviewer 1: reviews are hidden before reviewing; pinned and live evidence side by side.
@@ -184,7 +200,10 @@ test("(2) two reviewers approve blind; the second approval applies the promotion
   await r2.context().close();
 });
 
-test("(3) a reviewer rejects a request with a rationale; a too-short rationale is refused first", async ({ page, browser }) => {
+test("(3) a reviewer rejects a request with a rationale; a too-short rationale is refused first", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, "viewer@demo.local");
   await openActionType(page, "deploy.rollback");
   await page.getByRole("button", { name: "Request promotion to RUN" }).click();
@@ -229,7 +248,10 @@ test("(3) a reviewer rejects a request with a rationale; a too-short rationale i
   await r2.context().close();
 });
 
-test("(4) an admin overrides an unmet bar with a justification: banner, one more approval, OVERRIDE in the timeline", async ({ page, browser }) => {
+test("(4) an admin overrides an unmet bar with a justification: banner, one more approval, OVERRIDE in the timeline", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, "admin@demo.local");
   await expect(overviewRow(page, "discount.offer")).toHaveAttribute("data-tier", "CRAWL");
   await openActionType(page, "discount.offer");
@@ -239,14 +261,18 @@ test("(4) an admin overrides an unmet bar with a justification: banner, one more
   const justificationBox = page.getByLabel("Written justification (at least 20 characters)");
   await justificationBox.fill("Deal desk asked.");
   await page.getByRole("button", { name: "Open override request" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "justification must be at least 20 characters" })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "justification must be at least 20 characters" }),
+  ).toBeVisible();
   await expect(page.getByTestId("request-row").filter({ hasText: "OVERRIDE" })).toHaveCount(0);
 
   const justification = "Quarter-end deal desk needs discounts at WALK; internal approvers check every offer.";
   await justificationBox.fill(justification);
   await page.getByRole("button", { name: "Open override request" }).click();
   // High radius: CRAWL → WALK normally needs 2; an override needs one more.
-  await expect(page.getByRole("status").filter({ hasText: "Request opened" })).toHaveText("Request opened; it needs 3 approval(s).");
+  await expect(page.getByRole("status").filter({ hasText: "Request opened" })).toHaveText(
+    "Request opened; it needs 3 approval(s).",
+  );
   const requestId = await requestIdFrom(page, { hasText: "OVERRIDE" });
   await shot(page, "journey-4-override-opened");
 
@@ -306,7 +332,9 @@ test("(7) a viewer and an auditor cannot review a request someone else opened", 
   const requester = await as(browser, "reviewer3@demo.local");
   await openActionType(requester, "lead.enrich");
   await requester.getByRole("button", { name: "Request promotion to RUN" }).click();
-  await expect(requester.getByRole("status").filter({ hasText: "Request opened" })).toHaveText("Request opened; it needs 1 approval(s).");
+  await expect(requester.getByRole("status").filter({ hasText: "Request opened" })).toHaveText(
+    "Request opened; it needs 1 approval(s).",
+  );
   const requestId = await requestIdFrom(requester, { hasText: "WALK → RUN" });
 
   await signIn(page, "viewer@demo.local");
@@ -334,7 +362,10 @@ test("(7) a viewer and an auditor cannot review a request someone else opened", 
   await auditor.context().close();
 });
 
-test("(5) loosening a bar goes to review and changes nothing; tightening applies at once as a new version", async ({ page, browser }) => {
+test("(5) loosening a bar goes to review and changes nothing; tightening applies at once as a new version", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, "admin@demo.local");
   const id = await openActionType(page, "dns.change");
   const header = await page.locator("main header").textContent();
@@ -355,21 +386,34 @@ test("(5) loosening a bar goes to review and changes nothing; tightening applies
   // Out of range: no verdict, an error in percent, and nothing can be sent.
   await bar.fill("880");
   await expect(page.getByTestId("policy-verdict")).toHaveCount(0);
-  await expect(page.getByTestId("policy-problems")).toContainText("promotion bar must be above 0% and below 100%, got 880%");
+  await expect(page.getByTestId("policy-problems")).toContainText(
+    "promotion bar must be above 0% and below 100%, got 880%",
+  );
   await expect(page.getByRole("button", { name: "Fix the values first" })).toBeDisabled();
   await expect(page.getByRole("button", { name: /Apply tightening|Send for review/ })).toHaveCount(0);
   await shot(page, "journey-5-out-of-range");
   await bar.fill(String(lowerPct));
-  await expect(page.getByTestId("policy-verdict")).toHaveText("Loosening: it will be sent for review and changes nothing until approved.");
-  await expect(page.getByTestId("policy-changes")).toContainText(`CRAWL promotion bar: ${beforePct}% → ${lowerPct}% — loosens (review)`);
+  await expect(page.getByTestId("policy-verdict")).toHaveText(
+    "Loosening: it will be sent for review and changes nothing until approved.",
+  );
+  await expect(page.getByTestId("policy-changes")).toContainText(
+    `CRAWL promotion bar: ${beforePct}% → ${lowerPct}% — loosens (review)`,
+  );
   await reason.fill("Acceptance of DNS suggestions has been steady; try a slightly lower bar.");
   await shot(page, "journey-5-loosening-verdict");
   await page.getByRole("button", { name: "Send for review" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Loosening sent for review" })).toContainText(/\(request [0-9a-f]{8}\)\./);
-  const prefix = /request ([0-9a-f]{8})/.exec((await page.getByRole("status").filter({ hasText: "Loosening sent" }).textContent())!)![1]!;
+  await expect(page.getByRole("status").filter({ hasText: "Loosening sent for review" })).toContainText(
+    /\(request [0-9a-f]{8}\)\./,
+  );
+  const prefix = /request ([0-9a-f]{8})/.exec(
+    (await page.getByRole("status").filter({ hasText: "Loosening sent" }).textContent())!,
+  )![1]!;
   // The form steps aside: no second click can open a twin request; the panel links to the request.
   await expect(page.getByRole("button", { name: "Send for review" })).toHaveCount(0);
-  await expect(page.getByTestId("loosening-sent").getByRole("link")).toHaveAttribute("href", new RegExp(`/requests/${prefix}`));
+  await expect(page.getByTestId("loosening-sent").getByRole("link")).toHaveAttribute(
+    "href",
+    new RegExp(`/requests/${prefix}`),
+  );
   await expect(bar).toHaveValue(String(beforePct));
   // The policy version is unchanged.
   await expect(page.getByText(`Bars of dns.change (policy v${version})`)).toBeVisible();
@@ -390,8 +434,12 @@ test("(5) loosening a bar goes to review and changes nothing; tightening applies
   // Tightening.
   await page.goto(`/action-types/${id}/policy`);
   await bar.fill(String(higherPct));
-  await expect(page.getByTestId("policy-verdict")).toHaveText("Tightening: it applies at once as a new policy version.");
-  await expect(page.getByTestId("policy-changes")).toContainText(`CRAWL promotion bar: ${beforePct}% → ${higherPct}% — tightens (at once)`);
+  await expect(page.getByTestId("policy-verdict")).toHaveText(
+    "Tightening: it applies at once as a new policy version.",
+  );
+  await expect(page.getByTestId("policy-changes")).toContainText(
+    `CRAWL promotion bar: ${beforePct}% → ${higherPct}% — tightens (at once)`,
+  );
   await reason.fill("Public DNS mistakes are costly; raise the bar before any promotion.");
   await page.getByRole("button", { name: "Apply tightening" }).click();
   await expect(page.getByText(`Tightening applied at once as policy v${version + 1}.`)).toBeVisible();
@@ -475,10 +523,26 @@ test("(6) an auditor filters the audit log by kind, exports CSV and sees the cha
   await expect(page.getByTestId("chain-badge")).toContainText("verified");
   await shot(page, "journey-6-audit-filtered");
 
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Export CSV" }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^audit-.*\.csv$/);
   const csv = parseCsv(await readFile((await download.path())!, "utf8"));
-  expect(csv[0]).toEqual(["seq", "createdAt", "actorType", "actorLabel", "kind", "entityType", "entityId", "agentId", "actionTypeId", "data", "prevHash", "hash"]);
+  expect(csv[0]).toEqual([
+    "seq",
+    "createdAt",
+    "actorType",
+    "actorLabel",
+    "kind",
+    "entityType",
+    "entityId",
+    "agentId",
+    "actionTypeId",
+    "data",
+    "prevHash",
+    "hash",
+  ]);
   const body = csv.slice(1);
   expect(body.length).toBeGreaterThanOrEqual(kinds.length);
   for (const r of body) {
@@ -490,7 +554,9 @@ test("(6) an auditor filters the audit log by kind, exports CSV and sees the cha
   const kindsInExport = new Set(body.map((r) => r[4]));
   expect(kindsInExport).toContain("tier.promotion");
   expect(kindsInExport).toContain("tier.override");
-  expect(body.some((r) => r[4] === "tier.override" && r[9]!.includes("Override CRAWL → WALK approved by review"))).toBe(true);
+  expect(body.some((r) => r[4] === "tier.override" && r[9]!.includes("Override CRAWL → WALK approved by review"))).toBe(
+    true,
+  );
 
   // The JSON export follows the same filter.
   const href = await page.getByRole("link", { name: "Export JSON" }).getAttribute("href");

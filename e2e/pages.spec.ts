@@ -38,7 +38,9 @@ async function visit(page: Page, name: string, path: string, main: (page: Page) 
   expect(pageErrors, `uncaught errors on ${path}`).toEqual([]);
   const t = await navigationTiming(page);
   timings.push({ name, path, ...t });
-  console.log(`[timing] ${name.padEnd(22)} ${path.padEnd(60)} ttfb ${String(t.ttfb).padStart(4)} ms · document ${String(t.document).padStart(4)} ms · DOMContentLoaded ${String(t.domContentLoaded).padStart(4)} ms`);
+  console.log(
+    `[timing] ${name.padEnd(22)} ${path.padEnd(60)} ttfb ${String(t.ttfb).padStart(4)} ms · document ${String(t.document).padStart(4)} ms · DOMContentLoaded ${String(t.domContentLoaded).padStart(4)} ms`,
+  );
   await shot(page, `page-${name}`);
   expect(t.document, `server response of ${path} (ms)`).toBeLessThan(BUDGET_MS);
 }
@@ -46,7 +48,10 @@ async function visit(page: Page, name: string, path: string, main: (page: Page) 
 /** id of an action type, from its overview link. */
 async function actionTypeId(page: Page, key: string): Promise<string> {
   await page.goto("/");
-  const href = await page.locator(`[data-testid="overview-row"][data-action-key="${key}"]`).getByTestId("action-link").getAttribute("href");
+  const href = await page
+    .locator(`[data-testid="overview-row"][data-action-key="${key}"]`)
+    .getByTestId("action-link")
+    .getAttribute("href");
   return href!.split("/").pop()!;
 }
 
@@ -75,7 +80,8 @@ test("viewer pages: overview, action type, requests, request, forbidden", async 
   const email = await actionTypeId(page, "email.send");
   await visit(page, "action-type", `/action-types/${email}`, async (p) => {
     await expect(p.getByRole("heading", { level: 1, name: "email.send" })).toBeVisible();
-    for (const chart of ["rate-chart", "evidence-chart", "counts-chart"]) await expect(p.getByTestId(chart).locator("svg").first()).toBeVisible();
+    for (const chart of ["rate-chart", "evidence-chart", "counts-chart"])
+      await expect(p.getByTestId(chart).locator("svg").first()).toBeVisible();
     await expect(p.getByTestId("timeline")).toContainText("automatic demotion");
     await expect(p.getByTestId("policy-history")).toContainText("v1");
     await expect(p.getByTestId("request-row").first()).toBeVisible();
@@ -84,7 +90,8 @@ test("viewer pages: overview, action type, requests, request, forbidden", async 
   const refund = await actionTypeId(page, "refund.issue");
   await visit(page, "action-type-crawl", `/action-types/${refund}`, async (p) => {
     await expect(p.getByRole("heading", { level: 1, name: "refund.issue" })).toBeVisible();
-    for (const chart of ["rate-chart", "evidence-chart", "counts-chart"]) await expect(p.getByTestId(chart).locator("svg").first()).toBeVisible();
+    for (const chart of ["rate-chart", "evidence-chart", "counts-chart"])
+      await expect(p.getByTestId(chart).locator("svg").first()).toBeVisible();
     await expect(p.getByText("No tier changes yet: it has been in CRAWL since it was created.")).toBeVisible();
     await expect(p.getByTestId("request-row").filter({ hasText: "CRAWL → WALK" }).first()).toContainText("open");
   });
@@ -98,7 +105,11 @@ test("viewer pages: overview, action type, requests, request, forbidden", async 
     expect(await p.getByTestId("request-row").count()).toBeGreaterThan(5);
   });
 
-  const row = page.getByTestId("request-row").filter({ hasText: "refund.issue" }).filter({ hasText: "CRAWL → WALK" }).first();
+  const row = page
+    .getByTestId("request-row")
+    .filter({ hasText: "refund.issue" })
+    .filter({ hasText: "CRAWL → WALK" })
+    .first();
   const requestId = await row.getAttribute("data-request-id");
   await visit(page, "request-requester", `/requests/${requestId}`, async (p) => {
     await expect(p.getByRole("heading", { level: 1 })).toContainText("Issue a refund: CRAWL → WALK");
@@ -117,10 +128,16 @@ test("reviewer pages: overview with tier actions, review page, audit log", async
   await signIn(page, "reviewer1@demo.local");
   await visit(page, "overview-reviewer", "/", async (p) => {
     await expect(p.getByRole("columnheader", { name: "Act", exact: true })).toBeVisible();
-    await expect(p.locator('[data-testid="overview-row"][data-action-key="ticket.tag"]').getByRole("button", { name: "Demote" })).toBeVisible();
+    await expect(
+      p.locator('[data-testid="overview-row"][data-action-key="ticket.tag"]').getByRole("button", { name: "Demote" }),
+    ).toBeVisible();
   });
   await page.goto("/requests");
-  const requestId = await page.getByTestId("request-row").filter({ hasText: "refund.issue" }).first().getAttribute("data-request-id");
+  const requestId = await page
+    .getByTestId("request-row")
+    .filter({ hasText: "refund.issue" })
+    .first()
+    .getAttribute("data-request-id");
   await visit(page, "request-review", `/requests/${requestId}`, async (p) => {
     await expect(p.getByTestId("reviews-hidden")).toBeVisible();
     await expect(p.getByTestId("review-form")).toBeVisible();

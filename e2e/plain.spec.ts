@@ -15,7 +15,10 @@ async function as(browser: Browser, email: string): Promise<Page> {
 
 async function actionTypeHref(page: Page, key: string): Promise<string> {
   await page.goto("/");
-  return (await page.locator(`[data-testid="overview-row"][data-action-key="${key}"]`).getByTestId("action-link").getAttribute("href"))!;
+  return (await page
+    .locator(`[data-testid="overview-row"][data-action-key="${key}"]`)
+    .getByTestId("action-link")
+    .getAttribute("href"))!;
 }
 
 async function shots(page: Page, name: string) {
@@ -34,7 +37,9 @@ async function visibleText(page: Page): Promise<string> {
   return page.locator("main").evaluate((m) => (m as HTMLElement).innerText);
 }
 
-test("overview: tiers defined, names first, one sentence per gate that agrees with it, statistics folded away", async ({ page }) => {
+test("overview: tiers defined, names first, one sentence per gate that agrees with it, statistics folded away", async ({
+  page,
+}) => {
   await signIn(page, "viewer@demo.local");
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto("/");
@@ -64,7 +69,10 @@ test("overview: tiers defined, names first, one sentence per gate that agrees wi
     // "clears" is said exactly when the gate clears; an eligible row always clears.
     expect(/\bclears\b/.test(text), text).toBe(cleared);
     if (await r.getByText("eligible", { exact: true }).count()) expect(cleared).toBe(true);
-    if (!cleared) expect(text).toMatch(/more good outcomes? in a row would clear it|no run of good outcomes|would not clear it|more than/);
+    if (!cleared)
+      expect(text).toMatch(
+        /more good outcomes? in a row would clear it|no run of good outcomes|would not clear it|more than/,
+      );
   }
   const main = await visibleText(page);
   expect(main).not.toMatch(JARGON);
@@ -82,15 +90,21 @@ test("overview: tiers defined, names first, one sentence per gate that agrees wi
   expect((await eligibility.boundingBox())!.width).toBeGreaterThanOrEqual(200);
 });
 
-test("action type page: name first, the tier defined, the gate in words, details on demand; the bars in words", async ({ page }) => {
+test("action type page: name first, the tier defined, the gate in words, details on demand; the bars in words", async ({
+  page,
+}) => {
   await signIn(page, "viewer@demo.local");
   await page.setViewportSize({ width: 1440, height: 900 });
   const href = await actionTypeHref(page, "dns.change");
   await page.goto(href);
   await expect(page.getByTestId("action-title")).toHaveText("Change DNS dns.change");
   await expect(page.locator("main header")).toContainText("infra-bot");
-  await expect(page.locator("main header").getByTestId("tier-meaning")).toHaveText(/^the agent (only suggests; a human acts|acts on internal staff|acts on external customers)$/);
-  await expect(page.getByTestId("next-tier-meaning")).toHaveText(/^In (WALK|RUN) the agent acts on (internal staff|external customers)\.$/);
+  await expect(page.locator("main header").getByTestId("tier-meaning")).toHaveText(
+    /^the agent (only suggests; a human acts|acts on internal staff|acts on external customers)$/,
+  );
+  await expect(page.getByTestId("next-tier-meaning")).toHaveText(
+    /^In (WALK|RUN) the agent acts on (internal staff|external customers)\.$/,
+  );
   const sentence = page.getByTestId("gate-sentence");
   await expect(sentence).toHaveText(/^(\S+% of [\d,]+ outcomes were good|No outcomes)/);
   expect(await visibleText(page)).not.toMatch(JARGON);
@@ -101,8 +115,12 @@ test("action type page: name first, the tier defined, the gate in words, details
   await shots(page, "action-type");
 
   await page.getByRole("link", { name: "View bars" }).click();
-  await expect(page.getByTestId("bars-in-words")).toContainText("Promotion to WALK (where the agent acts on internal staff) needs evidence that the true success rate is above");
-  await expect(page.getByTestId("policy-now").getByTestId("gate-sentence")).toHaveText(/^(\S+% of [\d,]+ outcomes were good|No outcomes)/);
+  await expect(page.getByTestId("bars-in-words")).toContainText(
+    "Promotion to WALK (where the agent acts on internal staff) needs evidence that the true success rate is above",
+  );
+  await expect(page.getByTestId("policy-now").getByTestId("gate-sentence")).toHaveText(
+    /^(\S+% of [\d,]+ outcomes were good|No outcomes)/,
+  );
   await shots(page, "policy");
 });
 
@@ -116,7 +134,9 @@ test("request page: names first, the tiers defined, each evidence column in word
   expect(await visibleText(page)).not.toMatch(/\b[a-z]+-bot \/ [a-z]+\.[a-z]+/); // "support-bot / refund.issue"
   await shots(page, "requests");
   await row.getByRole("link", { name: "view", exact: true }).click();
-  await expect(page.getByTestId("request-tiers")).toContainText(/From (CRAWL|WALK) the agent .+ to (WALK|RUN) the agent acts on/);
+  await expect(page.getByTestId("request-tiers")).toContainText(
+    /From (CRAWL|WALK) the agent .+ to (WALK|RUN) the agent acts on/,
+  );
   await expect(page.getByTestId("pinned").getByTestId("gate-sentence")).toBeVisible();
   await expect(page.getByTestId("live").getByTestId("gate-sentence")).toBeVisible();
   expect(await visibleText(page)).not.toMatch(JARGON);
@@ -125,7 +145,9 @@ test("request page: names first, the tiers defined, each evidence column in word
   await shots(page, "request");
 });
 
-test("reviewers demote and freeze on the action type page; the form closes after success and cannot demote twice", async ({ browser }) => {
+test("reviewers demote and freeze on the action type page; the form closes after success and cannot demote twice", async ({
+  browser,
+}) => {
   const reviewer = await as(browser, "reviewer2@demo.local");
   await reviewer.setViewportSize({ width: 1440, height: 900 });
   const href = await actionTypeHref(reviewer, "ticket.tag");

@@ -19,7 +19,11 @@ async function setSliderPercent(page: Page, id: string, percent: number, reason:
   await page.getByLabel("Why change it? (at least 20 characters, kept with the version)").fill(reason);
 }
 
-test("an admin proposes 5 → 25 %, a reviewer approves beside the replay, the agent's subjects follow", async ({ page, browser, request }) => {
+test("an admin proposes 5 → 25 %, a reviewer approves beside the replay, the agent's subjects follow", async ({
+  page,
+  browser,
+  request,
+}) => {
   await signIn(page, "admin@demo.local");
   // The agent's key.
   await page.goto("/admin/agents/support-bot");
@@ -30,27 +34,40 @@ test("an admin proposes 5 → 25 %, a reviewer approves beside the replay, the a
   const auth = { authorization: `Bearer ${secret}` };
 
   await page.goto("/");
-  await page.locator('[data-testid="overview-row"][data-action-key="ticket.tag"]').getByRole("link", { name: "ticket.tag", exact: true }).click();
+  await page
+    .locator('[data-testid="overview-row"][data-action-key="ticket.tag"]')
+    .getByRole("link", { name: "ticket.tag", exact: true })
+    .click();
   await expect(page).toHaveURL(/\/action-types\/[0-9a-f-]{36}$/);
   const id = page.url().split("/").pop()!;
   await expect(page.getByTestId("slider-percent")).toHaveText("100% of external subjects");
 
   // Lowering to 5 % is a tightening: at once.
   await setSliderPercent(page, id, 5, "Start the customer-facing tagging on a small share of customers.");
-  await expect(page.getByTestId("policy-verdict")).toHaveText("Tightening: it applies at once as a new policy version.");
+  await expect(page.getByTestId("policy-verdict")).toHaveText(
+    "Tightening: it applies at once as a new policy version.",
+  );
   await page.getByRole("button", { name: "Apply tightening" }).click();
   await expect(page.getByText(/Tightening applied at once/)).toBeVisible();
 
   const decisions = async () => {
     const out = new Map<string, boolean>();
     for (const subject of SUBJECTS) {
-      const res = await request.post("/api/v1/decisions", { headers: auth, data: { action: "ticket.tag", audience: "external", subject } });
+      const res = await request.post("/api/v1/decisions", {
+        headers: auth,
+        data: { action: "ticket.tag", audience: "external", subject },
+      });
       expect(res.status()).toBe(200);
       out.set(subject, ((await res.json()) as { allowed: boolean }).allowed);
     }
     return out;
   };
-  const sliderOf = async () => ((await (await request.get("/api/v1/tiers/ticket.tag", { headers: auth })).json()) as { slider?: { percent: number; salt: string } }).slider;
+  const sliderOf = async () =>
+    (
+      (await (await request.get("/api/v1/tiers/ticket.tag", { headers: auth })).json()) as {
+        slider?: { percent: number; salt: string };
+      }
+    ).slider;
   await expect.poll(async () => (await sliderOf())?.percent).toBe(5);
   const salt = (await sliderOf())!.salt;
   const at5 = await decisions();
@@ -58,9 +75,13 @@ test("an admin proposes 5 → 25 %, a reviewer approves beside the replay, the a
 
   // Raising to 25 % is a loosening: a request, with the what-if replay in the editor before sending.
   await setSliderPercent(page, id, 25, "Tagging quality held on the first five percent; widen to a quarter.");
-  await expect(page.getByTestId("policy-verdict")).toHaveText("Loosening: it will be sent for review and changes nothing until approved.");
+  await expect(page.getByTestId("policy-verdict")).toHaveText(
+    "Loosening: it will be sent for review and changes nothing until approved.",
+  );
   await page.getByRole("button", { name: "Replay these bars over the recorded outcomes" }).click();
-  await expect(page.getByTestId("replay-sentence")).toContainText("recorded outcomes, under this policy it would have been");
+  await expect(page.getByTestId("replay-sentence")).toContainText(
+    "recorded outcomes, under this policy it would have been",
+  );
   await page.getByRole("button", { name: "Send for review" }).click();
   const link = page.getByTestId("loosening-sent").getByRole("link").first();
   const requestId = (await link.getAttribute("href"))!.split("/").pop()!;
@@ -74,10 +95,14 @@ test("an admin proposes 5 → 25 %, a reviewer approves beside the replay, the a
     const r = await as(browser, email);
     await r.goto(`/requests/${requestId}`);
     await expect(r.getByTestId("replay")).toBeVisible();
-    await expect(r.getByTestId("replay-sentence")).toContainText(/ending in (CRAWL|WALK|RUN) today, against RUN in reality/);
+    await expect(r.getByTestId("replay-sentence")).toContainText(
+      /ending in (CRAWL|WALK|RUN) today, against RUN in reality/,
+    );
     await expect(r.getByTestId("replay-chart")).toBeVisible();
     const form = r.getByTestId("review-form");
-    await form.getByLabel("Your rationale (required, at least 20 characters)").fill("The replay shows the same tier path; quality held at five percent.");
+    await form
+      .getByLabel("Your rationale (required, at least 20 characters)")
+      .fill("The replay shows the same tier path; quality held at five percent.");
     await form.getByRole("button", { name: "Approve", exact: true }).click();
     const verdict = await r.getByRole("status").filter({ hasText: "Review recorded" }).textContent();
     status = /now (\w+)/.exec(verdict ?? "")?.[1] ?? "open";

@@ -14,7 +14,10 @@ async function as(browser: Browser, email: string, returnTo = "/"): Promise<Page
 
 async function actionTypeId(page: Page, key: string): Promise<string> {
   await page.goto("/");
-  const href = await page.locator(`[data-testid="overview-row"][data-action-key="${key}"]`).getByTestId("action-link").getAttribute("href");
+  const href = await page
+    .locator(`[data-testid="overview-row"][data-action-key="${key}"]`)
+    .getByTestId("action-link")
+    .getAttribute("href");
   return href!.split("/").pop()!;
 }
 
@@ -34,7 +37,14 @@ async function receiver() {
         let body = "";
         req.on("data", (c) => (body += c));
         req.on("end", () => {
-          got.push({ headers: { "webhook-id": String(req.headers["webhook-id"]), "webhook-timestamp": String(req.headers["webhook-timestamp"]), "webhook-signature": String(req.headers["webhook-signature"]) }, body });
+          got.push({
+            headers: {
+              "webhook-id": String(req.headers["webhook-id"]),
+              "webhook-timestamp": String(req.headers["webhook-timestamp"]),
+              "webhook-signature": String(req.headers["webhook-signature"]),
+            },
+            body,
+          });
           res.writeHead(200).end("ok");
         });
       });
@@ -57,7 +67,9 @@ async function tierAction(page: Page, key: string, button: "Freeze" | "Unfreeze"
   await expect(row.getByRole("status")).toBeVisible();
 }
 
-test("notifications: a freeze made while the receiver is down arrives once it is back, once, signed", async ({ page }) => {
+test("notifications: a freeze made while the receiver is down arrives once it is back, once, signed", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const hook = await receiver();
   await signIn(page, "admin@demo.local", "/admin/notifications");
@@ -81,7 +93,10 @@ test("notifications: a freeze made while the receiver is down arrives once it is
   const reviewer = await as(page.context().browser()!, "reviewer1@demo.local");
   await tierAction(reviewer, "scale.adjust", "Freeze", "Holding promotions while the capacity review runs.");
 
-  await page.locator('[data-testid="endpoint-row"][data-name="e2e receiver"]').getByRole("link", { name: "e2e receiver" }).click();
+  await page
+    .locator('[data-testid="endpoint-row"][data-name="e2e receiver"]')
+    .getByRole("link", { name: "e2e receiver" })
+    .click();
   await expect(page).toHaveURL(/\/admin\/notifications\?endpoint=/);
   const delivery = page.getByTestId("delivery-row").first();
   await expect(delivery).toHaveAttribute("data-kind", "tier.frozen");
@@ -95,14 +110,23 @@ test("notifications: a freeze made while the receiver is down arrives once it is
   await screenshot(page, "told-delivery-delivered");
   await page.waitForTimeout(5000);
   expect(hook.got).toHaveLength(1);
-  const msg = new Webhook(secret).verify(hook.got[0]!.body, hook.got[0]!.headers) as { type: string; data: { url: string; actionType: { key: string } } };
+  const msg = new Webhook(secret).verify(hook.got[0]!.body, hook.got[0]!.headers) as {
+    type: string;
+    data: { url: string; actionType: { key: string } };
+  };
   expect(msg.type).toBe("tier.frozen");
   expect(msg.data.actionType.key).toBe("scale.adjust");
   expect(msg.data.url).toMatch(/\/action-types\/[0-9a-f-]{36}$/);
 
   // The built-in receiver got it too (it subscribes to everything) and shows it verified.
-  await page.locator('[data-testid="endpoint-row"][data-name="Built-in demo receiver"]').getByRole("link").first().click();
-  await expect(page.getByTestId("demo-received")).toContainText("tier.frozen · signature verified", { timeout: 20_000 });
+  await page
+    .locator('[data-testid="endpoint-row"][data-name="Built-in demo receiver"]')
+    .getByRole("link")
+    .first()
+    .click();
+  await expect(page.getByTestId("demo-received")).toContainText("tier.frozen · signature verified", {
+    timeout: 20_000,
+  });
   await screenshot(page, "told-demo-receiver");
 
   await tierAction(reviewer, "scale.adjust", "Unfreeze", "Capacity review done; promotions may resume.");
@@ -116,7 +140,10 @@ test("reviewers' inbox: a count in the navigation, the awaiting tab first, count
   await expect(badge).toBeVisible();
   const count = Number((await badge.textContent())!.replace(/\D+/g, ""));
   expect(count).toBeGreaterThan(0);
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Requests/ }).click();
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: /Requests/ })
+    .click();
   await expect(page).toHaveURL(/\/requests\?status=awaiting$/);
   await expect(page.getByTestId("tab-awaiting")).toHaveAttribute("aria-current", "page");
   await expect(page.getByTestId("request-row")).toHaveCount(count);
@@ -140,7 +167,9 @@ test("reviewers' inbox: a count in the navigation, the awaiting tab first, count
   await expect(viewer.getByTestId("request-row").first()).toContainText("refund.issue");
   // Opening a request with a note: the panel links to the new request at once, and reviewers read the note.
   await viewer.goto(`/action-types/${await actionTypeId(viewer, "deploy.rollback")}`);
-  await viewer.getByLabel("Note for reviewers (optional): why now, what to look at").fill("Rollbacks were clean all month; RUN would cut our incident time.");
+  await viewer
+    .getByLabel("Note for reviewers (optional): why now, what to look at")
+    .fill("Rollbacks were clean all month; RUN would cut our incident time.");
   await viewer.getByRole("button", { name: "Request promotion to RUN" }).click();
   const link = viewer.getByTestId("new-request-link");
   await expect(link).toHaveAttribute("href", /\/requests\/[0-9a-f-]{36}$/);
@@ -153,7 +182,10 @@ test("reviewers' inbox: a count in the navigation, the awaiting tab first, count
   await viewer.context().close();
 });
 
-test("audit log: agent + policy kinds finds the policy change, ingestion out of the way, seconds, links", async ({ page, browser }) => {
+test("audit log: agent + policy kinds finds the policy change, ingestion out of the way, seconds, links", async ({
+  page,
+  browser,
+}) => {
   // An admin tightens contract.amend (sales-bot), typing the bar in percent.
   await signIn(page, "admin@demo.local");
   const id = await actionTypeId(page, "contract.amend");
@@ -163,7 +195,9 @@ test("audit log: agent + policy kinds finds the policy change, ingestion out of 
   expect(pct).toBeGreaterThan(50);
   expect(pct).toBeLessThan(100);
   await bar.fill(String(Math.min(99, pct + 1)));
-  await page.getByLabel("Why change it? (at least 20 characters, kept with the version)").fill("Contract amendments are costly to undo; raise the bar.");
+  await page
+    .getByLabel("Why change it? (at least 20 characters, kept with the version)")
+    .fill("Contract amendments are costly to undo; raise the bar.");
   await page.getByRole("button", { name: "Apply tightening" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Tightening applied" })).toBeVisible();
 
@@ -178,12 +212,19 @@ test("audit log: agent + policy kinds finds the policy change, ingestion out of 
   await expect(auditor).toHaveURL(/agent=[0-9a-f-]{36}/);
   const rows = auditor.getByTestId("audit-row");
   await expect(rows.first()).toBeVisible();
-  for (const kind of await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.kind))) expect(kind).toBe("policy.version_created");
+  for (const kind of await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.kind)))
+    expect(kind).toBe("policy.version_created");
   const row = rows.first();
   await expect(row).toHaveAttribute("data-agent", "sales-bot");
-  await expect(row.getByRole("link", { name: /contract\.amend/ }).first()).toHaveAttribute("href", `/action-types/${id}`);
+  await expect(row.getByRole("link", { name: /contract\.amend/ }).first()).toHaveAttribute(
+    "href",
+    `/action-types/${id}`,
+  );
   await expect(row.getByTestId("audit-summary")).toContainText("Policy version");
-  await expect(row.getByTestId("audit-summary").getByRole("link")).toHaveAttribute("href", `/action-types/${id}/policy`);
+  await expect(row.getByTestId("audit-summary").getByRole("link")).toHaveAttribute(
+    "href",
+    `/action-types/${id}/policy`,
+  );
   await expect(row.locator("td").nth(1)).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   await screenshot(auditor, "told-audit-agent-policy");
   // The filters live in the URL: a reload keeps them.
@@ -196,7 +237,10 @@ test("audit log: agent + policy kinds finds the policy change, ingestion out of 
   await auditor.context().close();
 });
 
-test("controls tell the truth: read-only bars, layered tier form, too few outcomes, empty evidence, favicon", async ({ page, browser }) => {
+test("controls tell the truth: read-only bars, layered tier form, too few outcomes, empty evidence, favicon", async ({
+  page,
+  browser,
+}) => {
   // A viewer reads the bars, read-only, in percent.
   await signIn(page, "viewer@demo.local");
   const id = await actionTypeId(page, "contract.amend");
@@ -212,7 +256,10 @@ test("controls tell the truth: read-only bars, layered tier form, too few outcom
   const reviewer = await as(browser, "reviewer3@demo.local");
   await reviewer.setViewportSize({ width: 1440, height: 900 });
   const row = reviewer.locator('[data-testid="overview-row"][data-action-key="scale.adjust"]');
-  const widths = () => reviewer.locator("table thead th").evaluateAll((ths) => ths.map((th) => Math.round(th.getBoundingClientRect().width)));
+  const widths = () =>
+    reviewer
+      .locator("table thead th")
+      .evaluateAll((ths) => ths.map((th) => Math.round(th.getBoundingClientRect().width)));
   const before = await widths();
   await row.getByRole("button", { name: "Demote", exact: true }).click();
   await expect(row.getByRole("dialog")).toBeVisible();

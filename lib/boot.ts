@@ -33,7 +33,10 @@ async function seed(database: Database): Promise<void> {
 /** Configuration that must hold before anything opens: one clear line each (SPEC §6 safe defaults). */
 export function checkConfiguration(env: NodeJS.ProcessEnv = process.env): void {
   const production = env.NODE_ENV === "production";
-  if (production && env.DATABASE_URL?.trim() && !env.AUTH_SECRET?.trim()) throw new Error("AUTH_SECRET must be set when DATABASE_URL is set (production): sessions would not survive a restart or work across instances. Set it to 32+ random bytes (e.g. `openssl rand -base64 32`).");
+  if (production && env.DATABASE_URL?.trim() && !env.AUTH_SECRET?.trim())
+    throw new Error(
+      "AUTH_SECRET must be set when DATABASE_URL is set (production): sessions would not survive a restart or work across instances. Set it to 32+ random bytes (e.g. `openssl rand -base64 32`).",
+    );
 }
 
 export async function boot(): Promise<void> {

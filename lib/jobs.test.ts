@@ -36,35 +36,40 @@ describe("jobs leadership", () => {
     expect(jobsState.leader).toBe(false);
   });
 
-  it.skipIf(process.env.TEST_BACKEND !== "postgres")("on PostgreSQL only the advisory lock's holder leads, and leadership survives a lost connection", async () => {
-    const url = (database.target as { url: string }).url;
-    const other = new pg.Client({ connectionString: url });
-    await other.connect();
-    try {
-      // Another instance holds the lock: this one follows.
-      await other.query("SELECT pg_advisory_lock($1)", [JOBS_LOCK_KEY]);
-      startJobs(database);
-      await new Promise((r) => setTimeout(r, 400));
-      expect(jobsState.leader).toBe(false);
+  it.skipIf(process.env.TEST_BACKEND !== "postgres")(
+    "on PostgreSQL only the advisory lock's holder leads, and leadership survives a lost connection",
+    async () => {
+      const url = (database.target as { url: string }).url;
+      const other = new pg.Client({ connectionString: url });
+      await other.connect();
+      try {
+        // Another instance holds the lock: this one follows.
+        await other.query("SELECT pg_advisory_lock($1)", [JOBS_LOCK_KEY]);
+        startJobs(database);
+        await new Promise((r) => setTimeout(r, 400));
+        expect(jobsState.leader).toBe(false);
 
-      // It lets go: this one takes over at its next try, and runs the jobs.
-      await other.query("SELECT pg_advisory_unlock($1)", [JOBS_LOCK_KEY]);
-      await until(() => jobsState.leader);
-      await until(() => jobsState.lastRunAt !== null);
+        // It lets go: this one takes over at its next try, and runs the jobs.
+        await other.query("SELECT pg_advisory_unlock($1)", [JOBS_LOCK_KEY]);
+        await until(() => jobsState.leader);
+        await until(() => jobsState.lastRunAt !== null);
 
-      // Its lock connection is killed: it steps down at once, then wins the lock back.
-      const { rows } = await other.query(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'cwr-jobs-leader' AND datname = current_database()`);
-      expect(rows).toHaveLength(1);
-      await until(() => !jobsState.leader, 2_000);
-      await until(() => jobsState.leader);
+        // Its lock connection is killed: it steps down at once, then wins the lock back.
+        const { rows } = await other.query(
+          `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'cwr-jobs-leader' AND datname = current_database()`,
+        );
+        expect(rows).toHaveLength(1);
+        await until(() => !jobsState.leader, 2_000);
+        await until(() => jobsState.leader);
 
-      // A stop releases the lock for the others at once.
-      await stopJobs();
-      expect(jobsState.leader).toBe(false);
-      const got = await other.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [JOBS_LOCK_KEY]);
-      expect(got.rows[0]!.ok).toBe(true);
-    } finally {
-      await other.end();
-    }
-  });
+        // A stop releases the lock for the others at once.
+        await stopJobs();
+        expect(jobsState.leader).toBe(false);
+        const got = await other.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [JOBS_LOCK_KEY]);
+        expect(got.rows[0]!.ok).toBe(true);
+      } finally {
+        await other.end();
+      }
+    },
+  );
 });

@@ -37,7 +37,12 @@ interface Runner {
 
 const g = globalThis as unknown as { __cwrJobsState?: JobsState; __cwrJobsRunner?: Runner };
 /** Shared by every bundle of the process (instrumentation, route handlers, metrics). */
-export const jobsState: JobsState = (g.__cwrJobsState ??= { enabled: false, leader: false, leaderSince: null, lastRunAt: null });
+export const jobsState: JobsState = (g.__cwrJobsState ??= {
+  enabled: false,
+  leader: false,
+  leaderSince: null,
+  lastRunAt: null,
+});
 
 export async function runJobsOnce(database: Database, now = new Date()) {
   const expired = await expireRequests(database.prisma, now);
@@ -50,14 +55,19 @@ function setLeader(leader: boolean, reason: string) {
   if (jobsState.leader === leader) return;
   jobsState.leader = leader;
   jobsState.leaderSince = leader ? new Date() : null;
-  log(leader ? "info" : "warn", leader ? "jobs leadership acquired" : "jobs leadership lost", { reason, pid: process.pid, port: process.env.PORT ?? null });
+  log(leader ? "info" : "warn", leader ? "jobs leadership acquired" : "jobs leadership lost", {
+    reason,
+    pid: process.pid,
+    port: process.env.PORT ?? null,
+  });
 }
 
 /** Starts the jobs of this process once (JOBS=off: none). */
 export function startJobs(database: Database): void {
   if (g.__cwrJobsRunner || process.env.JOBS === "off") return;
   jobsState.enabled = true;
-  g.__cwrJobsRunner = database.target.kind === "postgres" ? leaderElected(database, database.target.url) : alwaysLeader(database);
+  g.__cwrJobsRunner =
+    database.target.kind === "postgres" ? leaderElected(database, database.target.url) : alwaysLeader(database);
 }
 
 /** Stops the timers, waits for a run in progress and gives leadership up (graceful shutdown). */
@@ -72,16 +82,26 @@ export async function stopJobs(): Promise<void> {
 /** The periodic runs, only while `isLeader()` holds; returns a stop that awaits the runs in progress. */
 function schedule(database: Database, isLeader: () => Promise<boolean>) {
   const stops = [
-    every(INTERVAL_MS, isLeader, async () => {
-      await runJobsOnce(database);
-      // Signed audit checkpoints (every N entries or M seconds): a failure is logged, never stops the jobs.
-      await writeCheckpointIfDue(database.prisma).catch((e) => logError("audit checkpoint failed", e));
-      jobsState.lastRunAt = new Date();
-    }, "jobs failed"),
-    every(DELIVERY_INTERVAL_MS, isLeader, async () => {
-      const run = await deliverDue(database.prisma);
-      if (run.delivered || run.retrying || run.dead) log("info", "webhooks", { ...run });
-    }, "webhook delivery failed"),
+    every(
+      INTERVAL_MS,
+      isLeader,
+      async () => {
+        await runJobsOnce(database);
+        // Signed audit checkpoints (every N entries or M seconds): a failure is logged, never stops the jobs.
+        await writeCheckpointIfDue(database.prisma).catch((e) => logError("audit checkpoint failed", e));
+        jobsState.lastRunAt = new Date();
+      },
+      "jobs failed",
+    ),
+    every(
+      DELIVERY_INTERVAL_MS,
+      isLeader,
+      async () => {
+        const run = await deliverDue(database.prisma);
+        if (run.delivered || run.retrying || run.dead) log("info", "webhooks", { ...run });
+      },
+      "webhook delivery failed",
+    ),
   ];
   return async () => {
     await Promise.all(stops.map((stop) => stop()));
@@ -135,7 +155,14 @@ function leaderElected(database: Database, url: string): Runner {
   const attempt = async () => {
     if (stopped || jobsState.leader) return;
     if (!client) {
-      const c = new pg.Client({ connectionString: url, keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: CHECK_TIMEOUT_MS, query_timeout: CHECK_TIMEOUT_MS, application_name: "cwr-jobs-leader" });
+      const c = new pg.Client({
+        connectionString: url,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+        connectionTimeoutMillis: CHECK_TIMEOUT_MS,
+        query_timeout: CHECK_TIMEOUT_MS,
+        application_name: "cwr-jobs-leader",
+      });
       c.on("error", (e) => logError("jobs leader connection error", e));
       c.on("end", () => {
         if (client === c) drop("leader connection closed");

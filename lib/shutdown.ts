@@ -100,7 +100,11 @@ export function installShutdown(database: Database): void {
       const streams = closeAllStreams();
       await Promise.all([
         stopJobs().catch((e) => logError("shutdown: stopping jobs failed", e)),
-        ...state.hooks.map((h) => Promise.resolve().then(h.run).catch((e) => logError(`shutdown: ${h.name} failed`, e))),
+        ...state.hooks.map((h) =>
+          Promise.resolve()
+            .then(h.run)
+            .catch((e) => logError(`shutdown: ${h.name} failed`, e)),
+        ),
       ]);
       log("info", "shutdown: streams ended, jobs stopped", { streams, ms: Date.now() - started });
     })();

@@ -8,7 +8,9 @@ import { parseCheckpoints, publicKeyFromPem } from "../lib/audit/checkpoints";
 import { verifyEntries, type VerifiableEntry } from "../lib/audit/verify";
 
 function usage(message: string): never {
-  console.error(`${message}\nusage: npm run audit:verify -- <export.json> <checkpoints.jsonl> [--public-key <key.pem>]`);
+  console.error(
+    `${message}\nusage: npm run audit:verify -- <export.json> <checkpoints.jsonl> [--public-key <key.pem>]`,
+  );
   process.exit(2);
 }
 
@@ -35,7 +37,9 @@ const publicKey = keyFile ? publicKeyFromPem(readFileSync(keyFile, "utf8")) : nu
 if (!publicKey) console.error("warning: no --public-key: the checkpoints' signatures are not checked");
 const verdict = await verifyEntries(entries, checkpoints, publicKey);
 if (verdict.ok) {
-  console.log(`✓ ${verdict.checked} entries verified (last seq ${verdict.lastSeq ?? "none"}); ${verdict.checkpoints.matched} of ${verdict.checkpoints.total} checkpoints match${verdict.sealed ? `; ${verdict.sealed} entries sealed until their requests close` : ""}.`);
+  console.log(
+    `✓ ${verdict.checked} entries verified (last seq ${verdict.lastSeq ?? "none"}); ${verdict.checkpoints.matched} of ${verdict.checkpoints.total} checkpoints match${verdict.sealed ? `; ${verdict.sealed} entries sealed until their requests close` : ""}.`,
+  );
   process.exit(0);
 }
 console.log(`✗ broken at entry ${verdict.brokenAt!.seq}: ${verdict.brokenAt!.reason}`);

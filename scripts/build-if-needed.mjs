@@ -5,7 +5,18 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 
 const buildId = path.join(process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
-const roots = ["app", "components", "lib", "public", "prisma", "instrumentation.ts", "proxy.ts", "next.config.js", "package.json", "tailwind.config.ts"];
+const roots = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "prisma",
+  "instrumentation.ts",
+  "proxy.ts",
+  "next.config.js",
+  "package.json",
+  "tailwind.config.ts",
+];
 const skip = (name) => name === "node_modules" || name === "generated" || name.startsWith(".next");
 
 function newest(p) {

@@ -15,10 +15,16 @@ const database = await openDatabase().catch((e: Error) => {
 try {
   const agent = await database.prisma.agent.findUnique({ where: { slug }, select: { id: true } });
   if (!agent) {
-    console.error(`No agent "${slug}". Agents: ${(await database.prisma.agent.findMany({ select: { slug: true } })).map((a) => a.slug).join(", ")}`);
+    console.error(
+      `No agent "${slug}". Agents: ${(await database.prisma.agent.findMany({ select: { slug: true } })).map((a) => a.slug).join(", ")}`,
+    );
     process.exitCode = 1;
   } else {
-    const key = await createApiKey(database.prisma, { type: "system", label: "cli" }, { agentId: agent.id, name: nameParts.join(" ") || "cli" });
+    const key = await createApiKey(
+      database.prisma,
+      { type: "system", label: "cli" },
+      { agentId: agent.id, name: nameParts.join(" ") || "cli" },
+    );
     console.log(key.secret);
   }
 } catch (e) {

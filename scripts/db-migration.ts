@@ -40,7 +40,9 @@ main(process.argv.slice(2)).then(
   // Exit explicitly: the schema engine would keep the process alive for ~10 s otherwise.
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? (error.name === "Error" ? error.message : `${error.name}: ${error.message}`) : error);
+    console.error(
+      error instanceof Error ? (error.name === "Error" ? error.message : `${error.name}: ${error.message}`) : error,
+    );
     process.exit(1);
   },
 );

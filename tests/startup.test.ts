@@ -24,7 +24,11 @@ async function start(env: Record<string, string>): Promise<{ code: number | null
   return { code, output };
 }
 
-const message = (output: string) => output.split("\n").filter((l) => l.includes("cannot start")).join("\n");
+const message = (output: string) =>
+  output
+    .split("\n")
+    .filter((l) => l.includes("cannot start"))
+    .join("\n");
 
 describe("start-up with bad configuration", () => {
   it("an unusable PGLITE_DIR stops the start with one clear line", async () => {
@@ -43,7 +47,10 @@ describe("start-up with bad configuration", () => {
   }, 90_000);
 
   it("an unreachable DATABASE_URL stops the start without printing the password", async () => {
-    const { code, output } = await start({ DATABASE_URL: "postgres://app:s3cret-pw@127.0.0.1:1/cwr", AUTH_SECRET: "x".repeat(32) });
+    const { code, output } = await start({
+      DATABASE_URL: "postgres://app:s3cret-pw@127.0.0.1:1/cwr",
+      AUTH_SECRET: "x".repeat(32),
+    });
     expect(code).toBe(1);
     expect(message(output)).toMatch(/cannot start: Cannot reach PostgreSQL at 127\.0\.0\.1:1\/cwr/);
     expect(output).not.toContain("s3cret-pw");
@@ -55,7 +62,9 @@ describe("start-up with bad configuration", () => {
     try {
       const db = await PGlite.create(dataDir);
       await applyMigrations(pgliteExecutor(db));
-      await db.query(`INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count) VALUES ('00000000-0000-0000-0000-000000000099', 'x', '29990101000000_broken', now(), 0)`);
+      await db.query(
+        `INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count) VALUES ('00000000-0000-0000-0000-000000000099', 'x', '29990101000000_broken', now(), 0)`,
+      );
       const before = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM _prisma_migrations")).rows[0]!.n;
       await db.close();
 
@@ -64,7 +73,9 @@ describe("start-up with bad configuration", () => {
       expect(message(output)).toMatch(/cannot start: Migrations on embedded PGlite .* failed: .*29990101000000_broken/);
 
       const again = await PGlite.create(dataDir);
-      expect((await again.query<{ n: number }>("SELECT count(*)::int AS n FROM _prisma_migrations")).rows[0]!.n).toBe(before);
+      expect((await again.query<{ n: number }>("SELECT count(*)::int AS n FROM _prisma_migrations")).rows[0]!.n).toBe(
+        before,
+      );
       expect((await again.query<{ n: number }>("SELECT count(*)::int AS n FROM agents")).rows[0]!.n).toBe(0); // not seeded
       await again.close();
       expect(readdirSync(dataDir)).not.toContain("cwr.lock");

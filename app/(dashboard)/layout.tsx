@@ -18,7 +18,13 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const awaiting = can(user.role, "request:review") ? await countAwaitingReview(await getDb(), user) : 0;
   const links: NavLink[] = [
     { href: "/", label: "Overview" },
-    awaiting > 0 ? { href: "/requests?status=awaiting", label: "Requests", badge: { count: awaiting, label: `awaiting your review` } } : { href: "/requests", label: "Requests" },
+    awaiting > 0
+      ? {
+          href: "/requests?status=awaiting",
+          label: "Requests",
+          badge: { count: awaiting, label: `awaiting your review` },
+        }
+      : { href: "/requests", label: "Requests" },
   ];
   if (can(user.role, "audit:read")) links.push({ href: "/audit", label: "Audit log" });
   if (can(user.role, "admin:manage")) links.push({ href: "/admin", label: "Admin" });

@@ -17,7 +17,8 @@ export const replayPolicyAction = defineAction({
     const parsed = policyRulesSchema.safeParse(input.rules);
     if (!parsed.success) throw new AppError("validation_failed", "The policy is not valid.", zodDetails(parsed.error));
     const problems = validatePolicyRules(parsed.data as PolicyRules);
-    if (problems.length) throw new AppError("validation_failed", `The policy is not valid: ${problems.join("; ")}.`, { problems });
+    if (problems.length)
+      throw new AppError("validation_failed", `The policy is not valid: ${problems.join("; ")}.`, { problems });
     return replaySummary(db, input.actionTypeId, parsed.data as PolicyRules);
   },
 });

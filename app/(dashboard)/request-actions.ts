@@ -6,14 +6,23 @@ import { applyRequest, openPromotionRequest, reviewRequest, withdrawRequest } fr
 export const openRequestAction = defineAction({
   name: "open request",
   permission: "request:open",
-  input: z.strictObject({ actionTypeId: z.uuid(), kind: z.enum(["promotion", "override"]), justification: z.string().max(4000).optional() }),
+  input: z.strictObject({
+    actionTypeId: z.uuid(),
+    kind: z.enum(["promotion", "override"]),
+    justification: z.string().max(4000).optional(),
+  }),
   run: ({ db, user, input }) => openPromotionRequest(db, user, input),
 });
 
 export const reviewAction = defineAction({
   name: "review",
   permission: "request:review",
-  input: z.strictObject({ requestId: z.uuid(), decision: z.enum(["approve", "reject"]), rationale: z.string().max(4000), snapshotHash: z.string({ error: "the snapshot hash you judged is required" }).regex(/^[0-9a-f]{64}$/) }),
+  input: z.strictObject({
+    requestId: z.uuid(),
+    decision: z.enum(["approve", "reject"]),
+    rationale: z.string().max(4000),
+    snapshotHash: z.string({ error: "the snapshot hash you judged is required" }).regex(/^[0-9a-f]{64}$/),
+  }),
   run: ({ db, user, input }) => reviewRequest(db, user, input),
 });
 

@@ -7,6 +7,10 @@ import { decideRoleGrant } from "@/lib/users/mutations";
 export const decideRoleGrantAction = defineAction({
   name: "decide role grant",
   permission: "request:review",
-  input: z.strictObject({ grantId: z.uuid(), decision: z.enum(["approve", "reject"]), rationale: z.string().max(4000) }),
+  input: z.strictObject({
+    grantId: z.uuid(),
+    decision: z.enum(["approve", "reject"]),
+    rationale: z.string().max(4000),
+  }),
   run: ({ db, user, input }) => decideRoleGrant(db, user, input),
 });

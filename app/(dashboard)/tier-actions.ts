@@ -12,13 +12,31 @@ const stateVersion = z.int({ error: "the state this was decided on (stateVersion
 export const demoteAction = defineAction({
   name: "demote",
   permission: "tier:demote",
-  input: z.strictObject({ actionTypeId: z.uuid(), fromTier: z.enum(TIERS), stateVersion, toTier: z.enum(TIERS).optional(), rationale: z.string().max(2000) }),
-  run: ({ db, user, input }) => demoteManually(db, user, { actionTypeId: input.actionTypeId, rationale: input.rationale, ...(input.toTier ? { toTier: input.toTier } : {}), expected: { tier: input.fromTier, stateVersion: input.stateVersion } }),
+  input: z.strictObject({
+    actionTypeId: z.uuid(),
+    fromTier: z.enum(TIERS),
+    stateVersion,
+    toTier: z.enum(TIERS).optional(),
+    rationale: z.string().max(2000),
+  }),
+  run: ({ db, user, input }) =>
+    demoteManually(db, user, {
+      actionTypeId: input.actionTypeId,
+      rationale: input.rationale,
+      ...(input.toTier ? { toTier: input.toTier } : {}),
+      expected: { tier: input.fromTier, stateVersion: input.stateVersion },
+    }),
 });
 
 export const freezeAction = defineAction({
   name: "freeze",
   permission: "tier:demote",
   input: z.strictObject({ actionTypeId: z.uuid(), frozen: z.boolean(), stateVersion, rationale: z.string().max(2000) }),
-  run: ({ db, user, input }) => setFrozen(db, user, { actionTypeId: input.actionTypeId, frozen: input.frozen, rationale: input.rationale, expected: { frozen: !input.frozen, stateVersion: input.stateVersion } }),
+  run: ({ db, user, input }) =>
+    setFrozen(db, user, {
+      actionTypeId: input.actionTypeId,
+      frozen: input.frozen,
+      rationale: input.rationale,
+      expected: { frozen: !input.frozen, stateVersion: input.stateVersion },
+    }),
 });

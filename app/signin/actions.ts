@@ -7,7 +7,6 @@ export interface SignInState {
   error: string | null;
 }
 
-
 export async function signInWithPassword(_prev: SignInState, form: FormData): Promise<SignInState> {
   if (!(form instanceof FormData)) return { error: "Wrong email or password." };
   try {
@@ -18,7 +17,10 @@ export async function signInWithPassword(_prev: SignInState, form: FormData): Pr
     });
     return { error: null };
   } catch (e) {
-    if (e instanceof AuthError && (e as { code?: string }).code === "rate_limited") return { error: "Too many failed attempts from here, or too many sign-ins at once. Wait a little and try again." };
+    if (e instanceof AuthError && (e as { code?: string }).code === "rate_limited")
+      return {
+        error: "Too many failed attempts from here, or too many sign-ins at once. Wait a little and try again.",
+      };
     if (e instanceof AuthError) return { error: "Wrong email or password." };
     throw e; // the redirect after a successful sign-in
   }

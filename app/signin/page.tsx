@@ -23,7 +23,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       {oidcEnabled() && (
         <form action={signInWithOidc} className="mt-4">
           <input type="hidden" name="callbackUrl" value={callbackUrl} />
-          <button className="w-full rounded border border-slate-300 px-3 py-2 font-medium">Sign in with single sign-on</button>
+          <button className="w-full rounded border border-slate-300 px-3 py-2 font-medium">
+            Sign in with single sign-on
+          </button>
         </form>
       )}
       {demo && (

@@ -38,14 +38,33 @@ export function pin(pid: number | undefined, cores: string): boolean {
   }
 }
 
-export function autocannon(url: string, o: { connections: number; duration: number; rate?: number; body?: string; method?: string; headers: Record<string, string>; core?: string }): Promise<AutocannonResult> {
-  const argv = [path.resolve("node_modules/autocannon/autocannon.js"), "-j", "-c", String(o.connections), "-d", String(o.duration)];
+export function autocannon(
+  url: string,
+  o: {
+    connections: number;
+    duration: number;
+    rate?: number;
+    body?: string;
+    method?: string;
+    headers: Record<string, string>;
+    core?: string;
+  },
+): Promise<AutocannonResult> {
+  const argv = [
+    path.resolve("node_modules/autocannon/autocannon.js"),
+    "-j",
+    "-c",
+    String(o.connections),
+    "-d",
+    String(o.duration),
+  ];
   if (o.body !== undefined || o.method) argv.push("-m", o.method ?? "POST");
   if (o.body !== undefined) argv.push("-b", o.body);
   for (const [k, v] of Object.entries(o.headers)) argv.push("-H", `${k}=${v}`);
   if (o.rate) argv.push("-R", String(o.rate));
   argv.push(url);
-  const [cmd, args] = o.core && canPin() ? ["taskset", ["-c", o.core, process.execPath, ...argv]] : [process.execPath, argv];
+  const [cmd, args] =
+    o.core && canPin() ? ["taskset", ["-c", o.core, process.execPath, ...argv]] : [process.execPath, argv];
   return new Promise((resolve, reject) => {
     const child = spawn(cmd as string, args as string[], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";

@@ -2,13 +2,21 @@
 // (what a decision answer looks like), nothing else. Plain JavaScript, no loader. Prints its port.
 import http from "node:http";
 
-const body = JSON.stringify({ allowed: true, mode: "act_external", tier: "RUN", reason: "RUN: may act on external targets" });
+const body = JSON.stringify({
+  allowed: true,
+  mode: "act_external",
+  tier: "RUN",
+  reason: "RUN: may act on external targets",
+});
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on("data", (c) => chunks.push(c));
   req.on("end", () => {
     if (chunks.length) JSON.parse(Buffer.concat(chunks).toString("utf8"));
-    res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
+    res.writeHead(200, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": Buffer.byteLength(body),
+    });
     res.end(body);
   });
 });

@@ -125,10 +125,21 @@ function plan(agents: number, types: number, events: number, days: number) {
         // an action type that was demoted ran worse at RUN
         q_run: d3 !== null ? 0.6 + 0.1 * u(i, 9) : 0.965 + 0.03 * u(i, 9),
       });
-      if (d1 !== null) changes.push({ idx: i, from_tier: "CRAWL", to_tier: "WALK", frozen: false, cause: "promotion", day: d1 });
-      if (d2 !== null) changes.push({ idx: i, from_tier: "WALK", to_tier: "RUN", frozen: false, cause: "promotion", day: d2 });
-      if (d3 !== null) changes.push({ idx: i, from_tier: "RUN", to_tier: "WALK", frozen: false, cause: "automatic_demotion", day: d3 });
-      if (frozenDay !== null) changes.push({ idx: i, from_tier: tier, to_tier: tier, frozen: true, cause: "freeze", day: frozenDay });
+      if (d1 !== null)
+        changes.push({ idx: i, from_tier: "CRAWL", to_tier: "WALK", frozen: false, cause: "promotion", day: d1 });
+      if (d2 !== null)
+        changes.push({ idx: i, from_tier: "WALK", to_tier: "RUN", frozen: false, cause: "promotion", day: d2 });
+      if (d3 !== null)
+        changes.push({
+          idx: i,
+          from_tier: "RUN",
+          to_tier: "WALK",
+          frozen: false,
+          cause: "automatic_demotion",
+          day: d3,
+        });
+      if (frozenDay !== null)
+        changes.push({ idx: i, from_tier: tier, to_tier: tier, frozen: true, cause: "freeze", day: frozenDay });
     }
   }
   // Split EVENTS over the action types in proportion to their weights, exactly (largest remainder).
@@ -142,12 +153,16 @@ function plan(agents: number, types: number, events: number, days: number) {
 }
 
 // SQL mirrors of the product's rules, used only inside the generator's statements.
-const TIER_ON = (day: string) => `(CASE WHEN p.d3 IS NOT NULL AND ${day} >= p.d3 THEN 'WALK' WHEN p.d2 IS NOT NULL AND ${day} >= p.d2 THEN 'RUN' WHEN p.d1 IS NOT NULL AND ${day} >= p.d1 THEN 'WALK' ELSE 'CRAWL' END)`;
-const QUALITY = (tier: string) => `(CASE ${tier} WHEN 'CRAWL' THEN p.q_crawl WHEN 'WALK' THEN p.q_walk ELSE p.q_run END)`;
+const TIER_ON = (day: string) =>
+  `(CASE WHEN p.d3 IS NOT NULL AND ${day} >= p.d3 THEN 'WALK' WHEN p.d2 IS NOT NULL AND ${day} >= p.d2 THEN 'RUN' WHEN p.d1 IS NOT NULL AND ${day} >= p.d1 THEN 'WALK' ELSE 'CRAWL' END)`;
+const QUALITY = (tier: string) =>
+  `(CASE ${tier} WHEN 'CRAWL' THEN p.q_crawl WHEN 'WALK' THEN p.q_walk ELSE p.q_run END)`;
 /** events of action type p on day d: an even split of n_events over the days that sums exactly */
-const N_ON = (day: string, days: number) => `(floor((${day} + 1)::numeric * p.n_events / ${days}) - floor(${day}::numeric * p.n_events / ${days}))::int`;
+const N_ON = (day: string, days: number) =>
+  `(floor((${day} + 1)::numeric * p.n_events / ${days}) - floor(${day}::numeric * p.n_events / ${days}))::int`;
 /** successes of n events at quality q, with a little deterministic day-to-day noise */
-const SUCC = (n: string, q: string, day: string) => `LEAST(${n}, round(${n} * LEAST(1.0, ${q} + ((((${day} * 7919 + p.idx * 104729) % 1000) / 1000.0) - 0.5) * 0.04)))::int`;
+const SUCC = (n: string, q: string, day: string) =>
+  `LEAST(${n}, round(${n} * LEAST(1.0, ${q} + ((((${day} * 7919 + p.idx * 104729) % 1000) / 1000.0) - 0.5) * 0.04)))::int`;
 
 export async function generate(database: Database, options: GenerateOptions = {}): Promise<GenerateResult> {
   const agents = options.agents ?? 100;
@@ -162,7 +177,8 @@ export async function generate(database: Database, options: GenerateOptions = {}
   const { rows, changes } = plan(agents, types, events, days);
   const rules = Object.fromEntries(BLAST_RADII.map((b) => [b, defaultPolicy(b)]));
   const prisma = database.prisma;
-  if ((await prisma.agent.count({ where: { slug: { startsWith: "bench-agent-" } } })) > 0) throw new Error("bench agents already exist in this database");
+  if ((await prisma.agent.count({ where: { slug: { startsWith: "bench-agent-" } } })) > 0)
+    throw new Error("bench agents already exist in this database");
 
   const result = await prisma.$transaction(
     async (tx) => {
@@ -177,18 +193,26 @@ export async function generate(database: Database, options: GenerateOptions = {}
       const START = `'${startDay.toISOString()}'::timestamptz`;
       const dayTs = (d: string) => `(${START} + (${d}) * interval '1 day')`;
 
-      await run(`CREATE TEMP TABLE bench_plan ON COMMIT DROP AS
+      await run(
+        `CREATE TEMP TABLE bench_plan ON COMMIT DROP AS
         SELECT x.*, NULL::uuid AS id, NULL::uuid AS agent_id FROM jsonb_to_recordset($1::jsonb) AS x(
           idx int, agent_slug text, key text, name text, blast text, reversible boolean, d1 int, d2 int, d3 int, frozen_day int,
-          tier text, since_day int, n_events bigint, q_crawl float8, q_walk float8, q_run float8)`, JSON.stringify(rows));
-      await run(`CREATE TEMP TABLE bench_changes ON COMMIT DROP AS
-        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(idx int, from_tier text, to_tier text, frozen boolean, cause text, day int)`, JSON.stringify(changes));
+          tier text, since_day int, n_events bigint, q_crawl float8, q_walk float8, q_run float8)`,
+        JSON.stringify(rows),
+      );
+      await run(
+        `CREATE TEMP TABLE bench_changes ON COMMIT DROP AS
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(idx int, from_tier text, to_tier text, frozen boolean, cause text, day int)`,
+        JSON.stringify(changes),
+      );
       step("plan");
 
       await run(`INSERT INTO agents (id, slug, name, owner, description, "createdAt")
         SELECT gen_random_uuid(), s, 'Bench agent ' || substr(s, 13), 'Benchmark', 'Generated by bench/lib/generate.ts', ${START}
         FROM (SELECT DISTINCT agent_slug AS s FROM bench_plan) q`);
-      await run(`UPDATE bench_plan p SET agent_id = g.id, id = gen_random_uuid() FROM agents g WHERE g.slug = p.agent_slug`);
+      await run(
+        `UPDATE bench_plan p SET agent_id = g.id, id = gen_random_uuid() FROM agents g WHERE g.slug = p.agent_slug`,
+      );
       await run(`INSERT INTO action_types (id, "agentId", key, name, description, "blastRadius", reversible, tier, "tierSince", frozen, "frozenSince",
           "agentVersion", "evidenceSince", "evidenceSuccesses", "evidenceTrials", cusum, "stateVersion", "createdAt")
         SELECT p.id, p.agent_id, p.key, p.name, '', p.blast::"BlastRadius", p.reversible, p.tier::"Tier", ${dayTs("p.since_day")},
@@ -196,8 +220,11 @@ export async function generate(database: Database, options: GenerateOptions = {}
           '2026.10', ${dayTs("p.since_day")}, 0, 0, 0,
           (p.d1 IS NOT NULL)::int + (p.d2 IS NOT NULL)::int + (p.d3 IS NOT NULL)::int + (p.frozen_day IS NOT NULL)::int, ${START}
         FROM bench_plan p`);
-      await run(`INSERT INTO policies (id, "actionTypeId", version, rules, reason, "createdAt")
-        SELECT gen_random_uuid(), p.id, 1, ($1::jsonb) -> p.blast, 'default for blast radius ' || p.blast, ${START} FROM bench_plan p`, JSON.stringify(rules));
+      await run(
+        `INSERT INTO policies (id, "actionTypeId", version, rules, reason, "createdAt")
+        SELECT gen_random_uuid(), p.id, 1, ($1::jsonb) -> p.blast, 'default for blast radius ' || p.blast, ${START} FROM bench_plan p`,
+        JSON.stringify(rules),
+      );
       await run(`INSERT INTO tier_changes (id, "actionTypeId", "fromTier", "toTier", frozen, cause, "actorSystem", rationale, "createdAt")
         SELECT gen_random_uuid(), p.id, c.from_tier::"Tier", c.to_tier::"Tier", c.frozen, c.cause::"TierChangeCause",
           CASE WHEN c.cause = 'automatic_demotion' THEN jsonb_build_object('statistic', 'cusum', 'generated', true) END,
@@ -207,7 +234,8 @@ export async function generate(database: Database, options: GenerateOptions = {}
       step("agents, action types, policies, tier changes");
 
       // Rollups of every day but the last: counts only.
-      const rollupRows = await run(`INSERT INTO metric_rollups ("actionTypeId", tier, day, successes, failures, incidents)
+      const rollupRows =
+        await run(`INSERT INTO metric_rollups ("actionTypeId", tier, day, successes, failures, incidents)
         SELECT p.id, q.tier::"Tier", (${dayTs("q.d")})::date, q.s, q.n - q.s, 0
         FROM bench_plan p
         CROSS JOIN LATERAL generate_series(0, ${days - 2}) AS g(d)
@@ -218,7 +246,8 @@ export async function generate(database: Database, options: GenerateOptions = {}
 
       // The last day: raw events, then its rollups computed from them.
       const last = days - 1;
-      const rawEvents = await run(`INSERT INTO outcome_events ("agentId", "actionTypeId", kind, tier, "occurredAt", "receivedAt", "idempotencyKey", "agentVersion", "subjectRef")
+      const rawEvents =
+        await run(`INSERT INTO outcome_events ("agentId", "actionTypeId", kind, tier, "occurredAt", "receivedAt", "idempotencyKey", "agentVersion", "subjectRef")
         SELECT p.agent_id, p.id,
           (CASE WHEN e.g <= q.s THEN CASE q.tier WHEN 'CRAWL' THEN 'suggestion.accepted' WHEN 'WALK' THEN 'action.completed' ELSE 'outcome.positive' END
                 ELSE CASE q.tier WHEN 'CRAWL' THEN (CASE WHEN e.g % 2 = 0 THEN 'suggestion.edited' ELSE 'suggestion.rejected' END)
@@ -231,7 +260,8 @@ export async function generate(database: Database, options: GenerateOptions = {}
         CROSS JOIN LATERAL generate_series(1, q.n) AS e(g)
         CROSS JOIN LATERAL (SELECT ${dayTs(String(last))} + ((e.g - 0.5) * 86000.0 / q.n) * interval '1 second' AS at) ts`);
       step(`raw events of the last day (${rawEvents} rows)`);
-      const lastRollups = await run(`INSERT INTO metric_rollups ("actionTypeId", tier, day, successes, failures, incidents)
+      const lastRollups =
+        await run(`INSERT INTO metric_rollups ("actionTypeId", tier, day, successes, failures, incidents)
         SELECT e."actionTypeId", e.tier, (e."occurredAt" AT TIME ZONE 'UTC')::date,
           count(*) FILTER (WHERE (e.tier, e.kind::text) IN (('CRAWL','suggestion.accepted'), ('WALK','action.completed'), ('RUN','outcome.positive')))::int,
           count(*) FILTER (WHERE (e.tier, e.kind::text) IN (('CRAWL','suggestion.edited'), ('CRAWL','suggestion.rejected'), ('WALK','action.reverted'), ('WALK','action.escalated'), ('RUN','outcome.negative')))::int,
@@ -252,7 +282,17 @@ export async function generate(database: Database, options: GenerateOptions = {}
         `SELECT coalesce(sum(r.successes + r.failures), 0)::bigint AS total FROM metric_rollups r JOIN bench_plan p ON p.id = r."actionTypeId"`,
       );
       const total = Number(sum?.total ?? 0);
-      await appendAudit(tx, { actor: SYSTEM_ACTOR, kind: "bench.generated", entityType: "system", entityId: "bench", data: { agents, actionTypes: rows.length, events: total, rawEvents, days } }, now);
+      await appendAudit(
+        tx,
+        {
+          actor: SYSTEM_ACTOR,
+          kind: "bench.generated",
+          entityType: "system",
+          entityId: "bench",
+          data: { agents, actionTypes: rows.length, events: total, rawEvents, days },
+        },
+        now,
+      );
       step("audit");
       return { rollupRows: rollupRows + lastRollups, rawEvents, events: total };
     },
@@ -277,9 +317,13 @@ export async function generate(database: Database, options: GenerateOptions = {}
  * The raw slice recounted with the product's own classifier (outcomeOf) equals its rollup rows:
  * the generator wrote what ingest would have written. Returns the number of rows compared.
  */
-export async function verifyRawSlice(database: Database): Promise<{ rows: number; events: number; mismatches: number }> {
+export async function verifyRawSlice(
+  database: Database,
+): Promise<{ rows: number; events: number; mismatches: number }> {
   const prisma = database.prisma;
-  const raw = await prisma.$queryRawUnsafe<Array<{ actionTypeId: string; tier: Tier; day: string; kind: string; n: number | bigint }>>(
+  const raw = await prisma.$queryRawUnsafe<
+    Array<{ actionTypeId: string; tier: Tier; day: string; kind: string; n: number | bigint }>
+  >(
     `SELECT e."actionTypeId" AS "actionTypeId", e.tier::text AS tier, to_char((e."occurredAt" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day, e.kind::text AS kind, count(*)::int AS n
      FROM outcome_events e WHERE e."idempotencyKey" LIKE 'gen-%' GROUP BY 1, 2, 3, 4`,
   );
@@ -297,7 +341,9 @@ export async function verifyRawSlice(database: Database): Promise<{ rows: number
     recount.set(k, c);
   }
   const days = [...new Set(raw.map((r) => r.day))];
-  const rollups = await prisma.$queryRawUnsafe<Array<{ actionTypeId: string; tier: Tier; day: string; successes: number; failures: number; incidents: number }>>(
+  const rollups = await prisma.$queryRawUnsafe<
+    Array<{ actionTypeId: string; tier: Tier; day: string; successes: number; failures: number; incidents: number }>
+  >(
     `SELECT r."actionTypeId" AS "actionTypeId", r.tier::text AS tier, to_char(r.day, 'YYYY-MM-DD') AS day, r.successes, r.failures, r.incidents
      FROM metric_rollups r JOIN action_types a ON a.id = r."actionTypeId" JOIN agents g ON g.id = a."agentId"
      WHERE g.slug LIKE 'bench-agent-%' AND to_char(r.day, 'YYYY-MM-DD') = ANY($1::text[])`,

@@ -34,17 +34,27 @@ function send(due: number): Promise<void> {
     const sent = performance.now();
     inflight++;
     maxInflight = Math.max(maxInflight, inflight);
-    const req = http.request({ agent, hostname: url.hostname, port: url.port, path: url.pathname + url.search, method: o.method ?? "GET", headers }, (res) => {
-      res.on("data", () => {});
-      res.on("end", () => {
-        const end = performance.now();
-        inflight--;
-        if (res.statusCode! < 200 || res.statusCode! >= 300) non2xx++;
-        fromDue.push(end - due);
-        fromSent.push(end - sent);
-        resolve();
-      });
-    });
+    const req = http.request(
+      {
+        agent,
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method: o.method ?? "GET",
+        headers,
+      },
+      (res) => {
+        res.on("data", () => {});
+        res.on("end", () => {
+          const end = performance.now();
+          inflight--;
+          if (res.statusCode! < 200 || res.statusCode! >= 300) non2xx++;
+          fromDue.push(end - due);
+          fromSent.push(end - sent);
+          resolve();
+        });
+      },
+    );
     req.on("error", () => {
       inflight--;
       errors++;

@@ -32,7 +32,9 @@ export async function startPostgres(): Promise<PgServer | null> {
   if (!bin) return null;
   const asRoot = process.getuid?.() === 0;
   const run = (cmd: string, args: string[]) =>
-    execFileSync(asRoot ? "runuser" : cmd, asRoot ? ["-u", "postgres", "--", cmd, ...args] : args, { stdio: ["ignore", "pipe", "pipe"] }).toString();
+    execFileSync(asRoot ? "runuser" : cmd, asRoot ? ["-u", "postgres", "--", cmd, ...args] : args, {
+      stdio: ["ignore", "pipe", "pipe"],
+    }).toString();
   const dir = mkdtempSync(path.join(os.tmpdir(), "cwr-bench-pg-"));
   if (asRoot) {
     const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim());
@@ -41,9 +43,28 @@ export async function startPostgres(): Promise<PgServer | null> {
   }
   const port = await freePort();
   run(path.join(bin, "initdb"), ["-D", path.join(dir, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8"]);
-  const opts = [`-c listen_addresses=127.0.0.1`, `-p ${port}`, `-k ${dir}`, `-c max_connections=200`, `-c shared_buffers=256MB`].join(" ");
-  run(path.join(bin, "pg_ctl"), ["-D", path.join(dir, "data"), "-l", path.join(dir, "log"), "-w", "-t", "60", "-o", opts, "start"]);
-  const version = run(path.join(bin, "postgres"), ["--version"]).trim().replace(/^.*\) /, "");
+  const opts = [
+    `-c listen_addresses=127.0.0.1`,
+    `-p ${port}`,
+    `-k ${dir}`,
+    `-c max_connections=200`,
+    `-c shared_buffers=256MB`,
+  ].join(" ");
+  run(path.join(bin, "pg_ctl"), [
+    "-D",
+    path.join(dir, "data"),
+    "-l",
+    path.join(dir, "log"),
+    "-w",
+    "-t",
+    "60",
+    "-o",
+    opts,
+    "start",
+  ]);
+  const version = run(path.join(bin, "postgres"), ["--version"])
+    .trim()
+    .replace(/^.*\) /, "");
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     dir,

@@ -20,7 +20,11 @@ export const DIST_DIR = process.env.NEXT_DIST_DIR || ".next-bench";
  * Starts the server with the given environment (PGLITE_DIR or DATABASE_URL) and waits for
  * /api/ready. The API rate limit is lifted (it would cap a load test at 5,000 req/s per key).
  */
-export async function startBenchServer(env: Record<string, string>, logFile: string, nodeArgs: string[] = []): Promise<BenchServer> {
+export async function startBenchServer(
+  env: Record<string, string>,
+  logFile: string,
+  nodeArgs: string[] = [],
+): Promise<BenchServer> {
   const port = await freePort();
   let fd = -1;
   const spawnIt = () => {

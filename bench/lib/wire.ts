@@ -37,7 +37,14 @@ interface Target {
 async function run(t: Target, pid: number | undefined, connections: number, duration: number): Promise<WireRun> {
   const l0 = load();
   const cpu0 = cpuMs(pid);
-  const r = await autocannon(t.url, { connections, duration, method: t.method, body: t.body, headers: t.headers, core: "1" });
+  const r = await autocannon(t.url, {
+    connections,
+    duration,
+    method: t.method,
+    body: t.body,
+    headers: t.headers,
+    core: "1",
+  });
   const cpu = cpuMs(pid) - cpu0;
   const byStatus = r.statusCodeStats ?? {};
   const normal = byStatus[String(t.status)]?.count ?? (t.status === 200 ? r.requests.total - r.non2xx : r.non2xx);
@@ -59,7 +66,9 @@ async function run(t: Target, pid: number | undefined, connections: number, dura
 
 async function startFloor(): Promise<{ child: ChildProcess; port: number }> {
   const script = path.resolve("bench/lib/floor-server.mjs");
-  const child = canPin() ? spawn("taskset", ["-c", "0", process.execPath, script], { stdio: ["ignore", "pipe", "inherit"] }) : spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = canPin()
+    ? spawn("taskset", ["-c", "0", process.execPath, script], { stdio: ["ignore", "pipe", "inherit"] })
+    : spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once("data", (d) => resolve(Number(String(d).trim())));
     child.once("exit", (code) => reject(new Error(`floor server exited ${code}`)));
@@ -67,23 +76,56 @@ async function startFloor(): Promise<{ child: ChildProcess; port: number }> {
   return { child, port };
 }
 
-export async function benchWire(server: { baseUrl: string; process: ChildProcess }, key: string, o: { duration: number; connections: number[]; say: (m: string) => void }) {
+export async function benchWire(
+  server: { baseUrl: string; process: ChildProcess },
+  key: string,
+  o: { duration: number; connections: number[]; say: (m: string) => void },
+) {
   const auth = { authorization: `Bearer ${key}` };
   const json = { ...auth, "content-type": "application/json" };
   const etag = (await fetch(`${server.baseUrl}/api/v1/tiers`, { headers: auth })).headers.get("etag")!;
   const targets: Target[] = [
-    { route: "decisions", url: `${server.baseUrl}/api/v1/decisions`, method: "POST", body: JSON.stringify({ action: "ticket.tag", audience: "external" }), headers: json, status: 200 },
-    { route: "tiers-304", url: `${server.baseUrl}/api/v1/tiers`, method: "GET", headers: { ...auth, "if-none-match": etag }, status: 304 },
-    { route: "ofrep-bulk", url: `${server.baseUrl}/ofrep/v1/evaluate/flags`, method: "POST", body: JSON.stringify({ context: { targetingKey: "bench-user" } }), headers: json, status: 200 },
+    {
+      route: "decisions",
+      url: `${server.baseUrl}/api/v1/decisions`,
+      method: "POST",
+      body: JSON.stringify({ action: "ticket.tag", audience: "external" }),
+      headers: json,
+      status: 200,
+    },
+    {
+      route: "tiers-304",
+      url: `${server.baseUrl}/api/v1/tiers`,
+      method: "GET",
+      headers: { ...auth, "if-none-match": etag },
+      status: 304,
+    },
+    {
+      route: "ofrep-bulk",
+      url: `${server.baseUrl}/ofrep/v1/evaluate/flags`,
+      method: "POST",
+      body: JSON.stringify({ context: { targetingKey: "bench-user" } }),
+      headers: json,
+      status: 200,
+    },
   ];
   const pid = server.process.pid;
   const cores = (await import("node:os")).cpus().length;
   const pinned = pin(pid, "0");
   const floor = await startFloor();
-  const floorTarget: Target = { route: "node:http floor", url: `http://127.0.0.1:${floor.port}/`, method: "POST", body: targets[0]!.body, headers: { "content-type": "application/json" }, status: 200 };
+  const floorTarget: Target = {
+    route: "node:http floor",
+    url: `http://127.0.0.1:${floor.port}/`,
+    method: "POST",
+    body: targets[0]!.body,
+    headers: { "content-type": "application/json" },
+    status: 200,
+  };
   const runs: WireRun[] = [];
   try {
-    o.say(`wire: warm-up (${pinned ? "server on core 0, load generator on core 1" : "not pinned: no taskset or one core"})`);
+    o.say(
+      `wire: warm-up (${pinned ? "server on core 0, load generator on core 1" : "not pinned: no taskset or one core"})`,
+    );
     for (const t of [floorTarget, ...targets]) await run(t, t === floorTarget ? floor.child.pid : pid, 10, 2);
     for (const c of o.connections) {
       for (const t of [floorTarget, ...targets]) {

@@ -18,13 +18,18 @@ const RADIUS_STYLE: Record<string, string> = {
 };
 
 export function BlastRadiusBadge({ radius }: { radius: string }) {
-  return <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${RADIUS_STYLE[radius] ?? "bg-slate-100"}`}>{radius}</span>;
+  return (
+    <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${RADIUS_STYLE[radius] ?? "bg-slate-100"}`}>
+      {radius}
+    </span>
+  );
 }
 
 export function ActionTypesPanel({ initial }: { initial: AdminAgentDetail }) {
   const query = useQuery({
     queryKey: ["admin", "agent", initial.slug],
-    queryFn: () => fetchJson<{ agent: AdminAgentDetail }>(`/api/dashboard/admin/agents/${encodeURIComponent(initial.slug)}`),
+    queryFn: () =>
+      fetchJson<{ agent: AdminAgentDetail }>(`/api/dashboard/admin/agents/${encodeURIComponent(initial.slug)}`),
     initialData: { agent: initial },
   });
   const agent = query.data.agent;
@@ -33,27 +38,54 @@ export function ActionTypesPanel({ initial }: { initial: AdminAgentDetail }) {
       <Card title={`Action types (${agent.actionTypes.length})`} actions={<LiveDot fetching={query.isFetching} />}>
         {query.isError && <ErrorNote error={query.error} />}
         {agent.actionTypes.length === 0 ? (
-          <Empty>{agent.name} has no action types yet. Until it has one, every decision it asks for is answered “suggest” (CRAWL). Add one below.</Empty>
+          <Empty>
+            {agent.name} has no action types yet. Until it has one, every decision it asks for is answered “suggest”
+            (CRAWL). Add one below.
+          </Empty>
         ) : (
           <TableShell testId="action-types-table">
             <thead className={theadClass}>
-              <tr><Th>Key</Th><Th>Name</Th><Th>Blast radius</Th><Th>Reversible</Th><Th>Tier</Th><Th>In tier</Th><Th>Policy</Th></tr>
+              <tr>
+                <Th>Key</Th>
+                <Th>Name</Th>
+                <Th>Blast radius</Th>
+                <Th>Reversible</Th>
+                <Th>Tier</Th>
+                <Th>In tier</Th>
+                <Th>Policy</Th>
+              </tr>
             </thead>
             <tbody>
               {agent.actionTypes.map((a) => (
-                <tr key={a.id} className={rowClass} data-testid="action-type-row" data-action-key={a.key} data-tier={a.tier}>
+                <tr
+                  key={a.id}
+                  className={rowClass}
+                  data-testid="action-type-row"
+                  data-action-key={a.key}
+                  data-tier={a.tier}
+                >
                   <td className={cellClass}>
-                    <Link href={`/action-types/${a.id}`} className="font-mono text-blue-800 hover:underline">{a.key}</Link>
+                    <Link href={`/action-types/${a.id}`} className="font-mono text-blue-800 hover:underline">
+                      {a.key}
+                    </Link>
                   </td>
                   <td className={cellClass}>
                     {a.name}
                     {a.description && <div className="max-w-sm text-xs text-slate-500">{a.description}</div>}
                   </td>
-                  <td className={cellClass}><BlastRadiusBadge radius={a.blastRadius} /></td>
-                  <td className={cellClass}>{a.reversible ? "yes" : <span className="font-medium text-red-800">no</span>}</td>
-                  <td className={cellClass}><TierBadge tier={a.tier} frozen={a.frozen} /></td>
+                  <td className={cellClass}>
+                    <BlastRadiusBadge radius={a.blastRadius} />
+                  </td>
+                  <td className={cellClass}>
+                    {a.reversible ? "yes" : <span className="font-medium text-red-800">no</span>}
+                  </td>
+                  <td className={cellClass}>
+                    <TierBadge tier={a.tier} frozen={a.frozen} />
+                  </td>
                   <td className={`${cellClass} whitespace-nowrap`}>{formatDuration(a.tierSince)}</td>
-                  <td className={`${cellClass} text-xs text-slate-600`}>{a.policyVersion === null ? "—" : `v${a.policyVersion}`}</td>
+                  <td className={`${cellClass} text-xs text-slate-600`}>
+                    {a.policyVersion === null ? "—" : `v${a.policyVersion}`}
+                  </td>
                 </tr>
               ))}
             </tbody>

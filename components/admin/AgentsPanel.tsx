@@ -12,7 +12,11 @@ import { TableShell, Th, cellClass, rowClass, theadClass } from "./fields";
 export type AgentRow = Awaited<ReturnType<typeof listAgents>>[number];
 
 export function AgentsPanel({ initial }: { initial: AgentRow[] }) {
-  const query = useQuery({ queryKey: ["admin", "agents"], queryFn: () => fetchJson<{ agents: AgentRow[] }>("/api/dashboard/admin/agents"), initialData: { agents: initial } });
+  const query = useQuery({
+    queryKey: ["admin", "agents"],
+    queryFn: () => fetchJson<{ agents: AgentRow[] }>("/api/dashboard/admin/agents"),
+    initialData: { agents: initial },
+  });
   const agents = query.data.agents;
   return (
     <div className="space-y-4">
@@ -23,13 +27,22 @@ export function AgentsPanel({ initial }: { initial: AgentRow[] }) {
         ) : (
           <TableShell testId="agents-table">
             <thead className={theadClass}>
-              <tr><Th>Slug</Th><Th>Name</Th><Th>Owner</Th><Th>Action types</Th><Th>Active keys</Th><Th>Created</Th></tr>
+              <tr>
+                <Th>Slug</Th>
+                <Th>Name</Th>
+                <Th>Owner</Th>
+                <Th>Action types</Th>
+                <Th>Active keys</Th>
+                <Th>Created</Th>
+              </tr>
             </thead>
             <tbody>
               {agents.map((a) => (
                 <tr key={a.id} className={rowClass} data-testid="agent-row" data-slug={a.slug}>
                   <td className={cellClass}>
-                    <Link href={`/admin/agents/${a.slug}`} className="font-mono text-blue-800 hover:underline">{a.slug}</Link>
+                    <Link href={`/admin/agents/${a.slug}`} className="font-mono text-blue-800 hover:underline">
+                      {a.slug}
+                    </Link>
                   </td>
                   <td className={cellClass}>
                     {a.name}
@@ -37,14 +50,23 @@ export function AgentsPanel({ initial }: { initial: AgentRow[] }) {
                   </td>
                   <td className={cellClass}>{a.owner}</td>
                   <td className={cellClass}>
-                    <Link href={`/admin/agents/${a.slug}`} className="text-blue-800 hover:underline">{a.actionTypes} {a.actionTypes === 1 ? "action type" : "action types"}</Link>
+                    <Link href={`/admin/agents/${a.slug}`} className="text-blue-800 hover:underline">
+                      {a.actionTypes} {a.actionTypes === 1 ? "action type" : "action types"}
+                    </Link>
                   </td>
                   <td className={cellClass}>
-                    <Link href={`/admin/keys?agent=${a.slug}`} className={a.activeKeys === 0 ? "text-amber-800 hover:underline" : "text-blue-800 hover:underline"}>
+                    <Link
+                      href={`/admin/keys?agent=${a.slug}`}
+                      className={
+                        a.activeKeys === 0 ? "text-amber-800 hover:underline" : "text-blue-800 hover:underline"
+                      }
+                    >
                       {a.activeKeys === 0 ? "none" : a.activeKeys}
                     </Link>
                   </td>
-                  <td className={`${cellClass} whitespace-nowrap text-xs text-slate-600`}>{formatDateTime(a.createdAt)}</td>
+                  <td className={`${cellClass} whitespace-nowrap text-xs text-slate-600`}>
+                    {formatDateTime(a.createdAt)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -27,7 +27,8 @@ export function CreateActionTypeForm({ agentId }: { agentId: string }) {
     setForm(EMPTY);
     return `Action type ${(data as { key: string }).key} created in CRAWL with policy v1 (the ${form.blastRadius} default).`;
   });
-  const set = (k: "key" | "name" | "description") => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setForm({ ...form, [k]: e.target.value });
+  const set = (k: "key" | "name" | "description") => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+    setForm({ ...form, [k]: e.target.value });
   return (
     <form
       aria-label="Create action type"
@@ -39,34 +40,67 @@ export function CreateActionTypeForm({ agentId }: { agentId: string }) {
     >
       <div className="grid gap-3 sm:grid-cols-2">
         <Field label="Key" hint="e.g. refund.issue — lowercase letters, digits, . _ -">
-          <input value={form.key} onChange={set("key")} required maxLength={128} className={`${inputClass} font-mono`} />
+          <input
+            value={form.key}
+            onChange={set("key")}
+            required
+            maxLength={128}
+            className={`${inputClass} font-mono`}
+          />
         </Field>
         <Field label="Name">
           <input value={form.name} onChange={set("name")} required maxLength={120} className={inputClass} />
         </Field>
       </div>
       <Field label="Description (optional)">
-        <textarea value={form.description} onChange={set("description")} rows={2} maxLength={2000} className={inputClass} />
+        <textarea
+          value={form.description}
+          onChange={set("description")}
+          rows={2}
+          maxLength={2000}
+          className={inputClass}
+        />
       </Field>
       <div className="flex flex-wrap items-end gap-4">
         <Field label="Blast radius">
-          <select value={form.blastRadius} onChange={(e) => setForm({ ...form, blastRadius: e.target.value as BlastRadius })} className={inputClass}>
-            {BLAST_RADII.map((r) => <option key={r} value={r}>{r}</option>)}
+          <select
+            value={form.blastRadius}
+            onChange={(e) => setForm({ ...form, blastRadius: e.target.value as BlastRadius })}
+            className={inputClass}
+          >
+            {BLAST_RADII.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
           </select>
         </Field>
         <label className="flex items-center gap-2 pb-1 text-sm">
-          <input type="checkbox" checked={form.reversible} onChange={(e) => setForm({ ...form, reversible: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={form.reversible}
+            onChange={(e) => setForm({ ...form, reversible: e.target.checked })}
+          />
           Reversible (its effect can be undone)
         </label>
       </div>
-      <div className="rounded border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-950" data-testid="action-type-defaults">
-        <p className="font-medium">It starts in CRAWL (suggest only) with the default policy for a {form.blastRadius} blast radius:</p>
+      <div
+        className="rounded border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-950"
+        data-testid="action-type-defaults"
+      >
+        <p className="font-medium">
+          It starts in CRAWL (suggest only) with the default policy for a {form.blastRadius} blast radius:
+        </p>
         <ul className="mt-1 list-disc pl-5 text-xs">
-          {defaultsInWords(form.blastRadius).map((line) => <li key={line}>{line}</li>)}
+          {defaultsInWords(form.blastRadius).map((line) => (
+            <li key={line}>{line}</li>
+          ))}
         </ul>
         <p className="mt-1 text-xs">Admins can tighten these bars at once later; loosening them goes through review.</p>
       </div>
-      <Button type="submit" disabled={create.pending}>{create.pending ? "Creating…" : "Create action type"}</Button>
+      <Button type="submit" disabled={create.pending}>
+        {create.pending ? "Creating…" : "Create action type"}
+      </Button>
       <ResultMessage message={create.message} />
     </form>
   );

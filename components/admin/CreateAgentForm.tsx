@@ -12,7 +12,8 @@ export function CreateAgentForm() {
     setForm(EMPTY);
     return `Agent ${(data as { slug: string }).slug} created. Open it to add action types, then create an API key for it.`;
   });
-  const set = (k: keyof typeof EMPTY) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setForm({ ...form, [k]: e.target.value });
+  const set = (k: keyof typeof EMPTY) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+    setForm({ ...form, [k]: e.target.value });
   return (
     <form
       aria-label="Create agent"
@@ -24,7 +25,13 @@ export function CreateAgentForm() {
     >
       <div className="grid gap-3 sm:grid-cols-3">
         <Field label="Slug" hint="lowercase letters, digits, dashes; e.g. support-bot">
-          <input value={form.slug} onChange={set("slug")} required maxLength={63} className={`${inputClass} font-mono`} />
+          <input
+            value={form.slug}
+            onChange={set("slug")}
+            required
+            maxLength={63}
+            className={`${inputClass} font-mono`}
+          />
         </Field>
         <Field label="Name">
           <input value={form.name} onChange={set("name")} required maxLength={120} className={inputClass} />
@@ -34,9 +41,17 @@ export function CreateAgentForm() {
         </Field>
       </div>
       <Field label="Description (optional)">
-        <textarea value={form.description} onChange={set("description")} rows={2} maxLength={2000} className={inputClass} />
+        <textarea
+          value={form.description}
+          onChange={set("description")}
+          rows={2}
+          maxLength={2000}
+          className={inputClass}
+        />
       </Field>
-      <Button type="submit" disabled={create.pending}>{create.pending ? "Creating…" : "Create agent"}</Button>
+      <Button type="submit" disabled={create.pending}>
+        {create.pending ? "Creating…" : "Create agent"}
+      </Button>
       <ResultMessage message={create.message} />
     </form>
   );

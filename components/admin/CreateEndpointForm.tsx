@@ -13,7 +13,9 @@ export function CreateEndpointForm({ kinds }: { kinds: Array<[NotificationKind, 
   const [name, setName] = useState("");
   const [url, setUrl] = useState("");
   const [format, setFormat] = useState<"standard" | "slack">("standard");
-  const [chosen, setChosen] = useState<Set<NotificationKind>>(new Set(["request.opened", "request.decided", "tier.demoted"]));
+  const [chosen, setChosen] = useState<Set<NotificationKind>>(
+    new Set(["request.opened", "request.decided", "tier.demoted"]),
+  );
   const [created, setCreated] = useState<Created | null>(null);
   const create = useServerAction(createWebhookEndpointAction, (data) => {
     const e = data as Created;
@@ -22,15 +24,26 @@ export function CreateEndpointForm({ kinds }: { kinds: Array<[NotificationKind, 
     setUrl("");
     return `Endpoint ${e.name} added. Changes of the chosen kinds are sent to it from now on.`;
   });
-  const flip = (k: NotificationKind) => setChosen((s) => {
-    const next = new Set(s);
-    if (next.has(k)) next.delete(k);
-    else next.add(k);
-    return next;
-  });
+  const flip = (k: NotificationKind) =>
+    setChosen((s) => {
+      const next = new Set(s);
+      if (next.has(k)) next.delete(k);
+      else next.add(k);
+      return next;
+    });
   return (
     <div className="space-y-3">
-      {created && <SecretOnce noun="signing secret" secret={created.secret} label={created.name} onDone={() => { setCreated(null); create.setMessage(null); }} />}
+      {created && (
+        <SecretOnce
+          noun="signing secret"
+          secret={created.secret}
+          label={created.name}
+          onDone={() => {
+            setCreated(null);
+            create.setMessage(null);
+          }}
+        />
+      )}
       <form
         aria-label="Add webhook endpoint"
         onSubmit={(e) => {
@@ -42,13 +55,31 @@ export function CreateEndpointForm({ kinds }: { kinds: Array<[NotificationKind, 
       >
         <div className="flex flex-wrap items-end gap-3">
           <Field label="Name">
-            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} placeholder="e.g. #agent-governance" className={inputClass} />
+            <input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              required
+              maxLength={120}
+              placeholder="e.g. #agent-governance"
+              className={inputClass}
+            />
           </Field>
           <Field label="Address (URL)" className="min-w-80 flex-1">
-            <input value={url} onChange={(e) => setUrl(e.target.value)} required type="url" placeholder="https://hooks.slack.com/services/…" className={inputClass} />
+            <input
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              required
+              type="url"
+              placeholder="https://hooks.slack.com/services/…"
+              className={inputClass}
+            />
           </Field>
           <Field label="Format">
-            <select value={format} onChange={(e) => setFormat(e.target.value === "slack" ? "slack" : "standard")} className={inputClass}>
+            <select
+              value={format}
+              onChange={(e) => setFormat(e.target.value === "slack" ? "slack" : "standard")}
+              className={inputClass}
+            >
               <option value="standard">JSON (Standard Webhooks)</option>
               <option value="slack">Slack-compatible message</option>
             </select>
@@ -60,12 +91,16 @@ export function CreateEndpointForm({ kinds }: { kinds: Array<[NotificationKind, 
             {kinds.map(([k, label]) => (
               <label key={k} className="flex items-center gap-2 text-sm">
                 <input type="checkbox" checked={chosen.has(k)} onChange={() => flip(k)} />
-                <span>{label} <span className="font-mono text-xs text-slate-500">{k}</span></span>
+                <span>
+                  {label} <span className="font-mono text-xs text-slate-500">{k}</span>
+                </span>
               </label>
             ))}
           </div>
         </fieldset>
-        <Button type="submit" disabled={create.pending || chosen.size === 0}>{create.pending ? "Adding…" : "Add endpoint"}</Button>
+        <Button type="submit" disabled={create.pending || chosen.size === 0}>
+          {create.pending ? "Adding…" : "Add endpoint"}
+        </Button>
         {chosen.size === 0 && <p className="text-xs text-red-800">Pick at least one event kind.</p>}
       </form>
       <ResultMessage message={create.message} />

@@ -22,7 +22,16 @@ export function CreateKeyForm({ agents, fixedAgent }: { agents: AgentOption[]; f
   });
   return (
     <div className="space-y-3">
-      {created && <SecretOnce secret={created.secret} label={`${created.agentSlug} / ${created.name}`} onDone={() => { setCreated(null); create.setMessage(null); }} />}
+      {created && (
+        <SecretOnce
+          secret={created.secret}
+          label={`${created.agentSlug} / ${created.name}`}
+          onDone={() => {
+            setCreated(null);
+            create.setMessage(null);
+          }}
+        />
+      )}
       <form
         aria-label="Create API key"
         onSubmit={(e) => {
@@ -33,21 +42,39 @@ export function CreateKeyForm({ agents, fixedAgent }: { agents: AgentOption[]; f
         className="flex flex-wrap items-end gap-3"
       >
         {fixedAgent ? (
-          <p className="pb-1.5 text-sm">For agent <span className="font-mono">{fixedAgent.slug}</span></p>
+          <p className="pb-1.5 text-sm">
+            For agent <span className="font-mono">{fixedAgent.slug}</span>
+          </p>
         ) : (
           <Field label="Agent">
             <select value={agentId} onChange={(e) => setAgentId(e.target.value)} className={inputClass}>
               <option value="">Choose an agent…</option>
-              {agents.map((a) => <option key={a.id} value={a.id}>{a.slug}</option>)}
+              {agents.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.slug}
+                </option>
+              ))}
             </select>
           </Field>
         )}
         <Field label="Key name">
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="e.g. production" className={inputClass} />
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            maxLength={100}
+            placeholder="e.g. production"
+            className={inputClass}
+          />
         </Field>
-        <Button type="submit" disabled={create.pending}>{create.pending ? "Creating…" : "Create key"}</Button>
+        <Button type="submit" disabled={create.pending}>
+          {create.pending ? "Creating…" : "Create key"}
+        </Button>
       </form>
-      <p className="text-xs text-slate-500">The key is scoped to its agent: it reads that agent&apos;s tiers and reports its outcomes, nothing else. Its secret is shown once.</p>
+      <p className="text-xs text-slate-500">
+        The key is scoped to its agent: it reads that agent&apos;s tiers and reports its outcomes, nothing else. Its
+        secret is shown once.
+      </p>
       <ResultMessage message={create.message} />
     </div>
   );

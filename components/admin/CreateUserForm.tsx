@@ -14,7 +14,8 @@ export function CreateUserForm() {
     const u = data as { email: string; role: string };
     return `User ${u.email} created as ${u.role}.`;
   });
-  const set = (k: "email" | "name" | "password") => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.target.value });
+  const set = (k: "email" | "name" | "password") => (e: React.ChangeEvent<HTMLInputElement>) =>
+    setForm({ ...form, [k]: e.target.value });
   return (
     <form
       aria-label="Create user"
@@ -27,21 +28,44 @@ export function CreateUserForm() {
     >
       <div className="grid gap-3 sm:grid-cols-4">
         <Field label="Email">
-          <input type="email" value={form.email} onChange={set("email")} required maxLength={200} className={inputClass} />
+          <input
+            type="email"
+            value={form.email}
+            onChange={set("email")}
+            required
+            maxLength={200}
+            className={inputClass}
+          />
         </Field>
         <Field label="Name">
           <input value={form.name} onChange={set("name")} required maxLength={120} className={inputClass} />
         </Field>
         <Field label="Role">
-          <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })} className={inputClass}>
-            {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+          <select
+            value={form.role}
+            onChange={(e) => setForm({ ...form, role: e.target.value as Role })}
+            className={inputClass}
+          >
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
           </select>
         </Field>
         <Field label="Password (optional)" hint="at least 12 characters; leave empty for single sign-on only">
-          <input type="password" value={form.password} onChange={set("password")} autoComplete="new-password" className={inputClass} />
+          <input
+            type="password"
+            value={form.password}
+            onChange={set("password")}
+            autoComplete="new-password"
+            className={inputClass}
+          />
         </Field>
       </div>
-      <Button type="submit" disabled={create.pending}>{create.pending ? "Creating…" : "Create user"}</Button>
+      <Button type="submit" disabled={create.pending}>
+        {create.pending ? "Creating…" : "Create user"}
+      </Button>
       <ResultMessage message={create.message} />
     </form>
   );

@@ -19,18 +19,40 @@ const STATUS_STYLE: Record<DeliveryStatus, string> = {
   delivered: "bg-emerald-100 text-emerald-900",
   dead: "bg-red-100 text-red-900",
 };
-const STATUS_LABEL: Record<DeliveryStatus, string> = { pending: "pending", delivered: "delivered", dead: "dead letter" };
+const STATUS_LABEL: Record<DeliveryStatus, string> = {
+  pending: "pending",
+  delivered: "delivered",
+  dead: "dead letter",
+};
 
 function href(endpointId: string, status: DeliveryStatus | null) {
   const q = new URLSearchParams({ endpoint: endpointId, ...(status ? { status } : {}) });
   return `/admin/notifications?${q.toString()}`;
 }
 
-export function NotificationsPanel({ endpoints: initialEndpoints, selectedId, status, deliveries: initialDeliveries }: { endpoints: EndpointRow[]; selectedId: string | null; status: DeliveryStatus | null; deliveries: DeliveryRow[] }) {
-  const endpointsQuery = useQuery({ queryKey: ["admin", "webhooks"], queryFn: () => fetchJson<{ endpoints: EndpointRow[] }>("/api/dashboard/admin/webhooks"), initialData: { endpoints: initialEndpoints }, refetchInterval: 3_000 });
+export function NotificationsPanel({
+  endpoints: initialEndpoints,
+  selectedId,
+  status,
+  deliveries: initialDeliveries,
+}: {
+  endpoints: EndpointRow[];
+  selectedId: string | null;
+  status: DeliveryStatus | null;
+  deliveries: DeliveryRow[];
+}) {
+  const endpointsQuery = useQuery({
+    queryKey: ["admin", "webhooks"],
+    queryFn: () => fetchJson<{ endpoints: EndpointRow[] }>("/api/dashboard/admin/webhooks"),
+    initialData: { endpoints: initialEndpoints },
+    refetchInterval: 3_000,
+  });
   const deliveriesQuery = useQuery({
     queryKey: ["admin", "webhooks", selectedId, status],
-    queryFn: () => fetchJson<{ deliveries: DeliveryRow[] }>(`/api/dashboard/admin/webhooks/${selectedId}/deliveries${status ? `?status=${status}` : ""}`),
+    queryFn: () =>
+      fetchJson<{ deliveries: DeliveryRow[] }>(
+        `/api/dashboard/admin/webhooks/${selectedId}/deliveries${status ? `?status=${status}` : ""}`,
+      ),
     initialData: { deliveries: initialDeliveries },
     enabled: selectedId !== null,
     refetchInterval: 3_000,
@@ -39,34 +61,80 @@ export function NotificationsPanel({ endpoints: initialEndpoints, selectedId, st
   const selected = endpoints.find((e) => e.id === selectedId) ?? null;
   return (
     <div className="space-y-4">
-      <Card title={`Webhook endpoints (${endpoints.filter((e) => e.enabled).length} active of ${endpoints.length})`} actions={<LiveDot fetching={endpointsQuery.isFetching} />}>
+      <Card
+        title={`Webhook endpoints (${endpoints.filter((e) => e.enabled).length} active of ${endpoints.length})`}
+        actions={<LiveDot fetching={endpointsQuery.isFetching} />}
+      >
         <p className="mb-2 text-xs text-slate-600">
           Each change below is sent to every active endpoint that subscribed to its kind, signed as the{" "}
-          <a className="text-blue-800 underline" href="https://www.standardwebhooks.com/" target="_blank" rel="noreferrer">Standard Webhooks</a> convention does (<code>webhook-id</code>, <code>webhook-timestamp</code>, <code>webhook-signature</code>). Failed deliveries are retried with growing delays (10 s, 20 s, 40 s … for 10 attempts), then kept as dead letters you can replay.
+          <a
+            className="text-blue-800 underline"
+            href="https://www.standardwebhooks.com/"
+            target="_blank"
+            rel="noreferrer"
+          >
+            Standard Webhooks
+          </a>{" "}
+          convention does (<code>webhook-id</code>, <code>webhook-timestamp</code>, <code>webhook-signature</code>).
+          Failed deliveries are retried with growing delays (10 s, 20 s, 40 s … for 10 attempts), then kept as dead
+          letters you can replay.
         </p>
         {endpointsQuery.isError && <ErrorNote error={endpointsQuery.error} />}
         {endpoints.length === 0 ? (
-          <Empty>No endpoints yet. Add one below to tell people (or Slack) when requests open, decisions land and tiers change.</Empty>
+          <Empty>
+            No endpoints yet. Add one below to tell people (or Slack) when requests open, decisions land and tiers
+            change.
+          </Empty>
         ) : (
           <TableShell testId="endpoints-table">
             <thead className={theadClass}>
-              <tr><Th>Name</Th><Th>Address</Th><Th>Events</Th><Th>Format</Th><Th>Deliveries</Th><Th>Status</Th><Th /></tr>
+              <tr>
+                <Th>Name</Th>
+                <Th>Address</Th>
+                <Th>Events</Th>
+                <Th>Format</Th>
+                <Th>Deliveries</Th>
+                <Th>Status</Th>
+                <Th />
+              </tr>
             </thead>
             <tbody>
               {endpoints.map((e) => (
-                <tr key={e.id} className={`${rowClass} ${e.id === selectedId ? "bg-blue-50" : ""}`} data-testid="endpoint-row" data-name={e.name}>
+                <tr
+                  key={e.id}
+                  className={`${rowClass} ${e.id === selectedId ? "bg-blue-50" : ""}`}
+                  data-testid="endpoint-row"
+                  data-name={e.name}
+                >
                   <td className={cellClass}>
-                    <Link href={href(e.id, null)} className="font-medium text-blue-800 hover:underline" aria-current={e.id === selectedId ? "true" : undefined}>{e.name}</Link>
+                    <Link
+                      href={href(e.id, null)}
+                      className="font-medium text-blue-800 hover:underline"
+                      aria-current={e.id === selectedId ? "true" : undefined}
+                    >
+                      {e.name}
+                    </Link>
                     <div className="font-mono text-xs text-slate-700">secret {e.secretHint}</div>
                   </td>
                   <td className={`${cellClass} max-w-64 break-all font-mono text-xs`}>{e.url}</td>
                   <td className={`${cellClass} text-xs`}>{e.kinds.join(", ")}</td>
                   <td className={`${cellClass} text-xs`}>{e.format === "slack" ? "Slack message" : "JSON"}</td>
                   <td className={`${cellClass} whitespace-nowrap text-xs`} data-testid="endpoint-counts">
-                    {e.delivered} delivered · {e.pending} pending · <span className={e.dead ? "font-semibold text-red-800" : ""}>{e.dead} dead</span>
+                    {e.delivered} delivered · {e.pending} pending ·{" "}
+                    <span className={e.dead ? "font-semibold text-red-800" : ""}>{e.dead} dead</span>
                   </td>
-                  <td className={`${cellClass} text-xs`}>{e.enabled ? <span className="rounded bg-emerald-100 px-1.5 py-0.5 font-semibold text-emerald-900">active</span> : <span className="rounded bg-slate-200 px-1.5 py-0.5 font-semibold text-slate-800">paused</span>}</td>
-                  <td className={cellClass}><EnableToggle endpoint={e} /></td>
+                  <td className={`${cellClass} text-xs`}>
+                    {e.enabled ? (
+                      <span className="rounded bg-emerald-100 px-1.5 py-0.5 font-semibold text-emerald-900">
+                        active
+                      </span>
+                    ) : (
+                      <span className="rounded bg-slate-200 px-1.5 py-0.5 font-semibold text-slate-800">paused</span>
+                    )}
+                  </td>
+                  <td className={cellClass}>
+                    <EnableToggle endpoint={e} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -78,37 +146,92 @@ export function NotificationsPanel({ endpoints: initialEndpoints, selectedId, st
           <div className="mb-2 flex flex-wrap items-center gap-2 text-sm">
             <span className="text-xs text-slate-600">Show</span>
             {([null, "pending", "delivered", "dead"] as const).map((s) => (
-              <Link key={s ?? "all"} href={href(selected.id, s)} aria-current={status === s ? "page" : undefined} className={`rounded px-2 py-0.5 text-xs ${status === s ? "bg-slate-900 text-white" : "border border-slate-300 text-slate-800 hover:bg-slate-50"}`}>
+              <Link
+                key={s ?? "all"}
+                href={href(selected.id, s)}
+                aria-current={status === s ? "page" : undefined}
+                className={`rounded px-2 py-0.5 text-xs ${status === s ? "bg-slate-900 text-white" : "border border-slate-300 text-slate-800 hover:bg-slate-50"}`}
+              >
                 {s === null ? "all" : STATUS_LABEL[s]}
               </Link>
             ))}
-            {selected.dead > 0 && <ReplayButton endpointId={selected.id} label={`Replay ${selected.dead} dead letter${selected.dead === 1 ? "" : "s"}`} />}
+            {selected.dead > 0 && (
+              <ReplayButton
+                endpointId={selected.id}
+                label={`Replay ${selected.dead} dead letter${selected.dead === 1 ? "" : "s"}`}
+              />
+            )}
           </div>
           {deliveriesQuery.isError && <ErrorNote error={deliveriesQuery.error} />}
           {deliveriesQuery.data.deliveries.length === 0 ? (
-            <Empty>No deliveries{status ? ` that are ${STATUS_LABEL[status]}` : ""} yet. They appear here seconds after a subscribed change.</Empty>
+            <Empty>
+              No deliveries{status ? ` that are ${STATUS_LABEL[status]}` : ""} yet. They appear here seconds after a
+              subscribed change.
+            </Empty>
           ) : (
             <TableShell testId="deliveries-table">
               <thead className={theadClass}>
-                <tr><Th>Event</Th><Th>What happened</Th><Th>Status</Th><Th>Attempts</Th><Th>Last answer</Th><Th /></tr>
+                <tr>
+                  <Th>Event</Th>
+                  <Th>What happened</Th>
+                  <Th>Status</Th>
+                  <Th>Attempts</Th>
+                  <Th>Last answer</Th>
+                  <Th />
+                </tr>
               </thead>
               <tbody>
                 {deliveriesQuery.data.deliveries.map((d) => (
-                  <tr key={d.id} className={rowClass} data-testid="delivery-row" data-status={d.status} data-kind={d.kind}>
+                  <tr
+                    key={d.id}
+                    className={rowClass}
+                    data-testid="delivery-row"
+                    data-status={d.status}
+                    data-kind={d.kind}
+                  >
                     <td className={`${cellClass} whitespace-nowrap text-xs`}>
                       <div className="font-medium">{d.kind}</div>
                       <div className="font-mono text-slate-600">{d.eventId}</div>
                       <div className="text-slate-600">{formatDateTime(d.createdAt)}</div>
                     </td>
-                    <td className={`${cellClass} text-xs`}>{d.url ? <a href={d.url} className="text-blue-800 hover:underline">{d.summary}</a> : d.summary}</td>
+                    <td className={`${cellClass} text-xs`}>
+                      {d.url ? (
+                        <a href={d.url} className="text-blue-800 hover:underline">
+                          {d.summary}
+                        </a>
+                      ) : (
+                        d.summary
+                      )}
+                    </td>
                     <td className={`${cellClass} whitespace-nowrap text-xs`}>
-                      <span className={`rounded px-1.5 py-0.5 font-semibold ${STATUS_STYLE[d.status]}`}>{STATUS_LABEL[d.status]}</span>
-                      {d.status === "delivered" && d.deliveredAt && <div className="mt-0.5 text-slate-500">{formatDateTime(d.deliveredAt)}</div>}
-                      {d.status === "pending" && d.nextAttemptAt && d.attempts > 0 && <div className="mt-0.5 text-slate-500">retry {formatDateTime(d.nextAttemptAt)}</div>}
+                      <span className={`rounded px-1.5 py-0.5 font-semibold ${STATUS_STYLE[d.status]}`}>
+                        {STATUS_LABEL[d.status]}
+                      </span>
+                      {d.status === "delivered" && d.deliveredAt && (
+                        <div className="mt-0.5 text-slate-500">{formatDateTime(d.deliveredAt)}</div>
+                      )}
+                      {d.status === "pending" && d.nextAttemptAt && d.attempts > 0 && (
+                        <div className="mt-0.5 text-slate-500">retry {formatDateTime(d.nextAttemptAt)}</div>
+                      )}
                     </td>
                     <td className={`${cellClass} text-xs`}>{d.attempts}</td>
-                    <td className={`${cellClass} max-w-72 break-words text-xs`}>{d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : ""}{d.lastError && d.lastStatusCode === null ? d.lastError : d.lastError ? ` — ${d.lastError.replace(/^HTTP \d+:?\s*/, "")}` : ""}</td>
-                    <td className={cellClass}>{d.status !== "pending" && <ReplayButton endpointId={selected.id} deliveryId={d.id} label={d.status === "dead" ? "Replay" : "Send again"} />}</td>
+                    <td className={`${cellClass} max-w-72 break-words text-xs`}>
+                      {d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : ""}
+                      {d.lastError && d.lastStatusCode === null
+                        ? d.lastError
+                        : d.lastError
+                          ? ` — ${d.lastError.replace(/^HTTP \d+:?\s*/, "")}`
+                          : ""}
+                    </td>
+                    <td className={cellClass}>
+                      {d.status !== "pending" && (
+                        <ReplayButton
+                          endpointId={selected.id}
+                          deliveryId={d.id}
+                          label={d.status === "dead" ? "Replay" : "Send again"}
+                        />
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -125,10 +248,18 @@ export function NotificationsPanel({ endpoints: initialEndpoints, selectedId, st
 }
 
 function EnableToggle({ endpoint }: { endpoint: EndpointRow }) {
-  const toggle = useServerAction(setWebhookEndpointEnabledAction, () => (endpoint.enabled ? `${endpoint.name} paused: new changes are not sent to it.` : `${endpoint.name} active again.`));
+  const toggle = useServerAction(setWebhookEndpointEnabledAction, () =>
+    endpoint.enabled ? `${endpoint.name} paused: new changes are not sent to it.` : `${endpoint.name} active again.`,
+  );
   return (
     <div className="text-xs">
-      <Button variant="secondary" disabled={toggle.pending} onClick={() => toggle.run({ endpointId: endpoint.id, enabled: !endpoint.enabled })}>{endpoint.enabled ? "Pause" : "Resume"}</Button>
+      <Button
+        variant="secondary"
+        disabled={toggle.pending}
+        onClick={() => toggle.run({ endpointId: endpoint.id, enabled: !endpoint.enabled })}
+      >
+        {endpoint.enabled ? "Pause" : "Resume"}
+      </Button>
       <ResultMessage message={toggle.message} />
     </div>
   );
@@ -141,7 +272,13 @@ function ReplayButton({ endpointId, deliveryId, label }: { endpointId: string; d
   });
   return (
     <div className="text-xs">
-      <Button variant="secondary" disabled={replay.pending} onClick={() => replay.run(deliveryId ? { endpointId, deliveryId } : { endpointId })}>{replay.pending ? "Queuing…" : label}</Button>
+      <Button
+        variant="secondary"
+        disabled={replay.pending}
+        onClick={() => replay.run(deliveryId ? { endpointId, deliveryId } : { endpointId })}
+      >
+        {replay.pending ? "Queuing…" : label}
+      </Button>
       <ResultMessage message={replay.message} />
     </div>
   );
@@ -149,11 +286,18 @@ function ReplayButton({ endpointId, deliveryId, label }: { endpointId: string; d
 
 /** What the built-in demo receiver got: proof, on a fresh demo, that deliveries arrive signed. */
 function DemoReceiverCard() {
-  const q = useQuery({ queryKey: ["admin", "demo-receiver"], queryFn: () => fetchJson<{ received: ReceivedMessage[] }>(DEMO_RECEIVER_PATH), refetchInterval: 3_000 });
+  const q = useQuery({
+    queryKey: ["admin", "demo-receiver"],
+    queryFn: () => fetchJson<{ received: ReceivedMessage[] }>(DEMO_RECEIVER_PATH),
+    refetchInterval: 3_000,
+  });
   const rows = q.data?.received ?? [];
   return (
     <Card title="Built-in demo receiver: what arrived" actions={<LiveDot fetching={q.isFetching} />}>
-      <p className="mb-2 text-xs text-slate-600">A small receiver inside this server (<code>{DEMO_RECEIVER_PATH}</code>). It keeps the last 50 deliveries whose signature verifies. Open a request, review one or freeze an action type and watch it appear here within seconds.</p>
+      <p className="mb-2 text-xs text-slate-600">
+        A small receiver inside this server (<code>{DEMO_RECEIVER_PATH}</code>). It keeps the last 50 deliveries whose
+        signature verifies. Open a request, review one or freeze an action type and watch it appear here within seconds.
+      </p>
       {q.isError && <ErrorNote error={q.error} />}
       {rows.length === 0 ? (
         <Empty>Nothing received since the server started.</Empty>
@@ -161,8 +305,18 @@ function DemoReceiverCard() {
         <ul className="space-y-1 text-sm" data-testid="demo-received">
           {rows.map((m) => (
             <li key={m.id} className="border-l-2 border-emerald-500 pl-2">
-              <span className="font-mono text-xs text-slate-600">{formatDateTime(m.receivedAt)} · {m.type} · signature verified</span>
-              <div>{m.url ? <a href={m.url} className="text-blue-800 hover:underline">{m.summary}</a> : m.summary}</div>
+              <span className="font-mono text-xs text-slate-600">
+                {formatDateTime(m.receivedAt)} · {m.type} · signature verified
+              </span>
+              <div>
+                {m.url ? (
+                  <a href={m.url} className="text-blue-800 hover:underline">
+                    {m.summary}
+                  </a>
+                ) : (
+                  m.summary
+                )}
+              </div>
             </li>
           ))}
         </ul>

@@ -14,13 +14,27 @@ export function RevokeKeyButton({ keyId, label, revoked }: { keyId: string; labe
   return (
     <div className="text-xs">
       {revoked ? null : !confirming ? (
-        <Button variant="secondary" onClick={() => { setConfirming(true); revoke.setMessage(null); }}>Revoke</Button>
+        <Button
+          variant="secondary"
+          onClick={() => {
+            setConfirming(true);
+            revoke.setMessage(null);
+          }}
+        >
+          Revoke
+        </Button>
       ) : (
         <div className="w-64 space-y-1" role="group" aria-label="Confirm revocation">
-          <p className="font-medium text-red-900">Revoke {label}? Every call with it gets 401 at once. This cannot be undone.</p>
+          <p className="font-medium text-red-900">
+            Revoke {label}? Every call with it gets 401 at once. This cannot be undone.
+          </p>
           <div className="flex gap-1">
-            <Button variant="danger" disabled={revoke.pending} onClick={() => revoke.run({ keyId })}>{revoke.pending ? "Revoking…" : "Confirm revoke"}</Button>
-            <Button variant="secondary" onClick={() => setConfirming(false)}>Cancel</Button>
+            <Button variant="danger" disabled={revoke.pending} onClick={() => revoke.run({ keyId })}>
+              {revoke.pending ? "Revoking…" : "Confirm revoke"}
+            </Button>
+            <Button variant="secondary" onClick={() => setConfirming(false)}>
+              Cancel
+            </Button>
           </div>
         </div>
       )}

@@ -1,7 +1,17 @@
 // Small form controls for the admin forms: a labelled field with an optional hint under it.
 export const inputClass = "rounded border border-slate-300 px-2 py-1 text-sm";
 
-export function Field({ label, hint, children, className = "" }: { label: string; hint?: React.ReactNode; children: React.ReactNode; className?: string }) {
+export function Field({
+  label,
+  hint,
+  children,
+  className = "",
+}: {
+  label: string;
+  hint?: React.ReactNode;
+  children: React.ReactNode;
+  className?: string;
+}) {
   return (
     <div className={`flex flex-col gap-0.5 ${className}`}>
       <label className="flex flex-col gap-0.5 text-sm">

@@ -4,10 +4,14 @@ import { useState, useTransition } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 
-export type ActionResultLike = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } };
+export type ActionResultLike =
+  { ok: true; data: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } };
 
 /** onSuccess may turn a successful call into a warning (e.g. approved but not applied). */
-export function useServerAction<I>(action: (input: I) => Promise<ActionResultLike>, onSuccess?: (data: unknown) => string | { kind: "ok" | "error"; text: string } | void) {
+export function useServerAction<I>(
+  action: (input: I) => Promise<ActionResultLike>,
+  onSuccess?: (data: unknown) => string | { kind: "ok" | "error"; text: string } | void,
+) {
   const [pending, start] = useTransition();
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string; details?: string[] } | null>(null);
   const queryClient = useQueryClient();
@@ -23,8 +27,18 @@ export function useServerAction<I>(action: (input: I) => Promise<ActionResultLik
           await queryClient.invalidateQueries();
           router.refresh();
         } else {
-          const d = result.error.details as { issues?: Array<{ path: string; message: string }>; reasons?: string[]; unmet?: Array<{ message: string }> } | undefined;
-          const details = [...(d?.issues?.map((i) => `${i.path}: ${i.message}`) ?? []), ...(d?.reasons ?? []), ...(d?.unmet?.map((u) => u.message) ?? [])];
+          const d = result.error.details as
+            | {
+                issues?: Array<{ path: string; message: string }>;
+                reasons?: string[];
+                unmet?: Array<{ message: string }>;
+              }
+            | undefined;
+          const details = [
+            ...(d?.issues?.map((i) => `${i.path}: ${i.message}`) ?? []),
+            ...(d?.reasons ?? []),
+            ...(d?.unmet?.map((u) => u.message) ?? []),
+          ];
           setMessage({ kind: "error", text: result.error.message, details });
         }
       } catch {
@@ -34,10 +48,17 @@ export function useServerAction<I>(action: (input: I) => Promise<ActionResultLik
   return { run, pending, message, setMessage };
 }
 
-export function ResultMessage({ message }: { message: { kind: "ok" | "error"; text: string; details?: string[] } | null }) {
+export function ResultMessage({
+  message,
+}: {
+  message: { kind: "ok" | "error"; text: string; details?: string[] } | null;
+}) {
   if (!message) return null;
   return (
-    <div role={message.kind === "error" ? "alert" : "status"} className={`mt-2 rounded px-3 py-2 text-sm ${message.kind === "ok" ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-800"}`}>
+    <div
+      role={message.kind === "error" ? "alert" : "status"}
+      className={`mt-2 rounded px-3 py-2 text-sm ${message.kind === "ok" ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-800"}`}
+    >
       {message.text}
       {message.details && message.details.length > 0 && (
         <ul className="mt-1 list-disc pl-5">
@@ -50,14 +71,21 @@ export function ResultMessage({ message }: { message: { kind: "ok" | "error"; te
   );
 }
 
-export function Button({ children, variant = "primary", ...rest }: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: "primary" | "secondary" | "danger" }) {
+export function Button({
+  children,
+  variant = "primary",
+  ...rest
+}: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: "primary" | "secondary" | "danger" }) {
   const style = {
     primary: "bg-slate-900 text-white hover:bg-slate-700",
     secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50",
     danger: "bg-red-700 text-white hover:bg-red-600",
   }[variant];
   return (
-    <button {...rest} className={`rounded px-3 py-1.5 text-sm font-medium disabled:opacity-50 ${style} ${rest.className ?? ""}`}>
+    <button
+      {...rest}
+      className={`rounded px-3 py-1.5 text-sm font-medium disabled:opacity-50 ${style} ${rest.className ?? ""}`}
+    >
       {children}
     </button>
   );

@@ -18,7 +18,15 @@ export function LiveDot({ fetching }: { fetching: boolean }) {
   );
 }
 
-export function Card({ title, children, actions }: { title?: React.ReactNode; children: React.ReactNode; actions?: React.ReactNode }) {
+export function Card({
+  title,
+  children,
+  actions,
+}: {
+  title?: React.ReactNode;
+  children: React.ReactNode;
+  actions?: React.ReactNode;
+}) {
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-4">
       {(title || actions) && (

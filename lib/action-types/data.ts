@@ -47,11 +47,24 @@ const DEMOTION_CAUSES: Array<"automatic_demotion" | "manual_demotion"> = ["autom
 export const OVERVIEW_PAGE_SIZE = 50;
 
 const overviewSelect = {
-  id: true, key: true, name: true, blastRadius: true, reversible: true, tier: true, tierSince: true, frozen: true, stateVersion: true,
+  id: true,
+  key: true,
+  name: true,
+  blastRadius: true,
+  reversible: true,
+  tier: true,
+  tierSince: true,
+  frozen: true,
+  stateVersion: true,
   ...EVIDENCE_STATE_SELECT,
   agent: { select: { slug: true, name: true } },
   policies: { orderBy: { version: "desc" }, take: 1, select: { version: true, rules: true } },
-  tierChanges: { where: { cause: { in: DEMOTION_CAUSES } }, orderBy: { createdAt: "desc" }, take: 1, select: { createdAt: true, cause: true } },
+  tierChanges: {
+    where: { cause: { in: DEMOTION_CAUSES } },
+    orderBy: { createdAt: "desc" },
+    take: 1,
+    select: { createdAt: true, cause: true },
+  },
 } as const;
 
 const ORDER_BY = {
@@ -64,10 +77,14 @@ const ORDER_BY = {
 function overviewWhere(q: OverviewQuery) {
   const text = q.q?.trim();
   // Prisma hands `contains` to LIKE as is: its wildcards must be escaped to be searched as text.
-  const contains = text ? { contains: text.replace(/[\\%_]/g, (c) => `\\${c}`), mode: "insensitive" as const } : undefined;
+  const contains = text
+    ? { contains: text.replace(/[\\%_]/g, (c) => `\\${c}`), mode: "insensitive" as const }
+    : undefined;
   return {
     AND: [
-      contains ? { OR: [{ key: contains }, { name: contains }, { agent: { slug: contains } }, { agent: { name: contains } }] } : {},
+      contains
+        ? { OR: [{ key: contains }, { name: contains }, { agent: { slug: contains } }, { agent: { name: contains } }] }
+        : {},
       q.agent ? { agent: { slug: q.agent } } : {},
       q.tier ? { tier: q.tier } : {},
       q.status === "frozen" ? { frozen: true } : {},
@@ -83,14 +100,22 @@ function overviewWhere(q: OverviewQuery) {
  * as with 20,000. Sorting by health and the "eligible" filter depend on values the gating core
  * computes; they evaluate every matching action type (without spark lines) before paging.
  */
-export async function listOverviewPage(db: Db, query: OverviewQuery, now: Date = new Date(), pageSize = OVERVIEW_PAGE_SIZE): Promise<OverviewPage> {
+export async function listOverviewPage(
+  db: Db,
+  query: OverviewQuery,
+  now: Date = new Date(),
+  pageSize = OVERVIEW_PAGE_SIZE,
+): Promise<OverviewPage> {
   const where = overviewWhere(query);
   const computed = query.sort === "health" || query.status === "eligible";
   let total: number;
   let rows: OverviewRow[];
   const skip = (query.page - 1) * pageSize;
   if (!computed) {
-    const [count, base] = await Promise.all([db.actionType.count({ where }), findOverviewBase(db, query.sort as keyof typeof ORDER_BY, where, { skip, take: pageSize })]);
+    const [count, base] = await Promise.all([
+      db.actionType.count({ where }),
+      findOverviewBase(db, query.sort as keyof typeof ORDER_BY, where, { skip, take: pageSize }),
+    ]);
     total = count;
     rows = await overviewRows(db, base, now);
   } else {
@@ -100,7 +125,11 @@ export async function listOverviewPage(db: Db, query: OverviewQuery, now: Date =
     if (query.sort === "health") all.sort((a, b) => margin(a) - margin(b));
     total = all.length;
     const pageIds = new Set(all.slice(skip, skip + pageSize).map((r) => r.id));
-    const full = await overviewRows(db, base.filter((b) => pageIds.has(b.id)), now);
+    const full = await overviewRows(
+      db,
+      base.filter((b) => pageIds.has(b.id)),
+      now,
+    );
     const byId = new Map(full.map((r) => [r.id, r]));
     rows = all.slice(skip, skip + pageSize).map((r) => byId.get(r.id)!);
   }
@@ -119,7 +148,12 @@ export async function listOverview(db: Db, now: Date = new Date()): Promise<Over
 }
 
 /** The action types the overview shows, with what its rows need; in one of the overview's orders. */
-function findOverviewBase(db: Db, order: keyof typeof ORDER_BY, where: ReturnType<typeof overviewWhere> = { AND: [] }, page?: { skip: number; take: number }) {
+function findOverviewBase(
+  db: Db,
+  order: keyof typeof ORDER_BY,
+  where: ReturnType<typeof overviewWhere> = { AND: [] },
+  page?: { skip: number; take: number },
+) {
   return db.actionType.findMany({ where, select: overviewSelect, orderBy: [...ORDER_BY[order]], ...page });
 }
 type OverviewBase = Awaited<ReturnType<typeof findOverviewBase>>[number];
@@ -133,11 +167,20 @@ async function overviewRows(db: Db, rows: OverviewBase[], now: Date, withWords =
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const parsed = rows.map((r) => policyRulesSchema.parse(r.policies[0]?.rules) as PolicyRules);
-  const sparkDays = Array.from({ length: SPARK_DAYS }, (_, i) => dayOf(new Date(now.getTime() - (SPARK_DAYS - 1 - i) * 86_400_000)));
+  const sparkDays = Array.from({ length: SPARK_DAYS }, (_, i) =>
+    dayOf(new Date(now.getTime() - (SPARK_DAYS - 1 - i) * 86_400_000)),
+  );
   // "Open requests" are the ones waiting for review; approved-but-unapplied ones show in eligibility.
-  const open = await db.reviewRequest.groupBy({ by: ["actionTypeId"], where: { status: "open", actionTypeId: { in: ids } }, _count: { _all: true } });
+  const open = await db.reviewRequest.groupBy({
+    by: ["actionTypeId"],
+    where: { status: "open", actionTypeId: { in: ids } },
+    _count: { _all: true },
+  });
   const openById = new Map(open.map((o) => [o.actionTypeId, o._count._all]));
-  const pending = await db.reviewRequest.findMany({ where: { ...PENDING_PROMOTIONS, actionTypeId: { in: ids } }, select: { actionTypeId: true, status: true, fromTier: true, snapshot: true } });
+  const pending = await db.reviewRequest.findMany({
+    where: { ...PENDING_PROMOTIONS, actionTypeId: { in: ids } },
+    select: { actionTypeId: true, status: true, fromTier: true, snapshot: true },
+  });
   const pendingById = new Map<string, typeof pending>();
   for (const p of pending) pendingById.set(p.actionTypeId, [...(pendingById.get(p.actionTypeId) ?? []), p]);
 
@@ -147,9 +190,32 @@ async function overviewRows(db: Db, rows: OverviewBase[], now: Date, withWords =
     const state = toEvidenceState(r);
     const window = evidenceFrom(state, windowStart(now, tierRules.windowDays));
     const openPromotion = (pendingById.get(r.id) ?? []).some((p) => blocksNewRequest(p, r));
-    const elig = evaluateEligibility({ tier: r.tier, tierSince: r.tierSince, frozen: r.frozen, openRequest: openPromotion, evidence: { successes: state.successes, trials: state.trials }, window, restarts: state.restarts, look: state.look }, rules, now);
+    const elig = evaluateEligibility(
+      {
+        tier: r.tier,
+        tierSince: r.tierSince,
+        frozen: r.frozen,
+        openRequest: openPromotion,
+        evidence: { successes: state.successes, trials: state.trials },
+        window,
+        restarts: state.restarts,
+        look: state.look,
+      },
+      rules,
+      now,
+    );
     // Words only for the rows shown: the search for "N more" is not needed to sort or filter.
-    const words = withWords && tierRules.promotion ? plainGate({ rules, tier: r.tier, evidence: { successes: state.successes, trials: state.trials }, window, restarts: state.restarts, look: state.look }) : null;
+    const words =
+      withWords && tierRules.promotion
+        ? plainGate({
+            rules,
+            tier: r.tier,
+            evidence: { successes: state.successes, trials: state.trials },
+            window,
+            restarts: state.restarts,
+            look: state.look,
+          })
+        : null;
     const spark = sparkDays.map((day) => {
       const d = state.days[day];
       return d && d[1] > 0 ? d[0] / d[1] : null;
@@ -179,7 +245,9 @@ async function overviewRows(db: Db, rows: OverviewBase[], now: Date, withWords =
       gateSentence: words?.sentence ?? null,
       gateCleared: elig.gate?.cleared ?? false,
       openRequests: openById.get(r.id) ?? 0,
-      lastDemotion: r.tierChanges[0] ? { at: r.tierChanges[0].createdAt.toISOString(), cause: r.tierChanges[0].cause } : null,
+      lastDemotion: r.tierChanges[0]
+        ? { at: r.tierChanges[0].createdAt.toISOString(), cause: r.tierChanges[0].cause }
+        : null,
     };
   });
 }
@@ -195,8 +263,25 @@ const tierSelect = {
   policies: { orderBy: { version: "desc" }, take: 1, select: { version: true, rules: true } },
 } as const;
 
-function toTierView(r: { key: string; name: string; tier: "CRAWL" | "WALK" | "RUN"; frozen: boolean; tierSince: Date; sliderSalt: string; rampStep: number; policies: Array<{ version: number; rules: unknown }> }): TierView {
-  const view: TierView = { action: r.key, name: r.name, tier: r.tier, mode: modeOf(r.tier), frozen: r.frozen, tierSince: r.tierSince.toISOString(), policyVersion: r.policies[0]?.version ?? 0 };
+function toTierView(r: {
+  key: string;
+  name: string;
+  tier: "CRAWL" | "WALK" | "RUN";
+  frozen: boolean;
+  tierSince: Date;
+  sliderSalt: string;
+  rampStep: number;
+  policies: Array<{ version: number; rules: unknown }>;
+}): TierView {
+  const view: TierView = {
+    action: r.key,
+    name: r.name,
+    tier: r.tier,
+    mode: modeOf(r.tier),
+    frozen: r.frozen,
+    tierSince: r.tierSince.toISOString(),
+    policyVersion: r.policies[0]?.version ?? 0,
+  };
   // The slider travels only when it splits (below 100 %), to the agent's own key: the salt is agent-scoped.
   const percent = effectivePercent(sliderOf((r.policies[0]?.rules ?? {}) as PolicyRules), r.rampStep);
   if (percent < 100) view.slider = { percent, salt: r.sliderSalt };

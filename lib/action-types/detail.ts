@@ -37,12 +37,30 @@ export interface ActionTypeDetail {
   series: SeriesPoint[];
   rollingDays: number;
   timeline: TimelineEntry[];
-  policies: Array<{ version: number; createdAt: string; createdBy: string | null; reason: string; verdict: string; changes: Array<{ path: string; from: unknown; to: unknown; direction: string }> }>;
+  policies: Array<{
+    version: number;
+    createdAt: string;
+    createdBy: string | null;
+    reason: string;
+    verdict: string;
+    changes: Array<{ path: string; from: unknown; to: unknown; direction: string }>;
+  }>;
   requests: RequestSummary[];
 }
 
 export async function actionTypeDetail(db: Db, id: string, now = new Date()): Promise<ActionTypeDetail | null> {
-  const at = await db.actionType.findUnique({ where: { id }, select: { id: true, key: true, name: true, description: true, blastRadius: true, reversible: true, agent: { select: { slug: true, name: true } } } });
+  const at = await db.actionType.findUnique({
+    where: { id },
+    select: {
+      id: true,
+      key: true,
+      name: true,
+      description: true,
+      blastRadius: true,
+      reversible: true,
+      agent: { select: { slug: true, name: true } },
+    },
+  });
   if (!at) return null;
   const live = await liveEvidence(db, id, now);
   const points = await dailySeries(db, id, CHART_DAYS, now);
@@ -50,12 +68,29 @@ export async function actionTypeDetail(db: Db, id: string, now = new Date()): Pr
   const stored = await db.actionType.findUniqueOrThrow({ where: { id }, select: EVIDENCE_STATE_SELECT });
   // The e-value line is the e-process's; under wilson/raw there is no such statistic to plot.
   const bar = live.policy.rules.gate === "eprocess" ? (promotion?.threshold ?? null) : null;
-  const series = buildSeries({ points, days: lastDays(now, CHART_DAYS), rollingDays: ROLLING_DAYS, evidence: toEvidenceState(stored), promotionThreshold: bar });
+  const series = buildSeries({
+    points,
+    days: lastDays(now, CHART_DAYS),
+    rollingDays: ROLLING_DAYS,
+    evidence: toEvidenceState(stored),
+    promotionThreshold: bar,
+  });
   const changes = await db.tierChange.findMany({
     where: { actionTypeId: id },
     orderBy: { createdAt: "desc" },
     take: 100,
-    select: { id: true, createdAt: true, fromTier: true, toTier: true, frozen: true, cause: true, rationale: true, requestId: true, actorSystem: true, actor: { select: { name: true } } },
+    select: {
+      id: true,
+      createdAt: true,
+      fromTier: true,
+      toTier: true,
+      frozen: true,
+      cause: true,
+      rationale: true,
+      requestId: true,
+      actorSystem: true,
+      actor: { select: { name: true } },
+    },
   });
   const history = await policyHistory(db, id);
   return {
@@ -84,7 +119,14 @@ export async function actionTypeDetail(db: Db, id: string, now = new Date()): Pr
     policies: history.map((p, i) => {
       const previous = history[i + 1];
       const diff = previous ? classifyPolicyChange(previous.rules, p.rules) : null;
-      return { version: p.version, createdAt: p.createdAt, createdBy: p.createdBy, reason: p.reason, verdict: diff?.verdict ?? "initial", changes: diff?.changes ?? [] };
+      return {
+        version: p.version,
+        createdAt: p.createdAt,
+        createdBy: p.createdBy,
+        reason: p.reason,
+        verdict: diff?.verdict ?? "initial",
+        changes: diff?.changes ?? [],
+      };
     }),
     requests: await listRequests(db, { actionTypeId: id, take: 50 }),
   };

@@ -17,7 +17,11 @@ export const tierViewSchema = z
     slider: z
       .object({
         percent: z.number().min(0).max(100).describe("percentage of external subjects on which RUN acts"),
-        salt: z.string().describe("this action type's hash salt: bucket = cyrb53(salt + NUL + subject) mod 10000; inside when bucket < percent·100"),
+        salt: z
+          .string()
+          .describe(
+            "this action type's hash salt: bucket = cyrb53(salt + NUL + subject) mod 10000; inside when bucket < percent·100",
+          ),
       })
       .optional()
       .describe("present while RUN's slider is below 100 %: subjects outside it get WALK's answer"),
@@ -34,7 +38,11 @@ export const decisionRequestSchema = z
   .strictObject({
     action: actionKeySchema,
     audience: z.enum(AUDIENCES),
-    subject: referenceSchema(256).optional().describe("the external subject (e.g. a customer id): RUN's slider decides on it; without one RUN answers as WALK while the slider is below 100 %"),
+    subject: referenceSchema(256)
+      .optional()
+      .describe(
+        "the external subject (e.g. a customer id): RUN's slider decides on it; without one RUN answers as WALK while the slider is below 100 %",
+      ),
   })
   .meta({ id: "DecisionRequest" });
 
@@ -68,7 +76,8 @@ export function overviewQueryOf(params: Record<string, string | string[] | undef
   const out: Record<string, unknown> = {};
   for (const k of ["q", "agent", "tier", "status", "sort", "page"]) {
     const v = one(k);
-    if (v !== undefined && overviewQuerySchema.shape[k as keyof typeof overviewQuerySchema.shape].safeParse(v).success) out[k] = v;
+    if (v !== undefined && overviewQuerySchema.shape[k as keyof typeof overviewQuerySchema.shape].safeParse(v).success)
+      out[k] = v;
   }
   return overviewQuerySchema.parse(out);
 }

@@ -21,21 +21,66 @@ export interface SliderPanelData {
 const STEP_CAUSES = ["ramp_advance", "ramp_step_back", "slider_change"] as const;
 
 export async function sliderPanelData(db: Db, actionTypeId: string, now = new Date()): Promise<SliderPanelData> {
-  const at = await db.actionType.findUniqueOrThrow({ where: { id: actionTypeId }, select: { tier: true, tierSince: true, frozen: true, rampStep: true, rampStepSince: true, ...EVIDENCE_STATE_SELECT } });
+  const at = await db.actionType.findUniqueOrThrow({
+    where: { id: actionTypeId },
+    select: {
+      tier: true,
+      tierSince: true,
+      frozen: true,
+      rampStep: true,
+      rampStepSince: true,
+      ...EVIDENCE_STATE_SELECT,
+    },
+  });
   const policy = await currentPolicy(db, actionTypeId);
   const slider = sliderOf(policy.rules);
   const state = toEvidenceState(at);
-  const steps = await db.tierChange.findMany({ where: { actionTypeId, cause: { in: [...STEP_CAUSES] }, createdAt: { gte: at.tierSince } }, orderBy: { createdAt: "asc" }, select: { createdAt: true, actorSystem: true } });
+  const steps = await db.tierChange.findMany({
+    where: { actionTypeId, cause: { in: [...STEP_CAUSES] }, createdAt: { gte: at.tierSince } },
+    orderBy: { createdAt: "asc" },
+    select: { createdAt: true, actorSystem: true },
+  });
   // Step boundaries of this stay: its start, then every step change (with the percentage it moved to).
-  const bounds: Array<{ from: Date; percent: number }> = [{ from: at.tierSince, percent: Number((steps[0]?.actorSystem as { fromPercent?: number } | null)?.fromPercent ?? effectivePercent(slider, at.rampStep)) }];
-  for (const s of steps) bounds.push({ from: s.createdAt, percent: Number((s.actorSystem as { toPercent?: number } | null)?.toPercent ?? 0) });
+  const bounds: Array<{ from: Date; percent: number }> = [
+    {
+      from: at.tierSince,
+      percent: Number(
+        (steps[0]?.actorSystem as { fromPercent?: number } | null)?.fromPercent ??
+          effectivePercent(slider, at.rampStep),
+      ),
+    },
+  ];
+  for (const s of steps)
+    bounds.push({
+      from: s.createdAt,
+      percent: Number((s.actorSystem as { toPercent?: number } | null)?.toPercent ?? 0),
+    });
   const perStep = [];
   for (const [i, b] of bounds.entries()) {
     const to = bounds[i + 1]?.from ?? null;
-    const outcomes = at.tier === "RUN" ? await db.outcomeEvent.count({ where: { actionTypeId, tier: "RUN", kind: { not: "incident" }, occurredAt: { gte: b.from, ...(to ? { lt: to } : {}) } } }) : 0;
+    const outcomes =
+      at.tier === "RUN"
+        ? await db.outcomeEvent.count({
+            where: {
+              actionTypeId,
+              tier: "RUN",
+              kind: { not: "incident" },
+              occurredAt: { gte: b.from, ...(to ? { lt: to } : {}) },
+            },
+          })
+        : 0;
     perStep.push({ percent: b.percent, from: b.from.toISOString(), to: to?.toISOString() ?? null, outcomes });
   }
-  const verdict = evaluateRampAdvance({ tier: at.tier, frozen: at.frozen, slider, rampStep: at.rampStep, rampStepSince: at.rampStepSince.getTime(), now: now.getTime(), rules: policy.rules, evidence: state });
+  const verdict = evaluateRampAdvance({
+    tier: at.tier,
+    frozen: at.frozen,
+    slider,
+    rampStep: at.rampStep,
+    rampStepSince: at.rampStepSince.getTime(),
+    now: now.getTime(),
+    rules: policy.rules,
+    evidence: state,
+  });
   const counts = stepEvidence({ evidence: state, rampStepSince: at.rampStepSince.getTime() });
   const percent = effectivePercent(slider, at.rampStep);
   const words =
@@ -44,5 +89,14 @@ export async function sliderPanelData(db: Db, actionTypeId: string, now = new Da
       : verdict.action === "advance"
         ? `Ready to advance: ${verdict.reason}.`
         : `${counts.successes} of ${counts.trials} outcomes at this step were successes; ${hasSchedule(slider) ? `the ramp holds at ${percent}%: ${verdict.reason}.` : `the slider is fixed at ${percent}%.`}`;
-  return { tier: at.tier, percent, steps: hasSchedule(slider) ? slider.steps : null, minDaysPerStep: slider.minDaysPerStep ?? 0, rampStep: at.rampStep, rampStepSince: at.rampStepSince.toISOString(), perStep: at.tier === "RUN" ? perStep : [], evidence: { ...counts, words } };
+  return {
+    tier: at.tier,
+    percent,
+    steps: hasSchedule(slider) ? slider.steps : null,
+    minDaysPerStep: slider.minDaysPerStep ?? 0,
+    rampStep: at.rampStep,
+    rampStepSince: at.rampStepSince.toISOString(),
+    perStep: at.tier === "RUN" ? perStep : [],
+    evidence: { ...counts, words },
+  };
 }

@@ -23,7 +23,13 @@ export interface AgentTiers {
   derived: Map<string, unknown>;
 }
 
-const g = globalThis as unknown as { __cwrTierCache?: { entries: Map<string, Promise<AgentTiers>>; settled: WeakMap<Promise<AgentTiers>, AgentTiers>; subscribed: boolean } };
+const g = globalThis as unknown as {
+  __cwrTierCache?: {
+    entries: Map<string, Promise<AgentTiers>>;
+    settled: WeakMap<Promise<AgentTiers>, AgentTiers>;
+    subscribed: boolean;
+  };
+};
 const cache = (g.__cwrTierCache ??= { entries: new Map(), settled: new WeakMap(), subscribed: false });
 
 function subscribe() {
@@ -45,7 +51,15 @@ export function applyTierChange(m: TierChangeMessage): void {
   if (old.tier === m.tier && old.frozen === m.frozen && old.tierSince === m.tierSince) return;
   const view: TierView = { ...old, tier: m.tier, mode: modeOf(m.tier), frozen: m.frozen, tierSince: m.tierSince };
   const list = entry.list.map((t: TierView) => (t.action === m.key ? view : t));
-  store(m.agentId, Promise.resolve({ at: entry.at, list, byKey: new Map(list.map((t: TierView) => [t.action, t])), derived: new Map() }));
+  store(
+    m.agentId,
+    Promise.resolve({
+      at: entry.at,
+      list,
+      byKey: new Map(list.map((t: TierView) => [t.action, t])),
+      derived: new Map(),
+    }),
+  );
 }
 
 function store(agentId: string, loading: Promise<AgentTiers>) {
@@ -69,7 +83,12 @@ export async function cachedAgentEntry(db: Db, agentId: string, now = Date.now()
     const e = await hit;
     if (now - e.at < TTL_MS) return e;
   }
-  const loading = listAgentTiers(db, agentId).then((list): AgentTiers => ({ at: now, list, byKey: new Map(list.map((t) => [t.action, t])), derived: new Map() }));
+  const loading = listAgentTiers(db, agentId).then((list): AgentTiers => ({
+    at: now,
+    list,
+    byKey: new Map(list.map((t) => [t.action, t])),
+    derived: new Map(),
+  }));
   if (TTL_MS > 0) store(agentId, loading);
   return loading;
 }
@@ -81,4 +100,3 @@ export function memo<T>(entry: AgentTiers, name: string, compute: (entry: AgentT
   entry.derived.set(name, value);
   return value;
 }
-

@@ -14,7 +14,8 @@ import { createWebhookEndpoint, replayDeliveries, setWebhookEndpointEnabled } fr
 import { endpointInputSchema } from "@/lib/notifications/schema";
 
 // Messages follow the field name in the result ("name: required"), so they do not repeat it.
-const text = (max: number) => z.string({ error: "required" }).trim().min(1, "required").max(max, `at most ${max} characters`);
+const text = (max: number) =>
+  z.string({ error: "required" }).trim().min(1, "required").max(max, `at most ${max} characters`);
 const description = z.string().trim().max(2000, "at most 2000 characters").default("");
 const id = (what: string) => z.uuid({ error: `pick ${what}` });
 const role = z.enum(ROLES, { error: `one of ${ROLES.join(", ")}` });
@@ -23,7 +24,12 @@ export const createAgentAction = defineAction({
   name: "admin.createAgent",
   permission: "admin:manage",
   input: z.strictObject({
-    slug: z.string({ error: "required" }).regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "use lowercase letters, digits and dashes, starting with a letter or digit, at most 63 characters (e.g. support-bot)"),
+    slug: z
+      .string({ error: "required" })
+      .regex(
+        /^[a-z0-9][a-z0-9-]{0,62}$/,
+        "use lowercase letters, digits and dashes, starting with a letter or digit, at most 63 characters (e.g. support-bot)",
+      ),
     name: text(120),
     owner: text(120),
     description,
@@ -39,7 +45,12 @@ export const createActionTypeAction = defineAction({
   permission: "admin:manage",
   input: z.strictObject({
     agentId: id("an agent"),
-    key: z.string({ error: "required" }).regex(/^[a-z0-9][a-z0-9._-]{0,127}$/, "use lowercase letters, digits, dots, dashes and underscores, starting with a letter or digit, at most 128 characters (e.g. refund.issue)"),
+    key: z
+      .string({ error: "required" })
+      .regex(
+        /^[a-z0-9][a-z0-9._-]{0,127}$/,
+        "use lowercase letters, digits, dots, dashes and underscores, starting with a letter or digit, at most 128 characters (e.g. refund.issue)",
+      ),
     name: text(120),
     description,
     blastRadius: z.enum(BLAST_RADII, { error: `one of ${BLAST_RADII.join(", ")}` }),
@@ -73,15 +84,30 @@ export const createUserAction = defineAction({
   name: "admin.createUser",
   permission: "admin:manage",
   input: z.strictObject({
-    email: z.string({ error: "required" }).trim().toLowerCase().max(200, "at most 200 characters").pipe(z.email("not a valid email address")),
+    email: z
+      .string({ error: "required" })
+      .trim()
+      .toLowerCase()
+      .max(200, "at most 200 characters")
+      .pipe(z.email("not a valid email address")),
     name: text(120),
     role,
-    password: z.string().min(12, "at least 12 characters (or leave it empty for single sign-on only)").max(200, "at most 200 characters").optional(),
+    password: z
+      .string()
+      .min(12, "at least 12 characters (or leave it empty for single sign-on only)")
+      .max(200, "at most 200 characters")
+      .optional(),
   }),
   run: async ({ db, user, input }) => {
     const created = await createUser(db, userActor(user), input);
     // Review power asked for a new account waits for a second person (rule 10): pendingRole says so.
-    return { id: created.id, email: created.email, role: created.role, pendingRole: created.pendingRole, grantId: created.grantId };
+    return {
+      id: created.id,
+      email: created.email,
+      role: created.role,
+      pendingRole: created.pendingRole,
+      grantId: created.grantId,
+    };
   },
 });
 

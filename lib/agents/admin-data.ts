@@ -31,11 +31,25 @@ export async function agentWithActionTypes(db: Db, slug: string): Promise<AdminA
   const agent = await db.agent.findUnique({
     where: { slug },
     select: {
-      id: true, slug: true, name: true, owner: true, description: true, createdAt: true,
+      id: true,
+      slug: true,
+      name: true,
+      owner: true,
+      description: true,
+      createdAt: true,
       actionTypes: {
         orderBy: { key: "asc" },
         select: {
-          id: true, key: true, name: true, description: true, blastRadius: true, reversible: true, tier: true, tierSince: true, frozen: true, createdAt: true,
+          id: true,
+          key: true,
+          name: true,
+          description: true,
+          blastRadius: true,
+          reversible: true,
+          tier: true,
+          tierSince: true,
+          frozen: true,
+          createdAt: true,
           policies: { orderBy: { version: "desc" }, take: 1, select: { version: true } },
         },
       },

@@ -2,7 +2,14 @@
 // (AUDIT_CHECKPOINT_SECONDS, default 60) have passed since the last one and the log has grown.
 // Run by the jobs leader (lib/jobs.ts), so one instance writes.
 import type { Db } from "@/lib/db";
-import { appendCheckpoint, checkpointFilePath, readCheckpointFile, signCheckpoint, signingKey, type Checkpoint } from "./checkpoints";
+import {
+  appendCheckpoint,
+  checkpointFilePath,
+  readCheckpointFile,
+  signCheckpoint,
+  signingKey,
+  type Checkpoint,
+} from "./checkpoints";
 
 const g = globalThis as unknown as { __cwrLastCheckpoint?: { file: string; last: Checkpoint | null } };
 
@@ -17,11 +24,18 @@ function lastWritten(file: string): Checkpoint | null {
 export function checkpointPolicy(env: NodeJS.ProcessEnv = process.env) {
   const every = Number(env.AUDIT_CHECKPOINT_EVERY ?? 100);
   const seconds = Number(env.AUDIT_CHECKPOINT_SECONDS ?? 60);
-  return { every: Number.isFinite(every) && every >= 1 ? Math.floor(every) : 100, seconds: Number.isFinite(seconds) && seconds > 0 ? seconds : 60 };
+  return {
+    every: Number.isFinite(every) && every >= 1 ? Math.floor(every) : 100,
+    seconds: Number.isFinite(seconds) && seconds > 0 ? seconds : 60,
+  };
 }
 
 /** Returns the checkpoint written, or null when none was due. `force`: write whenever the log grew. */
-export async function writeCheckpointIfDue(db: Db, now = new Date(), options: { force?: boolean } = {}): Promise<Checkpoint | null> {
+export async function writeCheckpointIfDue(
+  db: Db,
+  now = new Date(),
+  options: { force?: boolean } = {},
+): Promise<Checkpoint | null> {
   const file = checkpointFilePath();
   const last = lastWritten(file);
   const head = await db.auditEntry.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
@@ -33,7 +47,12 @@ export async function writeCheckpointIfDue(db: Db, now = new Date(), options: { 
   const dueByTime = !last || now.getTime() - Date.parse(last.at) >= seconds * 1000;
   if (!options.force && !dueByCount && !dueByTime) return null;
   const count = await db.auditEntry.count({ where: { seq: { lte: head.seq } } });
-  const checkpoint = signCheckpoint(signingKey(), { seq: head.seq.toString(), hash: head.hash, count, at: now.toISOString() });
+  const checkpoint = signCheckpoint(signingKey(), {
+    seq: head.seq.toString(),
+    hash: head.hash,
+    count,
+    at: now.toISOString(),
+  });
   appendCheckpoint(checkpoint, file);
   g.__cwrLastCheckpoint = { file, last: checkpoint };
   return checkpoint;

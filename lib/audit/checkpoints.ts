@@ -3,8 +3,25 @@
 // server signs {last seq, its hash, count, time} with an Ed25519 key kept outside the database and
 // appends it to a file outside the database. Auditors poll and keep them (/api/dashboard/audit/checkpoints);
 // verification (./verify.ts) checks the chain against them, online and offline.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, createHash, type KeyObject } from "node:crypto";
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  createHash,
+  type KeyObject,
+} from "node:crypto";
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { canonicalJson } from "@/lib/gating/canonical";
 
@@ -23,15 +40,29 @@ export interface Checkpoint {
   sig: string;
 }
 
-const signedPart = (c: Pick<Checkpoint, "seq" | "hash" | "count" | "at">) => Buffer.from(canonicalJson({ seq: c.seq, hash: c.hash, count: c.count, at: c.at }), "utf8");
+const signedPart = (c: Pick<Checkpoint, "seq" | "hash" | "count" | "at">) =>
+  Buffer.from(canonicalJson({ seq: c.seq, hash: c.hash, count: c.count, at: c.at }), "utf8");
 
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(publicKey.export({ type: "spki", format: "der" }))
+    .digest("hex")
+    .slice(0, 16);
 }
 
-export function signCheckpoint(privateKey: KeyObject, c: Pick<Checkpoint, "seq" | "hash" | "count" | "at">): Checkpoint {
+export function signCheckpoint(
+  privateKey: KeyObject,
+  c: Pick<Checkpoint, "seq" | "hash" | "count" | "at">,
+): Checkpoint {
   const publicKey = createPublicKey(privateKey);
-  return { seq: c.seq, hash: c.hash, count: c.count, at: c.at, keyId: keyIdOf(publicKey), sig: sign(null, signedPart(c), privateKey).toString("base64") };
+  return {
+    seq: c.seq,
+    hash: c.hash,
+    count: c.count,
+    at: c.at,
+    keyId: keyIdOf(publicKey),
+    sig: sign(null, signedPart(c), privateKey).toString("base64"),
+  };
 }
 
 export function checkpointSignatureValid(publicKey: KeyObject, c: Checkpoint): boolean {
@@ -55,7 +86,16 @@ export function parseCheckpoints(text: string): { checkpoints: Checkpoint[]; bad
     if (!line.trim()) return;
     try {
       const c = JSON.parse(line) as Checkpoint;
-      if (typeof c.seq === "string" && /^\d+$/.test(c.seq) && typeof c.hash === "string" && Number.isInteger(c.count) && typeof c.at === "string" && typeof c.sig === "string" && typeof c.keyId === "string") checkpoints.push(c);
+      if (
+        typeof c.seq === "string" &&
+        /^\d+$/.test(c.seq) &&
+        typeof c.hash === "string" &&
+        Number.isInteger(c.count) &&
+        typeof c.at === "string" &&
+        typeof c.sig === "string" &&
+        typeof c.keyId === "string"
+      )
+        checkpoints.push(c);
       else badLines.push(i + 1);
     } catch {
       badLines.push(i + 1);
@@ -69,7 +109,9 @@ export function parseCheckpoints(text: string): { checkpoints: Checkpoint[]; bad
 /** Beside the data folder on the embedded default (never inside the database); `.data/` on a server. */
 function defaultDir(env: NodeJS.ProcessEnv): string {
   const cwd = /*turbopackIgnore: true*/ process.cwd();
-  return env.DATABASE_URL ? path.resolve(cwd, ".data") : path.resolve(cwd, env.PGLITE_DIR?.trim() || ".data/pglite", "..");
+  return env.DATABASE_URL
+    ? path.resolve(cwd, ".data")
+    : path.resolve(cwd, env.PGLITE_DIR?.trim() || ".data/pglite", "..");
 }
 
 /**
@@ -77,13 +119,17 @@ function defaultDir(env: NodeJS.ProcessEnv): string {
  * on a server one file per database (host, port, name), so checkpoints of two databases never mix.
  */
 export function checkpointFilePath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.AUDIT_CHECKPOINT_FILE?.trim()) return path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.AUDIT_CHECKPOINT_FILE.trim());
+  if (env.AUDIT_CHECKPOINT_FILE?.trim())
+    return path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.AUDIT_CHECKPOINT_FILE.trim());
   const url = env.DATABASE_URL?.trim();
   if (!url) return path.join(defaultDir(env), "audit-checkpoints.jsonl");
   let id = "postgres";
   try {
     const u = new URL(url);
-    id = `${u.hostname}-${u.port || "5432"}-${decodeURIComponent(u.pathname.slice(1)) || "postgres"}`.replace(/[^A-Za-z0-9._-]/g, "_");
+    id = `${u.hostname}-${u.port || "5432"}-${decodeURIComponent(u.pathname.slice(1)) || "postgres"}`.replace(
+      /[^A-Za-z0-9._-]/g,
+      "_",
+    );
   } catch {
     /* an invalid URL fails elsewhere, clearly */
   }
@@ -100,7 +146,9 @@ export function signingKey(env: NodeJS.ProcessEnv = process.env): KeyObject {
   if (g.__cwrAuditKey) return g.__cwrAuditKey;
   const pem = env.AUDIT_SIGNING_KEY?.trim();
   if (pem) return (g.__cwrAuditKey = createPrivateKey(pem.replace(/\\n/g, "\n")));
-  const file = env.AUDIT_SIGNING_KEY_FILE?.trim() ? path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.AUDIT_SIGNING_KEY_FILE.trim()) : path.join(defaultDir(env), "audit-signing-key.pem");
+  const file = env.AUDIT_SIGNING_KEY_FILE?.trim()
+    ? path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.AUDIT_SIGNING_KEY_FILE.trim())
+    : path.join(defaultDir(env), "audit-signing-key.pem");
   if (!existsSync(file)) {
     if (env.AUDIT_SIGNING_KEY_FILE?.trim()) throw new Error(`AUDIT_SIGNING_KEY_FILE ${file} does not exist.`);
     mkdirSync(path.dirname(file), { recursive: true });

@@ -8,8 +8,7 @@ import { auditEntityPath, summarizeAudit } from "./summary";
 type Reader = Db | Tx;
 
 export type ChainVerdict =
-  | { ok: true; checked: number }
-  | { ok: false; checked: number; brokenAt: { seq: string; reason: string } };
+  { ok: true; checked: number } | { ok: false; checked: number; brokenAt: { seq: string; reason: string } };
 
 const PAGE = 500;
 
@@ -24,7 +23,11 @@ export async function verifyAuditChain(db: Reader, options: { pageSize?: number 
   let checked = 0;
   let expectedSeq = 1n;
   let prevHash = GENESIS_HASH;
-  const broken = (seq: bigint, reason: string): ChainVerdict => ({ ok: false, checked, brokenAt: { seq: seq.toString(), reason } });
+  const broken = (seq: bigint, reason: string): ChainVerdict => ({
+    ok: false,
+    checked,
+    brokenAt: { seq: seq.toString(), reason },
+  });
 
   for (;;) {
     const page = await db.auditEntry.findMany({
@@ -77,7 +80,11 @@ export interface AuditFilter {
  * every reader until the request closes (a rejection closes it, so every review on an open request is
  * an approval: even the existence of such an entry would leak the tally).
  */
-export const SEALED_WHILE_OPEN = ["request.reviewed", "request.review_submitted", "request.approvals_invalidated"] as const;
+export const SEALED_WHILE_OPEN = [
+  "request.reviewed",
+  "request.review_submitted",
+  "request.approvals_invalidated",
+] as const;
 
 async function openRequestIds(db: Reader): Promise<string[]> {
   const open = await db.reviewRequest.findMany({ where: { status: "open" }, select: { id: true } });
@@ -132,7 +139,21 @@ async function where(db: Reader, f: AuditFilter, beforeSeq?: bigint) {
   return and.length ? { AND: and } : {};
 }
 
-function toRow(r: { seq: bigint; createdAt: Date; actorType: string; actorId: string | null; actorLabel: string; kind: string; entityType: string; entityId: string; agentId: string | null; actionTypeId: string | null; data: unknown; hash: string; prevHash: string }): AuditRow {
+function toRow(r: {
+  seq: bigint;
+  createdAt: Date;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string;
+  kind: string;
+  entityType: string;
+  entityId: string;
+  agentId: string | null;
+  actionTypeId: string | null;
+  data: unknown;
+  hash: string;
+  prevHash: string;
+}): AuditRow {
   return { ...r, seq: r.seq.toString(), createdAt: r.createdAt.toISOString() };
 }
 
@@ -145,10 +166,18 @@ export interface AuditListRow extends AuditRow {
 }
 
 /** Newest first, keyset-paginated by seq (stable under concurrent appends). */
-export async function listAudit(db: Reader, filter: AuditFilter, page: { before?: bigint; take?: number } = {}): Promise<{ rows: AuditListRow[]; nextBefore: string | null }> {
+export async function listAudit(
+  db: Reader,
+  filter: AuditFilter,
+  page: { before?: bigint; take?: number } = {},
+): Promise<{ rows: AuditListRow[]; nextBefore: string | null }> {
   const take = Math.min(200, page.take ?? 50);
   const sealed = sealedWhere(await openRequestIds(db));
-  const rows = await db.auditEntry.findMany({ where: { AND: [await where(db, filter, page.before), sealed] }, orderBy: { seq: "desc" }, take: take + 1 });
+  const rows = await db.auditEntry.findMany({
+    where: { AND: [await where(db, filter, page.before), sealed] },
+    orderBy: { seq: "desc" },
+    take: take + 1,
+  });
   const more = rows.length > take;
   const shown = rows.slice(0, take).map(toRow);
   return { rows: await withNames(db, shown), nextBefore: more ? shown[shown.length - 1]!.seq : null };
@@ -157,15 +186,24 @@ export async function listAudit(db: Reader, filter: AuditFilter, page: { before?
 /** Two reads for a page of rows: the action types and agents they name. */
 async function withNames(db: Reader, rows: AuditRow[]): Promise<AuditListRow[]> {
   const atIds = [...new Set(rows.map((r) => r.actionTypeId).filter((x): x is string => !!x))];
-  const actionTypes = atIds.length ? await db.actionType.findMany({ where: { id: { in: atIds } }, select: { id: true, key: true, name: true, agentId: true } }) : [];
-  const agentIds = [...new Set([...rows.map((r) => r.agentId), ...actionTypes.map((a) => a.agentId)].filter((x): x is string => !!x))];
-  const agents = agentIds.length ? await db.agent.findMany({ where: { id: { in: agentIds } }, select: { id: true, slug: true, name: true } }) : [];
+  const actionTypes = atIds.length
+    ? await db.actionType.findMany({
+        where: { id: { in: atIds } },
+        select: { id: true, key: true, name: true, agentId: true },
+      })
+    : [];
+  const agentIds = [
+    ...new Set([...rows.map((r) => r.agentId), ...actionTypes.map((a) => a.agentId)].filter((x): x is string => !!x)),
+  ];
+  const agents = agentIds.length
+    ? await db.agent.findMany({ where: { id: { in: agentIds } }, select: { id: true, slug: true, name: true } })
+    : [];
   const atById = new Map(actionTypes.map((a) => [a.id, a]));
   const agentById = new Map(agents.map((a) => [a.id, a]));
   return rows.map((r) => {
     const at = r.actionTypeId ? atById.get(r.actionTypeId) : undefined;
     const agentId = r.agentId ?? at?.agentId ?? null;
-    const agent = agentId ? agentById.get(agentId) ?? null : null;
+    const agent = agentId ? (agentById.get(agentId) ?? null) : null;
     const actionType = at ? { id: at.id, key: at.key, name: at.name } : null;
     return { ...r, agent, actionType, summary: summarizeAudit(r, { agent, actionType }), path: auditEntityPath(r) };
   });
@@ -185,10 +223,30 @@ export async function* iterateAudit(db: Reader, filter: AuditFilter, pageSize = 
   const stubs = isUnfiltered(filter);
   const matching = await where(db, filter);
   for (;;) {
-    const page = await db.auditEntry.findMany({ where: { AND: [matching, { seq: { gt: after } }] }, orderBy: { seq: "asc" }, take: pageSize });
+    const page = await db.auditEntry.findMany({
+      where: { AND: [matching, { seq: { gt: after } }] },
+      orderBy: { seq: "asc" },
+      take: pageSize,
+    });
     for (const r of page) {
       if (!isSealed(r, open)) yield toRow(r);
-      else if (stubs) yield { seq: r.seq.toString(), createdAt: "", actorType: "", actorId: null, actorLabel: "", kind: "sealed", entityType: "", entityId: "", agentId: null, actionTypeId: null, data: null, hash: r.hash, prevHash: r.prevHash, sealed: true };
+      else if (stubs)
+        yield {
+          seq: r.seq.toString(),
+          createdAt: "",
+          actorType: "",
+          actorId: null,
+          actorLabel: "",
+          kind: "sealed",
+          entityType: "",
+          entityId: "",
+          agentId: null,
+          actionTypeId: null,
+          data: null,
+          hash: r.hash,
+          prevHash: r.prevHash,
+          sealed: true,
+        };
     }
     if (page.length < pageSize) return;
     after = page[page.length - 1]!.seq;
@@ -199,7 +257,11 @@ export async function* iterateAudit(db: Reader, filter: AuditFilter, pageSize = 
 export async function* iterateAllEntries(db: Reader, pageSize = 1000) {
   let after = 0n;
   for (;;) {
-    const page = await db.auditEntry.findMany({ where: { seq: { gt: after } }, orderBy: { seq: "asc" }, take: pageSize });
+    const page = await db.auditEntry.findMany({
+      where: { seq: { gt: after } },
+      orderBy: { seq: "asc" },
+      take: pageSize,
+    });
     yield* page;
     if (page.length < pageSize) return;
     after = page[page.length - 1]!.seq;

@@ -2,7 +2,21 @@ import { describe, expect, it } from "vitest";
 import { csvCell, exportStream } from "./export";
 import type { AuditRow } from "./data";
 
-const row = (seq: number, data: unknown = { a: 1 }): AuditRow => ({ seq: String(seq), createdAt: "2026-01-01T00:00:00.000Z", actorType: "user", actorId: null, actorLabel: "a@b", kind: "k", entityType: "e", entityId: "x", agentId: null, actionTypeId: null, data, hash: "h", prevHash: "p" });
+const row = (seq: number, data: unknown = { a: 1 }): AuditRow => ({
+  seq: String(seq),
+  createdAt: "2026-01-01T00:00:00.000Z",
+  actorType: "user",
+  actorId: null,
+  actorLabel: "a@b",
+  kind: "k",
+  entityType: "e",
+  entityId: "x",
+  agentId: null,
+  actionTypeId: null,
+  data,
+  hash: "h",
+  prevHash: "p",
+});
 
 async function* rows(n: number) {
   for (let i = 1; i <= n; i++) yield row(i);
@@ -30,7 +44,9 @@ describe("audit export", () => {
   it("streams one CSV line per row after the header", async () => {
     const csv = await text(exportStream(rows(3), "csv"));
     const lines = csv.trim().split("\r\n");
-    expect(lines[0]).toBe("seq,createdAt,actorType,actorLabel,kind,entityType,entityId,agentId,actionTypeId,data,prevHash,hash");
+    expect(lines[0]).toBe(
+      "seq,createdAt,actorType,actorLabel,kind,entityType,entityId,agentId,actionTypeId,data,prevHash,hash",
+    );
     expect(lines).toHaveLength(4);
   });
 });

@@ -1,7 +1,20 @@
 // Streamed CSV / JSON exports of the audit log (no full load into memory).
 import type { AuditRow } from "./data";
 
-export const CSV_COLUMNS = ["seq", "createdAt", "actorType", "actorLabel", "kind", "entityType", "entityId", "agentId", "actionTypeId", "data", "prevHash", "hash"] as const;
+export const CSV_COLUMNS = [
+  "seq",
+  "createdAt",
+  "actorType",
+  "actorLabel",
+  "kind",
+  "entityType",
+  "entityId",
+  "agentId",
+  "actionTypeId",
+  "data",
+  "prevHash",
+  "hash",
+] as const;
 
 /** RFC 4180 quoting; cells that a spreadsheet would run as a formula are prefixed with a quote. */
 export function csvCell(value: unknown): string {

@@ -11,20 +11,48 @@ const data = <S extends z.core.$ZodLooseShape>(shape: S) => z.looseObject(shape)
 const anything = data({});
 
 const requestStep = (label: string) => ({ group: "request", label, data: data({ status }) }) as const;
-const rampStep = (label: string) => ({ group: "tier", label, data: data({ tier, fromStep: z.number().int(), toStep: z.number().int(), fromPercent: z.number(), toPercent: z.number() }) }) as const;
-const tierStep = (label: string) => ({ group: "tier", label, data: data({ from: tier, to: tier, frozen: z.boolean() }) }) as const;
+const rampStep = (label: string) =>
+  ({
+    group: "tier",
+    label,
+    data: data({
+      tier,
+      fromStep: z.number().int(),
+      toStep: z.number().int(),
+      fromPercent: z.number(),
+      toPercent: z.number(),
+    }),
+  }) as const;
+const tierStep = (label: string) =>
+  ({ group: "tier", label, data: data({ from: tier, to: tier, frozen: z.boolean() }) }) as const;
 
 export const AUDIT_KINDS = {
-  "request.opened": { group: "request", label: "opened", data: data({ kind: z.enum(REQUEST_KINDS), reviewersRequired: z.number().int() }) },
+  "request.opened": {
+    group: "request",
+    label: "opened",
+    data: data({ kind: z.enum(REQUEST_KINDS), reviewersRequired: z.number().int() }),
+  },
   "request.reviewed": requestStep("reviewed"),
-  "request.review_submitted": { group: "request", label: "review submitted", data: data({ decision: z.enum(REVIEW_DECISIONS), rationale: z.string(), snapshotHash: z.string() }) },
+  "request.review_submitted": {
+    group: "request",
+    label: "review submitted",
+    data: data({ decision: z.enum(REVIEW_DECISIONS), rationale: z.string(), snapshotHash: z.string() }),
+  },
   "request.approved": requestStep("approved"),
   "request.rejected": requestStep("rejected"),
   "request.applied": requestStep("applied"),
-  "request.apply_refused": { group: "request", label: "apply refused", data: data({ code: z.string(), reasons: z.array(z.string()) }) },
+  "request.apply_refused": {
+    group: "request",
+    label: "apply refused",
+    data: data({ code: z.string(), reasons: z.array(z.string()) }),
+  },
   "request.withdrawn": requestStep("withdrawn or superseded"),
   "request.expired": requestStep("expired"),
-  "request.evidence_changed": { group: "request", label: "evidence re-pinned", data: data({ reason: z.string(), snapshotHash: z.string(), policyVersion: z.number().int() }) },
+  "request.evidence_changed": {
+    group: "request",
+    label: "evidence re-pinned",
+    data: data({ reason: z.string(), snapshotHash: z.string(), policyVersion: z.number().int() }),
+  },
   "request.approvals_invalidated": requestStep("approvals invalidated"),
   "tier.promotion": tierStep("promotion"),
   "tier.override": tierStep("override"),
@@ -37,22 +65,50 @@ export const AUDIT_KINDS = {
   "tier.slider_change": rampStep("slider changed"),
   "policy.version_created": { group: "policy", label: "new version", data: data({ version: z.number().int() }) },
   "agent.created": { group: "setup", label: "agent created", data: anything },
-  "action_type.created": { group: "setup", label: "action type created", data: data({ policyVersion: z.number().int() }) },
+  "action_type.created": {
+    group: "setup",
+    label: "action type created",
+    data: data({ policyVersion: z.number().int() }),
+  },
   "api_key.created": { group: "setup", label: "API key created", data: data({ name: z.string(), prefix: z.string() }) },
   "api_key.revoked": { group: "setup", label: "API key revoked", data: data({ prefix: z.string() }) },
   "user.login": { group: "user", label: "sign-in", data: data({ method: z.string() }) },
   "user.logout": { group: "user", label: "sign-out", data: data({ sessionId: z.string() }) },
   "user.created": { group: "user", label: "created", data: anything },
   "user.role_changed": { group: "user", label: "role changed", data: data({ from: z.string(), to: z.string() }) },
-  "user.role_grant_requested": { group: "user", label: "review power asked for", data: data({ grantId: z.string(), from: z.string(), to: z.string() }) },
-  "user.role_grant_approved": { group: "user", label: "review power granted", data: data({ grantId: z.string(), role: z.string(), rationale: z.string() }) },
-  "user.role_grant_rejected": { group: "user", label: "review power refused", data: data({ grantId: z.string(), role: z.string(), rationale: z.string() }) },
+  "user.role_grant_requested": {
+    group: "user",
+    label: "review power asked for",
+    data: data({ grantId: z.string(), from: z.string(), to: z.string() }),
+  },
+  "user.role_grant_approved": {
+    group: "user",
+    label: "review power granted",
+    data: data({ grantId: z.string(), role: z.string(), rationale: z.string() }),
+  },
+  "user.role_grant_rejected": {
+    group: "user",
+    label: "review power refused",
+    data: data({ grantId: z.string(), role: z.string(), rationale: z.string() }),
+  },
   "user.disabled": { group: "user", label: "disabled", data: anything },
   "user.enabled": { group: "user", label: "enabled", data: anything },
   "webhook.created": { group: "webhook", label: "endpoint added", data: data({ name: z.string(), url: z.string() }) },
-  "webhook.updated": { group: "webhook", label: "endpoint paused or resumed", data: data({ name: z.string(), enabled: z.boolean() }) },
-  "webhook.replayed": { group: "webhook", label: "deliveries replayed", data: data({ name: z.string(), deliveries: z.number().int() }) },
-  "events.ingested": { group: "ingestion", label: "outcomes reported by agents", data: data({ accepted: z.number().int(), duplicates: z.number().int() }) },
+  "webhook.updated": {
+    group: "webhook",
+    label: "endpoint paused or resumed",
+    data: data({ name: z.string(), enabled: z.boolean() }),
+  },
+  "webhook.replayed": {
+    group: "webhook",
+    label: "deliveries replayed",
+    data: data({ name: z.string(), deliveries: z.number().int() }),
+  },
+  "events.ingested": {
+    group: "ingestion",
+    label: "outcomes reported by agents",
+    data: data({ accepted: z.number().int(), duplicates: z.number().int() }),
+  },
   "bench.generated": { group: "tooling", label: "benchmark data generated", data: anything },
 } as const satisfies Record<string, { group: string; label: string; data: z.ZodType }>;
 
@@ -87,17 +143,27 @@ const GROUPS: ReadonlyArray<{ group: Group; label: string; prefix: string }> = [
   { group: "ingestion", label: "Ingestion", prefix: "" },
 ];
 
-export const AUDIT_KIND_GROUPS: ReadonlyArray<{ label: string; prefix: string; kinds: ReadonlyArray<{ kind: AuditKind; label: string }> }> = GROUPS.map((g) => ({
+export const AUDIT_KIND_GROUPS: ReadonlyArray<{
+  label: string;
+  prefix: string;
+  kinds: ReadonlyArray<{ kind: AuditKind; label: string }>;
+}> = GROUPS.map((g) => ({
   label: g.label,
   prefix: g.prefix,
-  kinds: AUDIT_KIND_LIST.filter((k) => AUDIT_KINDS[k].group === g.group).map((kind) => ({ kind, label: AUDIT_KINDS[kind].label })),
+  kinds: AUDIT_KIND_LIST.filter((k) => AUDIT_KINDS[k].group === g.group).map((kind) => ({
+    kind,
+    label: AUDIT_KINDS[kind].label,
+  })),
 }));
 
 /** The data of an entry of this kind, checked: throws (the transaction rolls back) when it does not fit. */
 export function checkAuditData(kind: AuditKind, value: Record<string, unknown>): void {
   if (!isAuditKind(kind)) throw new Error(`audit entry ${String(kind)}: not a known audit kind (lib/audit/kinds.ts)`);
   const r = AUDIT_KINDS[kind].data.safeParse(value);
-  if (!r.success) throw new Error(`audit entry ${kind}: data does not fit its schema (${r.error.issues.map((i) => `${i.path.join(".") || "data"}: ${i.message}`).join("; ")})`);
+  if (!r.success)
+    throw new Error(
+      `audit entry ${kind}: data does not fit its schema (${r.error.issues.map((i) => `${i.path.join(".") || "data"}: ${i.message}`).join("; ")})`,
+    );
 }
 
 /** "Show ingestion" choices: the agents' outcome batches are most of the log and bury the state changes. */

@@ -5,15 +5,20 @@ import { zodDetails } from "@/lib/errors/zod";
 import { INGESTION_MODES } from "./kinds";
 
 /** Dates the database can hold and people mean: years 1970–9999 (a year-0000 filter used to answer 500). */
-const iso = z
-  .iso.datetime({ offset: true })
+const iso = z.iso
+  .datetime({ offset: true })
   .or(z.iso.date())
   .refine((s) => {
     const year = Number(s.slice(0, 4));
     return year >= 1970 && year <= 9999 && Number.isFinite(Date.parse(s));
   }, "a date between 1970 and 9999");
 /** Text the database can compare: no NUL or other control characters (actor=%00 used to answer 500). */
-const text = (max: number) => z.string().trim().max(max).regex(/^[^\p{Cc}]*$/u, "no control characters");
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u, "no control characters");
 const MAX_SEQ = 9_223_372_036_854_775_807n; // the largest bigint
 
 /** The audit filter as it arrives in a query string (the page, the list route and the export share it). */
@@ -26,7 +31,11 @@ export const auditQuerySchema = z.strictObject({
   to: iso.optional(),
   /** agents' outcome batches: hidden unless asked for (or the kind filter names them) */
   ingestion: z.enum(INGESTION_MODES).optional(),
-  before: z.string().regex(/^\d{1,19}$/).refine((s) => BigInt(s) <= MAX_SEQ, "a sequence number the log can have").optional(),
+  before: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .refine((s) => BigInt(s) <= MAX_SEQ, "a sequence number the log can have")
+    .optional(),
   format: z.enum(["csv", "json"]).optional(),
 });
 
@@ -40,7 +49,8 @@ export function parseAuditQuery(url: string): AuditQuery {
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
 export function toAuditFilter(q: AuditQuery): AuditFilter {
-  const date = (s: string | undefined, endOfDay: boolean) => (s ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T${endOfDay ? "23:59:59.999" : "00:00:00.000"}Z` : s) : undefined);
+  const date = (s: string | undefined, endOfDay: boolean) =>
+    s ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T${endOfDay ? "23:59:59.999" : "00:00:00.000"}Z` : s) : undefined;
   const from = date(q.from, false);
   const to = date(q.to, true);
   return {

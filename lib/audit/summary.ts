@@ -17,7 +17,12 @@ export interface SummaryEntry {
 type Data = Record<string, unknown>;
 
 /** Where a person reads about the entry (the page it links to). */
-export function auditEntityPath(e: { entityType: string; entityId: string; actionTypeId: string | null; agentId?: string | null }): string {
+export function auditEntityPath(e: {
+  entityType: string;
+  entityId: string;
+  actionTypeId: string | null;
+  agentId?: string | null;
+}): string {
   if (e.entityType === "request") return `/requests/${e.entityId}`;
   if (e.entityType === "policy" && e.actionTypeId) return `/action-types/${e.actionTypeId}/policy`;
   if (e.actionTypeId) return `/action-types/${e.actionTypeId}`;
@@ -33,7 +38,11 @@ function subject(n: SummaryNames): string {
   return at || agent || "";
 }
 
-const REQUEST_KIND: Record<string, string> = { promotion: "promotion", override: "override", policy_change: "policy loosening" };
+const REQUEST_KIND: Record<string, string> = {
+  promotion: "promotion",
+  override: "override",
+  policy_change: "policy loosening",
+};
 
 function plural(n: number, word: string) {
   return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
@@ -43,7 +52,8 @@ export function summarizeAudit(entry: SummaryEntry, names: SummaryNames = {}): s
   const d = (entry.data && typeof entry.data === "object" ? entry.data : {}) as Data;
   const about = subject(names);
   const on = about ? ` for ${about}` : "";
-  const tally = num(d.approvals) !== null && num(d.required) !== null ? ` (${d.approvals} of ${d.required} approvals)` : "";
+  const tally =
+    num(d.approvals) !== null && num(d.required) !== null ? ` (${d.approvals} of ${d.required} approvals)` : "";
   switch (entry.kind) {
     case "request.opened": {
       const kind = REQUEST_KIND[str(d.kind)] ?? "request";
@@ -60,7 +70,9 @@ export function summarizeAudit(entry: SummaryEntry, names: SummaryNames = {}): s
     case "request.applied":
       return `Request applied${on}`;
     case "request.withdrawn":
-      return entry.actorLabel === "system" ? `Request closed${on}: superseded by a newer policy version` : `${entry.actorLabel} withdrew a request${on}`;
+      return entry.actorLabel === "system"
+        ? `Request closed${on}: superseded by a newer policy version`
+        : `${entry.actorLabel} withdrew a request${on}`;
     case "request.expired":
       return `Request expired unreviewed${on}`;
     case "request.approvals_invalidated":

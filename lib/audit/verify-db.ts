@@ -8,6 +8,14 @@ import { verifyEntries, type AuditVerdict } from "./verify";
 export async function verifyAuditLog(db: Db): Promise<AuditVerdict> {
   const { checkpoints, badLines } = readCheckpointFile();
   const verdict = await verifyEntries(iterateAllEntries(db), checkpoints, createPublicKey(signingKey()));
-  if (verdict.ok && badLines.length) return { ...verdict, ok: false, brokenAt: { seq: "0", reason: `the checkpoint file has unreadable lines (${badLines.slice(0, 5).join(", ")}): it was edited` } };
+  if (verdict.ok && badLines.length)
+    return {
+      ...verdict,
+      ok: false,
+      brokenAt: {
+        seq: "0",
+        reason: `the checkpoint file has unreadable lines (${badLines.slice(0, 5).join(", ")}): it was edited`,
+      },
+    };
   return verdict;
 }

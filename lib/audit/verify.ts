@@ -36,19 +36,36 @@ export interface AuditVerdict {
   brokenAt?: { seq: string; reason: string };
 }
 
-export async function verifyEntries(entries: AsyncIterable<VerifiableEntry> | Iterable<VerifiableEntry>, checkpointList: readonly Checkpoint[], publicKey: KeyObject | null): Promise<AuditVerdict> {
+export async function verifyEntries(
+  entries: AsyncIterable<VerifiableEntry> | Iterable<VerifiableEntry>,
+  checkpointList: readonly Checkpoint[],
+  publicKey: KeyObject | null,
+): Promise<AuditVerdict> {
   const bySeq = new Map<string, Checkpoint>();
-  const sorted = [...checkpointList].sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : BigInt(a.seq) > BigInt(b.seq) ? 1 : 0));
+  const sorted = [...checkpointList].sort((a, b) =>
+    BigInt(a.seq) < BigInt(b.seq) ? -1 : BigInt(a.seq) > BigInt(b.seq) ? 1 : 0,
+  );
   let checked = 0;
   let sealed = 0;
   let matched = 0;
   let lastSeq: bigint | null = null;
   const latest = sorted[sorted.length - 1] ?? null;
   const summary = () => ({ total: sorted.length, matched, latest: latest ? { seq: latest.seq, at: latest.at } : null });
-  const fail = (seq: bigint | string, reason: string): AuditVerdict => ({ ok: false, checked, lastSeq: lastSeq?.toString() ?? null, checkpoints: summary(), sealed, brokenAt: { seq: seq.toString(), reason } });
+  const fail = (seq: bigint | string, reason: string): AuditVerdict => ({
+    ok: false,
+    checked,
+    lastSeq: lastSeq?.toString() ?? null,
+    checkpoints: summary(),
+    sealed,
+    brokenAt: { seq: seq.toString(), reason },
+  });
 
   for (const c of sorted) {
-    if (publicKey && !checkpointSignatureValid(publicKey, c)) return fail(c.seq, `the checkpoint for seq ${c.seq} (signed ${c.at}) has an invalid signature or another key: the checkpoint file was tampered with`);
+    if (publicKey && !checkpointSignatureValid(publicKey, c))
+      return fail(
+        c.seq,
+        `the checkpoint for seq ${c.seq} (signed ${c.at}) has an invalid signature or another key: the checkpoint file was tampered with`,
+      );
     bySeq.set(c.seq, c);
   }
 
@@ -57,19 +74,35 @@ export async function verifyEntries(entries: AsyncIterable<VerifiableEntry> | It
   let lastMatched = 0n;
   for await (const raw of entries) {
     const seq = BigInt(raw.seq);
-    if (seq !== expected) return seq > expected ? fail(expected, `entry ${expected} is missing (next entry is ${seq})`) : fail(seq, `entry ${seq} is out of order or repeated`);
+    if (seq !== expected)
+      return seq > expected
+        ? fail(expected, `entry ${expected} is missing (next entry is ${seq})`)
+        : fail(seq, `entry ${seq} is out of order or repeated`);
     if (raw.prevHash !== prevHash) return fail(seq, `prevHash does not match the hash of entry ${seq - 1n}`);
     if (raw.sealed) sealed++;
     else {
-      const content = { ...raw, seq, createdAt: raw.createdAt instanceof Date ? raw.createdAt : new Date(raw.createdAt), actorId: raw.actorId ?? null };
-      if (auditEntryHash(content) !== raw.hash) return fail(seq, "content does not match its hash (the entry was edited)");
+      const content = {
+        ...raw,
+        seq,
+        createdAt: raw.createdAt instanceof Date ? raw.createdAt : new Date(raw.createdAt),
+        actorId: raw.actorId ?? null,
+      };
+      if (auditEntryHash(content) !== raw.hash)
+        return fail(seq, "content does not match its hash (the entry was edited)");
     }
     const c = bySeq.get(seq.toString());
     if (c) {
       if (c.hash !== raw.hash) {
-        return fail(lastMatched + 1n, `entries ${lastMatched + 1n}–${seq} were rewritten: entry ${seq}'s hash differs from the checkpoint signed ${c.at} although the chain links up (its hashes were recomputed); the first changed entry is among them, at or after ${lastMatched + 1n}`);
+        return fail(
+          lastMatched + 1n,
+          `entries ${lastMatched + 1n}–${seq} were rewritten: entry ${seq}'s hash differs from the checkpoint signed ${c.at} although the chain links up (its hashes were recomputed); the first changed entry is among them, at or after ${lastMatched + 1n}`,
+        );
       }
-      if (c.count !== checked + 1) return fail(seq, `the checkpoint signed ${c.at} counted ${c.count} entries up to ${seq}, the log has ${checked + 1}`);
+      if (c.count !== checked + 1)
+        return fail(
+          seq,
+          `the checkpoint signed ${c.at} counted ${c.count} entries up to ${seq}, the log has ${checked + 1}`,
+        );
       matched++;
       lastMatched = seq;
     }
@@ -79,7 +112,10 @@ export async function verifyEntries(entries: AsyncIterable<VerifiableEntry> | It
     expected = seq + 1n;
   }
   if (latest && BigInt(latest.seq) > (lastSeq ?? 0n)) {
-    return fail((lastSeq ?? 0n) + 1n, `entries ${(lastSeq ?? 0n) + 1n}–${latest.seq} are missing: the checkpoint signed ${latest.at} covers ${latest.count} entries, the log ends at ${lastSeq ?? 0n} (the newest entries were deleted)`);
+    return fail(
+      (lastSeq ?? 0n) + 1n,
+      `entries ${(lastSeq ?? 0n) + 1n}–${latest.seq} are missing: the checkpoint signed ${latest.at} covers ${latest.count} entries, the log ends at ${lastSeq ?? 0n} (the newest entries were deleted)`,
+    );
   }
   return { ok: true, checked, lastSeq: lastSeq?.toString() ?? null, checkpoints: summary(), sealed };
 }

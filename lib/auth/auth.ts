@@ -23,7 +23,10 @@ export class LoginRateLimited extends CredentialsSignin {
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
-const credentialsInput = z.object({ email: z.string().trim().toLowerCase().email().max(200), password: z.string().min(1).max(200) });
+const credentialsInput = z.object({
+  email: z.string().trim().toLowerCase().email().max(200),
+  password: z.string().min(1).max(200),
+});
 
 export function credentialsEnabled(): boolean {
   const flag = process.env.AUTH_CREDENTIALS;
@@ -99,7 +102,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       const db = await getDb();
       const claim = oidcRolesClaim();
       const role = claim ? roleFromClaim((profile as Record<string, unknown> | undefined)?.[claim]) : undefined;
-      const local = await upsertOidcUser(db, { email: user.email, name: user.name ?? user.email, ...(role ? { role } : {}) });
+      const local = await upsertOidcUser(db, {
+        email: user.email,
+        name: user.name ?? user.email,
+        ...(role ? { role } : {}),
+      });
       if (local.disabled) return false;
       user.id = local.id;
       return true;

@@ -5,7 +5,17 @@ import { safeCallbackUrl } from "./callback";
 describe("safeCallbackUrl", () => {
   it("keeps same-site paths and refuses everything that could leave the site", () => {
     expect(safeCallbackUrl("/requests/1?x=1")).toBe("/requests/1?x=1");
-    for (const bad of ["//evil.example", "/\\evil.example", "https://evil.example", "javascript:alert(1)", "", null, undefined, 42]) expect(safeCallbackUrl(bad)).toBe("/");
+    for (const bad of [
+      "//evil.example",
+      "/\\evil.example",
+      "https://evil.example",
+      "javascript:alert(1)",
+      "",
+      null,
+      undefined,
+      42,
+    ])
+      expect(safeCallbackUrl(bad)).toBe("/");
   });
 
   it("refuses any control or whitespace character (TAB, CR, LF, VT, NUL, NBSP, zero-width)", () => {

@@ -7,12 +7,13 @@ describe("bounded hashing queue", () => {
     let active = 0;
     let peak = 0;
     const releases: Array<() => void> = [];
-    const job = () => withHashSlot(async () => {
-      active++;
-      peak = Math.max(peak, active);
-      await new Promise<void>((r) => releases.push(r));
-      active--;
-    });
+    const job = () =>
+      withHashSlot(async () => {
+        active++;
+        peak = Math.max(peak, active);
+        await new Promise<void>((r) => releases.push(r));
+        active--;
+      });
     const accepted = Array.from({ length: concurrency + maxQueued }, job);
     await expect(job()).rejects.toBeInstanceOf(HashQueueFull);
     while (releases.length || hashQueueStats().running) {

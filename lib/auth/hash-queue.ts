@@ -23,7 +23,8 @@ export async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } finally {
     const next = waiting.shift();
-    if (next) next(); // hand the slot over
+    if (next)
+      next(); // hand the slot over
     else running--;
   }
 }

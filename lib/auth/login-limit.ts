@@ -31,7 +31,10 @@ const addressKey = (address: string) => `ip:${address}`;
 /** Seconds until another attempt is allowed for this account from this address, or 0 now. */
 export function loginBlockedFor(account: string, address: string, now = Date.now()): number {
   let until = 0;
-  for (const [key, free] of [[pairKey(account, address), PAIR_FREE], [addressKey(address), ADDRESS_FREE]] as const) {
+  for (const [key, free] of [
+    [pairKey(account, address), PAIR_FREE],
+    [addressKey(address), ADDRESS_FREE],
+  ] as const) {
     const list = recent(key, now);
     const wait = delayAfter(list.length, free);
     if (wait > 0) until = Math.max(until, list[list.length - 1]! + wait);
@@ -48,7 +51,8 @@ export function addressBlockedFor(address: string, now = Date.now()): number {
 }
 
 export function recordLoginFailure(account: string, address: string, now = Date.now()): void {
-  for (const key of [pairKey(account, address), addressKey(address)]) failures.set(key, [...recent(key, now), now].slice(-200));
+  for (const key of [pairKey(account, address), addressKey(address)])
+    failures.set(key, [...recent(key, now), now].slice(-200));
   if (failures.size > 50_000) failures.clear();
 }
 

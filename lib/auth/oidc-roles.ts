@@ -13,7 +13,9 @@ export function rolesFromIdentityProvider(env: NodeJS.ProcessEnv = process.env):
 
 /** The role a claim value grants: the most powerful role named, viewer when none is (fails closed). */
 export function roleFromClaim(value: unknown): Role {
-  const names = (Array.isArray(value) ? value : typeof value === "string" ? value.split(/[\s,]+/) : []).filter((v): v is string => typeof v === "string").map((v) => v.trim().toLowerCase());
+  const names = (Array.isArray(value) ? value : typeof value === "string" ? value.split(/[\s,]+/) : [])
+    .filter((v): v is string => typeof v === "string")
+    .map((v) => v.trim().toLowerCase());
   for (const role of ["admin", "reviewer", "auditor"] as const) if (names.includes(role)) return role;
   return "viewer";
 }

@@ -6,7 +6,8 @@ import { withHashSlot } from "./hash-queue";
 
 const scryptRaw = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
 /** Every scrypt of the process goes through the bounded queue (lib/auth/hash-queue.ts). */
-const scrypt = (pw: string, salt: Buffer, len: number, opts: object) => withHashSlot(() => scryptRaw(pw, salt, len, opts));
+const scrypt = (pw: string, salt: Buffer, len: number, opts: object) =>
+  withHashSlot(() => scryptRaw(pw, salt, len, opts));
 const N = 16384;
 const R = 8;
 const P = 1;

@@ -11,7 +11,12 @@ export function authSecret(): string {
   const fromEnv = process.env.AUTH_SECRET?.trim();
   if (fromEnv) return (cached = fromEnv);
   if (process.env.DATABASE_URL) throw new Error("AUTH_SECRET must be set when DATABASE_URL is set (production).");
-  const file = path.resolve(/*turbopackIgnore: true*/ process.cwd(), process.env.PGLITE_DIR?.trim() || ".data/pglite", "..", "auth-secret");
+  const file = path.resolve(
+    /*turbopackIgnore: true*/ process.cwd(),
+    process.env.PGLITE_DIR?.trim() || ".data/pglite",
+    "..",
+    "auth-secret",
+  );
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });

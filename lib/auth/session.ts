@@ -21,7 +21,14 @@ export async function currentUser(): Promise<SessionUser | null> {
   const db = await getDb();
   const user = await db.user.findUnique({
     where: { id },
-    select: { id: true, email: true, name: true, role: true, disabled: true, sessions: { where: { id: sid, revokedAt: null, expiresAt: { gt: new Date() } }, select: { id: true } } },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      disabled: true,
+      sessions: { where: { id: sid, revokedAt: null, expiresAt: { gt: new Date() } }, select: { id: true } },
+    },
   });
   if (!user || user.disabled || !isRole(user.role) || user.sessions.length === 0) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };

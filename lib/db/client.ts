@@ -64,7 +64,8 @@ async function migrate(exec: SqlExecutor, target: DatabaseTarget, log: (m: strin
 /** The role named in a connection string (the app's runtime role). */
 export function appRoleOf(url: string): string {
   const user = decodeURIComponent(new URL(url).username);
-  if (!/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(user)) throw new DatabaseStartError("DATABASE_URL must name the app's role (user) when DATABASE_OWNER_URL is set.");
+  if (!/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(user))
+    throw new DatabaseStartError("DATABASE_URL must name the app's role (user) when DATABASE_OWNER_URL is set.");
   return user;
 }
 
@@ -74,8 +75,14 @@ export function appRoleOf(url: string): string {
  */
 export async function grantAppRole(owner: pg.Client, role: string): Promise<void> {
   const r = `"${role.replace(/"/g, '""')}"`;
-  const owns = await owner.query<{ mine: boolean }>(`SELECT tableowner = $1 AS mine FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'audit_entries'`, [role]);
-  if (owns.rows[0]?.mine) throw new DatabaseStartError(`The app's role ${role} owns the tables: DATABASE_OWNER_URL must name another role (the owner), DATABASE_URL the app's.`);
+  const owns = await owner.query<{ mine: boolean }>(
+    `SELECT tableowner = $1 AS mine FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'audit_entries'`,
+    [role],
+  );
+  if (owns.rows[0]?.mine)
+    throw new DatabaseStartError(
+      `The app's role ${role} owns the tables: DATABASE_OWNER_URL must name another role (the owner), DATABASE_URL the app's.`,
+    );
   await owner.query(`GRANT USAGE ON SCHEMA public TO ${r}`);
   await owner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`);
   await owner.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
@@ -122,18 +129,32 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
   try {
     await client.connect();
   } catch (e) {
-    throw new DatabaseStartError(`Cannot reach ${describeTarget(target)}${target.ownerUrl ? " as the owner (DATABASE_OWNER_URL)" : ""} (${reason(e)}).`, { cause: e });
+    throw new DatabaseStartError(
+      `Cannot reach ${describeTarget(target)}${target.ownerUrl ? " as the owner (DATABASE_OWNER_URL)" : ""} (${reason(e)}).`,
+      { cause: e },
+    );
   }
   try {
     await migrate(pgClientExecutor(client), target, log);
     if (target.ownerUrl) await grantAppRole(client, appRoleOf(target.url));
   } catch (e) {
-    throw e instanceof DatabaseStartError ? e : new DatabaseStartError(`Granting the app's role on ${describeTarget(target)} failed (${reason(e)}).`, { cause: e });
+    throw e instanceof DatabaseStartError
+      ? e
+      : new DatabaseStartError(`Granting the app's role on ${describeTarget(target)} failed (${reason(e)}).`, {
+          cause: e,
+        });
   } finally {
     await client.end();
   }
-  if (!target.ownerUrl) log("warning: the app's database role owns its tables (no DATABASE_OWNER_URL), so it could rewrite the audit log; the hash chain and signed checkpoints still detect it. See docs/production.md, \"Two database roles\".");
-  const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), application_name: "cwr-app" });
+  if (!target.ownerUrl)
+    log(
+      'warning: the app\'s database role owns its tables (no DATABASE_OWNER_URL), so it could rewrite the audit log; the hash chain and signed checkpoints still detect it. See docs/production.md, "Two database roles".',
+    );
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+    application_name: "cwr-app",
+  });
   // An idle connection the server dropped (restart, failover) must not crash the process: the pool
   // discards it and opens a fresh one on the next query.
   pool.on("error", (e) => log(`database pool: an idle connection failed (${reason(e)})`));

@@ -12,7 +12,10 @@ export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTa
   const url = env.DATABASE_URL?.trim();
   const ownerUrl = env.DATABASE_OWNER_URL?.trim();
   if (url) return ownerUrl ? { kind: "postgres", url, ownerUrl } : { kind: "postgres", url };
-  return { kind: "pglite", dir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.PGLITE_DIR?.trim() || ".data/pglite") };
+  return {
+    kind: "pglite",
+    dir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.PGLITE_DIR?.trim() || ".data/pglite"),
+  };
 }
 
 /** Host and port of a connection string, for error messages that must never print the password. */

@@ -11,11 +11,17 @@ export const TX_OPTIONS = { timeout: 30_000, maxWait: 30_000 } as const;
 export async function lockActionTypes(tx: Tx, ids: string[]): Promise<void> {
   const sorted = [...new Set(ids)].sort();
   if (sorted.length === 0) return;
-  const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(`SELECT id::text AS id FROM action_types WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, sorted);
+  const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+    `SELECT id::text AS id FROM action_types WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+    sorted,
+  );
   if (rows.length !== sorted.length) throw notFound("Action type");
 }
 
 export async function lockRequest(tx: Tx, requestId: string): Promise<void> {
-  const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(`SELECT id::text AS id FROM review_requests WHERE id = $1::uuid FOR UPDATE`, requestId);
+  const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+    `SELECT id::text AS id FROM review_requests WHERE id = $1::uuid FOR UPDATE`,
+    requestId,
+  );
   if (rows.length === 0) throw notFound("Request");
 }

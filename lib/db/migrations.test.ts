@@ -18,7 +18,12 @@ import {
   sha256Hex,
   type MigrationRow,
 } from "@/lib/db/migrator";
-import { diffSchemaAgainstMigrations, openSchemaEngine, readMigrationsList, readSchemaFiles } from "@/scripts/lib/schema-diff";
+import {
+  diffSchemaAgainstMigrations,
+  openSchemaEngine,
+  readMigrationsList,
+  readSchemaFiles,
+} from "@/scripts/lib/schema-diff";
 import { pgClientExecutor, pgliteExecutor, withReliableScripts, type SqlExecutor } from "@/lib/db/sql";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -75,7 +80,10 @@ describe("schema.prisma and prisma/migrations", () => {
     const dir = tempDir();
     const schema = readFileSync(SCHEMA, "utf8").replace(/^(model Agent \{\n)/m, "$1  nickname String?\n");
     writeFileSync(path.join(dir, "schema.prisma"), schema);
-    const sql = await diffSchemaAgainstMigrations({ schemaPath: path.join(dir, "schema.prisma"), migrationsDir: MIGRATIONS });
+    const sql = await diffSchemaAgainstMigrations({
+      schemaPath: path.join(dir, "schema.prisma"),
+      migrationsDir: MIGRATIONS,
+    });
     expect(sql).toContain(`ALTER TABLE "agents" ADD COLUMN`);
     expect(sql).toContain(`"nickname" TEXT`);
   });
@@ -125,14 +133,62 @@ describe("applyMigrations on a fresh database", () => {
          FROM information_schema.columns WHERE table_name = '_prisma_migrations' ORDER BY ordinal_position`,
     );
     expect(columns).toEqual([
-      { column_name: "id", data_type: "character varying", character_maximum_length: 36, is_nullable: "NO", column_default: null },
-      { column_name: "checksum", data_type: "character varying", character_maximum_length: 64, is_nullable: "NO", column_default: null },
-      { column_name: "finished_at", data_type: "timestamp with time zone", character_maximum_length: null, is_nullable: "YES", column_default: null },
-      { column_name: "migration_name", data_type: "character varying", character_maximum_length: 255, is_nullable: "NO", column_default: null },
-      { column_name: "logs", data_type: "text", character_maximum_length: null, is_nullable: "YES", column_default: null },
-      { column_name: "rolled_back_at", data_type: "timestamp with time zone", character_maximum_length: null, is_nullable: "YES", column_default: null },
-      { column_name: "started_at", data_type: "timestamp with time zone", character_maximum_length: null, is_nullable: "NO", column_default: "now()" },
-      { column_name: "applied_steps_count", data_type: "integer", character_maximum_length: null, is_nullable: "NO", column_default: "0" },
+      {
+        column_name: "id",
+        data_type: "character varying",
+        character_maximum_length: 36,
+        is_nullable: "NO",
+        column_default: null,
+      },
+      {
+        column_name: "checksum",
+        data_type: "character varying",
+        character_maximum_length: 64,
+        is_nullable: "NO",
+        column_default: null,
+      },
+      {
+        column_name: "finished_at",
+        data_type: "timestamp with time zone",
+        character_maximum_length: null,
+        is_nullable: "YES",
+        column_default: null,
+      },
+      {
+        column_name: "migration_name",
+        data_type: "character varying",
+        character_maximum_length: 255,
+        is_nullable: "NO",
+        column_default: null,
+      },
+      {
+        column_name: "logs",
+        data_type: "text",
+        character_maximum_length: null,
+        is_nullable: "YES",
+        column_default: null,
+      },
+      {
+        column_name: "rolled_back_at",
+        data_type: "timestamp with time zone",
+        character_maximum_length: null,
+        is_nullable: "YES",
+        column_default: null,
+      },
+      {
+        column_name: "started_at",
+        data_type: "timestamp with time zone",
+        character_maximum_length: null,
+        is_nullable: "NO",
+        column_default: "now()",
+      },
+      {
+        column_name: "applied_steps_count",
+        data_type: "integer",
+        character_maximum_length: null,
+        is_nullable: "NO",
+        column_default: "0",
+      },
     ]);
   });
 
@@ -158,8 +214,16 @@ describe("applyMigrations on a fresh database", () => {
         optInToShadowDatabase: false,
         filters: { externalTables: [], externalEnums: [] },
       });
-      expect(diagnostic).toEqual({ editedMigrationNames: [], failedMigrationNames: [], hasMigrationsTable: true, history: null });
-      const applied = await session.engine.applyMigrations({ migrationsList, filters: { externalTables: [], externalEnums: [] } });
+      expect(diagnostic).toEqual({
+        editedMigrationNames: [],
+        failedMigrationNames: [],
+        hasMigrationsTable: true,
+        history: null,
+      });
+      const applied = await session.engine.applyMigrations({
+        migrationsList,
+        filters: { externalTables: [], externalEnums: [] },
+      });
       expect(applied.appliedMigrationNames).toEqual([]);
     } finally {
       await session.close();
@@ -229,7 +293,12 @@ describe("on a scratch database", () => {
       const [first, broken, ...rest] = await rows(exec);
       expect(rest).toEqual([]);
       expect(first?.finished_at).toBeInstanceOf(Date);
-      expect(broken).toMatchObject({ migration_name: "20260102000000_broken", finished_at: null, rolled_back_at: null, applied_steps_count: 0 });
+      expect(broken).toMatchObject({
+        migration_name: "20260102000000_broken",
+        finished_at: null,
+        rolled_back_at: null,
+        applied_steps_count: 0,
+      });
       expect(broken?.logs).toContain("division by zero");
       expect(await exec.query(`SELECT objid FROM pg_locks WHERE locktype = 'advisory'`)).toEqual([]);
 
@@ -237,15 +306,23 @@ describe("on a scratch database", () => {
       const refusal = await rejection(applyMigrations(exec, { migrationsDir: dir }));
       expect(refusal).toBeInstanceOf(MigrationError);
       expect((refusal as MigrationError).reason).toBe("failed");
-      expect((refusal as MigrationError).message).toMatch(/^Migration "20260102000000_broken" failed .*no further migration is applied/);
+      expect((refusal as MigrationError).message).toMatch(
+        /^Migration "20260102000000_broken" failed .*no further migration is applied/,
+      );
       expect(await tableExists(exec, "after")).toBe(false);
 
       // Resolved like `prisma migrate resolve --rolled-back`, then fixed: it applies, the failed attempt stays as history.
       writeMigration(dir, "20260102000000_broken", `CREATE TABLE "half_done" ("id" INTEGER);\n`);
       await markMigrationRolledBack(exec, "20260102000000_broken");
-      expect(await applyMigrations(exec, { migrationsDir: dir })).toEqual({ applied: ["20260102000000_broken", "20260103000000_after"] });
+      expect(await applyMigrations(exec, { migrationsDir: dir })).toEqual({
+        applied: ["20260102000000_broken", "20260103000000_after"],
+      });
       const history = await rows(exec);
-      expect(history.filter((r) => r.migration_name === "20260102000000_broken").map((r) => [r.finished_at === null, r.rolled_back_at === null])).toEqual([
+      expect(
+        history
+          .filter((r) => r.migration_name === "20260102000000_broken")
+          .map((r) => [r.finished_at === null, r.rolled_back_at === null]),
+      ).toEqual([
         [true, false],
         [false, true],
       ]);
@@ -260,7 +337,9 @@ describe("on a scratch database", () => {
       const error = await rejection(applyMigrations(exec, { migrationsDir: dir }));
       expect(error).toBeInstanceOf(MigrationError);
       expect((error as MigrationError).reason).toBe("edited");
-      expect((error as MigrationError).message).toMatch(/^Migration "20260101000000_first" was modified after it was applied/);
+      expect((error as MigrationError).message).toMatch(
+        /^Migration "20260101000000_first" was modified after it was applied/,
+      );
       expect(await tableExists(exec, "second")).toBe(false);
       expect((await migrationStatus(exec, { migrationsDir: dir })).edited).toEqual(["20260101000000_first"]);
 
@@ -280,7 +359,9 @@ describe("on a scratch database", () => {
       const error = await rejection(applyMigrations(exec, { migrationsDir: dir }));
       expect(error).toBeInstanceOf(MigrationError);
       expect((error as MigrationError).reason).toBe("missing-on-disk");
-      expect((error as MigrationError).message).toMatch(/^Migration "20260102000000_second" is applied in the database but is not in /);
+      expect((error as MigrationError).message).toMatch(
+        /^Migration "20260102000000_second" is applied in the database but is not in /,
+      );
       expect(await tableExists(exec, "third")).toBe(false);
     });
   });
@@ -291,7 +372,9 @@ describe("on a scratch database", () => {
         CREATE FUNCTION f() RETURNS TEXT LANGUAGE plpgsql AS $$ BEGIN RETURN 'x;y'; END; $$;
         INSERT INTO t VALUES ('a;b'), (f());`);
       expect(await exec.query(`SELECT s FROM t ORDER BY s`)).toEqual([{ s: "a;b" }, { s: "x;y" }]);
-      await expect(exec.exec(`INSERT INTO t VALUES ('c'); CREATE TABLE u (x INT); SELECT 1 / 0;`)).rejects.toThrow("division by zero");
+      await expect(exec.exec(`INSERT INTO t VALUES ('c'); CREATE TABLE u (x INT); SELECT 1 / 0;`)).rejects.toThrow(
+        "division by zero",
+      );
       expect(await exec.query(`SELECT count(*)::int AS n FROM t`)).toEqual([{ n: 2 }]);
       expect(await tableExists(exec, "u")).toBe(false);
     });
@@ -378,7 +461,8 @@ describe.skipIf(!TEST_DATABASE_URL)("on PostgreSQL through pgClientExecutor", ()
     expect(await tableExists(exec, "pg_u")).toBe(false);
 
     const dir = migrationsDir({});
-    for (const name of ALL) writeMigration(dir, name, readFileSync(path.join(MIGRATIONS, name, "migration.sql"), "utf8"));
+    for (const name of ALL)
+      writeMigration(dir, name, readFileSync(path.join(MIGRATIONS, name, "migration.sql"), "utf8"));
     writeMigration(dir, "29990101000000_broken", `CREATE TABLE pg_half (x INT);\nSELECT 1 / 0;\n`);
     const error = await rejection(applyMigrations(exec, { migrationsDir: dir }));
     expect((error as MigrationError).migration).toBe("29990101000000_broken");

@@ -151,7 +151,10 @@ function diagnose(rows: MigrationRow[], files: MigrationFile[]): MigrationStatus
 }
 
 /** Read-only: compares `_prisma_migrations` with the migrations directory. Takes no lock. */
-export async function migrationStatus(exec: SqlExecutor, opts: Pick<MigrateOptions, "migrationsDir"> = {}): Promise<MigrationStatus> {
+export async function migrationStatus(
+  exec: SqlExecutor,
+  opts: Pick<MigrateOptions, "migrationsDir"> = {},
+): Promise<MigrationStatus> {
   const files = readMigrations(opts.migrationsDir);
   const rows = (await migrationsTableExists(exec)) ? await readRows(exec) : [];
   return diagnose(rows, files);
@@ -196,10 +199,13 @@ function refuseIfBlocked(rows: MigrationRow[], status: MigrationStatus, migratio
 function failureLogs(error: unknown): string {
   const e = error as { code?: unknown; message?: unknown; detail?: unknown; hint?: unknown; position?: unknown };
   const message = typeof e?.message === "string" ? e.message : String(error);
-  const parts = [typeof e?.code === "string" ? `Database error code: ${e.code}\n\nDatabase error:\n${message}` : message];
+  const parts = [
+    typeof e?.code === "string" ? `Database error code: ${e.code}\n\nDatabase error:\n${message}` : message,
+  ];
   if (typeof e?.detail === "string" && e.detail) parts.push(`DETAIL: ${e.detail}`);
   if (typeof e?.hint === "string" && e.hint) parts.push(`HINT: ${e.hint}`);
-  if (e?.position !== undefined && e.position !== null && e.position !== "") parts.push(`Position: ${String(e.position)}`);
+  if (e?.position !== undefined && e.position !== null && e.position !== "")
+    parts.push(`Position: ${String(e.position)}`);
   return parts.join("\n\n");
 }
 
@@ -283,6 +289,10 @@ export async function markMigrationRolledBack(exec: SqlExecutor, migrationName: 
     [migrationName],
   );
   if (rows.length === 0) {
-    throw new MigrationError(`Migration "${migrationName}" has no failed attempt to mark rolled back.`, "failed", migrationName);
+    throw new MigrationError(
+      `Migration "${migrationName}" has no failed attempt to mark rolled back.`,
+      "failed",
+      migrationName,
+    );
   }
 }

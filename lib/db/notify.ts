@@ -71,7 +71,12 @@ async function listenPostgres(database: Database) {
 
   const connect = async (): Promise<void> => {
     if (stopped) return;
-    const c = new pg.Client({ connectionString: url, keepAlive: true, keepAliveInitialDelayMillis: 10_000, application_name: "cwr-tier-listener" });
+    const c = new pg.Client({
+      connectionString: url,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      application_name: "cwr-tier-listener",
+    });
     c.on("notification", (msg) => msg.channel === TIER_CHANNEL && msg.payload && deliver(msg.payload));
     c.on("error", (e) => logError("tier listener connection error", e));
     c.on("end", () => {

@@ -17,9 +17,13 @@ describe("the PGlite folder lock", () => {
   it("refuses a second process with a clear error while the first is alive", async () => {
     const dir = tempDir();
     // Another process holds the lock: it writes its pid as the lock does, then waits.
-    const holder = spawn(process.execPath, ["-e", `require("fs").writeFileSync(${JSON.stringify(path.join(dir, "cwr.lock"))}, String(process.pid)); setTimeout(() => {}, 60000)`]);
+    const holder = spawn(process.execPath, [
+      "-e",
+      `require("fs").writeFileSync(${JSON.stringify(path.join(dir, "cwr.lock"))}, String(process.pid)); setTimeout(() => {}, 60000)`,
+    ]);
     // Wait until it holds the lock (a fixed pause was too short on a loaded machine).
-    for (let i = 0; i < 200 && !existsSync(path.join(dir, "cwr.lock")); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && !existsSync(path.join(dir, "cwr.lock")); i++)
+      await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 50));
     try {
       expect(() => lockDataDir(dir)).toThrow(DatabaseLockedError);
@@ -45,7 +49,9 @@ describe("the PGlite folder lock", () => {
   it("two processes taking over one stale lock at once: exactly one wins, in each of 30 trials", async () => {
     const script = path.join(tempDir(), "contender.mjs");
     // Each contender waits for a shared start time and takes the lock; the winner holds it until both decided.
-    writeFileSync(script, `import { lockDataDir } from ${JSON.stringify(path.resolve("lib/db/pglite-lock.ts"))};
+    writeFileSync(
+      script,
+      `import { lockDataDir } from ${JSON.stringify(path.resolve("lib/db/pglite-lock.ts"))};
 import { readdirSync, writeFileSync } from "node:fs";
 const [dir, startAt] = process.argv.slice(2);
 const say = (what) => { writeFileSync(dir + "/outcome-" + process.pid, what); console.log(what); };
@@ -58,7 +64,8 @@ try {
   const wait = () => (readdirSync(dir).filter((f) => f.startsWith("outcome-")).length >= 2 || Date.now() > until ? process.exit(0) : setTimeout(wait, 20));
   wait();
 } catch (e) { say(e.name === "DatabaseLockedError" ? "locked" : "error " + e.message); process.exit(0); }
-`);
+`,
+    );
     const outcomes: string[][] = [];
     for (let trial = 0; trial < 30; trial++) {
       const dir = tempDir();
@@ -66,7 +73,9 @@ try {
       const startAt = Date.now() + 1500;
       const run = () =>
         new Promise<string>((resolve) => {
-          const child = spawn(process.execPath, ["--import", "tsx", script, dir, String(startAt)], { stdio: ["ignore", "pipe", "inherit"] });
+          const child = spawn(process.execPath, ["--import", "tsx", script, dir, String(startAt)], {
+            stdio: ["ignore", "pipe", "inherit"],
+          });
           let out = "";
           child.stdout.on("data", (d) => (out += d));
           child.on("exit", () => resolve(out.trim()));

@@ -30,7 +30,10 @@ export async function makeDemoKeys(database: Database): Promise<Map<string, stri
   for (const a of DEMO_AGENTS) {
     const agent = await db.agent.findUnique({ where: { slug: a.slug }, select: { id: true } });
     if (!agent) continue;
-    const old = await db.apiKey.findMany({ where: { agentId: agent.id, name: DEMO_KEY_NAME, revokedAt: null }, select: { id: true } });
+    const old = await db.apiKey.findMany({
+      where: { agentId: agent.id, name: DEMO_KEY_NAME, revokedAt: null },
+      select: { id: true },
+    });
     for (const k of old) await revokeApiKey(db, DEMO_ACTOR, { keyId: k.id });
     const key = await createApiKey(db, DEMO_ACTOR, { agentId: agent.id, name: DEMO_KEY_NAME });
     keys.set(a.slug, key.secret);
@@ -43,7 +46,9 @@ async function waitForHealth(port: () => number, timeoutMs: number, signal: Abor
   while (Date.now() < deadline && !signal.aborted) {
     const baseUrl = `http://127.0.0.1:${port()}`;
     try {
-      const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.any([signal, AbortSignal.timeout(2000)]) });
+      const res = await fetch(`${baseUrl}/api/health`, {
+        signal: AbortSignal.any([signal, AbortSignal.timeout(2000)]),
+      });
       if (res.ok) return baseUrl;
     } catch {
       /* not listening yet */
@@ -81,7 +86,15 @@ export function startDemoAgentInProcess(database: Database, port?: number): Prom
       }
       const speed = Number(process.env.DEMO_AGENT_SPEED ?? 1) || 1;
       const rate = Number(process.env.DEMO_AGENT_RATE) || undefined;
-      const agents = [...keys].map(([, apiKey]) => startDemoAgent({ baseUrl, apiKey, speed, ...(rate ? { rate } : {}), log: (message, fields) => log("info", message, fields) }));
+      const agents = [...keys].map(([, apiKey]) =>
+        startDemoAgent({
+          baseUrl,
+          apiKey,
+          speed,
+          ...(rate ? { rate } : {}),
+          log: (message, fields) => log("info", message, fields),
+        }),
+      );
       log("info", "demo agent started", { agents: [...keys.keys()], speed, rate: rate ?? "seeded volume", baseUrl });
       let stopping: Promise<void> | null = null;
       return { agents, stop: () => (stopping ??= Promise.all(agents.map((a) => a.stop())).then(() => {})) };

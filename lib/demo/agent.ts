@@ -118,8 +118,18 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
 
   const offChange = client.onChange((c: TierChange) => {
     if (!c.previous || !c.current || c.previous.tier === c.current.tier) return;
-    log("demo agent: tier change", { agent: client.agent, action: c.action, from: c.previous.tier, to: c.current.tier, cause: c.cause });
-    if (episode === "running" && c.action === DEMO_STORIES.degrade.action && TIERS.indexOf(c.current.tier) < TIERS.indexOf(c.previous.tier)) {
+    log("demo agent: tier change", {
+      agent: client.agent,
+      action: c.action,
+      from: c.previous.tier,
+      to: c.current.tier,
+      cause: c.cause,
+    });
+    if (
+      episode === "running" &&
+      c.action === DEMO_STORIES.degrade.action &&
+      TIERS.indexOf(c.current.tier) < TIERS.indexOf(c.previous.tier)
+    ) {
       episode = "over"; // demoted: the bad release is rolled back, quality is back to normal
       log("demo agent: degraded action type demoted, episode over", { action: c.action, to: c.current.tier });
     }
@@ -127,8 +137,15 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
 
   const quality = (plan: Plan, tier: Tier): number => {
     const key = plan.spec.key;
-    if (client.agent === DEMO_STORIES.degrade.agent && key === DEMO_STORIES.degrade.action && episode === "running" && tier !== "CRAWL") return 0.15;
-    if (client.agent === DEMO_STORIES.improve.agent && key === DEMO_STORIES.improve.action && tier === "CRAWL") return 0.985;
+    if (
+      client.agent === DEMO_STORIES.degrade.agent &&
+      key === DEMO_STORIES.degrade.action &&
+      episode === "running" &&
+      tier !== "CRAWL"
+    )
+      return 0.15;
+    if (client.agent === DEMO_STORIES.improve.agent && key === DEMO_STORIES.improve.action && tier === "CRAWL")
+      return 0.985;
     return plan.spec.quality[tier];
   };
 
@@ -204,7 +221,9 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
       } else {
         episode = "running";
         episodeStartedAt = now;
-        log("demo agent: bad release of deploy.rollback, outcomes turn mostly failures", { tier: client.tier(DEMO_STORIES.degrade.action) });
+        log("demo agent: bad release of deploy.rollback, outcomes turn mostly failures", {
+          tier: client.tier(DEMO_STORIES.degrade.action),
+        });
       }
     }
     if (episode === "running" && now - episodeStartedAt > episodeMaxMs) episode = "over";

@@ -44,7 +44,10 @@ const RATIONALES = [
 async function ensureUsers(db: Db): Promise<Map<string, UserPrincipal>> {
   const users = new Map<string, UserPrincipal>();
   for (const account of DEMO_ACCOUNTS) {
-    let user = await db.user.findUnique({ where: { email: account.email }, select: { id: true, email: true, name: true, role: true } });
+    let user = await db.user.findUnique({
+      where: { email: account.email },
+      select: { id: true, email: true, name: true, role: true },
+    });
     if (!user) user = await createUser(db, SYSTEM_ACTOR, { ...account, password: DEMO_PASSWORD });
     users.set(account.email, { id: user.id, email: user.email, name: user.name, role: user.role });
   }
@@ -78,9 +81,26 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
 
   const live: Live[] = [];
   for (const a of DEMO_AGENTS) {
-    const agent = await createAgent(db, SYSTEM_ACTOR, { slug: a.slug, name: a.name, owner: a.owner, description: a.description }, start);
+    const agent = await createAgent(
+      db,
+      SYSTEM_ACTOR,
+      { slug: a.slug, name: a.name, owner: a.owner, description: a.description },
+      start,
+    );
     for (const spec of a.actionTypes) {
-      const at = await createActionType(db, SYSTEM_ACTOR, { agentId: agent.id, key: spec.key, name: spec.name, description: spec.description, blastRadius: spec.blastRadius, reversible: spec.reversible }, start);
+      const at = await createActionType(
+        db,
+        SYSTEM_ACTOR,
+        {
+          agentId: agent.id,
+          key: spec.key,
+          name: spec.name,
+          description: spec.description,
+          blastRadius: spec.blastRadius,
+          reversible: spec.reversible,
+        },
+        start,
+      );
       live.push({ spec, id: at.id, agent: { id: agent.id, slug: agent.slug }, tier: "CRAWL", done: false });
     }
   }
@@ -88,7 +108,12 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
   const approveAll = async (requestId: string, required: number, at: Date, requesterId: string) => {
     const panel = reviewers.filter((r) => r.id !== requesterId).slice(0, required);
     for (const [i, r] of panel.entries()) {
-      await reviewRequest(db, r, { requestId, decision: "approve", rationale: RATIONALES[i % RATIONALES.length]! }, new Date(at.getTime() + (i + 1) * 5 * 60_000));
+      await reviewRequest(
+        db,
+        r,
+        { requestId, decision: "approve", rationale: RATIONALES[i % RATIONALES.length]! },
+        new Date(at.getTime() + (i + 1) * 5 * 60_000),
+      );
     }
   };
 
@@ -129,13 +154,32 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
     const decisionTime = new Date(dayEnd.getTime() + 30 * 60_000);
     for (const l of live) {
       if (l.spec.story === "frozen" && d === SEED_DAYS - 20) {
-        await setFrozen(db, reviewers[0]!, { actionTypeId: l.id, frozen: true, rationale: "Freezing during the database platform upgrade; no autonomy changes until it is done." }, decisionTime);
+        await setFrozen(
+          db,
+          reviewers[0]!,
+          {
+            actionTypeId: l.id,
+            frozen: true,
+            rationale: "Freezing during the database platform upgrade; no autonomy changes until it is done.",
+          },
+          decisionTime,
+        );
         l.done = true;
         continue;
       }
       if (l.done) continue;
       if (l.spec.story === "override" && d === 2) {
-        const req = await openPromotionRequest(db, admin, { actionTypeId: l.id, kind: "override", justification: "Sales ops needs enrichment at WALK for the quarter launch; data is internal-only and fully reversible." }, decisionTime);
+        const req = await openPromotionRequest(
+          db,
+          admin,
+          {
+            actionTypeId: l.id,
+            kind: "override",
+            justification:
+              "Sales ops needs enrichment at WALK for the quarter launch; data is internal-only and fully reversible.",
+          },
+          decisionTime,
+        );
         await approveAll(req.id, req.reviewersRequired, decisionTime, admin.id);
         l.tier = "WALK";
         l.done = true;
@@ -156,11 +200,23 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
   }
 
   // Notifications from now on go to the built-in receiver, so a new user sees deliveries happen.
-  await createWebhookEndpoint(db, userActor(admin), { name: "Built-in demo receiver", url: publicBaseUrl() + DEMO_RECEIVER_PATH, kinds: [...NOTIFICATION_KINDS], format: "standard" }, now);
+  await createWebhookEndpoint(
+    db,
+    userActor(admin),
+    {
+      name: "Built-in demo receiver",
+      url: publicBaseUrl() + DEMO_RECEIVER_PATH,
+      kinds: [...NOTIFICATION_KINDS],
+      format: "standard",
+    },
+    now,
+  );
 
   // refund.issue has cleared its bar: an engineer asks for WALK today, waiting for reviewers.
   const refund = live.find((l) => l.spec.story === "open_request")!;
   const ev = await liveEvidence(db, refund.id, now);
-  if (ev.eligibility.eligible) await openPromotionRequest(db, engineer, { actionTypeId: refund.id, kind: "promotion" }, now);
-  else log("warn", "demo: refund.issue not eligible at seed time", { unmet: ev.eligibility.unmet.map((x) => x.message) });
+  if (ev.eligibility.eligible)
+    await openPromotionRequest(db, engineer, { actionTypeId: refund.id, kind: "promotion" }, now);
+  else
+    log("warn", "demo: refund.issue not eligible at seed time", { unmet: ev.eligibility.unmet.map((x) => x.message) });
 }

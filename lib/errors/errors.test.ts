@@ -25,7 +25,9 @@ describe("lib/errors", () => {
   });
 
   it("documents the codes as an enum in OpenAPI", () => {
-    const doc = openApiDocument() as { components: { schemas: Record<string, { properties: { error: { properties: { code: { enum?: string[] } } } } }> } };
+    const doc = openApiDocument() as {
+      components: { schemas: Record<string, { properties: { error: { properties: { code: { enum?: string[] } } } } }> };
+    };
     expect(doc.components.schemas.Error!.properties.error.properties.code.enum).toEqual([...ERROR_CODES]);
   });
 });

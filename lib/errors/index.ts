@@ -71,7 +71,13 @@ export class AppError extends Error {
     this.name = "AppError";
   }
   toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
   }
 }
 
@@ -86,13 +92,18 @@ export function toAppError(e: unknown): AppError {
   const code = (e as { code?: unknown })?.code;
   if (code === "P2002") return conflict("That already exists.");
   if (code === "P2025") return notFound("The record");
-  if (code === "P2028" || code === "P2034" || code === "40001" || code === "40P01") return conflict("A concurrent change got there first; retry.");
+  if (code === "P2028" || code === "P2034" || code === "40001" || code === "40P01")
+    return conflict("A concurrent change got there first; retry.");
   return new AppError("internal", "Something went wrong on our side. It has been logged.");
 }
 
 /** A refusal from lib/gating as an AppError: the sentence capitalised and closed, its reasons kept. */
-export function domainError(refusal: { code: ErrorCode; message: string; reasons?: string[] }, details?: Record<string, unknown>): AppError {
-  const message = refusal.message.charAt(0).toUpperCase() + refusal.message.slice(1) + (/[.!?]$/.test(refusal.message) ? "" : ".");
+export function domainError(
+  refusal: { code: ErrorCode; message: string; reasons?: string[] },
+  details?: Record<string, unknown>,
+): AppError {
+  const message =
+    refusal.message.charAt(0).toUpperCase() + refusal.message.slice(1) + (/[.!?]$/.test(refusal.message) ? "" : ".");
   const extra = { ...(details ?? {}), ...(refusal.reasons ? { reasons: refusal.reasons } : {}) };
   return new AppError(refusal.code, message, Object.keys(extra).length ? extra : undefined);
 }

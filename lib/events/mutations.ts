@@ -41,8 +41,14 @@ function keyOf(raw: unknown): string | null {
   return typeof k === "string" ? k.slice(0, 128) : null;
 }
 
-export async function ingestEvents(db: Db, agent: { id: string; slug: string }, batch: unknown[], now: Date = new Date()): Promise<IngestSummary> {
-  if (batch.length > MAX_BATCH) throw new AppError("payload_too_large", `A batch holds at most ${MAX_BATCH} events; got ${batch.length}.`);
+export async function ingestEvents(
+  db: Db,
+  agent: { id: string; slug: string },
+  batch: unknown[],
+  now: Date = new Date(),
+): Promise<IngestSummary> {
+  if (batch.length > MAX_BATCH)
+    throw new AppError("payload_too_large", `A batch holds at most ${MAX_BATCH} events; got ${batch.length}.`);
   const results: EventResult[] = new Array(batch.length);
   const schema = outcomeEventSchema(() => now);
 
@@ -51,14 +57,31 @@ export async function ingestEvents(db: Db, agent: { id: string; slug: string }, 
   batch.forEach((raw, index) => {
     // What the database cannot hold is refused per event before zod: one such event must neither
     // fail its whole batch with a 500 nor poison every retry of it.
-    const unstorable = findUnstorable(raw) ?? (outOfDatabaseRange((raw as { occurredAt?: unknown } | null)?.occurredAt) ? { path: "occurredAt", message: "must be a year from 0001 on" } : null);
+    const unstorable =
+      findUnstorable(raw) ??
+      (outOfDatabaseRange((raw as { occurredAt?: unknown } | null)?.occurredAt)
+        ? { path: "occurredAt", message: "must be a year from 0001 on" }
+        : null);
     if (unstorable) {
-      results[index] = { index, idempotencyKey: keyOf(raw), status: "rejected", reason: "invalid", details: { issues: [unstorable] } };
+      results[index] = {
+        index,
+        idempotencyKey: keyOf(raw),
+        status: "rejected",
+        reason: "invalid",
+        details: { issues: [unstorable] },
+      };
       return;
     }
     const parsed = schema.safeParse(raw);
     if (parsed.success) candidates.push({ index, event: parsed.data });
-    else results[index] = { index, idempotencyKey: keyOf(raw), status: "rejected", reason: "invalid", details: zodDetails(parsed.error) };
+    else
+      results[index] = {
+        index,
+        idempotencyKey: keyOf(raw),
+        status: "rejected",
+        reason: "invalid",
+        details: zodDetails(parsed.error),
+      };
   });
 
   // 2. Resolve action keys through the database (never a plain object: `constructor` is just a key).
@@ -74,7 +97,13 @@ export async function ingestEvents(db: Db, agent: { id: string; slug: string }, 
   for (const c of candidates) {
     const actionTypeId = idByKey.get(c.event.action);
     if (!actionTypeId) {
-      results[c.index] = { index: c.index, idempotencyKey: c.event.idempotencyKey, status: "rejected", reason: "unknown_action", details: { action: c.event.action } };
+      results[c.index] = {
+        index: c.index,
+        idempotencyKey: c.event.idempotencyKey,
+        status: "rejected",
+        reason: "unknown_action",
+        details: { action: c.event.action },
+      };
     } else if (seen.has(c.event.idempotencyKey)) {
       results[c.index] = { index: c.index, idempotencyKey: c.event.idempotencyKey, status: "duplicate" };
     } else {
@@ -121,7 +150,14 @@ export async function ingestEvents(db: Db, agent: { id: string; slug: string }, 
         if (accepted.length > 0) {
           await appendAudit(
             tx,
-            { actor: { type: "agent", id: agent.id, label: agent.slug }, kind: "events.ingested", entityType: "agent", entityId: agent.id, agentId: agent.id, data: { accepted: accepted.length, duplicates: valid.length - accepted.length, actionTypes: ids.length } },
+            {
+              actor: { type: "agent", id: agent.id, label: agent.slug },
+              kind: "events.ingested",
+              entityType: "agent",
+              entityId: agent.id,
+              agentId: agent.id,
+              data: { accepted: accepted.length, duplicates: valid.length - accepted.length, actionTypes: ids.length },
+            },
             now,
           );
         }
@@ -130,12 +166,22 @@ export async function ingestEvents(db: Db, agent: { id: string; slug: string }, 
       { timeout: 60_000, maxWait: 30_000 },
     );
     for (const p of inserted.valid) {
-      results[p.index] = { index: p.index, idempotencyKey: p.event.idempotencyKey, status: inserted.fresh.has(p.event.idempotencyKey) ? "accepted" : "duplicate" };
+      results[p.index] = {
+        index: p.index,
+        idempotencyKey: p.event.idempotencyKey,
+        status: inserted.fresh.has(p.event.idempotencyKey) ? "accepted" : "duplicate",
+      };
     }
   }
 
   const count = (s: EventResult["status"]) => results.filter((r) => r.status === s).length;
-  return { results, accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), demotions };
+  return {
+    results,
+    accepted: count("accepted"),
+    duplicates: count("duplicate"),
+    rejected: count("rejected"),
+    demotions,
+  };
 }
 
 /** The event a revert names, as stored (or as sent earlier in the same batch). */
@@ -156,16 +202,43 @@ async function resolveReverts(tx: Tx, agentId: string, parsed: Parsed[], results
   const naming = parsed.filter((p) => p.event.reverts);
   if (naming.length === 0) return { valid: parsed, targets };
   const keys = [...new Set(naming.map((p) => p.event.reverts!))];
-  const stored = await tx.outcomeEvent.findMany({ where: { agentId, idempotencyKey: { in: keys } }, select: { idempotencyKey: true, actionTypeId: true, kind: true, tier: true, occurredAt: true, agentVersion: true } });
-  for (const e of stored) targets.set(e.idempotencyKey, { actionTypeId: e.actionTypeId, kind: fromDbKind(e.kind), tier: e.tier as Tier, occurredAt: e.occurredAt, agentVersion: e.agentVersion });
+  const stored = await tx.outcomeEvent.findMany({
+    where: { agentId, idempotencyKey: { in: keys } },
+    select: { idempotencyKey: true, actionTypeId: true, kind: true, tier: true, occurredAt: true, agentVersion: true },
+  });
+  for (const e of stored)
+    targets.set(e.idempotencyKey, {
+      actionTypeId: e.actionTypeId,
+      kind: fromDbKind(e.kind),
+      tier: e.tier as Tier,
+      occurredAt: e.occurredAt,
+      agentVersion: e.agentVersion,
+    });
   for (const p of parsed) {
     if (!targets.has(p.event.idempotencyKey) && !p.event.reverts) {
-      targets.set(p.event.idempotencyKey, { actionTypeId: p.actionTypeId, kind: p.event.kind, tier: p.event.tier, occurredAt: p.event.occurredAt, agentVersion: p.event.agentVersion ?? "" });
+      targets.set(p.event.idempotencyKey, {
+        actionTypeId: p.actionTypeId,
+        kind: p.event.kind,
+        tier: p.event.tier,
+        occurredAt: p.event.occurredAt,
+        agentVersion: p.event.agentVersion ?? "",
+      });
     }
   }
   // A retried revert is a duplicate, not a second revert.
-  const retried = new Set((await tx.outcomeEvent.findMany({ where: { agentId, idempotencyKey: { in: naming.map((p) => p.event.idempotencyKey) } }, select: { idempotencyKey: true } })).map((e) => e.idempotencyKey));
-  const taken = new Set((await tx.outcomeEvent.findMany({ where: { agentId, reverts: { in: keys } }, select: { reverts: true } })).map((e) => e.reverts!));
+  const retried = new Set(
+    (
+      await tx.outcomeEvent.findMany({
+        where: { agentId, idempotencyKey: { in: naming.map((p) => p.event.idempotencyKey) } },
+        select: { idempotencyKey: true },
+      })
+    ).map((e) => e.idempotencyKey),
+  );
+  const taken = new Set(
+    (await tx.outcomeEvent.findMany({ where: { agentId, reverts: { in: keys } }, select: { reverts: true } })).map(
+      (e) => e.reverts!,
+    ),
+  );
   const valid: Parsed[] = [];
   for (const p of parsed) {
     const key = p.event.reverts;
@@ -174,17 +247,24 @@ async function resolveReverts(tx: Tx, agentId: string, parsed: Parsed[], results
       continue;
     }
     const target = targets.get(key);
-    const problem = !target || target.actionTypeId !== p.actionTypeId
-      ? `reverts names no event of this agent and action type: ${key}`
-      : target.kind !== "action.completed"
-        ? `reverts must name an action.completed, ${key} is a ${target.kind}`
-        : taken.has(key)
-          ? `${key} is already reverted`
-          : p.event.occurredAt < target.occurredAt
-            ? `a revert cannot occur before the event it reverts (${target.occurredAt.toISOString()})`
-            : null;
+    const problem =
+      !target || target.actionTypeId !== p.actionTypeId
+        ? `reverts names no event of this agent and action type: ${key}`
+        : target.kind !== "action.completed"
+          ? `reverts must name an action.completed, ${key} is a ${target.kind}`
+          : taken.has(key)
+            ? `${key} is already reverted`
+            : p.event.occurredAt < target.occurredAt
+              ? `a revert cannot occur before the event it reverts (${target.occurredAt.toISOString()})`
+              : null;
     if (problem) {
-      results[p.index] = { index: p.index, idempotencyKey: p.event.idempotencyKey, status: "rejected", reason: "invalid", details: { issues: [{ path: "reverts", message: problem }] } };
+      results[p.index] = {
+        index: p.index,
+        idempotencyKey: p.event.idempotencyKey,
+        status: "rejected",
+        reason: "invalid",
+        details: { issues: [{ path: "reverts", message: problem }] },
+      };
       continue;
     }
     taken.add(key);
@@ -202,7 +282,9 @@ function toFoldOutcome(e: OutcomeEventInput, targets: Map<string, RevertTarget>)
     // An event that states no version (a human tool's report) is not a new agent.
     agentVersion: e.agentVersion || null,
     severity: e.severity ?? null,
-    reverts: t ? { kind: t.kind, tier: t.tier, occurredAt: t.occurredAt.getTime(), agentVersion: t.agentVersion || null } : null,
+    reverts: t
+      ? { kind: t.kind, tier: t.tier, occurredAt: t.occurredAt.getTime(), agentVersion: t.agentVersion || null }
+      : null,
   };
 }
 
@@ -237,9 +319,17 @@ function rollupDeltas(events: Parsed[], targets: Map<string, RevertTarget>): Rol
 
 /** Folds the new events into the stored evidence (lib/gating/evidence-fold.ts); demotes when the detector fires. */
 async function foldAndDetect(tx: Tx, actionTypeId: string, events: FoldOutcome[], now: Date) {
-  const at = await tx.actionType.findUniqueOrThrow({ where: { id: actionTypeId }, select: { tier: true, tierSince: true, ...EVIDENCE_STATE_SELECT } });
+  const at = await tx.actionType.findUniqueOrThrow({
+    where: { id: actionTypeId },
+    select: { tier: true, tierSince: true, ...EVIDENCE_STATE_SELECT },
+  });
   const policy = await currentPolicy(tx, actionTypeId);
-  const folded = foldEvidence(toEvidenceState(at), events, { tier: at.tier as Tier, tierSince: at.tierSince.getTime(), rules: policy.rules, policyVersion: policy.version });
+  const folded = foldEvidence(toEvidenceState(at), events, {
+    tier: at.tier as Tier,
+    tierSince: at.tierSince.getTime(),
+    rules: policy.rules,
+    policyVersion: policy.version,
+  });
   await tx.actionType.update({ where: { id: actionTypeId }, data: evidenceStateData(folded.state) });
   return detectAndDemote(tx, actionTypeId, { peakCusum: folded.peakCusum, worstIncident: folded.worstIncident }, now);
 }

@@ -38,7 +38,10 @@ export function timestampSchema(now: () => Date) {
   return z.iso
     .datetime({ offset: true })
     .transform((s) => new Date(s))
-    .refine((d) => d.getTime() <= now().getTime() + FUTURE_TOLERANCE_MS, "must not be more than 5 minutes in the future");
+    .refine(
+      (d) => d.getTime() <= now().getTime() + FUTURE_TOLERANCE_MS,
+      "must not be more than 5 minutes in the future",
+    );
 }
 
 export function outcomeEventSchema(now: () => Date = () => new Date()) {
@@ -72,4 +75,6 @@ export type OutcomeEventInput = z.output<ReturnType<typeof outcomeEventSchema>>;
 export const MAX_BATCH = 1000;
 
 /** A batch: each event is validated on its own by ingestEvents, so one bad event rejects only itself. */
-export const eventBatchSchema = z.strictObject({ events: z.array(z.unknown()).min(1, "send at least one event") }).meta({ id: "EventBatch" });
+export const eventBatchSchema = z
+  .strictObject({ events: z.array(z.unknown()).min(1, "send at least one event") })
+  .meta({ id: "EventBatch" });

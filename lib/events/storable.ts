@@ -13,7 +13,9 @@ export interface Unstorable {
 const MAX_WALK_DEPTH = 32;
 
 const hasNul = (s: string) => s.includes("\u0000");
-const wellFormed = (s: string) => (s as string & { isWellFormed?: () => boolean }).isWellFormed?.() ?? !/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ""));
+const wellFormed = (s: string) =>
+  (s as string & { isWellFormed?: () => boolean }).isWellFormed?.() ??
+  !/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ""));
 
 /** The first value in a parsed JSON document that cannot be stored, or null. */
 export function findUnstorable(value: unknown, root = "(body)"): Unstorable | null {
@@ -27,12 +29,24 @@ export function findUnstorable(value: unknown, root = "(body)"): Unstorable | nu
       continue;
     }
     if (v === null || typeof v !== "object") continue;
-    if (depth >= MAX_WALK_DEPTH) return { path: where(path.slice(0, 1)), message: path[0] === "metadata" ? "metadata must be at most 8 levels deep" : `must not be nested ${MAX_WALK_DEPTH} levels deep` };
+    if (depth >= MAX_WALK_DEPTH)
+      return {
+        path: where(path.slice(0, 1)),
+        message:
+          path[0] === "metadata"
+            ? "metadata must be at most 8 levels deep"
+            : `must not be nested ${MAX_WALK_DEPTH} levels deep`,
+      };
     const entries: Array<[string, unknown]> = Array.isArray(v) ? v.map((c, i) => [String(i), c]) : Object.entries(v);
     for (const [k, c] of entries) {
       if (!Array.isArray(v)) {
-        if (hasNul(k)) return { path: where([...path, k.replace(/\u0000/g, "\\u0000")]), message: "a field name must not contain the NUL character (U+0000)" };
-        if (!wellFormed(k)) return { path: where(path), message: "a field name must be well-formed Unicode (no lone surrogates)" };
+        if (hasNul(k))
+          return {
+            path: where([...path, k.replace(/\u0000/g, "\\u0000")]),
+            message: "a field name must not contain the NUL character (U+0000)",
+          };
+        if (!wellFormed(k))
+          return { path: where(path), message: "a field name must be well-formed Unicode (no lone surrogates)" };
         // JSON.parse keeps "__proto__" as an own key, but copying it into a record drops it: refuse
         // it rather than lose data without a word.
         if (k === "__proto__") return { path: where([...path, k]), message: "a field must not be named __proto__" };

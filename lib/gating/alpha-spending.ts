@@ -6,13 +6,15 @@
 
 /** α_j of the j-th restart (j = 0: the stay's first evidence). Underflows to 0 for huge j, never NaN. */
 export function restartAlpha(alpha: number, restarts: number): number {
-  if (!Number.isInteger(restarts) || restarts < 0) throw new RangeError(`restarts must be a whole number ≥ 0, got ${restarts}`);
+  if (!Number.isInteger(restarts) || restarts < 0)
+    throw new RangeError(`restarts must be a whole number ≥ 0, got ${restarts}`);
   return restarts === 0 ? 0.8 * alpha : 0.2 * alpha * 2 ** -restarts;
 }
 
 /** ln(1/α_j), computed in log space so it stays finite for any j. */
 export function logRestartLevel(alpha: number, restarts: number): number {
-  if (!Number.isInteger(restarts) || restarts < 0) throw new RangeError(`restarts must be a whole number ≥ 0, got ${restarts}`);
+  if (!Number.isInteger(restarts) || restarts < 0)
+    throw new RangeError(`restarts must be a whole number ≥ 0, got ${restarts}`);
   return restarts === 0 ? -Math.log(0.8 * alpha) : -Math.log(0.2 * alpha) + restarts * Math.LN2;
 }
 

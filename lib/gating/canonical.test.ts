@@ -4,20 +4,26 @@ import { canonicalJson } from "./canonical";
 
 describe("canonicalJson", () => {
   it("sorts keys at every depth and drops undefined properties", () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[3,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   it("gives the same text whatever order the keys were built in", () => {
-    fc.assert(fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (obj) => {
-      const reversed = Object.fromEntries(Object.entries(obj).reverse());
-      expect(canonicalJson(reversed)).toBe(canonicalJson(obj));
-      // and it is JSON that parses back to the same value
-      expect(JSON.parse(canonicalJson(obj))).toEqual(JSON.parse(JSON.stringify(obj)));
-    }));
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (obj) => {
+        const reversed = Object.fromEntries(Object.entries(obj).reverse());
+        expect(canonicalJson(reversed)).toBe(canonicalJson(obj));
+        // and it is JSON that parses back to the same value
+        expect(JSON.parse(canonicalJson(obj))).toEqual(JSON.parse(JSON.stringify(obj)));
+      }),
+    );
   });
 
   it("writes Dates as ISO strings and BigInts as strings", () => {
-    expect(canonicalJson({ at: new Date(Date.UTC(2025, 0, 2, 3, 4, 5, 6)), seq: 12345678901234567890n })).toBe('{"at":"2025-01-02T03:04:05.006Z","seq":"12345678901234567890"}');
+    expect(canonicalJson({ at: new Date(Date.UTC(2025, 0, 2, 3, 4, 5, 6)), seq: 12345678901234567890n })).toBe(
+      '{"at":"2025-01-02T03:04:05.006Z","seq":"12345678901234567890"}',
+    );
   });
 
   it("keeps array positions: undefined in an array is null", () => {

@@ -38,10 +38,13 @@ function encode(value: unknown, seen: Set<object>): string {
     }
     const toJSON = (obj as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === "function") return encode(toJSON.call(obj), seen); // e.g. Prisma's Decimal
-    if (!isPlainObject(obj)) throw new TypeError(`canonicalJson: cannot encode a ${obj.constructor?.name ?? "non-plain object"}`);
+    if (!isPlainObject(obj))
+      throw new TypeError(`canonicalJson: cannot encode a ${obj.constructor?.name ?? "non-plain object"}`);
     const record = obj as Record<string, unknown>;
     // Default sort compares UTF-16 code units, as RFC 8785 (JCS) does.
-    const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+    const keys = Object.keys(record)
+      .filter((k) => record[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${encode(record[k], seen)}`).join(",")}}`;
   } finally {
     seen.delete(obj);

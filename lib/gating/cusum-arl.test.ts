@@ -16,7 +16,11 @@ describe("designCusum", () => {
   });
 
   it("the grid chain alarms no later than the real CUSUM: its P(alarm within n) bounds the exact one from above", () => {
-    for (const [q0, q1, h, p] of [[0.25, 0.5, 4, 0.3], [0.1, 0.2, 3, 0.15], [0.05, 0.1, 3.7, 0.08]] as const) {
+    for (const [q0, q1, h, p] of [
+      [0.25, 0.5, 4, 0.3],
+      [0.1, 0.2, 3, 0.15],
+      [0.05, 0.1, 3.7, 0.08],
+    ] as const) {
       const grid = gridAlarmWithin(q0, q1, h, p, 300);
       const exact = cusumAlarmWithin(q0, q1, h, p, 300);
       for (const n of [50, 150, 300]) {
@@ -28,12 +32,18 @@ describe("designCusum", () => {
 
   it("never throws for policy values inside the SPEC bounds", () => {
     fc.assert(
-      fc.property(fc.double({ min: 0.01, max: 0.9, noNaN: true }), fc.double({ min: 0.02, max: 0.5, noNaN: true }), fc.double({ min: 0.05, max: 0.95, noNaN: true }), fc.constantFrom(100, 1e4, 1e6, 1e9), (q0, gap, share, arl) => {
-        const q1 = Math.min(0.999, q0 + gap);
-        const d = designCusum(q0, q1, q0 * share, arl);
-        expect(Number.isFinite(d.h)).toBe(true);
-        expect(d.h).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.double({ min: 0.01, max: 0.9, noNaN: true }),
+        fc.double({ min: 0.02, max: 0.5, noNaN: true }),
+        fc.double({ min: 0.05, max: 0.95, noNaN: true }),
+        fc.constantFrom(100, 1e4, 1e6, 1e9),
+        (q0, gap, share, arl) => {
+          const q1 = Math.min(0.999, q0 + gap);
+          const d = designCusum(q0, q1, q0 * share, arl);
+          expect(Number.isFinite(d.h)).toBe(true);
+          expect(d.h).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 40 },
     );
   });

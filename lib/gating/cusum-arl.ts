@@ -16,7 +16,8 @@ export interface CusumIncrements {
 }
 
 export function cusumIncrements(q0: number, q1: number): CusumIncrements {
-  if (!(q0 > 0 && q0 < 1 && q1 > q0 && q1 < 1)) throw new RangeError(`CUSUM needs 0 < q0 < q1 < 1, got q0 = ${q0}, q1 = ${q1}`);
+  if (!(q0 > 0 && q0 < 1 && q1 > q0 && q1 < 1))
+    throw new RangeError(`CUSUM needs 0 < q0 < q1 < 1, got q0 = ${q0}, q1 = ${q1}`);
   return { up: Math.log(q1 / q0), down: Math.log((1 - q0) / (1 - q1)) };
 }
 
@@ -119,8 +120,10 @@ export function designCusum(q0: number, q1: number, comfortable: number, targetA
   const hit = designs.get(key);
   if (hit) return hit;
   const inc = cusumIncrements(q0, q1);
-  if (!(comfortable > 0 && comfortable < q0)) throw new RangeError(`the comfortable failure rate must be in (0, q0 = ${q0}), got ${comfortable}`);
-  if (!(targetArl >= 1 && Number.isFinite(targetArl))) throw new RangeError(`target run length must be ≥ 1, got ${targetArl}`);
+  if (!(comfortable > 0 && comfortable < q0))
+    throw new RangeError(`the comfortable failure rate must be in (0, q0 = ${q0}), got ${comfortable}`);
+  if (!(targetArl >= 1 && Number.isFinite(targetArl)))
+    throw new RangeError(`target run length must be ≥ 1, got ${targetArl}`);
   const theta = adjustmentRoot(inc, comfortable);
   // Siegmund: ARL ≈ e^{θh}/(θ·|drift|·…); 1.5× its h plus one rise covers the exact answer.
   const hScale = (1.5 * Math.log(Math.max(targetArl, 2))) / theta + inc.up;

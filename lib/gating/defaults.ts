@@ -23,10 +23,42 @@ interface Row {
 // Each column only gets stricter from low to critical, so moving an action
 // type to a larger blast radius is always a tightening (tested).
 const ROWS: Record<BlastRadius, Row> = {
-  low: { windowDays: 14, crawl: [0.8, 50, 3, 1], walk: [0.85, 100, 7, 1], walkDemotion: 0.7, runDemotion: 0.75, demotionMinSamples: 30, incidentSeverity: "critical" },
-  medium: { windowDays: 21, crawl: [0.85, 100, 7, 2], walk: [0.9, 200, 14, 2], walkDemotion: 0.75, runDemotion: 0.8, demotionMinSamples: 25, incidentSeverity: "high" },
-  high: { windowDays: 30, crawl: [0.92, 200, 14, 2], walk: [0.95, 300, 21, 3], walkDemotion: 0.85, runDemotion: 0.9, demotionMinSamples: 20, incidentSeverity: "medium" },
-  critical: { windowDays: 45, crawl: [0.97, 400, 21, 3], walk: [0.98, 600, 28, 3], walkDemotion: 0.92, runDemotion: 0.95, demotionMinSamples: 15, incidentSeverity: "low" },
+  low: {
+    windowDays: 14,
+    crawl: [0.8, 50, 3, 1],
+    walk: [0.85, 100, 7, 1],
+    walkDemotion: 0.7,
+    runDemotion: 0.75,
+    demotionMinSamples: 30,
+    incidentSeverity: "critical",
+  },
+  medium: {
+    windowDays: 21,
+    crawl: [0.85, 100, 7, 2],
+    walk: [0.9, 200, 14, 2],
+    walkDemotion: 0.75,
+    runDemotion: 0.8,
+    demotionMinSamples: 25,
+    incidentSeverity: "high",
+  },
+  high: {
+    windowDays: 30,
+    crawl: [0.92, 200, 14, 2],
+    walk: [0.95, 300, 21, 3],
+    walkDemotion: 0.85,
+    runDemotion: 0.9,
+    demotionMinSamples: 20,
+    incidentSeverity: "medium",
+  },
+  critical: {
+    windowDays: 45,
+    crawl: [0.97, 400, 21, 3],
+    walk: [0.98, 600, 28, 3],
+    walkDemotion: 0.92,
+    runDemotion: 0.95,
+    demotionMinSamples: 15,
+    incidentSeverity: "low",
+  },
 };
 
 export const DEFAULT_ALPHA = 0.05;
@@ -36,7 +68,12 @@ export const DEFAULT_REVIEW_PERIOD_DAYS = 14;
 /** The policy a new action type starts with. A fresh object each call. */
 export function defaultPolicy(blastRadius: BlastRadius): PolicyRules {
   const r = ROWS[blastRadius];
-  const bar = ([threshold, minSamples, minDaysInTier, reviewers]: Row["crawl"]) => ({ threshold, minSamples, minDaysInTier, reviewers });
+  const bar = ([threshold, minSamples, minDaysInTier, reviewers]: Row["crawl"]) => ({
+    threshold,
+    minSamples,
+    minDaysInTier,
+    reviewers,
+  });
   return {
     gate: "eprocess",
     alpha: DEFAULT_ALPHA,
@@ -45,7 +82,11 @@ export function defaultPolicy(blastRadius: BlastRadius): PolicyRules {
     reviewPeriodDays: DEFAULT_REVIEW_PERIOD_DAYS,
     tiers: {
       CRAWL: { windowDays: r.windowDays, promotion: bar(r.crawl) },
-      WALK: { windowDays: r.windowDays, promotion: bar(r.walk), demotion: { threshold: r.walkDemotion, minSamples: r.demotionMinSamples } },
+      WALK: {
+        windowDays: r.windowDays,
+        promotion: bar(r.walk),
+        demotion: { threshold: r.walkDemotion, minSamples: r.demotionMinSamples },
+      },
       RUN: { windowDays: r.windowDays, demotion: { threshold: r.runDemotion, minSamples: r.demotionMinSamples } },
     },
   };
@@ -61,7 +102,8 @@ export const POLICY_BOUNDS = {
 } as const;
 
 const isProb = (x: unknown): x is number => typeof x === "number" && x > 0 && x < 1;
-const isAlpha = (x: unknown): x is number => typeof x === "number" && x >= POLICY_BOUNDS.alpha.min && x <= POLICY_BOUNDS.alpha.max;
+const isAlpha = (x: unknown): x is number =>
+  typeof x === "number" && x >= POLICY_BOUNDS.alpha.min && x <= POLICY_BOUNDS.alpha.max;
 const isPosInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= 1;
 const isNonNegFinite = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x) && x >= 0;
 
@@ -71,23 +113,39 @@ const isNonNegFinite = (x: unknown): x is number => typeof x === "number" && Num
  */
 export function validatePolicyRules(rules: PolicyRules): string[] {
   const problems: string[] = [];
-  if (!(GATE_METHODS as readonly string[]).includes(rules.gate)) problems.push(`gate must be one of ${GATE_METHODS.join(", ")}, got ${String(rules.gate)}`);
+  if (!(GATE_METHODS as readonly string[]).includes(rules.gate))
+    problems.push(`gate must be one of ${GATE_METHODS.join(", ")}, got ${String(rules.gate)}`);
   const { min, max } = POLICY_BOUNDS.alpha;
   if (!isAlpha(rules.alpha)) problems.push(`alpha must be between ${min} and ${max}, got ${rules.alpha}`);
-  if (!isAlpha(rules.demotionAlpha)) problems.push(`demotionAlpha must be between ${min} and ${max}, got ${rules.demotionAlpha}`);
+  if (!isAlpha(rules.demotionAlpha))
+    problems.push(`demotionAlpha must be between ${min} and ${max}, got ${rules.demotionAlpha}`);
   if (rules.slider) {
     const pct = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 100;
-    if (!pct(rules.slider.percent)) problems.push(`slider percent must be between 0 and 100, got ${String(rules.slider.percent)}`);
+    if (!pct(rules.slider.percent))
+      problems.push(`slider percent must be between 0 and 100, got ${String(rules.slider.percent)}`);
     const steps = rules.slider.steps;
-    if (steps && (!steps.every(pct) || steps.some((v, i) => i > 0 && !(v > steps[i - 1]!)))) problems.push(`ramp steps must be increasing percentages between 0 and 100, got ${steps.join(", ")}`);
+    if (steps && (!steps.every(pct) || steps.some((v, i) => i > 0 && !(v > steps[i - 1]!))))
+      problems.push(`ramp steps must be increasing percentages between 0 and 100, got ${steps.join(", ")}`);
     const days = rules.slider.minDaysPerStep;
-    if (days !== undefined && !(Number.isFinite(days) && days >= 0 && days <= 365)) problems.push(`min days per step must be between 0 and 365, got ${String(days)}`);
+    if (days !== undefined && !(Number.isFinite(days) && days >= 0 && days <= 365))
+      problems.push(`min days per step must be between 0 and 365, got ${String(days)}`);
   }
-  if (rules.demotionArl !== undefined && !(typeof rules.demotionArl === "number" && rules.demotionArl >= POLICY_BOUNDS.demotionArl.min && rules.demotionArl <= POLICY_BOUNDS.demotionArl.max)) {
-    problems.push(`demotionArl must be between ${POLICY_BOUNDS.demotionArl.min} and ${POLICY_BOUNDS.demotionArl.max} outcomes, got ${rules.demotionArl}`);
+  if (
+    rules.demotionArl !== undefined &&
+    !(
+      typeof rules.demotionArl === "number" &&
+      rules.demotionArl >= POLICY_BOUNDS.demotionArl.min &&
+      rules.demotionArl <= POLICY_BOUNDS.demotionArl.max
+    )
+  ) {
+    problems.push(
+      `demotionArl must be between ${POLICY_BOUNDS.demotionArl.min} and ${POLICY_BOUNDS.demotionArl.max} outcomes, got ${rules.demotionArl}`,
+    );
   }
-  if (!(SEVERITIES as readonly string[]).includes(rules.incidentSeverity)) problems.push(`incidentSeverity must be one of ${SEVERITIES.join(", ")}, got ${String(rules.incidentSeverity)}`);
-  if (!isPosInt(rules.reviewPeriodDays)) problems.push(`reviewPeriodDays must be a whole number ≥ 1, got ${rules.reviewPeriodDays}`);
+  if (!(SEVERITIES as readonly string[]).includes(rules.incidentSeverity))
+    problems.push(`incidentSeverity must be one of ${SEVERITIES.join(", ")}, got ${String(rules.incidentSeverity)}`);
+  if (!isPosInt(rules.reviewPeriodDays))
+    problems.push(`reviewPeriodDays must be a whole number ≥ 1, got ${rules.reviewPeriodDays}`);
   if (!rules.tiers) return [...problems, "tiers are missing"];
 
   for (const tier of TIERS) {
@@ -102,12 +160,23 @@ export function validatePolicyRules(rules: PolicyRules): string[] {
     if (tier === "RUN" && p) problems.push("RUN: has a promotion bar, but there is no tier above RUN");
     if (tier !== "RUN" && !p) problems.push(`${tier}: needs a promotion bar`);
     if (p) {
-      if (!isProb(p.threshold)) problems.push(`${tier}: promotion threshold must be between 0 and 1 (exclusive), got ${p.threshold}`);
-      if (!isPosInt(p.minSamples)) problems.push(`${tier}: promotion minSamples must be a whole number ≥ 1, got ${p.minSamples}`);
+      if (!isProb(p.threshold))
+        problems.push(`${tier}: promotion threshold must be between 0 and 1 (exclusive), got ${p.threshold}`);
+      if (!isPosInt(p.minSamples))
+        problems.push(`${tier}: promotion minSamples must be a whole number ≥ 1, got ${p.minSamples}`);
       if (!isNonNegFinite(p.minDaysInTier)) problems.push(`${tier}: minDaysInTier must be ≥ 0, got ${p.minDaysInTier}`);
       if (!isPosInt(p.reviewers)) problems.push(`${tier}: reviewers must be a whole number ≥ 1, got ${p.reviewers}`);
-      if (p.lookAt !== undefined && !(isPosInt(p.lookAt) && p.lookAt <= POLICY_BOUNDS.lookAtMax && (!isPosInt(p.minSamples) || p.lookAt >= p.minSamples))) {
-        problems.push(`${tier}: lookAt must be a whole number of outcomes from minSamples (${p.minSamples}) to ${POLICY_BOUNDS.lookAtMax}, got ${p.lookAt}`);
+      if (
+        p.lookAt !== undefined &&
+        !(
+          isPosInt(p.lookAt) &&
+          p.lookAt <= POLICY_BOUNDS.lookAtMax &&
+          (!isPosInt(p.minSamples) || p.lookAt >= p.minSamples)
+        )
+      ) {
+        problems.push(
+          `${tier}: lookAt must be a whole number of outcomes from minSamples (${p.minSamples}) to ${POLICY_BOUNDS.lookAtMax}, got ${p.lookAt}`,
+        );
       }
     }
 
@@ -115,13 +184,16 @@ export function validatePolicyRules(rules: PolicyRules): string[] {
     if (tier === "CRAWL" && d) problems.push("CRAWL: has a demotion bar, but there is no tier below CRAWL");
     if (tier !== "CRAWL" && !d) problems.push(`${tier}: needs a demotion bar`);
     if (d) {
-      if (!isProb(d.threshold)) problems.push(`${tier}: demotion threshold must be between 0 and 1 (exclusive), got ${d.threshold}`);
-      if (!isPosInt(d.minSamples)) problems.push(`${tier}: demotion minSamples must be a whole number ≥ 1, got ${d.minSamples}`);
+      if (!isProb(d.threshold))
+        problems.push(`${tier}: demotion threshold must be between 0 and 1 (exclusive), got ${d.threshold}`);
+      if (!isPosInt(d.minSamples))
+        problems.push(`${tier}: demotion minSamples must be a whole number ≥ 1, got ${d.minSamples}`);
       if (isProb(d.threshold)) {
         // The CUSUM only accumulates evidence of a failure rate worse than q0.
         const q0 = 1 - d.threshold;
         const q1 = d.failureRate ?? defaultFailureRate(q0);
-        if (d.failureRate !== undefined && !isProb(d.failureRate)) problems.push(`${tier}: demotion failureRate must be between 0 and 1 (exclusive), got ${d.failureRate}`);
+        if (d.failureRate !== undefined && !isProb(d.failureRate))
+          problems.push(`${tier}: demotion failureRate must be between 0 and 1 (exclusive), got ${d.failureRate}`);
         else if (!(q1 >= q0 + POLICY_BOUNDS.failureRateGap - 1e-12)) {
           const gap = POLICY_BOUNDS.failureRateGap;
           problems.push(
@@ -133,8 +205,16 @@ export function validatePolicyRules(rules: PolicyRules): string[] {
       }
       const beneath = tier === "WALK" ? "CRAWL" : tier === "RUN" ? "WALK" : null;
       const beneathBar = beneath ? rules.tiers[beneath as Tier]?.promotion : undefined;
-      if (beneath && beneathBar && isProb(d.threshold) && isProb(beneathBar.threshold) && !(d.threshold < beneathBar.threshold)) {
-        problems.push(`${tier}: demotion threshold ${d.threshold} must be below ${beneath}'s promotion threshold ${beneathBar.threshold} (hysteresis), or a tier could flap between promotion and demotion`);
+      if (
+        beneath &&
+        beneathBar &&
+        isProb(d.threshold) &&
+        isProb(beneathBar.threshold) &&
+        !(d.threshold < beneathBar.threshold)
+      ) {
+        problems.push(
+          `${tier}: demotion threshold ${d.threshold} must be below ${beneath}'s promotion threshold ${beneathBar.threshold} (hysteresis), or a tier could flap between promotion and demotion`,
+        );
       }
     }
   }

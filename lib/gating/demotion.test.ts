@@ -41,7 +41,9 @@ describe("cusumParams", () => {
 
 describe("evaluateDemotion", () => {
   it("CRAWL never demotes, not even on a critical incident", () => {
-    expect(evaluateDemotion({ tier: "CRAWL", cusum: 100, window, incidentSeverity: "critical" }, policy)).toEqual({ action: "stay" });
+    expect(evaluateDemotion({ tier: "CRAWL", cusum: 100, window, incidentSeverity: "critical" }, policy)).toEqual({
+      action: "stay",
+    });
   });
 
   it("stays below the CUSUM threshold", () => {
@@ -49,7 +51,9 @@ describe("evaluateDemotion", () => {
   });
 
   it("stays without the demotion minimum sample in the window, even above the threshold", () => {
-    expect(evaluateDemotion({ tier: "WALK", cusum: 10, window: { successes: 0, trials: 24 } }, policy)).toEqual({ action: "stay" });
+    expect(evaluateDemotion({ tier: "WALK", cusum: 10, window: { successes: 0, trials: 24 } }, policy)).toEqual({
+      action: "stay",
+    });
   });
 
   it("demotes one tier when the CUSUM reaches h with enough samples", () => {
@@ -61,35 +65,59 @@ describe("evaluateDemotion", () => {
     });
     if (v.action !== "demote" || v.breached.metric !== "cusum") throw new Error("expected a CUSUM demotion");
     expect(v.breached.threshold).toBe(H_RUN);
-    expect(v.reason).toBe(`failure CUSUM ${H_RUN.toFixed(2)} ≥ ${H_RUN.toFixed(2)} over 25 outcomes (acceptable failure rate 20%, alarm tuned to 40%): RUN → WALK`);
-    expect(evaluateDemotion({ tier: "WALK", cusum: H_WALK, window }, policy)).toMatchObject({ action: "demote", to: "CRAWL" });
+    expect(v.reason).toBe(
+      `failure CUSUM ${H_RUN.toFixed(2)} ≥ ${H_RUN.toFixed(2)} over 25 outcomes (acceptable failure rate 20%, alarm tuned to 40%): RUN → WALK`,
+    );
+    expect(evaluateDemotion({ tier: "WALK", cusum: H_WALK, window }, policy)).toMatchObject({
+      action: "demote",
+      to: "CRAWL",
+    });
   });
 
   it("fires on a real run of failures", () => {
     const { q0, q1 } = cusumParams(policy, "WALK");
     // ln(0.5/0.25) = ln 2 per failure: 9 failures reach 6.24 ≥ h ≈ 5.9
     const w = cusumScan([...Array(30).fill(false), ...Array(9).fill(true)], q0, q1);
-    expect(evaluateDemotion({ tier: "WALK", cusum: w, window: { successes: 30, trials: 37 } }, policy)).toMatchObject({ action: "demote", to: "CRAWL" });
+    expect(evaluateDemotion({ tier: "WALK", cusum: w, window: { successes: 30, trials: 37 } }, policy)).toMatchObject({
+      action: "demote",
+      to: "CRAWL",
+    });
   });
 
   it("an incident at or above the policy's severity sends the tier straight to CRAWL", () => {
     for (const severity of ["high", "critical"] as const) {
       const v = evaluateDemotion({ tier: "RUN", cusum: 0, window, incidentSeverity: severity }, policy);
-      expect(v).toMatchObject({ action: "demote", to: "CRAWL", breached: { metric: "incident", statistic: severity, threshold: "high", samples: 40 } });
+      expect(v).toMatchObject({
+        action: "demote",
+        to: "CRAWL",
+        breached: { metric: "incident", statistic: severity, threshold: "high", samples: 40 },
+      });
     }
-    expect(evaluateDemotion({ tier: "RUN", cusum: 0, window, incidentSeverity: "high" }, policy)).toHaveProperty("reason", "high incident (policy demotes at high or worse): RUN → CRAWL");
+    expect(evaluateDemotion({ tier: "RUN", cusum: 0, window, incidentSeverity: "high" }, policy)).toHaveProperty(
+      "reason",
+      "high incident (policy demotes at high or worse): RUN → CRAWL",
+    );
   });
 
   it("a lesser incident does nothing by itself", () => {
-    expect(evaluateDemotion({ tier: "RUN", cusum: 0, window, incidentSeverity: "medium" }, policy)).toEqual({ action: "stay" });
-    expect(evaluateDemotion({ tier: "RUN", cusum: 0, window, incidentSeverity: null }, policy)).toEqual({ action: "stay" });
+    expect(evaluateDemotion({ tier: "RUN", cusum: 0, window, incidentSeverity: "medium" }, policy)).toEqual({
+      action: "stay",
+    });
+    expect(evaluateDemotion({ tier: "RUN", cusum: 0, window, incidentSeverity: null }, policy)).toEqual({
+      action: "stay",
+    });
   });
 
   it("an incident wins over the CUSUM: it demotes further", () => {
-    expect(evaluateDemotion({ tier: "RUN", cusum: 50, window, incidentSeverity: "critical" }, policy)).toMatchObject({ to: "CRAWL", breached: { metric: "incident" } });
+    expect(evaluateDemotion({ tier: "RUN", cusum: 50, window, incidentSeverity: "critical" }, policy)).toMatchObject({
+      to: "CRAWL",
+      breached: { metric: "incident" },
+    });
   });
 
   it("critical blast radius: any incident demotes", () => {
-    expect(evaluateDemotion({ tier: "WALK", cusum: 0, window, incidentSeverity: "low" }, defaultPolicy("critical"))).toMatchObject({ action: "demote", to: "CRAWL" });
+    expect(
+      evaluateDemotion({ tier: "WALK", cusum: 0, window, incidentSeverity: "low" }, defaultPolicy("critical")),
+    ).toMatchObject({ action: "demote", to: "CRAWL" });
   });
 });

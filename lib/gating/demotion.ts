@@ -36,9 +36,17 @@ export function cusumParams(policy: PolicyRules, tier: Tier): CusumParams {
   const q1 = d?.failureRate ?? defaultFailureRate(q0);
   const beneath = tierBelow(tier);
   const entryBar = beneath ? policy.tiers[beneath].promotion?.threshold : undefined;
-  if (!d || entryBar === undefined) return { q0, q1, threshold: Infinity, comfortable: null, detectionDelay: Infinity, falseAlarmArl: Infinity };
+  if (!d || entryBar === undefined)
+    return { q0, q1, threshold: Infinity, comfortable: null, detectionDelay: Infinity, falseAlarmArl: Infinity };
   const design = designCusum(q0, q1, 1 - entryBar, policy.demotionArl ?? DEFAULT_DEMOTION_ARL);
-  return { q0, q1, threshold: design.h, comfortable: 1 - entryBar, detectionDelay: design.detectionDelay, falseAlarmArl: design.falseAlarmArl };
+  return {
+    q0,
+    q1,
+    threshold: design.h,
+    comfortable: 1 - entryBar,
+    detectionDelay: design.detectionDelay,
+    falseAlarmArl: design.falseAlarmArl,
+  };
 }
 
 export interface DemotionInput {
@@ -52,7 +60,16 @@ export interface DemotionInput {
 }
 
 export type Breach =
-  | { metric: "cusum"; statistic: number; threshold: number; samples: number; minSamples: number; q0: number; q1: number; windowRate: number }
+  | {
+      metric: "cusum";
+      statistic: number;
+      threshold: number;
+      samples: number;
+      minSamples: number;
+      q0: number;
+      q1: number;
+      windowRate: number;
+    }
   | { metric: "incident"; statistic: Severity; threshold: Severity; samples: number };
 
 export type DemotionVerdict = { action: "stay" } | { action: "demote"; to: Tier; reason: string; breached: Breach };

@@ -17,7 +17,8 @@ const ready: EligibilityState = {
   window: { successes: 95, trials: 100 },
 };
 
-const codes = (s: EligibilityState, p: PolicyRules = policy, now: Date | number = NOW) => evaluateEligibility(s, p, now).unmet.map((u) => u.code);
+const codes = (s: EligibilityState, p: PolicyRules = policy, now: Date | number = NOW) =>
+  evaluateEligibility(s, p, now).unmet.map((u) => u.code);
 
 describe("evaluateEligibility", () => {
   it("is eligible when bar, samples and time are all met", () => {
@@ -37,11 +38,15 @@ describe("evaluateEligibility", () => {
   });
 
   it("frozen", () => {
-    expect(evaluateEligibility({ ...ready, frozen: true }, policy, NOW).unmet).toEqual([expect.objectContaining({ code: "frozen", required: false, actual: true })]);
+    expect(evaluateEligibility({ ...ready, frozen: true }, policy, NOW).unmet).toEqual([
+      expect.objectContaining({ code: "frozen", required: false, actual: true }),
+    ]);
   });
 
   it("open_request", () => {
-    expect(evaluateEligibility({ ...ready, openRequest: true }, policy, NOW).unmet).toEqual([expect.objectContaining({ code: "open_request", required: false, actual: true })]);
+    expect(evaluateEligibility({ ...ready, openRequest: true }, policy, NOW).unmet).toEqual([
+      expect.objectContaining({ code: "open_request", required: false, actual: true }),
+    ]);
   });
 
   it("bar_not_cleared, with the statistic against what is required", () => {
@@ -54,21 +59,43 @@ describe("evaluateEligibility", () => {
   });
 
   it("samples: 'needs N outcomes, has M'", () => {
-    const r = evaluateEligibility({ ...ready, evidence: { successes: 143, trials: 143 } }, { ...policy, tiers: { ...policy.tiers, CRAWL: { ...policy.tiers.CRAWL, promotion: { ...policy.tiers.CRAWL.promotion!, minSamples: 200 } } } }, NOW);
-    expect(r.unmet).toEqual([{ code: "samples", message: "needs 200 outcomes in CRAWL, has 143", required: 200, actual: 143 }]);
+    const r = evaluateEligibility(
+      { ...ready, evidence: { successes: 143, trials: 143 } },
+      {
+        ...policy,
+        tiers: {
+          ...policy.tiers,
+          CRAWL: { ...policy.tiers.CRAWL, promotion: { ...policy.tiers.CRAWL.promotion!, minSamples: 200 } },
+        },
+      },
+      NOW,
+    );
+    expect(r.unmet).toEqual([
+      { code: "samples", message: "needs 200 outcomes in CRAWL, has 143", required: 200, actual: 143 },
+    ]);
   });
 
   it("days_in_tier: 'has been in CRAWL 2.4 days of the 7 required' (with its unit, issue 14)", () => {
     const r = evaluateEligibility({ ...ready, tierSince: daysAgo(2.4) }, policy, NOW);
     expect(r.unmet).toHaveLength(1);
-    expect(r.unmet[0]).toMatchObject({ code: "days_in_tier", message: "has been in CRAWL 2.4 days of the 7 required", required: 7 });
+    expect(r.unmet[0]).toMatchObject({
+      code: "days_in_tier",
+      message: "has been in CRAWL 2.4 days of the 7 required",
+      required: 7,
+    });
     expect(r.unmet[0]!.actual).toBeCloseTo(2.4, 10);
     // exactly the minimum counts as elapsed
     expect(codes({ ...ready, tierSince: daysAgo(7) })).toEqual([]);
   });
 
   it("lists every unmet condition at once", () => {
-    const all = { ...ready, frozen: true, openRequest: true, tierSince: daysAgo(1), evidence: { successes: 5, trials: 10 } };
+    const all = {
+      ...ready,
+      frozen: true,
+      openRequest: true,
+      tierSince: daysAgo(1),
+      evidence: { successes: 5, trials: 10 },
+    };
     expect(codes(all)).toEqual(["frozen", "open_request", "bar_not_cleared", "samples", "days_in_tier"]);
   });
 
@@ -80,11 +107,16 @@ describe("evaluateEligibility", () => {
     expect(codes(s, { ...policy, gate: "wilson" })).toEqual(["bar_not_cleared"]);
     const look = { policyVersion: 1, restarts: 0, successes: 100, trials: 100, cleared: true, statistic: 0.96 };
     expect(codes({ ...s, look }, { ...policy, gate: "wilson" })).toEqual([]);
-    expect(evaluateEligibility({ ...s, look: { ...look, cleared: false } }, { ...policy, gate: "wilson" }, NOW).unmet[0]!.message).toMatch(/a loosening policy version is needed to look again/);
+    expect(
+      evaluateEligibility({ ...s, look: { ...look, cleared: false } }, { ...policy, gate: "wilson" }, NOW).unmet[0]!
+        .message,
+    ).toMatch(/a loosening policy version is needed to look again/);
     expect(codes(s, { ...policy, gate: "raw" })).toEqual(["bar_not_cleared"]);
     // and the window's sample count is what wilson/raw need
     const thin = { ...ready, window: { successes: 50, trials: 50 } };
-    expect(evaluateEligibility(thin, { ...policy, gate: "raw" }, NOW).unmet).toEqual([expect.objectContaining({ code: "samples", message: "needs 100 outcomes in the last 21 days, has 50" })]);
+    expect(evaluateEligibility(thin, { ...policy, gate: "raw" }, NOW).unmet).toEqual([
+      expect.objectContaining({ code: "samples", message: "needs 100 outcomes in the last 21 days, has 50" }),
+    ]);
   });
 
   it("uses the bar of the tier it is in", () => {

@@ -46,29 +46,68 @@ export function toEpochMs(t: Date | number): number {
 }
 
 /** Every unmet condition is listed, not just the first, so the dashboard can show them all at once. */
-export function evaluateEligibility(state: EligibilityState, policy: PolicyRules, now: Date | number): EligibilityResult {
+export function evaluateEligibility(
+  state: EligibilityState,
+  policy: PolicyRules,
+  now: Date | number,
+): EligibilityResult {
   const unmet: UnmetCondition[] = [];
   const bar = policy.tiers[state.tier].promotion;
   const next = tierAbove(state.tier);
 
-  if (!next || !bar) unmet.push({ code: "top_tier", message: `${state.tier} is the top tier; there is nothing to promote to`, required: "a tier below RUN", actual: state.tier });
-  if (state.frozen) unmet.push({ code: "frozen", message: `${state.tier} is frozen; unfreeze it before requesting a promotion`, required: false, actual: true });
-  if (state.openRequest) unmet.push({ code: "open_request", message: "a request out of this tier is already open", required: false, actual: true });
+  if (!next || !bar)
+    unmet.push({
+      code: "top_tier",
+      message: `${state.tier} is the top tier; there is nothing to promote to`,
+      required: "a tier below RUN",
+      actual: state.tier,
+    });
+  if (state.frozen)
+    unmet.push({
+      code: "frozen",
+      message: `${state.tier} is frozen; unfreeze it before requesting a promotion`,
+      required: false,
+      actual: true,
+    });
+  if (state.openRequest)
+    unmet.push({
+      code: "open_request",
+      message: "a request out of this tier is already open",
+      required: false,
+      actual: true,
+    });
   if (!next || !bar) return { eligible: false, gate: null, unmet };
 
   // The e-process and the wilson look read the cumulative evidence; raw reads it inside the window.
   const counts = policy.gate === "raw" ? state.window : state.evidence;
   const gate = promotionGate(policy, state.tier, state.evidence, state.window, state.restarts ?? 0, state.look ?? null);
-  if (!gate.cleared) unmet.push({ code: "bar_not_cleared", message: `bar not cleared: ${gate.label}`, required: gate.required, actual: gate.statistic });
+  if (!gate.cleared)
+    unmet.push({
+      code: "bar_not_cleared",
+      message: `bar not cleared: ${gate.label}`,
+      required: gate.required,
+      actual: gate.statistic,
+    });
 
   if (counts.trials < bar.minSamples) {
-    const where = policy.gate === "raw" ? `in the last ${policy.tiers[state.tier].windowDays} days` : `in ${state.tier}`;
-    unmet.push({ code: "samples", message: `needs ${bar.minSamples.toLocaleString("en-US")} outcomes ${where}, has ${counts.trials.toLocaleString("en-US")}`, required: bar.minSamples, actual: counts.trials });
+    const where =
+      policy.gate === "raw" ? `in the last ${policy.tiers[state.tier].windowDays} days` : `in ${state.tier}`;
+    unmet.push({
+      code: "samples",
+      message: `needs ${bar.minSamples.toLocaleString("en-US")} outcomes ${where}, has ${counts.trials.toLocaleString("en-US")}`,
+      required: bar.minSamples,
+      actual: counts.trials,
+    });
   }
 
   const days = Math.max(0, (toEpochMs(now) - state.tierSince.getTime()) / DAY_MS);
   if (days < bar.minDaysInTier) {
-    unmet.push({ code: "days_in_tier", message: `has been in ${state.tier} ${formatDays(days)} days of the ${bar.minDaysInTier} required`, required: bar.minDaysInTier, actual: days });
+    unmet.push({
+      code: "days_in_tier",
+      message: `has been in ${state.tier} ${formatDays(days)} days of the ${bar.minDaysInTier} required`,
+      required: bar.minDaysInTier,
+      actual: days,
+    });
   }
 
   return { eligible: unmet.length === 0, gate, unmet };
@@ -92,22 +131,46 @@ export interface AlphaSpent {
 
 export function alphaSpent(policy: PolicyRules, restarts: number): AlphaSpent {
   const alpha = promotionAlpha(policy, restarts);
-  return { restarts, alpha, label: `${ordinal(restarts + 1)} version in this tier: testing at α = ${Number(alpha.toPrecision(2))}` };
+  return {
+    restarts,
+    alpha,
+    label: `${ordinal(restarts + 1)} version in this tier: testing at α = ${Number(alpha.toPrecision(2))}`,
+  };
 }
 
 /**
  * The promotion gate of a tier on its evidence: the e-process at α_j; `wilson` at its one look
  * (taken by the evidence fold when the evidence first reached lookAt); `raw` on the window.
  */
-export function promotionGate(policy: PolicyRules, tier: Tier, evidence: Counts, window: Counts, restarts: number, look: GateLook | null): GateDecision {
+export function promotionGate(
+  policy: PolicyRules,
+  tier: Tier,
+  evidence: Counts,
+  window: Counts,
+  restarts: number,
+  look: GateLook | null,
+): GateDecision {
   const bar = policy.tiers[tier].promotion;
   if (!bar) throw new RangeError(`${tier} has no promotion bar`);
   const alpha = promotionAlpha(policy, restarts);
-  if (policy.gate === "eprocess") return gateDecision("eprocess", evidence, bar.threshold, Math.min(alpha, 0.5), logRestartLevel(policy.alpha, restarts));
+  if (policy.gate === "eprocess")
+    return gateDecision(
+      "eprocess",
+      evidence,
+      bar.threshold,
+      Math.min(alpha, 0.5),
+      logRestartLevel(policy.alpha, restarts),
+    );
   if (policy.gate === "raw") return gateDecision("raw", window, bar.threshold, Math.min(alpha, 0.5));
   const lookAt = lookAtOf(policy, tier) ?? bar.minSamples;
   if (!look) {
-    return { cleared: false, method: "wilson", statistic: 0, required: bar.threshold, label: `Wilson ${formatBar(1 - alpha)} lower bound: its one look is at ${lookAt} outcomes, has ${evidence.trials}` };
+    return {
+      cleared: false,
+      method: "wilson",
+      statistic: 0,
+      required: bar.threshold,
+      label: `Wilson ${formatBar(1 - alpha)} lower bound: its one look is at ${lookAt} outcomes, has ${evidence.trials}`,
+    };
   }
   const again = look.cleared ? "" : "; a loosening policy version is needed to look again";
   return {

@@ -2,17 +2,43 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { restartAlpha } from "./alpha-spending";
 import { defaultPolicy } from "./defaults";
-import { dayKey, evidenceFrom, foldEvidence, freshEvidence, type EvidenceState, type FoldContext, type FoldOutcome } from "./evidence-fold";
+import {
+  dayKey,
+  evidenceFrom,
+  foldEvidence,
+  freshEvidence,
+  type EvidenceState,
+  type FoldContext,
+  type FoldOutcome,
+} from "./evidence-fold";
 import type { EventKind, PolicyRules, Tier } from "./types";
 
 const T0 = Date.UTC(2026, 0, 1);
 const HOUR = 3_600_000;
-const ctx = (tier: Tier = "WALK", rules: PolicyRules = defaultPolicy("low")): FoldContext => ({ tier, tierSince: T0, rules, policyVersion: 1 });
-const ev = (kind: EventKind, at: number, agentVersion: string | null = "v1", tier: Tier = "WALK"): FoldOutcome => ({ kind, tier, occurredAt: at, agentVersion });
+const ctx = (tier: Tier = "WALK", rules: PolicyRules = defaultPolicy("low")): FoldContext => ({
+  tier,
+  tierSince: T0,
+  rules,
+  policyVersion: 1,
+});
+const ev = (kind: EventKind, at: number, agentVersion: string | null = "v1", tier: Tier = "WALK"): FoldOutcome => ({
+  kind,
+  tier,
+  occurredAt: at,
+  agentVersion,
+});
 const start = () => freshEvidence(T0, "v1");
 
 const walkKinds: EventKind[] = ["action.completed", "action.reverted", "action.escalated"];
-const anyKind = fc.constantFrom<EventKind>("suggestion.accepted", "suggestion.rejected", "action.completed", "action.reverted", "action.escalated", "outcome.positive", "outcome.negative");
+const anyKind = fc.constantFrom<EventKind>(
+  "suggestion.accepted",
+  "suggestion.rejected",
+  "action.completed",
+  "action.reverted",
+  "action.escalated",
+  "outcome.positive",
+  "outcome.negative",
+);
 const outcome = fc.record({
   kind: anyKind,
   tier: fc.constantFrom<Tier>("CRAWL", "WALK", "RUN"),
@@ -21,12 +47,19 @@ const outcome = fc.record({
 });
 
 function sumDays(s: EvidenceState) {
-  return Object.values(s.days).reduce((a, [x, n]) => ({ successes: a.successes + x, trials: a.trials + n }), { successes: 0, trials: 0 });
+  return Object.values(s.days).reduce((a, [x, n]) => ({ successes: a.successes + x, trials: a.trials + n }), {
+    successes: 0,
+    trials: 0,
+  });
 }
 
 describe("foldEvidence", () => {
   it("counts a tier's own family, and restarts on a new version with α spent only once evidence existed", () => {
-    const a = foldEvidence(start(), [ev("action.completed", T0 + HOUR), ev("action.escalated", T0 + 2 * HOUR)], ctx()).state;
+    const a = foldEvidence(
+      start(),
+      [ev("action.completed", T0 + HOUR), ev("action.escalated", T0 + 2 * HOUR)],
+      ctx(),
+    ).state;
     expect(a).toMatchObject({ successes: 1, trials: 2, restarts: 0 });
     const b = foldEvidence(a, [ev("action.completed", T0 + 3 * HOUR, "v2")], ctx()).state;
     expect(b).toMatchObject({ successes: 1, trials: 1, restarts: 1, agentVersion: "v2", evidenceSince: T0 + 3 * HOUR });
@@ -37,13 +70,21 @@ describe("foldEvidence", () => {
 
   it("an outcome from before the evidence start never counts for promotion, whatever its arrival", () => {
     const s = foldEvidence(start(), [ev("action.completed", T0 + 5 * HOUR, "v2")], ctx()).state;
-    const late = foldEvidence(s, [ev("action.completed", T0 + 4 * HOUR, "v2"), ev("action.completed", T0 - HOUR, "v2")], ctx()).state;
+    const late = foldEvidence(
+      s,
+      [ev("action.completed", T0 + 4 * HOUR, "v2"), ev("action.completed", T0 - HOUR, "v2")],
+      ctx(),
+    ).state;
     expect(late).toMatchObject({ successes: 1, trials: 1 });
   });
 
   it("a failure under another tier label counts for the detector, never for promotion; a success under one counts for nothing", () => {
     const run = ctx("RUN");
-    const r = foldEvidence(freshEvidence(T0, "v1"), Array.from({ length: 40 }, (_, i) => ev("outcome.negative", T0 + i, "v1", "WALK")), run);
+    const r = foldEvidence(
+      freshEvidence(T0, "v1"),
+      Array.from({ length: 40 }, (_, i) => ev("outcome.negative", T0 + i, "v1", "WALK")),
+      run,
+    );
     expect(r.state.trials).toBe(0);
     expect(r.state.cusum).toBeGreaterThan(10);
     const ok = foldEvidence(freshEvidence(T0, "v1"), [ev("outcome.positive", T0 + 1, "v1", "WALK")], run).state;
@@ -53,7 +94,16 @@ describe("foldEvidence", () => {
   it("a revert naming a counted success turns it into a failure (no new trial)", () => {
     const done = ev("action.completed", T0 + HOUR);
     const s = foldEvidence(start(), [done, ev("action.completed", T0 + 2 * HOUR)], ctx()).state;
-    const r = foldEvidence(s, [{ ...ev("action.reverted", T0 + 3 * HOUR), reverts: { kind: done.kind, tier: done.tier, occurredAt: done.occurredAt, agentVersion: "v1" } }], ctx());
+    const r = foldEvidence(
+      s,
+      [
+        {
+          ...ev("action.reverted", T0 + 3 * HOUR),
+          reverts: { kind: done.kind, tier: done.tier, occurredAt: done.occurredAt, agentVersion: "v1" },
+        },
+      ],
+      ctx(),
+    );
     expect(r.state).toMatchObject({ successes: 1, trials: 2 });
     expect(r.state.days[dayKey(T0 + HOUR)]).toEqual([1, 2]);
     expect(r.state.cusum).toBeGreaterThan(0);
@@ -84,7 +134,8 @@ describe("foldEvidence", () => {
         const sorted = [...outcomes].sort((a, b) => a.occurredAt - b.occurredAt);
         let split = start();
         const size = Math.ceil(sorted.length / parts) || 1;
-        for (let i = 0; i < sorted.length; i += size) split = foldEvidence(split, sorted.slice(i, i + size), ctx()).state;
+        for (let i = 0; i < sorted.length; i += size)
+          split = foldEvidence(split, sorted.slice(i, i + size), ctx()).state;
         expect(split.successes).toBe(whole.successes);
         expect(split.trials).toBe(whole.trials);
         expect(split.restarts).toBe(whole.restarts);
@@ -100,11 +151,28 @@ describe("foldEvidence", () => {
       fc.property(fc.array(fc.tuple(fc.constantFrom(...walkKinds), fc.boolean()), { maxLength: 80 }), (seq) => {
         const outcomes = seq.map(([kind], i) => ev(kind, T0 + i * 1000));
         const reverts = seq.flatMap(([kind, undo], i) =>
-          kind === "action.completed" && undo ? [{ ...ev("action.reverted", T0 + 10 * HOUR + i), reverts: { kind, tier: "WALK" as Tier, occurredAt: T0 + i * 1000, agentVersion: "v1" } }] : [],
+          kind === "action.completed" && undo
+            ? [
+                {
+                  ...ev("action.reverted", T0 + 10 * HOUR + i),
+                  reverts: { kind, tier: "WALK" as Tier, occurredAt: T0 + i * 1000, agentVersion: "v1" },
+                },
+              ]
+            : [],
         );
         const withReverts = foldEvidence(start(), [...outcomes, ...reverts], ctx()).state;
-        const asFailures = foldEvidence(start(), seq.map(([kind, undo], i) => ev(kind === "action.completed" && undo ? "action.reverted" : kind, T0 + i * 1000)), ctx()).state;
-        expect({ s: withReverts.successes, n: withReverts.trials, days: withReverts.days }).toEqual({ s: asFailures.successes, n: asFailures.trials, days: asFailures.days });
+        const asFailures = foldEvidence(
+          start(),
+          seq.map(([kind, undo], i) =>
+            ev(kind === "action.completed" && undo ? "action.reverted" : kind, T0 + i * 1000),
+          ),
+          ctx(),
+        ).state;
+        expect({ s: withReverts.successes, n: withReverts.trials, days: withReverts.days }).toEqual({
+          s: asFailures.successes,
+          n: asFailures.trials,
+          days: asFailures.days,
+        });
       }),
     );
   });

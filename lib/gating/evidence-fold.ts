@@ -92,7 +92,17 @@ export const dayKey = (ms: number): string => {
 
 /** The state on entering a tier (or creating an action type) at `at`. The agent version carries over. */
 export function freshEvidence(at: number, agentVersion: string | null = null): EvidenceState {
-  return { agentVersion, evidenceSince: at, successes: 0, trials: 0, restarts: 0, cusum: 0, days: {}, stayDays: {}, look: null };
+  return {
+    agentVersion,
+    evidenceSince: at,
+    successes: 0,
+    trials: 0,
+    restarts: 0,
+    cusum: 0,
+    days: {},
+    stayDays: {},
+    look: null,
+  };
 }
 
 /** `lookAt` of a tier's bar (defaults to its minimum sample). */
@@ -128,7 +138,12 @@ export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutc
   };
 
   // Stable sort by occurrence: the order of a batch does not change what it proves.
-  const ordered = inOrder(outcomes) ? outcomes : [...outcomes].map((o, i) => ({ o, i })).sort((a, b) => a.o.occurredAt - b.o.occurredAt || a.i - b.i).map((x) => x.o);
+  const ordered = inOrder(outcomes)
+    ? outcomes
+    : [...outcomes]
+        .map((o, i) => ({ o, i }))
+        .sort((a, b) => a.o.occurredAt - b.o.occurredAt || a.i - b.i)
+        .map((x) => x.o);
   for (const e of ordered) {
     if (e.occurredAt < ctx.tierSince) continue; // before this stay: never counts
     if (e.kind === "incident") {
@@ -140,7 +155,11 @@ export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutc
     if (e.reverts) {
       const t = e.reverts;
       const counted =
-        t.tier === tier && outcomeOf(t.kind, tier) === "success" && t.occurredAt >= s.evidenceSince && t.occurredAt >= ctx.tierSince && (t.agentVersion === null || t.agentVersion === s.agentVersion);
+        t.tier === tier &&
+        outcomeOf(t.kind, tier) === "success" &&
+        t.occurredAt >= s.evidenceSince &&
+        t.occurredAt >= ctx.tierSince &&
+        (t.agentVersion === null || t.agentVersion === s.agentVersion);
       if (counted && s.successes > 0) {
         s.successes--;
         const d = dayKey(t.occurredAt);
@@ -184,8 +203,20 @@ export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutc
     stepCusum(labelled === "failure", e.occurredAt);
 
     if (rules.gate === "wilson" && bar && lookAt !== null && s.look === null && s.trials >= lookAt) {
-      const g = gateDecision("wilson", { successes: s.successes, trials: s.trials }, bar.threshold, promotionAlpha(rules, s.restarts));
-      s.look = { policyVersion: ctx.policyVersion, restarts: s.restarts, successes: s.successes, trials: s.trials, cleared: g.cleared, statistic: g.statistic };
+      const g = gateDecision(
+        "wilson",
+        { successes: s.successes, trials: s.trials },
+        bar.threshold,
+        promotionAlpha(rules, s.restarts),
+      );
+      s.look = {
+        policyVersion: ctx.policyVersion,
+        restarts: s.restarts,
+        successes: s.successes,
+        trials: s.trials,
+        cleared: g.cleared,
+        statistic: g.statistic,
+      };
     }
   }
   s.days = prune(s.days);
@@ -248,7 +279,11 @@ export interface EvidencePoint {
  * The gate's statistic day by day over `days` (ascending), from the same evidence the gate reads.
  * A day without outcomes carries the previous value; days before the evidence began are null.
  */
-export function evidenceSeries(state: Pick<EvidenceState, "days" | "evidenceSince">, days: readonly string[], bar: number | null): EvidencePoint[] {
+export function evidenceSeries(
+  state: Pick<EvidenceState, "days" | "evidenceSince">,
+  days: readonly string[],
+  bar: number | null,
+): EvidencePoint[] {
   const startDay = dayKey(state.evidenceSince);
   // Days of the evidence before the plotted range still count toward the cumulative value.
   let s = 0;

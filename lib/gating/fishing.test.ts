@@ -27,7 +27,8 @@ const medium = defaultPolicy("medium"); // WALK bar 0.9, minSamples 200, α 0.05
 describe("repro 2: bumping the version spends α", () => {
   it("bar 0.9, a bump every 100 outcomes (minimum sample ignored): false promotion ≤ α within 2,000 outcomes, exactly", () => {
     let survive = 1;
-    for (let j = 0; j < 20; j++) survive *= 1 - firstPassage(clearTable(0.9, logRestartLevel(0.05, j), 100), 0.9, 100)[100]!;
+    for (let j = 0; j < 20; j++)
+      survive *= 1 - firstPassage(clearTable(0.9, logRestartLevel(0.05, j), 100), 0.9, 100)[100]!;
     expect(1 - survive).toBeLessThanOrEqual(0.05);
     // The rule it replaces: a fresh α on every restart.
     let fresh = 1;
@@ -46,7 +47,11 @@ describe("repro 2: bumping the version spends α", () => {
       let version = 0;
       for (let t = 1; t <= 2000; t++) {
         const kind = rnd() < 0.9 ? "action.completed" : "action.escalated";
-        state = foldEvidence(state, [{ kind, tier: "WALK", occurredAt: t * 1000, agentVersion: `v${version}` }], ctx).state;
+        state = foldEvidence(
+          state,
+          [{ kind, tier: "WALK", occurredAt: t * 1000, agentVersion: `v${version}` }],
+          ctx,
+        ).state;
         const gate = promotionGate(rules, "WALK", state, state, state.restarts, state.look);
         if (gate.cleared && state.trials >= 200) {
           promoted++;
@@ -72,7 +77,16 @@ describe("repro 3: wilson is one look", () => {
       for (let s = 0; s <= n; s++) {
         if (s > 0) logPmf += Math.log((n - s + 1) / s) + Math.log(bar.threshold / (1 - bar.threshold));
         const look = { policyVersion: 1, restarts: 0, successes: s, trials: n, cleared: false, statistic: 0 };
-        const state = foldEvidence(freshEvidence(0, "v1"), Array.from({ length: n }, (_, i) => ({ kind: i < s ? ("suggestion.accepted" as const) : ("suggestion.rejected" as const), tier: "CRAWL" as const, occurredAt: i, agentVersion: "v1" })), { tier: "CRAWL", tierSince: 0, rules, policyVersion: 1 }).state;
+        const state = foldEvidence(
+          freshEvidence(0, "v1"),
+          Array.from({ length: n }, (_, i) => ({
+            kind: i < s ? ("suggestion.accepted" as const) : ("suggestion.rejected" as const),
+            tier: "CRAWL" as const,
+            occurredAt: i,
+            agentVersion: "v1",
+          })),
+          { tier: "CRAWL", tierSince: 0, rules, policyVersion: 1 },
+        ).state;
         expect(state.look, radius).toMatchObject({ trials: n, successes: s });
         if (promotionGate(rules, "CRAWL", state, state, 0, state.look ?? look).cleared) p += Math.exp(logPmf);
       }
@@ -114,7 +128,10 @@ describe("repro 6: demotion does not false-alarm on good agents", () => {
   it("at the rate cleared to enter the tier, P(false demotion within 10^5 outcomes) ≤ 10% for every default policy", () => {
     for (const radius of BLAST_RADII) {
       const rules = defaultPolicy(radius);
-      for (const [tier, below] of [["WALK", "CRAWL"], ["RUN", "WALK"]] as const) {
+      for (const [tier, below] of [
+        ["WALK", "CRAWL"],
+        ["RUN", "WALK"],
+      ] as const) {
         const c = cusumParams(rules, tier);
         const comfortable = 1 - rules.tiers[below].promotion!.threshold;
         expect(c.comfortable).toBeCloseTo(comfortable, 12);

@@ -6,7 +6,17 @@ import { formatBar, formatComparison, formatDays, formatEValue } from "./format"
 function shownNumber(text: string): number {
   const sup = "⁰¹²³⁴⁵⁶⁷⁸⁹";
   const m = /^([\d.]+) × 10([⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/.exec(text);
-  if (m) return Number(m[1]) * 10 ** Number(m[2]!.split("").map((c) => sup.indexOf(c)).join(""));
+  if (m)
+    return (
+      Number(m[1]) *
+      10 **
+        Number(
+          m[2]!
+            .split("")
+            .map((c) => sup.indexOf(c))
+            .join(""),
+        )
+    );
   return Number(text.replace(/,/g, ""));
 }
 
@@ -30,13 +40,19 @@ describe("formatComparison", () => {
     expect(formatComparison(0.89996, 0.9, false, "percent")).toBe("89.9% < 90%");
     // The printed numbers agree with the comparison for any pair not within 1e-12
     // of each other (closer than that is binary noise, absorbed on purpose).
-    fc.assert(fc.property(fc.double({ min: 0, max: 1e12, noNaN: true }), fc.double({ min: 1, max: 1e12, noNaN: true }), (s, r) => {
-      fc.pre(Math.abs(s - r) > 1e-12 * r);
-      const text = formatComparison(s, r, s >= r, "number");
-      const [a, op, b] = text.split(/ ([≥<]) /);
-      if (op === "≥") expect(shownNumber(a!)).toBeGreaterThanOrEqual(shownNumber(b!));
-      else expect(shownNumber(a!)).toBeLessThan(shownNumber(b!));
-    }));
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 1e12, noNaN: true }),
+        fc.double({ min: 1, max: 1e12, noNaN: true }),
+        (s, r) => {
+          fc.pre(Math.abs(s - r) > 1e-12 * r);
+          const text = formatComparison(s, r, s >= r, "number");
+          const [a, op, b] = text.split(/ ([≥<]) /);
+          if (op === "≥") expect(shownNumber(a!)).toBeGreaterThanOrEqual(shownNumber(b!));
+          else expect(shownNumber(a!)).toBeLessThan(shownNumber(b!));
+        },
+      ),
+    );
   });
 
   it("is not fooled by binary noise", () => {

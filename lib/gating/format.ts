@@ -19,18 +19,28 @@ function trimZeros(s: string): string {
  * 33.34 against 1/0.03 prints "33.3 ≥ 33.3", never "33.3 ≥ 33.33".
  * kind "percent" prints both ×100 with a % sign.
  */
-export function formatComparison(statistic: number, required: number, cleared: boolean, kind: "number" | "percent"): string {
+export function formatComparison(
+  statistic: number,
+  required: number,
+  cleared: boolean,
+  kind: "number" | "percent",
+): string {
   const scale = kind === "percent" ? 100 : 1;
   const unit = kind === "percent" ? "%" : "";
   const s = statistic * scale;
   let stat: string;
   if (Number.isNaN(s)) stat = "NaN";
-  else if (!Number.isFinite(s) || s >= 1e300) stat = "∞"; // a saturated e-value
+  else if (!Number.isFinite(s) || s >= 1e300)
+    stat = "∞"; // a saturated e-value
   else if (s >= 1000) stat = formatLarge(s, "down");
-  else if (kind === "number" && s > 0 && s < 1) stat = s.toPrecision(2); // below any 1/α, so never "cleared"
+  else if (kind === "number" && s > 0 && s < 1)
+    stat = s.toPrecision(2); // below any 1/α, so never "cleared"
   else stat = toStep(s, 1, "down").toFixed(1);
   const r = required * scale;
-  const req = r >= 1000 && Number.isFinite(r) ? formatLarge(r, cleared ? "down" : "up") : trimZeros(toStep(r, 1, cleared ? "down" : "up").toFixed(1));
+  const req =
+    r >= 1000 && Number.isFinite(r)
+      ? formatLarge(r, cleared ? "down" : "up")
+      : trimZeros(toStep(r, 1, cleared ? "down" : "up").toFixed(1));
   return `${stat}${unit} ${cleared ? "≥" : "<"} ${req}${unit}`;
 }
 
@@ -48,7 +58,10 @@ export function formatLarge(x: number, dir: "down" | "up" = "down"): string {
     exp += 1;
     mantissa = toStep(x / 10 ** exp, 1, dir);
   }
-  const sup = String(exp).split("").map((d) => SUPERSCRIPT[Number(d)]).join("");
+  const sup = String(exp)
+    .split("")
+    .map((d) => SUPERSCRIPT[Number(d)])
+    .join("");
   return `${mantissa.toFixed(1)} × 10${sup}`;
 }
 

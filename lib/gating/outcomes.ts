@@ -73,7 +73,12 @@ export interface Decision {
  */
 export function decide(tier: Tier | null, frozen: boolean, audience: Audience): Decision {
   if (tier === null) {
-    return { allowed: false, mode: "suggest", tier: "CRAWL", reason: "unknown action type: answered as CRAWL, suggest only" };
+    return {
+      allowed: false,
+      mode: "suggest",
+      tier: "CRAWL",
+      reason: "unknown action type: answered as CRAWL, suggest only",
+    };
   }
   const mode = modeOf(tier);
   let allowed: boolean;
@@ -83,7 +88,9 @@ export function decide(tier: Tier | null, frozen: boolean, audience: Audience): 
     reason = "CRAWL: suggest only, a human performs the action";
   } else if (tier === "WALK") {
     allowed = audience === "internal";
-    reason = allowed ? "WALK: may act on internal targets" : "WALK: may act on internal targets only; suggest for external ones";
+    reason = allowed
+      ? "WALK: may act on internal targets"
+      : "WALK: may act on internal targets only; suggest for external ones";
   } else {
     allowed = true;
     reason = `RUN: may act on ${audience} targets`;

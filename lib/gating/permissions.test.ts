@@ -8,7 +8,14 @@ import { ROLES as GATING_ROLES } from "./types";
 describe("role → permission table", () => {
   it("gives each role exactly its documented powers", () => {
     expect(permissionsOf("viewer")).toEqual(["dashboard:read", "request:open", "request:manage"]);
-    expect(permissionsOf("reviewer")).toEqual(["dashboard:read", "request:open", "request:review", "request:manage", "tier:demote", "audit:read"]);
+    expect(permissionsOf("reviewer")).toEqual([
+      "dashboard:read",
+      "request:open",
+      "request:review",
+      "request:manage",
+      "tier:demote",
+      "audit:read",
+    ]);
     expect(permissionsOf("auditor")).toEqual(["dashboard:read", "audit:read", "audit:export"]);
     expect(permissionsOf("admin")).toEqual(Object.keys(PERMISSIONS));
   });
@@ -24,7 +31,15 @@ describe("role → permission table", () => {
   });
 
   it("auditors can read and export but change nothing", () => {
-    const writes = ["request:open", "request:review", "request:override", "request:manage", "tier:demote", "policy:edit", "admin:manage"];
+    const writes = [
+      "request:open",
+      "request:review",
+      "request:override",
+      "request:manage",
+      "tier:demote",
+      "policy:edit",
+      "admin:manage",
+    ];
     for (const p of writes) expect(can("auditor", p)).toBe(false);
     expect(can("auditor", "audit:export")).toBe(true);
   });
@@ -32,7 +47,11 @@ describe("role → permission table", () => {
   it("fails closed on unknown roles and permissions, prototype keys included", () => {
     fc.assert(
       fc.property(fc.string(), fc.string(), (role, permission) => {
-        if (!isRole(role) || !(permission in PERMISSIONS && Object.prototype.hasOwnProperty.call(PERMISSIONS, permission))) expect(can(role, permission)).toBe(false);
+        if (
+          !isRole(role) ||
+          !(permission in PERMISSIONS && Object.prototype.hasOwnProperty.call(PERMISSIONS, permission))
+        )
+          expect(can(role, permission)).toBe(false);
       }),
     );
     for (const p of ["constructor", "__proto__", "toString", "hasOwnProperty"]) expect(can("admin", p)).toBe(false);

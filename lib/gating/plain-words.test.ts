@@ -2,7 +2,16 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { defaultPolicy } from "./defaults";
 import { DAY_MS, evaluateEligibility } from "./eligibility";
-import { formatCount, formatRateAgainst, gateAfterMoreSuccesses, barsInWords, plainGate, policyChangeInWords, TIER_MEANING, type PlainGateInput } from "./plain-words";
+import {
+  formatCount,
+  formatRateAgainst,
+  gateAfterMoreSuccesses,
+  barsInWords,
+  plainGate,
+  policyChangeInWords,
+  TIER_MEANING,
+  type PlainGateInput,
+} from "./plain-words";
 import { BLAST_RADII, GATE_METHODS, type GateMethod, type PolicyRules, type Tier } from "./types";
 
 const NOW = Date.UTC(2026, 10, 30);
@@ -14,7 +23,9 @@ function withGate(rules: PolicyRules, gate: GateMethod, threshold?: number): Pol
   return r;
 }
 
-const countsArb = fc.integer({ min: 0, max: 3000 }).chain((n) => fc.record({ successes: fc.integer({ min: 0, max: n }), trials: fc.constant(n) }));
+const countsArb = fc
+  .integer({ min: 0, max: 3000 })
+  .chain((n) => fc.record({ successes: fc.integer({ min: 0, max: n }), trials: fc.constant(n) }));
 
 const inputArb: fc.Arbitrary<PlainGateInput> = fc
   .record({
@@ -37,8 +48,18 @@ const inputArb: fc.Arbitrary<PlainGateInput> = fc
     let look: PlainGateInput["look"] = null;
     if (gate === "wilson" && lookTaken && evidence.trials >= lookAt) {
       const s = Math.min(evidence.successes, lookAt);
-      const g = gateAfterMoreSuccesses({ rules, tier, evidence: { successes: s, trials: lookAt }, window, restarts, look: null }, 0);
-      look = { policyVersion: 1, restarts, successes: s, trials: lookAt, cleared: g.statistic >= bar.threshold, statistic: g.statistic };
+      const g = gateAfterMoreSuccesses(
+        { rules, tier, evidence: { successes: s, trials: lookAt }, window, restarts, look: null },
+        0,
+      );
+      look = {
+        policyVersion: 1,
+        restarts,
+        successes: s,
+        trials: lookAt,
+        cleared: g.statistic >= bar.threshold,
+        statistic: g.statistic,
+      };
     }
     return { rules, tier, evidence, window, restarts, look };
   });
@@ -48,7 +69,20 @@ describe("plainGate", () => {
     fc.assert(
       fc.property(inputArb, (input) => {
         const p = plainGate(input);
-        const elig = evaluateEligibility({ tier: input.tier, tierSince: new Date(NOW - 400 * DAY_MS), frozen: false, openRequest: false, evidence: input.evidence, window: input.window, restarts: input.restarts, look: input.look }, input.rules, NOW);
+        const elig = evaluateEligibility(
+          {
+            tier: input.tier,
+            tierSince: new Date(NOW - 400 * DAY_MS),
+            frozen: false,
+            openRequest: false,
+            evidence: input.evidence,
+            window: input.window,
+            restarts: input.restarts,
+            look: input.look,
+          },
+          input.rules,
+          NOW,
+        );
         expect(p.cleared).toBe(elig.gate!.cleared);
         expect(/\bclears\b/.test(p.sentence)).toBe(p.cleared);
         expect(p.sentence).not.toMatch(/e\+|NaN|undefined|Infinity/);
@@ -68,7 +102,9 @@ describe("plainGate", () => {
         if (p.more === null) return;
         expect(gateAfterMoreSuccesses(input, p.more).cleared).toBe(true);
         expect(gateAfterMoreSuccesses(input, p.more - 1).cleared).toBe(false);
-        expect(p.sentence).toContain(`${formatCount(p.more)} more good outcome${p.more === 1 ? "" : "s"} in a row would clear it`);
+        expect(p.sentence).toContain(
+          `${formatCount(p.more)} more good outcome${p.more === 1 ? "" : "s"} in a row would clear it`,
+        );
       }),
       { numRuns: 300 },
     );
@@ -76,25 +112,68 @@ describe("plainGate", () => {
 
   it("reads like the issue's example", () => {
     const rules = withGate(defaultPolicy("medium"), "eprocess", 0.92);
-    const p = plainGate({ rules, tier: "CRAWL", evidence: { successes: 174, trials: 190 }, window: { successes: 174, trials: 190 }, restarts: 0, look: null });
+    const p = plainGate({
+      rules,
+      tier: "CRAWL",
+      evidence: { successes: 174, trials: 190 },
+      window: { successes: 174, trials: 190 },
+      restarts: 0,
+      look: null,
+    });
     expect(p.cleared).toBe(false);
-    expect(p.sentence).toMatch(/^91\.5% of 190 outcomes were good, below the 92% bar; [\d,]+ more good outcomes in a row would clear it\.$/);
-    const above = plainGate({ rules, tier: "CRAWL", evidence: { successes: 186, trials: 200 }, window: { successes: 186, trials: 200 }, restarts: 0, look: null });
-    expect(above.sentence).toMatch(/^93\.0% of 200 outcomes were good; that is not yet enough evidence that the true rate is above the 92% bar; [\d,]+ more good outcomes in a row would clear it\.$/);
+    expect(p.sentence).toMatch(
+      /^91\.5% of 190 outcomes were good, below the 92% bar; [\d,]+ more good outcomes in a row would clear it\.$/,
+    );
+    const above = plainGate({
+      rules,
+      tier: "CRAWL",
+      evidence: { successes: 186, trials: 200 },
+      window: { successes: 186, trials: 200 },
+      restarts: 0,
+      look: null,
+    });
+    expect(above.sentence).toMatch(
+      /^93\.0% of 200 outcomes were good; that is not yet enough evidence that the true rate is above the 92% bar; [\d,]+ more good outcomes in a row would clear it\.$/,
+    );
   });
 
   it("a spent wilson look says so; RUN has no bar", () => {
     const rules = withGate(defaultPolicy("medium"), "wilson");
     const look = { policyVersion: 1, restarts: 0, successes: 80, trials: 100, cleared: false, statistic: 0.72 };
-    const p = plainGate({ rules, tier: "CRAWL", evidence: { successes: 180, trials: 200 }, window: { successes: 0, trials: 0 }, restarts: 0, look });
+    const p = plainGate({
+      rules,
+      tier: "CRAWL",
+      evidence: { successes: 180, trials: 200 },
+      window: { successes: 0, trials: 0 },
+      restarts: 0,
+      look,
+    });
     expect(p.more).toBeNull();
     expect(p.sentence).toContain("only an approved loosening");
-    expect(plainGate({ rules, tier: "RUN", evidence: { successes: 1, trials: 1 }, window: { successes: 1, trials: 1 }, restarts: 0, look: null }).sentence).toBe("RUN is the top tier: there is no bar above it.");
+    expect(
+      plainGate({
+        rules,
+        tier: "RUN",
+        evidence: { successes: 1, trials: 1 },
+        window: { successes: 1, trials: 1 },
+        restarts: 0,
+        look: null,
+      }).sentence,
+    ).toBe("RUN is the top tier: there is no bar above it.");
   });
 
   it("labels a raw gate as having no statistical guarantee", () => {
     const rules = withGate(defaultPolicy("low"), "raw");
-    expect(plainGate({ rules, tier: "CRAWL", evidence: { successes: 50, trials: 60 }, window: { successes: 50, trials: 60 }, restarts: 0, look: null }).sentence).toContain("no statistical guarantee");
+    expect(
+      plainGate({
+        rules,
+        tier: "CRAWL",
+        evidence: { successes: 50, trials: 60 },
+        window: { successes: 50, trials: 60 },
+        restarts: 0,
+        look: null,
+      }).sentence,
+    ).toContain("no statistical guarantee");
   });
 });
 
@@ -104,27 +183,43 @@ describe("number words", () => {
     expect(formatCount(261930)).toBe("261,930");
     expect(formatRateAgainst(0.91999, 0.92)).toBe("91.9%");
     expect(formatRateAgainst(0.9226, 0.9225)).toBe("92.26%");
-    fc.assert(fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 9999 }), (rate, b) => {
-      const bar = b / 10000;
-      fc.pre(Math.abs(rate - bar) > 1e-12);
-      const shown = Number(formatRateAgainst(rate, bar).replace("%", ""));
-      if (rate >= bar) expect(shown).toBeGreaterThanOrEqual(Number((bar * 100).toPrecision(12)));
-      else expect(shown).toBeLessThan(Number((bar * 100).toPrecision(12)));
-    }));
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 9999 }), (rate, b) => {
+        const bar = b / 10000;
+        fc.pre(Math.abs(rate - bar) > 1e-12);
+        const shown = Number(formatRateAgainst(rate, bar).replace("%", ""));
+        if (rate >= bar) expect(shown).toBeGreaterThanOrEqual(Number((bar * 100).toPrecision(12)));
+        else expect(shown).toBeLessThan(Number((bar * 100).toPrecision(12)));
+      }),
+    );
   });
 
   it("defines every tier", () => {
-    expect(TIER_MEANING).toEqual({ CRAWL: "only suggests; a human acts", WALK: "acts on internal staff", RUN: "acts on external customers" });
+    expect(TIER_MEANING).toEqual({
+      CRAWL: "only suggests; a human acts",
+      WALK: "acts on internal staff",
+      RUN: "acts on external customers",
+    });
   });
 });
 
 describe("policyChangeInWords", () => {
   it("names fields in words and rates as percentages", () => {
-    expect(policyChangeInWords({ path: "tiers.CRAWL.promotion.threshold", from: 0.85, to: 0.8 }).text).toBe("CRAWL promotion bar: 85% → 80%");
-    expect(policyChangeInWords({ path: "tiers.WALK.promotion.minDaysInTier", from: 7, to: 1 }).text).toBe("WALK minimum time in tier: 7 days → 1 day");
-    expect(policyChangeInWords({ path: "tiers.WALK.promotion.minSamples", from: 1000, to: 1200 }).text).toBe("WALK minimum outcomes: 1,000 → 1,200");
-    expect(policyChangeInWords({ path: "gate", from: "eprocess", to: "raw" }).text).toBe("gate method: e-process (checked after every outcome) → raw rate (no statistical guarantee)");
-    expect(policyChangeInWords({ path: "demotionArl", from: 1e6, to: 2e6 }).text).toBe("false-alarm run length (outcomes): 1,000,000 → 2,000,000");
+    expect(policyChangeInWords({ path: "tiers.CRAWL.promotion.threshold", from: 0.85, to: 0.8 }).text).toBe(
+      "CRAWL promotion bar: 85% → 80%",
+    );
+    expect(policyChangeInWords({ path: "tiers.WALK.promotion.minDaysInTier", from: 7, to: 1 }).text).toBe(
+      "WALK minimum time in tier: 7 days → 1 day",
+    );
+    expect(policyChangeInWords({ path: "tiers.WALK.promotion.minSamples", from: 1000, to: 1200 }).text).toBe(
+      "WALK minimum outcomes: 1,000 → 1,200",
+    );
+    expect(policyChangeInWords({ path: "gate", from: "eprocess", to: "raw" }).text).toBe(
+      "gate method: e-process (checked after every outcome) → raw rate (no statistical guarantee)",
+    );
+    expect(policyChangeInWords({ path: "demotionArl", from: 1e6, to: 2e6 }).text).toBe(
+      "false-alarm run length (outcomes): 1,000,000 → 2,000,000",
+    );
   });
 });
 
@@ -132,8 +227,12 @@ describe("barsInWords", () => {
   it("says what each tier's bars ask", () => {
     const rules = defaultPolicy("medium");
     const [promotion] = barsInWords(rules, "CRAWL");
-    expect(promotion).toContain(`Promotion to WALK (where the agent acts on internal staff) needs evidence that the true success rate is above ${Math.round(rules.tiers.CRAWL.promotion!.threshold * 100)}%`);
-    expect(barsInWords(rules, "RUN").join(" ")).toMatch(/^Demoted to WALK automatically when its success rate falls below [\d.]+%/);
+    expect(promotion).toContain(
+      `Promotion to WALK (where the agent acts on internal staff) needs evidence that the true success rate is above ${Math.round(rules.tiers.CRAWL.promotion!.threshold * 100)}%`,
+    );
+    expect(barsInWords(rules, "RUN").join(" ")).toMatch(
+      /^Demoted to WALK automatically when its success rate falls below [\d.]+%/,
+    );
     expect(barsInWords({ ...rules, gate: "raw" }, "CRAWL")[0]).toContain("no statistical guarantee");
   });
 });

@@ -70,7 +70,14 @@ export function gateAfterMoreSuccesses(input: PlainGateInput, k: number): GateDe
     const after = plus(evidence, k);
     if (after.trials < lookAt) return promotionGate(rules, tier, after, plus(window, k), restarts, null);
     const g = gateDecision("wilson", after, bar.threshold, promotionAlpha(rules, restarts));
-    return promotionGate(rules, tier, after, plus(window, k), restarts, { policyVersion: 0, restarts, successes: after.successes, trials: after.trials, cleared: g.cleared, statistic: g.statistic });
+    return promotionGate(rules, tier, after, plus(window, k), restarts, {
+      policyVersion: 0,
+      restarts,
+      successes: after.successes,
+      trials: after.trials,
+      cleared: g.cleared,
+      statistic: g.statistic,
+    });
   }
   return promotionGate(rules, tier, plus(evidence, k), plus(window, k), restarts, look);
 }
@@ -103,7 +110,10 @@ export function moreToClear(input: PlainGateInput): number | null {
 const goodOutcomes = (n: number) => `${formatCount(n)} more good outcome${n === 1 ? "" : "s"} in a row`;
 
 function moreClause(more: number | null, wilson: boolean): string {
-  if (more === null) return wilson ? "no run of good outcomes can clear it now" : `more than ${formatCount(MORE_SEARCH_CAP)} good outcomes in a row would be needed`;
+  if (more === null)
+    return wilson
+      ? "no run of good outcomes can clear it now"
+      : `more than ${formatCount(MORE_SEARCH_CAP)} good outcomes in a row would be needed`;
   return `${goodOutcomes(more)} would clear it`;
 }
 
@@ -111,7 +121,8 @@ function moreClause(more: number | null, wilson: boolean): string {
 export function plainGate(input: PlainGateInput): PlainGate {
   const { rules, tier } = input;
   const bar = rules.tiers[tier].promotion;
-  if (!bar) return { gate: null, cleared: false, more: null, sentence: `${tier} is the top tier: there is no bar above it.` };
+  if (!bar)
+    return { gate: null, cleared: false, more: null, sentence: `${tier} is the top tier: there is no bar above it.` };
   const gate = promotionGate(rules, tier, input.evidence, input.window, input.restarts, input.look);
   const more = moreToClear(input);
   const barText = `the ${formatBar(bar.threshold)} bar`;
@@ -175,12 +186,21 @@ const FIELD_WORDS: Record<string, string> = {
   demotion: "demotion detector",
 };
 
-const GATE_WORDS: Record<string, string> = { eprocess: "e-process (checked after every outcome)", wilson: "Wilson (one look)", raw: "raw rate (no statistical guarantee)" };
+const GATE_WORDS: Record<string, string> = {
+  eprocess: "e-process (checked after every outcome)",
+  wilson: "Wilson (one look)",
+  raw: "raw rate (no statistical guarantee)",
+};
 
 function valueInWords(field: string, v: unknown): string {
   if (v === null || v === undefined) return "none";
   if (typeof v === "object") return "set";
-  if (typeof v !== "number") return field === "gate" ? (GATE_WORDS[String(v)] ?? String(v)) : field === "incidentSeverity" ? `${String(v)} or worse` : String(v);
+  if (typeof v !== "number")
+    return field === "gate"
+      ? (GATE_WORDS[String(v)] ?? String(v))
+      : field === "incidentSeverity"
+        ? `${String(v)} or worse`
+        : String(v);
   if (/threshold$|failureRate$/.test(field)) return formatBar(v);
   if (/Days$|DaysInTier$/.test(field)) return `${formatCount(v)} day${v === 1 ? "" : "s"}`;
   if (field === "alpha" || field === "demotionAlpha") return String(v);
@@ -188,7 +208,12 @@ function valueInWords(field: string, v: unknown): string {
 }
 
 /** A policy field change in words: "CRAWL promotion bar: 85% → 80%" (the path stays available as `path`). */
-export function policyChangeInWords(change: { path: string; from: unknown; to: unknown }): { label: string; from: string; to: string; text: string } {
+export function policyChangeInWords(change: { path: string; from: unknown; to: unknown }): {
+  label: string;
+  from: string;
+  to: string;
+  text: string;
+} {
   const m = /^tiers\.(CRAWL|WALK|RUN)\.(.+)$/.exec(change.path);
   const field = m ? m[2]! : change.path;
   const label = `${m ? `${m[1]} ` : ""}${FIELD_WORDS[field] ?? field}`;
@@ -219,8 +244,11 @@ export function barsInWords(rules: PolicyRules, tier: Tier): string[] {
   }
   const below = TIER_BELOW[tier];
   if (t.demotion && below) {
-    out.push(`Demoted to ${below} automatically when its success rate falls below ${formatBar(t.demotion.threshold)} (after at least ${formatCount(t.demotion.minSamples)} outcomes in the ${formatCount(t.windowDays)}-day window).`);
+    out.push(
+      `Demoted to ${below} automatically when its success rate falls below ${formatBar(t.demotion.threshold)} (after at least ${formatCount(t.demotion.minSamples)} outcomes in the ${formatCount(t.windowDays)}-day window).`,
+    );
   }
-  if (tier !== "CRAWL") out.push(`An incident of ${rules.incidentSeverity} severity or worse demotes it straight to CRAWL.`);
+  if (tier !== "CRAWL")
+    out.push(`An incident of ${rules.incidentSeverity} severity or worse demotes it straight to CRAWL.`);
   return out;
 }

@@ -46,12 +46,20 @@ const cases: Array<[string, (p: PolicyRules) => void, "tighten" | "loosen"]> = [
   ["tiers.RUN.demotion.failureRate", (p) => (p.tiers.RUN.demotion!.failureRate = 0.3), "tighten"],
   ["tiers.WALK.demotion", (p) => delete p.tiers.WALK.demotion, "loosen"],
   ["tiers.CRAWL.demotion", (p) => (p.tiers.CRAWL.demotion = { threshold: 0.6, minSamples: 10 }), "tighten"],
-  ["tiers.RUN.promotion", (p) => (p.tiers.RUN.promotion = { threshold: 0.99, minSamples: 1, minDaysInTier: 0, reviewers: 1 }), "loosen"],
+  [
+    "tiers.RUN.promotion",
+    (p) => (p.tiers.RUN.promotion = { threshold: 0.99, minSamples: 1, minDaysInTier: 0, reviewers: 1 }),
+    "loosen",
+  ],
 ];
 
 describe("classifyPolicyChange", () => {
   it("an identical policy is unchanged", () => {
-    expect(classifyPolicyChange(base, structuredClone(base))).toEqual({ verdict: "unchanged", changes: [], effects: [] });
+    expect(classifyPolicyChange(base, structuredClone(base))).toEqual({
+      verdict: "unchanged",
+      changes: [],
+      effects: [],
+    });
   });
 
   it.each(cases)("%s → %s", (path, change, direction) => {
@@ -70,7 +78,10 @@ describe("classifyPolicyChange", () => {
   });
 
   it("what cannot be derived is a loosening: without WALK's bar RUN's detector has no entry rate (issue 11)", () => {
-    const r = classifyPolicyChange(base, edit((p) => delete p.tiers.WALK.promotion));
+    const r = classifyPolicyChange(
+      base,
+      edit((p) => delete p.tiers.WALK.promotion),
+    );
     expect(r.changes).toEqual([expect.objectContaining({ path: "tiers.WALK.promotion", direction: "tighten" })]);
     expect(r.effects).toContainEqual(expect.objectContaining({ tier: "RUN", area: "demotion", direction: "loosen" }));
     expect(r.verdict).toBe("loosen");
@@ -88,7 +99,12 @@ describe("classifyPolicyChange", () => {
   });
 
   it("reports from and to", () => {
-    expect(classifyPolicyChange(base, edit((p) => (p.tiers.CRAWL.promotion!.threshold = 0.8))).changes).toEqual([{ path: "tiers.CRAWL.promotion.threshold", from: 0.85, to: 0.8, direction: "loosen" }]);
+    expect(
+      classifyPolicyChange(
+        base,
+        edit((p) => (p.tiers.CRAWL.promotion!.threshold = 0.8)),
+      ).changes,
+    ).toEqual([{ path: "tiers.CRAWL.promotion.threshold", from: 0.85, to: 0.8, direction: "loosen" }]);
   });
 
   it("changes back toward the e-process tighten; wilson is stricter than raw", () => {
@@ -111,7 +127,12 @@ describe("classifyPolicyChange", () => {
   });
 
   it("setting failureRate to the value it already defaulted to changes nothing", () => {
-    expect(classifyPolicyChange(base, edit((p) => (p.tiers.RUN.demotion!.failureRate = 0.4))).verdict).toBe("unchanged");
+    expect(
+      classifyPolicyChange(
+        base,
+        edit((p) => (p.tiers.RUN.demotion!.failureRate = 0.4)),
+      ).verdict,
+    ).toBe("unchanged");
   });
 
   it("is antisymmetric: undoing a change reverses every direction (where the effect is derivable and not nil)", () => {
@@ -119,7 +140,9 @@ describe("classifyPolicyChange", () => {
       if (path === "demotionAlpha") continue;
       const after = edit(change);
       const forward = classifyPolicyChange(base, after).changes.map((c) => c.direction);
-      const back = classifyPolicyChange(after, base).changes.map((c) => (c.direction === "loosen" ? "tighten" : "loosen"));
+      const back = classifyPolicyChange(after, base).changes.map((c) =>
+        c.direction === "loosen" ? "tighten" : "loosen",
+      );
       expect(back).toEqual(forward);
     }
   });

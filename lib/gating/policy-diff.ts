@@ -59,13 +59,26 @@ const PROMOTION_FIELDS: ReadonlyArray<["threshold" | "minSamples" | "minDaysInTi
 
 const GATE_STRICTNESS: Record<GateMethod, number> = { eprocess: 2, wilson: 1, raw: 0 };
 
-function numeric(changes: PolicyFieldChange[], path: string, from: number, to: number, tighter: Tighter, tolerance = 0): void {
+function numeric(
+  changes: PolicyFieldChange[],
+  path: string,
+  from: number,
+  to: number,
+  tighter: Tighter,
+  tolerance = 0,
+): void {
   if (Math.abs(from - to) <= tolerance || from === to) return;
   const up = to > from;
   changes.push({ path, from, to, direction: up === (tighter === "higher") ? "tighten" : "loosen" });
 }
 
-function ordinal(changes: PolicyFieldChange[], path: string, from: string, to: string, rank: (v: string) => number): void {
+function ordinal(
+  changes: PolicyFieldChange[],
+  path: string,
+  from: string,
+  to: string,
+  rank: (v: string) => number,
+): void {
   if (from === to) return;
   changes.push({ path, from, to, direction: rank(to) > rank(from) ? "tighten" : "loosen" });
 }
@@ -73,18 +86,31 @@ function ordinal(changes: PolicyFieldChange[], path: string, from: string, to: s
 export function classifyPolicyChange(before: PolicyRules, after: PolicyRules): PolicyChange {
   const changes: PolicyFieldChange[] = [];
   const effects = operatingEffects(before, after);
-  const demotionDirection = (tier: string): Direction => (effects.some((e) => e.tier === tier && e.area === "demotion" && e.direction === "loosen") ? "loosen" : "tighten");
+  const demotionDirection = (tier: string): Direction =>
+    effects.some((e) => e.tier === tier && e.area === "demotion" && e.direction === "loosen") ? "loosen" : "tighten";
 
   ordinal(changes, "gate", before.gate, after.gate, (g) => GATE_STRICTNESS[g as GateMethod] ?? -1);
   numeric(changes, "alpha", before.alpha, after.alpha, "lower");
   // The alarm level comes from demotionArl now: demotionAlpha makes no detector slower or faster.
-  if (before.demotionAlpha !== after.demotionAlpha) changes.push({ path: "demotionAlpha", from: before.demotionAlpha, to: after.demotionAlpha, direction: "tighten" });
+  if (before.demotionAlpha !== after.demotionAlpha)
+    changes.push({ path: "demotionAlpha", from: before.demotionAlpha, to: after.demotionAlpha, direction: "tighten" });
   if ((before.demotionArl ?? DEFAULT_DEMOTION_ARL) !== (after.demotionArl ?? DEFAULT_DEMOTION_ARL)) {
     const slower = effects.some((e) => e.area === "demotion" && e.direction === "loosen");
-    changes.push({ path: "demotionArl", from: before.demotionArl ?? DEFAULT_DEMOTION_ARL, to: after.demotionArl ?? DEFAULT_DEMOTION_ARL, direction: slower ? "loosen" : "tighten" });
+    changes.push({
+      path: "demotionArl",
+      from: before.demotionArl ?? DEFAULT_DEMOTION_ARL,
+      to: after.demotionArl ?? DEFAULT_DEMOTION_ARL,
+      direction: slower ? "loosen" : "tighten",
+    });
   }
   // Lower severity index = any smaller incident demotes = stricter.
-  ordinal(changes, "incidentSeverity", before.incidentSeverity, after.incidentSeverity, (s) => -SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]));
+  ordinal(
+    changes,
+    "incidentSeverity",
+    before.incidentSeverity,
+    after.incidentSeverity,
+    (s) => -SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]),
+  );
   numeric(changes, "reviewPeriodDays", before.reviewPeriodDays, after.reviewPeriodDays, "lower");
 
   for (const tier of TIERS) {
@@ -95,20 +121,38 @@ export function classifyPolicyChange(before: PolicyRules, after: PolicyRules): P
     // tightens unless the gate reads the window (raw): what that does to promotion is not derivable.
     if (b.windowDays !== a.windowDays) {
       const readsWindow = (before.gate === "raw" || after.gate === "raw") && (b.promotion || a.promotion);
-      changes.push({ path: `${base}.windowDays`, from: b.windowDays, to: a.windowDays, direction: a.windowDays > b.windowDays && !readsWindow ? "tighten" : "loosen" });
+      changes.push({
+        path: `${base}.windowDays`,
+        from: b.windowDays,
+        to: a.windowDays,
+        direction: a.windowDays > b.windowDays && !readsWindow ? "tighten" : "loosen",
+      });
     }
 
     if (b.promotion && a.promotion) {
-      for (const [field, tighter] of PROMOTION_FIELDS) numeric(changes, `${base}.promotion.${field}`, b.promotion[field], a.promotion[field], tighter);
+      for (const [field, tighter] of PROMOTION_FIELDS)
+        numeric(changes, `${base}.promotion.${field}`, b.promotion[field], a.promotion[field], tighter);
       const lookBefore = b.promotion.lookAt ?? b.promotion.minSamples;
       const lookAfter = a.promotion.lookAt ?? a.promotion.minSamples;
-      if (b.promotion.lookAt !== a.promotion.lookAt && lookBefore !== lookAfter) numeric(changes, `${base}.promotion.lookAt`, lookBefore, lookAfter, "higher");
+      if (b.promotion.lookAt !== a.promotion.lookAt && lookBefore !== lookAfter)
+        numeric(changes, `${base}.promotion.lookAt`, lookBefore, lookAfter, "higher");
     } else if (b.promotion || a.promotion) {
-      changes.push({ path: `${base}.promotion`, from: b.promotion ?? null, to: a.promotion ?? null, direction: a.promotion ? "loosen" : "tighten" });
+      changes.push({
+        path: `${base}.promotion`,
+        from: b.promotion ?? null,
+        to: a.promotion ?? null,
+        direction: a.promotion ? "loosen" : "tighten",
+      });
     }
 
     if (b.demotion && a.demotion) {
-      if (b.demotion.threshold !== a.demotion.threshold) changes.push({ path: `${base}.demotion.threshold`, from: b.demotion.threshold, to: a.demotion.threshold, direction: demotionDirection(tier) });
+      if (b.demotion.threshold !== a.demotion.threshold)
+        changes.push({
+          path: `${base}.demotion.threshold`,
+          from: b.demotion.threshold,
+          to: a.demotion.threshold,
+          direction: demotionDirection(tier),
+        });
       numeric(changes, `${base}.demotion.minSamples`, b.demotion.minSamples, a.demotion.minSamples, "lower");
       // Only an explicit change of failureRate is reported; when both are the
       // default it follows the threshold, whose change is already listed.
@@ -116,17 +160,28 @@ export function classifyPolicyChange(before: PolicyRules, after: PolicyRules): P
         const from = b.demotion.failureRate ?? defaultFailureRate(1 - b.demotion.threshold);
         const to = a.demotion.failureRate ?? defaultFailureRate(1 - a.demotion.threshold);
         // Tolerance: the default 2·q0 carries binary noise (2·(1 − 0.8) = 0.3999…).
-        if (Math.abs(from - to) > 1e-12) changes.push({ path: `${base}.demotion.failureRate`, from, to, direction: demotionDirection(tier) });
+        if (Math.abs(from - to) > 1e-12)
+          changes.push({ path: `${base}.demotion.failureRate`, from, to, direction: demotionDirection(tier) });
       }
     } else if (b.demotion || a.demotion) {
-      changes.push({ path: `${base}.demotion`, from: b.demotion ?? null, to: a.demotion ?? null, direction: a.demotion ? "tighten" : "loosen" });
+      changes.push({
+        path: `${base}.demotion`,
+        from: b.demotion ?? null,
+        to: a.demotion ?? null,
+        direction: a.demotion ? "tighten" : "loosen",
+      });
     }
   }
 
   sliderChanges(changes, sliderOf(before), sliderOf(after));
 
   const loosens = changes.some((c) => c.direction === "loosen") || effects.some((e) => e.direction === "loosen");
-  const verdict = changes.length === 0 && effects.every((e) => e.direction === "unchanged") ? "unchanged" : loosens ? "loosen" : "tighten";
+  const verdict =
+    changes.length === 0 && effects.every((e) => e.direction === "unchanged")
+      ? "unchanged"
+      : loosens
+        ? "loosen"
+        : "tighten";
   return { verdict, changes, effects: effects.filter((e) => e.direction !== "unchanged") };
 }
 
@@ -144,11 +199,28 @@ export interface OperatingEffect {
 
 /** Relative tolerance for comparing computed characteristics (binary noise, not policy). */
 const REL = 1e-9;
-const worse = (before: number, after: number, higherIsEasier: boolean) => (higherIsEasier ? after > before * (1 + REL) + 1e-12 : after < before * (1 - REL) - 1e-12);
+const worse = (before: number, after: number, higherIsEasier: boolean) =>
+  higherIsEasier ? after > before * (1 + REL) + 1e-12 : after < before * (1 - REL) - 1e-12;
 const better = (before: number, after: number, higherIsEasier: boolean) => worse(after, before, higherIsEasier);
 
-function effect(tier: string, area: OperatingEffect["area"], measure: string, from: number, to: number, higherIsEasier: boolean): OperatingEffect {
-  const direction = !Number.isFinite(from) && !Number.isFinite(to) && from === to ? "unchanged" : Number.isNaN(from) || Number.isNaN(to) ? "loosen" : worse(from, to, higherIsEasier) ? "loosen" : better(from, to, higherIsEasier) ? "tighten" : "unchanged";
+function effect(
+  tier: string,
+  area: OperatingEffect["area"],
+  measure: string,
+  from: number,
+  to: number,
+  higherIsEasier: boolean,
+): OperatingEffect {
+  const direction =
+    !Number.isFinite(from) && !Number.isFinite(to) && from === to
+      ? "unchanged"
+      : Number.isNaN(from) || Number.isNaN(to)
+        ? "loosen"
+        : worse(from, to, higherIsEasier)
+          ? "loosen"
+          : better(from, to, higherIsEasier)
+            ? "tighten"
+            : "unchanged";
   return { tier, area, measure, from, to, direction };
 }
 
@@ -163,7 +235,9 @@ function evidenceNeededOf(rules: PolicyRules, tier: Tier): number {
   if (rules.gate === "raw") return bar.minSamples;
   if (rules.gate === "wilson") {
     const lookAt = lookAtOf(rules, tier) ?? bar.minSamples;
-    return wilsonLowerBound(lookAt, lookAt, restartAlpha(rules.alpha, 0)) >= bar.threshold ? Math.max(lookAt, bar.minSamples) : Infinity;
+    return wilsonLowerBound(lookAt, lookAt, restartAlpha(rules.alpha, 0)) >= bar.threshold
+      ? Math.max(lookAt, bar.minSamples)
+      : Infinity;
   }
   return evidenceNeeded(bar.threshold, logRestartLevel(rules.alpha, 0), bar.minSamples) ?? Infinity;
 }
@@ -177,11 +251,36 @@ export function operatingEffects(before: PolicyRules, after: PolicyRules): Opera
   const out: OperatingEffect[] = [];
   for (const tier of TIERS) {
     if (before.tiers[tier].promotion && after.tiers[tier].promotion) {
-      out.push(effect(tier, "promotion", "false-promotion bound", falsePromotionBound(before), falsePromotionBound(after), true));
+      out.push(
+        effect(
+          tier,
+          "promotion",
+          "false-promotion bound",
+          falsePromotionBound(before),
+          falsePromotionBound(after),
+          true,
+        ),
+      );
       try {
-        out.push(effect(tier, "promotion", "evidence needed (outcomes)", evidenceNeededOf(before, tier), evidenceNeededOf(after, tier), false));
+        out.push(
+          effect(
+            tier,
+            "promotion",
+            "evidence needed (outcomes)",
+            evidenceNeededOf(before, tier),
+            evidenceNeededOf(after, tier),
+            false,
+          ),
+        );
       } catch {
-        out.push({ tier, area: "promotion", measure: "evidence needed (outcomes)", from: "?", to: "?", direction: "loosen" });
+        out.push({
+          tier,
+          area: "promotion",
+          measure: "evidence needed (outcomes)",
+          from: "?",
+          to: "?",
+          direction: "loosen",
+        });
       }
       const schedule = (r: PolicyRules) => (r.gate === "wilson" ? `one look at ${lookAtOf(r, tier)}` : "every outcome");
       const sb = schedule(before);
@@ -189,8 +288,18 @@ export function operatingEffects(before: PolicyRules, after: PolicyRules): Opera
       // A wilson look moved later needs more evidence (tighter); earlier, or to/from continuous looks
       // without the e-process's guarantee, is a loosening. eprocess ↔ raw both look at every outcome.
       if (sb !== sa) {
-        const tighter = before.gate === "wilson" && after.gate === "wilson" ? (lookAtOf(after, tier) ?? 0) > (lookAtOf(before, tier) ?? 0) : GATE_STRICTNESS[after.gate] > GATE_STRICTNESS[before.gate];
-        out.push({ tier, area: "promotion", measure: "look schedule", from: sb, to: sa, direction: tighter ? "tighten" : "loosen" });
+        const tighter =
+          before.gate === "wilson" && after.gate === "wilson"
+            ? (lookAtOf(after, tier) ?? 0) > (lookAtOf(before, tier) ?? 0)
+            : GATE_STRICTNESS[after.gate] > GATE_STRICTNESS[before.gate];
+        out.push({
+          tier,
+          area: "promotion",
+          measure: "look schedule",
+          from: sb,
+          to: sa,
+          direction: tighter ? "tighten" : "loosen",
+        });
       }
     }
     const db = before.tiers[tier].demotion;
@@ -201,8 +310,26 @@ export function operatingEffects(before: PolicyRules, after: PolicyRules): Opera
         const pa = cusumParams(after, tier);
         if (!Number.isFinite(pb.threshold) || !Number.isFinite(pa.threshold)) throw new Error("no detector");
         // Both detectors judged at the old policy's rates: what it promised to tolerate and to catch.
-        out.push(effect(tier, "demotion", `false-alarm run length at q0 = ${formatBar(pb.q0)}`, cusumRunLength(pb.q0, pb.q1, pb.threshold, pb.q0), cusumRunLength(pa.q0, pa.q1, pa.threshold, pb.q0), true));
-        out.push(effect(tier, "demotion", `detection delay at q1 = ${formatBar(pb.q1)}`, cusumRunLength(pb.q0, pb.q1, pb.threshold, pb.q1), cusumRunLength(pa.q0, pa.q1, pa.threshold, pb.q1), true));
+        out.push(
+          effect(
+            tier,
+            "demotion",
+            `false-alarm run length at q0 = ${formatBar(pb.q0)}`,
+            cusumRunLength(pb.q0, pb.q1, pb.threshold, pb.q0),
+            cusumRunLength(pa.q0, pa.q1, pa.threshold, pb.q0),
+            true,
+          ),
+        );
+        out.push(
+          effect(
+            tier,
+            "demotion",
+            `detection delay at q1 = ${formatBar(pb.q1)}`,
+            cusumRunLength(pb.q0, pb.q1, pb.threshold, pb.q1),
+            cusumRunLength(pa.q0, pa.q1, pa.threshold, pb.q1),
+            true,
+          ),
+        );
       } catch {
         out.push({ tier, area: "demotion", measure: "detector", from: "?", to: "?", direction: "loosen" });
       }

@@ -24,7 +24,14 @@ export interface RampInput {
 
 export type RampVerdict =
   | { action: "hold"; reason: string }
-  | { action: "advance"; toStep: number; fromPercent: number; toPercent: number; reason: string; evidence: Counts & { statistic: number; label: string } };
+  | {
+      action: "advance";
+      toStep: number;
+      fromPercent: number;
+      toPercent: number;
+      reason: string;
+      evidence: Counts & { statistic: number; label: string };
+    };
 
 export function hasSchedule(slider: SliderRules): slider is SliderRules & { steps: number[] } {
   return Array.isArray(slider.steps) && slider.steps.length > 0;
@@ -49,13 +56,27 @@ export function evaluateRampAdvance(input: RampInput): RampVerdict {
   if (rampStep >= last) return { action: "hold", reason: `at the last step (${effectivePercent(slider, rampStep)}%)` };
   const minDays = slider.minDaysPerStep ?? 0;
   const days = (input.now - input.rampStepSince) / DAY_MS;
-  if (days < minDays) return { action: "hold", reason: `${Math.floor(days)} of ${minDays} days at ${effectivePercent(slider, rampStep)}%` };
+  if (days < minDays)
+    return {
+      action: "hold",
+      reason: `${Math.floor(days)} of ${minDays} days at ${effectivePercent(slider, rampStep)}%`,
+    };
   const bar = runBar(input.rules);
   if (!bar) return { action: "hold", reason: "no RUN bar to measure the step against" };
   const counts = stepEvidence(input);
-  if (counts.trials < bar.minSamples) return { action: "hold", reason: `${counts.trials} of ${bar.minSamples} outcomes at this step` };
-  const gate = gateDecision(input.rules.gate, counts, bar.threshold, promotionAlpha(input.rules, input.evidence.restarts));
-  if (!gate.cleared) return { action: "hold", reason: `the RUN bar ${formatBar(bar.threshold)} does not hold at this step yet (${gate.label})` };
+  if (counts.trials < bar.minSamples)
+    return { action: "hold", reason: `${counts.trials} of ${bar.minSamples} outcomes at this step` };
+  const gate = gateDecision(
+    input.rules.gate,
+    counts,
+    bar.threshold,
+    promotionAlpha(input.rules, input.evidence.restarts),
+  );
+  if (!gate.cleared)
+    return {
+      action: "hold",
+      reason: `the RUN bar ${formatBar(bar.threshold)} does not hold at this step yet (${gate.label})`,
+    };
   const toStep = rampStep + 1;
   const fromPercent = effectivePercent(slider, rampStep);
   const toPercent = effectivePercent(slider, toStep);
@@ -73,7 +94,10 @@ export function evaluateRampAdvance(input: RampInput): RampVerdict {
  * Where a detector alarm in RUN goes: one ramp step back while there is a lower step (the tier stays
  * RUN on fewer subjects), else null (the tier is demoted as without a schedule).
  */
-export function rampStepBack(slider: SliderRules, rampStep: number): { toStep: number; fromPercent: number; toPercent: number } | null {
+export function rampStepBack(
+  slider: SliderRules,
+  rampStep: number,
+): { toStep: number; fromPercent: number; toPercent: number } | null {
   if (!hasSchedule(slider) || rampStep <= 0) return null;
   const toStep = Math.min(rampStep, slider.steps.length - 1) - 1;
   return { toStep, fromPercent: effectivePercent(slider, rampStep), toPercent: effectivePercent(slider, toStep) };

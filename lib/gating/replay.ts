@@ -3,7 +3,15 @@
 // eligibility (eligibility.ts). Streaming: outcomes are pushed in (occurredAt, id) order, in pages, and
 // folded a UTC day at a time (the live ingest folds a batch and checks after it), so memory holds one
 // day of outcomes, whatever the history's length. Pure: no clock, no I/O.
-import { demotionSampleFrom, dayKey, evidenceFrom, foldEvidence, freshEvidence, type EvidenceState, type FoldOutcome } from "./evidence-fold";
+import {
+  demotionSampleFrom,
+  dayKey,
+  evidenceFrom,
+  foldEvidence,
+  freshEvidence,
+  type EvidenceState,
+  type FoldOutcome,
+} from "./evidence-fold";
 import { evaluateDemotion } from "./demotion";
 import { evaluateEligibility, DAY_MS } from "./eligibility";
 import { tierAbove } from "./outcomes";
@@ -73,7 +81,9 @@ export class PolicyReplay {
   constructor(private readonly o: ReplayOptions) {
     this.tierSince = o.createdAt;
     this.state = freshEvidence(o.createdAt);
-    this.recorded = o.recorded.filter((c) => HUMAN_CAUSES.has(c.cause) && (o.promote === "as_recorded" || c.cause !== "promotion"));
+    this.recorded = o.recorded.filter(
+      (c) => HUMAN_CAUSES.has(c.cause) && (o.promote === "as_recorded" || c.cause !== "promotion"),
+    );
   }
 
   /** Feeds outcomes in (occurredAt, id) order; a page may end mid-day. */
@@ -90,7 +100,15 @@ export class PolicyReplay {
     this.flush();
     this.applyRecorded(now);
     this.checkEligible(now);
-    return { changes: this.changes, eligibleAt: this.eligibleAt, tier: this.tier, frozen: this.frozen, tierSince: this.tierSince, state: this.state, outcomes: this.count };
+    return {
+      changes: this.changes,
+      eligibleAt: this.eligibleAt,
+      tier: this.tier,
+      frozen: this.frozen,
+      tierSince: this.tierSince,
+      state: this.state,
+      outcomes: this.count,
+    };
   }
 
   private flush(): void {
@@ -116,7 +134,12 @@ export class PolicyReplay {
 
   private fold(outcomes: FoldOutcome[], at: number): void {
     this.count += outcomes.length;
-    const r = foldEvidence(this.state, outcomes, { tier: this.tier, tierSince: this.tierSince, rules: this.o.rules, policyVersion: this.o.policyVersion });
+    const r = foldEvidence(this.state, outcomes, {
+      tier: this.tier,
+      tierSince: this.tierSince,
+      rules: this.o.rules,
+      policyVersion: this.o.policyVersion,
+    });
     this.state = r.state;
     this.peak = r.peakCusum;
     this.detect(at, r.worstIncident);
@@ -127,7 +150,10 @@ export class PolicyReplay {
     if (this.tier === "CRAWL") return;
     const rules = this.o.rules;
     const window = demotionSampleFrom(this.state, dayKey(at - (rules.tiers[this.tier].windowDays - 1) * DAY_MS));
-    const verdict = evaluateDemotion({ tier: this.tier, cusum: this.peak, window, incidentSeverity: incident ?? null }, rules);
+    const verdict = evaluateDemotion(
+      { tier: this.tier, cusum: this.peak, window, incidentSeverity: incident ?? null },
+      rules,
+    );
     if (verdict.action !== "demote") return;
     this.move(at, verdict.to, "automatic_demotion", true, verdict.reason);
   }
@@ -137,7 +163,16 @@ export class PolicyReplay {
     const rules = this.o.rules;
     const window = evidenceFrom(this.state, dayKey(at - (rules.tiers[this.tier].windowDays - 1) * DAY_MS));
     const result = evaluateEligibility(
-      { tier: this.tier, tierSince: new Date(this.tierSince), frozen: this.frozen, openRequest: false, evidence: { successes: this.state.successes, trials: this.state.trials }, window, restarts: this.state.restarts, look: this.state.look },
+      {
+        tier: this.tier,
+        tierSince: new Date(this.tierSince),
+        frozen: this.frozen,
+        openRequest: false,
+        evidence: { successes: this.state.successes, trials: this.state.trials },
+        window,
+        restarts: this.state.restarts,
+        look: this.state.look,
+      },
       rules,
       at,
     );

@@ -54,7 +54,14 @@ export interface LiveCheck {
 }
 
 export type RequestEvent =
-  | { type: "review"; reviewer: { id: string; role: Role }; decision: ReviewDecision; rationale: string; at: Date | number; snapshotHash?: string }
+  | {
+      type: "review";
+      reviewer: { id: string; role: Role };
+      decision: ReviewDecision;
+      rationale: string;
+      at: Date | number;
+      snapshotHash?: string;
+    }
   | { type: "withdraw"; actorId: string }
   | { type: "expire"; now: Date | number }
   | { type: "apply"; live: LiveCheck }
@@ -103,10 +110,14 @@ export interface TransitionError {
 
 export type TransitionResult = { next: RequestState; effects: Effect[] } | { error: TransitionError };
 
-const fail = (code: TransitionErrorCode, message: string, reasons?: string[]): TransitionResult => ({ error: reasons ? { code, message, reasons } : { code, message } });
+const fail = (code: TransitionErrorCode, message: string, reasons?: string[]): TransitionResult => ({
+  error: reasons ? { code, message, reasons } : { code, message },
+});
 
 function notify(state: RequestState, event: NotifyEvent, t?: Tally): Effect {
-  return t ? { type: "notify", requestId: state.id, event, status: state.status, tally: t } : { type: "notify", requestId: state.id, event, status: state.status };
+  return t
+    ? { type: "notify", requestId: state.id, event, status: state.status, tally: t }
+    : { type: "notify", requestId: state.id, event, status: state.status };
 }
 
 export function currentTally(state: RequestState): Tally {
@@ -118,24 +129,36 @@ export function transition(state: RequestState, event: RequestEvent): Transition
     case "review":
       return onReview(state, event);
     case "withdraw":
-      if (state.status !== "open") return fail("not_open", `only an open request can be withdrawn; this one is ${state.status}`);
-      if (event.actorId !== state.requesterId) return fail("not_requester", "only the requester can withdraw a request");
+      if (state.status !== "open")
+        return fail("not_open", `only an open request can be withdrawn; this one is ${state.status}`);
+      if (event.actorId !== state.requesterId)
+        return fail("not_requester", "only the requester can withdraw a request");
       return closeAs(state, "withdrawn", "request.withdrawn");
     case "expire":
-      if (state.status !== "open") return fail("not_open", `only an open request can expire; this one is ${state.status}`);
-      if (toEpochMs(event.now) < state.expiresAt) return fail("not_expired_yet", `the request is open until ${new Date(state.expiresAt).toISOString()}`);
+      if (state.status !== "open")
+        return fail("not_open", `only an open request can expire; this one is ${state.status}`);
+      if (toEpochMs(event.now) < state.expiresAt)
+        return fail("not_expired_yet", `the request is open until ${new Date(state.expiresAt).toISOString()}`);
       return closeAs(state, "expired", "request.expired");
     case "apply":
       return onApply(state, event.live);
     case "supersede":
-      if (state.kind !== "policy_change") return fail("not_superseded", "only a policy change is superseded by a new policy version");
-      if (state.status !== "open" && state.status !== "approved") return fail("not_open", `only an open or approved request can be superseded; this one is ${state.status}`);
-      if (event.currentPolicyVersion === state.policyVersionPinned) return fail("not_superseded", "the policy it was reviewed against is still current");
+      if (state.kind !== "policy_change")
+        return fail("not_superseded", "only a policy change is superseded by a new policy version");
+      if (state.status !== "open" && state.status !== "approved")
+        return fail("not_open", `only an open or approved request can be superseded; this one is ${state.status}`);
+      if (event.currentPolicyVersion === state.policyVersionPinned)
+        return fail("not_superseded", "the policy it was reviewed against is still current");
       return closeAs(state, "withdrawn", "request.withdrawn");
     case "evidence_changed": {
-      if (state.status !== "open") return fail("not_open", `only an open request can take new evidence; this one is ${state.status}`);
+      if (state.status !== "open")
+        return fail("not_open", `only an open request can take new evidence; this one is ${state.status}`);
       if (event.snapshotHash === state.snapshotHash) return { next: state, effects: [] };
-      const next: RequestState = { ...state, snapshotHash: event.snapshotHash, policyVersionPinned: event.policyVersionPinned ?? state.policyVersionPinned };
+      const next: RequestState = {
+        ...state,
+        snapshotHash: event.snapshotHash,
+        policyVersionPinned: event.policyVersionPinned ?? state.policyVersionPinned,
+      };
       const had = currentTally(state).approvals;
       return { next, effects: had > 0 ? [notify(next, "request.approvals_invalidated", currentTally(next))] : [] };
     }
@@ -160,7 +183,13 @@ function onReview(state: RequestState, e: Extract<RequestEvent, { type: "review"
   // An expired request may not have been swept yet; it must not take reviews.
   if (at >= state.expiresAt) return fail("expired", "the review period is over; the request has expired");
 
-  const review: RequestReview = { reviewerId: e.reviewer.id, decision: e.decision, snapshotHash: state.snapshotHash, rationale: e.rationale.trim(), at };
+  const review: RequestReview = {
+    reviewerId: e.reviewer.id,
+    decision: e.decision,
+    snapshotHash: state.snapshotHash,
+    rationale: e.rationale.trim(),
+    at,
+  };
   const withReview: RequestState = { ...state, reviews: [...state.reviews, review] };
   const t = currentTally(withReview);
   // Rule 4: one rejection closes the request; quorum approves it.
@@ -183,11 +212,25 @@ function onApply(state: RequestState, live: LiveCheck): TransitionResult {
   if (state.kind === "policy_change") {
     // The change was reviewed as a diff against the pinned version; applying it over another would undo that version.
     if (live.currentPolicyVersion !== state.policyVersionPinned) {
-      return fail("policy_changed", `the policy changed since the request was opened (version ${state.policyVersionPinned} → ${live.currentPolicyVersion}); open a new request`);
+      return fail(
+        "policy_changed",
+        `the policy changed since the request was opened (version ${state.policyVersionPinned} → ${live.currentPolicyVersion}); open a new request`,
+      );
     }
     if (!state.proposedPolicy) throw new Error(`policy_change request ${state.id} carries no proposed policy`);
     const next = { ...state, status: "applied" as const };
-    return { next, effects: [{ type: "apply_policy", requestId: state.id, rules: state.proposedPolicy, basedOnVersion: state.policyVersionPinned }, notify(next, "request.applied")] };
+    return {
+      next,
+      effects: [
+        {
+          type: "apply_policy",
+          requestId: state.id,
+          rules: state.proposedPolicy,
+          basedOnVersion: state.policyVersionPinned,
+        },
+        notify(next, "request.applied"),
+      ],
+    };
   }
 
   const from = state.fromTier;
@@ -195,14 +238,25 @@ function onApply(state: RequestState, live: LiveCheck): TransitionResult {
   if (!from || !to) throw new Error(`${state.kind} request ${state.id} has no tiers`);
   const found: Array<[TransitionErrorCode, string]> = [];
   const cmp = compareTiers(live.currentTier, from);
-  if (cmp < 0) found.push(["demoted", `the action type was demoted to ${live.currentTier} since the snapshot (request was from ${from})`]);
+  if (cmp < 0)
+    found.push([
+      "demoted",
+      `the action type was demoted to ${live.currentTier} since the snapshot (request was from ${from})`,
+    ]);
   else if (cmp > 0) found.push(["tier_changed", `the action type is in ${live.currentTier} now, not ${from}`]);
   if (live.frozen) found.push(["frozen", "the action type is frozen"]);
   // Same tier but a different state version: demoted and re-promoted, or frozen and unfrozen, so the clock and evidence restarted.
   if (cmp === 0 && live.stateVersionAtSnapshot !== live.currentStateVersion) {
-    found.push(["state_changed", `the tier state changed since the snapshot (version ${live.stateVersionAtSnapshot} → ${live.currentStateVersion})`]);
+    found.push([
+      "state_changed",
+      `the tier state changed since the snapshot (version ${live.stateVersionAtSnapshot} → ${live.currentStateVersion})`,
+    ]);
   }
-  if (live.policyTightenedSince) found.push(["policy_tightened", `the policy was tightened since the snapshot (version ${live.policyVersionPinned} → ${live.currentPolicyVersion})`]);
+  if (live.policyTightenedSince)
+    found.push([
+      "policy_tightened",
+      `the policy was tightened since the snapshot (version ${live.policyVersionPinned} → ${live.currentPolicyVersion})`,
+    ]);
   if (state.kind === "promotion" && found.length === 0 && live.liveBarUnmet?.length) {
     found.push(["not_eligible", `the live evidence no longer clears the bar: ${live.liveBarUnmet.join("; ")}`]);
   }
@@ -214,5 +268,8 @@ function onApply(state: RequestState, live: LiveCheck): TransitionResult {
 
   const next = { ...state, status: "applied" as const };
   const cause = state.kind === "override" ? "override" : "promotion";
-  return { next, effects: [{ type: "change_tier", requestId: state.id, from, to, cause }, notify(next, "request.applied")] };
+  return {
+    next,
+    effects: [{ type: "change_tier", requestId: state.id, from, to, cause }, notify(next, "request.applied")],
+  };
 }

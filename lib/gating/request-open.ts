@@ -30,7 +30,14 @@ export interface OpenRequestInput {
   proposedPolicy?: PolicyRules;
 }
 
-export type OpenRefusal = "forbidden_role" | "not_eligible" | "blocked" | "justification_too_short" | "invalid_policy" | "no_review_needed" | "bad_request";
+export type OpenRefusal =
+  | "forbidden_role"
+  | "not_eligible"
+  | "blocked"
+  | "justification_too_short"
+  | "invalid_policy"
+  | "no_review_needed"
+  | "bad_request";
 
 export type OpenResult = { state: RequestState; effects: Effect[] } | { error: { code: OpenRefusal; message: string } };
 
@@ -59,12 +66,25 @@ export function openRequest(input: OpenRequestInput): OpenResult {
     if (problems.length > 0) return fail("invalid_policy", `the proposed policy is invalid: ${problems.join("; ")}`);
     // Rule 6: only a loosening goes through review; a tightening applies at once.
     const diff = classifyPolicyChange(policy, input.proposedPolicy);
-    if (diff.verdict !== "loosen") return fail("no_review_needed", diff.verdict === "unchanged" ? "the proposed policy changes nothing" : "a tightening takes effect at once; no review is needed");
-    const state: RequestState = { ...base, fromTier: null, toTier: null, requiredApprovals: reviewersRequired(policy, null, kind), proposedPolicy: input.proposedPolicy };
+    if (diff.verdict !== "loosen")
+      return fail(
+        "no_review_needed",
+        diff.verdict === "unchanged"
+          ? "the proposed policy changes nothing"
+          : "a tightening takes effect at once; no review is needed",
+      );
+    const state: RequestState = {
+      ...base,
+      fromTier: null,
+      toTier: null,
+      requiredApprovals: reviewersRequired(policy, null, kind),
+      proposedPolicy: input.proposedPolicy,
+    };
     return { state, effects: [{ type: "notify", requestId: state.id, event: "request.opened", status: "open" }] };
   }
 
-  if (kind === "override" && !can(requester.role, "request:override")) return fail("forbidden_role", "only admins can open an override");
+  if (kind === "override" && !can(requester.role, "request:override"))
+    return fail("forbidden_role", "only admins can open an override");
   if (!can(requester.role, "request:open")) return fail("forbidden_role", "auditors cannot open requests");
   const from = input.fromTier;
   const to = from ? tierAbove(from) : null;
@@ -73,7 +93,10 @@ export function openRequest(input: OpenRequestInput): OpenResult {
   if (!elig) return fail("bad_request", "a promotion needs the eligibility of its snapshot");
 
   if (kind === "promotion" && !elig.eligible) {
-    return fail("not_eligible", `not eligible: ${elig.unmet.map((u) => u.message).join("; ")}; only an admin override can promote against an unmet bar`);
+    return fail(
+      "not_eligible",
+      `not eligible: ${elig.unmet.map((u) => u.message).join("; ")}; only an admin override can promote against an unmet bar`,
+    );
   }
   if (kind === "override") {
     const blocking = elig.unmet.filter((u) => NEVER_OVERRIDDEN.has(u.code));
@@ -82,6 +105,11 @@ export function openRequest(input: OpenRequestInput): OpenResult {
     if (problem) return fail("justification_too_short", problem);
   }
 
-  const state: RequestState = { ...base, fromTier: from, toTier: to, requiredApprovals: reviewersRequired(policy, from, kind) };
+  const state: RequestState = {
+    ...base,
+    fromTier: from,
+    toTier: to,
+    requiredApprovals: reviewersRequired(policy, from, kind),
+  };
   return { state, effects: [{ type: "notify", requestId: state.id, event: "request.opened", status: "open" }] };
 }

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { defaultPolicy } from "./defaults";
 import fc from "fast-check";
-import { canSeeReviews, checkRationale, rationaleLength, checkReview, reviewersRequired, tally, visibleReviews, type ReviewAttempt, type ReviewRecord } from "./reviews";
+import {
+  canSeeReviews,
+  checkRationale,
+  rationaleLength,
+  checkReview,
+  reviewersRequired,
+  tally,
+  visibleReviews,
+  type ReviewAttempt,
+  type ReviewRecord,
+} from "./reviews";
 import { ROLES } from "./types";
 
 const RATIONALE = "Evidence clears the bar with margin.";
@@ -20,17 +30,26 @@ describe("checkReview", () => {
   });
 
   it("forbidden_role: viewers and auditors cannot review", () => {
-    for (const role of ["viewer", "auditor"] as const) expect(checkReview(attempt({ reviewer: { id: "x", role } }))).toMatchObject({ ok: false, code: "forbidden_role" });
+    for (const role of ["viewer", "auditor"] as const)
+      expect(checkReview(attempt({ reviewer: { id: "x", role } }))).toMatchObject({
+        ok: false,
+        code: "forbidden_role",
+      });
   });
 
   it("not_open: closed requests take no reviews", () => {
     for (const status of ["approved", "rejected", "withdrawn", "expired", "applied"] as const) {
-      expect(checkReview(attempt({ request: { requesterId: "req", status, snapshotHash: "h2", kind: "promotion" } }))).toMatchObject({ ok: false, code: "not_open" });
+      expect(
+        checkReview(attempt({ request: { requesterId: "req", status, snapshotHash: "h2", kind: "promotion" } })),
+      ).toMatchObject({ ok: false, code: "not_open" });
     }
   });
 
   it("self_review: nobody, admin included, reviews their own request", () => {
-    expect(checkReview(attempt({ reviewer: { id: "req", role: "admin" } }))).toMatchObject({ ok: false, code: "self_review" });
+    expect(checkReview(attempt({ reviewer: { id: "req", role: "admin" } }))).toMatchObject({
+      ok: false,
+      code: "self_review",
+    });
   });
 
   it("already_reviewed: one person counts once per snapshot", () => {
@@ -49,24 +68,51 @@ describe("checkReview", () => {
   });
 
   it("rationale_too_short: at least 20 visible characters (spaces do not count)", () => {
-    expect(checkReview(attempt({ rationale: "  looks good to me   " }))).toMatchObject({ ok: false, code: "rationale_too_short", message: expect.stringMatching(/^rationale must be at least 20 characters, has 13 /) });
-    expect(checkReview(attempt({ rationale: "x".repeat(19) }))).toMatchObject({ ok: false, code: "rationale_too_short" });
+    expect(checkReview(attempt({ rationale: "  looks good to me   " }))).toMatchObject({
+      ok: false,
+      code: "rationale_too_short",
+      message: expect.stringMatching(/^rationale must be at least 20 characters, has 13 /),
+    });
+    expect(checkReview(attempt({ rationale: "x".repeat(19) }))).toMatchObject({
+      ok: false,
+      code: "rationale_too_short",
+    });
     expect(checkReview(attempt({ rationale: "x".repeat(20) }))).toEqual({ ok: true });
     // characters, not UTF-16 units: 19 emoji are 19 characters
-    expect(checkReview(attempt({ rationale: "👍".repeat(19) }))).toMatchObject({ ok: false, code: "rationale_too_short" });
+    expect(checkReview(attempt({ rationale: "👍".repeat(19) }))).toMatchObject({
+      ok: false,
+      code: "rationale_too_short",
+    });
   });
 
   it("counts only visible characters after NFKC: zero-width, fillers, spaces and marks do not count", () => {
-    for (const invisible of ["\u200b", "\u3164", "\u115f", "\u1160", "\uffa0", "\u2800", "\u200d", "\ufeff", "\u00ad", " ", "\u00a0", "\u2060", "\u180e", "\u0301"]) {
+    for (const invisible of [
+      "\u200b",
+      "\u3164",
+      "\u115f",
+      "\u1160",
+      "\uffa0",
+      "\u2800",
+      "\u200d",
+      "\ufeff",
+      "\u00ad",
+      " ",
+      "\u00a0",
+      "\u2060",
+      "\u180e",
+      "\u0301",
+    ]) {
       expect(rationaleLength(invisible.repeat(40))).toBe(0);
       expect(checkRationale(invisible.repeat(40))).not.toBeNull();
     }
     expect(rationaleLength("ａｂｃ１２３")).toBe(6); // full-width letters and digits normalise and count
     expect(rationaleLength("é, ok!")).toBe(5);
     expect(checkRationale("Evidence holds at 96% over 400 runs.")).toBeNull();
-    fc.assert(fc.property(fc.string(), fc.constantFrom("\u200b", "\u3164", " ", "\u2800"), (text, filler) => {
-      expect(rationaleLength([...text].join(filler))).toBe(rationaleLength(text));
-    }));
+    fc.assert(
+      fc.property(fc.string(), fc.constantFrom("\u200b", "\u3164", " ", "\u2800"), (text, filler) => {
+        expect(rationaleLength([...text].join(filler))).toBe(rationaleLength(text));
+      }),
+    );
   });
 
   it("checkRationale serves justifications too", () => {
@@ -116,21 +162,50 @@ describe("tally", () => {
       "new",
       2,
     );
-    expect(t).toEqual({ approvals: 2, rejections: 0, required: 2, staleApprovals: 1, quorumMet: true, rejected: false });
+    expect(t).toEqual({
+      approvals: 2,
+      rejections: 0,
+      required: 2,
+      staleApprovals: 1,
+      quorumMet: true,
+      rejected: false,
+    });
   });
 
   it("stale approvals alone never meet quorum", () => {
-    const t = tally([{ reviewerId: "a", decision: "approve", snapshotHash: "old" }, { reviewerId: "b", decision: "approve", snapshotHash: "old" }], "new", 2);
+    const t = tally(
+      [
+        { reviewerId: "a", decision: "approve", snapshotHash: "old" },
+        { reviewerId: "b", decision: "approve", snapshotHash: "old" },
+      ],
+      "new",
+      2,
+    );
     expect(t).toMatchObject({ approvals: 0, staleApprovals: 2, quorumMet: false });
   });
 
   it("one person counts once", () => {
-    const t = tally([{ reviewerId: "a", decision: "approve", snapshotHash: "h" }, { reviewerId: "a", decision: "approve", snapshotHash: "h" }], "h", 2);
+    const t = tally(
+      [
+        { reviewerId: "a", decision: "approve", snapshotHash: "h" },
+        { reviewerId: "a", decision: "approve", snapshotHash: "h" },
+      ],
+      "h",
+      2,
+    );
     expect(t).toMatchObject({ approvals: 1, quorumMet: false });
   });
 
   it("one rejection, on any snapshot, rejects whatever the approvals", () => {
-    const t = tally([{ reviewerId: "a", decision: "approve", snapshotHash: "h" }, { reviewerId: "b", decision: "approve", snapshotHash: "h" }, { reviewerId: "c", decision: "reject", snapshotHash: "old" }], "h", 2);
+    const t = tally(
+      [
+        { reviewerId: "a", decision: "approve", snapshotHash: "h" },
+        { reviewerId: "b", decision: "approve", snapshotHash: "h" },
+        { reviewerId: "c", decision: "reject", snapshotHash: "old" },
+      ],
+      "h",
+      2,
+    );
     expect(t).toMatchObject({ approvals: 2, rejections: 1, quorumMet: false, rejected: true });
   });
 });

@@ -30,7 +30,9 @@ export function rationaleLength(text: string): number {
 /** null when the rationale is long enough; otherwise the problem. The one rule for every rationale, justification and reason. */
 export function checkRationale(text: string | null | undefined, what = "rationale"): string | null {
   const len = rationaleLength(typeof text === "string" ? text : "");
-  return len >= MIN_RATIONALE_LENGTH ? null : `${what} must be at least ${MIN_RATIONALE_LENGTH} characters, has ${len} (letters, digits and punctuation count; spaces and invisible characters do not)`;
+  return len >= MIN_RATIONALE_LENGTH
+    ? null
+    : `${what} must be at least ${MIN_RATIONALE_LENGTH} characters, has ${len} (letters, digits and punctuation count; spaces and invisible characters do not)`;
 }
 
 export interface ReviewRecord {
@@ -49,12 +51,7 @@ export interface ReviewedRequest {
 }
 
 export type ReviewRefusal =
-  | "forbidden_role"
-  | "not_open"
-  | "self_review"
-  | "already_reviewed"
-  | "stale_snapshot"
-  | "rationale_too_short";
+  "forbidden_role" | "not_open" | "self_review" | "already_reviewed" | "stale_snapshot" | "rationale_too_short";
 
 export type ReviewCheck = { ok: true } | { ok: false; code: ReviewRefusal; message: string };
 
@@ -74,14 +71,29 @@ export interface ReviewAttempt {
  */
 export function checkReview(attempt: ReviewAttempt): ReviewCheck {
   const { request, reviewer, existing, rationale } = attempt;
-  if (!canReview(reviewer.role)) return { ok: false, code: "forbidden_role", message: `role ${reviewer.role} may not review; reviewers and admins may` };
-  if (request.status !== "open") return { ok: false, code: "not_open", message: `the request is ${request.status}, not open` };
-  if (reviewer.id === request.requesterId) return { ok: false, code: "self_review", message: "the requester cannot review their own request" };
+  if (!canReview(reviewer.role))
+    return {
+      ok: false,
+      code: "forbidden_role",
+      message: `role ${reviewer.role} may not review; reviewers and admins may`,
+    };
+  if (request.status !== "open")
+    return { ok: false, code: "not_open", message: `the request is ${request.status}, not open` };
+  if (reviewer.id === request.requesterId)
+    return { ok: false, code: "self_review", message: "the requester cannot review their own request" };
   if (existing.some((r) => r.reviewerId === reviewer.id && r.snapshotHash === request.snapshotHash)) {
-    return { ok: false, code: "already_reviewed", message: "you have already reviewed this evidence; one person counts once" };
+    return {
+      ok: false,
+      code: "already_reviewed",
+      message: "you have already reviewed this evidence; one person counts once",
+    };
   }
   if (attempt.snapshotHash !== undefined && attempt.snapshotHash !== request.snapshotHash) {
-    return { ok: false, code: "stale_snapshot", message: "the evidence changed while you were reviewing; review the current snapshot" };
+    return {
+      ok: false,
+      code: "stale_snapshot",
+      message: "the evidence changed while you were reviewing; review the current snapshot",
+    };
   }
   const problem = checkRationale(rationale);
   if (problem) return { ok: false, code: "rationale_too_short", message: problem };
@@ -94,15 +106,27 @@ export function checkReview(attempt: ReviewAttempt): ReviewCheck {
  * them again would be theatre). The requester, auditors and viewers see
  * reviews only once the request is no longer open; then everyone may.
  */
-export function canSeeReviews(viewerId: string, role: Role, request: Pick<ReviewedRequest, "requesterId" | "status">, reviews: readonly ReviewRecord[]): boolean {
+export function canSeeReviews(
+  viewerId: string,
+  role: Role,
+  request: Pick<ReviewedRequest, "requesterId" | "status">,
+  reviews: readonly ReviewRecord[],
+): boolean {
   if (request.status !== "open") return true;
   if (viewerId === request.requesterId || !canReview(role)) return false;
   return reviews.some((r) => r.reviewerId === viewerId);
 }
 
 /** The reviews this viewer may see: always their own, the others only when canSeeReviews. */
-export function visibleReviews<R extends ReviewRecord>(viewerId: string, role: Role, request: Pick<ReviewedRequest, "requesterId" | "status">, reviews: readonly R[]): R[] {
-  return canSeeReviews(viewerId, role, request, reviews) ? [...reviews] : reviews.filter((r) => r.reviewerId === viewerId);
+export function visibleReviews<R extends ReviewRecord>(
+  viewerId: string,
+  role: Role,
+  request: Pick<ReviewedRequest, "requesterId" | "status">,
+  reviews: readonly R[],
+): R[] {
+  return canSeeReviews(viewerId, role, request, reviews)
+    ? [...reviews]
+    : reviews.filter((r) => r.reviewerId === viewerId);
 }
 
 export interface Tally {
@@ -130,7 +154,14 @@ export function tally(reviews: readonly ReviewRecord[], currentSnapshotHash: str
   for (const id of current) old.delete(id);
   const approvals = current.size;
   const rejections = rejecters.size;
-  return { approvals, rejections, required, staleApprovals: old.size, quorumMet: rejections === 0 && approvals >= required, rejected: rejections > 0 };
+  return {
+    approvals,
+    rejections,
+    required,
+    staleApprovals: old.size,
+    quorumMet: rejections === 0 && approvals >= required,
+    rejected: rejections > 0,
+  };
 }
 
 /**
@@ -152,6 +183,15 @@ export function reviewersRequired(policy: PolicyRules, fromTier: Tier | null, ki
  * may review, it is open, it is not theirs, and they have not judged its current evidence (an approval
  * of evidence that has since changed no longer counts, so it waits for them again).
  */
-export function awaitsReviewBy(reviewer: { id: string; role: Role }, request: Pick<ReviewedRequest, "requesterId" | "status" | "snapshotHash">, existing: readonly ReviewRecord[]): boolean {
-  return canReview(reviewer.role) && request.status === "open" && reviewer.id !== request.requesterId && !existing.some((r) => r.reviewerId === reviewer.id && r.snapshotHash === request.snapshotHash);
+export function awaitsReviewBy(
+  reviewer: { id: string; role: Role },
+  request: Pick<ReviewedRequest, "requesterId" | "status" | "snapshotHash">,
+  existing: readonly ReviewRecord[],
+): boolean {
+  return (
+    canReview(reviewer.role) &&
+    request.status === "open" &&
+    reviewer.id !== request.requesterId &&
+    !existing.some((r) => r.reviewerId === reviewer.id && r.snapshotHash === request.snapshotHash)
+  );
 }

@@ -4,11 +4,19 @@ import { ROLES } from "./types";
 
 const good = "Works on the payments team and reviews refunds daily.";
 const decide = (over: Partial<Parameters<typeof checkRoleGrantDecision>[0]> = {}) =>
-  checkRoleGrantDecision({ grant: { userId: "u", requestedById: "a", status: "open" }, decider: { id: "b", role: "reviewer" }, rationale: good, rolesFromIdentityProvider: false, ...over });
+  checkRoleGrantDecision({
+    grant: { userId: "u", requestedById: "a", status: "open" },
+    decider: { id: "b", role: "reviewer" },
+    rationale: good,
+    rolesFromIdentityProvider: false,
+    ...over,
+  });
 
 describe("granting review power (rule 10)", () => {
   it("needs approval exactly when the new role can review", () => {
-    for (const from of ROLES) for (const to of ROLES) expect(roleChangeNeedsApproval(from, to)).toBe(from !== to && (to === "reviewer" || to === "admin"));
+    for (const from of ROLES)
+      for (const to of ROLES)
+        expect(roleChangeNeedsApproval(from, to)).toBe(from !== to && (to === "reviewer" || to === "admin"));
   });
   it("a second reviewer or admin approves with a rationale", () => {
     expect(decide()).toEqual({ ok: true });
@@ -19,8 +27,14 @@ describe("granting review power (rule 10)", () => {
     expect(decide({ decider: { id: "u", role: "admin" } })).toMatchObject({ ok: false, code: "self_grant" });
     expect(decide({ decider: { id: "b", role: "viewer" } })).toMatchObject({ ok: false, code: "forbidden_role" });
     expect(decide({ decider: { id: "b", role: "auditor" } })).toMatchObject({ ok: false, code: "forbidden_role" });
-    expect(decide({ grant: { userId: "u", requestedById: "a", status: "approved" } })).toMatchObject({ ok: false, code: "not_open" });
+    expect(decide({ grant: { userId: "u", requestedById: "a", status: "approved" } })).toMatchObject({
+      ok: false,
+      code: "not_open",
+    });
     expect(decide({ rationale: "\u200b".repeat(40) })).toMatchObject({ ok: false, code: "rationale_too_short" });
-    expect(decide({ rolesFromIdentityProvider: true })).toMatchObject({ ok: false, code: "roles_from_identity_provider" });
+    expect(decide({ rolesFromIdentityProvider: true })).toMatchObject({
+      ok: false,
+      code: "roles_from_identity_provider",
+    });
   });
 });

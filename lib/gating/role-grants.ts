@@ -14,7 +14,8 @@ export function roleChangeNeedsApproval(from: Role, to: Role): boolean {
   return from !== to && grantsReviewPower(to);
 }
 
-export type RoleGrantRefusal = "forbidden_role" | "self_grant" | "not_open" | "rationale_too_short" | "roles_from_identity_provider";
+export type RoleGrantRefusal =
+  "forbidden_role" | "self_grant" | "not_open" | "rationale_too_short" | "roles_from_identity_provider";
 
 export interface RoleGrantDecision {
   grant: { userId: string; requestedById: string; status: string };
@@ -24,12 +25,31 @@ export interface RoleGrantDecision {
   rolesFromIdentityProvider: boolean;
 }
 
-export function checkRoleGrantDecision(d: RoleGrantDecision): { ok: true } | { ok: false; code: RoleGrantRefusal; message: string } {
-  if (d.rolesFromIdentityProvider) return { ok: false, code: "roles_from_identity_provider", message: "roles come from the identity provider here; grant them there" };
-  if (!grantsReviewPower(d.decider.role)) return { ok: false, code: "forbidden_role", message: `role ${d.decider.role} may not approve a grant of review power; reviewers and admins may` };
-  if (d.grant.status !== "open") return { ok: false, code: "not_open", message: `the grant is ${d.grant.status}, not open` };
-  if (d.decider.id === d.grant.requestedById) return { ok: false, code: "self_grant", message: "whoever asked for a grant cannot approve it; another reviewer or admin must" };
-  if (d.decider.id === d.grant.userId) return { ok: false, code: "self_grant", message: "nobody can approve review power for themselves" };
+export function checkRoleGrantDecision(
+  d: RoleGrantDecision,
+): { ok: true } | { ok: false; code: RoleGrantRefusal; message: string } {
+  if (d.rolesFromIdentityProvider)
+    return {
+      ok: false,
+      code: "roles_from_identity_provider",
+      message: "roles come from the identity provider here; grant them there",
+    };
+  if (!grantsReviewPower(d.decider.role))
+    return {
+      ok: false,
+      code: "forbidden_role",
+      message: `role ${d.decider.role} may not approve a grant of review power; reviewers and admins may`,
+    };
+  if (d.grant.status !== "open")
+    return { ok: false, code: "not_open", message: `the grant is ${d.grant.status}, not open` };
+  if (d.decider.id === d.grant.requestedById)
+    return {
+      ok: false,
+      code: "self_grant",
+      message: "whoever asked for a grant cannot approve it; another reviewer or admin must",
+    };
+  if (d.decider.id === d.grant.userId)
+    return { ok: false, code: "self_grant", message: "nobody can approve review power for themselves" };
   const problem = checkRationale(d.rationale);
   if (problem) return { ok: false, code: "rationale_too_short", message: problem };
   return { ok: true };

@@ -21,7 +21,8 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const clears = (method: GateMethod, successes: number, trials: number) => gateDecision(method, { successes, trials }, BAR, ALPHA).cleared;
+const clears = (method: GateMethod, successes: number, trials: number) =>
+  gateDecision(method, { successes, trials }, BAR, ALPHA).cleared;
 
 /**
  * For each n, the fewest successes that clear the gate (n + 1 = none do).
@@ -83,6 +84,8 @@ describe("false promotion at a true rate exactly on the bar, re-checked after ev
     // Ville's inequality bounds the e-process at α over any number of looks.
     expect(eRate).toBeLessThanOrEqual(ALPHA);
     expect(wRate).toBeGreaterThan(0.2);
-    console.info(`false promotion over ${RUNS} runs × ${OUTCOMES} outcomes at p = bar = ${BAR}: e-process ${eRate}, Wilson ${wRate}`);
+    console.info(
+      `false promotion over ${RUNS} runs × ${OUTCOMES} outcomes at p = bar = ${BAR}: e-process ${eRate}, Wilson ${wRate}`,
+    );
   });
 });

@@ -7,19 +7,37 @@ import { decideForSubject, effectivePercent, insideSlider, sliderBucket, tierFor
 describe("the slider's hash", () => {
   it("is fixed: these buckets are what every instance, every restart and every SDK computes", () => {
     // Recorded once: a change of the hash would move customers in and out of RUN.
-    expect([sliderBucket("salt-a", "customer-1"), sliderBucket("salt-a", "customer-2"), sliderBucket("salt-c", "customer-1"), sliderBucket("x", "customer-2"), sliderBucket("", "")]).toEqual([6092, 4787, 4633, 8544, 778]);
+    expect([
+      sliderBucket("salt-a", "customer-1"),
+      sliderBucket("salt-a", "customer-2"),
+      sliderBucket("salt-c", "customer-1"),
+      sliderBucket("x", "customer-2"),
+      sliderBucket("", ""),
+    ]).toEqual([6092, 4787, 4633, 8544, 778]);
   });
 
   it("gives the same subject the same bucket every time", () => {
-    fc.assert(fc.property(fc.string(), fc.string(), (salt, subject) => sliderBucket(salt, subject) === sliderBucket(salt, subject)));
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.string(),
+        (salt, subject) => sliderBucket(salt, subject) === sliderBucket(salt, subject),
+      ),
+    );
   });
 
   it("raising the percentage never removes a subject", () => {
     fc.assert(
-      fc.property(fc.string(), fc.string(), fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 }), (salt, subject, a, b) => {
-        const [lo, hi] = [Math.min(a, b) / 100, Math.max(a, b) / 100];
-        return !insideSlider(salt, subject, lo) || insideSlider(salt, subject, hi);
-      }),
+      fc.property(
+        fc.string(),
+        fc.string(),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        (salt, subject, a, b) => {
+          const [lo, hi] = [Math.min(a, b) / 100, Math.max(a, b) / 100];
+          return !insideSlider(salt, subject, lo) || insideSlider(salt, subject, hi);
+        },
+      ),
     );
   });
 
@@ -48,9 +66,23 @@ describe("deciding for a subject", () => {
   const outside = Array.from({ length: 100 }, (_, i) => `c${i}`).find((s) => !insideSlider("s", s, 25))!;
 
   it("acts externally only inside the slider; outside gets WALK's answer", () => {
-    expect(decideForSubject("RUN", false, "external", slider, inside)).toMatchObject({ allowed: true, mode: "act_external", tier: "RUN", split: true });
-    expect(decideForSubject("RUN", false, "external", slider, outside)).toMatchObject({ allowed: false, mode: "act_internal", tier: "WALK", split: true });
-    expect(decideForSubject("RUN", false, "internal", slider, outside)).toMatchObject({ allowed: true, mode: "act_internal", tier: "WALK" });
+    expect(decideForSubject("RUN", false, "external", slider, inside)).toMatchObject({
+      allowed: true,
+      mode: "act_external",
+      tier: "RUN",
+      split: true,
+    });
+    expect(decideForSubject("RUN", false, "external", slider, outside)).toMatchObject({
+      allowed: false,
+      mode: "act_internal",
+      tier: "WALK",
+      split: true,
+    });
+    expect(decideForSubject("RUN", false, "internal", slider, outside)).toMatchObject({
+      allowed: true,
+      mode: "act_internal",
+      tier: "WALK",
+    });
   });
 
   it("without a subject answers as WALK while the slider is below 100 % (fail closed), and says so", () => {
@@ -61,17 +93,31 @@ describe("deciding for a subject", () => {
   });
 
   it("changes nothing at 100 %, without a slider, or below RUN", () => {
-    expect(decideForSubject("RUN", false, "external", { percent: 100, salt: "s" }, undefined)).toMatchObject({ allowed: true, split: false });
+    expect(decideForSubject("RUN", false, "external", { percent: 100, salt: "s" }, undefined)).toMatchObject({
+      allowed: true,
+      split: false,
+    });
     expect(decideForSubject("RUN", false, "external", null, undefined)).toMatchObject({ allowed: true, split: false });
-    expect(decideForSubject("WALK", false, "external", slider, inside)).toMatchObject({ allowed: false, tier: "WALK", split: false });
-    expect(decideForSubject(null, false, "external", slider, inside)).toMatchObject({ allowed: false, tier: "CRAWL", split: false });
+    expect(decideForSubject("WALK", false, "external", slider, inside)).toMatchObject({
+      allowed: false,
+      tier: "WALK",
+      split: false,
+    });
+    expect(decideForSubject(null, false, "external", slider, inside)).toMatchObject({
+      allowed: false,
+      tier: "CRAWL",
+      split: false,
+    });
   });
 });
 
 describe("the slider in a policy change", () => {
   const base = defaultPolicy("medium");
   const verdict = (before: object | undefined, after: object | undefined) =>
-    classifyPolicyChange({ ...base, ...(before ? { slider: before } : {}) } as never, { ...base, ...(after ? { slider: after } : {}) } as never).verdict;
+    classifyPolicyChange(
+      { ...base, ...(before ? { slider: before } : {}) } as never,
+      { ...base, ...(after ? { slider: after } : {}) } as never,
+    ).verdict;
 
   it("raising a percentage is a loosening, lowering tightens", () => {
     expect(verdict({ percent: 5 }, { percent: 25 })).toBe("loosen");
@@ -81,10 +127,30 @@ describe("the slider in a policy change", () => {
   });
 
   it("adding a step, removing one, or a shorter minimum time per step loosens", () => {
-    expect(verdict({ percent: 100, steps: [5, 25], minDaysPerStep: 7 }, { percent: 100, steps: [5, 25, 100], minDaysPerStep: 7 })).toBe("loosen");
-    expect(verdict({ percent: 100, steps: [5, 25, 100], minDaysPerStep: 7 }, { percent: 100, steps: [5, 100], minDaysPerStep: 7 })).toBe("loosen");
-    expect(verdict({ percent: 100, steps: [5, 25, 100], minDaysPerStep: 7 }, { percent: 100, steps: [5, 25, 100], minDaysPerStep: 3 })).toBe("loosen");
-    expect(verdict({ percent: 100, steps: [5, 25, 100], minDaysPerStep: 7 }, { percent: 100, steps: [1, 5, 25, 100], minDaysPerStep: 7 })).toBe("tighten");
+    expect(
+      verdict(
+        { percent: 100, steps: [5, 25], minDaysPerStep: 7 },
+        { percent: 100, steps: [5, 25, 100], minDaysPerStep: 7 },
+      ),
+    ).toBe("loosen");
+    expect(
+      verdict(
+        { percent: 100, steps: [5, 25, 100], minDaysPerStep: 7 },
+        { percent: 100, steps: [5, 100], minDaysPerStep: 7 },
+      ),
+    ).toBe("loosen");
+    expect(
+      verdict(
+        { percent: 100, steps: [5, 25, 100], minDaysPerStep: 7 },
+        { percent: 100, steps: [5, 25, 100], minDaysPerStep: 3 },
+      ),
+    ).toBe("loosen");
+    expect(
+      verdict(
+        { percent: 100, steps: [5, 25, 100], minDaysPerStep: 7 },
+        { percent: 100, steps: [1, 5, 25, 100], minDaysPerStep: 7 },
+      ),
+    ).toBe("tighten");
     expect(verdict({ percent: 100 }, { percent: 100, steps: [5, 25, 100], minDaysPerStep: 7 })).toBe("tighten");
   });
 

@@ -53,7 +53,8 @@ export function sliderOf(rules: Pick<PolicyRules, "slider">): SliderRules {
 
 /** The percentage in force: the schedule's current step when there is one, else the fixed percent. */
 export function effectivePercent(slider: SliderRules, rampStep: number): number {
-  if (slider.steps && slider.steps.length > 0) return slider.steps[Math.max(0, Math.min(rampStep, slider.steps.length - 1))]!;
+  if (slider.steps && slider.steps.length > 0)
+    return slider.steps[Math.max(0, Math.min(rampStep, slider.steps.length - 1))]!;
   return slider.percent;
 }
 
@@ -70,23 +71,45 @@ export type SliderDecision = Decision & { split: boolean };
  * get WALK's answer. Without a subject it answers as WALK (fail closed) and says so. `split` is true
  * when the slider decided (OFREP reason SPLIT).
  */
-export function decideForSubject(tier: Tier | null, frozen: boolean, audience: Audience, slider: SliderView | null, subject: string | undefined): SliderDecision {
+export function decideForSubject(
+  tier: Tier | null,
+  frozen: boolean,
+  audience: Audience,
+  slider: SliderView | null,
+  subject: string | undefined,
+): SliderDecision {
   if (tier !== "RUN" || !slider || slider.percent >= 100) return { ...decide(tier, frozen, audience), split: false };
   const frozenNote = frozen ? " (tier frozen)" : "";
   if (subject === undefined) {
     const walk = decide("WALK", false, audience);
-    return { ...walk, reason: `RUN at ${slider.percent}%: no subject given, answered as WALK (fail closed): ${walk.reason}${frozenNote}`, split: true };
+    return {
+      ...walk,
+      reason: `RUN at ${slider.percent}%: no subject given, answered as WALK (fail closed): ${walk.reason}${frozenNote}`,
+      split: true,
+    };
   }
   if (insideSlider(slider.salt, subject, slider.percent)) {
     const run = decide("RUN", false, audience);
-    return { ...run, reason: `RUN at ${slider.percent}%: subject inside the slider: ${run.reason}${frozenNote}`, split: true };
+    return {
+      ...run,
+      reason: `RUN at ${slider.percent}%: subject inside the slider: ${run.reason}${frozenNote}`,
+      split: true,
+    };
   }
   const walk = decide("WALK", false, audience);
-  return { ...walk, reason: `RUN at ${slider.percent}%: subject outside the slider, answered as WALK: ${walk.reason}${frozenNote}`, split: true };
+  return {
+    ...walk,
+    reason: `RUN at ${slider.percent}%: subject outside the slider, answered as WALK: ${walk.reason}${frozenNote}`,
+    split: true,
+  };
 }
 
 /** The tier an OFREP evaluation answers for a subject: RUN inside the slider, WALK outside or without one. */
-export function tierForSubject(tier: Tier, slider: SliderView | null, subject: string | undefined): { tier: Tier; split: boolean } {
+export function tierForSubject(
+  tier: Tier,
+  slider: SliderView | null,
+  subject: string | undefined,
+): { tier: Tier; split: boolean } {
   if (tier !== "RUN" || !slider || slider.percent >= 100) return { tier, split: false };
   const inside = subject !== undefined && insideSlider(slider.salt, subject, slider.percent);
   return { tier: inside ? "RUN" : "WALK", split: true };

@@ -15,7 +15,8 @@ import {
 } from "./statistics";
 
 /** Arbitrary counts with 0 ≤ S ≤ n ≤ max. */
-const counts = (max: number) => fc.integer({ min: 0, max }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n)));
+const counts = (max: number) =>
+  fc.integer({ min: 0, max }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n)));
 const bars = fc.double({ min: 0.5, max: 0.995, noNaN: true });
 
 describe("normalQuantile (Acklam)", () => {
@@ -30,7 +31,9 @@ describe("normalQuantile (Acklam)", () => {
     [0.01, -2.3263478740408410931],
     [1e-10, -6.3613409024040561991],
   ];
-  it.each(refs)("Φ⁻¹(%d)", (p, z) => expect(Math.abs(normalQuantile(p) - z)).toBeLessThan(1e-8 * Math.max(1, Math.abs(z))));
+  it.each(refs)("Φ⁻¹(%d)", (p, z) =>
+    expect(Math.abs(normalQuantile(p) - z)).toBeLessThan(1e-8 * Math.max(1, Math.abs(z))),
+  );
   it("refuses p outside (0, 1)", () => {
     expect(() => normalQuantile(0)).toThrow(RangeError);
     expect(() => normalQuantile(1)).toThrow(RangeError);
@@ -79,16 +82,18 @@ describe("wilsonInterval", () => {
   });
 
   it("contains the observed rate and stays inside [0, 1]", () => {
-    fc.assert(fc.property(counts(1e6), ([s, n]) => {
-      fc.pre(n > 0);
-      const w = wilsonInterval(s, n);
-      expect(w.lower).toBeGreaterThanOrEqual(0);
-      expect(w.upper).toBeLessThanOrEqual(1);
-      expect(w.lower).toBeLessThanOrEqual(s / n + 1e-15);
-      expect(w.upper).toBeGreaterThanOrEqual(s / n - 1e-15);
-      expect(w.lower).toBeLessThanOrEqual(w.center);
-      expect(w.center).toBeLessThanOrEqual(w.upper);
-    }));
+    fc.assert(
+      fc.property(counts(1e6), ([s, n]) => {
+        fc.pre(n > 0);
+        const w = wilsonInterval(s, n);
+        expect(w.lower).toBeGreaterThanOrEqual(0);
+        expect(w.upper).toBeLessThanOrEqual(1);
+        expect(w.lower).toBeLessThanOrEqual(s / n + 1e-15);
+        expect(w.upper).toBeGreaterThanOrEqual(s / n - 1e-15);
+        expect(w.lower).toBeLessThanOrEqual(w.center);
+        expect(w.center).toBeLessThanOrEqual(w.upper);
+      }),
+    );
   });
 });
 
@@ -107,11 +112,13 @@ describe("wilsonLowerBound (one-sided)", () => {
   it("is 0 with no trials", () => expect(wilsonLowerBound(0, 0, 0.05)).toBe(0));
 
   it("never drops with one more success, never rises with one more failure", () => {
-    fc.assert(fc.property(counts(1e5), fc.double({ min: 0.001, max: 0.3, noNaN: true }), ([s, n], alpha) => {
-      const now = wilsonLowerBound(s, n, alpha);
-      expect(wilsonLowerBound(s + 1, n + 1, alpha)).toBeGreaterThanOrEqual(now - 1e-15);
-      expect(wilsonLowerBound(s, n + 1, alpha)).toBeLessThanOrEqual(now + 1e-15);
-    }));
+    fc.assert(
+      fc.property(counts(1e5), fc.double({ min: 0.001, max: 0.3, noNaN: true }), ([s, n], alpha) => {
+        const now = wilsonLowerBound(s, n, alpha);
+        expect(wilsonLowerBound(s + 1, n + 1, alpha)).toBeGreaterThanOrEqual(now - 1e-15);
+        expect(wilsonLowerBound(s, n + 1, alpha)).toBeLessThanOrEqual(now + 1e-15);
+      }),
+    );
   });
 
   it("is finite at n = 10^7", () => {
@@ -148,11 +155,13 @@ describe("e-process", () => {
   });
 
   it("matches the closed forms E = 1/(n+1) at S = 0 and E = (1 − bar^(n+1)) / ((n+1)(1−bar)·bar^n) at S = n", () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 1e7 }), bars, (n, bar) => {
-      expect(logEProcess(0, n, bar)).toBeCloseTo(-Math.log(n + 1), 8);
-      const allSuccess = Math.log1p(-(bar ** (n + 1))) - Math.log(n + 1) - Math.log1p(-bar) - n * Math.log(bar);
-      expect(Math.abs(logEProcess(n, n, bar) - allSuccess)).toBeLessThan(1e-9 * Math.max(1, Math.abs(allSuccess)));
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e7 }), bars, (n, bar) => {
+        expect(logEProcess(0, n, bar)).toBeCloseTo(-Math.log(n + 1), 8);
+        const allSuccess = Math.log1p(-(bar ** (n + 1))) - Math.log(n + 1) - Math.log1p(-bar) - n * Math.log(bar);
+        expect(Math.abs(logEProcess(n, n, bar) - allSuccess)).toBeLessThan(1e-9 * Math.max(1, Math.abs(allSuccess)));
+      }),
+    );
     // one success in one trial: E = (1 + bar) / (2·bar)
     expect(eProcess(1, 1, 0.9)).toBeCloseTo(1.9 / 1.8, 14);
   });
@@ -176,29 +185,41 @@ describe("e-process", () => {
 
   it("never exceeds 1 while the observed rate does not exceed the bar, so it never clears such a bar", () => {
     // Every likelihood ratio (q/bar)^S ((1−q)/(1−bar))^(n−S) with q > bar is ≤ 1 when S/n ≤ bar.
-    fc.assert(fc.property(fc.integer({ min: 1, max: 1e6 }), bars, fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0.001, max: 0.5, noNaN: true }), (n, bar, f, alpha) => {
-      const s = Math.floor(f * bar * n);
-      expect(logEProcess(s, n, bar)).toBeLessThanOrEqual(1e-9);
-      expect(gateDecision("eprocess", { successes: s, trials: n }, bar, alpha).cleared).toBe(false);
-    }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1e6 }),
+        bars,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0.001, max: 0.5, noNaN: true }),
+        (n, bar, f, alpha) => {
+          const s = Math.floor(f * bar * n);
+          expect(logEProcess(s, n, bar)).toBeLessThanOrEqual(1e-9);
+          expect(gateDecision("eprocess", { successes: s, trials: n }, bar, alpha).cleared).toBe(false);
+        },
+      ),
+    );
   });
 
   it("never drops with one more success, never rises with one more failure, rises with S at fixed n", () => {
-    fc.assert(fc.property(counts(1e5), bars, ([s, n], bar) => {
-      const now = logEProcess(s, n, bar);
-      const tol = 1e-9 * Math.max(1, Math.abs(now));
-      expect(logEProcess(s + 1, n + 1, bar)).toBeGreaterThanOrEqual(now - tol);
-      expect(logEProcess(s, n + 1, bar)).toBeLessThanOrEqual(now + tol);
-      if (s < n) expect(logEProcess(s + 1, n, bar)).toBeGreaterThanOrEqual(now - tol);
-    }));
+    fc.assert(
+      fc.property(counts(1e5), bars, ([s, n], bar) => {
+        const now = logEProcess(s, n, bar);
+        const tol = 1e-9 * Math.max(1, Math.abs(now));
+        expect(logEProcess(s + 1, n + 1, bar)).toBeGreaterThanOrEqual(now - tol);
+        expect(logEProcess(s, n + 1, bar)).toBeLessThanOrEqual(now + tol);
+        if (s < n) expect(logEProcess(s + 1, n, bar)).toBeGreaterThanOrEqual(now - tol);
+      }),
+    );
   });
 
   it("is lower against a higher bar", () => {
-    fc.assert(fc.property(counts(1e5), bars, bars, ([s, n], b1, b2) => {
-      const [lo, hi] = b1 <= b2 ? [b1, b2] : [b2, b1];
-      const tol = 1e-9 * Math.max(1, Math.abs(logEProcess(s, n, lo)));
-      expect(logEProcess(s, n, hi)).toBeLessThanOrEqual(logEProcess(s, n, lo) + tol);
-    }));
+    fc.assert(
+      fc.property(counts(1e5), bars, bars, ([s, n], b1, b2) => {
+        const [lo, hi] = b1 <= b2 ? [b1, b2] : [b2, b1];
+        const tol = 1e-9 * Math.max(1, Math.abs(logEProcess(s, n, lo)));
+        expect(logEProcess(s, n, hi)).toBeLessThanOrEqual(logEProcess(s, n, lo) + tol);
+      }),
+    );
   });
 });
 
@@ -214,7 +235,10 @@ describe("gateDecision", () => {
     const no = gateDecision("eprocess", { successes: 9000, trials: 10000 }, 0.9, 0.05);
     expect(no).toMatchObject({ cleared: false, required: 20, label: "e-value 0.037 < 20" });
     // 22.06 does not clear a 1/α of 33.3
-    expect(gateDecision("eprocess", { successes: 9100, trials: 10000 }, 0.9, 0.03)).toMatchObject({ cleared: false, label: "e-value 22.0 < 33.4" });
+    expect(gateDecision("eprocess", { successes: 9100, trials: 10000 }, 0.9, 0.03)).toMatchObject({
+      cleared: false,
+      label: "e-value 22.0 < 33.4",
+    });
   });
 
   it("wilson: one-sided lower bound at α against the bar", () => {
@@ -228,12 +252,19 @@ describe("gateDecision", () => {
   });
 
   it("raw: the observed rate against the bar", () => {
-    expect(gateDecision("raw", { successes: 9, trials: 10 }, 0.9, 0.05)).toEqual({ cleared: true, method: "raw", statistic: 0.9, required: 0.9, label: "raw rate 90.0% ≥ 90% (no statistical guarantee)" });
+    expect(gateDecision("raw", { successes: 9, trials: 10 }, 0.9, 0.05)).toEqual({
+      cleared: true,
+      method: "raw",
+      statistic: 0.9,
+      required: 0.9,
+      label: "raw rate 90.0% ≥ 90% (no statistical guarantee)",
+    });
     expect(gateDecision("raw", { successes: 0, trials: 0 }, 0.9, 0.05).cleared).toBe(false);
   });
 
   it("with no outcomes, no method clears", () => {
-    for (const m of ["eprocess", "wilson", "raw"] as const) expect(gateDecision(m, { successes: 0, trials: 0 }, 0.5, 0.05).cleared).toBe(false);
+    for (const m of ["eprocess", "wilson", "raw"] as const)
+      expect(gateDecision(m, { successes: 0, trials: 0 }, 0.5, 0.05).cleared).toBe(false);
   });
 
   it("refuses a bar or alpha outside (0, 1)", () => {
@@ -253,17 +284,24 @@ describe("CUSUM", () => {
   });
 
   it("is never negative and never decreases in its previous value", () => {
-    fc.assert(fc.property(fc.array(fc.boolean(), { maxLength: 300 }), fc.double({ min: 0.001, max: 0.45, noNaN: true }), fc.double({ min: 0, max: 20, noNaN: true }), (xs, a, w0) => {
-      const b = Math.min(0.99, a * 1.5 + 0.01);
-      let w = w0;
-      for (const x of xs) {
-        const next = cusumStep(w, x, a, b);
-        expect(next).toBeGreaterThanOrEqual(0);
-        expect(cusumStep(w + 1, x, a, b)).toBeGreaterThanOrEqual(next);
-        w = next;
-      }
-      expect(cusumScan(xs, a, b, w0)).toBe(w);
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.boolean(), { maxLength: 300 }),
+        fc.double({ min: 0.001, max: 0.45, noNaN: true }),
+        fc.double({ min: 0, max: 20, noNaN: true }),
+        (xs, a, w0) => {
+          const b = Math.min(0.99, a * 1.5 + 0.01);
+          let w = w0;
+          for (const x of xs) {
+            const next = cusumStep(w, x, a, b);
+            expect(next).toBeGreaterThanOrEqual(0);
+            expect(cusumStep(w + 1, x, a, b)).toBeGreaterThanOrEqual(next);
+            w = next;
+          }
+          expect(cusumScan(xs, a, b, w0)).toBe(w);
+        },
+      ),
+    );
   });
 
   it("alarms at ln(1/α) and defaults q1 to min(2·q0, 0.5)", () => {

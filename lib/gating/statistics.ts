@@ -135,7 +135,13 @@ export interface GateDecision {
  * The e-process compares in log space, so a statistic that overflows a double
  * still decides correctly.
  */
-export function gateDecision(method: GateMethod, counts: Counts, threshold: number, alpha: number, logLevelOverride?: number): GateDecision {
+export function gateDecision(
+  method: GateMethod,
+  counts: Counts,
+  threshold: number,
+  alpha: number,
+  logLevelOverride?: number,
+): GateDecision {
   assertUnitOpen("threshold", threshold);
   assertGateAlpha(alpha);
   const { successes, trials } = counts;
@@ -147,18 +153,36 @@ export function gateDecision(method: GateMethod, counts: Counts, threshold: numb
       const cleared = logE >= logLevel;
       const statistic = Math.min(Math.exp(logE), Number.MAX_VALUE);
       const required = logLevelOverride === undefined ? 1 / alpha : Math.min(Math.exp(logLevel), Number.MAX_VALUE);
-      return { cleared, method, statistic, required, label: `e-value ${formatComparison(statistic, required, cleared, "number")}` };
+      return {
+        cleared,
+        method,
+        statistic,
+        required,
+        label: `e-value ${formatComparison(statistic, required, cleared, "number")}`,
+      };
     }
     case "wilson": {
       const statistic = wilsonLowerBound(successes, trials, alpha);
       const cleared = statistic >= threshold;
       const confidence = formatBar(1 - alpha);
-      return { cleared, method, statistic, required: threshold, label: `Wilson ${confidence} lower bound ${formatComparison(statistic, threshold, cleared, "percent")}` };
+      return {
+        cleared,
+        method,
+        statistic,
+        required: threshold,
+        label: `Wilson ${confidence} lower bound ${formatComparison(statistic, threshold, cleared, "percent")}`,
+      };
     }
     case "raw": {
       const statistic = rawRate(successes, trials);
       const cleared = statistic >= threshold;
-      return { cleared, method, statistic, required: threshold, label: `raw rate ${formatComparison(statistic, threshold, cleared, "percent")} (${NO_GUARANTEE})` };
+      return {
+        cleared,
+        method,
+        statistic,
+        required: threshold,
+        label: `raw rate ${formatComparison(statistic, threshold, cleared, "percent")} (${NO_GUARANTEE})`,
+      };
     }
   }
 }

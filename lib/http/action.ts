@@ -27,9 +27,11 @@ export function defineAction<S extends z.ZodType, T>(options: {
     try {
       const user = await currentUser();
       if (!user) throw new AppError("unauthenticated", "Your session has ended. Sign in again.");
-      if (!can(user.role, options.permission)) throw new AppError("forbidden", `Your role (${user.role}) may not do this.`);
+      if (!can(user.role, options.permission))
+        throw new AppError("forbidden", `Your role (${user.role}) may not do this.`);
       const parsed = options.input.safeParse(raw);
-      if (!parsed.success) throw new AppError("validation_failed", "Some fields are not valid.", zodDetails(parsed.error));
+      if (!parsed.success)
+        throw new AppError("validation_failed", "Some fields are not valid.", zodDetails(parsed.error));
       const data = await options.run({ user, db: await getDb(), input: parsed.data });
       return { ok: true, data };
     } catch (e) {

@@ -47,9 +47,11 @@ const unchanged = (etag: string): Answer => ({ status: 304, headers: { etag, "ca
 
 const tiersJson = (e: AgentTiers) => memo(e, "tiers", () => JSON.stringify(e.list));
 const tiersEtag = (e: AgentTiers) => memo(e, "tiers.etag", () => strongEtag(tiersJson(e)));
-const flagsJson = (e: AgentTiers) => memo(e, "ofrep.flags", () => JSON.stringify(e.list.map((v) => ofrepEvaluation(v))));
+const flagsJson = (e: AgentTiers) =>
+  memo(e, "ofrep.flags", () => JSON.stringify(e.list.map((v) => ofrepEvaluation(v))));
 const viewJson = (e: AgentTiers, key: string) => memo(e, `view:${key}`, () => JSON.stringify(e.byKey.get(key)));
-const flagJson = (e: AgentTiers, key: string) => memo(e, `flag:${key}`, () => JSON.stringify(ofrepEvaluation(e.byKey.get(key)!)));
+const flagJson = (e: AgentTiers, key: string) =>
+  memo(e, `flag:${key}`, () => JSON.stringify(ofrepEvaluation(e.byKey.get(key)!)));
 
 /**
  * The bulk answer's ETag covers the flags and the stream token's window (the URL in eventStreams
@@ -71,7 +73,13 @@ const decisions: AgentRoute<z.infer<typeof decisionRequestSchema>> = {
   async handle({ db, key, body }) {
     // An unknown action type is never allowed to act: decide(null) answers CRAWL / suggest.
     const tier = (await cachedAgentEntry(db, key.agentId)).byKey.get(body.action);
-    const { split: _split, ...decision } = decideForSubject(tier?.tier ?? null, tier?.frozen ?? false, body.audience, tier?.slider ?? null, body.subject);
+    const { split: _split, ...decision } = decideForSubject(
+      tier?.tier ?? null,
+      tier?.frozen ?? false,
+      body.audience,
+      tier?.slider ?? null,
+      body.subject,
+    );
     void _split;
     return ok(JSON.stringify(decision));
   },
@@ -85,7 +93,10 @@ const tiers: AgentRoute = {
     const e = await cachedAgentEntry(db, key.agentId);
     const etag = tiersEtag(e);
     if (matchesIfNoneMatch(req.headers["if-none-match"] ?? null, etag)) return unchanged(etag);
-    return ok(`{"agent":${JSON.stringify(key.agentSlug)},"tiers":${tiersJson(e)},"generatedAt":"${new Date().toISOString()}"}`, { etag, "cache-control": "no-cache" });
+    return ok(
+      `{"agent":${JSON.stringify(key.agentSlug)},"tiers":${tiersJson(e)},"generatedAt":"${new Date().toISOString()}"}`,
+      { etag, "cache-control": "no-cache" },
+    );
   },
 };
 
@@ -133,9 +144,16 @@ const ofrepFlags: AgentRoute<z.infer<typeof ofrepRequestSchema>> = {
     const flags = perSubject ? JSON.stringify(e.list.map((v) => ofrepEvaluation(v, subject))) : flagsJson(e);
     const etag = perSubject ? strongEtag(`${flags}\n${window}`) : bulkEtagOf(e, window);
     if (matchesIfNoneMatch(req.headers["if-none-match"] ?? null, etag)) return unchanged(etag);
-    const token = memo(e, `token:${key.keyId}:${window}`, () => issueStreamToken({ agentId: key.agentId, keyId: key.keyId }));
-    const eventStreams = [{ type: "sse", url: `${origin}${OFREP_STREAM_PATH}?token=${token}`, inactivityDelaySec: INACTIVITY_DELAY_SEC }];
-    return ok(`{"flags":${flags},"eventStreams":${JSON.stringify(eventStreams)}}`, { etag, "cache-control": "no-cache" });
+    const token = memo(e, `token:${key.keyId}:${window}`, () =>
+      issueStreamToken({ agentId: key.agentId, keyId: key.keyId }),
+    );
+    const eventStreams = [
+      { type: "sse", url: `${origin}${OFREP_STREAM_PATH}?token=${token}`, inactivityDelaySec: INACTIVITY_DELAY_SEC },
+    ];
+    return ok(`{"flags":${flags},"eventStreams":${JSON.stringify(eventStreams)}}`, {
+      etag,
+      "cache-control": "no-cache",
+    });
   },
 };
 

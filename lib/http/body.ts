@@ -9,11 +9,18 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const tooLarge = (maxBytes: number) => new AppError("payload_too_large", `The body is larger than ${maxBytes} bytes.`);
 
 /** 415 unless the media type is exactly application/json (parameters and case aside); 413 on a declared oversize. */
-export function checkJsonHeaders(contentType: string | null | undefined, contentLength: string | null | undefined, maxBytes = MAX_BODY_BYTES): void {
+export function checkJsonHeaders(
+  contentType: string | null | undefined,
+  contentLength: string | null | undefined,
+  maxBytes = MAX_BODY_BYTES,
+): void {
   const type = contentType ?? "";
   const mediaType = type.split(";")[0]!.trim().toLowerCase();
   if (mediaType !== "application/json") {
-    throw new AppError("unsupported_media_type", `Send the body as application/json${type ? ` (got ${type.slice(0, 80)})` : ""}.`);
+    throw new AppError(
+      "unsupported_media_type",
+      `Send the body as application/json${type ? ` (got ${type.slice(0, 80)})` : ""}.`,
+    );
   }
   if (Number(contentLength ?? "0") > maxBytes) throw tooLarge(maxBytes);
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { clientAddress, PEER_HEADER } from "./client-address";
 
-const h = (peer: string, xff?: string) => new Headers({ [PEER_HEADER]: peer, ...(xff ? { "x-forwarded-for": xff } : {}) });
+const h = (peer: string, xff?: string) =>
+  new Headers({ [PEER_HEADER]: peer, ...(xff ? { "x-forwarded-for": xff } : {}) });
 
 describe("client address", () => {
   it("without trusted proxies: the socket's peer, whatever X-Forwarded-For says", () => {

@@ -14,14 +14,20 @@ export function trustedProxyHops(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 function normalise(address: string | undefined): string | null {
-  const a = address?.trim().replace(/^\[|\]$/g, "").replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1");
+  const a = address
+    ?.trim()
+    .replace(/^\[|\]$/g, "")
+    .replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1");
   return a && isIP(a) ? a.toLowerCase() : null;
 }
 
 export function clientAddress(headers: Headers, hops = trustedProxyHops()): string {
   const peer = normalise(headers.get(PEER_HEADER) ?? undefined) ?? "unknown";
   if (hops === 0) return peer;
-  const forwarded = (headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const forwarded = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const chain = [...forwarded, peer];
   // Fewer entries than trusted hops: the request did not come through the proxies; the peer it is.
   if (chain.length <= hops) return peer;

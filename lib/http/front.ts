@@ -95,7 +95,12 @@ function write(res: ServerResponse, answer: Answer, requestId: string) {
   res.end(answer.body);
 }
 
-function errorAnswer(error: AppError, route: AgentRoute | "stream", rawParam: string | undefined, allow: string): Answer {
+function errorAnswer(
+  error: AppError,
+  route: AgentRoute | "stream",
+  rawParam: string | undefined,
+  allow: string,
+): Answer {
   const body = route !== "stream" && route.ofrep ? ofrepErrorBody(error, rawParam) : error.toBody();
   const headers: Record<string, string> = {};
   const retryAfter = retryAfterOf(error);
@@ -120,11 +125,17 @@ async function run(route: AgentRoute, req: IncomingMessage, db: Db, rawParam: st
 async function stream(res: ServerResponse, db: Db, query: string, requestId: string): Promise<Answer | null> {
   const grant = verifyStreamToken(new URLSearchParams(query).get("token"));
   if (!grant || !(await activeKeyIds(db, [grant.keyId])).has(grant.keyId)) {
-    throw new AppError("unauthenticated", "The stream token is missing, invalid, expired or its key revoked; fetch the bulk evaluation for a fresh stream URL.");
+    throw new AppError(
+      "unauthenticated",
+      "The stream token is missing, invalid, expired or its key revoked; fetch the bulk evaluation for a fresh stream URL.",
+    );
   }
   // Opening a stream counts against the key's rate limit like any request.
   const limit = apiLimiter().take(grant.keyId);
-  if (!limit.ok) throw new AppError("rate_limited", "Too many requests for this key; slow down.", { retryAfterSeconds: limit.retryAfterSeconds });
+  if (!limit.ok)
+    throw new AppError("rate_limited", "Too many requests for this key; slow down.", {
+      retryAfterSeconds: limit.retryAfterSeconds,
+    });
   await serveOfrepStream(res, db, grant, bulkEtag, { ...BASE_HEADERS, "x-request-id": requestId });
   return null;
 }
@@ -145,7 +156,8 @@ async function answer(req: IncomingMessage, res: ServerResponse, { route, rawPar
   const allowed = route === "stream" ? "GET" : route.method;
   let result: Answer | null;
   try {
-    if (method !== allowed) throw new AppError("method_not_allowed", `${req.method} is not allowed here; use ${allowed}.`);
+    if (method !== allowed)
+      throw new AppError("method_not_allowed", `${req.method} is not allowed here; use ${allowed}.`);
     const db = await getDb();
     result = route === "stream" ? await stream(res, db, query, requestId) : await run(route, req, db, rawParam);
   } catch (e) {
@@ -161,6 +173,12 @@ async function answer(req: IncomingMessage, res: ServerResponse, { route, rawPar
   const ms = performance.now() - started;
   recordRequest(name, status, ms);
   if (ACCESS_LOG && (status >= 400 || ++successes % SAMPLE_EVERY === 0)) {
-    log("info", "request", { requestId, route: name, status, ms: Math.round(ms * 10) / 10, ...(status < 400 && SAMPLE_EVERY > 1 ? { sampledOneIn: SAMPLE_EVERY } : {}) });
+    log("info", "request", {
+      requestId,
+      route: name,
+      status,
+      ms: Math.round(ms * 10) / 10,
+      ...(status < 400 && SAMPLE_EVERY > 1 ? { sampledOneIn: SAMPLE_EVERY } : {}),
+    });
   }
 }

@@ -20,6 +20,10 @@ describe("the Prometheus text", () => {
     expect(text).toContain("# TYPE cwr_tier_changes_total counter\ncwr_tier_changes_total 0");
     expect(text).toContain("# TYPE cwr_stream_clients gauge\ncwr_stream_clients 2");
     // Every sample line is `name{labels} value` or `name value`.
-    for (const line of text.trim().split("\n").filter((x) => !x.startsWith("#"))) expect(line).toMatch(/^[a-z_:][a-z0-9_:]*(\{.*\})? \S+$/);
+    for (const line of text
+      .trim()
+      .split("\n")
+      .filter((x) => !x.startsWith("#")))
+      expect(line).toMatch(/^[a-z_:][a-z0-9_:]*(\{.*\})? \S+$/);
   });
 });

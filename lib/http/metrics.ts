@@ -28,7 +28,6 @@ export function recordRequest(name: string, status: number, ms: number): void {
 /** Re-exported for one step: new code imports it from "@/lib/counters". */
 export { incrementCounter };
 
-
 /** A Prometheus label value: backslash, double quote and newline escaped. */
 function label(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
@@ -59,16 +58,24 @@ export function renderPrometheus(gauges: Gauge[] = []): string {
     return i > 0 ? { method: name.slice(0, i), route: name.slice(i + 1) } : { method: "", route: name };
   };
 
-  out.push("# HELP cwr_http_requests_total HTTP requests answered, by route and status.", "# TYPE cwr_http_requests_total counter");
+  out.push(
+    "# HELP cwr_http_requests_total HTTP requests answered, by route and status.",
+    "# TYPE cwr_http_requests_total counter",
+  );
   for (const name of routeNames) {
     const { method, route } = split(name);
     const s = routes.get(name)!;
     for (const [status, count] of [...s.count].sort((a, b) => a[0] - b[0])) {
-      out.push(`cwr_http_requests_total{method="${label(method)}",route="${label(route)}",status="${status}"} ${count}`);
+      out.push(
+        `cwr_http_requests_total{method="${label(method)}",route="${label(route)}",status="${status}"} ${count}`,
+      );
     }
   }
 
-  out.push("# HELP cwr_http_request_duration_seconds Time to answer (for streams: to start answering), by route.", "# TYPE cwr_http_request_duration_seconds histogram");
+  out.push(
+    "# HELP cwr_http_request_duration_seconds Time to answer (for streams: to start answering), by route.",
+    "# TYPE cwr_http_request_duration_seconds histogram",
+  );
   for (const name of routeNames) {
     const { method, route } = split(name);
     const s = routes.get(name)!;
@@ -83,9 +90,14 @@ export function renderPrometheus(gauges: Gauge[] = []): string {
   const names = new Set([...Object.keys(COUNTER_HELP), ...counters.keys()]);
   for (const name of [...names].sort()) {
     const metric = `cwr_${name.replace(/[^a-zA-Z0-9_]/g, "_")}`;
-    out.push(`# HELP ${metric} ${COUNTER_HELP[name] ?? name}`, `# TYPE ${metric} counter`, `${metric} ${num(counters.get(name) ?? 0)}`);
+    out.push(
+      `# HELP ${metric} ${COUNTER_HELP[name] ?? name}`,
+      `# TYPE ${metric} counter`,
+      `${metric} ${num(counters.get(name) ?? 0)}`,
+    );
   }
 
-  for (const gauge of gauges) out.push(`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`, `${gauge.name} ${num(gauge.value)}`);
+  for (const gauge of gauges)
+    out.push(`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`, `${gauge.name} ${num(gauge.value)}`);
   return out.join("\n") + "\n";
 }

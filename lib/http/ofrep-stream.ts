@@ -36,7 +36,16 @@ interface Hub {
 }
 
 const g = globalThis as unknown as { __cwrOfrepStreams?: Hub };
-const hub: Hub = (g.__cwrOfrepStreams ??= { db: null, byAgent: new Map(), scheduled: new Set(), unsubscribe: null, keyCheck: null, shutdownHooked: false, closing: false, etagOf: null });
+const hub: Hub = (g.__cwrOfrepStreams ??= {
+  db: null,
+  byAgent: new Map(),
+  scheduled: new Set(),
+  unsubscribe: null,
+  keyCheck: null,
+  shutdownHooked: false,
+  closing: false,
+  etagOf: null,
+});
 
 const refetchEvent = (etag: string) => `data: ${JSON.stringify({ type: "refetchEvaluation", etag })}\n\n`;
 
@@ -60,7 +69,10 @@ function refresh(agentId: string) {
 function start(db: Db) {
   hub.db = db;
   // The tier cache must hold the change before its ETag is sent, whichever listener runs first.
-  hub.unsubscribe ??= onTierChange({ change: (m) => (applyTierChange(m), refresh(m.agentId)), resync: () => [...hub.byAgent.keys()].forEach((a) => (forgetAgentTiers(a), refresh(a))) });
+  hub.unsubscribe ??= onTierChange({
+    change: (m) => (applyTierChange(m), refresh(m.agentId)),
+    resync: () => [...hub.byAgent.keys()].forEach((a) => (forgetAgentTiers(a), refresh(a))),
+  });
   hub.keyCheck ??= setInterval(() => void closeRevoked(), KEY_CHECK_MS);
   hub.keyCheck.unref();
   if (!hub.shutdownHooked) {
@@ -91,11 +103,18 @@ async function closeRevoked() {
 /** Graceful shutdown: every stream is told to reconnect soon (to another instance) and ended. */
 export function closeAllOfrepStreams(): void {
   hub.closing = true;
-  for (const set of [...hub.byAgent.values()]) for (const c of [...set]) c.close("retry: 250\n: server shutting down, reconnect\n\n");
+  for (const set of [...hub.byAgent.values()])
+    for (const c of [...set]) c.close("retry: 250\n: server shutting down, reconnect\n\n");
 }
 
 /** Serves one stream for a verified grant until the client leaves, the key is revoked or the server stops. */
-export async function serveOfrepStream(res: ServerResponse, db: Db, grant: StreamGrant, etagOf: (db: Db, agentId: string) => Promise<string>, headers: Record<string, string>): Promise<void> {
+export async function serveOfrepStream(
+  res: ServerResponse,
+  db: Db,
+  grant: StreamGrant,
+  etagOf: (db: Db, agentId: string) => Promise<string>,
+  headers: Record<string, string>,
+): Promise<void> {
   hub.etagOf = etagOf;
   // The per-key stream cap and revocation close are shared with the SDK's stream (429 past the cap).
   let closeClient: () => void = () => {};
@@ -107,7 +126,13 @@ export async function serveOfrepStream(res: ServerResponse, db: Db, grant: Strea
     release();
     throw e;
   }
-  res.writeHead(200, { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" });
+  res.writeHead(200, {
+    ...headers,
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache, no-transform",
+    connection: "keep-alive",
+    "x-accel-buffering": "no",
+  });
   res.write(`retry: 2000\n\n`);
   if (hub.closing) {
     release();

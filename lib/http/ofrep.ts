@@ -7,7 +7,9 @@ import { httpStatus } from "./errors";
 import { modeOf } from "@/lib/gating/outcomes";
 import { tierForSubject } from "@/lib/gating/slider";
 
-export const ofrepRequestSchema = z.strictObject({ context: z.record(z.string().max(256), z.unknown()).optional() }).meta({ id: "OfrepEvaluationRequest" });
+export const ofrepRequestSchema = z
+  .strictObject({ context: z.record(z.string().max(256), z.unknown()).optional() })
+  .meta({ id: "OfrepEvaluationRequest" });
 export const ofrepKeyParamsSchema = z.strictObject({ key: actionKeySchema });
 
 export const ofrepSuccessSchema = z
@@ -16,7 +18,13 @@ export const ofrepSuccessSchema = z
     value: z.enum(["CRAWL", "WALK", "RUN"]),
     reason: z.enum(["STATIC", "TARGETING_MATCH", "SPLIT", "DISABLED", "UNKNOWN"]),
     variant: z.string(),
-    metadata: z.object({ policyVersion: z.number(), mode: z.string(), tierSince: z.string(), sliderPercent: z.number().optional(), subjectGiven: z.boolean().optional() }),
+    metadata: z.object({
+      policyVersion: z.number(),
+      mode: z.string(),
+      tierSince: z.string(),
+      sliderPercent: z.number().optional(),
+      subjectGiven: z.boolean().optional(),
+    }),
   })
   .meta({ id: "OfrepEvaluationSuccess" });
 
@@ -69,10 +77,15 @@ export function checkOfrepContext(context: Record<string, unknown> | undefined):
   const invalid = (message: string) => new AppError("invalid_context", message);
   if ("targetingKey" in context) {
     const key = targetingKeySchema.safeParse(context.targetingKey);
-    if (!key.success) throw invalid(`context.targetingKey must be a string of 1 to 256 characters without control characters (${key.error.issues[0]?.message ?? "invalid"}).`);
+    if (!key.success)
+      throw invalid(
+        `context.targetingKey must be a string of 1 to 256 characters without control characters (${key.error.issues[0]?.message ?? "invalid"}).`,
+      );
   }
-  if (deeperThan(context, MAX_CONTEXT_DEPTH)) throw invalid(`The context must be at most ${MAX_CONTEXT_DEPTH} levels deep.`);
-  if (Buffer.byteLength(JSON.stringify(context), "utf8") > MAX_CONTEXT_BYTES) throw invalid(`The context must be at most ${MAX_CONTEXT_BYTES} bytes.`);
+  if (deeperThan(context, MAX_CONTEXT_DEPTH))
+    throw invalid(`The context must be at most ${MAX_CONTEXT_DEPTH} levels deep.`);
+  if (Buffer.byteLength(JSON.stringify(context), "utf8") > MAX_CONTEXT_BYTES)
+    throw invalid(`The context must be at most ${MAX_CONTEXT_BYTES} bytes.`);
 }
 
 /** OFREP's error code for one of our errors. */

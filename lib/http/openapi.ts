@@ -1,6 +1,11 @@
 // The OpenAPI 3.1 document of the agent API, generated from the same zod schemas the routes use.
 import { z } from "zod";
-import { decisionRequestSchema, decisionResponseSchema, tierViewSchema, tiersResponseSchema } from "@/lib/action-types/schema";
+import {
+  decisionRequestSchema,
+  decisionResponseSchema,
+  tierViewSchema,
+  tiersResponseSchema,
+} from "@/lib/action-types/schema";
 import { eventBatchSchema, MAX_BATCH, outcomeEventSchema } from "@/lib/events/schema";
 import { ERROR_CODES } from "@/lib/errors";
 import { ofrepRequestSchema, ofrepSuccessSchema } from "./ofrep";
@@ -10,15 +15,31 @@ export const errorBodySchema = z
   .meta({ id: "Error" });
 
 const eventResultSchema = z
-  .object({ index: z.number().int(), idempotencyKey: z.string().nullable(), status: z.enum(["accepted", "duplicate", "rejected"]), reason: z.string().optional(), details: z.unknown().optional() })
+  .object({
+    index: z.number().int(),
+    idempotencyKey: z.string().nullable(),
+    status: z.enum(["accepted", "duplicate", "rejected"]),
+    reason: z.string().optional(),
+    details: z.unknown().optional(),
+  })
   .meta({ id: "EventResult" });
 
 const eventBatchResponseSchema = z
-  .object({ accepted: z.number().int(), duplicates: z.number().int(), rejected: z.number().int(), results: z.array(eventResultSchema) })
+  .object({
+    accepted: z.number().int(),
+    duplicates: z.number().int(),
+    rejected: z.number().int(),
+    results: z.array(eventResultSchema),
+  })
   .meta({ id: "EventBatchResponse" });
 
 const ofrepFailureSchema = z
-  .object({ key: z.string().optional(), errorCode: z.string(), errorDetails: z.string().optional(), error: errorBodySchema.shape.error.optional() })
+  .object({
+    key: z.string().optional(),
+    errorCode: z.string(),
+    errorDetails: z.string().optional(),
+    error: errorBodySchema.shape.error.optional(),
+  })
   .meta({ id: "OfrepEvaluationFailure" });
 
 const ofrepBulkSchema = z
@@ -33,20 +54,44 @@ const ofrepBulkSchema = z
 
 // Registered once: every schema with a `meta({ id })` becomes a component, referenced by $ref.
 const outcomeEventDoc = outcomeEventSchema().meta({ id: "OutcomeEvent" });
-const DOCUMENTED = [errorBodySchema, tierViewSchema, tiersResponseSchema, decisionRequestSchema, decisionResponseSchema, outcomeEventDoc, eventBatchSchema, eventResultSchema, eventBatchResponseSchema, ofrepRequestSchema, ofrepSuccessSchema, ofrepFailureSchema, ofrepBulkSchema];
+const DOCUMENTED = [
+  errorBodySchema,
+  tierViewSchema,
+  tiersResponseSchema,
+  decisionRequestSchema,
+  decisionResponseSchema,
+  outcomeEventDoc,
+  eventBatchSchema,
+  eventResultSchema,
+  eventBatchResponseSchema,
+  ofrepRequestSchema,
+  ofrepSuccessSchema,
+  ofrepFailureSchema,
+  ofrepBulkSchema,
+];
 
 function schemas(): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
   for (const schema of DOCUMENTED) registry.add(schema, { id: String(z.globalRegistry.get(schema)?.id) });
-  const { schemas } = z.toJSONSchema(registry, { target: "draft-2020-12", io: "input", unrepresentable: "any", uri: (id) => `#/components/schemas/${id}` });
+  const { schemas } = z.toJSONSchema(registry, {
+    target: "draft-2020-12",
+    io: "input",
+    unrepresentable: "any",
+    uri: (id) => `#/components/schemas/${id}`,
+  });
   for (const s of Object.values(schemas)) {
     delete (s as Record<string, unknown>).$schema;
     delete (s as Record<string, unknown>).$id;
   }
   // The route takes `events` as unknown[] so that one bad event rejects only itself; what a client
   // should send is an OutcomeEvent each, at most MAX_BATCH of them (more is a 413).
-  const events = (schemas.EventBatch as unknown as { properties: { events: Record<string, unknown> } }).properties.events;
-  Object.assign(events, { items: ref("OutcomeEvent"), maxItems: MAX_BATCH, description: `1 to ${MAX_BATCH} outcome events; each is accepted, duplicate or rejected on its own` });
+  const events = (schemas.EventBatch as unknown as { properties: { events: Record<string, unknown> } }).properties
+    .events;
+  Object.assign(events, {
+    items: ref("OutcomeEvent"),
+    maxItems: MAX_BATCH,
+    description: `1 to ${MAX_BATCH} outcome events; each is accepted, duplicate or rejected on its own`,
+  });
   return schemas;
 }
 
@@ -59,8 +104,19 @@ const common = {
   "401": error("Missing, unknown or revoked API key"),
   "429": { ...error("Rate limited"), headers: { "Retry-After": { schema: { type: "integer" } } } },
 };
-const withBody = { ...common, "400": error("Malformed JSON"), "413": error("Body over 1 MiB"), "415": error("Not application/json"), "422": error("Fields not valid (unknown fields are refused)") };
-const actionKeyParam = (name: string) => ({ name, in: "path", required: true, schema: { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{0,127}$" } });
+const withBody = {
+  ...common,
+  "400": error("Malformed JSON"),
+  "413": error("Body over 1 MiB"),
+  "415": error("Not application/json"),
+  "422": error("Fields not valid (unknown fields are refused)"),
+};
+const actionKeyParam = (name: string) => ({
+  name,
+  in: "path",
+  required: true,
+  schema: { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{0,127}$" },
+});
 
 export function openApiDocument(serverUrl = "/") {
   return {
@@ -68,14 +124,20 @@ export function openApiDocument(serverUrl = "/") {
     info: {
       title: "Crawl · Walk · Run agent API",
       version: "1.0.0",
-      description: "Agents fetch their tier per action type and report outcomes. Every error is `{error: {code, message, details}}`.",
+      description:
+        "Agents fetch their tier per action type and report outcomes. Every error is `{error: {code, message, details}}`.",
     },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],
     components: {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "An API key created by an admin (`cwr_…`)" },
-        streamToken: { type: "apiKey", in: "query", name: "token", description: "The short-lived token of the stream URL the OFREP bulk answer's eventStreams give" },
+        streamToken: {
+          type: "apiKey",
+          in: "query",
+          name: "token",
+          description: "The short-lived token of the stream URL the OFREP bulk answer's eventStreams give",
+        },
       },
       schemas: schemas(),
     },
@@ -85,7 +147,15 @@ export function openApiDocument(serverUrl = "/") {
           operationId: "listTiers",
           summary: "Every action type of the calling agent with its tier",
           parameters: [{ name: "If-None-Match", in: "header", required: false, schema: { type: "string" } }],
-          responses: { "200": { description: "Tiers", headers: { ETag: { schema: { type: "string" } } }, content: jsonContent("TiersResponse") }, "304": { description: "Not modified" }, ...common },
+          responses: {
+            "200": {
+              description: "Tiers",
+              headers: { ETag: { schema: { type: "string" } } },
+              content: jsonContent("TiersResponse"),
+            },
+            "304": { description: "Not modified" },
+            ...common,
+          },
         },
       },
       "/api/v1/tiers/{actionKey}": {
@@ -93,21 +163,31 @@ export function openApiDocument(serverUrl = "/") {
           operationId: "getTier",
           summary: "One action type's tier",
           parameters: [actionKeyParam("actionKey")],
-          responses: { "200": { description: "Tier", content: jsonContent("TierView") }, "400": error("Malformed percent-escape in the path"), "404": error("Unknown action type for this agent"), ...common },
+          responses: {
+            "200": { description: "Tier", content: jsonContent("TierView") },
+            "400": error("Malformed percent-escape in the path"),
+            "404": error("Unknown action type for this agent"),
+            ...common,
+          },
         },
       },
       "/api/v1/tiers/stream": {
         get: {
           operationId: "streamTiers",
-          summary: "Server-Sent Events: `snapshot`, then `tier_change` events (id = tier change id; send Last-Event-ID to resume)",
+          summary:
+            "Server-Sent Events: `snapshot`, then `tier_change` events (id = tier change id; send Last-Event-ID to resume)",
           parameters: [{ name: "Last-Event-ID", in: "header", required: false, schema: { type: "string" } }],
-          responses: { "200": { description: "Event stream", content: { "text/event-stream": { schema: { type: "string" } } } }, ...common },
+          responses: {
+            "200": { description: "Event stream", content: { "text/event-stream": { schema: { type: "string" } } } },
+            ...common,
+          },
         },
       },
       "/api/v1/decisions": {
         post: {
           operationId: "decide",
-          summary: "May the agent act now? An unknown action is never allowed (CRAWL, suggest). While RUN's slider is below 100 %, `subject` decides: inside it RUN's answer, outside it (or without a subject: fail closed) WALK's.",
+          summary:
+            "May the agent act now? An unknown action is never allowed (CRAWL, suggest). While RUN's slider is below 100 %, `subject` decides: inside it RUN's answer, outside it (or without a subject: fail closed) WALK's.",
           requestBody: { required: true, content: jsonContent("DecisionRequest") },
           responses: { "200": { description: "Decision", content: jsonContent("DecisionResponse") }, ...withBody },
         },
@@ -117,21 +197,35 @@ export function openApiDocument(serverUrl = "/") {
           operationId: "reportEvents",
           summary: "A batch of up to 1,000 outcome events; each accepted, duplicate or rejected on its own",
           requestBody: { required: true, content: jsonContent("EventBatch") },
-          responses: { "200": { description: "Per-event results", content: jsonContent("EventBatchResponse") }, ...withBody, "413": error(`Body over 1 MiB, or more than ${MAX_BATCH} events`) },
+          responses: {
+            "200": { description: "Per-event results", content: jsonContent("EventBatchResponse") },
+            ...withBody,
+            "413": error(`Body over 1 MiB, or more than ${MAX_BATCH} events`),
+          },
         },
       },
       "/api/v1/openapi.json": {
-        get: { operationId: "openapi", summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: { type: "object" } } } } } },
+        get: {
+          operationId: "openapi",
+          summary: "This document",
+          security: [],
+          responses: {
+            "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: { type: "object" } } } },
+          },
+        },
       },
       "/ofrep/v1/evaluate/flags/{key}": {
         post: {
           operationId: "ofrepEvaluateFlag",
-          summary: "OFREP single flag: value = tier; while RUN's slider is below 100 %, RUN for a context.targetingKey inside it and WALK otherwise (reason SPLIT)",
+          summary:
+            "OFREP single flag: value = tier; while RUN's slider is below 100 %, RUN for a context.targetingKey inside it and WALK otherwise (reason SPLIT)",
           parameters: [actionKeyParam("key")],
           requestBody: { required: true, content: jsonContent("OfrepEvaluationRequest") },
           responses: {
             "200": { description: "Evaluation", content: jsonContent("OfrepEvaluationSuccess") },
-            "400": ofrepError("Malformed request (PARSE_ERROR), a malformed percent-escape in the path, or a context that is not allowed (INVALID_CONTEXT: targetingKey not a string of 1–256 characters without control characters, deeper than 8 levels or over 8 KiB)"),
+            "400": ofrepError(
+              "Malformed request (PARSE_ERROR), a malformed percent-escape in the path, or a context that is not allowed (INVALID_CONTEXT: targetingKey not a string of 1–256 characters without control characters, deeper than 8 levels or over 8 KiB)",
+            ),
             "404": ofrepError("FLAG_NOT_FOUND"),
             "413": ofrepError("Body over 1 MiB"),
             "415": ofrepError("Not application/json"),
@@ -144,10 +238,14 @@ export function openApiDocument(serverUrl = "/") {
       "/ofrep/v1/events": {
         get: {
           operationId: "ofrepEventStream",
-          summary: "OFREP event stream (ADR-0008): `message` events `{type: \"refetchEvaluation\", etag}` on connect and on every tier change of the agent",
+          summary:
+            'OFREP event stream (ADR-0008): `message` events `{type: "refetchEvaluation", etag}` on connect and on every tier change of the agent',
           security: [{ streamToken: [] }],
           parameters: [{ name: "token", in: "query", required: true, schema: { type: "string" } }],
-          responses: { "200": { description: "Event stream", content: { "text/event-stream": { schema: { type: "string" } } } }, "401": error("Missing, invalid or expired token, or its key revoked") },
+          responses: {
+            "200": { description: "Event stream", content: { "text/event-stream": { schema: { type: "string" } } } },
+            "401": error("Missing, invalid or expired token, or its key revoked"),
+          },
         },
       },
       "/ofrep/v1/evaluate/flags": {
@@ -157,7 +255,11 @@ export function openApiDocument(serverUrl = "/") {
           parameters: [{ name: "If-None-Match", in: "header", required: false, schema: { type: "string" } }],
           requestBody: { required: true, content: jsonContent("OfrepEvaluationRequest") },
           responses: {
-            "200": { description: "All flags", headers: { ETag: { schema: { type: "string" } } }, content: jsonContent("OfrepBulkEvaluationSuccess") },
+            "200": {
+              description: "All flags",
+              headers: { ETag: { schema: { type: "string" } } },
+              content: jsonContent("OfrepBulkEvaluationSuccess"),
+            },
             "304": { description: "Not modified" },
             "400": ofrepError("Malformed request (PARSE_ERROR) or a context that is not allowed (INVALID_CONTEXT)"),
             "413": ofrepError("Body over 1 MiB"),

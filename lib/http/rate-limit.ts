@@ -32,6 +32,9 @@ export class RateLimiter {
 
 const g = globalThis as unknown as { __cwrApiLimiter?: RateLimiter };
 export function apiLimiter(): RateLimiter {
-  g.__cwrApiLimiter ??= new RateLimiter(Number(process.env.API_RATE_PER_SECOND ?? 5000), Number(process.env.API_RATE_BURST ?? 10000));
+  g.__cwrApiLimiter ??= new RateLimiter(
+    Number(process.env.API_RATE_PER_SECOND ?? 5000),
+    Number(process.env.API_RATE_BURST ?? 10000),
+  );
   return g.__cwrApiLimiter;
 }

@@ -76,17 +76,22 @@ export async function authenticateBearer(db: Db, authorization: string | null | 
   const key = await authenticateApiKey(db, secret);
   if (!key) throw new AppError("unauthenticated", "The API key is unknown or revoked.");
   const limit = apiLimiter().take(key.keyId);
-  if (!limit.ok) throw new AppError("rate_limited", "Too many requests for this key; slow down.", { retryAfterSeconds: limit.retryAfterSeconds });
+  if (!limit.ok)
+    throw new AppError("rate_limited", "Too many requests for this key; slow down.", {
+      retryAfterSeconds: limit.retryAfterSeconds,
+    });
   return key;
 }
 
 async function resolvePrincipal(spec: RouteSpec<unknown, unknown, unknown>, req: Request, db: Db): Promise<Principal> {
   if (spec.auth === "public") return { kind: "public" };
-  if (spec.auth === "key") return { kind: "agent", key: await authenticateBearer(db, req.headers.get("authorization")) };
+  if (spec.auth === "key")
+    return { kind: "agent", key: await authenticateBearer(db, req.headers.get("authorization")) };
   const { currentUser } = await import("@/lib/auth/session");
   const user = await currentUser();
   if (!user) throw new AppError("unauthenticated", "Sign in first.");
-  if (spec.permission && !can(user.role, spec.permission)) throw new AppError("forbidden", `Your role (${user.role}) may not do this.`);
+  if (spec.permission && !can(user.role, spec.permission))
+    throw new AppError("forbidden", `Your role (${user.role}) may not do this.`);
   return { kind: "user", user };
 }
 
@@ -95,7 +100,11 @@ export function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, w
   const r = schema.safeParse(value);
   if (!r.success) {
     const code = where === "path" ? "not_found" : where === "query" ? "bad_request" : "validation_failed";
-    throw new AppError(code, where === "path" ? "No such resource: the path is not valid." : `The ${where} is not valid.`, zodDetails(r.error));
+    throw new AppError(
+      code,
+      where === "path" ? "No such resource: the path is not valid." : `The ${where} is not valid.`,
+      zodDetails(r.error),
+    );
   }
   return r.data;
 }
@@ -116,7 +125,8 @@ function decodeParams(raw: Record<string, string | string[]>): Record<string, st
  * One JSON line per request. On by default in production (DATABASE_URL set); off on the embedded demo,
  * whose simulated agents would flood the console, and under vitest. ACCESS_LOG=on|off decides.
  */
-export const accessLog = () => (process.env.ACCESS_LOG ?? (process.env.NODE_ENV === "test" || !process.env.DATABASE_URL ? "off" : "on")) !== "off";
+export const accessLog = () =>
+  (process.env.ACCESS_LOG ?? (process.env.NODE_ENV === "test" || !process.env.DATABASE_URL ? "off" : "on")) !== "off";
 
 export function route<P = undefined, Q = undefined, B = undefined>(spec: RouteSpec<P, Q, B>) {
   return async (req: Request, ctx?: NextCtx): Promise<Response> => {
@@ -141,7 +151,8 @@ export function route<P = undefined, Q = undefined, B = undefined>(spec: RouteSp
     response.headers.set("x-request-id", requestId);
     const ms = performance.now() - started;
     recordRequest(spec.name, response.status, ms);
-    if (accessLog()) log("info", "request", { requestId, route: spec.name, status: response.status, ms: Math.round(ms * 10) / 10 });
+    if (accessLog())
+      log("info", "request", { requestId, route: spec.name, status: response.status, ms: Math.round(ms * 10) / 10 });
     return response;
   };
 }

@@ -14,7 +14,10 @@ function frame(event: string, data: unknown, id?: string): Uint8Array {
   return encoder.encode(`${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
-const g = globalThis as unknown as { __cwrStreams?: { open: number }; __cwrStreamClosers?: { closing: boolean; all: Set<() => void> } };
+const g = globalThis as unknown as {
+  __cwrStreams?: { open: number };
+  __cwrStreamClosers?: { closing: boolean; all: Set<() => void> };
+};
 export const streamStats = (g.__cwrStreams ??= { open: 0 });
 const closers = (g.__cwrStreamClosers ??= { closing: false, all: new Set() });
 
@@ -32,7 +35,9 @@ export function closeAllStreams(): number {
 // ── Per-key stream slots: a cap, and revoked keys' streams closed within a second ──────────────────
 
 const REVOCATION_CHECK_MS = Number(process.env.SSE_REVOCATION_CHECK_MS ?? 500);
-const slots = ((g as { __cwrStreamSlots?: { byKey: Map<string, Set<() => void>>; timer: NodeJS.Timeout | null; db: Db | null } }).__cwrStreamSlots ??= { byKey: new Map(), timer: null, db: null });
+const slots = ((
+  g as { __cwrStreamSlots?: { byKey: Map<string, Set<() => void>>; timer: NodeJS.Timeout | null; db: Db | null } }
+).__cwrStreamSlots ??= { byKey: new Map(), timer: null, db: null });
 
 export function maxStreamsPerKey(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.SSE_MAX_STREAMS_PER_KEY ?? 20);
@@ -43,7 +48,10 @@ export function maxStreamsPerKey(env: NodeJS.ProcessEnv = process.env): number {
 async function closeRevoked(): Promise<void> {
   const db = slots.db;
   if (!db || slots.byKey.size === 0) return;
-  const revoked = await db.apiKey.findMany({ where: { id: { in: [...slots.byKey.keys()] }, revokedAt: { not: null } }, select: { id: true } });
+  const revoked = await db.apiKey.findMany({
+    where: { id: { in: [...slots.byKey.keys()] }, revokedAt: { not: null } },
+    select: { id: true },
+  });
   for (const { id } of revoked) for (const close of [...(slots.byKey.get(id) ?? [])]) close();
 }
 
@@ -55,11 +63,19 @@ async function closeRevoked(): Promise<void> {
 export function acquireStreamSlot(db: Db, keyId: string, close: () => void): () => void {
   const mine = slots.byKey.get(keyId) ?? new Set();
   const max = maxStreamsPerKey();
-  if (mine.size >= max) throw new AppError("rate_limited", `This key already has ${max} open streams here (SSE_MAX_STREAMS_PER_KEY); close one before opening another.`, { retryAfterSeconds: 5, openStreams: mine.size, max });
+  if (mine.size >= max)
+    throw new AppError(
+      "rate_limited",
+      `This key already has ${max} open streams here (SSE_MAX_STREAMS_PER_KEY); close one before opening another.`,
+      { retryAfterSeconds: 5, openStreams: mine.size, max },
+    );
   mine.add(close);
   slots.byKey.set(keyId, mine);
   slots.db = db;
-  slots.timer ??= setInterval(() => void closeRevoked().catch((e) => logError("stream revocation check failed", e)), REVOCATION_CHECK_MS);
+  slots.timer ??= setInterval(
+    () => void closeRevoked().catch((e) => logError("stream revocation check failed", e)),
+    REVOCATION_CHECK_MS,
+  );
   slots.timer.unref?.();
   let released = false;
   return () => {
@@ -74,7 +90,13 @@ export function acquireStreamSlot(db: Db, keyId: string, close: () => void): () 
   };
 }
 
-export function tierStream(db: Db, agentId: string, signal: AbortSignal, lastEventId: string | null, keyId: string): Response {
+export function tierStream(
+  db: Db,
+  agentId: string,
+  signal: AbortSignal,
+  lastEventId: string | null,
+  keyId: string,
+): Response {
   let cleanup = () => {};
   let revoked = false;
   const release = acquireStreamSlot(db, keyId, () => {
@@ -92,16 +114,19 @@ export function tierStream(db: Db, agentId: string, signal: AbortSignal, lastEve
           cleanup();
         }
       };
-      const snapshot = async () => send(frame("snapshot", { tiers: await listAgentTiers(db, agentId), at: new Date().toISOString() }));
+      const snapshot = async () =>
+        send(frame("snapshot", { tiers: await listAgentTiers(db, agentId), at: new Date().toISOString() }));
       // Changes are sent in commit order; a slow query for one must not reorder the next.
       let chain = Promise.resolve();
       const unsubscribe = onTierChange({
         change: (m) => {
           if (m.agentId !== agentId) return;
-          chain = chain.then(async () => {
-            const view = await agentTier(db, agentId, m.key);
-            if (view) send(frame("tier_change", { ...view, cause: m.cause, changedAt: m.at }, m.id));
-          }).catch((e) => logError("sse change failed", e));
+          chain = chain
+            .then(async () => {
+              const view = await agentTier(db, agentId, m.key);
+              if (view) send(frame("tier_change", { ...view, cause: m.cause, changedAt: m.at }, m.id));
+            })
+            .catch((e) => logError("sse change failed", e));
         },
         resync: () => {
           chain = chain.then(snapshot).catch((e) => logError("sse resync failed", e));
@@ -148,18 +173,31 @@ export function tierStream(db: Db, agentId: string, signal: AbortSignal, lastEve
     },
   });
   return new Response(stream, {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    },
   });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Replays this agent's tier changes after a known event id; false when the id is unknown. */
-async function replaySince(db: Db, agentId: string, lastEventId: string, send: (c: Uint8Array) => void): Promise<boolean> {
+async function replaySince(
+  db: Db,
+  agentId: string,
+  lastEventId: string,
+  send: (c: Uint8Array) => void,
+): Promise<boolean> {
   // Only a real UUID reaches the uuid column: anything else (36 dashes, say) made PostgreSQL throw
   // and the stream close with nothing sent. An unknown id gets a fresh snapshot instead.
   if (!UUID.test(lastEventId)) return false;
-  const last = await db.tierChange.findUnique({ where: { id: lastEventId }, select: { createdAt: true, actionType: { select: { agentId: true } } } });
+  const last = await db.tierChange.findUnique({
+    where: { id: lastEventId },
+    select: { createdAt: true, actionType: { select: { agentId: true } } },
+  });
   if (!last || last.actionType.agentId !== agentId) return false;
   // Changes made in one transaction share a timestamp (one batch can demote several action types),
   // so "after" is `>=` minus the id itself: a sibling the client may not have seen is replayed

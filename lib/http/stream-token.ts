@@ -14,7 +14,8 @@ export interface StreamGrant {
 }
 
 let signingKey: Buffer | undefined;
-const key = () => (signingKey ??= createHash("sha256").update("cwr ofrep stream token\0").update(authSecret()).digest());
+const key = () =>
+  (signingKey ??= createHash("sha256").update("cwr ofrep stream token\0").update(authSecret()).digest());
 
 const sign = (payload: string) => createHmac("sha256", key()).update(payload).digest("base64url");
 
@@ -23,7 +24,9 @@ export function tokenWindow(nowMs = Date.now()): number {
 }
 
 export function issueStreamToken(grant: StreamGrant, nowMs = Date.now()): string {
-  const payload = Buffer.from(JSON.stringify({ a: grant.agentId, k: grant.keyId, w: tokenWindow(nowMs) })).toString("base64url");
+  const payload = Buffer.from(JSON.stringify({ a: grant.agentId, k: grant.keyId, w: tokenWindow(nowMs) })).toString(
+    "base64url",
+  );
   return `${payload}.${sign(payload)}`;
 }
 
@@ -37,7 +40,11 @@ export function verifyStreamToken(token: string | null | undefined, nowMs = Date
   const expected = Buffer.from(sign(payload));
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
-    const { a, k, w } = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { a?: unknown; k?: unknown; w?: unknown };
+    const { a, k, w } = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
+      a?: unknown;
+      k?: unknown;
+      w?: unknown;
+    };
     if (typeof a !== "string" || typeof k !== "string" || typeof w !== "number") return null;
     const now = tokenWindow(nowMs);
     if (w > now || w < now - 1) return null;

@@ -38,7 +38,10 @@ export async function authenticateApiKey(db: Db, secret: string, now = new Date(
 }
 
 async function lookupKey(db: Db, hash: string, now: Date): Promise<KeyPrincipal | null> {
-  const key = await db.apiKey.findUnique({ where: { hash }, select: { id: true, hash: true, revokedAt: true, lastUsedAt: true, agent: { select: { id: true, slug: true } } } });
+  const key = await db.apiKey.findUnique({
+    where: { hash },
+    select: { id: true, hash: true, revokedAt: true, lastUsedAt: true, agent: { select: { id: true, slug: true } } },
+  });
   if (!key || key.revokedAt) return null;
   if (!timingSafeEqual(Buffer.from(key.hash), Buffer.from(hash))) return null;
   // last-used is informational: written at most once a minute so reads stay cheap.
@@ -51,9 +54,25 @@ async function lookupKey(db: Db, hash: string, now: Date): Promise<KeyPrincipal 
 export async function listApiKeys(db: Db) {
   const keys = await db.apiKey.findMany({
     orderBy: { createdAt: "desc" },
-    select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true, agent: { select: { slug: true } } },
+    select: {
+      id: true,
+      name: true,
+      prefix: true,
+      createdAt: true,
+      lastUsedAt: true,
+      revokedAt: true,
+      agent: { select: { slug: true } },
+    },
   });
-  return keys.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, agentSlug: k.agent.slug, createdAt: k.createdAt.toISOString(), lastUsedAt: k.lastUsedAt?.toISOString() ?? null, revokedAt: k.revokedAt?.toISOString() ?? null }));
+  return keys.map((k) => ({
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    agentSlug: k.agent.slug,
+    createdAt: k.createdAt.toISOString(),
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    revokedAt: k.revokedAt?.toISOString() ?? null,
+  }));
 }
 
 /** The ids among `keyIds` that are still valid (not revoked): open streams of the others are closed. */

@@ -20,11 +20,22 @@ export interface DailyPoint {
   incidents: number;
 }
 
-export async function dailySeries(db: Reader, actionTypeId: string, sinceDays: number, now: Date): Promise<DailyPoint[]> {
+export async function dailySeries(
+  db: Reader,
+  actionTypeId: string,
+  sinceDays: number,
+  now: Date,
+): Promise<DailyPoint[]> {
   const rows = await db.metricRollup.findMany({
     where: { actionTypeId, day: { gte: new Date(windowStart(now, sinceDays)) } },
     orderBy: { day: "asc" },
     select: { day: true, tier: true, successes: true, failures: true, incidents: true },
   });
-  return rows.map((r) => ({ day: dayOf(r.day), tier: r.tier, successes: r.successes, failures: r.failures, incidents: r.incidents }));
+  return rows.map((r) => ({
+    day: dayOf(r.day),
+    tier: r.tier,
+    successes: r.successes,
+    failures: r.failures,
+    incidents: r.incidents,
+  }));
 }

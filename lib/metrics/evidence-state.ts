@@ -36,7 +36,8 @@ function dayMap(raw: unknown): Record<string, [number, number]> {
   for (const [day, v] of Object.entries(raw as Record<string, unknown>)) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !Array.isArray(v) || v.length !== 2) continue;
     const [s, n] = v as unknown[];
-    if (Number.isInteger(s) && Number.isInteger(n) && (s as number) >= 0 && (s as number) <= (n as number)) out[day] = [s as number, n as number];
+    if (Number.isInteger(s) && Number.isInteger(n) && (s as number) >= 0 && (s as number) <= (n as number))
+      out[day] = [s as number, n as number];
   }
   return out;
 }
@@ -44,8 +45,21 @@ function dayMap(raw: unknown): Record<string, [number, number]> {
 function look(raw: unknown): GateLook | null {
   if (!raw || typeof raw !== "object") return null;
   const l = raw as Partial<GateLook>;
-  if (typeof l.cleared !== "boolean" || typeof l.trials !== "number" || typeof l.successes !== "number" || typeof l.statistic !== "number") return null;
-  return { policyVersion: Number(l.policyVersion ?? 0), restarts: Number(l.restarts ?? 0), successes: l.successes, trials: l.trials, cleared: l.cleared, statistic: l.statistic };
+  if (
+    typeof l.cleared !== "boolean" ||
+    typeof l.trials !== "number" ||
+    typeof l.successes !== "number" ||
+    typeof l.statistic !== "number"
+  )
+    return null;
+  return {
+    policyVersion: Number(l.policyVersion ?? 0),
+    restarts: Number(l.restarts ?? 0),
+    successes: l.successes,
+    trials: l.trials,
+    cleared: l.cleared,
+    statistic: l.statistic,
+  };
 }
 
 /** Just the detector's per-day counts, for a read that needs nothing else. */

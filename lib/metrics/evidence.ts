@@ -3,7 +3,20 @@
 // snapshots and what reviewers see beside the snapshot.
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
-import { alphaSpent, confidenceSequence, cusumParams, demotionSampleFrom, evaluateEligibility, evidenceFrom, lookAtOf, wilsonInterval, type AlphaSpent, type EligibilityResult, type GateLook, type Interval } from "@/lib/gating";
+import {
+  alphaSpent,
+  confidenceSequence,
+  cusumParams,
+  demotionSampleFrom,
+  evaluateEligibility,
+  evidenceFrom,
+  lookAtOf,
+  wilsonInterval,
+  type AlphaSpent,
+  type EligibilityResult,
+  type GateLook,
+  type Interval,
+} from "@/lib/gating";
 import type { Counts, PolicyRules, Tier } from "@/lib/gating/types";
 import { currentPolicy } from "@/lib/policies/data";
 import { windowStart } from "./data";
@@ -12,7 +25,17 @@ import { EVIDENCE_STATE_SELECT, toEvidenceState } from "./evidence-state";
 type Reader = Db | Tx;
 
 export interface LiveEvidence {
-  actionType: { id: string; key: string; agentId: string; agentSlug: string; tier: Tier; tierSince: string; frozen: boolean; stateVersion: number; agentVersion: string | null };
+  actionType: {
+    id: string;
+    key: string;
+    agentId: string;
+    agentSlug: string;
+    tier: Tier;
+    tierSince: string;
+    frozen: boolean;
+    stateVersion: number;
+    agentVersion: string | null;
+  };
   policy: { id: string; version: number; rules: PolicyRules };
   /** the one evidence every gate reads (lib/gating/evidence-fold.ts) */
   evidence: Counts & {
@@ -28,28 +51,55 @@ export interface LiveEvidence {
   /** the same evidence inside the tier's window; `wilson` is a fixed-sample interval, shown only labelled as such */
   window: Counts & { days: number; rate: number; wilson: { lower: number; upper: number } };
   /** the demotion detector of this tier (null in CRAWL) */
-  demotion: { cusum: number; threshold: number; q0: number; q1: number; detectionDelay: number; samples: number; minSamples: number } | null;
+  demotion: {
+    cusum: number;
+    threshold: number;
+    q0: number;
+    q1: number;
+    detectionDelay: number;
+    samples: number;
+    minSamples: number;
+  } | null;
   eligibility: EligibilityResult;
   takenAt: string;
 }
 
 /** Promotion or override requests that may still be in flight. */
-export const PENDING_PROMOTIONS = { kind: { in: ["promotion", "override"] as Array<"promotion" | "override"> }, status: { in: ["open", "approved"] as Array<"open" | "approved"> } };
+export const PENDING_PROMOTIONS = {
+  kind: { in: ["promotion", "override"] as Array<"promotion" | "override"> },
+  status: { in: ["open", "approved"] as Array<"open" | "approved"> },
+};
 
 /**
  * Does this pending request block a new one? An approved request whose apply was refused blocks only
  * while it could still be applied (same tier, same tier state as its snapshot); once the tier state
  * moved on it never can, and must not block every later request out of this action type.
  */
-export function blocksNewRequest(r: { status: string; fromTier: string | null; snapshot: unknown }, at: { tier: string; stateVersion: number }): boolean {
+export function blocksNewRequest(
+  r: { status: string; fromTier: string | null; snapshot: unknown },
+  at: { tier: string; stateVersion: number },
+): boolean {
   if (r.status === "open") return true;
-  return r.fromTier === at.tier && (r.snapshot as { actionType?: { stateVersion?: number } } | null)?.actionType?.stateVersion === at.stateVersion;
+  return (
+    r.fromTier === at.tier &&
+    (r.snapshot as { actionType?: { stateVersion?: number } } | null)?.actionType?.stateVersion === at.stateVersion
+  );
 }
 
 export async function liveEvidence(db: Reader, actionTypeId: string, now: Date): Promise<LiveEvidence> {
   const at = await db.actionType.findUniqueOrThrow({
     where: { id: actionTypeId },
-    select: { id: true, key: true, agentId: true, tier: true, tierSince: true, frozen: true, stateVersion: true, ...EVIDENCE_STATE_SELECT, agent: { select: { slug: true } } },
+    select: {
+      id: true,
+      key: true,
+      agentId: true,
+      tier: true,
+      tierSince: true,
+      frozen: true,
+      stateVersion: true,
+      ...EVIDENCE_STATE_SELECT,
+      agent: { select: { slug: true } },
+    },
   });
   const policy = await currentPolicy(db, actionTypeId);
   const tier = at.tier as Tier;
@@ -57,15 +107,41 @@ export async function liveEvidence(db: Reader, actionTypeId: string, now: Date):
   const state = toEvidenceState(at);
   const from = windowStart(now, days);
   const window = evidenceFrom(state, from);
-  const pending = await db.reviewRequest.findMany({ where: { actionTypeId, ...PENDING_PROMOTIONS }, select: { status: true, fromTier: true, snapshot: true } });
+  const pending = await db.reviewRequest.findMany({
+    where: { actionTypeId, ...PENDING_PROMOTIONS },
+    select: { status: true, fromTier: true, snapshot: true },
+  });
   const openRequests = pending.filter((r) => blocksNewRequest(r, at)).length;
   const evidence = { successes: state.successes, trials: state.trials };
-  const eligibility = evaluateEligibility({ tier, tierSince: at.tierSince, frozen: at.frozen, openRequest: openRequests > 0, evidence, window, restarts: state.restarts, look: state.look }, policy.rules, now);
+  const eligibility = evaluateEligibility(
+    {
+      tier,
+      tierSince: at.tierSince,
+      frozen: at.frozen,
+      openRequest: openRequests > 0,
+      evidence,
+      window,
+      restarts: state.restarts,
+      look: state.look,
+    },
+    policy.rules,
+    now,
+  );
   const w = wilsonInterval(window.successes, window.trials);
   const d = policy.rules.tiers[tier].demotion;
   const cusum = cusumParams(policy.rules, tier);
   return {
-    actionType: { id: at.id, key: at.key, agentId: at.agentId, agentSlug: at.agent.slug, tier, tierSince: at.tierSince.toISOString(), frozen: at.frozen, stateVersion: at.stateVersion, agentVersion: at.agentVersion },
+    actionType: {
+      id: at.id,
+      key: at.key,
+      agentId: at.agentId,
+      agentSlug: at.agent.slug,
+      tier,
+      tierSince: at.tierSince.toISOString(),
+      frozen: at.frozen,
+      stateVersion: at.stateVersion,
+      agentVersion: at.agentVersion,
+    },
     policy: { id: policy.id, version: policy.version, rules: policy.rules },
     evidence: {
       ...evidence,
@@ -76,8 +152,24 @@ export async function liveEvidence(db: Reader, actionTypeId: string, now: Date):
       lookAt: policy.rules.gate === "wilson" ? lookAtOf(policy.rules, tier) : null,
       look: state.look,
     },
-    window: { ...window, days, rate: window.trials ? window.successes / window.trials : 0, wilson: { lower: w.lower, upper: w.upper } },
-    demotion: d && tier !== "CRAWL" ? { cusum: state.cusum, threshold: cusum.threshold, q0: cusum.q0, q1: cusum.q1, detectionDelay: cusum.detectionDelay, samples: demotionSampleFrom(state, from).trials, minSamples: d.minSamples } : null,
+    window: {
+      ...window,
+      days,
+      rate: window.trials ? window.successes / window.trials : 0,
+      wilson: { lower: w.lower, upper: w.upper },
+    },
+    demotion:
+      d && tier !== "CRAWL"
+        ? {
+            cusum: state.cusum,
+            threshold: cusum.threshold,
+            q0: cusum.q0,
+            q1: cusum.q1,
+            detectionDelay: cusum.detectionDelay,
+            samples: demotionSampleFrom(state, from).trials,
+            minSamples: d.minSamples,
+          }
+        : null,
     eligibility,
     takenAt: now.toISOString(),
   };

@@ -40,7 +40,10 @@ describe("buildSeries", () => {
   });
 
   it("the e-value line and the band are the gate's own evidence, day by day; an empty day carries the value", () => {
-    const evidence = { evidenceSince: Date.parse(`${days[1]}T08:00:00Z`), days: { [days[1]!]: [20, 20], [days[3]!]: [20, 21] } as Record<string, [number, number]> };
+    const evidence = {
+      evidenceSince: Date.parse(`${days[1]}T08:00:00Z`),
+      days: { [days[1]!]: [20, 20], [days[3]!]: [20, 21] } as Record<string, [number, number]>,
+    };
     const s = buildSeries({
       days,
       rollingDays: 7,

@@ -66,5 +66,7 @@ export function buildSeries(input: SeriesInput): SeriesPoint[] {
 }
 
 export function lastDays(now: Date, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => new Date(now.getTime() - (count - 1 - i) * 86_400_000).toISOString().slice(0, 10));
+  return Array.from({ length: count }, (_, i) =>
+    new Date(now.getTime() - (count - 1 - i) * 86_400_000).toISOString().slice(0, 10),
+  );
 }

@@ -5,12 +5,31 @@ import type { StoredPayload } from "./payload";
 
 export async function listWebhookEndpoints(db: Db) {
   const [endpoints, counts] = await Promise.all([
-    db.webhookEndpoint.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, name: true, url: true, kinds: true, format: true, secret: true, enabled: true, createdAt: true } }),
+    db.webhookEndpoint.findMany({
+      orderBy: { createdAt: "asc" },
+      select: {
+        id: true,
+        name: true,
+        url: true,
+        kinds: true,
+        format: true,
+        secret: true,
+        enabled: true,
+        createdAt: true,
+      },
+    }),
     db.webhookDelivery.groupBy({ by: ["endpointId", "status"], _count: { _all: true } }),
   ]);
   return endpoints.map(({ secret, ...e }) => {
     const of = (status: string) => counts.find((c) => c.endpointId === e.id && c.status === status)?._count._all ?? 0;
-    return { ...e, createdAt: e.createdAt.toISOString(), secretHint: secretHint(secret), pending: of("pending"), delivered: of("delivered"), dead: of("dead") };
+    return {
+      ...e,
+      createdAt: e.createdAt.toISOString(),
+      secretHint: secretHint(secret),
+      pending: of("pending"),
+      delivered: of("delivered"),
+      dead: of("dead"),
+    };
   });
 }
 export type EndpointRow = Awaited<ReturnType<typeof listWebhookEndpoints>>[number];
@@ -18,12 +37,27 @@ export type EndpointRow = Awaited<ReturnType<typeof listWebhookEndpoints>>[numbe
 export const DELIVERY_STATUSES = ["pending", "delivered", "dead"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-export async function listDeliveries(db: Db, endpointId: string, filter: { status?: DeliveryStatus; take?: number } = {}) {
+export async function listDeliveries(
+  db: Db,
+  endpointId: string,
+  filter: { status?: DeliveryStatus; take?: number } = {},
+) {
   const rows = await db.webhookDelivery.findMany({
     where: { endpointId, ...(filter.status ? { status: filter.status } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: Math.min(200, filter.take ?? 50),
-    select: { id: true, status: true, attempts: true, nextAttemptAt: true, lastAttemptAt: true, lastStatusCode: true, lastError: true, deliveredAt: true, createdAt: true, event: { select: { id: true, kind: true, payload: true } } },
+    select: {
+      id: true,
+      status: true,
+      attempts: true,
+      nextAttemptAt: true,
+      lastAttemptAt: true,
+      lastStatusCode: true,
+      lastError: true,
+      deliveredAt: true,
+      createdAt: true,
+      event: { select: { id: true, kind: true, payload: true } },
+    },
   });
   return rows.map((r) => {
     const p = r.event.payload as unknown as StoredPayload;

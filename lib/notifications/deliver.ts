@@ -28,13 +28,19 @@ type Outcome = { ok: true; status: number } | { ok: false; status: number | null
 async function send(url: string, headers: Record<string, string>, body: string): Promise<Outcome> {
   try {
     // No redirects: a signed delivery goes to the configured address or nowhere.
-    const res = await fetch(url, { method: "POST", headers: { ...headers, "user-agent": "crawl-walk-run-webhooks/1" }, body, redirect: "manual", signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { ...headers, "user-agent": "crawl-walk-run-webhooks/1" },
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
     const text = (await res.text().catch(() => "")).slice(0, 200);
     if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
     return { ok: false, status: res.status, error: `HTTP ${res.status}${text ? `: ${text}` : ""}` };
   } catch (e) {
     const err = e as Error & { cause?: { code?: string } };
-    const reason = err.name === "TimeoutError" ? `no answer within ${TIMEOUT_MS} ms` : err.cause?.code ?? err.message;
+    const reason = err.name === "TimeoutError" ? `no answer within ${TIMEOUT_MS} ms` : (err.cause?.code ?? err.message);
     return { ok: false, status: null, error: `not delivered: ${reason}` };
   }
 }
@@ -57,21 +63,49 @@ export async function deliverDue(db: Db, now = new Date(), limit = 25): Promise<
   const rows = await db.webhookDelivery.findMany({
     where: { id: { in: claimed.map((c) => c.id) } },
     orderBy: [{ nextAttemptAt: "asc" }, { createdAt: "asc" }],
-    select: { id: true, attempts: true, event: { select: { id: true, payload: true } }, endpoint: { select: { url: true, secret: true, format: true } } },
+    select: {
+      id: true,
+      attempts: true,
+      event: { select: { id: true, payload: true } },
+      endpoint: { select: { url: true, secret: true, format: true } },
+    },
   });
   for (const d of rows) {
     const body = deliveryBody(d.endpoint.format as EndpointFormat, d.event.payload as unknown as StoredPayload);
-    const outcome = await send(d.endpoint.url, webhookHeaders(d.endpoint.secret, d.event.id, Math.floor(now.getTime() / 1000), body), body);
+    const outcome = await send(
+      d.endpoint.url,
+      webhookHeaders(d.endpoint.secret, d.event.id, Math.floor(now.getTime() / 1000), body),
+      body,
+    );
     const attempts = d.attempts + 1;
     const at = new Date();
     if (outcome.ok) {
-      await db.webhookDelivery.update({ where: { id: d.id }, data: { status: "delivered", attempts, deliveredAt: at, lastAttemptAt: at, lastStatusCode: outcome.status, lastError: "", lockedUntil: null } });
+      await db.webhookDelivery.update({
+        where: { id: d.id },
+        data: {
+          status: "delivered",
+          attempts,
+          deliveredAt: at,
+          lastAttemptAt: at,
+          lastStatusCode: outcome.status,
+          lastError: "",
+          lockedUntil: null,
+        },
+      });
       run.delivered++;
     } else {
       const dead = attempts >= WEBHOOK_MAX_ATTEMPTS;
       await db.webhookDelivery.update({
         where: { id: d.id },
-        data: { status: dead ? "dead" : "pending", attempts, lastAttemptAt: at, lastStatusCode: outcome.status, lastError: outcome.error, lockedUntil: null, ...(dead ? {} : { nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)) }) },
+        data: {
+          status: dead ? "dead" : "pending",
+          attempts,
+          lastAttemptAt: at,
+          lastStatusCode: outcome.status,
+          lastError: outcome.error,
+          lockedUntil: null,
+          ...(dead ? {} : { nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)) }),
+        },
       });
       if (dead) run.dead++;
       else run.retrying++;

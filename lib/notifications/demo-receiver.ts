@@ -17,8 +17,16 @@ export function demoReceived(): ReceivedMessage[] {
 }
 
 /** Verifies and keeps one delivery; false when no endpoint aimed here signed it (nothing kept). */
-export async function receiveDemoWebhook(db: Db, headers: { id: string | null; timestamp: string | null; signature: string | null }, body: string, now = new Date()): Promise<boolean> {
-  const endpoints = await db.webhookEndpoint.findMany({ where: { url: { contains: DEMO_RECEIVER_PATH } }, select: { secret: true } });
+export async function receiveDemoWebhook(
+  db: Db,
+  headers: { id: string | null; timestamp: string | null; signature: string | null },
+  body: string,
+  now = new Date(),
+): Promise<boolean> {
+  const endpoints = await db.webhookEndpoint.findMany({
+    where: { url: { contains: DEMO_RECEIVER_PATH } },
+    select: { secret: true },
+  });
   const nowSeconds = Math.floor(now.getTime() / 1000);
   if (!endpoints.some((e) => verifyWebhook(e.secret, headers, body, nowSeconds))) return false;
   let parsed: { type?: unknown; text?: unknown; data?: { summary?: unknown; url?: unknown } } = {};
@@ -32,7 +40,12 @@ export async function receiveDemoWebhook(db: Db, headers: { id: string | null; t
     id: headers.id!,
     receivedAt: now.toISOString(),
     type: typeof parsed.type === "string" ? parsed.type : "slack message",
-    summary: typeof parsed.data?.summary === "string" ? parsed.data.summary : typeof parsed.text === "string" ? parsed.text : "",
+    summary:
+      typeof parsed.data?.summary === "string"
+        ? parsed.data.summary
+        : typeof parsed.text === "string"
+          ? parsed.text
+          : "",
     url: typeof parsed.data?.url === "string" ? parsed.data.url : "",
   });
   received.length = Math.min(received.length, KEEP);

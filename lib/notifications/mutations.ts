@@ -12,21 +12,63 @@ export async function createWebhookEndpoint(db: Db, actor: Actor, raw: EndpointI
   const secret = newWebhookSecret();
   return db.$transaction(async (tx) => {
     const endpoint = await tx.webhookEndpoint.create({
-      data: { name: input.name, url: input.url, kinds: [...new Set(input.kinds)], format: input.format, secret, createdById: actor.type === "user" ? actor.id : null, createdAt: now },
+      data: {
+        name: input.name,
+        url: input.url,
+        kinds: [...new Set(input.kinds)],
+        format: input.format,
+        secret,
+        createdById: actor.type === "user" ? actor.id : null,
+        createdAt: now,
+      },
       select: { id: true, name: true, url: true, kinds: true, format: true },
     });
-    await appendAudit(tx, { actor, kind: "webhook.created", entityType: "webhook_endpoint", entityId: endpoint.id, data: { name: endpoint.name, url: `${new URL(endpoint.url).origin}/…`, kinds: endpoint.kinds, format: endpoint.format } }, now);
+    await appendAudit(
+      tx,
+      {
+        actor,
+        kind: "webhook.created",
+        entityType: "webhook_endpoint",
+        entityId: endpoint.id,
+        data: {
+          name: endpoint.name,
+          url: `${new URL(endpoint.url).origin}/…`,
+          kinds: endpoint.kinds,
+          format: endpoint.format,
+        },
+      },
+      now,
+    );
     return { ...endpoint, secret };
   });
 }
 
-export async function setWebhookEndpointEnabled(db: Db, actor: Actor, input: { endpointId: string; enabled: boolean }, now = new Date()) {
+export async function setWebhookEndpointEnabled(
+  db: Db,
+  actor: Actor,
+  input: { endpointId: string; enabled: boolean },
+  now = new Date(),
+) {
   return db.$transaction(async (tx) => {
-    const before = await tx.webhookEndpoint.findUnique({ where: { id: input.endpointId }, select: { id: true, name: true, enabled: true } });
+    const before = await tx.webhookEndpoint.findUnique({
+      where: { id: input.endpointId },
+      select: { id: true, name: true, enabled: true },
+    });
     if (!before) throw new AppError("not_found", "Webhook endpoint not found.");
-    if (before.enabled === input.enabled) throw new AppError("conflict", `This endpoint is already ${input.enabled ? "active" : "paused"}.`);
+    if (before.enabled === input.enabled)
+      throw new AppError("conflict", `This endpoint is already ${input.enabled ? "active" : "paused"}.`);
     await tx.webhookEndpoint.update({ where: { id: before.id }, data: { enabled: input.enabled } });
-    await appendAudit(tx, { actor, kind: "webhook.updated", entityType: "webhook_endpoint", entityId: before.id, data: { name: before.name, enabled: input.enabled } }, now);
+    await appendAudit(
+      tx,
+      {
+        actor,
+        kind: "webhook.updated",
+        entityType: "webhook_endpoint",
+        entityId: before.id,
+        data: { name: before.name, enabled: input.enabled },
+      },
+      now,
+    );
     return { enabled: input.enabled };
   });
 }
@@ -35,15 +77,44 @@ export async function setWebhookEndpointEnabled(db: Db, actor: Actor, input: { e
  * Sends a delivery again: a dead letter (or a delivered one, on request) becomes pending with a fresh
  * retry budget. The message keeps its webhook-id and body, so a receiver that saw it can tell.
  */
-export async function replayDeliveries(db: Db, actor: Actor, input: { endpointId: string; deliveryId?: string }, now = new Date()) {
+export async function replayDeliveries(
+  db: Db,
+  actor: Actor,
+  input: { endpointId: string; deliveryId?: string },
+  now = new Date(),
+) {
   return db.$transaction(async (tx) => {
-    const endpoint = await tx.webhookEndpoint.findUnique({ where: { id: input.endpointId }, select: { id: true, name: true } });
+    const endpoint = await tx.webhookEndpoint.findUnique({
+      where: { id: input.endpointId },
+      select: { id: true, name: true },
+    });
     if (!endpoint) throw new AppError("not_found", "Webhook endpoint not found.");
-    const where = input.deliveryId ? { id: input.deliveryId, endpointId: endpoint.id, status: { in: ["dead", "delivered"] } } : { endpointId: endpoint.id, status: "dead" };
+    const where = input.deliveryId
+      ? { id: input.deliveryId, endpointId: endpoint.id, status: { in: ["dead", "delivered"] } }
+      : { endpointId: endpoint.id, status: "dead" };
     const targets = await tx.webhookDelivery.findMany({ where, select: { id: true, eventId: true } });
-    if (targets.length === 0) throw new AppError("conflict", input.deliveryId ? "That delivery is still pending (or not of this endpoint): nothing to replay." : "No dead letters to replay.");
-    await tx.webhookDelivery.updateMany({ where: { id: { in: targets.map((t) => t.id) } }, data: { status: "pending", attempts: 0, nextAttemptAt: now, lockedUntil: null } });
-    await appendAudit(tx, { actor, kind: "webhook.replayed", entityType: "webhook_endpoint", entityId: endpoint.id, data: { name: endpoint.name, deliveries: targets.length, events: targets.slice(0, 20).map((t) => t.eventId) } }, now);
+    if (targets.length === 0)
+      throw new AppError(
+        "conflict",
+        input.deliveryId
+          ? "That delivery is still pending (or not of this endpoint): nothing to replay."
+          : "No dead letters to replay.",
+      );
+    await tx.webhookDelivery.updateMany({
+      where: { id: { in: targets.map((t) => t.id) } },
+      data: { status: "pending", attempts: 0, nextAttemptAt: now, lockedUntil: null },
+    });
+    await appendAudit(
+      tx,
+      {
+        actor,
+        kind: "webhook.replayed",
+        entityType: "webhook_endpoint",
+        entityId: endpoint.id,
+        data: { name: endpoint.name, deliveries: targets.length, events: targets.slice(0, 20).map((t) => t.eventId) },
+      },
+      now,
+    );
     return { replayed: targets.length };
   });
 }

@@ -28,13 +28,27 @@ function messageId(now: Date): string {
   return `msg_${now.getTime().toString(36).padStart(9, "0")}${randomBytes(8).toString("hex")}`;
 }
 
-export async function enqueueNotification(tx: Tx, kind: NotificationKind, entry: NotifiedEntry): Promise<string | null> {
-  const endpoints = await tx.webhookEndpoint.findMany({ where: { enabled: true, kinds: { has: kind } }, select: { id: true } });
+export async function enqueueNotification(
+  tx: Tx,
+  kind: NotificationKind,
+  entry: NotifiedEntry,
+): Promise<string | null> {
+  const endpoints = await tx.webhookEndpoint.findMany({
+    where: { enabled: true, kinds: { has: kind } },
+    select: { id: true },
+  });
   if (endpoints.length === 0) return null;
   const actionType = entry.actionTypeId
-    ? await tx.actionType.findUnique({ where: { id: entry.actionTypeId }, select: { id: true, key: true, name: true, agent: { select: { id: true, slug: true, name: true } } } })
+    ? await tx.actionType.findUnique({
+        where: { id: entry.actionTypeId },
+        select: { id: true, key: true, name: true, agent: { select: { id: true, slug: true, name: true } } },
+      })
     : null;
-  const agent = actionType?.agent ?? (entry.agentId ? await tx.agent.findUnique({ where: { id: entry.agentId }, select: { id: true, slug: true, name: true } }) : null);
+  const agent =
+    actionType?.agent ??
+    (entry.agentId
+      ? await tx.agent.findUnique({ where: { id: entry.agentId }, select: { id: true, slug: true, name: true } })
+      : null);
   const payload: StoredPayload = {
     type: kind,
     timestamp: entry.createdAt.toISOString(),
@@ -51,7 +65,16 @@ export async function enqueueNotification(tx: Tx, kind: NotificationKind, entry:
     },
   };
   const id = messageId(entry.createdAt);
-  await tx.outboxEvent.create({ data: { id, kind, payload: payload as object, auditSeq: entry.seq, createdAt: entry.createdAt } });
-  await tx.webhookDelivery.createMany({ data: endpoints.map((e) => ({ eventId: id, endpointId: e.id, nextAttemptAt: entry.createdAt, createdAt: entry.createdAt })) });
+  await tx.outboxEvent.create({
+    data: { id, kind, payload: payload as object, auditSeq: entry.seq, createdAt: entry.createdAt },
+  });
+  await tx.webhookDelivery.createMany({
+    data: endpoints.map((e) => ({
+      eventId: id,
+      endpointId: e.id,
+      nextAttemptAt: entry.createdAt,
+      createdAt: entry.createdAt,
+    })),
+  });
   return id;
 }

@@ -8,8 +8,13 @@ export const endpointInputSchema = z.strictObject({
     .string({ error: "required" })
     .trim()
     .max(2000, "at most 2000 characters")
-    .pipe(z.url({ protocol: /^https?$/, error: "an http:// or https:// address, e.g. https://hooks.slack.com/services/…" })),
-  kinds: z.array(z.enum(NOTIFICATION_KINDS, { error: "an event kind from the list" })).min(1, "pick at least one event kind").max(NOTIFICATION_KINDS.length),
+    .pipe(
+      z.url({ protocol: /^https?$/, error: "an http:// or https:// address, e.g. https://hooks.slack.com/services/…" }),
+    ),
+  kinds: z
+    .array(z.enum(NOTIFICATION_KINDS, { error: "an event kind from the list" }))
+    .min(1, "pick at least one event kind")
+    .max(NOTIFICATION_KINDS.length),
   format: z.enum(ENDPOINT_FORMATS as ["standard", "slack"], { error: "standard or slack" }).default("standard"),
 });
 export type EndpointInput = z.output<typeof endpointInputSchema>;

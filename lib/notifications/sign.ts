@@ -18,7 +18,12 @@ export function signWebhook(secret: string, id: string, timestampSeconds: number
   return "v1," + createHmac("sha256", key(secret)).update(`${id}.${timestampSeconds}.${body}`).digest("base64");
 }
 
-export function webhookHeaders(secret: string, id: string, timestampSeconds: number, body: string): Record<string, string> {
+export function webhookHeaders(
+  secret: string,
+  id: string,
+  timestampSeconds: number,
+  body: string,
+): Record<string, string> {
   return {
     "content-type": "application/json",
     "webhook-id": id,
@@ -28,7 +33,13 @@ export function webhookHeaders(secret: string, id: string, timestampSeconds: num
 }
 
 /** Checks a received delivery (any of the space-separated `v1,` signatures, timestamp within tolerance). */
-export function verifyWebhook(secret: string, headers: { id: string | null; timestamp: string | null; signature: string | null }, body: string, nowSeconds: number, toleranceSeconds = 300): boolean {
+export function verifyWebhook(
+  secret: string,
+  headers: { id: string | null; timestamp: string | null; signature: string | null },
+  body: string,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
   const { id, timestamp, signature } = headers;
   if (!id || !timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return false;
   if (Math.abs(nowSeconds - Number(timestamp)) > toleranceSeconds) return false;

@@ -15,11 +15,35 @@ export interface PolicyDto {
   createdBy: string | null;
 }
 
-const select = { id: true, actionTypeId: true, version: true, rules: true, reason: true, createdAt: true, createdBy: { select: { name: true } } } as const;
+const select = {
+  id: true,
+  actionTypeId: true,
+  version: true,
+  rules: true,
+  reason: true,
+  createdAt: true,
+  createdBy: { select: { name: true } },
+} as const;
 
-function toDto(row: { id: string; actionTypeId: string; version: number; rules: unknown; reason: string; createdAt: Date; createdBy: { name: string } | null }): PolicyDto {
+function toDto(row: {
+  id: string;
+  actionTypeId: string;
+  version: number;
+  rules: unknown;
+  reason: string;
+  createdAt: Date;
+  createdBy: { name: string } | null;
+}): PolicyDto {
   // Stored rules were validated on write; parsing again guards against a hand-edited row.
-  return { id: row.id, actionTypeId: row.actionTypeId, version: row.version, rules: policyRulesSchema.parse(row.rules) as PolicyRules, reason: row.reason, createdAt: row.createdAt.toISOString(), createdBy: row.createdBy?.name ?? null };
+  return {
+    id: row.id,
+    actionTypeId: row.actionTypeId,
+    version: row.version,
+    rules: policyRulesSchema.parse(row.rules) as PolicyRules,
+    reason: row.reason,
+    createdAt: row.createdAt.toISOString(),
+    createdBy: row.createdBy?.name ?? null,
+  };
 }
 
 export async function currentPolicy(db: Reader, actionTypeId: string): Promise<PolicyDto> {

@@ -20,10 +20,13 @@ export const demotionBarSchema = z
     minSamples: count,
     failureRate: rate.optional(),
   })
-  .refine((d) => d.failureRate === undefined || d.failureRate >= 1 - d.threshold + POLICY_BOUNDS.failureRateGap - 1e-12, {
-    message: `failureRate (q1) must be at least 1 − threshold (q0) + ${POLICY_BOUNDS.failureRateGap}`,
-    path: ["failureRate"],
-  });
+  .refine(
+    (d) => d.failureRate === undefined || d.failureRate >= 1 - d.threshold + POLICY_BOUNDS.failureRateGap - 1e-12,
+    {
+      message: `failureRate (q1) must be at least 1 − threshold (q0) + ${POLICY_BOUNDS.failureRateGap}`,
+      path: ["failureRate"],
+    },
+  );
 
 export const tierRulesSchema = z.strictObject({
   windowDays: z.number().int().min(1).max(365),
@@ -40,7 +43,10 @@ export const sliderSchema = z
     steps: z.array(percent).min(1).max(20).optional(),
     minDaysPerStep: z.number().min(0).max(365).optional(),
   })
-  .refine((s) => !s.steps || s.steps.every((v, i) => i === 0 || v > s.steps![i - 1]!), { message: "steps must increase", path: ["steps"] });
+  .refine((s) => !s.steps || s.steps.every((v, i) => i === 0 || v > s.steps![i - 1]!), {
+    message: "steps must increase",
+    path: ["steps"],
+  });
 
 export const policyRulesSchema = z.strictObject({
   gate: z.enum(GATE_METHODS),

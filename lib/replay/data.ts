@@ -44,7 +44,14 @@ function toFold(rows: Cell[]): FoldOutcome[] {
   const out: FoldOutcome[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const [at, kind, tier, ver, sev, rev] = rows[i]!;
-    out[i] = { kind, tier, occurredAt: at, agentVersion: ver || null, severity: sev, reverts: rev ? { kind: rev[0], tier: rev[1], occurredAt: rev[2], agentVersion: rev[3] || null } : null };
+    out[i] = {
+      kind,
+      tier,
+      occurredAt: at,
+      agentVersion: ver || null,
+      severity: sev,
+      reverts: rev ? { kind: rev[0], tier: rev[1], occurredAt: rev[2], agentVersion: rev[3] || null } : null,
+    };
   }
   return out;
 }
@@ -55,23 +62,45 @@ export interface ReplayRun extends ReplayResult {
 }
 
 /** Replays `rules` (or the current policy) over every recorded outcome of the action type. */
-export async function replayActionType(db: Db, actionTypeId: string, options: { rules?: PolicyRules; promote?: "as_recorded" | "when_eligible"; now?: Date; pageSize?: number } = {}): Promise<ReplayRun> {
-  const at = await db.actionType.findUniqueOrThrow({ where: { id: actionTypeId }, select: { createdAt: true, tier: true, frozen: true } });
+export async function replayActionType(
+  db: Db,
+  actionTypeId: string,
+  options: { rules?: PolicyRules; promote?: "as_recorded" | "when_eligible"; now?: Date; pageSize?: number } = {},
+): Promise<ReplayRun> {
+  const at = await db.actionType.findUniqueOrThrow({
+    where: { id: actionTypeId },
+    select: { createdAt: true, tier: true, frozen: true },
+  });
   const policy = options.rules ? null : await currentPolicy(db, actionTypeId);
-  const recorded = await db.tierChange.findMany({ where: { actionTypeId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { createdAt: true, fromTier: true, toTier: true, frozen: true, cause: true } });
+  const recorded = await db.tierChange.findMany({
+    where: { actionTypeId },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { createdAt: true, fromTier: true, toTier: true, frozen: true, cause: true },
+  });
   const replay = new PolicyReplay({
     rules: options.rules ?? policy!.rules,
     policyVersion: policy?.version ?? 0,
     createdAt: at.createdAt.getTime(),
-    recorded: recorded.map((c: (typeof recorded)[number]) => ({ at: c.createdAt.getTime(), to: c.toTier, frozen: c.frozen, cause: c.cause })),
+    recorded: recorded.map((c: (typeof recorded)[number]) => ({
+      at: c.createdAt.getTime(),
+      to: c.toTier,
+      frozen: c.frozen,
+      cause: c.cause,
+    })),
     promote: options.promote ?? "when_eligible",
   });
   const pageSize = options.pageSize ?? REPLAY_PAGE;
   // Exact to the millisecond both ways (timestamptz(3) ↔ ISO 8601), so no row is read twice or skipped.
-  let cursor: { at: number; id: string } = { at: -62135596800000, id: "0" } /* 0001-01-01 */;
+  let cursor: { at: number; id: string } = { at: -62135596800000, id: "0" }; /* 0001-01-01 */
   let pages = 0;
   for (;;) {
-    const [page] = await db.$queryRawUnsafe<Page[]>(PAGE_SQL, actionTypeId, new Date(cursor.at).toISOString(), cursor.id, pageSize);
+    const [page] = await db.$queryRawUnsafe<Page[]>(
+      PAGE_SQL,
+      actionTypeId,
+      new Date(cursor.at).toISOString(),
+      cursor.id,
+      pageSize,
+    );
     pages++;
     if (!page || page.n === 0 || !page.rows) break;
     const rows = JSON.parse(page.rows) as Cell[];
@@ -82,16 +111,37 @@ export async function replayActionType(db: Db, actionTypeId: string, options: { 
   const result = replay.finish((options.now ?? new Date()).getTime());
   return {
     ...result,
-    actual: { changes: recorded.filter((c: (typeof recorded)[number]) => c.fromTier !== c.toTier).map((c: (typeof recorded)[number]) => ({ at: c.createdAt.getTime(), from: c.fromTier, to: c.toTier, cause: c.cause })), tier: at.tier, frozen: at.frozen },
+    actual: {
+      changes: recorded
+        .filter((c: (typeof recorded)[number]) => c.fromTier !== c.toTier)
+        .map((c: (typeof recorded)[number]) => ({
+          at: c.createdAt.getTime(),
+          from: c.fromTier,
+          to: c.toTier,
+          cause: c.cause,
+        })),
+      tier: at.tier,
+      frozen: at.frozen,
+    },
     pages,
   };
 }
 
 // ---- The replay as pages show it: the proposed policy's timeline (promoted when eligible, the detector
 // replayed) against what really happened, and the tier each ends at today. Plain, serialisable data.
-const point =  (c: { at: number; from: Tier; to: Tier; cause: string }): ReplayPoint => ({ at: new Date(c.at).toISOString(), from: c.from, to: c.to, cause: c.cause });
+const point = (c: { at: number; from: Tier; to: Tier; cause: string }): ReplayPoint => ({
+  at: new Date(c.at).toISOString(),
+  from: c.from,
+  to: c.to,
+  cause: c.cause,
+});
 
-export async function replaySummary(db: Db, actionTypeId: string, rules: PolicyRules, now = new Date()): Promise<ReplaySummary> {
+export async function replaySummary(
+  db: Db,
+  actionTypeId: string,
+  rules: PolicyRules,
+  now = new Date(),
+): Promise<ReplaySummary> {
   const found = await db.actionType.findUnique({ where: { id: actionTypeId }, select: { createdAt: true } });
   if (!found) throw new AppError("not_found", "No such action type.");
   const { createdAt } = found;
@@ -100,8 +150,11 @@ export async function replaySummary(db: Db, actionTypeId: string, rules: PolicyR
     outcomes: run.outcomes,
     createdAt: createdAt.toISOString(),
     now: now.toISOString(),
-    proposed: { changes: run.changes.filter((c) => c.from !== c.to).map(point), tier: run.tier, eligibleAt: run.eligibleAt.map((e) => new Date(e.at).toISOString()) },
+    proposed: {
+      changes: run.changes.filter((c) => c.from !== c.to).map(point),
+      tier: run.tier,
+      eligibleAt: run.eligibleAt.map((e) => new Date(e.at).toISOString()),
+    },
     actual: { changes: run.actual.changes.map(point), tier: run.actual.tier },
   };
 }
-

@@ -23,7 +23,9 @@ export function replaySentence(s: ReplaySummary): string {
   const ups = s.proposed.changes.filter((c) => c.cause === "promotion" || c.cause === "override");
   const downs = s.proposed.changes.filter((c) => c.cause.endsWith("demotion"));
   const parts: string[] = [];
-  parts.push(ups.length ? `promoted on ${ups.map((c) => `${day(c.at)} (${c.from} → ${c.to})`).join(", ")}` : "never promoted");
+  parts.push(
+    ups.length ? `promoted on ${ups.map((c) => `${day(c.at)} (${c.from} → ${c.to})`).join(", ")}` : "never promoted",
+  );
   if (downs.length) parts.push(`demoted on ${downs.map((c) => `${day(c.at)} (${c.from} → ${c.to})`).join(", ")}`);
   const same = s.proposed.tier === s.actual.tier;
   return `Over ${s.outcomes.toLocaleString("en-US")} recorded outcomes, under this policy it would have been ${parts.join(" and ")}, ending in ${s.proposed.tier} today, against ${s.actual.tier} in reality${same ? " (the same)" : ""}.`;

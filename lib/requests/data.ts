@@ -1,7 +1,14 @@
 // Reads of review requests. Blindness is enforced here, on the server: reviews of an open request
 // are only returned to a reader who may see them (lib/gating visibleReviews).
 import type { Db } from "@/lib/db";
-import { awaitsReviewBy, canSeeReviews, currentTally, visibleReviews, classifyPolicyChange, type Tally } from "@/lib/gating";
+import {
+  awaitsReviewBy,
+  canSeeReviews,
+  currentTally,
+  visibleReviews,
+  classifyPolicyChange,
+  type Tally,
+} from "@/lib/gating";
 import type { PolicyRules, RequestKind, RequestStatus, Role, Tier } from "@/lib/gating/types";
 import { policyRulesSchema } from "@/lib/policies/schema";
 import type { Snapshot } from "./snapshot";
@@ -31,7 +38,18 @@ export interface RequestSummary {
 }
 
 const summarySelect = {
-  id: true, kind: true, status: true, statusReason: true, actionTypeId: true, fromTier: true, toTier: true, createdAt: true, expiresAt: true, reviewersRequired: true, snapshotHash: true, requesterId: true,
+  id: true,
+  kind: true,
+  status: true,
+  statusReason: true,
+  actionTypeId: true,
+  fromTier: true,
+  toTier: true,
+  createdAt: true,
+  expiresAt: true,
+  reviewersRequired: true,
+  snapshotHash: true,
+  requesterId: true,
   justification: true,
   requester: { select: { name: true } },
   actionType: { select: { key: true, name: true, agent: { select: { slug: true, name: true } } } },
@@ -43,15 +61,36 @@ function selectSummaries(db: Db, where: { status?: RequestStatus; actionTypeId?:
   return db.reviewRequest.findMany({ where, orderBy: { createdAt: "desc" }, take, select: summarySelect });
 }
 
-export async function listRequests(db: Db, filter: { status?: RequestStatus; actionTypeId?: string; take?: number } = {}): Promise<RequestSummary[]> {
-  const rows = await selectSummaries(db, { ...(filter.status ? { status: filter.status } : {}), ...(filter.actionTypeId ? { actionTypeId: filter.actionTypeId } : {}) }, filter.take ?? 200);
+export async function listRequests(
+  db: Db,
+  filter: { status?: RequestStatus; actionTypeId?: string; take?: number } = {},
+): Promise<RequestSummary[]> {
+  const rows = await selectSummaries(
+    db,
+    {
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.actionTypeId ? { actionTypeId: filter.actionTypeId } : {}),
+    },
+    filter.take ?? 200,
+  );
   return rows.map(toSummary);
 }
 
 /** Open requests a review by this person would count on (lib/gating awaitsReviewBy), oldest first: the inbox. */
-export async function listAwaitingReview(db: Db, reader: { id: string; role: Role }, filter: { actionTypeId?: string } = {}): Promise<RequestSummary[]> {
-  const open = await selectSummaries(db, { status: "open", ...(filter.actionTypeId ? { actionTypeId: filter.actionTypeId } : {}) }, 500);
-  return open.filter((r) => awaitsReviewBy(reader, r, r.reviews)).reverse().map(toSummary);
+export async function listAwaitingReview(
+  db: Db,
+  reader: { id: string; role: Role },
+  filter: { actionTypeId?: string } = {},
+): Promise<RequestSummary[]> {
+  const open = await selectSummaries(
+    db,
+    { status: "open", ...(filter.actionTypeId ? { actionTypeId: filter.actionTypeId } : {}) },
+    500,
+  );
+  return open
+    .filter((r) => awaitsReviewBy(reader, r, r.reviews))
+    .reverse()
+    .map(toSummary);
 }
 
 export async function countAwaitingReview(db: Db, reader: { id: string; role: Role }): Promise<number> {
@@ -59,9 +98,19 @@ export async function countAwaitingReview(db: Db, reader: { id: string; role: Ro
 }
 
 /** Requests per status (for the tabs), optionally of one action type. */
-export async function countRequestsByStatus(db: Db, filter: { actionTypeId?: string } = {}): Promise<Record<RequestStatus, number>> {
-  const groups = await db.reviewRequest.groupBy({ by: ["status"], where: filter.actionTypeId ? { actionTypeId: filter.actionTypeId } : {}, _count: { _all: true } });
-  const counts = { open: 0, approved: 0, rejected: 0, withdrawn: 0, expired: 0, applied: 0 } satisfies Record<RequestStatus, number>;
+export async function countRequestsByStatus(
+  db: Db,
+  filter: { actionTypeId?: string } = {},
+): Promise<Record<RequestStatus, number>> {
+  const groups = await db.reviewRequest.groupBy({
+    by: ["status"],
+    where: filter.actionTypeId ? { actionTypeId: filter.actionTypeId } : {},
+    _count: { _all: true },
+  });
+  const counts = { open: 0, approved: 0, rejected: 0, withdrawn: 0, expired: 0, applied: 0 } satisfies Record<
+    RequestStatus,
+    number
+  >;
   for (const g of groups) counts[g.status] = g._count._all;
   return counts;
 }
@@ -116,31 +165,92 @@ export interface RequestDetail extends RequestSummary {
   appliedAt: string | null;
 }
 
-export async function requestDetail(db: Db, id: string, reader: { id: string; role: Role }): Promise<RequestDetail | null> {
+export async function requestDetail(
+  db: Db,
+  id: string,
+  reader: { id: string; role: Role },
+): Promise<RequestDetail | null> {
   const r = await db.reviewRequest.findUnique({
     where: { id },
     select: {
       ...summarySelect,
-      justification: true, snapshot: true, proposedRules: true, decidedAt: true, appliedAt: true,
+      justification: true,
+      snapshot: true,
+      proposedRules: true,
+      decidedAt: true,
+      appliedAt: true,
       policy: { select: { version: true, rules: true } },
-      reviews: { orderBy: { createdAt: "asc" }, select: { decision: true, snapshotHash: true, rationale: true, createdAt: true, reviewerId: true, reviewer: { select: { name: true } } } },
+      reviews: {
+        orderBy: { createdAt: "asc" },
+        select: {
+          decision: true,
+          snapshotHash: true,
+          rationale: true,
+          createdAt: true,
+          reviewerId: true,
+          reviewer: { select: { name: true } },
+        },
+      },
     },
   });
   if (!r) return null;
-  const records = r.reviews.map((v) => ({ reviewerId: v.reviewerId, decision: v.decision, snapshotHash: v.snapshotHash }));
+  const records = r.reviews.map((v) => ({
+    reviewerId: v.reviewerId,
+    decision: v.decision,
+    snapshotHash: v.snapshotHash,
+  }));
   const tally = currentTally({
-    id: r.id, kind: r.kind, status: r.status, requesterId: r.requesterId, fromTier: r.fromTier, toTier: r.toTier, snapshotHash: r.snapshotHash, requiredApprovals: r.reviewersRequired, expiresAt: r.expiresAt.getTime(), policyVersionPinned: r.policy.version,
-    reviews: r.reviews.map((v) => ({ reviewerId: v.reviewerId, decision: v.decision, snapshotHash: v.snapshotHash, rationale: v.rationale, at: v.createdAt.getTime() })),
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    requesterId: r.requesterId,
+    fromTier: r.fromTier,
+    toTier: r.toTier,
+    snapshotHash: r.snapshotHash,
+    requiredApprovals: r.reviewersRequired,
+    expiresAt: r.expiresAt.getTime(),
+    policyVersionPinned: r.policy.version,
+    reviews: r.reviews.map((v) => ({
+      reviewerId: v.reviewerId,
+      decision: v.decision,
+      snapshotHash: v.snapshotHash,
+      rationale: v.rationale,
+      at: v.createdAt.getTime(),
+    })),
   });
-  const view = (v: (typeof r.reviews)[number]): ReviewView => ({ reviewer: v.reviewer.name, reviewerId: v.reviewerId, decision: v.decision, rationale: v.rationale, createdAt: v.createdAt.toISOString(), stale: v.snapshotHash !== r.snapshotHash });
+  const view = (v: (typeof r.reviews)[number]): ReviewView => ({
+    reviewer: v.reviewer.name,
+    reviewerId: v.reviewerId,
+    decision: v.decision,
+    rationale: v.rationale,
+    createdAt: v.createdAt.toISOString(),
+    stale: v.snapshotHash !== r.snapshotHash,
+  });
   const requestForRules = { requesterId: r.requesterId, status: r.status };
-  const visible = canSeeReviews(reader.id, reader.role, requestForRules, records) ? visibleReviews(reader.id, reader.role, requestForRules, r.reviews) : null;
+  const visible = canSeeReviews(reader.id, reader.role, requestForRules, records)
+    ? visibleReviews(reader.id, reader.role, requestForRules, r.reviews)
+    : null;
   const proposed = r.proposedRules ? (policyRulesSchema.parse(r.proposedRules) as PolicyRules) : null;
   const pinned = policyRulesSchema.parse(r.policy.rules) as PolicyRules;
   return {
-    id: r.id, kind: r.kind, status: r.status, statusReason: r.statusReason, actionTypeId: r.actionTypeId, actionKey: r.actionType.key, agentSlug: r.actionType.agent.slug, actionName: r.actionType.name, agentName: r.actionType.agent.name,
-    fromTier: r.fromTier, toTier: r.toTier, requester: r.requester.name, requesterId: r.requesterId, createdAt: r.createdAt.toISOString(), expiresAt: r.expiresAt.toISOString(),
-    reviewersRequired: r.reviewersRequired, approvals: tally.approvals, reviewCount: r.reviews.length,
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    statusReason: r.statusReason,
+    actionTypeId: r.actionTypeId,
+    actionKey: r.actionType.key,
+    agentSlug: r.actionType.agent.slug,
+    actionName: r.actionType.name,
+    agentName: r.actionType.agent.name,
+    fromTier: r.fromTier,
+    toTier: r.toTier,
+    requester: r.requester.name,
+    requesterId: r.requesterId,
+    createdAt: r.createdAt.toISOString(),
+    expiresAt: r.expiresAt.toISOString(),
+    reviewersRequired: r.reviewersRequired,
+    approvals: tally.approvals,
+    reviewCount: r.reviews.length,
     justification: r.justification,
     note: r.justification,
     snapshot: r.snapshot as unknown as Snapshot,
@@ -158,6 +268,9 @@ export async function requestDetail(db: Db, id: string, reader: { id: string; ro
 
 /** Just enough to name a request (page titles); no evidence, no reviews. */
 export async function requestTitle(db: Db, id: string) {
-  const r = await db.reviewRequest.findUnique({ where: { id }, select: { kind: true, fromTier: true, toTier: true, actionType: { select: { key: true } } } });
+  const r = await db.reviewRequest.findUnique({
+    where: { id },
+    select: { kind: true, fromTier: true, toTier: true, actionType: { select: { key: true } } },
+  });
   return r ? { kind: r.kind, fromTier: r.fromTier, toTier: r.toTier, actionKey: r.actionType.key } : null;
 }

@@ -11,10 +11,19 @@ export interface RequestsScreen {
   counts: Record<RequestStatus, number> & { all: number; awaiting: number };
 }
 
-export async function requestsScreen(db: Db, reader: { id: string; role: Role }, tab: RequestTab, actionTypeId?: string): Promise<RequestsScreen> {
+export async function requestsScreen(
+  db: Db,
+  reader: { id: string; role: Role },
+  tab: RequestTab,
+  actionTypeId?: string,
+): Promise<RequestsScreen> {
   const scope = actionTypeId ? { actionTypeId } : {};
-  const [byStatus, awaiting] = await Promise.all([countRequestsByStatus(db, scope), listAwaitingReview(db, reader, scope)]);
-  const rows = tab === "awaiting" ? awaiting : await listRequests(db, { ...scope, ...(tab !== "all" ? { status: tab } : {}) });
+  const [byStatus, awaiting] = await Promise.all([
+    countRequestsByStatus(db, scope),
+    listAwaitingReview(db, reader, scope),
+  ]);
+  const rows =
+    tab === "awaiting" ? awaiting : await listRequests(db, { ...scope, ...(tab !== "all" ? { status: tab } : {}) });
   const all = Object.values(byStatus).reduce((a, b) => a + b, 0);
   return { rows, counts: { ...byStatus, all, awaiting: awaiting.length } };
 }

@@ -9,7 +9,12 @@ export interface ReviewPage {
   live: LiveEvidence;
 }
 
-export async function reviewPage(db: Db, id: string, reader: { id: string; role: Role }, now = new Date()): Promise<ReviewPage | null> {
+export async function reviewPage(
+  db: Db,
+  id: string,
+  reader: { id: string; role: Role },
+  now = new Date(),
+): Promise<ReviewPage | null> {
   const request = await requestDetail(db, id, reader);
   if (!request) return null;
   return { request, live: await liveEvidence(db, request.actionTypeId, now) };

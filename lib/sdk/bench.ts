@@ -15,7 +15,15 @@ export interface ModeBenchResult {
 function views(n: number): TierView[] {
   return Array.from({ length: n }, (_, i) => {
     const tier = TIER_LIST[i % 3]!;
-    return { action: `action.${i}`, name: `Action ${i}`, tier, mode: MODE_OF[tier], frozen: false, tierSince: new Date(0).toISOString(), policyVersion: 1 };
+    return {
+      action: `action.${i}`,
+      name: `Action ${i}`,
+      tier,
+      mode: MODE_OF[tier],
+      frozen: false,
+      tierSince: new Date(0).toISOString(),
+      policyVersion: 1,
+    };
   });
 }
 

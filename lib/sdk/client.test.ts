@@ -25,13 +25,25 @@ function clock(start = 1_000_000) {
 async function setup(tiers: TierView[], options: { maxAgeMs?: number; stream?: boolean } = {}) {
   const api = await startTinyApi(tiers);
   const c = clock();
-  const client = createClient({ baseUrl: api.baseUrl, apiKey: GOOD_KEY, maxAgeMs: options.maxAgeMs ?? 1000, now: c.now, stream: options.stream, backoff: { initialMs: 10, maxMs: 50 } });
+  const client = createClient({
+    baseUrl: api.baseUrl,
+    apiKey: GOOD_KEY,
+    maxAgeMs: options.maxAgeMs ?? 1000,
+    now: c.now,
+    stream: options.stream,
+    backoff: { initialMs: 10, maxMs: 50 },
+  });
   cleanups.push(() => api.stop());
   cleanups.push(() => client.close());
   return { api, c, client };
 }
 
-const WORLD = [view("ticket.tag", "RUN"), view("ticket.reply", "WALK"), view("refund.issue", "CRAWL"), view("scale.adjust", "RUN", { frozen: true })];
+const WORLD = [
+  view("ticket.tag", "RUN"),
+  view("ticket.reply", "WALK"),
+  view("refund.issue", "CRAWL"),
+  view("scale.adjust", "RUN", { frozen: true }),
+];
 
 describe("CwrClient: fail closed", () => {
   it("answers CRAWL before it has any data", async () => {
@@ -57,8 +69,16 @@ describe("CwrClient: fail closed", () => {
     }
     expect(client.decide("ticket.reply", "internal")).toMatchObject({ allowed: true, tier: "WALK" });
     expect(client.decide("ticket.reply", "external")).toMatchObject({ allowed: false, tier: "WALK" });
-    expect(client.decide("scale.adjust", "external")).toMatchObject({ allowed: true, reason: "RUN: may act on external targets (tier frozen)" });
-    expect(client.list().map((v) => v.action).sort()).toEqual(WORLD.map((v) => v.action).sort());
+    expect(client.decide("scale.adjust", "external")).toMatchObject({
+      allowed: true,
+      reason: "RUN: may act on external targets (tier frozen)",
+    });
+    expect(
+      client
+        .list()
+        .map((v) => v.action)
+        .sort(),
+    ).toEqual(WORLD.map((v) => v.action).sort());
   });
 
   it("turns CRAWL when the data is older than maxAgeMs, and fresh again on a heartbeat", async () => {
@@ -89,7 +109,15 @@ describe("CwrClient: fail closed", () => {
     const id = "6f1c1a52-8a55-4c8e-9a44-3f3f0a6d3c11";
     api.change(view("ticket.tag", "CRAWL"), id);
     await until(() => client.mode("ticket.tag") === "suggest", 5000, "change");
-    expect(changes).toEqual([expect.objectContaining({ action: "ticket.tag", cause: "automatic_demotion", source: "stream", previous: expect.objectContaining({ tier: "RUN" }), current: expect.objectContaining({ tier: "CRAWL" }) })]);
+    expect(changes).toEqual([
+      expect.objectContaining({
+        action: "ticket.tag",
+        cause: "automatic_demotion",
+        source: "stream",
+        previous: expect.objectContaining({ tier: "RUN" }),
+        current: expect.objectContaining({ tier: "CRAWL" }),
+      }),
+    ]);
     expect(client.status().lastEventId).toBe(id);
 
     api.closeStreams();
@@ -104,7 +132,9 @@ describe("CwrClient: fail closed", () => {
     const { api, client } = await setup(WORLD);
     await client.ready();
     await until(() => api.openStreams() === 1, 5000, "stream");
-    api.broadcast(`id: x\nevent: tier_change\ndata: ${JSON.stringify({ ...view("refund.issue", "RUN"), mode: "suggest" })}\n\n`);
+    api.broadcast(
+      `id: x\nevent: tier_change\ndata: ${JSON.stringify({ ...view("refund.issue", "RUN"), mode: "suggest" })}\n\n`,
+    );
     await until(() => client.status().state === "error", 5000, "error state");
     expect(client.mode("ticket.tag")).toBe("suggest");
     expect(client.status().lastError?.message).toMatch(/malformed tier_change/);
@@ -216,5 +246,3 @@ describe("local decisions mirror the server's rules", () => {
     expect(toTierView(null)).toBeNull();
   });
 });
-
-

@@ -82,12 +82,28 @@ export function toTierView(raw: unknown): TierView | null {
   if (r.mode !== MODE_OF[tier]) return null;
   if (typeof r.frozen !== "boolean" || typeof r.tierSince !== "string" || typeof r.name !== "string") return null;
   if (typeof r.policyVersion !== "number" || !Number.isFinite(r.policyVersion)) return null;
-  const view: TierView = { action: r.action, name: r.name, tier, mode: MODE_OF[tier], frozen: r.frozen, tierSince: r.tierSince, policyVersion: r.policyVersion };
+  const view: TierView = {
+    action: r.action,
+    name: r.name,
+    tier,
+    mode: MODE_OF[tier],
+    frozen: r.frozen,
+    tierSince: r.tierSince,
+    policyVersion: r.policyVersion,
+  };
   if (r.slider !== undefined) {
     // A slider we cannot read is not trusted with RUN: 0 % answers every subject as WALK.
     const sl = r.slider as Record<string, unknown> | null;
-    const ok = sl && typeof sl === "object" && typeof sl.percent === "number" && sl.percent >= 0 && sl.percent <= 100 && typeof sl.salt === "string";
-    view.slider = Object.freeze(ok ? { percent: sl.percent as number, salt: sl.salt as string } : { percent: 0, salt: "" });
+    const ok =
+      sl &&
+      typeof sl === "object" &&
+      typeof sl.percent === "number" &&
+      sl.percent >= 0 &&
+      sl.percent <= 100 &&
+      typeof sl.salt === "string";
+    view.slider = Object.freeze(
+      ok ? { percent: sl.percent as number, salt: sl.salt as string } : { percent: 0, salt: "" },
+    );
   }
   return Object.freeze(view);
 }
@@ -95,19 +111,44 @@ export function toTierView(raw: unknown): TierView | null {
 function sameView(a: TierView | undefined, b: TierView | undefined): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
-  return a.tier === b.tier && a.frozen === b.frozen && a.tierSince === b.tierSince && a.policyVersion === b.policyVersion && a.name === b.name && a.slider?.percent === b.slider?.percent && a.slider?.salt === b.slider?.salt;
+  return (
+    a.tier === b.tier &&
+    a.frozen === b.frozen &&
+    a.tierSince === b.tierSince &&
+    a.policyVersion === b.policyVersion &&
+    a.name === b.name &&
+    a.slider?.percent === b.slider?.percent &&
+    a.slider?.salt === b.slider?.salt
+  );
 }
 
 /** The server's rule (POST /api/v1/decisions), mirrored: CRAWL suggests, WALK acts internally, RUN acts. */
-export function decideLocally(view: TierView | undefined, audience: Audience, whyNot?: string, subject?: string): Decision {
+export function decideLocally(
+  view: TierView | undefined,
+  audience: Audience,
+  whyNot?: string,
+  subject?: string,
+): Decision {
   // The same rule the server answers with (lib/gating is pure: no dependency comes with it).
   if (!view) {
     const unknown = decide(null, false, audience);
     return whyNot ? { ...unknown, reason: whyNot } : unknown;
   }
   // Plain-JS callers can pass anything: an audience that is not one of ours is never allowed.
-  if (!(AUDIENCES as readonly string[]).includes(audience)) return { allowed: false, mode: view.mode, tier: view.tier, reason: `unknown audience "${String(audience)}": not allowed` };
-  const { split: _split, ...decision } = decideForSubject(view.tier, view.frozen, audience, view.slider ?? null, subject);
+  if (!(AUDIENCES as readonly string[]).includes(audience))
+    return {
+      allowed: false,
+      mode: view.mode,
+      tier: view.tier,
+      reason: `unknown audience "${String(audience)}": not allowed`,
+    };
+  const { split: _split, ...decision } = decideForSubject(
+    view.tier,
+    view.frozen,
+    audience,
+    view.slider ?? null,
+    subject,
+  );
   void _split;
   return decision;
 }
@@ -202,7 +243,8 @@ export class CwrClient {
   /** May the agent act on this audience now? The server's rule, answered locally and failing closed. */
   decide(action: string, audience: Audience, subject?: string): Decision {
     const state = this.state();
-    if (state !== "fresh") return decideLocally(undefined, audience, `no fresh tier data (${state}): answered as CRAWL, suggest only`);
+    if (state !== "fresh")
+      return decideLocally(undefined, audience, `no fresh tier data (${state}): answered as CRAWL, suggest only`);
     return decideLocally(this.get(action), audience, undefined, subject);
   }
 
@@ -273,7 +315,13 @@ export class CwrClient {
   get reporter(): Reporter {
     if (!this.reporterInstance) {
       if (this.closed) throw new Error("the client is closed");
-      this.reporterInstance = new Reporter({ ...this.options.reporter, baseUrl: this.options.baseUrl, apiKey: this.options.apiKey, fetch: this.fetchFn, now: this.now });
+      this.reporterInstance = new Reporter({
+        ...this.options.reporter,
+        baseUrl: this.options.baseUrl,
+        apiKey: this.options.apiKey,
+        fetch: this.fetchFn,
+        now: this.now,
+      });
     }
     return this.reporterInstance;
   }
@@ -369,11 +417,14 @@ export class CwrClient {
   private armStaleTimer() {
     if (this.staleTimer || this.closed) return;
     const remaining = Math.max(1, this.freshAt + this.maxAgeMs - this.safeNow() + 1);
-    this.staleTimer = setTimeout(() => {
-      this.staleTimer = null;
-      this.emitStatus();
-      if (this.state() === "fresh") this.armStaleTimer();
-    }, Number.isFinite(remaining) ? remaining : this.maxAgeMs);
+    this.staleTimer = setTimeout(
+      () => {
+        this.staleTimer = null;
+        this.emitStatus();
+        if (this.state() === "fresh") this.armStaleTimer();
+      },
+      Number.isFinite(remaining) ? remaining : this.maxAgeMs,
+    );
     (this.staleTimer as { unref?: () => void }).unref?.();
   }
 
@@ -413,7 +464,8 @@ export class CwrClient {
     next.set(view.action, view);
     this.tiers = next;
     this.touch();
-    if (!sameView(old, view)) this.emitChange({ action: view.action, previous: old, current: view, source: "stream", ...extra });
+    if (!sameView(old, view))
+      this.emitChange({ action: view.action, previous: old, current: view, source: "stream", ...extra });
   }
 
   private parseViews(raw: unknown, what: string): TierView[] {
@@ -503,7 +555,10 @@ export class CwrClient {
       resetIdle();
       const headers = this.headers({ accept: "text/event-stream", "cache-control": "no-cache" });
       if (this.lastEventId) headers["last-event-id"] = this.lastEventId;
-      const res = await this.fetchFn(joinUrl(this.options.baseUrl, "/api/v1/tiers/stream"), { headers, signal: controller.signal });
+      const res = await this.fetchFn(joinUrl(this.options.baseUrl, "/api/v1/tiers/stream"), {
+        headers,
+        signal: controller.signal,
+      });
       if (!res.ok) throw await apiError(res, this.safeNow());
       const type = res.headers.get("content-type") ?? "";
       if (!type.startsWith("text/event-stream")) {
@@ -527,7 +582,9 @@ export class CwrClient {
         parser.feed(decoder.decode());
         ended = new Error("the tier stream ended");
       } catch (e) {
-        ended = idledOut ? new Error(`the tier stream carried nothing for ${this.streamIdleMs} ms`) : new Error(`the tier stream broke: ${errorMessage(e)}`);
+        ended = idledOut
+          ? new Error(`the tier stream carried nothing for ${this.streamIdleMs} ms`)
+          : new Error(`the tier stream broke: ${errorMessage(e)}`);
       } finally {
         parser.end();
         reader.cancel().catch(() => {});
@@ -555,7 +612,10 @@ export class CwrClient {
       const data = JSON.parse(m.data) as { cause?: unknown; changedAt?: unknown };
       const view = toTierView(data);
       if (!view) throw new Fatal(`stream: malformed tier_change ${m.data.slice(0, 200)}`);
-      this.applyOne(view, { cause: typeof data.cause === "string" ? data.cause : undefined, changedAt: typeof data.changedAt === "string" ? data.changedAt : undefined });
+      this.applyOne(view, {
+        cause: typeof data.cause === "string" ? data.cause : undefined,
+        changedAt: typeof data.changedAt === "string" ? data.changedAt : undefined,
+      });
       if (m.lastEventId) this.lastEventId = m.lastEventId;
     } else {
       this.touch(); // an event type this SDK does not know yet: still proof of a live stream
@@ -597,7 +657,10 @@ export class CwrClient {
       const retryAfter = error instanceof CwrApiError ? error.retryAfterMs : undefined;
       const fatal = error instanceof Fatal || (error instanceof CwrApiError && !error.transient);
       // The stream's `retry:` is the server's wish for a reconnect: backoff grows from there.
-      const initial = this.serverRetryMs !== null ? Math.max(this.backoffInitialMs, Math.min(this.serverRetryMs, this.backoffMaxMs)) : this.backoffInitialMs;
+      const initial =
+        this.serverRetryMs !== null
+          ? Math.max(this.backoffInitialMs, Math.min(this.serverRetryMs, this.backoffMaxMs))
+          : this.backoffInitialMs;
       const delay = retryAfter ?? (fatal ? this.backoffMaxMs : backoffDelay(attempt, initial, this.backoffMaxMs));
       attempt++;
       await this.sleep(delay);

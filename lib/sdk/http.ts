@@ -48,11 +48,22 @@ export async function apiError(res: Response, nowMs: number): Promise<CwrApiErro
   } catch {
     /* not our JSON error body (a proxy's page, an empty body) */
   }
-  return new CwrApiError(res.status, code, message, details, parseRetryAfter(res.headers.get("retry-after"), nowMs) ?? undefined);
+  return new CwrApiError(
+    res.status,
+    code,
+    message,
+    details,
+    parseRetryAfter(res.headers.get("retry-after"), nowMs) ?? undefined,
+  );
 }
 
 /** Exponential backoff with "equal jitter": between half and all of min(max, initial·2^attempt). */
-export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  initialMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
@@ -62,7 +73,10 @@ export function joinUrl(baseUrl: string, path: string): string {
 }
 
 /** An AbortSignal that fires when `parent` does or after `ms`; `dispose` clears the timer. */
-export function timeoutSignal(parent: AbortSignal | undefined, ms: number): { signal: AbortSignal; dispose: () => void } {
+export function timeoutSignal(
+  parent: AbortSignal | undefined,
+  ms: number,
+): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const onAbort = () => controller.abort(parent?.reason);
   if (parent?.aborted) controller.abort(parent.reason);

@@ -8,4 +8,15 @@ export type { SseMessage, SseHandlers } from "./sse";
 export { CwrApiError, parseRetryAfter, backoffDelay } from "./http";
 export type { FetchLike } from "./http";
 export { MODE_OF, TIER_LIST } from "./types";
-export type { Audience, Decision, EventKind, EventResult, EventsResponse, Mode, OutcomeEvent, Severity, Tier, TierView } from "./types";
+export type {
+  Audience,
+  Decision,
+  EventKind,
+  EventResult,
+  EventsResponse,
+  Mode,
+  OutcomeEvent,
+  Severity,
+  Tier,
+  TierView,
+} from "./types";

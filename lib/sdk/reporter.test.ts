@@ -7,7 +7,9 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function setup(options: Partial<ReporterOptions> = {}): Promise<{ api: TinyApi; reporter: Reporter; rejected: RejectedEvent[]; errors: Error[] }> {
+async function setup(
+  options: Partial<ReporterOptions> = {},
+): Promise<{ api: TinyApi; reporter: Reporter; rejected: RejectedEvent[]; errors: Error[] }> {
   const api = await startTinyApi();
   const rejected: RejectedEvent[] = [];
   const errors: Error[] = [];
@@ -24,7 +26,13 @@ async function setup(options: Partial<ReporterOptions> = {}): Promise<{ api: Tin
   return { api, reporter, rejected, errors };
 }
 
-const outcome = (i: number, key?: string) => ({ action: "ticket.tag", kind: "outcome.positive" as const, tier: "RUN" as const, idempotencyKey: key, subjectRef: `s-${i}` });
+const outcome = (i: number, key?: string) => ({
+  action: "ticket.tag",
+  kind: "outcome.positive" as const,
+  tier: "RUN" as const,
+  idempotencyKey: key,
+  subjectRef: `s-${i}`,
+});
 
 describe("Reporter", () => {
   it("gives each event a random UUID key once, keeps an explicit key, and defaults occurredAt", async () => {
@@ -94,7 +102,12 @@ describe("Reporter", () => {
     await reporter.flush();
     await new Promise((r) => setTimeout(r, 100));
     expect(api.eventRequests).toHaveLength(1);
-    expect(rejected).toEqual([expect.objectContaining({ reason: "unknown_action", event: expect.objectContaining({ idempotencyKey: "bad-1" }) })]);
+    expect(rejected).toEqual([
+      expect.objectContaining({
+        reason: "unknown_action",
+        event: expect.objectContaining({ idempotencyKey: "bad-1" }),
+      }),
+    ]);
     expect(reporter.stats()).toMatchObject({ accepted: 2, rejected: 1, pending: 0 });
   });
 
@@ -110,7 +123,9 @@ describe("Reporter", () => {
   it("halves a batch the server finds too large (413), and rejects a single event that still is", async () => {
     const { api, reporter, rejected } = await setup();
     api.maxBody = 20_000;
-    const keys = Array.from({ length: 100 }, (_, i) => reporter.report({ ...outcome(i, `k-${i}`), metadata: { pad: "x".repeat(300) } }));
+    const keys = Array.from({ length: 100 }, (_, i) =>
+      reporter.report({ ...outcome(i, `k-${i}`), metadata: { pad: "x".repeat(300) } }),
+    );
     reporter.report({ ...outcome(0, "huge"), metadata: { pad: "x".repeat(30_000) } });
     await reporter.flush();
     expect(api.stored).toEqual(keys);

@@ -141,7 +141,9 @@ export class Reporter {
     const json = JSON.stringify(event);
     if (json.length + 16 > this.maxBatchBytes) {
       this.counters.dropped++;
-      this.surface([{ event, reason: "too_large", details: { bytes: json.length, maxBatchBytes: this.maxBatchBytes } }]);
+      this.surface([
+        { event, reason: "too_large", details: { bytes: json.length, maxBatchBytes: this.maxBatchBytes } },
+      ]);
       return event.idempotencyKey;
     }
     this.queue.push({ event, json });
@@ -173,7 +175,10 @@ export class Reporter {
     const deadline = this.now() + (options.timeoutMs ?? 5000);
     this.clearFlushTimer();
     this.clearRetryTimer();
-    const hardStop = setTimeout(() => this.abort.abort(new Error("reporter closed")), Math.max(0, deadline - this.now()));
+    const hardStop = setTimeout(
+      () => this.abort.abort(new Error("reporter closed")),
+      Math.max(0, deadline - this.now()),
+    );
     try {
       while (this.queue.length > 0 && this.now() < deadline) {
         while (this.inFlight) await this.inFlight;
@@ -222,7 +227,11 @@ export class Reporter {
     if (typeof input.kind !== "string") throw new TypeError("event.kind must be a string");
     if (typeof input.tier !== "string") throw new TypeError("event.tier must be a string");
     const occurredAt =
-      input.occurredAt === undefined ? new Date(this.now()).toISOString() : input.occurredAt instanceof Date ? input.occurredAt.toISOString() : String(input.occurredAt);
+      input.occurredAt === undefined
+        ? new Date(this.now()).toISOString()
+        : input.occurredAt instanceof Date
+          ? input.occurredAt.toISOString()
+          : String(input.occurredAt);
     const event: OutcomeEvent = {
       idempotencyKey: input.idempotencyKey ?? globalThis.crypto.randomUUID(),
       action: input.action,
@@ -320,7 +329,11 @@ export class Reporter {
     try {
       const res = await this.fetchFn(this.url, {
         method: "POST",
-        headers: { authorization: `Bearer ${this.options.apiKey}`, "content-type": "application/json", accept: "application/json" },
+        headers: {
+          authorization: `Bearer ${this.options.apiKey}`,
+          "content-type": "application/json",
+          accept: "application/json",
+        },
         body,
         signal,
       });
@@ -341,7 +354,14 @@ export class Reporter {
         // Refused as a whole (bad key, malformed body…): retrying the same bytes cannot succeed.
         this.remove(batch.length);
         this.counters.rejected += batch.length;
-        this.surface(batch.map((e) => ({ event: e.event, reason: err.code, details: { message: err.message, details: err.details }, status: err.status })));
+        this.surface(
+          batch.map((e) => ({
+            event: e.event,
+            reason: err.code,
+            details: { message: err.message, details: err.details },
+            status: err.status,
+          })),
+        );
         this.notifyError(err, 0);
         this.attempt = 0;
         return true;

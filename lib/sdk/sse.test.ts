@@ -6,7 +6,11 @@ function parse(chunks: string[]) {
   const messages: SseMessage[] = [];
   const comments: string[] = [];
   const retries: number[] = [];
-  const p = new SseParser({ message: (m) => messages.push(m), comment: (c) => comments.push(c), retry: (r) => retries.push(r) });
+  const p = new SseParser({
+    message: (m) => messages.push(m),
+    comment: (c) => comments.push(c),
+    retry: (r) => retries.push(r),
+  });
   for (const c of chunks) p.feed(c);
   p.end();
   return { messages, comments, retries, lastEventId: p.lastEventId };
@@ -25,7 +29,11 @@ describe("SseParser", () => {
     expect(r.comments).toEqual(["ping 1700000000000"]);
     expect(r.messages).toEqual([
       { event: "snapshot", data: '{"tiers":[],"at":"2026-01-01T00:00:00.000Z"}', lastEventId: "" },
-      { event: "tier_change", data: '{"action":"ticket.tag","tier":"CRAWL"}', lastEventId: "6f1c1a52-8a55-4c8e-9a44-3f3f0a6d3c11" },
+      {
+        event: "tier_change",
+        data: '{"action":"ticket.tag","tier":"CRAWL"}',
+        lastEventId: "6f1c1a52-8a55-4c8e-9a44-3f3f0a6d3c11",
+      },
     ]);
   });
 
@@ -76,7 +84,21 @@ describe("SseParser", () => {
   });
 
   it("is split-invariant for arbitrary streams (property)", () => {
-    const piece = fc.constantFrom("data: ", "data:", "event: ", "id: ", ": c", "retry: 5", "x", "{}", "é", "\n", "\r", "\r\n", " ");
+    const piece = fc.constantFrom(
+      "data: ",
+      "data:",
+      "event: ",
+      "id: ",
+      ": c",
+      "retry: 5",
+      "x",
+      "{}",
+      "é",
+      "\n",
+      "\r",
+      "\r\n",
+      " ",
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 6 }), (pieces, cuts) => {
         const text = pieces.join("");

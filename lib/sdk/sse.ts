@@ -110,7 +110,11 @@ export class SseParser {
       this.resetMessage();
       return;
     }
-    const message: SseMessage = { event: this.eventType || "message", data: this.data.join("\n"), lastEventId: this.lastEventId };
+    const message: SseMessage = {
+      event: this.eventType || "message",
+      data: this.data.join("\n"),
+      lastEventId: this.lastEventId,
+    };
     this.resetMessage();
     this.handlers.message?.(message);
   }

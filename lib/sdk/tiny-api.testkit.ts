@@ -56,7 +56,12 @@ function fail(req: IncomingMessage, res: ServerResponse, f: Failure): boolean {
     return true;
   }
   if (f === "store-then-reset") return false;
-  sendJson(res, f.status, f.body ?? { error: { code: `http_${f.status}`, message: "scripted failure", details: null } }, f.retryAfter ? { "retry-after": f.retryAfter } : {});
+  sendJson(
+    res,
+    f.status,
+    f.body ?? { error: { code: `http_${f.status}`, message: "scripted failure", details: null } },
+    f.retryAfter ? { "retry-after": f.retryAfter } : {},
+  );
   return true;
 }
 
@@ -81,7 +86,9 @@ export async function startTinyApi(tiers: TierView[] = [], port = 0): Promise<Ti
     },
     change(view, id, cause = "automatic_demotion") {
       api.tiers = api.tiers.filter((t) => t.action !== view.action).concat(view);
-      api.broadcast(`id: ${id}\nevent: tier_change\ndata: ${JSON.stringify({ ...view, cause, changedAt: new Date().toISOString() })}\n\n`);
+      api.broadcast(
+        `id: ${id}\nevent: tier_change\ndata: ${JSON.stringify({ ...view, cause, changedAt: new Date().toISOString() })}\n\n`,
+      );
     },
     closeStreams() {
       for (const s of streams) s.destroy();
@@ -102,7 +109,9 @@ export async function startTinyApi(tiers: TierView[] = [], port = 0): Promise<Ti
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const auth = req.headers.authorization ?? "";
     if (!api.validKeys.has(auth.replace(/^Bearer /, ""))) {
-      return sendJson(res, 401, { error: { code: "unauthenticated", message: "The API key is unknown or revoked.", details: null } });
+      return sendJson(res, 401, {
+        error: { code: "unauthenticated", message: "The API key is unknown or revoked.", details: null },
+      });
     }
     const url = new URL(req.url ?? "/", "http://x");
     if (req.method === "GET" && url.pathname === "/api/v1/tiers") {
@@ -120,7 +129,8 @@ export async function startTinyApi(tiers: TierView[] = [], port = 0): Promise<Ti
       api.streamRequests.push(req.headers);
       res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
       res.write("retry: 20\n\n");
-      if (!req.headers["last-event-id"]) res.write(`event: snapshot\ndata: ${JSON.stringify({ tiers: api.tiers, at: new Date().toISOString() })}\n\n`);
+      if (!req.headers["last-event-id"])
+        res.write(`event: snapshot\ndata: ${JSON.stringify({ tiers: api.tiers, at: new Date().toISOString() })}\n\n`);
       streams.add(res);
       req.on("close", () => streams.delete(res));
       return;
@@ -130,20 +140,27 @@ export async function startTinyApi(tiers: TierView[] = [], port = 0): Promise<Ti
       for await (const c of req) chunks.push(c as Buffer);
       const raw = Buffer.concat(chunks);
       const failure = api.eventFailures.shift();
-      if (raw.length > api.maxBody) return sendJson(res, 413, { error: { code: "payload_too_large", message: "too large", details: null } });
+      if (raw.length > api.maxBody)
+        return sendJson(res, 413, { error: { code: "payload_too_large", message: "too large", details: null } });
       const body = JSON.parse(raw.toString("utf8")) as { events: Array<{ idempotencyKey: string; action: string }> };
       api.eventRequests.push(body.events.map((e) => e.idempotencyKey));
       if (failure && fail(req, res, failure)) return;
       const results = body.events.map((e, index) => {
         const reason = api.rejectEvent(e);
         if (reason) return { index, idempotencyKey: e.idempotencyKey, status: "rejected", reason };
-        if (api.stored.includes(e.idempotencyKey)) return { index, idempotencyKey: e.idempotencyKey, status: "duplicate" };
+        if (api.stored.includes(e.idempotencyKey))
+          return { index, idempotencyKey: e.idempotencyKey, status: "duplicate" };
         api.stored.push(e.idempotencyKey);
         return { index, idempotencyKey: e.idempotencyKey, status: "accepted" };
       });
       if (failure === "store-then-reset") return req.socket.destroy();
       const count = (s: string) => results.filter((r) => r.status === s).length;
-      return sendJson(res, 200, { accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), results });
+      return sendJson(res, 200, {
+        accepted: count("accepted"),
+        duplicates: count("duplicate"),
+        rejected: count("rejected"),
+        results,
+      });
     }
     sendJson(res, 404, { error: { code: "not_found", message: "no route", details: null } });
   };
@@ -161,7 +178,16 @@ export async function startTinyApi(tiers: TierView[] = [], port = 0): Promise<Ti
 
 export function view(action: string, tier: TierView["tier"], extra: Partial<TierView> = {}): TierView {
   const mode = tier === "CRAWL" ? "suggest" : tier === "WALK" ? "act_internal" : "act_external";
-  return { action, name: action, tier, mode, frozen: false, tierSince: "2026-01-01T00:00:00.000Z", policyVersion: 1, ...extra };
+  return {
+    action,
+    name: action,
+    tier,
+    mode,
+    frozen: false,
+    tierSince: "2026-01-01T00:00:00.000Z",
+    policyVersion: 1,
+    ...extra,
+  };
 }
 
 export async function until(check: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {

@@ -56,4 +56,8 @@ export interface EventsResponse {
 }
 
 export const TIER_LIST: readonly Tier[] = ["CRAWL", "WALK", "RUN"];
-export const MODE_OF: Readonly<Record<Tier, Mode>> = Object.freeze({ CRAWL: "suggest", WALK: "act_internal", RUN: "act_external" });
+export const MODE_OF: Readonly<Record<Tier, Mode>> = Object.freeze({
+  CRAWL: "suggest",
+  WALK: "act_internal",
+  RUN: "act_external",
+});

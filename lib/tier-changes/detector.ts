@@ -21,13 +21,19 @@ export interface DetectorInput {
 }
 
 export async function detectAndDemote(tx: Tx, actionTypeId: string, input: DetectorInput, now: Date) {
-  const at = await tx.actionType.findUniqueOrThrow({ where: { id: actionTypeId }, select: { key: true, tier: true, frozen: true, rampStep: true, rampStepSince: true, ...EVIDENCE_STATE_SELECT } });
+  const at = await tx.actionType.findUniqueOrThrow({
+    where: { id: actionTypeId },
+    select: { key: true, tier: true, frozen: true, rampStep: true, rampStepSince: true, ...EVIDENCE_STATE_SELECT },
+  });
   const tier = at.tier as Tier;
   if (tier === "CRAWL") return null;
   const policy = await currentPolicy(tx, actionTypeId);
   // The detector's minimum sample: what it counted in the window (wrong-tier failures included).
   const window = demotionSampleFrom(toDayMaps(at.stayDays), windowStart(now, policy.rules.tiers[tier].windowDays));
-  const verdict = evaluateDemotion({ tier, cusum: input.peakCusum, window, incidentSeverity: input.worstIncident }, policy.rules);
+  const verdict = evaluateDemotion(
+    { tier, cusum: input.peakCusum, window, incidentSeverity: input.worstIncident },
+    policy.rules,
+  );
   const slider = sliderOf(policy.rules);
   if (verdict.action !== "demote") {
     await advanceRamp(tx, actionTypeId, { ...at, tier }, policy, now);
@@ -38,7 +44,14 @@ export async function detectAndDemote(tx: Tx, actionTypeId: string, input: Detec
   if (back) {
     await recordSliderStep(
       tx,
-      { actionTypeId, ...back, cause: "ramp_step_back", actor: { type: "system", label: "detector:cusum" }, rationale: `${verdict.reason.replace(/: RUN → WALK$/, "")}: RUN's ramp ${back.fromPercent}% → ${back.toPercent}%`, breached: { ...verdict.breached, policyVersion: policy.version } },
+      {
+        actionTypeId,
+        ...back,
+        cause: "ramp_step_back",
+        actor: { type: "system", label: "detector:cusum" },
+        rationale: `${verdict.reason.replace(/: RUN → WALK$/, "")}: RUN's ramp ${back.fromPercent}% → ${back.toPercent}%`,
+        breached: { ...verdict.breached, policyVersion: policy.version },
+      },
       now,
     );
     return { actionKey: at.key, from: tier, to: tier, reason: `ramp stepped back to ${back.toPercent}%` };
@@ -64,7 +77,10 @@ export async function detectAndDemote(tx: Tx, actionTypeId: string, input: Detec
 /** Job: re-checks every action type above CRAWL (windows move with time, not only with events). */
 export async function sweepDemotions(db: Db, now = new Date()) {
   // Only a CUSUM above zero can fire (incidents act inside the ingest); RUN is checked for its ramp's clock.
-  const candidates = await db.actionType.findMany({ where: { OR: [{ tier: { not: "CRAWL" }, cusum: { gt: 0 } }, { tier: "RUN" }] }, select: { id: true } });
+  const candidates = await db.actionType.findMany({
+    where: { OR: [{ tier: { not: "CRAWL" }, cusum: { gt: 0 } }, { tier: "RUN" }] },
+    select: { id: true },
+  });
   const demoted = [];
   for (const { id } of candidates) {
     const result = await db.$transaction(async (tx) => {
@@ -78,7 +94,13 @@ export async function sweepDemotions(db: Db, now = new Date()) {
 }
 
 /** Moves a ramp schedule to its next step when the RUN bar holds on the subjects already ramped. */
-async function advanceRamp(tx: Tx, actionTypeId: string, at: EvidenceStateRow & { tier: Tier; frozen: boolean; rampStep: number; rampStepSince: Date }, policy: { version: number; rules: PolicyRules }, now: Date) {
+async function advanceRamp(
+  tx: Tx,
+  actionTypeId: string,
+  at: EvidenceStateRow & { tier: Tier; frozen: boolean; rampStep: number; rampStepSince: Date },
+  policy: { version: number; rules: PolicyRules },
+  now: Date,
+) {
   const verdict = evaluateRampAdvance({
     tier: at.tier,
     frozen: at.frozen,
@@ -92,7 +114,16 @@ async function advanceRamp(tx: Tx, actionTypeId: string, at: EvidenceStateRow & 
   if (verdict.action !== "advance") return null;
   return recordSliderStep(
     tx,
-    { actionTypeId, toStep: verdict.toStep, fromPercent: verdict.fromPercent, toPercent: verdict.toPercent, cause: "ramp_advance", actor: { type: "system", label: "ramp:run-bar" }, rationale: verdict.reason, breached: { ...verdict.evidence, policyVersion: policy.version } },
+    {
+      actionTypeId,
+      toStep: verdict.toStep,
+      fromPercent: verdict.fromPercent,
+      toPercent: verdict.toPercent,
+      cause: "ramp_advance",
+      actor: { type: "system", label: "ramp:run-bar" },
+      rationale: verdict.reason,
+      breached: { ...verdict.evidence, policyVersion: policy.version },
+    },
     now,
   );
 }

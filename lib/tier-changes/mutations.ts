@@ -77,13 +77,37 @@ export async function recordTierChange(tx: Tx, input: TierChangeInput, now: Date
       entityId: input.actionTypeId,
       agentId: before.agentId,
       actionTypeId: input.actionTypeId,
-      data: { tierChangeId: change.id, from: before.tier, to: input.toTier, frozen: input.frozen, rationale: input.rationale, requestId: input.requestId ?? null, breached: input.breached ?? null },
+      data: {
+        tierChangeId: change.id,
+        from: before.tier,
+        to: input.toTier,
+        frozen: input.frozen,
+        rationale: input.rationale,
+        requestId: input.requestId ?? null,
+        breached: input.breached ?? null,
+      },
     },
     now,
   );
-  const payload = JSON.stringify({ id: change.id, actionTypeId: input.actionTypeId, agentId: before.agentId, key: before.key, tier: after.tier, frozen: after.frozen, tierSince: after.tierSince.toISOString(), cause: input.cause, at: now.toISOString() });
+  const payload = JSON.stringify({
+    id: change.id,
+    actionTypeId: input.actionTypeId,
+    agentId: before.agentId,
+    key: before.key,
+    tier: after.tier,
+    frozen: after.frozen,
+    tierSince: after.tierSince.toISOString(),
+    cause: input.cause,
+    at: now.toISOString(),
+  });
   await tx.$executeRaw`SELECT pg_notify(${TIER_CHANNEL}, ${payload})`;
-  return { changeId: change.id, from: before.tier, to: after.tier, frozen: after.frozen, stateVersion: after.stateVersion };
+  return {
+    changeId: change.id,
+    from: before.tier,
+    to: after.tier,
+    frozen: after.frozen,
+    stateVersion: after.stateVersion,
+  };
 }
 
 export interface SliderStepInput {
@@ -105,10 +129,18 @@ export interface SliderStepInput {
  * routes. A step back also restarts the detector: the lower step is watched afresh.
  */
 export async function recordSliderStep(tx: Tx, input: SliderStepInput, now: Date) {
-  const before = await tx.actionType.findUniqueOrThrow({ where: { id: input.actionTypeId }, select: { agentId: true, key: true, tier: true, frozen: true, tierSince: true, rampStep: true } });
+  const before = await tx.actionType.findUniqueOrThrow({
+    where: { id: input.actionTypeId },
+    select: { agentId: true, key: true, tier: true, frozen: true, tierSince: true, rampStep: true },
+  });
   const after = await tx.actionType.update({
     where: { id: input.actionTypeId },
-    data: { rampStep: input.toStep, rampStepSince: now, stateVersion: { increment: 1 }, ...(input.cause === "ramp_step_back" ? { cusum: 0 } : {}) },
+    data: {
+      rampStep: input.toStep,
+      rampStepSince: now,
+      stateVersion: { increment: 1 },
+      ...(input.cause === "ramp_step_back" ? { cusum: 0 } : {}),
+    },
     select: { stateVersion: true },
   });
   const change = await tx.tierChange.create({
@@ -119,7 +151,13 @@ export async function recordSliderStep(tx: Tx, input: SliderStepInput, now: Date
       frozen: before.frozen,
       cause: input.cause,
       actorUserId: input.actor.type === "user" ? input.actor.id : null,
-      actorSystem: { fromStep: before.rampStep, toStep: input.toStep, fromPercent: input.fromPercent, toPercent: input.toPercent, ...(input.breached ?? {}) },
+      actorSystem: {
+        fromStep: before.rampStep,
+        toStep: input.toStep,
+        fromPercent: input.fromPercent,
+        toPercent: input.toPercent,
+        ...(input.breached ?? {}),
+      },
       rationale: input.rationale,
       requestId: input.requestId ?? null,
       createdAt: now,
@@ -135,11 +173,31 @@ export async function recordSliderStep(tx: Tx, input: SliderStepInput, now: Date
       entityId: input.actionTypeId,
       agentId: before.agentId,
       actionTypeId: input.actionTypeId,
-      data: { tierChangeId: change.id, tier: before.tier, fromStep: before.rampStep, toStep: input.toStep, fromPercent: input.fromPercent, toPercent: input.toPercent, rationale: input.rationale, requestId: input.requestId ?? null, breached: input.breached ?? null },
+      data: {
+        tierChangeId: change.id,
+        tier: before.tier,
+        fromStep: before.rampStep,
+        toStep: input.toStep,
+        fromPercent: input.fromPercent,
+        toPercent: input.toPercent,
+        rationale: input.rationale,
+        requestId: input.requestId ?? null,
+        breached: input.breached ?? null,
+      },
     },
     now,
   );
-  const payload = JSON.stringify({ id: change.id, actionTypeId: input.actionTypeId, agentId: before.agentId, key: before.key, tier: before.tier, frozen: before.frozen, tierSince: before.tierSince.toISOString(), cause: input.cause, at: now.toISOString() });
+  const payload = JSON.stringify({
+    id: change.id,
+    actionTypeId: input.actionTypeId,
+    agentId: before.agentId,
+    key: before.key,
+    tier: before.tier,
+    frozen: before.frozen,
+    tierSince: before.tierSince.toISOString(),
+    cause: input.cause,
+    at: now.toISOString(),
+  });
   await tx.$executeRaw`SELECT pg_notify(${TIER_CHANNEL}, ${payload})`;
   return { changeId: change.id, stateVersion: after.stateVersion };
 }

@@ -17,7 +17,16 @@ export interface UserRow {
 export async function listUsers(db: Db): Promise<UserRow[]> {
   const rows = await db.user.findMany({
     orderBy: { email: "asc" },
-    select: { id: true, email: true, name: true, role: true, disabled: true, passwordHash: true, createdAt: true, lastLoginAt: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      disabled: true,
+      passwordHash: true,
+      createdAt: true,
+      lastLoginAt: true,
+    },
   });
   return rows.map((u) => ({
     id: u.id,
@@ -45,6 +54,30 @@ export interface RoleGrantRow {
 
 /** Open grants of review power, waiting for a second person (SPEC §3 rule 10). */
 export async function listOpenRoleGrants(db: Db): Promise<RoleGrantRow[]> {
-  const rows = await db.roleGrant.findMany({ where: { status: "open" }, orderBy: { createdAt: "asc" }, select: { id: true, userId: true, fromRole: true, role: true, requestedByLabel: true, requestedById: true, reason: true, createdAt: true, user: { select: { email: true } } } });
-  return rows.map((g) => ({ id: g.id, userId: g.userId, email: g.user.email, fromRole: g.fromRole, role: g.role, requestedBy: g.requestedByLabel, requestedById: g.requestedById, reason: g.reason, createdAt: g.createdAt.toISOString() }));
+  const rows = await db.roleGrant.findMany({
+    where: { status: "open" },
+    orderBy: { createdAt: "asc" },
+    select: {
+      id: true,
+      userId: true,
+      fromRole: true,
+      role: true,
+      requestedByLabel: true,
+      requestedById: true,
+      reason: true,
+      createdAt: true,
+      user: { select: { email: true } },
+    },
+  });
+  return rows.map((g) => ({
+    id: g.id,
+    userId: g.userId,
+    email: g.user.email,
+    fromRole: g.fromRole,
+    role: g.role,
+    requestedBy: g.requestedByLabel,
+    requestedById: g.requestedById,
+    reason: g.reason,
+    createdAt: g.createdAt.toISOString(),
+  }));
 }

@@ -14,7 +14,17 @@ import { disableUserSchema, roleChangeSchema, roleGrantDecisionSchema, userInput
 export async function recordLogin(db: Db, userId: string, method: "credentials" | "oidc", now = new Date()) {
   await db.$transaction(async (tx) => {
     const user = await tx.user.update({ where: { id: userId }, data: { lastLoginAt: now }, select: { email: true } });
-    await appendAudit(tx, { actor: { type: "user", id: userId, label: user.email }, kind: "user.login", entityType: "user", entityId: userId, data: { method } }, now);
+    await appendAudit(
+      tx,
+      {
+        actor: { type: "user", id: userId, label: user.email },
+        kind: "user.login",
+        entityType: "user",
+        entityId: userId,
+        data: { method },
+      },
+      now,
+    );
   });
 }
 
@@ -29,17 +39,47 @@ export async function upsertOidcUser(db: Db, input: { email: string; name: strin
     if (existing) {
       const role = input.role ?? existing.role;
       await tx.user.update({ where: { id: existing.id }, data: { lastLoginAt: now, role } });
-      if (role !== existing.role) await appendAudit(tx, { actor: { type: "system", label: "identity provider" }, kind: "user.role_changed", entityType: "user", entityId: existing.id, data: { from: existing.role, to: role, via: "oidc_claim" } }, now);
-      await appendAudit(tx, { actor: { type: "user", id: existing.id, label: email }, kind: "user.login", entityType: "user", entityId: existing.id, data: { method: "oidc" } }, now);
+      if (role !== existing.role)
+        await appendAudit(
+          tx,
+          {
+            actor: { type: "system", label: "identity provider" },
+            kind: "user.role_changed",
+            entityType: "user",
+            entityId: existing.id,
+            data: { from: existing.role, to: role, via: "oidc_claim" },
+          },
+          now,
+        );
+      await appendAudit(
+        tx,
+        {
+          actor: { type: "user", id: existing.id, label: email },
+          kind: "user.login",
+          entityType: "user",
+          entityId: existing.id,
+          data: { method: "oidc" },
+        },
+        now,
+      );
       return { ...existing, role };
     }
     const role = input.role ?? "viewer";
     const created = await tx.user.create({ data: { email, name: input.name, role, lastLoginAt: now } });
-    await appendAudit(tx, { actor: { type: "user", id: created.id, label: email }, kind: "user.created", entityType: "user", entityId: created.id, data: { via: "oidc", role, ...(input.role ? { roleFrom: "oidc_claim" } : {}) } }, now);
+    await appendAudit(
+      tx,
+      {
+        actor: { type: "user", id: created.id, label: email },
+        kind: "user.created",
+        entityType: "user",
+        entityId: created.id,
+        data: { via: "oidc", role, ...(input.role ? { roleFrom: "oidc_claim" } : {}) },
+      },
+      now,
+    );
     return created;
   });
 }
-
 
 /**
  * Review power (reviewer, admin) is never given by one person (SPEC §3 rule 10): a person asking for it
@@ -49,15 +89,51 @@ export async function upsertOidcUser(db: Db, input: { email: string; name: strin
 async function needsSecondPerson(actor: Actor, from: Role, to: Role): Promise<boolean> {
   if (!roleChangeNeedsApproval(from, to)) return false;
   if (actor.type !== "user") return false;
-  if (rolesFromIdentityProvider()) throw domainError({ code: "roles_from_identity_provider", message: "Roles come from the identity provider (AUTH_OIDC_ROLES_CLAIM); grant review power there" });
+  if (rolesFromIdentityProvider())
+    throw domainError({
+      code: "roles_from_identity_provider",
+      message: "Roles come from the identity provider (AUTH_OIDC_ROLES_CLAIM); grant review power there",
+    });
   return true;
 }
 
-async function openGrant(tx: Tx, actor: Extract<Actor, { type: "user" }>, user: { id: string; email: string }, from: Role, to: Role, reason: string, now: Date) {
+async function openGrant(
+  tx: Tx,
+  actor: Extract<Actor, { type: "user" }>,
+  user: { id: string; email: string },
+  from: Role,
+  to: Role,
+  reason: string,
+  now: Date,
+) {
   // One open grant per user: a newer ask replaces the older one.
-  await tx.roleGrant.updateMany({ where: { userId: user.id, status: "open" }, data: { status: "withdrawn", decidedAt: now } });
-  const grant = await tx.roleGrant.create({ data: { userId: user.id, role: to, fromRole: from, requestedById: actor.id, requestedByLabel: actor.label, reason, createdAt: now }, select: { id: true } });
-  await appendAudit(tx, { actor, kind: "user.role_grant_requested", entityType: "user", entityId: user.id, data: { grantId: grant.id, email: user.email, from, to, reason } }, now);
+  await tx.roleGrant.updateMany({
+    where: { userId: user.id, status: "open" },
+    data: { status: "withdrawn", decidedAt: now },
+  });
+  const grant = await tx.roleGrant.create({
+    data: {
+      userId: user.id,
+      role: to,
+      fromRole: from,
+      requestedById: actor.id,
+      requestedByLabel: actor.label,
+      reason,
+      createdAt: now,
+    },
+    select: { id: true },
+  });
+  await appendAudit(
+    tx,
+    {
+      actor,
+      kind: "user.role_grant_requested",
+      entityType: "user",
+      entityId: user.id,
+      data: { grantId: grant.id, email: user.email, from, to, reason },
+    },
+    now,
+  );
   return grant.id;
 }
 
@@ -66,66 +142,178 @@ export async function createUser(db: Db, actor: Actor, input: z.input<typeof use
   const pending = await needsSecondPerson(actor, "viewer", data.role);
   const passwordHash = data.password ? await hashPassword(data.password) : null;
   return db.$transaction(async (tx) => {
-    if (await tx.user.findUnique({ where: { email: data.email }, select: { id: true } })) throw conflict(`A user with email ${data.email} already exists.`);
+    if (await tx.user.findUnique({ where: { email: data.email }, select: { id: true } }))
+      throw conflict(`A user with email ${data.email} already exists.`);
     const role: Role = pending ? "viewer" : data.role;
-    const user = await tx.user.create({ data: { email: data.email, name: data.name, role, passwordHash, createdAt: now }, select: { id: true, email: true, name: true, role: true } });
-    await appendAudit(tx, { actor, kind: "user.created", entityType: "user", entityId: user.id, data: { email: user.email, role: user.role, ...(pending ? { asked: data.role } : {}) } }, now);
-    const grantId = pending && actor.type === "user" ? await openGrant(tx, actor, user, "viewer", data.role, "new account", now) : null;
+    const user = await tx.user.create({
+      data: { email: data.email, name: data.name, role, passwordHash, createdAt: now },
+      select: { id: true, email: true, name: true, role: true },
+    });
+    await appendAudit(
+      tx,
+      {
+        actor,
+        kind: "user.created",
+        entityType: "user",
+        entityId: user.id,
+        data: { email: user.email, role: user.role, ...(pending ? { asked: data.role } : {}) },
+      },
+      now,
+    );
+    const grantId =
+      pending && actor.type === "user"
+        ? await openGrant(tx, actor, user, "viewer", data.role, "new account", now)
+        : null;
     return { ...user, pendingRole: pending ? data.role : null, grantId };
   });
 }
 
 export async function changeRole(db: Db, actor: Actor, input: z.input<typeof roleChangeSchema>, now = new Date()) {
   const data = roleChangeSchema.parse(input);
-  if (actor.type === "user" && actor.id === data.userId) throw new AppError("forbidden", "You cannot change your own role; ask another admin.");
+  if (actor.type === "user" && actor.id === data.userId)
+    throw new AppError("forbidden", "You cannot change your own role; ask another admin.");
   return db.$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id: data.userId }, select: { role: true, email: true } });
     if (!before) throw new AppError("not_found", "User not found.");
     if (before.role === data.role) return { changed: false, pendingRole: null, grantId: null };
     if (await needsSecondPerson(actor, before.role, data.role)) {
-      const grantId = await openGrant(tx, actor as Extract<Actor, { type: "user" }>, { id: data.userId, email: before.email }, before.role, data.role, data.reason ?? "", now);
+      const grantId = await openGrant(
+        tx,
+        actor as Extract<Actor, { type: "user" }>,
+        { id: data.userId, email: before.email },
+        before.role,
+        data.role,
+        data.reason ?? "",
+        now,
+      );
       return { changed: false, pendingRole: data.role, grantId };
     }
     // Taking review power away (or any change the system makes) applies at once; so does withdrawing an ask.
-    await tx.roleGrant.updateMany({ where: { userId: data.userId, status: "open" }, data: { status: "withdrawn", decidedAt: now } });
+    await tx.roleGrant.updateMany({
+      where: { userId: data.userId, status: "open" },
+      data: { status: "withdrawn", decidedAt: now },
+    });
     await tx.user.update({ where: { id: data.userId }, data: { role: data.role } });
-    await appendAudit(tx, { actor, kind: "user.role_changed", entityType: "user", entityId: data.userId, data: { from: before.role, to: data.role } }, now);
+    await appendAudit(
+      tx,
+      {
+        actor,
+        kind: "user.role_changed",
+        entityType: "user",
+        entityId: data.userId,
+        data: { from: before.role, to: data.role },
+      },
+      now,
+    );
     return { changed: true, pendingRole: null, grantId: null };
   });
 }
 
 /** Another reviewer or admin approves or rejects an open grant of review power, with a rationale. */
-export async function decideRoleGrant(db: Db, decider: UserPrincipal, input: z.input<typeof roleGrantDecisionSchema>, now = new Date()) {
+export async function decideRoleGrant(
+  db: Db,
+  decider: UserPrincipal,
+  input: z.input<typeof roleGrantDecisionSchema>,
+  now = new Date(),
+) {
   const data = roleGrantDecisionSchema.parse(input);
   return db.$transaction(async (tx) => {
-    const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(`SELECT id::text AS id FROM role_grants WHERE id = $1::uuid FOR UPDATE`, data.grantId);
+    const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+      `SELECT id::text AS id FROM role_grants WHERE id = $1::uuid FOR UPDATE`,
+      data.grantId,
+    );
     if (rows.length === 0) throw new AppError("not_found", "Role grant not found.");
-    const grant = await tx.roleGrant.findUniqueOrThrow({ where: { id: data.grantId }, include: { user: { select: { role: true, email: true, disabled: true } } } });
-    const check = checkRoleGrantDecision({ grant, decider: { id: decider.id, role: decider.role }, rationale: data.rationale, rolesFromIdentityProvider: rolesFromIdentityProvider() });
+    const grant = await tx.roleGrant.findUniqueOrThrow({
+      where: { id: data.grantId },
+      include: { user: { select: { role: true, email: true, disabled: true } } },
+    });
+    const check = checkRoleGrantDecision({
+      grant,
+      decider: { id: decider.id, role: decider.role },
+      rationale: data.rationale,
+      rolesFromIdentityProvider: rolesFromIdentityProvider(),
+    });
     if (!check.ok) throw domainError(check);
     // Rule 11: the grant was asked against the user's role then; if it moved, the ask is stale.
-    if (grant.user.role !== grant.fromRole) throw conflict(`The user's role changed since this grant was asked (${grant.fromRole} → ${grant.user.role}); ask again.`, { changed: { role: { was: grant.fromRole, now: grant.user.role } } });
+    if (grant.user.role !== grant.fromRole)
+      throw conflict(
+        `The user's role changed since this grant was asked (${grant.fromRole} → ${grant.user.role}); ask again.`,
+        { changed: { role: { was: grant.fromRole, now: grant.user.role } } },
+      );
     const approved = data.decision === "approve";
-    await tx.roleGrant.update({ where: { id: grant.id }, data: { status: approved ? "approved" : "rejected", decidedById: decider.id, decisionRationale: data.rationale.trim(), decidedAt: now } });
+    await tx.roleGrant.update({
+      where: { id: grant.id },
+      data: {
+        status: approved ? "approved" : "rejected",
+        decidedById: decider.id,
+        decisionRationale: data.rationale.trim(),
+        decidedAt: now,
+      },
+    });
     const actor = userActor(decider);
-    await appendAudit(tx, { actor, kind: approved ? "user.role_grant_approved" : "user.role_grant_rejected", entityType: "user", entityId: grant.userId, data: { grantId: grant.id, email: grant.user.email, role: grant.role, requestedBy: grant.requestedByLabel, rationale: data.rationale.trim() } }, now);
+    await appendAudit(
+      tx,
+      {
+        actor,
+        kind: approved ? "user.role_grant_approved" : "user.role_grant_rejected",
+        entityType: "user",
+        entityId: grant.userId,
+        data: {
+          grantId: grant.id,
+          email: grant.user.email,
+          role: grant.role,
+          requestedBy: grant.requestedByLabel,
+          rationale: data.rationale.trim(),
+        },
+      },
+      now,
+    );
     if (approved) {
       await tx.user.update({ where: { id: grant.userId }, data: { role: grant.role } });
-      await appendAudit(tx, { actor, kind: "user.role_changed", entityType: "user", entityId: grant.userId, data: { from: grant.fromRole, to: grant.role, grantId: grant.id } }, now);
+      await appendAudit(
+        tx,
+        {
+          actor,
+          kind: "user.role_changed",
+          entityType: "user",
+          entityId: grant.userId,
+          data: { from: grant.fromRole, to: grant.role, grantId: grant.id },
+        },
+        now,
+      );
     }
-    return { status: approved ? ("approved" as const) : ("rejected" as const), role: approved ? grant.role : grant.user.role };
+    return {
+      status: approved ? ("approved" as const) : ("rejected" as const),
+      role: approved ? grant.role : grant.user.role,
+    };
   });
 }
 
-export async function setUserDisabled(db: Db, actor: Actor, input: z.input<typeof disableUserSchema>, now = new Date()) {
+export async function setUserDisabled(
+  db: Db,
+  actor: Actor,
+  input: z.input<typeof disableUserSchema>,
+  now = new Date(),
+) {
   const data = disableUserSchema.parse(input);
-  if (actor.type === "user" && actor.id === data.userId) throw new AppError("forbidden", "You cannot disable yourself.");
+  if (actor.type === "user" && actor.id === data.userId)
+    throw new AppError("forbidden", "You cannot disable yourself.");
   return db.$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id: data.userId }, select: { disabled: true } });
     if (!before) throw new AppError("not_found", "User not found.");
     if (before.disabled === data.disabled) return { changed: false };
     await tx.user.update({ where: { id: data.userId }, data: { disabled: data.disabled } });
-    await appendAudit(tx, { actor, kind: data.disabled ? "user.disabled" : "user.enabled", entityType: "user", entityId: data.userId, data: {} }, now);
+    await appendAudit(
+      tx,
+      {
+        actor,
+        kind: data.disabled ? "user.disabled" : "user.enabled",
+        entityType: "user",
+        entityId: data.userId,
+        data: {},
+      },
+      now,
+    );
     return { changed: true };
   });
 }
@@ -134,17 +322,33 @@ export async function setUserDisabled(db: Db, actor: Actor, input: z.input<typeo
 
 /** A signed-in session; its id travels in the JWT and is checked on every request. */
 export async function openSession(db: Db, userId: string, maxAgeSeconds: number, now = new Date()): Promise<string> {
-  const session = await db.userSession.create({ data: { userId, createdAt: now, expiresAt: new Date(now.getTime() + maxAgeSeconds * 1000) }, select: { id: true } });
+  const session = await db.userSession.create({
+    data: { userId, createdAt: now, expiresAt: new Date(now.getTime() + maxAgeSeconds * 1000) },
+    select: { id: true },
+  });
   return session.id;
 }
 
 /** Sign-out: the session ends here, whatever copies of its cookie exist. */
 export async function revokeSession(db: Db, sessionId: string, now = new Date()): Promise<boolean> {
   return db.$transaction(async (tx) => {
-    const s = await tx.userSession.findUnique({ where: { id: sessionId }, select: { userId: true, revokedAt: true, user: { select: { email: true } } } });
+    const s = await tx.userSession.findUnique({
+      where: { id: sessionId },
+      select: { userId: true, revokedAt: true, user: { select: { email: true } } },
+    });
     if (!s || s.revokedAt) return false;
     await tx.userSession.update({ where: { id: sessionId }, data: { revokedAt: now } });
-    await appendAudit(tx, { actor: { type: "user", id: s.userId, label: s.user.email }, kind: "user.logout", entityType: "user", entityId: s.userId, data: { sessionId } }, now);
+    await appendAudit(
+      tx,
+      {
+        actor: { type: "user", id: s.userId, label: s.user.email },
+        kind: "user.logout",
+        entityType: "user",
+        entityId: s.userId,
+        data: { sessionId },
+      },
+      now,
+    );
     return true;
   });
 }

@@ -8,6 +8,14 @@ export const userInputSchema = z.strictObject({
   password: z.string().min(12).max(200).optional(),
 });
 
-export const roleChangeSchema = z.strictObject({ userId: z.uuid(), role: z.enum(ROLES), reason: z.string().trim().max(2000).optional() });
-export const roleGrantDecisionSchema = z.strictObject({ grantId: z.uuid(), decision: z.enum(["approve", "reject"]), rationale: z.string().max(4000) });
+export const roleChangeSchema = z.strictObject({
+  userId: z.uuid(),
+  role: z.enum(ROLES),
+  reason: z.string().trim().max(2000).optional(),
+});
+export const roleGrantDecisionSchema = z.strictObject({
+  grantId: z.uuid(),
+  decision: z.enum(["approve", "reject"]),
+  rationale: z.string().max(4000),
+});
 export const disableUserSchema = z.strictObject({ userId: z.uuid(), disabled: z.boolean() });

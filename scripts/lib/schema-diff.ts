@@ -73,7 +73,9 @@ function loadWasm(): Promise<WasmModule> {
       };
     }
     const compiled = new WebAssembly.Module(readFileSync(path.join(dir, "schema_engine_bg.wasm")));
-    const instance = new WebAssembly.Instance(compiled, { "./schema_engine_bg.js": imports as WebAssembly.ModuleImports });
+    const instance = new WebAssembly.Instance(compiled, {
+      "./schema_engine_bg.js": imports as WebAssembly.ModuleImports,
+    });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     // The engine reports Rust panics through this global before trapping.
@@ -129,7 +131,10 @@ export interface EngineSession {
  * Starts the schema engine with fresh in-memory shadow databases, on `opts.main` (a PGlite of yours,
  * left open by `close()`) or else on a throwaway in-memory main database.
  */
-export async function openSchemaEngine(schemaFiles: SchemaContainer[], opts: { main?: PGlite } = {}): Promise<EngineSession> {
+export async function openSchemaEngine(
+  schemaFiles: SchemaContainer[],
+  opts: { main?: PGlite } = {},
+): Promise<EngineSession> {
   const wasm = await loadWasm();
   const databases: PGlite[] = [];
   const { main } = opts;
@@ -137,7 +142,9 @@ export async function openSchemaEngine(schemaFiles: SchemaContainer[], opts: { m
     provider: "postgres",
     adapterName: "pglite-prisma-adapter",
     connect: async () =>
-      main ? withReliableScripts(await new PrismaPGlite(main).connect(), pgliteExecutor(main)) : lazyPgliteAdapter(databases),
+      main
+        ? withReliableScripts(await new PrismaPGlite(main).connect(), pgliteExecutor(main))
+        : lazyPgliteAdapter(databases),
     connectToShadowDb: async () => lazyPgliteAdapter(databases),
   };
   const debug = process.env.SCHEMA_ENGINE_DEBUG === "1";
@@ -172,7 +179,10 @@ export async function openSchemaEngine(schemaFiles: SchemaContainer[], opts: { m
   };
 }
 
-async function withSchemaEngine<T>(schemaFiles: SchemaContainer[], fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+async function withSchemaEngine<T>(
+  schemaFiles: SchemaContainer[],
+  fn: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   const session = await openSchemaEngine(schemaFiles);
   try {
     return await fn(session.engine);

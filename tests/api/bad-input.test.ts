@@ -15,7 +15,14 @@ let admin: string; // admin session cookie
 
 const now = () => new Date().toISOString();
 let seq = 0;
-const ev = (o: Record<string, unknown> = {}) => ({ idempotencyKey: `bad-input-${++seq}-${randomUUID()}`, action: "ticket.reply", kind: "action.completed", tier: "WALK", occurredAt: now(), ...o });
+const ev = (o: Record<string, unknown> = {}) => ({
+  idempotencyKey: `bad-input-${++seq}-${randomUUID()}`,
+  action: "ticket.reply",
+  kind: "action.completed",
+  tier: "WALK",
+  occurredAt: now(),
+  ...o,
+});
 
 interface Res {
   status: number;
@@ -25,7 +32,18 @@ interface Res {
 }
 
 /** fetch, reading the whole body (a stream is read only up to its first event, then dropped). */
-async function call(method: string, p: string, opts: { key?: string | null; auth?: string; body?: unknown; raw?: string | Uint8Array; type?: string | null; headers?: Record<string, string> } = {}): Promise<Res> {
+async function call(
+  method: string,
+  p: string,
+  opts: {
+    key?: string | null;
+    auth?: string;
+    body?: unknown;
+    raw?: string | Uint8Array;
+    type?: string | null;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<Res> {
   const headers = new Headers(opts.headers);
   if (opts.auth !== undefined) headers.set("authorization", opts.auth);
   else if (opts.key) headers.set("authorization", `Bearer ${opts.key}`);
@@ -34,7 +52,13 @@ async function call(method: string, p: string, opts: { key?: string | null; auth
   else if (opts.body !== undefined) body = JSON.stringify(opts.body);
   if (body !== undefined && opts.type !== null) headers.set("content-type", opts.type ?? "application/json");
   const ctrl = new AbortController();
-  const res = await fetch(server.baseUrl + p, { method, headers, body: body as BodyInit | undefined, signal: ctrl.signal, redirect: "manual" });
+  const res = await fetch(server.baseUrl + p, {
+    method,
+    headers,
+    body: body as BodyInit | undefined,
+    signal: ctrl.signal,
+    redirect: "manual",
+  });
   let text: string;
   if (res.headers.get("content-type")?.startsWith("text/event-stream")) {
     // read up to the end of the first data event (the snapshot), then hang up
@@ -53,7 +77,12 @@ async function call(method: string, p: string, opts: { key?: string | null; auth
 }
 
 /** A request with a byte-exact path (fetch would normalise `..` and escapes before sending). */
-function rawRequest(method: string, rawPath: string, headers: Record<string, string> = {}, body?: string): Promise<Res> {
+function rawRequest(
+  method: string,
+  rawPath: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<Res> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: "127.0.0.1", port: server.port, method, path: rawPath, headers }, (res) => {
       let text = "";
@@ -61,7 +90,8 @@ function rawRequest(method: string, rawPath: string, headers: Record<string, str
       res.on("data", (d) => (text += d));
       res.on("end", () => {
         const h = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(", ") : v);
+        for (const [k, v] of Object.entries(res.headers))
+          if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(", ") : v);
         resolve({ status: res.statusCode!, headers: h, text, json: () => JSON.parse(text) });
       });
     });
@@ -84,7 +114,11 @@ function expectError(res: Res, status: number, code?: string) {
 }
 
 async function createKeyWithId(slug: string): Promise<{ id: string; secret: string }> {
-  const res = await fetch(`${server.baseUrl}/api/admin/agents/${slug}/keys`, { method: "POST", headers: { cookie: admin, "content-type": "application/json" }, body: JSON.stringify({ name: "bad-input" }) });
+  const res = await fetch(`${server.baseUrl}/api/admin/agents/${slug}/keys`, {
+    method: "POST",
+    headers: { cookie: admin, "content-type": "application/json" },
+    body: JSON.stringify({ name: "bad-input" }),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as { id: string; secret: string };
 }
@@ -102,10 +136,37 @@ const ROUTES: RouteCase[] = [
   { name: "GET /api/v1/tiers", method: "GET", path: "/api/v1/tiers" },
   { name: "GET /api/v1/tiers/{actionKey}", method: "GET", path: "/api/v1/tiers/ticket.tag" },
   { name: "GET /api/v1/tiers/stream", method: "GET", path: "/api/v1/tiers/stream" },
-  { name: "POST /api/v1/decisions", method: "POST", path: "/api/v1/decisions", body: { action: "ticket.tag", audience: "internal" } },
-  { name: "POST /api/v1/events", method: "POST", path: "/api/v1/events", body: { events: [{ idempotencyKey: "never-stored", action: "ticket.tag", kind: "incident", severity: "critical", tier: "RUN", occurredAt: "2026-01-01T00:00:00Z" }] } },
+  {
+    name: "POST /api/v1/decisions",
+    method: "POST",
+    path: "/api/v1/decisions",
+    body: { action: "ticket.tag", audience: "internal" },
+  },
+  {
+    name: "POST /api/v1/events",
+    method: "POST",
+    path: "/api/v1/events",
+    body: {
+      events: [
+        {
+          idempotencyKey: "never-stored",
+          action: "ticket.tag",
+          kind: "incident",
+          severity: "critical",
+          tier: "RUN",
+          occurredAt: "2026-01-01T00:00:00Z",
+        },
+      ],
+    },
+  },
   { name: "POST /ofrep/v1/evaluate/flags", method: "POST", path: "/ofrep/v1/evaluate/flags", body: {}, ofrep: true },
-  { name: "POST /ofrep/v1/evaluate/flags/{key}", method: "POST", path: "/ofrep/v1/evaluate/flags/ticket.tag", body: { context: { targetingKey: "t-1" } }, ofrep: true },
+  {
+    name: "POST /ofrep/v1/evaluate/flags/{key}",
+    method: "POST",
+    path: "/ofrep/v1/evaluate/flags/ticket.tag",
+    body: { context: { targetingKey: "t-1" } },
+    ofrep: true,
+  },
 ];
 const BODY_ROUTES = ROUTES.filter((r) => r.method === "POST");
 
@@ -130,7 +191,9 @@ describe("sanity: every route answers a good request", () => {
 });
 
 describe.each(ROUTES)("authentication: $name", (r) => {
-  const cases: Array<[string, { key?: string | null; auth?: string } | (() => { key?: string | null; auth?: string })]> = [
+  const cases: Array<
+    [string, { key?: string | null; auth?: string } | (() => { key?: string | null; auth?: string })]
+  > = [
     ["no Authorization header", { key: null }],
     ["Basic instead of Bearer", () => ({ auth: `Basic ${Buffer.from(`x:${support}`).toString("base64")}` })],
     ["Bearer without a key", { auth: "Bearer" }],
@@ -182,13 +245,24 @@ describe("another agent's key never reaches this agent's action types", () => {
       expect(res.json()).toMatchObject({ allowed: false, tier: "CRAWL", mode: "suggest" });
     }
     // the same action for its owner is RUN
-    expect((await call("POST", "/api/v1/decisions", { key: support, body: { action: "ticket.tag", audience: "external" } })).json()).toMatchObject({ allowed: true, tier: "RUN" });
+    expect(
+      (
+        await call("POST", "/api/v1/decisions", { key: support, body: { action: "ticket.tag", audience: "external" } })
+      ).json(),
+    ).toMatchObject({ allowed: true, tier: "RUN" });
   });
   it("POST /api/v1/events → rejected unknown_action (a critical incident on another agent's RUN action demotes nothing)", async () => {
     const before = (await call("GET", "/api/v1/tiers/ticket.tag", { key: support })).json();
-    const res = await call("POST", "/api/v1/events", { key: infra, body: { events: [ev({ action: "ticket.tag", kind: "incident", severity: "critical", tier: "RUN" })] } });
+    const res = await call("POST", "/api/v1/events", {
+      key: infra,
+      body: { events: [ev({ action: "ticket.tag", kind: "incident", severity: "critical", tier: "RUN" })] },
+    });
     expect(res.status).toBe(200);
-    expect(res.json()).toMatchObject({ accepted: 0, rejected: 1, results: [{ status: "rejected", reason: "unknown_action" }] });
+    expect(res.json()).toMatchObject({
+      accepted: 0,
+      rejected: 1,
+      results: [{ status: "rejected", reason: "unknown_action" }],
+    });
     expect((await call("GET", "/api/v1/tiers/ticket.tag", { key: support })).json()).toEqual(before);
   });
   it("OFREP single → 404 FLAG_NOT_FOUND; bulk and stream hold only the caller's flags", async () => {
@@ -211,26 +285,37 @@ describe.each(BODY_ROUTES)("body rules: $name", (r) => {
     if (r.ofrep) expect(body.errorCode).toBe(status === 422 ? "INVALID_CONTEXT" : "PARSE_ERROR");
   };
 
-  it.each(["{", '{"action":', "{'a':1}", "nul", "[1,]", "\u00ff\u00fe", '{"a":1}{"b":2}'])("malformed JSON %j → 400", async (raw) => {
-    check(await post({ raw }), 400, "bad_request");
-  });
+  it.each(["{", '{"action":', "{'a':1}", "nul", "[1,]", "\u00ff\u00fe", '{"a":1}{"b":2}'])(
+    "malformed JSON %j → 400",
+    async (raw) => {
+      check(await post({ raw }), 400, "bad_request");
+    },
+  );
   it("an empty body → 400", async () => {
     check(await post({ raw: "" }), 400, "bad_request");
   });
   it("a body that is not UTF-8 → 400", async () => {
     check(await post({ raw: new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]) }), 400, "bad_request");
   });
-  it.each(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx", "application/json-patch+json", "text/json", "application/xml"])(
-    "content type %s → 415",
-    async (type) => {
-      check(await post({ body: r.body, type }), 415, "unsupported_media_type");
-    },
-  );
+  it.each([
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "application/jsonx",
+    "application/json-patch+json",
+    "text/json",
+    "application/xml",
+  ])("content type %s → 415", async (type) => {
+    check(await post({ body: r.body, type }), 415, "unsupported_media_type");
+  });
   it("no content type → 415", async () => {
     check(await post({ body: r.body, type: null }), 415, "unsupported_media_type");
   });
   it("application/json with parameters and any case is accepted", async () => {
-    const res = await post({ body: r.name.endsWith("events") ? { events: [ev()] } : r.body, type: "Application/JSON; charset=UTF-8" });
+    const res = await post({
+      body: r.name.endsWith("events") ? { events: [ev()] } : r.body,
+      type: "Application/JSON; charset=UTF-8",
+    });
     expect(res.status, res.text).toBe(200);
   });
   it("a body over 1 MiB → 413 (declared length)", async () => {
@@ -238,14 +323,21 @@ describe.each(BODY_ROUTES)("body rules: $name", (r) => {
     check(await post({ raw: big }), 413, "payload_too_large");
   });
   it("a body over 1 MiB → 413 (chunked, no length: counted while streaming)", async () => {
-    const bytes = new TextEncoder().encode(JSON.stringify({ ...(r.body as object), pad: "x".repeat(1024 * 1024 + 10) }));
+    const bytes = new TextEncoder().encode(
+      JSON.stringify({ ...(r.body as object), pad: "x".repeat(1024 * 1024 + 10) }),
+    );
     const stream = new ReadableStream<Uint8Array>({
       start(c) {
         for (let i = 0; i < bytes.length; i += 64 * 1024) c.enqueue(bytes.slice(i, i + 64 * 1024));
         c.close();
       },
     });
-    const res = await fetch(server.baseUrl + r.path, { method: "POST", headers: { authorization: `Bearer ${support}`, "content-type": "application/json" }, body: stream, duplex: "half" } as RequestInit);
+    const res = await fetch(server.baseUrl + r.path, {
+      method: "POST",
+      headers: { authorization: `Bearer ${support}`, "content-type": "application/json" },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
     const text = await res.text();
     check({ status: res.status, headers: res.headers, text, json: () => JSON.parse(text) }, 413, "payload_too_large");
   });
@@ -256,12 +348,24 @@ describe.each(BODY_ROUTES)("body rules: $name", (r) => {
     // unknown field `pad`: refused as 422, which proves the size was accepted
     check(await post({ raw }), 422, "validation_failed");
   });
-  it.each([["pad"], ["Action"], ["__proto__"], ["constructor"]])("an unknown field %s → 422 naming it", async (field) => {
-    const raw = JSON.stringify(r.body).replace(/^\{/, `{"${field}":{"x":1}${JSON.stringify(r.body) === "{}" ? "" : ","}`);
-    const body = expectError(await post({ raw }), 422, "validation_failed");
-    expect(JSON.stringify(body.error.details)).toContain(field);
-  });
-  it.each([["an array", []], ["null", null], ["a string", "x"], ["a number", 1], ["true", true]])("a body that is %s → 422", async (_, value) => {
+  it.each([["pad"], ["Action"], ["__proto__"], ["constructor"]])(
+    "an unknown field %s → 422 naming it",
+    async (field) => {
+      const raw = JSON.stringify(r.body).replace(
+        /^\{/,
+        `{"${field}":{"x":1}${JSON.stringify(r.body) === "{}" ? "" : ","}`,
+      );
+      const body = expectError(await post({ raw }), 422, "validation_failed");
+      expect(JSON.stringify(body.error.details)).toContain(field);
+    },
+  );
+  it.each([
+    ["an array", []],
+    ["null", null],
+    ["a string", "x"],
+    ["a number", 1],
+    ["true", true],
+  ])("a body that is %s → 422", async (_, value) => {
     check(await post({ body: value }), 422, "validation_failed");
   });
 });
@@ -335,13 +439,19 @@ describe("field rules", () => {
       expect(r, JSON.stringify(o)).toMatchObject({ index: i, status: "rejected", reason: "invalid" });
       expect(r.details.issues.map((x: { path: string }) => x.path).join(" "), JSON.stringify(o)).toContain(field);
     });
-    expect(body.results[cases.length]).toMatchObject({ index: cases.length, idempotencyKey: good.idempotencyKey, status: "accepted" });
+    expect(body.results[cases.length]).toMatchObject({
+      index: cases.length,
+      idempotencyKey: good.idempotencyKey,
+      status: "accepted",
+    });
   });
 
   it("events: an event that is not an object is rejected, not a 500", async () => {
     const res = await batch({ events: [null, 1, "x", [], true] });
     expect(res.status).toBe(200);
-    expect(res.json().results.map((r: { status: string; idempotencyKey: unknown }) => [r.status, r.idempotencyKey])).toEqual(Array(5).fill(["rejected", null]));
+    expect(
+      res.json().results.map((r: { status: string; idempotencyKey: unknown }) => [r.status, r.idempotencyKey]),
+    ).toEqual(Array(5).fill(["rejected", null]));
   });
 
   it("events: metadata nested thousands of levels deep is rejected, not a 500 (JSON.stringify used to overflow)", async () => {
@@ -351,7 +461,17 @@ describe("field rules", () => {
       const raw = JSON.stringify({ events: [{ ...e, metadata: { x: "@" } }, ev()] }).replace('"@"', deep(n));
       const res = await call("POST", "/api/v1/events", { key: support, raw });
       expect(res.status, `${n}: ${res.text.slice(0, 200)}`).toBe(200);
-      expect(res.json()).toMatchObject({ accepted: 1, rejected: 1, results: [{ status: "rejected", details: { issues: [{ path: "metadata", message: expect.stringMatching(/8 levels/) }] } }, { status: "accepted" }] });
+      expect(res.json()).toMatchObject({
+        accepted: 1,
+        rejected: 1,
+        results: [
+          {
+            status: "rejected",
+            details: { issues: [{ path: "metadata", message: expect.stringMatching(/8 levels/) }] },
+          },
+          { status: "accepted" },
+        ],
+      });
     }
   });
 
@@ -361,48 +481,85 @@ describe("field rules", () => {
         const body = expectError(await call("POST", p, { key: support, body: { context } }), 422, "validation_failed");
         expect(body.errorCode).toBe("INVALID_CONTEXT");
       }
-      const body = expectError(await call("POST", p, { key: support, body: { context: { ["k".repeat(257)]: 1 } } }), 422);
+      const body = expectError(
+        await call("POST", p, { key: support, body: { context: { ["k".repeat(257)]: 1 } } }),
+        422,
+      );
       expect(body.errorCode).toBe("INVALID_CONTEXT");
     }
   });
 });
 
 describe("action keys that are names of Object.prototype, or too long, are just unknown keys", () => {
-  const PROTO = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "prototype", "__defineGetter__", "isprototypeof", "tolocalestring", "propertyisenumerable"];
+  const PROTO = [
+    "constructor",
+    "__proto__",
+    "toString",
+    "hasOwnProperty",
+    "valueOf",
+    "prototype",
+    "__defineGetter__",
+    "isprototypeof",
+    "tolocalestring",
+    "propertyisenumerable",
+  ];
   const VALID = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
-  it.each(PROTO)("%s: tiers 404, decision CRAWL or 422, event rejected, OFREP FLAG_NOT_FOUND — never a 500", async (key) => {
-    expectError(await call("GET", `/api/v1/tiers/${key}`, { key: support }), 404, "not_found");
+  it.each(PROTO)(
+    "%s: tiers 404, decision CRAWL or 422, event rejected, OFREP FLAG_NOT_FOUND — never a 500",
+    async (key) => {
+      expectError(await call("GET", `/api/v1/tiers/${key}`, { key: support }), 404, "not_found");
 
-    const d = await call("POST", "/api/v1/decisions", { key: support, body: { action: key, audience: "external" } });
-    if (VALID.test(key)) {
-      expect(d.status, d.text).toBe(200);
-      expect(d.json()).toMatchObject({ allowed: false, tier: "CRAWL", mode: "suggest" });
-    } else {
-      expectError(d, 422, "validation_failed"); // not an action key at all
-    }
+      const d = await call("POST", "/api/v1/decisions", { key: support, body: { action: key, audience: "external" } });
+      if (VALID.test(key)) {
+        expect(d.status, d.text).toBe(200);
+        expect(d.json()).toMatchObject({ allowed: false, tier: "CRAWL", mode: "suggest" });
+      } else {
+        expectError(d, 422, "validation_failed"); // not an action key at all
+      }
 
-    const e = await call("POST", "/api/v1/events", { key: support, body: { events: [ev({ action: key })] } });
-    expect(e.status).toBe(200);
-    expect(e.json().results[0]).toMatchObject({ status: "rejected", reason: VALID.test(key) ? "unknown_action" : "invalid" });
+      const e = await call("POST", "/api/v1/events", { key: support, body: { events: [ev({ action: key })] } });
+      expect(e.status).toBe(200);
+      expect(e.json().results[0]).toMatchObject({
+        status: "rejected",
+        reason: VALID.test(key) ? "unknown_action" : "invalid",
+      });
 
-    const o = await call("POST", `/ofrep/v1/evaluate/flags/${key}`, { key: support, body: {} });
-    expect(expectError(o, 404)).toMatchObject({ errorCode: "FLAG_NOT_FOUND" });
-  });
+      const o = await call("POST", `/ofrep/v1/evaluate/flags/${key}`, { key: support, body: {} });
+      expect(expectError(o, 404)).toMatchObject({ errorCode: "FLAG_NOT_FOUND" });
+    },
+  );
 
   it("a key of 128 characters is well-formed but unknown; 129 and more are refused", async () => {
     const k128 = "a".repeat(128);
     expectError(await call("GET", `/api/v1/tiers/${k128}`, { key: support }), 404);
-    expect((await call("POST", "/api/v1/decisions", { key: support, body: { action: k128, audience: "internal" } })).json()).toMatchObject({ allowed: false, tier: "CRAWL" });
+    expect(
+      (await call("POST", "/api/v1/decisions", { key: support, body: { action: k128, audience: "internal" } })).json(),
+    ).toMatchObject({ allowed: false, tier: "CRAWL" });
     for (const k of ["a".repeat(129), "a".repeat(5000)]) {
       expectError(await call("GET", `/api/v1/tiers/${k}`, { key: support }), 404);
-      expect(expectError(await call("POST", `/ofrep/v1/evaluate/flags/${k}`, { key: support, body: {} }), 404).errorCode).toBe("FLAG_NOT_FOUND");
-      expectError(await call("POST", "/api/v1/decisions", { key: support, body: { action: k, audience: "internal" } }), 422);
+      expect(
+        expectError(await call("POST", `/ofrep/v1/evaluate/flags/${k}`, { key: support, body: {} }), 404).errorCode,
+      ).toBe("FLAG_NOT_FOUND");
+      expectError(
+        await call("POST", "/api/v1/decisions", { key: support, body: { action: k, audience: "internal" } }),
+        422,
+      );
     }
   });
 
   it("tiers/{k} with characters outside the grammar → 404, not a 500", async () => {
-    for (const k of ["Ticket.tag", "ticket tag", "ticket%00tag", "ticket%2Ftag", "%F0%9F%92%A5", "-x", ".x", "_x", "x%0a"]) {
+    for (const k of [
+      "Ticket.tag",
+      "ticket tag",
+      "ticket%00tag",
+      "ticket%2Ftag",
+      "%F0%9F%92%A5",
+      "-x",
+      ".x",
+      "_x",
+      "x%0a",
+    ]) {
       expectError(await call("GET", `/api/v1/tiers/${k}`, { key: support }), 404);
     }
   });
@@ -422,7 +579,12 @@ describe("malformed paths", () => {
     ["POST", "/ofrep/v1/evaluate/flags/%E0%A4%A"],
     ["POST", "/ofrep/v1/evaluate/flags/ticket.%tag"],
   ])("%s %s (bad percent-escape) → JSON 400", async (method, p) => {
-    const res = await rawRequest(method, p, { ...auth(), "content-type": "application/json" }, method === "POST" ? "{}" : undefined);
+    const res = await rawRequest(
+      method,
+      p,
+      { ...auth(), "content-type": "application/json" },
+      method === "POST" ? "{}" : undefined,
+    );
     const body = expectError(res, 400, "bad_request");
     if (p.startsWith("/ofrep/")) expect(body.errorCode).toBe("PARSE_ERROR"); // what OFREP clients read
   });
@@ -483,7 +645,9 @@ describe("unknown routes and methods", () => {
     "/ofrep/v1/evaluate/flags": "POST",
     "/ofrep/v1/evaluate/flags/ticket.tag": "POST",
   };
-  const wrong = Object.entries(ALLOWED).flatMap(([p, allow]) => ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].filter((m) => m !== allow).map((m) => [m, p, allow] as const));
+  const wrong = Object.entries(ALLOWED).flatMap(([p, allow]) =>
+    ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].filter((m) => m !== allow).map((m) => [m, p, allow] as const),
+  );
   it.each(wrong)("%s %s → JSON 405 with Allow: %s", async (method, p, allow) => {
     const res = await call(method, p, { key: support, body: method === "GET" ? undefined : {} });
     expectError(res, 405, "method_not_allowed");
@@ -506,11 +670,20 @@ describe("refused requests change nothing", () => {
       const db = database.prisma;
       return {
         events: await db.outcomeEvent.count(),
-        audit: Object.fromEntries((await db.auditEntry.groupBy({ by: ["kind"], _count: { _all: true }, orderBy: { kind: "asc" } })).map((g) => [g.kind, g._count._all])),
+        audit: Object.fromEntries(
+          (await db.auditEntry.groupBy({ by: ["kind"], _count: { _all: true }, orderBy: { kind: "asc" } })).map((g) => [
+            g.kind,
+            g._count._all,
+          ]),
+        ),
         tierChanges: await db.tierChange.count(),
-        rollups: JSON.stringify(await db.metricRollup.findMany({ orderBy: [{ actionTypeId: "asc" }, { tier: "asc" }, { day: "asc" }] })),
+        rollups: JSON.stringify(
+          await db.metricRollup.findMany({ orderBy: [{ actionTypeId: "asc" }, { tier: "asc" }, { day: "asc" }] }),
+        ),
         requests: await db.reviewRequest.count(),
-        keys: JSON.stringify(await db.apiKey.findMany({ orderBy: { id: "asc" }, select: { id: true, revokedAt: true } })),
+        keys: JSON.stringify(
+          await db.apiKey.findMany({ orderBy: { id: "asc" }, select: { id: true, revokedAt: true } }),
+        ),
         actionTypes: JSON.stringify(await db.actionType.findMany({ orderBy: { id: "asc" } })),
       };
     } finally {
@@ -537,7 +710,13 @@ describe("refused requests change nothing", () => {
       expectStatus(401, call("POST", r.path, { key: `cwr_${"Z".repeat(43)}`, body }));
       expectStatus(400, call("POST", r.path, { key: support, raw: JSON.stringify(body).slice(0, -1) }));
       expectStatus(415, call("POST", r.path, { key: support, body, type: "text/plain" }));
-      expectStatus(413, call("POST", r.path, { key: support, raw: JSON.stringify({ ...(body as object), pad: "x".repeat(1024 * 1024) }) }));
+      expectStatus(
+        413,
+        call("POST", r.path, {
+          key: support,
+          raw: JSON.stringify({ ...(body as object), pad: "x".repeat(1024 * 1024) }),
+        }),
+      );
       expectStatus(422, call("POST", r.path, { key: support, body: { ...(body as object), extra: true } }));
       expectStatus(405, call("PUT", r.path, { key: support, body }));
     }
@@ -545,13 +724,36 @@ describe("refused requests change nothing", () => {
       expectStatus(401, call("GET", r.path, { key: revoked }));
       expectStatus(405, call("DELETE", r.path, { key: support }));
     }
-    expectStatus(413, call("POST", "/api/v1/events", { key: support, body: { events: Array.from({ length: 1001 }, () => ev()) } }));
+    expectStatus(
+      413,
+      call("POST", "/api/v1/events", { key: support, body: { events: Array.from({ length: 1001 }, () => ev()) } }),
+    );
     expectStatus(404, call("GET", "/api/v1/tiers/constructor", { key: support }));
-    expectStatus(400, rawRequest("POST", "/api/v1/events%zz", { authorization: `Bearer ${support}`, "content-type": "application/json" }, JSON.stringify(events)));
+    expectStatus(
+      400,
+      rawRequest(
+        "POST",
+        "/api/v1/events%zz",
+        { authorization: `Bearer ${support}`, "content-type": "application/json" },
+        JSON.stringify(events),
+      ),
+    );
     // per-event refusals inside an accepted request: nothing stored either
     expectStatus(200, call("POST", "/api/v1/events", { key: infra, body: events }));
-    expectStatus(200, call("POST", "/api/v1/events", { key: support, body: { events: events.events.map((e) => ({ ...e, kind: e.kind.toUpperCase() })) } }));
-    expectStatus(200, call("POST", "/api/v1/events", { key: support, body: { events: events.events.map((e) => ({ ...e, action: "constructor" })) } }));
+    expectStatus(
+      200,
+      call("POST", "/api/v1/events", {
+        key: support,
+        body: { events: events.events.map((e) => ({ ...e, kind: e.kind.toUpperCase() })) },
+      }),
+    );
+    expectStatus(
+      200,
+      call("POST", "/api/v1/events", {
+        key: support,
+        body: { events: events.events.map((e) => ({ ...e, action: "constructor" })) },
+      }),
+    );
     // a revoke refused for a viewer
     expectStatus(403, call("DELETE", `/api/admin/keys/${randomUUID()}`, { headers: { cookie: viewer } }));
     expectStatus(401, call("DELETE", `/api/admin/keys/${randomUUID()}`));

@@ -10,7 +10,14 @@ let infra: string;
 
 const MIN = 60_000;
 const at = (offsetMs = 0) => new Date(Date.now() + offsetMs).toISOString();
-const ev = (o: Record<string, unknown> = {}) => ({ idempotencyKey: `ev-${randomUUID()}`, action: "ticket.reply", kind: "action.completed", tier: "WALK", occurredAt: at(-MIN), ...o });
+const ev = (o: Record<string, unknown> = {}) => ({
+  idempotencyKey: `ev-${randomUUID()}`,
+  action: "ticket.reply",
+  kind: "action.completed",
+  tier: "WALK",
+  occurredAt: at(-MIN),
+  ...o,
+});
 
 interface Result {
   index: number;
@@ -26,8 +33,15 @@ interface BatchResponse {
   results: Result[];
 }
 
-async function send(events: unknown[], key = support): Promise<{ status: number; body: BatchResponse & { error?: { code: string; message: string } } }> {
-  const res = await fetch(`${server.baseUrl}/api/v1/events`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ events }) });
+async function send(
+  events: unknown[],
+  key = support,
+): Promise<{ status: number; body: BatchResponse & { error?: { code: string; message: string } } }> {
+  const res = await fetch(`${server.baseUrl}/api/v1/events`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ events }),
+  });
   expect(res.headers.get("content-type")).toMatch(/^application\/json/);
   return { status: res.status, body: await res.json() };
 }
@@ -39,23 +53,32 @@ const nest = (levels: number): Record<string, unknown> => (levels <= 1 ? { leaf:
 
 beforeAll(async () => {
   server = await startServer({ JOBS: "off" });
-  [support, infra] = await Promise.all([createKey(server.baseUrl, "support-bot"), createKey(server.baseUrl, "infra-bot")]);
+  [support, infra] = await Promise.all([
+    createKey(server.baseUrl, "support-bot"),
+    createKey(server.baseUrl, "infra-bot"),
+  ]);
 }, 180_000);
 afterAll(async () => server?.stop());
 
 describe("batch size", () => {
   it("a batch of 1,000 is accepted in full, results in request order; the same batch again is all duplicates", async () => {
-    const batch = Array.from({ length: 1000 }, (_, i) => ev({ metadata: { i }, kind: i % 10 === 0 ? "action.reverted" : "action.completed" }));
+    const batch = Array.from({ length: 1000 }, (_, i) =>
+      ev({ metadata: { i }, kind: i % 10 === 0 ? "action.reverted" : "action.completed" }),
+    );
     const first = await send(batch);
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ accepted: 1000, duplicates: 0, rejected: 0 });
     expect(first.body.results).toHaveLength(1000);
-    first.body.results.forEach((r, i) => expect(r).toEqual({ index: i, idempotencyKey: batch[i]!.idempotencyKey, status: "accepted" }));
+    first.body.results.forEach((r, i) =>
+      expect(r).toEqual({ index: i, idempotencyKey: batch[i]!.idempotencyKey, status: "accepted" }),
+    );
 
     const retry = await send(batch);
     expect(retry.status).toBe(200);
     expect(retry.body).toMatchObject({ accepted: 0, duplicates: 1000, rejected: 0 });
-    retry.body.results.forEach((r, i) => expect(r).toEqual({ index: i, idempotencyKey: batch[i]!.idempotencyKey, status: "duplicate" }));
+    retry.body.results.forEach((r, i) =>
+      expect(r).toEqual({ index: i, idempotencyKey: batch[i]!.idempotencyKey, status: "duplicate" }),
+    );
   });
 
   it("a batch of 1,001 → 413 in the JSON error model, and none of it is stored", async () => {
@@ -85,36 +108,150 @@ describe("a verdict per event", () => {
       { name: "plain", event: ev(), status: "accepted" },
       { name: "4 minutes ahead (inside the tolerance)", event: ev({ occurredAt: at(4 * MIN) }), status: "accepted" },
       { name: "with an offset zone", event: ev({ occurredAt: at(-MIN).replace("Z", "+00:00") }), status: "accepted" },
-      { name: "with subject, version and metadata", event: ev({ subjectRef: "ticket-42", agentVersion: "2026.10", metadata: { tags: ["a", "b"], score: 0.9 } }), status: "accepted" },
+      {
+        name: "with subject, version and metadata",
+        event: ev({ subjectRef: "ticket-42", agentVersion: "2026.10", metadata: { tags: ["a", "b"], score: 0.9 } }),
+        status: "accepted",
+      },
       { name: "metadata of exactly 8 KiB", event: ev({ metadata: kib8(8192 - 8) }), status: "accepted" },
       { name: "metadata 8 levels deep", event: ev({ metadata: nest(8) }), status: "accepted" },
       { name: "an incident with severity", event: ev({ kind: "incident", severity: "low" }), status: "accepted" },
       { name: "already stored", event: stored, status: "duplicate" },
       { name: "already stored, other content", event: { ...stored, kind: "action.reverted" }, status: "duplicate" },
-      { name: "6 minutes in the future", event: ev({ occurredAt: at(6 * MIN) }), status: "rejected", reason: "invalid", match: /occurredAt: .*5 minutes/ },
-      { name: "a year in the future", event: ev({ occurredAt: at(365 * 24 * 60 * MIN) }), status: "rejected", reason: "invalid", match: /occurredAt/ },
-      { name: "no zone", event: ev({ occurredAt: at(-MIN).replace("Z", "") }), status: "rejected", reason: "invalid", match: /occurredAt/ },
-      { name: "a date without time", event: ev({ occurredAt: at(-MIN).slice(0, 10) }), status: "rejected", reason: "invalid", match: /occurredAt/ },
-      { name: "not a date", event: ev({ occurredAt: "2026-13-45T99:00:00Z" }), status: "rejected", reason: "invalid", match: /occurredAt/ },
-      { name: "epoch millis", event: ev({ occurredAt: Date.now() }), status: "rejected", reason: "invalid", match: /occurredAt/ },
-      { name: "an incident without severity", event: ev({ kind: "incident" }), status: "rejected", reason: "invalid", match: /severity/ },
-      { name: "severity on a non-incident", event: ev({ severity: "high" }), status: "rejected", reason: "invalid", match: /severity/ },
-      { name: "metadata one byte over 8 KiB", event: ev({ metadata: kib8(8192 - 7) }), status: "rejected", reason: "invalid", match: /metadata: .*8 KiB/ },
-      { name: "metadata over 8 KiB in bytes, not characters", event: ev({ metadata: kib8(4093, "é") }), status: "rejected", reason: "invalid", match: /metadata: .*8 KiB/ },
-      { name: "metadata 9 levels deep", event: ev({ metadata: nest(9) }), status: "rejected", reason: "invalid", match: /metadata: .*8 levels/ },
-      { name: "metadata 9 levels deep through arrays", event: ev({ metadata: { a: [[[[[[[[1]]]]]]]] } }), status: "rejected", reason: "invalid", match: /metadata: .*8 levels/ },
-      { name: "an unknown field", event: ev({ occuredAt: at() }), status: "rejected", reason: "invalid", match: /occuredAt/ },
-      { name: "kind in the wrong case", event: ev({ kind: "Action.Completed" }), status: "rejected", reason: "invalid", match: /kind/ },
-      { name: "tier in the wrong case", event: ev({ tier: "Walk" }), status: "rejected", reason: "invalid", match: /tier/ },
-      { name: "missing idempotency key", event: Object.fromEntries(Object.entries(ev()).filter(([k]) => k !== "idempotencyKey")), status: "rejected", reason: "invalid", match: /idempotencyKey/ },
-      { name: "an unknown action", event: ev({ action: "refund.issue.twice" }), status: "rejected", reason: "unknown_action" },
-      { name: "another agent's action", event: ev({ action: "db.migrate", tier: "CRAWL", kind: "suggestion.accepted" }), status: "rejected", reason: "unknown_action" },
+      {
+        name: "6 minutes in the future",
+        event: ev({ occurredAt: at(6 * MIN) }),
+        status: "rejected",
+        reason: "invalid",
+        match: /occurredAt: .*5 minutes/,
+      },
+      {
+        name: "a year in the future",
+        event: ev({ occurredAt: at(365 * 24 * 60 * MIN) }),
+        status: "rejected",
+        reason: "invalid",
+        match: /occurredAt/,
+      },
+      {
+        name: "no zone",
+        event: ev({ occurredAt: at(-MIN).replace("Z", "") }),
+        status: "rejected",
+        reason: "invalid",
+        match: /occurredAt/,
+      },
+      {
+        name: "a date without time",
+        event: ev({ occurredAt: at(-MIN).slice(0, 10) }),
+        status: "rejected",
+        reason: "invalid",
+        match: /occurredAt/,
+      },
+      {
+        name: "not a date",
+        event: ev({ occurredAt: "2026-13-45T99:00:00Z" }),
+        status: "rejected",
+        reason: "invalid",
+        match: /occurredAt/,
+      },
+      {
+        name: "epoch millis",
+        event: ev({ occurredAt: Date.now() }),
+        status: "rejected",
+        reason: "invalid",
+        match: /occurredAt/,
+      },
+      {
+        name: "an incident without severity",
+        event: ev({ kind: "incident" }),
+        status: "rejected",
+        reason: "invalid",
+        match: /severity/,
+      },
+      {
+        name: "severity on a non-incident",
+        event: ev({ severity: "high" }),
+        status: "rejected",
+        reason: "invalid",
+        match: /severity/,
+      },
+      {
+        name: "metadata one byte over 8 KiB",
+        event: ev({ metadata: kib8(8192 - 7) }),
+        status: "rejected",
+        reason: "invalid",
+        match: /metadata: .*8 KiB/,
+      },
+      {
+        name: "metadata over 8 KiB in bytes, not characters",
+        event: ev({ metadata: kib8(4093, "é") }),
+        status: "rejected",
+        reason: "invalid",
+        match: /metadata: .*8 KiB/,
+      },
+      {
+        name: "metadata 9 levels deep",
+        event: ev({ metadata: nest(9) }),
+        status: "rejected",
+        reason: "invalid",
+        match: /metadata: .*8 levels/,
+      },
+      {
+        name: "metadata 9 levels deep through arrays",
+        event: ev({ metadata: { a: [[[[[[[[1]]]]]]]] } }),
+        status: "rejected",
+        reason: "invalid",
+        match: /metadata: .*8 levels/,
+      },
+      {
+        name: "an unknown field",
+        event: ev({ occuredAt: at() }),
+        status: "rejected",
+        reason: "invalid",
+        match: /occuredAt/,
+      },
+      {
+        name: "kind in the wrong case",
+        event: ev({ kind: "Action.Completed" }),
+        status: "rejected",
+        reason: "invalid",
+        match: /kind/,
+      },
+      {
+        name: "tier in the wrong case",
+        event: ev({ tier: "Walk" }),
+        status: "rejected",
+        reason: "invalid",
+        match: /tier/,
+      },
+      {
+        name: "missing idempotency key",
+        event: Object.fromEntries(Object.entries(ev()).filter(([k]) => k !== "idempotencyKey")),
+        status: "rejected",
+        reason: "invalid",
+        match: /idempotencyKey/,
+      },
+      {
+        name: "an unknown action",
+        event: ev({ action: "refund.issue.twice" }),
+        status: "rejected",
+        reason: "unknown_action",
+      },
+      {
+        name: "another agent's action",
+        event: ev({ action: "db.migrate", tier: "CRAWL", kind: "suggestion.accepted" }),
+        status: "rejected",
+        reason: "unknown_action",
+      },
       { name: "constructor", event: ev({ action: "constructor" }), status: "rejected", reason: "unknown_action" },
     ];
     const res = await send(cases.map((c) => c.event));
     expect(res.status).toBe(200);
     const count = (s: Result["status"]) => cases.filter((c) => c.status === s).length;
-    expect(res.body).toMatchObject({ accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected") });
+    expect(res.body).toMatchObject({
+      accepted: count("accepted"),
+      duplicates: count("duplicate"),
+      rejected: count("rejected"),
+    });
     cases.forEach((c, i) => {
       const r = res.body.results[i]!;
       expect(r.index, c.name).toBe(i);
@@ -143,7 +280,9 @@ describe("a verdict per event", () => {
     expect((await send([ev({ idempotencyKey: key })], support)).body.accepted).toBe(1);
     const other = await send([ev({ idempotencyKey: key, action: "deploy.rollback" })], infra);
     expect(other.body.results[0]).toMatchObject({ status: "accepted" });
-    expect((await send([ev({ idempotencyKey: key, action: "deploy.rollback" })], infra)).body.results[0]!.status).toBe("duplicate");
+    expect((await send([ev({ idempotencyKey: key, action: "deploy.rollback" })], infra)).body.results[0]!.status).toBe(
+      "duplicate",
+    );
   });
 });
 
@@ -181,11 +320,20 @@ describe("reverts (issue 11)", () => {
     expect(issues(twice.body.results[0]!)).toMatch(/already reverted/);
     // Only on an action.reverted, and only naming an action.completed of this agent.
     expect(issues((await send([ev({ reverts: done.idempotencyKey })])).body.results[0]!)).toMatch(/reverts/);
-    expect(issues((await send([ev({ kind: "action.reverted", reverts: "nope-" + randomUUID() })])).body.results[0]!)).toMatch(/names no event/);
-    expect((await send([ev({ kind: "action.reverted", reverts: done.idempotencyKey })], infra)).body.results[0]).toMatchObject({ status: "rejected" });
+    expect(
+      issues((await send([ev({ kind: "action.reverted", reverts: "nope-" + randomUUID() })])).body.results[0]!),
+    ).toMatch(/names no event/);
+    expect(
+      (await send([ev({ kind: "action.reverted", reverts: done.idempotencyKey })], infra)).body.results[0],
+    ).toMatchObject({ status: "rejected" });
     const fresh = ev();
     await send([fresh]);
-    expect(issues((await send([ev({ kind: "action.reverted", reverts: fresh.idempotencyKey, occurredAt: at(-10 * MIN) })])).body.results[0]!)).toMatch(/cannot occur before/);
+    expect(
+      issues(
+        (await send([ev({ kind: "action.reverted", reverts: fresh.idempotencyKey, occurredAt: at(-10 * MIN) })])).body
+          .results[0]!,
+      ),
+    ).toMatch(/cannot occur before/);
   });
 
   it("the OpenAPI document describes reverts", async () => {

@@ -25,8 +25,12 @@ class CountingEventSource extends EventSource {
 }
 
 async function actionTypeId(agent: string, key: string): Promise<string> {
-  const res = await fetch(`${server.baseUrl}/api/dashboard/overview?agent=${agent}&q=${key}`, { headers: { cookie: admin } });
-  const body = (await res.json()) as { rows: Array<{ id: string; agentSlug: string; key: string; stateVersion: number }> };
+  const res = await fetch(`${server.baseUrl}/api/dashboard/overview?agent=${agent}&q=${key}`, {
+    headers: { cookie: admin },
+  });
+  const body = (await res.json()) as {
+    rows: Array<{ id: string; agentSlug: string; key: string; stateVersion: number }>;
+  };
   const row = body.rows.find((r) => r.agentSlug === agent && r.key === key);
   if (!row) throw new Error(`no action type ${agent}/${key}`);
   stateVersions.set(row.id, row.stateVersion);
@@ -40,7 +44,11 @@ async function freeze(id: string, frozen: boolean) {
   const res = await fetch(`${server.baseUrl}/api/admin/action-types/${id}/freeze`, {
     method: "POST",
     headers: { cookie: admin, "content-type": "application/json" },
-    body: JSON.stringify({ frozen, stateVersion: stateVersions.get(id), rationale: `OFREP web provider test: ${frozen ? "freeze" : "unfreeze"} the action type.` }),
+    body: JSON.stringify({
+      frozen,
+      stateVersion: stateVersions.get(id),
+      rationale: `OFREP web provider test: ${frozen ? "freeze" : "unfreeze"} the action type.`,
+    }),
   });
   const text = await res.text();
   expect(res.status, text).toBe(200);
@@ -48,7 +56,11 @@ async function freeze(id: string, frozen: boolean) {
 }
 
 async function bulk(key: string) {
-  const res = await fetch(`${server.baseUrl}/ofrep/v1/evaluate/flags`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: "{}" });
+  const res = await fetch(`${server.baseUrl}/ofrep/v1/evaluate/flags`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: "{}",
+  });
   return (await res.json()) as { eventStreams: Array<{ type: string; url: string; inactivityDelaySec: number }> };
 }
 
@@ -79,7 +91,12 @@ describe("the OpenFeature web SDK with the OFREP web provider, polling off", () 
     const id = await actionTypeId("support-bot", "ticket.tag");
     // the provider opens streams with the global EventSource, as in a browser
     (globalThis as unknown as { EventSource: unknown }).EventSource = CountingEventSource;
-    const provider = new OFREPWebProvider({ baseUrl: server.baseUrl, headers: [["Authorization", `Bearer ${key}`]], pollInterval: 0, cacheMode: "disabled" });
+    const provider = new OFREPWebProvider({
+      baseUrl: server.baseUrl,
+      headers: [["Authorization", `Bearer ${key}`]],
+      pollInterval: 0,
+      cacheMode: "disabled",
+    });
     await OpenFeature.setContext({ targetingKey: "web-user-1" });
     await OpenFeature.setProviderAndWait(provider);
     const client = OpenFeature.getClient();
@@ -91,16 +108,24 @@ describe("the OpenFeature web SDK with the OFREP web provider, polling off", () 
     expect(opened.length).toBe(1);
     expect(opened[0]!.url).toMatch(/\/ofrep\/v1\/events\?token=/);
 
-    const changed = new Promise<number>((resolve) => client.addHandler(ProviderEvents.ConfigurationChanged, () => resolve(performance.now())));
+    const changed = new Promise<number>((resolve) =>
+      client.addHandler(ProviderEvents.ConfigurationChanged, () => resolve(performance.now())),
+    );
     const sent = performance.now();
     await freeze(id, true);
-    const heard = await Promise.race([changed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no configuration change within a second")), 1_000))]);
+    const heard = await Promise.race([
+      changed,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error("no configuration change within a second")), 1_000),
+      ),
+    ]);
     expect(heard - sent).toBeLessThan(1_000);
     expect(client.getStringDetails("ticket.tag", "CRAWL")).toMatchObject({ value: "RUN", reason: "DISABLED" });
 
     await freeze(id, false);
     const back = Date.now() + 2_000;
-    while (client.getStringDetails("ticket.tag", "CRAWL").reason !== "TARGETING_MATCH" && Date.now() < back) await new Promise((r) => setTimeout(r, 20));
+    while (client.getStringDetails("ticket.tag", "CRAWL").reason !== "TARGETING_MATCH" && Date.now() < back)
+      await new Promise((r) => setTimeout(r, 20));
     expect(client.getStringDetails("ticket.tag", "CRAWL").reason).toBe("TARGETING_MATCH");
 
     // one stream, opened once, never failed (no reconnect loop, no poll in disguise)
@@ -113,13 +138,24 @@ describe("the stream URL's token", () => {
   it("is the only credential: missing, forged or tampered tokens get a JSON 401", async () => {
     const key = await createKey(server.baseUrl, "infra-bot", "token test");
     const { eventStreams } = await bulk(key);
-    expect(eventStreams).toEqual([{ type: "sse", url: expect.stringContaining("/ofrep/v1/events?token="), inactivityDelaySec: expect.any(Number) }]);
+    expect(eventStreams).toEqual([
+      { type: "sse", url: expect.stringContaining("/ofrep/v1/events?token="), inactivityDelaySec: expect.any(Number) },
+    ]);
     const url = new URL(eventStreams[0]!.url);
     const token = url.searchParams.get("token")!;
     const [payload, signature] = token.split(".");
     const other = JSON.parse(Buffer.from(payload!, "base64url").toString()) as { a: string };
-    const forged = Buffer.from(JSON.stringify({ ...other, a: "00000000-0000-0000-0000-000000000000" })).toString("base64url");
-    for (const bad of ["", "x", `${forged}.${signature}`, `${payload}.${signature!.slice(0, -2)}AA`, `${payload}`, "a".repeat(600)]) {
+    const forged = Buffer.from(JSON.stringify({ ...other, a: "00000000-0000-0000-0000-000000000000" })).toString(
+      "base64url",
+    );
+    for (const bad of [
+      "",
+      "x",
+      `${forged}.${signature}`,
+      `${payload}.${signature!.slice(0, -2)}AA`,
+      `${payload}`,
+      "a".repeat(600),
+    ]) {
       const res = await peek(`${url.origin}${url.pathname}?token=${encodeURIComponent(bad)}`);
       expect(res.status, bad).toBe(401);
       expect(JSON.parse(res.text)).toMatchObject({ error: { code: "unauthenticated" } });
@@ -139,7 +175,11 @@ describe("the stream URL's token", () => {
   });
 
   it("stops working for a revoked key: its open stream is closed and a new one refused", async () => {
-    const res = await fetch(`${server.baseUrl}/api/admin/agents/support-bot/keys`, { method: "POST", headers: { cookie: admin, "content-type": "application/json" }, body: JSON.stringify({ name: "revoked stream" }) });
+    const res = await fetch(`${server.baseUrl}/api/admin/agents/support-bot/keys`, {
+      method: "POST",
+      headers: { cookie: admin, "content-type": "application/json" },
+      body: JSON.stringify({ name: "revoked stream" }),
+    });
     const { id, secret } = (await res.json()) as { id: string; secret: string };
     const { eventStreams } = await bulk(secret);
     const ctrl = new AbortController();
@@ -149,8 +189,13 @@ describe("the stream URL's token", () => {
       const reader = stream.body!.getReader();
       while (!(await reader.read()).done);
     })();
-    expect((await fetch(`${server.baseUrl}/api/admin/keys/${id}`, { method: "DELETE", headers: { cookie: admin } })).status).toBe(200);
-    await Promise.race([ended, new Promise((_, reject) => setTimeout(() => reject(new Error("the revoked key's stream stayed open")), 3_000))]);
+    expect(
+      (await fetch(`${server.baseUrl}/api/admin/keys/${id}`, { method: "DELETE", headers: { cookie: admin } })).status,
+    ).toBe(200);
+    await Promise.race([
+      ended,
+      new Promise((_, reject) => setTimeout(() => reject(new Error("the revoked key's stream stayed open")), 3_000)),
+    ]);
     expect((await peek(eventStreams[0]!.url)).status).toBe(401);
   });
 });

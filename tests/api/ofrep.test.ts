@@ -11,27 +11,52 @@ let server: TestServer;
 let support: string;
 let infra: string;
 
-const provider = (key: string) => new OFREPProvider({ baseUrl: server.baseUrl, headers: [["Authorization", `Bearer ${key}`]] });
+const provider = (key: string) =>
+  new OFREPProvider({ baseUrl: server.baseUrl, headers: [["Authorization", `Bearer ${key}`]] });
 
 async function criticalIncident(key: string, action: string, tier: string) {
   const res = await fetch(`${server.baseUrl}/api/v1/events`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify({ events: [{ idempotencyKey: `incident-${randomUUID()}`, action, kind: "incident", severity: "critical", tier, occurredAt: new Date().toISOString() }] }),
+    body: JSON.stringify({
+      events: [
+        {
+          idempotencyKey: `incident-${randomUUID()}`,
+          action,
+          kind: "incident",
+          severity: "critical",
+          tier,
+          occurredAt: new Date().toISOString(),
+        },
+      ],
+    }),
   });
   expect(res.status).toBe(200);
   expect(((await res.json()) as { accepted: number }).accepted).toBe(1);
 }
 
 async function bulk(key: string, headers: Record<string, string> = {}) {
-  const res = await fetch(`${server.baseUrl}/ofrep/v1/evaluate/flags`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers }, body: "{}" });
+  const res = await fetch(`${server.baseUrl}/ofrep/v1/evaluate/flags`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
+    body: "{}",
+  });
   const text = await res.text();
-  return { status: res.status, etag: res.headers.get("etag"), contentType: res.headers.get("content-type"), text, body: text ? JSON.parse(text) : undefined };
+  return {
+    status: res.status,
+    etag: res.headers.get("etag"),
+    contentType: res.headers.get("content-type"),
+    text,
+    body: text ? JSON.parse(text) : undefined,
+  };
 }
 
 beforeAll(async () => {
   server = await startServer({ JOBS: "off" });
-  [support, infra] = await Promise.all([createKey(server.baseUrl, "support-bot"), createKey(server.baseUrl, "infra-bot")]);
+  [support, infra] = await Promise.all([
+    createKey(server.baseUrl, "support-bot"),
+    createKey(server.baseUrl, "infra-bot"),
+  ]);
   await OpenFeature.setProviderAndWait(provider(support));
   await OpenFeature.setProviderAndWait("infra", provider(infra));
   await OpenFeature.setProviderAndWait("bad-key", provider(`cwr_${"0".repeat(43)}`));
@@ -46,19 +71,37 @@ describe("the OpenFeature server SDK with the OFREP provider", () => {
     const details = await OpenFeature.getClient().getStringDetails("ticket.tag", "CRAWL");
     expect(details.errorCode).toBeUndefined();
     expect(details).toMatchObject({ flagKey: "ticket.tag", value: "RUN", variant: "RUN", reason: "TARGETING_MATCH" });
-    expect(details.flagMetadata).toEqual({ policyVersion: expect.any(Number), mode: "act_external", tierSince: expect.any(String) });
+    expect(details.flagMetadata).toEqual({
+      policyVersion: expect.any(Number),
+      mode: "act_external",
+      tierSince: expect.any(String),
+    });
     expect(Number.isInteger(details.flagMetadata.policyVersion)).toBe(true);
     expect(new Date(details.flagMetadata.tierSince as string).toISOString()).toBe(details.flagMetadata.tierSince);
   });
 
   it("agrees with GET /api/v1/tiers for every action type of the agent", async () => {
     const res = await fetch(`${server.baseUrl}/api/v1/tiers`, { headers: { authorization: `Bearer ${support}` } });
-    const { tiers } = (await res.json()) as { tiers: Array<{ action: string; tier: string; mode: string; policyVersion: number; tierSince: string; frozen: boolean }> };
+    const { tiers } = (await res.json()) as {
+      tiers: Array<{
+        action: string;
+        tier: string;
+        mode: string;
+        policyVersion: number;
+        tierSince: string;
+        frozen: boolean;
+      }>;
+    };
     expect(tiers.length).toBeGreaterThan(3);
     const client = OpenFeature.getClient();
     for (const t of tiers) {
       const d = await client.getStringDetails(t.action, "CRAWL");
-      expect(d, t.action).toMatchObject({ value: t.tier, variant: t.tier, reason: t.frozen ? "DISABLED" : "TARGETING_MATCH", flagMetadata: { policyVersion: t.policyVersion, mode: t.mode, tierSince: t.tierSince } });
+      expect(d, t.action).toMatchObject({
+        value: t.tier,
+        variant: t.tier,
+        reason: t.frozen ? "DISABLED" : "TARGETING_MATCH",
+        flagMetadata: { policyVersion: t.policyVersion, mode: t.mode, tierSince: t.tierSince },
+      });
     }
   });
 
@@ -74,9 +117,16 @@ describe("the OpenFeature server SDK with the OFREP provider", () => {
   it("a frozen action type answers reason DISABLED, still with its tier", async () => {
     const d = await OpenFeature.getClient("infra").getStringDetails("db.migrate", "RUN");
     expect(d.errorCode).toBeUndefined();
-    expect(d).toMatchObject({ value: "CRAWL", variant: "CRAWL", reason: "DISABLED", flagMetadata: { mode: "suggest" } });
+    expect(d).toMatchObject({
+      value: "CRAWL",
+      variant: "CRAWL",
+      reason: "DISABLED",
+      flagMetadata: { mode: "suggest" },
+    });
     // and a tier that is not frozen is a normal match
-    expect(await OpenFeature.getClient("infra").getStringDetails("scale.adjust", "CRAWL")).toMatchObject({ reason: "TARGETING_MATCH" });
+    expect(await OpenFeature.getClient("infra").getStringDetails("scale.adjust", "CRAWL")).toMatchObject({
+      reason: "TARGETING_MATCH",
+    });
   });
 
   it("an unknown API key fails closed: the caller's default, with an error", async () => {
@@ -92,7 +142,12 @@ describe("the OpenFeature server SDK with the OFREP provider", () => {
   });
 
   it("an evaluation context is accepted (and does not change the tier)", async () => {
-    const d = await OpenFeature.getClient().getStringDetails("ticket.tag", "CRAWL", { targetingKey: "customer-42", plan: "enterprise", seats: 40, beta: true });
+    const d = await OpenFeature.getClient().getStringDetails("ticket.tag", "CRAWL", {
+      targetingKey: "customer-42",
+      plan: "enterprise",
+      seats: 40,
+      beta: true,
+    });
     expect(d).toMatchObject({ value: "RUN", reason: "TARGETING_MATCH" });
   });
 
@@ -102,9 +157,16 @@ describe("the OpenFeature server SDK with the OFREP provider", () => {
     expect(before.value).toBe("RUN");
     await criticalIncident(support, "ticket.tag", "RUN");
     const after = await client.getStringDetails("ticket.tag", "RUN");
-    expect(after).toMatchObject({ value: "CRAWL", variant: "CRAWL", reason: "TARGETING_MATCH", flagMetadata: { mode: "suggest" } });
+    expect(after).toMatchObject({
+      value: "CRAWL",
+      variant: "CRAWL",
+      reason: "TARGETING_MATCH",
+      flagMetadata: { mode: "suggest" },
+    });
     expect(after.errorCode).toBeUndefined();
-    expect(Date.parse(after.flagMetadata.tierSince as string)).toBeGreaterThan(Date.parse(before.flagMetadata.tierSince as string));
+    expect(Date.parse(after.flagMetadata.tierSince as string)).toBeGreaterThan(
+      Date.parse(before.flagMetadata.tierSince as string),
+    );
   });
 });
 
@@ -117,9 +179,21 @@ describe("bulk evaluation", () => {
     const keys = res.body.flags.map((f: { key: string }) => f.key);
     expect(keys).toEqual(expect.arrayContaining(["scale.adjust", "deploy.rollback", "db.migrate", "dns.change"]));
     expect(keys).not.toContain("ticket.tag");
-    expect(res.body.flags.find((f: { key: string }) => f.key === "db.migrate")).toMatchObject({ value: "CRAWL", reason: "DISABLED", variant: "CRAWL" });
+    expect(res.body.flags.find((f: { key: string }) => f.key === "db.migrate")).toMatchObject({
+      value: "CRAWL",
+      reason: "DISABLED",
+      variant: "CRAWL",
+    });
     // ADR-0008: a stream a plain EventSource can open (no headers: the URL carries a signed token)
-    expect(res.body.eventStreams).toEqual([{ type: "sse", url: expect.stringMatching(new RegExp(`^${new URL(server.baseUrl).origin}/ofrep/v1/events\\?token=[\\w-]+\\.[\\w-]+$`)), inactivityDelaySec: expect.any(Number) }]);
+    expect(res.body.eventStreams).toEqual([
+      {
+        type: "sse",
+        url: expect.stringMatching(
+          new RegExp(`^${new URL(server.baseUrl).origin}/ofrep/v1/events\\?token=[\\w-]+\\.[\\w-]+$`),
+        ),
+        inactivityDelaySec: expect.any(Number),
+      },
+    ]);
     // the advertised stream is real and speaks SSE, without any header
     const ctrl = new AbortController();
     const stream = await fetch(res.body.eventStreams[0].url, { signal: ctrl.signal });
@@ -156,7 +230,10 @@ describe("bulk evaluation", () => {
     expect(c.status).toBe(200);
     expect(c.etag).toMatch(/^"[^"]+"$/);
     expect(c.etag).not.toBe(a.etag);
-    expect(c.body.flags.find((f: { key: string }) => f.key === "ticket.escalate")).toMatchObject({ value: "CRAWL", variant: "CRAWL" });
+    expect(c.body.flags.find((f: { key: string }) => f.key === "ticket.escalate")).toMatchObject({
+      value: "CRAWL",
+      variant: "CRAWL",
+    });
     expect((await bulk(support, { "if-none-match": c.etag! })).status).toBe(304);
   });
 
@@ -166,8 +243,13 @@ describe("bulk evaluation", () => {
     const first = await api.postBulkEvaluateFlags({ context: { targetingKey: "x" } }, { headers });
     expect(first.httpStatus).toBe(200);
     const etag = first.httpResponse!.headers.get("etag")!;
-    expect(first.value).toMatchObject({ flags: expect.arrayContaining([expect.objectContaining({ key: "db.migrate", reason: "DISABLED" })]) });
-    const again = await api.postBulkEvaluateFlags({ context: { targetingKey: "x" } }, { headers: [...headers, ["If-None-Match", etag]] });
+    expect(first.value).toMatchObject({
+      flags: expect.arrayContaining([expect.objectContaining({ key: "db.migrate", reason: "DISABLED" })]),
+    });
+    const again = await api.postBulkEvaluateFlags(
+      { context: { targetingKey: "x" } },
+      { headers: [...headers, ["If-None-Match", etag]] },
+    );
     expect(again.httpStatus).toBe(304);
   });
 });

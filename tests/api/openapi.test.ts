@@ -56,7 +56,14 @@ interface Call {
 }
 
 const at = () => new Date(Date.now() - 60_000).toISOString();
-const event = (o: Record<string, unknown> = {}) => ({ idempotencyKey: `oa-${randomUUID()}`, action: "ticket.reply", kind: "action.completed", tier: "WALK", occurredAt: at(), ...o });
+const event = (o: Record<string, unknown> = {}) => ({
+  idempotencyKey: `oa-${randomUUID()}`,
+  action: "ticket.reply",
+  kind: "action.completed",
+  tier: "WALK",
+  occurredAt: at(),
+  ...o,
+});
 const big = (body: object) => JSON.stringify({ ...body, pad: "x".repeat(1024 * 1024) });
 
 async function send(c: Call): Promise<Answer> {
@@ -67,16 +74,19 @@ async function send(c: Call): Promise<Answer> {
   if (body !== undefined) headers["content-type"] = c.type ?? "application/json";
   if (c.rawPath) {
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: "127.0.0.1", port: server.port, method: c.method, path: c.path, headers }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (d) => (text += d));
-        res.on("end", () => {
-          const h = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) if (typeof v === "string") h.set(k, v);
-          resolve({ status: res.statusCode!, headers: h, text });
-        });
-      });
+      const req = http.request(
+        { host: "127.0.0.1", port: server.port, method: c.method, path: c.path, headers },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (d) => (text += d));
+          res.on("end", () => {
+            const h = new Headers();
+            for (const [k, v] of Object.entries(res.headers)) if (typeof v === "string") h.set(k, v);
+            resolve({ status: res.statusCode!, headers: h, text });
+          });
+        },
+      );
       req.on("error", reject);
       if (body !== undefined) req.write(body);
       req.end();
@@ -101,84 +111,489 @@ async function send(c: Call): Promise<Answer> {
 const CALLS: Call[] = [
   // GET /api/v1/tiers
   { name: "tiers", method: "GET", template: "/api/v1/tiers", path: "/api/v1/tiers", expect: 200 },
-  { name: "tiers, unchanged", method: "GET", template: "/api/v1/tiers", path: "/api/v1/tiers", headers: { "if-none-match": "<etag>" }, expect: 304 },
+  {
+    name: "tiers, unchanged",
+    method: "GET",
+    template: "/api/v1/tiers",
+    path: "/api/v1/tiers",
+    headers: { "if-none-match": "<etag>" },
+    expect: 304,
+  },
   { name: "tiers, no key", method: "GET", template: "/api/v1/tiers", path: "/api/v1/tiers", key: null, expect: 401 },
   // GET /api/v1/tiers/{actionKey}
-  { name: "one tier", method: "GET", template: "/api/v1/tiers/{actionKey}", path: "/api/v1/tiers/ticket.tag", expect: 200 },
-  { name: "one tier, frozen", method: "GET", template: "/api/v1/tiers/{actionKey}", path: "/api/v1/tiers/db.migrate", key: "<infra>", expect: 200 },
-  { name: "one tier, unknown", method: "GET", template: "/api/v1/tiers/{actionKey}", path: "/api/v1/tiers/no.such.action", expect: 404 },
-  { name: "one tier, constructor", method: "GET", template: "/api/v1/tiers/{actionKey}", path: "/api/v1/tiers/constructor", expect: 404 },
-  { name: "one tier, not an action key", method: "GET", template: "/api/v1/tiers/{actionKey}", path: "/api/v1/tiers/Not_A_Key", expect: 404 },
-  { name: "one tier, bad percent-escape", method: "GET", template: "/api/v1/tiers/{actionKey}", path: "/api/v1/tiers/%E0%A4%A", rawPath: true, expect: 400 },
-  { name: "one tier, no key", method: "GET", template: "/api/v1/tiers/{actionKey}", path: "/api/v1/tiers/ticket.tag", key: null, expect: 401 },
+  {
+    name: "one tier",
+    method: "GET",
+    template: "/api/v1/tiers/{actionKey}",
+    path: "/api/v1/tiers/ticket.tag",
+    expect: 200,
+  },
+  {
+    name: "one tier, frozen",
+    method: "GET",
+    template: "/api/v1/tiers/{actionKey}",
+    path: "/api/v1/tiers/db.migrate",
+    key: "<infra>",
+    expect: 200,
+  },
+  {
+    name: "one tier, unknown",
+    method: "GET",
+    template: "/api/v1/tiers/{actionKey}",
+    path: "/api/v1/tiers/no.such.action",
+    expect: 404,
+  },
+  {
+    name: "one tier, constructor",
+    method: "GET",
+    template: "/api/v1/tiers/{actionKey}",
+    path: "/api/v1/tiers/constructor",
+    expect: 404,
+  },
+  {
+    name: "one tier, not an action key",
+    method: "GET",
+    template: "/api/v1/tiers/{actionKey}",
+    path: "/api/v1/tiers/Not_A_Key",
+    expect: 404,
+  },
+  {
+    name: "one tier, bad percent-escape",
+    method: "GET",
+    template: "/api/v1/tiers/{actionKey}",
+    path: "/api/v1/tiers/%E0%A4%A",
+    rawPath: true,
+    expect: 400,
+  },
+  {
+    name: "one tier, no key",
+    method: "GET",
+    template: "/api/v1/tiers/{actionKey}",
+    path: "/api/v1/tiers/ticket.tag",
+    key: null,
+    expect: 401,
+  },
   // GET /api/v1/tiers/stream
   { name: "stream", method: "GET", template: "/api/v1/tiers/stream", path: "/api/v1/tiers/stream", expect: 200 },
-  { name: "stream, no key", method: "GET", template: "/api/v1/tiers/stream", path: "/api/v1/tiers/stream", key: null, expect: 401 },
+  {
+    name: "stream, no key",
+    method: "GET",
+    template: "/api/v1/tiers/stream",
+    path: "/api/v1/tiers/stream",
+    key: null,
+    expect: 401,
+  },
   // POST /api/v1/decisions
-  { name: "decision", method: "POST", template: "/api/v1/decisions", path: "/api/v1/decisions", body: { action: "ticket.tag", audience: "external" }, expect: 200 },
-  { name: "decision, unknown action", method: "POST", template: "/api/v1/decisions", path: "/api/v1/decisions", body: { action: "constructor", audience: "internal" }, expect: 200 },
-  { name: "decision, malformed JSON", method: "POST", template: "/api/v1/decisions", path: "/api/v1/decisions", raw: '{"action":', expect: 400 },
-  { name: "decision, too big", method: "POST", template: "/api/v1/decisions", path: "/api/v1/decisions", raw: big({ action: "ticket.tag", audience: "internal" }), expect: 413 },
-  { name: "decision, text/plain", method: "POST", template: "/api/v1/decisions", path: "/api/v1/decisions", body: { action: "ticket.tag", audience: "internal" }, type: "text/plain", expect: 415 },
-  { name: "decision, enum case", method: "POST", template: "/api/v1/decisions", path: "/api/v1/decisions", body: { action: "ticket.tag", audience: "Internal" }, expect: 422 },
-  { name: "decision, unknown field", method: "POST", template: "/api/v1/decisions", path: "/api/v1/decisions", body: { action: "ticket.tag", audience: "internal", urgent: true }, expect: 422 },
-  { name: "decision, no key", method: "POST", template: "/api/v1/decisions", path: "/api/v1/decisions", key: null, body: { action: "ticket.tag", audience: "internal" }, expect: 401 },
+  {
+    name: "decision",
+    method: "POST",
+    template: "/api/v1/decisions",
+    path: "/api/v1/decisions",
+    body: { action: "ticket.tag", audience: "external" },
+    expect: 200,
+  },
+  {
+    name: "decision, unknown action",
+    method: "POST",
+    template: "/api/v1/decisions",
+    path: "/api/v1/decisions",
+    body: { action: "constructor", audience: "internal" },
+    expect: 200,
+  },
+  {
+    name: "decision, malformed JSON",
+    method: "POST",
+    template: "/api/v1/decisions",
+    path: "/api/v1/decisions",
+    raw: '{"action":',
+    expect: 400,
+  },
+  {
+    name: "decision, too big",
+    method: "POST",
+    template: "/api/v1/decisions",
+    path: "/api/v1/decisions",
+    raw: big({ action: "ticket.tag", audience: "internal" }),
+    expect: 413,
+  },
+  {
+    name: "decision, text/plain",
+    method: "POST",
+    template: "/api/v1/decisions",
+    path: "/api/v1/decisions",
+    body: { action: "ticket.tag", audience: "internal" },
+    type: "text/plain",
+    expect: 415,
+  },
+  {
+    name: "decision, enum case",
+    method: "POST",
+    template: "/api/v1/decisions",
+    path: "/api/v1/decisions",
+    body: { action: "ticket.tag", audience: "Internal" },
+    expect: 422,
+  },
+  {
+    name: "decision, unknown field",
+    method: "POST",
+    template: "/api/v1/decisions",
+    path: "/api/v1/decisions",
+    body: { action: "ticket.tag", audience: "internal", urgent: true },
+    expect: 422,
+  },
+  {
+    name: "decision, no key",
+    method: "POST",
+    template: "/api/v1/decisions",
+    path: "/api/v1/decisions",
+    key: null,
+    body: { action: "ticket.tag", audience: "internal" },
+    expect: 401,
+  },
   // POST /api/v1/events
-  { name: "events", method: "POST", template: "/api/v1/events", path: "/api/v1/events", body: { events: [event(), event({ kind: "incident", severity: "low" })] }, expect: 200 },
-  { name: "events, some rejected", method: "POST", template: "/api/v1/events", path: "/api/v1/events", body: { events: [event(), event({ action: "nope" }), event({ kind: "incident" }), 5] }, partial: true, expect: 200 },
-  { name: "events, malformed JSON", method: "POST", template: "/api/v1/events", path: "/api/v1/events", raw: '{"events":[', expect: 400 },
-  { name: "events, too big", method: "POST", template: "/api/v1/events", path: "/api/v1/events", raw: big({ events: [] }), expect: 413 },
-  { name: "events, 1,001", method: "POST", template: "/api/v1/events", path: "/api/v1/events", body: { events: Array.from({ length: 1001 }, () => event()) }, expect: 413 },
-  { name: "events, form-encoded", method: "POST", template: "/api/v1/events", path: "/api/v1/events", raw: "events=1", type: "application/x-www-form-urlencoded", expect: 415 },
-  { name: "events, empty", method: "POST", template: "/api/v1/events", path: "/api/v1/events", body: { events: [] }, expect: 422 },
-  { name: "events, unknown field", method: "POST", template: "/api/v1/events", path: "/api/v1/events", body: { events: [event()], batchId: 1 }, expect: 422 },
-  { name: "events, no key", method: "POST", template: "/api/v1/events", path: "/api/v1/events", key: null, body: { events: [event()] }, expect: 401 },
+  {
+    name: "events",
+    method: "POST",
+    template: "/api/v1/events",
+    path: "/api/v1/events",
+    body: { events: [event(), event({ kind: "incident", severity: "low" })] },
+    expect: 200,
+  },
+  {
+    name: "events, some rejected",
+    method: "POST",
+    template: "/api/v1/events",
+    path: "/api/v1/events",
+    body: { events: [event(), event({ action: "nope" }), event({ kind: "incident" }), 5] },
+    partial: true,
+    expect: 200,
+  },
+  {
+    name: "events, malformed JSON",
+    method: "POST",
+    template: "/api/v1/events",
+    path: "/api/v1/events",
+    raw: '{"events":[',
+    expect: 400,
+  },
+  {
+    name: "events, too big",
+    method: "POST",
+    template: "/api/v1/events",
+    path: "/api/v1/events",
+    raw: big({ events: [] }),
+    expect: 413,
+  },
+  {
+    name: "events, 1,001",
+    method: "POST",
+    template: "/api/v1/events",
+    path: "/api/v1/events",
+    body: { events: Array.from({ length: 1001 }, () => event()) },
+    expect: 413,
+  },
+  {
+    name: "events, form-encoded",
+    method: "POST",
+    template: "/api/v1/events",
+    path: "/api/v1/events",
+    raw: "events=1",
+    type: "application/x-www-form-urlencoded",
+    expect: 415,
+  },
+  {
+    name: "events, empty",
+    method: "POST",
+    template: "/api/v1/events",
+    path: "/api/v1/events",
+    body: { events: [] },
+    expect: 422,
+  },
+  {
+    name: "events, unknown field",
+    method: "POST",
+    template: "/api/v1/events",
+    path: "/api/v1/events",
+    body: { events: [event()], batchId: 1 },
+    expect: 422,
+  },
+  {
+    name: "events, no key",
+    method: "POST",
+    template: "/api/v1/events",
+    path: "/api/v1/events",
+    key: null,
+    body: { events: [event()] },
+    expect: 401,
+  },
   // GET /api/v1/openapi.json
-  { name: "the document", method: "GET", template: "/api/v1/openapi.json", path: "/api/v1/openapi.json", key: null, expect: 200 },
+  {
+    name: "the document",
+    method: "GET",
+    template: "/api/v1/openapi.json",
+    path: "/api/v1/openapi.json",
+    key: null,
+    expect: 200,
+  },
   // POST /ofrep/v1/evaluate/flags/{key}
-  { name: "flag", method: "POST", template: "/ofrep/v1/evaluate/flags/{key}", path: "/ofrep/v1/evaluate/flags/ticket.tag", body: { context: { targetingKey: "user-1" } }, expect: 200 },
-  { name: "flag, frozen", method: "POST", template: "/ofrep/v1/evaluate/flags/{key}", path: "/ofrep/v1/evaluate/flags/db.migrate", key: "<infra>", body: {}, expect: 200 },
-  { name: "flag, unknown", method: "POST", template: "/ofrep/v1/evaluate/flags/{key}", path: "/ofrep/v1/evaluate/flags/no.such.flag", body: {}, expect: 404 },
-  { name: "flag, __proto__", method: "POST", template: "/ofrep/v1/evaluate/flags/{key}", path: "/ofrep/v1/evaluate/flags/__proto__", body: {}, expect: 404 },
-  { name: "flag, malformed JSON", method: "POST", template: "/ofrep/v1/evaluate/flags/{key}", path: "/ofrep/v1/evaluate/flags/ticket.tag", raw: "{", expect: 400 },
-  { name: "flag, bad percent-escape", method: "POST", template: "/ofrep/v1/evaluate/flags/{key}", path: "/ofrep/v1/evaluate/flags/%zz", rawPath: true, body: {}, expect: 400 },
-  { name: "flag, too big", method: "POST", template: "/ofrep/v1/evaluate/flags/{key}", path: "/ofrep/v1/evaluate/flags/ticket.tag", raw: big({}), expect: 413 },
-  { name: "flag, text/plain", method: "POST", template: "/ofrep/v1/evaluate/flags/{key}", path: "/ofrep/v1/evaluate/flags/ticket.tag", body: {}, type: "text/plain", expect: 415 },
-  { name: "flag, bad context", method: "POST", template: "/ofrep/v1/evaluate/flags/{key}", path: "/ofrep/v1/evaluate/flags/ticket.tag", body: { context: 1 }, expect: 422 },
-  { name: "flag, no key", method: "POST", template: "/ofrep/v1/evaluate/flags/{key}", path: "/ofrep/v1/evaluate/flags/ticket.tag", key: null, body: {}, expect: 401 },
+  {
+    name: "flag",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags/{key}",
+    path: "/ofrep/v1/evaluate/flags/ticket.tag",
+    body: { context: { targetingKey: "user-1" } },
+    expect: 200,
+  },
+  {
+    name: "flag, frozen",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags/{key}",
+    path: "/ofrep/v1/evaluate/flags/db.migrate",
+    key: "<infra>",
+    body: {},
+    expect: 200,
+  },
+  {
+    name: "flag, unknown",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags/{key}",
+    path: "/ofrep/v1/evaluate/flags/no.such.flag",
+    body: {},
+    expect: 404,
+  },
+  {
+    name: "flag, __proto__",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags/{key}",
+    path: "/ofrep/v1/evaluate/flags/__proto__",
+    body: {},
+    expect: 404,
+  },
+  {
+    name: "flag, malformed JSON",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags/{key}",
+    path: "/ofrep/v1/evaluate/flags/ticket.tag",
+    raw: "{",
+    expect: 400,
+  },
+  {
+    name: "flag, bad percent-escape",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags/{key}",
+    path: "/ofrep/v1/evaluate/flags/%zz",
+    rawPath: true,
+    body: {},
+    expect: 400,
+  },
+  {
+    name: "flag, too big",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags/{key}",
+    path: "/ofrep/v1/evaluate/flags/ticket.tag",
+    raw: big({}),
+    expect: 413,
+  },
+  {
+    name: "flag, text/plain",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags/{key}",
+    path: "/ofrep/v1/evaluate/flags/ticket.tag",
+    body: {},
+    type: "text/plain",
+    expect: 415,
+  },
+  {
+    name: "flag, bad context",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags/{key}",
+    path: "/ofrep/v1/evaluate/flags/ticket.tag",
+    body: { context: 1 },
+    expect: 422,
+  },
+  {
+    name: "flag, no key",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags/{key}",
+    path: "/ofrep/v1/evaluate/flags/ticket.tag",
+    key: null,
+    body: {},
+    expect: 401,
+  },
   // POST /ofrep/v1/evaluate/flags
-  { name: "flags", method: "POST", template: "/ofrep/v1/evaluate/flags", path: "/ofrep/v1/evaluate/flags", body: {}, expect: 200 },
-  { name: "flags, unchanged", method: "POST", template: "/ofrep/v1/evaluate/flags", path: "/ofrep/v1/evaluate/flags", headers: { "if-none-match": "<etag>" }, body: {}, expect: 304 },
-  { name: "flags, malformed JSON", method: "POST", template: "/ofrep/v1/evaluate/flags", path: "/ofrep/v1/evaluate/flags", raw: "nope", expect: 400 },
-  { name: "flags, too big", method: "POST", template: "/ofrep/v1/evaluate/flags", path: "/ofrep/v1/evaluate/flags", raw: big({}), expect: 413 },
-  { name: "flags, no content type", method: "POST", template: "/ofrep/v1/evaluate/flags", path: "/ofrep/v1/evaluate/flags", body: {}, type: "", expect: 415 },
-  { name: "flags, unknown field", method: "POST", template: "/ofrep/v1/evaluate/flags", path: "/ofrep/v1/evaluate/flags", body: { contex: {} }, expect: 422 },
-  { name: "flags, no key", method: "POST", template: "/ofrep/v1/evaluate/flags", path: "/ofrep/v1/evaluate/flags", key: null, body: {}, expect: 401 },
-  { name: "flags, targetingKey a number", method: "POST", template: "/ofrep/v1/evaluate/flags", path: "/ofrep/v1/evaluate/flags", body: { context: { targetingKey: 7 } }, expect: 400 },
-  { name: "flag, context too deep", method: "POST", template: "/ofrep/v1/evaluate/flags/{key}", path: "/ofrep/v1/evaluate/flags/ticket.tag", body: { context: { a: { b: { c: { d: { e: { f: { g: { h: { i: 1 } } } } } } } } } }, expect: 400 },
+  {
+    name: "flags",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags",
+    path: "/ofrep/v1/evaluate/flags",
+    body: {},
+    expect: 200,
+  },
+  {
+    name: "flags, unchanged",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags",
+    path: "/ofrep/v1/evaluate/flags",
+    headers: { "if-none-match": "<etag>" },
+    body: {},
+    expect: 304,
+  },
+  {
+    name: "flags, malformed JSON",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags",
+    path: "/ofrep/v1/evaluate/flags",
+    raw: "nope",
+    expect: 400,
+  },
+  {
+    name: "flags, too big",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags",
+    path: "/ofrep/v1/evaluate/flags",
+    raw: big({}),
+    expect: 413,
+  },
+  {
+    name: "flags, no content type",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags",
+    path: "/ofrep/v1/evaluate/flags",
+    body: {},
+    type: "",
+    expect: 415,
+  },
+  {
+    name: "flags, unknown field",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags",
+    path: "/ofrep/v1/evaluate/flags",
+    body: { contex: {} },
+    expect: 422,
+  },
+  {
+    name: "flags, no key",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags",
+    path: "/ofrep/v1/evaluate/flags",
+    key: null,
+    body: {},
+    expect: 401,
+  },
+  {
+    name: "flags, targetingKey a number",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags",
+    path: "/ofrep/v1/evaluate/flags",
+    body: { context: { targetingKey: 7 } },
+    expect: 400,
+  },
+  {
+    name: "flag, context too deep",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags/{key}",
+    path: "/ofrep/v1/evaluate/flags/ticket.tag",
+    body: { context: { a: { b: { c: { d: { e: { f: { g: { h: { i: 1 } } } } } } } } } },
+    expect: 400,
+  },
   // GET /ofrep/v1/events: the URL of the bulk answer's eventStreams, no header
   { name: "event stream", method: "GET", template: "/ofrep/v1/events", path: "<stream>", key: null, expect: 200 },
-  { name: "event stream, bad token", method: "GET", template: "/ofrep/v1/events", path: "/ofrep/v1/events?token=forged.token", key: null, expect: 401 },
+  {
+    name: "event stream, bad token",
+    method: "GET",
+    template: "/ofrep/v1/events",
+    path: "/ofrep/v1/events?token=forged.token",
+    key: null,
+    expect: 401,
+  },
   // 429 on every operation that takes a key, from a key past its limit
-  { name: "tiers, rate limited", method: "GET", template: "/api/v1/tiers", path: "/api/v1/tiers", key: "<limited>", expect: 429 },
-  { name: "one tier, rate limited", method: "GET", template: "/api/v1/tiers/{actionKey}", path: "/api/v1/tiers/ticket.tag", key: "<limited>", expect: 429 },
-  { name: "stream, rate limited", method: "GET", template: "/api/v1/tiers/stream", path: "/api/v1/tiers/stream", key: "<limited>", expect: 429 },
-  { name: "decision, rate limited", method: "POST", template: "/api/v1/decisions", path: "/api/v1/decisions", key: "<limited>", body: { action: "ticket.tag", audience: "internal" }, expect: 429 },
-  { name: "events, rate limited", method: "POST", template: "/api/v1/events", path: "/api/v1/events", key: "<limited>", body: { events: [event()] }, partial: true, expect: 429 },
-  { name: "flag, rate limited", method: "POST", template: "/ofrep/v1/evaluate/flags/{key}", path: "/ofrep/v1/evaluate/flags/ticket.tag", key: "<limited>", body: {}, expect: 429 },
-  { name: "flags, rate limited", method: "POST", template: "/ofrep/v1/evaluate/flags", path: "/ofrep/v1/evaluate/flags", key: "<limited>", body: {}, expect: 429 },
+  {
+    name: "tiers, rate limited",
+    method: "GET",
+    template: "/api/v1/tiers",
+    path: "/api/v1/tiers",
+    key: "<limited>",
+    expect: 429,
+  },
+  {
+    name: "one tier, rate limited",
+    method: "GET",
+    template: "/api/v1/tiers/{actionKey}",
+    path: "/api/v1/tiers/ticket.tag",
+    key: "<limited>",
+    expect: 429,
+  },
+  {
+    name: "stream, rate limited",
+    method: "GET",
+    template: "/api/v1/tiers/stream",
+    path: "/api/v1/tiers/stream",
+    key: "<limited>",
+    expect: 429,
+  },
+  {
+    name: "decision, rate limited",
+    method: "POST",
+    template: "/api/v1/decisions",
+    path: "/api/v1/decisions",
+    key: "<limited>",
+    body: { action: "ticket.tag", audience: "internal" },
+    expect: 429,
+  },
+  {
+    name: "events, rate limited",
+    method: "POST",
+    template: "/api/v1/events",
+    path: "/api/v1/events",
+    key: "<limited>",
+    body: { events: [event()] },
+    partial: true,
+    expect: 429,
+  },
+  {
+    name: "flag, rate limited",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags/{key}",
+    path: "/ofrep/v1/evaluate/flags/ticket.tag",
+    key: "<limited>",
+    body: {},
+    expect: 429,
+  },
+  {
+    name: "flags, rate limited",
+    method: "POST",
+    template: "/ofrep/v1/evaluate/flags",
+    path: "/ofrep/v1/evaluate/flags",
+    key: "<limited>",
+    body: {},
+    expect: 429,
+  },
 ];
 const RATE_BURST = 150; // per key; far above what support-bot's and infra-bot's keys use here
 
 beforeAll(async () => {
   // A burst per key and (practically) no refill: a key past its burst stays limited for the whole file.
   server = await startServer({ JOBS: "off", API_RATE_BURST: String(RATE_BURST), API_RATE_PER_SECOND: "0.001" });
-  [support, infra, limited] = await Promise.all([createKey(server.baseUrl, "support-bot"), createKey(server.baseUrl, "infra-bot"), createKey(server.baseUrl, "support-bot", "limited")]);
+  [support, infra, limited] = await Promise.all([
+    createKey(server.baseUrl, "support-bot"),
+    createKey(server.baseUrl, "infra-bot"),
+    createKey(server.baseUrl, "support-bot", "limited"),
+  ]);
   for (let i = 0; i < RATE_BURST; i += 15) {
-    const batch = Array.from({ length: Math.min(15, RATE_BURST - i) }, () => fetch(`${server.baseUrl}/api/v1/tiers`, { headers: { authorization: `Bearer ${limited}` } }).then((r) => r.status));
+    const batch = Array.from({ length: Math.min(15, RATE_BURST - i) }, () =>
+      fetch(`${server.baseUrl}/api/v1/tiers`, { headers: { authorization: `Bearer ${limited}` } }).then(
+        (r) => r.status,
+      ),
+    );
     expect(await Promise.all(batch)).toEqual(batch.map(() => 200));
   }
-  const bulk = await (await fetch(`${server.baseUrl}/ofrep/v1/evaluate/flags`, { method: "POST", headers: { authorization: `Bearer ${support}`, "content-type": "application/json" }, body: "{}" })).json();
+  const bulk = await (
+    await fetch(`${server.baseUrl}/ofrep/v1/evaluate/flags`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${support}`, "content-type": "application/json" },
+      body: "{}",
+    })
+  ).json();
   const streamUrl = new URL(bulk.eventStreams[0].url);
   streamPath = streamUrl.pathname + streamUrl.search;
   const res = await fetch(`${server.baseUrl}/api/v1/openapi.json`);
@@ -223,8 +638,7 @@ describe("the document", () => {
         else if (p === "/ofrep/v1/events") {
           expect(security, "a plain EventSource sends no header: the URL's token").toEqual([{ streamToken: [] }]);
           expect(op.responses["401"]).toBeDefined();
-        }
-        else {
+        } else {
           expect(security, `${method} ${p}`).toEqual([{ bearer: [] }]);
           expect(op.responses["401"], `${method} ${p}`).toBeDefined();
         }
@@ -233,7 +647,9 @@ describe("the document", () => {
   });
 
   it("describes exactly the routes this battery calls", () => {
-    const documented = Object.entries<any>(doc.paths).flatMap(([p, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${p}`));
+    const documented = Object.entries<any>(doc.paths).flatMap(([p, item]) =>
+      Object.keys(item).map((m) => `${m.toUpperCase()} ${p}`),
+    );
     const called = [...new Set(CALLS.map((c) => `${c.method} ${c.template}`))];
     expect(documented.sort()).toEqual(called.sort());
   });
@@ -245,23 +661,37 @@ describe("every real answer matches the document", () => {
   it.each(CALLS.map((c) => [`${c.method} ${c.path}: ${c.name} → ${c.expect}`, c] as const))("%s", async (_, c) => {
     const op = doc.paths[c.template]?.[c.method.toLowerCase()];
     expect(op, `${c.method} ${c.template} is not in the document`).toBeDefined();
-    const call = { ...c, path: c.path === "<stream>" ? streamPath : c.path, key: c.key === "<infra>" ? infra : c.key === "<limited>" ? limited : c.key, headers: { ...c.headers } };
+    const call = {
+      ...c,
+      path: c.path === "<stream>" ? streamPath : c.path,
+      key: c.key === "<infra>" ? infra : c.key === "<limited>" ? limited : c.key,
+      headers: { ...c.headers },
+    };
     if (call.headers["if-none-match"] === "<etag>") {
       call.headers["if-none-match"] = etags[c.template] ?? "";
       expect(call.headers["if-none-match"], "the 200 before it gave an ETag").toMatch(/^"/);
     }
 
     // The request we send: the documented request schema must agree with how the server judged it.
-    if (op.requestBody && call.body !== undefined && call.raw === undefined && (call.type === undefined || call.type === "application/json")) {
+    if (
+      op.requestBody &&
+      call.body !== undefined &&
+      call.raw === undefined &&
+      (call.type === undefined || call.type === "application/json")
+    ) {
       const problem = validate(op.requestBody.content["application/json"].schema, call.body);
-      if ((c.expect === 200 || c.expect === 304) && !c.partial) expect(problem, "the document refuses a request the server accepts").toBeNull();
+      if ((c.expect === 200 || c.expect === 304) && !c.partial)
+        expect(problem, "the document refuses a request the server accepts").toBeNull();
       if (c.expect === 422) expect(problem, "the document accepts a request the server refuses").not.toBeNull();
     }
 
     const res = await send(call);
     expect(res.status, res.text.slice(0, 300)).toBe(c.expect);
     const declared = op.responses[String(res.status)] ?? op.responses.default;
-    expect(declared, `${c.method} ${c.template} answers ${res.status}, which the document does not declare`).toBeDefined();
+    expect(
+      declared,
+      `${c.method} ${c.template} answers ${res.status}, which the document does not declare`,
+    ).toBeDefined();
 
     if (res.headers.get("etag")) etags[c.template] = res.headers.get("etag")!;
     for (const name of Object.keys(declared.headers ?? {})) {
@@ -276,9 +706,14 @@ describe("every real answer matches the document", () => {
     }
     const mediaType = (res.headers.get("content-type") ?? "").split(";")[0]!.trim();
     const media = declared.content[mediaType];
-    expect(media, `${res.status} answers ${mediaType}; the document declares ${Object.keys(declared.content)}`).toBeDefined();
+    expect(
+      media,
+      `${res.status} answers ${mediaType}; the document declares ${Object.keys(declared.content)}`,
+    ).toBeDefined();
     if (mediaType === "text/event-stream") {
-      expect(res.text).toMatch(c.template === "/ofrep/v1/events" ? /^data: \{"type":"refetchEvaluation","etag":/m : /event: snapshot/);
+      expect(res.text).toMatch(
+        c.template === "/ofrep/v1/events" ? /^data: \{"type":"refetchEvaluation","etag":/m : /event: snapshot/,
+      );
       return;
     }
     const body = JSON.parse(res.text);

@@ -94,7 +94,8 @@ class Stream {
       if (hit) return hit;
       if (this.done) throw new Error(`stream ended; events: ${JSON.stringify(this.events.map((e) => e.event))}`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out; events: ${JSON.stringify(this.events.map((e) => [e.event, e.data?.action]))}`);
+      if (left <= 0)
+        throw new Error(`timed out; events: ${JSON.stringify(this.events.map((e) => [e.event, e.data?.action]))}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -122,7 +123,16 @@ async function criticalIncidents(key: string, actions: Array<[string, string]>):
   const res = await fetch(`${server.baseUrl}/api/v1/events`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify({ events: actions.map(([action, tier]) => ({ idempotencyKey: `inc-${randomUUID()}`, action, kind: "incident", severity: "critical", tier, occurredAt: new Date().toISOString() })) }),
+    body: JSON.stringify({
+      events: actions.map(([action, tier]) => ({
+        idempotencyKey: `inc-${randomUUID()}`,
+        action,
+        kind: "incident",
+        severity: "critical",
+        tier,
+        occurredAt: new Date().toISOString(),
+      })),
+    }),
   });
   expect(res.status).toBe(200);
   expect(((await res.json()) as { accepted: number }).accepted).toBe(actions.length);
@@ -136,7 +146,10 @@ async function tiers(key: string) {
 
 beforeAll(async () => {
   server = await startServer({ SSE_HEARTBEAT_MS: String(HEARTBEAT_MS), JOBS: "off" });
-  [support, infra] = await Promise.all([createKey(server.baseUrl, "support-bot"), createKey(server.baseUrl, "infra-bot")]);
+  [support, infra] = await Promise.all([
+    createKey(server.baseUrl, "support-bot"),
+    createKey(server.baseUrl, "infra-bot"),
+  ]);
 }, 180_000);
 afterEach(() => {
   for (const s of opened.splice(0)) s.close();
@@ -153,7 +166,10 @@ describe("the tier stream", () => {
     expect(snap.event).toBe("snapshot");
     expect(s.retry).toBeGreaterThan(0);
     expect(snap.data.tiers).toEqual(await tiers(support));
-    expect(snap.data.tiers.find((t: { action: string }) => t.action === "ticket.tag")).toMatchObject({ tier: "RUN", mode: "act_external" });
+    expect(snap.data.tiers.find((t: { action: string }) => t.action === "ticket.tag")).toMatchObject({
+      tier: "RUN",
+      mode: "act_external",
+    });
   });
 
   it("a tier change arrives within 1 s of the event POST that caused it, on every stream of that agent only", async () => {
@@ -164,11 +180,20 @@ describe("the tier stream", () => {
 
     const sent = Date.now();
     const answered = await criticalIncidents(support, [["ticket.tag", "RUN"]]);
-    const [ea, eb] = await Promise.all([a.waitFor(isChange("ticket.tag"), 3000), b.waitFor(isChange("ticket.tag"), 3000)]);
+    const [ea, eb] = await Promise.all([
+      a.waitFor(isChange("ticket.tag"), 3000),
+      b.waitFor(isChange("ticket.tag"), 3000),
+    ]);
     for (const e of [ea, eb]) {
       expect(e.at - answered, `arrived ${e.at - sent} ms after the POST was sent`).toBeLessThan(1000);
       expect(e.id).toMatch(/^[0-9a-f-]{36}$/);
-      expect(e.data).toMatchObject({ action: "ticket.tag", tier: "CRAWL", mode: "suggest", frozen: false, cause: "automatic_demotion" });
+      expect(e.data).toMatchObject({
+        action: "ticket.tag",
+        tier: "CRAWL",
+        mode: "suggest",
+        frozen: false,
+        cause: "automatic_demotion",
+      });
       expect(Date.parse(e.data.changedAt)).toBeGreaterThan(sent - 60_000);
     }
     expect(ea.id).toBe(eb.id);
@@ -209,11 +234,15 @@ describe("the tier stream", () => {
     const s = await Stream.open(infra);
     await s.waitFor((e) => e.event === "snapshot");
     // one batch demotes two action types in one transaction: their tier changes share a timestamp
-    await criticalIncidents(infra, [["deploy.rollback", "WALK"], ["scale.adjust", "RUN"]]);
+    await criticalIncidents(infra, [
+      ["deploy.rollback", "WALK"],
+      ["scale.adjust", "RUN"],
+    ]);
     const one = await s.waitFor(isChange("deploy.rollback"));
     const two = await s.waitFor(isChange("scale.adjust"));
     s.close();
-    const [firstSeen, missed] = one.at <= two.at && s.events.indexOf(one) < s.events.indexOf(two) ? [one, two] : [two, one];
+    const [firstSeen, missed] =
+      one.at <= two.at && s.events.indexOf(one) < s.events.indexOf(two) ? [one, two] : [two, one];
 
     // a client that saw only the first of the two must get the second on resume
     const resumed = await Stream.open(infra, firstSeen.id);

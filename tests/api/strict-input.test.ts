@@ -12,12 +12,19 @@ let key: string;
 const OFREP = ["/ofrep/v1/evaluate/flags", "/ofrep/v1/evaluate/flags/ticket.tag"];
 
 async function post(path: string, raw: string) {
-  const res = await fetch(server.baseUrl + path, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: raw });
+  const res = await fetch(server.baseUrl + path, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: raw,
+  });
   const text = await res.text();
-  return { status: res.status, body: JSON.parse(text) as Record<string, unknown> & { error: { code: string; message: string } } };
+  return {
+    status: res.status,
+    body: JSON.parse(text) as Record<string, unknown> & { error: { code: string; message: string } },
+  };
 }
 
-const nested = (levels: number) => "{\"a\":".repeat(levels) + "1" + "}".repeat(levels);
+const nested = (levels: number) => '{"a":'.repeat(levels) + "1" + "}".repeat(levels);
 
 beforeAll(async () => {
   server = await startServer({ JOBS: "off" });
@@ -41,12 +48,15 @@ describe("OFREP context", () => {
     ["a context 60,000 levels deep", `{"context":{"x":${nested(60_000)}}}`],
     ["a context over 8 KiB", `{"context":{"targetingKey":"u","note":"${"x".repeat(8 * 1024)}"}}`],
   ];
-  it.each(OFREP.flatMap((p) => refused.map(([what, raw]) => [p, what, raw] as const)))("%s: %s → 400 INVALID_CONTEXT", async (path, _what, raw) => {
-    const res = await post(path, raw);
-    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(400);
-    expect(res.body.errorCode).toBe("INVALID_CONTEXT");
-    expect(res.body.error.code).toBe("invalid_context");
-  });
+  it.each(OFREP.flatMap((p) => refused.map(([what, raw]) => [p, what, raw] as const)))(
+    "%s: %s → 400 INVALID_CONTEXT",
+    async (path, _what, raw) => {
+      const res = await post(path, raw);
+      expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(400);
+      expect(res.body.errorCode).toBe("INVALID_CONTEXT");
+      expect(res.body.error.code).toBe("invalid_context");
+    },
+  );
 
   it.each(OFREP)("%s: a string targetingKey of 256 characters and a context of 8 levels are accepted", async (path) => {
     expect((await post(path, `{"context":{"targetingKey":"${"k".repeat(256)}"}}`)).status).toBe(200);
@@ -68,11 +78,21 @@ describe("event idempotency keys and subject references", () => {
     ["a lone low surrogate", "\udc00"],
   ];
   it("each event with one of them is rejected on its own, naming the field; the good events are stored", async () => {
-    const event = (o: Record<string, unknown>) => ({ idempotencyKey: `strict-${randomUUID()}`, action: "ticket.tag", kind: "outcome.positive", tier: "RUN", occurredAt: new Date().toISOString(), ...o });
-    const cases = BAD.flatMap(([, c]) => [
-      [event({ idempotencyKey: `strict-${c}-${randomUUID()}` }), "idempotencyKey"],
-      [event({ subjectRef: `customer-${c}-1` }), "subjectRef"],
-    ] as const);
+    const event = (o: Record<string, unknown>) => ({
+      idempotencyKey: `strict-${randomUUID()}`,
+      action: "ticket.tag",
+      kind: "outcome.positive",
+      tier: "RUN",
+      occurredAt: new Date().toISOString(),
+      ...o,
+    });
+    const cases = BAD.flatMap(
+      ([, c]) =>
+        [
+          [event({ idempotencyKey: `strict-${c}-${randomUUID()}` }), "idempotencyKey"],
+          [event({ subjectRef: `customer-${c}-1` }), "subjectRef"],
+        ] as const,
+    );
     const good = [event({ subjectRef: "customer-émile-😀" }), event({})];
     const res = await fetch(`${server.baseUrl}/api/v1/events`, {
       method: "POST",
@@ -80,14 +100,25 @@ describe("event idempotency keys and subject references", () => {
       body: JSON.stringify({ events: [...cases.map(([e]) => e), ...good] }),
     });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { accepted: number; rejected: number; results: Array<{ status: string; reason?: string; details?: { issues: Array<{ path: string }> } }> };
+    const body = (await res.json()) as {
+      accepted: number;
+      rejected: number;
+      results: Array<{ status: string; reason?: string; details?: { issues: Array<{ path: string }> } }>;
+    };
     expect(body).toMatchObject({ accepted: good.length, rejected: cases.length });
     cases.forEach(([, field], i) => {
-      expect(body.results[i], `${BAD[Math.floor(i / 2)]![0]} in ${field}`).toMatchObject({ status: "rejected", reason: "invalid" });
+      expect(body.results[i], `${BAD[Math.floor(i / 2)]![0]} in ${field}`).toMatchObject({
+        status: "rejected",
+        reason: "invalid",
+      });
       expect(body.results[i]!.details!.issues.map((x) => x.path)).toContain(field);
     });
     // sent again, the refused keys are still unused (nothing was stored under them) and stay refused
-    const again = await fetch(`${server.baseUrl}/api/v1/events`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ events: cases.map(([e]) => e) }) });
+    const again = await fetch(`${server.baseUrl}/api/v1/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ events: cases.map(([e]) => e) }),
+    });
     expect(((await again.json()) as { rejected: number }).rejected).toBe(cases.length);
   });
 });

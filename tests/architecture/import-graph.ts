@@ -39,7 +39,8 @@ function resolve(from: string, spec: string): string | null {
   return null;
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
 /** file → the files it imports (runtime and type-only), product code only, tests left out. */
 export function importGraph(): Map<string, ImportEdge[]> {
@@ -94,7 +95,12 @@ export function fileCycles(graph: Map<string, ImportEdge[]>): string[][] {
 /** The folder a file belongs to for layering: lib/<feature> (or a lib/ file), else its top folder. */
 export function layerOf(file: string): string {
   const parts = file.split(path.sep);
-  return parts[0] === "lib" ? parts.slice(0, 2).join("/").replace(/\.tsx?$/, "") : parts[0]!.replace(/\.tsx?$/, "");
+  return parts[0] === "lib"
+    ? parts
+        .slice(0, 2)
+        .join("/")
+        .replace(/\.tsx?$/, "")
+    : parts[0]!.replace(/\.tsx?$/, "");
 }
 
 /** Pairs of folders that import each other at run time, each written "a <-> b" with a < b. */

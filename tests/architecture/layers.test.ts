@@ -7,12 +7,18 @@ import { fileCycles, importGraph, mutualFolderPairs, ROOT } from "./import-graph
 
 /** Folder pairs that still import each other, each with its reason. Shrink this list; never grow it. */
 const MUTUAL_PAIRS_ALLOWED: Record<string, string> = {
-  "lib/audit <-> lib/notifications": "appendAudit enqueues the notification in the audited transaction; webhook admin mutations are audited",
-  "lib/auth <-> lib/users": "lib/auth holds both the next-auth edge (auth.ts calls user mutations) and pure helpers the user mutations use (actor, password, oidc-roles)",
-  "lib/auth <-> lib/http": "route() asks the session (lib/auth/session); next-auth's authorize() reads the client address (lib/http/client-address)",
-  "lib/http <-> lib/shutdown": "shutdown closes the open streams (lib/http/sse) and streams register on shutdown; both are process-edge code",
-  "lib/policies <-> lib/requests": "a policy edit repins and supersedes open requests, and applying a policy request writes a policy version (one interpreter of action-type state will own both)",
-  "lib/requests <-> lib/tier-changes": "applying a request changes the tier, and a tier change repins the open requests (one interpreter of action-type state will own both)",
+  "lib/audit <-> lib/notifications":
+    "appendAudit enqueues the notification in the audited transaction; webhook admin mutations are audited",
+  "lib/auth <-> lib/users":
+    "lib/auth holds both the next-auth edge (auth.ts calls user mutations) and pure helpers the user mutations use (actor, password, oidc-roles)",
+  "lib/auth <-> lib/http":
+    "route() asks the session (lib/auth/session); next-auth's authorize() reads the client address (lib/http/client-address)",
+  "lib/http <-> lib/shutdown":
+    "shutdown closes the open streams (lib/http/sse) and streams register on shutdown; both are process-edge code",
+  "lib/policies <-> lib/requests":
+    "a policy edit repins and supersedes open requests, and applying a policy request writes a policy version (one interpreter of action-type state will own both)",
+  "lib/requests <-> lib/tier-changes":
+    "applying a request changes the tier, and a tier change repins the open requests (one interpreter of action-type state will own both)",
 };
 
 const graph = importGraph();
@@ -27,14 +33,18 @@ describe("import layers", () => {
   });
 
   it("never imports development tooling (scripts/, bench/, tests/) from the app", () => {
-    const tooling = [...graph].flatMap(([f, edges]) => edges.filter((e) => /^(scripts|bench|tests|e2e)\//.test(e.to)).map((e) => `${f} -> ${e.to}`));
+    const tooling = [...graph].flatMap(([f, edges]) =>
+      edges.filter((e) => /^(scripts|bench|tests|e2e)\//.test(e.to)).map((e) => `${f} -> ${e.to}`),
+    );
     expect(tooling).toEqual([]);
     expect(graph.has("lib/db/schema-diff.ts")).toBe(false);
   });
 
   it("never lets lib/db, lib/errors or lib/gating import lib/http", () => {
     const low = [...graph].filter(([f]) => /^lib\/(db|errors|gating)\//.test(f));
-    expect(low.flatMap(([f, edges]) => edges.filter((e) => e.to.startsWith("lib/http/")).map((e) => `${f} -> ${e.to}`))).toEqual([]);
+    expect(
+      low.flatMap(([f, edges]) => edges.filter((e) => e.to.startsWith("lib/http/")).map((e) => `${f} -> ${e.to}`)),
+    ).toEqual([]);
   });
 });
 
@@ -50,15 +60,32 @@ describe("the lint rules of the layers", () => {
     expect(await problems(query, "lib/agents/summary.ts")).toContain("no-restricted-syntax");
     expect(await problems(query, "app/api/x/route.ts")).toContain("no-restricted-syntax");
     expect(await problems(query, "lib/agents/data.ts")).not.toContain("no-restricted-syntax");
-    expect(await problems(`export { PrismaClient } from "@/lib/db/generated/client";\n`, "lib/agents/summary.ts")).toContain("@typescript-eslint/no-restricted-imports");
+    expect(
+      await problems(`export { PrismaClient } from "@/lib/db/generated/client";\n`, "lib/agents/summary.ts"),
+    ).toContain("@typescript-eslint/no-restricted-imports");
   }, 60_000);
 
   it("refuses components importing app/ or a data module, and lib/gating importing anything impure", async () => {
-    expect(await problems(`import { createAgentAction } from "@/app/(dashboard)/admin/actions";\nexport const a = createAgentAction;\n`, "components/admin/X.tsx")).toContain("@typescript-eslint/no-restricted-imports");
-    expect(await problems(`import { listKeys } from "@/lib/keys/data";\nexport const a = listKeys;\n`, "components/X.tsx")).toContain("@typescript-eslint/no-restricted-imports");
-    expect(await problems(`import type { KeyRow } from "@/lib/keys/data";\nexport type A = KeyRow;\n`, "components/X.tsx")).not.toContain("@typescript-eslint/no-restricted-imports");
-    expect(await problems(`import { getDb } from "@/lib/db";\nexport const a = getDb;\n`, "lib/gating/x.ts")).toContain("@typescript-eslint/no-restricted-imports");
-    expect(await problems(`export const now = () => Date.now();\n`, "lib/gating/x.ts")).toContain("no-restricted-syntax");
-    expect(await problems(`import { TIERS } from "./types";\nexport const t = TIERS;\n`, "lib/gating/x.ts")).toEqual([]);
+    expect(
+      await problems(
+        `import { createAgentAction } from "@/app/(dashboard)/admin/actions";\nexport const a = createAgentAction;\n`,
+        "components/admin/X.tsx",
+      ),
+    ).toContain("@typescript-eslint/no-restricted-imports");
+    expect(
+      await problems(`import { listKeys } from "@/lib/keys/data";\nexport const a = listKeys;\n`, "components/X.tsx"),
+    ).toContain("@typescript-eslint/no-restricted-imports");
+    expect(
+      await problems(`import type { KeyRow } from "@/lib/keys/data";\nexport type A = KeyRow;\n`, "components/X.tsx"),
+    ).not.toContain("@typescript-eslint/no-restricted-imports");
+    expect(await problems(`import { getDb } from "@/lib/db";\nexport const a = getDb;\n`, "lib/gating/x.ts")).toContain(
+      "@typescript-eslint/no-restricted-imports",
+    );
+    expect(await problems(`export const now = () => Date.now();\n`, "lib/gating/x.ts")).toContain(
+      "no-restricted-syntax",
+    );
+    expect(await problems(`import { TIERS } from "./types";\nexport const t = TIERS;\n`, "lib/gating/x.ts")).toEqual(
+      [],
+    );
   }, 60_000);
 });

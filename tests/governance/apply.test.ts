@@ -6,7 +6,22 @@ import { defaultPolicy } from "@/lib/gating";
 import { applyRequest, expireRequests, openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
 import { demoteManually, setFrozen } from "@/lib/action-types/mutations";
 import { editPolicy } from "@/lib/policies/mutations";
-import { DAY, NOW, RATIONALE, auditSince, eligibleCrawl, eligibleWalk, feed, lastSeq, later, openWorld, refusedWithoutEffect, sha256, stateOf, type World } from "./world";
+import {
+  DAY,
+  NOW,
+  RATIONALE,
+  auditSince,
+  eligibleCrawl,
+  eligibleWalk,
+  feed,
+  lastSeq,
+  later,
+  openWorld,
+  refusedWithoutEffect,
+  sha256,
+  stateOf,
+  type World,
+} from "./world";
 
 let w: World;
 beforeAll(async () => {
@@ -41,7 +56,14 @@ describe("rule 4: quorum applies the promotion, one rejection closes the request
     expect(req).toMatchObject({ status: "applied", appliedAt: later(60_000) });
 
     const kinds = (await auditSince(w.db, t0)).map((e) => e.kind);
-    expect(kinds).toEqual(["request.review_submitted", "request.reviewed", "request.review_submitted", "request.approved", "tier.promotion", "request.applied"]);
+    expect(kinds).toEqual([
+      "request.review_submitted",
+      "request.reviewed",
+      "request.review_submitted",
+      "request.approved",
+      "tier.promotion",
+      "request.applied",
+    ]);
 
     // Applying again is refused and changes nothing.
     const again = await applyRequest(w.db, w.people.admin, { requestId: id }, later(120_000));
@@ -54,7 +76,12 @@ describe("rule 4: quorum applies the promotion, one rejection closes the request
     const s = await eligibleCrawl(w.db, "medium");
     const { id } = await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW);
     await approve("reviewer1", id);
-    const res = await reviewRequest(w.db, w.people.reviewer2, { requestId: id, decision: "reject", rationale: RATIONALE }, NOW);
+    const res = await reviewRequest(
+      w.db,
+      w.people.reviewer2,
+      { requestId: id, decision: "reject", rationale: RATIONALE },
+      NOW,
+    );
     expect(res.status).toBe("rejected");
     const req = await w.db.reviewRequest.findUniqueOrThrow({ where: { id } });
     expect(req.status).toBe("rejected");
@@ -90,12 +117,22 @@ describe("rule 4: quorum applies the promotion, one rejection closes the request
 describe("rule 8: approvals bind to the snapshot; a change of evidence makes them stale", () => {
   it("a policy tightening while open re-pins the snapshot and the earlier approval stops counting", async () => {
     const s = await eligibleCrawl(w.db, "medium");
-    const { id, snapshotHash: h1 } = await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW);
+    const { id, snapshotHash: h1 } = await openPromotionRequest(
+      w.db,
+      w.people.engineer,
+      { actionTypeId: s.id, kind: "promotion" },
+      NOW,
+    );
     await approve("reviewer1", id);
 
     const tighter = defaultPolicy("medium");
     tighter.tiers.WALK.promotion!.threshold = 0.95; // tightens WALK's bar, CRAWL stays eligible
-    const edit = await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules: tighter, reason: "Raise the WALK bar after the Q2 incident." }, later(1_000));
+    const edit = await editPolicy(
+      w.db,
+      w.people.admin,
+      { actionTypeId: s.id, rules: tighter, reason: "Raise the WALK bar after the Q2 incident." },
+      later(1_000),
+    );
     expect(edit.outcome).toBe("applied");
 
     const req = await w.db.reviewRequest.findUniqueOrThrow({ where: { id }, include: { policy: true } });
@@ -105,7 +142,13 @@ describe("rule 8: approvals bind to the snapshot; a change of evidence makes the
     expect((req.snapshot as { policy: { version: number } }).policy.version).toBe(2);
 
     // A reviewer who judged the old snapshot is refused; reviewer2's approval alone is 1 of 2.
-    await refusedWithoutEffect(w.db, s.id, () => approve("reviewer3", id, later(2_000), { snapshotHash: h1 }), "stale_snapshot", 409);
+    await refusedWithoutEffect(
+      w.db,
+      s.id,
+      () => approve("reviewer3", id, later(2_000), { snapshotHash: h1 }),
+      "stale_snapshot",
+      409,
+    );
     const r2 = await approve("reviewer2", id, later(2_000));
     expect(r2.status).toBe("open");
     expect(r2.tally).toMatchObject({ approvals: 1, staleApprovals: 1, required: 2 });
@@ -118,9 +161,19 @@ describe("rule 8: approvals bind to the snapshot; a change of evidence makes the
 
   it("a freeze while open makes approvals stale, and the re-approved request cannot be applied while frozen", async () => {
     const s = await eligibleCrawl(w.db, "medium");
-    const { id, snapshotHash: h1 } = await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW);
+    const { id, snapshotHash: h1 } = await openPromotionRequest(
+      w.db,
+      w.people.engineer,
+      { actionTypeId: s.id, kind: "promotion" },
+      NOW,
+    );
     await approve("reviewer1", id);
-    await setFrozen(w.db, w.people.admin, { actionTypeId: s.id, frozen: true, rationale: "Freeze while the vendor outage lasts." }, later(1_000));
+    await setFrozen(
+      w.db,
+      w.people.admin,
+      { actionTypeId: s.id, frozen: true, rationale: "Freeze while the vendor outage lasts." },
+      later(1_000),
+    );
     const req = await w.db.reviewRequest.findUniqueOrThrow({ where: { id } });
     expect(req.snapshotHash).not.toBe(h1);
     expect((req.snapshot as { actionType: { frozen: boolean } }).actionType.frozen).toBe(true);
@@ -140,14 +193,30 @@ describe("rule 8: approvals bind to the snapshot; a change of evidence makes the
 describe("rule 9: applying re-checks the live state; open requests expire", () => {
   it("an approval after a demotion cannot apply: the request stays approved and says why", async () => {
     const s = await eligibleWalk(w);
-    const { id, snapshotHash: h1 } = await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW);
-    await demoteManually(w.db, w.people.reviewer2, { actionTypeId: s.id, rationale: "Customer complaints spiked this morning." }, later(1_000));
+    const { id, snapshotHash: h1 } = await openPromotionRequest(
+      w.db,
+      w.people.engineer,
+      { actionTypeId: s.id, kind: "promotion" },
+      NOW,
+    );
+    await demoteManually(
+      w.db,
+      w.people.reviewer2,
+      { actionTypeId: s.id, rationale: "Customer complaints spiked this morning." },
+      later(1_000),
+    );
     expect((await w.db.actionType.findUniqueOrThrow({ where: { id: s.id } })).tier).toBe("CRAWL");
     // The demotion re-pinned the open request: a reviewer holding the old snapshot is refused.
     const repinned = await w.db.reviewRequest.findUniqueOrThrow({ where: { id } });
     expect(repinned.snapshotHash).not.toBe(h1);
     expect((repinned.snapshot as { actionType: { tier: string } }).actionType.tier).toBe("CRAWL");
-    await refusedWithoutEffect(w.db, s.id, () => approve("reviewer1", id, later(1_500), { snapshotHash: h1 }), "stale_snapshot", 409);
+    await refusedWithoutEffect(
+      w.db,
+      s.id,
+      () => approve("reviewer1", id, later(1_500), { snapshotHash: h1 }),
+      "stale_snapshot",
+      409,
+    );
 
     const t0 = await lastSeq(w.db);
     const res = await approve("reviewer1", id, later(2_000));
@@ -172,7 +241,12 @@ describe("rule 9: applying re-checks the live state; open requests expire", () =
   it("a dead approved request does not block a new request once the action type is eligible again", async () => {
     const s = await eligibleWalk(w);
     const { id } = await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW);
-    await demoteManually(w.db, w.people.reviewer2, { actionTypeId: s.id, rationale: "Customer complaints spiked this morning." }, later(1_000));
+    await demoteManually(
+      w.db,
+      w.people.reviewer2,
+      { actionTypeId: s.id, rationale: "Customer complaints spiked this morning." },
+      later(1_000),
+    );
     expect((await approve("reviewer1", id, later(2_000))).status).toBe("approved");
 
     // Ten days later CRAWL's bar is cleared again: a new request out of CRAWL opens.
@@ -187,8 +261,19 @@ describe("rule 9: applying re-checks the live state; open requests expire", () =
     const { id } = await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW);
     const tighter = defaultPolicy("low");
     tighter.tiers.CRAWL.promotion!.minSamples = 100; // 60 outcomes no longer suffice
-    expect((await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules: tighter, reason: "We need more CRAWL evidence than that." }, later(1_000))).outcome).toBe("applied");
-    const snap = (await w.db.reviewRequest.findUniqueOrThrow({ where: { id } })).snapshot as { eligibility: { unmet: Array<{ code: string }> } };
+    expect(
+      (
+        await editPolicy(
+          w.db,
+          w.people.admin,
+          { actionTypeId: s.id, rules: tighter, reason: "We need more CRAWL evidence than that." },
+          later(1_000),
+        )
+      ).outcome,
+    ).toBe("applied");
+    const snap = (await w.db.reviewRequest.findUniqueOrThrow({ where: { id } })).snapshot as {
+      eligibility: { unmet: Array<{ code: string }> };
+    };
     expect(snap.eligibility.unmet.map((u) => u.code)).toContain("samples");
 
     const res = await approve("reviewer1", id, later(2_000));
@@ -211,7 +296,12 @@ describe("rule 9: applying re-checks the live state; open requests expire", () =
 
   it("open requests expire after the policy's review period, and an expired request takes no review", async () => {
     const s = await eligibleCrawl(w.db, "low");
-    const { id, expiresAt } = await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW);
+    const { id, expiresAt } = await openPromotionRequest(
+      w.db,
+      w.people.engineer,
+      { actionTypeId: s.id, kind: "promotion" },
+      NOW,
+    );
     const end = new Date(expiresAt);
     expect(end.getTime() - NOW.getTime()).toBe(14 * DAY);
 

@@ -18,7 +18,10 @@ const original = pg.Client.prototype.query;
 beforeAll(async () => {
   if (!onPostgres) return;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    if (counting) statements.push(String(typeof args[0] === "string" ? args[0] : (args[0] as { text?: string })?.text ?? "?").slice(0, 80));
+    if (counting)
+      statements.push(
+        String(typeof args[0] === "string" ? args[0] : ((args[0] as { text?: string })?.text ?? "?")).slice(0, 80),
+      );
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;
   w = await openWorld();
@@ -35,7 +38,12 @@ describe.runIf(onPostgres)("SQL statements per approval (PostgreSQL)", () => {
     await reviewRequest(w.db, w.people.reviewer1, { requestId: id, decision: "approve", rationale: RATIONALE }, NOW);
     statements = [];
     counting = true;
-    const last = await reviewRequest(w.db, w.people.reviewer2, { requestId: id, decision: "approve", rationale: RATIONALE }, later(60_000));
+    const last = await reviewRequest(
+      w.db,
+      w.people.reviewer2,
+      { requestId: id, decision: "approve", rationale: RATIONALE },
+      later(60_000),
+    );
     counting = false;
     expect(last).toMatchObject({ status: "applied" });
     if (process.env.APPROVAL_SQL_PRINT) console.log(`${statements.length} statements:\n${statements.join("\n")}`);

@@ -21,7 +21,12 @@ beforeAll(async () => {
     const rules = structuredClone(live.rules);
     const promotion = rules.tiers.CRAWL.promotion!;
     promotion.threshold = Math.min(0.99, promotion.threshold + 0.02);
-    await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules, reason: "Raise the bar before launch; tightening." }, NOW);
+    await editPolicy(
+      w.db,
+      w.people.admin,
+      { actionTypeId: s.id, rules, reason: "Raise the bar before launch; tightening." },
+      NOW,
+    );
   }
 });
 afterAll(() => w.database.close());
@@ -32,7 +37,12 @@ describe("audit filters", () => {
   it("agent + policy kinds finds that agent's policy changes, and only those", async () => {
     const { rows } = await list({ agent: sales.agent.id, kind: "policy." });
     expect(rows.length).toBe(1);
-    expect(rows[0]).toMatchObject({ kind: "policy.version_created", actionTypeId: sales.id, agent: { slug: sales.agent.slug }, actionType: { key: sales.key } });
+    expect(rows[0]).toMatchObject({
+      kind: "policy.version_created",
+      actionTypeId: sales.id,
+      agent: { slug: sales.agent.slug },
+      actionType: { key: sales.key },
+    });
     expect(rows[0]!.path).toBe(`/action-types/${sales.id}/policy`);
     expect(rows[0]!.summary).toContain(`Policy version 2 for ${sales.key} (${sales.key}) of ${sales.agent.slug}`);
   });
@@ -40,7 +50,8 @@ describe("audit filters", () => {
   it("agent alone covers entries that name only its action types (requests, policies) as well as its own", async () => {
     const { rows } = await list({ agent: sales.agent.id, ingestion: "include" });
     const kinds = new Set(rows.map((r) => r.kind));
-    for (const k of ["agent.created", "action_type.created", "policy.version_created", "events.ingested"]) expect(kinds).toContain(k);
+    for (const k of ["agent.created", "action_type.created", "policy.version_created", "events.ingested"])
+      expect(kinds).toContain(k);
     expect(rows.every((r) => r.agent?.slug === sales.agent.slug)).toBe(true);
   });
 

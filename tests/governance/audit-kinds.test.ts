@@ -17,8 +17,14 @@ afterAll(async () => {
 async function attempt(kind: string, data: Record<string, unknown>): Promise<unknown> {
   return w.db
     .$transaction(async (tx) => {
-      await tx.agent.create({ data: { slug: `kinds-${Math.random().toString(36).slice(2, 10)}`, name: "rolled back", owner: "test" } });
-      await appendAudit(tx, { actor: SYSTEM_ACTOR, kind: kind as AuditKind, entityType: "test", entityId: "t", data }, NOW);
+      await tx.agent.create({
+        data: { slug: `kinds-${Math.random().toString(36).slice(2, 10)}`, name: "rolled back", owner: "test" },
+      });
+      await appendAudit(
+        tx,
+        { actor: SYSTEM_ACTOR, kind: kind as AuditKind, entityType: "test", entityId: "t", data },
+        NOW,
+      );
     })
     .then(
       () => null,
@@ -29,8 +35,12 @@ async function attempt(kind: string, data: Record<string, unknown>): Promise<unk
 describe("audit kinds", () => {
   it("refuses a misspelled kind and data missing a field; nothing of the change is written", async () => {
     const before = { audit: await w.db.auditEntry.count(), agents: await w.db.agent.count() };
-    expect(String(await attempt("tier.promoted", { from: "CRAWL", to: "WALK", frozen: false }))).toMatch(/tier\.promoted/);
-    expect(String(await attempt("tier.promotion", { from: "CRAWL", to: "SPRINT", frozen: false }))).toMatch(/data does not fit/);
+    expect(String(await attempt("tier.promoted", { from: "CRAWL", to: "WALK", frozen: false }))).toMatch(
+      /tier\.promoted/,
+    );
+    expect(String(await attempt("tier.promotion", { from: "CRAWL", to: "SPRINT", frozen: false }))).toMatch(
+      /data does not fit/,
+    );
     expect(String(await attempt("api_key.revoked", {}))).toMatch(/prefix/);
     expect({ audit: await w.db.auditEntry.count(), agents: await w.db.agent.count() }).toEqual(before);
     expect(await attempt("api_key.revoked", { prefix: "cwr_live_ab12" })).toBeNull();
@@ -41,6 +51,8 @@ describe("audit kinds", () => {
     for (const cause of TIER_CHANGE_CAUSES) expect(AUDIT_KIND_LIST).toContain(TIER_AUDIT_KIND[cause]);
     const offered = AUDIT_KIND_GROUPS.flatMap((g) => g.kinds.map((k) => k.kind));
     expect(new Set(offered).size).toBe(offered.length);
-    expect(AUDIT_KIND_LIST.filter((k) => !offered.includes(k))).toEqual(AUDIT_KIND_LIST.filter((k) => AUDIT_KINDS[k].group === "tooling"));
+    expect(AUDIT_KIND_LIST.filter((k) => !offered.includes(k))).toEqual(
+      AUDIT_KIND_LIST.filter((k) => AUDIT_KINDS[k].group === "tooling"),
+    );
   });
 });

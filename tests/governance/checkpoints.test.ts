@@ -30,7 +30,13 @@ beforeAll(async () => {
   process.env.AUDIT_SIGNING_KEY = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   w = await openWorld();
   const s = await eligibleCrawl(w.db);
-  for (let i = 0; i < 40; i++) await setFrozen(w.db, w.people.reviewer1, { actionTypeId: s.id, frozen: i % 2 === 0, rationale: RATIONALE }, later(i * 1000));
+  for (let i = 0; i < 40; i++)
+    await setFrozen(
+      w.db,
+      w.people.reviewer1,
+      { actionTypeId: s.id, frozen: i % 2 === 0, rationale: RATIONALE },
+      later(i * 1000),
+    );
 }, 120_000);
 afterAll(async () => {
   await w?.database.close();
@@ -57,9 +63,21 @@ describe("signed checkpoints", () => {
     expect(first).not.toBeNull(); // the first one is always due
     expect(await writeCheckpointIfDue(w.db, later(1000))).toBeNull(); // nothing new
     const s = await eligibleCrawl(w.db);
-    for (let i = 0; i < 4; i++) await setFrozen(w.db, w.people.reviewer2, { actionTypeId: s.id, frozen: i % 2 === 0, rationale: RATIONALE }, later(60_000 + i));
+    for (let i = 0; i < 4; i++)
+      await setFrozen(
+        w.db,
+        w.people.reviewer2,
+        { actionTypeId: s.id, frozen: i % 2 === 0, rationale: RATIONALE },
+        later(60_000 + i),
+      );
     expect(await writeCheckpointIfDue(w.db, later(2000))).toBeNull(); // fewer than N new entries, M not passed
-    for (let i = 4; i < 12; i++) await setFrozen(w.db, w.people.reviewer2, { actionTypeId: s.id, frozen: i % 2 === 0, rationale: RATIONALE }, later(60_000 + i));
+    for (let i = 4; i < 12; i++)
+      await setFrozen(
+        w.db,
+        w.people.reviewer2,
+        { actionTypeId: s.id, frozen: i % 2 === 0, rationale: RATIONALE },
+        later(60_000 + i),
+      );
     const second = await writeCheckpointIfDue(w.db, later(3000));
     expect(second?.seq).toBe((await head()).toString());
     expect(second?.count).toBe(Number(await head()));
@@ -75,7 +93,8 @@ describe("signed checkpoints", () => {
     writeFileSync(exportFile, await new Response(exportStream(iterateAudit(w.db, {}), "json")).text());
     const keyFile = path.join(dir, "audit-public.pem");
     writeFileSync(keyFile, publicKey.export({ type: "spki", format: "pem" }));
-    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "scripts/audit-verify.ts", ...args], { encoding: "utf8" });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", "scripts/audit-verify.ts", ...args], { encoding: "utf8" });
     const good = cli(exportFile, checkpointFilePath(), "--public-key", keyFile);
     expect(good.stdout).toMatch(/✓ \d+ entries verified/);
     expect(good.status).toBe(0);
@@ -90,8 +109,14 @@ describe("signed checkpoints", () => {
   it("a forged or re-signed checkpoint is refused", async () => {
     const good = signCheckpoint(privateKey, { seq: "3", hash: "a".repeat(64), count: 3, at: NOW.toISOString() });
     const forged: Checkpoint = { ...good, hash: "b".repeat(64) };
-    const other = signCheckpoint(generateKeyPairSync("ed25519").privateKey, { seq: "3", hash: "a".repeat(64), count: 3, at: NOW.toISOString() });
-    for (const c of [forged, other]) expect(await verifyEntries(entries(), [c], publicKey)).toMatchObject({ ok: false, brokenAt: { seq: "3" } });
+    const other = signCheckpoint(generateKeyPairSync("ed25519").privateKey, {
+      seq: "3",
+      hash: "a".repeat(64),
+      count: 3,
+      at: NOW.toISOString(),
+    });
+    for (const c of [forged, other])
+      expect(await verifyEntries(entries(), [c], publicKey)).toMatchObject({ ok: false, brokenAt: { seq: "3" } });
   });
 
   it("ATTACK: the owner changes entry 32's actor and recomputes every later hash → the chain alone says ok, the checkpoints catch it", async () => {
@@ -100,7 +125,9 @@ describe("signed checkpoints", () => {
     const signed: Checkpoint[] = [];
     for (const seq of checkpoints) {
       const row = await w.db.auditEntry.findUniqueOrThrow({ where: { seq } });
-      signed.push(signCheckpoint(privateKey, { seq: seq.toString(), hash: row.hash, count: Number(seq), at: NOW.toISOString() }));
+      signed.push(
+        signCheckpoint(privateKey, { seq: seq.toString(), hash: row.hash, count: Number(seq), at: NOW.toISOString() }),
+      );
     }
     expect(await verifyEntries(entries(), signed, publicKey)).toMatchObject({ ok: true, checkpoints: { matched: 5 } });
 
@@ -111,7 +138,11 @@ describe("signed checkpoints", () => {
       for (let seq = 32n; seq <= last; seq++) {
         const row = await w.db.auditEntry.findUniqueOrThrow({ where: { seq } });
         const hash = auditEntryHash({ ...row, prevHash: prev });
-        await w.database.asOwner(`UPDATE audit_entries SET "prevHash" = $1, hash = $2 WHERE seq = $3`, [prev, hash, seq.toString()]);
+        await w.database.asOwner(`UPDATE audit_entries SET "prevHash" = $1, hash = $2 WHERE seq = $3`, [
+          prev,
+          hash,
+          seq.toString(),
+        ]);
         prev = hash;
       }
     });
@@ -124,17 +155,30 @@ describe("signed checkpoints", () => {
   it("ATTACK: the owner deletes the newest 25 entries → the chain alone says ok, the checkpoints catch it", async () => {
     const last = await head();
     const tip = await w.db.auditEntry.findUniqueOrThrow({ where: { seq: last } });
-    const signed = [signCheckpoint(privateKey, { seq: last.toString(), hash: tip.hash, count: Number(last), at: NOW.toISOString() })];
-    await asOwnerWithoutTrigger(() => w.database.asOwner(`DELETE FROM audit_entries WHERE seq > $1`, [(last - 25n).toString()]));
+    const signed = [
+      signCheckpoint(privateKey, { seq: last.toString(), hash: tip.hash, count: Number(last), at: NOW.toISOString() }),
+    ];
+    await asOwnerWithoutTrigger(() =>
+      w.database.asOwner(`DELETE FROM audit_entries WHERE seq > $1`, [(last - 25n).toString()]),
+    );
     expect(await verifyAuditChain(w.db)).toMatchObject({ ok: true });
     const verdict = await verifyEntries(entries(), signed, publicKey);
     expect(verdict).toMatchObject({ ok: false, brokenAt: { seq: (last - 24n).toString() } });
     expect(verdict.brokenAt!.reason).toMatch(/missing.*newest entries were deleted/);
   });
 
-  it.runIf(process.env.TEST_BACKEND === "postgres")("the app's own role may only INSERT and SELECT the audit log (PostgreSQL)", async () => {
-    for (const sql of [`ALTER TABLE audit_entries DISABLE TRIGGER ALL`, `UPDATE audit_entries SET kind = 'x' WHERE seq = 1`, `DELETE FROM audit_entries WHERE seq = 1`, `TRUNCATE audit_entries`, `DROP TRIGGER audit_entries_no_update_delete ON audit_entries`]) {
-      await expect(w.db.$executeRawUnsafe(sql)).rejects.toThrow(/permission denied|must be owner/);
-    }
-  });
+  it.runIf(process.env.TEST_BACKEND === "postgres")(
+    "the app's own role may only INSERT and SELECT the audit log (PostgreSQL)",
+    async () => {
+      for (const sql of [
+        `ALTER TABLE audit_entries DISABLE TRIGGER ALL`,
+        `UPDATE audit_entries SET kind = 'x' WHERE seq = 1`,
+        `DELETE FROM audit_entries WHERE seq = 1`,
+        `TRUNCATE audit_entries`,
+        `DROP TRIGGER audit_entries_no_update_delete ON audit_entries`,
+      ]) {
+        await expect(w.db.$executeRawUnsafe(sql)).rejects.toThrow(/permission denied|must be owner/);
+      }
+    },
+  );
 });

@@ -12,16 +12,33 @@ beforeAll(async () => {
 });
 afterAll(async () => w?.database.close());
 
-const state = (id: string) => w.db.actionType.findUniqueOrThrow({ where: { id }, select: { tier: true, frozen: true, stateVersion: true } });
+const state = (id: string) =>
+  w.db.actionType.findUniqueOrThrow({ where: { id }, select: { tier: true, frozen: true, stateVersion: true } });
 
 describe("rule 11: one decision, one change", () => {
   it("the same demote decision twice demotes once; the refusal says what moved", async () => {
     const s = await eligibleWalk(w);
     const before = await state(s.id);
     const decided = { tier: before.tier, stateVersion: before.stateVersion };
-    await demoteManually(w.db, w.people.reviewer1, { actionTypeId: s.id, rationale: RATIONALE, expected: decided }, later(1));
-    const err = await refused(demoteManually(w.db, w.people.reviewer1, { actionTypeId: s.id, rationale: RATIONALE, expected: decided }, later(2)), "state_moved", 409);
-    expect(err.details).toMatchObject({ changed: { tier: { was: "WALK", now: "CRAWL" }, stateVersion: { was: before.stateVersion } } });
+    await demoteManually(
+      w.db,
+      w.people.reviewer1,
+      { actionTypeId: s.id, rationale: RATIONALE, expected: decided },
+      later(1),
+    );
+    const err = await refused(
+      demoteManually(
+        w.db,
+        w.people.reviewer1,
+        { actionTypeId: s.id, rationale: RATIONALE, expected: decided },
+        later(2),
+      ),
+      "state_moved",
+      409,
+    );
+    expect(err.details).toMatchObject({
+      changed: { tier: { was: "WALK", now: "CRAWL" }, stateVersion: { was: before.stateVersion } },
+    });
     expect(await w.db.tierChange.count({ where: { actionTypeId: s.id, cause: "manual_demotion" } })).toBe(1);
   });
 
@@ -30,12 +47,36 @@ describe("rule 11: one decision, one change", () => {
     const before = await state(s.id);
     const decided = { tier: before.tier, stateVersion: before.stateVersion };
     const results = await Promise.allSettled([
-      demoteManually(w.db, w.people.reviewer1, { actionTypeId: s.id, rationale: RATIONALE, expected: decided }, later(10)),
-      demoteManually(w.db, w.people.reviewer2, { actionTypeId: s.id, rationale: RATIONALE, expected: decided }, later(10)),
+      demoteManually(
+        w.db,
+        w.people.reviewer1,
+        { actionTypeId: s.id, rationale: RATIONALE, expected: decided },
+        later(10),
+      ),
+      demoteManually(
+        w.db,
+        w.people.reviewer2,
+        { actionTypeId: s.id, rationale: RATIONALE, expected: decided },
+        later(10),
+      ),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(await w.db.tierChange.count({ where: { actionTypeId: s.id, cause: "manual_demotion" } })).toBe(1);
-    await refused(setFrozen(w.db, w.people.reviewer1, { actionTypeId: s.id, frozen: true, rationale: RATIONALE, expected: { frozen: false, stateVersion: before.stateVersion } }, later(20)), "state_moved", 409);
+    await refused(
+      setFrozen(
+        w.db,
+        w.people.reviewer1,
+        {
+          actionTypeId: s.id,
+          frozen: true,
+          rationale: RATIONALE,
+          expected: { frozen: false, stateVersion: before.stateVersion },
+        },
+        later(20),
+      ),
+      "state_moved",
+      409,
+    );
     expect((await state(s.id)).frozen).toBe(false);
   });
 
@@ -43,11 +84,35 @@ describe("rule 11: one decision, one change", () => {
     const s = await eligibleWalk(w);
     const tighter = defaultPolicy("low");
     tighter.tiers.CRAWL.promotion!.minSamples += 10;
-    const first = await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules: tighter, reason: "Tighten the CRAWL bar after the incident review.", basedOnVersion: 1 }, NOW);
+    const first = await editPolicy(
+      w.db,
+      w.people.admin,
+      {
+        actionTypeId: s.id,
+        rules: tighter,
+        reason: "Tighten the CRAWL bar after the incident review.",
+        basedOnVersion: 1,
+      },
+      NOW,
+    );
     expect(first).toMatchObject({ outcome: "applied", version: 2 });
     const again = structuredClone(tighter);
     again.tiers.CRAWL.promotion!.minSamples += 10;
-    await refused(editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules: again, reason: "Tighten the CRAWL bar after the incident review.", basedOnVersion: 1 }, later(5)), "state_moved", 409);
+    await refused(
+      editPolicy(
+        w.db,
+        w.people.admin,
+        {
+          actionTypeId: s.id,
+          rules: again,
+          reason: "Tighten the CRAWL bar after the incident review.",
+          basedOnVersion: 1,
+        },
+        later(5),
+      ),
+      "state_moved",
+      409,
+    );
     expect(await w.db.policy.count({ where: { actionTypeId: s.id } })).toBe(2);
   });
 });

@@ -17,7 +17,20 @@ import { writePolicyVersion } from "@/lib/policies/write";
 import { openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
 import fc from "fast-check";
 import { validPolicy } from "../helpers/policy-arbitrary";
-import { NOW, RATIONALE, daysAgo, feed, later, newSubject, openWorld, overrideUp, promoteOnce, refused, type Subject, type World } from "./world";
+import {
+  NOW,
+  RATIONALE,
+  daysAgo,
+  feed,
+  later,
+  newSubject,
+  openWorld,
+  overrideUp,
+  promoteOnce,
+  refused,
+  type Subject,
+  type World,
+} from "./world";
 
 let w: World;
 beforeAll(async () => {
@@ -33,7 +46,9 @@ const REASON = "Issue 11 reproduction: evidence must not be fished.";
 async function setPolicy(s: Subject, mutate: (r: PolicyRules) => void, at: Date) {
   const rules = structuredClone((await currentPolicy(w.db, s.id)).rules);
   mutate(rules);
-  await w.db.$transaction((tx) => writePolicyVersion(tx, SYSTEM_ACTOR, { actionTypeId: s.id, rules, reason: REASON }, at));
+  await w.db.$transaction((tx) =>
+    writePolicyVersion(tx, SYSTEM_ACTOR, { actionTypeId: s.id, rules, reason: REASON }, at),
+  );
 }
 
 /** Low radius, WALK since 20 days ago (promoted the ordinary way). */
@@ -44,7 +59,8 @@ async function walkFor20Days(): Promise<Subject> {
   return s;
 }
 
-const open = (s: Subject) => openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW);
+const open = (s: Subject) =>
+  openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW);
 
 describe("repro 1: wilson and raw read only the current evidence", () => {
   it("a version change restarts the wilson gate's evidence: v1's 150/150 does not count for v2's 0/6", async () => {
@@ -64,7 +80,12 @@ describe("repro 1: wilson and raw read only the current evidence", () => {
     await setPolicy(s, (r) => (r.gate = "wilson"), daysAgo(19));
     await feed(w.db, s, "WALK", 150, 150, daysAgo(12));
     await promoteOnce(w, s, daysAgo(11));
-    await demoteManually(w.db, w.people.reviewer1, { actionTypeId: s.id, rationale: "Customer complaints rose after the launch." }, daysAgo(8));
+    await demoteManually(
+      w.db,
+      w.people.reviewer1,
+      { actionTypeId: s.id, rationale: "Customer complaints rose after the launch." },
+      daysAgo(8),
+    );
     const live = await liveEvidence(w.db, s.id, NOW);
     expect(live.actionType.tier).toBe("WALK");
     expect(live.window.trials).toBe(0);
@@ -104,7 +125,10 @@ describe("repro 7 and 8: policy values are bounded and changes are judged by wha
     const s = await newSubject(w.db);
     const rules = defaultPolicy("low");
     rules.tiers.RUN.demotion!.failureRate = 1 - rules.tiers.RUN.demotion!.threshold + 1e-9;
-    await refused(editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules, reason: REASON }, NOW), "validation_failed");
+    await refused(
+      editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules, reason: REASON }, NOW),
+      "validation_failed",
+    );
   });
 
   it("α = 1e-17 is refused, and listOverview keeps working", async () => {
@@ -112,7 +136,10 @@ describe("repro 7 and 8: policy values are bounded and changes are judged by wha
     const rules = defaultPolicy("low");
     rules.gate = "wilson";
     rules.alpha = 1e-17;
-    await refused(editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules, reason: REASON }, NOW), "validation_failed");
+    await refused(
+      editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules, reason: REASON }, NOW),
+      "validation_failed",
+    );
     await expect(listOverview(w.db, NOW)).resolves.toBeInstanceOf(Array);
   });
 
@@ -134,7 +161,14 @@ describe("repro 9: labels and reverts", () => {
     const s = await newSubject(w.db, "low", daysAgo(30));
     await overrideUp(w, s, daysAgo(10));
     await overrideUp(w, s, daysAgo(5));
-    const batch = Array.from({ length: 40 }, (_, i) => ({ idempotencyKey: `mislabel-${i}`, action: s.key, kind: "outcome.negative", tier: "WALK", occurredAt: daysAgo(1 - i / 100).toISOString(), agentVersion: "v1" }));
+    const batch = Array.from({ length: 40 }, (_, i) => ({
+      idempotencyKey: `mislabel-${i}`,
+      action: s.key,
+      kind: "outcome.negative",
+      tier: "WALK",
+      occurredAt: daysAgo(1 - i / 100).toISOString(),
+      agentVersion: "v1",
+    }));
     const res = await ingestEvents(w.db, s.agent, batch, NOW);
     expect(res.accepted).toBe(40);
     expect(res.demotions).toEqual([expect.objectContaining({ from: "RUN", to: "WALK" })]);
@@ -143,9 +177,24 @@ describe("repro 9: labels and reverts", () => {
   it("a revert that names its event turns that success into a failure instead of adding a trial", async () => {
     const s = await walkFor20Days();
     const at = daysAgo(1);
-    const done = Array.from({ length: 10 }, (_, i) => ({ idempotencyKey: `done-${s.key}-${i}`, action: s.key, kind: "action.completed", tier: "WALK", occurredAt: new Date(at.getTime() + i * 1000).toISOString(), agentVersion: "v1" }));
+    const done = Array.from({ length: 10 }, (_, i) => ({
+      idempotencyKey: `done-${s.key}-${i}`,
+      action: s.key,
+      kind: "action.completed",
+      tier: "WALK",
+      occurredAt: new Date(at.getTime() + i * 1000).toISOString(),
+      agentVersion: "v1",
+    }));
     expect((await ingestEvents(w.db, s.agent, done, at)).accepted).toBe(10);
-    const reverts = [0, 1].map((i) => ({ idempotencyKey: `undo-${s.key}-${i}`, action: s.key, kind: "action.reverted", tier: "WALK", reverts: `done-${s.key}-${i}`, occurredAt: new Date(at.getTime() + 60_000 + i).toISOString(), agentVersion: "v1" }));
+    const reverts = [0, 1].map((i) => ({
+      idempotencyKey: `undo-${s.key}-${i}`,
+      action: s.key,
+      kind: "action.reverted",
+      tier: "WALK",
+      reverts: `done-${s.key}-${i}`,
+      occurredAt: new Date(at.getTime() + 60_000 + i).toISOString(),
+      agentVersion: "v1",
+    }));
     const res = await ingestEvents(w.db, s.agent, reverts, NOW);
     expect(res.rejected).toBe(0);
     const live = await liveEvidence(w.db, s.id, NOW);
@@ -154,7 +203,12 @@ describe("repro 9: labels and reverts", () => {
     // The same event cannot be reverted twice, and a revert must name an event of this agent.
     const again = await ingestEvents(w.db, s.agent, [{ ...reverts[0]!, idempotencyKey: `undo-again-${s.key}` }], NOW);
     expect(again.rejected).toBe(1);
-    const unknown = await ingestEvents(w.db, s.agent, [{ ...reverts[0]!, idempotencyKey: `undo-unknown-${s.key}`, reverts: "no-such-event" }], NOW);
+    const unknown = await ingestEvents(
+      w.db,
+      s.agent,
+      [{ ...reverts[0]!, idempotencyKey: `undo-unknown-${s.key}`, reverts: "no-such-event" }],
+      NOW,
+    );
     expect(unknown.rejected).toBe(1);
     expect((await liveEvidence(w.db, s.id, NOW)).evidence).toMatchObject({ successes: 8, trials: 10 });
   });
@@ -165,7 +219,9 @@ describe("repro 8: no accepted policy takes a page down", () => {
     const policies = fc.sample(validPolicy, { numRuns: 8, seed: 1108 });
     for (const rules of policies) {
       const s = await newSubject(w.db, "low", daysAgo(30));
-      await w.db.$transaction((tx) => writePolicyVersion(tx, SYSTEM_ACTOR, { actionTypeId: s.id, rules, reason: REASON }, daysAgo(29)));
+      await w.db.$transaction((tx) =>
+        writePolicyVersion(tx, SYSTEM_ACTOR, { actionTypeId: s.id, rules, reason: REASON }, daysAgo(29)),
+      );
       await feed(w.db, s, "CRAWL", 40, 35, daysAgo(2));
       await feed(w.db, s, "CRAWL", 10, 2, daysAgo(1), "v2");
       await expect(liveEvidence(w.db, s.id, NOW)).resolves.toBeTruthy();
@@ -198,15 +254,28 @@ describe("α spending and the one wilson look, through the real mutations", () =
 
     const tighter = structuredClone(live.policy.rules);
     tighter.tiers.CRAWL.promotion!.reviewers = 2;
-    expect((await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules: tighter, reason: REASON }, NOW)).outcome).toBe("applied");
+    expect(
+      (await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules: tighter, reason: REASON }, NOW)).outcome,
+    ).toBe("applied");
     await feed(w.db, s, "CRAWL", 5, 5, later(60_000));
     expect((await liveEvidence(w.db, s.id, later(60_000))).evidence.look).toMatchObject({ trials: 50, cleared: false });
 
     const looser = structuredClone(tighter);
     looser.tiers.CRAWL.promotion!.threshold = 0.75;
-    const res = await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules: looser, reason: REASON }, later(120_000));
+    const res = await editPolicy(
+      w.db,
+      w.people.admin,
+      { actionTypeId: s.id, rules: looser, reason: REASON },
+      later(120_000),
+    );
     if (res.outcome !== "review") throw new Error("a loosening goes to review");
-    for (const r of [w.people.reviewer1, w.people.reviewer2]) await reviewRequest(w.db, r, { requestId: res.requestId, decision: "approve", rationale: RATIONALE }, later(180_000));
+    for (const r of [w.people.reviewer1, w.people.reviewer2])
+      await reviewRequest(
+        w.db,
+        r,
+        { requestId: res.requestId, decision: "approve", rationale: RATIONALE },
+        later(180_000),
+      );
     expect((await currentPolicy(w.db, s.id)).version).toBe(4);
     await feed(w.db, s, "CRAWL", 1, 1, later(240_000));
     live = await liveEvidence(w.db, s.id, later(240_000));
@@ -218,8 +287,12 @@ describe("α spending and the one wilson look, through the real mutations", () =
     const rules = structuredClone((await currentPolicy(w.db, s.id)).rules);
     rules.tiers.RUN.demotion!.failureRate = 1 - rules.tiers.RUN.demotion!.threshold + 0.02;
     // low RUN: tuned to 27% instead of 50%, it is slower at the old alarm rate: a loosening.
-    expect(classifyPolicyChange(defaultPolicy("low"), rules).effects).toContainEqual(expect.objectContaining({ tier: "RUN", area: "demotion", direction: "loosen" }));
-    expect((await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules, reason: REASON }, NOW)).outcome).toBe("review");
+    expect(classifyPolicyChange(defaultPolicy("low"), rules).effects).toContainEqual(
+      expect.objectContaining({ tier: "RUN", area: "demotion", direction: "loosen" }),
+    );
+    expect((await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules, reason: REASON }, NOW)).outcome).toBe(
+      "review",
+    );
     const c = cusumParams(rules, "RUN");
     expect(cusumScan(Array(1000).fill(true), c.q0, c.q1)).toBeGreaterThan(c.threshold);
   });

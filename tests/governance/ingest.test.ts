@@ -19,7 +19,15 @@ afterAll(async () => {
 });
 
 const at = (ms = -60_000) => later(ms).toISOString();
-const ok = (s: Subject, key: string, extra: Record<string, unknown> = {}) => ({ idempotencyKey: key, action: s.key, kind: "suggestion.accepted", tier: "CRAWL", occurredAt: at(), agentVersion: "v1", ...extra });
+const ok = (s: Subject, key: string, extra: Record<string, unknown> = {}) => ({
+  idempotencyKey: key,
+  action: s.key,
+  kind: "suggestion.accepted",
+  tier: "CRAWL",
+  occurredAt: at(),
+  agentVersion: "v1",
+  ...extra,
+});
 
 function nested(depth: number): Record<string, unknown> {
   let v: Record<string, unknown> = { leaf: 1 };
@@ -29,7 +37,10 @@ function nested(depth: number): Record<string, unknown> {
 
 /** Rollups of one action type must equal a recount of its raw events (per tier and UTC day). */
 async function expectRollupsMatchRecount(actionTypeId: string) {
-  const events = await w.db.outcomeEvent.findMany({ where: { actionTypeId }, select: { kind: true, tier: true, occurredAt: true } });
+  const events = await w.db.outcomeEvent.findMany({
+    where: { actionTypeId },
+    select: { kind: true, tier: true, occurredAt: true },
+  });
   const recount = new Map<string, { successes: number; failures: number; incidents: number }>();
   for (const e of events) {
     const key = `${e.tier}|${dayOf(e.occurredAt)}`;
@@ -42,13 +53,21 @@ async function expectRollupsMatchRecount(actionTypeId: string) {
     recount.set(key, c);
   }
   const rollups = await w.db.metricRollup.findMany({ where: { actionTypeId } });
-  const stored = new Map(rollups.map((r) => [`${r.tier}|${dayOf(r.day)}`, { successes: r.successes, failures: r.failures, incidents: r.incidents }]));
+  const stored = new Map(
+    rollups.map((r) => [
+      `${r.tier}|${dayOf(r.day)}`,
+      { successes: r.successes, failures: r.failures, incidents: r.incidents },
+    ]),
+  );
   expect(Object.fromEntries(stored)).toEqual(Object.fromEntries(recount));
   return events.length;
 }
 
 const reasonOf = (r: EventResult | undefined) => (r && r.status === "rejected" ? r.reason : r?.status);
-const pathsOf = (r: EventResult | undefined) => (r && r.status === "rejected" ? ((r.details as { issues?: Array<{ path: string }> })?.issues ?? []).map((i) => i.path) : []);
+const pathsOf = (r: EventResult | undefined) =>
+  r && r.status === "rejected"
+    ? ((r.details as { issues?: Array<{ path: string }> })?.issues ?? []).map((i) => i.path)
+    : [];
 
 describe("ingest: every event is answered on its own", () => {
   it("accepts the valid events and rejects each invalid one with its reason, storing only the accepted", async () => {
@@ -70,7 +89,9 @@ describe("ingest: every event is answered on its own", () => {
       ok(s, "meta-8-deep", { metadata: nested(8) }),
       ok(s, "bad-tier", { tier: "crawl" }),
       ok(s, "good-1"), // repeated inside the batch
-      JSON.parse(`{"__proto__": {"polluted": true}, "idempotencyKey": "proto-field", "action": "${s.key}", "kind": "suggestion.accepted", "tier": "CRAWL", "occurredAt": "${at()}"}`),
+      JSON.parse(
+        `{"__proto__": {"polluted": true}, "idempotencyKey": "proto-field", "action": "${s.key}", "kind": "suggestion.accepted", "tier": "CRAWL", "occurredAt": "${at()}"}`,
+      ),
       "not an object",
     ];
     const res = await ingestEvents(w.db, s.agent, batch, NOW);
@@ -107,7 +128,10 @@ describe("ingest: every event is answered on its own", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 
     expect(res).toMatchObject({ accepted: 3, duplicates: 1, rejected: 14 });
-    const stored = await w.db.outcomeEvent.findMany({ where: { actionTypeId: s.id }, select: { idempotencyKey: true } });
+    const stored = await w.db.outcomeEvent.findMany({
+      where: { actionTypeId: s.id },
+      select: { idempotencyKey: true },
+    });
     expect(stored.map((e) => e.idempotencyKey).sort()).toEqual(["good-1", "meta-8-deep", "near-future"]);
     await expectRollupsMatchRecount(s.id);
   });
@@ -134,11 +158,19 @@ describe("ingest: idempotency, rollups, evidence", () => {
     const batch = outcomes(s.key, "CRAWL", 40, 30, NOW, "retry");
     const first = await ingestEvents(w.db, s.agent, batch, NOW);
     expect(first).toMatchObject({ accepted: 40, duplicates: 0 });
-    const retry = await ingestEvents(w.db, s.agent, [...batch.slice(20), ...outcomes(s.key, "CRAWL", 5, 5, NOW, "fresh")], NOW);
+    const retry = await ingestEvents(
+      w.db,
+      s.agent,
+      [...batch.slice(20), ...outcomes(s.key, "CRAWL", 5, 5, NOW, "fresh")],
+      NOW,
+    );
     expect(retry).toMatchObject({ accepted: 5, duplicates: 20, rejected: 0 });
     expect(retry.results.slice(0, 20).every((r) => r.status === "duplicate")).toBe(true);
     expect(await expectRollupsMatchRecount(s.id)).toBe(45);
-    expect(await w.db.actionType.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({ evidenceTrials: 45, evidenceSuccesses: 35 });
+    expect(await w.db.actionType.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({
+      evidenceTrials: 45,
+      evidenceSuccesses: 35,
+    });
   });
 
   it("rollups equal a recount across tiers, days, families and incidents", async () => {
@@ -146,14 +178,22 @@ describe("ingest: idempotency, rollups, evidence", () => {
     await feed(w.db, s, "CRAWL", 30, 20, daysAgo(3));
     await feed(w.db, s, "CRAWL", 25, 5, daysAgo(1));
     await feed(w.db, s, "WALK", 10, 7, NOW); // another tier's events count in that tier's rollup only
-    await ingestEvents(w.db, s.agent, [
-      { idempotencyKey: "inc", action: s.key, kind: "incident", severity: "low", tier: "CRAWL", occurredAt: at() },
-      { idempotencyKey: "edit", action: s.key, kind: "suggestion.edited", tier: "CRAWL", occurredAt: at() },
-      { idempotencyKey: "wrong-family", action: s.key, kind: "outcome.positive", tier: "CRAWL", occurredAt: at() },
-    ], NOW);
+    await ingestEvents(
+      w.db,
+      s.agent,
+      [
+        { idempotencyKey: "inc", action: s.key, kind: "incident", severity: "low", tier: "CRAWL", occurredAt: at() },
+        { idempotencyKey: "edit", action: s.key, kind: "suggestion.edited", tier: "CRAWL", occurredAt: at() },
+        { idempotencyKey: "wrong-family", action: s.key, kind: "outcome.positive", tier: "CRAWL", occurredAt: at() },
+      ],
+      NOW,
+    );
     expect(await expectRollupsMatchRecount(s.id)).toBe(68);
     // The promotion evidence counts CRAWL's own family only.
-    expect(await w.db.actionType.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({ evidenceTrials: 56, evidenceSuccesses: 25 });
+    expect(await w.db.actionType.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({
+      evidenceTrials: 56,
+      evidenceSuccesses: 25,
+    });
   });
 
   it("an event that states no agentVersion (a human tool's report) does not restart the evidence", async () => {
@@ -166,7 +206,11 @@ describe("ingest: idempotency, rollups, evidence", () => {
     });
     expect((await ingestEvents(w.db, s.agent, human, NOW)).accepted).toBe(5);
     await feed(w.db, s, "CRAWL", 5, 5, later(60_000, NOW), "v1");
-    expect(await w.db.actionType.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({ evidenceTrials: 40, evidenceSuccesses: 40, agentVersion: "v1" });
+    expect(await w.db.actionType.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({
+      evidenceTrials: 40,
+      evidenceSuccesses: 40,
+      agentVersion: "v1",
+    });
   });
 
   it("two concurrent batches with overlapping keys store each key once and rollups equal a recount", async () => {
@@ -178,27 +222,43 @@ describe("ingest: idempotency, rollups, evidence", () => {
     expect(ra.accepted + rb.accepted).toBe(150);
     expect(ra.duplicates + rb.duplicates).toBe(50);
     for (const key of a.slice(50).map((e) => e.idempotencyKey)) {
-      const statuses = [ra.results.find((r) => r.idempotencyKey === key)!.status, rb.results.find((r) => r.idempotencyKey === key)!.status].sort();
+      const statuses = [
+        ra.results.find((r) => r.idempotencyKey === key)!.status,
+        rb.results.find((r) => r.idempotencyKey === key)!.status,
+      ].sort();
       expect(statuses).toEqual(["accepted", "duplicate"]);
     }
-    const grouped = await w.db.outcomeEvent.groupBy({ by: ["idempotencyKey"], where: { actionTypeId: s.id }, _count: true });
+    const grouped = await w.db.outcomeEvent.groupBy({
+      by: ["idempotencyKey"],
+      where: { actionTypeId: s.id },
+      _count: true,
+    });
     expect(grouped).toHaveLength(150);
     expect(grouped.every((g) => g._count === 1)).toBe(true);
     expect(await expectRollupsMatchRecount(s.id)).toBe(150);
-    expect(await w.db.actionType.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({ evidenceTrials: 150, evidenceSuccesses: 120 });
+    expect(await w.db.actionType.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({
+      evidenceTrials: 150,
+      evidenceSuccesses: 120,
+    });
   });
 
   it("a new agentVersion restarts the promotion evidence, so a new model must earn the bar again", async () => {
     const s = await newSubject(w.db, "low", daysAgo(30));
     await feed(w.db, s, "CRAWL", 60, 60, later(-2 * 3_600_000), "model-a");
-    expect(await w.db.actionType.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({ evidenceTrials: 60, agentVersion: "model-a" });
+    expect(await w.db.actionType.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({
+      evidenceTrials: 60,
+      agentVersion: "model-a",
+    });
 
     await feed(w.db, s, "CRAWL", 10, 10, NOW, "model-b");
     const at2 = await w.db.actionType.findUniqueOrThrow({ where: { id: s.id } });
     expect(at2).toMatchObject({ evidenceTrials: 10, evidenceSuccesses: 10, agentVersion: "model-b" });
     expect(at2.evidenceSince.getTime()).toBeGreaterThan(later(-3_600_000 - 1).getTime());
 
-    const err = await refused(openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW), "not_eligible");
+    const err = await refused(
+      openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW),
+      "not_eligible",
+    );
     expect((err.details as { unmet: Array<{ code: string }> }).unmet.map((u) => u.code)).toContain("samples");
     // The window shown to people still holds both versions' outcomes.
     expect(await expectRollupsMatchRecount(s.id)).toBe(70);

@@ -27,14 +27,21 @@ describe("overview read model", () => {
       expect(row.windowTrials, row.key).toBe(live.window.trials);
       expect(row.windowRate === null ? 0 : row.windowRate, row.key).toBeCloseTo(live.window.rate, 10);
       expect(row.eligible, row.key).toBe(live.eligibility.eligible);
-      expect(row.unmet.map((u) => u.code), row.key).toEqual(live.eligibility.unmet.map((u) => u.code));
+      expect(
+        row.unmet.map((u) => u.code),
+        row.key,
+      ).toEqual(live.eligibility.unmet.map((u) => u.code));
       expect(row.tier).toBe(live.actionType.tier);
       expect(row.spark).toHaveLength(14);
     }
     // the spark line: the current tier's daily success rate over the last 14 UTC days
     const withOutcomes = rows.find((r) => r.spark.some((x) => x !== null))!;
-    const days = Array.from({ length: 14 }, (_, i) => new Date(now.getTime() - (13 - i) * 86_400_000).toISOString().slice(0, 10));
-    const rollups = await database.prisma.metricRollup.findMany({ where: { actionTypeId: withOutcomes.id, tier: withOutcomes.tier } });
+    const days = Array.from({ length: 14 }, (_, i) =>
+      new Date(now.getTime() - (13 - i) * 86_400_000).toISOString().slice(0, 10),
+    );
+    const rollups = await database.prisma.metricRollup.findMany({
+      where: { actionTypeId: withOutcomes.id, tier: withOutcomes.tier },
+    });
     expect(withOutcomes.spark).toEqual(
       days.map((d) => {
         const r = rollups.find((x) => x.day.toISOString().slice(0, 10) === d);
@@ -55,20 +62,27 @@ describe("overview read model", () => {
       const rules = live.policy.rules;
       const tier = live.actionType.tier;
       // The gate, recomputed from the fold's stored evidence.
-      const gate = rules.tiers[tier].promotion ? promotionGate(rules, tier, live.evidence, live.window, live.evidence.restarts, live.evidence.look) : null;
+      const gate = rules.tiers[tier].promotion
+        ? promotionGate(rules, tier, live.evidence, live.window, live.evidence.restarts, live.evidence.look)
+        : null;
       expect(live.eligibility.gate, row.key).toEqual(gate);
       // Overview
       expect(row.gateLabel, row.key).toBe(gate?.label ?? null);
       expect(row.eligible, row.key).toBe(live.eligibility.eligible);
       expect(row.windowTrials, row.key).toBe(live.window.trials);
       // Card: its interval is the evidence's confidence sequence
-      expect(live.evidence.interval, row.key).toEqual(confidenceSequence(live.evidence.successes, live.evidence.trials));
+      expect(live.evidence.interval, row.key).toEqual(
+        confidenceSequence(live.evidence.successes, live.evidence.trials),
+      );
       // Chart: the last day's e-value and band are the gate's, from the same evidence
       const last = detail.series.at(-1)!;
       if (gate && rules.gate === "eprocess" && live.evidence.trials > 0) {
         charted++;
         const bar = rules.tiers[tier].promotion!.threshold;
-        expect(last.log10E, row.key).toBeCloseTo(logEProcess(live.evidence.successes, live.evidence.trials, bar) / Math.LN10, 9);
+        expect(last.log10E, row.key).toBeCloseTo(
+          logEProcess(live.evidence.successes, live.evidence.trials, bar) / Math.LN10,
+          9,
+        );
         expect(last.log10E! >= Math.log10(gate.required) - 1e-12, row.key).toBe(gate.cleared);
         expect(last.lower, row.key).toBeCloseTo(live.evidence.interval.lower, 12);
       }
@@ -91,12 +105,21 @@ describe("overview pages: filtered, sorted and paged in the database", () => {
         (!t || [r.agentSlug, r.agentName, r.key, r.name].some((x) => x.toLowerCase().includes(t))) &&
         (!q.agent || r.agentSlug === q.agent) &&
         (!q.tier || r.tier === q.tier) &&
-        (q.status === "all" || (q.status === "eligible" ? r.eligible : q.status === "frozen" ? r.frozen : q.status === "requests" ? r.openRequests > 0 : r.lastDemotion !== null)),
+        (q.status === "all" ||
+          (q.status === "eligible"
+            ? r.eligible
+            : q.status === "frozen"
+              ? r.frozen
+              : q.status === "requests"
+                ? r.openRequests > 0
+                : r.lastDemotion !== null)),
     );
     const by = {
       agent: () => 0, // listOverview's own order
-      tier: (a: OverviewRow, b: OverviewRow) => TIER_ORDER[b.tier] - TIER_ORDER[a.tier] || (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : 1),
-      time: (a: OverviewRow, b: OverviewRow) => a.tierSince.localeCompare(b.tierSince) || (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : 1),
+      tier: (a: OverviewRow, b: OverviewRow) =>
+        TIER_ORDER[b.tier] - TIER_ORDER[a.tier] || (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : 1),
+      time: (a: OverviewRow, b: OverviewRow) =>
+        a.tierSince.localeCompare(b.tierSince) || (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : 1),
       health: (a: OverviewRow, b: OverviewRow) => margin(a) - margin(b),
     };
     return [...list].sort(by[q.sort]);
@@ -106,7 +129,9 @@ describe("overview pages: filtered, sorted and paged in the database", () => {
     const now = new Date();
     const all = await listOverview(database.prisma, now);
     const queries = [
-      ...OVERVIEW_SORTS.flatMap((sort) => OVERVIEW_STATUSES.map((status) => overviewQuerySchema.parse({ sort, status }))),
+      ...OVERVIEW_SORTS.flatMap((sort) =>
+        OVERVIEW_STATUSES.map((status) => overviewQuerySchema.parse({ sort, status })),
+      ),
       overviewQuerySchema.parse({ q: "TICKET" }),
       overviewQuerySchema.parse({ q: "support", tier: "RUN" }),
       overviewQuerySchema.parse({ agent: "infra-bot", sort: "tier" }),
@@ -122,13 +147,27 @@ describe("overview pages: filtered, sorted and paged in the database", () => {
         got.push(...p.rows);
         if (page >= p.pages) break;
       }
-      expect(got.map((r) => r.id), JSON.stringify(q)).toEqual(want.map((r) => r.id));
+      expect(
+        got.map((r) => r.id),
+        JSON.stringify(q),
+      ).toEqual(want.map((r) => r.id));
       expect(got).toEqual(want);
     }
   });
 
   it("reads a URL's parameters, falling back to defaults for anything unreadable", () => {
-    expect(overviewQueryOf({ q: "x", sort: "health", page: "3", tier: "WALK", status: "frozen", agent: "a" })).toEqual({ q: "x", sort: "health", page: 3, tier: "WALK", status: "frozen", agent: "a" });
-    expect(overviewQueryOf({ sort: "nope", page: "-1", tier: "walk", status: ["eligible", "x"], extra: "1" })).toEqual({ sort: "agent", page: 1, status: "eligible" });
+    expect(overviewQueryOf({ q: "x", sort: "health", page: "3", tier: "WALK", status: "frozen", agent: "a" })).toEqual({
+      q: "x",
+      sort: "health",
+      page: 3,
+      tier: "WALK",
+      status: "frozen",
+      agent: "a",
+    });
+    expect(overviewQueryOf({ sort: "nope", page: "-1", tier: "walk", status: ["eligible", "x"], extra: "1" })).toEqual({
+      sort: "agent",
+      page: 1,
+      status: "eligible",
+    });
   });
 });

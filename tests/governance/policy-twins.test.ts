@@ -23,16 +23,32 @@ function lower(by: number): PolicyRules {
 describe("duplicate loosenings", () => {
   it("the same loosening twice is one request; the second send says which one", async () => {
     const s = await newSubject(w.db);
-    const first = await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules: lower(0.02), reason: REASON }, NOW);
+    const first = await editPolicy(
+      w.db,
+      w.people.admin,
+      { actionTypeId: s.id, rules: lower(0.02), reason: REASON },
+      NOW,
+    );
     expect(first.outcome).toBe("review");
     const again = editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules: lower(0.02), reason: REASON }, NOW);
     // the status is the HTTP edge's reading of the code (lib/http/errors), no longer a field of the error
     const err = await again.catch((e: unknown) => e);
-    expect({ ...(err as object), status: httpStatus(err as never) }).toMatchObject({ code: "conflict", status: 409, details: { requestId: (first as { requestId: string }).requestId } });
+    expect({ ...(err as object), status: httpStatus(err as never) }).toMatchObject({
+      code: "conflict",
+      status: 409,
+      details: { requestId: (first as { requestId: string }).requestId },
+    });
     expect(await w.db.reviewRequest.count({ where: { actionTypeId: s.id, kind: "policy_change" } })).toBe(1);
     // Another loosening is another request.
-    const other = await editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules: lower(0.03), reason: REASON }, NOW);
+    const other = await editPolicy(
+      w.db,
+      w.people.admin,
+      { actionTypeId: s.id, rules: lower(0.03), reason: REASON },
+      NOW,
+    );
     expect(other.outcome).toBe("review");
-    expect(await w.db.reviewRequest.count({ where: { actionTypeId: s.id, kind: "policy_change", status: "open" } })).toBe(2);
+    expect(
+      await w.db.reviewRequest.count({ where: { actionTypeId: s.id, kind: "policy_change", status: "open" } }),
+    ).toBe(2);
   });
 });

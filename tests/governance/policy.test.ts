@@ -6,7 +6,18 @@ import type { PolicyRules } from "@/lib/gating/types";
 import { editPolicy } from "@/lib/policies/mutations";
 import { currentPolicy, policyHistory } from "@/lib/policies/data";
 import { applyRequest, reviewRequest } from "@/lib/requests/mutations";
-import { NOW, RATIONALE, auditSince, lastSeq, later, newSubject, openWorld, refusedWithoutEffect, stateOf, type World } from "./world";
+import {
+  NOW,
+  RATIONALE,
+  auditSince,
+  lastSeq,
+  later,
+  newSubject,
+  openWorld,
+  refusedWithoutEffect,
+  stateOf,
+  type World,
+} from "./world";
 
 let w: World;
 beforeAll(async () => {
@@ -17,8 +28,13 @@ afterAll(async () => {
 });
 
 const REASON = "Align the bar with the Q3 risk review outcome.";
-const edit = (rules: PolicyRules, who: keyof World["people"] = "admin", actionTypeId: string, now = NOW, reason = REASON) =>
-  editPolicy(w.db, w.people[who], { actionTypeId, rules, reason }, now);
+const edit = (
+  rules: PolicyRules,
+  who: keyof World["people"] = "admin",
+  actionTypeId: string,
+  now = NOW,
+  reason = REASON,
+) => editPolicy(w.db, w.people[who], { actionTypeId, rules, reason }, now);
 
 function with_(mutate: (r: PolicyRules) => void, base: PolicyRules = defaultPolicy("low")): PolicyRules {
   const r = structuredClone(base);
@@ -37,12 +53,36 @@ describe("rule 6: policy edits", () => {
 
   it("a policy edit needs a reason of at least 20 characters", async () => {
     const s = await newSubject(w.db);
-    await refusedWithoutEffect(w.db, s.id, () => edit(with_((r) => (r.tiers.CRAWL.promotion!.threshold = 0.9)), "admin", s.id, NOW, "tighter"), "rationale_too_short", 422);
+    await refusedWithoutEffect(
+      w.db,
+      s.id,
+      () =>
+        edit(
+          with_((r) => (r.tiers.CRAWL.promotion!.threshold = 0.9)),
+          "admin",
+          s.id,
+          NOW,
+          "tighter",
+        ),
+      "rationale_too_short",
+      422,
+    );
   });
 
   it("an invalid policy (no hysteresis) is refused with 422 and nothing changes", async () => {
     const s = await newSubject(w.db);
-    const err = await refusedWithoutEffect(w.db, s.id, () => edit(with_((r) => (r.tiers.CRAWL.promotion!.threshold = 0.7)), "admin", s.id), "validation_failed", 422);
+    const err = await refusedWithoutEffect(
+      w.db,
+      s.id,
+      () =>
+        edit(
+          with_((r) => (r.tiers.CRAWL.promotion!.threshold = 0.7)),
+          "admin",
+          s.id,
+        ),
+      "validation_failed",
+      422,
+    );
     expect(err.message).toMatch(/hysteresis/);
   });
 
@@ -82,19 +122,42 @@ describe("rule 6: policy edits", () => {
     // Not in force: same version, same rules.
     expect(await currentPolicy(w.db, s.id)).toEqual(before);
     const req = await w.db.reviewRequest.findUniqueOrThrow({ where: { id: res.requestId }, include: { policy: true } });
-    expect(req).toMatchObject({ kind: "policy_change", status: "open", requesterId: w.people.admin.id, fromTier: null, toTier: null });
+    expect(req).toMatchObject({
+      kind: "policy_change",
+      status: "open",
+      requesterId: w.people.admin.id,
+      fromTier: null,
+      toTier: null,
+    });
     expect(req.policy.version).toBe(1);
     expect(req.proposedRules).toEqual(looser);
     expect((await auditSince(w.db, t0)).map((e) => e.kind)).toEqual(["request.opened"]);
 
     // The admin cannot approve their own loosening, and applying it before review is refused.
-    await refusedWithoutEffect(w.db, s.id, () => reviewRequest(w.db, w.people.admin, { requestId: res.requestId, decision: "approve", rationale: RATIONALE }, NOW), "self_review", 403);
+    await refusedWithoutEffect(
+      w.db,
+      s.id,
+      () =>
+        reviewRequest(
+          w.db,
+          w.people.admin,
+          { requestId: res.requestId, decision: "approve", rationale: RATIONALE },
+          NOW,
+        ),
+      "self_review",
+      403,
+    );
     const skip = await applyRequest(w.db, w.people.admin, { requestId: res.requestId }, NOW);
     expect(skip.refusal?.code).toBe("not_approved");
     expect((await currentPolicy(w.db, s.id)).version).toBe(1);
 
     const t1 = await lastSeq(w.db);
-    const approved = await reviewRequest(w.db, w.people.reviewer1, { requestId: res.requestId, decision: "approve", rationale: RATIONALE }, later(60_000));
+    const approved = await reviewRequest(
+      w.db,
+      w.people.reviewer1,
+      { requestId: res.requestId, decision: "approve", rationale: RATIONALE },
+      later(60_000),
+    );
     expect(approved.status).toBe("applied");
     const after = await currentPolicy(w.db, s.id);
     expect(after.version).toBe(2);
@@ -105,9 +168,18 @@ describe("rule 6: policy edits", () => {
 
   it("a rejected loosening never changes the policy", async () => {
     const s = await newSubject(w.db);
-    const res = await edit(with_((r) => (r.tiers.CRAWL.promotion!.threshold = 0.75)), "admin", s.id);
+    const res = await edit(
+      with_((r) => (r.tiers.CRAWL.promotion!.threshold = 0.75)),
+      "admin",
+      s.id,
+    );
     if (res.outcome !== "review") throw new Error("expected a review");
-    const r = await reviewRequest(w.db, w.people.reviewer1, { requestId: res.requestId, decision: "reject", rationale: RATIONALE }, NOW);
+    const r = await reviewRequest(
+      w.db,
+      w.people.reviewer1,
+      { requestId: res.requestId, decision: "reject", rationale: RATIONALE },
+      NOW,
+    );
     expect(r.status).toBe("rejected");
     expect((await currentPolicy(w.db, s.id)).version).toBe(1);
     expect((await stateOf(w.db, s.id)).policyVersions).toBe(1);
@@ -115,17 +187,25 @@ describe("rule 6: policy edits", () => {
 
   it("a mixed edit (one field tighter, one looser) is a loosening and goes through review", async () => {
     const s = await newSubject(w.db);
-    const res = await edit(with_((r) => {
-      r.tiers.CRAWL.promotion!.threshold = 0.9; // tighter
-      r.tiers.WALK.promotion!.minDaysInTier = 2; // looser
-    }), "admin", s.id);
+    const res = await edit(
+      with_((r) => {
+        r.tiers.CRAWL.promotion!.threshold = 0.9; // tighter
+        r.tiers.WALK.promotion!.minDaysInTier = 2; // looser
+      }),
+      "admin",
+      s.id,
+    );
     expect(res.outcome).toBe("review");
     expect((await currentPolicy(w.db, s.id)).version).toBe(1);
   });
 
   it("fewer reviewers is a loosening", async () => {
     const s = await newSubject(w.db, "medium");
-    const res = await edit(with_((r) => (r.tiers.CRAWL.promotion!.reviewers = 1), defaultPolicy("medium")), "admin", s.id);
+    const res = await edit(
+      with_((r) => (r.tiers.CRAWL.promotion!.reviewers = 1), defaultPolicy("medium")),
+      "admin",
+      s.id,
+    );
     expect(res.outcome).toBe("review");
     if (res.outcome !== "review") throw new Error("unreachable");
     expect(res.reviewersRequired).toBe(2);
@@ -133,14 +213,33 @@ describe("rule 6: policy edits", () => {
 
   it("a loosening pending when another version is written is closed as superseded, never applied over it", async () => {
     const s = await newSubject(w.db);
-    const res = await edit(with_((r) => (r.tiers.CRAWL.promotion!.minSamples = 30)), "admin", s.id);
+    const res = await edit(
+      with_((r) => (r.tiers.CRAWL.promotion!.minSamples = 30)),
+      "admin",
+      s.id,
+    );
     if (res.outcome !== "review") throw new Error("expected a review");
     // Meanwhile a tightening lands as version 2.
-    expect((await edit(with_((r) => (r.tiers.WALK.promotion!.threshold = 0.9)), "admin", s.id)).outcome).toBe("applied");
+    expect(
+      (
+        await edit(
+          with_((r) => (r.tiers.WALK.promotion!.threshold = 0.9)),
+          "admin",
+          s.id,
+        )
+      ).outcome,
+    ).toBe("applied");
     const closed = await w.db.reviewRequest.findUniqueOrThrow({ where: { id: res.requestId } });
     expect(closed.status).toBe("withdrawn");
     expect(closed.statusReason).toMatch(/superseded: the policy is now version 2/);
-    await expect(reviewRequest(w.db, w.people.reviewer1, { requestId: res.requestId, decision: "approve", rationale: RATIONALE }, later(1_000))).rejects.toMatchObject({ code: "not_open" });
+    await expect(
+      reviewRequest(
+        w.db,
+        w.people.reviewer1,
+        { requestId: res.requestId, decision: "approve", rationale: RATIONALE },
+        later(1_000),
+      ),
+    ).rejects.toMatchObject({ code: "not_open" });
     const current = await currentPolicy(w.db, s.id);
     expect(current.version).toBe(2);
     expect(current.rules.tiers.CRAWL.promotion!.minSamples).toBe(50);

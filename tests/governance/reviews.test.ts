@@ -4,7 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { visibleReviews } from "@/lib/gating";
 import type { Role } from "@/lib/gating/permissions";
 import { openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
-import { JUSTIFICATION, NOW, RATIONALE, eligibleCrawl, openWorld, refusedWithoutEffect, stateOf, type Subject, type World } from "./world";
+import {
+  JUSTIFICATION,
+  NOW,
+  RATIONALE,
+  eligibleCrawl,
+  openWorld,
+  refusedWithoutEffect,
+  stateOf,
+  type Subject,
+  type World,
+} from "./world";
 
 let w: World;
 beforeAll(async () => {
@@ -25,41 +35,118 @@ async function openMedium(): Promise<{ s: Subject; requestId: string }> {
 describe("rule 3: who may review, and how", () => {
   it("refuses a self-review with 403 self_review, even by a reviewer", async () => {
     const { s, requestId } = await openMedium();
-    await refusedWithoutEffect(w.db, s.id, () => reviewRequest(w.db, w.people.reviewer1, { requestId, decision: "approve", rationale: RATIONALE }, NOW), "self_review", 403);
+    await refusedWithoutEffect(
+      w.db,
+      s.id,
+      () => reviewRequest(w.db, w.people.reviewer1, { requestId, decision: "approve", rationale: RATIONALE }, NOW),
+      "self_review",
+      403,
+    );
   });
 
   it("refuses a second review by the same person (one person counts once)", async () => {
     const { s, requestId } = await openMedium();
-    const first = await reviewRequest(w.db, w.people.reviewer2, { requestId, decision: "approve", rationale: RATIONALE }, NOW);
+    const first = await reviewRequest(
+      w.db,
+      w.people.reviewer2,
+      { requestId, decision: "approve", rationale: RATIONALE },
+      NOW,
+    );
     expect(first.status).toBe("open");
     expect(first.tally.approvals).toBe(1);
-    await refusedWithoutEffect(w.db, s.id, () => reviewRequest(w.db, w.people.reviewer2, { requestId, decision: "approve", rationale: RATIONALE + " again" }, NOW), "already_reviewed", 409);
+    await refusedWithoutEffect(
+      w.db,
+      s.id,
+      () =>
+        reviewRequest(
+          w.db,
+          w.people.reviewer2,
+          { requestId, decision: "approve", rationale: RATIONALE + " again" },
+          NOW,
+        ),
+      "already_reviewed",
+      409,
+    );
     // …and switching to a rejection is a second review too.
-    await refusedWithoutEffect(w.db, s.id, () => reviewRequest(w.db, w.people.reviewer2, { requestId, decision: "reject", rationale: RATIONALE }, NOW), "already_reviewed", 409);
+    await refusedWithoutEffect(
+      w.db,
+      s.id,
+      () => reviewRequest(w.db, w.people.reviewer2, { requestId, decision: "reject", rationale: RATIONALE }, NOW),
+      "already_reviewed",
+      409,
+    );
     expect(await w.db.review.count({ where: { requestId } })).toBe(1);
   });
 
   it("refuses a rationale under 20 characters with 422 (whitespace does not count)", async () => {
     const { s, requestId } = await openMedium();
-    await refusedWithoutEffect(w.db, s.id, () => reviewRequest(w.db, w.people.reviewer2, { requestId, decision: "approve", rationale: "LGTM" }, NOW), "rationale_too_short", 422);
-    await refusedWithoutEffect(w.db, s.id, () => reviewRequest(w.db, w.people.reviewer2, { requestId, decision: "reject", rationale: `   ${"x".repeat(19)}        ` }, NOW), "rationale_too_short", 422);
+    await refusedWithoutEffect(
+      w.db,
+      s.id,
+      () => reviewRequest(w.db, w.people.reviewer2, { requestId, decision: "approve", rationale: "LGTM" }, NOW),
+      "rationale_too_short",
+      422,
+    );
+    await refusedWithoutEffect(
+      w.db,
+      s.id,
+      () =>
+        reviewRequest(
+          w.db,
+          w.people.reviewer2,
+          { requestId, decision: "reject", rationale: `   ${"x".repeat(19)}        ` },
+          NOW,
+        ),
+      "rationale_too_short",
+      422,
+    );
     // Exactly 20 characters is enough.
-    const ok = await reviewRequest(w.db, w.people.reviewer2, { requestId, decision: "approve", rationale: "x".repeat(20) }, NOW);
+    const ok = await reviewRequest(
+      w.db,
+      w.people.reviewer2,
+      { requestId, decision: "approve", rationale: "x".repeat(20) },
+      NOW,
+    );
     expect(ok.tally.approvals).toBe(1);
   });
 
   it("refuses reviews by a viewer and an auditor with 403", async () => {
     const { s, requestId } = await openMedium();
-    await refusedWithoutEffect(w.db, s.id, () => reviewRequest(w.db, w.people.engineer, { requestId, decision: "approve", rationale: RATIONALE }, NOW), "forbidden_role", 403);
-    await refusedWithoutEffect(w.db, s.id, () => reviewRequest(w.db, w.people.auditor, { requestId, decision: "approve", rationale: RATIONALE }, NOW), "forbidden_role", 403);
+    await refusedWithoutEffect(
+      w.db,
+      s.id,
+      () => reviewRequest(w.db, w.people.engineer, { requestId, decision: "approve", rationale: RATIONALE }, NOW),
+      "forbidden_role",
+      403,
+    );
+    await refusedWithoutEffect(
+      w.db,
+      s.id,
+      () => reviewRequest(w.db, w.people.auditor, { requestId, decision: "approve", rationale: RATIONALE }, NOW),
+      "forbidden_role",
+      403,
+    );
   });
 
   it("stores the trimmed rationale and the snapshot hash the reviewer judged", async () => {
     const { requestId } = await openMedium();
-    await reviewRequest(w.db, w.people.reviewer2, { requestId, decision: "approve", rationale: `  ${RATIONALE}  ` }, NOW);
-    const req = await w.db.reviewRequest.findUniqueOrThrow({ where: { id: requestId }, select: { snapshotHash: true } });
+    await reviewRequest(
+      w.db,
+      w.people.reviewer2,
+      { requestId, decision: "approve", rationale: `  ${RATIONALE}  ` },
+      NOW,
+    );
+    const req = await w.db.reviewRequest.findUniqueOrThrow({
+      where: { id: requestId },
+      select: { snapshotHash: true },
+    });
     const review = await w.db.review.findFirstOrThrow({ where: { requestId } });
-    expect(review).toMatchObject({ reviewerId: w.people.reviewer2.id, decision: "approve", rationale: RATIONALE, snapshotHash: req.snapshotHash });
+    expect(review).toMatchObject({
+      reviewerId: w.people.reviewer2.id,
+      decision: "approve",
+      rationale: RATIONALE,
+      snapshotHash: req.snapshotHash,
+    });
   });
 });
 
@@ -67,7 +154,12 @@ describe("rule 3: reviews are blind until one has reviewed", () => {
   it("shows others' reviews (loaded from the database) only to reviewers who have submitted one, until the request closes", async () => {
     // An override on a medium action type needs 3 approvals, so two reviews leave it open.
     const s = await eligibleCrawl(w.db, "medium");
-    const { id: requestId, reviewersRequired } = await openPromotionRequest(w.db, w.people.admin, { actionTypeId: s.id, kind: "override", justification: JUSTIFICATION }, NOW);
+    const { id: requestId, reviewersRequired } = await openPromotionRequest(
+      w.db,
+      w.people.admin,
+      { actionTypeId: s.id, kind: "override", justification: JUSTIFICATION },
+      NOW,
+    );
     expect(reviewersRequired).toBe(3);
     await reviewRequest(w.db, w.people.reviewer1, { requestId, decision: "approve", rationale: RATIONALE }, NOW);
     await reviewRequest(w.db, w.people.reviewer2, { requestId, decision: "approve", rationale: RATIONALE }, NOW);
@@ -78,7 +170,9 @@ describe("rule 3: reviews are blind until one has reviewed", () => {
     };
     const seenBy = async (id: string, role: Role) => {
       const { request, reviews } = await load();
-      return visibleReviews(id, role, request, reviews).map((v) => v.reviewerId).sort();
+      return visibleReviews(id, role, request, reviews)
+        .map((v) => v.reviewerId)
+        .sort();
     };
     const both = [w.people.reviewer1.id, w.people.reviewer2.id].sort();
 
@@ -91,7 +185,12 @@ describe("rule 3: reviews are blind until one has reviewed", () => {
     expect(await seenBy(w.people.auditor.id, "auditor")).toEqual([]);
     expect(await seenBy(w.people.engineer.id, "viewer")).toEqual([]);
 
-    const res = await reviewRequest(w.db, w.people.reviewer3, { requestId, decision: "reject", rationale: RATIONALE }, NOW);
+    const res = await reviewRequest(
+      w.db,
+      w.people.reviewer3,
+      { requestId, decision: "reject", rationale: RATIONALE },
+      NOW,
+    );
     expect(res.status).toBe("rejected");
     expect((await seenBy(w.people.auditor.id, "auditor")).length).toBe(3);
     expect((await seenBy(w.people.engineer.id, "viewer")).length).toBe(3);

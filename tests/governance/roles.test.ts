@@ -6,7 +6,18 @@ import { applyRequest, openPromotionRequest, reviewRequest, withdrawRequest } fr
 import { demoteManually, setFrozen } from "@/lib/action-types/mutations";
 import { editPolicy } from "@/lib/policies/mutations";
 import { defaultPolicy } from "@/lib/gating";
-import { JUSTIFICATION, NOW, RATIONALE, eligibleCrawl, newSubject, openWorld, overrideUp, refusedWithoutEffect, stateOf, type World } from "./world";
+import {
+  JUSTIFICATION,
+  NOW,
+  RATIONALE,
+  eligibleCrawl,
+  newSubject,
+  openWorld,
+  overrideUp,
+  refusedWithoutEffect,
+  stateOf,
+  type World,
+} from "./world";
 
 let w: World;
 beforeAll(async () => {
@@ -24,21 +35,128 @@ const tighter = () => {
 };
 
 describe("rule 8: what each role is refused, with nothing changed", () => {
-  const cases: Array<{ who: Who; what: string; code: string; status: number; run: (atId: string, requestId: string) => Promise<unknown> }> = [
-    { who: "auditor", what: "open a promotion request", code: "forbidden_role", status: 403, run: (atId) => openPromotionRequest(w.db, w.people.auditor, { actionTypeId: atId, kind: "promotion" }, NOW) },
-    { who: "engineer", what: "open an override", code: "forbidden_role", status: 403, run: (atId) => openPromotionRequest(w.db, w.people.engineer, { actionTypeId: atId, kind: "override", justification: JUSTIFICATION }, NOW) },
-    { who: "reviewer1", what: "open an override", code: "forbidden_role", status: 403, run: (atId) => openPromotionRequest(w.db, w.people.reviewer1, { actionTypeId: atId, kind: "override", justification: JUSTIFICATION }, NOW) },
-    { who: "engineer", what: "review", code: "forbidden_role", status: 403, run: (_, id) => reviewRequest(w.db, w.people.engineer, { requestId: id, decision: "approve", rationale: RATIONALE }, NOW) },
-    { who: "auditor", what: "review", code: "forbidden_role", status: 403, run: (_, id) => reviewRequest(w.db, w.people.auditor, { requestId: id, decision: "reject", rationale: RATIONALE }, NOW) },
-    { who: "engineer", what: "freeze", code: "forbidden", status: 403, run: (atId) => setFrozen(w.db, w.people.engineer, { actionTypeId: atId, frozen: true, rationale: RATIONALE }, NOW) },
-    { who: "auditor", what: "freeze", code: "forbidden", status: 403, run: (atId) => setFrozen(w.db, w.people.auditor, { actionTypeId: atId, frozen: true, rationale: RATIONALE }, NOW) },
-    { who: "engineer", what: "edit a policy", code: "forbidden", status: 403, run: (atId) => editPolicy(w.db, w.people.engineer, { actionTypeId: atId, rules: tighter(), reason: RATIONALE }, NOW) },
-    { who: "reviewer1", what: "edit a policy", code: "forbidden", status: 403, run: (atId) => editPolicy(w.db, w.people.reviewer1, { actionTypeId: atId, rules: tighter(), reason: RATIONALE }, NOW) },
-    { who: "auditor", what: "apply a request", code: "forbidden", status: 403, run: (_, id) => applyRequest(w.db, w.people.auditor, { requestId: id }, NOW) },
-    { who: "auditor", what: "withdraw a request", code: "forbidden", status: 403, run: (_, id) => withdrawRequest(w.db, w.people.auditor, { requestId: id }, NOW) },
-    { who: "admin", what: "withdraw someone else's request", code: "not_requester", status: 403, run: (_, id) => withdrawRequest(w.db, w.people.admin, { requestId: id }, NOW) },
-    { who: "admin", what: "review with a one-word rationale", code: "rationale_too_short", status: 422, run: (_, id) => reviewRequest(w.db, w.people.admin, { requestId: id, decision: "approve", rationale: "ok" }, NOW) },
-    { who: "admin", what: "freeze without a rationale", code: "rationale_too_short", status: 422, run: (atId) => setFrozen(w.db, w.people.admin, { actionTypeId: atId, frozen: true, rationale: " " }, NOW) },
+  const cases: Array<{
+    who: Who;
+    what: string;
+    code: string;
+    status: number;
+    run: (atId: string, requestId: string) => Promise<unknown>;
+  }> = [
+    {
+      who: "auditor",
+      what: "open a promotion request",
+      code: "forbidden_role",
+      status: 403,
+      run: (atId) => openPromotionRequest(w.db, w.people.auditor, { actionTypeId: atId, kind: "promotion" }, NOW),
+    },
+    {
+      who: "engineer",
+      what: "open an override",
+      code: "forbidden_role",
+      status: 403,
+      run: (atId) =>
+        openPromotionRequest(
+          w.db,
+          w.people.engineer,
+          { actionTypeId: atId, kind: "override", justification: JUSTIFICATION },
+          NOW,
+        ),
+    },
+    {
+      who: "reviewer1",
+      what: "open an override",
+      code: "forbidden_role",
+      status: 403,
+      run: (atId) =>
+        openPromotionRequest(
+          w.db,
+          w.people.reviewer1,
+          { actionTypeId: atId, kind: "override", justification: JUSTIFICATION },
+          NOW,
+        ),
+    },
+    {
+      who: "engineer",
+      what: "review",
+      code: "forbidden_role",
+      status: 403,
+      run: (_, id) =>
+        reviewRequest(w.db, w.people.engineer, { requestId: id, decision: "approve", rationale: RATIONALE }, NOW),
+    },
+    {
+      who: "auditor",
+      what: "review",
+      code: "forbidden_role",
+      status: 403,
+      run: (_, id) =>
+        reviewRequest(w.db, w.people.auditor, { requestId: id, decision: "reject", rationale: RATIONALE }, NOW),
+    },
+    {
+      who: "engineer",
+      what: "freeze",
+      code: "forbidden",
+      status: 403,
+      run: (atId) =>
+        setFrozen(w.db, w.people.engineer, { actionTypeId: atId, frozen: true, rationale: RATIONALE }, NOW),
+    },
+    {
+      who: "auditor",
+      what: "freeze",
+      code: "forbidden",
+      status: 403,
+      run: (atId) => setFrozen(w.db, w.people.auditor, { actionTypeId: atId, frozen: true, rationale: RATIONALE }, NOW),
+    },
+    {
+      who: "engineer",
+      what: "edit a policy",
+      code: "forbidden",
+      status: 403,
+      run: (atId) =>
+        editPolicy(w.db, w.people.engineer, { actionTypeId: atId, rules: tighter(), reason: RATIONALE }, NOW),
+    },
+    {
+      who: "reviewer1",
+      what: "edit a policy",
+      code: "forbidden",
+      status: 403,
+      run: (atId) =>
+        editPolicy(w.db, w.people.reviewer1, { actionTypeId: atId, rules: tighter(), reason: RATIONALE }, NOW),
+    },
+    {
+      who: "auditor",
+      what: "apply a request",
+      code: "forbidden",
+      status: 403,
+      run: (_, id) => applyRequest(w.db, w.people.auditor, { requestId: id }, NOW),
+    },
+    {
+      who: "auditor",
+      what: "withdraw a request",
+      code: "forbidden",
+      status: 403,
+      run: (_, id) => withdrawRequest(w.db, w.people.auditor, { requestId: id }, NOW),
+    },
+    {
+      who: "admin",
+      what: "withdraw someone else's request",
+      code: "not_requester",
+      status: 403,
+      run: (_, id) => withdrawRequest(w.db, w.people.admin, { requestId: id }, NOW),
+    },
+    {
+      who: "admin",
+      what: "review with a one-word rationale",
+      code: "rationale_too_short",
+      status: 422,
+      run: (_, id) => reviewRequest(w.db, w.people.admin, { requestId: id, decision: "approve", rationale: "ok" }, NOW),
+    },
+    {
+      who: "admin",
+      what: "freeze without a rationale",
+      code: "rationale_too_short",
+      status: 422,
+      run: (atId) => setFrozen(w.db, w.people.admin, { actionTypeId: atId, frozen: true, rationale: " " }, NOW),
+    },
   ];
 
   let atId = "";
@@ -46,7 +164,8 @@ describe("rule 8: what each role is refused, with nothing changed", () => {
   beforeAll(async () => {
     const s = await eligibleCrawl(w.db);
     atId = s.id;
-    requestId = (await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW)).id;
+    requestId = (await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW))
+      .id;
   });
 
   for (const c of cases) {
@@ -57,7 +176,9 @@ describe("rule 8: what each role is refused, with nothing changed", () => {
 
   it("a viewer (engineer) may open a promotion request", async () => {
     const s = await eligibleCrawl(w.db);
-    await expect(openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW)).resolves.toMatchObject({ reviewersRequired: 1 });
+    await expect(
+      openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW),
+    ).resolves.toMatchObject({ reviewersRequired: 1 });
   });
 });
 
@@ -65,7 +186,13 @@ describe("rule 8: no role skips review, approves its own request or applies a de
   it("an admin cannot approve their own promotion request", async () => {
     const s = await eligibleCrawl(w.db);
     const { id } = await openPromotionRequest(w.db, w.people.admin, { actionTypeId: s.id, kind: "promotion" }, NOW);
-    await refusedWithoutEffect(w.db, s.id, () => reviewRequest(w.db, w.people.admin, { requestId: id, decision: "approve", rationale: RATIONALE }, NOW), "self_review", 403);
+    await refusedWithoutEffect(
+      w.db,
+      s.id,
+      () => reviewRequest(w.db, w.people.admin, { requestId: id, decision: "approve", rationale: RATIONALE }, NOW),
+      "self_review",
+      403,
+    );
   });
 
   it("applying an open request (skipping review) is refused and changes no tier", async () => {
@@ -88,14 +215,24 @@ describe("rule 8: no role skips review, approves its own request or applies a de
       const res = await applyRequest(w.db, w.people[who], { requestId: id }, NOW);
       expect(res).toMatchObject({ status: "rejected", refusal: { code: "not_approved" } });
     }
-    expect(await stateOf(w.db, s.id)).toMatchObject({ actionType: { tier: "CRAWL" }, tierChanges: 0, requests: [{ status: "rejected" }] });
+    expect(await stateOf(w.db, s.id)).toMatchObject({
+      actionType: { tier: "CRAWL" },
+      tierChanges: 0,
+      requests: [{ status: "rejected" }],
+    });
   });
 
   it("the requester withdraws; a withdrawn request takes no review and cannot be applied", async () => {
     const s = await eligibleCrawl(w.db);
     const { id } = await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, NOW);
     expect(await withdrawRequest(w.db, w.people.engineer, { requestId: id }, NOW)).toEqual({ status: "withdrawn" });
-    await refusedWithoutEffect(w.db, s.id, () => reviewRequest(w.db, w.people.reviewer1, { requestId: id, decision: "approve", rationale: RATIONALE }, NOW), "not_open", 409);
+    await refusedWithoutEffect(
+      w.db,
+      s.id,
+      () => reviewRequest(w.db, w.people.reviewer1, { requestId: id, decision: "approve", rationale: RATIONALE }, NOW),
+      "not_open",
+      409,
+    );
     expect((await applyRequest(w.db, w.people.admin, { requestId: id }, NOW)).refusal?.code).toBe("not_approved");
     expect((await w.db.actionType.findUniqueOrThrow({ where: { id: s.id } })).tier).toBe("CRAWL");
   });
@@ -103,6 +240,8 @@ describe("rule 8: no role skips review, approves its own request or applies a de
   it("a reviewer (not only an admin) may demote at once", async () => {
     const s = await newSubject(w.db);
     await overrideUp(w, s, NOW);
-    await expect(demoteManually(w.db, w.people.reviewer3, { actionTypeId: s.id, rationale: RATIONALE }, NOW)).resolves.toMatchObject({ to: "CRAWL" });
+    await expect(
+      demoteManually(w.db, w.people.reviewer3, { actionTypeId: s.id, rationale: RATIONALE }, NOW),
+    ).resolves.toMatchObject({ to: "CRAWL" });
   });
 });

@@ -14,8 +14,14 @@ afterAll(() => w.database.close());
 describe("an admin's own account", () => {
   it("cannot change its own role or disable itself", async () => {
     const me = w.people.admin;
-    await expect(changeRole(w.db, userActor(me), { userId: me.id, role: "viewer" })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(setUserDisabled(w.db, userActor(me), { userId: me.id, disabled: true })).rejects.toMatchObject({ code: "forbidden" });
-    expect(await w.db.user.findUniqueOrThrow({ where: { id: me.id }, select: { role: true, disabled: true } })).toEqual({ role: "admin", disabled: false });
+    await expect(changeRole(w.db, userActor(me), { userId: me.id, role: "viewer" })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    await expect(setUserDisabled(w.db, userActor(me), { userId: me.id, disabled: true })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    expect(await w.db.user.findUniqueOrThrow({ where: { id: me.id }, select: { role: true, disabled: true } })).toEqual(
+      { role: "admin", disabled: false },
+    );
   });
 });

@@ -18,19 +18,38 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => w?.database.close());
 
-const keyOf = (s: Subject): KeyPrincipal => ({ keyId: randomBytes(8).toString("hex"), agentId: s.agent.id, agentSlug: s.agent.slug }) as KeyPrincipal;
+const keyOf = (s: Subject): KeyPrincipal =>
+  ({ keyId: randomBytes(8).toString("hex"), agentId: s.agent.id, agentSlug: s.agent.slug }) as KeyPrincipal;
 const REASON = "Ramp the customer-facing action slowly; reviewed with support.";
 
-async function call<B>(route: { handle(r: never): Promise<{ status: number; body?: string }> }, s: Subject, body: B, param?: string) {
+async function call<B>(
+  route: { handle(r: never): Promise<{ status: number; body?: string }> },
+  s: Subject,
+  body: B,
+  param?: string,
+) {
   forgetAgentTiers(s.agent.id); // every call reads the committed state, as a fresh instance would
-  const answer = await (route.handle as (r: unknown) => Promise<{ status: number; body?: string }>)({ req: { headers: {} }, db: w.db, key: keyOf(s), param, body, origin: "http://localhost" });
+  const answer = await (route.handle as (r: unknown) => Promise<{ status: number; body?: string }>)({
+    req: { headers: {} },
+    db: w.db,
+    key: keyOf(s),
+    param,
+    body,
+    origin: "http://localhost",
+  });
   return JSON.parse(answer.body!) as Record<string, unknown>;
 }
-const decide = (s: Subject, body: Record<string, unknown>) => call(AGENT_ROUTES.decisions, s, { action: s.key, audience: "external", ...body });
+const decide = (s: Subject, body: Record<string, unknown>) =>
+  call(AGENT_ROUTES.decisions, s, { action: s.key, audience: "external", ...body });
 
 async function setSlider(s: Subject, slider: PolicyRules["slider"], at: Date) {
   const current = await currentPolicy(w.db, s.id);
-  return editPolicy(w.db, w.people.admin, { actionTypeId: s.id, rules: { ...current.rules, slider }, reason: REASON, basedOnVersion: current.version }, at);
+  return editPolicy(
+    w.db,
+    w.people.admin,
+    { actionTypeId: s.id, rules: { ...current.rules, slider }, reason: REASON, basedOnVersion: current.version },
+    at,
+  );
 }
 
 async function runSubject(at = NOW): Promise<Subject> {
@@ -39,7 +58,8 @@ async function runSubject(at = NOW): Promise<Subject> {
   return s;
 }
 
-const subjects = (n: number, tag = "c") => Array.from({ length: n }, (_, i) => `${tag}-${i}-${(i * 2654435761) % 1000}`);
+const subjects = (n: number, tag = "c") =>
+  Array.from({ length: n }, (_, i) => `${tag}-${i}-${(i * 2654435761) % 1000}`);
 
 describe("the slider on the agent routes", () => {
   let s: Subject;
@@ -49,13 +69,20 @@ describe("the slider on the agent routes", () => {
   }, 60_000);
 
   it("acts on a subject inside, answers WALK outside, the same on every read; the salt is the action type's own", async () => {
-    const { sliderSalt } = await w.db.actionType.findUniqueOrThrow({ where: { id: s.id }, select: { sliderSalt: true } });
+    const { sliderSalt } = await w.db.actionType.findUniqueOrThrow({
+      where: { id: s.id },
+      select: { sliderSalt: true },
+    });
     expect(sliderSalt).toMatch(/^[0-9a-f]{32}$/);
     const list = subjects(200);
     const first = await Promise.all(list.map((subject) => decide(s, { subject })));
     for (const [i, d] of first.entries()) {
       const inside = insideSlider(sliderSalt, list[i]!, 25);
-      expect(d).toMatchObject(inside ? { allowed: true, mode: "act_external", tier: "RUN" } : { allowed: false, mode: "act_internal", tier: "WALK" });
+      expect(d).toMatchObject(
+        inside
+          ? { allowed: true, mode: "act_external", tier: "RUN" }
+          : { allowed: false, mode: "act_internal", tier: "WALK" },
+      );
     }
     const inside = first.filter((d) => d.allowed).length;
     expect(inside).toBeGreaterThan(20);
@@ -71,13 +98,31 @@ describe("the slider on the agent routes", () => {
   });
 
   it("OFREP answers per targetingKey with reason SPLIT (one flag and bulk)", async () => {
-    const { sliderSalt } = await w.db.actionType.findUniqueOrThrow({ where: { id: s.id }, select: { sliderSalt: true } });
+    const { sliderSalt } = await w.db.actionType.findUniqueOrThrow({
+      where: { id: s.id },
+      select: { sliderSalt: true },
+    });
     const inside = subjects(100).find((x) => insideSlider(sliderSalt, x, 25))!;
     const outside = subjects(100).find((x) => !insideSlider(sliderSalt, x, 25))!;
-    expect(await call(AGENT_ROUTES.ofrepFlag, s, { context: { targetingKey: inside } }, s.key)).toMatchObject({ value: "RUN", variant: "RUN", reason: "SPLIT", metadata: { mode: "act_external", sliderPercent: 25 } });
-    expect(await call(AGENT_ROUTES.ofrepFlag, s, { context: { targetingKey: outside } }, s.key)).toMatchObject({ value: "WALK", reason: "SPLIT", metadata: { mode: "act_internal" } });
-    expect(await call(AGENT_ROUTES.ofrepFlag, s, {}, s.key)).toMatchObject({ value: "WALK", reason: "SPLIT", metadata: { subjectGiven: false } });
-    const bulk = (await call(AGENT_ROUTES.ofrepFlags, s, { context: { targetingKey: inside } })) as { flags: Array<Record<string, unknown>> };
+    expect(await call(AGENT_ROUTES.ofrepFlag, s, { context: { targetingKey: inside } }, s.key)).toMatchObject({
+      value: "RUN",
+      variant: "RUN",
+      reason: "SPLIT",
+      metadata: { mode: "act_external", sliderPercent: 25 },
+    });
+    expect(await call(AGENT_ROUTES.ofrepFlag, s, { context: { targetingKey: outside } }, s.key)).toMatchObject({
+      value: "WALK",
+      reason: "SPLIT",
+      metadata: { mode: "act_internal" },
+    });
+    expect(await call(AGENT_ROUTES.ofrepFlag, s, {}, s.key)).toMatchObject({
+      value: "WALK",
+      reason: "SPLIT",
+      metadata: { subjectGiven: false },
+    });
+    const bulk = (await call(AGENT_ROUTES.ofrepFlags, s, { context: { targetingKey: inside } })) as {
+      flags: Array<Record<string, unknown>>;
+    };
     expect(bulk.flags.find((f) => f.key === s.key)).toMatchObject({ value: "RUN", reason: "SPLIT" });
   });
 
@@ -90,7 +135,18 @@ describe("the slider on the agent routes", () => {
     const entry = await cachedAgentEntry(w.db, s.agent.id);
     let mismatches = 0;
     for (const subject of list) {
-      const server = JSON.parse((await AGENT_ROUTES.decisions.handle({ req: {} as never, db: w.db, key: keyOf(s), param: undefined, body: { action: s.key, audience: "external", subject }, origin: "" })).body!);
+      const server = JSON.parse(
+        (
+          await AGENT_ROUTES.decisions.handle({
+            req: {} as never,
+            db: w.db,
+            key: keyOf(s),
+            param: undefined,
+            body: { action: s.key, audience: "external", subject },
+            origin: "",
+          })
+        ).body!,
+      );
       if (entry.byKey.get(s.key) === undefined) throw new Error("no entry");
       if (JSON.stringify(decideLocally(view, "external", undefined, subject)) !== JSON.stringify(server)) mismatches++;
     }
@@ -99,14 +155,25 @@ describe("the slider on the agent routes", () => {
 
   it("raising the percentage only adds subjects (a loosening: it waits for review), lowering removes at once", async () => {
     const list = subjects(400, "r");
-    const at25 = new Set((await Promise.all(list.map(async (subject) => ((await decide(s, { subject })).allowed ? subject : null)))).filter(Boolean));
+    const at25 = new Set(
+      (
+        await Promise.all(list.map(async (subject) => ((await decide(s, { subject })).allowed ? subject : null)))
+      ).filter(Boolean),
+    );
     expect(await setSlider(s, { percent: 60 }, later(2_000))).toMatchObject({ outcome: "review" });
-    expect((await Promise.all(list.map((subject) => decide(s, { subject })))).filter((d) => d.allowed).length).toBe(at25.size);
-    const { sliderSalt } = await w.db.actionType.findUniqueOrThrow({ where: { id: s.id }, select: { sliderSalt: true } });
+    expect((await Promise.all(list.map((subject) => decide(s, { subject })))).filter((d) => d.allowed).length).toBe(
+      at25.size,
+    );
+    const { sliderSalt } = await w.db.actionType.findUniqueOrThrow({
+      where: { id: s.id },
+      select: { sliderSalt: true },
+    });
     const at60 = new Set(list.filter((x) => insideSlider(sliderSalt, x, 60)));
     for (const x of at25) expect(at60.has(x as string)).toBe(true);
     expect(await setSlider(s, { percent: 10 }, later(3_000))).toMatchObject({ outcome: "applied" });
-    const at10 = (await Promise.all(list.map(async (subject) => ((await decide(s, { subject })).allowed ? subject : null)))).filter(Boolean);
+    const at10 = (
+      await Promise.all(list.map(async (subject) => ((await decide(s, { subject })).allowed ? subject : null)))
+    ).filter(Boolean);
     expect(at10.length).toBeLessThan(at25.size);
     for (const x of at10) expect(at25.has(x)).toBe(true);
   });
@@ -114,20 +181,41 @@ describe("the slider on the agent routes", () => {
   it("an existing policy without a slider changes nothing: RUN acts without a subject", async () => {
     const plain = await runSubject();
     expect(await decide(plain, {})).toMatchObject({ allowed: true, mode: "act_external", tier: "RUN" });
-    expect(await call(AGENT_ROUTES.ofrepFlag, plain, {}, plain.key)).toMatchObject({ value: "RUN", reason: "TARGETING_MATCH" });
+    expect(await call(AGENT_ROUTES.ofrepFlag, plain, {}, plain.key)).toMatchObject({
+      value: "RUN",
+      reason: "TARGETING_MATCH",
+    });
     const tiers = (await call(AGENT_ROUTES.tiers, plain, undefined)) as { tiers: Array<Record<string, unknown>> };
     expect(tiers.tiers[0]).not.toHaveProperty("slider");
   }, 60_000);
 });
 
 describe("ramp schedules", () => {
-  const stepOf = (id: string) => w.db.actionType.findUniqueOrThrow({ where: { id }, select: { tier: true, rampStep: true, rampStepSince: true, cusum: true } });
-  const changes = (id: string) => w.db.tierChange.findMany({ where: { actionTypeId: id }, orderBy: { createdAt: "asc" }, select: { cause: true, fromTier: true, toTier: true, rationale: true, actorSystem: true } });
+  const stepOf = (id: string) =>
+    w.db.actionType.findUniqueOrThrow({
+      where: { id },
+      select: { tier: true, rampStep: true, rampStepSince: true, cusum: true },
+    });
+  const changes = (id: string) =>
+    w.db.tierChange.findMany({
+      where: { actionTypeId: id },
+      orderBy: { createdAt: "asc" },
+      select: { cause: true, fromTier: true, toTier: true, rationale: true, actorSystem: true },
+    });
 
   it("advances a step only after the minimum time and while the RUN bar holds on the subjects already ramped; audited and notified", async () => {
     const s = await runSubject();
-    await w.db.webhookEndpoint.create({ data: { name: "ramp watcher", url: "https://hooks.example.test/ramp", kinds: ["tier.slider_step"], secret: `whsec_${randomBytes(24).toString("base64")}` } });
-    expect(await setSlider(s, { percent: 100, steps: [5, 25, 100], minDaysPerStep: 3 }, later(1_000))).toMatchObject({ outcome: "applied" });
+    await w.db.webhookEndpoint.create({
+      data: {
+        name: "ramp watcher",
+        url: "https://hooks.example.test/ramp",
+        kinds: ["tier.slider_step"],
+        secret: `whsec_${randomBytes(24).toString("base64")}`,
+      },
+    });
+    expect(await setSlider(s, { percent: 100, steps: [5, 25, 100], minDaysPerStep: 3 }, later(1_000))).toMatchObject({
+      outcome: "applied",
+    });
     // Plenty of good outcomes, but the step is a day old: no advance.
     await feed(w.db, s, "RUN", 150, 150, later(1 * DAY));
     expect(await stepOf(s.id)).toMatchObject({ tier: "RUN", rampStep: 0 });
@@ -136,7 +224,12 @@ describe("ramp schedules", () => {
     await feed(w.db, s, "RUN", 10, 10, later(4 * DAY));
     expect(await stepOf(s.id)).toMatchObject({ tier: "RUN", rampStep: 1 });
     const c = (await changes(s.id)).at(-1)!;
-    expect(c).toMatchObject({ cause: "ramp_advance", fromTier: "RUN", toTier: "RUN", actorSystem: expect.objectContaining({ fromPercent: 5, toPercent: 25 }) });
+    expect(c).toMatchObject({
+      cause: "ramp_advance",
+      fromTier: "RUN",
+      toTier: "RUN",
+      actorSystem: expect.objectContaining({ fromPercent: 5, toPercent: 25 }),
+    });
     expect(c.rationale).toMatch(/holds on \d+ outcomes at 5%/);
     const audit = await w.db.auditEntry.findFirst({ where: { actionTypeId: s.id, kind: "tier.ramp_advance" } });
     expect(audit?.data).toMatchObject({ fromPercent: 5, toPercent: 25 });
@@ -149,14 +242,21 @@ describe("ramp schedules", () => {
 
   it("steps back on its own when the demotion detector fires, staying in RUN; at the first step it demotes", async () => {
     const s = await runSubject();
-    expect(await setSlider(s, { percent: 100, steps: [5, 25, 100], minDaysPerStep: 1 }, later(1_000))).toMatchObject({ outcome: "applied" });
+    expect(await setSlider(s, { percent: 100, steps: [5, 25, 100], minDaysPerStep: 1 }, later(1_000))).toMatchObject({
+      outcome: "applied",
+    });
     await feed(w.db, s, "RUN", 150, 150, later(2 * DAY));
     expect(await stepOf(s.id)).toMatchObject({ rampStep: 1 });
     await feed(w.db, s, "RUN", 200, 0, later(2 * DAY + 3_600_000));
     const back = await stepOf(s.id);
     expect(back).toMatchObject({ tier: "RUN", rampStep: 0 });
     const c = (await changes(s.id)).at(-1)!;
-    expect(c).toMatchObject({ cause: "ramp_step_back", fromTier: "RUN", toTier: "RUN", actorSystem: expect.objectContaining({ metric: "cusum", fromPercent: 25, toPercent: 5 }) });
+    expect(c).toMatchObject({
+      cause: "ramp_step_back",
+      fromTier: "RUN",
+      toTier: "RUN",
+      actorSystem: expect.objectContaining({ metric: "cusum", fromPercent: 25, toPercent: 5 }),
+    });
     expect(await w.db.auditEntry.count({ where: { actionTypeId: s.id, kind: "tier.ramp_step_back" } })).toBe(1);
     // At the first step there is nothing to step back to: the detector demotes as without a schedule.
     await feed(w.db, s, "RUN", 200, 0, later(2 * DAY + 7_200_000));

@@ -39,14 +39,26 @@ describe("tier cache", () => {
     expect(before.byKey.get(at.key)).toMatchObject({ frozen: false });
     const etag = memo(before, "test", (e) => JSON.stringify(e.list));
 
-    await setFrozen(db, people.reviewer1, { actionTypeId: at.id, frozen: true, rationale: "Freezing to test the cache follows the change." });
-    expect(await until(async () => (await cachedAgentEntry(db, agent.id)).byKey.get(at.key)?.frozen === true)).toBe(true);
+    await setFrozen(db, people.reviewer1, {
+      actionTypeId: at.id,
+      frozen: true,
+      rationale: "Freezing to test the cache follows the change.",
+    });
+    expect(await until(async () => (await cachedAgentEntry(db, agent.id)).byKey.get(at.key)?.frozen === true)).toBe(
+      true,
+    );
     const frozen = await cachedAgentEntry(db, agent.id);
     expect(memo(frozen, "test", (e) => JSON.stringify(e.list))).not.toBe(etag);
     expect(frozen.list.find((t) => t.action === at.key)).toEqual(frozen.byKey.get(at.key));
 
-    await setFrozen(db, people.reviewer1, { actionTypeId: at.id, frozen: false, rationale: "Unfreezing to test the cache follows the change." });
-    expect(await until(async () => (await cachedAgentEntry(db, agent.id)).byKey.get(at.key)?.frozen === false)).toBe(true);
+    await setFrozen(db, people.reviewer1, {
+      actionTypeId: at.id,
+      frozen: false,
+      rationale: "Unfreezing to test the cache follows the change.",
+    });
+    expect(await until(async () => (await cachedAgentEntry(db, agent.id)).byKey.get(at.key)?.frozen === false)).toBe(
+      true,
+    );
     expect(memo(await cachedAgentEntry(db, agent.id), "test", (e) => JSON.stringify(e.list))).toBe(etag);
   });
 });

@@ -50,7 +50,15 @@ export async function newSubject(db: Db, radius: BlastRadius = "low", createdAt:
 }
 
 /** Ingests `n` outcomes of `tier` (`successes` of them good) in the hour before `at`, with `now = at`. */
-export async function feed(db: Db, s: Subject, tier: Tier, n: number, successes: number, at: Date = NOW, agentVersion = "v1") {
+export async function feed(
+  db: Db,
+  s: Subject,
+  tier: Tier,
+  n: number,
+  successes: number,
+  at: Date = NOW,
+  agentVersion = "v1",
+) {
   const batch = outcomes(s.key, tier, n, successes, at).map((e) => ({ ...e, agentVersion }));
   const summary = await ingestEvents(db, s.agent, batch, at);
   expect(summary.rejected).toBe(0);
@@ -72,7 +80,12 @@ export async function promoteOnce(w: World, s: Subject, at: Date) {
   const reviewers = [people.reviewer1, people.reviewer2, people.reviewer3, people.admin];
   let status = "open";
   for (let i = 0; i < req.reviewersRequired; i++) {
-    ({ status } = await reviewRequest(db, reviewers[i]!, { requestId: req.id, decision: "approve", rationale: RATIONALE }, at));
+    ({ status } = await reviewRequest(
+      db,
+      reviewers[i]!,
+      { requestId: req.id, decision: "approve", rationale: RATIONALE },
+      at,
+    ));
   }
   expect(status).toBe("applied");
   return req.id;
@@ -90,11 +103,21 @@ export async function eligibleWalk(w: World): Promise<Subject> {
 /** Raises an action type one tier by an admin override (no evidence needed), approved by two reviewers. */
 export async function overrideUp(w: World, s: Subject, at: Date) {
   const { db, people } = w;
-  const req = await openPromotionRequest(db, people.admin, { actionTypeId: s.id, kind: "override", justification: JUSTIFICATION }, at);
+  const req = await openPromotionRequest(
+    db,
+    people.admin,
+    { actionTypeId: s.id, kind: "override", justification: JUSTIFICATION },
+    at,
+  );
   const reviewers = [people.reviewer1, people.reviewer2, people.reviewer3, people.admin2];
   let status = "open";
   for (let i = 0; i < req.reviewersRequired; i++) {
-    ({ status } = await reviewRequest(db, reviewers[i]!, { requestId: req.id, decision: "approve", rationale: RATIONALE }, at));
+    ({ status } = await reviewRequest(
+      db,
+      reviewers[i]!,
+      { requestId: req.id, decision: "approve", rationale: RATIONALE },
+      at,
+    ));
   }
   expect(status).toBe("applied");
   return req.id;
@@ -104,7 +127,15 @@ export async function overrideUp(w: World, s: Subject, at: Date) {
 export async function stateOf(db: Db, actionTypeId: string) {
   const at = await db.actionType.findUniqueOrThrow({
     where: { id: actionTypeId },
-    select: { tier: true, tierSince: true, frozen: true, stateVersion: true, evidenceTrials: true, evidenceSuccesses: true, cusum: true },
+    select: {
+      tier: true,
+      tierSince: true,
+      frozen: true,
+      stateVersion: true,
+      evidenceTrials: true,
+      evidenceSuccesses: true,
+      cusum: true,
+    },
   });
   const requests = await db.reviewRequest.findMany({
     where: { actionTypeId },
@@ -138,7 +169,13 @@ export async function refused(p: Promise<unknown>, code: string, status?: number
 }
 
 /** Runs `action`, expects refusal `code`, and that nothing about `actionTypeId` (nor the audit log) changed. */
-export async function refusedWithoutEffect(db: Db, actionTypeId: string, action: () => Promise<unknown>, code: string, status?: number): Promise<AppError> {
+export async function refusedWithoutEffect(
+  db: Db,
+  actionTypeId: string,
+  action: () => Promise<unknown>,
+  code: string,
+  status?: number,
+): Promise<AppError> {
   const before = await stateOf(db, actionTypeId);
   const err = await refused(action(), code, status);
   expect(await stateOf(db, actionTypeId)).toEqual(before);

@@ -18,7 +18,9 @@ export async function ensureAppRole(base: string): Promise<void> {
   const c = new pg.Client({ connectionString: base });
   await c.connect();
   try {
-    await c.query(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${TEST_APP_ROLE}') THEN CREATE ROLE ${TEST_APP_ROLE} LOGIN PASSWORD '${TEST_APP_ROLE}'; END IF; END $$`);
+    await c.query(
+      `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${TEST_APP_ROLE}') THEN CREATE ROLE ${TEST_APP_ROLE} LOGIN PASSWORD '${TEST_APP_ROLE}'; END IF; END $$`,
+    );
   } catch (e) {
     if (!/already exists|duplicate key/.test(String((e as Error).message))) throw e;
   } finally {
@@ -37,7 +39,10 @@ export function asAppRole(url: string): string {
 export async function testDatabase(): Promise<TestDatabase> {
   if (process.env.TEST_BACKEND !== "postgres") {
     const database = await openDatabase({ memory: true, target: { kind: "pglite", dir: "" } });
-    return { ...database, asOwner: async (sql, params = []) => void (await database.prisma.$executeRawUnsafe(sql, ...params)) };
+    return {
+      ...database,
+      asOwner: async (sql, params = []) => void (await database.prisma.$executeRawUnsafe(sql, ...params)),
+    };
   }
   const base = process.env.TEST_DATABASE_URL;
   if (!base) throw new Error("TEST_BACKEND=postgres needs TEST_DATABASE_URL");

@@ -31,12 +31,30 @@ export async function makeAgent(db: Db, now = new Date()) {
   return createAgent(db, SYSTEM_ACTOR, { slug, name: slug, owner: "tests", description: "" }, now);
 }
 
-export async function makeActionType(db: Db, agentId: string, blastRadius: BlastRadius = "low", now = new Date(), key = `act.${randomBytes(3).toString("hex")}`) {
-  return createActionType(db, SYSTEM_ACTOR, { agentId, key, name: key, description: "", blastRadius, reversible: true }, now);
+export async function makeActionType(
+  db: Db,
+  agentId: string,
+  blastRadius: BlastRadius = "low",
+  now = new Date(),
+  key = `act.${randomBytes(3).toString("hex")}`,
+) {
+  return createActionType(
+    db,
+    SYSTEM_ACTOR,
+    { agentId, key, name: key, description: "", blastRadius, reversible: true },
+    now,
+  );
 }
 
 /** `n` outcome events of one tier with `successes` of them successful, spread over the hour before `at`. */
-export function outcomes(action: string, tier: "CRAWL" | "WALK" | "RUN", n: number, successes: number, at: Date, tag = randomBytes(4).toString("hex")) {
+export function outcomes(
+  action: string,
+  tier: "CRAWL" | "WALK" | "RUN",
+  n: number,
+  successes: number,
+  at: Date,
+  tag = randomBytes(4).toString("hex"),
+) {
   const ok = tier === "CRAWL" ? "suggestion.accepted" : tier === "WALK" ? "action.completed" : "outcome.positive";
   const bad = tier === "CRAWL" ? "suggestion.rejected" : tier === "WALK" ? "action.reverted" : "outcome.negative";
   return Array.from({ length: n }, (_, i) => ({

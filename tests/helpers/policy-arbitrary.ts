@@ -12,7 +12,10 @@ export const validPolicy: fc.Arbitrary<PolicyRules> = fc
     gate: fc.constantFrom(...GATE_METHODS),
     alpha: fc.double({ min: POLICY_BOUNDS.alpha.min, max: POLICY_BOUNDS.alpha.max, noNaN: true }),
     demotionAlpha: fc.double({ min: POLICY_BOUNDS.alpha.min, max: POLICY_BOUNDS.alpha.max, noNaN: true }),
-    demotionArl: fc.option(fc.double({ min: POLICY_BOUNDS.demotionArl.min, max: POLICY_BOUNDS.demotionArl.max, noNaN: true }), { nil: undefined }),
+    demotionArl: fc.option(
+      fc.double({ min: POLICY_BOUNDS.demotionArl.min, max: POLICY_BOUNDS.demotionArl.max, noNaN: true }),
+      { nil: undefined },
+    ),
     severity: fc.constantFrom(...SEVERITIES),
     crawl: rate,
     walk: rate,

@@ -49,13 +49,24 @@ export async function waitForHealth(baseUrl: string, child: ChildProcess, timeou
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-  if (!existsSync(path.join(process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) throw new Error("No production build: run `npx next build` first (npm test does).");
+  if (!existsSync(path.join(process.env.NEXT_DIST_DIR || ".next", "BUILD_ID")))
+    throw new Error("No production build: run `npx next build` first (npm test does).");
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "cwr-server-"));
   let output = "";
   const spawnServer = () => {
     const child = spawn(process.execPath, SERVER_ARGS, {
-      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", PGLITE_DIR: path.join(dataDir, "pglite"), DEMO_AGENT: "off", JOBS_INTERVAL_MS: "1000", ACCESS_LOG: "off", ...env },
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        PGLITE_DIR: path.join(dataDir, "pglite"),
+        DEMO_AGENT: "off",
+        JOBS_INTERVAL_MS: "1000",
+        ACCESS_LOG: "off",
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
@@ -123,14 +134,19 @@ export async function signInCookie(baseUrl: string, email: string, password = DE
     body: new URLSearchParams({ csrfToken, email, password, callbackUrl: baseUrl }),
   });
   keep(res);
-  if (![...jar.keys()].some((k) => k.includes("session-token"))) throw new Error(`sign-in as ${email} failed (${res.status})`);
+  if (![...jar.keys()].some((k) => k.includes("session-token")))
+    throw new Error(`sign-in as ${email} failed (${res.status})`);
   return cookie();
 }
 
 /** Creates an API key for an agent through the admin route, as an admin would. */
 export async function createKey(baseUrl: string, agentSlug: string, name = "test"): Promise<string> {
   const cookie = await signInCookie(baseUrl, "admin@demo.local");
-  const res = await fetch(`${baseUrl}/api/admin/agents/${agentSlug}/keys`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify({ name }) });
+  const res = await fetch(`${baseUrl}/api/admin/agents/${agentSlug}/keys`, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
   if (!res.ok) throw new Error(`key creation failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { secret: string }).secret;
 }

@@ -14,16 +14,31 @@ afterAll(() => w.database.close());
 
 describe("built-in demo receiver", () => {
   it("keeps a signed delivery once, and refuses a forged or stale one", async () => {
-    const endpoint = await createWebhookEndpoint(w.db, SYSTEM_ACTOR, { name: "demo", url: `http://localhost:3000${DEMO_RECEIVER_PATH}`, kinds: ["request.opened"], format: "standard" });
+    const endpoint = await createWebhookEndpoint(w.db, SYSTEM_ACTOR, {
+      name: "demo",
+      url: `http://localhost:3000${DEMO_RECEIVER_PATH}`,
+      kinds: ["request.opened"],
+      format: "standard",
+    });
     const now = new Date();
     const ts = Math.floor(now.getTime() / 1000);
-    const body = JSON.stringify({ type: "request.opened", timestamp: now.toISOString(), data: { summary: "someone opened a request", url: "http://localhost:3000/requests/x" } });
-    const headers = (secret: string, at = ts) => ({ id: "msg_1", timestamp: String(at), signature: signWebhook(secret, "msg_1", at, body) });
+    const body = JSON.stringify({
+      type: "request.opened",
+      timestamp: now.toISOString(),
+      data: { summary: "someone opened a request", url: "http://localhost:3000/requests/x" },
+    });
+    const headers = (secret: string, at = ts) => ({
+      id: "msg_1",
+      timestamp: String(at),
+      signature: signWebhook(secret, "msg_1", at, body),
+    });
     expect(await receiveDemoWebhook(w.db, headers(newWebhookSecret()), body, now)).toBe(false);
     expect(await receiveDemoWebhook(w.db, headers(endpoint.secret, ts - 3600), body, now)).toBe(false);
     expect(demoReceived()).toHaveLength(0);
     expect(await receiveDemoWebhook(w.db, headers(endpoint.secret), body, now)).toBe(true);
     expect(await receiveDemoWebhook(w.db, headers(endpoint.secret), body, now)).toBe(true);
-    expect(demoReceived()).toEqual([expect.objectContaining({ id: "msg_1", type: "request.opened", summary: "someone opened a request" })]);
+    expect(demoReceived()).toEqual([
+      expect.objectContaining({ id: "msg_1", type: "request.opened", summary: "someone opened a request" }),
+    ]);
   });
 });

@@ -43,7 +43,13 @@ export async function receiver(): Promise<Receiver> {
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => {
-          r.received.push({ path: req.url ?? "", id: String(req.headers["webhook-id"] ?? ""), timestamp: String(req.headers["webhook-timestamp"] ?? ""), signature: String(req.headers["webhook-signature"] ?? ""), body: Buffer.concat(chunks).toString("utf8") });
+          r.received.push({
+            path: req.url ?? "",
+            id: String(req.headers["webhook-id"] ?? ""),
+            timestamp: String(req.headers["webhook-timestamp"] ?? ""),
+            signature: String(req.headers["webhook-signature"] ?? ""),
+            body: Buffer.concat(chunks).toString("utf8"),
+          });
           res.writeHead(r.status, { "content-type": "text/plain" }).end(r.status < 300 ? "ok" : "try later");
         });
       });

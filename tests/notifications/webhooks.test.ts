@@ -43,12 +43,30 @@ const plus = (at: Date, ms: number) => new Date(at.getTime() + ms);
 describe("webhook notifications", () => {
   it("delivers a request opened while the receiver was down once it is back, exactly once, signed", async () => {
     const t0 = new Date();
-    const endpoint = await createWebhookEndpoint(w.db, SYSTEM_ACTOR, { name: "ops", url: hook.url, kinds: ["request.opened", "request.decided", "request.applied"], format: "standard" }, t0);
+    const endpoint = await createWebhookEndpoint(
+      w.db,
+      SYSTEM_ACTOR,
+      {
+        name: "ops",
+        url: hook.url,
+        kinds: ["request.opened", "request.decided", "request.applied"],
+        format: "standard",
+      },
+      t0,
+    );
     expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{32}$/);
     const s = await eligibleAt(t0);
 
-    const req = await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion", justification: "Ready." }, t0);
-    const events = await w.db.outboxEvent.findMany({ where: { kind: "request.opened" }, include: { deliveries: true } });
+    const req = await openPromotionRequest(
+      w.db,
+      w.people.engineer,
+      { actionTypeId: s.id, kind: "promotion", justification: "Ready." },
+      t0,
+    );
+    const events = await w.db.outboxEvent.findMany({
+      where: { kind: "request.opened" },
+      include: { deliveries: true },
+    });
     const opened = events.find((e) => (e.payload as { data: { entity: { id: string } } }).data.entity.id === req.id)!;
     expect(opened).toBeDefined();
     expect(opened.deliveries).toHaveLength(1);
@@ -70,32 +88,78 @@ describe("webhook notifications", () => {
     expect(got).toHaveLength(1);
     const { id, timestamp, signature, body } = got[0]!;
     // An independent verifier (the Standard Webhooks reference library) accepts the signature …
-    const verified = new Webhook(endpoint.secret).verify(body, { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": signature }) as { type: string; data: Record<string, unknown> };
+    const verified = new Webhook(endpoint.secret).verify(body, {
+      "webhook-id": id,
+      "webhook-timestamp": timestamp,
+      "webhook-signature": signature,
+    }) as { type: string; data: Record<string, unknown> };
     expect(verified.type).toBe("request.opened");
-    expect(verified.data).toMatchObject({ entity: { type: "request", id: req.id }, actionType: { id: s.id, key: s.key }, agent: { slug: s.agent.slug } });
+    expect(verified.data).toMatchObject({
+      entity: { type: "request", id: req.id },
+      actionType: { id: s.id, key: s.key },
+      agent: { slug: s.agent.slug },
+    });
     expect(String(verified.data.url)).toMatch(new RegExp(`/requests/${req.id}$`));
     expect(String(verified.data.summary)).toContain("opened a promotion request CRAWL → WALK");
     // … and refuses a body changed in transit or another secret.
-    expect(() => new Webhook(endpoint.secret).verify(body.replace("request.opened", "request.applied"), { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": signature })).toThrow();
-    expect(verifyWebhook(endpoint.secret, { id, timestamp, signature }, body, Math.floor(Date.now() / 1000))).toBe(true);
-    expect(verifyWebhook("whsec_" + Buffer.alloc(24, 1).toString("base64"), { id, timestamp, signature }, body, Math.floor(Date.now() / 1000))).toBe(false);
+    expect(() =>
+      new Webhook(endpoint.secret).verify(body.replace("request.opened", "request.applied"), {
+        "webhook-id": id,
+        "webhook-timestamp": timestamp,
+        "webhook-signature": signature,
+      }),
+    ).toThrow();
+    expect(verifyWebhook(endpoint.secret, { id, timestamp, signature }, body, Math.floor(Date.now() / 1000))).toBe(
+      true,
+    );
+    expect(
+      verifyWebhook(
+        "whsec_" + Buffer.alloc(24, 1).toString("base64"),
+        { id, timestamp, signature },
+        body,
+        Math.floor(Date.now() / 1000),
+      ),
+    ).toBe(false);
 
     const [done] = await listDeliveries(w.db, endpoint.id);
     expect(done).toMatchObject({ status: "delivered", attempts: 2, lastStatusCode: 200, lastError: "" });
 
     // The decision and the apply are told too; individual (blind) reviews are not.
-    await reviewRequest(w.db, w.people.reviewer1, { requestId: req.id, decision: "approve", rationale: RATIONALE }, plus(t0, 1000));
-    const told = await w.db.outboxEvent.findMany({ where: { payload: { path: ["data", "entity", "id"], equals: req.id } }, select: { kind: true } });
+    await reviewRequest(
+      w.db,
+      w.people.reviewer1,
+      { requestId: req.id, decision: "approve", rationale: RATIONALE },
+      plus(t0, 1000),
+    );
+    const told = await w.db.outboxEvent.findMany({
+      where: { payload: { path: ["data", "entity", "id"], equals: req.id } },
+      select: { kind: true },
+    });
     expect(told.map((e) => e.kind).sort()).toEqual(["request.applied", "request.decided", "request.opened"]);
   });
 
   it("writes the outbox in the change's transaction: a rolled-back change leaves no message", async () => {
     const t0 = new Date();
-    await createWebhookEndpoint(w.db, SYSTEM_ACTOR, { name: "tx", url: hook.url, kinds: ["policy.changed"], format: "standard" }, t0);
+    await createWebhookEndpoint(
+      w.db,
+      SYSTEM_ACTOR,
+      { name: "tx", url: hook.url, kinds: ["policy.changed"], format: "standard" },
+      t0,
+    );
     const before = await w.db.outboxEvent.count();
     await expect(
       w.db.$transaction(async (tx) => {
-        await appendAudit(tx, { actor: SYSTEM_ACTOR, kind: "policy.version_created", entityType: "policy", entityId: "p", data: { version: 2 } }, t0);
+        await appendAudit(
+          tx,
+          {
+            actor: SYSTEM_ACTOR,
+            kind: "policy.version_created",
+            entityType: "policy",
+            entityId: "p",
+            data: { version: 2 },
+          },
+          t0,
+        );
         expect(await tx.outboxEvent.count()).toBe(before + 1);
         throw new Error("the change fails after its audit entry");
       }),
@@ -107,11 +171,23 @@ describe("webhook notifications", () => {
     const t0 = new Date();
     await hook.up();
     hook.status = 503;
-    const endpoint = await createWebhookEndpoint(w.db, SYSTEM_ACTOR, { name: "flaky", url: hook.url, kinds: ["tier.frozen"], format: "standard" }, t0);
+    const endpoint = await createWebhookEndpoint(
+      w.db,
+      SYSTEM_ACTOR,
+      { name: "flaky", url: hook.url, kinds: ["tier.frozen"], format: "standard" },
+      t0,
+    );
     const s = await eligibleAt(t0);
-    await setFrozen(w.db, w.people.reviewer1, { actionTypeId: s.id, frozen: true, rationale: "Holding promotions during the incident review." }, t0);
+    await setFrozen(
+      w.db,
+      w.people.reviewer1,
+      { actionTypeId: s.id, frozen: true, rationale: "Holding promotions during the incident review." },
+      t0,
+    );
     let at = t0;
-    const [event] = await w.db.outboxEvent.findMany({ where: { kind: "tier.frozen", deliveries: { some: { endpointId: endpoint.id } } } });
+    const [event] = await w.db.outboxEvent.findMany({
+      where: { kind: "tier.frozen", deliveries: { some: { endpointId: endpoint.id } } },
+    });
     expect(event).toBeDefined();
     for (let i = 1; i <= WEBHOOK_MAX_ATTEMPTS; i++) {
       await deliverDue(w.db, at);
@@ -120,12 +196,20 @@ describe("webhook notifications", () => {
     const [dead] = await listDeliveries(w.db, endpoint.id);
     expect(dead).toMatchObject({ status: "dead", attempts: WEBHOOK_MAX_ATTEMPTS, lastStatusCode: 503 });
     expect(dead!.lastError).toContain("HTTP 503");
-    expect((await listWebhookEndpoints(w.db)).find((e) => e.id === endpoint.id)).toMatchObject({ dead: 1, pending: 0, delivered: 0 });
+    expect((await listWebhookEndpoints(w.db)).find((e) => e.id === endpoint.id)).toMatchObject({
+      dead: 1,
+      pending: 0,
+      delivered: 0,
+    });
     expect(await deliverDue(w.db, plus(at, DAY))).toEqual({ delivered: 0, retrying: 0, dead: 0 });
 
     hook.status = 200;
-    expect(await replayDeliveries(w.db, SYSTEM_ACTOR, { endpointId: endpoint.id }, new Date())).toEqual({ replayed: 1 });
-    await expect(replayDeliveries(w.db, SYSTEM_ACTOR, { endpointId: endpoint.id }, new Date())).rejects.toThrow(/No dead letters/);
+    expect(await replayDeliveries(w.db, SYSTEM_ACTOR, { endpointId: endpoint.id }, new Date())).toEqual({
+      replayed: 1,
+    });
+    await expect(replayDeliveries(w.db, SYSTEM_ACTOR, { endpointId: endpoint.id }, new Date())).rejects.toThrow(
+      /No dead letters/,
+    );
     expect(await deliverDue(w.db, new Date())).toEqual({ delivered: 1, retrying: 0, dead: 0 });
     const sent = hook.received.filter((r) => r.id === event!.id);
     expect(sent.length).toBe(WEBHOOK_MAX_ATTEMPTS + 1);
@@ -135,10 +219,25 @@ describe("webhook notifications", () => {
   it("sends a Slack-compatible message with a link to the page, and nothing to paused or unsubscribed endpoints", async () => {
     const t0 = new Date();
     hook.status = 200;
-    const slack = await createWebhookEndpoint(w.db, SYSTEM_ACTOR, { name: "slack", url: hook.url + "?slack", kinds: ["request.opened"], format: "slack" }, t0);
-    const paused = await createWebhookEndpoint(w.db, SYSTEM_ACTOR, { name: "paused", url: hook.url + "?paused", kinds: ["request.opened"], format: "standard" }, t0);
+    const slack = await createWebhookEndpoint(
+      w.db,
+      SYSTEM_ACTOR,
+      { name: "slack", url: hook.url + "?slack", kinds: ["request.opened"], format: "slack" },
+      t0,
+    );
+    const paused = await createWebhookEndpoint(
+      w.db,
+      SYSTEM_ACTOR,
+      { name: "paused", url: hook.url + "?paused", kinds: ["request.opened"], format: "standard" },
+      t0,
+    );
     await setWebhookEndpointEnabled(w.db, SYSTEM_ACTOR, { endpointId: paused.id, enabled: false });
-    const other = await createWebhookEndpoint(w.db, SYSTEM_ACTOR, { name: "policy only", url: hook.url + "?other", kinds: ["policy.changed"], format: "standard" }, t0);
+    const other = await createWebhookEndpoint(
+      w.db,
+      SYSTEM_ACTOR,
+      { name: "policy only", url: hook.url + "?other", kinds: ["policy.changed"], format: "standard" },
+      t0,
+    );
     const s = await eligibleAt(t0);
     const req = await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, t0);
     const n = hook.received.length;
@@ -146,15 +245,34 @@ describe("webhook notifications", () => {
     const fresh = hook.received.slice(n).filter((r) => r.path.startsWith("/hook?"));
     expect(fresh).toHaveLength(1);
     const msg = JSON.parse(fresh[0]!.body) as { text: string };
-    expect(msg.text).toMatch(new RegExp(`opened a promotion request CRAWL → WALK for ${s.key} \\(${s.key}\\) of ${s.agent.slug} — <http://[^|>]+/requests/${req.id}\\|open in Crawl · Walk · Run>`));
-    expect(new Webhook(slack.secret).verify(fresh[0]!.body, { "webhook-id": fresh[0]!.id, "webhook-timestamp": fresh[0]!.timestamp, "webhook-signature": fresh[0]!.signature })).toBeTruthy();
+    expect(msg.text).toMatch(
+      new RegExp(
+        `opened a promotion request CRAWL → WALK for ${s.key} \\(${s.key}\\) of ${s.agent.slug} — <http://[^|>]+/requests/${req.id}\\|open in Crawl · Walk · Run>`,
+      ),
+    );
+    expect(
+      new Webhook(slack.secret).verify(fresh[0]!.body, {
+        "webhook-id": fresh[0]!.id,
+        "webhook-timestamp": fresh[0]!.timestamp,
+        "webhook-signature": fresh[0]!.signature,
+      }),
+    ).toBeTruthy();
     expect(await listDeliveries(w.db, paused.id)).toHaveLength(0);
     expect(await listDeliveries(w.db, other.id)).toHaveLength(0);
   });
 
   it("refuses endpoints that are not http(s) or have no event kind, and maps only decisions (never single reviews)", async () => {
-    await expect(createWebhookEndpoint(w.db, SYSTEM_ACTOR, { name: "x", url: "file:///etc/passwd", kinds: ["request.opened"], format: "standard" })).rejects.toThrow();
-    await expect(createWebhookEndpoint(w.db, SYSTEM_ACTOR, { name: "x", url: hook.url, kinds: [], format: "standard" })).rejects.toThrow();
+    await expect(
+      createWebhookEndpoint(w.db, SYSTEM_ACTOR, {
+        name: "x",
+        url: "file:///etc/passwd",
+        kinds: ["request.opened"],
+        format: "standard",
+      }),
+    ).rejects.toThrow();
+    await expect(
+      createWebhookEndpoint(w.db, SYSTEM_ACTOR, { name: "x", url: hook.url, kinds: [], format: "standard" }),
+    ).rejects.toThrow();
     expect(notificationKindFor("request.reviewed")).toBeNull();
     expect(notificationKindFor("events.ingested")).toBeNull();
     expect(notificationKindFor("request.rejected")).toBe("request.decided");

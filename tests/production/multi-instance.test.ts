@@ -5,7 +5,19 @@
 // leadership moves to B. Needs TEST_DATABASE_URL (npm test starts a private server); skipped without.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey, signInCookie, startServer, type TestServer } from "../helpers/server";
-import { instanceEnv, metric, metricsHeaders, openSse, percentile, PG_URL, readJson, scratchDatabase, sleep, type ScratchDatabase, type SseClient } from "./support";
+import {
+  instanceEnv,
+  metric,
+  metricsHeaders,
+  openSse,
+  percentile,
+  PG_URL,
+  readJson,
+  scratchDatabase,
+  sleep,
+  type ScratchDatabase,
+  type SseClient,
+} from "./support";
 
 const CHANGES = 120;
 
@@ -31,14 +43,17 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     await db?.drop();
   });
 
-  const ready = async (s: TestServer) => readJson<{ ready: boolean; database: string; jobsLeader: boolean }>(await fetch(`${s.baseUrl}/api/ready`));
+  const ready = async (s: TestServer) =>
+    readJson<{ ready: boolean; database: string; jobsLeader: boolean }>(await fetch(`${s.baseUrl}/api/ready`));
 
   it("runs the jobs on exactly one instance", async () => {
     const [ra, rb] = await Promise.all([ready(a), ready(b)]);
     expect(ra.database).toBe("postgres");
     expect(rb.database).toBe("postgres");
     expect([ra.jobsLeader, rb.jobsLeader]).toEqual([true, false]);
-    const [ma, mb] = await Promise.all([a, b].map(async (s) => (await fetch(`${s.baseUrl}/api/metrics`, { headers: metricsHeaders })).text()));
+    const [ma, mb] = await Promise.all(
+      [a, b].map(async (s) => (await fetch(`${s.baseUrl}/api/metrics`, { headers: metricsHeaders })).text()),
+    );
     expect(metric(ma!, "cwr_jobs_leader")).toBe(1);
     // In production the metrics need the token (issue 12: they were public unless one was set).
     expect((await fetch(`${a.baseUrl}/api/metrics`)).status).toBe(401);
@@ -64,7 +79,11 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
       const res = await fetch(`${a.baseUrl}/api/admin/action-types/${at!.id}/freeze`, {
         method: "POST",
         headers: { cookie, "content-type": "application/json" },
-        body: JSON.stringify({ frozen, stateVersion, rationale: `Latency test ${i}: ${frozen ? "freeze" : "unfreeze"} through instance A.` }),
+        body: JSON.stringify({
+          frozen,
+          stateVersion,
+          rationale: `Latency test ${i}: ${frozen ? "freeze" : "unfreeze"} through instance A.`,
+        }),
       });
       const acked = performance.now();
       const body = await readJson<{ tierChangeId: string; frozen: boolean; stateVersion: number }>(res);
@@ -77,8 +96,11 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     }
     fromSend.sort((x, y) => x - y);
     fromAck.sort((x, y) => x - y);
-    const fmt = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${xs.at(-1)!.toFixed(1)} ms`;
-    console.log(`tier change through A → SSE frame on B over ${CHANGES} changes: request sent → frame: ${fmt(fromSend)}; A's answer → frame: ${fmt(fromAck)}`);
+    const fmt = (xs: number[]) =>
+      `p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${xs.at(-1)!.toFixed(1)} ms`;
+    console.log(
+      `tier change through A → SSE frame on B over ${CHANGES} changes: request sent → frame: ${fmt(fromSend)}; A's answer → frame: ${fmt(fromAck)}`,
+    );
     expect(percentile(fromSend, 99)).toBeLessThan(1000);
 
     // Every instance counted every change it heard on its LISTEN connection.
@@ -94,12 +116,18 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     const cookie = await signInCookie(a.baseUrl, "admin@demo.local");
     const seen = stream.frames.length;
     // Both instances lose their LISTEN connection; a change is made while B is not listening.
-    const killed = await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'cwr-tier-listener' AND datname = current_database()`);
+    const killed = await db.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'cwr-tier-listener' AND datname = current_database()`,
+    );
     expect(killed.length).toBe(2);
     const res = await fetch(`${a.baseUrl}/api/admin/action-types/${at!.id}/freeze`, {
       method: "POST",
       headers: { cookie, "content-type": "application/json" },
-      body: JSON.stringify({ frozen: !at!.frozen, stateVersion: at!.stateVersion, rationale: "Made while the listeners were reconnecting." }),
+      body: JSON.stringify({
+        frozen: !at!.frozen,
+        stateVersion: at!.stateVersion,
+        rationale: "Made while the listeners were reconnecting.",
+      }),
     });
     expect(res.status).toBe(200);
     const { stateVersion } = await readJson<{ stateVersion: number }>(res);
@@ -107,13 +135,20 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     // snapshot B sends after reconnecting.
     const showsIt = (f: { event: string; data: unknown }) =>
       (f.event === "tier_change" && (f.data as { action?: string; frozen: boolean }).frozen === !at!.frozen) ||
-      (f.event === "snapshot" && (f.data as { tiers: Array<{ action: string; frozen: boolean }> }).tiers.some((t) => t.action === "ticket.tag" && t.frozen === !at!.frozen));
+      (f.event === "snapshot" &&
+        (f.data as { tiers: Array<{ action: string; frozen: boolean }> }).tiers.some(
+          (t) => t.action === "ticket.tag" && t.frozen === !at!.frozen,
+        ));
     await stream.next((f) => stream.frames.indexOf(f) >= seen && showsIt(f), 5_000);
     // And after the reconnection, live changes flow again.
     const again = await fetch(`${a.baseUrl}/api/admin/action-types/${at!.id}/freeze`, {
       method: "POST",
       headers: { cookie, "content-type": "application/json" },
-      body: JSON.stringify({ frozen: at!.frozen, stateVersion, rationale: "Back to how it was, after the reconnection." }),
+      body: JSON.stringify({
+        frozen: at!.frozen,
+        stateVersion,
+        rationale: "Back to how it was, after the reconnection.",
+      }),
     });
     const body = await readJson<{ tierChangeId: string }>(again);
     expect(again.status).toBe(200);
@@ -139,11 +174,17 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
             body: JSON.stringify({ events }),
             signal: AbortSignal.timeout(10_000),
           });
-          if (res.status < 500) return { status: res.status, body: await readJson<{ accepted: number; duplicates: number; results: Array<{ status: string }> }>(res) };
+          if (res.status < 500)
+            return {
+              status: res.status,
+              body: await readJson<{ accepted: number; duplicates: number; results: Array<{ status: string }> }>(res),
+            };
           problems.push(`${instances[tried]}: ${res.status} ${await res.text()}`);
         } catch (e) {
           // connection refused or reset: the instance is gone
-          problems.push(`${instances[tried]}: ${(e as Error).message} ${String((e as { cause?: unknown }).cause ?? "")}`);
+          problems.push(
+            `${instances[tried]}: ${(e as Error).message} ${String((e as { cause?: unknown }).cause ?? "")}`,
+          );
         }
         if (current === tried) {
           current = (tried + 1) % instances.length; // fail over, unless the other sender already has
@@ -234,7 +275,11 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     const res = await fetch(`${b.baseUrl}/api/admin/action-types/${at!.id}/freeze`, {
       method: "POST",
       headers: { cookie, "content-type": "application/json" },
-      body: JSON.stringify({ frozen: !at!.frozen, stateVersion: at!.stateVersion, rationale: "After the failover: instance B alone carries on." }),
+      body: JSON.stringify({
+        frozen: !at!.frozen,
+        stateVersion: at!.stateVersion,
+        rationale: "After the failover: instance B alone carries on.",
+      }),
     });
     const body = await readJson<{ tierChangeId: string }>(res);
     expect(res.status).toBe(200);

@@ -21,7 +21,15 @@ const KILLS = 4;
 const BATCH = 250;
 const SENDERS = 2;
 const ACTIONS = ["crash.a", "crash.b", "crash.c"];
-const KINDS: EventKind[] = ["suggestion.accepted", "suggestion.edited", "suggestion.rejected", "action.completed", "action.reverted", "outcome.positive", "outcome.negative"];
+const KINDS: EventKind[] = [
+  "suggestion.accepted",
+  "suggestion.edited",
+  "suggestion.rejected",
+  "action.completed",
+  "action.reverted",
+  "outcome.positive",
+  "outcome.negative",
+];
 const TIERS: Tier[] = ["CRAWL", "CRAWL", "CRAWL", "WALK", "RUN"];
 
 interface SentEvent {
@@ -51,10 +59,20 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "cwr-crash-"));
   const db = await openDatabase({ target: { kind: "pglite", dir: path.join(dir, "pglite") } });
   try {
-    const agent = await createAgent(db.prisma, SYSTEM_ACTOR, { slug: "crash-bot", name: "Crash bot", owner: "tests", description: "" }, new Date(Date.now() - 60_000));
+    const agent = await createAgent(
+      db.prisma,
+      SYSTEM_ACTOR,
+      { slug: "crash-bot", name: "Crash bot", owner: "tests", description: "" },
+      new Date(Date.now() - 60_000),
+    );
     agentId = agent.id;
     for (const key of ACTIONS) {
-      await createActionType(db.prisma, SYSTEM_ACTOR, { agentId, key, name: key, description: "", blastRadius: "low", reversible: true }, new Date(Date.now() - 60_000));
+      await createActionType(
+        db.prisma,
+        SYSTEM_ACTOR,
+        { agentId, key, name: key, description: "", blastRadius: "low", reversible: true },
+        new Date(Date.now() - 60_000),
+      );
     }
     apiKey = (await createApiKey(db.prisma, SYSTEM_ACTOR, { agentId, name: "crash" })).secret;
   } finally {
@@ -78,7 +96,8 @@ async function sendUntilAcknowledged(events: SentEvent[]): Promise<{ results: Re
         body: JSON.stringify({ events }),
         signal: AbortSignal.timeout(30_000),
       });
-      if (res.status === 200) return { results: ((await res.json()) as { results: Result[] }).results, attempts: attempt };
+      if (res.status === 200)
+        return { results: ((await res.json()) as { results: Result[] }).results, attempts: attempt };
       // 503 (starting, shutting down), 429, 5xx: retry. Anything else is a bug in the test or the server.
       if (res.status < 500 && res.status !== 429) throw new Error(`unexpected ${res.status}: ${await res.text()}`);
       await res.body?.cancel();
@@ -115,7 +134,16 @@ describe("ingestion survives SIGKILL", () => {
         };
       });
       // an incident now and then (of another tier than CRAWL, so nothing is demoted or frozen)
-      if (n % 3 === 0) events.push({ idempotencyKey: `${run}-${n}-incident`, action: ACTIONS[0]!, kind: "incident", tier: "WALK", severity: "low", occurredAt: new Date().toISOString(), agentVersion: "v1" });
+      if (n % 3 === 0)
+        events.push({
+          idempotencyKey: `${run}-${n}-incident`,
+          action: ACTIONS[0]!,
+          kind: "incident",
+          tier: "WALK",
+          severity: "low",
+          occurredAt: new Date().toISOString(),
+          agentVersion: "v1",
+        });
       // a client resending events it already sent (from the previous batch): must never count twice
       const previous = [...sent.values()].slice(-10);
       if (n % 4 === 1) events.push(...previous);
@@ -170,7 +198,17 @@ describe("ingestion survives SIGKILL", () => {
     await kill(server.process, "SIGKILL");
     const db: Database = await openDatabase({ target: { kind: "pglite", dir: path.join(dir, "pglite") } });
     try {
-      const stored = await db.prisma.outcomeEvent.findMany({ where: { agentId }, select: { idempotencyKey: true, kind: true, tier: true, occurredAt: true, actionTypeId: true, agentVersion: true } });
+      const stored = await db.prisma.outcomeEvent.findMany({
+        where: { agentId },
+        select: {
+          idempotencyKey: true,
+          kind: true,
+          tier: true,
+          occurredAt: true,
+          actionTypeId: true,
+          agentVersion: true,
+        },
+      });
       const storedKeys = stored.map((s) => s.idempotencyKey);
       expect(new Set(storedKeys).size, "no key stored twice").toBe(storedKeys.length);
       expect(storedKeys.length, "stored exactly the acknowledged events").toBe(acknowledged.size);
@@ -188,14 +226,26 @@ describe("ingestion survives SIGKILL", () => {
         if (kind === "incident") c.incidents++;
         recount.set(k, c);
       }
-      const rollups = await db.prisma.metricRollup.findMany({ select: { actionTypeId: true, tier: true, day: true, successes: true, failures: true, incidents: true } });
-      const fromRollups = Object.fromEntries(rollups.map((r) => [`${r.actionTypeId}|${r.tier}|${r.day.toISOString().slice(0, 10)}`, { successes: r.successes, failures: r.failures, incidents: r.incidents }]));
+      const rollups = await db.prisma.metricRollup.findMany({
+        select: { actionTypeId: true, tier: true, day: true, successes: true, failures: true, incidents: true },
+      });
+      const fromRollups = Object.fromEntries(
+        rollups.map((r) => [
+          `${r.actionTypeId}|${r.tier}|${r.day.toISOString().slice(0, 10)}`,
+          { successes: r.successes, failures: r.failures, incidents: r.incidents },
+        ]),
+      );
       expect(fromRollups).toEqual(Object.fromEntries(recount));
 
       // The promotion evidence counted each event once too (same version, current tier, since evidenceSince).
-      const actionTypes = await db.prisma.actionType.findMany({ where: { agentId }, select: { id: true, tier: true, evidenceSince: true, evidenceSuccesses: true, evidenceTrials: true } });
+      const actionTypes = await db.prisma.actionType.findMany({
+        where: { agentId },
+        select: { id: true, tier: true, evidenceSince: true, evidenceSuccesses: true, evidenceTrials: true },
+      });
       for (const at of actionTypes) {
-        const mine = stored.filter((e) => e.actionTypeId === at.id && e.tier === at.tier && e.occurredAt >= at.evidenceSince);
+        const mine = stored.filter(
+          (e) => e.actionTypeId === at.id && e.tier === at.tier && e.occurredAt >= at.evidenceSince,
+        );
         const classes = mine.map((e) => outcomeOf(e.kind.replace("_", ".") as EventKind, at.tier as Tier));
         expect({ successes: at.evidenceSuccesses, trials: at.evidenceTrials }).toEqual({
           successes: classes.filter((c) => c === "success").length,
@@ -205,6 +255,8 @@ describe("ingestion survives SIGKILL", () => {
     } finally {
       await db.close();
     }
-    console.log(`crash test: ${KILLS} SIGKILLs, ${batches} batches (${retried} retried, ${committedBeforeKill} of them committed before the kill), ${acknowledged.size} events acknowledged, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `crash test: ${KILLS} SIGKILLs, ${batches} batches (${retried} retried, ${committedBeforeKill} of them committed before the kill), ${acknowledged.size} events acknowledged, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   }, 240_000);
 });

@@ -21,7 +21,13 @@ afterAll(async () => {
 });
 
 function client() {
-  const c = createClient({ baseUrl: server.baseUrl, apiKey: key, maxAgeMs: MAX_AGE_MS, backoff: { initialMs: 100, maxMs: 1000 }, reporter: { flushIntervalMs: 50 } });
+  const c = createClient({
+    baseUrl: server.baseUrl,
+    apiKey: key,
+    maxAgeMs: MAX_AGE_MS,
+    backoff: { initialMs: 100, maxMs: 1000 },
+    reporter: { flushIntervalMs: 50 },
+  });
   clients.push(c);
   return c;
 }
@@ -29,13 +35,17 @@ function client() {
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${server.logs().slice(-2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${server.logs().slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
 const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${server.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...(init.headers ?? {}) } });
+  fetch(`${server.baseUrl}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...(init.headers ?? {}) },
+  });
 
 describe("the SDK against the real server", () => {
   it("loads the agent's tiers and answers mode() and decide() exactly as the server does", async () => {
@@ -66,7 +76,9 @@ describe("the SDK against the real server", () => {
     expect(c.mode("ticket.tag")).toBe("act_external");
     const changes: TierChange[] = [];
     c.onChange((ch) => changes.push(ch));
-    const changed = new Promise<number>((resolve) => c.onChange((ch) => ch.action === "ticket.tag" && resolve(Date.now())));
+    const changed = new Promise<number>((resolve) =>
+      c.onChange((ch) => ch.action === "ticket.tag" && resolve(Date.now())),
+    );
 
     // ticket.tag is RUN in the seeded demo; a critical incident demotes it straight to CRAWL.
     c.report({ action: "ticket.tag", kind: "incident", severity: "critical", subjectRef: "sdk-test" });
@@ -76,11 +88,24 @@ describe("the SDK against the real server", () => {
     const committed = Date.now();
     expect(c.reporter.stats()).toMatchObject({ accepted: 1, rejected: 0, pending: 0 });
 
-    const at = await Promise.race([changed, new Promise<number>((_, reject) => setTimeout(() => reject(new Error("no tier change within 1 s")), 1000))]);
-    console.log(`tier change reached the SDK ${at - flushed} ms after the incident was sent (the ingest answered after ${committed - flushed} ms)`);
+    const at = await Promise.race([
+      changed,
+      new Promise<number>((_, reject) => setTimeout(() => reject(new Error("no tier change within 1 s")), 1000)),
+    ]);
+    console.log(
+      `tier change reached the SDK ${at - flushed} ms after the incident was sent (the ingest answered after ${committed - flushed} ms)`,
+    );
     expect(at - committed).toBeLessThan(1000);
     expect(c.mode("ticket.tag")).toBe("suggest");
-    expect(changes).toEqual([expect.objectContaining({ action: "ticket.tag", source: "stream", cause: "automatic_demotion", previous: expect.objectContaining({ tier: "RUN" }), current: expect.objectContaining({ tier: "CRAWL", mode: "suggest" }) })]);
+    expect(changes).toEqual([
+      expect.objectContaining({
+        action: "ticket.tag",
+        source: "stream",
+        cause: "automatic_demotion",
+        previous: expect.objectContaining({ tier: "RUN" }),
+        current: expect.objectContaining({ tier: "CRAWL", mode: "suggest" }),
+      }),
+    ]);
     expect(c.status().lastEventId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -91,7 +116,12 @@ describe("the SDK against the real server", () => {
     expect(c.mode("ticket.reply")).toBe("act_internal");
 
     const rejected: unknown[] = [];
-    const reporter = createReporter({ baseUrl: server.baseUrl, apiKey: key, retry: { initialMs: 100, maxMs: 1000 }, onRejected: (r) => rejected.push(...r) });
+    const reporter = createReporter({
+      baseUrl: server.baseUrl,
+      apiKey: key,
+      retry: { initialMs: 100, maxMs: 1000 },
+      onRejected: (r) => rejected.push(...r),
+    });
     const run = Date.now().toString(36);
     const events = Array.from({ length: 50 }, (_, i) => ({
       idempotencyKey: `sdk-outage-${run}-${i}`,

@@ -23,14 +23,22 @@ describe("the live demo agent's volume", () => {
       const seededPerDay = (await db.outcomeEvent.count({ where: { agent: { slug: agent.slug } } })) / SEED_DAYS;
       const livePerDay = seededRatePerSecond(agent.slug) * 86_400;
       expect(seededPerDay, agent.slug).toBeGreaterThan(0);
-      expect(within30(livePerDay, seededPerDay), `${agent.slug}: live ${livePerDay.toFixed(1)}/day vs seeded ${seededPerDay.toFixed(1)}/day`).toBe(true);
+      expect(
+        within30(livePerDay, seededPerDay),
+        `${agent.slug}: live ${livePerDay.toFixed(1)}/day vs seeded ${seededPerDay.toFixed(1)}/day`,
+      ).toBe(true);
 
       const plans = demoPlans(agent.slug, false);
       const total = plans.reduce((s, p) => s + p.weight, 0);
       for (const p of plans) {
-        const seeded = (await db.outcomeEvent.count({ where: { agent: { slug: agent.slug }, actionType: { key: p.spec.key } } })) / SEED_DAYS;
+        const seeded =
+          (await db.outcomeEvent.count({ where: { agent: { slug: agent.slug }, actionType: { key: p.spec.key } } })) /
+          SEED_DAYS;
         const live = (p.weight / total) * livePerDay;
-        expect(within30(live, seeded), `${agent.slug}/${p.spec.key}: live ${live.toFixed(1)}/day vs seeded ${seeded.toFixed(1)}/day`).toBe(true);
+        expect(
+          within30(live, seeded),
+          `${agent.slug}/${p.spec.key}: live ${live.toFixed(1)}/day vs seeded ${seeded.toFixed(1)}/day`,
+        ).toBe(true);
       }
     }
   });

@@ -19,7 +19,10 @@ function walk(dir: string, found: string[] = []): string[] {
 
 /** "app/(dashboard)/x/route.ts" → "/x": route groups are not part of the URL. */
 function templateOf(file: string): string {
-  const rel = path.dirname(path.relative("app", file)).split(path.sep).filter((s) => !/^\(.*\)$/.test(s));
+  const rel = path
+    .dirname(path.relative("app", file))
+    .split(path.sep)
+    .filter((s) => !/^\(.*\)$/.test(s));
   return "/" + rel.join("/");
 }
 
@@ -32,7 +35,9 @@ function exportedMethods(source: string): string[] {
 
 const routeFiles = walk("app").filter((f) => f.endsWith(`${path.sep}route.ts`));
 // server actions live in app/ and in lib/<feature>/actions.ts (those components call)
-const actionFiles = [...walk("app"), ...walk("lib")].filter((f) => /actions\.ts$/.test(f) && readFileSync(f, "utf8").startsWith('"use server"'));
+const actionFiles = [...walk("app"), ...walk("lib")].filter(
+  (f) => /actions\.ts$/.test(f) && readFileSync(f, "utf8").startsWith('"use server"'),
+);
 
 describe("the access table covers the code", () => {
   it("every route file and method has a rule, and every rule a route", () => {
@@ -51,21 +56,30 @@ describe("the access table covers the code", () => {
     for (const name of FRONT_ROUTES) {
       const [m, p] = name.split(" ") as [string, string];
       const template = p.replace(/\{(\w+)\}/g, "[$1]");
-      expect(ROUTE_RULES[template]?.[m as "GET"], `no access rule for ${m} ${template} (lib/http/front.ts)`).toBeDefined();
+      expect(
+        ROUTE_RULES[template]?.[m as "GET"],
+        `no access rule for ${m} ${template} (lib/http/front.ts)`,
+      ).toBeDefined();
       seen.add(`${m} ${template}`);
     }
     for (const [template, rules] of Object.entries(ROUTE_RULES)) {
-      for (const m of Object.keys(rules)) if (rules[m as "GET"]!.kind !== "catchall") expect(seen.has(`${m} ${template}`), `rule for ${m} ${template} has no route`).toBe(true);
+      for (const m of Object.keys(rules))
+        if (rules[m as "GET"]!.kind !== "catchall")
+          expect(seen.has(`${m} ${template}`), `rule for ${m} ${template} has no route`).toBe(true);
     }
   });
 
   it("every server action has a rule, and its wrapper demands exactly that permission", () => {
     const found = new Map<string, string>();
     for (const file of actionFiles) {
-      for (const m of readFileSync(file, "utf8").matchAll(/export const (\w+) = defineAction\(\{[\s\S]*?permission: "([a-z:]+)"/g)) found.set(m[1]!, m[2]!);
+      for (const m of readFileSync(file, "utf8").matchAll(
+        /export const (\w+) = defineAction\(\{[\s\S]*?permission: "([a-z:]+)"/g,
+      ))
+        found.set(m[1]!, m[2]!);
     }
     expect(found.size).toBeGreaterThan(0);
-    for (const [name, permission] of found) expect(ACTION_RULES[name], `no access rule for server action ${name}`).toBe(permission);
+    for (const [name, permission] of found)
+      expect(ACTION_RULES[name], `no access rule for server action ${name}`).toBe(permission);
     for (const name of Object.keys(ACTION_RULES)) expect(found.has(name), `rule for ${name} has no action`).toBe(true);
   });
 
@@ -87,14 +101,21 @@ describe("the access matrix on the real server", () => {
     server = await startServer({ API_RATE_PER_SECOND: "100000", API_RATE_BURST: "100000" });
     callers.push({ name: "nobody", headers: {} });
     for (const role of ROLES) {
-      const email = { viewer: "viewer@demo.local", reviewer: "reviewer1@demo.local", admin: "admin@demo.local", auditor: "auditor@demo.local" }[role];
+      const email = {
+        viewer: "viewer@demo.local",
+        reviewer: "reviewer1@demo.local",
+        admin: "admin@demo.local",
+        auditor: "auditor@demo.local",
+      }[role];
       callers.push({ name: role, role, headers: { cookie: await signInCookie(server.baseUrl, email) } });
     }
     const valid = await createKey(server.baseUrl, "support-bot", "matrix");
     const other = await createKey(server.baseUrl, "infra-bot", "matrix-other");
     const revoked = await createKey(server.baseUrl, "support-bot", "matrix-revoked");
     const admin = callers.find((c) => c.role === "admin")!.headers;
-    const { keys } = (await (await fetch(`${server.baseUrl}/api/dashboard/admin/keys`, { headers: admin })).json()) as { keys: Array<{ id: string; name: string }> };
+    const { keys } = (await (await fetch(`${server.baseUrl}/api/dashboard/admin/keys`, { headers: admin })).json()) as {
+      keys: Array<{ id: string; name: string }>;
+    };
     const toRevoke = keys.find((k) => k.name === "matrix-revoked");
     expect(toRevoke, "the revoked key to set up").toBeDefined();
     const del = await fetch(`${server.baseUrl}/api/admin/keys/${toRevoke!.id}`, { method: "DELETE", headers: admin });
@@ -105,7 +126,13 @@ describe("the access matrix on the real server", () => {
   }, 240_000);
   afterAll(async () => server?.stop());
 
-  const SAMPLE: Record<string, string> = { actionKey: "refund.issue", key: "refund.issue", id: "00000000-0000-4000-8000-000000000000", slug: "support-bot", "...path": "no-such-thing" };
+  const SAMPLE: Record<string, string> = {
+    actionKey: "refund.issue",
+    key: "refund.issue",
+    id: "00000000-0000-4000-8000-000000000000",
+    slug: "support-bot",
+    "...path": "no-such-thing",
+  };
   const urlOf = (template: string) => template.replace(/\[([^\]]+)\]/g, (_, name: string) => SAMPLE[name] ?? "x");
 
   function expected(access: Access, caller: Caller): "allow" | 401 | 403 | 404 {
@@ -148,7 +175,8 @@ describe("the access matrix on the real server", () => {
           const want = expected(access!, caller);
           const ok = want === "allow" ? ![401, 403].includes(res.status) && res.status < 500 : res.status === want;
           if (!ok) failures.push(`${method} ${template} as ${caller.name}: got ${res.status}, want ${want}`);
-          if (res.status >= 400 && !res.headers.get("content-type")?.includes("application/json")) failures.push(`${method} ${template} as ${caller.name}: ${res.status} is not JSON`);
+          if (res.status >= 400 && !res.headers.get("content-type")?.includes("application/json"))
+            failures.push(`${method} ${template} as ${caller.name}: ${res.status} is not JSON`);
         }
       }
     }

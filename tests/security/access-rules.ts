@@ -2,7 +2,13 @@
 // row here fails tests/security/access-matrix.test.ts: access is decided on purpose, never by default.
 import type { Permission } from "@/lib/gating/permissions";
 
-export type Access = { kind: "public" } | { kind: "key"; scoped: boolean } | { kind: "stream-token" } | { kind: "session"; permission: Permission } | { kind: "catchall" } | { kind: "next-auth" };
+export type Access =
+  | { kind: "public" }
+  | { kind: "key"; scoped: boolean }
+  | { kind: "stream-token" }
+  | { kind: "session"; permission: Permission }
+  | { kind: "catchall" }
+  | { kind: "next-auth" };
 
 /** URL template (as the folder names it) → methods → who may call it. `scoped`: takes an action key of the calling agent. */
 export const ROUTE_RULES: Record<string, Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Access>>> = {

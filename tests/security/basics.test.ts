@@ -11,7 +11,10 @@ afterAll(async () => server?.stop());
 
 async function csrf() {
   const res = await fetch(`${server.baseUrl}/api/auth/csrf`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   return { token: ((await res.json()) as { csrfToken: string }).csrfToken, cookie };
 }
 
@@ -21,7 +24,12 @@ async function signIn(email: string, password: string, withCsrf = true) {
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-    body: new URLSearchParams({ ...(withCsrf ? { csrfToken: token } : {}), email, password, callbackUrl: server.baseUrl }),
+    body: new URLSearchParams({
+      ...(withCsrf ? { csrfToken: token } : {}),
+      email,
+      password,
+      callbackUrl: server.baseUrl,
+    }),
   });
 }
 
@@ -65,7 +73,11 @@ describe("security basics", () => {
   it("never writes an API key or a password into the logs", async () => {
     const key = await createKey(server.baseUrl, "support-bot", "log-check");
     await fetch(`${server.baseUrl}/api/v1/tiers`, { headers: { authorization: `Bearer ${key}` } });
-    await fetch(`${server.baseUrl}/api/v1/decisions`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: "{bad json" });
+    await fetch(`${server.baseUrl}/api/v1/decisions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: "{bad json",
+    });
     await signIn("viewer@demo.local", "a-wrong-password-123");
     const logs = server.logs();
     expect(logs).not.toContain(key);

@@ -24,23 +24,46 @@ async function as(email: string): Promise<string> {
   if (!cookies.has(email)) cookies.set(email, await signInCookie(server.baseUrl, email));
   return cookies.get(email)!;
 }
-const get = async (p: string, email: string) => fetch(server.baseUrl + p, { headers: { cookie: await as(email) }, redirect: "manual" });
+const get = async (p: string, email: string) =>
+  fetch(server.baseUrl + p, { headers: { cookie: await as(email) }, redirect: "manual" });
 const getJson = async <T>(p: string, email: string) => (await (await get(p, email)).json()) as T;
 
-interface Row { id: string; key: string; tier: "CRAWL" | "WALK" | "RUN"; frozen: boolean; stateVersion: number }
+interface Row {
+  id: string;
+  key: string;
+  tier: "CRAWL" | "WALK" | "RUN";
+  frozen: boolean;
+  stateVersion: number;
+}
 const overview = async () => (await getJson<{ rows: Row[] }>("/api/dashboard/overview", "admin@demo.local")).rows;
-type ActionAnswer = { ok: true; data: Record<string, unknown> } | { ok: false; error: { code: string; message: string; details?: unknown } };
-const act = async (email: string, name: string, input: unknown) => (await callAction(server.baseUrl, await as(email), name, input)).result as ActionAnswer;
+type ActionAnswer =
+  | { ok: true; data: Record<string, unknown> }
+  | { ok: false; error: { code: string; message: string; details?: unknown } };
+const act = async (email: string, name: string, input: unknown) =>
+  (await callAction(server.baseUrl, await as(email), name, input)).result as ActionAnswer;
 
 /** A raw HTTP request from a chosen local address (127.0.0.2 is another client on loopback). */
-function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string },
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
-    const req = http.request({ host: "127.0.0.1", port: u.port, path: u.pathname + u.search, method: options.method ?? "GET", headers: { host: u.host, ...options.headers }, localAddress: options.localAddress }, (res) => {
-      let body = "";
-      res.on("data", (d) => (body += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port: u.port,
+        path: u.pathname + u.search,
+        method: options.method ?? "GET",
+        headers: { host: u.host, ...options.headers },
+        localAddress: options.localAddress,
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on("error", reject);
     req.end(options.body);
   });
@@ -53,7 +76,11 @@ async function signInFrom(localAddress: string, email: string, password: string,
   const res = await rawRequest(`${server.baseUrl}/api/auth/callback/credentials`, {
     method: "POST",
     localAddress,
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie, ...(xff ? { "x-forwarded-for": xff } : {}) },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      cookie,
+      ...(xff ? { "x-forwarded-for": xff } : {}),
+    },
     body: new URLSearchParams({ csrfToken, email, password, callbackUrl: server.baseUrl }).toString(),
   });
   const session = (res.headers["set-cookie"] ?? []).some((c) => c.includes("session-token"));
@@ -63,33 +90,89 @@ async function signInFrom(localAddress: string, email: string, password: string,
 describe("1. no one person alone (rule 10)", () => {
   it("an admin who opens an override and creates three reviewer accounts cannot approve it through them", async () => {
     const dns = (await overview()).find((r) => r.key === "dns.change")!;
-    const opened = await act("admin@demo.local", "openRequestAction", { actionTypeId: dns.id, kind: "override", justification: "Business need: the partner launch needs DNS changes this week." });
+    const opened = await act("admin@demo.local", "openRequestAction", {
+      actionTypeId: dns.id,
+      kind: "override",
+      justification: "Business need: the partner launch needs DNS changes this week.",
+    });
     expect(opened.ok).toBe(true);
-    const { id: requestId, snapshotHash, reviewersRequired } = (opened as unknown as { data: { id: string; snapshotHash: string; reviewersRequired: number } }).data;
+    const {
+      id: requestId,
+      snapshotHash,
+      reviewersRequired,
+    } = (opened as unknown as { data: { id: string; snapshotHash: string; reviewersRequired: number } }).data;
     expect(reviewersRequired).toBeGreaterThanOrEqual(2);
     const made: Array<{ id: string; grantId: string; email: string }> = [];
     for (let i = 1; i <= reviewersRequired; i++) {
       const email = `sock${i}@evil.example`;
-      const created = await act("admin@demo.local", "createUserAction", { email, name: `Sock ${i}`, role: "reviewer", password: "sock-puppet-password-1" });
+      const created = await act("admin@demo.local", "createUserAction", {
+        email,
+        name: `Sock ${i}`,
+        role: "reviewer",
+        password: "sock-puppet-password-1",
+      });
       expect(created).toMatchObject({ ok: true, data: { role: "viewer", pendingRole: "reviewer" } });
-      made.push({ id: (created as unknown as { data: { id: string } }).data.id, grantId: (created as unknown as { data: { grantId: string } }).data.grantId, email });
+      made.push({
+        id: (created as unknown as { data: { id: string } }).data.id,
+        grantId: (created as unknown as { data: { grantId: string } }).data.grantId,
+        email,
+      });
     }
     for (const sock of made) {
       const cookie = await signInCookie(server.baseUrl, sock.email, "sock-puppet-password-1");
-      const review = (await callAction(server.baseUrl, cookie, "reviewAction", { requestId, decision: "approve", rationale: RATIONALE, snapshotHash })).result;
+      const review = (
+        await callAction(server.baseUrl, cookie, "reviewAction", {
+          requestId,
+          decision: "approve",
+          rationale: RATIONALE,
+          snapshotHash,
+        })
+      ).result;
       expect(review).toMatchObject({ ok: false, error: { code: "forbidden" } });
       // Nor can a sock puppet (a viewer) approve another's grant, nor the admin who asked for them.
       const other = made.find((m) => m !== sock)!;
-      expect((await callAction(server.baseUrl, cookie, "decideRoleGrantAction", { grantId: other.grantId, decision: "approve", rationale: RATIONALE })).result).toMatchObject({ ok: false, error: { code: "forbidden" } });
+      expect(
+        (
+          await callAction(server.baseUrl, cookie, "decideRoleGrantAction", {
+            grantId: other.grantId,
+            decision: "approve",
+            rationale: RATIONALE,
+          })
+        ).result,
+      ).toMatchObject({ ok: false, error: { code: "forbidden" } });
     }
-    expect(await act("admin@demo.local", "decideRoleGrantAction", { grantId: made[0]!.grantId, decision: "approve", rationale: RATIONALE })).toMatchObject({ ok: false, error: { code: "self_grant" } });
+    expect(
+      await act("admin@demo.local", "decideRoleGrantAction", {
+        grantId: made[0]!.grantId,
+        decision: "approve",
+        rationale: RATIONALE,
+      }),
+    ).toMatchObject({ ok: false, error: { code: "self_grant" } });
     expect((await overview()).find((r) => r.key === "dns.change")!.tier).toBe("CRAWL");
     // The admin cannot grant the role by changing it either: that too is an ask.
-    expect(await act("admin@demo.local", "changeRoleAction", { userId: made[0]!.id, role: "admin" })).toMatchObject({ ok: true, data: { changed: false, pendingRole: "admin" } });
+    expect(await act("admin@demo.local", "changeRoleAction", { userId: made[0]!.id, role: "admin" })).toMatchObject({
+      ok: true,
+      data: { changed: false, pendingRole: "admin" },
+    });
     // A second person with review power can grant it, with a rationale.
-    const grants = (await act("admin@demo.local", "changeRoleAction", { userId: made[1]!.id, role: "reviewer" })) as unknown as { data: { grantId: string } };
-    expect(await act("reviewer2@demo.local", "decideRoleGrantAction", { grantId: grants.data.grantId, decision: "approve", rationale: "\u200b".repeat(30) })).toMatchObject({ ok: false, error: { code: "rationale_too_short" } });
-    expect(await act("reviewer2@demo.local", "decideRoleGrantAction", { grantId: grants.data.grantId, decision: "approve", rationale: RATIONALE })).toMatchObject({ ok: true, data: { status: "approved", role: "reviewer" } });
+    const grants = (await act("admin@demo.local", "changeRoleAction", {
+      userId: made[1]!.id,
+      role: "reviewer",
+    })) as unknown as { data: { grantId: string } };
+    expect(
+      await act("reviewer2@demo.local", "decideRoleGrantAction", {
+        grantId: grants.data.grantId,
+        decision: "approve",
+        rationale: "\u200b".repeat(30),
+      }),
+    ).toMatchObject({ ok: false, error: { code: "rationale_too_short" } });
+    expect(
+      await act("reviewer2@demo.local", "decideRoleGrantAction", {
+        grantId: grants.data.grantId,
+        decision: "approve",
+        rationale: RATIONALE,
+      }),
+    ).toMatchObject({ ok: true, data: { status: "approved", role: "reviewer" } });
   });
 });
 
@@ -99,16 +182,26 @@ describe("2. one decision, one change (rule 11)", () => {
     const input = { actionTypeId: row.id, fromTier: row.tier, stateVersion: row.stateVersion, rationale: RATIONALE };
     expect(await act("reviewer1@demo.local", "demoteAction", input)).toMatchObject({ ok: true });
     const second = await act("reviewer1@demo.local", "demoteAction", input);
-    expect(second).toMatchObject({ ok: false, error: { code: "state_moved", details: { changed: { stateVersion: { was: row.stateVersion } } } } });
+    expect(second).toMatchObject({
+      ok: false,
+      error: { code: "state_moved", details: { changed: { stateVersion: { was: row.stateVersion } } } },
+    });
     const after = (await overview()).find((r) => r.id === row.id)!;
     expect(after.tier).toBe(row.tier === "RUN" ? "WALK" : "CRAWL");
     // A form without the state it was decided on is refused.
-    expect(await act("reviewer1@demo.local", "demoteAction", { actionTypeId: row.id, rationale: RATIONALE })).toMatchObject({ ok: false, error: { code: "validation_failed" } });
+    expect(
+      await act("reviewer1@demo.local", "demoteAction", { actionTypeId: row.id, rationale: RATIONALE }),
+    ).toMatchObject({ ok: false, error: { code: "validation_failed" } });
   });
 
   it("freeze through the API twice with the same state: 200 then 409, one freeze", async () => {
     const row = (await overview()).find((r) => !r.frozen)!;
-    const freeze = async () => fetch(`${server.baseUrl}/api/admin/action-types/${row.id}/freeze`, { method: "POST", headers: { cookie: await as("reviewer2@demo.local"), "content-type": "application/json" }, body: JSON.stringify({ frozen: true, stateVersion: row.stateVersion, rationale: RATIONALE }) });
+    const freeze = async () =>
+      fetch(`${server.baseUrl}/api/admin/action-types/${row.id}/freeze`, {
+        method: "POST",
+        headers: { cookie: await as("reviewer2@demo.local"), "content-type": "application/json" },
+        body: JSON.stringify({ frozen: true, stateVersion: row.stateVersion, rationale: RATIONALE }),
+      });
     expect((await freeze()).status).toBe(200);
     const again = await freeze();
     expect(again.status).toBe(409);
@@ -116,32 +209,56 @@ describe("2. one decision, one change (rule 11)", () => {
   });
 
   it("two reviewers demoting at once demote once", async () => {
-    const row = (await overview()).find((r) => r.tier !== "CRAWL" && !r.frozen) ?? (await overview()).find((r) => r.tier !== "CRAWL")!;
+    const row =
+      (await overview()).find((r) => r.tier !== "CRAWL" && !r.frozen) ??
+      (await overview()).find((r) => r.tier !== "CRAWL")!;
     const input = { actionTypeId: row.id, fromTier: row.tier, stateVersion: row.stateVersion, rationale: RATIONALE };
-    const answers = await Promise.all([act("reviewer1@demo.local", "demoteAction", input), act("reviewer3@demo.local", "demoteAction", input)]);
+    const answers = await Promise.all([
+      act("reviewer1@demo.local", "demoteAction", input),
+      act("reviewer3@demo.local", "demoteAction", input),
+    ]);
     expect(answers.filter((a) => a.ok)).toHaveLength(1);
     expect(answers.filter((a) => !a.ok && a.error.code === "state_moved")).toHaveLength(1);
   });
 
   it("a review without the snapshot hash it judged is refused", async () => {
     const dns = (await overview()).find((r) => r.key === "dns.change")!;
-    const open = await getJson<{ rows: Array<{ id: string; status: string; actionTypeId?: string }> }>(`/api/dashboard/requests?status=open`, "reviewer1@demo.local").catch(() => ({ rows: [] }));
+    const open = await getJson<{ rows: Array<{ id: string; status: string; actionTypeId?: string }> }>(
+      `/api/dashboard/requests?status=open`,
+      "reviewer1@demo.local",
+    ).catch(() => ({ rows: [] }));
     const requestId = (open.rows ?? []).find((r) => r.status === "open")?.id ?? dns.id;
-    expect(await act("reviewer1@demo.local", "reviewAction", { requestId, decision: "approve", rationale: RATIONALE })).toMatchObject({ ok: false, error: { code: "validation_failed" } });
+    expect(
+      await act("reviewer1@demo.local", "reviewAction", { requestId, decision: "approve", rationale: RATIONALE }),
+    ).toMatchObject({ ok: false, error: { code: "validation_failed" } });
   });
 });
 
 describe("3 and 4. blind reviews in the audit log; visible rationales", () => {
   it("a reviewer who has not reviewed sees nothing of an open request's reviews in the audit page, API or export; the review is in the chain", async () => {
     const dns = (await overview()).find((r) => r.key === "dns.change")!;
-    const requests = await getJson<{ rows: Array<{ id: string; status: string; actionTypeId: string; snapshotHash?: string }> } | Array<{ id: string }>>(`/api/dashboard/requests?status=open&action=${dns.id}`, "reviewer1@demo.local");
+    const requests = await getJson<
+      | { rows: Array<{ id: string; status: string; actionTypeId: string; snapshotHash?: string }> }
+      | Array<{ id: string }>
+    >(`/api/dashboard/requests?status=open&action=${dns.id}`, "reviewer1@demo.local");
     const list = (Array.isArray(requests) ? requests : requests.rows) as Array<{ id: string }>;
     const requestId = list[0]!.id;
-    const page = await getJson<{ request: { snapshotHash: string } }>(`/api/dashboard/requests/${requestId}`, "reviewer1@demo.local");
-    const review = await act("reviewer1@demo.local", "reviewAction", { requestId, decision: "approve", rationale: "Checked DNS change history; the override is justified.", snapshotHash: page.request.snapshotHash });
+    const page = await getJson<{ request: { snapshotHash: string } }>(
+      `/api/dashboard/requests/${requestId}`,
+      "reviewer1@demo.local",
+    );
+    const review = await act("reviewer1@demo.local", "reviewAction", {
+      requestId,
+      decision: "approve",
+      rationale: "Checked DNS change history; the override is justified.",
+      snapshotHash: page.request.snapshotHash,
+    });
     expect(review).toMatchObject({ ok: true });
 
-    const listed = await getJson<{ rows: Array<{ kind: string; entityId: string; data: unknown }> }>(`/api/dashboard/audit?kind=request.`, "reviewer2@demo.local");
+    const listed = await getJson<{ rows: Array<{ kind: string; entityId: string; data: unknown }> }>(
+      `/api/dashboard/audit?kind=request.`,
+      "reviewer2@demo.local",
+    );
     const aboutIt = listed.rows.filter((r) => r.entityId === requestId).map((r) => r.kind);
     expect(aboutIt).toContain("request.opened");
     expect(aboutIt).not.toContain("request.reviewed");
@@ -154,23 +271,52 @@ describe("3 and 4. blind reviews in the audit log; visible rationales", () => {
     expect(rows.filter((r) => r.entityId === requestId).map((r) => r.kind)).not.toContain("request.review_submitted");
     expect(rows.some((r) => r.sealed)).toBe(true); // its place in the chain is kept, without its content
     // The chain still verifies, review entries included.
-    expect(await getJson<{ ok: boolean }>(`/api/dashboard/audit/verify`, "auditor@demo.local")).toMatchObject({ ok: true });
+    expect(await getJson<{ ok: boolean }>(`/api/dashboard/audit/verify`, "auditor@demo.local")).toMatchObject({
+      ok: true,
+    });
   });
 
   it("twenty zero-width characters do not approve; twenty Hangul fillers do not freeze", async () => {
-    const list = await getJson<{ rows: Array<{ id: string; status: string }> } | Array<{ id: string; status: string }>>(`/api/dashboard/requests?status=open`, "reviewer2@demo.local");
+    const list = await getJson<{ rows: Array<{ id: string; status: string }> } | Array<{ id: string; status: string }>>(
+      `/api/dashboard/requests?status=open`,
+      "reviewer2@demo.local",
+    );
     const open = (Array.isArray(list) ? list : list.rows).find((r) => r.status === "open")!;
-    const page = await getJson<{ request: { snapshotHash: string } }>(`/api/dashboard/requests/${open.id}`, "reviewer2@demo.local");
-    expect(await act("reviewer2@demo.local", "reviewAction", { requestId: open.id, decision: "approve", rationale: "\u200b".repeat(20), snapshotHash: page.request.snapshotHash })).toMatchObject({ ok: false, error: { code: "rationale_too_short" } });
+    const page = await getJson<{ request: { snapshotHash: string } }>(
+      `/api/dashboard/requests/${open.id}`,
+      "reviewer2@demo.local",
+    );
+    expect(
+      await act("reviewer2@demo.local", "reviewAction", {
+        requestId: open.id,
+        decision: "approve",
+        rationale: "\u200b".repeat(20),
+        snapshotHash: page.request.snapshotHash,
+      }),
+    ).toMatchObject({ ok: false, error: { code: "rationale_too_short" } });
     const row = (await overview()).find((r) => !r.frozen)!;
-    expect(await act("reviewer2@demo.local", "freezeAction", { actionTypeId: row.id, frozen: true, stateVersion: row.stateVersion, rationale: "\u3164".repeat(20) })).toMatchObject({ ok: false, error: { code: "rationale_too_short" } });
+    expect(
+      await act("reviewer2@demo.local", "freezeAction", {
+        actionTypeId: row.id,
+        frozen: true,
+        stateVersion: row.stateVersion,
+        rationale: "\u3164".repeat(20),
+      }),
+    ).toMatchObject({ ok: false, error: { code: "rationale_too_short" } });
     expect((await overview()).find((r) => r.id === row.id)!.frozen).toBe(false);
   });
 });
 
 describe("6. sign-in that cannot be turned against its users", () => {
   it("a callbackUrl with TAB, CR, LF or VT never leaves the site and never answers 500", async () => {
-    for (const raw of ["%2F%09%2Fevil.example", "%2F%0A%2Fevil.example", "%2F%0D%2Fevil.example", "%2F%0B%2Fevil.example", "%0D%0ASet-Cookie:%20x=1", "%2F%5C%2Fevil.example"]) {
+    for (const raw of [
+      "%2F%09%2Fevil.example",
+      "%2F%0A%2Fevil.example",
+      "%2F%0D%2Fevil.example",
+      "%2F%0B%2Fevil.example",
+      "%0D%0ASet-Cookie:%20x=1",
+      "%2F%5C%2Fevil.example",
+    ]) {
       const res = await get(`/signin?callbackUrl=${raw}`, "viewer@demo.local");
       expect(res.status, raw).toBeLessThan(500);
       const location = res.headers.get("location");
@@ -187,7 +333,10 @@ describe("6. sign-in that cannot be turned against its users", () => {
     }
     expect(refused).toBeGreaterThanOrEqual(50);
     // The attacker's address is slowed, even with the right password...
-    expect(await signInFrom("127.0.0.2", "reviewer3@demo.local", DEMO_PASSWORD)).toMatchObject({ session: false, rateLimited: true });
+    expect(await signInFrom("127.0.0.2", "reviewer3@demo.local", DEMO_PASSWORD)).toMatchObject({
+      session: false,
+      rateLimited: true,
+    });
     for (let i = 0; i < 20; i++) await signInFrom("127.0.0.2", "admin@demo.local", `guess-${i}`);
     // ...and the people themselves, from their own address, sign in.
     expect(await signInFrom("127.0.0.1", "reviewer3@demo.local", DEMO_PASSWORD)).toMatchObject({ session: true });
@@ -199,23 +348,48 @@ describe("7. sessions and keys end", () => {
   it("after sign-out the old cookie reads nothing", async () => {
     const cookie = await signInCookie(server.baseUrl, "viewer@demo.local");
     expect((await fetch(`${server.baseUrl}/api/dashboard/overview`, { headers: { cookie } })).status).toBe(200);
-    const { csrfToken } = (await (await fetch(`${server.baseUrl}/api/auth/csrf`, { headers: { cookie } })).json()) as { csrfToken: string };
-    await fetch(`${server.baseUrl}/api/auth/signout`, { method: "POST", redirect: "manual", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ csrfToken }).toString() });
+    const { csrfToken } = (await (await fetch(`${server.baseUrl}/api/auth/csrf`, { headers: { cookie } })).json()) as {
+      csrfToken: string;
+    };
+    await fetch(`${server.baseUrl}/api/auth/signout`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ csrfToken }).toString(),
+    });
     expect((await fetch(`${server.baseUrl}/api/dashboard/overview`, { headers: { cookie } })).status).toBe(401);
   });
 
   it("a revoked key's open stream closes; a key has at most SSE_MAX_STREAMS_PER_KEY streams (429 beyond)", async () => {
     const secret = await createKey(server.baseUrl, "support-bot", "stream-revoke");
-    const keys = await getJson<{ keys: Array<{ id: string; name: string }> }>(`/api/dashboard/admin/keys`, "admin@demo.local");
+    const keys = await getJson<{ keys: Array<{ id: string; name: string }> }>(
+      `/api/dashboard/admin/keys`,
+      "admin@demo.local",
+    );
     const keyId = keys.keys.find((k) => k.name === "stream-revoke")!.id;
-    const streams = await Promise.all([0, 1, 2].map(() => fetch(`${server.baseUrl}/api/v1/tiers/stream`, { headers: { authorization: `Bearer ${secret}` } })));
+    const streams = await Promise.all(
+      [0, 1, 2].map(() =>
+        fetch(`${server.baseUrl}/api/v1/tiers/stream`, { headers: { authorization: `Bearer ${secret}` } }),
+      ),
+    );
     for (const s of streams) expect(s.status).toBe(200);
-    const fourth = await fetch(`${server.baseUrl}/api/v1/tiers/stream`, { headers: { authorization: `Bearer ${secret}` } });
+    const fourth = await fetch(`${server.baseUrl}/api/v1/tiers/stream`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
     expect(fourth.status).toBe(429);
-    expect(((await fourth.json()) as { error: { message: string } }).error.message).toMatch(/already has 3 open streams/);
+    expect(((await fourth.json()) as { error: { message: string } }).error.message).toMatch(
+      /already has 3 open streams/,
+    );
     const reader = streams[0]!.body!.getReader();
     await reader.read(); // the stream is open and talking
-    expect((await fetch(`${server.baseUrl}/api/admin/keys/${keyId}`, { method: "DELETE", headers: { cookie: await as("admin@demo.local") } })).status).toBeLessThan(300);
+    expect(
+      (
+        await fetch(`${server.baseUrl}/api/admin/keys/${keyId}`, {
+          method: "DELETE",
+          headers: { cookie: await as("admin@demo.local") },
+        })
+      ).status,
+    ).toBeLessThan(300);
     const ended = await Promise.race([
       (async () => {
         for (;;) if ((await reader.read()).done) return true;
@@ -228,9 +402,17 @@ describe("7. sessions and keys end", () => {
 
   it("the OFREP event stream counts against the same per-key cap as the SDK's stream", async () => {
     const secret = await createKey(server.baseUrl, "support-bot", "ofrep-stream-cap");
-    const bulk = (await (await fetch(`${server.baseUrl}/ofrep/v1/evaluate/flags`, { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" }, body: "{}" })).json()) as { eventStreams: Array<{ url: string }> };
+    const bulk = (await (
+      await fetch(`${server.baseUrl}/ofrep/v1/evaluate/flags`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        body: "{}",
+      })
+    ).json()) as { eventStreams: Array<{ url: string }> };
     const url = bulk.eventStreams[0]!.url;
-    const sdk = await fetch(`${server.baseUrl}/api/v1/tiers/stream`, { headers: { authorization: `Bearer ${secret}` } });
+    const sdk = await fetch(`${server.baseUrl}/api/v1/tiers/stream`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
     const ofrep = await Promise.all([0, 1].map(() => fetch(url)));
     expect([sdk.status, ...ofrep.map((r) => r.status)]).toEqual([200, 200, 200]);
     const beyond = await fetch(url);
@@ -251,7 +433,14 @@ describe("7. sessions and keys end", () => {
 
 describe("8. safe defaults", () => {
   it("bad audit query parameters answer 422, never 500; the export validates before it streams", async () => {
-    for (const q of ["before=9999999999999999999", "from=0000-01-01", "to=0000-01-01T00:00:00Z", "actor=%00", "kind=%00x", "from=2026-02-30"]) {
+    for (const q of [
+      "before=9999999999999999999",
+      "from=0000-01-01",
+      "to=0000-01-01T00:00:00Z",
+      "actor=%00",
+      "kind=%00x",
+      "from=2026-02-30",
+    ]) {
       for (const p of ["/api/dashboard/audit", "/api/dashboard/audit/export"]) {
         const res = await get(`${p}?${q}`, "auditor@demo.local");
         expect(res.status, `${p}?${q}`).toBe(422);
@@ -278,7 +467,10 @@ describe("8. safe defaults", () => {
 describe("5. a history nobody can rewrite (embedded database: one role, so the owner's attack is run on the data folder)", () => {
   async function checkpointedHead(): Promise<string> {
     for (let i = 0; i < 60; i++) {
-      const v = await getJson<{ ok: boolean; lastSeq: string; checkpoints: { latest: { seq: string } | null } }>(`/api/dashboard/audit/verify`, "auditor@demo.local");
+      const v = await getJson<{ ok: boolean; lastSeq: string; checkpoints: { latest: { seq: string } | null } }>(
+        `/api/dashboard/audit/verify`,
+        "auditor@demo.local",
+      );
       if (v.ok && v.checkpoints.latest?.seq === v.lastSeq) return v.lastSeq;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -314,11 +506,19 @@ describe("5. a history nobody can rewrite (embedded database: one role, so the o
       for (let seq = 132n; seq <= head; seq++) {
         const row = await db.auditEntry.findUniqueOrThrow({ where: { seq } });
         const hash = auditEntryHash({ ...row, prevHash: prev });
-        await db.$executeRawUnsafe(`UPDATE audit_entries SET "prevHash" = $1, hash = $2 WHERE seq = $3`, prev, hash, seq);
+        await db.$executeRawUnsafe(
+          `UPDATE audit_entries SET "prevHash" = $1, hash = $2 WHERE seq = $3`,
+          prev,
+          hash,
+          seq,
+        );
         prev = hash;
       }
     });
-    const rewritten = await getJson<{ ok: boolean; brokenAt: { seq: string; reason: string } }>(`/api/dashboard/audit/verify`, "auditor@demo.local");
+    const rewritten = await getJson<{ ok: boolean; brokenAt: { seq: string; reason: string } }>(
+      `/api/dashboard/audit/verify`,
+      "auditor@demo.local",
+    );
     expect(rewritten.ok).toBe(false);
     expect(BigInt(rewritten.brokenAt.seq)).toBeLessThanOrEqual(132n);
     expect(rewritten.brokenAt.reason).toMatch(/rewritten/);
@@ -326,8 +526,13 @@ describe("5. a history nobody can rewrite (embedded database: one role, so the o
     await kill(server.process);
     rmSync(path.join(server.dataDir, "pglite"), { recursive: true, force: true });
     cpSync(pristine, path.join(server.dataDir, "pglite"), { recursive: true });
-    await tamper((db) => db.$executeRawUnsafe(`DELETE FROM audit_entries WHERE seq > $1`, head - 25n).then(() => undefined));
-    const truncated = await getJson<{ ok: boolean; brokenAt: { seq: string; reason: string } }>(`/api/dashboard/audit/verify`, "auditor@demo.local");
+    await tamper((db) =>
+      db.$executeRawUnsafe(`DELETE FROM audit_entries WHERE seq > $1`, head - 25n).then(() => undefined),
+    );
+    const truncated = await getJson<{ ok: boolean; brokenAt: { seq: string; reason: string } }>(
+      `/api/dashboard/audit/verify`,
+      "auditor@demo.local",
+    );
     expect(truncated.ok).toBe(false);
     expect(truncated.brokenAt.reason).toMatch(/missing/);
   }, 240_000);

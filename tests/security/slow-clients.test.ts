@@ -36,7 +36,11 @@ function trickle(head: string, drip: string): Promise<{ ms: number; answer: stri
 
 beforeAll(async () => {
   // HOST empty: the default, as `npm start` has it
-  server = await startServer({ HOST: "", HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS), REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) });
+  server = await startServer({
+    HOST: "",
+    HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+    REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+  });
   key = await createKey(server.baseUrl, "support-bot", "slow clients");
 }, 180_000);
 afterAll(async () => server?.stop());
@@ -49,12 +53,15 @@ describe("slow clients are cut off", () => {
     expect(answer).toMatch(/^HTTP\/1\.1 408|^$/);
   });
 
-  it.each(["/api/v1/events", "/api/v1/decisions"])("a body to %s sent a byte at a time → closed after the request timeout", async (path) => {
-    const head = `POST ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"events":[`;
-    const { ms } = await trickle(head, " ");
-    expect(ms).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 100);
-    expect(ms).toBeLessThan(REQUEST_TIMEOUT_MS + 3_000);
-  });
+  it.each(["/api/v1/events", "/api/v1/decisions"])(
+    "a body to %s sent a byte at a time → closed after the request timeout",
+    async (path) => {
+      const head = `POST ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"events":[`;
+      const { ms } = await trickle(head, " ");
+      expect(ms).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 100);
+      expect(ms).toBeLessThan(REQUEST_TIMEOUT_MS + 3_000);
+    },
+  );
 
   it("a normal request on the same server is answered", async () => {
     expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200);

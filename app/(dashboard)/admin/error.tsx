@@ -7,7 +7,9 @@ export default function AdminError({ error, reset }: { error: Error & { digest?:
     <div role="alert" className="space-y-2 rounded border border-red-200 bg-red-50 p-4 text-sm text-red-800">
       <p className="font-medium">The admin data could not be loaded. Nothing was changed.</p>
       {error.digest && <p className="text-xs">Reference: {error.digest}</p>}
-      <Button variant="secondary" onClick={reset}>Try again</Button>
+      <Button variant="secondary" onClick={reset}>
+        Try again
+      </Button>
     </div>
   );
 }

@@ -9,7 +9,9 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   return (
     <section>
       <h1 className="text-xl font-semibold">Admin</h1>
-      <p className="mb-3 text-sm text-slate-600">Agents and their action types, the API keys agents call with, and who may do what. Every change here is audited.</p>
+      <p className="mb-3 text-sm text-slate-600">
+        Agents and their action types, the API keys agents call with, and who may do what. Every change here is audited.
+      </p>
       <AdminTabs />
       {children}
     </section>

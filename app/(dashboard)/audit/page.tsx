@@ -12,9 +12,15 @@ import { AuditTable } from "@/components/AuditLog";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Audit log" };
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requirePageUser("audit:read", "/audit");
-  const raw = Object.fromEntries(Object.entries(await searchParams).filter(([k, v]) => typeof v === "string" && v !== "" && k !== "format")) as Record<string, string>;
+  const raw = Object.fromEntries(
+    Object.entries(await searchParams).filter(([k, v]) => typeof v === "string" && v !== "" && k !== "format"),
+  ) as Record<string, string>;
   const parsed = auditQuerySchema.safeParse(raw);
   // Ingestion is 90%+ of the log: hidden unless asked for, so the state changes are what one sees.
   const query = { ingestion: "hide" as const, ...(parsed.success ? parsed.data : {}) };
@@ -29,44 +35,98 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <section className="space-y-4">
       <div>
         <h1 className="text-xl font-semibold">Audit log</h1>
-        <p className="text-sm text-slate-600">Every state change, append-only and hash-chained: each entry carries the SHA-256 of its content and of the entry before it. Filters combine (each one narrows) and live in the address, so a filtered view can be bookmarked or sent.</p>
+        <p className="text-sm text-slate-600">
+          Every state change, append-only and hash-chained: each entry carries the SHA-256 of its content and of the
+          entry before it. Filters combine (each one narrows) and live in the address, so a filtered view can be
+          bookmarked or sent.
+        </p>
       </div>
-      {!parsed.success && <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">Some filters were not valid and were ignored.</p>}
-      <form method="get" className="flex flex-wrap items-end gap-2 rounded-lg border border-slate-200 bg-white p-3" aria-label="Filters">
-        <div className="flex flex-col text-xs"><label htmlFor="audit-agent">Agent</label>
+      {!parsed.success && (
+        <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">
+          Some filters were not valid and were ignored.
+        </p>
+      )}
+      <form
+        method="get"
+        className="flex flex-wrap items-end gap-2 rounded-lg border border-slate-200 bg-white p-3"
+        aria-label="Filters"
+      >
+        <div className="flex flex-col text-xs">
+          <label htmlFor="audit-agent">Agent</label>
           <select id="audit-agent" name="agent" defaultValue={query.agent ?? ""} className={field}>
             <option value="">Any</option>
-            {agents.map((a) => <option key={a.id} value={a.id}>{a.name} ({a.slug})</option>)}
+            {agents.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name} ({a.slug})
+              </option>
+            ))}
           </select>
         </div>
-        <div className="flex flex-col text-xs"><label htmlFor="audit-actionType">Action type</label>
+        <div className="flex flex-col text-xs">
+          <label htmlFor="audit-actionType">Action type</label>
           <select id="audit-actionType" name="actionType" defaultValue={query.actionType ?? ""} className={field}>
             <option value="">Any</option>
-            {actionTypes.map((a) => <option key={a.id} value={a.id}>{a.agentSlug} / {a.key}</option>)}
+            {actionTypes.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.agentSlug} / {a.key}
+              </option>
+            ))}
           </select>
         </div>
-        <div className="flex flex-col text-xs"><label htmlFor="audit-actor">Actor</label>
-          <input id="audit-actor" name="actor" defaultValue={query.actor ?? ""} placeholder="email, agent, detector" className={field} />
+        <div className="flex flex-col text-xs">
+          <label htmlFor="audit-actor">Actor</label>
+          <input
+            id="audit-actor"
+            name="actor"
+            defaultValue={query.actor ?? ""}
+            placeholder="email, agent, detector"
+            className={field}
+          />
         </div>
-        <div className="flex flex-col text-xs"><label htmlFor="audit-kind">Kind</label>
-          <select id="audit-kind" name="kind" defaultValue={query.kind ?? ""} className={field} data-testid="kind-filter">
+        <div className="flex flex-col text-xs">
+          <label htmlFor="audit-kind">Kind</label>
+          <select
+            id="audit-kind"
+            name="kind"
+            defaultValue={query.kind ?? ""}
+            className={field}
+            data-testid="kind-filter"
+          >
             <option value="">Any</option>
             {!listed && query.kind && <option value={query.kind}>{query.kind}</option>}
             {AUDIT_KIND_GROUPS.map((g) => (
               <optgroup key={g.label} label={g.label}>
-                {g.prefix && <option value={g.prefix}>All {g.label.toLowerCase()} ({g.prefix}*)</option>}
-                {g.kinds.map((k) => <option key={k.kind} value={k.kind}>{g.prefix ? `${g.label}: ` : ""}{k.label} ({k.kind})</option>)}
+                {g.prefix && (
+                  <option value={g.prefix}>
+                    All {g.label.toLowerCase()} ({g.prefix}*)
+                  </option>
+                )}
+                {g.kinds.map((k) => (
+                  <option key={k.kind} value={k.kind}>
+                    {g.prefix ? `${g.label}: ` : ""}
+                    {k.label} ({k.kind})
+                  </option>
+                ))}
               </optgroup>
             ))}
           </select>
         </div>
-        <div className="flex flex-col text-xs"><label htmlFor="audit-from">From</label>
-          <input type="date" id="audit-from" name="from" defaultValue={query.from?.slice(0, 10) ?? ""} className={field} />
+        <div className="flex flex-col text-xs">
+          <label htmlFor="audit-from">From</label>
+          <input
+            type="date"
+            id="audit-from"
+            name="from"
+            defaultValue={query.from?.slice(0, 10) ?? ""}
+            className={field}
+          />
         </div>
-        <div className="flex flex-col text-xs"><label htmlFor="audit-to">To</label>
+        <div className="flex flex-col text-xs">
+          <label htmlFor="audit-to">To</label>
           <input type="date" id="audit-to" name="to" defaultValue={query.to?.slice(0, 10) ?? ""} className={field} />
         </div>
-        <div className="flex flex-col text-xs"><label htmlFor="audit-ingestion">Outcomes reported by agents</label>
+        <div className="flex flex-col text-xs">
+          <label htmlFor="audit-ingestion">Outcomes reported by agents</label>
           <select id="audit-ingestion" name="ingestion" defaultValue={query.ingestion} className={field}>
             <option value="hide">Hidden</option>
             <option value="include">Shown with the rest</option>
@@ -74,7 +134,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </select>
         </div>
         <button className="rounded bg-slate-900 px-3 py-1.5 text-sm text-white">Filter</button>
-        <a href="/audit" className="px-2 py-1.5 text-sm underline">Clear</a>
+        <a href="/audit" className="px-2 py-1.5 text-sm underline">
+          Clear
+        </a>
       </form>
       <AuditTable initial={initial} queryString={qs} canExport={can(user.role, "audit:export")} />
     </section>

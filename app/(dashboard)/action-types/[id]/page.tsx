@@ -29,8 +29,19 @@ export default async function ActionTypePage({ params }: { params: Promise<{ id:
   const slider = await sliderPanelData(await getDb(), id);
   return (
     <>
-      <ActionTypeView initial={detail} canOpen={can(user.role, "request:open")} canOverride={can(user.role, "request:override")} canEditPolicy={can(user.role, "policy:edit")} canAct={can(user.role, "tier:demote")} open={openRequestAction} demote={demoteAction} freeze={freezeAction} />
-      <div className="mt-4"><SliderPanel data={slider} /></div>
+      <ActionTypeView
+        initial={detail}
+        canOpen={can(user.role, "request:open")}
+        canOverride={can(user.role, "request:override")}
+        canEditPolicy={can(user.role, "policy:edit")}
+        canAct={can(user.role, "tier:demote")}
+        open={openRequestAction}
+        demote={demoteAction}
+        freeze={freezeAction}
+      />
+      <div className="mt-4">
+        <SliderPanel data={slider} />
+      </div>
     </>
   );
 }

@@ -8,7 +8,11 @@ import { KeysPanel } from "@/components/admin/KeysPanel";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "API keys · Admin" };
 
-export default async function AdminKeysPage({ searchParams }: { searchParams: Promise<{ agent?: string | string[] }> }) {
+export default async function AdminKeysPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ agent?: string | string[] }>;
+}) {
   await requirePageUser("admin:manage", "/admin/keys");
   const db = await getDb();
   const [agents, keys] = await Promise.all([listAgents(db), listApiKeys(db)]);

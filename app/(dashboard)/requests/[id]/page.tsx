@@ -16,7 +16,11 @@ export const dynamic = "force-dynamic";
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const { id } = await params;
   const r = z.uuid().safeParse(id).success ? await requestTitle(await getDb(), id) : null;
-  return { title: r ? `${r.kind === "policy_change" ? `Loosening of ${r.actionKey}` : `${r.actionKey}: ${r.fromTier} → ${r.toTier}`} · Request` : "Request" };
+  return {
+    title: r
+      ? `${r.kind === "policy_change" ? `Loosening of ${r.actionKey}` : `${r.actionKey}: ${r.fromTier} → ${r.toTier}`} · Request`
+      : "Request",
+  };
 }
 
 export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
@@ -26,17 +30,28 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
   const page = await reviewPage(await getDb(), id, user);
   if (!page) notFound();
   // A loosening is judged beside its what-if replay over the recorded outcomes (SPEC §7).
-  const replay = page.request.kind === "policy_change" && page.request.proposedRules ? await replaySummary(await getDb(), page.request.actionTypeId, page.request.proposedRules) : null;
+  const replay =
+    page.request.kind === "policy_change" && page.request.proposedRules
+      ? await replaySummary(await getDb(), page.request.actionTypeId, page.request.proposedRules)
+      : null;
   return (
     <>
       <ReviewView
         initial={page}
-        reader={{ id: user.id, canReview: can(user.role, "request:review"), canManage: can(user.role, "request:manage") }}
+        reader={{
+          id: user.id,
+          canReview: can(user.role, "request:review"),
+          canManage: can(user.role, "request:manage"),
+        }}
         review={reviewAction}
         withdraw={withdrawAction}
         apply={applyAction}
       />
-      {replay && <div className="mt-4"><ReplayChart summary={replay} title="What-if replay of the proposed policy" /></div>}
+      {replay && (
+        <div className="mt-4">
+          <ReplayChart summary={replay} title="What-if replay of the proposed policy" />
+        </div>
+      )}
     </>
   );
 }

@@ -11,7 +11,10 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     name: "GET /api/dashboard/requests",
     auth: "session",
     permission: "dashboard:read",
-    query: z.strictObject({ status: z.enum([...REQUEST_STATUSES, "all", "awaiting"]).optional(), action: z.uuid().optional() }),
+    query: z.strictObject({
+      status: z.enum([...REQUEST_STATUSES, "all", "awaiting"]).optional(),
+      action: z.uuid().optional(),
+    }),
     handler: async ({ db, query, principal }) => {
       if (principal.kind !== "user") throw new AppError("unauthenticated", "Sign in first.");
       return requestsScreen(db, principal.user, query.status ?? "all", query.action);

@@ -10,14 +10,29 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     name: "POST /api/demo/webhook-receiver",
     auth: "public",
     handler: async ({ db, req }) => {
-      if (Number(req.headers.get("content-length") ?? 0) > DEMO_RECEIVER_MAX_BYTES) throw new AppError("payload_too_large", "Deliveries to the demo receiver are at most 64 KB.");
+      if (Number(req.headers.get("content-length") ?? 0) > DEMO_RECEIVER_MAX_BYTES)
+        throw new AppError("payload_too_large", "Deliveries to the demo receiver are at most 64 KB.");
       const body = await req.text();
-      if (body.length > DEMO_RECEIVER_MAX_BYTES) throw new AppError("payload_too_large", "Deliveries to the demo receiver are at most 64 KB.");
-      const ok = await receiveDemoWebhook(db, { id: req.headers.get("webhook-id"), timestamp: req.headers.get("webhook-timestamp"), signature: req.headers.get("webhook-signature") }, body);
+      if (body.length > DEMO_RECEIVER_MAX_BYTES)
+        throw new AppError("payload_too_large", "Deliveries to the demo receiver are at most 64 KB.");
+      const ok = await receiveDemoWebhook(
+        db,
+        {
+          id: req.headers.get("webhook-id"),
+          timestamp: req.headers.get("webhook-timestamp"),
+          signature: req.headers.get("webhook-signature"),
+        },
+        body,
+      );
       // Not an auth failure of the caller (anyone may post): the message itself is not signed right.
       if (!ok) throw new AppError("bad_request", "The webhook signature does not verify.");
       return { received: true };
     },
   }),
-  GET: route({ name: "GET /api/demo/webhook-receiver", auth: "session", permission: "admin:manage", handler: async () => ({ received: demoReceived() }) }),
+  GET: route({
+    name: "GET /api/demo/webhook-receiver",
+    auth: "session",
+    permission: "admin:manage",
+    handler: async () => ({ received: demoReceived() }),
+  }),
 });

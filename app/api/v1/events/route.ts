@@ -15,7 +15,12 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
       const agent = agentOf(principal);
       const summary = await ingestEvents(db, { id: agent.agentId, slug: agent.agentSlug }, body.events);
       incrementCounter("events_ingested_total", summary.accepted);
-      return { accepted: summary.accepted, duplicates: summary.duplicates, rejected: summary.rejected, results: summary.results };
+      return {
+        accepted: summary.accepted,
+        duplicates: summary.duplicates,
+        rejected: summary.rejected,
+        results: summary.results,
+      };
     },
   }),
 });

@@ -4,5 +4,9 @@ import { openApiDocument } from "@/lib/http/openapi";
 export const dynamic = "force-dynamic";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
-  GET: route({ name: "GET /api/v1/openapi.json", auth: "public", handler: async ({ req }) => openApiDocument(new URL(req.url).origin) }),
+  GET: route({
+    name: "GET /api/v1/openapi.json",
+    auth: "public",
+    handler: async ({ req }) => openApiDocument(new URL(req.url).origin),
+  }),
 });

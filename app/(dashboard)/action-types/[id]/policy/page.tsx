@@ -35,12 +35,31 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
   return (
     <section>
       <h1 className="mb-1 text-xl font-semibold">{editable ? "Edit bars" : "Bars"}</h1>
-      <p className="mb-4 text-sm text-slate-600">Tightening takes effect at once; any loosening (lower bar, fewer outcomes, shorter window or time, fewer reviewers, a weaker gate) is a request that needs review.</p>
-      <div className="mb-4"><PolicyInWords rules={policy.rules} live={live} /></div>
+      <p className="mb-4 text-sm text-slate-600">
+        Tightening takes effect at once; any loosening (lower bar, fewer outcomes, shorter window or time, fewer
+        reviewers, a weaker gate) is a request that needs review.
+      </p>
+      <div className="mb-4">
+        <PolicyInWords rules={policy.rules} live={live} />
+      </div>
       {editable ? (
-        <PolicyEditor actionTypeId={id} actionKey={at.key} version={policy.version} current={policy.rules} save={editPolicyAction} replay={replayPolicyAction} />
+        <PolicyEditor
+          actionTypeId={id}
+          actionKey={at.key}
+          version={policy.version}
+          current={policy.rules}
+          save={editPolicyAction}
+          replay={replayPolicyAction}
+        />
       ) : (
-        <PolicyEditor actionTypeId={id} actionKey={at.key} version={policy.version} current={policy.rules} replay={replayPolicyAction} readOnly />
+        <PolicyEditor
+          actionTypeId={id}
+          actionKey={at.key}
+          version={policy.version}
+          current={policy.rules}
+          replay={replayPolicyAction}
+          readOnly
+        />
       )}
     </section>
   );

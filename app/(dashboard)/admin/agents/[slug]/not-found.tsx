@@ -5,7 +5,9 @@ export default function AgentNotFound() {
   return (
     <Empty>
       No agent has that slug; it may never have existed or the link is mistyped.{" "}
-      <Link href="/admin/agents" className="text-blue-800 underline">See all agents</Link>
+      <Link href="/admin/agents" className="text-blue-800 underline">
+        See all agents
+      </Link>
     </Empty>
   );
 }

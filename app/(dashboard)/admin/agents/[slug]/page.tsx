@@ -24,14 +24,23 @@ export default async function AdminAgentPage({ params }: { params: Promise<{ slu
   return (
     <div className="space-y-4">
       <div>
-        <Link href="/admin/agents" className="text-sm text-blue-800 hover:underline">← All agents</Link>
+        <Link href="/admin/agents" className="text-sm text-blue-800 hover:underline">
+          ← All agents
+        </Link>
         <h2 className="mt-1 text-lg font-semibold">
           {agent.name} <span className="font-mono text-base text-slate-500">{agent.slug}</span>
         </h2>
-        <p className="text-sm text-slate-600">Owner: {agent.owner}{agent.description ? ` · ${agent.description}` : ""}</p>
+        <p className="text-sm text-slate-600">
+          Owner: {agent.owner}
+          {agent.description ? ` · ${agent.description}` : ""}
+        </p>
       </div>
       <ActionTypesPanel initial={agent} />
-      <KeysPanel initial={keys} agents={[{ id: agent.id, slug: agent.slug }]} agent={{ id: agent.id, slug: agent.slug }} />
+      <KeysPanel
+        initial={keys}
+        agents={[{ id: agent.id, slug: agent.slug }]}
+        agent={{ id: agent.id, slug: agent.slug }}
+      />
     </div>
   );
 }

@@ -16,15 +16,31 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     name: "GET /api/dashboard/audit/checkpoints",
     auth: "session",
     permission: "audit:read",
-    query: z.strictObject({ after: z.string().regex(/^\d{1,18}$/).optional(), format: z.enum(["json", "jsonl"]).optional() }),
+    query: z.strictObject({
+      after: z
+        .string()
+        .regex(/^\d{1,18}$/)
+        .optional(),
+      format: z.enum(["json", "jsonl"]).optional(),
+    }),
     handler: async ({ query }) => {
       if (query.format === "jsonl") {
         const file = checkpointFilePath();
-        return new Response(existsSync(file) ? readFileSync(file, "utf8") : "", { headers: { "content-type": "application/jsonl; charset=utf-8", "content-disposition": 'attachment; filename="audit-checkpoints.jsonl"', "cache-control": "no-store" } });
+        return new Response(existsSync(file) ? readFileSync(file, "utf8") : "", {
+          headers: {
+            "content-type": "application/jsonl; charset=utf-8",
+            "content-disposition": 'attachment; filename="audit-checkpoints.jsonl"',
+            "cache-control": "no-store",
+          },
+        });
       }
       const after = query.after ? BigInt(query.after) : -1n;
       const { checkpoints } = readCheckpointFile();
-      return { publicKey: publicKeyPem(), policy: checkpointPolicy(), checkpoints: checkpoints.filter((c) => BigInt(c.seq) > after) };
+      return {
+        publicKey: publicKeyPem(),
+        policy: checkpointPolicy(),
+        checkpoints: checkpoints.filter((c) => BigInt(c.seq) > after),
+      };
     },
   }),
 });

@@ -5,5 +5,10 @@ export const dynamic = "force-dynamic";
 
 /** The chain, checked against the signed checkpoints: names the first bad entry (SPEC §2 Audit entry). */
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
-  GET: route({ name: "GET /api/dashboard/audit/verify", auth: "session", permission: "audit:read", handler: async ({ db }) => verifyAuditLog(db) }),
+  GET: route({
+    name: "GET /api/dashboard/audit/verify",
+    auth: "session",
+    permission: "audit:read",
+    handler: async ({ db }) => verifyAuditLog(db),
+  }),
 });

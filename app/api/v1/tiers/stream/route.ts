@@ -8,6 +8,13 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   GET: route({
     name: "GET /api/v1/tiers/stream",
     auth: "key",
-    handler: async ({ req, db, principal }) => tierStream(db, agentOf(principal).agentId, req.signal, req.headers.get("last-event-id"), agentOf(principal).keyId),
+    handler: async ({ req, db, principal }) =>
+      tierStream(
+        db,
+        agentOf(principal).agentId,
+        req.signal,
+        req.headers.get("last-event-id"),
+        agentOf(principal).keyId,
+      ),
   }),
 });

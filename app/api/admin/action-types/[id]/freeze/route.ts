@@ -19,8 +19,18 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     body: z.strictObject({ frozen: z.boolean(), stateVersion: z.int().min(0), rationale: z.string().max(2000) }),
     handler: async ({ db, principal, params, body }) => {
       if (principal.kind !== "user") throw new AppError("unauthenticated", "Sign in first.");
-      const change = await setFrozen(db, principal.user, { actionTypeId: params.id, frozen: body.frozen, rationale: body.rationale, expected: { frozen: !body.frozen, stateVersion: body.stateVersion } });
-      return { tierChangeId: change.changeId, tier: change.to, frozen: change.frozen, stateVersion: change.stateVersion };
+      const change = await setFrozen(db, principal.user, {
+        actionTypeId: params.id,
+        frozen: body.frozen,
+        rationale: body.rationale,
+        expected: { frozen: !body.frozen, stateVersion: body.stateVersion },
+      });
+      return {
+        tierChangeId: change.changeId,
+        tier: change.to,
+        frozen: change.frozen,
+        stateVersion: change.stateVersion,
+      };
     },
   }),
 });

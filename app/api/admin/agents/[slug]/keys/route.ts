@@ -20,7 +20,14 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
       const agent = await agentBySlug(db, params.slug);
       if (!agent) throw new AppError("not_found", `No agent "${params.slug}".`);
       const key = await createApiKey(db, userActor(principal.user), { agentId: agent.id, name: body.name });
-      return { id: key.id, name: key.name, prefix: key.prefix, agent: key.agentSlug, secret: key.secret, createdAt: key.createdAt.toISOString() };
+      return {
+        id: key.id,
+        name: key.name,
+        prefix: key.prefix,
+        agent: key.agentSlug,
+        secret: key.secret,
+        createdAt: key.createdAt.toISOString(),
+      };
     },
   }),
 });

@@ -12,6 +12,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     permission: "admin:manage",
     params: z.strictObject({ id: z.uuid() }),
     query: z.strictObject({ status: z.enum(DELIVERY_STATUSES).optional() }),
-    handler: async ({ db, params, query }) => ({ deliveries: await listDeliveries(db, params.id, query.status ? { status: query.status } : {}) }),
+    handler: async ({ db, params, query }) => ({
+      deliveries: await listDeliveries(db, params.id, query.status ? { status: query.status } : {}),
+    }),
   }),
 });
