@@ -495,8 +495,12 @@ describe("5. a history nobody can rewrite (embedded database: one role, so the o
     const head = BigInt(await checkpointedHead());
     expect(head).toBeGreaterThan(160n);
     const pristine = path.join(server.dataDir, "pglite-pristine");
+    // The checkpoints kept outside the database, as they stood for the real log (the server signs new
+    // ones while it runs on the rewritten log below; those must not carry over to the second attack).
+    const checkpoints = path.join(server.dataDir, "audit-checkpoints.jsonl");
     await kill(server.process);
     cpSync(path.join(server.dataDir, "pglite"), pristine, { recursive: true });
+    cpSync(checkpoints, `${checkpoints}.pristine`);
     await server.restart();
     cookies.clear();
 
@@ -526,6 +530,7 @@ describe("5. a history nobody can rewrite (embedded database: one role, so the o
     await kill(server.process);
     rmSync(path.join(server.dataDir, "pglite"), { recursive: true, force: true });
     cpSync(pristine, path.join(server.dataDir, "pglite"), { recursive: true });
+    cpSync(`${checkpoints}.pristine`, checkpoints);
     await tamper((db) =>
       db.$executeRawUnsafe(`DELETE FROM audit_entries WHERE seq > $1`, head - 25n).then(() => undefined),
     );
