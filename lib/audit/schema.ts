@@ -34,7 +34,8 @@ export const auditQuerySchema = z.strictObject({
   before: z
     .string()
     .regex(/^\d{1,19}$/)
-    .refine((s) => BigInt(s) <= MAX_SEQ, "a sequence number the log can have")
+    // zod runs this even when the regex failed: guard it, or "-1null" throws inside BigInt (a 500).
+    .refine((s) => /^\d{1,19}$/.test(s) && BigInt(s) <= MAX_SEQ, "a sequence number the log can have")
     .optional(),
   format: z.enum(["csv", "json"]).optional(),
 });
