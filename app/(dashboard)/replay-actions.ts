@@ -11,7 +11,7 @@ import { replaySummary } from "@/lib/replay/summary";
 /** The what-if replay of a policy not yet saved (the policy editor, before saving). Reads only. */
 export const replayPolicyAction = defineAction({
   name: "replay policy",
-  permission: "dashboard:read",
+  permission: "policy:edit",
   input: z.strictObject({ actionTypeId: z.uuid(), rules: z.unknown() }),
   run: async ({ db, input }) => {
     const parsed = policyRulesSchema.safeParse(input.rules);

@@ -68,5 +68,5 @@ export const ACTION_RULES: Record<string, Permission> = {
   createWebhookEndpointAction: "admin:manage",
   setWebhookEndpointEnabledAction: "admin:manage",
   replayDeliveriesAction: "admin:manage",
-  replayPolicyAction: "dashboard:read",
+  replayPolicyAction: "policy:edit",
 };
