@@ -64,7 +64,13 @@ export function RequestTable({ rows }: { rows: RequestSummary[] }) {
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.id} className="border-t border-slate-100" data-testid="request-row" data-request-id={r.id}>
+            <tr
+              key={r.id}
+              className="border-t border-slate-100"
+              data-testid="request-row"
+              data-request-id={r.id}
+              data-kind={r.kind}
+            >
               <td className="py-1 pr-3">
                 <Link href={`/requests/${r.id}`} className="text-blue-800 underline">
                   view

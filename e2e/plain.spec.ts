@@ -128,7 +128,8 @@ test("request page: names first, the tiers defined, each evidence column in word
   await signIn(page, "reviewer1@demo.local");
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto("/requests?status=all");
-  const row = page.getByTestId("request-row").first();
+  // A promotion (a policy change has no tiers to define); earlier journeys may have opened loosenings.
+  const row = page.locator('[data-testid="request-row"][data-kind="promotion"]').first();
   await expect(row.getByTestId("action-name")).toBeVisible();
   await expect(row.getByTestId("agent-name")).toBeVisible();
   expect(await visibleText(page)).not.toMatch(/\b[a-z]+-bot \/ [a-z]+\.[a-z]+/); // "support-bot / refund.issue"

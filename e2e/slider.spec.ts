@@ -1,4 +1,4 @@
-// Issue 16 journey: an admin ramps RUN's slider 5 % → 25 % on ticket.tag; a reviewer sees the what-if
+// Issue 16 journey: an admin ramps RUN's slider 5 % → 25 % on scale.adjust; a reviewer sees the what-if
 // replay beside the loosening and approves; the agent's decisions for a fixed set of subjects change
 // exactly as the percentage says (only subjects whose bucket lies under 25 % are added, none removed).
 import { expect, test, type Browser, type Page } from "@playwright/test";
@@ -26,7 +26,7 @@ test("an admin proposes 5 → 25 %, a reviewer approves beside the replay, the a
 }) => {
   await signIn(page, "admin@demo.local");
   // The agent's key.
-  await page.goto("/admin/agents/support-bot");
+  await page.goto("/admin/agents/infra-bot");
   const keyForm = page.getByRole("form", { name: "Create API key" });
   await keyForm.getByLabel("Key name").fill("slider-journey");
   await keyForm.getByRole("button", { name: "Create key" }).click();
@@ -34,16 +34,13 @@ test("an admin proposes 5 → 25 %, a reviewer approves beside the replay, the a
   const auth = { authorization: `Bearer ${secret}` };
 
   await page.goto("/");
-  await page
-    .locator('[data-testid="overview-row"][data-action-key="ticket.tag"]')
-    .getByRole("link", { name: "ticket.tag", exact: true })
-    .click();
+  await page.locator('[data-testid="overview-row"][data-action-key="scale.adjust"]').getByTestId("action-link").click();
   await expect(page).toHaveURL(/\/action-types\/[0-9a-f-]{36}$/);
   const id = page.url().split("/").pop()!;
   await expect(page.getByTestId("slider-percent")).toHaveText("100% of external subjects");
 
   // Lowering to 5 % is a tightening: at once.
-  await setSliderPercent(page, id, 5, "Start the customer-facing tagging on a small share of customers.");
+  await setSliderPercent(page, id, 5, "Start customer-facing capacity changes on a small share of customers.");
   await expect(page.getByTestId("policy-verdict")).toHaveText(
     "Tightening: it applies at once as a new policy version.",
   );
@@ -55,7 +52,7 @@ test("an admin proposes 5 → 25 %, a reviewer approves beside the replay, the a
     for (const subject of SUBJECTS) {
       const res = await request.post("/api/v1/decisions", {
         headers: auth,
-        data: { action: "ticket.tag", audience: "external", subject },
+        data: { action: "scale.adjust", audience: "external", subject },
       });
       expect(res.status()).toBe(200);
       out.set(subject, ((await res.json()) as { allowed: boolean }).allowed);
@@ -64,7 +61,7 @@ test("an admin proposes 5 → 25 %, a reviewer approves beside the replay, the a
   };
   const sliderOf = async () =>
     (
-      (await (await request.get("/api/v1/tiers/ticket.tag", { headers: auth })).json()) as {
+      (await (await request.get("/api/v1/tiers/scale.adjust", { headers: auth })).json()) as {
         slider?: { percent: number; salt: string };
       }
     ).slider;
@@ -74,7 +71,7 @@ test("an admin proposes 5 → 25 %, a reviewer approves beside the replay, the a
   for (const s of SUBJECTS) expect(at5.get(s)).toBe(insideSlider(salt, s, 5));
 
   // Raising to 25 % is a loosening: a request, with the what-if replay in the editor before sending.
-  await setSliderPercent(page, id, 25, "Tagging quality held on the first five percent; widen to a quarter.");
+  await setSliderPercent(page, id, 25, "Capacity changes held on the first five percent; widen to a quarter.");
   await expect(page.getByTestId("policy-verdict")).toHaveText(
     "Loosening: it will be sent for review and changes nothing until approved.",
   );
