@@ -89,18 +89,20 @@ export async function recordTierChange(tx: Tx, input: TierChangeInput, now: Date
     },
     now,
   );
-  const payload = JSON.stringify({
-    id: change.id,
-    actionTypeId: input.actionTypeId,
-    agentId: before.agentId,
-    key: before.key,
-    tier: after.tier,
-    frozen: after.frozen,
-    tierSince: after.tierSince.toISOString(),
-    cause: input.cause,
-    at: now.toISOString(),
-  });
-  await tx.$executeRaw`SELECT pg_notify(${TIER_CHANNEL}, ${payload})`;
+  await notifyTierChange(
+    tx,
+    {
+      id: change.id,
+      actionTypeId: input.actionTypeId,
+      agentId: before.agentId,
+      key: before.key,
+      tier: after.tier,
+      frozen: after.frozen,
+      tierSince: after.tierSince,
+      cause: input.cause,
+    },
+    now,
+  );
   return {
     changeId: change.id,
     from: before.tier,
@@ -187,17 +189,51 @@ export async function recordSliderStep(tx: Tx, input: SliderStepInput, now: Date
     },
     now,
   );
+  await notifyTierChange(
+    tx,
+    {
+      id: change.id,
+      actionTypeId: input.actionTypeId,
+      agentId: before.agentId,
+      key: before.key,
+      tier: before.tier,
+      frozen: before.frozen,
+      tierSince: before.tierSince,
+      cause: input.cause,
+    },
+    now,
+  );
+  return { changeId: change.id, stateVersion: after.stateVersion };
+}
+
+/**
+ * The NOTIFY every tier-cache and stream listens to (delivered on commit). One shape for both writers:
+ * the tier cache applies it without a read, so a field missing here would go stale everywhere.
+ */
+async function notifyTierChange(
+  tx: Tx,
+  m: {
+    id: string;
+    actionTypeId: string;
+    agentId: string;
+    key: string;
+    tier: Tier;
+    frozen: boolean;
+    tierSince: Date;
+    cause: string;
+  },
+  now: Date,
+) {
   const payload = JSON.stringify({
-    id: change.id,
-    actionTypeId: input.actionTypeId,
-    agentId: before.agentId,
-    key: before.key,
-    tier: before.tier,
-    frozen: before.frozen,
-    tierSince: before.tierSince.toISOString(),
-    cause: input.cause,
+    id: m.id,
+    actionTypeId: m.actionTypeId,
+    agentId: m.agentId,
+    key: m.key,
+    tier: m.tier,
+    frozen: m.frozen,
+    tierSince: m.tierSince.toISOString(),
+    cause: m.cause,
     at: now.toISOString(),
   });
   await tx.$executeRaw`SELECT pg_notify(${TIER_CHANNEL}, ${payload})`;
-  return { changeId: change.id, stateVersion: after.stateVersion };
 }
