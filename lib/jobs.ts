@@ -10,7 +10,7 @@
 import pg from "pg";
 import type { Database } from "@/lib/db/client";
 import { expireRequests } from "@/lib/requests/mutations";
-import { sweepDemotions } from "@/lib/tier-changes/detector";
+import { sweepDemotions } from "@/lib/action-types/mutations";
 import { deliverDue } from "@/lib/notifications/deliver";
 import { log, logError } from "@/lib/log";
 import { writeCheckpointIfDue } from "@/lib/audit/checkpoint-job";

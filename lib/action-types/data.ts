@@ -5,7 +5,7 @@ import { plainGate } from "@/lib/gating/plain-words";
 import type { PolicyRules, Tier } from "@/lib/gating/types";
 import { policyRulesSchema } from "@/lib/policies/schema";
 import { windowStart } from "@/lib/metrics/data";
-import { blocksNewRequest, PENDING_PROMOTIONS } from "@/lib/metrics/evidence";
+import { blocksNewRequest, PENDING_PROMOTIONS, snapshotStateVersionOf } from "@/lib/metrics/evidence";
 import { dayOf } from "@/lib/metrics/mutations";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-state";
 import type { OverviewPage, OverviewQuery, TierView } from "./schema";
@@ -189,7 +189,9 @@ async function overviewRows(db: Db, rows: OverviewBase[], now: Date, withWords =
     const tierRules = rules.tiers[r.tier];
     const state = toEvidenceState(r);
     const window = evidenceFrom(state, windowStart(now, tierRules.windowDays));
-    const openPromotion = (pendingById.get(r.id) ?? []).some((p) => blocksNewRequest(p, r));
+    const openPromotion = (pendingById.get(r.id) ?? []).some((p) =>
+      blocksNewRequest({ ...p, snapshotStateVersion: snapshotStateVersionOf(p.snapshot) }, r),
+    );
     const elig = evaluateEligibility(
       {
         tier: r.tier,

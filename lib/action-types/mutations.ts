@@ -1,67 +1,29 @@
 // Manual demotion, freeze and unfreeze (SPEC §3 rule 7): cheap, immediate, reviewer or admin, with a
-// written rationale — the same rule whether called from the dashboard or the API.
+// written rationale — the same rule whether called from the dashboard or the API. Decided by the state
+// interpreter (lib/action-types/state.ts), which also re-pins the open requests.
 import type { Db } from "@/lib/db";
-import { checkRationale, tierBelow, compareTiers } from "@/lib/gating";
+import { checkRationale, type DecidedOn } from "@/lib/gating";
 import type { Tier } from "@/lib/gating/types";
 import { can } from "@/lib/gating/permissions";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
-import { AppError, domainError, forbidden } from "@/lib/errors";
-import type { Tx } from "@/lib/db/client";
-import { lockActionTypes, TX_OPTIONS } from "@/lib/db/locks";
-import { recordTierChange } from "@/lib/tier-changes/mutations";
-import { repinOpenRequests } from "@/lib/requests/mutations";
+import { domainError, forbidden } from "@/lib/errors";
+import { TX_OPTIONS } from "@/lib/db/locks";
+import { changeState } from "./state";
+
+export type { DecidedOn };
 
 function requireRationale(rationale: string) {
   const problem = checkRationale(rationale);
   if (problem) throw domainError({ code: "rationale_too_short", message: problem });
 }
 
-async function lockedState(tx: Tx, actionTypeId: string) {
-  await lockActionTypes(tx, [actionTypeId]);
-  return tx.actionType.findUniqueOrThrow({
-    where: { id: actionTypeId },
-    select: { tier: true, frozen: true, stateVersion: true, tierSince: true },
-  });
-}
-
-/** The state a person decided on (SPEC §3 rule 11): the tier shown and its stateVersion. */
-export interface DecidedOn {
-  tier?: Tier;
-  frozen?: boolean;
-  stateVersion: number;
-}
-
-/** Rule 11: if the state moved since the form was shown, 409 with what changed, and nothing changes. */
-function requireUnmoved(
-  at: { tier: string; frozen: boolean; stateVersion: number; tierSince: Date },
-  expected: DecidedOn | undefined,
-) {
-  if (!expected) return;
-  const changed: Record<string, { was: unknown; now: unknown }> = {};
-  if (expected.tier !== undefined && expected.tier !== at.tier) changed.tier = { was: expected.tier, now: at.tier };
-  if (expected.frozen !== undefined && expected.frozen !== at.frozen)
-    changed.frozen = { was: expected.frozen, now: at.frozen };
-  if (expected.stateVersion !== at.stateVersion)
-    changed.stateVersion = { was: expected.stateVersion, now: at.stateVersion };
-  if (Object.keys(changed).length === 0) return;
-  const what = changed.tier
-    ? `it is ${at.tier} now, not ${expected.tier}`
-    : changed.frozen
-      ? `it is ${at.frozen ? "frozen" : "not frozen"} now`
-      : "its tier, freeze or policy changed";
-  throw new AppError(
-    "state_moved",
-    `Nothing was changed: the action type moved since you looked (${what}). Look again and decide on the current state.`,
-    {
-      changed,
-      current: {
-        tier: at.tier,
-        frozen: at.frozen,
-        stateVersion: at.stateVersion,
-        tierSince: at.tierSince.toISOString(),
-      },
-    },
+async function changeTier(db: Db, actionTypeId: string, command: Parameters<typeof changeState>[2], now: Date) {
+  const change = await db.$transaction(
+    (tx) => changeState(tx, { actionTypeId }, command, now, "tier_changed"),
+    TX_OPTIONS,
   );
+  const { changeId, from, to, frozen, stateVersion } = change;
+  return { changeId, from, to, frozen, stateVersion };
 }
 
 export async function demoteManually(
@@ -72,30 +34,18 @@ export async function demoteManually(
 ) {
   if (!can(user.role, "tier:demote")) throw forbidden("Only reviewers and admins can demote.");
   requireRationale(input.rationale);
-  return db.$transaction(async (tx) => {
-    const at = await lockedState(tx, input.actionTypeId);
-    requireUnmoved(at, input.expected);
-    const target = input.toTier ?? tierBelow(at.tier as Tier);
-    if (!target || compareTiers(target, at.tier as Tier) >= 0)
-      throw new AppError(
-        "conflict",
-        `Cannot demote from ${at.tier}${input.toTier ? ` to ${input.toTier}` : ""}: pick a lower tier.`,
-      );
-    const change = await recordTierChange(
-      tx,
-      {
-        actionTypeId: input.actionTypeId,
-        toTier: target,
-        frozen: at.frozen,
-        cause: "manual_demotion",
-        actor: userActor(user),
-        rationale: input.rationale.trim(),
-      },
-      now,
-    );
-    await repinOpenRequests(tx, input.actionTypeId, `manual demotion to ${target}`, now);
-    return change;
-  }, TX_OPTIONS);
+  return changeTier(
+    db,
+    input.actionTypeId,
+    {
+      type: "demote",
+      rationale: input.rationale,
+      actor: userActor(user),
+      ...(input.toTier ? { toTier: input.toTier } : {}),
+      ...(input.expected ? { expected: input.expected } : {}),
+    },
+    now,
+  );
 }
 
 export async function setFrozen(
@@ -106,24 +56,34 @@ export async function setFrozen(
 ) {
   if (!can(user.role, "tier:demote")) throw forbidden("Only reviewers and admins can freeze or unfreeze.");
   requireRationale(input.rationale);
-  return db.$transaction(async (tx) => {
-    const at = await lockedState(tx, input.actionTypeId);
-    requireUnmoved(at, input.expected);
-    if (at.frozen === input.frozen)
-      throw new AppError("conflict", input.frozen ? "It is already frozen." : "It is not frozen.");
-    const change = await recordTierChange(
-      tx,
-      {
-        actionTypeId: input.actionTypeId,
-        toTier: at.tier as Tier,
-        frozen: input.frozen,
-        cause: input.frozen ? "freeze" : "unfreeze",
-        actor: userActor(user),
-        rationale: input.rationale.trim(),
-      },
-      now,
+  return changeTier(
+    db,
+    input.actionTypeId,
+    {
+      type: "freeze",
+      frozen: input.frozen,
+      rationale: input.rationale,
+      actor: userActor(user),
+      ...(input.expected ? { expected: input.expected } : {}),
+    },
+    now,
+  );
+}
+
+/** Job: re-checks every action type above CRAWL (windows move with time, not only with events). */
+export async function sweepDemotions(db: Db, now = new Date()) {
+  // Only a CUSUM above zero can fire (incidents act inside the ingest); RUN is checked for its ramp's clock.
+  const candidates = await db.actionType.findMany({
+    where: { OR: [{ tier: { not: "CRAWL" }, cusum: { gt: 0 } }, { tier: "RUN" }] },
+    select: { id: true },
+  });
+  const demoted = [];
+  for (const { id } of candidates) {
+    const { change } = await db.$transaction(
+      (tx) => changeState(tx, { actionTypeId: id }, { type: "detect", peakCusum: "stored" }, now, "detected"),
+      TX_OPTIONS,
     );
-    await repinOpenRequests(tx, input.actionTypeId, input.frozen ? "frozen" : "unfrozen", now);
-    return change;
-  }, TX_OPTIONS);
+    if (change && change.to !== change.from) demoted.push(change);
+  }
+  return demoted;
 }

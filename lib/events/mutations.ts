@@ -3,14 +3,12 @@
 // transaction per batch, so an acknowledged event is never lost and a retry never double-counts.
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
-import { foldEvidence, outcomeOf, type FoldOutcome } from "@/lib/gating";
+import { outcomeOf, type FoldOutcome } from "@/lib/gating";
 import type { EventKind, Tier } from "@/lib/gating/types";
 import { appendAudit } from "@/lib/audit/mutations";
 import { addToRollups, dayOf, type RollupDelta } from "@/lib/metrics/mutations";
-import { currentPolicy } from "@/lib/policies/data";
-import { EVIDENCE_STATE_SELECT, evidenceStateData, toEvidenceState } from "@/lib/metrics/evidence-state";
 import { fromDbKind } from "./kinds";
-import { detectAndDemote } from "@/lib/tier-changes/detector";
+import { changeState } from "@/lib/action-types/state";
 import { findUnstorable, outOfDatabaseRange } from "./storable";
 import { MAX_BATCH, outcomeEventSchema, type OutcomeEventInput } from "./schema";
 import { insertEvents } from "./insert";
@@ -317,19 +315,8 @@ function rollupDeltas(events: Parsed[], targets: Map<string, RevertTarget>): Rol
   return [...byKey.values()];
 }
 
-/** Folds the new events into the stored evidence (lib/gating/evidence-fold.ts); demotes when the detector fires. */
+/** Folds the new events into the stored evidence and runs the detector: one command of the state interpreter. */
 async function foldAndDetect(tx: Tx, actionTypeId: string, events: FoldOutcome[], now: Date) {
-  const at = await tx.actionType.findUniqueOrThrow({
-    where: { id: actionTypeId },
-    select: { tier: true, tierSince: true, ...EVIDENCE_STATE_SELECT },
-  });
-  const policy = await currentPolicy(tx, actionTypeId);
-  const folded = foldEvidence(toEvidenceState(at), events, {
-    tier: at.tier as Tier,
-    tierSince: at.tierSince.getTime(),
-    rules: policy.rules,
-    policyVersion: policy.version,
-  });
-  await tx.actionType.update({ where: { id: actionTypeId }, data: evidenceStateData(folded.state) });
-  return detectAndDemote(tx, actionTypeId, { peakCusum: folded.peakCusum, worstIncident: folded.worstIncident }, now);
+  const { change } = await changeState(tx, { actionTypeId }, { type: "ingest", outcomes: events }, now, "folded");
+  return change;
 }

@@ -19,5 +19,6 @@ export * from "./request-machine";
 export * from "./request-open";
 export * from "./canonical";
 export * from "./slider";
+export * from "./action-type-state";
 export * from "./ramp";
 export * from "./replay";

@@ -8,18 +8,20 @@ import {
   confidenceSequence,
   cusumParams,
   demotionSampleFrom,
-  evaluateEligibility,
   evidenceFrom,
+  stateEligibility,
+  windowStartDay,
   lookAtOf,
   wilsonInterval,
+  type ActionTypeFacts,
   type AlphaSpent,
   type EligibilityResult,
   type GateLook,
   type Interval,
+  type PolicyVersion,
 } from "@/lib/gating";
 import type { Counts, PolicyRules, Tier } from "@/lib/gating/types";
 import { currentPolicy } from "@/lib/policies/data";
-import { windowStart } from "./data";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "./evidence-state";
 
 type Reader = Db | Tx;
@@ -76,57 +78,38 @@ export const PENDING_PROMOTIONS = {
  * moved on it never can, and must not block every later request out of this action type.
  */
 export function blocksNewRequest(
-  r: { status: string; fromTier: string | null; snapshot: unknown },
+  r: { status: string; fromTier: string | null; snapshotStateVersion: number },
   at: { tier: string; stateVersion: number },
 ): boolean {
   if (r.status === "open") return true;
-  return (
-    r.fromTier === at.tier &&
-    (r.snapshot as { actionType?: { stateVersion?: number } } | null)?.actionType?.stateVersion === at.stateVersion
-  );
+  return r.fromTier === at.tier && r.snapshotStateVersion === at.stateVersion;
 }
 
-export async function liveEvidence(db: Reader, actionTypeId: string, now: Date): Promise<LiveEvidence> {
-  const at = await db.actionType.findUniqueOrThrow({
-    where: { id: actionTypeId },
-    select: {
-      id: true,
-      key: true,
-      agentId: true,
-      tier: true,
-      tierSince: true,
-      frozen: true,
-      stateVersion: true,
-      ...EVIDENCE_STATE_SELECT,
-      agent: { select: { slug: true } },
-    },
-  });
-  const policy = await currentPolicy(db, actionTypeId);
-  const tier = at.tier as Tier;
+/** The action type's stateVersion a request's snapshot holds (-1 for a snapshot without one). */
+export function snapshotStateVersionOf(snapshot: unknown): number {
+  const v = (snapshot as { actionType?: { stateVersion?: unknown } } | null)?.actionType?.stateVersion;
+  return typeof v === "number" ? v : -1;
+}
+
+/** An action type's state as the evidence view reads it (the interpreter's context, plus the agent's slug). */
+export interface EvidenceFacts {
+  actionType: ActionTypeFacts & { agentSlug: string; agentVersion: string | null };
+  policy: PolicyVersion;
+  /** a pending promotion or override blocks a new one (blocksNewRequest) */
+  openRequest: boolean;
+}
+
+/** The live evidence of a state: pure, so a decision can snapshot the state it leads to before writing it. */
+export function evidenceView(f: EvidenceFacts, now: Date): LiveEvidence {
+  const at = f.actionType;
+  const policy = f.policy;
+  const tier = at.tier;
   const days = policy.rules.tiers[tier].windowDays;
-  const state = toEvidenceState(at);
-  const from = windowStart(now, days);
+  const state = at.evidence;
+  const from = windowStartDay(now.getTime(), days);
   const window = evidenceFrom(state, from);
-  const pending = await db.reviewRequest.findMany({
-    where: { actionTypeId, ...PENDING_PROMOTIONS },
-    select: { status: true, fromTier: true, snapshot: true },
-  });
-  const openRequests = pending.filter((r) => blocksNewRequest(r, at)).length;
   const evidence = { successes: state.successes, trials: state.trials };
-  const eligibility = evaluateEligibility(
-    {
-      tier,
-      tierSince: at.tierSince,
-      frozen: at.frozen,
-      openRequest: openRequests > 0,
-      evidence,
-      window,
-      restarts: state.restarts,
-      look: state.look,
-    },
-    policy.rules,
-    now,
-  );
+  const eligibility = stateEligibility({ actionType: at, policy, requests: [] }, now.getTime(), f.openRequest);
   const w = wilsonInterval(window.successes, window.trials);
   const d = policy.rules.tiers[tier].demotion;
   const cusum = cusumParams(policy.rules, tier);
@@ -135,9 +118,9 @@ export async function liveEvidence(db: Reader, actionTypeId: string, now: Date):
       id: at.id,
       key: at.key,
       agentId: at.agentId,
-      agentSlug: at.agent.slug,
+      agentSlug: at.agentSlug,
       tier,
-      tierSince: at.tierSince.toISOString(),
+      tierSince: new Date(at.tierSince).toISOString(),
       frozen: at.frozen,
       stateVersion: at.stateVersion,
       agentVersion: at.agentVersion,
@@ -145,7 +128,7 @@ export async function liveEvidence(db: Reader, actionTypeId: string, now: Date):
     policy: { id: policy.id, version: policy.version, rules: policy.rules },
     evidence: {
       ...evidence,
-      since: at.evidenceSince.toISOString(),
+      since: new Date(state.evidenceSince).toISOString(),
       restarts: state.restarts,
       alpha: alphaSpent(policy.rules, state.restarts),
       interval: confidenceSequence(evidence.successes, evidence.trials),
@@ -173,4 +156,51 @@ export async function liveEvidence(db: Reader, actionTypeId: string, now: Date):
     eligibility,
     takenAt: now.toISOString(),
   };
+}
+
+export async function liveEvidence(db: Reader, actionTypeId: string, now: Date): Promise<LiveEvidence> {
+  const at = await db.actionType.findUniqueOrThrow({
+    where: { id: actionTypeId },
+    select: {
+      id: true,
+      key: true,
+      agentId: true,
+      tier: true,
+      tierSince: true,
+      frozen: true,
+      stateVersion: true,
+      rampStep: true,
+      rampStepSince: true,
+      ...EVIDENCE_STATE_SELECT,
+      agent: { select: { slug: true } },
+    },
+  });
+  const policy = await currentPolicy(db, actionTypeId);
+  const pending = await db.reviewRequest.findMany({
+    where: { actionTypeId, ...PENDING_PROMOTIONS },
+    select: { status: true, fromTier: true, snapshot: true },
+  });
+  return evidenceView(
+    {
+      actionType: {
+        id: at.id,
+        agentId: at.agentId,
+        key: at.key,
+        tier: at.tier as Tier,
+        tierSince: at.tierSince.getTime(),
+        frozen: at.frozen,
+        stateVersion: at.stateVersion,
+        rampStep: at.rampStep,
+        rampStepSince: at.rampStepSince.getTime(),
+        evidence: toEvidenceState(at),
+        agentSlug: at.agent.slug,
+        agentVersion: at.agentVersion,
+      },
+      policy: { id: policy.id, version: policy.version, rules: policy.rules },
+      openRequest: pending.some((r) =>
+        blocksNewRequest({ ...r, snapshotStateVersion: snapshotStateVersionOf(r.snapshot) }, at),
+      ),
+    },
+    now,
+  );
 }

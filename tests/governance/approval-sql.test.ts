@@ -8,7 +8,7 @@ import { eligibleCrawl, later, NOW, openWorld, RATIONALE, type World } from "./w
 
 const onPostgres = process.env.TEST_BACKEND === "postgres";
 /** Statements of the approving review (BEGIN and COMMIT included), today. Lower it when you cut some. */
-const MAX_STATEMENTS = Number(process.env.APPROVAL_SQL_MAX ?? 46);
+const MAX_STATEMENTS = Number(process.env.APPROVAL_SQL_MAX ?? 12);
 
 let w: World;
 let counting = false;

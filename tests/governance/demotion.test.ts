@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoteManually, setFrozen } from "@/lib/action-types/mutations";
 import { ingestEvents } from "@/lib/events/mutations";
 import { openPromotionRequest } from "@/lib/requests/mutations";
-import { sweepDemotions } from "@/lib/tier-changes/detector";
+import { sweepDemotions } from "@/lib/action-types/mutations";
 import { editPolicy } from "@/lib/policies/mutations";
 import { cusumParams, defaultPolicy } from "@/lib/gating";
 import {

@@ -6,14 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoteManually } from "@/lib/action-types/mutations";
 import { listOverview } from "@/lib/action-types/data";
 import { actionTypeDetail } from "@/lib/action-types/detail";
-import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { ingestEvents } from "@/lib/events/mutations";
 import { classifyPolicyChange, cusumParams, cusumScan, defaultPolicy, logEProcess } from "@/lib/gating";
 import type { PolicyRules } from "@/lib/gating/types";
 import { liveEvidence } from "@/lib/metrics/evidence";
 import { editPolicy } from "@/lib/policies/mutations";
 import { currentPolicy } from "@/lib/policies/data";
-import { writePolicyVersion } from "@/lib/policies/write";
+import { forcePolicyVersion } from "../helpers/fixtures";
 import { openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
 import fc from "fast-check";
 import { validPolicy } from "../helpers/policy-arbitrary";
@@ -46,9 +45,7 @@ const REASON = "Issue 11 reproduction: evidence must not be fished.";
 async function setPolicy(s: Subject, mutate: (r: PolicyRules) => void, at: Date) {
   const rules = structuredClone((await currentPolicy(w.db, s.id)).rules);
   mutate(rules);
-  await w.db.$transaction((tx) =>
-    writePolicyVersion(tx, SYSTEM_ACTOR, { actionTypeId: s.id, rules, reason: REASON }, at),
-  );
+  await forcePolicyVersion(w.db, s.id, rules, REASON, at);
 }
 
 /** Low radius, WALK since 20 days ago (promoted the ordinary way). */
@@ -219,9 +216,7 @@ describe("repro 8: no accepted policy takes a page down", () => {
     const policies = fc.sample(validPolicy, { numRuns: 8, seed: 1108 });
     for (const rules of policies) {
       const s = await newSubject(w.db, "low", daysAgo(30));
-      await w.db.$transaction((tx) =>
-        writePolicyVersion(tx, SYSTEM_ACTOR, { actionTypeId: s.id, rules, reason: REASON }, daysAgo(29)),
-      );
+      await forcePolicyVersion(w.db, s.id, rules, REASON, daysAgo(29));
       await feed(w.db, s, "CRAWL", 40, 35, daysAgo(2));
       await feed(w.db, s, "CRAWL", 10, 2, daysAgo(1), "v2");
       await expect(liveEvidence(w.db, s.id, NOW)).resolves.toBeTruthy();

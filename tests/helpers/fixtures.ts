@@ -1,10 +1,10 @@
 // Test fixtures made through the real mutations: people of every role, an agent, action types.
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
-import type { BlastRadius } from "@/lib/gating/types";
+import type { BlastRadius, PolicyRules } from "@/lib/gating/types";
 import type { UserPrincipal } from "@/lib/auth/actor";
 import type { Role } from "@/lib/gating/permissions";
-import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
+import { appendAudit, SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { createUser } from "@/lib/users/mutations";
 import { createAgent, createActionType } from "@/lib/agents/mutations";
 
@@ -65,4 +65,32 @@ export function outcomes(
     occurredAt: new Date(at.getTime() - 3_600_000 + Math.floor((i / Math.max(1, n)) * 3_500_000)).toISOString(),
     agentVersion: "v1",
   }));
+}
+
+/**
+ * Test set-up only: writes a policy version as it is, without the rules that decide a change (no review
+ * for a loosening, no re-pin). For tests that need an action type under a given policy from a given time.
+ */
+export async function forcePolicyVersion(db: Db, actionTypeId: string, rules: PolicyRules, reason: string, at: Date) {
+  return db.$transaction(async (tx) => {
+    const last = await tx.policy.findFirst({ where: { actionTypeId }, orderBy: { version: "desc" } });
+    const version = (last?.version ?? 0) + 1;
+    const created = await tx.policy.create({
+      data: { actionTypeId, version, rules: rules as object, reason, createdAt: at },
+      select: { id: true, version: true },
+    });
+    await appendAudit(
+      tx,
+      {
+        actor: SYSTEM_ACTOR,
+        kind: "policy.version_created",
+        entityType: "policy",
+        entityId: created.id,
+        actionTypeId,
+        data: { version, reason, requestId: null, rules },
+      },
+      at,
+    );
+    return created;
+  });
 }
