@@ -9,11 +9,10 @@ import { RateChart } from "@/components/charts/RateChart";
 import { EvidenceChart } from "@/components/charts/EvidenceChart";
 import { CountsChart } from "@/components/charts/CountsChart";
 import { markersFrom } from "@/components/charts/markers";
-import { RequestPromotion } from "@/components/RequestPromotion";
+import { RequestPromotion, type OpenRequestAction } from "@/components/RequestPromotion";
 import { RequestTable } from "@/components/RequestTable";
 import { formatDateTime, formatDuration } from "@/components/format";
-import type { ActionResultLike } from "@/components/ui/ActionForm";
-import { TierActions, type DemoteInput, type FreezeInput } from "@/components/TierActions";
+import { TierActions, type DemoteAction, type FreezeAction } from "@/components/TierActions";
 import { AgentName } from "@/components/Names";
 import { GateDetails, gateSentenceOf } from "@/components/PlainGate";
 import { policyChangeInWords } from "@/lib/gating/plain-words";
@@ -34,13 +33,9 @@ export function ActionTypeView(props: {
   canEditPolicy: boolean;
   /** reviewers and admins: demote and freeze here as on the overview */
   canAct?: boolean;
-  open: (i: {
-    actionTypeId: string;
-    kind: "promotion" | "override";
-    justification?: string;
-  }) => Promise<ActionResultLike>;
-  demote?: (i: DemoteInput) => Promise<ActionResultLike>;
-  freeze?: (i: FreezeInput) => Promise<ActionResultLike>;
+  open: OpenRequestAction;
+  demote?: DemoteAction;
+  freeze?: FreezeAction;
 }) {
   const q = useQuery({
     queryKey: ["action-type", props.initial.id],

@@ -10,9 +10,8 @@ import { TierBadge, TierLegend } from "@/components/TierBadge";
 import { AgentName } from "@/components/Names";
 import { GateDetails } from "@/components/PlainGate";
 import { Sparkline } from "@/components/Sparkline";
-import { TierActions } from "@/components/TierActions";
+import { TierActions, type DemoteAction, type FreezeAction } from "@/components/TierActions";
 import { formatDuration, windowHealthText } from "@/components/format";
-import type { ActionResultLike } from "@/components/ui/ActionForm";
 
 type Sort = OverviewQuery["sort"];
 
@@ -39,8 +38,8 @@ export function OverviewTable(props: {
   initial: OverviewPage<OverviewRow>;
   initialQuery: OverviewQuery;
   canAct: boolean;
-  demote: (input: { actionTypeId: string; rationale: string }) => Promise<ActionResultLike>;
-  freeze: (input: { actionTypeId: string; frozen: boolean; rationale: string }) => Promise<ActionResultLike>;
+  demote: DemoteAction;
+  freeze: FreezeAction;
 }) {
   const [view, setView] = useState<OverviewQuery>(props.initialQuery);
   const [text, setText] = useState(props.initialQuery.q ?? "");

@@ -5,7 +5,8 @@ import Link from "next/link";
 import { useMemo, useState } from "react";
 import { classifyPolicyChange, cusumParams, DEFAULT_DEMOTION_ARL, validatePolicyRules } from "@/lib/gating";
 import type { PolicyRules, Tier } from "@/lib/gating/types";
-import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
+import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
+import type { ServerAction } from "@/lib/http/action";
 import { Card } from "@/components/ui/States";
 import { formatCount, policyChangeInWords } from "@/lib/gating/plain-words";
 import { GateDetails } from "@/components/PlainGate";
@@ -16,6 +17,15 @@ import { ReplayPanel, type ReplayAction } from "@/components/ReplayPanel";
 import { SliderFields } from "@/components/SliderFields";
 
 type EditInput = { actionTypeId: string; basedOnVersion: number; rules: unknown; reason: string };
+/** A tightening applies at once as a new version; a loosening opens a request (SPEC §3 rule 9). */
+type EditOutcome = { outcome: "applied"; version: number } | { outcome: "review"; requestId: string };
+type EditPolicyAction = ServerAction<EditInput, EditOutcome>;
+
+/** The editor of a role that may not save: the button answers as the server would. */
+const refuseEdit: EditPolicyAction = async () => ({
+  ok: false,
+  error: { code: "forbidden", message: "Only admins change bars." },
+});
 const TIERS: Tier[] = ["CRAWL", "WALK", "RUN"];
 
 function NumberField({
@@ -119,7 +129,7 @@ export function PolicyEditor({
   actionKey: string;
   version: number;
   current: PolicyRules;
-  save?: (i: EditInput) => Promise<ActionResultLike>;
+  save?: EditPolicyAction;
   replay?: ReplayAction;
   readOnly?: boolean;
 }) {
@@ -127,20 +137,13 @@ export function PolicyEditor({
   const [reason, setReason] = useState("");
   // After a loosening is sent, the form steps aside: the same click must not open a second request.
   const [sent, setSent] = useState<string | null>(null);
-  const action = useServerAction(
-    save ?? (async () => ({ ok: false as const, error: { code: "forbidden", message: "Only admins change bars." } })),
-    (d) => {
-      const r = d as { outcome: "applied" | "review"; version?: number; requestId?: string };
-      if (r.outcome === "review" && r.requestId) {
-        setSent(r.requestId);
-        setRules(structuredClone(current));
-        setReason("");
-      }
-      return r.outcome === "applied"
-        ? `Tightening applied at once as policy v${r.version}.`
-        : `Loosening sent for review (request ${r.requestId?.slice(0, 8)}).`;
-    },
-  );
+  const action = useServerAction(save ?? refuseEdit, (r) => {
+    if (r.outcome === "applied") return `Tightening applied at once as policy v${r.version}.`;
+    setSent(r.requestId);
+    setRules(structuredClone(current));
+    setReason("");
+    return `Loosening sent for review (request ${r.requestId.slice(0, 8)}).`;
+  });
   const diff = useMemo(() => classifyPolicyChange(current, rules), [current, rules]);
   const problems = useMemo(() => validatePolicyRules(rules), [rules]);
   const set = (fn: (r: PolicyRules) => void) =>

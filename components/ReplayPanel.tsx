@@ -3,12 +3,12 @@
 import { useState } from "react";
 import type { PolicyRules } from "@/lib/gating/types";
 import type { ReplaySummary } from "@/lib/replay/sentence";
-import type { ActionResult } from "@/lib/http/action";
+import type { ServerAction } from "@/lib/http/action";
 import { Button } from "@/components/ui/ActionForm";
 import { ReplayChart } from "./ReplayChart";
 
 /** The replay server action, passed down by the page (components import nothing from app/). */
-export type ReplayAction = (input: { actionTypeId: string; rules: unknown }) => Promise<ActionResult<ReplaySummary>>;
+export type ReplayAction = ServerAction<{ actionTypeId: string; rules: unknown }, ReplaySummary>;
 
 export function ReplayPanel({
   actionTypeId,

@@ -3,7 +3,8 @@
 import Link from "next/link";
 import { useState } from "react";
 import type { LiveEvidence } from "@/lib/metrics/evidence";
-import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
+import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
+import type { ServerAction } from "@/lib/http/action";
 import { Card } from "@/components/ui/States";
 import { GateDetails, GateSentence, gateSentenceOf } from "@/components/PlainGate";
 import { tierMeaning } from "@/components/TierBadge";
@@ -13,6 +14,8 @@ import { ordinal } from "@/lib/gating/alpha-spending";
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 type OpenInput = { actionTypeId: string; kind: "promotion" | "override"; justification?: string };
+/** What the form reads of the opened request (the page's action must return at least this). */
+export type OpenRequestAction = ServerAction<OpenInput, { id: string; reviewersRequired: number }>;
 
 export function RequestPromotion({
   live,
@@ -23,13 +26,12 @@ export function RequestPromotion({
   live: LiveEvidence;
   canOpen: boolean;
   canOverride: boolean;
-  open: (i: OpenInput) => Promise<ActionResultLike>;
+  open: OpenRequestAction;
 }) {
   const [justification, setJustification] = useState("");
   const [note, setNote] = useState("");
   const [opened, setOpened] = useState<string | null>(null);
-  const promo = useServerAction(open, (d) => {
-    const r = d as { id: string; reviewersRequired: number };
+  const promo = useServerAction(open, (r) => {
     setOpened(r.id);
     setNote("");
     return `Request opened; it needs ${r.reviewersRequired} approval(s).`;

@@ -5,7 +5,8 @@ import { useQuery } from "@tanstack/react-query";
 import type { ReviewPage } from "@/lib/requests/review-page";
 import { fetchJson } from "@/components/ui/fetchJson";
 import { Card, ErrorNote, LiveDot } from "@/components/ui/States";
-import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
+import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
+import type { ServerAction } from "@/lib/http/action";
 import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/reviews";
 import { displayStatus, KindBadge, StatusBadge } from "@/components/RequestTable";
 import { EvidenceColumn } from "@/components/EvidenceColumn";
@@ -15,13 +16,16 @@ import { ActionName, AgentName } from "@/components/Names";
 import { TierBadge } from "@/components/TierBadge";
 
 type ReviewInput = { requestId: string; decision: "approve" | "reject"; rationale: string; snapshotHash: string };
+/** What the page reads of each outcome (the actions the page passes must return at least this). */
+type Reviewed = { status: string; applyRefusal: string | null };
+type Applied = { refusal: { message: string } | null };
 
 export function ReviewView(props: {
   initial: ReviewPage;
   reader: { id: string; canReview: boolean; canManage: boolean };
-  review: (i: ReviewInput) => Promise<ActionResultLike>;
-  withdraw: (i: { requestId: string }) => Promise<ActionResultLike>;
-  apply: (i: { requestId: string }) => Promise<ActionResultLike>;
+  review: ServerAction<ReviewInput, Reviewed>;
+  withdraw: ServerAction<{ requestId: string }, unknown>;
+  apply: ServerAction<{ requestId: string }, Applied>;
 }) {
   const q = useQuery({
     queryKey: ["request", props.initial.request.id],
@@ -33,9 +37,8 @@ export function ReviewView(props: {
   // The form resets after a recorded review, so one click records one review (SPEC §3 rule 11).
   // A rejection closes the request for good: it takes a second, explicit click.
   const [confirmReject, setConfirmReject] = useState(false);
-  const review = useServerAction(props.review, (d) => {
+  const review = useServerAction(props.review, (r) => {
     setRationale("");
-    const r = d as { status: string; applyRefusal: string | null };
     return r.applyRefusal
       ? {
           kind: "error" as const,
@@ -44,10 +47,9 @@ export function ReviewView(props: {
       : `Review recorded. The request is now ${r.status}.`;
   });
   const withdraw = useServerAction(props.withdraw, () => "Request withdrawn.");
-  const apply = useServerAction(props.apply, (d) => {
-    const refusal = (d as { refusal: { message: string } | null }).refusal;
-    return refusal ? { kind: "error" as const, text: `Not applied: ${refusal.message}` } : "Applied.";
-  });
+  const apply = useServerAction(props.apply, ({ refusal }) =>
+    refusal ? { kind: "error" as const, text: `Not applied: ${refusal.message}` } : "Applied.",
+  );
   const isRequester = r.requesterId === props.reader.id;
   const reviewedCurrent = r.mine.some((m) => !m.stale);
   const canReviewNow = props.reader.canReview && r.status === "open" && !isRequester && !reviewedCurrent;

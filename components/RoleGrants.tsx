@@ -2,15 +2,17 @@
 // Grants of review power waiting for a second person (SPEC §3 rule 10). The one who asked, and the
 // person it is for, cannot decide it; the form resets after a decision.
 import { useState } from "react";
-import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
+import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
+import type { ServerAction } from "@/lib/http/action";
 import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/reviews";
 import type { RoleGrantRow } from "@/lib/users/data";
 
-export function RoleGrants(props: {
-  grants: RoleGrantRow[];
-  readerId: string;
-  decide: (i: { grantId: string; decision: "approve" | "reject"; rationale: string }) => Promise<ActionResultLike>;
-}) {
+type DecideGrantAction = ServerAction<
+  { grantId: string; decision: "approve" | "reject"; rationale: string },
+  { status: "approved" | "rejected" }
+>;
+
+export function RoleGrants(props: { grants: RoleGrantRow[]; readerId: string; decide: DecideGrantAction }) {
   if (props.grants.length === 0) return null;
   return (
     <section className="mb-6 rounded-lg border border-amber-200 bg-amber-50 p-3" aria-label="Role grants">
@@ -31,12 +33,12 @@ function RoleGrantItem({
 }: {
   grant: RoleGrantRow;
   readerId: string;
-  decide: (i: { grantId: string; decision: "approve" | "reject"; rationale: string }) => Promise<ActionResultLike>;
+  decide: DecideGrantAction;
 }) {
   const [rationale, setRationale] = useState("");
   const action = useServerAction(decide, (d) => {
     setRationale("");
-    return `Grant ${(d as { status: string }).status}.`;
+    return `Grant ${d.status}.`;
   });
   const mine = grant.requestedById === readerId || grant.userId === readerId;
   return (

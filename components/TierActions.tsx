@@ -3,7 +3,8 @@
 // state it was shown (tier and stateVersion: SPEC §3 rule 11) and closes after success, so a second
 // click cannot demote twice; a moved state comes back as a 409 that says what changed.
 import { useState } from "react";
-import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
+import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
+import type { ServerAction } from "@/lib/http/action";
 import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/reviews";
 
 type Mode = "freeze" | "unfreeze" | "demote";
@@ -18,6 +19,9 @@ export type DemoteInput = {
   rationale: string;
 };
 export type FreezeInput = { actionTypeId: string; frozen: boolean; stateVersion: number; rationale: string };
+/** The row closes its form on success and says what it did: it reads nothing of the result. */
+export type DemoteAction = ServerAction<DemoteInput, unknown>;
+export type FreezeAction = ServerAction<FreezeInput, unknown>;
 
 export function TierActions(props: {
   actionTypeId: string;
@@ -25,8 +29,8 @@ export function TierActions(props: {
   tier: Tier;
   frozen: boolean;
   stateVersion: number;
-  demote: (input: DemoteInput) => Promise<ActionResultLike>;
-  freeze: (input: FreezeInput) => Promise<ActionResultLike>;
+  demote: DemoteAction;
+  freeze: FreezeAction;
 }) {
   const [mode, setMode] = useState<Mode | null>(null);
   const [rationale, setRationale] = useState("");

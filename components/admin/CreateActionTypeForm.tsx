@@ -25,7 +25,7 @@ export function CreateActionTypeForm({ agentId }: { agentId: string }) {
   const [form, setForm] = useState(EMPTY);
   const create = useServerAction(createActionTypeAction, (data) => {
     setForm(EMPTY);
-    return `Action type ${(data as { key: string }).key} created in CRAWL with policy v1 (the ${form.blastRadius} default).`;
+    return `Action type ${data.key} created in CRAWL with policy v1 (the ${form.blastRadius} default).`;
   });
   const set = (k: "key" | "name" | "description") => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
     setForm({ ...form, [k]: e.target.value });

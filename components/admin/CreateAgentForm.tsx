@@ -10,7 +10,7 @@ export function CreateAgentForm() {
   const [form, setForm] = useState(EMPTY);
   const create = useServerAction(createAgentAction, (data) => {
     setForm(EMPTY);
-    return `Agent ${(data as { slug: string }).slug} created. Open it to add action types, then create an API key for it.`;
+    return `Agent ${data.slug} created. Open it to add action types, then create an API key for it.`;
   });
   const set = (k: keyof typeof EMPTY) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
     setForm({ ...form, [k]: e.target.value });

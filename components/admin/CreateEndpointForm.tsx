@@ -17,8 +17,7 @@ export function CreateEndpointForm({ kinds }: { kinds: Array<[NotificationKind, 
     new Set(["request.opened", "request.decided", "tier.demoted"]),
   );
   const [created, setCreated] = useState<Created | null>(null);
-  const create = useServerAction(createWebhookEndpointAction, (data) => {
-    const e = data as Created;
+  const create = useServerAction(createWebhookEndpointAction, (e) => {
     setCreated(e);
     setName("");
     setUrl("");

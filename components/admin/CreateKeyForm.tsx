@@ -14,8 +14,7 @@ export function CreateKeyForm({ agents, fixedAgent }: { agents: AgentOption[]; f
   const [agentId, setAgentId] = useState(fixedAgent?.id ?? "");
   const [name, setName] = useState("");
   const [created, setCreated] = useState<Created | null>(null);
-  const create = useServerAction(createApiKeyAction, (data) => {
-    const key = data as Created;
+  const create = useServerAction(createApiKeyAction, (key) => {
     setCreated(key);
     setName("");
     return `Key ${key.prefix}… created for ${key.agentSlug}.`;

@@ -9,9 +9,8 @@ const EMPTY = { email: "", name: "", role: "viewer" as Role, password: "" };
 
 export function CreateUserForm() {
   const [form, setForm] = useState(EMPTY);
-  const create = useServerAction(createUserAction, (data) => {
+  const create = useServerAction(createUserAction, (u) => {
     setForm(EMPTY);
-    const u = data as { email: string; role: string };
     return `User ${u.email} created as ${u.role}.`;
   });
   const set = (k: "email" | "name" | "password") => (e: React.ChangeEvent<HTMLInputElement>) =>

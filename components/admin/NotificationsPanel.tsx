@@ -267,7 +267,7 @@ function EnableToggle({ endpoint }: { endpoint: EndpointRow }) {
 
 function ReplayButton({ endpointId, deliveryId, label }: { endpointId: string; deliveryId?: string; label: string }) {
   const replay = useServerAction(replayDeliveriesAction, (data) => {
-    const n = (data as { replayed: number }).replayed;
+    const n = data.replayed;
     return `${n} deliver${n === 1 ? "y" : "ies"} queued again with the same webhook-id.`;
   });
   return (

@@ -21,7 +21,7 @@ export function RoleControl({ user, self = false }: { user: UserRow; self?: bool
     },
     // Review power waits for a second person (SPEC §3 rule 10).
     (d) =>
-      (d as { pendingRole?: string | null }).pendingRole
+      d.pendingRole
         ? `Asked to make ${user.email} ${role}: another reviewer or admin must approve it on the Requests page.`
         : `${user.email} is now ${role}.`,
   );

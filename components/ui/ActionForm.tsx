@@ -3,14 +3,15 @@
 import { useState, useTransition } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import type { ServerAction } from "@/lib/http/action";
 
-export type ActionResultLike =
-  { ok: true; data: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } };
-
-/** onSuccess may turn a successful call into a warning (e.g. approved but not applied). */
-export function useServerAction<I>(
-  action: (input: I) => Promise<ActionResultLike>,
-  onSuccess?: (data: unknown) => string | { kind: "ok" | "error"; text: string } | void,
+/**
+ * onSuccess gets the action's own result data (typed by the action) and may turn a successful call
+ * into a warning (e.g. approved but not applied).
+ */
+export function useServerAction<I, T>(
+  action: ServerAction<I, T>,
+  onSuccess?: (data: T) => string | { kind: "ok" | "error"; text: string } | void,
 ) {
   const [pending, start] = useTransition();
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string; details?: string[] } | null>(null);

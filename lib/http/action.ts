@@ -9,7 +9,15 @@ import { httpStatus } from "./errors";
 import { zodDetails } from "@/lib/errors/zod";
 import { logError } from "@/lib/log";
 
-export type ActionResult<T> = { ok: true; data: T } | ({ ok: false } & ErrorBody);
+export type ActionFailure = { ok: false } & ErrorBody;
+export type ActionResult<T> = { ok: true; data: T } | ActionFailure;
+
+/**
+ * A server action as a page hands it to a form: the input its schema accepts and the result its
+ * mutation returns, so the form's success callback reads the data without a cast. (The server still
+ * parses whatever arrives: the input type is a promise to the caller, not a check.)
+ */
+export type ServerAction<I, T> = (input: I) => Promise<ActionResult<T>>;
 
 export interface ActionContext<I> {
   user: SessionUser;
@@ -22,7 +30,7 @@ export function defineAction<S extends z.ZodType, T>(options: {
   permission: Permission;
   input: S;
   run: (ctx: ActionContext<z.output<S>>) => Promise<T>;
-}): (raw: unknown) => Promise<ActionResult<T>> {
+}): ServerAction<z.input<S>, T> {
   return async (raw) => {
     try {
       const user = await currentUser();

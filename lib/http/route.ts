@@ -1,6 +1,7 @@
-// The one wrapper for every JSON route (/api/v1, /ofrep/v1, dashboard data): principal (API key or
-// session), role, zod for params/query/body, body limits, per-key rate limit, the one error body,
-// request id and access log. No raw exception text ever leaves the server.
+// The one wrapper for every JSON route (/api/v1, /ofrep/v1, dashboard data): the caller (the agent of
+// an API key, or the signed-in user: ctx.agent or ctx.user, as `auth` says), role, zod for
+// params/query/body, body limits, per-key rate limit, the one error body, request id and access log.
+// No raw exception text ever leaves the server.
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { getDb, type Db } from "@/lib/db";
@@ -15,29 +16,36 @@ import { apiLimiter } from "./rate-limit";
 import { log, logError } from "@/lib/log";
 import { recordRequest } from "./metrics";
 
-export type Principal = { kind: "agent"; key: KeyPrincipal } | { kind: "user"; user: SessionUser } | { kind: "public" };
+export type Auth = "key" | "session" | "public";
 
-export interface RouteContext<P, Q, B> {
+/** Who calls, by the route's `auth`: a key route knows its agent, a session route its user, a public route no one. */
+export interface Callers {
+  key: { agent: KeyPrincipal };
+  session: { user: SessionUser };
+  public: Record<never, never>;
+}
+
+export type RouteContext<A extends Auth, P, Q, B> = Callers[A] & {
   req: Request;
   db: Db;
-  principal: Principal;
   params: P;
   query: Q;
   body: B;
   requestId: string;
-}
+};
 
-export interface RouteSpec<P, Q, B> {
+export interface RouteSpec<A extends Auth, P, Q, B> {
   /** e.g. "POST /api/v1/decisions": logs and metrics */
   name: string;
-  auth: "key" | "session" | "public";
-  permission?: Permission;
+  auth: A;
+  /** checked against the signed-in user's role (session routes only: a key's scope is its agent) */
+  permission?: A extends "session" ? Permission : never;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
   /** OFREP answers errors in its own shape */
   renderError?: (error: AppError, req: Request, params: Record<string, string | string[]>) => Response;
-  handler: (ctx: RouteContext<P, Q, B>) => Promise<Response | object>;
+  handler: (ctx: RouteContext<A, P, Q, B>) => Promise<Response | object>;
 }
 
 type NextCtx = { params: Promise<Record<string, string | string[]>> };
@@ -83,17 +91,20 @@ export async function authenticateBearer(db: Db, authorization: string | null | 
   return key;
 }
 
-async function resolvePrincipal(spec: RouteSpec<unknown, unknown, unknown>, req: Request, db: Db): Promise<Principal> {
-  if (spec.auth === "public") return { kind: "public" };
-  if (spec.auth === "key")
-    return { kind: "agent", key: await authenticateBearer(db, req.headers.get("authorization")) };
+async function sessionUser(permission: Permission | undefined): Promise<SessionUser> {
   const { currentUser } = await import("@/lib/auth/session");
   const user = await currentUser();
   if (!user) throw new AppError("unauthenticated", "Sign in first.");
-  if (spec.permission && !can(user.role, spec.permission))
+  if (permission && !can(user.role, permission))
     throw new AppError("forbidden", `Your role (${user.role}) may not do this.`);
-  return { kind: "user", user };
+  return user;
 }
+
+const callerOf: { [A in Auth]: (req: Request, db: Db, permission?: Permission) => Promise<Callers[A]> } = {
+  key: async (req, db) => ({ agent: await authenticateBearer(db, req.headers.get("authorization")) }),
+  session: async (_req, _db, permission) => ({ user: await sessionUser(permission) }),
+  public: async () => ({}),
+};
 
 export function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
@@ -128,7 +139,7 @@ function decodeParams(raw: Record<string, string | string[]>): Record<string, st
 export const accessLog = () =>
   (process.env.ACCESS_LOG ?? (process.env.NODE_ENV === "test" || !process.env.DATABASE_URL ? "off" : "on")) !== "off";
 
-export function route<P = undefined, Q = undefined, B = undefined>(spec: RouteSpec<P, Q, B>) {
+export function route<A extends Auth, P = undefined, Q = undefined, B = undefined>(spec: RouteSpec<A, P, Q, B>) {
   return async (req: Request, ctx?: NextCtx): Promise<Response> => {
     const started = performance.now();
     const requestId = req.headers.get("x-request-id")?.slice(0, 64) || randomUUID();
@@ -137,11 +148,11 @@ export function route<P = undefined, Q = undefined, B = undefined>(spec: RouteSp
     try {
       rawParams = (await ctx?.params) ?? {};
       const db = await getDb();
-      const principal = await resolvePrincipal(spec as RouteSpec<unknown, unknown, unknown>, req, db);
+      const caller = await callerOf[spec.auth](req, db, spec.permission);
       const params = parsePart(spec.params, decodeParams(rawParams), "path");
       const query = parsePart(spec.query, Object.fromEntries(new URL(req.url).searchParams), "query");
       const body = spec.body ? parsePart(spec.body, await readJsonBody(req), "body") : (undefined as B);
-      const result = await spec.handler({ req, db, principal, params, query, body, requestId });
+      const result = await spec.handler({ ...caller, req, db, params, query, body, requestId });
       response = result instanceof Response ? result : json(result);
     } catch (e) {
       const err = toAppError(e);

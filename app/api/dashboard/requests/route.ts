@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { requestsScreen } from "@/lib/requests/inbox";
 import { REQUEST_STATUSES } from "@/lib/gating/types";
-import { AppError } from "@/lib/errors";
 import { methods, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
@@ -15,9 +14,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
       status: z.enum([...REQUEST_STATUSES, "all", "awaiting"]).optional(),
       action: z.uuid().optional(),
     }),
-    handler: async ({ db, query, principal }) => {
-      if (principal.kind !== "user") throw new AppError("unauthenticated", "Sign in first.");
-      return requestsScreen(db, principal.user, query.status ?? "all", query.action);
+    handler: async ({ db, query, user }) => {
+      return requestsScreen(db, user, query.status ?? "all", query.action);
     },
   }),
 });

@@ -1,7 +1,6 @@
 import { ingestEvents } from "@/lib/events/mutations";
 import { methods, route } from "@/lib/http/route";
 import { incrementCounter } from "@/lib/counters";
-import { agentOf } from "@/lib/http/principal";
 import { eventBatchSchema } from "@/lib/events/schema";
 
 export const dynamic = "force-dynamic";
@@ -11,8 +10,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     name: "POST /api/v1/events",
     auth: "key",
     body: eventBatchSchema,
-    handler: async ({ db, principal, body }) => {
-      const agent = agentOf(principal);
+    handler: async ({ db, agent, body }) => {
       const summary = await ingestEvents(db, { id: agent.agentId, slug: agent.agentSlug }, body.events);
       incrementCounter("events_ingested_total", summary.accepted);
       return {

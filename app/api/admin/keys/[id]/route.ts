@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { methods, route } from "@/lib/http/route";
-import { AppError } from "@/lib/errors";
 import { revokeApiKey } from "@/lib/keys/mutations";
 import { userActor } from "@/lib/auth/actor";
 
@@ -13,9 +12,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     auth: "session",
     permission: "admin:manage",
     params: z.strictObject({ id: z.uuid() }),
-    handler: async ({ db, principal, params }) => {
-      if (principal.kind !== "user") throw new AppError("unauthenticated", "Sign in first.");
-      return revokeApiKey(db, userActor(principal.user), { keyId: params.id });
+    handler: async ({ db, user, params }) => {
+      return revokeApiKey(db, userActor(user), { keyId: params.id });
     },
   }),
 });

@@ -11,9 +11,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     auth: "session",
     permission: "dashboard:read",
     params: z.strictObject({ id: z.uuid() }),
-    handler: async ({ db, params, principal }) => {
-      if (principal.kind !== "user") throw new AppError("unauthenticated", "Sign in first.");
-      const page = await reviewPage(db, params.id, principal.user);
+    handler: async ({ db, params, user }) => {
+      const page = await reviewPage(db, params.id, user);
       if (!page) throw new AppError("not_found", "No such request.");
       return page;
     },

@@ -1,5 +1,4 @@
 import { methods, route } from "@/lib/http/route";
-import { agentOf } from "@/lib/http/principal";
 import { tierStream } from "@/lib/http/sse";
 
 export const dynamic = "force-dynamic";
@@ -8,13 +7,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   GET: route({
     name: "GET /api/v1/tiers/stream",
     auth: "key",
-    handler: async ({ req, db, principal }) =>
-      tierStream(
-        db,
-        agentOf(principal).agentId,
-        req.signal,
-        req.headers.get("last-event-id"),
-        agentOf(principal).keyId,
-      ),
+    handler: async ({ req, db, agent }) =>
+      tierStream(db, agent.agentId, req.signal, req.headers.get("last-event-id"), agent.keyId),
   }),
 });

@@ -15,11 +15,10 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     permission: "admin:manage",
     params: z.strictObject({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) }),
     body: z.strictObject({ name: z.string().trim().min(1).max(100) }),
-    handler: async ({ db, principal, params, body }) => {
-      if (principal.kind !== "user") throw new AppError("unauthenticated", "Sign in first.");
+    handler: async ({ db, user, params, body }) => {
       const agent = await agentBySlug(db, params.slug);
       if (!agent) throw new AppError("not_found", `No agent "${params.slug}".`);
-      const key = await createApiKey(db, userActor(principal.user), { agentId: agent.id, name: body.name });
+      const key = await createApiKey(db, userActor(user), { agentId: agent.id, name: body.name });
       return {
         id: key.id,
         name: key.name,
