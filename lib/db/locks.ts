@@ -1,5 +1,5 @@
 // Row locks that order concurrent writers, and the transaction options every mutation uses.
-// Lock order everywhere: action types (by id), then a request. Ingest, reviews, freezes and policy
+// Lock order everywhere: action types (by id), then their requests (lib/action-types/state.ts). Ingest, reviews, freezes and policy
 // edits on one action type therefore run one after another, and never deadlock each other.
 import type { Tx } from "./client";
 import { notFound } from "@/lib/errors";
@@ -16,12 +16,4 @@ export async function lockActionTypes(tx: Tx, ids: string[]): Promise<void> {
     sorted,
   );
   if (rows.length !== sorted.length) throw notFound("Action type");
-}
-
-export async function lockRequest(tx: Tx, requestId: string): Promise<void> {
-  const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
-    `SELECT id::text AS id FROM review_requests WHERE id = $1::uuid FOR UPDATE`,
-    requestId,
-  );
-  if (rows.length === 0) throw notFound("Request");
 }
