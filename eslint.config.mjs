@@ -39,7 +39,7 @@ const PRISMA_IMPORTS = {
 };
 
 /** Files that may query Prisma: the data layer itself. */
-const DATA_LAYER = ["**/data.ts", "**/mutations.ts", "lib/db/**", "lib/action-types/state.ts"];
+const DATA_LAYER = ["**/data.ts", "**/mutations.ts", "lib/db/**", "lib/state/interpreter.ts"];
 
 /**
  * The exceptions, each with its reason. Keep this list short: a new entry needs a reason a reviewer
@@ -56,15 +56,10 @@ const PRISMA_EXCEPTIONS = [
   "lib/demo/agent-boot.ts", // demo simulator boot (development only)
   "lib/demo/seed.ts", // demo seed (development only)
   "lib/events/insert.ts", // the one bulk INSERT … unnest of outcome events, shared by ingestion and the bench generator
-  "lib/events/kinds.ts", // the outcome-kind lookup used inside the ingestion transaction
   "lib/http/sse.ts", // the tier stream's initial snapshot (one read before LISTEN takes over)
-  "lib/metrics/evidence-state.ts", // the evidence fold's row, read and written inside the caller's transaction
-  "lib/metrics/evidence.ts", // the evidence window reads inside the caller's transaction
   "lib/notifications/deliver.ts", // the outbox worker: claim and settle deliveries (one module for the worker)
   "lib/notifications/demo-receiver.ts", // the demo webhook receiver's inbox (development only)
   "lib/notifications/outbox.ts", // enqueue inside the audited transaction (called from appendAudit)
-  "lib/policies/write.ts", // writes a policy version inside the caller's transaction (the state interpreter's)
-  "lib/tier-changes/detector.ts", // the demotion detector's reads inside the ingestion transaction
 ];
 
 /** Everything that runs outside the app (tests, bench, scripts, e2e) may set up and inspect the database. */

@@ -2,7 +2,8 @@
 // with differences, and its requests.
 import type { Db } from "@/lib/db";
 import { classifyPolicyChange } from "@/lib/gating";
-import { liveEvidence, type LiveEvidence } from "@/lib/metrics/evidence";
+import { liveEvidence } from "@/lib/metrics/data";
+import type { LiveEvidence } from "@/lib/metrics/evidence";
 import { dailySeries } from "@/lib/metrics/data";
 import { buildSeries, lastDays, type SeriesPoint } from "@/lib/metrics/series";
 import { policyHistory } from "@/lib/policies/data";

@@ -8,7 +8,7 @@ import { can } from "@/lib/gating/permissions";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { domainError, forbidden } from "@/lib/errors";
 import { TX_OPTIONS } from "@/lib/db/locks";
-import { changeState } from "./state";
+import { changeState } from "@/lib/state/interpreter";
 
 export type { DecidedOn };
 

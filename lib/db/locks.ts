@@ -1,5 +1,5 @@
 // Row locks that order concurrent writers, and the transaction options every mutation uses.
-// Lock order everywhere: action types (by id), then their requests (lib/action-types/state.ts). Ingest, reviews, freezes and policy
+// Lock order everywhere: action types (by id), then their requests (lib/state/interpreter.ts). Ingest, reviews, freezes and policy
 // edits on one action type therefore run one after another, and never deadlock each other.
 import type { Tx } from "./client";
 import { notFound } from "@/lib/errors";

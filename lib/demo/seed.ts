@@ -12,7 +12,7 @@ import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { createUser } from "@/lib/users/mutations";
 import { createAgent, createActionType } from "@/lib/agents/mutations";
 import { ingestEvents } from "@/lib/events/mutations";
-import { liveEvidence } from "@/lib/metrics/evidence";
+import { liveEvidence } from "@/lib/metrics/data";
 import { openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
 import { setFrozen } from "@/lib/action-types/mutations";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EVENT_KINDS, SEVERITIES, TIERS } from "@/lib/gating/types";
+import { EVENT_KINDS, SEVERITIES, TIERS, type EventKind } from "@/lib/gating/types";
 
 export const ACTION_KEY = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 export const actionKeySchema = z.string().regex(ACTION_KEY, "must match ^[a-z0-9][a-z0-9._-]{0,127}$");
@@ -78,3 +78,6 @@ export const MAX_BATCH = 1000;
 export const eventBatchSchema = z
   .strictObject({ events: z.array(z.unknown()).min(1, "send at least one event") })
   .meta({ id: "EventBatch" });
+
+/** Prisma names enum members without dots (`action_completed`); the wire and the database use `action.completed`. */
+export const fromDbKind = (kind: string) => kind.replace("_", ".") as EventKind;

@@ -1,15 +1,14 @@
 // The one interpreter of an action type's state (SPEC §3): every change to an action type — a review,
 // an apply, a withdrawal or expiry, a manual demotion or freeze, a policy edit, an ingest batch, the
-// detector's sweep — is decided here, as data: `decideStateChange(context, command)` returns the effects to write
-// and the answer to give, or a refusal. lib/action-types/state.ts loads the context once under the
-// lock and applies the effects in the caller's transaction; nothing else writes a tier, a policy
-// version or a request's state. Follow-ups are part of the decision, so no writer can forget one:
-// a tier or freeze change re-pins the open requests, a new policy version re-pins them and closes the
-// policy changes it supersedes.
-// Pure: the time, fresh ids and the snapshot's hash come in as arguments.
-
+// detector's sweep — is decided here, as data: `decideStateChange(context, command)` returns the
+// effects to write and the answer to give, or a refusal (types: state-types.ts; the request side:
+// state-requests.ts). lib/state/interpreter.ts loads the context once under the lock and applies the
+// effects in the caller's transaction; nothing else writes a tier, a policy version or a request's
+// state. Follow-ups are part of the decision, so no writer can forget one: a tier or freeze change
+// re-pins the open requests, a new policy version re-pins them and closes the policy changes it
+// supersedes. Pure: the time, fresh ids and the snapshot's hash come in as arguments.
 import { canonicalJson } from "./canonical";
-import { barUnmet, DAY_MS, evaluateEligibility, type EligibilityResult } from "./eligibility";
+import { DAY_MS, evaluateEligibility, type EligibilityResult } from "./eligibility";
 import { evaluateDemotion } from "./demotion";
 import {
   dayKey,
@@ -17,234 +16,27 @@ import {
   evidenceFrom,
   foldEvidence,
   freshEvidence,
-  type EvidenceState,
   type FoldOutcome,
 } from "./evidence-fold";
 import { compareTiers, tierBelow } from "./outcomes";
-import { classifyPolicyChange, type PolicyChange } from "./policy-diff";
+import { classifyPolicyChange } from "./policy-diff";
 import { evaluateRampAdvance, rampStepBack } from "./ramp";
-import {
-  currentTally,
-  transition,
-  type Effect as RequestEffect,
-  type LiveCheck,
-  type RequestEvent,
-  type RequestReview,
-  type RequestState,
-  type TransitionErrorCode,
-} from "./request-machine";
-import { openRequest, type OpenRefusal } from "./request-open";
-import type { Tally } from "./reviews";
+import { openRequest } from "./request-open";
 import { sliderOf } from "./slider";
-import type { PolicyRules, RequestKind, RequestStatus, Role, Severity, Tier, TierChangeCause } from "./types";
+import { refuse, RequestSteps, SYSTEM, type Step, type TierChangeAsk } from "./state-requests";
+import type {
+  Answer,
+  DecidedOn,
+  PolicyVersion,
+  StateActor,
+  StateCommand,
+  StateContext,
+  StateDecision,
+  StateDeps,
+} from "./state-types";
+import type { PolicyRules, Severity, TierChangeCause } from "./types";
 
-// ---------------------------------------------------------------------------------------------
-// The context: what one decision may read, loaded once under the action type's lock.
-// ---------------------------------------------------------------------------------------------
-
-export type StateActor =
-  | { type: "user"; id: string; label: string }
-  | { type: "agent"; id: string; label: string }
-  | { type: "system"; label: string };
-
-export interface PolicyVersion {
-  id: string;
-  version: number;
-  rules: PolicyRules;
-}
-
-export interface ActionTypeFacts {
-  id: string;
-  agentId: string;
-  key: string;
-  tier: Tier;
-  /** epoch ms */
-  tierSince: number;
-  frozen: boolean;
-  stateVersion: number;
-  rampStep: number;
-  /** epoch ms */
-  rampStepSince: number;
-  evidence: EvidenceState;
-}
-
-export interface LiveRequest {
-  state: RequestState;
-  /** the policy version its snapshot pinned */
-  pinned: PolicyVersion;
-  /** the action type's stateVersion inside its snapshot */
-  snapshotStateVersion: number;
-}
-
-export interface StateContext {
-  actionType: ActionTypeFacts;
-  policy: PolicyVersion;
-  /** the action type's open and approved requests, and the request a command names (whatever its status) */
-  requests: LiveRequest[];
-}
-
-/** What the shell provides: fresh ids, and the evidence snapshot of a state with its SHA-256 (pure functions). */
-export interface StateDeps {
-  newId(): string;
-  snapshotOf(context: StateContext, now: number): { snapshot: unknown; hash: string; eligibility: EligibilityResult };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Commands
-// ---------------------------------------------------------------------------------------------
-
-/** The state a person decided on (SPEC §3 rule 11): the tier shown and its stateVersion. */
-export interface DecidedOn {
-  tier?: Tier;
-  frozen?: boolean;
-  stateVersion: number;
-}
-
-export type StateCommand =
-  | {
-      type: "open_request";
-      kind: Exclude<RequestKind, "policy_change">;
-      requester: { id: string; role: Role };
-      actor: StateActor;
-      justification?: string;
-    }
-  | {
-      type: "review";
-      requestId: string;
-      reviewer: { id: string; role: Role };
-      decision: "approve" | "reject";
-      rationale: string;
-      snapshotHash?: string;
-      actor: StateActor;
-    }
-  | { type: "apply"; requestId: string; actor: StateActor }
-  | { type: "withdraw"; requestId: string; actorId: string; actor: StateActor }
-  | { type: "expire"; requestId: string }
-  | { type: "demote"; toTier?: Tier; rationale: string; actor: StateActor; expected?: DecidedOn }
-  | { type: "freeze"; frozen: boolean; rationale: string; actor: StateActor; expected?: DecidedOn }
-  | {
-      type: "edit_policy";
-      rules: PolicyRules;
-      reason: string;
-      basedOnVersion?: number;
-      requester: { id: string; role: Role };
-      actor: StateActor;
-    }
-  | { type: "ingest"; outcomes: readonly FoldOutcome[] }
-  /** the sweep: the detector on the stored state (`peakCusum` "stored": the CUSUM as it stands) */
-  | { type: "detect"; peakCusum: number | "stored"; worstIncident?: Severity | null };
-
-// ---------------------------------------------------------------------------------------------
-// Effects: what to write, in order. The audit entries are effects too, in the order they are chained.
-// ---------------------------------------------------------------------------------------------
-
-export type StateAuditKind =
-  | "request.opened"
-  | "request.review_submitted"
-  | "request.apply_refused"
-  | "request.evidence_changed"
-  | Exclude<Extract<RequestEffect, { type: "notify" }>["event"], "request.opened">
-  | "policy.version_created"
-  | `tier.${TierChangeCause}`;
-
-export interface AuditEffect {
-  type: "audit";
-  actor: StateActor;
-  kind: StateAuditKind;
-  entityType: "action_type" | "request" | "policy";
-  entityId: string;
-  data: Record<string, unknown>;
-}
-
-export type StateEffect =
-  | {
-      type: "open_request";
-      request: RequestState;
-      justification: string;
-      snapshot: unknown;
-      policyId: string;
-      proposedRules: PolicyRules | null;
-    }
-  | { type: "record_review"; requestId: string; review: RequestReview }
-  | {
-      type: "update_request";
-      requestId: string;
-      status?: RequestStatus;
-      snapshotHash?: string;
-      decided?: true;
-      applied?: true;
-      statusReason?: string;
-    }
-  | {
-      type: "change_tier";
-      changeId: string;
-      from: Tier;
-      to: Tier;
-      frozen: boolean;
-      /** the freeze flag turns on now (its `frozenSince` starts) */
-      freezesNow: boolean;
-      cause: Exclude<TierChangeCause, "ramp_advance" | "ramp_step_back" | "slider_change">;
-      actor: StateActor;
-      rationale: string;
-      requestId: string | null;
-      breached: Record<string, unknown> | null;
-    }
-  | {
-      type: "change_ramp_step";
-      changeId: string;
-      tier: Tier;
-      frozen: boolean;
-      fromStep: number;
-      toStep: number;
-      fromPercent: number;
-      toPercent: number;
-      cause: "ramp_advance" | "ramp_step_back";
-      actor: StateActor;
-      rationale: string;
-      details: Record<string, unknown>;
-    }
-  /** `tier`: a new tier restarts clock, evidence, α spending, detector and ramp; `gate_look`: a failed `wilson` look may be taken again; `detector`: the CUSUM restarts */
-  | { type: "reset_evidence"; scope: "tier" | "gate_look" | "detector" }
-  | { type: "set_evidence"; evidence: EvidenceState }
-  | { type: "apply_policy"; policy: PolicyVersion; reason: string; requestId: string | null; actor: StateActor }
-  | {
-      type: "repin_requests";
-      requestIds: string[];
-      snapshot: unknown;
-      hash: string;
-      policy: PolicyVersion;
-      reason: string;
-    }
-  | { type: "supersede_policy_changes"; requestIds: string[]; newVersion: number }
-  /** the tier NOTIFY every cache and stream listens to (delivered on commit), with the state it announces */
-  | { type: "notify"; changeId: string; cause: TierChangeCause; tier: Tier; frozen: boolean; tierSince: number }
-  | AuditEffect;
-
-export type StateRefusalCode = TransitionErrorCode | OpenRefusal | "conflict" | "state_moved";
-
-export interface StateRefusal {
-  code: StateRefusalCode;
-  message: string;
-  reasons?: string[];
-  details?: Record<string, unknown>;
-}
-
-export type Answer =
-  | { type: "opened"; request: RequestState; snapshotHash: string }
-  | { type: "reviewed"; status: RequestStatus; tally: Tally; applyRefusal: string | null }
-  | { type: "apply"; status: RequestStatus; refusal: StateRefusal | null }
-  | { type: "closed"; status: RequestStatus }
-  | { type: "tier_changed"; changeId: string; from: Tier; to: Tier; frozen: boolean; stateVersion: number }
-  | { type: "policy_applied"; version: number; changes: PolicyChange["changes"] }
-  | { type: "policy_review"; requestId: string; reviewersRequired: number; changes: PolicyChange["changes"] }
-  | { type: "detected"; change: { actionKey: string; from: Tier; to: Tier; reason: string } | null }
-  | { type: "folded"; change: { actionKey: string; from: Tier; to: Tier; reason: string } | null };
-
-export type StateDecision = { ok: true; effects: StateEffect[]; answer: Answer } | { ok: false; refusal: StateRefusal };
-
-// ---------------------------------------------------------------------------------------------
-// decide
-// ---------------------------------------------------------------------------------------------
+export * from "./state-types";
 
 export function decideStateChange(
   ctx: StateContext,
@@ -257,24 +49,8 @@ export function decideStateChange(
   return "refused" in answer ? { ok: false, refusal: answer.refused } : { ok: true, effects: run.effects, answer };
 }
 
-type Step = Answer | { refused: StateRefusal };
-const refuse = (code: StateRefusalCode, message: string, extra: Omit<StateRefusal, "code" | "message"> = {}) => ({
-  refused: { code, message, ...extra },
-});
-
-/** One decision in progress: the effects so far, and the context as they leave it. */
-class Run {
-  readonly effects: StateEffect[] = [];
-  ctx: StateContext;
-
-  constructor(
-    ctx: StateContext,
-    private readonly now: number,
-    private readonly deps: StateDeps,
-  ) {
-    this.ctx = ctx;
-  }
-
+/** The tier, freeze, policy and evidence side of a decision, on top of the request side. */
+class Run extends RequestSteps {
   command(c: StateCommand): Step {
     switch (c.type) {
       case "open_request":
@@ -310,253 +86,9 @@ class Run {
     }
   }
 
-  // --- requests -------------------------------------------------------------------------------
-
-  private request(id: string): LiveRequest | { refused: StateRefusal } {
-    const r = this.ctx.requests.find((q) => q.state.id === id);
-    return r ?? refuse("not_open", "the request is not loaded");
-  }
-
-  /** Runs one machine event on a request; its notifications become audit entries. */
-  private step(r: LiveRequest, event: RequestEvent, actor: StateActor) {
-    const result = transition(r.state, event);
-    if ("error" in result) return result;
-    const prev = r.state;
-    const next = result.next;
-    if (next.status !== prev.status || next.snapshotHash !== prev.snapshotHash) {
-      this.effects.push({
-        type: "update_request",
-        requestId: prev.id,
-        ...(next.status !== prev.status ? { status: next.status } : {}),
-        ...(next.snapshotHash !== prev.snapshotHash ? { snapshotHash: next.snapshotHash } : {}),
-        ...(next.status !== "open" && prev.status === "open" ? { decided: true as const } : {}),
-        ...(next.status === "applied" ? { applied: true as const, statusReason: "" } : {}),
-      });
-    }
-    this.replaceRequest({ ...r, state: next });
-    for (const e of result.effects) {
-      if (e.type === "change_tier") {
-        this.changeTier({
-          to: e.to,
-          frozen: this.ctx.actionType.frozen,
-          cause: e.cause,
-          actor,
-          rationale: `${e.cause === "override" ? "Override" : "Promotion"} ${e.from} → ${e.to} approved by review`,
-          requestId: e.requestId,
-          repinReason: `${e.cause} to ${e.to}`,
-        });
-      } else if (e.type === "apply_policy") {
-        this.writePolicy(e.rules, `loosening approved in request ${e.requestId}`, e.requestId, actor, "loosened");
-      } else if (e.type === "notify" && e.event !== "request.opened") {
-        this.audit(actor, e.event, "request", e.requestId, {
-          status: e.status,
-          ...(e.tally
-            ? { approvals: e.tally.approvals, required: e.tally.required, rejections: e.tally.rejections }
-            : {}),
-        });
-      }
-    }
-    return { next };
-  }
-
-  private replaceRequest(r: LiveRequest) {
-    this.ctx = { ...this.ctx, requests: this.ctx.requests.map((q) => (q.state.id === r.state.id ? r : q)) };
-  }
-
-  private openPromotion(c: Extract<StateCommand, { type: "open_request" }>): Step {
-    const { snapshot, hash, eligibility } = this.deps.snapshotOf(this.ctx, this.now);
-    const id = this.deps.newId();
-    const opened = openRequest({
-      id,
-      kind: c.kind,
-      requester: c.requester,
-      snapshotHash: hash,
-      policy: this.ctx.policy.rules,
-      policyVersion: this.ctx.policy.version,
-      now: this.now,
-      fromTier: this.ctx.actionType.tier,
-      eligibility,
-      ...(c.justification !== undefined ? { justification: c.justification } : {}),
-    });
-    if ("error" in opened)
-      return refuse(opened.error.code, opened.error.message, { details: { unmet: eligibility.unmet } });
-    const s = opened.state;
-    this.addRequest(s, c.justification?.trim() ?? "", snapshot);
-    this.audit(c.actor, "request.opened", "request", id, {
-      kind: s.kind,
-      from: s.fromTier,
-      to: s.toTier,
-      snapshotHash: hash,
-      policyVersion: this.ctx.policy.version,
-      reviewersRequired: s.requiredApprovals,
-      justification: c.justification ?? null,
-    });
-    return { type: "opened", request: s, snapshotHash: hash };
-  }
-
-  private addRequest(s: RequestState, justification: string, snapshot: unknown) {
-    this.effects.push({
-      type: "open_request",
-      request: s,
-      justification,
-      snapshot,
-      policyId: this.ctx.policy.id,
-      proposedRules: s.proposedPolicy ?? null,
-    });
-    const live: LiveRequest = {
-      state: s,
-      pinned: this.ctx.policy,
-      snapshotStateVersion: this.ctx.actionType.stateVersion,
-    };
-    this.ctx = { ...this.ctx, requests: [...this.ctx.requests, live] };
-  }
-
-  private review(c: Extract<StateCommand, { type: "review" }>): Step {
-    const r = this.request(c.requestId);
-    if ("refused" in r) return r;
-    // The review itself is in the hash chain (SPEC §2): who, the decision, the rationale, the snapshot
-    // judged; before its effects. Sealed from every reader of the audit log while the request is open.
-    this.audit(c.actor, "request.review_submitted", "request", c.requestId, {
-      decision: c.decision,
-      rationale: c.rationale.trim(),
-      snapshotHash: r.state.snapshotHash,
-    });
-    const stepped = this.step(
-      r,
-      {
-        type: "review",
-        reviewer: c.reviewer,
-        decision: c.decision,
-        rationale: c.rationale,
-        at: this.now,
-        ...(c.snapshotHash ? { snapshotHash: c.snapshotHash } : {}),
-      },
-      c.actor,
-    );
-    if ("error" in stepped) return { refused: stepped.error };
-    const review = stepped.next.reviews[stepped.next.reviews.length - 1]!;
-    this.effects.push({ type: "record_review", requestId: c.requestId, review });
-    let status = stepped.next.status;
-    let applyRefusal: string | null = null;
-    if (status === "approved") {
-      // The reviewer whose approval completed the quorum is the one who applied it.
-      const applied = this.tryApply(this.request(c.requestId) as LiveRequest, c.actor);
-      status = applied.status;
-      applyRefusal = applied.refusal?.message ?? null;
-    }
-    return { type: "reviewed", status, tally: currentTally(stepped.next), applyRefusal };
-  }
-
-  /** Applies an approved request against the live state (SPEC §3 rule 9); a refusal keeps it approved, with the reason. */
-  private tryApply(r: LiveRequest, actor: StateActor): { status: RequestStatus; refusal: StateRefusal | null } {
-    const stepped = this.step(r, { type: "apply", live: this.liveCheck(r) }, actor);
-    if ("error" in stepped) {
-      const e = stepped.error;
-      this.effects.push({ type: "update_request", requestId: r.state.id, statusReason: e.message });
-      this.audit(actor, "request.apply_refused", "request", r.state.id, {
-        code: e.code,
-        reasons: e.reasons ?? [e.message],
-      });
-      return { status: r.state.status, refusal: e };
-    }
-    return { status: stepped.next.status, refusal: null };
-  }
-
-  private liveCheck(r: LiveRequest): LiveCheck {
-    const at = this.ctx.actionType;
-    return {
-      currentTier: at.tier,
-      frozen: at.frozen,
-      stateVersionAtSnapshot: r.snapshotStateVersion,
-      currentStateVersion: at.stateVersion,
-      policyVersionPinned: r.pinned.version,
-      currentPolicyVersion: this.ctx.policy.version,
-      policyTightenedSince: classifyPolicyChange(r.pinned.rules, this.ctx.policy.rules).changes.some(
-        (c) => c.direction === "tighten",
-      ),
-      ...(r.state.kind === "promotion" ? { liveBarUnmet: barUnmet(this.eligibility()) } : {}),
-    };
-  }
-
-  private eligibility(): EligibilityResult {
-    return this.deps.snapshotOf(this.ctx, this.now).eligibility;
-  }
-
-  private closeRequest(requestId: string, event: RequestEvent, actor: StateActor): Step {
-    const r = this.request(requestId);
-    if ("refused" in r) return r;
-    const stepped = this.step(r, event, actor);
-    if ("error" in stepped) return { refused: stepped.error };
-    return { type: "closed", status: stepped.next.status };
-  }
-
-  /** Open promotion and override requests take a fresh snapshot: approvals given on the old one stop counting. */
-  private repin(reason: string) {
-    const open = this.ctx.requests.filter((r) => r.state.status === "open" && r.state.kind !== "policy_change");
-    if (open.length === 0) return;
-    const { snapshot, hash } = this.deps.snapshotOf(this.ctx, this.now);
-    const repinned: string[] = [];
-    for (const r of open) {
-      const stepped = this.step(
-        r,
-        { type: "evidence_changed", snapshotHash: hash, policyVersionPinned: this.ctx.policy.version },
-        SYSTEM,
-      );
-      if ("error" in stepped) continue;
-      repinned.push(r.state.id);
-      this.replaceRequest({
-        state: stepped.next,
-        pinned: this.ctx.policy,
-        snapshotStateVersion: this.ctx.actionType.stateVersion,
-      });
-      this.audit(SYSTEM, "request.evidence_changed", "request", r.state.id, {
-        reason,
-        snapshotHash: hash,
-        policyVersion: this.ctx.policy.version,
-      });
-    }
-    if (repinned.length)
-      this.effects.push({
-        type: "repin_requests",
-        requestIds: repinned,
-        snapshot,
-        hash,
-        policy: this.ctx.policy,
-        reason,
-      });
-  }
-
-  /** A new policy version: changes reviewed against an older one can never apply, so they are closed with the reason. */
-  private supersede(newVersion: number) {
-    const stale = this.ctx.requests.filter(
-      (r) => r.state.kind === "policy_change" && (r.state.status === "open" || r.state.status === "approved"),
-    );
-    const closed: string[] = [];
-    for (const r of stale) {
-      const stepped = this.step(r, { type: "supersede", currentPolicyVersion: newVersion }, SYSTEM);
-      if ("error" in stepped) continue;
-      closed.push(r.state.id);
-      this.effects.push({
-        type: "update_request",
-        requestId: r.state.id,
-        statusReason: `superseded: the policy is now version ${newVersion}; open a new request against it`,
-      });
-    }
-    if (closed.length) this.effects.push({ type: "supersede_policy_changes", requestIds: closed, newVersion });
-  }
-
   // --- tier and freeze -------------------------------------------------------------------------
 
-  private changeTier(c: {
-    to: Tier;
-    frozen: boolean;
-    cause: Extract<StateEffect, { type: "change_tier" }>["cause"];
-    actor: StateActor;
-    rationale: string;
-    requestId: string | null;
-    breached?: Record<string, unknown> | null;
-    repinReason: string | null;
-  }): Answer {
+  protected changeTier(c: TierChangeAsk): Answer {
     const at = this.ctx.actionType;
     const changeId = this.deps.newId();
     const tierChanged = at.tier !== c.to;
@@ -614,7 +146,7 @@ class Run {
   }
 
   /** Rule 11: if the state moved since the form was shown, nothing changes and the answer says what moved. */
-  private unmoved(expected: DecidedOn | undefined): Step | null {
+  protected unmoved(expected: DecidedOn | undefined): Step | null {
     if (!expected) return null;
     const at = this.ctx.actionType;
     const changed: Record<string, { was: unknown; now: unknown }> = {};
@@ -646,7 +178,7 @@ class Run {
     );
   }
 
-  private demote(c: Extract<StateCommand, { type: "demote" }>): Step {
+  protected demote(c: Extract<StateCommand, { type: "demote" }>): Step {
     const moved = this.unmoved(c.expected);
     if (moved) return moved;
     const at = this.ctx.actionType;
@@ -667,7 +199,7 @@ class Run {
     });
   }
 
-  private freeze(c: Extract<StateCommand, { type: "freeze" }>): Step {
+  protected freeze(c: Extract<StateCommand, { type: "freeze" }>): Step {
     const moved = this.unmoved(c.expected);
     if (moved) return moved;
     const at = this.ctx.actionType;
@@ -685,7 +217,7 @@ class Run {
 
   // --- policy ----------------------------------------------------------------------------------
 
-  private writePolicy(
+  protected writePolicy(
     rules: PolicyRules,
     reason: string,
     requestId: string | null,
@@ -713,7 +245,7 @@ class Run {
     return policy;
   }
 
-  private editPolicy(c: Extract<StateCommand, { type: "edit_policy" }>): Step {
+  protected editPolicy(c: Extract<StateCommand, { type: "edit_policy" }>): Step {
     const current = this.ctx.policy;
     if (c.basedOnVersion !== undefined && c.basedOnVersion !== current.version)
       return refuse(
@@ -771,7 +303,7 @@ class Run {
 
   // --- evidence and the detector ----------------------------------------------------------------
 
-  private ingest(outcomes: readonly FoldOutcome[]): Step {
+  protected ingest(outcomes: readonly FoldOutcome[]): Step {
     const at = this.ctx.actionType;
     const folded = foldEvidence(at.evidence, outcomes, {
       tier: at.tier,
@@ -785,7 +317,7 @@ class Run {
   }
 
   /** The automatic demotion detector (after each ingest batch, and by the sweep); RUN's ramp moves here too. */
-  private detect(peakCusum: number, worstIncident: Severity | null) {
+  protected detect(peakCusum: number, worstIncident: Severity | null) {
     const at = this.ctx.actionType;
     if (at.tier === "CRAWL") return null;
     const policy = this.ctx.policy;
@@ -827,7 +359,7 @@ class Run {
   }
 
   /** Moves a ramp schedule to its next step when the RUN bar holds on the subjects already ramped. */
-  private advanceRamp() {
+  protected advanceRamp() {
     const at = this.ctx.actionType;
     const policy = this.ctx.policy;
     const verdict = evaluateRampAdvance({
@@ -853,7 +385,7 @@ class Run {
   }
 
   /** A ramp step change: the tier stays, the share of subjects it acts on moves. A step back restarts the detector. */
-  private changeRampStep(c: {
+  protected changeRampStep(c: {
     toStep: number;
     fromPercent: number;
     toPercent: number;
@@ -903,23 +435,11 @@ class Run {
     this.notify(changeId, c.cause);
   }
 
-  private notify(changeId: string, cause: TierChangeCause) {
+  protected notify(changeId: string, cause: TierChangeCause) {
     const { tier, frozen, tierSince } = this.ctx.actionType;
     this.effects.push({ type: "notify", changeId, cause, tier, frozen, tierSince });
   }
-
-  private audit(
-    actor: StateActor,
-    kind: StateAuditKind,
-    entityType: AuditEffect["entityType"],
-    entityId: string,
-    data: Record<string, unknown>,
-  ) {
-    this.effects.push({ type: "audit", actor, kind, entityType, entityId, data });
-  }
 }
-
-const SYSTEM: StateActor = { type: "system", label: "system" };
 
 /** First UTC day of a window of `days` days ending today. */
 export function windowStartDay(now: number, days: number): string {

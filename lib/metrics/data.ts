@@ -4,6 +4,15 @@ import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
 import type { Tier } from "@/lib/gating/types";
 import { dayOf } from "./mutations";
+import { currentPolicy } from "@/lib/policies/data";
+import { EVIDENCE_STATE_SELECT, toEvidenceState } from "./evidence-state";
+import {
+  blocksNewRequest,
+  evidenceView,
+  PENDING_PROMOTIONS,
+  snapshotStateVersionOf,
+  type LiveEvidence,
+} from "./evidence";
 
 type Reader = Db | Tx;
 
@@ -38,4 +47,52 @@ export async function dailySeries(
     failures: r.failures,
     incidents: r.incidents,
   }));
+}
+
+/** The live evidence of one action type, read now (the review page, the card, the policy page). */
+export async function liveEvidence(db: Reader, actionTypeId: string, now: Date): Promise<LiveEvidence> {
+  const at = await db.actionType.findUniqueOrThrow({
+    where: { id: actionTypeId },
+    select: {
+      id: true,
+      key: true,
+      agentId: true,
+      tier: true,
+      tierSince: true,
+      frozen: true,
+      stateVersion: true,
+      rampStep: true,
+      rampStepSince: true,
+      ...EVIDENCE_STATE_SELECT,
+      agent: { select: { slug: true } },
+    },
+  });
+  const policy = await currentPolicy(db, actionTypeId);
+  const pending = await db.reviewRequest.findMany({
+    where: { actionTypeId, ...PENDING_PROMOTIONS },
+    select: { status: true, fromTier: true, snapshot: true },
+  });
+  return evidenceView(
+    {
+      actionType: {
+        id: at.id,
+        agentId: at.agentId,
+        key: at.key,
+        tier: at.tier as Tier,
+        tierSince: at.tierSince.getTime(),
+        frozen: at.frozen,
+        stateVersion: at.stateVersion,
+        rampStep: at.rampStep,
+        rampStepSince: at.rampStepSince.getTime(),
+        evidence: toEvidenceState(at),
+        agentSlug: at.agent.slug,
+        agentVersion: at.agentVersion,
+      },
+      policy: { id: policy.id, version: policy.version, rules: policy.rules },
+      openRequest: pending.some((r) =>
+        blocksNewRequest({ ...r, snapshotStateVersion: snapshotStateVersionOf(r.snapshot) }, at),
+      ),
+    },
+    now,
+  );
 }

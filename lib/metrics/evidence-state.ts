@@ -1,7 +1,6 @@
 // The evidence fold's state (lib/gating/evidence-fold.ts) as stored on the action type: which columns,
 // and the conversions both ways. Ingest, the sweep, the card, the charts and the overview all read
 // the state through here.
-import { Prisma } from "@/lib/db/generated/client.ts";
 import type { EvidenceState, GateLook } from "@/lib/gating/evidence-fold";
 
 /** Prisma select of the stored state. */
@@ -94,20 +93,5 @@ export function toEvidenceState(row: EvidenceStateRow): EvidenceState {
     days,
     stayDays: dayMap(row.stayDays),
     look: look(row.gateLook),
-  };
-}
-
-/** Prisma update data writing the whole state. */
-export function evidenceStateData(state: EvidenceState) {
-  return {
-    agentVersion: state.agentVersion,
-    evidenceSince: new Date(state.evidenceSince),
-    evidenceSuccesses: state.successes,
-    evidenceTrials: state.trials,
-    evidenceRestarts: state.restarts,
-    evidenceDays: state.days,
-    stayDays: state.stayDays,
-    gateLook: state.look ? (state.look as unknown as Prisma.InputJsonObject) : Prisma.DbNull,
-    cusum: state.cusum,
   };
 }

@@ -1,8 +1,6 @@
 // The live evidence of one action type: its state, pinned-able policy, cumulative promotion
 // evidence, the window shown to people, the gate's verdict and eligibility. What a promotion request
 // snapshots and what reviewers see beside the snapshot.
-import type { Db } from "@/lib/db";
-import type { Tx } from "@/lib/db/client";
 import {
   alphaSpent,
   confidenceSequence,
@@ -21,10 +19,6 @@ import {
   type PolicyVersion,
 } from "@/lib/gating";
 import type { Counts, PolicyRules, Tier } from "@/lib/gating/types";
-import { currentPolicy } from "@/lib/policies/data";
-import { EVIDENCE_STATE_SELECT, toEvidenceState } from "./evidence-state";
-
-type Reader = Db | Tx;
 
 export interface LiveEvidence {
   actionType: {
@@ -156,51 +150,4 @@ export function evidenceView(f: EvidenceFacts, now: Date): LiveEvidence {
     eligibility,
     takenAt: now.toISOString(),
   };
-}
-
-export async function liveEvidence(db: Reader, actionTypeId: string, now: Date): Promise<LiveEvidence> {
-  const at = await db.actionType.findUniqueOrThrow({
-    where: { id: actionTypeId },
-    select: {
-      id: true,
-      key: true,
-      agentId: true,
-      tier: true,
-      tierSince: true,
-      frozen: true,
-      stateVersion: true,
-      rampStep: true,
-      rampStepSince: true,
-      ...EVIDENCE_STATE_SELECT,
-      agent: { select: { slug: true } },
-    },
-  });
-  const policy = await currentPolicy(db, actionTypeId);
-  const pending = await db.reviewRequest.findMany({
-    where: { actionTypeId, ...PENDING_PROMOTIONS },
-    select: { status: true, fromTier: true, snapshot: true },
-  });
-  return evidenceView(
-    {
-      actionType: {
-        id: at.id,
-        agentId: at.agentId,
-        key: at.key,
-        tier: at.tier as Tier,
-        tierSince: at.tierSince.getTime(),
-        frozen: at.frozen,
-        stateVersion: at.stateVersion,
-        rampStep: at.rampStep,
-        rampStepSince: at.rampStepSince.getTime(),
-        evidence: toEvidenceState(at),
-        agentSlug: at.agent.slug,
-        agentVersion: at.agentVersion,
-      },
-      policy: { id: policy.id, version: policy.version, rules: policy.rules },
-      openRequest: pending.some((r) =>
-        blocksNewRequest({ ...r, snapshotStateVersion: snapshotStateVersionOf(r.snapshot) }, at),
-      ),
-    },
-    now,
-  );
 }

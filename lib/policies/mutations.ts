@@ -1,6 +1,6 @@
 // Policy edits (SPEC §3 rule 6): a tightening takes effect at once as a new version; any loosening
 // becomes a policy_change request that needs review. Decided by the state interpreter
-// (lib/action-types/state.ts), which also re-pins open requests and closes superseded changes.
+// (lib/state/interpreter.ts), which also re-pins open requests and closes superseded changes.
 import type { Db } from "@/lib/db";
 import { checkRationale, validatePolicyRules } from "@/lib/gating";
 import { TX_OPTIONS } from "@/lib/db/locks";
@@ -9,7 +9,7 @@ import { can } from "@/lib/gating/permissions";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { AppError, domainError, forbidden } from "@/lib/errors";
 import { zodDetails } from "@/lib/errors/zod";
-import { changeState } from "@/lib/action-types/state";
+import { changeState } from "@/lib/state/interpreter";
 import { policyRulesSchema } from "./schema";
 
 export interface PolicyEditInput {

@@ -1,61 +1,8 @@
-import { z } from "zod";
-import { GATE_METHODS, SEVERITIES } from "@/lib/gating/types";
-import { POLICY_BOUNDS } from "@/lib/gating/defaults";
-
-const rate = z.number().gt(0).lt(1);
-const count = z.number().int().min(1).max(10_000_000);
-
-export const promotionBarSchema = z.strictObject({
-  threshold: rate,
-  minSamples: count,
-  minDaysInTier: z.number().min(0).max(365),
-  reviewers: z.number().int().min(1).max(10),
-  /** `wilson`: the one pre-registered look, in outcomes (default minSamples) */
-  lookAt: count.optional(),
-});
-
-export const demotionBarSchema = z
-  .strictObject({
-    threshold: rate,
-    minSamples: count,
-    failureRate: rate.optional(),
-  })
-  .refine(
-    (d) => d.failureRate === undefined || d.failureRate >= 1 - d.threshold + POLICY_BOUNDS.failureRateGap - 1e-12,
-    {
-      message: `failureRate (q1) must be at least 1 − threshold (q0) + ${POLICY_BOUNDS.failureRateGap}`,
-      path: ["failureRate"],
-    },
-  );
-
-export const tierRulesSchema = z.strictObject({
-  windowDays: z.number().int().min(1).max(365),
-  promotion: promotionBarSchema.optional(),
-  demotion: demotionBarSchema.optional(),
-});
-
-const percent = z.number().min(0).max(100).multipleOf(0.01);
-
-/** The autonomy slider inside RUN: a fixed percent, or a ramp schedule of increasing steps. */
-export const sliderSchema = z
-  .strictObject({
-    percent: percent,
-    steps: z.array(percent).min(1).max(20).optional(),
-    minDaysPerStep: z.number().min(0).max(365).optional(),
-  })
-  .refine((s) => !s.steps || s.steps.every((v, i) => i === 0 || v > s.steps![i - 1]!), {
-    message: "steps must increase",
-    path: ["steps"],
-  });
-
-export const policyRulesSchema = z.strictObject({
-  gate: z.enum(GATE_METHODS),
-  alpha: z.number().min(POLICY_BOUNDS.alpha.min).max(POLICY_BOUNDS.alpha.max),
-  demotionAlpha: z.number().min(POLICY_BOUNDS.alpha.min).max(POLICY_BOUNDS.alpha.max),
-  /** target false-alarm run length of the demotion detector at the comfortable rate (default 10^6) */
-  demotionArl: z.number().min(POLICY_BOUNDS.demotionArl.min).max(POLICY_BOUNDS.demotionArl.max).optional(),
-  incidentSeverity: z.enum(SEVERITIES),
-  reviewPeriodDays: z.number().int().min(1).max(90),
-  tiers: z.strictObject({ CRAWL: tierRulesSchema, WALK: tierRulesSchema, RUN: tierRulesSchema }),
-  slider: sliderSchema.optional(),
-});
+// The policies feature's input schemas. The rules' own schema lives beside PolicyRules in the pure core.
+export {
+  demotionBarSchema,
+  policyRulesSchema,
+  promotionBarSchema,
+  sliderSchema,
+  tierRulesSchema,
+} from "@/lib/gating/policy-schema";

@@ -11,7 +11,7 @@ import {
 } from "@/lib/gating";
 import type { PolicyRules, RequestKind, RequestStatus, Role, Tier } from "@/lib/gating/types";
 import { policyRulesSchema } from "@/lib/policies/schema";
-import type { Snapshot } from "./snapshot";
+import type { Snapshot } from "@/lib/metrics/snapshot";
 
 export interface RequestSummary {
   id: string;

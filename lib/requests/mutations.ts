@@ -1,13 +1,13 @@
 // Review requests (promotion, override, policy change): opened, reviewed blind, approved by quorum,
 // applied after re-checking the live state. Each is one command of the action-type state interpreter
-// (lib/action-types/state.ts): this module checks who may ask and runs it in one transaction.
+// (lib/state/interpreter.ts): this module checks who may ask and runs it in one transaction.
 import type { Db } from "@/lib/db";
 import { TX_OPTIONS } from "@/lib/db/locks";
 import type { RequestKind } from "@/lib/gating/types";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { forbidden } from "@/lib/errors";
 import { can } from "@/lib/gating/permissions";
-import { changeState, runStateCommand } from "@/lib/action-types/state";
+import { changeState, runStateCommand } from "@/lib/state/interpreter";
 
 export interface OpenInput {
   actionTypeId: string;

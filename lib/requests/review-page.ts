@@ -1,7 +1,8 @@
 // The review page's read model: the request as this reader may see it, and the live evidence.
 import type { Db } from "@/lib/db";
 import type { Role } from "@/lib/gating/types";
-import { liveEvidence, type LiveEvidence } from "@/lib/metrics/evidence";
+import { liveEvidence } from "@/lib/metrics/data";
+import type { LiveEvidence } from "@/lib/metrics/evidence";
 import { requestDetail, type RequestDetail } from "./data";
 
 export interface ReviewPage {

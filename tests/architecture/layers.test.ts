@@ -15,10 +15,6 @@ const MUTUAL_PAIRS_ALLOWED: Record<string, string> = {
     "route() asks the session (lib/auth/session); next-auth's authorize() reads the client address (lib/http/client-address)",
   "lib/http <-> lib/shutdown":
     "shutdown closes the open streams (lib/http/sse) and streams register on shutdown; both are process-edge code",
-  "lib/policies <-> lib/requests":
-    "a policy edit repins and supersedes open requests, and applying a policy request writes a policy version (one interpreter of action-type state will own both)",
-  "lib/requests <-> lib/tier-changes":
-    "applying a request changes the tier, and a tier change repins the open requests (one interpreter of action-type state will own both)",
 };
 
 const graph = importGraph();

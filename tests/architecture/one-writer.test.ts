@@ -1,5 +1,5 @@
 // One writer of action-type state (issue 13): a tier, a freeze, a ramp step, a policy version, a review
-// request's state and its reviews are written only by lib/action-types/state.ts, which applies what
+// request's state and its reviews are written only by lib/state/interpreter.ts, which applies what
 // lib/gating decided. Held on the sources, so a second writer that must remember a follow-up (a
 // re-pin, a supersede, the NOTIFY) cannot come back unnoticed.
 import fs from "node:fs";
@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./import-graph";
 
-const THE_WRITER = "lib/action-types/state.ts";
+const THE_WRITER = "lib/state/interpreter.ts";
 /** The only other places, each with its reason. */
 const ALLOWED: Record<string, string> = {
   "lib/agents/mutations.ts": "creating an action type writes its first policy version (nothing to re-pin yet)",

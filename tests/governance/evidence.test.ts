@@ -9,7 +9,7 @@ import { actionTypeDetail } from "@/lib/action-types/detail";
 import { ingestEvents } from "@/lib/events/mutations";
 import { classifyPolicyChange, cusumParams, cusumScan, defaultPolicy, logEProcess } from "@/lib/gating";
 import type { PolicyRules } from "@/lib/gating/types";
-import { liveEvidence } from "@/lib/metrics/evidence";
+import { liveEvidence } from "@/lib/metrics/data";
 import { editPolicy } from "@/lib/policies/mutations";
 import { currentPolicy } from "@/lib/policies/data";
 import { forcePolicyVersion } from "../helpers/fixtures";

@@ -3,7 +3,7 @@
 // restarts the promotion evidence, concurrent retries never double-count.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestEvents, type EventResult } from "@/lib/events/mutations";
-import { fromDbKind } from "@/lib/events/kinds";
+import { fromDbKind } from "@/lib/events/schema";
 import { outcomeOf } from "@/lib/gating";
 import { dayOf } from "@/lib/metrics/mutations";
 import { openPromotionRequest } from "@/lib/requests/mutations";

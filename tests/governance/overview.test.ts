@@ -4,8 +4,8 @@ import { listOverview, listOverviewPage, type OverviewRow } from "@/lib/action-t
 import { OVERVIEW_SORTS, OVERVIEW_STATUSES, overviewQueryOf, overviewQuerySchema } from "@/lib/action-types/schema";
 import { actionTypeDetail } from "@/lib/action-types/detail";
 import { confidenceSequence, logEProcess, promotionGate } from "@/lib/gating";
-import { pinSnapshot } from "@/lib/requests/snapshot";
-import { liveEvidence } from "@/lib/metrics/evidence";
+import { pinSnapshot } from "@/lib/metrics/snapshot";
+import { liveEvidence } from "@/lib/metrics/data";
 import { seedIfEmpty } from "@/lib/demo/seed";
 import { testDatabase } from "../helpers/db";
 import type { Database } from "@/lib/db/client";

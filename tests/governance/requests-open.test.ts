@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalJson } from "@/lib/gating/canonical";
 import { openPromotionRequest } from "@/lib/requests/mutations";
 import { setFrozen } from "@/lib/action-types/mutations";
-import { liveEvidence } from "@/lib/metrics/evidence";
+import { liveEvidence } from "@/lib/metrics/data";
 import { currentPolicy } from "@/lib/policies/data";
 import {
   DAY,

@@ -4,8 +4,8 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/lib/db/client";
-import { liveEvidence } from "@/lib/metrics/evidence";
-import { fromDbKind } from "@/lib/events/kinds";
+import { liveEvidence } from "@/lib/metrics/data";
+import { fromDbKind } from "@/lib/events/schema";
 import type { TierView } from "@/lib/sdk/types";
 import { DEMO_STORIES } from "@/lib/demo/agent";
 import { createKey, kill, signInCookie, startServer, type TestServer } from "../helpers/server";

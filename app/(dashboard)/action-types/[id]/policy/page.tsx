@@ -8,7 +8,7 @@ import { currentPolicy } from "@/lib/policies/data";
 import { actionTypeName } from "@/lib/action-types/data";
 import { PolicyEditor } from "@/components/PolicyEditor";
 import { PolicyInWords } from "@/components/PolicyInWords";
-import { liveEvidence } from "@/lib/metrics/evidence";
+import { liveEvidence } from "@/lib/metrics/data";
 import { editPolicyAction } from "../../../policy-actions";
 import { replayPolicyAction } from "../../../replay-actions";
 

@@ -11,6 +11,7 @@ import {
   freshEvidence,
   type Answer,
   type AuditEffect,
+  type EvidenceState,
   type LiveRequest,
   type StateCommand,
   type StateContext,
@@ -22,10 +23,10 @@ import type { PolicyRules, RequestKind, RequestStatus, ReviewDecision, Tier } fr
 import { appendAuditEntries, type AuditInput } from "@/lib/audit/mutations";
 import type { AuditKind } from "@/lib/audit/kinds";
 import { domainError, notFound, type ErrorCode } from "@/lib/errors";
-import { evidenceStateData, toEvidenceState, type EvidenceStateRow } from "@/lib/metrics/evidence-state";
+import { toEvidenceState, type EvidenceStateRow } from "@/lib/metrics/evidence-state";
 import { blocksNewRequest, evidenceView } from "@/lib/metrics/evidence";
-import { policyRulesSchema } from "@/lib/policies/schema";
-import { pinSnapshot } from "@/lib/requests/snapshot";
+import { policyRulesSchema } from "@/lib/gating/policy-schema";
+import { pinSnapshot } from "@/lib/metrics/snapshot";
 
 // Every refusal of the core is one of the error model's codes; every audit kind it writes is in the closed list.
 const refusalIsErrorCode = (code: StateRefusal["code"]): ErrorCode => code;
@@ -452,4 +453,19 @@ function resetData(scope: "tier" | "gate_look" | "detector", now: Date): Prisma.
   const { agentVersion: _carried, ...reset } = evidenceStateData(freshEvidence(now.getTime()));
   void _carried;
   return { tierSince: now, ...reset, rampStep: 0, rampStepSince: now };
+}
+
+/** Prisma update data writing the whole state. */
+function evidenceStateData(state: EvidenceState) {
+  return {
+    agentVersion: state.agentVersion,
+    evidenceSince: new Date(state.evidenceSince),
+    evidenceSuccesses: state.successes,
+    evidenceTrials: state.trials,
+    evidenceRestarts: state.restarts,
+    evidenceDays: state.days,
+    stayDays: state.stayDays,
+    gateLook: state.look ? (state.look as unknown as Prisma.InputJsonObject) : Prisma.DbNull,
+    cusum: state.cusum,
+  };
 }
