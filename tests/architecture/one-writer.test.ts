@@ -7,7 +7,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./import-graph";
 
-const THE_WRITER = "lib/state/interpreter.ts";
+/** The interpreter: it loads and decides (interpreter.ts) and writes the effects (apply.ts). */
+const THE_WRITER = "lib/state/apply.ts";
+const THE_INTERPRETER = "lib/state/interpreter.ts";
 /** The only other places, each with its reason. */
 const ALLOWED: Record<string, string> = {
   "lib/agents/mutations.ts": "creating an action type writes its first policy version (nothing to re-pin yet)",
@@ -61,9 +63,17 @@ describe("one writer of action-type state", () => {
     expect(exported).toEqual([]);
   });
 
-  it("the interpreter's own module exports the commands, not its row writers", () => {
-    const src = fs.readFileSync(path.join(ROOT, THE_WRITER), "utf8");
-    const names = [...src.matchAll(/^export\s+(?:async\s+)?function\s+(\w+)/gm)].map((m) => m[1]);
-    expect(names.sort()).toEqual(["changeState", "refusalError", "runStateCommand"]);
+  it("the interpreter exports the commands, and its writer only the one way to apply effects", () => {
+    const exported = (file: string) =>
+      [...fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/^export\s+(?:async\s+)?function\s+(\w+)/gm)]
+        .map((m) => m[1])
+        .sort();
+    expect(exported(THE_INTERPRETER)).toEqual(["changeState", "refusalError", "runStateCommand"]);
+    expect(exported(THE_WRITER)).toEqual(["applyEffects"]);
+    // applyEffects is called by the interpreter only, after a decision.
+    const callers = ["lib", "app"]
+      .flatMap(sources)
+      .filter((f) => f !== THE_WRITER && /\bapplyEffects\b/.test(fs.readFileSync(path.join(ROOT, f), "utf8")));
+    expect(callers).toEqual([THE_INTERPRETER]);
   });
 });
