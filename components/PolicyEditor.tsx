@@ -4,7 +4,7 @@
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { classifyPolicyChange, cusumParams, DEFAULT_DEMOTION_ARL, validatePolicyRules } from "@/lib/gating";
-import type { PolicyRules, Tier } from "@/lib/gating/types";
+import { TIERS, type PolicyRules, type Tier } from "@/lib/gating/types";
 import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
 import { Card } from "@/components/ui/States";
 import { formatCount, policyChangeInWords } from "@/lib/gating/plain-words";
@@ -16,7 +16,6 @@ import { ReplayPanel, type ReplayAction } from "@/components/ReplayPanel";
 import { SliderFields } from "@/components/SliderFields";
 
 type EditInput = { actionTypeId: string; basedOnVersion: number; rules: unknown; reason: string };
-const TIERS: Tier[] = ["CRAWL", "WALK", "RUN"];
 
 function NumberField({
   label,

@@ -9,6 +9,7 @@ import { GateDetails, GateSentence, gateSentenceOf } from "@/components/PlainGat
 import { tierMeaning } from "@/components/TierBadge";
 import { formatCount } from "@/lib/gating/plain-words";
 import { ordinal } from "@/lib/gating/alpha-spending";
+import { tierAbove } from "@/lib/gating/outcomes";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -34,7 +35,7 @@ export function RequestPromotion({
     setNote("");
     return `Request opened; it needs ${r.reviewersRequired} approval(s).`;
   });
-  const next = live.actionType.tier === "CRAWL" ? "WALK" : live.actionType.tier === "WALK" ? "RUN" : null;
+  const next = tierAbove(live.actionType.tier);
   const e = live.eligibility;
   if (!next) return <Card title="Promotion">RUN is the top tier.</Card>;
   const plain = gateSentenceOf(live);

@@ -5,10 +5,10 @@
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
 import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/reviews";
+import { tierBelow } from "@/lib/gating/outcomes";
+import type { Tier } from "@/lib/gating/types";
 
 type Mode = "freeze" | "unfreeze" | "demote";
-type Tier = "CRAWL" | "WALK" | "RUN";
-const BELOW: Record<Tier, Tier | null> = { RUN: "WALK", WALK: "CRAWL", CRAWL: null };
 
 export type DemoteInput = {
   actionTypeId: string;
@@ -34,7 +34,7 @@ export function TierActions(props: {
   // server answers 409 if that state moved), so the rationale stays about what the reviewer saw.
   const [seen, setSeen] = useState<{ tier: Tier; frozen: boolean; stateVersion: number } | null>(null);
   const state = seen ?? { tier: props.tier, frozen: props.frozen, stateVersion: props.stateVersion };
-  const target = BELOW[state.tier];
+  const target = tierBelow(state.tier);
   const openForm = (m: Mode) => {
     setSeen({ tier: props.tier, frozen: props.frozen, stateVersion: props.stateVersion });
     setMode(m);
@@ -95,7 +95,7 @@ export function TierActions(props: {
           >
             {props.frozen ? "Unfreeze" : "Freeze"}
           </Button>
-          {BELOW[props.tier] && (
+          {tierBelow(props.tier) && (
             <Button
               variant="secondary"
               onClick={() => {

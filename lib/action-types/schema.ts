@@ -1,9 +1,7 @@
 // Wire schemas of the agent API about tiers: the one source for routes, OpenAPI and the SDK.
 import { z } from "zod";
-import { AUDIENCES, TIERS } from "@/lib/gating/types";
+import { AUDIENCES, MODES, TIERS } from "@/lib/gating/types";
 import { actionKeySchema, referenceSchema } from "@/lib/events/schema";
-
-export const MODES = ["suggest", "act_internal", "act_external"] as const;
 
 export const tierViewSchema = z
   .object({
