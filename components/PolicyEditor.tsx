@@ -14,8 +14,7 @@ import { GateDetails } from "@/components/PlainGate";
 const formatNumberInWords = (v: number) => (Number.isInteger(v) && Math.abs(v) >= 1000 ? formatCount(v) : String(v));
 import { ReplayPanel, type ReplayAction } from "@/components/ReplayPanel";
 import { SliderFields } from "@/components/SliderFields";
-
-type EditInput = { actionTypeId: string; basedOnVersion: number; rules: unknown; reason: string };
+import type { PolicyEditFormInput as EditInput } from "@/lib/policies/schema";
 
 function NumberField({
   label,

@@ -10,10 +10,9 @@ import { tierMeaning } from "@/components/TierBadge";
 import { formatCount } from "@/lib/gating/plain-words";
 import { ordinal } from "@/lib/gating/alpha-spending";
 import { tierAbove } from "@/lib/gating/outcomes";
+import type { OpenRequestInput as OpenInput } from "@/lib/requests/schema";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-
-type OpenInput = { actionTypeId: string; kind: "promotion" | "override"; justification?: string };
 
 export function RequestPromotion({
   live,

@@ -13,8 +13,7 @@ import { formatDateTime } from "@/components/format";
 import { policyChangeInWords } from "@/lib/gating/plain-words";
 import { ActionName, AgentName } from "@/components/Names";
 import { TierBadge } from "@/components/TierBadge";
-
-type ReviewInput = { requestId: string; decision: "approve" | "reject"; rationale: string; snapshotHash: string };
+import type { ReviewRequestInput as ReviewInput } from "@/lib/requests/schema";
 
 export function ReviewView(props: {
   initial: ReviewPage;

@@ -7,17 +7,11 @@ import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@
 import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/reviews";
 import { tierBelow } from "@/lib/gating/outcomes";
 import type { Tier } from "@/lib/gating/types";
+import type { DemoteInput, FreezeInput } from "@/lib/action-types/schema";
 
 type Mode = "freeze" | "unfreeze" | "demote";
 
-export type DemoteInput = {
-  actionTypeId: string;
-  fromTier: Tier;
-  stateVersion: number;
-  toTier: Tier;
-  rationale: string;
-};
-export type FreezeInput = { actionTypeId: string; frozen: boolean; stateVersion: number; rationale: string };
+export type { DemoteInput, FreezeInput };
 
 export function TierActions(props: {
   actionTypeId: string;

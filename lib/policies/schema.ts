@@ -59,3 +59,16 @@ export const policyRulesSchema = z.strictObject({
   tiers: z.strictObject({ CRAWL: tierRulesSchema, WALK: tierRulesSchema, RUN: tierRulesSchema }),
   slider: sliderSchema.optional(),
 });
+
+/** The policy editor's save: the rules are parsed by the mutation (policyRulesSchema, then the SPEC bounds). */
+export const policyEditInputSchema = z.strictObject({
+  actionTypeId: z.uuid(),
+  /** the policy version the editor showed (SPEC §3 rule 11) */
+  basedOnVersion: z.int().min(1),
+  rules: z.unknown(),
+  reason: z.string().max(2000),
+});
+export type PolicyEditFormInput = z.input<typeof policyEditInputSchema>;
+
+/** The what-if replay of rules not yet saved. */
+export const replayInputSchema = z.strictObject({ actionTypeId: z.uuid(), rules: z.unknown() });

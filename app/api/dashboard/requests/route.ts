@@ -1,6 +1,5 @@
-import { z } from "zod";
 import { requestsScreen } from "@/lib/requests/inbox";
-import { REQUEST_STATUSES } from "@/lib/gating/types";
+import { requestsQuerySchema } from "@/lib/requests/schema";
 import { AppError } from "@/lib/errors";
 import { methods, route } from "@/lib/http/route";
 
@@ -11,10 +10,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     name: "GET /api/dashboard/requests",
     auth: "session",
     permission: "dashboard:read",
-    query: z.strictObject({
-      status: z.enum([...REQUEST_STATUSES, "all", "awaiting"]).optional(),
-      action: z.uuid().optional(),
-    }),
+    query: requestsQuerySchema,
     handler: async ({ db, query, principal }) => {
       if (principal.kind !== "user") throw new AppError("unauthenticated", "Sign in first.");
       return requestsScreen(db, principal.user, query.status ?? "all", query.action);
