@@ -4,7 +4,7 @@
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { classifyPolicyChange, cusumParams, DEFAULT_DEMOTION_ARL, validatePolicyRules } from "@/lib/gating";
-import { TIERS, type PolicyRules, type Tier } from "@/lib/gating/types";
+import { GATE_METHODS, SEVERITIES, TIERS, type PolicyRules, type Tier } from "@/lib/gating/types";
 import { Button, ResultMessage, useServerAction, type ActionResultLike } from "@/components/ui/ActionForm";
 import { Card } from "@/components/ui/States";
 import { formatCount, policyChangeInWords } from "@/lib/gating/plain-words";
@@ -158,7 +158,7 @@ export function PolicyEditor({
               aria-label="Gate"
               disabled={readOnly}
               value={rules.gate}
-              onChange={(e) => set((r) => void (r.gate = e.target.value as PolicyRules["gate"]))}
+              onChange={(e) => set((r) => void (r.gate = GATE_METHODS.find((g) => g === e.target.value) ?? r.gate))}
               className="rounded border border-slate-300 px-2 py-1 text-sm"
             >
               <option value="eprocess">e-process (anytime-valid)</option>
@@ -194,7 +194,9 @@ export function PolicyEditor({
               disabled={readOnly}
               value={rules.incidentSeverity}
               onChange={(e) =>
-                set((r) => void (r.incidentSeverity = e.target.value as PolicyRules["incidentSeverity"]))
+                set(
+                  (r) => void (r.incidentSeverity = SEVERITIES.find((s) => s === e.target.value) ?? r.incidentSeverity),
+                )
               }
               className="rounded border border-slate-300 px-2 py-1 text-sm"
             >

@@ -2,8 +2,8 @@
 import type { Db } from "@/lib/db";
 import { effectivePercent, evaluateEligibility, evidenceFrom, modeOf, sliderOf } from "@/lib/gating";
 import { plainGate } from "@/lib/gating/plain-words";
-import { DAY_MS, DEMOTION_CAUSES, type PolicyRules, type Tier } from "@/lib/gating/types";
-import { policyRulesSchema } from "@/lib/policies/schema";
+import { DAY_MS, DEMOTION_CAUSES, type Tier } from "@/lib/gating/types";
+import { policyRulesSchema, policySliderSchema } from "@/lib/policies/schema";
 import { windowStart } from "@/lib/metrics/data";
 import { blocksNewRequest, PENDING_PROMOTIONS } from "@/lib/metrics/evidence";
 import { dayOf } from "@/lib/metrics/mutations";
@@ -167,7 +167,7 @@ type OverviewBase = Awaited<ReturnType<typeof findOverviewBase>>[number];
 async function overviewRows(db: Db, rows: OverviewBase[], now: Date, withWords = true): Promise<OverviewRow[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const parsed = rows.map((r) => policyRulesSchema.parse(r.policies[0]?.rules) as PolicyRules);
+  const parsed = rows.map((r) => policyRulesSchema.parse(r.policies[0]?.rules));
   const sparkDays = Array.from({ length: SPARK_DAYS }, (_, i) =>
     dayOf(new Date(now.getTime() - (SPARK_DAYS - 1 - i) * DAY_MS)),
   );
@@ -284,7 +284,7 @@ function toTierView(r: {
     policyVersion: r.policies[0]?.version ?? 0,
   };
   // The slider travels only when it splits (below 100 %), to the agent's own key: the salt is agent-scoped.
-  const percent = effectivePercent(sliderOf((r.policies[0]?.rules ?? {}) as PolicyRules), r.rampStep);
+  const percent = effectivePercent(sliderOf(policySliderSchema.parse(r.policies[0]?.rules ?? {})), r.rampStep);
   if (percent < 100) view.slider = { percent, salt: r.sliderSalt };
   return view;
 }

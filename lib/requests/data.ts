@@ -230,8 +230,8 @@ export async function requestDetail(
   const visible = canSeeReviews(reader.id, reader.role, requestForRules, records)
     ? visibleReviews(reader.id, reader.role, requestForRules, r.reviews)
     : null;
-  const proposed = r.proposedRules ? (policyRulesSchema.parse(r.proposedRules) as PolicyRules) : null;
-  const pinned = policyRulesSchema.parse(r.policy.rules) as PolicyRules;
+  const proposed = r.proposedRules ? policyRulesSchema.parse(r.proposedRules) : null;
+  const pinned = policyRulesSchema.parse(r.policy.rules);
   return {
     id: r.id,
     kind: r.kind,
