@@ -12,6 +12,7 @@
 // two stories a larger share, so they play out in minutes (tests use RATE 1 and SPEED 20).
 import { createClient, TIER_LIST, type CwrClient, type TierChange } from "@/lib/sdk";
 import type { Audience, EventKind, Tier } from "@/lib/sdk/types";
+import { DAY_MS } from "@/lib/gating/types";
 import { DEMO_AGENTS, eventKindFor, type DemoActionType } from "./catalog";
 
 /** The version the seed reported: a different one would restart the promotion evidence. */
@@ -59,7 +60,7 @@ interface Plan {
   weight: number;
 }
 
-const DAY_SECONDS = 86_400;
+const DAY_SECONDS = DAY_MS / 1000;
 
 /** Outcomes per second of an agent at the volume the seed gave it (the sum of its perDay). */
 export function seededRatePerSecond(slug: string): number {
