@@ -9,7 +9,7 @@ import {
   classifyPolicyChange,
   type Tally,
 } from "@/lib/gating";
-import type { PolicyRules, RequestKind, RequestStatus, Role, Tier } from "@/lib/gating/types";
+import type { PolicyRules, RequestKind, RequestStatus, ReviewDecision, Role, Tier } from "@/lib/gating/types";
 import { policyRulesSchema } from "@/lib/policies/schema";
 import type { Snapshot } from "./snapshot";
 
@@ -143,7 +143,7 @@ function toSummary(r: SummaryRow): RequestSummary {
 export interface ReviewView {
   reviewer: string;
   reviewerId: string;
-  decision: "approve" | "reject";
+  decision: ReviewDecision;
   rationale: string;
   createdAt: string;
   stale: boolean;

@@ -32,6 +32,7 @@ export const roleGrantDecisionSchema = z.strictObject({
   decision: z.enum(REVIEW_DECISIONS),
   rationale: z.string().max(4000),
 });
+export type RoleGrantDecisionInput = z.input<typeof roleGrantDecisionSchema>;
 export const disableUserSchema = z.strictObject({
   userId: pickedId("a user"),
   disabled: z.boolean({ error: "true or false" }),
