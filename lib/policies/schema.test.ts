@@ -1,5 +1,7 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { PolicyRules } from "@/lib/gating/types";
 import { sliderOf } from "@/lib/gating/slider";
 import { validPolicy } from "../../tests/helpers/policy-arbitrary";
 import { policyRulesSchema, policySliderSchema } from "./schema";
@@ -19,5 +21,13 @@ describe("policySliderSchema (the agent API's read of stored rules)", () => {
     expect(sliderOf(policySliderSchema.parse({}))).toEqual(sliderOf({}));
     expect(policySliderSchema.safeParse({ slider: { percent: 150 } }).success).toBe(false);
     expect(policySliderSchema.safeParse({ slider: { percent: 50, steps: [50, 20] } }).success).toBe(false);
+  });
+});
+
+describe("policyRulesSchema and PolicyRules", () => {
+  // lib/gating cannot import this schema (the pure core imports only itself), so PolicyRules is written out
+  // there, field by field with its meaning; the type checker holds the two equal (npx tsc fails otherwise).
+  it("are the same type", () => {
+    expectTypeOf<z.output<typeof policyRulesSchema>>().toEqualTypeOf<PolicyRules>();
   });
 });
