@@ -7,6 +7,7 @@ import { openDatabase } from "@/lib/db/client";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { createAgent, createActionType } from "@/lib/agents/mutations";
 import { replayActionType } from "@/lib/replay/data";
+import { DAY_MS } from "@/lib/gating/types";
 import { startPostgres } from "./lib/pg";
 
 const N = Number(process.argv[2] ?? 1_000_000);
@@ -21,7 +22,7 @@ async function main() {
   const database = await openDatabase({ target: { kind: "postgres", url: pg.url } });
   try {
     const db = database.prisma;
-    const start = new Date(Date.now() - 60 * 86_400_000);
+    const start = new Date(Date.now() - 60 * DAY_MS);
     const agent = await createAgent(
       db,
       SYSTEM_ACTOR,

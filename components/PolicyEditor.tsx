@@ -4,9 +4,10 @@
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { classifyPolicyChange, cusumParams, DEFAULT_DEMOTION_ARL, validatePolicyRules } from "@/lib/gating";
-import type { PolicyRules, Tier } from "@/lib/gating/types";
+import { GATE_METHODS, SEVERITIES, TIERS, type PolicyRules, type Tier } from "@/lib/gating/types";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import type { ServerAction } from "@/lib/http/action";
+import type { PolicyEditFormInput as EditInput } from "@/lib/policies/schema";
 import { Card } from "@/components/ui/States";
 import { formatCount, policyChangeInWords } from "@/lib/gating/plain-words";
 import { GateDetails } from "@/components/PlainGate";
@@ -16,7 +17,6 @@ const formatNumberInWords = (v: number) => (Number.isInteger(v) && Math.abs(v) >
 import { ReplayPanel, type ReplayAction } from "@/components/ReplayPanel";
 import { SliderFields } from "@/components/SliderFields";
 
-type EditInput = { actionTypeId: string; basedOnVersion: number; rules: unknown; reason: string };
 /** A tightening applies at once as a new version; a loosening opens a request (SPEC §3 rule 9). */
 type EditOutcome = { outcome: "applied"; version: number } | { outcome: "review"; requestId: string };
 type EditPolicyAction = ServerAction<EditInput, EditOutcome>;
@@ -26,7 +26,6 @@ const refuseEdit: EditPolicyAction = async () => ({
   ok: false,
   error: { code: "forbidden", message: "Only admins change bars." },
 });
-const TIERS: Tier[] = ["CRAWL", "WALK", "RUN"];
 
 function NumberField({
   label,
@@ -163,7 +162,7 @@ export function PolicyEditor({
               aria-label="Gate"
               disabled={readOnly}
               value={rules.gate}
-              onChange={(e) => set((r) => void (r.gate = e.target.value as PolicyRules["gate"]))}
+              onChange={(e) => set((r) => void (r.gate = GATE_METHODS.find((g) => g === e.target.value) ?? r.gate))}
               className="rounded border border-slate-300 px-2 py-1 text-sm"
             >
               <option value="eprocess">e-process (anytime-valid)</option>
@@ -199,7 +198,9 @@ export function PolicyEditor({
               disabled={readOnly}
               value={rules.incidentSeverity}
               onChange={(e) =>
-                set((r) => void (r.incidentSeverity = e.target.value as PolicyRules["incidentSeverity"]))
+                set(
+                  (r) => void (r.incidentSeverity = SEVERITIES.find((s) => s === e.target.value) ?? r.incidentSeverity),
+                )
               }
               className="rounded border border-slate-300 px-2 py-1 text-sm"
             >

@@ -1,12 +1,10 @@
 // The bars of a policy in words, and what the gate says today: above the numbers of the policy page.
 import type { LiveEvidence } from "@/lib/metrics/evidence";
-import type { PolicyRules, Tier } from "@/lib/gating/types";
+import { TIERS, type PolicyRules } from "@/lib/gating/types";
 import { barsInWords } from "@/lib/gating/plain-words";
 import { Card } from "@/components/ui/States";
 import { GateSentence, gateSentenceOf } from "@/components/PlainGate";
 import { TierBadge } from "@/components/TierBadge";
-
-const TIERS: Tier[] = ["CRAWL", "WALK", "RUN"];
 
 export function PolicyInWords({ rules, live }: { rules: PolicyRules; live: LiveEvidence }) {
   const plain = gateSentenceOf(live);

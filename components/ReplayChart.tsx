@@ -3,25 +3,21 @@
 // really was, day by day, with the sentence that says the same in words.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { replaySentence, type ReplayPoint, type ReplaySummary } from "@/lib/replay/sentence";
-import type { Tier } from "@/lib/gating/types";
-
-const RANK: Record<Tier, number> = { CRAWL: 0, WALK: 1, RUN: 2 };
-const TIER_OF = ["CRAWL", "WALK", "RUN"] as const;
-const DAY = 86_400_000;
+import { DAY_MS, TIERS, type Tier } from "@/lib/gating/types";
 
 function tierAt(changes: ReplayPoint[], t: number): number {
   let tier: Tier = "CRAWL";
   for (const c of changes) if (Date.parse(c.at) <= t) tier = c.to;
-  return RANK[tier];
+  return TIERS.indexOf(tier);
 }
 
 export function replaySeries(s: ReplaySummary) {
   const start = Date.parse(s.createdAt.slice(0, 10));
   const end = Date.parse(s.now);
-  const step = Math.max(DAY, Math.ceil((end - start) / 120 / DAY) * DAY);
+  const step = Math.max(DAY_MS, Math.ceil((end - start) / 120 / DAY_MS) * DAY_MS);
   const rows = [];
   for (let t = start; t <= end + step - 1; t += step) {
-    const at = Math.min(t + DAY - 1, end);
+    const at = Math.min(t + DAY_MS - 1, end);
     rows.push({
       day: new Date(at).toISOString().slice(0, 10),
       proposed: tierAt(s.proposed.changes, at),
@@ -47,11 +43,11 @@ export function ReplayChart({ summary, title = "What-if replay" }: { summary: Re
             <YAxis
               domain={[0, 2]}
               ticks={[0, 1, 2]}
-              tickFormatter={(v: number) => TIER_OF[v] ?? ""}
+              tickFormatter={(v: number) => TIERS[v] ?? ""}
               tick={{ fontSize: 10 }}
               width={48}
             />
-            <Tooltip formatter={(v) => TIER_OF[Number(v)] ?? String(v)} />
+            <Tooltip formatter={(v) => TIERS[Number(v)] ?? String(v)} />
             <Legend wrapperStyle={{ fontSize: 11 }} />
             <Line
               type="stepAfter"

@@ -10,10 +10,11 @@ import { GateDetails, GateSentence, gateSentenceOf } from "@/components/PlainGat
 import { tierMeaning } from "@/components/TierBadge";
 import { formatCount } from "@/lib/gating/plain-words";
 import { ordinal } from "@/lib/gating/alpha-spending";
+import { tierAbove } from "@/lib/gating/outcomes";
+import type { OpenRequestInput as OpenInput } from "@/lib/requests/schema";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-type OpenInput = { actionTypeId: string; kind: "promotion" | "override"; justification?: string };
 /** What the form reads of the opened request (the page's action must return at least this). */
 export type OpenRequestAction = ServerAction<OpenInput, { id: string; reviewersRequired: number }>;
 
@@ -36,7 +37,7 @@ export function RequestPromotion({
     setNote("");
     return `Request opened; it needs ${r.reviewersRequired} approval(s).`;
   });
-  const next = live.actionType.tier === "CRAWL" ? "WALK" : live.actionType.tier === "WALK" ? "RUN" : null;
+  const next = tierAbove(live.actionType.tier);
   const e = live.eligibility;
   if (!next) return <Card title="Promotion">RUN is the top tier.</Card>;
   const plain = gateSentenceOf(live);

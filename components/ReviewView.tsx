@@ -14,8 +14,8 @@ import { formatDateTime } from "@/components/format";
 import { policyChangeInWords } from "@/lib/gating/plain-words";
 import { ActionName, AgentName } from "@/components/Names";
 import { TierBadge } from "@/components/TierBadge";
+import type { ReviewRequestInput as ReviewInput } from "@/lib/requests/schema";
 
-type ReviewInput = { requestId: string; decision: "approve" | "reject"; rationale: string; snapshotHash: string };
 /** What the page reads of each outcome (the actions the page passes must return at least this). */
 type Reviewed = { status: string; applyRefusal: string | null };
 type Applied = { refusal: { message: string } | null };

@@ -6,19 +6,13 @@ import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import type { ServerAction } from "@/lib/http/action";
 import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/reviews";
+import { tierBelow } from "@/lib/gating/outcomes";
+import type { Tier } from "@/lib/gating/types";
+import type { DemoteInput, FreezeInput } from "@/lib/action-types/schema";
 
 type Mode = "freeze" | "unfreeze" | "demote";
-type Tier = "CRAWL" | "WALK" | "RUN";
-const BELOW: Record<Tier, Tier | null> = { RUN: "WALK", WALK: "CRAWL", CRAWL: null };
 
-export type DemoteInput = {
-  actionTypeId: string;
-  fromTier: Tier;
-  stateVersion: number;
-  toTier: Tier;
-  rationale: string;
-};
-export type FreezeInput = { actionTypeId: string; frozen: boolean; stateVersion: number; rationale: string };
+export type { DemoteInput, FreezeInput };
 /** The row closes its form on success and says what it did: it reads nothing of the result. */
 export type DemoteAction = ServerAction<DemoteInput, unknown>;
 export type FreezeAction = ServerAction<FreezeInput, unknown>;
@@ -38,7 +32,7 @@ export function TierActions(props: {
   // server answers 409 if that state moved), so the rationale stays about what the reviewer saw.
   const [seen, setSeen] = useState<{ tier: Tier; frozen: boolean; stateVersion: number } | null>(null);
   const state = seen ?? { tier: props.tier, frozen: props.frozen, stateVersion: props.stateVersion };
-  const target = BELOW[state.tier];
+  const target = tierBelow(state.tier);
   const openForm = (m: Mode) => {
     setSeen({ tier: props.tier, frozen: props.frozen, stateVersion: props.stateVersion });
     setMode(m);
@@ -99,7 +93,7 @@ export function TierActions(props: {
           >
             {props.frozen ? "Unfreeze" : "Freeze"}
           </Button>
-          {BELOW[props.tier] && (
+          {tierBelow(props.tier) && (
             <Button
               variant="secondary"
               onClick={() => {

@@ -1,5 +1,5 @@
 import { TIER_MEANING } from "@/lib/gating/plain-words";
-import type { Tier } from "@/lib/gating/types";
+import { TIERS, type Tier } from "@/lib/gating/types";
 
 const STYLE: Record<string, string> = {
   CRAWL: "bg-amber-100 text-amber-900 ring-amber-300",
@@ -58,7 +58,7 @@ export function TierBadge({
 export function TierLegend() {
   return (
     <p className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700" data-testid="tier-legend">
-      {(["CRAWL", "WALK", "RUN"] as const).map((t) => (
+      {TIERS.map((t) => (
         <span key={t} className="inline-flex items-center gap-1">
           <TierBadge tier={t} /> {TIER_MEANING[t]}
         </span>

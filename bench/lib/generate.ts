@@ -21,9 +21,8 @@
 //   • no review requests are generated (open requests in the overview are the demo's).
 import type { Database } from "@/lib/db/client";
 import { appendAudit, SYSTEM_ACTOR } from "@/lib/audit/mutations";
-import { defaultPolicy, outcomeOf, BLAST_RADII, type EventKind, type Tier } from "@/lib/gating";
+import { defaultPolicy, outcomeOf, BLAST_RADII, DAY_MS, type EventKind, type Tier } from "@/lib/gating";
 
-const DAY = 86_400_000;
 const NOUNS = ["invoice", "ticket", "deploy", "lead", "report"];
 const VERBS = ["draft", "send", "approve", "close"];
 
@@ -171,7 +170,7 @@ export async function generate(database: Database, options: GenerateOptions = {}
   const days = options.days ?? 90;
   const now = options.now ?? new Date();
   const log = options.log ?? (() => {});
-  const startDay = new Date(Math.floor(now.getTime() / DAY) * DAY - days * DAY); // day `days-1` is yesterday (UTC)
+  const startDay = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - days * DAY_MS); // day `days-1` is yesterday (UTC)
   const started = performance.now();
   const steps: Record<string, number> = {};
   const { rows, changes } = plan(agents, types, events, days);

@@ -2,8 +2,8 @@
 import type { Db } from "@/lib/db";
 import { effectivePercent, evaluateEligibility, evidenceFrom, modeOf, sliderOf } from "@/lib/gating";
 import { plainGate } from "@/lib/gating/plain-words";
-import type { PolicyRules, Tier } from "@/lib/gating/types";
-import { policyRulesSchema } from "@/lib/policies/schema";
+import { DAY_MS, DEMOTION_CAUSES, type Tier } from "@/lib/gating/types";
+import { policyRulesSchema, policySliderSchema } from "@/lib/policies/schema";
 import { windowStart } from "@/lib/metrics/data";
 import { blocksNewRequest, PENDING_PROMOTIONS, snapshotStateVersionOf } from "@/lib/metrics/evidence";
 import { dayOf } from "@/lib/metrics/mutations";
@@ -43,7 +43,8 @@ export interface OverviewRow {
 }
 
 const SPARK_DAYS = 14;
-const DEMOTION_CAUSES: Array<"automatic_demotion" | "manual_demotion"> = ["automatic_demotion", "manual_demotion"];
+// A mutable copy: Prisma's `in` filter takes an array, and the select below is `as const`.
+const DEMOTION_CAUSE_LIST: Array<(typeof DEMOTION_CAUSES)[number]> = [...DEMOTION_CAUSES];
 export const OVERVIEW_PAGE_SIZE = 50;
 
 const overviewSelect = {
@@ -60,7 +61,7 @@ const overviewSelect = {
   agent: { select: { slug: true, name: true } },
   policies: { orderBy: { version: "desc" }, take: 1, select: { version: true, rules: true } },
   tierChanges: {
-    where: { cause: { in: DEMOTION_CAUSES } },
+    where: { cause: { in: DEMOTION_CAUSE_LIST } },
     orderBy: { createdAt: "desc" },
     take: 1,
     select: { createdAt: true, cause: true },
@@ -89,7 +90,7 @@ function overviewWhere(q: OverviewQuery) {
       q.tier ? { tier: q.tier } : {},
       q.status === "frozen" ? { frozen: true } : {},
       q.status === "requests" ? { requests: { some: { status: "open" as const } } } : {},
-      q.status === "demoted" ? { tierChanges: { some: { cause: { in: DEMOTION_CAUSES } } } } : {},
+      q.status === "demoted" ? { tierChanges: { some: { cause: { in: DEMOTION_CAUSE_LIST } } } } : {},
     ],
   };
 }
@@ -166,9 +167,9 @@ type OverviewBase = Awaited<ReturnType<typeof findOverviewBase>>[number];
 async function overviewRows(db: Db, rows: OverviewBase[], now: Date, withWords = true): Promise<OverviewRow[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const parsed = rows.map((r) => policyRulesSchema.parse(r.policies[0]?.rules) as PolicyRules);
+  const parsed = rows.map((r) => policyRulesSchema.parse(r.policies[0]?.rules));
   const sparkDays = Array.from({ length: SPARK_DAYS }, (_, i) =>
-    dayOf(new Date(now.getTime() - (SPARK_DAYS - 1 - i) * 86_400_000)),
+    dayOf(new Date(now.getTime() - (SPARK_DAYS - 1 - i) * DAY_MS)),
   );
   // "Open requests" are the ones waiting for review; approved-but-unapplied ones show in eligibility.
   const open = await db.reviewRequest.groupBy({
@@ -268,7 +269,7 @@ const tierSelect = {
 function toTierView(r: {
   key: string;
   name: string;
-  tier: "CRAWL" | "WALK" | "RUN";
+  tier: Tier;
   frozen: boolean;
   tierSince: Date;
   sliderSalt: string;
@@ -285,7 +286,7 @@ function toTierView(r: {
     policyVersion: r.policies[0]?.version ?? 0,
   };
   // The slider travels only when it splits (below 100 %), to the agent's own key: the salt is agent-scoped.
-  const percent = effectivePercent(sliderOf((r.policies[0]?.rules ?? {}) as PolicyRules), r.rampStep);
+  const percent = effectivePercent(sliderOf(policySliderSchema.parse(r.policies[0]?.rules ?? {})), r.rampStep);
   if (percent < 100) view.slider = { percent, salt: r.sliderSalt };
   return view;
 }

@@ -1,9 +1,7 @@
 // Wire schemas of the agent API about tiers: the one source for routes, OpenAPI and the SDK.
 import { z } from "zod";
-import { AUDIENCES, TIERS } from "@/lib/gating/types";
+import { AUDIENCES, MODES, TIERS } from "@/lib/gating/types";
 import { actionKeySchema, referenceSchema } from "@/lib/events/schema";
-
-export const MODES = ["suggest", "act_internal", "act_external"] as const;
 
 export const tierViewSchema = z
   .object({
@@ -56,6 +54,31 @@ export const decisionResponseSchema = z
   .meta({ id: "DecisionResponse" });
 
 export type TierView = z.infer<typeof tierViewSchema>;
+
+// Demote and freeze name the state they were decided on (SPEC §3 rule 11): the tier shown and its stateVersion.
+const rationale = z.string().max(2000);
+
+/** Freeze or unfreeze, as the admin route's body carries it. */
+export const freezeBodySchema = z.strictObject({ frozen: z.boolean(), stateVersion: z.int().min(0), rationale });
+
+const decidedOnVersion = z.int({ error: "the state this was decided on (stateVersion) is required" }).min(0);
+
+/** The dashboard's freeze form: the route's body for one action type, with a message for a missing stateVersion. */
+export const freezeInputSchema = z.strictObject({
+  actionTypeId: z.uuid(),
+  ...freezeBodySchema.shape,
+  stateVersion: decidedOnVersion,
+});
+export type FreezeInput = z.input<typeof freezeInputSchema>;
+
+export const demoteInputSchema = z.strictObject({
+  actionTypeId: z.uuid(),
+  fromTier: z.enum(TIERS),
+  stateVersion: decidedOnVersion,
+  toTier: z.enum(TIERS).optional(),
+  rationale,
+});
+export type DemoteInput = z.input<typeof demoteInputSchema>;
 
 // The overview's filters, sort and page, as the URL and the dashboard route carry them.
 export const OVERVIEW_SORTS = ["agent", "tier", "time", "health"] as const;

@@ -2,6 +2,7 @@
 // current RUN stay, and the current step's evidence in plain words (the pure ramp rule's own reason).
 import type { Db } from "@/lib/db";
 import { effectivePercent, evaluateRampAdvance, hasSchedule, sliderOf, stepEvidence } from "@/lib/gating";
+import { SLIDER_STEP_CAUSES } from "@/lib/gating/types";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-state";
 import { currentPolicy } from "@/lib/policies/data";
 
@@ -17,8 +18,6 @@ export interface SliderPanelData {
   /** the current step: its evidence and what the ramp waits for, in words */
   evidence: { successes: number; trials: number; words: string };
 }
-
-const STEP_CAUSES = ["ramp_advance", "ramp_step_back", "slider_change"] as const;
 
 export async function sliderPanelData(db: Db, actionTypeId: string, now = new Date()): Promise<SliderPanelData> {
   const at = await db.actionType.findUniqueOrThrow({
@@ -36,7 +35,7 @@ export async function sliderPanelData(db: Db, actionTypeId: string, now = new Da
   const slider = sliderOf(policy.rules);
   const state = toEvidenceState(at);
   const steps = await db.tierChange.findMany({
-    where: { actionTypeId, cause: { in: [...STEP_CAUSES] }, createdAt: { gte: at.tierSince } },
+    where: { actionTypeId, cause: { in: [...SLIDER_STEP_CAUSES] }, createdAt: { gte: at.tierSince } },
     orderBy: { createdAt: "asc" },
     select: { createdAt: true, actorSystem: true },
   });

@@ -8,10 +8,11 @@
 import type { Db } from "@/lib/db";
 import { onTierChange, type TierChangeMessage } from "@/lib/db/notify";
 import { modeOf } from "@/lib/gating";
+import { SLIDER_STEP_CAUSES } from "@/lib/gating/types";
 import type { TierView } from "./schema";
 import { listAgentTiers } from "./data";
 
-const SLIDER_CAUSES = new Set(["ramp_advance", "ramp_step_back", "slider_change"]);
+const SLIDER_CAUSES = new Set<string>(SLIDER_STEP_CAUSES);
 
 const TTL_MS = Number(process.env.TIER_CACHE_MS ?? 1_000);
 

@@ -1,19 +1,16 @@
 // Session guards. The JWT only names the user; role and disabled flag come from the database each time.
 import { redirect } from "next/navigation";
 import { auth } from "./auth";
-import { can, isRole, type Permission, type Role } from "@/lib/gating/permissions";
+import { can, isRole, type Permission } from "@/lib/gating/permissions";
 import { getDb } from "@/lib/db";
+import type { UserPrincipal } from "./actor";
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
+/** The signed-in user: the same principal the mutations take (declared once, in ./actor). */
+export type SessionUser = UserPrincipal;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function currentUser(): Promise<SessionUser | null> {
+export async function currentUser(): Promise<UserPrincipal | null> {
   const session = await auth();
   const { id, sid } = (session?.user as { id?: string; sid?: string } | undefined) ?? {};
   // A session must name its server-side record: signed out (revoked) or expired → signed out here too.
@@ -35,7 +32,10 @@ export async function currentUser(): Promise<SessionUser | null> {
 }
 
 /** For pages: signed out → sign-in page; signed in without the permission → the 403 page. */
-export async function requirePageUser(permission: Permission = "dashboard:read", returnTo = "/"): Promise<SessionUser> {
+export async function requirePageUser(
+  permission: Permission = "dashboard:read",
+  returnTo = "/",
+): Promise<UserPrincipal> {
   const user = await currentUser();
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
   if (!can(user.role, permission)) redirect(`/forbidden?need=${encodeURIComponent(permission)}`);

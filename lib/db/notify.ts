@@ -7,13 +7,14 @@ import type { Database } from "./client";
 import { TIER_CHANNEL } from "./channels";
 import { log, logError } from "@/lib/log";
 import { incrementCounter } from "@/lib/counters";
+import type { Tier } from "@/lib/gating/types";
 
 export interface TierChangeMessage {
   id: string;
   actionTypeId: string;
   agentId: string;
   key: string;
-  tier: "CRAWL" | "WALK" | "RUN";
+  tier: Tier;
   frozen: boolean;
   tierSince: string;
   cause: string;

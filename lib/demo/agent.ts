@@ -10,8 +10,9 @@
 // live bars look like the seeded ones. DEMO_AGENT_SPEED multiplies the event rate and shortens the
 // warm-up; DEMO_AGENT_RATE (outcomes per second per agent) replaces the seeded volume and gives the
 // two stories a larger share, so they play out in minutes (tests use RATE 1 and SPEED 20).
-import { createClient, type CwrClient, type TierChange } from "@/lib/sdk";
+import { createClient, TIER_LIST, type CwrClient, type TierChange } from "@/lib/sdk";
 import type { Audience, EventKind, Tier } from "@/lib/sdk/types";
+import { DAY_MS } from "@/lib/gating/types";
 import { DEMO_AGENTS, eventKindFor, type DemoActionType } from "./catalog";
 
 /** The version the seed reported: a different one would restart the promotion evidence. */
@@ -53,14 +54,13 @@ export interface DemoAgent {
 }
 
 const TICK_MS = 200;
-const TIERS: readonly Tier[] = ["CRAWL", "WALK", "RUN"];
 
 interface Plan {
   spec: DemoActionType;
   weight: number;
 }
 
-const DAY_SECONDS = 86_400;
+const DAY_SECONDS = DAY_MS / 1000;
 
 /** Outcomes per second of an agent at the volume the seed gave it (the sum of its perDay). */
 export function seededRatePerSecond(slug: string): number {
@@ -128,7 +128,7 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
     if (
       episode === "running" &&
       c.action === DEMO_STORIES.degrade.action &&
-      TIERS.indexOf(c.current.tier) < TIERS.indexOf(c.previous.tier)
+      TIER_LIST.indexOf(c.current.tier) < TIER_LIST.indexOf(c.previous.tier)
     ) {
       episode = "over"; // demoted: the bad release is rolled back, quality is back to normal
       log("demo agent: degraded action type demoted, episode over", { action: c.action, to: c.current.tier });

@@ -5,7 +5,7 @@ import { NOTIFICATION_KINDS } from "@/lib/notifications/kinds";
 import { publicBaseUrl } from "@/lib/notifications/outbox";
 import { DEMO_RECEIVER_PATH } from "@/lib/notifications/demo-receiver";
 import type { Db } from "@/lib/db";
-import type { Tier } from "@/lib/gating/types";
+import { DAY_MS, type Tier } from "@/lib/gating/types";
 import { tierAbove } from "@/lib/gating";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/lib/auth/demo-accounts";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
@@ -19,7 +19,6 @@ import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { DEMO_AGENTS, eventKindFor, type DemoActionType } from "./catalog";
 import { log } from "@/lib/log";
 
-const DAY = 86_400_000;
 export const SEED_DAYS = 60;
 
 /** Deterministic PRNG (mulberry32): the same demo on every machine. */
@@ -76,7 +75,7 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
   const engineer = u("viewer@demo.local");
   const admin = u("admin@demo.local");
   const reviewers = [u("reviewer1@demo.local"), u("reviewer2@demo.local"), u("reviewer3@demo.local"), admin];
-  const start = new Date(Math.floor(now.getTime() / DAY) * DAY - SEED_DAYS * DAY);
+  const start = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - SEED_DAYS * DAY_MS);
   const random = prng(20261124);
 
   const live: Live[] = [];
@@ -118,7 +117,7 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
   };
 
   for (let d = 0; d < SEED_DAYS; d++) {
-    const dayStart = start.getTime() + d * DAY;
+    const dayStart = start.getTime() + d * DAY_MS;
     const dayEnd = new Date(dayStart + 23 * 3_600_000);
 
     // The day's outcomes, one batch per agent, at each action type's tier of the day.

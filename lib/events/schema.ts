@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { EVENT_KINDS, SEVERITIES, TIERS, type EventKind } from "@/lib/gating/types";
 
+/** An action type's key (e.g. refund.issue): the one rule for routes, forms, OpenAPI and ingestion. */
 export const ACTION_KEY = /^[a-z0-9][a-z0-9._-]{0,127}$/;
-export const actionKeySchema = z.string().regex(ACTION_KEY, "must match ^[a-z0-9][a-z0-9._-]{0,127}$");
+export const actionKeySchema = z.string().regex(ACTION_KEY, `must match ${ACTION_KEY.source}`);
 
 /** C0 controls (NUL included), DEL and C1 controls: refused, never stripped, in keys and references. */
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;

@@ -5,9 +5,10 @@ import { lookAtOf, promotionAlpha, type GateLook } from "./evidence-fold";
 import { formatBar, formatComparison, formatDays } from "./format";
 import { tierAbove } from "./outcomes";
 import { gateDecision, type GateDecision } from "./statistics";
-import type { Counts, PolicyRules, Tier } from "./types";
+import { DAY_MS, type Counts, type PolicyRules, type Tier } from "./types";
 
-export const DAY_MS = 86_400_000;
+// Declared with the rest of the vocabulary; re-exported for the callers that read it here.
+export { DAY_MS };
 
 export interface EligibilityState {
   tier: Tier;

@@ -15,7 +15,7 @@ import { logRestartLevel } from "./alpha-spending";
 import { cusumParams } from "./demotion";
 import { outcomeOf, severityAtLeast } from "./outcomes";
 import { gateDecision, logEProcess } from "./statistics";
-import type { Counts, EventKind, PolicyRules, Severity, Tier } from "./types";
+import { DAY_MS, type Counts, type EventKind, type PolicyRules, type Severity, type Tier } from "./types";
 
 /** Days kept in the per-day maps: the longest window a policy may have (365) plus slack. */
 export const KEPT_DAYS = 370;
@@ -76,7 +76,6 @@ export interface FoldResult {
   worstIncident: Severity | null;
 }
 
-const DAY_MS = 86_400_000;
 // The last day's key, remembered: a replay of a million outcomes asks for the same few days over and
 // over, and formatting a date is most of a fold's cost. Same answer as formatting every time.
 let lastDay = Number.NaN;

@@ -10,7 +10,7 @@ import { classifyPolicyChange } from "./policy-diff";
 import { defaultPolicy, validatePolicyRules } from "./defaults";
 import { gateDecision } from "./statistics";
 import { validPolicy } from "../../tests/helpers/policy-arbitrary";
-import { TIERS } from "./types";
+import { DAY_MS, TIERS } from "./types";
 
 describe("no valid policy makes the core throw", () => {
   it("eligibility, demotion, the fold, α spending and policy diffs answer for every valid policy", () => {
@@ -41,7 +41,7 @@ describe("no valid policy makes the core throw", () => {
               look,
             },
             rules,
-            10 * 86_400_000,
+            10 * DAY_MS,
           );
           expect(typeof r.eligible).toBe("boolean");
           expect(() => JSON.stringify(r)).not.toThrow();

@@ -1,10 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { compareTiers, decide, modeOf, outcomeOf, severityAtLeast, tierAbove, tierBelow } from "./outcomes";
+import { compareTiers, decide, isTier, modeOf, outcomeOf, severityAtLeast, tierAbove, tierBelow } from "./outcomes";
 import { EVENT_KINDS, TIERS } from "./types";
 
 describe("modeOf", () => {
   it("maps CRAWL → suggest, WALK → act_internal, RUN → act_external", () => {
     expect(TIERS.map(modeOf)).toEqual(["suggest", "act_internal", "act_external"]);
+  });
+});
+
+describe("isTier", () => {
+  it("accepts exactly the three tier names, case and all", () => {
+    expect(TIERS.every(isTier)).toBe(true);
+    for (const v of ["crawl", "Run", "", " WALK", "WALK ", "SPRINT", null, undefined, 0, {}, ["RUN"]])
+      expect(isTier(v)).toBe(false);
   });
 });
 

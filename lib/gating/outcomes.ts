@@ -1,12 +1,10 @@
 // What a tier lets an agent do, and which events count toward its rate.
 
-import { SEVERITIES, TIERS } from "./types";
+import { SEVERITIES, TIER_MODES, TIERS } from "./types";
 import type { Audience, EventKind, Mode, OutcomeClass, Severity, Tier } from "./types";
 
-const MODES: Record<Tier, Mode> = { CRAWL: "suggest", WALK: "act_internal", RUN: "act_external" };
-
 export function modeOf(tier: Tier): Mode {
-  return MODES[tier];
+  return TIER_MODES[tier];
 }
 
 /** The event family whose rate is a tier's bar (SPEC §1 table). */
@@ -38,6 +36,10 @@ export function outcomeOf(kind: EventKind, tier: Tier): OutcomeClass {
   if (kind === "incident") return "ignored";
   const family = kind.slice(0, kind.indexOf("."));
   return family === METRIC_FAMILY[tier] ? CLASS_OF[kind] : "ignored";
+}
+
+export function isTier(value: unknown): value is Tier {
+  return typeof value === "string" && (TIERS as readonly string[]).includes(value);
 }
 
 export function tierAbove(tier: Tier): Tier | null {

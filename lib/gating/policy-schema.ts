@@ -51,6 +51,9 @@ export const sliderSchema = z
     path: ["steps"],
   });
 
+/** Only the slider of stored rules (the agent API's hot path reads no more): other fields are not looked at. */
+export const policySliderSchema = z.object({ slider: sliderSchema.optional() });
+
 export const policyRulesSchema = z.strictObject({
   gate: z.enum(GATE_METHODS),
   alpha: z.number().min(POLICY_BOUNDS.alpha.min).max(POLICY_BOUNDS.alpha.max),

@@ -6,9 +6,7 @@ import { dayKey, evidenceFrom, promotionAlpha, type EvidenceState } from "./evid
 import { formatBar } from "./format";
 import { effectivePercent, type SliderRules } from "./slider";
 import { gateDecision } from "./statistics";
-import type { Counts, PolicyRules, Tier } from "./types";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS, type Counts, type PolicyRules, type Tier } from "./types";
 
 export interface RampInput {
   tier: Tier;

@@ -3,6 +3,19 @@
 export const TIERS = ["CRAWL", "WALK", "RUN"] as const;
 export type Tier = (typeof TIERS)[number];
 
+export const MODES = ["suggest", "act_internal", "act_external"] as const;
+export type Mode = (typeof MODES)[number];
+
+/** What a tier lets an agent do (SPEC §1): CRAWL suggests, WALK acts internally, RUN acts on the outside. */
+export const TIER_MODES: Readonly<Record<Tier, Mode>> = Object.freeze({
+  CRAWL: "suggest",
+  WALK: "act_internal",
+  RUN: "act_external",
+});
+
+/** One day in milliseconds: the unit of windows, review periods and days in a tier (UTC days). */
+export const DAY_MS = 86_400_000;
+
 export const BLAST_RADII = ["low", "medium", "high", "critical"] as const;
 export type BlastRadius = (typeof BLAST_RADII)[number];
 
@@ -25,8 +38,6 @@ export const EVENT_KINDS = [
   "incident",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
-
-export type Mode = "suggest" | "act_internal" | "act_external";
 
 /** Bar for leaving a tier upwards. Absent for RUN (nothing above it). */
 export interface PromotionBar {
@@ -119,3 +130,14 @@ export const TIER_CHANGE_CAUSES = [
   "slider_change",
 ] as const;
 export type TierChangeCause = (typeof TIER_CHANGE_CAUSES)[number];
+
+/** The causes that move RUN's slider one step, without changing the tier. */
+export const SLIDER_STEP_CAUSES = [
+  "ramp_advance",
+  "ramp_step_back",
+  "slider_change",
+] as const satisfies readonly TierChangeCause[];
+export type SliderStepCause = (typeof SLIDER_STEP_CAUSES)[number];
+
+/** The causes that move an action type down a tier. */
+export const DEMOTION_CAUSES = ["automatic_demotion", "manual_demotion"] as const satisfies readonly TierChangeCause[];

@@ -1,7 +1,8 @@
 // The one wrapper for server actions: session → role → zod → mutation → result. Mutations write
 // their own audit entry inside their transaction; this layer turns every failure into the error model.
 import type { z } from "zod";
-import { currentUser, type SessionUser } from "@/lib/auth/session";
+import { currentUser } from "@/lib/auth/session";
+import type { UserPrincipal } from "@/lib/auth/actor";
 import { can, type Permission } from "@/lib/gating/permissions";
 import { getDb, type Db } from "@/lib/db";
 import { AppError, toAppError, type ErrorBody } from "@/lib/errors";
@@ -20,7 +21,7 @@ export type ActionResult<T> = { ok: true; data: T } | ActionFailure;
 export type ServerAction<I, T> = (input: I) => Promise<ActionResult<T>>;
 
 export interface ActionContext<I> {
-  user: SessionUser;
+  user: UserPrincipal;
   db: Db;
   input: I;
 }

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { httpStatus } from "./errors";
 import { modeOf } from "@/lib/gating/outcomes";
 import { tierForSubject } from "@/lib/gating/slider";
+import { TIERS } from "@/lib/gating/types";
 
 export const ofrepRequestSchema = z
   .strictObject({ context: z.record(z.string().max(256), z.unknown()).optional() })
@@ -15,7 +16,7 @@ export const ofrepKeyParamsSchema = z.strictObject({ key: actionKeySchema });
 export const ofrepSuccessSchema = z
   .object({
     key: z.string(),
-    value: z.enum(["CRAWL", "WALK", "RUN"]),
+    value: z.enum(TIERS),
     reason: z.enum(["STATIC", "TARGETING_MATCH", "SPLIT", "DISABLED", "UNKNOWN"]),
     variant: z.string(),
     metadata: z.object({

@@ -6,7 +6,7 @@ import {
   tierViewSchema,
   tiersResponseSchema,
 } from "@/lib/action-types/schema";
-import { eventBatchSchema, MAX_BATCH, outcomeEventSchema } from "@/lib/events/schema";
+import { ACTION_KEY, eventBatchSchema, MAX_BATCH, outcomeEventSchema } from "@/lib/events/schema";
 import { ERROR_CODES } from "@/lib/errors";
 import { ofrepRequestSchema, ofrepSuccessSchema } from "./ofrep";
 
@@ -115,7 +115,7 @@ const actionKeyParam = (name: string) => ({
   name,
   in: "path",
   required: true,
-  schema: { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{0,127}$" },
+  schema: { type: "string", pattern: ACTION_KEY.source },
 });
 
 export function openApiDocument(serverUrl = "/") {

@@ -2,7 +2,7 @@
 // read from the evidence fold's per-day counts: lib/metrics/evidence-state.ts.)
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
-import type { Tier } from "@/lib/gating/types";
+import { DAY_MS, type Tier } from "@/lib/gating/types";
 import { dayOf } from "./mutations";
 import { currentPolicy } from "@/lib/policies/data";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "./evidence-state";
@@ -18,7 +18,7 @@ type Reader = Db | Tx;
 
 /** First day (UTC) inside a window of `windowDays` whole days ending today. */
 export function windowStart(now: Date, windowDays: number): string {
-  return dayOf(new Date(now.getTime() - (windowDays - 1) * 86_400_000));
+  return dayOf(new Date(now.getTime() - (windowDays - 1) * DAY_MS));
 }
 
 export interface DailyPoint {

@@ -2,7 +2,7 @@
 // band and the e-value line come from the gate's own evidence (lib/gating/evidence-fold.ts), day by
 // day: the anytime-valid confidence sequence of the cumulative evidence, and log10 E_n.
 import { confidenceSequence, evidenceSeries, type EvidenceState } from "@/lib/gating";
-import type { Tier } from "@/lib/gating/types";
+import { DAY_MS, type Tier } from "@/lib/gating/types";
 import type { DailyPoint } from "./data";
 
 export interface SeriesPoint {
@@ -67,6 +67,6 @@ export function buildSeries(input: SeriesInput): SeriesPoint[] {
 
 export function lastDays(now: Date, count: number): string[] {
   return Array.from({ length: count }, (_, i) =>
-    new Date(now.getTime() - (count - 1 - i) * 86_400_000).toISOString().slice(0, 10),
+    new Date(now.getTime() - (count - 1 - i) * DAY_MS).toISOString().slice(0, 10),
   );
 }

@@ -39,7 +39,7 @@ function toDto(row: {
     id: row.id,
     actionTypeId: row.actionTypeId,
     version: row.version,
-    rules: policyRulesSchema.parse(row.rules) as PolicyRules,
+    rules: policyRulesSchema.parse(row.rules),
     reason: row.reason,
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy?.name ?? null,

@@ -24,7 +24,7 @@ export async function editPolicy(db: Db, user: UserPrincipal, input: PolicyEditI
   if (!can(user.role, "policy:edit")) throw forbidden("Only admins change policies.");
   const parsed = policyRulesSchema.safeParse(input.rules);
   if (!parsed.success) throw new AppError("validation_failed", "The policy is not valid.", zodDetails(parsed.error));
-  const rules = parsed.data as PolicyRules;
+  const rules: PolicyRules = parsed.data;
   const problems = validatePolicyRules(rules);
   if (problems.length)
     throw new AppError("validation_failed", `The policy is not valid: ${problems.join("; ")}.`, { problems });

@@ -9,7 +9,7 @@ import {
   classifyPolicyChange,
   type Tally,
 } from "@/lib/gating";
-import type { PolicyRules, RequestKind, RequestStatus, Role, Tier } from "@/lib/gating/types";
+import type { PolicyRules, RequestKind, RequestStatus, ReviewDecision, Role, Tier } from "@/lib/gating/types";
 import { policyRulesSchema } from "@/lib/policies/schema";
 import type { Snapshot } from "@/lib/metrics/snapshot";
 
@@ -143,7 +143,7 @@ function toSummary(r: SummaryRow): RequestSummary {
 export interface ReviewView {
   reviewer: string;
   reviewerId: string;
-  decision: "approve" | "reject";
+  decision: ReviewDecision;
   rationale: string;
   createdAt: string;
   stale: boolean;
@@ -230,8 +230,8 @@ export async function requestDetail(
   const visible = canSeeReviews(reader.id, reader.role, requestForRules, records)
     ? visibleReviews(reader.id, reader.role, requestForRules, r.reviews)
     : null;
-  const proposed = r.proposedRules ? (policyRulesSchema.parse(r.proposedRules) as PolicyRules) : null;
-  const pinned = policyRulesSchema.parse(r.policy.rules) as PolicyRules;
+  const proposed = r.proposedRules ? policyRulesSchema.parse(r.proposedRules) : null;
+  const pinned = policyRulesSchema.parse(r.policy.rules);
   return {
     id: r.id,
     kind: r.kind,

@@ -3,8 +3,9 @@
 import type { Db } from "@/lib/db";
 import type { RequestStatus, Role } from "@/lib/gating/types";
 import { countRequestsByStatus, listAwaitingReview, listRequests, type RequestSummary } from "./data";
+import type { REQUEST_TABS } from "./schema";
 
-export type RequestTab = RequestStatus | "all" | "awaiting";
+export type RequestTab = (typeof REQUEST_TABS)[number];
 
 export interface RequestsScreen {
   rows: RequestSummary[];

@@ -6,7 +6,7 @@
 import { apiError, backoffDelay, CwrApiError, errorMessage, joinUrl, timeoutSignal, type FetchLike } from "./http";
 import { SseParser, type SseMessage } from "./sse";
 import { Reporter, type ReporterOptions, type ReportInput } from "./reporter";
-import { decide, modeOf } from "../gating/outcomes";
+import { decide, isTier, modeOf } from "../gating/outcomes";
 import { decideForSubject, tierForSubject } from "../gating/slider";
 import { AUDIENCES } from "../gating/types";
 import { MODE_OF, type Audience, type Decision, type Mode, type Tier, type TierView } from "./types";
@@ -76,7 +76,7 @@ export function toTierView(raw: unknown): TierView | null {
   if (!raw || typeof raw !== "object") return null;
   const r = raw as Record<string, unknown>;
   const tier = r.tier;
-  if (tier !== "CRAWL" && tier !== "WALK" && tier !== "RUN") return null;
+  if (!isTier(tier)) return null;
   if (typeof r.action !== "string" || r.action.length === 0) return null;
   // The mode must be the tier's: a server saying RUN/suggest is not trusted with either.
   if (r.mode !== MODE_OF[tier]) return null;

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHash } from "node:crypto";
-import type { TierView } from "./types";
+import { MODE_OF, type TierView } from "./types";
 
 export const GOOD_KEY = "cwr_test_key";
 
@@ -177,7 +177,7 @@ export async function startTinyApi(tiers: TierView[] = [], port = 0): Promise<Ti
 }
 
 export function view(action: string, tier: TierView["tier"], extra: Partial<TierView> = {}): TierView {
-  const mode = tier === "CRAWL" ? "suggest" : tier === "WALK" ? "act_internal" : "act_external";
+  const mode = MODE_OF[tier];
   return {
     action,
     name: action,

@@ -1,8 +1,8 @@
 // Wire types of the agent API as the SDK sees them. Not inferred from the server's zod schemas, so
 // the SDK carries no zod; tests/sdk check they match the server.
 
-// The vocabulary is the gating core's own (pure types, erased at run time).
-import type { EventKind, Mode, Severity, Tier } from "../gating/types";
+// The vocabulary is the gating core's own (pure data: the tier list and tier → mode map are its values).
+import { TIER_MODES, TIERS, type EventKind, type Mode, type Severity, type Tier } from "../gating/types";
 export type { Audience, EventKind, Mode, Severity, Tier } from "../gating/types";
 
 /** One action type of the calling agent, as GET /api/v1/tiers answers it. */
@@ -55,9 +55,5 @@ export interface EventsResponse {
   results: EventResult[];
 }
 
-export const TIER_LIST: readonly Tier[] = ["CRAWL", "WALK", "RUN"];
-export const MODE_OF: Readonly<Record<Tier, Mode>> = Object.freeze({
-  CRAWL: "suggest",
-  WALK: "act_internal",
-  RUN: "act_external",
-});
+export const TIER_LIST: readonly Tier[] = TIERS;
+export const MODE_OF: Readonly<Record<Tier, Mode>> = TIER_MODES;

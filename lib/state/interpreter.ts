@@ -65,7 +65,7 @@ type RequestRow = {
   reviews: Array<{ reviewerId: string; decision: ReviewDecision; snapshotHash: string; rationale: string; at: string }>;
 };
 
-const rules = (raw: unknown): PolicyRules => policyRulesSchema.parse(raw) as PolicyRules;
+const rules = (raw: unknown): PolicyRules => policyRulesSchema.parse(raw);
 
 /**
  * Locks the action type (and its live requests, in that order: the lock order everywhere) and loads

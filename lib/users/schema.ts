@@ -1,21 +1,39 @@
 import { z } from "zod";
 import { ROLES } from "@/lib/gating/permissions";
+import { REVIEW_DECISIONS } from "@/lib/gating/types";
+import { oneOf, pickedId, requiredText } from "@/lib/forms/fields";
+
+const role = oneOf(ROLES);
 
 export const userInputSchema = z.strictObject({
-  email: z.string().trim().toLowerCase().email().max(200),
-  name: z.string().trim().min(1).max(120),
-  role: z.enum(ROLES),
-  password: z.string().min(12).max(200).optional(),
+  email: z
+    .string({ error: "required" })
+    .trim()
+    .toLowerCase()
+    .max(200, "at most 200 characters")
+    .pipe(z.email("not a valid email address")),
+  name: requiredText(120),
+  role,
+  password: z
+    .string()
+    .min(12, "at least 12 characters (or leave it empty for single sign-on only)")
+    .max(200, "at most 200 characters")
+    .optional(),
 });
+export type UserInput = z.input<typeof userInputSchema>;
 
 export const roleChangeSchema = z.strictObject({
-  userId: z.uuid(),
-  role: z.enum(ROLES),
+  userId: pickedId("a user"),
+  role,
   reason: z.string().trim().max(2000).optional(),
 });
 export const roleGrantDecisionSchema = z.strictObject({
   grantId: z.uuid(),
-  decision: z.enum(["approve", "reject"]),
+  decision: z.enum(REVIEW_DECISIONS),
   rationale: z.string().max(4000),
 });
-export const disableUserSchema = z.strictObject({ userId: z.uuid(), disabled: z.boolean() });
+export type RoleGrantDecisionInput = z.input<typeof roleGrantDecisionSchema>;
+export const disableUserSchema = z.strictObject({
+  userId: pickedId("a user"),
+  disabled: z.boolean({ error: "true or false" }),
+});

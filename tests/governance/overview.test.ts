@@ -9,6 +9,7 @@ import { liveEvidence } from "@/lib/metrics/data";
 import { seedIfEmpty } from "@/lib/demo/seed";
 import { testDatabase } from "../helpers/db";
 import type { Database } from "@/lib/db/client";
+import { DAY_MS } from "@/lib/gating/types";
 
 let database: Database;
 beforeAll(async () => {
@@ -37,7 +38,7 @@ describe("overview read model", () => {
     // the spark line: the current tier's daily success rate over the last 14 UTC days
     const withOutcomes = rows.find((r) => r.spark.some((x) => x !== null))!;
     const days = Array.from({ length: 14 }, (_, i) =>
-      new Date(now.getTime() - (13 - i) * 86_400_000).toISOString().slice(0, 10),
+      new Date(now.getTime() - (13 - i) * DAY_MS).toISOString().slice(0, 10),
     );
     const rollups = await database.prisma.metricRollup.findMany({
       where: { actionTypeId: withOutcomes.id, tier: withOutcomes.tier },

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { expect } from "vitest";
 import type { Db } from "@/lib/db";
-import type { BlastRadius, Tier } from "@/lib/gating/types";
+import { DAY_MS, type BlastRadius, type Tier } from "@/lib/gating/types";
 import { AppError } from "@/lib/errors";
 import { httpStatus } from "@/lib/http/errors";
 import { ingestEvents } from "@/lib/events/mutations";
@@ -12,7 +12,7 @@ import { openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
 import { testDatabase, type TestDatabase } from "../helpers/db";
 import { makeActionType, makeAgent, makePeople, outcomes } from "../helpers/fixtures";
 
-export const DAY = 86_400_000;
+export const DAY = DAY_MS;
 /** The simulated present of every test. */
 export const NOW = new Date("2026-06-01T12:00:00.000Z");
 export const daysAgo = (d: number, from = NOW) => new Date(from.getTime() - d * DAY);

@@ -1,7 +1,7 @@
 // Test fixtures made through the real mutations: people of every role, an agent, action types.
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
-import type { BlastRadius, PolicyRules } from "@/lib/gating/types";
+import type { BlastRadius, PolicyRules, Tier } from "@/lib/gating/types";
 import type { UserPrincipal } from "@/lib/auth/actor";
 import type { Role } from "@/lib/gating/permissions";
 import { appendAudit, SYSTEM_ACTOR } from "@/lib/audit/mutations";
@@ -49,7 +49,7 @@ export async function makeActionType(
 /** `n` outcome events of one tier with `successes` of them successful, spread over the hour before `at`. */
 export function outcomes(
   action: string,
-  tier: "CRAWL" | "WALK" | "RUN",
+  tier: Tier,
   n: number,
   successes: number,
   at: Date,

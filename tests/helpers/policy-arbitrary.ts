@@ -2,7 +2,7 @@
 // rest of the shape from the defaults. Filtered through validatePolicyRules.
 import fc from "fast-check";
 import { defaultPolicy, POLICY_BOUNDS, validatePolicyRules } from "@/lib/gating/defaults";
-import { BLAST_RADII, GATE_METHODS, SEVERITIES, type PolicyRules } from "@/lib/gating/types";
+import { BLAST_RADII, GATE_METHODS, SEVERITIES, TIERS, type PolicyRules } from "@/lib/gating/types";
 
 const rate = fc.double({ min: 0.01, max: 0.999, noNaN: true });
 
@@ -42,7 +42,7 @@ export const validPolicy: fc.Arbitrary<PolicyRules> = fc
     p.tiers.WALK.demotion!.minSamples = r.demotionMin;
     if (r.gapWalk !== undefined) p.tiers.WALK.demotion!.failureRate = Math.min(0.999, 1 - r.walkDemotion + r.gapWalk);
     p.tiers.RUN.demotion!.threshold = r.runDemotion;
-    for (const t of ["CRAWL", "WALK", "RUN"] as const) p.tiers[t].windowDays = r.window;
+    for (const t of TIERS) p.tiers[t].windowDays = r.window;
     return p;
   })
   .filter((p) => validatePolicyRules(p).length === 0);

@@ -13,8 +13,8 @@ import { verifyWebhook } from "@/lib/notifications/sign";
 import { notificationKindFor } from "@/lib/notifications/kinds";
 import { feed, newSubject, openWorld, RATIONALE, type World } from "../governance/world";
 import { receiver, type Receiver } from "./receiver";
+import { DAY_MS as DAY } from "@/lib/gating/types";
 
-const DAY = 86_400_000;
 let w: World;
 let hook: Receiver;
 

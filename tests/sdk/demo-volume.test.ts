@@ -6,6 +6,7 @@ import { DEMO_AGENTS } from "@/lib/demo/catalog";
 import { demoPlans, seededRatePerSecond } from "@/lib/demo/agent";
 import type { Database } from "@/lib/db/client";
 import { testDatabase } from "../helpers/db";
+import { DAY_MS } from "@/lib/gating/types";
 
 let database: Database;
 beforeAll(async () => {
@@ -21,7 +22,7 @@ describe("the live demo agent's volume", () => {
     const db = database.prisma;
     for (const agent of DEMO_AGENTS) {
       const seededPerDay = (await db.outcomeEvent.count({ where: { agent: { slug: agent.slug } } })) / SEED_DAYS;
-      const livePerDay = seededRatePerSecond(agent.slug) * 86_400;
+      const livePerDay = seededRatePerSecond(agent.slug) * (DAY_MS / 1000);
       expect(seededPerDay, agent.slug).toBeGreaterThan(0);
       expect(
         within30(livePerDay, seededPerDay),

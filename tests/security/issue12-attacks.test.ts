@@ -10,6 +10,7 @@ import { callAction } from "../helpers/actions";
 import { openDatabase } from "@/lib/db/client";
 import { auditEntryHash } from "@/lib/audit/hash";
 import { DEMO_PASSWORD } from "@/lib/auth/demo-accounts";
+import type { Tier } from "@/lib/gating/types";
 
 let server: TestServer;
 const cookies = new Map<string, string>();
@@ -31,7 +32,7 @@ const getJson = async <T>(p: string, email: string) => (await (await get(p, emai
 interface Row {
   id: string;
   key: string;
-  tier: "CRAWL" | "WALK" | "RUN";
+  tier: Tier;
   frozen: boolean;
   stateVersion: number;
 }

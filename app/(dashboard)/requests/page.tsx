@@ -4,7 +4,7 @@ import { requirePageUser } from "@/lib/auth/session";
 import { can } from "@/lib/gating/permissions";
 import { getDb } from "@/lib/db";
 import { requestsScreen } from "@/lib/requests/inbox";
-import { REQUEST_STATUSES } from "@/lib/gating/types";
+import { requestsQuerySchema } from "@/lib/requests/schema";
 import { RequestsList } from "@/components/RequestsList";
 import { RoleGrants } from "@/components/RoleGrants";
 import { listOpenRoleGrants } from "@/lib/users/data";
@@ -12,12 +12,10 @@ import { decideRoleGrantAction } from "../role-grant-actions";
 
 export const dynamic = "force-dynamic";
 
+// The route's query, read leniently: an unreadable parameter falls back to the default tab.
 const search = z.object({
-  status: z
-    .enum([...REQUEST_STATUSES, "all", "awaiting"])
-    .optional()
-    .catch(undefined),
-  action: z.uuid().optional().catch(undefined),
+  status: requestsQuerySchema.shape.status.catch(undefined),
+  action: requestsQuerySchema.shape.action.catch(undefined),
 });
 
 const TAB_TITLES: Record<string, string> = { awaiting: "Awaiting my review", all: "All requests" };

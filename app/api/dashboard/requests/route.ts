@@ -1,6 +1,5 @@
-import { z } from "zod";
 import { requestsScreen } from "@/lib/requests/inbox";
-import { REQUEST_STATUSES } from "@/lib/gating/types";
+import { requestsQuerySchema } from "@/lib/requests/schema";
 import { methods, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
@@ -10,10 +9,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     name: "GET /api/dashboard/requests",
     auth: "session",
     permission: "dashboard:read",
-    query: z.strictObject({
-      status: z.enum([...REQUEST_STATUSES, "all", "awaiting"]).optional(),
-      action: z.uuid().optional(),
-    }),
+    query: requestsQuerySchema,
     handler: async ({ db, query, user }) => {
       return requestsScreen(db, user, query.status ?? "all", query.action);
     },

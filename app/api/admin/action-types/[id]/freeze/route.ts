@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { methods, route } from "@/lib/http/route";
 import { setFrozen } from "@/lib/action-types/mutations";
+import { freezeBodySchema } from "@/lib/action-types/schema";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +16,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     permission: "tier:demote",
     params: z.strictObject({ id: z.uuid() }),
     // stateVersion: the state this was decided on (SPEC §3 rule 11); a moved state answers 409.
-    body: z.strictObject({ frozen: z.boolean(), stateVersion: z.int().min(0), rationale: z.string().max(2000) }),
+    body: freezeBodySchema,
     handler: async ({ db, user, params, body }) => {
       const change = await setFrozen(db, user, {
         actionTypeId: params.id,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { methods, route } from "@/lib/http/route";
 import { AppError } from "@/lib/errors";
 import { agentBySlug } from "@/lib/agents/data";
+import { agentSlugParamsSchema } from "@/lib/agents/schema";
 import { createApiKey } from "@/lib/keys/mutations";
 import { userActor } from "@/lib/auth/actor";
 
@@ -13,7 +14,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     name: "POST /api/admin/agents/{slug}/keys",
     auth: "session",
     permission: "admin:manage",
-    params: z.strictObject({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) }),
+    params: agentSlugParamsSchema,
     body: z.strictObject({ name: z.string().trim().min(1).max(100) }),
     handler: async ({ db, user, params, body }) => {
       const agent = await agentBySlug(db, params.slug);

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { agentWithActionTypes } from "@/lib/agents/admin-data";
+import { agentSlugParamsSchema } from "@/lib/agents/schema";
 import { methods, route } from "@/lib/http/route";
 import { notFound } from "@/lib/errors";
 
@@ -10,7 +10,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     name: "GET /api/dashboard/admin/agents/{slug}",
     auth: "session",
     permission: "admin:manage",
-    params: z.strictObject({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) }),
+    params: agentSlugParamsSchema,
     handler: async ({ db, params }) => {
       const agent = await agentWithActionTypes(db, params.slug);
       if (!agent) throw notFound(`Agent "${params.slug}"`);
