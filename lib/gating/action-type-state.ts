@@ -34,7 +34,7 @@ import type {
   StateDecision,
   StateDeps,
 } from "./state-types";
-import type { PolicyRules, Severity, TierChangeCause } from "./types";
+import type { PolicyRules, Severity, SliderStepCause, TierChangeCause } from "./types";
 
 export * from "./state-types";
 
@@ -389,7 +389,7 @@ class Run extends RequestSteps {
     toStep: number;
     fromPercent: number;
     toPercent: number;
-    cause: "ramp_advance" | "ramp_step_back";
+    cause: Exclude<SliderStepCause, "slider_change">;
     actor: StateActor;
     rationale: string;
     details: Record<string, unknown>;

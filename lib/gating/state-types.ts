@@ -6,7 +6,16 @@ import type { PolicyChange } from "./policy-diff";
 import type { Effect as RequestEffect, RequestReview, RequestState, TransitionErrorCode } from "./request-machine";
 import type { OpenRefusal } from "./request-open";
 import type { Tally } from "./reviews";
-import type { PolicyRules, RequestKind, RequestStatus, Role, Severity, Tier, TierChangeCause } from "./types";
+import type {
+  PolicyRules,
+  RequestKind,
+  RequestStatus,
+  Role,
+  Severity,
+  Tier,
+  SliderStepCause,
+  TierChangeCause,
+} from "./types";
 
 // ---------------------------------------------------------------------------------------------
 // The context: what one decision may read, loaded once under the action type's lock.
@@ -153,7 +162,7 @@ export type StateEffect =
       frozen: boolean;
       /** the freeze flag turns on now (its `frozenSince` starts) */
       freezesNow: boolean;
-      cause: Exclude<TierChangeCause, "ramp_advance" | "ramp_step_back" | "slider_change">;
+      cause: Exclude<TierChangeCause, SliderStepCause>;
       actor: StateActor;
       rationale: string;
       requestId: string | null;
@@ -168,7 +177,7 @@ export type StateEffect =
       toStep: number;
       fromPercent: number;
       toPercent: number;
-      cause: "ramp_advance" | "ramp_step_back";
+      cause: Exclude<SliderStepCause, "slider_change">;
       actor: StateActor;
       rationale: string;
       details: Record<string, unknown>;
