@@ -15,6 +15,7 @@ import { formatDateTime, formatDuration } from "@/components/format";
 import { TierActions, type DemoteAction, type FreezeAction } from "@/components/TierActions";
 import { AgentName } from "@/components/Names";
 import { GateDetails, gateSentenceOf } from "@/components/PlainGate";
+import { DemotionWatch } from "@/components/DemotionWatch";
 import { policyChangeInWords } from "@/lib/gating/plain-words";
 
 const CAUSE_STYLE: Record<string, string> = {
@@ -144,6 +145,7 @@ export function ActionTypeView(props: {
         </div>
         <div className="space-y-4">
           <RequestPromotion live={d.live} canOpen={props.canOpen} canOverride={props.canOverride} open={props.open} />
+          <DemotionWatch live={d.live} />
           <Card title="Tier timeline">
             {d.timeline.length === 0 ? (
               <Empty>No tier changes yet: it has been in {tier} since it was created.</Empty>

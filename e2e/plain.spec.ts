@@ -124,6 +124,27 @@ test("action type page: name first, the tier defined, the gate in words, details
   await shots(page, "policy");
 });
 
+test("action type page above CRAWL: what would demote it, in words computed from the detector", async ({ page }) => {
+  await signIn(page, "viewer@demo.local");
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto("/");
+  const above = page
+    .getByTestId("overview-row")
+    .filter({ has: page.getByTestId("tier-badge").filter({ hasText: /RUN|WALK/ }) });
+  await page.goto((await above.first().getByTestId("action-link").getAttribute("href"))!);
+  await expect(page.getByTestId("demotion-sentence")).toHaveText(
+    /^(Watched for regression: |Failures have reached the regression detector's alarm).*An incident of \w+ severity or worse demotes it straight to CRAWL\.$/,
+  );
+  expect(await visibleText(page)).not.toMatch(JARGON);
+  await page.getByTestId("demotion-details").locator("summary").click();
+  await expect(page.getByTestId("demotion-details")).toContainText(/Failure CUSUM [\d.]+ of [\d.]+/);
+  await shots(page, "action-type-demotion");
+
+  await page.goto(await actionTypeHref(page, "dns.change"));
+  await expect(page.getByTestId("action-title")).toHaveText("Change DNS dns.change"); // in CRAWL: nothing below it
+  await expect(page.getByTestId("demotion-sentence")).toHaveCount(0);
+});
+
 test("request page: names first, the tiers defined, each evidence column in words", async ({ page }) => {
   await signIn(page, "reviewer1@demo.local");
   await page.setViewportSize({ width: 1440, height: 900 });

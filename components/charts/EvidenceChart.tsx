@@ -61,7 +61,8 @@ export function EvidenceChart({
             stroke="#059669"
             strokeDasharray="6 3"
             label={{
-              value: `clears at 1/α = ${formatEValue(Number((1 / alpha).toPrecision(6)))}`,
+              // Plain words on the chart; the level (1/α) is in the card's Details.
+              value: "the gate clears above this line",
               position: "insideTopRight",
               fontSize: 10,
               fill: "#059669",

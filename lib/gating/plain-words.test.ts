@@ -2,11 +2,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { defaultPolicy } from "./defaults";
 import { DAY_MS, evaluateEligibility } from "./eligibility";
+import { cusumParams, evaluateDemotion } from "./demotion";
 import {
   formatCount,
   formatRateAgainst,
   gateAfterMoreSuccesses,
   barsInWords,
+  plainDemotion,
   plainGate,
   policyChangeInWords,
   TIER_MEANING,
@@ -234,5 +236,49 @@ describe("barsInWords", () => {
       /^Demoted to WALK automatically when its success rate falls below [\d.]+%/,
     );
     expect(barsInWords({ ...rules, gate: "raw" }, "CRAWL")[0]).toContain("no statistical guarantee");
+  });
+});
+
+describe("plainDemotion: what would demote it, from the detector's own verdict", () => {
+  const rules = defaultPolicy("medium");
+  it("CRAWL has nothing below it; RUN and WALK say what watches them", () => {
+    expect(plainDemotion({ rules, tier: "CRAWL", cusum: 0, threshold: 1, samples: 0, minSamples: 1 })).toBeNull();
+    const { threshold } = cusumParams(rules, "RUN");
+    const minSamples = rules.tiers.RUN.demotion!.minSamples;
+    expect(plainDemotion({ rules, tier: "RUN", cusum: 0, threshold, samples: 3, minSamples })).toBe(
+      `Watched for regression: the detector can act once ${formatCount(minSamples)} outcomes are in its ${rules.tiers.RUN.windowDays}-day window (3 so far). An incident of ${rules.incidentSeverity} severity or worse demotes it straight to CRAWL.`,
+    );
+    expect(
+      plainDemotion({ rules, tier: "RUN", cusum: threshold / 2, threshold, samples: minSamples, minSamples }),
+    ).toMatch(
+      /^Watched for regression: recent failures have taken the detector to 50% of its alarm; at the alarm it is demoted to WALK on its own\./,
+    );
+    expect(plainDemotion({ rules, tier: "WALK", cusum: 0, threshold, samples: minSamples, minSamples })).toMatch(
+      /^Watched for regression: recent outcomes have not moved the detector toward its alarm; at the alarm it is demoted to CRAWL on its own\./,
+    );
+  });
+
+  it("says the alarm is reached exactly when the detector would demote, and never prints 100% below it", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<Tier>("WALK", "RUN"),
+        fc.constantFrom(...BLAST_RADII),
+        fc.double({ min: 0, max: 3, noNaN: true }),
+        fc.integer({ min: 0, max: 3000 }),
+        (tier, radius, share, samples) => {
+          const r = defaultPolicy(radius);
+          const { threshold } = cusumParams(r, tier);
+          const cusum = share * threshold;
+          const minSamples = r.tiers[tier].demotion!.minSamples;
+          const sentence = plainDemotion({ rules: r, tier, cusum, threshold, samples, minSamples })!;
+          const verdict = evaluateDemotion({ tier, cusum, window: { successes: 0, trials: samples } }, r);
+          expect(sentence.startsWith("Failures have reached the regression detector's alarm")).toBe(
+            verdict.action === "demote",
+          );
+          expect(sentence).not.toContain("100% of its alarm");
+        },
+      ),
+      { numRuns: 300, seed: 1414 },
+    );
   });
 });

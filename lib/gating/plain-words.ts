@@ -2,6 +2,7 @@
 // the gate's own decision (promotionGate) so it can never disagree with it. The statistics behind it
 // (e-values, α, Wilson, CUSUM) stay in the labels shown under "Details".
 
+import { evaluateDemotion } from "./demotion";
 import { promotionGate } from "./eligibility";
 import { lookAtOf, promotionAlpha, type GateLook } from "./evidence-fold";
 import { formatBar } from "./format";
@@ -251,4 +252,41 @@ export function barsInWords(rules: PolicyRules, tier: Tier): string[] {
   if (tier !== "CRAWL")
     out.push(`An incident of ${rules.incidentSeverity} severity or worse demotes it straight to CRAWL.`);
   return out;
+}
+
+export interface PlainDemotionInput {
+  rules: PolicyRules;
+  tier: Tier;
+  /** the detector as the evidence shows it: its statistic, its alarm level, and the window's sample */
+  cusum: number;
+  threshold: number;
+  samples: number;
+  minSamples: number;
+}
+
+/**
+ * What would demote this tier now, in one sentence computed from the detector's own verdict
+ * (evaluateDemotion), so it can never disagree with it. null in CRAWL (nothing to demote to).
+ */
+export function plainDemotion(d: PlainDemotionInput): string | null {
+  const below = TIER_BELOW[d.tier];
+  const bar = d.rules.tiers[d.tier].demotion;
+  if (!below) return null;
+  const incident = `An incident of ${d.rules.incidentSeverity} severity or worse demotes it straight to CRAWL.`;
+  if (!bar) return `No regression detector is set for ${d.tier}. ${incident}`;
+  const verdict = evaluateDemotion(
+    { tier: d.tier, cusum: d.cusum, window: { successes: 0, trials: d.samples }, incidentSeverity: null },
+    d.rules,
+  );
+  const days = formatCount(d.rules.tiers[d.tier].windowDays);
+  if (verdict.action === "demote")
+    return `Failures have reached the regression detector's alarm: it is demoted to ${verdict.to} at its next check. ${incident}`;
+  if (d.samples < d.minSamples)
+    return `Watched for regression: the detector can act once ${formatCount(d.minSamples)} outcomes are in its ${days}-day window (${formatCount(d.samples)} so far). ${incident}`;
+  const share = d.threshold > 0 ? Math.min(99, Math.floor((d.cusum / d.threshold) * 100)) : 0;
+  const where =
+    share === 0
+      ? "recent outcomes have not moved the detector toward its alarm"
+      : `recent failures have taken the detector to ${share}% of its alarm`;
+  return `Watched for regression: ${where}; at the alarm it is demoted to ${below} on its own. ${incident}`;
 }

@@ -91,22 +91,25 @@ export async function replayActionType(
   });
   const pageSize = options.pageSize ?? REPLAY_PAGE;
   // Exact to the millisecond both ways (timestamptz(3) ↔ ISO 8601), so no row is read twice or skipped.
-  let cursor: { at: number; id: string } = { at: -62135596800000, id: "0" }; /* 0001-01-01 */
+  const readPage = async (cursor: { at: number; id: string }) =>
+    (
+      await db.$queryRawUnsafe<Page[]>(PAGE_SQL, actionTypeId, new Date(cursor.at).toISOString(), cursor.id, pageSize)
+    )[0];
+  // The next page is read while this one is folded (the database works while the fold runs).
+  let next = readPage({ at: -62135596800000, id: "0" }); /* 0001-01-01 */
   let pages = 0;
   for (;;) {
-    const [page] = await db.$queryRawUnsafe<Page[]>(
-      PAGE_SQL,
-      actionTypeId,
-      new Date(cursor.at).toISOString(),
-      cursor.id,
-      pageSize,
-    );
+    const page = await next;
     pages++;
     if (!page || page.n === 0 || !page.rows) break;
     const rows = JSON.parse(page.rows) as Cell[];
+    const more = page.n >= pageSize;
+    if (more) {
+      next = readPage({ at: rows[rows.length - 1]![0], id: page.last_id! });
+      next.catch(() => undefined); // awaited on the next turn; a fold that throws first must not leave it unhandled
+    }
     replay.push(toFold(rows));
-    cursor = { at: rows[rows.length - 1]![0], id: page.last_id! };
-    if (page.n < pageSize) break;
+    if (!more) break;
   }
   const result = replay.finish((options.now ?? new Date()).getTime());
   return {
