@@ -2,6 +2,7 @@
 // the change it records rolls back with it. A transaction-scoped advisory lock orders concurrent
 // writers so the chain never forks.
 import type { Tx } from "@/lib/db/client";
+import type { StateActor } from "@/lib/gating/state-types";
 import { auditEntryHash, GENESIS_HASH } from "./hash";
 import { checkAuditData, type AuditKind } from "./kinds";
 import { notificationKindFor } from "@/lib/notifications/kinds";
@@ -10,10 +11,8 @@ import { enqueueNotifications, type NotificationSubjects } from "@/lib/notificat
 /** Key of the advisory lock that serialises audit appends (any constant unique to this purpose). */
 const AUDIT_LOCK_KEY = 4_242_001;
 
-export type Actor =
-  | { type: "user"; id: string; label: string }
-  | { type: "agent"; id: string; label: string }
-  | { type: "system"; label: string };
+/** Who did it: the same actor the state core records (one type). */
+export type Actor = StateActor;
 
 export interface AuditInput {
   actor: Actor;

@@ -33,8 +33,9 @@ import type {
   StateContext,
   StateDecision,
   StateDeps,
+  StateEffect,
 } from "./state-types";
-import type { PolicyRules, Severity, SliderStepCause, TierChangeCause } from "./types";
+import type { PolicyRules, Severity, TierChangeCause } from "./types";
 
 export * from "./state-types";
 
@@ -385,15 +386,12 @@ class Run extends RequestSteps {
   }
 
   /** A ramp step change: the tier stays, the share of subjects it acts on moves. A step back restarts the detector. */
-  protected changeRampStep(c: {
-    toStep: number;
-    fromPercent: number;
-    toPercent: number;
-    cause: Exclude<SliderStepCause, "slider_change">;
-    actor: StateActor;
-    rationale: string;
-    details: Record<string, unknown>;
-  }) {
+  protected changeRampStep(
+    c: Pick<
+      Extract<StateEffect, { type: "change_ramp_step" }>,
+      "toStep" | "fromPercent" | "toPercent" | "cause" | "actor" | "rationale" | "details"
+    >,
+  ) {
     const at = this.ctx.actionType;
     const changeId = this.deps.newId();
     this.effects.push({

@@ -34,6 +34,48 @@ export interface RequestState {
   reviews: RequestReview[];
 }
 
+/** A request as stored (a row and its reviews): what the interpreter and the readers turn into the machine's state. */
+export interface StoredRequest extends Pick<
+  RequestState,
+  "id" | "kind" | "status" | "requesterId" | "fromTier" | "toTier" | "snapshotHash"
+> {
+  reviewersRequired: number;
+  expiresAt: Date | number;
+  /** the version of the policy its snapshot pinned */
+  pinnedVersion: number;
+  proposedPolicy?: PolicyRules | null;
+  reviews: ReadonlyArray<{
+    reviewerId: string;
+    decision: ReviewDecision;
+    snapshotHash: string;
+    rationale: string;
+    at: Date | number;
+  }>;
+}
+
+export function requestStateOf(r: StoredRequest): RequestState {
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    requesterId: r.requesterId,
+    fromTier: r.fromTier,
+    toTier: r.toTier,
+    snapshotHash: r.snapshotHash,
+    requiredApprovals: r.reviewersRequired,
+    expiresAt: toEpochMs(r.expiresAt),
+    policyVersionPinned: r.pinnedVersion,
+    ...(r.proposedPolicy ? { proposedPolicy: r.proposedPolicy } : {}),
+    reviews: r.reviews.map((v) => ({
+      reviewerId: v.reviewerId,
+      decision: v.decision,
+      snapshotHash: v.snapshotHash,
+      rationale: v.rationale,
+      at: toEpochMs(v.at),
+    })),
+  };
+}
+
 /** Live facts re-checked when an approved request is applied (SPEC §3 rule 9). */
 export interface LiveCheck {
   currentTier: Tier;

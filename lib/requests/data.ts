@@ -5,6 +5,7 @@ import {
   awaitsReviewBy,
   canSeeReviews,
   currentTally,
+  requestStateOf,
   visibleReviews,
   classifyPolicyChange,
   type Tally,
@@ -199,25 +200,13 @@ export async function requestDetail(
     decision: v.decision,
     snapshotHash: v.snapshotHash,
   }));
-  const tally = currentTally({
-    id: r.id,
-    kind: r.kind,
-    status: r.status,
-    requesterId: r.requesterId,
-    fromTier: r.fromTier,
-    toTier: r.toTier,
-    snapshotHash: r.snapshotHash,
-    requiredApprovals: r.reviewersRequired,
-    expiresAt: r.expiresAt.getTime(),
-    policyVersionPinned: r.policy.version,
-    reviews: r.reviews.map((v) => ({
-      reviewerId: v.reviewerId,
-      decision: v.decision,
-      snapshotHash: v.snapshotHash,
-      rationale: v.rationale,
-      at: v.createdAt.getTime(),
-    })),
-  });
+  const tally = currentTally(
+    requestStateOf({
+      ...r,
+      pinnedVersion: r.policy.version,
+      reviews: r.reviews.map((v) => ({ ...v, at: v.createdAt })),
+    }),
+  );
   const view = (v: (typeof r.reviews)[number]): ReviewView => ({
     reviewer: v.reviewer.name,
     reviewerId: v.reviewerId,

@@ -6,14 +6,16 @@ import { randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db/client";
 import {
   decideStateChange,
+  requestStateOf,
   type Answer,
   type LiveRequest,
   type StateCommand,
   type StateContext,
   type StateDeps,
   type StateRefusal,
+  type StoredRequest,
 } from "@/lib/gating";
-import type { PolicyRules, RequestKind, RequestStatus, ReviewDecision, Tier } from "@/lib/gating/types";
+import type { PolicyRules, Tier } from "@/lib/gating/types";
 import { domainError, notFound, type ErrorCode } from "@/lib/errors";
 import { toEvidenceState, type EvidenceStateRow } from "@/lib/metrics/evidence-state";
 import { blocksNewRequest, evidenceView } from "@/lib/metrics/evidence";
@@ -47,22 +49,15 @@ type ActionTypeRow = EvidenceStateRow & {
   policy: { id: string; version: number; rules: unknown } | null;
 };
 
-type RequestRow = {
-  id: string;
-  kind: RequestKind;
-  status: RequestStatus;
-  requesterId: string;
-  fromTier: Tier | null;
-  toTier: Tier | null;
-  snapshotHash: string;
-  reviewersRequired: number;
+/** A stored request as the context query returns it (JSON reviews, the pinned policy beside it). */
+type RequestRow = Omit<StoredRequest, "pinnedVersion" | "proposedPolicy" | "reviews" | "expiresAt"> & {
   expiresAt: Date;
   proposedRules: unknown;
   snapshotStateVersion: string | null;
   policyId: string;
   policyVersion: number;
   policyRules: unknown;
-  reviews: Array<{ reviewerId: string; decision: ReviewDecision; snapshotHash: string; rationale: string; at: string }>;
+  reviews: Array<Omit<StoredRequest["reviews"][number], "at"> & { at: string }>;
 };
 
 const rules = (raw: unknown): PolicyRules => policyRulesSchema.parse(raw);
@@ -124,26 +119,12 @@ async function loadContext(tx: Tx, target: StateTarget): Promise<Loaded> {
 
 function toLiveRequest(r: RequestRow): LiveRequest {
   return {
-    state: {
-      id: r.id,
-      kind: r.kind,
-      status: r.status,
-      requesterId: r.requesterId,
-      fromTier: r.fromTier,
-      toTier: r.toTier,
-      snapshotHash: r.snapshotHash,
-      requiredApprovals: r.reviewersRequired,
-      expiresAt: new Date(r.expiresAt).getTime(),
-      policyVersionPinned: r.policyVersion,
-      ...(r.proposedRules ? { proposedPolicy: rules(r.proposedRules) } : {}),
-      reviews: r.reviews.map((v) => ({
-        reviewerId: v.reviewerId,
-        decision: v.decision,
-        snapshotHash: v.snapshotHash,
-        rationale: v.rationale,
-        at: new Date(v.at).getTime(),
-      })),
-    },
+    state: requestStateOf({
+      ...r,
+      pinnedVersion: r.policyVersion,
+      proposedPolicy: r.proposedRules ? rules(r.proposedRules) : null,
+      reviews: r.reviews.map((v) => ({ ...v, at: new Date(v.at) })),
+    }),
     pinned: { id: r.policyId, version: r.policyVersion, rules: rules(r.policyRules) },
     snapshotStateVersion: r.snapshotStateVersion === null ? -1 : Number(r.snapshotStateVersion),
   };
