@@ -170,7 +170,7 @@ export function plainGate(input: PlainGateInput): PlainGate {
 const FIELD_WORDS: Record<string, string> = {
   gate: "gate method",
   alpha: "promotion α (risk of a false promotion)",
-  demotionAlpha: "demotion α",
+  demotionAlpha: "demotion α (risk of a false demotion)",
   demotionArl: "false-alarm run length (outcomes)",
   incidentSeverity: "incident that demotes to CRAWL",
   reviewPeriodDays: "review period",

@@ -10,15 +10,14 @@ import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { AppError, domainError, forbidden } from "@/lib/errors";
 import { zodDetails } from "@/lib/errors/zod";
 import { changeState } from "@/lib/state/interpreter";
-import { policyRulesSchema } from "./schema";
+import type { z } from "zod";
+import { policyRulesSchema, type policyEditInputSchema } from "./schema";
 
-export interface PolicyEditInput {
-  actionTypeId: string;
-  rules: unknown;
-  reason: string;
+/** The editor's save (lib/policies/schema.ts); `basedOnVersion` is required there, optional for the seed and tests. */
+export type PolicyEditInput = Omit<z.output<typeof policyEditInputSchema>, "basedOnVersion"> & {
   /** the version the editor was shown (SPEC §3 rule 11): a newer one answers 409 and changes nothing */
   basedOnVersion?: number;
-}
+};
 
 export async function editPolicy(db: Db, user: UserPrincipal, input: PolicyEditInput, now = new Date()) {
   if (!can(user.role, "policy:edit")) throw forbidden("Only admins change policies.");

@@ -3,17 +3,15 @@
 // (lib/state/interpreter.ts): this module checks who may ask and runs it in one transaction.
 import type { Db } from "@/lib/db";
 import { TX_OPTIONS } from "@/lib/db/locks";
-import type { RequestKind } from "@/lib/gating/types";
+import type { z } from "zod";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { forbidden } from "@/lib/errors";
 import { can } from "@/lib/gating/permissions";
 import { changeState, runStateCommand } from "@/lib/state/interpreter";
+import type { openRequestInputSchema, reviewInputSchema } from "./schema";
 
-export interface OpenInput {
-  actionTypeId: string;
-  kind: Exclude<RequestKind, "policy_change">;
-  justification?: string;
-}
+/** What the dashboard's form sends (lib/requests/schema.ts), parsed. */
+export type OpenInput = z.output<typeof openRequestInputSchema>;
 
 /** Opens a promotion (or, for admins, an override) request out of the current tier. */
 export async function openPromotionRequest(db: Db, user: UserPrincipal, input: OpenInput, now = new Date()) {
@@ -40,13 +38,11 @@ export async function openPromotionRequest(db: Db, user: UserPrincipal, input: O
   }, TX_OPTIONS);
 }
 
-export interface ReviewInput {
-  requestId: string;
-  decision: "approve" | "reject";
-  rationale: string;
+/** The form's review (lib/requests/schema.ts); the snapshot hash is required there, optional for the seed. */
+export type ReviewInput = Omit<z.output<typeof reviewInputSchema>, "snapshotHash"> & {
   /** the snapshot the reviewer was shown; refused if the evidence changed since */
   snapshotHash?: string;
-}
+};
 
 export async function reviewRequest(db: Db, user: UserPrincipal, input: ReviewInput, now = new Date()) {
   return db.$transaction(async (tx) => {

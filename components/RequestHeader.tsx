@@ -1,0 +1,92 @@
+"use client";
+// The request page's header and quorum: what is asked, by whom, its status and why, and how many
+// approvals on the current snapshot it has of those it needs.
+import Link from "next/link";
+import type { ReviewPage } from "@/lib/requests/review-page";
+import { LiveDot, Card } from "@/components/ui/States";
+import { displayStatus, KindBadge, StatusBadge } from "@/components/RequestTable";
+import { formatDateTime } from "@/components/format";
+import { ActionName, AgentName } from "@/components/Names";
+import { TierBadge } from "@/components/TierBadge";
+
+type Request = ReviewPage["request"];
+
+export function RequestHeader({ r, fetching }: { r: Request; fetching: boolean }) {
+  return (
+    <header>
+      <p className="text-sm text-slate-500">
+        <Link href="/requests" className="hover:underline">
+          Requests
+        </Link>{" "}
+        / <AgentName name={r.agentName} slug={r.agentSlug} /> /{" "}
+        <Link href={`/action-types/${r.actionTypeId}`} className="hover:underline">
+          <ActionName name={r.actionName} actionKey={r.actionKey} />
+        </Link>
+      </p>
+      <h1 className="flex flex-wrap items-center gap-2 text-xl font-semibold">
+        <KindBadge kind={r.kind} />{" "}
+        {r.kind === "policy_change"
+          ? `Loosen the bars of ${r.actionName}`
+          : `${r.actionName}: ${r.fromTier} → ${r.toTier}`}{" "}
+        <span className="font-mono text-base font-normal text-slate-600">{r.actionKey}</span>{" "}
+        <StatusBadge status={r.status} reason={r.statusReason} />
+        <LiveDot fetching={fetching} />
+      </h1>
+      {r.kind !== "policy_change" && r.toTier && (
+        <p className="text-sm text-slate-700" data-testid="request-tiers">
+          From <TierBadge tier={r.fromTier ?? ""} explain /> to <TierBadge tier={r.toTier} explain />.
+        </p>
+      )}
+      <p className="text-sm text-slate-600">
+        Requested by {r.requester} on {formatDateTime(r.createdAt)} ·{" "}
+        {r.status === "open"
+          ? `expires ${formatDateTime(r.expiresAt)}`
+          : r.decidedAt
+            ? `decided ${formatDateTime(r.decidedAt)}`
+            : ""}
+      </p>
+      {r.statusReason &&
+        (displayStatus(r.status, r.statusReason) === "superseded" ? (
+          <p className="mt-1 rounded bg-slate-100 px-2 py-1 text-sm text-slate-800" data-testid="superseded-note">
+            Superseded — nobody withdrew it. It was reviewed against an older policy version, and a newer one was
+            written: {r.statusReason.replace(/^superseded:\s*/, "")}.
+          </p>
+        ) : (
+          <p className="mt-1 rounded bg-red-50 px-2 py-1 text-sm text-red-800">{r.statusReason}</p>
+        ))}
+      {r.kind === "promotion" && r.justification && (
+        <p className="mt-1 rounded bg-slate-50 px-2 py-1 text-sm text-slate-800" data-testid="requester-note">
+          <span className="font-semibold">Note from {r.requester}:</span> {r.justification}
+        </p>
+      )}
+    </header>
+  );
+}
+
+export function QuorumCard({ r }: { r: Request }) {
+  const pct = Math.min(100, (r.tally.approvals / r.reviewersRequired) * 100);
+  return (
+    <Card title="Quorum">
+      <div
+        className="mb-1 h-3 w-full rounded bg-slate-100"
+        role="progressbar"
+        aria-label="Approvals toward quorum"
+        aria-valuemin={0}
+        aria-valuemax={r.reviewersRequired}
+        aria-valuenow={Math.min(r.tally.approvals, r.reviewersRequired)}
+        aria-valuetext={`${r.tally.approvals} of ${r.reviewersRequired} approvals`}
+        data-testid="quorum"
+      >
+        <div className="h-3 rounded bg-emerald-500" style={{ width: `${pct}%` }} />
+      </div>
+      <p className="text-sm">
+        {r.tally.approvals} of {r.reviewersRequired} approvals on the current snapshot
+        {r.tally.staleApprovals ? ` (${r.tally.staleApprovals} given on an earlier snapshot no longer count)` : ""}; any
+        rejection closes the request.
+      </p>
+      <p className="mt-1 text-xs text-slate-500">
+        Snapshot SHA-256 <code>{r.snapshotHash}</code>
+      </p>
+    </Card>
+  );
+}
