@@ -1,6 +1,6 @@
 // How many SQL statements one approval that applies a promotion costs, counted at the driver (pg's
-// Client.query) on PostgreSQL. The bound is a ratchet: 46, measured 2026-12-01 (issue 13) before the one
-// interpreter of action-type state; it must only go down (issue 13's target is ≤ 12).
+// Client.query) on PostgreSQL. The bound is a ratchet: 46 before the one interpreter of action-type state
+// (issue 13), 12 with it (lock and load twice, four writes, one audit batch, BEGIN/COMMIT); only ever lower it.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
