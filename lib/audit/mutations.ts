@@ -3,6 +3,7 @@
 // writers so the chain never forks.
 import type { Tx } from "@/lib/db/client";
 import type { StateActor } from "@/lib/gating/state-types";
+import { SYSTEM } from "@/lib/gating/state-requests";
 import { auditEntryHash, GENESIS_HASH } from "./hash";
 import { checkAuditData, type AuditKind } from "./kinds";
 import { notificationKindFor } from "@/lib/notifications/kinds";
@@ -24,7 +25,8 @@ export interface AuditInput {
   data?: Record<string, unknown>;
 }
 
-export const SYSTEM_ACTOR: Actor = { type: "system", label: "system" };
+/** The product itself (jobs, the detector): the same actor the state core records. */
+export const SYSTEM_ACTOR: Actor = SYSTEM;
 
 /** JSON-safe copy (Dates → ISO strings, BigInt → string) so what is hashed is what is stored. */
 function jsonSafe(value: unknown): unknown {

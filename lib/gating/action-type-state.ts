@@ -8,16 +8,9 @@
 // re-pins the open requests, a new policy version re-pins them and closes the policy changes it
 // supersedes. Pure: the time, fresh ids and the snapshot's hash come in as arguments.
 import { canonicalJson } from "./canonical";
-import { DAY_MS, evaluateEligibility, type EligibilityResult } from "./eligibility";
 import { evaluateDemotion } from "./demotion";
-import {
-  dayKey,
-  demotionSampleFrom,
-  evidenceFrom,
-  foldEvidence,
-  freshEvidence,
-  type FoldOutcome,
-} from "./evidence-fold";
+import { demotionSampleFrom, foldEvidence, freshEvidence, type FoldOutcome } from "./evidence-fold";
+import { windowStartDay } from "./state-eligibility";
 import { compareTiers, tierBelow } from "./outcomes";
 import { classifyPolicyChange } from "./policy-diff";
 import { evaluateRampAdvance, rampStepBack } from "./ramp";
@@ -38,6 +31,7 @@ import type {
 import type { PolicyRules, Severity, TierChangeCause } from "./types";
 
 export * from "./state-types";
+export { stateEligibility, windowStartDay } from "./state-eligibility";
 
 export function decideStateChange(
   ctx: StateContext,
@@ -437,29 +431,4 @@ class Run extends RequestSteps {
     const { tier, frozen, tierSince } = this.ctx.actionType;
     this.effects.push({ type: "notify", changeId, cause, tier, frozen, tierSince });
   }
-}
-
-/** First UTC day of a window of `days` days ending today. */
-export function windowStartDay(now: number, days: number): string {
-  return dayKey(now - (days - 1) * DAY_MS);
-}
-
-/** The eligibility a state's evidence gives (what a request snapshots, and the apply re-checks). */
-export function stateEligibility(ctx: StateContext, now: number, openRequest: boolean): EligibilityResult {
-  const at = ctx.actionType;
-  const window = evidenceFrom(at.evidence, windowStartDay(now, ctx.policy.rules.tiers[at.tier].windowDays));
-  return evaluateEligibility(
-    {
-      tier: at.tier,
-      tierSince: new Date(at.tierSince),
-      frozen: at.frozen,
-      openRequest,
-      evidence: { successes: at.evidence.successes, trials: at.evidence.trials },
-      window,
-      restarts: at.evidence.restarts,
-      look: at.evidence.look,
-    },
-    ctx.policy.rules,
-    now,
-  );
 }

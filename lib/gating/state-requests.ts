@@ -1,7 +1,8 @@
 // The request side of the one interpreter of action-type state: opening, reviewing, applying, closing,
 // re-pinning and superseding review requests, each through the pure request machine. The tier, policy
 // and evidence side (action-type-state.ts) extends it; both only record effects, never write. Pure.
-import { barUnmet, type EligibilityResult } from "./eligibility";
+import { barUnmet } from "./eligibility";
+import { stateEligibility } from "./state-eligibility";
 import { classifyPolicyChange } from "./policy-diff";
 import { currentTally, transition, type LiveCheck, type RequestEvent, type RequestState } from "./request-machine";
 import { openRequest } from "./request-open";
@@ -230,12 +231,9 @@ export abstract class RequestSteps {
       policyTightenedSince: classifyPolicyChange(r.pinned.rules, this.ctx.policy.rules).changes.some(
         (c) => c.direction === "tighten",
       ),
-      ...(r.state.kind === "promotion" ? { liveBarUnmet: barUnmet(this.eligibility()) } : {}),
+      // The bar's conditions do not depend on open requests: no snapshot (and no hash) is needed here.
+      ...(r.state.kind === "promotion" ? { liveBarUnmet: barUnmet(stateEligibility(this.ctx, this.now, false)) } : {}),
     };
-  }
-
-  protected eligibility(): EligibilityResult {
-    return this.deps.snapshotOf(this.ctx, this.now).eligibility;
   }
 
   protected closeRequest(requestId: string, event: RequestEvent, actor: StateActor): Step {

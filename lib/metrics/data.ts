@@ -2,7 +2,8 @@
 // read from the evidence fold's per-day counts: lib/metrics/evidence-state.ts.)
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
-import { DAY_MS, type Tier } from "@/lib/gating/types";
+import type { Tier } from "@/lib/gating/types";
+import { windowStartDay } from "@/lib/gating/state-eligibility";
 import { dayOf } from "./mutations";
 import { currentPolicy } from "@/lib/policies/data";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "./evidence-state";
@@ -18,7 +19,7 @@ type Reader = Db | Tx;
 
 /** First day (UTC) inside a window of `windowDays` whole days ending today. */
 export function windowStart(now: Date, windowDays: number): string {
-  return dayOf(new Date(now.getTime() - (windowDays - 1) * DAY_MS));
+  return windowStartDay(now.getTime(), windowDays);
 }
 
 export interface DailyPoint {

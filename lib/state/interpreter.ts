@@ -191,7 +191,7 @@ export async function changeState<T extends Answer["type"]>(
   return result.answer as Extract<Answer, { type: T }>;
 }
 
-export function refusalError(r: StateRefusal) {
+function refusalError(r: StateRefusal) {
   return domainError(
     { code: refusalIsErrorCode(r.code), message: r.message, ...(r.reasons ? { reasons: r.reasons } : {}) },
     r.details,

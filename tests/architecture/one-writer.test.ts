@@ -68,7 +68,7 @@ describe("one writer of action-type state", () => {
       [...fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/^export\s+(?:async\s+)?function\s+(\w+)/gm)]
         .map((m) => m[1])
         .sort();
-    expect(exported(THE_INTERPRETER)).toEqual(["changeState", "refusalError", "runStateCommand"]);
+    expect(exported(THE_INTERPRETER)).toEqual(["changeState", "runStateCommand"]);
     expect(exported(THE_WRITER)).toEqual(["applyEffects"]);
     // applyEffects is called by the interpreter only, after a decision.
     const callers = ["lib", "app"]
