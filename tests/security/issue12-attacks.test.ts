@@ -270,7 +270,8 @@ describe("3 and 4. blind reviews in the audit log; visible rationales", () => {
     expect(exported).not.toContain("Checked DNS change history");
     const rows = JSON.parse(exported) as Array<{ kind: string; entityId: string; sealed?: boolean }>;
     expect(rows.filter((r) => r.entityId === requestId).map((r) => r.kind)).not.toContain("request.review_submitted");
-    expect(rows.some((r) => r.sealed)).toBe(true); // its place in the chain is kept, without its content
+    // Neither a stub nor a gap in seq tells that the review exists (issue 21: blindness covers counts).
+    expect(rows.some((r) => r.sealed)).toBe(false);
     // The chain still verifies, review entries included.
     expect(await getJson<{ ok: boolean }>(`/api/dashboard/audit/verify`, "auditor@demo.local")).toMatchObject({
       ok: true,

@@ -135,7 +135,7 @@ describe("item 3: no sockpuppets (rule 10)", () => {
       justification: "The bar is cleared; please review the promotion.",
     });
     expect(opened).toMatchObject({ ok: true });
-    const { id: requestId, snapshotHash } = (opened as { data: { id: string; snapshotHash: string } }).data;
+    const { id: requestId, snapshotHash } = (opened as unknown as { data: { id: string; snapshotHash: string } }).data;
 
     const password = "sock-puppet-password-1";
     const created = await act("admin@demo.local", "createUserAction", {
@@ -168,7 +168,7 @@ describe("item 3: no sockpuppets (rule 10)", () => {
       role: "reviewer",
     });
     expect(created).toMatchObject({ ok: true, data: { role: "viewer", pendingRole: "reviewer" } });
-    const { invitationUrl, grantId } = (created as { data: { invitationUrl: string; grantId: string } }).data;
+    const { invitationUrl, grantId } = (created as unknown as { data: { invitationUrl: string; grantId: string } }).data;
     expect(invitationUrl).toMatch(/\/invitation#/);
     const token = new URL(invitationUrl, server.baseUrl).hash.slice(1);
     expect(token.length).toBeGreaterThanOrEqual(40);
