@@ -1,5 +1,7 @@
 import type { Db } from "@/lib/db";
-import { appendAudit } from "@/lib/audit/mutations";
+import { appendAudit, SYSTEM_ACTOR } from "@/lib/audit/mutations";
+import { invitationExpiry, invitationPending } from "@/lib/gating/invitations";
+import { newInvitationToken } from "./invitations";
 import type { z } from "zod";
 import type { Actor } from "@/lib/audit/mutations";
 import { hashPassword } from "@/lib/auth/password";
@@ -38,7 +40,11 @@ export async function upsertOidcUser(db: Db, input: { email: string; name: strin
     const existing = await tx.user.findUnique({ where: { email } });
     if (existing) {
       const role = input.role ?? existing.role;
-      await tx.user.update({ where: { id: existing.id }, data: { lastLoginAt: now, role } });
+      // An invited account first signing in through the identity provider: its owner has claimed it.
+      await tx.user.update({
+        where: { id: existing.id },
+        data: { lastLoginAt: now, role, invitationHash: null, invitationExpiresAt: null },
+      });
       if (role !== existing.role)
         await appendAudit(
           tx,
@@ -137,16 +143,40 @@ async function openGrant(
   return grant.id;
 }
 
+/**
+ * A new account. Made by a person, a local account is an invitation (rule 10): no password, a
+ * single-use token shown once in the answer (stored hashed) with which the invitee sets their own,
+ * valid 72 h. Review power asked for it is a grant another person decides, once the invitation is
+ * accepted. The system (the operator's CLI, OpenID Connect accounts) creates accounts without one.
+ */
 export async function createUser(db: Db, actor: Actor, input: z.input<typeof userInputSchema>, now = new Date()) {
-  const data = userInputSchema.parse(input);
+  return createAccount(db, actor, userInputSchema.parse(input), now, null);
+}
+
+async function createAccount(
+  db: Db,
+  actor: Actor,
+  data: z.output<typeof userInputSchema>,
+  now: Date,
+  passwordHash: string | null,
+) {
   const pending = await needsSecondPerson(actor, "viewer", data.role);
-  const passwordHash = data.password ? await hashPassword(data.password) : null;
+  const invitation = actor.type === "user" && !passwordHash ? newInvitationToken() : null;
   return db.$transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email: data.email }, select: { id: true } }))
       throw conflict(`A user with email ${data.email} already exists.`);
     const role: Role = pending ? "viewer" : data.role;
+    const expiresAt = invitation ? invitationExpiry(now) : null;
     const user = await tx.user.create({
-      data: { email: data.email, name: data.name, role, passwordHash, createdAt: now },
+      data: {
+        email: data.email,
+        name: data.name,
+        role,
+        createdAt: now,
+        passwordHash,
+        invitationHash: invitation?.hash ?? null,
+        invitationExpiresAt: expiresAt,
+      },
       select: { id: true, email: true, name: true, role: true },
     });
     await appendAudit(
@@ -156,7 +186,12 @@ export async function createUser(db: Db, actor: Actor, input: z.input<typeof use
         kind: "user.created",
         entityType: "user",
         entityId: user.id,
-        data: { email: user.email, role: user.role, ...(pending ? { asked: data.role } : {}) },
+        data: {
+          email: user.email,
+          role: user.role,
+          ...(pending ? { asked: data.role } : {}),
+          ...(expiresAt ? { invitationExpiresAt: expiresAt.toISOString() } : {}),
+        },
       },
       now,
     );
@@ -164,8 +199,23 @@ export async function createUser(db: Db, actor: Actor, input: z.input<typeof use
       pending && actor.type === "user"
         ? await openGrant(tx, actor, user, "viewer", data.role, "new account", now)
         : null;
-    return { ...user, pendingRole: pending ? data.role : null, grantId };
+    return {
+      ...user,
+      pendingRole: pending ? data.role : null,
+      grantId,
+      invitation: invitation && expiresAt ? { token: invitation.token, expiresAt: expiresAt.toISOString() } : null,
+    };
   });
+}
+
+/** The demo's seeded accounts (embedded default only): the system sets their public password. */
+export async function createDemoUser(
+  db: Db,
+  account: { email: string; name: string; role: Role },
+  password: string,
+  now = new Date(),
+) {
+  return createAccount(db, SYSTEM_ACTOR, userInputSchema.parse(account), now, await hashPassword(password));
 }
 
 export async function changeRole(db: Db, actor: Actor, input: z.input<typeof roleChangeSchema>, now = new Date()) {
@@ -225,13 +275,16 @@ export async function decideRoleGrant(
     if (rows.length === 0) throw new AppError("not_found", "Role grant not found.");
     const grant = await tx.roleGrant.findUniqueOrThrow({
       where: { id: data.grantId },
-      include: { user: { select: { role: true, email: true, disabled: true } } },
+      include: {
+        user: { select: { role: true, email: true, disabled: true, invitationHash: true, invitationExpiresAt: true } },
+      },
     });
     const check = checkRoleGrantDecision({
       grant,
       decider: { id: decider.id, role: decider.role },
       rationale: data.rationale,
       rolesFromIdentityProvider: rolesFromIdentityProvider(),
+      granteeInvitationPending: invitationPending(grant.user),
     });
     if (!check.ok) throw domainError(check);
     // Rule 11: the grant was asked against the user's role then; if it moved, the ask is stale.
