@@ -1,18 +1,18 @@
 "use client";
-import { useEffect, useState, useTransition } from "react";
+import { useState, useSyncExternalStore, useTransition } from "react";
 import { acceptInvitationAction } from "./actions";
 
 export function AcceptInvitationForm() {
-  const [token, setToken] = useState<string | null>(null);
+  // The token rides in the fragment, which the browser never sends: read it here (null while rendering on the server).
+  const token = useSyncExternalStore(
+    onHashChange,
+    () => window.location.hash.slice(1),
+    () => null,
+  );
   const [password, setPassword] = useState("");
   const [again, setAgain] = useState("");
   const [pending, start] = useTransition();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  // The token is in the fragment: read it here, then drop it from the address bar and history.
-  useEffect(() => {
-    setToken(window.location.hash.slice(1) || "");
-    if (window.location.hash) history.replaceState(null, "", window.location.pathname);
-  }, []);
   if (token === null) return null;
   if (!token) return <p className="text-sm text-red-800">This page needs the invitation link an admin gave you.</p>;
   if (message?.ok)
@@ -75,4 +75,9 @@ export function AcceptInvitationForm() {
       )}
     </form>
   );
+}
+
+function onHashChange(notify: () => void) {
+  window.addEventListener("hashchange", notify);
+  return () => window.removeEventListener("hashchange", notify);
 }

@@ -1,7 +1,8 @@
 import type { Db } from "@/lib/db";
 import { appendAudit, SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { invitationExpiry, invitationPending } from "@/lib/gating/invitations";
-import { newInvitationToken } from "./invitations";
+import { hashInvitationToken, newInvitationToken } from "./invitations";
+import { checkInvitationAcceptance } from "@/lib/gating/invitations";
 import type { z } from "zod";
 import type { Actor } from "@/lib/audit/mutations";
 import { hashPassword } from "@/lib/auth/password";
@@ -11,7 +12,14 @@ import type { Role } from "@/lib/gating/permissions";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { rolesFromIdentityProvider } from "@/lib/auth/oidc-roles";
 import { checkRoleGrantDecision, roleChangeNeedsApproval } from "@/lib/gating/role-grants";
-import { disableUserSchema, roleChangeSchema, roleGrantDecisionSchema, userInputSchema } from "./schema";
+import {
+  acceptInvitationSchema,
+  disableUserSchema,
+  roleChangeSchema,
+  roleGrantDecisionSchema,
+  userInputSchema,
+  type AcceptInvitationInput,
+} from "./schema";
 /** A sign-in is audited: it changes state (last login time). */
 export async function recordLogin(db: Db, userId: string, method: "credentials" | "oidc", now = new Date()) {
   await db.$transaction(async (tx) => {
@@ -405,3 +413,43 @@ export async function revokeSession(db: Db, sessionId: string, now = new Date())
     return true;
   });
 }
+
+// ── Invitations (rule 10): the invitee sets their own password, once ──────────────────────────────
+
+/** Sets the invitee's own password and spends the token in one update; unknown, used and expired links alike refused. */
+export async function acceptInvitation(db: Db, input: AcceptInvitationInput, now = new Date()) {
+  const data = acceptInvitationSchema.parse(input);
+  const hash = hashInvitationToken(data.token);
+  const passwordHash = await hashPassword(data.password);
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({
+      where: { invitationHash: hash },
+      select: { id: true, email: true, disabled: true, invitationHash: true, invitationExpiresAt: true },
+    });
+    const check = checkInvitationAcceptance(user && !user.disabled ? user : null, now);
+    if (!check.ok || !user) throw domainError(check.ok ? INVALID : check);
+    // Single use: only the update that still finds the token spends it.
+    const spent = await tx.user.updateMany({
+      where: { id: user.id, invitationHash: hash },
+      data: { passwordHash, invitationHash: null, invitationExpiresAt: null },
+    });
+    if (spent.count !== 1) throw domainError(INVALID);
+    await appendAudit(
+      tx,
+      {
+        actor: { type: "user", id: user.id, label: user.email },
+        kind: "user.invitation_accepted",
+        entityType: "user",
+        entityId: user.id,
+        data: {},
+      },
+      now,
+    );
+    return { email: user.email };
+  });
+}
+
+const INVALID = {
+  code: "invitation_invalid" as const,
+  message: "this invitation link is unknown, already used or expired",
+};

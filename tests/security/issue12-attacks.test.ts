@@ -106,13 +106,16 @@ describe("1. no one person alone (rule 10)", () => {
     const made: Array<{ id: string; grantId: string; email: string }> = [];
     for (let i = 1; i <= reviewersRequired; i++) {
       const email = `sock${i}@evil.example`;
-      const created = await act("admin@demo.local", "createUserAction", {
-        email,
-        name: `Sock ${i}`,
-        role: "reviewer",
-        password: "sock-puppet-password-1",
-      });
+      const created = await act("admin@demo.local", "createUserAction", { email, name: `Sock ${i}`, role: "reviewer" });
       expect(created).toMatchObject({ ok: true, data: { role: "viewer", pendingRole: "reviewer" } });
+      // Since issue 21 the admin gets an invitation link, not a password; the admin uses it himself.
+      const token = String((created as unknown as { data: { invitationUrl: string } }).data.invitationUrl).split(
+        "#",
+      )[1];
+      expect(
+        (await callAction(server.baseUrl, "", "acceptInvitationAction", { token, password: "sock-puppet-password-1" }))
+          .result,
+      ).toMatchObject({ ok: true });
       made.push({
         id: (created as unknown as { data: { id: string } }).data.id,
         grantId: (created as unknown as { data: { grantId: string } }).data.grantId,
