@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import type { AuditListRow } from "@/lib/audit/data";
-import type { AuditVerdict } from "@/lib/audit/verify";
+import type { ReaderVerdict } from "@/lib/audit/seal";
 import { fetchJson } from "@/components/ui/fetchJson";
 import { Empty, ErrorNote, LiveDot } from "@/components/ui/States";
 import { formatDateTimeSeconds } from "@/components/format";
@@ -10,7 +10,7 @@ import { formatDateTimeSeconds } from "@/components/format";
 export function ChainBadge() {
   const q = useQuery({
     queryKey: ["audit-verify"],
-    queryFn: () => fetchJson<AuditVerdict>("/api/dashboard/audit/verify"),
+    queryFn: () => fetchJson<ReaderVerdict>("/api/dashboard/audit/verify"),
     refetchInterval: 30_000,
   });
   if (q.isPending) return <span className="rounded bg-slate-100 px-2 py-1 text-sm">Verifying hash chain…</span>;
@@ -24,6 +24,8 @@ export function ChainBadge() {
     <span className="rounded bg-emerald-100 px-2 py-1 text-sm font-semibold text-emerald-900" data-testid="chain-badge">
       ✓ Hash chain verified ({q.data.checked} entries; {q.data.checkpoints.matched} of {q.data.checkpoints.total} signed
       checkpoints match)
+      {q.data.sealedAfter !== null &&
+        ` · later entries verified too, counted once the open requests close (blind review)`}
     </span>
   ) : (
     <span className="rounded bg-red-600 px-2 py-1 text-sm font-semibold text-white" data-testid="chain-badge">

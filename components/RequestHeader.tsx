@@ -63,8 +63,27 @@ export function RequestHeader({ r, fetching }: { r: Request; fetching: boolean }
   );
 }
 
-export function QuorumCard({ r }: { r: Request }) {
-  const pct = Math.min(100, (r.tally.approvals / r.reviewersRequired) * 100);
+export function QuorumCard({ r, reader }: { r: Request; reader: { id: string; canReview: boolean } }) {
+  const snapshot = (
+    <p className="mt-1 text-xs text-slate-500">
+      Snapshot SHA-256 <code>{r.snapshotHash}</code>
+    </p>
+  );
+  // Blind review covers counts (rule 3): until this reader reviews (or the request closes), no tally.
+  if (!r.tally)
+    return (
+      <Card title="Quorum">
+        <p className="text-sm" data-testid="quorum-sealed">
+          {reader.canReview && r.requesterId !== reader.id
+            ? `Your review is pending. It needs ${r.reviewersRequired} approvals; how many it has stays hidden until you submit yours.`
+            : `Review is pending. It needs ${r.reviewersRequired} approvals; how many it has stays hidden until the request closes.`}{" "}
+          Any rejection closes the request.
+        </p>
+        {snapshot}
+      </Card>
+    );
+  const tally = r.tally;
+  const pct = Math.min(100, (tally.approvals / r.reviewersRequired) * 100);
   return (
     <Card title="Quorum">
       <div
@@ -73,20 +92,18 @@ export function QuorumCard({ r }: { r: Request }) {
         aria-label="Approvals toward quorum"
         aria-valuemin={0}
         aria-valuemax={r.reviewersRequired}
-        aria-valuenow={Math.min(r.tally.approvals, r.reviewersRequired)}
-        aria-valuetext={`${r.tally.approvals} of ${r.reviewersRequired} approvals`}
+        aria-valuenow={Math.min(tally.approvals, r.reviewersRequired)}
+        aria-valuetext={`${tally.approvals} of ${r.reviewersRequired} approvals`}
         data-testid="quorum"
       >
         <div className="h-3 rounded bg-emerald-500" style={{ width: `${pct}%` }} />
       </div>
       <p className="text-sm">
-        {r.tally.approvals} of {r.reviewersRequired} approvals on the current snapshot
-        {r.tally.staleApprovals ? ` (${r.tally.staleApprovals} given on an earlier snapshot no longer count)` : ""}; any
+        {tally.approvals} of {r.reviewersRequired} approvals on the current snapshot
+        {tally.staleApprovals ? ` (${tally.staleApprovals} given on an earlier snapshot no longer count)` : ""}; any
         rejection closes the request.
       </p>
-      <p className="mt-1 text-xs text-slate-500">
-        Snapshot SHA-256 <code>{r.snapshotHash}</code>
-      </p>
+      {snapshot}
     </Card>
   );
 }

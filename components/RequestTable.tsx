@@ -108,7 +108,13 @@ export function RequestTable({ rows }: { rows: RequestSummary[] }) {
                 )}
               </td>
               <td className="py-1 pr-3">
-                {r.approvals} / {r.reviewersRequired}
+                {r.approvals === null ? (
+                  <span title="Blind review: the count shows once you have reviewed, or once the request closes">
+                    ? / {r.reviewersRequired}
+                  </span>
+                ) : (
+                  `${r.approvals} / ${r.reviewersRequired}`
+                )}
               </td>
               <td className="py-1 pr-3 text-xs">
                 {formatDateTime(r.createdAt)} by {r.requester}

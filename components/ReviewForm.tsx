@@ -44,8 +44,8 @@ export function ReviewsCard({
     <Card title="Reviews">
       {r.reviews === null ? (
         <p className="text-sm text-slate-600" data-testid="reviews-hidden">
-          Reviews are blind: {r.reviewCount} review(s) so far are hidden until you submit yours
-          {reader.canReview ? "" : " (or until the request closes)"}.
+          Reviews are blind: they, and how many there are, stay hidden until{" "}
+          {reader.canReview && r.requesterId !== reader.id ? "you submit yours" : "the request closes"}.
         </p>
       ) : r.reviews.length === 0 ? (
         <p className="text-sm text-slate-600">No reviews yet.</p>

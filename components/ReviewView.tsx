@@ -65,7 +65,7 @@ export function ReviewView(props: {
           )}
         </Card>
       )}
-      <QuorumCard r={r} />
+      <QuorumCard r={r} reader={props.reader} />
       <div className="grid gap-4 md:grid-cols-2">
         <EvidenceColumn title="Pinned snapshot (what you judge)" e={r.snapshot} testId="pinned" />
         <EvidenceColumn title="Live now" e={live} testId="live" ignoreOpenRequest />

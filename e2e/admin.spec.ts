@@ -86,7 +86,7 @@ test("an admin creates an agent, an action type and a key (secret shown once), t
   expect((await request.get("/api/v1/tiers", { headers: { authorization: `Bearer ${secret}` } })).status()).toBe(401);
 });
 
-test("an admin creates a user and changes their role, but not their own", async ({ page }) => {
+test("an admin creates a user and changes their role, but not their own", async ({ page, browser }) => {
   const email = `e2e-${Date.now().toString(36)}@demo.local`;
   await signIn(page, "admin@demo.local", "/admin/users");
   await expect(page).toHaveURL(/\/admin\/users$/);
@@ -94,12 +94,35 @@ test("an admin creates a user and changes their role, but not their own", async 
   const userForm = page.getByRole("form", { name: "Create user" });
   await userForm.getByLabel("Email").fill(email);
   await userForm.getByLabel("Name").fill("Eve Engineer");
-  await userForm.getByLabel("Password (optional)").fill("too-short");
-  await userForm.getByRole("button", { name: "Create user" }).click();
-  await expect(userForm.getByRole("alert")).toContainText("password: at least 12 characters");
-  await userForm.getByLabel("Password (optional)").fill("a-long-enough-password");
+  // No password field: the new account is an invitation (rule 10), whose link is shown once.
+  await expect(userForm.getByLabel(/password/i)).toHaveCount(0);
   await userForm.getByRole("button", { name: "Create user" }).click();
   await expect(userForm.getByRole("status")).toContainText(`User ${email} created as viewer`);
+  const link = (await userForm.getByTestId("invitation-link").locator("code").textContent())!;
+  expect(link).toMatch(/\/invitation#[A-Za-z0-9_-]{43}$/);
+  await expect(page.locator(`[data-testid="user-row"][data-email="${email}"]`)).toContainText(
+    "invitation not accepted yet",
+  );
+
+  // The invitee, in a browser of their own, sets their password with the link, once, and signs in.
+  const invitee = await (await browser.newContext()).newPage();
+  await invitee.goto(link);
+  await invitee.getByLabel("New password").fill("eves-own-password-1");
+  await invitee.getByLabel("Repeat it").fill("eves-own-password-1");
+  await invitee.getByRole("button", { name: "Set my password" }).click();
+  await expect(invitee.getByRole("status")).toContainText(`Your password is set for ${email}`);
+  await invitee.goto(link);
+  await invitee.getByLabel("New password").fill("someone-elses-pass");
+  await invitee.getByLabel("Repeat it").fill("someone-elses-pass");
+  await invitee.getByRole("button", { name: "Set my password" }).click();
+  await expect(invitee.getByRole("alert")).toContainText("unknown, already used or expired");
+  await invitee.goto("/signin");
+  await invitee.getByLabel("Email").fill(email);
+  await invitee.getByLabel("Password").fill("eves-own-password-1");
+  await invitee.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(invitee.getByTestId("current-user")).toBeVisible();
+  await invitee.context().close();
+  await page.reload();
 
   const row = page.locator(`[data-testid="user-row"][data-email="${email}"]`);
   await expect(row).toHaveAttribute("data-role", "viewer");

@@ -154,10 +154,11 @@ test("(2) two reviewers approve blind; the second approval applies the promotion
   // Reviewer 1: reviews are hidden before reviewing; pinned and live evidence side by side.
   const r1 = await as(browser, "reviewer1@demo.local");
   await openRequestPage(r1, requestId);
-  await expect(r1.getByTestId("reviews-hidden")).toContainText("0 review(s) so far are hidden until you submit yours");
+  await expect(r1.getByTestId("reviews-hidden")).toContainText("stay hidden until you submit yours");
   await expect(r1.getByTestId("pinned")).toContainText("Pinned snapshot (what you judge)");
   await expect(r1.getByTestId("live")).toContainText("Live now");
-  await expect(r1.getByText("0 of 2 approvals on the current snapshot")).toBeVisible();
+  // Blindness covers counts: no tally before reviewing (issue 21).
+  await expect(r1.getByTestId("quorum-sealed")).toContainText("Your review is pending");
   await expect(r1.getByTestId("review-form")).toBeVisible();
   await shot(r1, "journey-2-blind-before-review");
   const rationale1 = "Completion rate is well above the WALK bar across the whole window; approve.";
@@ -172,13 +173,14 @@ test("(2) two reviewers approve blind; the second approval applies the promotion
 
   // The requester still cannot see the review (blind until the request closes).
   await openRequestPage(page, requestId);
-  await expect(page.getByTestId("reviews-hidden")).toContainText("1 review(s) so far are hidden");
+  await expect(page.getByTestId("reviews-hidden")).toContainText("stay hidden until the request closes");
+  await expect(page.getByTestId("quorum-sealed")).toContainText("Review is pending");
   await expect(page.getByText(rationale1)).toHaveCount(0);
 
   // Reviewer 2: one hidden review, then approves; the quorum applies the promotion.
   const r2 = await as(browser, "reviewer2@demo.local");
   await openRequestPage(r2, requestId);
-  await expect(r2.getByTestId("reviews-hidden")).toContainText("1 review(s) so far are hidden until you submit yours");
+  await expect(r2.getByTestId("reviews-hidden")).toContainText("stay hidden until you submit yours");
   await expect(r2.getByText(rationale1)).toHaveCount(0);
   const rationale2 = "Reviewed a sample of the reverted replies myself; nothing customer-harming. Approve.";
   await review(r2, "Approve", rationale2, "applied");
@@ -281,7 +283,7 @@ test("(4) an admin overrides an unmet bar with a justification: banner, one more
   await expect(banner).toContainText("Override.");
   await expect(banner).toContainText("It needs 3 approvals (one more than usual)");
   await expect(banner).toContainText(justification);
-  await expect(page.getByText("0 of 3 approvals on the current snapshot")).toBeVisible();
+  await expect(page.getByTestId("quorum-sealed")).toContainText("It needs 3 approvals");
   // The admin opened it, so the admin cannot approve it (no role can approve its own request).
   await expect(page.getByTestId("review-form")).toHaveCount(0);
   await expect(page.getByText("You opened this request, so you cannot review it.")).toBeVisible();
@@ -293,7 +295,7 @@ test("(4) an admin overrides an unmet bar with a justification: banner, one more
   await expect(viewer.getByTestId("override-banner")).toBeVisible();
   await expect(viewer.getByTestId("review-form")).toHaveCount(0);
   await expect(viewer.getByText("Your role cannot review requests.")).toBeVisible();
-  await expect(viewer.getByTestId("reviews-hidden")).toContainText("(or until the request closes)");
+  await expect(viewer.getByTestId("reviews-hidden")).toContainText("until the request closes");
 
   const rationales = [
     "Offers stay internal at WALK and every one is checked by the deal desk; acceptable.",
@@ -305,7 +307,8 @@ test("(4) an admin overrides an unmet bar with a justification: banner, one more
     const r = await as(browser, email);
     await openRequestPage(r, requestId);
     await expect(r.getByTestId("override-banner")).toBeVisible();
-    await expect(r.getByTestId("reviews-hidden")).toContainText(`${i} review(s) so far are hidden`);
+    await expect(r.getByTestId("reviews-hidden")).toContainText("stay hidden until you submit yours");
+    await expect(r.getByTestId("quorum-sealed")).toContainText("Your review is pending");
     await review(r, "Approve", rationales[i]!, i < 2 ? "open" : "applied");
     await expect(r.getByText(`${i + 1} of 3 approvals on the current snapshot`)).toBeVisible();
     await r.context().close();

@@ -53,7 +53,13 @@ export function UsersPanel({ initial, currentUserId }: { initial: UserRow[]; cur
                     {u.id === currentUserId && (
                       <span className="ml-1 rounded bg-slate-200 px-1 text-xs text-slate-700">you</span>
                     )}
-                    {!u.hasPassword && <div className="text-xs text-slate-500">single sign-on only</div>}
+                    {u.invitation ? (
+                      <div className="text-xs text-amber-800" data-testid="invitation-state">
+                        invitation {u.invitation === "pending" ? "not accepted yet" : "expired"}
+                      </div>
+                    ) : (
+                      !u.hasPassword && <div className="text-xs text-slate-500">single sign-on only</div>
+                    )}
                   </td>
                   <td className={cellClass}>{u.name}</td>
                   <td className={`${cellClass} whitespace-nowrap text-xs`}>

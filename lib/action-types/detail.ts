@@ -8,7 +8,8 @@ import { dailySeries } from "@/lib/metrics/data";
 import { buildSeries, lastDays, type SeriesPoint } from "@/lib/metrics/series";
 import { policyHistory } from "@/lib/policies/data";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-state";
-import { listRequests, type RequestSummary } from "@/lib/requests/data";
+import { listRequests, NOBODY, type RequestSummary } from "@/lib/requests/data";
+import type { Role } from "@/lib/gating/types";
 
 export const CHART_DAYS = 60;
 const ROLLING_DAYS = 7;
@@ -49,7 +50,13 @@ export interface ActionTypeDetail {
   requests: RequestSummary[];
 }
 
-export async function actionTypeDetail(db: Db, id: string, now = new Date()): Promise<ActionTypeDetail | null> {
+/** `reader`: whose view of the requests' review counts (blind until they review; nobody's when absent). */
+export async function actionTypeDetail(
+  db: Db,
+  id: string,
+  now = new Date(),
+  reader: { id: string; role: Role } = NOBODY,
+): Promise<ActionTypeDetail | null> {
   const at = await db.actionType.findUnique({
     where: { id },
     select: {
@@ -129,6 +136,6 @@ export async function actionTypeDetail(db: Db, id: string, now = new Date()): Pr
         changes: diff?.changes ?? [],
       };
     }),
-    requests: await listRequests(db, { actionTypeId: id, take: 50 }),
+    requests: await listRequests(db, reader, { actionTypeId: id, take: 50 }),
   };
 }

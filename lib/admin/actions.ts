@@ -9,6 +9,7 @@ import { createActionType, createAgent } from "@/lib/agents/mutations";
 import { actionTypeInputSchema, agentInputSchema } from "@/lib/agents/schema";
 import { createApiKey, revokeApiKey } from "@/lib/keys/mutations";
 import { changeRole, createUser, setUserDisabled } from "@/lib/users/mutations";
+import { invitationPath } from "@/lib/users/invitations";
 import { disableUserSchema, roleChangeSchema, userInputSchema } from "@/lib/users/schema";
 import { createWebhookEndpoint, replayDeliveries, setWebhookEndpointEnabled } from "@/lib/notifications/mutations";
 import { endpointInputSchema } from "@/lib/notifications/schema";
@@ -59,12 +60,15 @@ export const createUserAction = defineAction({
   run: async ({ db, user, input }) => {
     const created = await createUser(db, userActor(user), input);
     // Review power asked for a new account waits for a second person (rule 10): pendingRole says so.
+    // The invitation link leaves the server here only; the invitee sets their own password with it.
     return {
       id: created.id,
       email: created.email,
       role: created.role,
       pendingRole: created.pendingRole,
       grantId: created.grantId,
+      invitationUrl: created.invitation ? invitationPath(created.invitation.token) : null,
+      invitationExpiresAt: created.invitation?.expiresAt ?? null,
     };
   },
 });

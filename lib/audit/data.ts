@@ -91,6 +91,21 @@ async function openRequestIds(db: Reader): Promise<string[]> {
   return open.map((r) => r.id);
 }
 
+/**
+ * The seal horizon (lib/audit/seal.ts): the seq of the first entry about the oldest open request, or
+ * null when no request is open. Readers are shown entries, counts and checkpoints up to it only.
+ */
+export async function sealHorizon(db: Reader): Promise<bigint | null> {
+  const open = await openRequestIds(db);
+  if (open.length === 0) return null;
+  const first = await db.auditEntry.findFirst({
+    where: { entityId: { in: open } },
+    orderBy: { seq: "asc" },
+    select: { seq: true },
+  });
+  return first?.seq ?? 0n;
+}
+
 function sealedWhere(openIds: string[]) {
   return openIds.length ? { NOT: { kind: { in: [...SEALED_WHILE_OPEN] }, entityId: { in: openIds } } } : {};
 }
@@ -209,45 +224,24 @@ async function withNames(db: Reader, rows: AuditRow[]): Promise<AuditListRow[]> 
   });
 }
 
-const isUnfiltered = (f: AuditFilter) => Object.values(f).every((v) => v === undefined);
-
 /**
- * Every matching entry, oldest first, a page at a time: memory stays flat whatever the size. Sealed
- * entries (open requests' reviews): a full export keeps them as stubs (seq and hashes only) so the
- * chain and the checkpoints still verify offline; a filtered one leaves them out, since which filter
- * matched would tell.
+ * Every matching entry up to the seal horizon (lib/audit/seal.ts), oldest first, a page at a time:
+ * memory stays flat whatever the size. An open request's review entries, and the entries after them,
+ * are exported once the open requests close: neither stubs nor gaps in seq tell how many there are.
  */
 export async function* iterateAudit(db: Reader, filter: AuditFilter, pageSize = 1000): AsyncGenerator<AuditRow> {
   let after = 0n;
   const open = new Set(await openRequestIds(db));
-  const stubs = isUnfiltered(filter);
+  const horizon = await sealHorizon(db);
   const matching = await where(db, filter);
+  const upTo = horizon === null ? {} : { seq: { lte: horizon } };
   for (;;) {
     const page = await db.auditEntry.findMany({
-      where: { AND: [matching, { seq: { gt: after } }] },
+      where: { AND: [matching, upTo, { seq: { gt: after } }] },
       orderBy: { seq: "asc" },
       take: pageSize,
     });
-    for (const r of page) {
-      if (!isSealed(r, open)) yield toRow(r);
-      else if (stubs)
-        yield {
-          seq: r.seq.toString(),
-          createdAt: "",
-          actorType: "",
-          actorId: null,
-          actorLabel: "",
-          kind: "sealed",
-          entityType: "",
-          entityId: "",
-          agentId: null,
-          actionTypeId: null,
-          data: null,
-          hash: r.hash,
-          prevHash: r.prevHash,
-          sealed: true,
-        };
-    }
+    for (const r of page) if (!isSealed(r, open)) yield toRow(r);
     if (page.length < pageSize) return;
     after = page[page.length - 1]!.seq;
   }

@@ -91,6 +91,7 @@ export const AUDIT_KINDS = {
     label: "review power refused",
     data: data({ grantId: z.string(), role: z.string(), rationale: z.string() }),
   },
+  "user.invitation_accepted": { group: "user", label: "invitation accepted", data: anything },
   "user.disabled": { group: "user", label: "disabled", data: anything },
   "user.enabled": { group: "user", label: "enabled", data: anything },
   "webhook.created": { group: "webhook", label: "endpoint added", data: data({ name: z.string(), url: z.string() }) },

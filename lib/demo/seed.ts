@@ -9,7 +9,7 @@ import { DAY_MS, type Tier } from "@/lib/gating/types";
 import { tierAbove } from "@/lib/gating";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/lib/auth/demo-accounts";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
-import { createUser } from "@/lib/users/mutations";
+import { createDemoUser } from "@/lib/users/mutations";
 import { createAgent, createActionType } from "@/lib/agents/mutations";
 import { ingestEvents } from "@/lib/events/mutations";
 import { liveEvidence } from "@/lib/metrics/data";
@@ -47,7 +47,7 @@ async function ensureUsers(db: Db): Promise<Map<string, UserPrincipal>> {
       where: { email: account.email },
       select: { id: true, email: true, name: true, role: true },
     });
-    if (!user) user = await createUser(db, SYSTEM_ACTOR, { ...account, password: DEMO_PASSWORD });
+    if (!user) user = await createDemoUser(db, account, DEMO_PASSWORD);
     users.set(account.email, { id: user.id, email: user.email, name: user.name, role: user.role });
   }
   return users;

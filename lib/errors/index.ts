@@ -28,6 +28,8 @@ export const DOMAIN_ERROR_CODES = [
   "self_grant",
   "not_requester",
   "roles_from_identity_provider",
+  "invitation_pending",
+  "invitation_invalid",
   // what was written
   "rationale_too_short",
   "justification_too_short",

@@ -37,4 +37,9 @@ describe("granting review power (rule 10)", () => {
       code: "roles_from_identity_provider",
     });
   });
+
+  it("a grant for an account that has not accepted its invitation cannot be approved (rule 10)", () => {
+    expect(decide({ granteeInvitationPending: true })).toMatchObject({ ok: false, code: "invitation_pending" });
+    expect(decide({ granteeInvitationPending: false })).toEqual({ ok: true });
+  });
 });

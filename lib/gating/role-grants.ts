@@ -15,7 +15,12 @@ export function roleChangeNeedsApproval(from: Role, to: Role): boolean {
 }
 
 export type RoleGrantRefusal =
-  "forbidden_role" | "self_grant" | "not_open" | "rationale_too_short" | "roles_from_identity_provider";
+  | "forbidden_role"
+  | "self_grant"
+  | "not_open"
+  | "rationale_too_short"
+  | "roles_from_identity_provider"
+  | "invitation_pending";
 
 export interface RoleGrantDecision {
   grant: { userId: string; requestedById: string; status: string };
@@ -23,6 +28,8 @@ export interface RoleGrantDecision {
   rationale: string;
   /** OpenID Connect supplies roles: no local grant of review power exists */
   rolesFromIdentityProvider: boolean;
+  /** the grantee has not yet accepted their invitation: nobody has claimed the account to vouch for */
+  granteeInvitationPending?: boolean;
 }
 
 export function checkRoleGrantDecision(
@@ -50,6 +57,13 @@ export function checkRoleGrantDecision(
     };
   if (d.decider.id === d.grant.userId)
     return { ok: false, code: "self_grant", message: "nobody can approve review power for themselves" };
+  if (d.granteeInvitationPending)
+    return {
+      ok: false,
+      code: "invitation_pending",
+      message:
+        "the account has not accepted its invitation yet: approve review power once its owner has set their own password",
+    };
   const problem = checkRationale(d.rationale);
   if (problem) return { ok: false, code: "rationale_too_short", message: problem };
   return { ok: true };

@@ -50,3 +50,26 @@ export function defineAction<S extends z.ZodType, T>(options: {
     }
   };
 }
+
+/**
+ * An action for someone without a session (the invitation page): zod → mutation → result, the same
+ * error model. Only for flows whose input itself is the credential (a single-use token).
+ */
+export function definePublicAction<S extends z.ZodType, T>(options: {
+  name: string;
+  input: S;
+  run: (ctx: { db: Db; input: z.output<S> }) => Promise<T>;
+}): ServerAction<z.input<S>, T> {
+  return async (raw) => {
+    try {
+      const parsed = options.input.safeParse(raw);
+      if (!parsed.success)
+        throw new AppError("validation_failed", "Some fields are not valid.", zodDetails(parsed.error));
+      return { ok: true, data: await options.run({ db: await getDb(), input: parsed.data }) };
+    } catch (e) {
+      const err = toAppError(e);
+      if (httpStatus(err) >= 500) logError(`action ${options.name} failed`, e);
+      return { ok: false, ...err.toBody() };
+    }
+  };
+}

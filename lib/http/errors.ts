@@ -27,6 +27,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   self_grant: 403,
   not_requester: 403,
   roles_from_identity_provider: 403,
+  invitation_pending: 409,
+  invitation_invalid: 410,
   rationale_too_short: 422,
   justification_too_short: 422,
   invalid_policy: 422,

@@ -32,8 +32,9 @@ export interface RequestSummary {
   createdAt: string;
   expiresAt: string;
   reviewersRequired: number;
-  approvals: number;
-  reviewCount: number;
+  /** null while the reader may not see this open request's reviews: counts are reviews too (rule 3) */
+  approvals: number | null;
+  reviewCount: number | null;
   /** the requester's note (justification): why now, what to look at */
   note: string;
 }
@@ -64,6 +65,7 @@ function selectSummaries(db: Db, where: { status?: RequestStatus; actionTypeId?:
 
 export async function listRequests(
   db: Db,
+  reader: Reader,
   filter: { status?: RequestStatus; actionTypeId?: string; take?: number } = {},
 ): Promise<RequestSummary[]> {
   const rows = await selectSummaries(
@@ -74,7 +76,7 @@ export async function listRequests(
     },
     filter.take ?? 200,
   );
-  return rows.map(toSummary);
+  return rows.map((r) => toSummary(r, reader));
 }
 
 /** Open requests a review by this person would count on (lib/gating awaitsReviewBy), oldest first: the inbox. */
@@ -91,7 +93,7 @@ export async function listAwaitingReview(
   return open
     .filter((r) => awaitsReviewBy(reader, r, r.reviews))
     .reverse()
-    .map(toSummary);
+    .map((r) => toSummary(r, reader));
 }
 
 export async function countAwaitingReview(db: Db, reader: { id: string; role: Role }): Promise<number> {
@@ -116,7 +118,16 @@ export async function countRequestsByStatus(
   return counts;
 }
 
-function toSummary(r: SummaryRow): RequestSummary {
+type Reader = { id: string; role: Role };
+/** A reader who has reviewed nothing: sees review counts of closed requests only. */
+export const NOBODY: Reader = { id: "", role: "viewer" };
+
+/** May this reader see the reviews of this request, their number included (lib/gating canSeeReviews)? */
+const seesReviews = (r: Pick<SummaryRow, "requesterId" | "status" | "reviews">, reader: Reader) =>
+  canSeeReviews(reader.id, reader.role, r, r.reviews);
+
+function toSummary(r: SummaryRow, reader: Reader): RequestSummary {
+  const sees = seesReviews(r, reader);
   return {
     id: r.id,
     kind: r.kind,
@@ -134,9 +145,11 @@ function toSummary(r: SummaryRow): RequestSummary {
     createdAt: r.createdAt.toISOString(),
     expiresAt: r.expiresAt.toISOString(),
     reviewersRequired: r.reviewersRequired,
-    // Counting approvals reveals no decision of anyone in particular, and quorum progress is public.
-    approvals: r.reviews.filter((v) => v.decision === "approve" && v.snapshotHash === r.snapshotHash).length,
-    reviewCount: r.reviews.length,
+    // One rejection closes a request, so on an open one any count is the tally: sealed like the reviews.
+    approvals: sees
+      ? r.reviews.filter((v) => v.decision === "approve" && v.snapshotHash === r.snapshotHash).length
+      : null,
+    reviewCount: sees ? r.reviews.length : null,
     note: r.justification,
   };
 }
@@ -157,7 +170,8 @@ export interface RequestDetail extends RequestSummary {
   policyVersion: number;
   proposedRules: PolicyRules | null;
   policyChanges: Array<{ path: string; from: unknown; to: unknown; direction: string }>;
-  tally: Tally;
+  /** null while the reviews are hidden from this reader (blind review covers counts) */
+  tally: Tally | null;
   /** the reader's own reviews (always visible to them) */
   mine: ReviewView[];
   /** everyone's reviews, or null while they are hidden from this reader (blind review) */
@@ -216,21 +230,20 @@ export async function requestDetail(
     stale: v.snapshotHash !== r.snapshotHash,
   });
   const requestForRules = { requesterId: r.requesterId, status: r.status };
-  const visible = canSeeReviews(reader.id, reader.role, requestForRules, records)
-    ? visibleReviews(reader.id, reader.role, requestForRules, r.reviews)
-    : null;
+  const sees = canSeeReviews(reader.id, reader.role, requestForRules, records);
+  const visible = sees ? visibleReviews(reader.id, reader.role, requestForRules, r.reviews) : null;
   const proposed = r.proposedRules ? policyRulesSchema.parse(r.proposedRules) : null;
   const pinned = policyRulesSchema.parse(r.policy.rules);
   return {
-    ...toSummary(r),
-    approvals: tally.approvals,
+    ...toSummary(r, reader),
+    approvals: sees ? tally.approvals : null,
     justification: r.justification,
     snapshot: r.snapshot as unknown as Snapshot,
     snapshotHash: r.snapshotHash,
     policyVersion: r.policy.version,
     proposedRules: proposed,
     policyChanges: proposed ? classifyPolicyChange(pinned, proposed).changes : [],
-    tally,
+    tally: sees ? tally : null,
     mine: r.reviews.filter((v) => v.reviewerId === reader.id).map(view),
     reviews: visible ? visible.map(view) : null,
     decidedAt: r.decidedAt?.toISOString() ?? null,

@@ -24,7 +24,9 @@ export async function requestsScreen(
     listAwaitingReview(db, reader, scope),
   ]);
   const rows =
-    tab === "awaiting" ? awaiting : await listRequests(db, { ...scope, ...(tab !== "all" ? { status: tab } : {}) });
+    tab === "awaiting"
+      ? awaiting
+      : await listRequests(db, reader, { ...scope, ...(tab !== "all" ? { status: tab } : {}) });
   const all = Object.values(byStatus).reduce((a, b) => a + b, 0);
   return { rows, counts: { ...byStatus, all, awaiting: awaiting.length } };
 }

@@ -10,11 +10,13 @@ export interface UserRow {
   disabled: boolean;
   /** false for OpenID Connect users, who have no password here */
   hasPassword: boolean;
+  /** a local account whose invitation is not accepted yet (the link itself is never read back) */
+  invitation: "pending" | "expired" | null;
   createdAt: string;
   lastLoginAt: string | null;
 }
 
-export async function listUsers(db: Db): Promise<UserRow[]> {
+export async function listUsers(db: Db, now = new Date()): Promise<UserRow[]> {
   const rows = await db.user.findMany({
     orderBy: { email: "asc" },
     select: {
@@ -24,6 +26,8 @@ export async function listUsers(db: Db): Promise<UserRow[]> {
       role: true,
       disabled: true,
       passwordHash: true,
+      invitationHash: true,
+      invitationExpiresAt: true,
       createdAt: true,
       lastLoginAt: true,
     },
@@ -35,6 +39,8 @@ export async function listUsers(db: Db): Promise<UserRow[]> {
     role: u.role,
     disabled: u.disabled,
     hasPassword: u.passwordHash !== null,
+    invitation:
+      u.invitationHash === null ? null : u.invitationExpiresAt && u.invitationExpiresAt > now ? "pending" : "expired",
     createdAt: u.createdAt.toISOString(),
     lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
   }));

@@ -1,5 +1,8 @@
 import type { Db } from "@/lib/db";
-import { appendAudit } from "@/lib/audit/mutations";
+import { appendAudit, SYSTEM_ACTOR } from "@/lib/audit/mutations";
+import { invitationExpiry, invitationPending } from "@/lib/gating/invitations";
+import { hashInvitationToken, newInvitationToken } from "./invitations";
+import { checkInvitationAcceptance } from "@/lib/gating/invitations";
 import type { z } from "zod";
 import type { Actor } from "@/lib/audit/mutations";
 import { hashPassword } from "@/lib/auth/password";
@@ -9,7 +12,14 @@ import type { Role } from "@/lib/gating/permissions";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { rolesFromIdentityProvider } from "@/lib/auth/oidc-roles";
 import { checkRoleGrantDecision, roleChangeNeedsApproval } from "@/lib/gating/role-grants";
-import { disableUserSchema, roleChangeSchema, roleGrantDecisionSchema, userInputSchema } from "./schema";
+import {
+  acceptInvitationSchema,
+  disableUserSchema,
+  roleChangeSchema,
+  roleGrantDecisionSchema,
+  userInputSchema,
+  type AcceptInvitationInput,
+} from "./schema";
 /** A sign-in is audited: it changes state (last login time). */
 export async function recordLogin(db: Db, userId: string, method: "credentials" | "oidc", now = new Date()) {
   await db.$transaction(async (tx) => {
@@ -38,7 +48,11 @@ export async function upsertOidcUser(db: Db, input: { email: string; name: strin
     const existing = await tx.user.findUnique({ where: { email } });
     if (existing) {
       const role = input.role ?? existing.role;
-      await tx.user.update({ where: { id: existing.id }, data: { lastLoginAt: now, role } });
+      // An invited account first signing in through the identity provider: its owner has claimed it.
+      await tx.user.update({
+        where: { id: existing.id },
+        data: { lastLoginAt: now, role, invitationHash: null, invitationExpiresAt: null },
+      });
       if (role !== existing.role)
         await appendAudit(
           tx,
@@ -137,16 +151,40 @@ async function openGrant(
   return grant.id;
 }
 
+/**
+ * A new account. Made by a person, a local account is an invitation (rule 10): no password, a
+ * single-use token shown once in the answer (stored hashed) with which the invitee sets their own,
+ * valid 72 h. Review power asked for it is a grant another person decides, once the invitation is
+ * accepted. The system (the operator's CLI, OpenID Connect accounts) creates accounts without one.
+ */
 export async function createUser(db: Db, actor: Actor, input: z.input<typeof userInputSchema>, now = new Date()) {
-  const data = userInputSchema.parse(input);
+  return createAccount(db, actor, userInputSchema.parse(input), now, null);
+}
+
+async function createAccount(
+  db: Db,
+  actor: Actor,
+  data: z.output<typeof userInputSchema>,
+  now: Date,
+  passwordHash: string | null,
+) {
   const pending = await needsSecondPerson(actor, "viewer", data.role);
-  const passwordHash = data.password ? await hashPassword(data.password) : null;
+  const invitation = actor.type === "user" && !passwordHash ? newInvitationToken() : null;
   return db.$transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email: data.email }, select: { id: true } }))
       throw conflict(`A user with email ${data.email} already exists.`);
     const role: Role = pending ? "viewer" : data.role;
+    const expiresAt = invitation ? invitationExpiry(now) : null;
     const user = await tx.user.create({
-      data: { email: data.email, name: data.name, role, passwordHash, createdAt: now },
+      data: {
+        email: data.email,
+        name: data.name,
+        role,
+        createdAt: now,
+        passwordHash,
+        invitationHash: invitation?.hash ?? null,
+        invitationExpiresAt: expiresAt,
+      },
       select: { id: true, email: true, name: true, role: true },
     });
     await appendAudit(
@@ -156,7 +194,12 @@ export async function createUser(db: Db, actor: Actor, input: z.input<typeof use
         kind: "user.created",
         entityType: "user",
         entityId: user.id,
-        data: { email: user.email, role: user.role, ...(pending ? { asked: data.role } : {}) },
+        data: {
+          email: user.email,
+          role: user.role,
+          ...(pending ? { asked: data.role } : {}),
+          ...(expiresAt ? { invitationExpiresAt: expiresAt.toISOString() } : {}),
+        },
       },
       now,
     );
@@ -164,8 +207,23 @@ export async function createUser(db: Db, actor: Actor, input: z.input<typeof use
       pending && actor.type === "user"
         ? await openGrant(tx, actor, user, "viewer", data.role, "new account", now)
         : null;
-    return { ...user, pendingRole: pending ? data.role : null, grantId };
+    return {
+      ...user,
+      pendingRole: pending ? data.role : null,
+      grantId,
+      invitation: invitation && expiresAt ? { token: invitation.token, expiresAt: expiresAt.toISOString() } : null,
+    };
   });
+}
+
+/** The demo's seeded accounts (embedded default only): the system sets their public password. */
+export async function createDemoUser(
+  db: Db,
+  account: { email: string; name: string; role: Role },
+  password: string,
+  now = new Date(),
+) {
+  return createAccount(db, SYSTEM_ACTOR, userInputSchema.parse(account), now, await hashPassword(password));
 }
 
 export async function changeRole(db: Db, actor: Actor, input: z.input<typeof roleChangeSchema>, now = new Date()) {
@@ -225,13 +283,16 @@ export async function decideRoleGrant(
     if (rows.length === 0) throw new AppError("not_found", "Role grant not found.");
     const grant = await tx.roleGrant.findUniqueOrThrow({
       where: { id: data.grantId },
-      include: { user: { select: { role: true, email: true, disabled: true } } },
+      include: {
+        user: { select: { role: true, email: true, disabled: true, invitationHash: true, invitationExpiresAt: true } },
+      },
     });
     const check = checkRoleGrantDecision({
       grant,
       decider: { id: decider.id, role: decider.role },
       rationale: data.rationale,
       rolesFromIdentityProvider: rolesFromIdentityProvider(),
+      granteeInvitationPending: invitationPending(grant.user),
     });
     if (!check.ok) throw domainError(check);
     // Rule 11: the grant was asked against the user's role then; if it moved, the ask is stale.
@@ -352,3 +413,43 @@ export async function revokeSession(db: Db, sessionId: string, now = new Date())
     return true;
   });
 }
+
+// ── Invitations (rule 10): the invitee sets their own password, once ──────────────────────────────
+
+/** Sets the invitee's own password and spends the token in one update; unknown, used and expired links alike refused. */
+export async function acceptInvitation(db: Db, input: AcceptInvitationInput, now = new Date()) {
+  const data = acceptInvitationSchema.parse(input);
+  const hash = hashInvitationToken(data.token);
+  const passwordHash = await hashPassword(data.password);
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({
+      where: { invitationHash: hash },
+      select: { id: true, email: true, disabled: true, invitationHash: true, invitationExpiresAt: true },
+    });
+    const check = checkInvitationAcceptance(user && !user.disabled ? user : null, now);
+    if (!check.ok || !user) throw domainError(check.ok ? INVALID : check);
+    // Single use: only the update that still finds the token spends it.
+    const spent = await tx.user.updateMany({
+      where: { id: user.id, invitationHash: hash },
+      data: { passwordHash, invitationHash: null, invitationExpiresAt: null },
+    });
+    if (spent.count !== 1) throw domainError(INVALID);
+    await appendAudit(
+      tx,
+      {
+        actor: { type: "user", id: user.id, label: user.email },
+        kind: "user.invitation_accepted",
+        entityType: "user",
+        entityId: user.id,
+        data: {},
+      },
+      now,
+    );
+    return { email: user.email };
+  });
+}
+
+const INVALID = {
+  code: "invitation_invalid" as const,
+  message: "this invitation link is unknown, already used or expired",
+};

@@ -14,13 +14,15 @@ export const userInputSchema = z.strictObject({
     .pipe(z.email("not a valid email address")),
   name: requiredText(120),
   role,
-  password: z
-    .string()
-    .min(12, "at least 12 characters (or leave it empty for single sign-on only)")
-    .max(200, "at most 200 characters")
-    .optional(),
 });
 export type UserInput = z.input<typeof userInputSchema>;
+
+/** The invitation page's form: the link's token and the password its owner chooses (rule 10). */
+export const acceptInvitationSchema = z.strictObject({
+  token: z.string({ error: "required" }).regex(/^[A-Za-z0-9_-]{43}$/, "not an invitation token"),
+  password: z.string({ error: "required" }).min(12, "at least 12 characters").max(200, "at most 200 characters"),
+});
+export type AcceptInvitationInput = z.input<typeof acceptInvitationSchema>;
 
 export const roleChangeSchema = z.strictObject({
   userId: pickedId("a user"),

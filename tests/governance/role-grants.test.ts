@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { userActor } from "@/lib/auth/actor";
 import { changeRole, createUser, decideRoleGrant, upsertOidcUser } from "@/lib/users/mutations";
+import { acceptInvitation } from "@/lib/users/mutations";
 import { openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
 import { JUSTIFICATION, NOW, RATIONALE, eligibleCrawl, openWorld, refused, type World } from "./world";
 
@@ -72,6 +73,17 @@ describe("rule 10: review power needs a second person", () => {
       "forbidden_role",
       403,
     );
+    // Issue 21: nobody can vouch for an account whose owner has not yet claimed it.
+    await refused(
+      decideRoleGrant(w.db, w.people.reviewer1, {
+        grantId: created.grantId!,
+        decision: "approve",
+        rationale: RATIONALE,
+      }),
+      "invitation_pending",
+      409,
+    );
+    await acceptInvitation(w.db, { token: created.invitation!.token, password: "the-invitee-own-password" });
     await refused(
       decideRoleGrant(w.db, w.people.reviewer1, {
         grantId: created.grantId!,

@@ -106,13 +106,16 @@ describe("1. no one person alone (rule 10)", () => {
     const made: Array<{ id: string; grantId: string; email: string }> = [];
     for (let i = 1; i <= reviewersRequired; i++) {
       const email = `sock${i}@evil.example`;
-      const created = await act("admin@demo.local", "createUserAction", {
-        email,
-        name: `Sock ${i}`,
-        role: "reviewer",
-        password: "sock-puppet-password-1",
-      });
+      const created = await act("admin@demo.local", "createUserAction", { email, name: `Sock ${i}`, role: "reviewer" });
       expect(created).toMatchObject({ ok: true, data: { role: "viewer", pendingRole: "reviewer" } });
+      // Since issue 21 the admin gets an invitation link, not a password; the admin uses it himself.
+      const token = String((created as unknown as { data: { invitationUrl: string } }).data.invitationUrl).split(
+        "#",
+      )[1];
+      expect(
+        (await callAction(server.baseUrl, "", "acceptInvitationAction", { token, password: "sock-puppet-password-1" }))
+          .result,
+      ).toMatchObject({ ok: true });
       made.push({
         id: (created as unknown as { data: { id: string } }).data.id,
         grantId: (created as unknown as { data: { grantId: string } }).data.grantId,
@@ -270,7 +273,8 @@ describe("3 and 4. blind reviews in the audit log; visible rationales", () => {
     expect(exported).not.toContain("Checked DNS change history");
     const rows = JSON.parse(exported) as Array<{ kind: string; entityId: string; sealed?: boolean }>;
     expect(rows.filter((r) => r.entityId === requestId).map((r) => r.kind)).not.toContain("request.review_submitted");
-    expect(rows.some((r) => r.sealed)).toBe(true); // its place in the chain is kept, without its content
+    // Neither a stub nor a gap in seq tells that the review exists (issue 21: blindness covers counts).
+    expect(rows.some((r) => r.sealed)).toBe(false);
     // The chain still verifies, review entries included.
     expect(await getJson<{ ok: boolean }>(`/api/dashboard/audit/verify`, "auditor@demo.local")).toMatchObject({
       ok: true,

@@ -24,7 +24,7 @@ export default async function ActionTypePage({ params }: { params: Promise<{ id:
   const { id } = await params;
   const user = await requirePageUser("dashboard:read", `/action-types/${id}`);
   if (!z.uuid().safeParse(id).success) notFound();
-  const detail = await actionTypeDetail(await getDb(), id);
+  const detail = await actionTypeDetail(await getDb(), id, new Date(), user);
   if (!detail) notFound();
   const slider = await sliderPanelData(await getDb(), id);
   return (

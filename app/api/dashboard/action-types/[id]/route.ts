@@ -11,8 +11,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     auth: "session",
     permission: "dashboard:read",
     params: z.strictObject({ id: z.uuid() }),
-    handler: async ({ db, params }) => {
-      const detail = await actionTypeDetail(db, params.id);
+    handler: async ({ db, params, user }) => {
+      const detail = await actionTypeDetail(db, params.id, new Date(), user);
       if (!detail) throw new AppError("not_found", "No such action type.");
       return detail;
     },
