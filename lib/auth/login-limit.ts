@@ -34,7 +34,8 @@ const blockedUntil = ({ count, last }: FailureTally, free: number) => {
 };
 const secondsUntil = (until: number, now: number) => (until > now ? Math.ceil((until - now) / 1000) : 0);
 
-const pairKey = (account: string, address: string) => `p:${account}\u0000${address}`;
+// The address first: it never holds "|" (an IP address), so no account name can forge another pair.
+const pairKey = (account: string, address: string) => `p:${address}|${account}`;
 const addressKey = (address: string) => `ip:${address}`;
 
 /** Seconds until another attempt is allowed for this account from this address, or 0 now. */

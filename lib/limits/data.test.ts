@@ -14,16 +14,16 @@ describe("DatabaseFailureStore", () => {
     const a = new DatabaseFailureStore(async () => db.prisma);
     const b = new DatabaseFailureStore(async () => db.prisma);
     const t0 = Date.parse("2026-12-01T10:00:00Z");
-    await a.record(["p:x", "ip:1"], t0, 60_000);
-    await b.record(["p:x", "ip:1"], t0 + 10, 60_000);
+    await a.record(["p:127.0.0.1|x@example.test", "ip:1"], t0, 60_000);
+    await b.record(["p:127.0.0.1|x@example.test", "ip:1"], t0 + 10, 60_000);
     await a.record(["p:y", "ip:1"], t0 + 20, 60_000);
-    expect(await b.tally(["p:x", "ip:1", "p:none"], t0 - 1)).toEqual([
+    expect(await b.tally(["p:127.0.0.1|x@example.test", "ip:1", "p:none"], t0 - 1)).toEqual([
       { count: 2, last: t0 + 10 },
       { count: 3, last: t0 + 20 },
       { count: 0, last: 0 },
     ]);
-    expect((await a.tally(["p:x"], t0 + 5))[0]).toEqual({ count: 1, last: t0 + 10 });
-    await b.clear("p:x");
-    expect((await a.tally(["p:x", "ip:1"], t0 - 1)).map((t) => t.count)).toEqual([0, 3]);
+    expect((await a.tally(["p:127.0.0.1|x@example.test"], t0 + 5))[0]).toEqual({ count: 1, last: t0 + 10 });
+    await b.clear("p:127.0.0.1|x@example.test");
+    expect((await a.tally(["p:127.0.0.1|x@example.test", "ip:1"], t0 - 1)).map((t) => t.count)).toEqual([0, 3]);
   });
 });
