@@ -8,6 +8,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { addressBlockedFor } from "@/lib/auth/login-limit";
 import { clientAddress } from "@/lib/http/client-address";
+import { publicUrl } from "@/lib/urls/public-url";
 
 export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV !== "production"): string {
   return [
@@ -41,46 +42,108 @@ function jsonDepth(text: string): number {
   return max;
 }
 
+const errorJson = (status: number, code: string, message: string, details?: unknown) =>
+  NextResponse.json(
+    { error: { code, message, ...(details === undefined ? {} : { details }) } },
+    { status, headers: { "cache-control": "no-store" } },
+  );
+
+/** The body's text, or null when it is longer than `limit` bytes (read no further than that). */
+async function cappedText(req: NextRequest, limit: number): Promise<string | null> {
+  const declared = Number(req.headers.get("content-length") ?? NaN);
+  if (declared > limit) return null;
+  const reader = req.clone().body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 /**
  * A server action posted by our own client sends its arguments as a JSON array (text/plain). Anything
- * else (not JSON, not an array, absurdly nested) made Next's decoder throw a 500: it gets a 400 here.
- * Form posts (multipart, progressive enhancement) go through untouched.
+ * else made Next's decoder throw a 500 (issue 21: 84 of 479 fuzzed calls): a body over 1 MiB gets a 413,
+ * and text that is not a JSON array, is absurdly nested or holds a reference string gets a 400 here.
+ * Form posts (multipart, progressive enhancement) are only size-checked.
  */
 async function malformedActionCall(req: NextRequest): Promise<Response | null> {
   if (req.method !== "POST" || !req.headers.get("next-action")) return null;
   const type = req.headers.get("content-type") ?? "";
-  if (type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded")) return null;
-  const text = await req.clone().text();
+  const form = type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded");
+  const text = await cappedText(req, ACTION_BODY_LIMIT);
+  if (text === null)
+    return errorJson(413, "payload_too_large", "A server action's arguments are at most 1 MiB.", {
+      limitBytes: ACTION_BODY_LIMIT,
+    });
+  if (form) return null;
   let ok = false;
   try {
-    ok = jsonDepth(text) <= 64 && Array.isArray(JSON.parse(text));
+    const args: unknown = jsonDepth(text) <= 64 ? JSON.parse(text) : null;
+    ok = Array.isArray(args) && !holdsReference(args);
   } catch {
     ok = false;
   }
-  return ok
-    ? null
-    : NextResponse.json(
-        { error: { code: "bad_request", message: "A server action takes its arguments as a JSON array." } },
-        { status: 400, headers: { "cache-control": "no-store" } },
-      );
+  return ok ? null : errorJson(400, "bad_request", "A server action takes its arguments as a JSON array.");
+}
+
+/** Next's own limit (next.config.js serverActions.bodySizeLimit, "1mb"), checked before its decoder runs. */
+const ACTION_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * React's reply decoder reads a string starting with "$" as a reference to another part of the body
+ * ("$1", "$Q0", "$@2"…); a JSON body has no other parts, so the decoder throws. Our client escapes a
+ * plain "$…" string as "$$…" and encodes only values that need no other part: undefined, NaN, ±0,
+ * ±Infinity, dates and big integers.
+ */
+function holdsReference(value: unknown): boolean {
+  if (typeof value === "string") return value.startsWith("$") && !SELF_CONTAINED.test(value);
+  if (Array.isArray(value)) return value.some(holdsReference);
+  if (value && typeof value === "object") return Object.values(value).some(holdsReference);
+  return false;
+}
+const SELF_CONTAINED = /^\$(\$[\s\S]*|undefined|NaN|Infinity|-Infinity|-0|D[\s\S]*|n-?\d{1,400})$/;
+
+/** A NUL anywhere in the path or a query parameter: PostgreSQL cannot store it (22021), so it is refused. */
+function nulInUrl(url: URL): boolean {
+  let path = url.pathname;
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    /* a malformed escape is answered below */
+  }
+  if (path.includes("\0")) return true;
+  for (const [k, v] of url.searchParams) if (k.includes("\0") || v.includes("\0")) return true;
+  return false;
 }
 
 /**
  * A sign-in from an address that is being slowed down is answered here, as next-auth answers a
  * throttled one, before any of the sign-in pipeline runs: a flood costs the agents' decisions little.
  */
-function throttledSignIn(req: NextRequest, pathname: string): Response | null {
+async function throttledSignIn(req: NextRequest, pathname: string): Promise<Response | null> {
   if (req.method !== "POST" || pathname !== "/api/auth/callback/credentials") return null;
-  if (addressBlockedFor(clientAddress(req.headers)) === 0) return null;
-  const to = new URL("/signin", req.url);
+  if ((await addressBlockedFor(clientAddress(req.headers))) === 0) return null;
+  const to = new URL(publicUrl("/signin"));
   to.searchParams.set("error", "CredentialsSignin");
   to.searchParams.set("code", "rate_limited");
   return NextResponse.redirect(to, 302);
 }
 
 export async function proxy(req: NextRequest) {
-  const raw = new URL(req.url).pathname;
-  const throttled = throttledSignIn(req, raw);
+  const url = new URL(req.url);
+  const raw = url.pathname;
+  if (nulInUrl(url))
+    return errorJson(422, "validation_failed", "The address holds a NUL character, which no parameter may contain.");
+  const throttled = await throttledSignIn(req, raw);
   if (throttled) return throttled;
   const refused = await malformedActionCall(req);
   if (refused) return refused;

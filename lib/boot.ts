@@ -2,6 +2,7 @@ import pg from "pg";
 import { getDatabase } from "@/lib/db";
 import type { Database } from "@/lib/db/client";
 import { log } from "@/lib/log";
+import { publicUrlProblem } from "@/lib/urls/public-url";
 
 /** Advisory lock held while seeding a PostgreSQL server, so instances starting together seed once. */
 const SEED_LOCK_KEY = 0x63777202;
@@ -37,11 +38,15 @@ export function checkConfiguration(env: NodeJS.ProcessEnv = process.env): void {
     throw new Error(
       "AUTH_SECRET must be set when DATABASE_URL is set (production): sessions would not survive a restart or work across instances. Set it to 32+ random bytes (e.g. `openssl rand -base64 32`).",
     );
+  const url = publicUrlProblem(env);
+  if (url) throw new Error(url);
 }
 
 export async function boot(): Promise<void> {
   try {
     checkConfiguration();
+    const { checkSigningKey } = await import("@/lib/audit/checkpoints");
+    checkSigningKey(); // before "ready": the checkpoint job cannot sign without it
     const { installPeerStamp } = await import("@/lib/http/client-address");
     installPeerStamp();
     const database = await getDatabase();

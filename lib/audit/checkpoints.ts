@@ -162,6 +162,25 @@ export function signingKey(env: NodeJS.ProcessEnv = process.env): KeyObject {
   return (g.__cwrAuditKey = createPrivateKey(readFileSync(file, "utf8")));
 }
 
+/**
+ * Fails, in one line, unless the configured signing key can sign: a server that started without one
+ * used to say "ready" and then log an error every 5 s (issue 21). Called at start.
+ */
+export function checkSigningKey(env: NodeJS.ProcessEnv = process.env): void {
+  try {
+    const key = signingKey(env);
+    sign(null, Buffer.from("cwr signing key check"), key);
+  } catch (e) {
+    const source = env.AUDIT_SIGNING_KEY?.trim()
+      ? "AUDIT_SIGNING_KEY"
+      : env.AUDIT_SIGNING_KEY_FILE?.trim()
+        ? `AUDIT_SIGNING_KEY_FILE (${env.AUDIT_SIGNING_KEY_FILE.trim()})`
+        : `the audit signing key beside the data (AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE to set one)`;
+    const reason = ((e as Error).message || String(e)).replace(/\s+/g, " ");
+    throw new Error(`${source} is not a usable Ed25519 private key: ${reason}`);
+  }
+}
+
 export function publicKeyPem(env: NodeJS.ProcessEnv = process.env): string {
   return createPublicKey(signingKey(env)).export({ type: "spki", format: "pem" }).toString();
 }

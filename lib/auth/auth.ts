@@ -9,6 +9,7 @@ import { authSecret } from "./secret";
 import { verifyPassword } from "./password";
 import { HashQueueFull } from "./hash-queue";
 import { safeCallbackUrl } from "./callback";
+import { publicBaseUrl } from "@/lib/urls/public-url";
 import { oidcRolesClaim, roleFromClaim } from "./oidc-roles";
 import { getDb } from "@/lib/db";
 import { openSession, recordLogin, revokeSession, upsertOidcUser } from "@/lib/users/mutations";
@@ -51,7 +52,7 @@ function providers(): NextAuthConfig["providers"] {
           const parsed = credentialsInput.safeParse(raw);
           if (!parsed.success) return null;
           const address = clientAddress(request.headers);
-          const wait = loginBlockedFor(parsed.data.email, address);
+          const wait = await loginBlockedFor(parsed.data.email, address);
           if (wait > 0) {
             log("warn", "sign-in rate limited", { account: parsed.data.email, address, retryAfterSeconds: wait });
             throw new LoginRateLimited();
@@ -66,10 +67,10 @@ function providers(): NextAuthConfig["providers"] {
             throw e;
           }
           if (!user || !ok || user.disabled) {
-            recordLoginFailure(parsed.data.email, address);
+            await recordLoginFailure(parsed.data.email, address);
             return null;
           }
-          clearLoginFailures(parsed.data.email, address);
+          await clearLoginFailures(parsed.data.email, address);
           await recordLogin(db, user.id, "credentials");
           return { id: user.id, email: user.email, name: user.name };
         },
@@ -125,15 +126,18 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       return session;
     },
     // Same-site only, whatever next-auth was handed (SPEC §6).
+    // Built on the configured public URL, never on the request's Host (SPEC §6).
     async redirect({ url, baseUrl }) {
-      if (url.startsWith("/")) return baseUrl + safeCallbackUrl(url);
+      const base = publicBaseUrl();
+      if (url.startsWith("/")) return base + safeCallbackUrl(url);
       try {
         const u = new URL(url);
-        if (u.origin === new URL(baseUrl).origin) return baseUrl + safeCallbackUrl(u.pathname + u.search + u.hash);
+        const ours = [new URL(base).origin, new URL(baseUrl).origin];
+        if (ours.includes(u.origin)) return base + safeCallbackUrl(u.pathname + u.search + u.hash);
       } catch {
         /* not a URL */
       }
-      return baseUrl;
+      return base + "/";
     },
   },
   events: {

@@ -37,3 +37,23 @@ describe("safeCallbackUrl", () => {
     );
   });
 });
+
+describe("safeCallbackUrl resolves before it checks (issue 21)", () => {
+  it("refuses targets whose dot segments resolve to another site", () => {
+    for (const bad of ["/.//evil.example", "/..//evil.example", "/a/..//evil.example", "/a/b/../..//evil.example"])
+      expect(safeCallbackUrl(bad)).toBe("/");
+    expect(safeCallbackUrl("/a/../requests")).toBe("/requests");
+  });
+
+  it("never answers a path that starts with two slashes, whatever dot segments it is given", () => {
+    const segment = fc.constantFrom(".", "..", "", "a", "%2e", "%2e%2e", "evil.example");
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 6 }), (parts) => {
+        const out = safeCallbackUrl(`/${parts.join("/")}`);
+        expect(out.startsWith("//")).toBe(false);
+        expect(new URL(out, "https://app.example").origin).toBe("https://app.example");
+      }),
+      { numRuns: 2000, seed: 21 },
+    );
+  });
+});

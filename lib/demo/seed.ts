@@ -2,7 +2,7 @@
 // freezes), so every rollup, evidence counter, tier change and audit entry is one the product made.
 import { createWebhookEndpoint } from "@/lib/notifications/mutations";
 import { NOTIFICATION_KINDS } from "@/lib/notifications/kinds";
-import { publicBaseUrl } from "@/lib/notifications/outbox";
+import { publicBaseUrl } from "@/lib/urls/public-url";
 import { DEMO_RECEIVER_PATH } from "@/lib/notifications/demo-receiver";
 import type { Db } from "@/lib/db";
 import { DAY_MS, type Tier } from "@/lib/gating/types";

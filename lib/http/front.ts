@@ -19,6 +19,7 @@ import { ofrepErrorBody } from "./ofrep";
 import { AGENT_ROUTES, bulkEtag, OFREP_STREAM_PATH, type AgentRoute, type Answer } from "./agent-routes";
 import { serveOfrepStream } from "./ofrep-stream";
 import { verifyStreamToken } from "./stream-token";
+import { publicBaseUrl } from "@/lib/urls/public-url";
 
 /** Headers every answer of the front carries (Next adds the same through next.config.js). */
 const BASE_HEADERS = {
@@ -109,8 +110,6 @@ function errorAnswer(
   return { status: httpStatus(error), body: JSON.stringify(body), headers };
 }
 
-const originOf = (req: IncomingMessage) => `http://${req.headers.host ?? "localhost"}`;
-
 async function run(route: AgentRoute, req: IncomingMessage, db: Db, rawParam: string | undefined): Promise<Answer> {
   const key = await authenticateBearer(db, req.headers.authorization);
   let param: string | undefined;
@@ -119,7 +118,7 @@ async function run(route: AgentRoute, req: IncomingMessage, db: Db, rawParam: st
     param = parsePart(route.param.schema, { [route.param.name]: decoded }, "path")[route.param.name];
   }
   const body = route.body ? parsePart(route.body, await readNodeJsonBody(req), "body") : undefined;
-  return route.handle({ req, db, key, param, body, origin: originOf(req) });
+  return route.handle({ req, db, key, param, body, origin: publicBaseUrl() });
 }
 
 async function stream(res: ServerResponse, db: Db, query: string, requestId: string): Promise<Answer | null> {

@@ -5,6 +5,7 @@ import type { Tx } from "@/lib/db/client";
 import { auditEntityPath, summarizeAudit } from "@/lib/audit/summary";
 import type { NotificationKind } from "./kinds";
 import type { StoredPayload } from "./payload";
+import { publicBaseUrl } from "@/lib/urls/public-url";
 
 export interface NotifiedEntry {
   seq: bigint;
@@ -16,11 +17,6 @@ export interface NotifiedEntry {
   actionTypeId: string | null;
   data: unknown;
   createdAt: Date;
-}
-
-export function publicBaseUrl(): string {
-  const configured = process.env.PUBLIC_URL?.trim() || process.env.AUTH_URL?.trim();
-  return (configured || `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, "");
 }
 
 /** Time-ordered, unique message id, the Standard Webhooks `webhook-id`. */

@@ -1,5 +1,6 @@
 import { methods, route } from "@/lib/http/route";
 import { openApiDocument } from "@/lib/http/openapi";
+import { publicBaseUrl } from "@/lib/urls/public-url";
 
 export const dynamic = "force-dynamic";
 
@@ -7,6 +8,6 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   GET: route({
     name: "GET /api/v1/openapi.json",
     auth: "public",
-    handler: async ({ req }) => openApiDocument(new URL(req.url).origin),
+    handler: async () => openApiDocument(publicBaseUrl()),
   }),
 });
