@@ -1,0 +1,63 @@
+// Issue 21 item 7 (SPEC §6): ingest never holds the event loop for a whole batch. On the embedded
+// default PGlite runs inside the server's thread, so a batch whose queries all settle as microtasks
+// keeps every socket (an agent's decision included) waiting until its transaction commits. A decision
+// arriving while a 1,000-event batch is being stored and folded must be answered before the batch is.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cachedAgentEntry } from "@/lib/action-types/tier-cache";
+import { ingestEvents } from "@/lib/events/mutations";
+import { decideForSubject } from "@/lib/gating/slider";
+import type { Database } from "@/lib/db/client";
+import { makeActionType, makeAgent, outcomes } from "../helpers/fixtures";
+import { testDatabase } from "../helpers/db";
+
+let database: Database;
+beforeAll(async () => {
+  database = await testDatabase();
+}, 60_000);
+afterAll(async () => {
+  await database?.close();
+});
+
+/** Starts a 1,000-event batch, then asks for a decision the way a socket would: on a later turn of the loop. */
+async function decisionDuringBatch(decisionAt: () => number) {
+  const db = database.prisma;
+  const agent = await makeAgent(db);
+  const types = await Promise.all(Array.from({ length: 4 }, () => makeActionType(db, agent.id)));
+  const now = new Date();
+  await cachedAgentEntry(db, agent.id); // the agent's tiers are cached, as after its first decision
+  const batch = types.flatMap((t, i) => outcomes(t.key, "CRAWL", 250, 245, now, `batch-${i}`));
+  let batchDone = false;
+  const ingest = ingestEvents(db, { id: agent.id, slug: agent.slug }, batch, now).then((summary) => {
+    batchDone = true;
+    return summary;
+  });
+  const decided = new Promise<{ answeredBeforeBatch: boolean; mode: string }>((resolve, reject) =>
+    setImmediate(() => {
+      cachedAgentEntry(db, agent.id, decisionAt())
+        .then((entry) => {
+          const view = entry.byKey.get(types[0]!.key);
+          const d = decideForSubject(view?.tier ?? null, view?.frozen ?? false, "internal", null, undefined);
+          resolve({ answeredBeforeBatch: !batchDone, mode: d.mode });
+        })
+        .catch(reject);
+    }),
+  );
+  const [summary, decision] = await Promise.all([ingest, decided]);
+  expect(summary.accepted).toBe(1000);
+  return decision;
+}
+
+describe("agents' decisions during ingest", () => {
+  it("a decision is answered while a 1,000-event batch is being stored and folded", async () => {
+    const decision = await decisionDuringBatch(() => Date.now());
+    expect(decision.mode).toBe("suggest");
+    expect(decision.answeredBeforeBatch).toBe(true);
+  }, 60_000);
+
+  it("a decision whose cached tiers have just expired does not wait for the batch's transaction", async () => {
+    // The entry is past its TTL (1 s by default): it is answered from the entry while a refresh runs.
+    const decision = await decisionDuringBatch(() => Date.now() + 1_500);
+    expect(decision.mode).toBe("suggest");
+    expect(decision.answeredBeforeBatch).toBe(true);
+  }, 60_000);
+});
