@@ -7,7 +7,10 @@ import { cachedAgentEntry } from "@/lib/action-types/tier-cache";
 import { ingestEvents } from "@/lib/events/mutations";
 import { decideForSubject } from "@/lib/gating/slider";
 import type { Database } from "@/lib/db/client";
-import { makeActionType, makeAgent, outcomes } from "../helpers/fixtures";
+import { makeActionType, makeAgent, makePeople, outcomes } from "../helpers/fixtures";
+import { authenticateApiKey } from "@/lib/keys/data";
+import { userActor } from "@/lib/auth/actor";
+import { createApiKey, revokeApiKey } from "@/lib/keys/mutations";
 import { testDatabase } from "../helpers/db";
 
 let database: Database;
@@ -59,5 +62,21 @@ describe("agents' decisions during ingest", () => {
     const decision = await decisionDuringBatch(() => Date.now() + 1_500);
     expect(decision.mode).toBe("suggest");
     expect(decision.answeredBeforeBatch).toBe(true);
+  }, 60_000);
+});
+
+describe("the key cache during ingest", () => {
+  it("a key in steady use is read again in the background, and a revocation meanwhile still holds", async () => {
+    const db = database.prisma;
+    const admin = userActor((await makePeople(db)).admin);
+    const agent = await makeAgent(db);
+    const { id: keyId, secret } = await createApiKey(db, admin, { agentId: agent.id, name: "steady" });
+    const t0 = Date.now();
+    expect(await authenticateApiKey(db, secret, new Date(t0))).toMatchObject({ keyId });
+    // Past half the cache's life (2 s): answered from the cache while the key is read again.
+    expect(await authenticateApiKey(db, secret, new Date(t0 + 1_500))).toMatchObject({ keyId });
+    await revokeApiKey(db, admin, { keyId });
+    await new Promise((r) => setTimeout(r, 200)); // the background read settles
+    expect(await authenticateApiKey(db, secret, new Date(t0 + 1_600))).toBeNull();
   }, 60_000);
 });
