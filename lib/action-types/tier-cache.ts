@@ -2,7 +2,10 @@
 // Updated the moment a tier change for it is heard (NOTIFY, after commit, in commit order: the
 // notice carries the action type's new tier, freeze and tier-since, so no read is needed; an entry
 // still loading, or an action type it does not hold, is dropped instead), and never older than
-// TIER_CACHE_MS (default 1 s) in any case, which bounds what a missed notice could cost.
+// TIER_CACHE_MS (default 1 s) in any case, which bounds what a missed notice could cost. An entry past
+// its TTL is still answered from while one refresh reads the tiers again (for at most
+// TIER_CACHE_STALE_MS more, default 5 s): on the embedded default that read waits for whatever
+// transaction holds the one connection (an ingest batch), and an agent's decision must not (SPEC §6).
 // Each entry also memoises what the routes derive from it (serialised bodies, ETags), so a request
 // that finds its agent in the cache does no serialising or hashing of its own.
 import type { Db } from "@/lib/db";
@@ -15,6 +18,7 @@ import { listAgentTiers } from "./data";
 const SLIDER_CAUSES = new Set<string>(SLIDER_STEP_CAUSES);
 
 const TTL_MS = Number(process.env.TIER_CACHE_MS ?? 1_000);
+const STALE_MS = Number(process.env.TIER_CACHE_STALE_MS ?? 5_000);
 
 export interface AgentTiers {
   at: number;
@@ -28,10 +32,18 @@ const g = globalThis as unknown as {
   __cwrTierCache?: {
     entries: Map<string, Promise<AgentTiers>>;
     settled: WeakMap<Promise<AgentTiers>, AgentTiers>;
+    /** agents whose expired entry is being read again */
+    refreshing: Set<string>;
     subscribed: boolean;
   };
 };
-const cache = (g.__cwrTierCache ??= { entries: new Map(), settled: new WeakMap(), subscribed: false });
+const cache = (g.__cwrTierCache ??= {
+  entries: new Map(),
+  settled: new WeakMap(),
+  refreshing: new Set(),
+  subscribed: false,
+});
+cache.refreshing ??= new Set(); // an entry made by an older module instance (dev reload)
 
 function subscribe() {
   if (cache.subscribed) return;
@@ -83,15 +95,36 @@ export async function cachedAgentEntry(db: Db, agentId: string, now = Date.now()
   if (hit && TTL_MS > 0) {
     const e = await hit;
     if (now - e.at < TTL_MS) return e;
+    if (now - e.at < TTL_MS + STALE_MS) {
+      refresh(db, agentId, hit, now);
+      return e;
+    }
   }
-  const loading = listAgentTiers(db, agentId).then((list): AgentTiers => ({
+  const loading = load(db, agentId, now);
+  if (TTL_MS > 0) store(agentId, loading);
+  return loading;
+}
+
+const load = (db: Db, agentId: string, now: number) =>
+  listAgentTiers(db, agentId).then((list): AgentTiers => ({
     at: now,
     list,
     byKey: new Map(list.map((t) => [t.action, t])),
     derived: new Map(),
   }));
-  if (TTL_MS > 0) store(agentId, loading);
-  return loading;
+
+/** One background read per agent; its result replaces the entry only if no tier change replaced it meanwhile. */
+function refresh(db: Db, agentId: string, expired: Promise<AgentTiers>, now: number) {
+  if (cache.refreshing.has(agentId)) return;
+  cache.refreshing.add(agentId);
+  load(db, agentId, now)
+    .then(
+      (fresh) => {
+        if (cache.entries.get(agentId) === expired) store(agentId, Promise.resolve(fresh));
+      },
+      () => {}, // the entry stays until STALE_MS runs out; the next caller then reads (and sees the error)
+    )
+    .finally(() => cache.refreshing.delete(agentId));
 }
 
 /** A value derived from an entry, computed on first use and kept as long as the entry. */

@@ -1,13 +1,15 @@
 // scrypt (a memory-hard KDF from node:crypto) with a per-password salt, compared in constant time.
-import { randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
-import { promisify } from "node:util";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 
 import { withHashSlot } from "./hash-queue";
+import { scryptOnWorker } from "./hash-worker";
 
-const scryptRaw = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
-/** Every scrypt of the process goes through the bounded queue (lib/auth/hash-queue.ts). */
-const scrypt = (pw: string, salt: Buffer, len: number, opts: object) =>
-  withHashSlot(() => scryptRaw(pw, salt, len, opts));
+/**
+ * Every scrypt of the process goes through the bounded queue (lib/auth/hash-queue.ts) and runs on a
+ * low-priority worker thread (lib/auth/hash-worker.ts), never on the event loop's CPU share.
+ */
+const scrypt = (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number }) =>
+  withHashSlot(() => scryptOnWorker(pw, salt, len, opts));
 const N = 16384;
 const R = 8;
 const P = 1;

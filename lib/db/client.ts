@@ -10,6 +10,7 @@ import { applyMigrations } from "./migrator";
 import { pgClientExecutor, pgliteExecutor, type SqlExecutor } from "./sql";
 import { databaseTarget, describeTarget, type DatabaseTarget } from "./config";
 import { lockDataDir } from "./pglite-lock";
+import { pgliteWithTurns } from "./pglite-turns";
 
 export type Prisma = PrismaClient;
 
@@ -110,7 +111,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
       release();
       throw e;
     }
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pgliteWithTurns(pglite)) });
     return {
       prisma,
       target,

@@ -1,6 +1,8 @@
 // Inserting a batch of outcome events in one set-based statement. Prisma's createManyAndReturn spent
 // ~130 ms of a ~200 ms 1,000-event batch compiling and mapping arguments (bench/README.md); unnest()
 // with ON CONFLICT does the same insert in ~20 ms. Returns the idempotency keys actually inserted.
+// Rows go in statements of at most INSERT_CHUNK: on the embedded default each statement holds the
+// event loop while it runs (lib/db/pglite-turns.ts), so a batch is several short holds, not one long.
 import type { Tx } from "@/lib/db/client";
 
 export interface EventRow {
@@ -17,8 +19,16 @@ export interface EventRow {
   reverts: string | null;
 }
 
+export const INSERT_CHUNK = 200;
+
 export async function insertEvents(tx: Tx, agentId: string, receivedAt: Date, rows: EventRow[]): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
+  const keys = new Set<string>();
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+    for (const key of await insertChunk(tx, agentId, receivedAt, rows.slice(i, i + INSERT_CHUNK))) keys.add(key);
+  return keys;
+}
+
+async function insertChunk(tx: Tx, agentId: string, receivedAt: Date, rows: EventRow[]): Promise<string[]> {
   const inserted = await tx.$queryRawUnsafe<Array<{ idempotencyKey: string }>>(
     `INSERT INTO outcome_events ("agentId", "actionTypeId", kind, tier, severity, "occurredAt", "receivedAt", "idempotencyKey", "agentVersion", "subjectRef", metadata, reverts)
      SELECT $1::uuid, u.a::uuid, u.k::"EventKind", u.t::"Tier", u.s::"Severity", u.o::timestamptz, $2::timestamptz, u.i, u.v, u.r, u.m::jsonb, u.x
@@ -38,5 +48,5 @@ export async function insertEvents(tx: Tx, agentId: string, receivedAt: Date, ro
     rows.map((r) => (r.metadata === undefined || r.metadata === null ? null : JSON.stringify(r.metadata))),
     rows.map((r) => r.reverts),
   );
-  return new Set(inserted.map((r) => r.idempotencyKey));
+  return inserted.map((r) => r.idempotencyKey);
 }

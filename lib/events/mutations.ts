@@ -14,6 +14,10 @@ import { insertEvents } from "./insert";
 import { lockActionTypes } from "@/lib/db/locks";
 import { zodDetails } from "@/lib/errors/zod";
 import { AppError } from "@/lib/errors";
+import { nextTurn } from "@/lib/next-turn";
+
+/** Events validated per turn of the event loop (~1 ms of zod each): an agent's decision waits at most that long. */
+const VALIDATE_CHUNK = 100;
 
 export type EventResult =
   | { index: number; idempotencyKey: string | null; status: "accepted" | "duplicate" }
@@ -49,9 +53,11 @@ export async function ingestEvents(
   const results: EventResult[] = new Array(batch.length);
   const schema = outcomeEventSchema(() => now);
 
-  // 1. Validate each event on its own.
+  // 1. Validate each event on its own, VALIDATE_CHUNK at a time with a turn of the loop between.
   const candidates: Array<{ index: number; event: OutcomeEventInput }> = [];
-  batch.forEach((raw, index) => {
+  for (let index = 0; index < batch.length; index++) {
+    if (index > 0 && index % VALIDATE_CHUNK === 0) await nextTurn();
+    const raw = batch[index];
     // What the database cannot hold is refused per event before zod: one such event must neither
     // fail its whole batch with a 500 nor poison every retry of it.
     const unstorable =
@@ -67,7 +73,7 @@ export async function ingestEvents(
         reason: "invalid",
         details: { issues: [unstorable] },
       };
-      return;
+      continue;
     }
     const parsed = schema.safeParse(raw);
     if (parsed.success) candidates.push({ index, event: parsed.data });
@@ -79,7 +85,7 @@ export async function ingestEvents(
         reason: "invalid",
         details: zodDetails(parsed.error),
       };
-  });
+  }
 
   // 2. Resolve action keys through the database (never a plain object: `constructor` is just a key).
   const keys = [...new Set(candidates.map((c) => c.event.action))];

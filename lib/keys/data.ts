@@ -13,13 +13,24 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /**
  * Valid keys are remembered for KEY_CACHE_MS (default 2 s) so the hot agent routes skip a database
  * read per request. Revoking drops the whole cache in this process at once; another instance may
- * accept a revoked key for at most that long. Unknown and revoked keys are never cached.
+ * accept a revoked key for at most that long. Unknown and revoked keys are never cached. Past half its
+ * life an entry is read again in the background while it still answers, so a key in steady use never
+ * waits for the database (on the embedded default that read queues behind any open transaction).
  */
 const KEY_CACHE_MS = Number(process.env.KEY_CACHE_MS ?? 2_000);
 const g = globalThis as unknown as { __cwrKeyCache?: Map<string, { at: number; principal: KeyPrincipal }> };
 const keyCache = (g.__cwrKeyCache ??= new Map());
 
+/**
+ * Shared by every copy of this module in the process (Next's bundle and the node:http front): the
+ * keys being read again, and a generation bumped by every forget, so that a lookup that started
+ * before a revocation does not put the key back.
+ */
+const g2 = globalThis as unknown as { __cwrKeyCacheState?: { generation: number; refreshing: Set<string> } };
+const state = (g2.__cwrKeyCacheState ??= { generation: 0, refreshing: new Set() });
+
 export function forgetCachedKeys(): void {
+  state.generation++;
   keyCache.clear();
 }
 
@@ -28,8 +39,23 @@ export async function authenticateApiKey(db: Db, secret: string, now = new Date(
   if (!secret.startsWith(KEY_PREFIX) || secret.length > 100) return null;
   const hash = hashApiKey(secret);
   const cached = keyCache.get(hash);
-  if (cached && now.getTime() - cached.at < KEY_CACHE_MS) return cached.principal;
+  const age = cached ? now.getTime() - cached.at : Infinity;
+  if (cached && age < KEY_CACHE_MS) {
+    if (age >= KEY_CACHE_MS / 2 && !state.refreshing.has(hash)) {
+      state.refreshing.add(hash);
+      void lookupAndRemember(db, hash, now)
+        .catch(() => {}) // the entry expires as usual; the next caller reads and sees the error
+        .finally(() => state.refreshing.delete(hash));
+    }
+    return cached.principal;
+  }
+  return lookupAndRemember(db, hash, now);
+}
+
+async function lookupAndRemember(db: Db, hash: string, now: Date): Promise<KeyPrincipal | null> {
+  const started = state.generation;
   const principal = await lookupKey(db, hash, now);
+  if (started !== state.generation) return principal;
   if (principal && KEY_CACHE_MS > 0) {
     if (keyCache.size > 10_000) keyCache.clear();
     keyCache.set(hash, { at: now.getTime(), principal });
