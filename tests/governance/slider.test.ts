@@ -240,6 +240,21 @@ describe("ramp schedules", () => {
     expect(await stepOf(s.id)).toMatchObject({ rampStep: 1 });
   }, 60_000);
 
+  it("a schedule set on an agent long in RUN starts its first step at the apply: the outcomes before it never count (issue 20 item 3)", async () => {
+    const s = await runSubject();
+    // 48 days at 100 %, 20 good outcomes a day: 960 outcomes that were never at 5 %.
+    for (let d = 1; d <= 48; d++) await feed(w.db, s, "RUN", 20, 20, later(d * DAY));
+    const applyAt = later(48 * DAY + 3_600_000);
+    expect(await setSlider(s, { percent: 100, steps: [5, 25, 100], minDaysPerStep: 1 }, applyAt)).toMatchObject({
+      outcome: "applied",
+    });
+    expect(await stepOf(s.id)).toMatchObject({ tier: "RUN", rampStep: 0, rampStepSince: applyAt });
+    // Within the same minute: one more good outcome. The 5 % step has not run; it must not advance.
+    await feed(w.db, s, "RUN", 1, 1, later(60_000, applyAt));
+    expect(await stepOf(s.id)).toMatchObject({ tier: "RUN", rampStep: 0 });
+    expect((await changes(s.id)).filter((c) => c.cause === "ramp_advance")).toEqual([]);
+  }, 120_000);
+
   it("steps back on its own when the demotion detector fires, staying in RUN; at the first step it demotes", async () => {
     const s = await runSubject();
     expect(await setSlider(s, { percent: 100, steps: [5, 25, 100], minDaysPerStep: 1 }, later(1_000))).toMatchObject({
