@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decideStateChange, type StateCommand, type StateContext, type StateDeps } from "./action-type-state";
+import { logRampLevel, rampAlpha } from "./ramp";
 import { defaultPolicy } from "./defaults";
 import { freshEvidence, type FoldOutcome } from "./evidence-fold";
 import { logEProcess } from "./statistics";
@@ -280,6 +281,94 @@ describe("item 3: a new or changed schedule starts its first step when the polic
         },
       ),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe("α spent across the step tests of one stay in RUN", () => {
+  it("α_j = α·2^−(j+1) sums to at most α, and stays finite and positive in log space for any j", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-6, max: 0.2, noNaN: true }),
+        fc.integer({ min: 1, max: 2_000 }),
+        (alpha, tests) => {
+          let sum = 0;
+          for (let j = 0; j < tests; j++) sum += rampAlpha(alpha, j);
+          expect(sum).toBeLessThanOrEqual(alpha);
+          expect(Number.isFinite(logRampLevel(alpha, tests))).toBe(true);
+          expect(logRampLevel(alpha, tests)).toBeGreaterThan(logRampLevel(alpha, tests - 1));
+        },
+      ),
+    );
+  });
+
+  it("each advance clears α_j, j counting the stay's earlier step tests that held outcomes (steps, step-backs, versions, schedules)", () => {
+    const phase = fc.record({
+      outcomes: fc.integer({ min: 1, max: 300 }),
+      rate: fc.constantFrom(1, 0.98, 0.9, 0.3),
+      gapMinutes: fc.integer({ min: 1, max: 24 * 60 }),
+      newVersion: fc.boolean(),
+      newSchedule: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(radiusArb, fc.array(phase, { minLength: 1, maxLength: 20 }), fc.integer(), (radius, phases, seed) => {
+        // Each new schedule starts lower than the last: a tightening, applied at once.
+        const scheduleAt = (k: number) => [Number((40 / (k + 1)).toFixed(2)), 50, 100];
+        let rules = rampRules(radius, "wilson", scheduleAt(0), 0);
+        const bar = rules.tiers.WALK.promotion!.threshold;
+        const rnd = mulberry32(seed);
+        let ctx = runContext(rules);
+        let now = T0;
+        let version = 1;
+        let stepSince = T0;
+        let counted: FoldOutcome[] = [];
+        let tests = 0;
+        for (const [k, p] of phases.entries()) {
+          now += p.gapMinutes * 60_000;
+          if (p.newSchedule) {
+            rules = { ...rules, slider: { percent: 100, steps: scheduleAt(k + 1), minDaysPerStep: 0 } };
+            const r = decide(
+              ctx,
+              {
+                type: "edit_policy",
+                rules,
+                reason: "Move the ramp schedule.",
+                requester: { id: ADMIN.id, role: "admin" },
+                actor: ADMIN,
+              },
+              now,
+            );
+            ctx = r.ctx;
+            if (ctx.actionType.rampStepSince === now) {
+              if (counted.length > 0) tests++;
+              counted = [];
+              stepSince = now;
+            }
+          }
+          if (p.newVersion) version++;
+          const batch = Array.from({ length: p.outcomes }, (_, i) =>
+            outcome(now - p.outcomes + i, rnd() < p.rate, `v${version}`),
+          );
+          // A new version restarts the step's test; the old one spends its α once it held outcomes.
+          if (batch[0]!.agentVersion !== ctx.actionType.evidence.agentVersion && counted.length > 0) {
+            tests++;
+            counted = [];
+          }
+          counted.push(...batch.filter((o) => o.occurredAt >= stepSince));
+          const r = ingest(ctx, batch, now);
+          if (r.ctx.actionType.tier !== "RUN") return;
+          if (r.advanced)
+            expect(honestLogE(counted, stepSince, bar)).toBeGreaterThanOrEqual(logRampLevel(rules.alpha, tests));
+          if (r.advanced || r.steppedBack) {
+            if (counted.length > 0) tests++;
+            counted = [];
+            stepSince = now;
+          }
+          expect(r.ctx.actionType.evidence.step).toMatchObject({ trials: counted.length, spent: tests });
+          ctx = r.ctx;
+        }
+      }),
+      { numRuns: 150 },
     );
   });
 });
