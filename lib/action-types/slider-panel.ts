@@ -37,11 +37,12 @@ export interface SliderPanelData {
 }
 
 /** The ended step's own evidence, as the step change recorded it (lib/gating/action-type-state.ts). */
-function recordedStep(actorSystem: unknown): { successes: number; trials: number; alpha: number } | null {
+function recordedStep(actorSystem: unknown): { successes: number; trials: number; alpha: number | null } | null {
   const step = (actorSystem as { step?: Record<string, unknown> } | null)?.step;
   if (!step || typeof step.successes !== "number" || typeof step.trials !== "number" || typeof step.alpha !== "number")
     return null;
-  return { successes: step.successes, trials: step.trials, alpha: step.alpha };
+  // A step that held no outcome tested nothing and spent no α.
+  return { successes: step.successes, trials: step.trials, alpha: step.trials > 0 ? step.alpha : null };
 }
 
 export async function sliderPanelData(db: Db, actionTypeId: string, now = new Date()): Promise<SliderPanelData> {
