@@ -219,7 +219,7 @@ class Run extends RequestSteps {
     actor: StateActor,
     how: "tightened" | "loosened",
   ): PolicyVersion {
-    const before = sliderOf(this.ctx.policy.rules);
+    const before = this.ctx.policy.rules;
     const policy: PolicyVersion = { id: this.deps.newId(), version: this.ctx.policy.version + 1, rules };
     this.effects.push({ type: "apply_policy", policy, reason, requestId, actor });
     // An approved loosening lets a failed `wilson` look be taken again (SPEC §2); nothing else does.
@@ -243,21 +243,25 @@ class Run extends RequestSteps {
   }
 
   /** A new or changed ramp schedule in RUN starts its first step now, with no evidence (none is backdated). */
-  protected restartSchedule(before: ReturnType<typeof sliderOf>, policy: PolicyVersion) {
+  protected restartSchedule(beforeRules: PolicyRules, policy: PolicyVersion) {
     const at = this.ctx.actionType;
+    const before = sliderOf(beforeRules);
     const after = sliderOf(policy.rules);
     if (at.tier !== "RUN" || !scheduleChanged(before, after)) return;
     const fromPercent = effectivePercent(before, at.rampStep);
     const toPercent = effectivePercent(after, 0);
-    this.changeRampStep({
-      toStep: 0,
-      fromPercent,
-      toPercent,
-      cause: "slider_change",
-      actor: { type: "system", label: "ramp:schedule" },
-      rationale: `policy version ${policy.version} sets a new ramp schedule (${after.steps!.join(" → ")}%): it starts at its first step, ${toPercent}%, now, with no evidence: ${fromPercent}% → ${toPercent}%`,
-      details: { policyVersion: policy.version },
-    });
+    this.changeRampStep(
+      {
+        toStep: 0,
+        fromPercent,
+        toPercent,
+        cause: "slider_change",
+        actor: { type: "system", label: "ramp:schedule" },
+        rationale: `policy version ${policy.version} sets a new ramp schedule (${after.steps!.join(" → ")}%): it starts at its first step, ${toPercent}%, now, with no evidence: ${fromPercent}% → ${toPercent}%`,
+        details: { policyVersion: policy.version },
+      },
+      beforeRules.alpha,
+    );
   }
 
   protected editPolicy(c: Extract<StateCommand, { type: "edit_policy" }>): Step {
@@ -409,6 +413,8 @@ class Run extends RequestSteps {
       Extract<StateEffect, { type: "change_ramp_step" }>,
       "toStep" | "fromPercent" | "toPercent" | "cause" | "actor" | "rationale" | "details"
     >,
+    /** the α of the policy the ended step was tested under */
+    alpha = this.ctx.policy.rules.alpha,
   ) {
     const at = this.ctx.actionType;
     const changeId = this.deps.newId();
@@ -418,7 +424,7 @@ class Run extends RequestSteps {
       successes: ended.successes,
       trials: ended.trials,
       test: ended.spent,
-      alpha: rampAlpha(this.ctx.policy.rules.alpha, ended.spent),
+      alpha: rampAlpha(alpha, ended.spent),
     };
     const details = { ...c.details, step };
     this.effects.push({
