@@ -8,6 +8,7 @@ import { logRestartLevel } from "@/lib/gating/alpha-spending";
 import { cusumAlarmWithin, gridAlarmWithin } from "@/lib/gating/cusum-arl";
 import { cusumParams } from "@/lib/gating/demotion";
 import { clearTable, firstPassage, quantileOf } from "@/lib/gating/promotion-oc";
+import { rampRows } from "./lib/ramp-rows";
 
 const TODAY = process.argv.includes("--today");
 const HORIZON = 2000;
@@ -15,6 +16,8 @@ const BUMP_EVERY = 100;
 const RUNS = 4000;
 const SEED = 20261201;
 const FALSE_DEMOTION_HORIZON = 100_000;
+/** Ramp rows: each run drives up to 10,000 outcomes through the live interpreter. */
+const RAMP_RUNS = Number(process.env.BENCH_RAMP_RUNS ?? 1000);
 
 /** ln(1/α_j) of the j-th restart in one stay, under the rules measured. */
 const logLevel = (alpha: number, j: number) => (TODAY ? -Math.log(alpha) : logRestartLevel(alpha, j));
@@ -139,6 +142,7 @@ function main() {
     for (const tier of ["CRAWL", "WALK"] as const) rows.push(...promotionRows(radius, tier, rules));
     for (const tier of ["WALK", "RUN"] as const) rows.push(...demotionRows(radius, tier, rules));
   }
+  if (!TODAY) rows.push(...rampRows(RAMP_RUNS, SEED, mulberry32));
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   console.log(
     `bench:gate — ${TODAY ? "rules before issue 11 (--today)" : "current rules"}; ln E self-check ${logEProcess(10, 10, 0.5).toFixed(6)}`,

@@ -1,6 +1,8 @@
 // RUN's autonomy slider on the action type page: the share of external subjects the agent acts on,
-// the ramp schedule with its current step, outcomes per step, and the current step's evidence in words.
+// the ramp schedule with its current step, each step's own outcomes and the α its test ran at, and the
+// current step's evidence in words.
 import type { SliderPanelData } from "@/lib/action-types/slider-panel";
+import { formatRampAlpha } from "@/lib/gating/ramp";
 
 export function SliderPanel({ data }: { data: SliderPanelData }) {
   return (
@@ -49,16 +51,22 @@ export function SliderPanel({ data }: { data: SliderPanelData }) {
               <th className="pr-4">Step</th>
               <th className="pr-4">From</th>
               <th className="pr-4">Until</th>
-              <th>Outcomes</th>
+              <th className="pr-4">Successes / outcomes</th>
+              <th title="Each step test of a stay in RUN runs at α·2^−j (j = 1, 2, …): together at most α">
+                α of its test
+              </th>
             </tr>
           </thead>
           <tbody>
             {data.perStep.map((s) => (
               <tr key={s.from}>
                 <td className="pr-4">{s.percent}%</td>
-                <td className="pr-4">{s.from.slice(0, 10)}</td>
-                <td className="pr-4">{s.to ? s.to.slice(0, 10) : "now"}</td>
-                <td>{s.outcomes.toLocaleString("en-US")}</td>
+                <td className="pr-4">{minute(s.from)}</td>
+                <td className="pr-4">{s.to ? minute(s.to) : "now"}</td>
+                <td className="pr-4">
+                  {s.successes.toLocaleString("en-US")} / {s.outcomes.toLocaleString("en-US")}
+                </td>
+                <td>{s.alpha === null ? "—" : formatRampAlpha(s.alpha)}</td>
               </tr>
             ))}
           </tbody>
@@ -67,3 +75,6 @@ export function SliderPanel({ data }: { data: SliderPanelData }) {
     </section>
   );
 }
+
+/** A step begins at an exact moment, not a day: shown to the minute (UTC). */
+const minute = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;

@@ -9,13 +9,13 @@
 // supersedes. Pure: the time, fresh ids and the snapshot's hash come in as arguments.
 import { canonicalJson } from "./canonical";
 import { evaluateDemotion } from "./demotion";
-import { demotionSampleFrom, foldEvidence, freshEvidence, type FoldOutcome } from "./evidence-fold";
+import { demotionSampleFrom, foldEvidence, freshEvidence, restartStep, type FoldOutcome } from "./evidence-fold";
 import { windowStartDay } from "./state-eligibility";
 import { compareTiers, tierBelow } from "./outcomes";
 import { classifyPolicyChange } from "./policy-diff";
-import { evaluateRampAdvance, rampStepBack } from "./ramp";
+import { evaluateRampAdvance, rampAlpha, rampStepBack, scheduleChanged } from "./ramp";
 import { openRequest } from "./request-open";
-import { sliderOf } from "./slider";
+import { effectivePercent, sliderOf } from "./slider";
 import { refuse, RequestSteps, SYSTEM, type Step, type TierChangeAsk } from "./state-requests";
 import type {
   Answer,
@@ -219,6 +219,7 @@ class Run extends RequestSteps {
     actor: StateActor,
     how: "tightened" | "loosened",
   ): PolicyVersion {
+    const before = this.ctx.policy.rules;
     const policy: PolicyVersion = { id: this.deps.newId(), version: this.ctx.policy.version + 1, rules };
     this.effects.push({ type: "apply_policy", policy, reason, requestId, actor });
     // An approved loosening lets a failed `wilson` look be taken again (SPEC §2); nothing else does.
@@ -235,9 +236,32 @@ class Run extends RequestSteps {
       requestId,
       rules,
     });
+    this.restartSchedule(before, policy);
     this.repin(`policy ${how} to version ${policy.version}`);
     this.supersede(policy.version);
     return policy;
+  }
+
+  /** A new or changed ramp schedule in RUN starts its first step now, with no evidence (none is backdated). */
+  protected restartSchedule(beforeRules: PolicyRules, policy: PolicyVersion) {
+    const at = this.ctx.actionType;
+    const before = sliderOf(beforeRules);
+    const after = sliderOf(policy.rules);
+    if (at.tier !== "RUN" || !scheduleChanged(before, after)) return;
+    const fromPercent = effectivePercent(before, at.rampStep);
+    const toPercent = effectivePercent(after, 0);
+    this.changeRampStep(
+      {
+        toStep: 0,
+        fromPercent,
+        toPercent,
+        cause: "slider_change",
+        actor: { type: "system", label: "ramp:schedule" },
+        rationale: `policy version ${policy.version} sets a new ramp schedule (${after.steps!.join(" → ")}%): it starts at its first step, ${toPercent}%, now, with no evidence: ${fromPercent}% → ${toPercent}%`,
+        details: { policyVersion: policy.version },
+      },
+      beforeRules.alpha,
+    );
   }
 
   protected editPolicy(c: Extract<StateCommand, { type: "edit_policy" }>): Step {
@@ -305,6 +329,7 @@ class Run extends RequestSteps {
       tierSince: at.tierSince,
       rules: this.ctx.policy.rules,
       policyVersion: this.ctx.policy.version,
+      rampStepSince: at.rampStepSince,
     });
     this.effects.push({ type: "set_evidence", evidence: folded.state });
     this.ctx = { ...this.ctx, actionType: { ...at, evidence: folded.state } };
@@ -379,15 +404,29 @@ class Run extends RequestSteps {
     });
   }
 
-  /** A ramp step change: the tier stays, the share of subjects it acts on moves. A step back restarts the detector. */
+  /**
+   * A ramp step change: the tier stays, the share of subjects it acts on moves. The new step's test starts
+   * now with no outcomes (α_j moves on: ramp.ts); a step back also restarts the detector.
+   */
   protected changeRampStep(
     c: Pick<
       Extract<StateEffect, { type: "change_ramp_step" }>,
       "toStep" | "fromPercent" | "toPercent" | "cause" | "actor" | "rationale" | "details"
     >,
+    /** the α of the policy the ended step was tested under */
+    alpha = this.ctx.policy.rules.alpha,
   ) {
     const at = this.ctx.actionType;
     const changeId = this.deps.newId();
+    const ended = at.evidence.step;
+    // The ended step's own outcomes and the α its test ran at: the page shows them per step.
+    const step = {
+      successes: ended.successes,
+      trials: ended.trials,
+      test: ended.spent,
+      alpha: rampAlpha(alpha, ended.spent),
+    };
+    const details = { ...c.details, step };
     this.effects.push({
       type: "change_ramp_step",
       changeId,
@@ -400,18 +439,18 @@ class Run extends RequestSteps {
       cause: c.cause,
       actor: c.actor,
       rationale: c.rationale,
-      details: c.details,
+      details,
     });
     if (c.cause === "ramp_step_back") this.effects.push({ type: "reset_evidence", scope: "detector" });
+    const evidence = {
+      ...at.evidence,
+      step: restartStep(ended),
+      ...(c.cause === "ramp_step_back" ? { cusum: 0 } : {}),
+    };
+    this.effects.push({ type: "set_evidence", evidence });
     this.ctx = {
       ...this.ctx,
-      actionType: {
-        ...at,
-        rampStep: c.toStep,
-        rampStepSince: this.now,
-        stateVersion: at.stateVersion + 1,
-        ...(c.cause === "ramp_step_back" ? { evidence: { ...at.evidence, cusum: 0 } } : {}),
-      },
+      actionType: { ...at, rampStep: c.toStep, rampStepSince: this.now, stateVersion: at.stateVersion + 1, evidence },
     };
     this.audit(c.actor, `tier.${c.cause}`, "action_type", at.id, {
       tierChangeId: changeId,
@@ -422,7 +461,7 @@ class Run extends RequestSteps {
       toPercent: c.toPercent,
       rationale: c.rationale,
       requestId: null,
-      breached: c.details,
+      breached: details,
     });
     this.notify(changeId, c.cause);
   }

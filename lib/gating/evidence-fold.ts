@@ -9,6 +9,8 @@
 //   whatever tier label it was reported under (never for promotion).
 // - An `action.reverted` naming the event it reverts turns that success into a failure (no new trial).
 // - A `wilson` gate takes its one look when the evidence first reaches `lookAt` outcomes.
+// - In RUN, the ramp step's own counters hold the evidence's outcomes since the exact moment the step
+//   began (ramp.ts reads them; a new version restarts them and spends the ramp's α like a new step).
 // Pure: no clock, no I/O. Days are UTC dates of `occurredAt`.
 
 import { logRestartLevel } from "./alpha-spending";
@@ -46,6 +48,16 @@ export interface EvidenceState {
   /** outcomes the demotion detector counted, per day of the stay: [successes, trials] */
   stayDays: Record<string, [number, number]>;
   look: GateLook | null;
+  /** the current ramp step's own evidence (RUN only) */
+  step: StepCounters;
+}
+
+/** The ramp step's evidence: outcomes counted in the current evidence since the exact moment the step began. */
+export interface StepCounters {
+  successes: number;
+  trials: number;
+  /** step tests of this stay in RUN that held outcomes before the current one: j of the ramp's α_j */
+  spent: number;
 }
 
 export interface FoldOutcome {
@@ -66,6 +78,8 @@ export interface FoldContext {
   tierSince: number;
   rules: PolicyRules;
   policyVersion: number;
+  /** epoch ms the current ramp step began (RUN); absent: the step counters are left as they are */
+  rampStepSince?: number;
 }
 
 export interface FoldResult {
@@ -101,7 +115,15 @@ export function freshEvidence(at: number, agentVersion: string | null = null): E
     days: {},
     stayDays: {},
     look: null,
+    step: FRESH_STEP,
   };
+}
+
+const FRESH_STEP: StepCounters = { successes: 0, trials: 0, spent: 0 };
+
+/** A new step test (a new step, a step back, a new schedule or agent version): α_j moves on once the old one held outcomes. */
+export function restartStep(step: StepCounters): StepCounters {
+  return { successes: 0, trials: 0, spent: step.spent + (step.trials > 0 ? 1 : 0) };
 }
 
 /** `lookAt` of a tier's bar (defaults to its minimum sample). */
@@ -119,6 +141,7 @@ function prune<T>(days: Record<string, T>): Record<string, T> {
 
 export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutcome[], ctx: FoldContext): FoldResult {
   const s: EvidenceState = { ...initial, days: { ...initial.days }, stayDays: { ...initial.stayDays } };
+  const stepSince = ctx.tier === "RUN" ? ctx.rampStepSince : undefined;
   const { tier, rules } = ctx;
   const { q0, q1 } = cusumParams(rules, tier);
   const watched = tier !== "CRAWL";
@@ -191,6 +214,7 @@ export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutc
         s.trials = 0;
         s.days = {};
         s.look = null;
+        s.step = restartStep(s.step);
       }
       s.agentVersion = e.agentVersion;
     }
@@ -200,6 +224,12 @@ export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutc
     const day = s.days[d] ?? [0, 0];
     s.days[d] = [day[0] + (labelled === "success" ? 1 : 0), day[1] + 1];
     stepCusum(labelled === "failure", e.occurredAt);
+    if (stepSince !== undefined && e.occurredAt >= stepSince)
+      s.step = {
+        ...s.step,
+        successes: s.step.successes + (labelled === "success" ? 1 : 0),
+        trials: s.step.trials + 1,
+      };
 
     if (rules.gate === "wilson" && bar && lookAt !== null && s.look === null && s.trials >= lookAt) {
       const g = gateDecision(

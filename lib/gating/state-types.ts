@@ -177,7 +177,7 @@ export type StateEffect =
       toStep: number;
       fromPercent: number;
       toPercent: number;
-      cause: Exclude<SliderStepCause, "slider_change">;
+      cause: SliderStepCause;
       actor: StateActor;
       rationale: string;
       details: Record<string, unknown>;

@@ -14,6 +14,9 @@ export const EVIDENCE_STATE_SELECT = {
   stayDays: true,
   gateLook: true,
   cusum: true,
+  rampSuccesses: true,
+  rampTrials: true,
+  rampSpent: true,
 } as const;
 
 export interface EvidenceStateRow {
@@ -26,6 +29,9 @@ export interface EvidenceStateRow {
   stayDays: unknown;
   gateLook: unknown;
   cusum: number;
+  rampSuccesses: number;
+  rampTrials: number;
+  rampSpent: number;
 }
 
 /** Keeps only well-formed [successes, trials] days, so a hand-edited row cannot break a page. */
@@ -93,5 +99,6 @@ export function toEvidenceState(row: EvidenceStateRow): EvidenceState {
     days,
     stayDays: dayMap(row.stayDays),
     look: look(row.gateLook),
+    step: { successes: row.rampSuccesses, trials: row.rampTrials, spent: row.rampSpent },
   };
 }

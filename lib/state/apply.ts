@@ -255,5 +255,8 @@ function evidenceStateData(state: EvidenceState) {
     stayDays: state.stayDays,
     gateLook: state.look ? (state.look as unknown as Prisma.InputJsonObject) : Prisma.DbNull,
     cusum: state.cusum,
+    rampSuccesses: state.step.successes,
+    rampTrials: state.step.trials,
+    rampSpent: state.step.spent,
   };
 }

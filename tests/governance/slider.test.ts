@@ -7,6 +7,7 @@ import { AGENT_ROUTES } from "@/lib/http/agent-routes";
 import type { KeyPrincipal } from "@/lib/keys/data";
 import { editPolicy } from "@/lib/policies/mutations";
 import { currentPolicy } from "@/lib/policies/data";
+import { sliderPanelData } from "@/lib/action-types/slider-panel";
 import { insideSlider } from "@/lib/gating/slider";
 import { decideLocally, toTierView } from "@/lib/sdk";
 import type { PolicyRules } from "@/lib/gating/types";
@@ -238,6 +239,36 @@ describe("ramp schedules", () => {
     // The new step measures its own outcomes: the next advance needs the minimum sample again.
     await feed(w.db, s, "RUN", 5, 5, later(8 * DAY));
     expect(await stepOf(s.id)).toMatchObject({ rampStep: 1 });
+  }, 60_000);
+
+  it("a schedule set on an agent long in RUN starts its first step at the apply: the outcomes before it never count (issue 20 item 3)", async () => {
+    const s = await runSubject();
+    // 48 days at 100 %, 20 good outcomes a day: 960 outcomes that were never at 5 %.
+    for (let d = 1; d <= 48; d++) await feed(w.db, s, "RUN", 20, 20, later(d * DAY));
+    const applyAt = later(48 * DAY + 3_600_000);
+    expect(await setSlider(s, { percent: 100, steps: [5, 25, 100], minDaysPerStep: 1 }, applyAt)).toMatchObject({
+      outcome: "applied",
+    });
+    expect(await stepOf(s.id)).toMatchObject({ tier: "RUN", rampStep: 0, rampStepSince: applyAt });
+    // Within the same minute: one more good outcome. The 5 % step has not run; it must not advance.
+    await feed(w.db, s, "RUN", 1, 1, later(60_000, applyAt));
+    expect(await stepOf(s.id)).toMatchObject({ tier: "RUN", rampStep: 0 });
+    expect((await changes(s.id)).filter((c) => c.cause === "ramp_advance")).toEqual([]);
+  }, 120_000);
+
+  it("the action type page shows each step's own outcomes and the α its test ran at", async () => {
+    const s = await runSubject();
+    await setSlider(s, { percent: 100, steps: [5, 25, 100], minDaysPerStep: 1 }, later(1_000));
+    await feed(w.db, s, "RUN", 150, 150, later(2 * DAY));
+    await feed(w.db, s, "RUN", 20, 19, later(3 * DAY));
+    const panel = await sliderPanelData(w.db, s.id, later(3 * DAY));
+    expect(panel.perStep.slice(-2)).toMatchObject([
+      { percent: 5, successes: 150, outcomes: 150, alpha: 0.025 },
+      { percent: 25, to: null, successes: 19, outcomes: 20, alpha: 0.0125 },
+    ]);
+    expect(panel.evidence).toMatchObject({ successes: 19, trials: 20, alpha: 0.0125 });
+    expect(panel.evidence.words).toMatch(/step test 2 of this stay in RUN at α = 0\.0125/);
+    expect(panel.evidence.words).toMatch(/at most α = 0\.05/);
   }, 60_000);
 
   it("steps back on its own when the demotion detector fires, staying in RUN; at the first step it demotes", async () => {
