@@ -14,6 +14,7 @@ export * from "./evidence-fold";
 export * from "./promotion-oc";
 export * from "./confidence-sequence";
 export * from "./reviews";
+export * from "./reverts";
 export * from "./policy-diff";
 export * from "./request-machine";
 export * from "./request-open";

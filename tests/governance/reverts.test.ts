@@ -128,7 +128,7 @@ describe("a revert: the rollups and the evidence fold agree", () => {
               .map((r) => [dayOf(r.day), [r.successes, r.successes + r.failures]]),
           );
           expect(fold.days).toEqual(byDay);
-          const total = Object.values(byDay).reduce(([a, b], [c, d]) => [a + c, b + d], [0, 0]);
+          const total = Object.values(byDay).reduce<[number, number]>(([a, b], [c, d]) => [a + c!, b + d!], [0, 0]);
           expect([fold.successes, fold.trials]).toEqual(total);
         },
       ),
