@@ -4,7 +4,7 @@
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import type { ServerAction } from "@/lib/http/action";
-import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/reviews";
+import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/rationale";
 import type { RoleGrantRow } from "@/lib/users/data";
 
 type DecideGrantAction = ServerAction<

@@ -5,7 +5,7 @@
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import type { ServerAction } from "@/lib/http/action";
-import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/reviews";
+import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/rationale";
 import { tierBelow } from "@/lib/gating/outcomes";
 import type { Tier } from "@/lib/gating/types";
 import type { DemoteInput, FreezeInput } from "@/lib/action-types/schema";

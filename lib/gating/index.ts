@@ -15,6 +15,7 @@ export * from "./promotion-oc";
 export * from "./confidence-sequence";
 export * from "./reviews";
 export * from "./reverts";
+export * from "./rationale";
 export * from "./pending-requests";
 export * from "./policy-diff";
 export * from "./request-machine";

@@ -1,7 +1,7 @@
 // SPEC §3 rule 10: no one person alone. Review power (reviewer or admin) is granted only by a second
 // person who already holds it, with a written rationale; taking power away applies at once.
 import { can } from "./permissions";
-import { checkRationale } from "./reviews";
+import { rationaleProblem } from "./rationale";
 import type { Role } from "./types";
 
 /** Roles whose holders can approve requests: giving one of them to anybody needs a second person. */
@@ -50,7 +50,7 @@ export function checkRoleGrantDecision(
     };
   if (d.decider.id === d.grant.userId)
     return { ok: false, code: "self_grant", message: "nobody can approve review power for themselves" };
-  const problem = checkRationale(d.rationale);
+  const problem = rationaleProblem(d.rationale);
   if (problem) return { ok: false, code: "rationale_too_short", message: problem };
   return { ok: true };
 }

@@ -10,6 +10,7 @@ import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { rolesFromIdentityProvider } from "@/lib/auth/oidc-roles";
 import { checkRoleGrantDecision, roleChangeNeedsApproval } from "@/lib/gating/role-grants";
 import { disableUserSchema, roleChangeSchema, roleGrantDecisionSchema, userInputSchema } from "./schema";
+import { zodError } from "@/lib/errors/zod";
 /** A sign-in is audited: it changes state (last login time). */
 export async function recordLogin(db: Db, userId: string, method: "credentials" | "oidc", now = new Date()) {
   await db.$transaction(async (tx) => {
@@ -216,7 +217,9 @@ export async function decideRoleGrant(
   input: z.input<typeof roleGrantDecisionSchema>,
   now = new Date(),
 ) {
-  const data = roleGrantDecisionSchema.parse(input);
+  const parsed = roleGrantDecisionSchema.safeParse(input);
+  if (!parsed.success) throw zodError(parsed.error, "The decision is not valid.");
+  const data = parsed.data;
   return db.$transaction(async (tx) => {
     const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
       `SELECT id::text AS id FROM role_grants WHERE id = $1::uuid FOR UPDATE`,
