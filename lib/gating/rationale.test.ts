@@ -1,7 +1,7 @@
 // SPEC §3 rule 3: a rationale is words. One rule (rationale.ts) for every rationale, justification and reason.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { countRationale, rationaleLength, rationaleProblem } from "./rationale";
+import { countRationale, rationaleLength, rationaleProblem, rationaleProgress } from "./rationale";
 
 const WORDS = "Evidence holds at 96% over 400 runs.";
 const INVISIBLE = [
@@ -76,5 +76,10 @@ describe("a rationale is words", () => {
         expect(rationaleProblem(pad.repeat(n) + WORDS + pad.repeat(n))).toBeNull();
       }),
     );
+  });
+
+  it("a form's progress line says what is missing, then that it is enough", () => {
+    expect(rationaleProgress("ok ok ok")).toBe("6 of 20 visible characters, 6 of 10 letters or digits, 3 of 3 words");
+    expect(rationaleProgress(WORDS)).toBe("a rationale: words enough");
   });
 });

@@ -59,3 +59,12 @@ export function rationaleProblem(text: unknown, what = "rationale"): string | nu
     `(spaces and invisible characters do not count)`
   );
 }
+
+/** What a form shows as people type: how far the text is from being a rationale, or that it is one. */
+export function rationaleProgress(text: string): string {
+  const c = countRationale(text);
+  const r = RATIONALE_RULE;
+  return rationaleProblem(text) === null
+    ? "a rationale: words enough"
+    : `${c.visible} of ${r.visible} visible characters, ${c.lettersOrDigits} of ${r.lettersOrDigits} letters or digits, ${c.words} of ${r.words} words`;
+}
