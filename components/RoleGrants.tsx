@@ -4,7 +4,7 @@
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import type { ServerAction } from "@/lib/http/action";
-import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/reviews";
+import { MIN_RATIONALE_LENGTH, rationaleProgress } from "@/lib/gating/rationale";
 import type { RoleGrantRow } from "@/lib/users/data";
 
 type DecideGrantAction = ServerAction<
@@ -53,7 +53,7 @@ function RoleGrantItem({
       ) : (
         <div className="mt-1 space-y-1">
           <label className="block text-xs font-medium">
-            Why? (at least {MIN_RATIONALE_LENGTH} characters; {rationaleLength(rationale)} so far)
+            Why? (at least {MIN_RATIONALE_LENGTH} characters; {rationaleProgress(rationale)})
             <textarea
               value={rationale}
               onChange={(e) => setRationale(e.target.value)}

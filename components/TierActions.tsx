@@ -5,7 +5,7 @@
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import type { ServerAction } from "@/lib/http/action";
-import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/reviews";
+import { MIN_RATIONALE_LENGTH, rationaleProgress } from "@/lib/gating/rationale";
 import { tierBelow } from "@/lib/gating/outcomes";
 import type { Tier } from "@/lib/gating/types";
 import type { DemoteInput, FreezeInput } from "@/lib/action-types/schema";
@@ -58,7 +58,6 @@ export function TierActions(props: {
       : mode === "freeze"
         ? `Freeze ${state.tier}`
         : `Unfreeze ${state.tier}`;
-  const visible = rationaleLength(rationale);
   const submit = () => {
     if (mode === "demote" && target) {
       setLast("demote");
@@ -121,9 +120,7 @@ export function TierActions(props: {
               className="mt-1 w-full rounded border border-slate-300 p-1"
             />
           </label>
-          <p className="text-slate-500">
-            {visible} of {MIN_RATIONALE_LENGTH} visible characters
-          </p>
+          <p className="text-slate-500">{rationaleProgress(rationale)}</p>
           <div className="flex gap-1">
             <Button
               variant={mode === "unfreeze" ? "primary" : "danger"}

@@ -5,7 +5,8 @@ import { plainGate } from "@/lib/gating/plain-words";
 import { DAY_MS, DEMOTION_CAUSES, type Tier } from "@/lib/gating/types";
 import { policyRulesSchema, policySliderSchema } from "@/lib/policies/schema";
 import { windowStart } from "@/lib/metrics/data";
-import { blocksNewRequest, PENDING_PROMOTIONS, snapshotStateVersionOf } from "@/lib/metrics/evidence";
+import { blocksNewRequest } from "@/lib/gating/pending-requests";
+import { PENDING_PROMOTIONS, snapshotStateVersionOf } from "@/lib/metrics/evidence";
 import { dayOf } from "@/lib/metrics/mutations";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-state";
 import type { OverviewPage, OverviewQuery, TierView } from "./schema";
@@ -180,7 +181,7 @@ async function overviewRows(db: Db, rows: OverviewBase[], now: Date, withWords =
   const openById = new Map(open.map((o) => [o.actionTypeId, o._count._all]));
   const pending = await db.reviewRequest.findMany({
     where: { ...PENDING_PROMOTIONS, actionTypeId: { in: ids } },
-    select: { actionTypeId: true, status: true, fromTier: true, snapshot: true },
+    select: { actionTypeId: true, kind: true, status: true, fromTier: true, snapshot: true },
   });
   const pendingById = new Map<string, typeof pending>();
   for (const p of pending) pendingById.set(p.actionTypeId, [...(pendingById.get(p.actionTypeId) ?? []), p]);

@@ -2,7 +2,7 @@
 // written rationale — the same rule whether called from the dashboard or the API. Decided by the state
 // interpreter (lib/action-types/state.ts), which also re-pins the open requests.
 import type { Db } from "@/lib/db";
-import { checkRationale, type DecidedOn } from "@/lib/gating";
+import { rationaleProblem, type DecidedOn } from "@/lib/gating";
 import type { Tier } from "@/lib/gating/types";
 import { can } from "@/lib/gating/permissions";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
@@ -13,7 +13,7 @@ import { changeState } from "@/lib/state/interpreter";
 export type { DecidedOn };
 
 function requireRationale(rationale: string) {
-  const problem = checkRationale(rationale);
+  const problem = rationaleProblem(rationale);
   if (problem) throw domainError({ code: "rationale_too_short", message: problem });
 }
 

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { AUDIENCES, MODES, TIERS } from "@/lib/gating/types";
 import { actionKeySchema, referenceSchema } from "@/lib/events/schema";
+import { rationaleText } from "@/lib/forms/fields";
 
 export const tierViewSchema = z
   .object({
@@ -56,7 +57,7 @@ export const decisionResponseSchema = z
 export type TierView = z.infer<typeof tierViewSchema>;
 
 // Demote and freeze name the state they were decided on (SPEC §3 rule 11): the tier shown and its stateVersion.
-const rationale = z.string().max(2000);
+const rationale = rationaleText(2000);
 
 /** Freeze or unfreeze, as the admin route's body carries it. */
 export const freezeBodySchema = z.strictObject({ frozen: z.boolean(), stateVersion: z.int().min(0), rationale });

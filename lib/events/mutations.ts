@@ -3,7 +3,7 @@
 // transaction per batch, so an acknowledged event is never lost and a retry never double-counts.
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
-import { outcomeOf, type FoldOutcome } from "@/lib/gating";
+import { outcomeOf, revertedSuccess, revertProblem, type FoldOutcome } from "@/lib/gating";
 import type { EventKind, Tier } from "@/lib/gating/types";
 import { appendAudit } from "@/lib/audit/mutations";
 import { addToRollups, dayOf, type RollupDelta } from "@/lib/metrics/mutations";
@@ -197,8 +197,8 @@ interface RevertTarget {
 }
 
 /**
- * Checks every revert that names its event: the event must exist for this agent and action type, be
- * an action.completed, and not be reverted already. A refused revert is rejected on its own.
+ * Checks every revert that names its event by the one rule (lib/gating/reverts.ts), with what the
+ * database knows: the named events, and which are reverted already. A refused revert is rejected on its own.
  */
 async function resolveReverts(tx: Tx, agentId: string, parsed: Parsed[], results: EventResult[]) {
   const targets = new Map<string, RevertTarget>();
@@ -250,16 +250,17 @@ async function resolveReverts(tx: Tx, agentId: string, parsed: Parsed[], results
       continue;
     }
     const target = targets.get(key);
-    const problem =
-      !target || target.actionTypeId !== p.actionTypeId
-        ? `reverts names no event of this agent and action type: ${key}`
-        : target.kind !== "action.completed"
-          ? `reverts must name an action.completed, ${key} is a ${target.kind}`
-          : taken.has(key)
-            ? `${key} is already reverted`
-            : p.event.occurredAt < target.occurredAt
-              ? `a revert cannot occur before the event it reverts (${target.occurredAt.toISOString()})`
-              : null;
+    const problem = revertProblem(
+      { reverts: key, occurredAt: p.event.occurredAt.getTime() },
+      target && {
+        kind: target.kind,
+        tier: target.tier,
+        occurredAt: target.occurredAt.getTime(),
+        agentVersion: target.agentVersion || null,
+        sameActionType: target.actionTypeId === p.actionTypeId,
+      },
+      taken.has(key),
+    );
     if (problem) {
       results[p.index] = {
         index: p.index,
@@ -303,9 +304,9 @@ function rollupDeltas(events: Parsed[], targets: Map<string, RevertTarget>): Rol
   for (const { actionTypeId, event } of events) {
     const target = event.reverts ? targets.get(event.reverts) : undefined;
     if (target) {
-      // The reverted success becomes a failure on its own day; the revert is no trial of its own.
-      if (outcomeOf(target.kind, target.tier) === "success") {
-        const d = delta(actionTypeId, target.tier, target.occurredAt);
+      const flipped = revertedSuccess({ ...target, occurredAt: target.occurredAt.getTime() });
+      if (flipped) {
+        const d = delta(actionTypeId, flipped.tier, new Date(flipped.occurredAt));
         d.successes--;
         d.failures++;
       }

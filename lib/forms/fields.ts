@@ -2,9 +2,27 @@
 // them, so a form, its server action and the mutation refuse the same input with the same words.
 // Messages follow the field name in the result ("name: required"), so they do not repeat it.
 import { z } from "zod";
+import { rationaleProblem } from "@/lib/gating/rationale";
 
 export const requiredText = (max: number) =>
   z.string({ error: "required" }).trim().min(1, "required").max(max, `at most ${max} characters`);
+
+/**
+ * A written rationale, justification or reason: the one rule of lib/gating/rationale.ts (SPEC §3 rule 3).
+ * Its refusal carries its own error code (zodError keeps it), so a form, an action and the API say the same.
+ */
+export const rationaleText = (
+  max: number,
+  what = "rationale",
+  errorCode: "rationale_too_short" | "justification_too_short" = "rationale_too_short",
+) =>
+  z
+    .string({ error: "required" })
+    .max(max, `at most ${max} characters`)
+    .superRefine((text, ctx) => {
+      const problem = rationaleProblem(text, what);
+      if (problem) ctx.addIssue({ code: "custom", message: problem, params: { errorCode } });
+    });
 
 export const description = z.string().trim().max(2000, "at most 2000 characters").default("");
 

@@ -7,7 +7,8 @@
 //   of an evidence that holds no outcome yet spends nothing (nothing was tested).
 // - The CUSUM watches the whole stay, across versions; a failure of the tier's family counts for it
 //   whatever tier label it was reported under (never for promotion).
-// - An `action.reverted` naming the event it reverts turns that success into a failure (no new trial).
+// - An `action.reverted` naming the event it reverts turns that success into a failure (no new trial;
+//   reverts.ts decides which reverts are valid and what they do).
 // - A `wilson` gate takes its one look when the evidence first reaches `lookAt` outcomes.
 // - In RUN, the ramp step's own counters hold the evidence's outcomes since the exact moment the step
 //   began (ramp.ts reads them; a new version restarts them and spends the ramp's α like a new step).
@@ -16,6 +17,7 @@
 import { logRestartLevel } from "./alpha-spending";
 import { cusumParams } from "./demotion";
 import { outcomeOf, severityAtLeast } from "./outcomes";
+import { revertedSuccess } from "./reverts";
 import { gateDecision, logEProcess } from "./statistics";
 import { DAY_MS, type Counts, type EventKind, type PolicyRules, type Severity, type Tier } from "./types";
 
@@ -176,9 +178,10 @@ export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutc
 
     if (e.reverts) {
       const t = e.reverts;
+      const flipped = revertedSuccess(t);
       const counted =
-        t.tier === tier &&
-        outcomeOf(t.kind, tier) === "success" &&
+        flipped !== null &&
+        flipped.tier === tier &&
         t.occurredAt >= s.evidenceSince &&
         t.occurredAt >= ctx.tierSince &&
         (t.agentVersion === null || t.agentVersion === s.agentVersion);

@@ -8,7 +8,8 @@ import { tierAbove } from "./outcomes";
 import { can } from "./permissions";
 import { classifyPolicyChange } from "./policy-diff";
 import type { Effect, RequestState } from "./request-machine";
-import { checkRationale, reviewersRequired } from "./reviews";
+import { rationaleProblem } from "./rationale";
+import { reviewersRequired } from "./reviews";
 import type { PolicyRules, RequestKind, Role, Tier } from "./types";
 
 export interface OpenRequestInput {
@@ -101,7 +102,7 @@ export function openRequest(input: OpenRequestInput): OpenResult {
   if (kind === "override") {
     const blocking = elig.unmet.filter((u) => NEVER_OVERRIDDEN.has(u.code));
     if (blocking.length > 0) return fail("blocked", blocking.map((u) => u.message).join("; "));
-    const problem = checkRationale(input.justification, "justification");
+    const problem = rationaleProblem(input.justification, "justification");
     if (problem) return fail("justification_too_short", problem);
   }
 

@@ -1,38 +1,12 @@
 // SPEC §3 rules 3–5: who may review, blind reviews, quorum bound to the snapshot.
 
 import { can } from "./permissions";
+import { rationaleProblem } from "./rationale";
 import type { PolicyRules, RequestKind, RequestStatus, ReviewDecision, Role, Tier } from "./types";
 import { TIERS } from "./types";
 
-export const MIN_RATIONALE_LENGTH = 20;
-
 export function canReview(role: Role): boolean {
   return can(role, "request:review");
-}
-
-/** Letters, digits and punctuation; fillers (U+3164, U+115F, U+FFA0…) are default-ignorable, so they never count. */
-const VISIBLE = /^[\p{L}\p{N}\p{P}]$/u;
-const IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u;
-/** Blank-looking characters some fonts draw as nothing yet Unicode files under letters or symbols. */
-const BLANK_LOOKING = new Set(["\u2800", "\u115f", "\u1160", "\u3164", "\uffa0"]);
-
-/**
- * Visible characters of a rationale (SPEC §3 rule 3): after NFKC, the code points that are letters,
- * digits or punctuation. Spaces, zero-width and filler characters, marks and symbols do not count, so
- * twenty U+200B or U+3164 are a rationale of length 0.
- */
-export function rationaleLength(text: string): number {
-  let n = 0;
-  for (const ch of text.normalize("NFKC")) if (VISIBLE.test(ch) && !IGNORABLE.test(ch) && !BLANK_LOOKING.has(ch)) n++;
-  return n;
-}
-
-/** null when the rationale is long enough; otherwise the problem. The one rule for every rationale, justification and reason. */
-export function checkRationale(text: string | null | undefined, what = "rationale"): string | null {
-  const len = rationaleLength(typeof text === "string" ? text : "");
-  return len >= MIN_RATIONALE_LENGTH
-    ? null
-    : `${what} must be at least ${MIN_RATIONALE_LENGTH} characters, has ${len} (letters, digits and punctuation count; spaces and invisible characters do not)`;
 }
 
 export interface ReviewRecord {
@@ -95,7 +69,7 @@ export function checkReview(attempt: ReviewAttempt): ReviewCheck {
       message: "the evidence changed while you were reviewing; review the current snapshot",
     };
   }
-  const problem = checkRationale(rationale);
+  const problem = rationaleProblem(rationale);
   if (problem) return { ok: false, code: "rationale_too_short", message: problem };
   return { ok: true };
 }

@@ -1,7 +1,7 @@
 // SPEC §3 rule 10: no one person alone. Review power (reviewer or admin) is granted only by a second
 // person who already holds it, with a written rationale; taking power away applies at once.
 import { can } from "./permissions";
-import { checkRationale } from "./reviews";
+import { rationaleProblem } from "./rationale";
 import type { Role } from "./types";
 
 /** Roles whose holders can approve requests: giving one of them to anybody needs a second person. */
@@ -64,7 +64,7 @@ export function checkRoleGrantDecision(
       message:
         "the account has not accepted its invitation yet: approve review power once its owner has set their own password",
     };
-  const problem = checkRationale(d.rationale);
+  const problem = rationaleProblem(d.rationale);
   if (problem) return { ok: false, code: "rationale_too_short", message: problem };
   return { ok: true };
 }

@@ -7,7 +7,7 @@ import { can, type Permission } from "@/lib/gating/permissions";
 import { getDb, type Db } from "@/lib/db";
 import { AppError, toAppError, type ErrorBody } from "@/lib/errors";
 import { httpStatus } from "./errors";
-import { zodDetails } from "@/lib/errors/zod";
+import { zodError } from "@/lib/errors/zod";
 import { logError } from "@/lib/log";
 
 export type ActionFailure = { ok: false } & ErrorBody;
@@ -39,8 +39,7 @@ export function defineAction<S extends z.ZodType, T>(options: {
       if (!can(user.role, options.permission))
         throw new AppError("forbidden", `Your role (${user.role}) may not do this.`);
       const parsed = options.input.safeParse(raw);
-      if (!parsed.success)
-        throw new AppError("validation_failed", "Some fields are not valid.", zodDetails(parsed.error));
+      if (!parsed.success) throw zodError(parsed.error, "Some fields are not valid.");
       const data = await options.run({ user, db: await getDb(), input: parsed.data });
       return { ok: true, data };
     } catch (e) {

@@ -11,7 +11,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { AppError, toAppError } from "@/lib/errors";
 import { httpStatus } from "./errors";
 import { readJsonBody } from "./body";
-import { zodDetails } from "@/lib/errors/zod";
+import { zodDetails, zodError } from "@/lib/errors/zod";
 import { apiLimiter } from "./rate-limit";
 import { log, logError } from "@/lib/log";
 import { recordRequest } from "./metrics";
@@ -110,6 +110,7 @@ export function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, w
   if (!schema) return undefined as T;
   const r = schema.safeParse(value);
   if (!r.success) {
+    if (where === "body") throw zodError(r.error, "The body is not valid.");
     const code = where === "path" ? "not_found" : where === "query" ? "bad_request" : "validation_failed";
     throw new AppError(
       code,

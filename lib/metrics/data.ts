@@ -7,13 +7,8 @@ import { windowStartDay } from "@/lib/gating/state-eligibility";
 import { dayOf } from "./mutations";
 import { currentPolicy } from "@/lib/policies/data";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "./evidence-state";
-import {
-  blocksNewRequest,
-  evidenceView,
-  PENDING_PROMOTIONS,
-  snapshotStateVersionOf,
-  type LiveEvidence,
-} from "./evidence";
+import { blocksNewRequest } from "@/lib/gating/pending-requests";
+import { evidenceView, PENDING_PROMOTIONS, snapshotStateVersionOf, type LiveEvidence } from "./evidence";
 
 type Reader = Db | Tx;
 
@@ -71,7 +66,7 @@ export async function liveEvidence(db: Reader, actionTypeId: string, now: Date):
   const policy = await currentPolicy(db, actionTypeId);
   const pending = await db.reviewRequest.findMany({
     where: { actionTypeId, ...PENDING_PROMOTIONS },
-    select: { status: true, fromTier: true, snapshot: true },
+    select: { kind: true, status: true, fromTier: true, snapshot: true },
   });
   return evidenceView(
     {

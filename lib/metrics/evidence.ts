@@ -10,6 +10,8 @@ import {
   stateEligibility,
   windowStartDay,
   lookAtOf,
+  PENDING_REQUEST_KINDS,
+  PENDING_REQUEST_STATUSES,
   wilsonInterval,
   type ActionTypeFacts,
   type AlphaSpent,
@@ -60,24 +62,11 @@ export interface LiveEvidence {
   takenAt: string;
 }
 
-/** Promotion or override requests that may still be in flight. */
+/** Promotion or override requests that may still be in flight (a Prisma filter for blocksNewRequest's input). */
 export const PENDING_PROMOTIONS = {
-  kind: { in: ["promotion", "override"] as Array<"promotion" | "override"> },
-  status: { in: ["open", "approved"] as Array<"open" | "approved"> },
+  kind: { in: [...PENDING_REQUEST_KINDS] },
+  status: { in: [...PENDING_REQUEST_STATUSES] },
 };
-
-/**
- * Does this pending request block a new one? An approved request whose apply was refused blocks only
- * while it could still be applied (same tier, same tier state as its snapshot); once the tier state
- * moved on it never can, and must not block every later request out of this action type.
- */
-export function blocksNewRequest(
-  r: { status: string; fromTier: string | null; snapshotStateVersion: number },
-  at: { tier: string; stateVersion: number },
-): boolean {
-  if (r.status === "open") return true;
-  return r.fromTier === at.tier && r.snapshotStateVersion === at.stateVersion;
-}
 
 /** The action type's stateVersion a request's snapshot holds (-1 for a snapshot without one). */
 export function snapshotStateVersionOf(snapshot: unknown): number {

@@ -2,7 +2,7 @@
 // becomes a policy_change request that needs review. Decided by the state interpreter
 // (lib/state/interpreter.ts), which also re-pins open requests and closes superseded changes.
 import type { Db } from "@/lib/db";
-import { checkRationale, validatePolicyRules } from "@/lib/gating";
+import { rationaleProblem, validatePolicyRules } from "@/lib/gating";
 import { TX_OPTIONS } from "@/lib/db/locks";
 import type { PolicyRules } from "@/lib/gating/types";
 import { can } from "@/lib/gating/permissions";
@@ -28,7 +28,7 @@ export async function editPolicy(db: Db, user: UserPrincipal, input: PolicyEditI
   if (problems.length)
     throw new AppError("validation_failed", `The policy is not valid: ${problems.join("; ")}.`, { problems });
   const reason = input.reason.trim();
-  const problem = checkRationale(reason, "reason");
+  const problem = rationaleProblem(reason, "reason");
   if (problem) throw domainError({ code: "rationale_too_short", message: problem });
 
   return db.$transaction(async (tx) => {

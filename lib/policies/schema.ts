@@ -1,6 +1,7 @@
 // The policies feature's input schemas. The rules' own schema lives beside PolicyRules in the pure core
 // (lib/gating/policy-schema.ts), so the core and the state interpreter parse stored rules with it.
 import { z } from "zod";
+import { rationaleText } from "@/lib/forms/fields";
 
 export {
   demotionBarSchema,
@@ -17,7 +18,7 @@ export const policyEditInputSchema = z.strictObject({
   /** the policy version the editor showed (SPEC §3 rule 11) */
   basedOnVersion: z.int().min(1),
   rules: z.unknown(),
-  reason: z.string().max(2000),
+  reason: rationaleText(2000, "reason"),
 });
 export type PolicyEditFormInput = z.input<typeof policyEditInputSchema>;
 

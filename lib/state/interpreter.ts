@@ -18,7 +18,8 @@ import {
 import type { PolicyRules, Tier } from "@/lib/gating/types";
 import { domainError, notFound, type ErrorCode } from "@/lib/errors";
 import { toEvidenceState, type EvidenceStateRow } from "@/lib/metrics/evidence-state";
-import { blocksNewRequest, evidenceView } from "@/lib/metrics/evidence";
+import { evidenceView } from "@/lib/metrics/evidence";
+import { blocksNewRequest } from "@/lib/gating/pending-requests";
 import { policyRulesSchema } from "@/lib/gating/policy-schema";
 import { pinSnapshot } from "@/lib/metrics/snapshot";
 import { applyEffects, type Subject } from "./apply";
@@ -136,14 +137,16 @@ function depsFor(subject: Subject): StateDeps {
     newId: randomUUID,
     snapshotOf(ctx, now) {
       const at = ctx.actionType;
-      const openRequest = ctx.requests.some(
-        (r) =>
-          r.state.kind !== "policy_change" &&
-          (r.state.status === "open" || r.state.status === "approved") &&
-          blocksNewRequest(
-            { status: r.state.status, fromTier: r.state.fromTier, snapshotStateVersion: r.snapshotStateVersion },
-            at,
-          ),
+      const openRequest = ctx.requests.some((r) =>
+        blocksNewRequest(
+          {
+            kind: r.state.kind,
+            status: r.state.status,
+            fromTier: r.state.fromTier,
+            snapshotStateVersion: r.snapshotStateVersion,
+          },
+          at,
+        ),
       );
       const live = evidenceView(
         {

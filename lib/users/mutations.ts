@@ -20,6 +20,7 @@ import {
   userInputSchema,
   type AcceptInvitationInput,
 } from "./schema";
+import { zodError } from "@/lib/errors/zod";
 /** A sign-in is audited: it changes state (last login time). */
 export async function recordLogin(db: Db, userId: string, method: "credentials" | "oidc", now = new Date()) {
   await db.$transaction(async (tx) => {
@@ -274,7 +275,9 @@ export async function decideRoleGrant(
   input: z.input<typeof roleGrantDecisionSchema>,
   now = new Date(),
 ) {
-  const data = roleGrantDecisionSchema.parse(input);
+  const parsed = roleGrantDecisionSchema.safeParse(input);
+  if (!parsed.success) throw zodError(parsed.error, "The decision is not valid.");
+  const data = parsed.data;
   return db.$transaction(async (tx) => {
     const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
       `SELECT id::text AS id FROM role_grants WHERE id = $1::uuid FOR UPDATE`,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "@/lib/gating/permissions";
 import { REVIEW_DECISIONS } from "@/lib/gating/types";
-import { oneOf, pickedId, requiredText } from "@/lib/forms/fields";
+import { oneOf, pickedId, rationaleText, requiredText } from "@/lib/forms/fields";
 
 const role = oneOf(ROLES);
 
@@ -32,7 +32,7 @@ export const roleChangeSchema = z.strictObject({
 export const roleGrantDecisionSchema = z.strictObject({
   grantId: z.uuid(),
   decision: z.enum(REVIEW_DECISIONS),
-  rationale: z.string().max(4000),
+  rationale: rationaleText(4000),
 });
 export type RoleGrantDecisionInput = z.input<typeof roleGrantDecisionSchema>;
 export const disableUserSchema = z.strictObject({

@@ -100,11 +100,18 @@ describe("rule 3: who may review, and how", () => {
       "rationale_too_short",
       422,
     );
-    // Exactly 20 characters is enough.
+    // Exactly 20 visible characters in words are enough (twenty x are not: SPEC §3 rule 3, issue 21).
+    await refusedWithoutEffect(
+      w.db,
+      s.id,
+      () => reviewRequest(w.db, w.people.reviewer2, { requestId, decision: "approve", rationale: "x".repeat(20) }, NOW),
+      "rationale_too_short",
+      422,
+    );
     const ok = await reviewRequest(
       w.db,
       w.people.reviewer2,
-      { requestId, decision: "approve", rationale: "x".repeat(20) },
+      { requestId, decision: "approve", rationale: "Bar met; sample is okay." },
       NOW,
     );
     expect(ok.tally.approvals).toBe(1);
