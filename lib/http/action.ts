@@ -62,8 +62,7 @@ export function definePublicAction<S extends z.ZodType, T>(options: {
   return async (raw) => {
     try {
       const parsed = options.input.safeParse(raw);
-      if (!parsed.success)
-        throw new AppError("validation_failed", "Some fields are not valid.", zodDetails(parsed.error));
+      if (!parsed.success) throw zodError(parsed.error, "Some fields are not valid.");
       return { ok: true, data: await options.run({ db: await getDb(), input: parsed.data }) };
     } catch (e) {
       const err = toAppError(e);
