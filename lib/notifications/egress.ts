@@ -13,12 +13,18 @@ export class EgressRefused extends Error {
   override name = "EgressRefused";
 }
 
-export interface Target {
-  url: URL;
-  /** the checked address the connection goes to */
+export interface Address {
   address: string;
   family: 4 | 6;
 }
+
+export interface Target {
+  url: URL;
+  /** the checked addresses the connection may go to (every one the name had, all of them allowed) */
+  addresses: Address[];
+}
+
+const family = (f: number): 4 | 6 => (f === 6 ? 6 : 4);
 
 export const allowPrivate = (env: NodeJS.ProcessEnv = process.env) =>
   /^(1|true|on|yes)$/i.test(env.WEBHOOK_ALLOW_PRIVATE?.trim() ?? "");
@@ -48,7 +54,7 @@ export async function resolveTarget(raw: string): Promise<Target> {
   if (isIP(host)) {
     const reason = checked ? refusedAddress(host) : null;
     if (reason) refuse(host, reason);
-    return { url, address: host, family: isIP(host) === 6 ? 6 : 4 };
+    return { url, addresses: [{ address: host, family: family(isIP(host)) }] };
   }
   if (checked) {
     const reason = refusedHostName(host);
@@ -67,6 +73,5 @@ export async function resolveTarget(raw: string): Promise<Target> {
       const reason = refusedAddress(a.address);
       if (reason) refuse(`${host} (${a.address})`, reason);
     }
-  const first = answers[0]!;
-  return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
+  return { url, addresses: answers.map((a) => ({ address: a.address, family: family(a.family) })) };
 }

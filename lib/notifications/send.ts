@@ -24,15 +24,17 @@ export function postPinned(
   body: string,
   timeoutMs: number,
 ): Promise<Outcome> {
-  // Every connection goes to the address that was checked, whatever DNS says now.
+  // Every connection goes to an address that was checked, whatever DNS says now (all of them when
+  // Node tries several, as it does for a name with IPv4 and IPv6 addresses).
   const pinned: LookupFunction = (_host, options, callback) => {
     const cb = callback as (
       e: Error | null,
       a: string | Array<{ address: string; family: number }>,
       f?: number,
     ) => void;
-    if ((options as { all?: boolean }).all) cb(null, [{ address: target.address, family: target.family }]);
-    else cb(null, target.address, target.family);
+    const first = target.addresses[0]!;
+    if ((options as { all?: boolean }).all) cb(null, target.addresses);
+    else cb(null, first.address, first.family);
   };
   const client = target.url.protocol === "https:" ? https : http;
   return new Promise<Outcome>((resolve) => {

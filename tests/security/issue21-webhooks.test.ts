@@ -153,6 +153,28 @@ describe("issue 21 item 5: webhooks go only to public addresses", () => {
     expect(d!.lastError).not.toMatch(/hunter2|sk_live|DB_PASSWORD|internal error/);
   });
 
+  it("a receiver named by a host name is reached at the address it resolved to (WEBHOOK_ALLOW_PRIVATE: a local receiver)", async () => {
+    process.env.WEBHOOK_ALLOW_PRIVATE = "1";
+    let hits = 0;
+    const url = (
+      await localReceiver((_req, res) => {
+        hits++;
+        res.end("ok");
+      })
+    ).replace("127.0.0.1", "localhost");
+    const endpoint = await createWebhookEndpoint(w.db, SYSTEM_ACTOR, {
+      name: "by name",
+      url,
+      kinds: ["tier.frozen"],
+      format: "standard",
+    });
+    const at = new Date();
+    await freezeSomething(at);
+    await deliverDue(w.db, at);
+    expect(hits).toBe(1);
+    expect((await listDeliveries(w.db, endpoint.id))[0]).toMatchObject({ status: "delivered", lastStatusCode: 200 });
+  });
+
   it("follows no redirect", async () => {
     process.env.WEBHOOK_ALLOW_PRIVATE = "1"; // local receivers
     let reached = 0;
