@@ -29,7 +29,7 @@ export function ChainBadge() {
     </span>
   ) : (
     <span className="rounded bg-red-600 px-2 py-1 text-sm font-semibold text-white" data-testid="chain-badge">
-      ✗ Hash chain broken at entry {q.data.brokenAt?.seq}: {q.data.brokenAt?.reason}
+      ✗ The audit log does not verify at entry {q.data.brokenAt?.seq}: {q.data.brokenAt?.reason}
     </span>
   );
 }

@@ -1,7 +1,10 @@
 // Writes a signed checkpoint when N entries (AUDIT_CHECKPOINT_EVERY, default 100) or M seconds
 // (AUDIT_CHECKPOINT_SECONDS, default 60) have passed since the last one and the log has grown.
-// Run by the jobs leader (lib/jobs.ts), so one instance writes.
+// Run by the jobs leader (lib/jobs.ts), so one instance writes. A checkpoint signs only what verifies:
+// before signing, the entries since the last checkpoint are checked (lib/audit/verify-db.ts); on a
+// break nothing is signed, an `audit.anomaly` entry is appended (once per break) and people are told.
 import type { Db } from "@/lib/db";
+import { log } from "@/lib/log";
 import {
   appendCheckpoint,
   checkpointFilePath,
@@ -10,6 +13,9 @@ import {
   signingKey,
   type Checkpoint,
 } from "./checkpoints";
+import { appendAudit, SYSTEM_ACTOR } from "./mutations";
+import { latestAnomaly } from "./data";
+import { verifySinceCheckpoint, type Break } from "./verify-db";
 
 const g = globalThis as unknown as { __cwrLastCheckpoint?: { file: string; last: Checkpoint | null } };
 
@@ -30,7 +36,32 @@ export function checkpointPolicy(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
-/** Returns the checkpoint written, or null when none was due. `force`: write whenever the log grew. */
+/** Appends the anomaly entry unless the newest one already names this break (the job runs every few seconds). */
+async function recordAnomaly(db: Db, broken: Break, last: Checkpoint | null, headSeq: bigint, now: Date) {
+  const prev = (await latestAnomaly(db))?.data as { seq?: unknown; reason?: unknown } | undefined;
+  if (prev?.seq === broken.seq && prev?.reason === broken.reason) return;
+  log("error", "audit log failed verification: checkpoint not signed", { seq: broken.seq, reason: broken.reason });
+  await db.$transaction((tx) =>
+    appendAudit(
+      tx,
+      {
+        actor: SYSTEM_ACTOR,
+        kind: "audit.anomaly",
+        entityType: "audit_entry",
+        entityId: broken.seq,
+        data: {
+          seq: broken.seq,
+          reason: broken.reason,
+          lastCheckpointSeq: last?.seq ?? "0",
+          headSeq: headSeq.toString(),
+        },
+      },
+      now,
+    ),
+  );
+}
+
+/** Returns the checkpoint written, or null when none was due or the log did not verify. `force`: write whenever the log grew. */
 export async function writeCheckpointIfDue(
   db: Db,
   now = new Date(),
@@ -47,6 +78,11 @@ export async function writeCheckpointIfDue(
   const dueByTime = !last || now.getTime() - Date.parse(last.at) >= seconds * 1000;
   if (!options.force && !dueByCount && !dueByTime) return null;
   const count = await db.auditEntry.count({ where: { seq: { lte: head.seq } } });
+  const broken = await verifySinceCheckpoint(db, last, { seq: head.seq, count });
+  if (broken) {
+    await recordAnomaly(db, broken, last, head.seq, now);
+    return null;
+  }
   const checkpoint = signCheckpoint(signingKey(), {
     seq: head.seq.toString(),
     hash: head.hash,

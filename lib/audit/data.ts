@@ -247,9 +247,9 @@ export async function* iterateAudit(db: Reader, filter: AuditFilter, pageSize = 
   }
 }
 
-/** Every entry, oldest first, as stored (for verification against the checkpoints). */
-export async function* iterateAllEntries(db: Reader, pageSize = 1000) {
-  let after = 0n;
+/** Every entry after `from` (default: all), oldest first, as stored (for verification against the checkpoints). */
+export async function* iterateAllEntries(db: Reader, pageSize = 1000, from = 0n) {
+  let after = from;
   for (;;) {
     const page = await db.auditEntry.findMany({
       where: { seq: { gt: after } },
@@ -260,4 +260,41 @@ export async function* iterateAllEntries(db: Reader, pageSize = 1000) {
     if (page.length < pageSize) return;
     after = page[page.length - 1]!.seq;
   }
+}
+
+/** One entry as stored (the checkpoint job re-reads the entry its last checkpoint signed). */
+export async function auditEntryAt(db: Reader, seq: bigint) {
+  return db.auditEntry.findUnique({ where: { seq }, select: { seq: true, hash: true } });
+}
+
+/** The requests named by review entries, with their review rows (the verifier's cross-check). */
+export async function requestFactsOf(
+  db: Reader,
+  requestIds: readonly string[],
+): Promise<
+  Map<string, { status: string; reviews: Array<{ reviewerId: string; decision: string; snapshotHash: string }> }>
+> {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const ids = [...new Set(requestIds)].filter((id) => uuid.test(id));
+  const facts = new Map<
+    string,
+    { status: string; reviews: Array<{ reviewerId: string; decision: string; snapshotHash: string }> }
+  >();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.reviewRequest.findMany({
+      where: { id: { in: ids.slice(i, i + 500) } },
+      select: { id: true, status: true, reviews: { select: { reviewerId: true, decision: true, snapshotHash: true } } },
+    });
+    for (const r of rows) facts.set(r.id, { status: r.status, reviews: r.reviews });
+  }
+  return facts;
+}
+
+/** The newest `audit.anomaly` entry, if any (the job records each break once). */
+export async function latestAnomaly(db: Reader) {
+  return db.auditEntry.findFirst({
+    where: { kind: "audit.anomaly" },
+    orderBy: { seq: "desc" },
+    select: { seq: true, data: true },
+  });
 }

@@ -110,6 +110,11 @@ export const AUDIT_KINDS = {
     label: "outcomes reported by agents",
     data: data({ accepted: z.number().int(), duplicates: z.number().int() }),
   },
+  "audit.anomaly": {
+    group: "audit",
+    label: "verification failed (checkpoint not signed)",
+    data: data({ seq: z.string(), reason: z.string(), lastCheckpointSeq: z.string(), headSeq: z.string() }),
+  },
   "bench.generated": { group: "tooling", label: "benchmark data generated", data: anything },
 } as const satisfies Record<string, { group: string; label: string; data: z.ZodType }>;
 
@@ -141,6 +146,7 @@ const GROUPS: ReadonlyArray<{ group: Group; label: string; prefix: string }> = [
   { group: "setup", label: "Agents, action types and keys", prefix: "" },
   { group: "user", label: "Users", prefix: "user." },
   { group: "webhook", label: "Notifications", prefix: "webhook." },
+  { group: "audit", label: "Audit log", prefix: "audit." },
   { group: "ingestion", label: "Ingestion", prefix: "" },
 ];
 

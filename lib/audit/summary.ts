@@ -129,6 +129,8 @@ export function summarizeAudit(entry: SummaryEntry, names: SummaryNames = {}): s
       return `${entry.actorLabel} added webhook endpoint "${str(d.name)}" (${str(d.url)})`;
     case "webhook.updated":
       return `${entry.actorLabel} ${d.enabled === false ? "paused" : "changed"} webhook endpoint "${str(d.name)}"`;
+    case "audit.anomaly":
+      return `The audit log failed verification at entry ${str(d.seq)}: ${str(d.reason)}. No checkpoint was signed.`;
     default:
       return `${entry.actorLabel}: ${entry.kind.replace(/[._]/g, " ")}${on}`;
   }

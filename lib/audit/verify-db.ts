@@ -1,15 +1,37 @@
-// The dashboard's verification: the database's entries against this server's checkpoint file.
+// The dashboard's verification: the database's entries against this server's checkpoint file, and the
+// entries that claim a review against the review rows. Also the checkpoint job's check of what it is
+// about to sign (the entries since its last checkpoint).
 import { createPublicKey } from "node:crypto";
 import type { Db } from "@/lib/db";
-import { iterateAllEntries, sealHorizon } from "./data";
-import { readCheckpointFile, signingKey } from "./checkpoints";
+import type { ReviewClaim } from "@/lib/gating/audit-crosscheck";
+import { auditEntryAt, iterateAllEntries, latestAnomaly, sealHorizon } from "./data";
+import { readCheckpointFile, signingKey, type Checkpoint } from "./checkpoints";
+import { GENESIS_HASH } from "./hash";
 import { verifyEntries, type AuditVerdict } from "./verify";
+import { collectReviewClaims, firstContradiction } from "./verify-domain";
 import { verdictForReaders, type ReaderVerdict } from "./seal";
+
+export interface Break {
+  seq: string;
+  reason: string;
+}
+
+/** The earlier of two breaks (by seq). */
+const earlier = (a: Break | undefined | null, b: Break | undefined | null): Break | null =>
+  !a ? (b ?? null) : !b ? a : BigInt(b.seq) < BigInt(a.seq) ? b : a;
 
 export async function verifyAuditLog(db: Db): Promise<AuditVerdict> {
   const { checkpoints, badLines } = readCheckpointFile();
-  const verdict = await verifyEntries(iterateAllEntries(db), checkpoints, createPublicKey(signingKey()));
-  if (verdict.ok && badLines.length)
+  const claims: ReviewClaim[] = [];
+  const verdict = await verifyEntries(
+    collectReviewClaims(iterateAllEntries(db), claims),
+    checkpoints,
+    createPublicKey(signingKey()),
+  );
+  const forged = await firstContradiction(db, claims);
+  const first = earlier(verdict.brokenAt, forged);
+  if (first) return { ...verdict, ok: false, brokenAt: first };
+  if (badLines.length)
     return {
       ...verdict,
       ok: false,
@@ -18,6 +40,17 @@ export async function verifyAuditLog(db: Db): Promise<AuditVerdict> {
         reason: `the checkpoint file has unreadable lines (${badLines.slice(0, 5).join(", ")}): it was edited`,
       },
     };
+  // A break the checkpoint job recorded and nothing signed since: the log stays red until an operator acts.
+  const anomaly = await latestAnomaly(db);
+  const lastSigned = checkpoints.length ? BigInt(checkpoints[checkpoints.length - 1]!.seq) : 0n;
+  if (anomaly && anomaly.seq > lastSigned) {
+    const d = anomaly.data as { seq?: string; reason?: string };
+    return {
+      ...verdict,
+      ok: false,
+      brokenAt: { seq: d.seq ?? anomaly.seq.toString(), reason: `recorded by the checkpoint job: ${d.reason ?? ""}` },
+    };
+  }
   return verdict;
 }
 
@@ -25,4 +58,43 @@ export async function verifyAuditLog(db: Db): Promise<AuditVerdict> {
 export async function verifyAuditLogForReaders(db: Db): Promise<ReaderVerdict> {
   const verdict = await verifyAuditLog(db);
   return verdictForReaders(verdict, readCheckpointFile().checkpoints, await sealHorizon(db));
+}
+
+/**
+ * What the checkpoint job checks before signing up to `head`: the entry its last checkpoint signed
+ * still has that hash, every entry after it chains and hashes, the count adds up, and no entry claims
+ * a review its request's rows do not hold. Null when all of it holds.
+ */
+export async function verifySinceCheckpoint(
+  db: Db,
+  last: Checkpoint | null,
+  head: { seq: bigint; count: number },
+): Promise<Break | null> {
+  const start = last
+    ? { seq: BigInt(last.seq), hash: last.hash, count: last.count }
+    : { seq: 0n, hash: GENESIS_HASH, count: 0 };
+  if (last) {
+    const signed = await auditEntryAt(db, start.seq);
+    if (signed?.hash !== last.hash)
+      return {
+        seq: last.seq,
+        reason: `entry ${last.seq} no longer has the hash the checkpoint signed ${last.at} (the log was rewritten or cut)`,
+      };
+  }
+  const claims: ReviewClaim[] = [];
+  const verdict = await verifyEntries(
+    collectReviewClaims(iterateAllEntries(db, 1000, start.seq), claims),
+    [],
+    null,
+    start,
+  );
+  const broken = earlier(verdict.brokenAt, await firstContradiction(db, claims));
+  if (broken) return broken;
+  const expected = start.count + Number(head.seq - start.seq);
+  if (head.count !== expected)
+    return {
+      seq: head.seq.toString(),
+      reason: `the log holds ${head.count} entries up to ${head.seq}; the last checkpoint and the chain since say ${expected} (entries were deleted)`,
+    };
+  return null;
 }

@@ -36,10 +36,19 @@ export interface AuditVerdict {
   brokenAt?: { seq: string; reason: string };
 }
 
+/** Where a walk starts: after an entry already verified (a checkpoint's), else at the genesis. */
+export interface WalkStart {
+  seq: bigint;
+  hash: string;
+  /** entries up to and including seq */
+  count: number;
+}
+
 export async function verifyEntries(
   entries: AsyncIterable<VerifiableEntry> | Iterable<VerifiableEntry>,
   checkpointList: readonly Checkpoint[],
   publicKey: KeyObject | null,
+  start: WalkStart = { seq: 0n, hash: GENESIS_HASH, count: 0 },
 ): Promise<AuditVerdict> {
   const bySeq = new Map<string, Checkpoint>();
   const sorted = [...checkpointList].sort((a, b) =>
@@ -69,9 +78,9 @@ export async function verifyEntries(
     bySeq.set(c.seq, c);
   }
 
-  let expected = 1n;
-  let prevHash = GENESIS_HASH;
-  let lastMatched = 0n;
+  let expected = start.seq + 1n;
+  let prevHash = start.hash;
+  let lastMatched = start.seq;
   for await (const raw of entries) {
     const seq = BigInt(raw.seq);
     if (seq !== expected)
@@ -98,10 +107,10 @@ export async function verifyEntries(
           `entries ${lastMatched + 1n}–${seq} were rewritten: entry ${seq}'s hash differs from the checkpoint signed ${c.at} although the chain links up (its hashes were recomputed); the first changed entry is among them, at or after ${lastMatched + 1n}`,
         );
       }
-      if (c.count !== checked + 1)
+      if (c.count !== start.count + checked + 1)
         return fail(
           seq,
-          `the checkpoint signed ${c.at} counted ${c.count} entries up to ${seq}, the log has ${checked + 1}`,
+          `the checkpoint signed ${c.at} counted ${c.count} entries up to ${seq}, the log has ${start.count + checked + 1}`,
         );
       matched++;
       lastMatched = seq;

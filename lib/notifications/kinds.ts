@@ -12,6 +12,7 @@ export const NOTIFICATION_KINDS = [
   "tier.slider_step",
   "policy.changed",
   "audit.checkpoint",
+  "audit.anomaly",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -26,6 +27,7 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   "tier.slider_step": "RUN's slider moved a step (ramp advance, step back or change)",
   "policy.changed": "A policy changed",
   "audit.checkpoint": "An audit checkpoint was written",
+  "audit.anomaly": "The audit log failed verification (no checkpoint was signed)",
 };
 
 const BY_AUDIT_KIND: Record<string, NotificationKind> = {
@@ -42,6 +44,7 @@ const BY_AUDIT_KIND: Record<string, NotificationKind> = {
   "tier.ramp_step_back": "tier.slider_step",
   "tier.slider_change": "tier.slider_step",
   "policy.version_created": "policy.changed",
+  "audit.anomaly": "audit.anomaly",
 };
 
 /** The notification an audit entry of this kind raises, or null (most entries raise none). */

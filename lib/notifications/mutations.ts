@@ -6,9 +6,23 @@ import { appendAudit, type Actor } from "@/lib/audit/mutations";
 import { AppError } from "@/lib/errors";
 import { endpointInputSchema, type EndpointInput } from "./schema";
 import { newWebhookSecret } from "./sign";
+import { EgressRefused, resolveTarget } from "./egress";
+
+/** Resolves the address now, for a clear error (it is resolved and checked again at every send). */
+async function checkEgress(url: string): Promise<void> {
+  try {
+    await resolveTarget(url);
+  } catch (e) {
+    if (!(e instanceof EgressRefused)) throw e;
+    throw new AppError("validation_failed", `Webhooks go only to public addresses: ${e.message}.`, {
+      issues: [{ path: "url", message: e.message }],
+    });
+  }
+}
 
 export async function createWebhookEndpoint(db: Db, actor: Actor, raw: EndpointInput, now = new Date()) {
   const input = endpointInputSchema.parse(raw);
+  await checkEgress(input.url);
   const secret = newWebhookSecret();
   return db.$transaction(async (tx) => {
     const endpoint = await tx.webhookEndpoint.create({
