@@ -57,9 +57,10 @@ function DetectorLine({ rules, tier, valid }: { rules: PolicyRules; tier: Tier; 
   return (
     <div className="mt-2 text-xs text-slate-700" data-testid={`detector-${tier}`}>
       <p>
-        If failures rise to {(100 * c.q1).toFixed(1)}%, it is demoted after about {formatCount(c.detectionDelay)}{" "}
-        outcomes; at {(100 * (c.comfortable ?? 0)).toFixed(1)}% failures a false alarm comes about once per{" "}
-        {fmt(c.falseAlarmArl)} outcomes.
+        If failures rise to {(100 * c.q1).toFixed(1)}%, it is demoted after {formatCount(c.detectionDelayLower)}–
+        {formatCount(c.detectionDelay)} outcomes on average (at most {formatCount(c.detectionDelay)}); at{" "}
+        {(100 * (c.comfortable ?? 0)).toFixed(1)}% failures a false alarm comes at most once per {fmt(c.falseAlarmArl)}{" "}
+        outcomes on average.
       </p>
       <GateDetails testId={`detector-details-${tier}`}>
         <p>Bernoulli CUSUM on failures; alarm at {c.threshold.toFixed(2)}.</p>

@@ -86,8 +86,9 @@ export function RequestPromotion({
             <>
               <dt className="text-slate-500">Demotion detector</dt>
               <dd>
-                CUSUM {live.demotion.cusum.toFixed(2)} of {live.demotion.threshold.toFixed(2)} · about{" "}
-                {formatCount(live.demotion.detectionDelay)} outcomes to catch {pct(live.demotion.q1)} failures
+                CUSUM {live.demotion.cusum.toFixed(2)} of {live.demotion.threshold.toFixed(2)} · at most{" "}
+                {formatCount(live.demotion.detectionDelay)} outcomes on average to catch {pct(live.demotion.q1)}{" "}
+                failures
               </dd>
             </>
           )}

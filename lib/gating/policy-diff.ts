@@ -3,8 +3,8 @@
 // classified; a change that loosens anything makes the whole change a loosening.
 
 import { logRestartLevel, restartAlpha } from "./alpha-spending";
-import { cusumRunLength } from "./cusum-arl";
-import { cusumParams, DEFAULT_DEMOTION_ARL } from "./demotion";
+import { cusumArlBracket, cusumGrid } from "./cusum-arl";
+import { cusumParams, DEFAULT_DEMOTION_ARL, type CusumParams } from "./demotion";
 import { lookAtOf } from "./evidence-fold";
 import { sliderOf, type SliderRules } from "./slider";
 import { formatBar } from "./format";
@@ -306,30 +306,7 @@ export function operatingEffects(before: PolicyRules, after: PolicyRules): Opera
     const da = after.tiers[tier].demotion;
     if (tier !== "CRAWL" && db && da) {
       try {
-        const pb = cusumParams(before, tier);
-        const pa = cusumParams(after, tier);
-        if (!Number.isFinite(pb.threshold) || !Number.isFinite(pa.threshold)) throw new Error("no detector");
-        // Both detectors judged at the old policy's rates: what it promised to tolerate and to catch.
-        out.push(
-          effect(
-            tier,
-            "demotion",
-            `false-alarm run length at q0 = ${formatBar(pb.q0)}`,
-            cusumRunLength(pb.q0, pb.q1, pb.threshold, pb.q0),
-            cusumRunLength(pa.q0, pa.q1, pa.threshold, pb.q0),
-            true,
-          ),
-        );
-        out.push(
-          effect(
-            tier,
-            "demotion",
-            `detection delay at q1 = ${formatBar(pb.q1)}`,
-            cusumRunLength(pb.q0, pb.q1, pb.threshold, pb.q1),
-            cusumRunLength(pa.q0, pa.q1, pa.threshold, pb.q1),
-            true,
-          ),
-        );
+        out.push(...detectorEffects(tier, cusumParams(before, tier), cusumParams(after, tier)));
       } catch {
         out.push({ tier, area: "demotion", measure: "detector", from: "?", to: "?", direction: "loosen" });
       }
@@ -337,6 +314,42 @@ export function operatingEffects(before: PolicyRules, after: PolicyRules): Opera
   }
   return out;
 }
+
+/**
+ * Is the after detector slower than the before one? With q0 and q1 unchanged the two are the same
+ * walk with different alarm levels, so h decides exactly (a higher h alarms later at every rate).
+ * Otherwise both are evaluated on one shared grid that brackets each real run length; the change
+ * tightens a measure only when the after detector's upper bound is below the before one's lower
+ * bound — an overlap (a near-tie within the grid's stated error) counts as a loosening.
+ */
+function detectorEffects(tier: string, pb: CusumParams, pa: CusumParams): OperatingEffect[] {
+  if (!Number.isFinite(pb.threshold) || !Number.isFinite(pa.threshold)) throw new Error("no detector");
+  // Rates equal up to binary noise (the default 2·q0 is 0.3999… for q0 = 0.2) are the same walk.
+  const same = (x: number, y: number) => Math.abs(x - y) <= 1e-12;
+  if (same(pb.q0, pa.q0) && same(pb.q1, pa.q1))
+    return [effect(tier, "demotion", "alarm level h (same q0 and q1)", pb.threshold, pa.threshold, true)];
+  const grid = cusumGrid([pb.q0, pb.q1], [pa.q0, pa.q1]);
+  const compared = (measure: string, rate: number): OperatingEffect => {
+    const b = cusumArlBracket(pb.q0, pb.q1, pb.threshold, rate, grid);
+    const a = cusumArlBracket(pa.q0, pa.q1, pa.threshold, rate, grid);
+    const faster = a.upper < b.lower; // NaN compares false: not derivable is a loosening
+    const error = `grid step ${grid.u.toPrecision(2)}: before ${round(b.lower)}–${round(b.upper)}, after ${round(a.lower)}–${round(a.upper)}`;
+    return {
+      tier,
+      area: "demotion",
+      measure: `${measure} (${error})`,
+      from: b.lower,
+      to: a.upper,
+      direction: faster ? "tighten" : "loosen",
+    };
+  };
+  return [
+    compared(`false-alarm run length at q0 = ${formatBar(pb.q0)}`, pb.q0),
+    compared(`mean detection delay at q1 = ${formatBar(pb.q1)}`, pb.q1),
+  ];
+}
+
+const round = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(4)).toLocaleString("en-US") : "?");
 
 // ---- The autonomy slider (SPEC §7): raising the exposure is a loosening, lowering it tightens ----
 

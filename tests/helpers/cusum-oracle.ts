@@ -49,5 +49,5 @@ export function arlBracket(q0: number, q1: number, h: number, p: number, u: numb
 /** A grid fine enough for a few-percent bracket, coarse enough to solve in milliseconds. */
 export function oracleStep(q0: number, q1: number, q0b: number, q1b: number): number {
   const down = Math.min(Math.log((1 - q0) / (1 - q1)), Math.log((1 - q0b) / (1 - q1b)));
-  return down / 24;
+  return down / 12;
 }
