@@ -9,6 +9,7 @@ import { buildSeries, lastDays, type SeriesPoint } from "@/lib/metrics/series";
 import { policyHistory } from "@/lib/policies/data";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-state";
 import { listRequests, type RequestSummary } from "@/lib/requests/data";
+import { gateOf } from "@/lib/gating/gates";
 
 export const CHART_DAYS = 60;
 const ROLLING_DAYS = 7;
@@ -68,7 +69,7 @@ export async function actionTypeDetail(db: Db, id: string, now = new Date()): Pr
   const promotion = live.policy.rules.tiers[live.actionType.tier].promotion;
   const stored = await db.actionType.findUniqueOrThrow({ where: { id }, select: EVIDENCE_STATE_SELECT });
   // The e-value line is the e-process's; under wilson/raw there is no such statistic to plot.
-  const bar = live.policy.rules.gate === "eprocess" ? (promotion?.threshold ?? null) : null;
+  const bar = gateOf(live.policy.rules.gate).plotsEValue ? (promotion?.threshold ?? null) : null;
   const series = buildSeries({
     points,
     days: lastDays(now, CHART_DAYS),

@@ -36,7 +36,7 @@ export interface CusumGrid {
 }
 
 /** Work per solve ≈ states · ks · (ks + kf): kept to a few milliseconds. */
-const SOLVE_BUDGET = 1.5e6;
+const SOLVE_BUDGET = 3e5;
 /** Typical alarm level the grid is sized for (h of the default policies is 3.6–5.9). */
 const NOMINAL_H = 10;
 /** Band memory bound: states · width doubles. */
@@ -46,6 +46,11 @@ const MAX_STATES = 40_000;
 /** The grid of a detector (q0, q1) — or of two detectors compared on one grid (the finer fall). */
 export function cusumGrid(...detectors: ReadonlyArray<readonly [q0: number, q1: number]>): CusumGrid {
   return gridWithBudget(SOLVE_BUDGET, detectors);
+}
+
+/** A finer grid for comparing two detectors (policy-diff: off the hot path, memoised). */
+export function cusumComparisonGrid(...detectors: ReadonlyArray<readonly [q0: number, q1: number]>): CusumGrid {
+  return gridWithBudget(10 * SOLVE_BUDGET, detectors);
 }
 
 function gridWithBudget(budget: number, detectors: ReadonlyArray<readonly [q0: number, q1: number]>): CusumGrid {
@@ -236,7 +241,7 @@ export function designCusum(q0: number, q1: number, comfortable: number, targetA
   const falseAlarmArl = hiArl;
   const h = hi * g.u;
   // The delay is shown to people: bracketed on a finer grid (a short run length, solved once).
-  const delay = cusumArlBracket(q0, q1, h, q1, gridWithBudget(8 * SOLVE_BUDGET, [[q0, q1]]));
+  const delay = cusumArlBracket(q0, q1, h, q1, gridWithBudget(40 * SOLVE_BUDGET, [[q0, q1]]));
   const design: CusumDesign = {
     q0,
     q1,

@@ -1,6 +1,7 @@
 // Default bars by blast radius, and the checks any policy must pass.
 
 import { cusumParams, DEFAULT_DEMOTION_ARL } from "./demotion";
+import { DEFAULT_GATE } from "./gates";
 import { defaultFailureRate } from "./statistics";
 import { GATE_METHODS, SEVERITIES, TIERS } from "./types";
 import type { BlastRadius, PolicyRules, Tier } from "./types";
@@ -76,7 +77,7 @@ export function defaultPolicy(blastRadius: BlastRadius): PolicyRules {
     reviewers,
   });
   return {
-    gate: "eprocess",
+    gate: DEFAULT_GATE,
     alpha: DEFAULT_ALPHA,
     demotionAlpha: DEFAULT_DEMOTION_ALPHA,
     incidentSeverity: r.incidentSeverity,
