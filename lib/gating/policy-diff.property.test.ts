@@ -11,8 +11,8 @@ import { cusumParams } from "./demotion";
 import { classifyPolicyChange } from "./policy-diff";
 import { BLAST_RADII, GATE_METHODS, type PolicyRules, type Tier } from "./types";
 
-const BARS = [0.8, 0.9, 0.92, 0.95, 0.98];
-const DEMOTIONS = [0.7, 0.75, 0.85, 0.9];
+const BARS = [0.8, 0.92, 0.95, 0.98];
+const DEMOTIONS = [0.7, 0.8, 0.9];
 const GAPS = [undefined, 0.03, 0.1];
 const ARLS = [undefined, 1e4, 1e8];
 const ALPHAS = [0.01, 0.05, 0.1];
@@ -116,5 +116,5 @@ describe("policy-diff over random policy pairs", () => {
     );
     // the property is not vacuous
     expect(tightened).toBeGreaterThan(200);
-  });
+  }, 180_000);
 });
