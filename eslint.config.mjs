@@ -165,6 +165,25 @@ const config = [
     },
   },
   {
+    // The gate modules sit one folder down: "../" still resolves inside lib/gating, "../../" would not.
+    files: ["lib/gating/gates/*.ts"],
+    ignores: ["lib/gating/**/*.test.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(?!\\./|\\.\\./(?!\\.\\./)|zod$)",
+              message:
+                "lib/gating is the pure core: it imports only itself (and zod), no I/O, no database, no HTTP, no clock.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["lib/db/**/*.ts", "lib/errors/**/*.ts", "lib/gating/**/*.ts"],
     ignores: ["**/*.test.ts"],
     rules: {

@@ -17,6 +17,7 @@ import { AgentName } from "@/components/Names";
 import { GateDetails, gateSentenceOf } from "@/components/PlainGate";
 import { DemotionWatch } from "@/components/DemotionWatch";
 import { policyChangeInWords } from "@/lib/gating/plain-words";
+import { gateOf } from "@/lib/gating/gates";
 
 const CAUSE_STYLE: Record<string, string> = {
   promotion: "text-emerald-800",
@@ -114,7 +115,7 @@ export function ActionTypeView(props: {
               </p>
             </GateDetails>
           </Card>
-          {rules.tiers[tier].promotion && rules.gate === "eprocess" && (
+          {rules.tiers[tier].promotion && gateOf(rules.gate).plotsEValue && (
             <Card title="How the promotion evidence of this version grew">
               <EvidenceChart series={d.series} alpha={d.live.evidence.alpha.alpha} markers={markers} />
               <GateDetails testId="evidence-chart-details">
@@ -125,12 +126,10 @@ export function ActionTypeView(props: {
               </GateDetails>
             </Card>
           )}
-          {rules.tiers[tier].promotion && rules.gate !== "eprocess" && (
+          {rules.tiers[tier].promotion && !gateOf(rules.gate).plotsEValue && (
             <Card title="Gate evidence">
               <p className="text-sm text-slate-700" data-testid="gate-note">
-                {rules.gate === "wilson"
-                  ? gateSentenceOf(d.live).sentence
-                  : "The raw rate carries no statistical guarantee: re-checked after every outcome it promotes agents that sit on the bar."}
+                {gateOf(rules.gate).caveat ?? gateSentenceOf(d.live).sentence}
               </p>
               {d.live.eligibility.gate && (
                 <GateDetails testId="gate-note-details">

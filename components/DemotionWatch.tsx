@@ -27,8 +27,8 @@ export function DemotionWatch({ live }: { live: LiveEvidence }) {
         <GateDetails testId="demotion-details">
           <p>
             Failure CUSUM {d.cusum.toFixed(2)} of {d.threshold.toFixed(2)} over {formatCount(d.samples)} outcomes in the
-            window (it acts from {formatCount(d.minSamples)}); tuned to catch a {pct(d.q1)} failure rate in about{" "}
-            {formatCount(d.detectionDelay)} outcomes while {pct(d.q0)} failures are acceptable.
+            window (it acts from {formatCount(d.minSamples)}); tuned to catch a {pct(d.q1)} failure rate in at most{" "}
+            {formatCount(d.detectionDelay)} outcomes on average while {pct(d.q0)} failures are acceptable.
           </p>
         </GateDetails>
       )}

@@ -3,6 +3,7 @@ import { formatCount } from "@/lib/gating/plain-words";
 import { formatBar } from "@/lib/gating/format";
 import { GateDetails, GateSentence, gateSentenceOf } from "@/components/PlainGate";
 import { TierBadge } from "@/components/TierBadge";
+import { gateOf } from "@/lib/gating/gates";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -48,9 +49,7 @@ export function EvidenceColumn({
         <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
           <dt className="text-slate-500">Policy</dt>
           <dd>
-            v{e.policy.version} ·{" "}
-            {e.policy.rules.gate === "raw" ? "raw (no statistical guarantee)" : e.policy.rules.gate} · α{" "}
-            {e.policy.rules.alpha}
+            v{e.policy.version} · {gateOf(e.policy.rules.gate).label} · α {e.policy.rules.alpha}
           </dd>
           <dt className="text-slate-500">Bar</dt>
           <dd>

@@ -5,6 +5,7 @@ import { cusumParams, DEFAULT_DEMOTION_ARL } from "@/lib/gating";
 import { GATE_METHODS, SEVERITIES, TIERS, type PolicyRules, type Tier } from "@/lib/gating/types";
 import { formatCount } from "@/lib/gating/plain-words";
 import { GateDetails } from "@/components/PlainGate";
+import { gateOf } from "@/lib/gating/gates";
 
 /** Edits a copy of the rules (the editor's state setter). */
 export type SetRules = (fn: (r: PolicyRules) => void) => void;
@@ -57,9 +58,10 @@ function DetectorLine({ rules, tier, valid }: { rules: PolicyRules; tier: Tier; 
   return (
     <div className="mt-2 text-xs text-slate-700" data-testid={`detector-${tier}`}>
       <p>
-        If failures rise to {(100 * c.q1).toFixed(1)}%, it is demoted after about {formatCount(c.detectionDelay)}{" "}
-        outcomes; at {(100 * (c.comfortable ?? 0)).toFixed(1)}% failures a false alarm comes about once per{" "}
-        {fmt(c.falseAlarmArl)} outcomes.
+        If failures rise to {(100 * c.q1).toFixed(1)}%, it is demoted after {formatCount(c.detectionDelayLower)}–
+        {formatCount(c.detectionDelay)} outcomes on average (at most {formatCount(c.detectionDelay)}); at{" "}
+        {(100 * (c.comfortable ?? 0)).toFixed(1)}% failures a false alarm comes at most once per {fmt(c.falseAlarmArl)}{" "}
+        outcomes on average.
       </p>
       <GateDetails testId={`detector-details-${tier}`}>
         <p>Bernoulli CUSUM on failures; alarm at {c.threshold.toFixed(2)}.</p>
@@ -115,9 +117,11 @@ export function GlobalFields({ rules, set, readOnly }: FieldsProps) {
           onChange={(e) => set((r) => void (r.gate = GATE_METHODS.find((g) => g === e.target.value) ?? r.gate))}
           className="rounded border border-slate-300 px-2 py-1 text-sm"
         >
-          <option value="eprocess">e-process (anytime-valid)</option>
-          <option value="wilson">Wilson (one look)</option>
-          <option value="raw">raw rate (no statistical guarantee)</option>
+          {GATE_METHODS.map((m) => (
+            <option key={m} value={m}>
+              {gateOf(m).title}
+            </option>
+          ))}
         </select>
       </label>
       <NumberField
@@ -215,7 +219,7 @@ export function TierFields({ rules, set, readOnly, valid }: FieldsProps & { vali
                   step={1}
                   onChange={(v) => set((r) => void (r.tiers[t].promotion!.reviewers = v))}
                 />
-                {rules.gate === "wilson" && (
+                {gateOf(rules.gate).lookAt(tr.promotion) !== null && (
                   <NumberField
                     readOnly={readOnly}
                     label="One look at (outcomes)"

@@ -12,6 +12,7 @@ import { formatCount } from "@/lib/gating/plain-words";
 import { ordinal } from "@/lib/gating/alpha-spending";
 import { tierAbove } from "@/lib/gating/outcomes";
 import type { OpenRequestInput as OpenInput } from "@/lib/requests/schema";
+import { gateOf } from "@/lib/gating/gates";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -59,9 +60,7 @@ export function RequestPromotion({
           live metrics beside it.
         </p>
         <dl className="my-1 grid grid-cols-2 gap-x-4 gap-y-1" data-testid="snapshot-preview">
-          <dt className="text-slate-500">
-            Gate ({live.policy.rules.gate === "raw" ? "raw: no statistical guarantee" : live.policy.rules.gate})
-          </dt>
+          <dt className="text-slate-500">Gate ({gateOf(live.policy.rules.gate).label})</dt>
           <dd>{e.gate?.label ?? "—"}</dd>
           <dt className="text-slate-500">Evidence since {live.evidence.since.slice(0, 10)}</dt>
           <dd>
@@ -86,8 +85,9 @@ export function RequestPromotion({
             <>
               <dt className="text-slate-500">Demotion detector</dt>
               <dd>
-                CUSUM {live.demotion.cusum.toFixed(2)} of {live.demotion.threshold.toFixed(2)} · about{" "}
-                {formatCount(live.demotion.detectionDelay)} outcomes to catch {pct(live.demotion.q1)} failures
+                CUSUM {live.demotion.cusum.toFixed(2)} of {live.demotion.threshold.toFixed(2)} · at most{" "}
+                {formatCount(live.demotion.detectionDelay)} outcomes on average to catch {pct(live.demotion.q1)}{" "}
+                failures
               </dd>
             </>
           )}

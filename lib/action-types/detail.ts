@@ -10,6 +10,7 @@ import { policyHistory } from "@/lib/policies/data";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-state";
 import { listRequests, NOBODY, type RequestSummary } from "@/lib/requests/data";
 import type { Role } from "@/lib/gating/types";
+import { gateOf } from "@/lib/gating/gates";
 
 export const CHART_DAYS = 60;
 const ROLLING_DAYS = 7;
@@ -75,7 +76,7 @@ export async function actionTypeDetail(
   const promotion = live.policy.rules.tiers[live.actionType.tier].promotion;
   const stored = await db.actionType.findUniqueOrThrow({ where: { id }, select: EVIDENCE_STATE_SELECT });
   // The e-value line is the e-process's; under wilson/raw there is no such statistic to plot.
-  const bar = live.policy.rules.gate === "eprocess" ? (promotion?.threshold ?? null) : null;
+  const bar = gateOf(live.policy.rules.gate).plotsEValue ? (promotion?.threshold ?? null) : null;
   const series = buildSeries({
     points,
     days: lastDays(now, CHART_DAYS),

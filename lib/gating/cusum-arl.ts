@@ -1,12 +1,12 @@
 // Operating characteristics of the Bernoulli CUSUM (SPEC §2: the alarm level h comes from a target
 // false-alarm average run length at the rate the agent cleared to enter the tier).
 //
-// Brook–Evans Markov chain on a grid of step u: a success lowers W by Ks·u with Ks = floor(b/u)
-// (b = ln((1−q0)/(1−q1)), the exact decrement), a failure raises it by Kf·u with Kf = ceil(a/u)
-// (a = ln(q1/q0)). Rounding the fall down and the rise up makes the grid chain's W ≥ the real W at
-// every step (induction through max(0, ·)), so the grid alarms no later than the real detector: its
-// run length is a lower bound of the real one. The h chosen from it therefore meets the false-alarm
-// target for the real CUSUM, and the same grid's delay is an upper bound of the real delay.
+// Brook–Evans Markov chains on a grid of step u = b/K (b = ln((1−q0)/(1−q1)), a success's exact
+// fall; a = ln(q1/q0), a failure's rise). Rounding the rise up gives a chain whose W is ≥ the real W
+// at every step (induction through max(0, ·)): it alarms no later, so its run length is a lower bound
+// of the real one. Rounding the rise down gives the matching upper bound. The h chosen on the lower
+// chain meets the false-alarm target for the real CUSUM; the delay is shown as the bracket of the two.
+// A solve whose answer does not satisfy its own equations is refused (NaN), never shown.
 
 export interface CusumIncrements {
   /** ln(q1/q0): rise on a failure */
@@ -21,15 +21,58 @@ export function cusumIncrements(q0: number, q1: number): CusumIncrements {
   return { up: Math.log(q1 / q0), down: Math.log((1 - q0) / (1 - q1)) };
 }
 
-interface Grid {
+/**
+ * A grid of step u = down/K: a success's fall is exact (K steps); a failure's rise is rounded up
+ * (kfLow, the chain that alarms no later: a lower bound of every run length) or down (kfHigh, the
+ * chain that alarms no earlier: an upper bound). The real detector's run length lies between the two.
+ */
+export interface CusumGrid {
   u: number;
   ks: number;
-  kf: number;
+  kfLow: number;
+  kfHigh: number;
+  /** most states a chain on this grid is solved with (memory and time bound) */
+  maxStates: number;
 }
 
-/** Largest state count the solver is asked to handle: keeps one solve in the low milliseconds. */
-const MAX_STATES = 2500;
-const TARGET_STATES = 1200;
+/** Work per solve ≈ states · ks · (ks + kf): kept to a few milliseconds. */
+const SOLVE_BUDGET = 3e5;
+/** Typical alarm level the grid is sized for (h of the default policies is 3.6–5.9). */
+const NOMINAL_H = 10;
+/** Band memory bound: states · width doubles. */
+const BAND_CELLS = 3e6;
+const MAX_STATES = 40_000;
+
+/** The grid of a detector (q0, q1) — or of two detectors compared on one grid (the finer fall). */
+export function cusumGrid(...detectors: ReadonlyArray<readonly [q0: number, q1: number]>): CusumGrid {
+  return gridWithBudget(SOLVE_BUDGET, detectors);
+}
+
+/** A finer grid for comparing two detectors (policy-diff: off the hot path, memoised). */
+export function cusumComparisonGrid(...detectors: ReadonlyArray<readonly [q0: number, q1: number]>): CusumGrid {
+  return gridWithBudget(10 * SOLVE_BUDGET, detectors);
+}
+
+function gridWithBudget(budget: number, detectors: ReadonlyArray<readonly [q0: number, q1: number]>): CusumGrid {
+  const incs = detectors.map(([q0, q1]) => cusumIncrements(q0, q1));
+  const down = Math.min(...incs.map((i) => i.down));
+  const ratio = Math.max(...incs.map((i) => i.up / down));
+  const k = Math.floor(Math.cbrt((budget * down) / (NOMINAL_H * (1 + ratio))));
+  const K = Math.max(1, Math.min(64, k));
+  const u = down / K;
+  // With one detector its fall is exactly K steps; a second detector's fall is rounded too.
+  const [first] = incs;
+  const ks = incs.length === 1 ? K : Math.floor(Math.min(...incs.map((i) => i.down)) / u + 1e-9);
+  const kfLow = Math.ceil(first!.up / u - 1e-9);
+  const width = K + Math.max(...incs.map((i) => Math.ceil(i.up / u))) + 2;
+  return {
+    u,
+    ks,
+    kfLow,
+    kfHigh: Math.floor(first!.up / u + 1e-9),
+    maxStates: Math.min(MAX_STATES, BAND_CELLS / width),
+  };
+}
 
 /** Root θ > 0 of p·e^{θ·up} + (1−p)·e^{−θ·down} = 1 (exists when the drift at p is negative). */
 function adjustmentRoot(inc: CusumIncrements, p: number): number {
@@ -45,32 +88,28 @@ function adjustmentRoot(inc: CusumIncrements, p: number): number {
   return hi;
 }
 
-function gridFor(inc: CusumIncrements, hScale: number): Grid {
-  // A fine grid where it is affordable (32 steps per success), coarser for a long climb.
-  const u = Math.min(inc.down, Math.max(inc.down / 32, hScale / TARGET_STATES));
-  return { u, ks: Math.max(1, Math.floor(inc.down / u + 1e-9)), kf: Math.ceil(inc.up / u - 1e-9) };
-}
+/** Largest run length the solver reports: beyond it double precision cannot vouch for the answer. */
+const ARL_CEILING = 1e13;
 
 /**
- * Average run length from W = 0 of the grid chain with alarm at state ≥ H, failure probability p.
- * Solves (I − P)L = 1, banded (rows reach back ks and forward kf), by elimination without pivoting:
- * I − P is a non-singular M-matrix, for which that is stable.
+ * Average run length from W = 0 of a grid chain (rise `kf`, fall `ks` states, alarm at state ≥ H),
+ * failure probability p. Solves (I − P)L = 1, banded, by elimination without pivoting (I − P is a
+ * non-singular M-matrix), then checks the answer against the equations: NaN when it is not a run
+ * length (non-finite, below 1, above ARL_CEILING, or a residual above 10^-3) — refused, never shown.
  */
-function gridArl(g: Grid, H: number, p: number): number {
+function chainArl(ks: number, kf: number, H: number, p: number): number {
   if (H <= 0) return 1;
-  const lower = g.ks;
-  const upper = g.kf;
+  if (kf === 0) return NaN; // a rise rounded to nothing: this chain never alarms
+  const lower = ks;
+  const upper = kf;
   const width = lower + upper + 1;
-  // band[i*width + (j − i + lower)] = A[i][j]
   const band = new Float64Array(H * width);
   const rhs = new Float64Array(H).fill(1);
   const at = (i: number, j: number) => i * width + (j - i + lower);
   for (let i = 0; i < H; i++) {
     band[at(i, i)]! += 1;
-    const upTo = i + g.kf;
-    if (upTo < H) band[at(i, upTo)]! -= p;
-    const downTo = Math.max(0, i - g.ks);
-    band[at(i, downTo)]! -= 1 - p;
+    if (i + kf < H) band[at(i, i + kf)]! -= p;
+    band[at(i, Math.max(0, i - ks))]! -= 1 - p;
   }
   for (let k = 0; k < H; k++) {
     const pivot = band[at(k, k)]!;
@@ -90,7 +129,48 @@ function gridArl(g: Grid, H: number, p: number): number {
     for (let j = i + 1; j <= lastCol; j++) s -= band[at(i, j)]! * x[j]!;
     x[i] = s / band[at(i, i)]!;
   }
-  return x[0]!;
+  const arl = x[0]!;
+  if (!(Number.isFinite(arl) && arl >= 1 && arl <= ARL_CEILING)) return NaN;
+  for (let i = 0; i < H; i++) {
+    const next = i + kf < H ? x[i + kf]! : 0;
+    const residual = x[i]! - p * next - (1 - p) * x[Math.max(0, i - ks)]! - 1;
+    if (!(Math.abs(residual) <= 1e-3)) return NaN;
+  }
+  return arl;
+}
+
+export interface ArlBracket {
+  /** the real detector's run length is at least this (NaN: not computable) */
+  lower: number;
+  /** … and at most this (NaN: not computable) */
+  upper: number;
+}
+
+const brackets = new Map<string, ArlBracket>();
+
+/**
+ * Bracket of the real CUSUM's average run length from W = 0 at failure rate p, alarm level h, on the
+ * grid g (the detector's own by default). Memoised: policy-diff and the policy page ask repeatedly.
+ */
+export function cusumArlBracket(q0: number, q1: number, h: number, p: number, g = cusumGrid([q0, q1])): ArlBracket {
+  const key = `${q0}|${q1}|${h}|${p}|${g.u}`;
+  const hit = brackets.get(key);
+  if (hit) return hit;
+  if (!(p > 0 && p < 1)) throw new RangeError(`failure rate must be in (0, 1), got ${p}`);
+  const inc = cusumIncrements(q0, q1);
+  const ksLow = Math.floor(inc.down / g.u + 1e-9);
+  const ksHigh = Math.ceil(inc.down / g.u - 1e-9);
+  const kfLow = Math.ceil(inc.up / g.u - 1e-9);
+  const kfHigh = Math.floor(inc.up / g.u + 1e-9);
+  const H = Math.ceil(h / g.u - 1e-9);
+  const tooBig = H > g.maxStates;
+  const result = {
+    lower: tooBig ? NaN : chainArl(ksLow, kfLow, H, p),
+    upper: tooBig ? NaN : chainArl(ksHigh, kfHigh, H, p),
+  };
+  if (brackets.size > 20_000) brackets.clear();
+  brackets.set(key, result);
+  return result;
 }
 
 export interface CusumDesign {
@@ -101,19 +181,24 @@ export interface CusumDesign {
   targetArl: number;
   /** alarm level */
   h: number;
-  /** average run length at the comfortable rate (a lower bound of the real one) */
+  /** run length at the comfortable rate: at least this (the real one is ≥ it) */
   falseAlarmArl: number;
-  /** average outcomes to an alarm from W = 0 once the failure rate is q1 (an upper bound) */
+  /** mean outcomes to an alarm from W = 0 once the failure rate is q1: at most this */
   detectionDelay: number;
-  /** false when even the largest computable h misses the target (reported, never silent) */
+  /** … and at least this: the real mean lies in [detectionDelayLower, detectionDelay] */
+  detectionDelayLower: number;
+  /** false when no alarm level the solver can vouch for reaches the target (refused by validation) */
   targetMet: boolean;
+  /** when the target is missed: the largest false-alarm run length the solver vouches for (the nearest achievable target) */
+  reachableArl: number;
 }
 
 const designs = new Map<string, CusumDesign>();
 
 /**
  * The alarm level h whose false-alarm run length at failure rate `comfortable` is at least
- * `targetArl`, with its operating characteristics. Memoised: it sits on the ingest's hot path.
+ * `targetArl` (on the chain that alarms no later, so the real detector meets it), with its delay
+ * bracket. Memoised: it sits on the ingest's hot path.
  */
 export function designCusum(q0: number, q1: number, comfortable: number, targetArl: number): CusumDesign {
   const key = `${q0}|${q1}|${comfortable}|${targetArl}`;
@@ -124,37 +209,50 @@ export function designCusum(q0: number, q1: number, comfortable: number, targetA
     throw new RangeError(`the comfortable failure rate must be in (0, q0 = ${q0}), got ${comfortable}`);
   if (!(targetArl >= 1 && Number.isFinite(targetArl)))
     throw new RangeError(`target run length must be ≥ 1, got ${targetArl}`);
+  const g = cusumGrid([q0, q1]);
+  const arlAt = (H: number) => chainArl(g.ks, g.kfLow, H, comfortable);
+  const maxH = Math.floor(g.maxStates);
+  // Siegmund: ARL ≈ e^{θh}; start near it, double until the target is met, then bisect.
   const theta = adjustmentRoot(inc, comfortable);
-  // Siegmund: ARL ≈ e^{θh}/(θ·|drift|·…); 1.5× its h plus one rise covers the exact answer.
-  const hScale = (1.5 * Math.log(Math.max(targetArl, 2))) / theta + inc.up;
-  const g = gridFor(inc, hScale);
+  let hi = Math.min(maxH, Math.max(1, Math.ceil((Math.log(Math.max(targetArl, 2)) / theta + inc.up) / g.u)));
+  // Smallest H whose run length meets the target or that the solver cannot vouch for (NaN).
+  const stop = (v: number) => v >= targetArl || v !== v;
   let lo = 0;
-  let hi = Math.min(MAX_STATES, Math.ceil(hScale / g.u));
-  let targetMet = true;
-  while (gridArl(g, hi, comfortable) < targetArl) {
-    if (hi >= MAX_STATES) {
-      targetMet = false;
-      break;
-    }
+  let hiArl = arlAt(hi);
+  while (!stop(hiArl) && hi < maxH) {
     lo = hi;
-    hi = Math.min(MAX_STATES, hi * 2);
+    hi = Math.min(maxH, hi * 2);
+    hiArl = arlAt(hi);
   }
-  if (targetMet) {
+  if (stop(hiArl)) {
     while (hi - lo > 1) {
       const mid = (lo + hi) >> 1;
-      if (gridArl(g, mid, comfortable) >= targetArl) hi = mid;
+      const v = arlAt(mid);
+      if (stop(v)) [hi, hiArl] = [mid, v];
       else lo = mid;
     }
   }
+  const targetMet = hiArl >= targetArl;
+  if (hiArl !== hiArl) {
+    // The solver cannot vouch for this level: keep the last one it could.
+    hi = Math.max(lo, 1);
+    hiArl = arlAt(hi);
+  }
+  const falseAlarmArl = hiArl;
+  const h = hi * g.u;
+  // The delay is shown to people: bracketed on a finer grid (a short run length, solved once).
+  const delay = cusumArlBracket(q0, q1, h, q1, gridWithBudget(40 * SOLVE_BUDGET, [[q0, q1]]));
   const design: CusumDesign = {
     q0,
     q1,
     comfortable,
     targetArl,
-    h: hi * g.u,
-    falseAlarmArl: gridArl(g, hi, comfortable),
-    detectionDelay: gridArl(g, hi, q1),
+    h,
+    falseAlarmArl,
+    detectionDelay: delay.upper,
+    detectionDelayLower: delay.lower,
     targetMet,
+    reachableArl: targetMet ? Infinity : falseAlarmArl,
   };
   if (designs.size > 10_000) designs.clear();
   designs.set(key, design);
@@ -190,13 +288,12 @@ export function cusumAlarmWithin(q0: number, q1: number, h: number, p: number, h
 }
 
 /**
- * P(alarm within n outcomes) for n = 1..horizon at failure rate p, from W = 0, alarm level h, on a
- * grid chain: an upper bound of the real detector's (the grid alarms no later). Forward iteration,
+ * P(alarm within n outcomes) for n = 1..horizon at failure rate p, from W = 0, alarm level h, on the
+ * chain that alarms no later: an upper bound of the real detector's. Forward iteration,
  * O(horizon · states): for long horizons (false alarms within 10^5 outcomes).
  */
 export function gridAlarmWithin(q0: number, q1: number, h: number, p: number, horizon: number): Float64Array {
-  const inc = cusumIncrements(q0, q1);
-  const g = gridFor(inc, h);
+  const g = cusumGrid([q0, q1]);
   const H = Math.ceil(h / g.u - 1e-9);
   let mass = new Float64Array(H);
   let next = new Float64Array(H);
@@ -208,7 +305,7 @@ export function gridAlarmWithin(q0: number, q1: number, h: number, p: number, ho
     for (let i = 0; i < H; i++) {
       const m = mass[i]!;
       if (m === 0) continue;
-      const up = i + g.kf;
+      const up = i + g.kfLow;
       if (up >= H) alarmed += m * p;
       else next[up]! += m * p;
       next[Math.max(0, i - g.ks)]! += m * (1 - p);
@@ -219,18 +316,7 @@ export function gridAlarmWithin(q0: number, q1: number, h: number, p: number, ho
   return out;
 }
 
-const runLengths = new Map<string, number>();
-
-/** Average run length from W = 0 at failure rate p with alarm level h (grid chain: a lower bound). Memoised. */
+/** Average run length from W = 0 at failure rate p with alarm level h: a lower bound (NaN if not computable). */
 export function cusumRunLength(q0: number, q1: number, h: number, p: number): number {
-  const key = `${q0}|${q1}|${h}|${p}`;
-  const hit = runLengths.get(key);
-  if (hit !== undefined) return hit;
-  const inc = cusumIncrements(q0, q1);
-  if (!(p > 0 && p < 1)) throw new RangeError(`failure rate must be in (0, 1), got ${p}`);
-  const g = gridFor(inc, h);
-  const value = gridArl(g, Math.min(MAX_STATES * 4, Math.ceil(h / g.u - 1e-9)), p);
-  if (runLengths.size > 10_000) runLengths.clear();
-  runLengths.set(key, value);
-  return value;
+  return cusumArlBracket(q0, q1, h, p).lower;
 }

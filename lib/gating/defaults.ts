@@ -1,5 +1,7 @@
 // Default bars by blast radius, and the checks any policy must pass.
 
+import { cusumParams, DEFAULT_DEMOTION_ARL } from "./demotion";
+import { DEFAULT_GATE } from "./gates";
 import { defaultFailureRate } from "./statistics";
 import { GATE_METHODS, SEVERITIES, TIERS } from "./types";
 import type { BlastRadius, PolicyRules, Tier } from "./types";
@@ -75,7 +77,7 @@ export function defaultPolicy(blastRadius: BlastRadius): PolicyRules {
     reviewers,
   });
   return {
-    gate: "eprocess",
+    gate: DEFAULT_GATE,
     alpha: DEFAULT_ALPHA,
     demotionAlpha: DEFAULT_DEMOTION_ALPHA,
     incidentSeverity: r.incidentSeverity,
@@ -217,6 +219,31 @@ export function validatePolicyRules(rules: PolicyRules): string[] {
         );
       }
     }
+  }
+  // Only a policy that is otherwise well formed has detectors to design.
+  return problems.length > 0 ? problems : detectorProblems(rules);
+}
+
+/**
+ * SPEC §7: a detector that misses its run-length target is refused, with the reason and the nearest
+ * achievable setting (the largest target it reaches), never accepted silently.
+ */
+function detectorProblems(rules: PolicyRules): string[] {
+  const target = rules.demotionArl ?? DEFAULT_DEMOTION_ARL;
+  const problems: string[] = [];
+  for (const tier of ["WALK", "RUN"] as const) {
+    const c = cusumParams(rules, tier);
+    if (c.targetMet || c.comfortable === null) continue;
+    const reach = Math.floor(c.reachableArl);
+    const fix =
+      reach >= POLICY_BOUNDS.demotionArl.min
+        ? `set demotionArl at most ${reach.toLocaleString("en-US")}, or lower the demotion threshold further below the bar beneath`
+        : "lower the demotion threshold further below the bar beneath, or raise its failureRate";
+    problems.push(
+      `${tier}: the demotion detector cannot reach a false-alarm run length of ${target.toLocaleString("en-US")} outcomes ` +
+        `at the failure rate that cleared the bar beneath (${c.comfortable}; acceptable ${c.q0}, alarm tuned to ${c.q1}): ` +
+        `the most it reaches is ${reach.toLocaleString("en-US")}; ${fix}`,
+    );
   }
   return problems;
 }

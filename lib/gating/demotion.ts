@@ -15,10 +15,16 @@ export interface CusumParams {
   threshold: number;
   /** failure rate the agent cleared to enter the tier: 1 − the promotion bar of the tier beneath */
   comfortable: number | null;
-  /** expected outcomes to an alarm once the failure rate is q1 (an upper bound; Infinity for CRAWL) */
+  /** mean outcomes to an alarm once the failure rate is q1: at most this (Infinity for CRAWL) */
   detectionDelay: number;
-  /** false-alarm run length at the comfortable rate (a lower bound) */
+  /** … and at least this: the real mean lies in [detectionDelayLower, detectionDelay] */
+  detectionDelayLower: number;
+  /** false-alarm run length at the comfortable rate: at least this */
   falseAlarmArl: number;
+  /** the run-length target is met (validation refuses a policy where it is not) */
+  targetMet: boolean;
+  /** when the target is missed: the largest target this detector reaches (Infinity when met) */
+  reachableArl: number;
 }
 
 export const DEFAULT_DEMOTION_ARL = 1_000_000;
@@ -37,7 +43,17 @@ export function cusumParams(policy: PolicyRules, tier: Tier): CusumParams {
   const beneath = tierBelow(tier);
   const entryBar = beneath ? policy.tiers[beneath].promotion?.threshold : undefined;
   if (!d || entryBar === undefined)
-    return { q0, q1, threshold: Infinity, comfortable: null, detectionDelay: Infinity, falseAlarmArl: Infinity };
+    return {
+      q0,
+      q1,
+      threshold: Infinity,
+      comfortable: null,
+      detectionDelay: Infinity,
+      detectionDelayLower: Infinity,
+      falseAlarmArl: Infinity,
+      targetMet: true,
+      reachableArl: Infinity,
+    };
   const design = designCusum(q0, q1, 1 - entryBar, policy.demotionArl ?? DEFAULT_DEMOTION_ARL);
   return {
     q0,
@@ -45,7 +61,10 @@ export function cusumParams(policy: PolicyRules, tier: Tier): CusumParams {
     threshold: design.h,
     comfortable: 1 - entryBar,
     detectionDelay: design.detectionDelay,
+    detectionDelayLower: design.detectionDelayLower,
     falseAlarmArl: design.falseAlarmArl,
+    targetMet: design.targetMet,
+    reachableArl: design.reachableArl,
   };
 }
 

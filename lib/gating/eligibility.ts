@@ -1,10 +1,11 @@
 // SPEC §3 rule 1: may a promotion request be opened now, and if not, exactly why not.
 
 import { logRestartLevel, ordinal } from "./alpha-spending";
-import { lookAtOf, promotionAlpha, type GateLook } from "./evidence-fold";
-import { formatBar, formatComparison, formatDays } from "./format";
+import { promotionAlpha, type GateLook } from "./evidence-fold";
+import { formatDays } from "./format";
+import { gateOf } from "./gates";
 import { tierAbove } from "./outcomes";
-import { gateDecision, type GateDecision } from "./statistics";
+import type { GateDecision } from "./statistics";
 import { DAY_MS, type Counts, type PolicyRules, type Tier } from "./types";
 
 // Declared with the rest of the vocabulary; re-exported for the callers that read it here.
@@ -80,7 +81,7 @@ export function evaluateEligibility(
   if (!next || !bar) return { eligible: false, gate: null, unmet };
 
   // The e-process and the wilson look read the cumulative evidence; raw reads it inside the window.
-  const counts = policy.gate === "raw" ? state.window : state.evidence;
+  const counts = gateOf(policy.gate).reads === "window" ? state.window : state.evidence;
   const gate = promotionGate(policy, state.tier, state.evidence, state.window, state.restarts ?? 0, state.look ?? null);
   if (!gate.cleared)
     unmet.push({
@@ -92,7 +93,9 @@ export function evaluateEligibility(
 
   if (counts.trials < bar.minSamples) {
     const where =
-      policy.gate === "raw" ? `in the last ${policy.tiers[state.tier].windowDays} days` : `in ${state.tier}`;
+      gateOf(policy.gate).reads === "window"
+        ? `in the last ${policy.tiers[state.tier].windowDays} days`
+        : `in ${state.tier}`;
     unmet.push({
       code: "samples",
       message: `needs ${bar.minSamples.toLocaleString("en-US")} outcomes ${where}, has ${counts.trials.toLocaleString("en-US")}`,
@@ -140,8 +143,8 @@ export function alphaSpent(policy: PolicyRules, restarts: number): AlphaSpent {
 }
 
 /**
- * The promotion gate of a tier on its evidence: the e-process at α_j; `wilson` at its one look
- * (taken by the evidence fold when the evidence first reached lookAt); `raw` on the window.
+ * The promotion gate of a tier on its evidence, by its gate module (lib/gating/gates): the e-process
+ * at α_j, the one look as the evidence fold took it, the raw rate on the window.
  */
 export function promotionGate(
   policy: PolicyRules,
@@ -153,32 +156,13 @@ export function promotionGate(
 ): GateDecision {
   const bar = policy.tiers[tier].promotion;
   if (!bar) throw new RangeError(`${tier} has no promotion bar`);
-  const alpha = promotionAlpha(policy, restarts);
-  if (policy.gate === "eprocess")
-    return gateDecision(
-      "eprocess",
-      evidence,
-      bar.threshold,
-      Math.min(alpha, 0.5),
-      logRestartLevel(policy.alpha, restarts),
-    );
-  if (policy.gate === "raw") return gateDecision("raw", window, bar.threshold, Math.min(alpha, 0.5));
-  const lookAt = lookAtOf(policy, tier) ?? bar.minSamples;
-  if (!look) {
-    return {
-      cleared: false,
-      method: "wilson",
-      statistic: 0,
-      required: bar.threshold,
-      label: `Wilson ${formatBar(1 - alpha)} lower bound: its one look is at ${lookAt} outcomes, has ${evidence.trials}`,
-    };
-  }
-  const again = look.cleared ? "" : "; a loosening policy version is needed to look again";
-  return {
-    cleared: look.cleared,
-    method: "wilson",
-    statistic: look.statistic,
-    required: bar.threshold,
-    label: `Wilson lower bound at its one look (${look.successes}/${look.trials}) ${formatComparison(look.statistic, bar.threshold, look.cleared, "percent")}${again}`,
-  };
+  return gateOf(policy.gate).promotion({
+    bar,
+    windowDays: policy.tiers[tier].windowDays,
+    evidence,
+    window,
+    alpha: promotionAlpha(policy, restarts),
+    logLevel: logRestartLevel(policy.alpha, restarts),
+    look,
+  });
 }

@@ -18,7 +18,8 @@ import { logRestartLevel } from "./alpha-spending";
 import { cusumParams } from "./demotion";
 import { outcomeOf, severityAtLeast } from "./outcomes";
 import { revertedSuccess } from "./reverts";
-import { gateDecision, logEProcess } from "./statistics";
+import { gateOf } from "./gates";
+import { logEProcess } from "./statistics";
 import { DAY_MS, type Counts, type EventKind, type PolicyRules, type Severity, type Tier } from "./types";
 
 /** Days kept in the per-day maps: the longest window a policy may have (365) plus slack. */
@@ -150,7 +151,8 @@ export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutc
   let peakCusum = s.cusum;
   let worstIncident: Severity | null = null;
   const bar = rules.tiers[tier].promotion;
-  const lookAt = lookAtOf(rules, tier);
+  // A one-look gate takes its look when the evidence first reaches it (null: it looks at every outcome).
+  const oneLookAt = bar ? gateOf(rules.gate).lookAt(bar) : null;
 
   const stepCusum = (failure: boolean, at: number) => {
     if (!watched) return;
@@ -234,9 +236,8 @@ export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutc
         trials: s.step.trials + 1,
       };
 
-    if (rules.gate === "wilson" && bar && lookAt !== null && s.look === null && s.trials >= lookAt) {
-      const g = gateDecision(
-        "wilson",
+    if (bar && oneLookAt !== null && s.look === null && s.trials >= oneLookAt) {
+      const g = gateOf(rules.gate).decide(
         { successes: s.successes, trials: s.trials },
         bar.threshold,
         promotionAlpha(rules, s.restarts),

@@ -83,3 +83,20 @@ export function formatBar(x: number): string {
 export function formatDays(x: number): string {
   return toStep(Math.max(0, x), 1, "down").toFixed(1);
 }
+
+/** Whole numbers with thousands separators: 1809 → "1,809". */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}
+
+/**
+ * A rate beside a bar, one decimal, printed so that it never reads as the wrong side of the bar:
+ * rounded down (a rate below 92% never prints "92.0%"), with a second decimal only when a rate at or
+ * above a bar like 92.25% would otherwise print below it.
+ */
+export function formatRateAgainst(rate: number, bar: number): string {
+  const down = (d: number) => Math.floor(Number((rate * 100 * 10 ** d).toPrecision(12))) / 10 ** d;
+  const one = down(1);
+  if (rate >= bar && one < Number((bar * 100).toPrecision(12))) return `${down(2).toFixed(2)}%`;
+  return `${one.toFixed(1)}%`;
+}

@@ -4,10 +4,13 @@
 
 import { evaluateDemotion } from "./demotion";
 import { promotionGate } from "./eligibility";
-import { lookAtOf, promotionAlpha, type GateLook } from "./evidence-fold";
-import { formatBar } from "./format";
-import { gateDecision, type GateDecision } from "./statistics";
-import type { Counts, PolicyRules, Tier } from "./types";
+import { promotionAlpha, type GateLook } from "./evidence-fold";
+import { formatBar, formatCount, formatRateAgainst } from "./format";
+
+export { formatCount, formatRateAgainst } from "./format";
+import { gateOf } from "./gates";
+import type { GateDecision } from "./statistics";
+import { GATE_METHODS, type Counts, type GateMethod, type PolicyRules, type Tier } from "./types";
 
 /** What each tier lets an agent do: shown wherever a tier appears. */
 export const TIER_MEANING: Record<Tier, string> = {
@@ -15,23 +18,6 @@ export const TIER_MEANING: Record<Tier, string> = {
   WALK: "acts on internal staff",
   RUN: "acts on external customers",
 };
-
-/** Whole numbers with thousands separators: 1809 → "1,809". */
-export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString("en-US");
-}
-
-/**
- * A rate beside a bar, one decimal, printed so that it never reads as the wrong side of the bar:
- * rounded down (a rate below 92% never prints "92.0%"), with a second decimal only when a rate at or
- * above a bar like 92.25% would otherwise print below it.
- */
-export function formatRateAgainst(rate: number, bar: number): string {
-  const down = (d: number) => Math.floor(Number((rate * 100 * 10 ** d).toPrecision(12))) / 10 ** d;
-  const one = down(1);
-  if (rate >= bar && one < Number((bar * 100).toPrecision(12))) return `${down(2).toFixed(2)}%`;
-  return `${one.toFixed(1)}%`;
-}
 
 /** Outcomes beyond this are not searched: "more than 10,000,000". */
 export const MORE_SEARCH_CAP = 10_000_000;
@@ -64,13 +50,14 @@ const plus = (c: Counts, k: number): Counts => ({ successes: c.successes + k, tr
 /** The gate's own decision after k more good outcomes (the fold's look included, for `wilson`). */
 export function gateAfterMoreSuccesses(input: PlainGateInput, k: number): GateDecision {
   const { rules, tier, evidence, window, restarts, look } = input;
-  if (rules.gate === "wilson" && look === null && k > 0) {
+  const bar = rules.tiers[tier].promotion!;
+  const gate = gateOf(rules.gate);
+  const lookAt = gate.lookAt(bar);
+  if (lookAt !== null && look === null && k > 0) {
     // The fold takes the one look when the evidence first reaches lookAt, with the gate's own test.
-    const bar = rules.tiers[tier].promotion!;
-    const lookAt = lookAtOf(rules, tier) ?? bar.minSamples;
     const after = plus(evidence, k);
     if (after.trials < lookAt) return promotionGate(rules, tier, after, plus(window, k), restarts, null);
-    const g = gateDecision("wilson", after, bar.threshold, promotionAlpha(rules, restarts));
+    const g = gate.decide(after, bar.threshold, promotionAlpha(rules, restarts));
     return promotionGate(rules, tier, after, plus(window, k), restarts, {
       policyVersion: 0,
       restarts,
@@ -87,9 +74,10 @@ export function gateAfterMoreSuccesses(input: PlainGateInput, k: number): GateDe
 export function moreToClear(input: PlainGateInput): number | null {
   const clears = (k: number) => gateAfterMoreSuccesses(input, k).cleared;
   if (clears(0)) return 0;
-  if (input.rules.gate === "wilson") {
+  const bar = input.rules.tiers[input.tier].promotion;
+  const lookAt = bar ? gateOf(input.rules.gate).lookAt(bar) : null;
+  if (lookAt !== null) {
     if (input.look) return null; // the one look is spent
-    const lookAt = lookAtOf(input.rules, input.tier) ?? 0;
     const k = Math.max(1, lookAt - input.evidence.trials);
     return clears(k) ? k : null;
   }
@@ -127,43 +115,24 @@ export function plainGate(input: PlainGateInput): PlainGate {
   const gate = promotionGate(rules, tier, input.evidence, input.window, input.restarts, input.look);
   const more = moreToClear(input);
   const barText = `the ${formatBar(bar.threshold)} bar`;
-  const counts = rules.gate === "raw" ? input.window : input.evidence;
-  const where = rules.gate === "raw" ? ` in the last ${formatCount(rules.tiers[tier].windowDays)} days` : "";
+  const method = gateOf(rules.gate);
+  const counts = method.reads === "window" ? input.window : input.evidence;
+  const where = method.reads === "window" ? ` in the last ${formatCount(rules.tiers[tier].windowDays)} days` : "";
   const rate = counts.trials > 0 ? counts.successes / counts.trials : 0;
   const observed = `${formatRateAgainst(rate, bar.threshold)} of ${formatCount(counts.trials)} outcome${counts.trials === 1 ? "" : "s"}${where} were good`;
-
-  if (rules.gate === "raw") {
-    const sentence = gate.cleared
-      ? `${observed}, at or above ${barText}: the gate clears (a raw rate, no statistical guarantee).`
-      : counts.trials === 0
-        ? `No outcomes${where} yet; ${moreClause(more, false)} (a raw rate, no statistical guarantee).`
-        : `${observed}, below ${barText}; ${moreClause(more, false)} (a raw rate, no statistical guarantee).`;
-    return { gate, cleared: gate.cleared, more, sentence };
-  }
-
-  if (rules.gate === "wilson") {
-    const look = input.look;
-    const lookAt = lookAtOf(rules, tier) ?? bar.minSamples;
-    let sentence: string;
-    if (look) {
-      const seen = `At its one look, ${formatRateAgainst(look.trials ? look.successes / look.trials : 0, bar.threshold)} of ${formatCount(look.trials)} outcomes were good`;
-      sentence = gate.cleared
-        ? `${seen}: enough evidence that the true rate is above ${barText}; the gate clears.`
-        : `${seen}: not enough evidence that the true rate is above ${barText}. The look is spent: only an approved loosening of the policy allows another.`;
-    } else {
-      const so = counts.trials > 0 ? `${observed} so far` : "No outcomes yet";
-      sentence = `The gate looks once, at ${formatCount(lookAt)} outcomes, for evidence that the true rate is above ${barText}. ${so}; ${more === null ? "even if every outcome until then is good, that look would not clear it" : `${moreClause(more, true)} at that look`}.`;
-    }
-    return { gate, cleared: gate.cleared, more, sentence };
-  }
-
-  const sentence = gate.cleared
-    ? `${observed}: enough evidence that the true rate is above ${barText}; the gate clears.`
-    : counts.trials === 0
-      ? `No outcomes of this version yet; it needs evidence that the true rate is above ${barText}: ${moreClause(more, false)}.`
-      : rate >= bar.threshold
-        ? `${observed}; that is not yet enough evidence that the true rate is above ${barText}; ${moreClause(more, false)}.`
-        : `${observed}, below ${barText}; ${moreClause(more, false)}.`;
+  const sentence = method.sentence({
+    gate,
+    more,
+    barText,
+    observed,
+    counts,
+    where,
+    rate,
+    threshold: bar.threshold,
+    lookAt: method.lookAt(bar),
+    look: input.look,
+    moreClause,
+  });
   return { gate, cleared: gate.cleared, more, sentence };
 }
 
@@ -187,21 +156,15 @@ const FIELD_WORDS: Record<string, string> = {
   demotion: "demotion detector",
 };
 
-const GATE_WORDS: Record<string, string> = {
-  eprocess: "e-process (checked after every outcome)",
-  wilson: "Wilson (one look)",
-  raw: "raw rate (no statistical guarantee)",
-};
+/** A gate method in words, by its module; an unknown value as it is. */
+const gateWords = (v: unknown): string =>
+  (GATE_METHODS as readonly unknown[]).includes(v) ? gateOf(v as GateMethod).title : String(v);
 
 function valueInWords(field: string, v: unknown): string {
   if (v === null || v === undefined) return "none";
   if (typeof v === "object") return "set";
   if (typeof v !== "number")
-    return field === "gate"
-      ? (GATE_WORDS[String(v)] ?? String(v))
-      : field === "incidentSeverity"
-        ? `${String(v)} or worse`
-        : String(v);
+    return field === "gate" ? gateWords(v) : field === "incidentSeverity" ? `${String(v)} or worse` : String(v);
   if (/threshold$|failureRate$/.test(field)) return formatBar(v);
   if (/Days$|DaysInTier$/.test(field)) return `${formatCount(v)} day${v === 1 ? "" : "s"}`;
   if (field === "alpha" || field === "demotionAlpha") return String(v);
@@ -233,12 +196,7 @@ export function barsInWords(rules: PolicyRules, tier: Tier): string[] {
   const next = TIER_ABOVE[tier];
   if (t.promotion && next) {
     const p = t.promotion;
-    const how =
-      rules.gate === "eprocess"
-        ? `, checked after every outcome with at most a ${formatBar(rules.alpha)} risk of promoting an agent that is not above it`
-        : rules.gate === "wilson"
-          ? `, judged once, at ${formatCount(p.lookAt ?? p.minSamples)} outcomes (${formatBar(1 - rules.alpha)} confidence)`
-          : " by its raw rate over the last " + `${formatCount(t.windowDays)} days (no statistical guarantee)`;
+    const how = gateOf(rules.gate).how(p, t.windowDays, rules.alpha);
     out.push(
       `Promotion to ${next} (where the agent ${TIER_MEANING[next]}) needs evidence that the true success rate is above ${formatBar(p.threshold)}${how}; at least ${formatCount(p.minSamples)} outcomes, ${formatCount(p.minDaysInTier)} day${p.minDaysInTier === 1 ? "" : "s"} in ${tier} and ${p.reviewers} reviewer approval${p.reviewers === 1 ? "" : "s"}.`,
     );

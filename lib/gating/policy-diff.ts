@@ -2,14 +2,13 @@
 // "Loosen" means: easier to promote, or slower to demote. Every field is
 // classified; a change that loosens anything makes the whole change a loosening.
 
-import { logRestartLevel, restartAlpha } from "./alpha-spending";
-import { cusumRunLength } from "./cusum-arl";
-import { cusumParams, DEFAULT_DEMOTION_ARL } from "./demotion";
-import { lookAtOf } from "./evidence-fold";
+import { restartAlpha } from "./alpha-spending";
+import { cusumArlBracket, cusumComparisonGrid, cusumIncrements } from "./cusum-arl";
+import { cusumParams, DEFAULT_DEMOTION_ARL, type CusumParams } from "./demotion";
 import { sliderOf, type SliderRules } from "./slider";
 import { formatBar } from "./format";
-import { evidenceNeeded } from "./promotion-oc";
-import { defaultFailureRate, wilsonLowerBound } from "./statistics";
+import { GATES, gateOf } from "./gates";
+import { defaultFailureRate } from "./statistics";
 import { SEVERITIES, TIERS } from "./types";
 import type { GateMethod, PolicyRules, Tier } from "./types";
 
@@ -57,8 +56,6 @@ const PROMOTION_FIELDS: ReadonlyArray<["threshold" | "minSamples" | "minDaysInTi
   ["reviewers", "higher"],
 ];
 
-const GATE_STRICTNESS: Record<GateMethod, number> = { eprocess: 2, wilson: 1, raw: 0 };
-
 function numeric(
   changes: PolicyFieldChange[],
   path: string,
@@ -89,7 +86,7 @@ export function classifyPolicyChange(before: PolicyRules, after: PolicyRules): P
   const demotionDirection = (tier: string): Direction =>
     effects.some((e) => e.tier === tier && e.area === "demotion" && e.direction === "loosen") ? "loosen" : "tighten";
 
-  ordinal(changes, "gate", before.gate, after.gate, (g) => GATE_STRICTNESS[g as GateMethod] ?? -1);
+  ordinal(changes, "gate", before.gate, after.gate, (g) => GATES[g as GateMethod]?.strictness ?? -1);
   numeric(changes, "alpha", before.alpha, after.alpha, "lower");
   // The alarm level comes from demotionArl now: demotionAlpha makes no detector slower or faster.
   if (before.demotionAlpha !== after.demotionAlpha)
@@ -120,7 +117,9 @@ export function classifyPolicyChange(before: PolicyRules, after: PolicyRules): P
     // Shorter is a loosening (fewer outcomes reach the demotion sample; SPEC rule 6 names it). Longer
     // tightens unless the gate reads the window (raw): what that does to promotion is not derivable.
     if (b.windowDays !== a.windowDays) {
-      const readsWindow = (before.gate === "raw" || after.gate === "raw") && (b.promotion || a.promotion);
+      const readsWindow =
+        (gateOf(before.gate).reads === "window" || gateOf(after.gate).reads === "window") &&
+        (b.promotion || a.promotion);
       changes.push({
         path: `${base}.windowDays`,
         from: b.windowDays,
@@ -224,22 +223,14 @@ function effect(
   return { tier, area, measure, from, to, direction };
 }
 
-/** False-promotion bound of a gate: α for the anytime-valid e-process and the one-look wilson; none (1) for raw. */
-function falsePromotionBound(rules: PolicyRules): number {
-  return rules.gate === "raw" ? 1 : rules.alpha;
+/** P(promoted | true rate at the bar) of the stay's first evidence, by the tier's gate: exact, or the e-process's bound. */
+function falsePromotionOf(rules: PolicyRules, tier: Tier) {
+  return gateOf(rules.gate).falsePromotionAtBar(rules.tiers[tier].promotion!, restartAlpha(rules.alpha, 0));
 }
 
 /** Fewest outcomes that can clear the tier's gate at all (every one a success). */
 function evidenceNeededOf(rules: PolicyRules, tier: Tier): number {
-  const bar = rules.tiers[tier].promotion!;
-  if (rules.gate === "raw") return bar.minSamples;
-  if (rules.gate === "wilson") {
-    const lookAt = lookAtOf(rules, tier) ?? bar.minSamples;
-    return wilsonLowerBound(lookAt, lookAt, restartAlpha(rules.alpha, 0)) >= bar.threshold
-      ? Math.max(lookAt, bar.minSamples)
-      : Infinity;
-  }
-  return evidenceNeeded(bar.threshold, logRestartLevel(rules.alpha, 0), bar.minSamples) ?? Infinity;
+  return gateOf(rules.gate).evidenceNeeded(rules.tiers[tier].promotion!, restartAlpha(rules.alpha, 0));
 }
 
 /**
@@ -251,15 +242,12 @@ export function operatingEffects(before: PolicyRules, after: PolicyRules): Opera
   const out: OperatingEffect[] = [];
   for (const tier of TIERS) {
     if (before.tiers[tier].promotion && after.tiers[tier].promotion) {
+      // Exact probabilities where the gate has them (one look, raw); the e-process's Ville bound otherwise.
+      const fb = falsePromotionOf(before, tier);
+      const fa = falsePromotionOf(after, tier);
+      const word = (f: { exact: boolean }) => (f.exact ? "exact" : "bound");
       out.push(
-        effect(
-          tier,
-          "promotion",
-          "false-promotion bound",
-          falsePromotionBound(before),
-          falsePromotionBound(after),
-          true,
-        ),
+        effect(tier, "promotion", `false promotion at the bar (${word(fb)} → ${word(fa)})`, fb.value, fa.value, true),
       );
       try {
         out.push(
@@ -282,16 +270,20 @@ export function operatingEffects(before: PolicyRules, after: PolicyRules): Opera
           direction: "loosen",
         });
       }
-      const schedule = (r: PolicyRules) => (r.gate === "wilson" ? `one look at ${lookAtOf(r, tier)}` : "every outcome");
+      const lookOf = (r: PolicyRules) => gateOf(r.gate).lookAt(r.tiers[tier].promotion!);
+      const schedule = (r: PolicyRules) => {
+        const at = lookOf(r);
+        return at === null ? "every outcome" : `one look at ${at}`;
+      };
       const sb = schedule(before);
       const sa = schedule(after);
       // A wilson look moved later needs more evidence (tighter); earlier, or to/from continuous looks
       // without the e-process's guarantee, is a loosening. eprocess ↔ raw both look at every outcome.
       if (sb !== sa) {
+        const lb = lookOf(before);
+        const la = lookOf(after);
         const tighter =
-          before.gate === "wilson" && after.gate === "wilson"
-            ? (lookAtOf(after, tier) ?? 0) > (lookAtOf(before, tier) ?? 0)
-            : GATE_STRICTNESS[after.gate] > GATE_STRICTNESS[before.gate];
+          lb !== null && la !== null ? la > lb : gateOf(after.gate).strictness > gateOf(before.gate).strictness;
         out.push({
           tier,
           area: "promotion",
@@ -306,30 +298,7 @@ export function operatingEffects(before: PolicyRules, after: PolicyRules): Opera
     const da = after.tiers[tier].demotion;
     if (tier !== "CRAWL" && db && da) {
       try {
-        const pb = cusumParams(before, tier);
-        const pa = cusumParams(after, tier);
-        if (!Number.isFinite(pb.threshold) || !Number.isFinite(pa.threshold)) throw new Error("no detector");
-        // Both detectors judged at the old policy's rates: what it promised to tolerate and to catch.
-        out.push(
-          effect(
-            tier,
-            "demotion",
-            `false-alarm run length at q0 = ${formatBar(pb.q0)}`,
-            cusumRunLength(pb.q0, pb.q1, pb.threshold, pb.q0),
-            cusumRunLength(pa.q0, pa.q1, pa.threshold, pb.q0),
-            true,
-          ),
-        );
-        out.push(
-          effect(
-            tier,
-            "demotion",
-            `detection delay at q1 = ${formatBar(pb.q1)}`,
-            cusumRunLength(pb.q0, pb.q1, pb.threshold, pb.q1),
-            cusumRunLength(pa.q0, pa.q1, pa.threshold, pb.q1),
-            true,
-          ),
-        );
+        out.push(...detectorEffects(tier, cusumParams(before, tier), cusumParams(after, tier)));
       } catch {
         out.push({ tier, area: "demotion", measure: "detector", from: "?", to: "?", direction: "loosen" });
       }
@@ -337,6 +306,59 @@ export function operatingEffects(before: PolicyRules, after: PolicyRules): Opera
   }
   return out;
 }
+
+/**
+ * Is the after detector slower than the before one? With q0 and q1 unchanged the two are the same
+ * walk with different alarm levels, so h decides exactly (a higher h alarms later at every rate).
+ * Otherwise both are evaluated on one shared grid that brackets each real run length; the change
+ * tightens a measure only when the after detector's upper bound is below the before one's lower
+ * bound — an overlap (a near-tie within the grid's stated error) counts as a loosening.
+ */
+function detectorEffects(tier: string, pb: CusumParams, pa: CusumParams): OperatingEffect[] {
+  if (!Number.isFinite(pb.threshold) || !Number.isFinite(pa.threshold)) throw new Error("no detector");
+  // Rates equal up to binary noise (the default 2·q0 is 0.3999… for q0 = 0.2) are the same walk.
+  const same = (x: number, y: number) => Math.abs(x - y) <= 1e-12;
+  if (same(pb.q0, pa.q0) && same(pb.q1, pa.q1))
+    return [effect(tier, "demotion", "alarm level h (same q0 and q1)", pb.threshold, pa.threshold, true)];
+  // Pathwise: scaled by h, a walk that rises at least as much and falls no more alarms no later on
+  // every sequence of outcomes (and the reverse alarms no earlier) — exact, no grid needed.
+  const ib = cusumIncrements(pb.q0, pb.q1);
+  const ia = cusumIncrements(pa.q0, pa.q1);
+  const upRatio = ia.up / pa.threshold / (ib.up / pb.threshold);
+  const downRatio = ia.down / pa.threshold / (ib.down / pb.threshold);
+  if (upRatio >= 1 && downRatio <= 1 && (upRatio > 1 || downRatio < 1))
+    return [
+      {
+        tier,
+        area: "demotion",
+        measure: "detector alarms no later on every outcome sequence",
+        from: "",
+        to: "",
+        direction: "tighten",
+      },
+    ];
+  const grid = cusumComparisonGrid([pb.q0, pb.q1], [pa.q0, pa.q1]);
+  const compared = (measure: string, rate: number): OperatingEffect => {
+    const b = cusumArlBracket(pb.q0, pb.q1, pb.threshold, rate, grid);
+    const a = cusumArlBracket(pa.q0, pa.q1, pa.threshold, rate, grid);
+    const faster = a.upper < b.lower; // NaN compares false: not derivable is a loosening
+    const error = `grid step ${grid.u.toPrecision(2)}: before ${round(b.lower)}–${round(b.upper)}, after ${round(a.lower)}–${round(a.upper)}`;
+    return {
+      tier,
+      area: "demotion",
+      measure: `${measure} (${error})`,
+      from: b.lower,
+      to: a.upper,
+      direction: faster ? "tighten" : "loosen",
+    };
+  };
+  return [
+    compared(`false-alarm run length at q0 = ${formatBar(pb.q0)}`, pb.q0),
+    compared(`mean detection delay at q1 = ${formatBar(pb.q1)}`, pb.q1),
+  ];
+}
+
+const round = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(4)).toLocaleString("en-US") : "?");
 
 // ---- The autonomy slider (SPEC §7): raising the exposure is a loosening, lowering it tightens ----
 

@@ -2,7 +2,7 @@
 // (outcomes, successes): what the bench prints, what the tests bound, and what a policy change is
 // judged by (SPEC §3 rule 6).
 
-import { logEProcess } from "./statistics";
+import { logEProcess } from "./rates";
 
 /**
  * For each n ≤ horizon, the fewest successes with ln E_n ≥ logLevel (n + 1 = none), and n + 1 below

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { binomialUpperTail } from "./gates";
 import { describe, expect, it } from "vitest";
 import { normalQuantile } from "./normal";
 import {
@@ -241,14 +242,18 @@ describe("gateDecision", () => {
     });
   });
 
-  it("wilson: one-sided lower bound at α against the bar", () => {
+  // Issue 20 item 5: the one look is the exact one-sided (Clopper–Pearson) test, not Wilson's approximation.
+  it("wilson: the exact one-sided lower bound at α against the bar", () => {
     const d = gateDecision("wilson", { successes: 95, trials: 100 }, 0.9, 0.05);
-    expect(d).toMatchObject({ cleared: true, method: "wilson", required: 0.9 });
-    expect(d.statistic).toBeCloseTo(0.90083891472094722, 8);
-    expect(d.label).toBe("Wilson 95% lower bound 90.0% ≥ 90%");
-    const strict = gateDecision("wilson", { successes: 95, trials: 100 }, 0.9, 0.01);
-    expect(strict.cleared).toBe(false);
-    expect(strict.label).toBe("Wilson 99% lower bound 87.2% < 90%");
+    // P(S ≥ 95 | p = 0.9) = 5.8 % > 5 %: Wilson's approximate bound (90.08 %) cleared it; the exact test does not.
+    expect(binomialUpperTail(95, 100, 0.9)).toBeGreaterThan(0.05);
+    expect(d).toMatchObject({ cleared: false, method: "wilson", required: 0.9 });
+    expect(binomialUpperTail(95, 100, d.statistic)).toBeCloseTo(0.05, 9);
+    expect(d.label).toBe("exact 95% lower bound 89.7% < 90%");
+    const more = gateDecision("wilson", { successes: 96, trials: 100 }, 0.9, 0.05);
+    expect(binomialUpperTail(96, 100, 0.9)).toBeLessThanOrEqual(0.05);
+    expect(more.cleared).toBe(true);
+    expect(more.statistic).toBeGreaterThanOrEqual(0.9);
   });
 
   it("raw: the observed rate against the bar", () => {

@@ -1,32 +1,15 @@
 // Rates, intervals and the gate statistics of SPEC §2 "Metric".
 
-import { logUpperIncompleteBeta } from "./beta";
-import { formatBar, formatComparison } from "./format";
+import { gateOf, type GateDecision } from "./gates";
 import { normalQuantile } from "./normal";
+import { assertCounts, assertGateAlpha, assertUnitOpen, logEProcess } from "./rates";
 import type { Counts, GateMethod } from "./types";
 
-/** How a `raw` gate is labelled wherever it shows (SPEC §2). */
-export const NO_GUARANTEE = "no statistical guarantee";
+export { assertCounts, logEProcess, NO_GUARANTEE, rawRate } from "./rates";
+export type { GateDecision } from "./gates";
 
 /** z of a two-sided 95 % interval. */
 export const Z_95 = 1.959964;
-
-/** Throws on counts that cannot be counts, so a bug upstream never becomes a quiet promotion. */
-export function assertCounts(successes: number, trials: number): void {
-  if (!Number.isInteger(successes) || !Number.isInteger(trials) || successes < 0 || successes > trials) {
-    throw new RangeError(`counts must be integers with 0 ≤ successes ≤ trials, got ${successes}/${trials}`);
-  }
-}
-
-function assertUnitOpen(name: string, x: number): void {
-  if (!(x > 0 && x < 1)) throw new RangeError(`${name} must be in (0, 1), got ${x}`);
-}
-
-/** Observed success rate; 0 when there is nothing observed. */
-export function rawRate(successes: number, trials: number): number {
-  assertCounts(successes, trials);
-  return trials === 0 ? 0 : successes / trials;
-}
 
 /**
  * Wilson lower limit written without the subtraction of the textbook form:
@@ -65,30 +48,6 @@ export function wilsonLowerBound(successes: number, trials: number, alpha: numbe
   return wilsonLower(successes, trials, -normalQuantile(alpha));
 }
 
-/** A gate's error level: in (0, 0.5]. Above 0.5 a "lower bound" would be an upper bound. */
-function assertGateAlpha(alpha: number): void {
-  if (!(alpha > 0 && alpha <= 0.5)) throw new RangeError(`alpha must be in (0, 0.5], got ${alpha}`);
-}
-
-/**
- * ln E_n of the one-sided mixture e-process for H0: p ≤ bar (uniform mixing
- * over q in (bar, 1]):
- *   E_n = ∫_bar^1 q^S (1−q)^(n−S) dq / ((1−bar) · bar^S (1−bar)^(n−S))
- *       = B(S+1, n−S+1)(1 − I_bar(S+1, n−S+1)) / ((1−bar) bar^S (1−bar)^(n−S)).
- * n = 0 gives ln 1 = 0. Finite for every n, S = 0 and S = n included.
- */
-export function logEProcess(successes: number, trials: number, bar: number): number {
-  assertCounts(successes, trials);
-  assertUnitOpen("bar", bar);
-  if (trials === 0) return 0;
-  const failures = trials - successes;
-  return (
-    logUpperIncompleteBeta(bar, successes + 1, failures + 1) -
-    successes * Math.log(bar) -
-    (failures + 1) * Math.log1p(-bar)
-  );
-}
-
 /** E_n itself; saturates at Number.MAX_VALUE (it would overflow past ~e^709) so it stays finite and JSON-safe. */
 export function eProcess(successes: number, trials: number, bar: number): number {
   return Math.min(Math.exp(logEProcess(successes, trials, bar)), Number.MAX_VALUE);
@@ -119,21 +78,10 @@ export function defaultFailureRate(q0: number): number {
   return Math.min(2 * q0, 0.5);
 }
 
-export interface GateDecision {
-  cleared: boolean;
-  method: GateMethod;
-  /** eprocess: E_n; wilson: one-sided lower bound; raw: observed rate */
-  statistic: number;
-  /** eprocess: 1/alpha; wilson and raw: the bar */
-  required: number;
-  /** e.g. "e-value 34.2 ≥ 20" */
-  label: string;
-}
-
 /**
- * Whether the counts clear a promotion bar by the policy's gate method.
- * The e-process compares in log space, so a statistic that overflows a double
- * still decides correctly.
+ * Whether the counts clear a promotion bar by the gate method (lib/gating/gates): the e-process in
+ * log space (logLevelOverride: ln(1/α_j) of a restart, exact where α_j would underflow), `wilson` by
+ * the exact one-sided binomial test, `raw` by the observed rate.
  */
 export function gateDecision(
   method: GateMethod,
@@ -144,45 +92,5 @@ export function gateDecision(
 ): GateDecision {
   assertUnitOpen("threshold", threshold);
   assertGateAlpha(alpha);
-  const { successes, trials } = counts;
-  switch (method) {
-    case "eprocess": {
-      // logLevelOverride: ln(1/α_j) of a restart, exact where α_j itself would underflow.
-      const logLevel = logLevelOverride ?? Math.log(1 / alpha);
-      const logE = logEProcess(successes, trials, threshold);
-      const cleared = logE >= logLevel;
-      const statistic = Math.min(Math.exp(logE), Number.MAX_VALUE);
-      const required = logLevelOverride === undefined ? 1 / alpha : Math.min(Math.exp(logLevel), Number.MAX_VALUE);
-      return {
-        cleared,
-        method,
-        statistic,
-        required,
-        label: `e-value ${formatComparison(statistic, required, cleared, "number")}`,
-      };
-    }
-    case "wilson": {
-      const statistic = wilsonLowerBound(successes, trials, alpha);
-      const cleared = statistic >= threshold;
-      const confidence = formatBar(1 - alpha);
-      return {
-        cleared,
-        method,
-        statistic,
-        required: threshold,
-        label: `Wilson ${confidence} lower bound ${formatComparison(statistic, threshold, cleared, "percent")}`,
-      };
-    }
-    case "raw": {
-      const statistic = rawRate(successes, trials);
-      const cleared = statistic >= threshold;
-      return {
-        cleared,
-        method,
-        statistic,
-        required: threshold,
-        label: `raw rate ${formatComparison(statistic, threshold, cleared, "percent")} (${NO_GUARANTEE})`,
-      };
-    }
-  }
+  return gateOf(method).decide(counts, threshold, alpha, logLevelOverride);
 }

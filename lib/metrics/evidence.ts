@@ -9,7 +9,6 @@ import {
   evidenceFrom,
   stateEligibility,
   windowStartDay,
-  lookAtOf,
   PENDING_REQUEST_KINDS,
   PENDING_REQUEST_STATUSES,
   wilsonInterval,
@@ -21,6 +20,7 @@ import {
   type PolicyVersion,
 } from "@/lib/gating";
 import type { Counts, PolicyRules, Tier } from "@/lib/gating/types";
+import { gateOf } from "@/lib/gating/gates";
 
 export interface LiveEvidence {
   actionType: {
@@ -95,6 +95,7 @@ export function evidenceView(f: EvidenceFacts, now: Date): LiveEvidence {
   const eligibility = stateEligibility({ actionType: at, policy, requests: [] }, now.getTime(), f.openRequest);
   const w = wilsonInterval(window.successes, window.trials);
   const d = policy.rules.tiers[tier].demotion;
+  const promotionBar = policy.rules.tiers[tier].promotion;
   const cusum = cusumParams(policy.rules, tier);
   return {
     actionType: {
@@ -115,7 +116,7 @@ export function evidenceView(f: EvidenceFacts, now: Date): LiveEvidence {
       restarts: state.restarts,
       alpha: alphaSpent(policy.rules, state.restarts),
       interval: confidenceSequence(evidence.successes, evidence.trials),
-      lookAt: policy.rules.gate === "wilson" ? lookAtOf(policy.rules, tier) : null,
+      lookAt: promotionBar ? gateOf(policy.rules.gate).lookAt(promotionBar) : null,
       look: state.look,
     },
     window: {
