@@ -97,13 +97,15 @@ export function AuditTable({
             <tbody>
               {q.data.rows.map((r) => (
                 <tr
-                  key={r.seq}
+                  key={r.id}
                   className="border-t border-slate-100 align-top"
                   data-testid="audit-row"
                   data-kind={r.kind}
                   data-agent={r.agent?.slug ?? ""}
                 >
-                  <td className="px-2 py-1 font-mono text-xs">{r.seq}</td>
+                  <td className="px-2 py-1 font-mono text-xs">
+                    {r.seq ?? <span title="Numbered once the open promotion requests close (blind review)">·</span>}
+                  </td>
                   <td className="whitespace-nowrap px-2 py-1 font-mono text-xs">
                     {formatDateTimeSeconds(r.createdAt).replace(" UTC", "")}
                   </td>
@@ -144,7 +146,7 @@ export function AuditTable({
                     <details className="text-xs text-slate-600">
                       <summary className="cursor-pointer font-mono">{r.kind}</summary>
                       <code className="block max-h-40 overflow-auto break-all">{JSON.stringify(r.data)}</code>
-                      <div className="mt-0.5 break-all font-mono text-slate-500">hash {r.hash}</div>
+                      {r.hash && <div className="mt-0.5 break-all font-mono text-slate-500">hash {r.hash}</div>}
                     </details>
                   </td>
                 </tr>

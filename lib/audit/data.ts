@@ -4,6 +4,8 @@ import type { Tx } from "@/lib/db/client";
 import { auditEntryHash, GENESIS_HASH } from "./hash";
 import { INGESTION_KIND, type IngestionMode } from "./kinds";
 import { auditEntityPath, summarizeAudit } from "./summary";
+import { openCursor, sealCursor } from "./cursor";
+import { AppError } from "@/lib/errors";
 
 type Reader = Db | Tx;
 
@@ -172,34 +174,74 @@ function toRow(r: {
   return { ...r, seq: r.seq.toString(), createdAt: r.createdAt.toISOString() };
 }
 
-/** A row as the audit page shows it: who and what it is about by name, in one line, with a link. */
-export interface AuditListRow extends AuditRow {
+/**
+ * A row as the audit page shows it: who and what it is about by name, in one line, with a link. Past
+ * the seal horizon (lib/audit/seal.ts) seq and hashes are null: a gap in seq, or a prevHash naming
+ * no shown entry, would tell how many sealed entries lie between (and a hash covers its seq).
+ */
+export interface AuditListRow extends Omit<AuditRow, "seq" | "hash" | "prevHash"> {
+  /** opaque and unique in the page (a React key), not a seq */
+  id: string;
+  seq: string | null;
+  hash: string | null;
+  prevHash: string | null;
   agent: { id: string; slug: string; name: string } | null;
   actionType: { id: string; key: string; name: string } | null;
   summary: string;
   path: string;
 }
 
-/** Newest first, keyset-paginated by seq (stable under concurrent appends). */
+/**
+ * The seq a page starts before: an opaque cursor of ours, or a seq a reader typed, clamped to just
+ * past the horizon (a seq past it would let one probe where the shown entries sit).
+ */
+function startBefore(before: string | undefined, horizon: bigint | null): bigint | undefined {
+  if (!before) return undefined;
+  if (/^\d{1,19}$/.test(before)) {
+    const seq = BigInt(before);
+    return horizon !== null && seq > horizon + 1n ? horizon + 1n : seq;
+  }
+  const seq = openCursor(before);
+  if (seq === null)
+    throw new AppError("validation_failed", "The page cursor is not valid; start from the newest page.");
+  return seq;
+}
+
+/** Newest first, keyset-paginated by seq (stable under concurrent appends) behind an opaque cursor. */
 export async function listAudit(
   db: Reader,
   filter: AuditFilter,
-  page: { before?: bigint; take?: number } = {},
+  page: { before?: string; take?: number } = {},
 ): Promise<{ rows: AuditListRow[]; nextBefore: string | null }> {
   const take = Math.min(200, page.take ?? 50);
   const sealed = sealedWhere(await openRequestIds(db));
+  const horizon = await sealHorizon(db);
   const rows = await db.auditEntry.findMany({
-    where: { AND: [await where(db, filter, page.before), sealed] },
+    where: { AND: [await where(db, filter, startBefore(page.before, horizon)), sealed] },
     orderBy: { seq: "desc" },
     take: take + 1,
   });
   const more = rows.length > take;
-  const shown = rows.slice(0, take).map(toRow);
-  return { rows: await withNames(db, shown), nextBefore: more ? shown[shown.length - 1]!.seq : null };
+  const shown = rows.slice(0, take);
+  const named = await withNames(db, shown.map(toRow));
+  return {
+    rows: named.map((r, i) => {
+      const seq = shown[i]!.seq;
+      const past = horizon !== null && seq > horizon;
+      return {
+        ...r,
+        id: sealCursor(seq),
+        ...(past ? { seq: null, hash: null, prevHash: null } : {}),
+      };
+    }),
+    nextBefore: more ? sealCursor(shown[shown.length - 1]!.seq) : null,
+  };
 }
 
+type NamedRow = AuditRow & Pick<AuditListRow, "agent" | "actionType" | "summary" | "path">;
+
 /** Two reads for a page of rows: the action types and agents they name. */
-async function withNames(db: Reader, rows: AuditRow[]): Promise<AuditListRow[]> {
+async function withNames(db: Reader, rows: AuditRow[]): Promise<NamedRow[]> {
   const atIds = [...new Set(rows.map((r) => r.actionTypeId).filter((x): x is string => !!x))];
   const actionTypes = atIds.length
     ? await db.actionType.findMany({

@@ -31,11 +31,15 @@ export const auditQuerySchema = z.strictObject({
   to: iso.optional(),
   /** agents' outcome batches: hidden unless asked for (or the kind filter names them) */
   ingestion: z.enum(INGESTION_MODES).optional(),
+  /** the list's opaque page cursor (lib/audit/cursor.ts), or a seq (clamped to the seal horizon) */
   before: z
     .string()
-    .regex(/^\d{1,19}$/)
+    .regex(/^(\d{1,19}|[A-Za-z0-9_-]{48})$/)
     // zod runs this even when the regex failed: guard it, or "-1null" throws inside BigInt (a 500).
-    .refine((s) => /^\d{1,19}$/.test(s) && BigInt(s) <= MAX_SEQ, "a sequence number the log can have")
+    .refine(
+      (s) => /^[A-Za-z0-9_-]{48}$/.test(s) || (/^\d{1,19}$/.test(s) && BigInt(s) <= MAX_SEQ),
+      "a page cursor, or a sequence number the log can have",
+    )
     .optional(),
   format: z.enum(["csv", "json"]).optional(),
 });

@@ -1,5 +1,6 @@
-// Failed sign-ins in PostgreSQL (login_failures), so that every instance on one server counts against
-// one budget (issue 21: N instances allowed N times the guesses).
+// Limits kept in PostgreSQL, so that every instance on one server counts against one budget (issue 21:
+// N instances allowed N times the guesses): failed sign-ins (login_failures) and API keys' token
+// buckets (api_rate_buckets).
 import type { Db } from "@/lib/db";
 import type { FailureStore, FailureTally } from "./failures";
 
@@ -32,4 +33,44 @@ export class DatabaseFailureStore implements FailureStore {
   async clear(key: string): Promise<void> {
     await (await this.db()).loginFailure.deleteMany({ where: { key } });
   }
+}
+
+// ── API keys' shared token buckets ──────────────────────────────────────────────────────────────
+// One statement refills a key's bucket by the time since its last lease (the database's clock, the
+// same for every instance), charges the credit an instance spent, and takes a lease
+// (lib/gating/api-budget.ts).
+
+export interface LeaseAnswer {
+  granted: number;
+  /** the bucket's tokens after the lease (below zero: a debt) */
+  shared: number;
+}
+
+export interface LeaseAsk {
+  perSecond: number;
+  burst: number;
+  /** tokens wanted for the lease */
+  ask: number;
+  /** credit spent since the last lease, charged first */
+  charge: number;
+}
+
+export async function takeLease(db: Db, key: string, a: LeaseAsk): Promise<LeaseAnswer> {
+  // Every SET expression reads the row as it was, and PostgreSQL re-reads it if a concurrent lease
+  // changed it first, so two instances never lease the same tokens.
+  const rows = await db.$queryRaw<Array<{ granted: number; tokens: number }>>`
+    INSERT INTO api_rate_buckets (key, tokens, granted, "updatedAt")
+    VALUES (${key}, ${a.burst}::float8 - ${a.charge}::float8 - LEAST(${a.ask}::float8, GREATEST(0, FLOOR(${a.burst}::float8 - ${a.charge}::float8))),
+            LEAST(${a.ask}::float8, GREATEST(0, FLOOR(${a.burst}::float8 - ${a.charge}::float8))), now())
+    ON CONFLICT (key) DO UPDATE SET
+      granted = LEAST(${a.ask}::float8, GREATEST(0, FLOOR(
+        LEAST(${a.burst}::float8, api_rate_buckets.tokens + GREATEST(0, EXTRACT(EPOCH FROM now() - api_rate_buckets."updatedAt")::float8) * ${a.perSecond}::float8) - ${a.charge}::float8))),
+      tokens =
+        LEAST(${a.burst}::float8, api_rate_buckets.tokens + GREATEST(0, EXTRACT(EPOCH FROM now() - api_rate_buckets."updatedAt")::float8) * ${a.perSecond}::float8) - ${a.charge}::float8
+        - LEAST(${a.ask}::float8, GREATEST(0, FLOOR(
+        LEAST(${a.burst}::float8, api_rate_buckets.tokens + GREATEST(0, EXTRACT(EPOCH FROM now() - api_rate_buckets."updatedAt")::float8) * ${a.perSecond}::float8) - ${a.charge}::float8))),
+      "updatedAt" = now()
+    RETURNING granted, tokens`;
+  const row = rows[0]!;
+  return { granted: Number(row.granted), shared: Number(row.tokens) };
 }

@@ -3,6 +3,7 @@ import { requirePageUser } from "@/lib/auth/session";
 import { can } from "@/lib/gating/permissions";
 import { getDb } from "@/lib/db";
 import { listAudit } from "@/lib/audit/data";
+import { AppError } from "@/lib/errors";
 import { auditQuerySchema, toAuditFilter } from "@/lib/audit/schema";
 import { AUDIT_KIND_GROUPS } from "@/lib/audit/kinds";
 import { listAgents } from "@/lib/agents/data";
@@ -25,7 +26,12 @@ export default async function AuditPage({
   // Ingestion is 90%+ of the log: hidden unless asked for, so the state changes are what one sees.
   const query = { ingestion: "hide" as const, ...(parsed.success ? parsed.data : {}) };
   const db = await getDb();
-  const initial = await listAudit(db, toAuditFilter(query), query.before ? { before: BigInt(query.before) } : {});
+  const filter = toAuditFilter(query);
+  // A cursor from another server (or a stale secret) starts again from the newest page.
+  const initial = await listAudit(db, filter, { before: query.before }).catch((e: unknown) => {
+    if (e instanceof AppError) return listAudit(db, filter);
+    throw e;
+  });
   const agents = await listAgents(db);
   const actionTypes = await listOverview(db);
   const qs = new URLSearchParams({ ...(parsed.success ? raw : {}), ingestion: query.ingestion }).toString();

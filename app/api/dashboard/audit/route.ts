@@ -11,7 +11,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     permission: "audit:read",
     handler: async ({ db, req }) => {
       const query = parseAuditQuery(req.url);
-      return listAudit(db, toAuditFilter(query), query.before ? { before: BigInt(query.before) } : {});
+      return listAudit(db, toAuditFilter(query), { before: query.before });
     },
   }),
 });
