@@ -31,18 +31,19 @@ export interface JobsState {
   lastRunAt: Date | null;
 }
 
-interface Runner {
+export interface JobsRunner {
+  /** this runner's leadership and last run (the process's runner shares `jobsState`) */
+  readonly state: JobsState;
   stop(): Promise<void>;
 }
 
-const g = globalThis as unknown as { __cwrJobsState?: JobsState; __cwrJobsRunner?: Runner };
+const g = globalThis as unknown as { __cwrJobsState?: JobsState; __cwrJobsRunner?: JobsRunner };
 /** Shared by every bundle of the process (instrumentation, route handlers, metrics). */
-export const jobsState: JobsState = (g.__cwrJobsState ??= {
-  enabled: false,
-  leader: false,
-  leaderSince: null,
-  lastRunAt: null,
-});
+export const jobsState: JobsState = (g.__cwrJobsState ??= newJobsState());
+
+export function newJobsState(): JobsState {
+  return { enabled: false, leader: false, leaderSince: null, lastRunAt: null };
+}
 
 export async function runJobsOnce(database: Database, now = new Date()) {
   const expired = await expireRequests(database.prisma, now);
@@ -51,10 +52,10 @@ export async function runJobsOnce(database: Database, now = new Date()) {
   return { expired, demoted };
 }
 
-function setLeader(leader: boolean, reason: string) {
-  if (jobsState.leader === leader) return;
-  jobsState.leader = leader;
-  jobsState.leaderSince = leader ? new Date() : null;
+function setLeader(state: JobsState, leader: boolean, reason: string) {
+  if (state.leader === leader) return;
+  state.leader = leader;
+  state.leaderSince = leader ? new Date() : null;
   log(leader ? "info" : "warn", leader ? "jobs leadership acquired" : "jobs leadership lost", {
     reason,
     pid: process.pid,
@@ -65,9 +66,18 @@ function setLeader(leader: boolean, reason: string) {
 /** Starts the jobs of this process once (JOBS=off: none). */
 export function startJobs(database: Database): void {
   if (g.__cwrJobsRunner || process.env.JOBS === "off") return;
-  jobsState.enabled = true;
-  g.__cwrJobsRunner =
-    database.target.kind === "postgres" ? leaderElected(database, database.target.url) : alwaysLeader(database);
+  g.__cwrJobsRunner = startJobsRunner(database, jobsState);
+}
+
+/**
+ * A jobs runner with its own state. A process runs one (startJobs); several on one database stand
+ * for several instances (the leadership tests), of which exactly one may lead.
+ */
+export function startJobsRunner(database: Database, state: JobsState = newJobsState()): JobsRunner {
+  state.enabled = true;
+  return database.target.kind === "postgres"
+    ? leaderElected(database, database.target.url, state)
+    : alwaysLeader(database, state);
 }
 
 /** Stops the timers, waits for a run in progress and gives leadership up (graceful shutdown). */
@@ -76,11 +86,10 @@ export async function stopJobs(): Promise<void> {
   if (!runner) return;
   g.__cwrJobsRunner = undefined;
   await runner.stop();
-  jobsState.enabled = false;
 }
 
 /** The periodic runs, only while `isLeader()` holds; returns a stop that awaits the runs in progress. */
-function schedule(database: Database, isLeader: () => Promise<boolean>) {
+function schedule(database: Database, state: JobsState, isLeader: () => Promise<boolean>) {
   const stops = [
     every(
       INTERVAL_MS,
@@ -89,7 +98,7 @@ function schedule(database: Database, isLeader: () => Promise<boolean>) {
         await runJobsOnce(database);
         // Signed audit checkpoints (every N entries or M seconds): a failure is logged, never stops the jobs.
         await writeCheckpointIfDue(database.prisma).catch((e) => logError("audit checkpoint failed", e));
-        jobsState.lastRunAt = new Date();
+        state.lastRunAt = new Date();
       },
       "jobs failed",
     ),
@@ -126,18 +135,20 @@ function every(intervalMs: number, isLeader: () => Promise<boolean>, task: () =>
   };
 }
 
-function alwaysLeader(database: Database): Runner {
-  setLeader(true, "embedded database");
-  const stop = schedule(database, async () => true);
+function alwaysLeader(database: Database, state: JobsState): JobsRunner {
+  setLeader(state, true, "embedded database");
+  const stop = schedule(database, state, async () => true);
   return {
+    state,
     async stop() {
       await stop();
-      setLeader(false, "shutdown");
+      setLeader(state, false, "shutdown");
+      state.enabled = false;
     },
   };
 }
 
-function leaderElected(database: Database, url: string): Runner {
+function leaderElected(database: Database, url: string, state: JobsState): JobsRunner {
   let client: pg.Client | null = null;
   let stopped = false;
   let trying: Promise<void> | null = null;
@@ -145,7 +156,7 @@ function leaderElected(database: Database, url: string): Runner {
   const drop = (reason: string) => {
     const c = client;
     client = null;
-    setLeader(false, reason);
+    setLeader(state, false, reason);
     if (c) {
       c.removeAllListeners("end");
       c.end().catch(() => {});
@@ -153,7 +164,7 @@ function leaderElected(database: Database, url: string): Runner {
   };
 
   const attempt = async () => {
-    if (stopped || jobsState.leader) return;
+    if (stopped || state.leader) return;
     if (!client) {
       const c = new pg.Client({
         connectionString: url,
@@ -183,7 +194,7 @@ function leaderElected(database: Database, url: string): Runner {
     }
     try {
       const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [JOBS_LOCK_KEY]);
-      if (rows[0]?.ok && !stopped) setLeader(true, "advisory lock taken");
+      if (rows[0]?.ok && !stopped) setLeader(state, true, "advisory lock taken");
     } catch (e) {
       logError("jobs: leader election failed", e);
       drop("leader election query failed");
@@ -198,11 +209,11 @@ function leaderElected(database: Database, url: string): Runner {
   tick();
 
   // Before each run the leader proves that the connection holding the lock is still alive.
-  const stopSchedule = schedule(database, async () => {
-    if (!jobsState.leader || !client) return false;
+  const stopSchedule = schedule(database, state, async () => {
+    if (!state.leader || !client) return false;
     try {
       await client.query("SELECT 1");
-      return jobsState.leader;
+      return state.leader;
     } catch (e) {
       logError("jobs: leader connection check failed", e);
       drop("leader connection check failed");
@@ -211,6 +222,7 @@ function leaderElected(database: Database, url: string): Runner {
   });
 
   return {
+    state,
     async stop() {
       stopped = true;
       clearInterval(retry);
@@ -220,10 +232,11 @@ function leaderElected(database: Database, url: string): Runner {
       client = null;
       if (c) {
         c.removeAllListeners("end");
-        if (jobsState.leader) await c.query("SELECT pg_advisory_unlock($1)", [JOBS_LOCK_KEY]).catch(() => {});
+        if (state.leader) await c.query("SELECT pg_advisory_unlock($1)", [JOBS_LOCK_KEY]).catch(() => {});
         await c.end().catch(() => {});
       }
-      setLeader(false, "shutdown");
+      setLeader(state, false, "shutdown");
+      state.enabled = false;
     },
   };
 }
