@@ -31,7 +31,8 @@ describe("jobs leadership", () => {
   it.skipIf(process.env.TEST_BACKEND === "postgres")("the embedded database's process always leads", async () => {
     startJobs(database);
     expect(jobsState.leader).toBe(true);
-    await until(() => jobsState.lastRunAt !== null);
+    // Not a timing target: a first run compiles Prisma's queries, slow on a loaded CPU (see below).
+    await until(() => jobsState.lastRunAt !== null, 30_000);
     await stopJobs();
     expect(jobsState.leader).toBe(false);
   });
@@ -52,7 +53,9 @@ describe("jobs leadership", () => {
         // It lets go: this one takes over at its next try, and runs the jobs.
         await other.query("SELECT pg_advisory_unlock($1)", [JOBS_LOCK_KEY]);
         await until(() => jobsState.leader);
-        await until(() => jobsState.lastRunAt !== null);
+        // Not a timing target: the first run compiles Prisma's queries, which under the full suite's load
+        // took more than 5 s once in 20 runs. Leadership itself keeps its bounds below.
+        await until(() => jobsState.lastRunAt !== null, 30_000);
 
         // Its lock connection is killed: it steps down at once, then wins the lock back.
         const { rows } = await other.query(

@@ -2,10 +2,11 @@
 // are kept current inside the ingest transaction). They run on exactly one instance at a time.
 //
 // Leader election on PostgreSQL: every instance keeps one dedicated connection and, every
-// JOBS_LEADER_RETRY_MS, tries `pg_try_advisory_lock(JOBS_LOCK_KEY)` on it. The instance that gets the
-// lock leads for as long as that connection lives; it checks the connection before every run and
-// steps down the moment it fails. If the leader dies, PostgreSQL ends its session and releases the
-// lock, and another instance takes over at its next try. A graceful stop unlocks at once.
+// JOBS_LEADER_RETRY_MS (1 s), tries `pg_try_advisory_lock(JOBS_LOCK_KEY)` on it. The instance that gets
+// the lock leads for as long as that connection lives: it steps down the moment the connection reports
+// an error or ends, proves before every run that its session still holds the lock, and tries again at
+// once after stepping down. If the leader dies, PostgreSQL ends its session and releases the lock, and
+// another instance takes over at its next try. A graceful stop unlocks at once.
 // On the embedded default (PGlite, one process per data folder) the process is always the leader.
 import pg from "pg";
 import type { Database } from "@/lib/db/client";
@@ -21,8 +22,12 @@ export const JOBS_LOCK_KEY = 0x63777201;
 const INTERVAL_MS = Number(process.env.JOBS_INTERVAL_MS ?? 30_000);
 /** Webhooks go out within seconds of the change (the outbox is polled; retries wait longer). */
 const DELIVERY_INTERVAL_MS = Number(process.env.WEBHOOK_INTERVAL_MS ?? 2_000);
-const RETRY_MS = Number(process.env.JOBS_LEADER_RETRY_MS ?? 5_000);
+/** How often a follower tries for the lock: a lost leadership comes back within about this long. */
+const RETRY_MS = Number(process.env.JOBS_LEADER_RETRY_MS ?? 1_000);
 const CHECK_TIMEOUT_MS = 5_000;
+/** Whether this session holds the (bigint) advisory lock: classid is its high half, objid its low half. */
+const HOLDS_LOCK_SQL = `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+  AND granted AND classid = 0 AND objid = $1 AND objsubid = 1) AS held`;
 
 export interface JobsState {
   enabled: boolean;
@@ -31,18 +36,19 @@ export interface JobsState {
   lastRunAt: Date | null;
 }
 
-interface Runner {
+export interface JobsRunner {
+  /** this runner's leadership and last run (the process's runner shares `jobsState`) */
+  readonly state: JobsState;
   stop(): Promise<void>;
 }
 
-const g = globalThis as unknown as { __cwrJobsState?: JobsState; __cwrJobsRunner?: Runner };
+const g = globalThis as unknown as { __cwrJobsState?: JobsState; __cwrJobsRunner?: JobsRunner };
 /** Shared by every bundle of the process (instrumentation, route handlers, metrics). */
-export const jobsState: JobsState = (g.__cwrJobsState ??= {
-  enabled: false,
-  leader: false,
-  leaderSince: null,
-  lastRunAt: null,
-});
+export const jobsState: JobsState = (g.__cwrJobsState ??= newJobsState());
+
+export function newJobsState(): JobsState {
+  return { enabled: false, leader: false, leaderSince: null, lastRunAt: null };
+}
 
 export async function runJobsOnce(database: Database, now = new Date()) {
   const expired = await expireRequests(database.prisma, now);
@@ -51,10 +57,10 @@ export async function runJobsOnce(database: Database, now = new Date()) {
   return { expired, demoted };
 }
 
-function setLeader(leader: boolean, reason: string) {
-  if (jobsState.leader === leader) return;
-  jobsState.leader = leader;
-  jobsState.leaderSince = leader ? new Date() : null;
+function setLeader(state: JobsState, leader: boolean, reason: string) {
+  if (state.leader === leader) return;
+  state.leader = leader;
+  state.leaderSince = leader ? new Date() : null;
   log(leader ? "info" : "warn", leader ? "jobs leadership acquired" : "jobs leadership lost", {
     reason,
     pid: process.pid,
@@ -65,9 +71,18 @@ function setLeader(leader: boolean, reason: string) {
 /** Starts the jobs of this process once (JOBS=off: none). */
 export function startJobs(database: Database): void {
   if (g.__cwrJobsRunner || process.env.JOBS === "off") return;
-  jobsState.enabled = true;
-  g.__cwrJobsRunner =
-    database.target.kind === "postgres" ? leaderElected(database, database.target.url) : alwaysLeader(database);
+  g.__cwrJobsRunner = startJobsRunner(database, jobsState);
+}
+
+/**
+ * A jobs runner with its own state. A process runs one (startJobs); several on one database stand
+ * for several instances (the leadership tests), of which exactly one may lead.
+ */
+export function startJobsRunner(database: Database, state: JobsState = newJobsState()): JobsRunner {
+  state.enabled = true;
+  return database.target.kind === "postgres"
+    ? leaderElected(database, database.target.url, state)
+    : alwaysLeader(database, state);
 }
 
 /** Stops the timers, waits for a run in progress and gives leadership up (graceful shutdown). */
@@ -76,11 +91,10 @@ export async function stopJobs(): Promise<void> {
   if (!runner) return;
   g.__cwrJobsRunner = undefined;
   await runner.stop();
-  jobsState.enabled = false;
 }
 
 /** The periodic runs, only while `isLeader()` holds; returns a stop that awaits the runs in progress. */
-function schedule(database: Database, isLeader: () => Promise<boolean>) {
+function schedule(database: Database, state: JobsState, isLeader: () => Promise<boolean>) {
   const stops = [
     every(
       INTERVAL_MS,
@@ -89,7 +103,7 @@ function schedule(database: Database, isLeader: () => Promise<boolean>) {
         await runJobsOnce(database);
         // Signed audit checkpoints (every N entries or M seconds): a failure is logged, never stops the jobs.
         await writeCheckpointIfDue(database.prisma).catch((e) => logError("audit checkpoint failed", e));
-        jobsState.lastRunAt = new Date();
+        state.lastRunAt = new Date();
       },
       "jobs failed",
     ),
@@ -126,91 +140,112 @@ function every(intervalMs: number, isLeader: () => Promise<boolean>, task: () =>
   };
 }
 
-function alwaysLeader(database: Database): Runner {
-  setLeader(true, "embedded database");
-  const stop = schedule(database, async () => true);
+function alwaysLeader(database: Database, state: JobsState): JobsRunner {
+  setLeader(state, true, "embedded database");
+  const stop = schedule(database, state, async () => true);
   return {
+    state,
     async stop() {
       await stop();
-      setLeader(false, "shutdown");
+      setLeader(state, false, "shutdown");
+      state.enabled = false;
     },
   };
 }
 
-function leaderElected(database: Database, url: string): Runner {
+function leaderElected(database: Database, url: string, state: JobsState): JobsRunner {
+  /** the connection that holds the lock, or tries for it (null: none yet, or it failed) */
   let client: pg.Client | null = null;
   let stopped = false;
   let trying: Promise<void> | null = null;
 
-  const drop = (reason: string) => {
-    const c = client;
+  const tick = () => {
+    if (!stopped) trying ??= attempt().finally(() => (trying = null));
+  };
+
+  // Steps down and ends `c`, but only while `c` is still this instance's lock connection: a late
+  // failure of an older connection must not end the one that has won the lock back since.
+  const drop = (c: pg.Client, reason: string) => {
+    if (client !== c) return;
     client = null;
-    setLeader(false, reason);
-    if (c) {
+    setLeader(state, false, reason);
+    c.removeAllListeners("end");
+    c.end().catch(() => {});
+    // Try again at once rather than a whole retry interval later (the lock may already be free).
+    setImmediate(tick);
+  };
+
+  const connect = async (): Promise<pg.Client | null> => {
+    const c = new pg.Client({
+      connectionString: url,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      connectionTimeoutMillis: CHECK_TIMEOUT_MS,
+      query_timeout: CHECK_TIMEOUT_MS,
+      application_name: "cwr-jobs-leader",
+    });
+    // pg emits `error` once the connection is unusable (the server ended the session, the socket
+    // broke); an `end` may follow. Either one steps down at once, whichever comes first.
+    c.on("error", (e) => {
+      logError("jobs leader connection error", e);
+      drop(c, "leader connection failed");
+    });
+    c.on("end", () => drop(c, "leader connection closed"));
+    try {
+      await c.connect();
+      return c;
+    } catch (e) {
       c.removeAllListeners("end");
-      c.end().catch(() => {});
+      await c.end().catch(() => {});
+      log("warn", "jobs: cannot reach the database for leader election", { error: (e as Error).message });
+      return null;
     }
   };
 
   const attempt = async () => {
-    if (stopped || jobsState.leader) return;
-    if (!client) {
-      const c = new pg.Client({
-        connectionString: url,
-        keepAlive: true,
-        keepAliveInitialDelayMillis: 10_000,
-        connectionTimeoutMillis: CHECK_TIMEOUT_MS,
-        query_timeout: CHECK_TIMEOUT_MS,
-        application_name: "cwr-jobs-leader",
-      });
-      c.on("error", (e) => logError("jobs leader connection error", e));
-      c.on("end", () => {
-        if (client === c) drop("leader connection closed");
-      });
-      try {
-        await c.connect();
-      } catch (e) {
-        c.removeAllListeners("end");
-        await c.end().catch(() => {});
-        log("warn", "jobs: cannot reach the database for leader election", { error: (e as Error).message });
-        return;
-      }
+    if (stopped || state.leader) return;
+    let c = client;
+    if (!c) {
+      c = await connect();
+      if (!c) return;
       if (stopped) {
+        c.removeAllListeners("end");
         await c.end().catch(() => {});
         return;
       }
       client = c;
     }
     try {
-      const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [JOBS_LOCK_KEY]);
-      if (rows[0]?.ok && !stopped) setLeader(true, "advisory lock taken");
+      const { rows } = await c.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [JOBS_LOCK_KEY]);
+      if (rows[0]?.ok && client === c && !stopped) setLeader(state, true, "advisory lock taken");
     } catch (e) {
       logError("jobs: leader election failed", e);
-      drop("leader election query failed");
+      drop(c, "leader election query failed");
     }
   };
 
-  const tick = () => {
-    trying ??= attempt().finally(() => (trying = null));
-  };
   const retry = setInterval(tick, RETRY_MS);
   retry.unref();
   tick();
 
-  // Before each run the leader proves that the connection holding the lock is still alive.
-  const stopSchedule = schedule(database, async () => {
-    if (!jobsState.leader || !client) return false;
+  // Before each run the leader proves, on the connection itself, that its session still holds the lock.
+  const stopSchedule = schedule(database, state, async () => {
+    const c = client;
+    if (!state.leader || !c) return false;
     try {
-      await client.query("SELECT 1");
-      return jobsState.leader;
+      const { rows } = await c.query<{ held: boolean }>(HOLDS_LOCK_SQL, [JOBS_LOCK_KEY]);
+      if (rows[0]?.held) return state.leader && client === c;
+      drop(c, "advisory lock no longer held");
+      return false;
     } catch (e) {
       logError("jobs: leader connection check failed", e);
-      drop("leader connection check failed");
+      drop(c, "leader connection check failed");
       return false;
     }
   });
 
   return {
+    state,
     async stop() {
       stopped = true;
       clearInterval(retry);
@@ -220,10 +255,11 @@ function leaderElected(database: Database, url: string): Runner {
       client = null;
       if (c) {
         c.removeAllListeners("end");
-        if (jobsState.leader) await c.query("SELECT pg_advisory_unlock($1)", [JOBS_LOCK_KEY]).catch(() => {});
+        if (state.leader) await c.query("SELECT pg_advisory_unlock($1)", [JOBS_LOCK_KEY]).catch(() => {});
         await c.end().catch(() => {});
       }
-      setLeader(false, "shutdown");
+      setLeader(state, false, "shutdown");
+      state.enabled = false;
     },
   };
 }

@@ -2,7 +2,9 @@
 # A private, throw-away PostgreSQL server for the tests: a fresh cluster in a temp folder, listening on
 # 127.0.0.1 and a free port only (trust auth, no durability: fsync off). ~1 s.
 #   scripts/pg-test-server.sh start   → prints "<url> <folder>" (exit 3 when no PostgreSQL binaries)
+#   scripts/pg-test-server.sh restart <folder>   (pg_ctl restart -m fast: every session is ended; returns once it accepts connections)
 #   scripts/pg-test-server.sh stop <folder>
+#   scripts/pg-test-server.sh available          (exit 0 when PostgreSQL's binaries are installed)
 # Binaries: $PG_BIN, else the newest /usr/lib/postgresql/*/bin (Debian's `postgresql`), else PATH.
 # As root the server runs as the `postgres` user (initdb refuses root).
 set -euo pipefail
@@ -37,6 +39,14 @@ case "${1:-}" in
       || { echo "could not create the app role cwr_app" >&2; exit 1; }
     echo "postgres://postgres@127.0.0.1:$PORT/postgres $DIR"
     ;;
+  available)
+    bindir >/dev/null
+    ;;
+  restart)
+    DIR=${2:?usage: pg-test-server.sh restart <folder>}
+    BIN=$(bindir) || { echo "no PostgreSQL binaries (pg_ctl) found" >&2; exit 3; }
+    as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/log" -m fast -w -t 60 restart >/dev/null || { cat "$DIR/log" >&2; exit 1; }
+    ;;
   stop)
     DIR=${2:?usage: pg-test-server.sh stop <folder>}
     BIN=$(bindir) || exit 0
@@ -44,7 +54,7 @@ case "${1:-}" in
     rm -rf "$DIR"
     ;;
   *)
-    echo "usage: $0 start | stop <folder>" >&2
+    echo "usage: $0 start | restart <folder> | stop <folder> | available" >&2
     exit 2
     ;;
 esac
