@@ -16,7 +16,9 @@ import { foldInWorker, takeReplaySlot } from "./pool";
 import type { ReplayPoint, ReplayRunSummary, ReplaySummary } from "./sentence";
 
 const CACHE_SIZE = 32;
-const cache = new Map<string, ReplaySummary>();
+// One per process, like the worker (route handlers and server actions are separate module instances).
+const g = globalThis as unknown as { __cwrReplayCache?: Map<string, ReplaySummary> };
+const cache = (g.__cwrReplayCache ??= new Map<string, ReplaySummary>());
 
 const point = (c: { at: number; from: ReplayPoint["from"]; to: ReplayPoint["to"]; cause: string }): ReplayPoint => ({
   at: new Date(c.at).toISOString(),

@@ -8,11 +8,17 @@ import type { ReplayOptions, ReplayResult } from "@/lib/gating/replay";
 import { AppError } from "@/lib/errors";
 import type { FromWorker, ToWorker } from "./worker";
 
-let worker: Worker | null = null;
-let busy = false;
-let jobs = 0;
-let lastMs = 1_000;
-const waiting = new Map<number, { resolve: (r: ReplayResult[]) => void; reject: (e: Error) => void }>();
+interface Pool {
+  worker: Worker | null;
+  busy: boolean;
+  jobs: number;
+  lastMs: number;
+  waiting: Map<number, { resolve: (r: ReplayResult[]) => void; reject: (e: Error) => void }>;
+}
+// One per process: Next compiles route handlers and server actions into separate module instances.
+const g = globalThis as unknown as { __cwrReplayPool?: Pool };
+const pool = (g.__cwrReplayPool ??= { worker: null, busy: false, jobs: 0, lastMs: 1_000, waiting: new Map() });
+const waiting = pool.waiting;
 
 // The server runs TypeScript through tsx (`node --import tsx server.ts`), and Next bundles this module,
 // so the worker cannot be a path next to it: it is started from source, with tsx registered first.
@@ -29,7 +35,7 @@ function startWorker(): Worker {
     else job.reject(new Error(`replay failed in the worker: ${m.message}`));
   });
   const fail = (e: Error) => {
-    worker = null;
+    pool.worker = null;
     for (const job of waiting.values()) job.reject(e);
     waiting.clear();
   };
@@ -40,15 +46,15 @@ function startWorker(): Worker {
 
 /** Takes this instance's one replay slot, or refuses with 429 (the wait: about one replay's time). */
 export function takeReplaySlot(): () => void {
-  if (busy)
+  if (pool.busy)
     throw new AppError("rate_limited", "A replay is already running on this server; try again in a moment.", {
-      retryAfterSeconds: Math.min(30, Math.max(1, Math.ceil(lastMs / 1000))),
+      retryAfterSeconds: Math.min(30, Math.max(1, Math.ceil(pool.lastMs / 1000))),
     });
-  busy = true;
+  pool.busy = true;
   const started = performance.now();
   return () => {
-    lastMs = performance.now() - started;
-    busy = false;
+    pool.lastMs = performance.now() - started;
+    pool.busy = false;
   };
 }
 
@@ -58,9 +64,9 @@ export async function foldInWorker(
   pages: AsyncIterable<string>,
   now: number,
 ): Promise<ReplayResult[]> {
-  worker ??= startWorker();
-  const w = worker;
-  const job = ++jobs;
+  pool.worker ??= startWorker();
+  const w = pool.worker;
+  const job = ++pool.jobs;
   const done = new Promise<ReplayResult[]>((resolve, reject) => waiting.set(job, { resolve, reject }));
   done.catch(() => undefined); // awaited below; a read that throws first must not leave it unhandled
   const send = (m: ToWorker) => w.postMessage(m);
