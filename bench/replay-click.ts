@@ -137,6 +137,9 @@ try {
   const p99 = percentile(replaying, 99);
   console.log(p99 < 50 ? `✓ p99 ${round(p99, 1)} ms < 50 ms` : `✗ p99 ${round(p99, 1)} ms ≥ 50 ms`);
   process.exitCode = p99 < 50 ? 0 : 1;
+} catch (e) {
+  console.error(e, `\nserver log:\n${server.logTail()}`);
+  process.exitCode = 1;
 } finally {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });

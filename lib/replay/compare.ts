@@ -16,6 +16,9 @@ import { foldInWorker, takeReplaySlot } from "./pool";
 import type { ReplayPoint, ReplayRunSummary, ReplaySummary } from "./sentence";
 
 const CACHE_SIZE = 32;
+// Small pages: on the embedded default the database runs on this thread, so a page's query holds the
+// event loop while it runs; 1,000 rows keep each hold short and let agents' decisions in between.
+export const WORKER_PAGE = 1_000;
 // One per process, like the worker (route handlers and server actions are separate module instances).
 const g = globalThis as unknown as { __cwrReplayCache?: Map<string, ReplaySummary> };
 const cache = (g.__cwrReplayCache ??= new Map<string, ReplaySummary>());
@@ -67,7 +70,7 @@ export async function replaySummary(
         { ...base, rules, policyVersion: inputs.policy.version + 1 },
         { ...base, rules: inputs.policy.rules, policyVersion: inputs.policy.version },
       ],
-      outcomePages(db, actionTypeId),
+      outcomePages(db, actionTypeId, WORKER_PAGE),
       now.getTime(),
     );
     const summary: ReplaySummary = {
