@@ -41,7 +41,16 @@ FROM page p`;
 
 /** The stored outcomes' pages, as JSON text (parsed where they are folded). The next page is read while one is folded. */
 export async function* outcomePages(db: Db, actionTypeId: string, pageSize = REPLAY_PAGE): AsyncGenerator<string> {
-  const read = async (after: string) => (await db.$queryRawUnsafe<Page[]>(PAGE_SQL, actionTypeId, after, pageSize))[0];
+  // The keyset walk must be an ordered index scan: with stale statistics (the embedded database is
+  // never analysed) the planner reads every row of the action type and sorts them, on every page.
+  const read = async (after: string) =>
+    (
+      await db.$transaction([
+        db.$executeRawUnsafe("SET LOCAL enable_bitmapscan = off"),
+        db.$executeRawUnsafe("SET LOCAL enable_sort = off"),
+        db.$queryRawUnsafe<Page[]>(PAGE_SQL, actionTypeId, after, pageSize),
+      ])
+    )[2][0];
   let next = read("0");
   for (;;) {
     const page = await next;
