@@ -1,6 +1,7 @@
 "use client";
-// The what-if replay as a small timeline: the tier under the proposed policy against the tier that
-// really was, day by day, with the sentence that says the same in words.
+// The what-if replay as a small timeline: the tier under the proposed policy against the tier under the
+// current policy (folded the same way over the same outcomes), day by day, with the sentence that says
+// the same in words.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { replaySentence, type ReplayPoint, type ReplaySummary } from "@/lib/replay/sentence";
 import { DAY_MS, TIERS, type Tier } from "@/lib/gating/types";
@@ -21,7 +22,7 @@ export function replaySeries(s: ReplaySummary) {
     rows.push({
       day: new Date(at).toISOString().slice(0, 10),
       proposed: tierAt(s.proposed.changes, at),
-      actual: tierAt(s.actual.changes, at),
+      current: tierAt(s.current.changes, at),
     });
   }
   return rows;
@@ -30,7 +31,14 @@ export function replaySeries(s: ReplaySummary) {
 export function ReplayChart({ summary, title = "What-if replay" }: { summary: ReplaySummary; title?: string }) {
   const data = replaySeries(summary);
   return (
-    <section className="rounded border border-slate-200 bg-white p-3" aria-label={title} data-testid="replay">
+    <section
+      className="rounded border border-slate-200 bg-white p-3"
+      aria-label={title}
+      data-testid="replay"
+      data-proposed-tier={summary.proposed.tier}
+      data-current-tier={summary.current.tier}
+      data-series={JSON.stringify(data.map(({ proposed, current }) => ({ proposed, current })))}
+    >
       <h3 className="text-sm font-semibold">{title}</h3>
       <p className="mt-1 text-sm text-slate-700" data-testid="replay-sentence">
         {replaySentence(summary)}
@@ -51,8 +59,8 @@ export function ReplayChart({ summary, title = "What-if replay" }: { summary: Re
             <Legend wrapperStyle={{ fontSize: 11 }} />
             <Line
               type="stepAfter"
-              dataKey="actual"
-              name="what really happened"
+              dataKey="current"
+              name={`under the current policy v${summary.current.version}`}
               stroke="#64748b"
               strokeWidth={2}
               dot={false}

@@ -1,4 +1,5 @@
 "use client";
+import type { ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { ReviewPage } from "@/lib/requests/review-page";
 import { fetchJson } from "@/components/ui/fetchJson";
@@ -20,6 +21,8 @@ export function ReviewView(props: {
   review: ServerAction<ReviewInput, Reviewed>;
   withdraw: ServerAction<{ requestId: string }, unknown>;
   apply: ServerAction<{ requestId: string }, Applied>;
+  /** the what-if replay of a proposed policy: shown beside the proposed change, above Approve/Reject */
+  replay?: ReactNode;
 }) {
   const q = useQuery({
     queryKey: ["request", props.initial.request.id],
@@ -65,6 +68,7 @@ export function ReviewView(props: {
           )}
         </Card>
       )}
+      {props.replay}
       <QuorumCard r={r} reader={props.reader} />
       <div className="grid gap-4 md:grid-cols-2">
         <EvidenceColumn title="Pinned snapshot (what you judge)" e={r.snapshot} testId="pinned" />

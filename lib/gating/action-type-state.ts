@@ -18,6 +18,7 @@ import { openRequest } from "./request-open";
 import { effectivePercent, sliderOf } from "./slider";
 import { refuse, RequestSteps, SYSTEM, type Step, type TierChangeAsk } from "./state-requests";
 import type {
+  ActionTypeFacts,
   Answer,
   DecidedOn,
   PolicyVersion,
@@ -28,7 +29,7 @@ import type {
   StateDeps,
   StateEffect,
 } from "./state-types";
-import type { PolicyRules, Severity, TierChangeCause } from "./types";
+import type { PolicyRules, Severity, Tier, TierChangeCause } from "./types";
 
 export * from "./state-types";
 export { stateEligibility, windowStartDay } from "./state-eligibility";
@@ -41,7 +42,27 @@ export function decideStateChange(
 ): StateDecision {
   const run = new Run(ctx, now, deps);
   const answer = run.command(command);
-  return "refused" in answer ? { ok: false, refusal: answer.refused } : { ok: true, effects: run.effects, answer };
+  return "refused" in answer
+    ? { ok: false, refusal: answer.refused }
+    : { ok: true, effects: run.effects, answer, context: run.ctx };
+}
+
+/**
+ * The action type's facts on a tier change at `now`: a new tier restarts its clock, its evidence (the
+ * e-process is valid over one sequence) and its ramp; the agent version carries over. Shared by the
+ * interpreter and the what-if replay (replay.ts), so both enter a tier the same way.
+ */
+export function tierEntered(at: ActionTypeFacts, to: Tier, frozen: boolean, now: number): ActionTypeFacts {
+  const tierChanged = at.tier !== to;
+  return {
+    ...at,
+    tier: to,
+    frozen,
+    stateVersion: at.stateVersion + 1,
+    ...(tierChanged
+      ? { tierSince: now, evidence: freshEvidence(now, at.evidence.agentVersion), rampStep: 0, rampStepSince: now }
+      : {}),
+  };
 }
 
 /** The tier, freeze, policy and evidence side of a decision, on top of the request side. */
@@ -102,23 +123,7 @@ class Run extends RequestSteps {
     });
     // A new tier restarts its clock and its evidence (the e-process is valid over one sequence).
     if (tierChanged) this.effects.push({ type: "reset_evidence", scope: "tier" });
-    this.ctx = {
-      ...this.ctx,
-      actionType: {
-        ...at,
-        tier: c.to,
-        frozen: c.frozen,
-        stateVersion: at.stateVersion + 1,
-        ...(tierChanged
-          ? {
-              tierSince: this.now,
-              evidence: freshEvidence(this.now, at.evidence.agentVersion),
-              rampStep: 0,
-              rampStepSince: this.now,
-            }
-          : {}),
-      },
-    };
+    this.ctx = { ...this.ctx, actionType: tierEntered(at, c.to, c.frozen, this.now) };
     this.audit(c.actor, `tier.${c.cause}`, "action_type", at.id, {
       tierChangeId: changeId,
       from: at.tier,

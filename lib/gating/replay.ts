@@ -1,19 +1,18 @@
-// What-if replay (SPEC §7): a policy replayed over the recorded outcomes of an action type through
-// the same pure fold as the live gate (evidence-fold.ts), the same detector (demotion.ts) and the same
-// eligibility (eligibility.ts). Streaming: outcomes are pushed in (occurredAt, id) order, in pages, and
-// folded a UTC day at a time (the live ingest folds a batch and checks after it), so memory holds one
-// day of outcomes, whatever the history's length. Pure: no clock, no I/O.
+// What-if replay (SPEC §7): a policy replayed over the recorded outcomes of an action type through the
+// live path's own core. Each recorded ingest batch is one `ingest` command of the state interpreter
+// (action-type-state.ts: the evidence fold, the detector, the ramp), decided at the moment it was
+// received, exactly where the live path decided; people's recorded changes go through the same core
+// between batches. `when_eligible` takes a promotion the moment the eligibility the request snapshot
+// reads (stateEligibility) says eligible, checked after each batch. Pure: no clock, no I/O.
 import {
-  demotionSampleFrom,
-  dayKey,
-  evidenceFrom,
-  foldEvidence,
-  freshEvidence,
-  type EvidenceState,
-  type FoldOutcome,
-} from "./evidence-fold";
-import { evaluateDemotion } from "./demotion";
-import { evaluateEligibility, DAY_MS } from "./eligibility";
+  decideStateChange,
+  stateEligibility,
+  tierEntered,
+  type StateCommand,
+  type StateContext,
+  type StateDeps,
+} from "./action-type-state";
+import { freshEvidence, type EvidenceState, type FoldOutcome } from "./evidence-fold";
 import { tierAbove } from "./outcomes";
 import type { PolicyRules, Tier } from "./types";
 
@@ -62,153 +61,118 @@ export interface ReplayResult {
 }
 
 const HUMAN_CAUSES = new Set(["promotion", "override", "manual_demotion", "freeze", "unfreeze"]);
+const REPLAY_ACTOR = { type: "system", label: "replay" } as const;
 
 export class PolicyReplay {
-  private tier: Tier = "CRAWL";
-  private frozen = false;
-  private tierSince: number;
-  private state: EvidenceState;
-  private day: string | null = null;
-  private buffer: FoldOutcome[] = [];
-  private peak = 0;
+  private ctx: StateContext;
   private readonly changes: ReplayChange[] = [];
   private readonly eligibleAt: Array<{ at: number; tier: Tier }> = [];
   private eligibleSeen = false;
   private recordedIndex = 0;
   private count = 0;
   private readonly recorded: RecordedChange[];
+  private readonly deps: StateDeps;
 
   constructor(private readonly o: ReplayOptions) {
-    this.tierSince = o.createdAt;
-    this.state = freshEvidence(o.createdAt);
+    const at = o.createdAt;
+    this.ctx = {
+      actionType: {
+        id: "replay",
+        agentId: "replay",
+        key: "replay",
+        tier: "CRAWL",
+        tierSince: at,
+        frozen: false,
+        stateVersion: 0,
+        rampStep: 0,
+        rampStepSince: at,
+        evidence: freshEvidence(at),
+      },
+      policy: { id: "replay", version: o.policyVersion, rules: o.rules },
+      requests: [],
+    };
     this.recorded = o.recorded.filter(
       (c) => HUMAN_CAUSES.has(c.cause) && (o.promote === "as_recorded" || c.cause !== "promotion"),
     );
+    let ids = 0;
+    this.deps = {
+      newId: () => `replay-${++ids}`,
+      // No request is open in a replay; the core asks only to re-pin one.
+      snapshotOf: (ctx, now) => ({ snapshot: null, hash: "", eligibility: stateEligibility(ctx, now, false) }),
+    };
   }
 
-  /** Feeds outcomes in (occurredAt, id) order; a page may end mid-day. */
-  push(outcomes: readonly FoldOutcome[]): void {
-    for (const e of outcomes) {
-      const d = dayKey(e.occurredAt);
-      if (this.day !== null && d !== this.day) this.flush();
-      this.day = d;
-      this.buffer.push(e);
-    }
+  /** One recorded ingest batch, decided at `at` (when it was received), as the live ingest did. */
+  push(batch: readonly FoldOutcome[], at: number): void {
+    if (batch.length === 0) return;
+    // People's changes recorded before this batch was received happen first.
+    this.applyRecorded(at);
+    this.count += batch.length;
+    const before = this.ctx.actionType.tier;
+    const d = this.decide({ type: "ingest", outcomes: batch }, at);
+    const change = d && d.answer.type === "folded" ? d.answer.change : null;
+    if (this.ctx.actionType.tier !== before) this.record(at, before, "automatic_demotion", true, change?.reason);
+    else this.checkEligible(at);
   }
 
   finish(now: number): ReplayResult {
-    this.flush();
     this.applyRecorded(now);
     this.checkEligible(now);
+    const at = this.ctx.actionType;
     return {
       changes: this.changes,
       eligibleAt: this.eligibleAt,
-      tier: this.tier,
-      frozen: this.frozen,
-      tierSince: this.tierSince,
-      state: this.state,
+      tier: at.tier,
+      frozen: at.frozen,
+      tierSince: at.tierSince,
+      state: at.evidence,
       outcomes: this.count,
     };
   }
 
-  private flush(): void {
-    if (this.buffer.length === 0) return;
-    const batch = this.buffer;
-    this.buffer = [];
-    const first = batch[0]!.occurredAt;
-    // People's changes before this day's outcomes happen first (a stay's evidence starts after them).
-    this.applyRecorded(first);
-    this.checkEligible(first);
-    // A recorded change inside the day splits it, as the live fold saw the outcomes on either side.
-    let i = 0;
-    while (i < batch.length) {
-      const next = this.recorded[this.recordedIndex];
-      let j = i;
-      while (j < batch.length && (!next || batch[j]!.occurredAt < next.at)) j++;
-      if (j > i) this.fold(batch.slice(i, j), batch[j - 1]!.occurredAt);
-      // next.at ≤ the outcome at j: applying it moves recordedIndex on, so the loop always advances.
-      if (j < batch.length) this.applyRecorded(batch[j]!.occurredAt);
-      i = j;
-    }
-  }
-
-  private fold(outcomes: FoldOutcome[], at: number): void {
-    this.count += outcomes.length;
-    const r = foldEvidence(this.state, outcomes, {
-      tier: this.tier,
-      tierSince: this.tierSince,
-      rules: this.o.rules,
-      policyVersion: this.o.policyVersion,
-    });
-    this.state = r.state;
-    this.peak = r.peakCusum;
-    this.detect(at, r.worstIncident);
-    this.checkEligible(at);
-  }
-
-  private detect(at: number, incident: FoldOutcome["severity"]): void {
-    if (this.tier === "CRAWL") return;
-    const rules = this.o.rules;
-    const window = demotionSampleFrom(this.state, dayKey(at - (rules.tiers[this.tier].windowDays - 1) * DAY_MS));
-    const verdict = evaluateDemotion(
-      { tier: this.tier, cusum: this.peak, window, incidentSeverity: incident ?? null },
-      rules,
-    );
-    if (verdict.action !== "demote") return;
-    this.move(at, verdict.to, "automatic_demotion", true, verdict.reason);
+  private decide(command: StateCommand, at: number) {
+    const d = decideStateChange(this.ctx, command, at, this.deps);
+    if (!d.ok) return null;
+    this.ctx = { ...d.context, requests: [] };
+    return d;
   }
 
   private checkEligible(at: number): void {
-    if (this.eligibleSeen || this.tier === "RUN") return;
-    const rules = this.o.rules;
-    const window = evidenceFrom(this.state, dayKey(at - (rules.tiers[this.tier].windowDays - 1) * DAY_MS));
-    const result = evaluateEligibility(
-      {
-        tier: this.tier,
-        tierSince: new Date(this.tierSince),
-        frozen: this.frozen,
-        openRequest: false,
-        evidence: { successes: this.state.successes, trials: this.state.trials },
-        window,
-        restarts: this.state.restarts,
-        look: this.state.look,
-      },
-      rules,
-      at,
-    );
+    const facts = this.ctx.actionType;
+    if (this.eligibleSeen || facts.tier === "RUN") return;
+    const result = stateEligibility(this.ctx, at, false);
     if (!result.eligible) return;
     this.eligibleSeen = true;
-    this.eligibleAt.push({ at, tier: this.tier });
-    if (this.o.promote === "when_eligible") {
-      const to = tierAbove(this.tier);
-      if (to) this.move(at, to, "promotion", true, result.gate?.label);
-    }
+    this.eligibleAt.push({ at, tier: facts.tier });
+    const to = tierAbove(facts.tier);
+    if (this.o.promote === "when_eligible" && to) this.enter(at, to, facts.frozen, "promotion", result.gate?.label);
   }
 
-  /** Applies people's recorded changes up to `until`. */
+  /** Applies people's recorded changes up to `until`, through the same core where it has a command. */
   private applyRecorded(until: number): void {
     for (let c = this.recorded[this.recordedIndex]; c && c.at <= until; c = this.recorded[++this.recordedIndex]) {
+      const from = this.ctx.actionType.tier;
       if (c.cause === "freeze" || c.cause === "unfreeze") {
-        this.frozen = c.frozen;
-        this.changes.push({ at: c.at, from: this.tier, to: this.tier, cause: c.cause, derived: false });
-        continue;
-      }
-      // A manual demotion below a tier the replay never reached is no change at all.
-      if (c.to === this.tier) continue;
-      if (c.cause === "manual_demotion" && tierRank(c.to) > tierRank(this.tier)) continue;
-      this.move(c.at, c.to, c.cause, false);
+        if (this.decide({ type: "freeze", frozen: c.frozen, rationale: c.cause, actor: REPLAY_ACTOR }, c.at))
+          this.changes.push({ at: c.at, from, to: from, cause: c.cause, derived: false });
+      } else if (c.cause === "manual_demotion") {
+        // A manual demotion below a tier the replay never reached is no change at all (the core refuses it).
+        if (this.decide({ type: "demote", toTier: c.to, rationale: c.cause, actor: REPLAY_ACTOR }, c.at))
+          this.record(c.at, from, c.cause, false);
+      } else if (c.to !== from) this.enter(c.at, c.to, this.ctx.actionType.frozen, c.cause, undefined, false);
     }
   }
 
-  private move(at: number, to: Tier, cause: string, derived: boolean, reason?: string): void {
-    this.changes.push({ at, from: this.tier, to, cause, derived, ...(reason ? { reason } : {}) });
-    this.tier = to;
-    this.tierSince = at;
-    const { agentVersion } = this.state;
-    this.state = freshEvidence(at, agentVersion);
-    this.peak = 0;
+  /** A promotion (recorded, or taken when eligible): the tier entered as the core enters it. */
+  private enter(at: number, to: Tier, frozen: boolean, cause: string, reason?: string, derived = true): void {
+    const from = this.ctx.actionType.tier;
+    this.ctx = { ...this.ctx, actionType: tierEntered(this.ctx.actionType, to, frozen, at) };
+    this.record(at, from, cause, derived, reason);
+  }
+
+  private record(at: number, from: Tier, cause: string, derived: boolean, reason?: string): void {
+    const to = this.ctx.actionType.tier;
+    this.changes.push({ at, from, to, cause, derived, ...(reason ? { reason } : {}) });
     this.eligibleSeen = false;
   }
 }
-
-const tierRank = (t: Tier) => (t === "CRAWL" ? 0 : t === "WALK" ? 1 : 2);

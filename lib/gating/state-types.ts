@@ -219,4 +219,6 @@ export type Answer =
   | { type: "detected"; change: { actionKey: string; from: Tier; to: Tier; reason: string } | null }
   | { type: "folded"; change: { actionKey: string; from: Tier; to: Tier; reason: string } | null };
 
-export type StateDecision = { ok: true; effects: StateEffect[]; answer: Answer } | { ok: false; refusal: StateRefusal };
+/** `context`: the state as the effects leave it (what the shell will have written; the replay folds on it). */
+export type StateDecision =
+  { ok: true; effects: StateEffect[]; answer: Answer; context: StateContext } | { ok: false; refusal: StateRefusal };

@@ -1,59 +1,100 @@
-// The what-if replay's reads: the action type's recorded outcomes in (occurredAt, id) order, in pages
-// (keyset, so memory stays bounded and no page is read twice), pushed into the pure PolicyReplay.
+// The what-if replay's reads: the action type's recorded outcomes in storage order (the order the live
+// ingest folded them: ingest is serialised per action type), in keyset pages so memory stays bounded,
+// and its recorded tier changes. The fold of the pages is lib/replay/fold.ts (in the replay worker for
+// pages people open; in process here, for tests and the bench).
 import type { Db } from "@/lib/db";
-import { PolicyReplay, type ReplayResult } from "@/lib/gating/replay";
-import type { FoldOutcome } from "@/lib/gating/evidence-fold";
-import type { EventKind, PolicyRules, Severity, Tier } from "@/lib/gating/types";
+import type { RecordedChange, ReplayResult } from "@/lib/gating/replay";
+import type { PolicyRules, Tier } from "@/lib/gating/types";
 import { currentPolicy } from "@/lib/policies/data";
 import { AppError } from "@/lib/errors";
-import type { ReplayPoint, ReplaySummary } from "./sentence";
+import { ReplayFolder } from "./fold";
 
 export const REPLAY_PAGE = 20_000;
 
-/** One outcome of a page: [at, kind, tier, version, severity, the reverted event or null]. */
-type Cell = [number, EventKind, Tier, string, Severity | null, [EventKind, Tier, number, string] | null];
 interface Page {
   n: number;
   last_id: string | null;
   rows: string | null;
 }
 
-// Epoch milliseconds (exact: timestamptz(3)); the cursor goes back as ISO 8601, exact too. One JSON
-// value per page: converting 20,000 rows one by one costs more than folding them. The reverted event
-// is a scalar subquery behind a CASE, so only the rows that name one touch the unique index (a join
-// is planned as a hash over the whole table, on every page).
+// Epoch milliseconds (exact: timestamptz(3)). One JSON value per page: converting 20,000 rows one by
+// one costs more than folding them. The reverted event is a scalar subquery behind a CASE, so only
+// the rows that name one touch the unique index (a join is planned as a hash over the whole table).
+// receivedAt cuts the rows into the batches the live ingest decided on.
 export const PAGE_SQL = `
 WITH page AS (
-  SELECT e.id, e."occurredAt", e.kind, e.tier, e."agentVersion", e.severity, e.reverts, e."agentId"
+  SELECT e.id, e."occurredAt", e."receivedAt", e.kind, e.tier, e."agentVersion", e.severity, e.reverts, e."agentId"
   FROM outcome_events e
-  WHERE e."actionTypeId" = $1::uuid AND (e."occurredAt", e.id) > ($2::timestamptz, $3::bigint)
-  ORDER BY e."occurredAt", e.id
-  LIMIT $4
+  WHERE e."actionTypeId" = $1::uuid AND e.id > $2::bigint
+  ORDER BY e.id
+  LIMIT $3
 )
-SELECT count(*)::int AS n,
-  (array_agg(p.id::text ORDER BY p."occurredAt" DESC, p.id DESC))[1] AS last_id,
+SELECT count(*)::int AS n, max(p.id)::text AS last_id,
   json_agg(json_build_array(
     (extract(epoch from p."occurredAt") * 1000)::float8, p.kind, p.tier, p."agentVersion", p.severity,
     CASE WHEN p.reverts IS NULL THEN NULL ELSE (
       SELECT json_build_array(x.kind, x.tier, (extract(epoch from x."occurredAt") * 1000)::float8, x."agentVersion")
-      FROM outcome_events x WHERE x."agentId" = p."agentId" AND x."idempotencyKey" = p.reverts) END
-  ) ORDER BY p."occurredAt", p.id)::text AS rows
+      FROM outcome_events x WHERE x."agentId" = p."agentId" AND x."idempotencyKey" = p.reverts) END,
+    (extract(epoch from p."receivedAt") * 1000)::float8
+  ) ORDER BY p.id)::text AS rows
 FROM page p`;
 
-function toFold(rows: Cell[]): FoldOutcome[] {
-  const out: FoldOutcome[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const [at, kind, tier, ver, sev, rev] = rows[i]!;
-    out[i] = {
-      kind,
-      tier,
-      occurredAt: at,
-      agentVersion: ver || null,
-      severity: sev,
-      reverts: rev ? { kind: rev[0], tier: rev[1], occurredAt: rev[2], agentVersion: rev[3] || null } : null,
-    };
+/** The stored outcomes' pages, as JSON text (parsed where they are folded). The next page is read while one is folded. */
+export async function* outcomePages(db: Db, actionTypeId: string, pageSize = REPLAY_PAGE): AsyncGenerator<string> {
+  // The keyset walk must be an ordered index scan: with stale statistics (the embedded database is
+  // never analysed) the planner reads every row of the action type and sorts them, on every page.
+  const read = async (after: string) =>
+    (
+      await db.$transaction([
+        db.$executeRawUnsafe("SET LOCAL enable_bitmapscan = off"),
+        db.$executeRawUnsafe("SET LOCAL enable_sort = off"),
+        db.$queryRawUnsafe<Page[]>(PAGE_SQL, actionTypeId, after, pageSize),
+      ])
+    )[2][0];
+  let next = read("0");
+  for (;;) {
+    const page = await next;
+    if (!page || page.n === 0 || !page.rows) return;
+    const more = page.n >= pageSize;
+    if (more) {
+      next = read(page.last_id!);
+      next.catch(() => undefined); // awaited on the next turn; a fold that throws first must not leave it unhandled
+    }
+    yield page.rows;
+    if (!more) return;
   }
-  return out;
+}
+
+/** What a replay of an action type starts from: its creation, its current policy and people's recorded changes. */
+export async function replayInputs(db: Db, actionTypeId: string) {
+  const at = await db.actionType.findUnique({
+    where: { id: actionTypeId },
+    select: { createdAt: true, tier: true, frozen: true },
+  });
+  if (!at) throw new AppError("not_found", "No such action type.");
+  const policy = await currentPolicy(db, actionTypeId);
+  const rows = await db.tierChange.findMany({
+    where: { actionTypeId },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { id: true, createdAt: true, fromTier: true, toTier: true, frozen: true, cause: true },
+  });
+  const recorded: RecordedChange[] = rows.map((c: (typeof rows)[number]) => ({
+    at: c.createdAt.getTime(),
+    to: c.toTier,
+    frozen: c.frozen,
+    cause: c.cause,
+  }));
+  const actual = rows
+    .filter((c: (typeof rows)[number]) => c.fromTier !== c.toTier)
+    .map((c: (typeof rows)[number]) => ({ at: c.createdAt.getTime(), from: c.fromTier, to: c.toTier, cause: c.cause }));
+  const newest = await db.outcomeEvent.findFirst({
+    where: { actionTypeId },
+    orderBy: { id: "desc" },
+    select: { id: true },
+  });
+  // The newest event and tier change: a replay's cache key (anything newer changes what it folds).
+  const newestEvent = newest ? String(newest.id) : null;
+  return { actionType: at, policy, recorded, actual, newestEvent, newestChange: rows.at(-1)?.id ?? null };
 }
 
 export interface ReplayRun extends ReplayResult {
@@ -61,103 +102,31 @@ export interface ReplayRun extends ReplayResult {
   pages: number;
 }
 
-/** Replays `rules` (or the current policy) over every recorded outcome of the action type. */
+/** Replays `rules` (or the current policy) over every recorded outcome of the action type, in this thread. */
 export async function replayActionType(
   db: Db,
   actionTypeId: string,
   options: { rules?: PolicyRules; promote?: "as_recorded" | "when_eligible"; now?: Date; pageSize?: number } = {},
 ): Promise<ReplayRun> {
-  const at = await db.actionType.findUniqueOrThrow({
-    where: { id: actionTypeId },
-    select: { createdAt: true, tier: true, frozen: true },
-  });
-  const policy = options.rules ? null : await currentPolicy(db, actionTypeId);
-  const recorded = await db.tierChange.findMany({
-    where: { actionTypeId },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { createdAt: true, fromTier: true, toTier: true, frozen: true, cause: true },
-  });
-  const replay = new PolicyReplay({
-    rules: options.rules ?? policy!.rules,
-    policyVersion: policy?.version ?? 0,
-    createdAt: at.createdAt.getTime(),
-    recorded: recorded.map((c: (typeof recorded)[number]) => ({
-      at: c.createdAt.getTime(),
-      to: c.toTier,
-      frozen: c.frozen,
-      cause: c.cause,
-    })),
-    promote: options.promote ?? "when_eligible",
-  });
-  const pageSize = options.pageSize ?? REPLAY_PAGE;
-  // Exact to the millisecond both ways (timestamptz(3) ↔ ISO 8601), so no row is read twice or skipped.
-  const readPage = async (cursor: { at: number; id: string }) =>
-    (
-      await db.$queryRawUnsafe<Page[]>(PAGE_SQL, actionTypeId, new Date(cursor.at).toISOString(), cursor.id, pageSize)
-    )[0];
-  // The next page is read while this one is folded (the database works while the fold runs).
-  let next = readPage({ at: -62135596800000, id: "0" }); /* 0001-01-01 */
+  const inputs = await replayInputs(db, actionTypeId);
+  const folder = new ReplayFolder([
+    {
+      rules: options.rules ?? inputs.policy.rules,
+      policyVersion: options.rules ? 0 : inputs.policy.version,
+      createdAt: inputs.actionType.createdAt.getTime(),
+      recorded: inputs.recorded,
+      promote: options.promote ?? "when_eligible",
+    },
+  ]);
   let pages = 0;
-  for (;;) {
-    const page = await next;
+  for await (const rows of outcomePages(db, actionTypeId, options.pageSize)) {
     pages++;
-    if (!page || page.n === 0 || !page.rows) break;
-    const rows = JSON.parse(page.rows) as Cell[];
-    const more = page.n >= pageSize;
-    if (more) {
-      next = readPage({ at: rows[rows.length - 1]![0], id: page.last_id! });
-      next.catch(() => undefined); // awaited on the next turn; a fold that throws first must not leave it unhandled
-    }
-    replay.push(toFold(rows));
-    if (!more) break;
+    folder.page(rows);
   }
-  const result = replay.finish((options.now ?? new Date()).getTime());
+  const [result] = folder.finish((options.now ?? new Date()).getTime());
   return {
-    ...result,
-    actual: {
-      changes: recorded
-        .filter((c: (typeof recorded)[number]) => c.fromTier !== c.toTier)
-        .map((c: (typeof recorded)[number]) => ({
-          at: c.createdAt.getTime(),
-          from: c.fromTier,
-          to: c.toTier,
-          cause: c.cause,
-        })),
-      tier: at.tier,
-      frozen: at.frozen,
-    },
+    ...result!,
+    actual: { changes: inputs.actual, tier: inputs.actionType.tier, frozen: inputs.actionType.frozen },
     pages,
-  };
-}
-
-// ---- The replay as pages show it: the proposed policy's timeline (promoted when eligible, the detector
-// replayed) against what really happened, and the tier each ends at today. Plain, serialisable data.
-const point = (c: { at: number; from: Tier; to: Tier; cause: string }): ReplayPoint => ({
-  at: new Date(c.at).toISOString(),
-  from: c.from,
-  to: c.to,
-  cause: c.cause,
-});
-
-export async function replaySummary(
-  db: Db,
-  actionTypeId: string,
-  rules: PolicyRules,
-  now = new Date(),
-): Promise<ReplaySummary> {
-  const found = await db.actionType.findUnique({ where: { id: actionTypeId }, select: { createdAt: true } });
-  if (!found) throw new AppError("not_found", "No such action type.");
-  const { createdAt } = found;
-  const run = await replayActionType(db, actionTypeId, { rules, promote: "when_eligible", now });
-  return {
-    outcomes: run.outcomes,
-    createdAt: createdAt.toISOString(),
-    now: now.toISOString(),
-    proposed: {
-      changes: run.changes.filter((c) => c.from !== c.to).map(point),
-      tier: run.tier,
-      eligibleAt: run.eligibleAt.map((e) => new Date(e.at).toISOString()),
-    },
-    actual: { changes: run.actual.changes.map(point), tier: run.actual.tier },
   };
 }

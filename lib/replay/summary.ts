@@ -1,4 +1,4 @@
-// The replay as pages show it (lib/replay/data.ts reads and folds; lib/replay/sentence.ts says it).
-export { replaySummary } from "./data";
-export type { ReplayPoint, ReplaySummary } from "./sentence";
-export { replaySentence } from "./sentence";
+// The replay as pages show it (lib/replay/compare.ts reads, folds in the worker and caches; lib/replay/sentence.ts says it).
+export { replaySummary } from "./compare";
+export type { ReplayPoint, ReplayRunSummary, ReplaySummary } from "./sentence";
+export { replayComparison, replaySentence } from "./sentence";

@@ -31,6 +31,7 @@ export const ROUTE_RULES: Record<string, Partial<Record<"GET" | "POST" | "PUT" |
   "/ofrep/v1/events": { GET: { kind: "stream-token" } },
   "/api/dashboard/overview": { GET: { kind: "session", permission: "dashboard:read" } },
   "/api/dashboard/action-types/[id]": { GET: { kind: "session", permission: "dashboard:read" } },
+  "/api/dashboard/replay": { POST: { kind: "session", permission: "policy:edit" } },
   "/api/dashboard/requests": { GET: { kind: "session", permission: "dashboard:read" } },
   "/api/dashboard/requests/[id]": { GET: { kind: "session", permission: "dashboard:read" } },
   "/api/dashboard/audit": { GET: { kind: "session", permission: "audit:read" } },

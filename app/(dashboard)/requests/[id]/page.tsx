@@ -9,6 +9,7 @@ import { requestTitle } from "@/lib/requests/data";
 import { ReviewView } from "@/components/ReviewView";
 import { ReplayChart } from "@/components/ReplayChart";
 import { replaySummary } from "@/lib/replay/summary";
+import { AppError } from "@/lib/errors";
 import { applyAction, reviewAction, withdrawAction } from "../../request-actions";
 
 export const dynamic = "force-dynamic";
@@ -23,6 +24,13 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   };
 }
 
+/** Another replay is running on this server (one at a time): the page says so instead of failing. */
+function replayBusy(e: unknown): { busy: string } {
+  if (e instanceof AppError && e.code === "rate_limited")
+    return { busy: "The what-if replay is busy with another request; reload the page in a moment to see it." };
+  throw e;
+}
+
 export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requirePageUser("dashboard:read", `/requests/${id}`);
@@ -32,7 +40,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
   // A loosening is judged beside its what-if replay over the recorded outcomes (SPEC §7).
   const replay =
     page.request.kind === "policy_change" && page.request.proposedRules
-      ? await replaySummary(await getDb(), page.request.actionTypeId, page.request.proposedRules)
+      ? await replaySummary(await getDb(), page.request.actionTypeId, page.request.proposedRules).catch(replayBusy)
       : null;
   return (
     <>
@@ -46,12 +54,17 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
         review={reviewAction}
         withdraw={withdrawAction}
         apply={applyAction}
+        replay={
+          replay &&
+          ("busy" in replay ? (
+            <p className="text-sm text-slate-700" data-testid="replay-busy">
+              {replay.busy}
+            </p>
+          ) : (
+            <ReplayChart summary={replay} title="What-if replay of the proposed policy" />
+          ))
+        }
       />
-      {replay && (
-        <div className="mt-4">
-          <ReplayChart summary={replay} title="What-if replay of the proposed policy" />
-        </div>
-      )}
     </>
   );
 }

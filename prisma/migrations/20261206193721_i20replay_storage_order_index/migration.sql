@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "outcome_events_actionTypeId_id_idx" ON "outcome_events"("actionTypeId", "id");
