@@ -8,7 +8,14 @@ import { verifyAuditChain } from "@/lib/audit/data";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { userActor } from "@/lib/auth/actor";
 import { createActionType, createAgent } from "@/lib/agents/mutations";
-import { changeRole, createUser, decideRoleGrant, recordLogin, setUserDisabled } from "@/lib/users/mutations";
+import {
+  acceptInvitation,
+  changeRole,
+  createUser,
+  decideRoleGrant,
+  recordLogin,
+  setUserDisabled,
+} from "@/lib/users/mutations";
 import { createApiKey, revokeApiKey } from "@/lib/keys/mutations";
 import { ingestEvents } from "@/lib/events/mutations";
 import { expireRequests, openPromotionRequest, reviewRequest, withdrawRequest } from "@/lib/requests/mutations";
@@ -53,14 +60,22 @@ describe("audit: every state change is recorded", () => {
   it("each mutation appends its entries (and only those), with its actor", async () => {
     const admin = userActor(w.people.admin);
     let userId = "";
+    let token = "";
     expect(
-      await kindsOf(
-        async () =>
-          (userId = (
-            await createUser(w.db, admin, { email: "new.person@test.local", name: "New Person", role: "viewer" })
-          ).id),
-      ),
+      await kindsOf(async () => {
+        const created = await createUser(w.db, admin, {
+          email: "new.person@test.local",
+          name: "New Person",
+          role: "viewer",
+        });
+        userId = created.id;
+        token = created.invitation!.token;
+      }),
     ).toEqual(["user.created"]);
+    // The invitee sets their own password (rule 10) before review power can be granted.
+    expect(await kindsOf(() => acceptInvitation(w.db, { token, password: "the-invitee-own-password" }))).toEqual([
+      "user.invitation_accepted",
+    ]);
     // Review power is granted by a second person (rule 10): the admin's ask, then a reviewer's approval.
     let grantId = "";
     expect(
