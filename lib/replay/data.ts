@@ -10,8 +10,8 @@ import type { ReplayPoint, ReplaySummary } from "./sentence";
 
 export const REPLAY_PAGE = 20_000;
 
-/** One outcome of a page: [at, kind, tier, version, severity, the reverted event or null]. */
-type Cell = [number, EventKind, Tier, string, Severity | null, [EventKind, Tier, number, string] | null];
+/** One outcome of a page: [at, kind, tier, version, severity, the reverted event or null, source]. */
+type Cell = [number, EventKind, Tier, string, Severity | null, [EventKind, Tier, number, string] | null, string];
 interface Page {
   n: number;
   last_id: string | null;
@@ -24,7 +24,7 @@ interface Page {
 // is planned as a hash over the whole table, on every page).
 export const PAGE_SQL = `
 WITH page AS (
-  SELECT e.id, e."occurredAt", e.kind, e.tier, e."agentVersion", e.severity, e.reverts, e."agentId"
+  SELECT e.id, e."occurredAt", e.kind, e.tier, e."agentVersion", e.severity, e.reverts, e."agentId", e.source
   FROM outcome_events e
   WHERE e."actionTypeId" = $1::uuid AND (e."occurredAt", e.id) > ($2::timestamptz, $3::bigint)
   ORDER BY e."occurredAt", e.id
@@ -36,14 +36,15 @@ SELECT count(*)::int AS n,
     (extract(epoch from p."occurredAt") * 1000)::float8, p.kind, p.tier, p."agentVersion", p.severity,
     CASE WHEN p.reverts IS NULL THEN NULL ELSE (
       SELECT json_build_array(x.kind, x.tier, (extract(epoch from x."occurredAt") * 1000)::float8, x."agentVersion")
-      FROM outcome_events x WHERE x."agentId" = p."agentId" AND x."idempotencyKey" = p.reverts) END
+      FROM outcome_events x WHERE x."agentId" = p."agentId" AND x."idempotencyKey" = p.reverts) END,
+    p.source
   ) ORDER BY p."occurredAt", p.id)::text AS rows
 FROM page p`;
 
 function toFold(rows: Cell[]): FoldOutcome[] {
   const out: FoldOutcome[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const [at, kind, tier, ver, sev, rev] = rows[i]!;
+    const [at, kind, tier, ver, sev, rev, source] = rows[i]!;
     out[i] = {
       kind,
       tier,
@@ -51,6 +52,7 @@ function toFold(rows: Cell[]): FoldOutcome[] {
       agentVersion: ver || null,
       severity: sev,
       reverts: rev ? { kind: rev[0], tier: rev[1], occurredAt: rev[2], agentVersion: rev[3] || null } : null,
+      source,
     };
   }
   return out;
