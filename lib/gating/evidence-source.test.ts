@@ -7,7 +7,7 @@ import { foldEvidence, freshEvidence, type FoldOutcome } from "./evidence-fold";
 import { classifyPolicyChange } from "./policy-diff";
 import { policyRulesSchema } from "./policy-schema";
 import { PolicyReplay } from "./replay";
-import { eventSourceOfKey, personSource } from "./evidence-source";
+import { eventSourceOfKey, personSource, sourcesInWords } from "./evidence-source";
 import type { PolicyRules } from "./types";
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -98,5 +98,12 @@ describe("an attested tier's fold", () => {
     const attestedRun = run(attested("CRAWL"));
     expect(attestedRun.eligibleAt).toEqual([]);
     expect(attestedRun.state.trials).toBe(0);
+  });
+});
+
+describe("the stay's evidence in words", () => {
+  it("names each reporter key and people, and says how much the agent reported itself", () => {
+    const words = sourcesInWords({ agent: 0, person: 140, reporters: { k1: 1100 } }, { k1: "the helpdesk" });
+    expect(words).toBe("1,240 outcomes: 1,100 reported by the helpdesk, 140 decided by people, 0 self-reported");
   });
 });
