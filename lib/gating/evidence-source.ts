@@ -66,3 +66,20 @@ export type KeyUse = "read" | "report";
 export function keyMayUse(scope: KeyScope, use: KeyUse): boolean {
   return scope === "agent" || use === "report";
 }
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * "1,240 outcomes: 1,100 reported by the helpdesk, 140 decided by people, 0 self-reported". Reporter
+ * keys are named by `names` (their key names); an unknown key is "a reporter key".
+ */
+export function sourcesInWords(c: SourceCounts, names: Record<string, string>): string {
+  const reporters = Object.entries(c.reporters).sort(([, a], [, b]) => b - a);
+  const total = c.agent + c.person + reporters.reduce((s, [, n]) => s + n, 0);
+  const parts = [
+    ...reporters.map(([id, n]) => `${fmt(n)} reported by ${names[id] ?? "a reporter key"}`),
+    `${fmt(c.person)} decided by people`,
+    `${fmt(c.agent)} self-reported`,
+  ];
+  return `${fmt(total)} outcome${total === 1 ? "" : "s"}: ${parts.join(", ")}`;
+}
