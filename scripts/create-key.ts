@@ -1,11 +1,14 @@
-// `npm run key:create -- <agent-slug> [key name]`: creates an API key and prints it once.
+// `npm run key:create -- [--reporter] <agent-slug> [key name]`: creates an API key and prints it once.
+// --reporter: a reporter key (reports the agent's outcomes only; SPEC §8).
 // Needs the database to itself: with the embedded default, stop the app first (or use Admin → API keys).
 import { openDatabase } from "../lib/db/client";
 import { createApiKey } from "../lib/keys/mutations";
 
-const [slug, ...nameParts] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const scope = args.includes("--reporter") ? "reporter" : "agent";
+const [slug, ...nameParts] = args.filter((a) => a !== "--reporter");
 if (!slug) {
-  console.error("usage: npm run key:create -- <agent-slug> [key name]");
+  console.error("usage: npm run key:create -- [--reporter] <agent-slug> [key name]");
   process.exit(2);
 }
 const database = await openDatabase().catch((e: Error) => {
@@ -23,7 +26,7 @@ try {
     const key = await createApiKey(
       database.prisma,
       { type: "system", label: "cli" },
-      { agentId: agent.id, name: nameParts.join(" ") || "cli" },
+      { agentId: agent.id, name: nameParts.join(" ") || "cli", scope },
     );
     console.log(key.secret);
   }

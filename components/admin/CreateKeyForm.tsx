@@ -8,11 +8,12 @@ import type { AgentOption } from "./KeysPanel";
 import { SecretOnce } from "./SecretOnce";
 import { Field, inputClass } from "./fields";
 
-type Created = { id: string; name: string; prefix: string; agentSlug: string; secret: string };
+type Created = { id: string; name: string; prefix: string; scope: string; agentSlug: string; secret: string };
 
 export function CreateKeyForm({ agents, fixedAgent }: { agents: AgentOption[]; fixedAgent?: AgentOption }) {
   const [agentId, setAgentId] = useState(fixedAgent?.id ?? "");
   const [name, setName] = useState("");
+  const [scope, setScope] = useState<"agent" | "reporter">("agent");
   const [created, setCreated] = useState<Created | null>(null);
   const create = useServerAction(createApiKeyAction, (key) => {
     setCreated(key);
@@ -36,7 +37,7 @@ export function CreateKeyForm({ agents, fixedAgent }: { agents: AgentOption[]; f
         onSubmit={(e) => {
           e.preventDefault();
           setCreated(null);
-          create.run({ agentId, name });
+          create.run({ agentId, name, scope });
         }}
         className="flex flex-wrap items-end gap-3"
       >
@@ -66,13 +67,24 @@ export function CreateKeyForm({ agents, fixedAgent }: { agents: AgentOption[]; f
             className={inputClass}
           />
         </Field>
+        <Field label="Scope">
+          <select
+            value={scope}
+            onChange={(e) => setScope(e.target.value as "agent" | "reporter")}
+            className={inputClass}
+          >
+            <option value="agent">agent (reads tiers, decides, reports)</option>
+            <option value="reporter">reporter (reports outcomes only)</option>
+          </select>
+        </Field>
         <Button type="submit" disabled={create.pending}>
           {create.pending ? "Creating…" : "Create key"}
         </Button>
       </form>
       <p className="text-xs text-slate-500">
-        The key is scoped to its agent: it reads that agent&apos;s tiers and reports its outcomes, nothing else. Its
-        secret is shown once.
+        The key is scoped to its agent. An agent key reads that agent&apos;s tiers and reports its outcomes; a reporter
+        key (held by the system that sees the outcome, e.g. a helpdesk) may only report its outcomes, and they count as
+        attested evidence. Its secret is shown once.
       </p>
       <ResultMessage message={create.message} />
     </div>

@@ -2,6 +2,7 @@
 // The admin console's server actions (components/admin/* call them; here, not in app/, so components
 // import no app/ code): session → admin:manage → zod (with messages people can act on) → the audited
 // mutation. The input schemas are the mutations' own (lib/<feature>/schema.ts): one rule, one wording.
+import { KEY_SCOPES } from "@/lib/gating/evidence-source";
 import { z } from "zod";
 import { defineAction } from "@/lib/http/action";
 import { userActor } from "@/lib/auth/actor";
@@ -38,11 +39,23 @@ export const createActionTypeAction = defineAction({
 export const createApiKeyAction = defineAction({
   name: "admin.createApiKey",
   permission: "admin:manage",
-  input: z.strictObject({ agentId: pickedId("an agent"), name: requiredText(100) }),
+  input: z.strictObject({
+    agentId: pickedId("an agent"),
+    name: requiredText(100),
+    /** agent (default): the agent's own key; reporter: a system of record reporting its outcomes */
+    scope: z.enum(KEY_SCOPES).optional(),
+  }),
   // The secret leaves the server only in this answer; it is stored as a hash and never read back.
   run: async ({ db, user, input }) => {
     const key = await createApiKey(db, userActor(user), input);
-    return { id: key.id, name: key.name, prefix: key.prefix, agentSlug: key.agentSlug, secret: key.secret };
+    return {
+      id: key.id,
+      name: key.name,
+      prefix: key.prefix,
+      scope: key.scope,
+      agentSlug: key.agentSlug,
+      secret: key.secret,
+    };
   },
 });
 

@@ -17,6 +17,8 @@ export interface EventRow {
   subjectRef: string | null;
   metadata: unknown;
   reverts: string | null;
+  /** agent, reporter:<key id> or person:<user id> (lib/gating/evidence-source.ts) */
+  source: string;
 }
 
 export const INSERT_CHUNK = 200;
@@ -30,9 +32,9 @@ export async function insertEvents(tx: Tx, agentId: string, receivedAt: Date, ro
 
 async function insertChunk(tx: Tx, agentId: string, receivedAt: Date, rows: EventRow[]): Promise<string[]> {
   const inserted = await tx.$queryRawUnsafe<Array<{ idempotencyKey: string }>>(
-    `INSERT INTO outcome_events ("agentId", "actionTypeId", kind, tier, severity, "occurredAt", "receivedAt", "idempotencyKey", "agentVersion", "subjectRef", metadata, reverts)
-     SELECT $1::uuid, u.a::uuid, u.k::"EventKind", u.t::"Tier", u.s::"Severity", u.o::timestamptz, $2::timestamptz, u.i, u.v, u.r, u.m::jsonb, u.x
-     FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[]) AS u(a, k, t, s, o, i, v, r, m, x)
+    `INSERT INTO outcome_events ("agentId", "actionTypeId", kind, tier, severity, "occurredAt", "receivedAt", "idempotencyKey", "agentVersion", "subjectRef", metadata, reverts, source)
+     SELECT $1::uuid, u.a::uuid, u.k::"EventKind", u.t::"Tier", u.s::"Severity", u.o::timestamptz, $2::timestamptz, u.i, u.v, u.r, u.m::jsonb, u.x, u.src
+     FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[]) AS u(a, k, t, s, o, i, v, r, m, x, src)
      ON CONFLICT ("agentId", "idempotencyKey") DO NOTHING
      RETURNING "idempotencyKey"`,
     agentId,
@@ -47,6 +49,7 @@ async function insertChunk(tx: Tx, agentId: string, receivedAt: Date, rows: Even
     rows.map((r) => r.subjectRef),
     rows.map((r) => (r.metadata === undefined || r.metadata === null ? null : JSON.stringify(r.metadata))),
     rows.map((r) => r.reverts),
+    rows.map((r) => r.source),
   );
   return inserted.map((r) => r.idempotencyKey);
 }

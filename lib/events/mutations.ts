@@ -5,6 +5,7 @@ import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
 import { outcomeOf, revertedSuccess, revertProblem, type FoldOutcome } from "@/lib/gating";
 import type { EventKind, Tier } from "@/lib/gating/types";
+import { AGENT_SOURCE, type EventSource } from "@/lib/gating/evidence-source";
 import { appendAudit } from "@/lib/audit/mutations";
 import { addToRollups, dayOf, type RollupDelta } from "@/lib/metrics/mutations";
 import { changeState } from "@/lib/state/interpreter";
@@ -44,10 +45,12 @@ function keyOf(raw: unknown): string | null {
 
 export async function ingestEvents(
   db: Db,
-  agent: { id: string; slug: string },
+  /** source: who reports (from the authenticated key; lib/gating/evidence-source.ts), default the agent */
+  agent: { id: string; slug: string; source?: EventSource },
   batch: unknown[],
   now: Date = new Date(),
 ): Promise<IngestSummary> {
+  const source = agent.source ?? AGENT_SOURCE;
   if (batch.length > MAX_BATCH)
     throw new AppError("payload_too_large", `A batch holds at most ${MAX_BATCH} events; got ${batch.length}.`);
   const results: EventResult[] = new Array(batch.length);
@@ -139,12 +142,15 @@ export async function ingestEvents(
             subjectRef: p.event.subjectRef ?? null,
             metadata: p.event.metadata,
             reverts: p.event.reverts ?? null,
+            source,
           })),
         );
         const accepted = valid.filter((p) => fresh.has(p.event.idempotencyKey));
         await addToRollups(tx, rollupDeltas(accepted, targets));
         for (const id of ids) {
-          const events = accepted.filter((p) => p.actionTypeId === id).map((p) => toFoldOutcome(p.event, targets));
+          const events = accepted
+            .filter((p) => p.actionTypeId === id)
+            .map((p) => toFoldOutcome(p.event, targets, source));
           if (events.length > 0) {
             const demotion = await foldAndDetect(tx, id, events, now);
             if (demotion && demotion.to !== demotion.from) demotions.push(demotion);
@@ -159,7 +165,12 @@ export async function ingestEvents(
               entityType: "agent",
               entityId: agent.id,
               agentId: agent.id,
-              data: { accepted: accepted.length, duplicates: valid.length - accepted.length, actionTypes: ids.length },
+              data: {
+                source,
+                accepted: accepted.length,
+                duplicates: valid.length - accepted.length,
+                actionTypes: ids.length,
+              },
             },
             now,
           );
@@ -277,7 +288,7 @@ async function resolveReverts(tx: Tx, agentId: string, parsed: Parsed[], results
   return { valid, targets };
 }
 
-function toFoldOutcome(e: OutcomeEventInput, targets: Map<string, RevertTarget>): FoldOutcome {
+function toFoldOutcome(e: OutcomeEventInput, targets: Map<string, RevertTarget>, source: EventSource): FoldOutcome {
   const t = e.reverts ? targets.get(e.reverts) : undefined;
   return {
     kind: e.kind,
@@ -289,6 +300,7 @@ function toFoldOutcome(e: OutcomeEventInput, targets: Map<string, RevertTarget>)
     reverts: t
       ? { kind: t.kind, tier: t.tier, occurredAt: t.occurredAt.getTime(), agentVersion: t.agentVersion || null }
       : null,
+    source,
   };
 }
 

@@ -12,6 +12,9 @@
 // - A `wilson` gate takes its one look when the evidence first reaches `lookAt` outcomes.
 // - In RUN, the ramp step's own counters hold the evidence's outcomes since the exact moment the step
 //   began (ramp.ts reads them; a new version restarts them and spends the ramp's α like a new step).
+// - The stay's outcomes are counted per source. Under an `attested` tier (evidence-source.ts) the
+//   agent's own outcomes never enter the promotion evidence; its failures still step the CUSUM, its
+//   successes do not (they would wash out failures it cannot hide otherwise).
 // Pure: no clock, no I/O. Days are UTC dates of `occurredAt`.
 
 import { logRestartLevel } from "./alpha-spending";
@@ -20,6 +23,7 @@ import { outcomeOf, severityAtLeast } from "./outcomes";
 import { revertedSuccess } from "./reverts";
 import { gateOf } from "./gates";
 import { logEProcess } from "./statistics";
+import { addSource, countsForPromotion, NO_SOURCES, type EventSource, type SourceCounts } from "./evidence-source";
 import { DAY_MS, type Counts, type EventKind, type PolicyRules, type Severity, type Tier } from "./types";
 
 /** Days kept in the per-day maps: the longest window a policy may have (365) plus slack. */
@@ -53,6 +57,8 @@ export interface EvidenceState {
   look: GateLook | null;
   /** the current ramp step's own evidence (RUN only) */
   step: StepCounters;
+  /** this stay's outcomes (labelled for its tier) per source */
+  sources: SourceCounts;
 }
 
 /** The ramp step's evidence: outcomes counted in the current evidence since the exact moment the step began. */
@@ -73,6 +79,8 @@ export interface FoldOutcome {
   severity?: Severity | null;
   /** for an `action.reverted` naming the event it reverts: that event */
   reverts?: { kind: EventKind; tier: Tier; occurredAt: number; agentVersion: string | null } | null;
+  /** who reported it (evidence-source.ts); absent: the agent */
+  source?: EventSource;
 }
 
 export interface FoldContext {
@@ -119,6 +127,7 @@ export function freshEvidence(at: number, agentVersion: string | null = null): E
     stayDays: {},
     look: null,
     step: FRESH_STEP,
+    sources: NO_SOURCES,
   };
 }
 
@@ -153,6 +162,7 @@ export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutc
   const bar = rules.tiers[tier].promotion;
   // A one-look gate takes its look when the evidence first reaches it (null: it looks at every outcome).
   const oneLookAt = bar ? gateOf(rules.gate).lookAt(bar) : null;
+  const mode = rules.tiers[tier].evidence;
 
   const stepCusum = (failure: boolean, at: number) => {
     if (!watched) return;
@@ -202,6 +212,11 @@ export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutc
     if (labelled === "ignored") {
       // Another tier's label: a failure of this tier's family still counts for demotion.
       if (outcomeOf(e.kind, tier) === "failure") stepCusum(true, e.occurredAt);
+      continue;
+    }
+    s.sources = addSource(s.sources, e.source);
+    if (!countsForPromotion(e.source, mode)) {
+      if (labelled === "failure") stepCusum(true, e.occurredAt);
       continue;
     }
     if (e.occurredAt < s.evidenceSince) {

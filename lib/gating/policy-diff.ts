@@ -128,6 +128,17 @@ export function classifyPolicyChange(before: PolicyRules, after: PolicyRules): P
       });
     }
 
+    // Attested evidence excludes the agent's own reports from promotion: dropping it loosens.
+    const evidenceBefore = b.evidence ?? "any";
+    const evidenceAfter = a.evidence ?? "any";
+    if (evidenceBefore !== evidenceAfter)
+      changes.push({
+        path: `${base}.evidence`,
+        from: evidenceBefore,
+        to: evidenceAfter,
+        direction: evidenceAfter === "attested" ? "tighten" : "loosen",
+      });
+
     if (b.promotion && a.promotion) {
       for (const [field, tighter] of PROMOTION_FIELDS)
         numeric(changes, `${base}.promotion.${field}`, b.promotion[field], a.promotion[field], tighter);

@@ -35,6 +35,7 @@ export const tierRulesSchema = z.strictObject({
   windowDays: z.number().int().min(1).max(365),
   promotion: promotionBarSchema.optional(),
   demotion: demotionBarSchema.optional(),
+  evidence: z.enum(["any", "attested"]).optional(),
 });
 
 const percent = z.number().min(0).max(100).multipleOf(0.01);

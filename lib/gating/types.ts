@@ -68,6 +68,8 @@ export interface TierRules {
   windowDays: number;
   promotion?: PromotionBar;
   demotion?: DemotionBar;
+  /** attested: only reporter and person outcomes count toward promotion (absent: any) */
+  evidence?: "any" | "attested";
 }
 
 export interface PolicyRules {

@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { getDb, type Db } from "@/lib/db";
 import { authenticateApiKey, type KeyPrincipal } from "@/lib/keys/data";
 import { can, type Permission } from "@/lib/gating/permissions";
+import { keyMayUse, type KeyUse } from "@/lib/gating/evidence-source";
 import type { SessionUser } from "@/lib/auth/session";
 import { AppError, toAppError } from "@/lib/errors";
 import { httpStatus } from "./errors";
@@ -43,6 +44,8 @@ export interface RouteSpec<A extends Auth, P, Q, B> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** what a key route is for (default read): a reporter key may only `report` */
+  keyUse?: A extends "key" ? KeyUse : never;
   /** OFREP answers errors in its own shape */
   renderError?: (error: AppError, req: Request, params: Record<string, string | string[]>) => Response;
   handler: (ctx: RouteContext<A, P, Q, B>) => Promise<Response | object>;
@@ -78,7 +81,11 @@ function bearer(header: string | null | undefined): string | null {
 }
 
 /** The agent behind an `Authorization: Bearer <key>` header, after the key's rate limit (401 / 429 otherwise). */
-export async function authenticateBearer(db: Db, authorization: string | null | undefined): Promise<KeyPrincipal> {
+export async function authenticateBearer(
+  db: Db,
+  authorization: string | null | undefined,
+  use: KeyUse = "read",
+): Promise<KeyPrincipal> {
   const secret = bearer(authorization);
   if (!secret) throw new AppError("unauthenticated", "Send your API key as `Authorization: Bearer <key>`.");
   const key = await authenticateApiKey(db, secret);
@@ -87,6 +94,10 @@ export async function authenticateBearer(db: Db, authorization: string | null | 
   if (!limit.ok)
     throw new AppError("rate_limited", "Too many requests for this key; slow down.", {
       retryAfterSeconds: limit.retryAfterSeconds,
+    });
+  if (!keyMayUse(key.scope, use))
+    throw new AppError("forbidden", "This is a reporter key: it may only report outcomes for its agent.", {
+      scope: key.scope,
     });
   return key;
 }
@@ -100,8 +111,12 @@ async function sessionUser(permission: Permission | undefined): Promise<SessionU
   return user;
 }
 
-const callerOf: { [A in Auth]: (req: Request, db: Db, permission?: Permission) => Promise<Callers[A]> } = {
-  key: async (req, db) => ({ agent: await authenticateBearer(db, req.headers.get("authorization")) }),
+const callerOf: {
+  [A in Auth]: (req: Request, db: Db, permission?: Permission, use?: KeyUse) => Promise<Callers[A]>;
+} = {
+  key: async (req, db, _permission, use) => ({
+    agent: await authenticateBearer(db, req.headers.get("authorization"), use),
+  }),
   session: async (_req, _db, permission) => ({ user: await sessionUser(permission) }),
   public: async () => ({}),
 };
@@ -149,7 +164,7 @@ export function route<A extends Auth, P = undefined, Q = undefined, B = undefine
     try {
       rawParams = (await ctx?.params) ?? {};
       const db = await getDb();
-      const caller = await callerOf[spec.auth](req, db, spec.permission);
+      const caller = await callerOf[spec.auth](req, db, spec.permission, spec.keyUse);
       const params = parsePart(spec.params, decodeParams(rawParams), "path");
       const query = parsePart(spec.query, Object.fromEntries(new URL(req.url).searchParams), "query");
       const body = spec.body ? parsePart(spec.body, await readJsonBody(req), "body") : (undefined as B);

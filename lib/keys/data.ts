@@ -1,11 +1,14 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Db } from "@/lib/db";
+import type { KeyScope } from "@/lib/gating/evidence-source";
 import { hashApiKey, KEY_PREFIX } from "./secret";
 
 export interface KeyPrincipal {
   keyId: string;
   agentId: string;
   agentSlug: string;
+  /** agent: the agent's own key; reporter: reports its outcomes only (SPEC §8) */
+  scope: KeyScope;
 }
 
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -66,7 +69,14 @@ async function lookupAndRemember(db: Db, hash: string, now: Date): Promise<KeyPr
 async function lookupKey(db: Db, hash: string, now: Date): Promise<KeyPrincipal | null> {
   const key = await db.apiKey.findUnique({
     where: { hash },
-    select: { id: true, hash: true, revokedAt: true, lastUsedAt: true, agent: { select: { id: true, slug: true } } },
+    select: {
+      id: true,
+      hash: true,
+      scope: true,
+      revokedAt: true,
+      lastUsedAt: true,
+      agent: { select: { id: true, slug: true } },
+    },
   });
   if (!key || key.revokedAt) return null;
   if (!timingSafeEqual(Buffer.from(key.hash), Buffer.from(hash))) return null;
@@ -74,7 +84,7 @@ async function lookupKey(db: Db, hash: string, now: Date): Promise<KeyPrincipal 
   if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } });
   }
-  return { keyId: key.id, agentId: key.agent.id, agentSlug: key.agent.slug };
+  return { keyId: key.id, agentId: key.agent.id, agentSlug: key.agent.slug, scope: key.scope };
 }
 
 export async function listApiKeys(db: Db) {
@@ -87,6 +97,7 @@ export async function listApiKeys(db: Db) {
       createdAt: true,
       lastUsedAt: true,
       revokedAt: true,
+      scope: true,
       agent: { select: { slug: true } },
     },
   });
@@ -94,6 +105,7 @@ export async function listApiKeys(db: Db) {
     id: k.id,
     name: k.name,
     prefix: k.prefix,
+    scope: k.scope,
     agentSlug: k.agent.slug,
     createdAt: k.createdAt.toISOString(),
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,

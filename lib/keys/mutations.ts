@@ -2,10 +2,16 @@
 import type { Db } from "@/lib/db";
 import { appendAudit, type Actor } from "@/lib/audit/mutations";
 import { AppError } from "@/lib/errors";
+import type { KeyScope } from "@/lib/gating/evidence-source";
 import { forgetCachedKeys } from "./data";
 import { hashApiKey, newKeySecret } from "./secret";
 
-export async function createApiKey(db: Db, actor: Actor, input: { agentId: string; name: string }, now = new Date()) {
+export async function createApiKey(
+  db: Db,
+  actor: Actor,
+  input: { agentId: string; name: string; scope?: KeyScope },
+  now = new Date(),
+) {
   const secret = newKeySecret();
   return db.$transaction(async (tx) => {
     const agent = await tx.agent.findUnique({ where: { id: input.agentId }, select: { id: true, slug: true } });
@@ -16,10 +22,11 @@ export async function createApiKey(db: Db, actor: Actor, input: { agentId: strin
         name: input.name,
         prefix: secret.slice(0, 10),
         hash: hashApiKey(secret),
+        scope: input.scope ?? "agent",
         createdById: actor.type === "user" ? actor.id : null,
         createdAt: now,
       },
-      select: { id: true, prefix: true, name: true, createdAt: true },
+      select: { id: true, prefix: true, name: true, scope: true, createdAt: true },
     });
     await appendAudit(
       tx,
@@ -29,7 +36,7 @@ export async function createApiKey(db: Db, actor: Actor, input: { agentId: strin
         entityType: "api_key",
         entityId: key.id,
         agentId: agent.id,
-        data: { name: input.name, prefix: key.prefix },
+        data: { name: input.name, prefix: key.prefix, scope: key.scope },
       },
       now,
     );

@@ -2,6 +2,7 @@
 // and the conversions both ways. Ingest, the sweep, the card, the charts and the overview all read
 // the state through here.
 import type { EvidenceState, GateLook } from "@/lib/gating/evidence-fold";
+import { toSourceCounts } from "@/lib/gating/evidence-source";
 
 /** Prisma select of the stored state. */
 export const EVIDENCE_STATE_SELECT = {
@@ -17,6 +18,7 @@ export const EVIDENCE_STATE_SELECT = {
   rampSuccesses: true,
   rampTrials: true,
   rampSpent: true,
+  evidenceSources: true,
 } as const;
 
 export interface EvidenceStateRow {
@@ -32,6 +34,7 @@ export interface EvidenceStateRow {
   rampSuccesses: number;
   rampTrials: number;
   rampSpent: number;
+  evidenceSources: unknown;
 }
 
 /** Keeps only well-formed [successes, trials] days, so a hand-edited row cannot break a page. */
@@ -100,5 +103,6 @@ export function toEvidenceState(row: EvidenceStateRow): EvidenceState {
     stayDays: dayMap(row.stayDays),
     look: look(row.gateLook),
     step: { successes: row.rampSuccesses, trials: row.rampTrials, spent: row.rampSpent },
+    sources: toSourceCounts(row.evidenceSources),
   };
 }

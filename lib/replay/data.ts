@@ -23,7 +23,7 @@ interface Page {
 // receivedAt cuts the rows into the batches the live ingest decided on.
 export const PAGE_SQL = `
 WITH page AS (
-  SELECT e.id, e."occurredAt", e."receivedAt", e.kind, e.tier, e."agentVersion", e.severity, e.reverts, e."agentId"
+  SELECT e.id, e."occurredAt", e."receivedAt", e.kind, e.tier, e."agentVersion", e.severity, e.reverts, e."agentId", e.source
   FROM outcome_events e
   WHERE e."actionTypeId" = $1::uuid AND e.id > $2::bigint
   ORDER BY e.id
@@ -35,7 +35,8 @@ SELECT count(*)::int AS n, max(p.id)::text AS last_id,
     CASE WHEN p.reverts IS NULL THEN NULL ELSE (
       SELECT json_build_array(x.kind, x.tier, (extract(epoch from x."occurredAt") * 1000)::float8, x."agentVersion")
       FROM outcome_events x WHERE x."agentId" = p."agentId" AND x."idempotencyKey" = p.reverts) END,
-    (extract(epoch from p."receivedAt") * 1000)::float8
+    (extract(epoch from p."receivedAt") * 1000)::float8,
+    p.source
   ) ORDER BY p.id)::text AS rows
 FROM page p`;
 

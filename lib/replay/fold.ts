@@ -5,11 +5,20 @@ import { PolicyReplay, type ReplayOptions, type ReplayResult } from "@/lib/gatin
 import type { FoldOutcome } from "@/lib/gating/evidence-fold";
 import type { EventKind, Severity, Tier } from "@/lib/gating/types";
 
-/** One stored outcome: [occurredAt, kind, tier, version, severity, the reverted event or null, receivedAt]. */
-export type Cell = [number, EventKind, Tier, string, Severity | null, [EventKind, Tier, number, string] | null, number];
+/** One stored outcome: [occurredAt, kind, tier, version, severity, the reverted event or null, receivedAt, source]. */
+export type Cell = [
+  number,
+  EventKind,
+  Tier,
+  string,
+  Severity | null,
+  [EventKind, Tier, number, string] | null,
+  number,
+  string,
+];
 
 function toFold(c: Cell): FoldOutcome {
-  const [at, kind, tier, ver, sev, rev] = c;
+  const [at, kind, tier, ver, sev, rev, , source] = c;
   return {
     kind,
     tier,
@@ -17,6 +26,7 @@ function toFold(c: Cell): FoldOutcome {
     agentVersion: ver || null,
     severity: sev,
     reverts: rev ? { kind: rev[0], tier: rev[1], occurredAt: rev[2], agentVersion: rev[3] || null } : null,
+    source: source as FoldOutcome["source"],
   };
 }
 

@@ -258,5 +258,6 @@ function evidenceStateData(state: EvidenceState) {
     rampSuccesses: state.step.successes,
     rampTrials: state.step.trials,
     rampSpent: state.step.spent,
+    evidenceSources: state.sources as unknown as Prisma.InputJsonObject,
   };
 }

@@ -74,7 +74,7 @@ async function loadContext(tx: Tx, target: StateTarget): Promise<Loaded> {
     `SELECT a.id::text AS id, a."agentId"::text AS "agentId", a.key, a.name, a.tier::text AS tier, a."tierSince",
        a.frozen, a."stateVersion", a."rampStep", a."rampStepSince", a."agentVersion", a."evidenceSince",
        a."evidenceSuccesses", a."evidenceTrials", a."evidenceRestarts", a."evidenceDays", a."stayDays",
-       a."gateLook", a.cusum, a."rampSuccesses", a."rampTrials", a."rampSpent", g.slug AS "agentSlug", g.name AS "agentName",
+       a."gateLook", a.cusum, a."rampSuccesses", a."rampTrials", a."rampSpent", a."evidenceSources", g.slug AS "agentSlug", g.name AS "agentName",
        (SELECT json_build_object('id', p.id, 'version', p.version, 'rules', p.rules) FROM policies p
          WHERE p."actionTypeId" = a.id ORDER BY p.version DESC LIMIT 1) AS policy
      FROM action_types a JOIN agents g ON g.id = a."agentId"

@@ -5,6 +5,7 @@ import { agentBySlug } from "@/lib/agents/data";
 import { agentSlugParamsSchema } from "@/lib/agents/schema";
 import { createApiKey } from "@/lib/keys/mutations";
 import { userActor } from "@/lib/auth/actor";
+import { KEY_SCOPES } from "@/lib/gating/evidence-source";
 
 export const dynamic = "force-dynamic";
 
@@ -15,15 +16,20 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     auth: "session",
     permission: "admin:manage",
     params: agentSlugParamsSchema,
-    body: z.strictObject({ name: z.string().trim().min(1).max(100) }),
+    body: z.strictObject({ name: z.string().trim().min(1).max(100), scope: z.enum(KEY_SCOPES).optional() }),
     handler: async ({ db, user, params, body }) => {
       const agent = await agentBySlug(db, params.slug);
       if (!agent) throw new AppError("not_found", `No agent "${params.slug}".`);
-      const key = await createApiKey(db, userActor(user), { agentId: agent.id, name: body.name });
+      const key = await createApiKey(db, userActor(user), {
+        agentId: agent.id,
+        name: body.name,
+        scope: body.scope,
+      });
       return {
         id: key.id,
         name: key.name,
         prefix: key.prefix,
+        scope: key.scope,
         agent: key.agentSlug,
         secret: key.secret,
         createdAt: key.createdAt.toISOString(),
