@@ -26,6 +26,9 @@ const rampStep = (label: string) =>
 const tierStep = (label: string) =>
   ({ group: "tier", label, data: data({ from: tier, to: tier, frozen: z.boolean() }) }) as const;
 
+const suggestionStep = (label: string) =>
+  ({ group: "proposal", label, data: data({ proposedDigest: z.string(), grantDigest: z.string() }) }) as const;
+
 export const AUDIT_KINDS = {
   "request.opened": {
     group: "request",
@@ -110,6 +113,19 @@ export const AUDIT_KINDS = {
     label: "outcomes reported by agents",
     data: data({ accepted: z.number().int(), duplicates: z.number().int() }),
   },
+  "proposal.created": {
+    group: "proposal",
+    label: "proposed by an agent",
+    data: data({ action: z.string(), digest: z.string(), expiresAt: z.string() }),
+  },
+  "suggestion.accepted": suggestionStep("accepted"),
+  "suggestion.edited": suggestionStep("accepted with edits"),
+  "suggestion.rejected": {
+    group: "proposal",
+    label: "rejected",
+    data: data({ proposedDigest: z.string(), grantDigest: z.null(), reason: z.string() }),
+  },
+  "proposal.consumed": { group: "proposal", label: "executed (grant used)", data: data({ digest: z.string() }) },
   "bench.generated": { group: "tooling", label: "benchmark data generated", data: anything },
 } as const satisfies Record<string, { group: string; label: string; data: z.ZodType }>;
 
@@ -141,6 +157,7 @@ const GROUPS: ReadonlyArray<{ group: Group; label: string; prefix: string }> = [
   { group: "setup", label: "Agents, action types and keys", prefix: "" },
   { group: "user", label: "Users", prefix: "user." },
   { group: "webhook", label: "Notifications", prefix: "webhook." },
+  { group: "proposal", label: "Proposals and suggestions", prefix: "" },
   { group: "ingestion", label: "Ingestion", prefix: "" },
 ];
 
