@@ -90,3 +90,25 @@ export async function proposalOfAgent(
   const row = await proposalRow(db, { id });
   return row && row.agentId === agentId ? toProposalView(row, now) : null;
 }
+
+/** How often a waiting reader looks again (a decision is a person's act: seconds, not milliseconds). */
+const POLL_MS = 500;
+
+/**
+ * The agent's own proposal, waiting up to `waitMs` for it to leave "pending" (a long poll): it
+ * answers as soon as a decision is read, at the deadline, or when the caller goes away.
+ */
+export async function awaitProposal(
+  db: Reader,
+  agentId: string,
+  id: string,
+  waitMs: number,
+  signal?: AbortSignal,
+): Promise<ProposalView | null> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const view = await proposalOfAgent(db, agentId, id);
+    if (!view || view.status !== "pending" || Date.now() >= deadline || signal?.aborted) return view;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, deadline - Date.now())));
+  }
+}

@@ -79,3 +79,7 @@ export const proposalViewSchema = z
   .meta({ id: "Proposal" });
 
 export type ProposalView = z.output<typeof proposalViewSchema>;
+
+export const proposalCreatedSchema = proposalViewSchema
+  .pick({ id: true, digest: true, status: true, expiresAt: true })
+  .meta({ id: "ProposalCreated" });
