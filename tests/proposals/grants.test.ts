@@ -83,6 +83,16 @@ describe("creating a proposal", () => {
     expect(await refusal(createProposal(database.prisma, agent, { ...body, subject: "customer:43" }))).toBe("conflict");
   });
 
+  it("makes one proposal of ten concurrent retries of one key", async () => {
+    const body = input();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => createProposal(database.prisma, agent, body)));
+    expect(new Set(answers.map((a) => a.proposal.id)).size).toBe(1);
+    expect(answers.filter((a) => a.created)).toHaveLength(1);
+    expect(
+      await database.prisma.proposal.count({ where: { agentId: agent.id, idempotencyKey: body.idempotencyKey } }),
+    ).toBe(1);
+  });
+
   it("refuses an unknown action", async () => {
     expect(await refusal(createProposal(database.prisma, agent, input({ action: "nope.never" })))).toBe(
       "validation_failed",
