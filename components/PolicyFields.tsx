@@ -4,6 +4,7 @@
 import { cusumParams, DEFAULT_DEMOTION_ARL } from "@/lib/gating";
 import { GATE_METHODS, SEVERITIES, TIERS, type PolicyRules, type Tier } from "@/lib/gating/types";
 import { formatCount } from "@/lib/gating/plain-words";
+import { DEFAULT_PROPOSAL_EXPIRY_HOURS } from "@/lib/gating/defaults";
 import { GateDetails } from "@/components/PlainGate";
 import { gateOf } from "@/lib/gating/gates";
 
@@ -169,6 +170,13 @@ export function GlobalFields({ rules, set, readOnly }: FieldsProps) {
         value={rules.reviewPeriodDays}
         step={1}
         onChange={(v) => set((r) => void (r.reviewPeriodDays = v))}
+      />
+      <NumberField
+        readOnly={readOnly}
+        label="Proposal expiry (hours)"
+        value={rules.proposalExpiryHours ?? DEFAULT_PROPOSAL_EXPIRY_HOURS}
+        step={1}
+        onChange={(v) => set((r) => void (r.proposalExpiryHours = v))}
       />
     </div>
   );

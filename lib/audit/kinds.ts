@@ -26,6 +26,9 @@ const rampStep = (label: string) =>
 const tierStep = (label: string) =>
   ({ group: "tier", label, data: data({ from: tier, to: tier, frozen: z.boolean() }) }) as const;
 
+const suggestionStep = (label: string) =>
+  ({ group: "proposal", label, data: data({ proposedDigest: z.string(), grantDigest: z.string() }) }) as const;
+
 export const AUDIT_KINDS = {
   "request.opened": {
     group: "request",
@@ -115,6 +118,19 @@ export const AUDIT_KINDS = {
     label: "verification failed (checkpoint not signed)",
     data: data({ seq: z.string(), reason: z.string(), lastCheckpointSeq: z.string(), headSeq: z.string() }),
   },
+  "proposal.created": {
+    group: "proposal",
+    label: "proposed by an agent",
+    data: data({ action: z.string(), digest: z.string(), expiresAt: z.string() }),
+  },
+  "suggestion.accepted": suggestionStep("accepted"),
+  "suggestion.edited": suggestionStep("accepted with edits"),
+  "suggestion.rejected": {
+    group: "proposal",
+    label: "rejected",
+    data: data({ proposedDigest: z.string(), grantDigest: z.null(), reason: z.string() }),
+  },
+  "proposal.consumed": { group: "proposal", label: "executed (grant used)", data: data({ digest: z.string() }) },
   "bench.generated": { group: "tooling", label: "benchmark data generated", data: anything },
 } as const satisfies Record<string, { group: string; label: string; data: z.ZodType }>;
 
@@ -147,6 +163,7 @@ const GROUPS: ReadonlyArray<{ group: Group; label: string; prefix: string }> = [
   { group: "user", label: "Users", prefix: "user." },
   { group: "webhook", label: "Notifications", prefix: "webhook." },
   { group: "audit", label: "Audit log", prefix: "audit." },
+  { group: "proposal", label: "Proposals and suggestions", prefix: "" },
   { group: "ingestion", label: "Ingestion", prefix: "" },
 ];
 

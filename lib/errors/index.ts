@@ -51,6 +51,12 @@ export const DOMAIN_ERROR_CODES = [
   "policy_tightened",
   "policy_changed",
   "not_superseded",
+  // proposals and their single-use grants (lib/gating/proposals.ts)
+  "already_decided",
+  "proposal_expired",
+  "not_granted",
+  "digest_mismatch",
+  "grant_used",
 ] as const;
 
 export const ERROR_CODES = [...REQUEST_ERROR_CODES, ...DOMAIN_ERROR_CODES] as const;

@@ -5,8 +5,8 @@ import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
 import { outcomeOf, revertedSuccess, revertProblem, type FoldOutcome } from "@/lib/gating";
 import type { EventKind, Tier } from "@/lib/gating/types";
-import { AGENT_SOURCE, type EventSource } from "@/lib/gating/evidence-source";
-import { appendAudit } from "@/lib/audit/mutations";
+import { AGENT_SOURCE, personSource, type EventSource } from "@/lib/gating/evidence-source";
+import { appendAudit, SYSTEM_ACTOR, type Actor } from "@/lib/audit/mutations";
 import { addToRollups, dayOf, type RollupDelta } from "@/lib/metrics/mutations";
 import { changeState } from "@/lib/state/interpreter";
 import { findUnstorable, outOfDatabaseRange } from "./storable";
@@ -121,64 +121,17 @@ export async function ingestEvents(
   const demotions: IngestSummary["demotions"] = [];
   if (parsed.length > 0) {
     const inserted = await db.$transaction(
-      async (tx) => {
-        const ids = [...new Set(parsed.map((p) => p.actionTypeId))].sort();
-        // Serialise ingestion per action type: evidence and CUSUM are sequential statistics.
-        await lockActionTypes(tx, ids);
-        // Under the lock, so two batches reverting the same event cannot both pass.
-        const { valid, targets } = await resolveReverts(tx, agent.id, parsed, results);
-        const fresh = await insertEvents(
+      (tx) =>
+        storeOutcomes(
           tx,
-          agent.id,
+          { actor: { type: "agent", id: agent.id, label: agent.slug }, agentId: agent.id, source },
+          parsed,
+          results,
           now,
-          valid.map((p) => ({
-            actionTypeId: p.actionTypeId,
-            kind: p.event.kind,
-            tier: p.event.tier,
-            severity: p.event.severity ?? null,
-            occurredAt: p.event.occurredAt,
-            idempotencyKey: p.event.idempotencyKey,
-            agentVersion: p.event.agentVersion ?? "",
-            subjectRef: p.event.subjectRef ?? null,
-            metadata: p.event.metadata,
-            reverts: p.event.reverts ?? null,
-            source,
-          })),
-        );
-        const accepted = valid.filter((p) => fresh.has(p.event.idempotencyKey));
-        await addToRollups(tx, rollupDeltas(accepted, targets));
-        for (const id of ids) {
-          const events = accepted
-            .filter((p) => p.actionTypeId === id)
-            .map((p) => toFoldOutcome(p.event, targets, source));
-          if (events.length > 0) {
-            const demotion = await foldAndDetect(tx, id, events, now);
-            if (demotion && demotion.to !== demotion.from) demotions.push(demotion);
-          }
-        }
-        if (accepted.length > 0) {
-          await appendAudit(
-            tx,
-            {
-              actor: { type: "agent", id: agent.id, label: agent.slug },
-              kind: "events.ingested",
-              entityType: "agent",
-              entityId: agent.id,
-              agentId: agent.id,
-              data: {
-                source,
-                accepted: accepted.length,
-                duplicates: valid.length - accepted.length,
-                actionTypes: ids.length,
-              },
-            },
-            now,
-          );
-        }
-        return { fresh, valid };
-      },
+        ),
       { timeout: 60_000, maxWait: 30_000 },
     );
+    demotions.push(...inserted.demotions);
     for (const p of inserted.valid) {
       results[p.index] = {
         index: p.index,
@@ -196,6 +149,104 @@ export async function ingestEvents(
     rejected: count("rejected"),
     demotions,
   };
+}
+
+/** Who reported a batch, for its ingestion audit entry; null audits nothing (the caller audits the act). */
+interface Reporter {
+  actor: Actor;
+  agentId: string;
+  /** stored on every event and counted per source by the fold (lib/gating/evidence-source.ts) */
+  source: EventSource;
+}
+
+/**
+ * Stores validated events inside the caller's transaction: the insert, the rollups, the evidence fold
+ * and the demotion detector, then the ingestion audit entry. The one path every outcome takes.
+ */
+async function storeOutcomes(
+  tx: Tx,
+  reporter: Reporter & { audit?: boolean },
+  parsed: Parsed[],
+  results: EventResult[],
+  now: Date,
+) {
+  const { agentId, source } = reporter;
+  const demotions: IngestSummary["demotions"] = [];
+  const ids = [...new Set(parsed.map((p) => p.actionTypeId))].sort();
+  // Serialise ingestion per action type: evidence and CUSUM are sequential statistics.
+  await lockActionTypes(tx, ids);
+  // Under the lock, so two batches reverting the same event cannot both pass.
+  const { valid, targets } = await resolveReverts(tx, agentId, parsed, results);
+  const fresh = await insertEvents(
+    tx,
+    agentId,
+    now,
+    valid.map((p) => ({
+      actionTypeId: p.actionTypeId,
+      kind: p.event.kind,
+      tier: p.event.tier,
+      severity: p.event.severity ?? null,
+      occurredAt: p.event.occurredAt,
+      idempotencyKey: p.event.idempotencyKey,
+      agentVersion: p.event.agentVersion ?? "",
+      subjectRef: p.event.subjectRef ?? null,
+      metadata: p.event.metadata,
+      reverts: p.event.reverts ?? null,
+      source,
+    })),
+  );
+  const accepted = valid.filter((p) => fresh.has(p.event.idempotencyKey));
+  await addToRollups(tx, rollupDeltas(accepted, targets));
+  for (const id of ids) {
+    const events = accepted.filter((p) => p.actionTypeId === id).map((p) => toFoldOutcome(p.event, targets, source));
+    if (events.length > 0) {
+      const demotion = await foldAndDetect(tx, id, events, now);
+      if (demotion && demotion.to !== demotion.from) demotions.push(demotion);
+    }
+  }
+  if (accepted.length > 0 && reporter.audit !== false) {
+    await appendAudit(
+      tx,
+      {
+        actor: reporter.actor,
+        kind: "events.ingested",
+        entityType: "agent",
+        entityId: agentId,
+        agentId,
+        data: {
+          source,
+          accepted: accepted.length,
+          duplicates: valid.length - accepted.length,
+          actionTypes: ids.length,
+        },
+      },
+      now,
+    );
+  }
+  return { fresh, valid, demotions };
+}
+
+/**
+ * One outcome recorded inside the caller's transaction (a person's decision on a proposal): the same
+ * insert, rollups, evidence fold and detector as a reported batch. The caller audits its own act.
+ * False when the idempotency key was taken already (nothing was counted).
+ */
+export async function recordOutcome(
+  tx: Tx,
+  person: { agentId: string; userId: string },
+  actionTypeId: string,
+  event: OutcomeEventInput,
+  now: Date,
+): Promise<boolean> {
+  const agentId = person.agentId;
+  const { fresh } = await storeOutcomes(
+    tx,
+    { actor: SYSTEM_ACTOR, agentId, audit: false, source: personSource(person.userId) },
+    [{ index: 0, event, actionTypeId }],
+    [],
+    now,
+  );
+  return fresh.has(event.idempotencyKey);
 }
 
 /** The event a revert names, as stored (or as sent earlier in the same batch). */

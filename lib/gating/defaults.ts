@@ -66,6 +66,13 @@ const ROWS: Record<BlastRadius, Row> = {
 export const DEFAULT_ALPHA = 0.05;
 export const DEFAULT_DEMOTION_ALPHA = 0.01;
 export const DEFAULT_REVIEW_PERIOD_DAYS = 14;
+/** How long a proposal waits for a decision, and its grant for the execution, unless the policy says otherwise. */
+export const DEFAULT_PROPOSAL_EXPIRY_HOURS = 24;
+
+/** A proposal's lifetime under these rules, in milliseconds. */
+export function proposalExpiryMs(rules: Pick<PolicyRules, "proposalExpiryHours">): number {
+  return (rules.proposalExpiryHours ?? DEFAULT_PROPOSAL_EXPIRY_HOURS) * 3_600_000;
+}
 
 /** The policy a new action type starts with. A fresh object each call. */
 export function defaultPolicy(blastRadius: BlastRadius): PolicyRules {
@@ -101,6 +108,8 @@ export const POLICY_BOUNDS = {
   failureRateGap: 0.02,
   demotionArl: { min: 100, max: 1e9 },
   lookAtMax: 10_000_000,
+  /** whole hours: one hour to one week */
+  proposalExpiryHours: { min: 1, max: 168 },
 } as const;
 
 const isProb = (x: unknown): x is number => typeof x === "number" && x > 0 && x < 1;
@@ -146,6 +155,10 @@ export function validatePolicyRules(rules: PolicyRules): string[] {
   }
   if (!(SEVERITIES as readonly string[]).includes(rules.incidentSeverity))
     problems.push(`incidentSeverity must be one of ${SEVERITIES.join(", ")}, got ${String(rules.incidentSeverity)}`);
+  const expiry = rules.proposalExpiryHours;
+  const { min: eMin, max: eMax } = POLICY_BOUNDS.proposalExpiryHours;
+  if (expiry !== undefined && !(isPosInt(expiry) && expiry >= eMin && expiry <= eMax))
+    problems.push(`proposalExpiryHours must be a whole number from ${eMin} to ${eMax}, got ${String(expiry)}`);
   if (!isPosInt(rules.reviewPeriodDays))
     problems.push(`reviewPeriodDays must be a whole number ≥ 1, got ${rules.reviewPeriodDays}`);
   if (!rules.tiers) return [...problems, "tiers are missing"];

@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   "audit:read": ["auditor", "admin", "reviewer"],
   /** export the audit log */
   "audit:export": ["auditor", "admin"],
+  /** accept, edit or reject an agent's proposals (CRAWL's human act, SPEC §8) */
+  "suggestion:decide": ["admin"],
   /** agents, action types, API keys, users and roles */
   "admin:manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -143,6 +143,7 @@ const FIELD_WORDS: Record<string, string> = {
   demotionArl: "false-alarm run length (outcomes)",
   incidentSeverity: "incident that demotes to CRAWL",
   reviewPeriodDays: "review period",
+  proposalExpiryHours: "proposal expiry (hours)",
   windowDays: "window",
   "promotion.threshold": "promotion bar",
   "promotion.minSamples": "minimum outcomes",

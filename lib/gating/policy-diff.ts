@@ -9,6 +9,7 @@ import { sliderOf, type SliderRules } from "./slider";
 import { formatBar } from "./format";
 import { GATES, gateOf } from "./gates";
 import { defaultFailureRate } from "./statistics";
+import { DEFAULT_PROPOSAL_EXPIRY_HOURS } from "./defaults";
 import { SEVERITIES, TIERS } from "./types";
 import type { GateMethod, PolicyRules, Tier } from "./types";
 
@@ -109,6 +110,9 @@ export function classifyPolicyChange(before: PolicyRules, after: PolicyRules): P
     (s) => -SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]),
   );
   numeric(changes, "reviewPeriodDays", before.reviewPeriodDays, after.reviewPeriodDays, "lower");
+  // A longer-lived proposal grants an execution on an older decision: a loosening.
+  const expiry = (r: PolicyRules) => r.proposalExpiryHours ?? DEFAULT_PROPOSAL_EXPIRY_HOURS;
+  numeric(changes, "proposalExpiryHours", expiry(before), expiry(after), "lower");
 
   for (const tier of TIERS) {
     const b = before.tiers[tier];

@@ -63,6 +63,12 @@ export const policyRulesSchema = z.strictObject({
   demotionArl: z.number().min(POLICY_BOUNDS.demotionArl.min).max(POLICY_BOUNDS.demotionArl.max).optional(),
   incidentSeverity: z.enum(SEVERITIES),
   reviewPeriodDays: z.number().int().min(1).max(90),
+  proposalExpiryHours: z
+    .number()
+    .int()
+    .min(POLICY_BOUNDS.proposalExpiryHours.min)
+    .max(POLICY_BOUNDS.proposalExpiryHours.max)
+    .optional(),
   tiers: z.strictObject({ CRAWL: tierRulesSchema, WALK: tierRulesSchema, RUN: tierRulesSchema }),
   slider: sliderSchema.optional(),
 });

@@ -88,6 +88,8 @@ export interface PolicyRules {
   /** open requests expire after this many days */
   reviewPeriodDays: number;
   tiers: { CRAWL: TierRules; WALK: TierRules; RUN: TierRules };
+  /** a proposal (CRAWL, SPEC §8) may be decided and its grant used for this many hours; absent: 24 */
+  proposalExpiryHours?: number;
   /** the autonomy slider inside RUN (lib/gating/slider.ts); absent: 100 % of subjects */
   slider?: { percent: number; steps?: number[]; minDaysPerStep?: number };
 }

@@ -48,6 +48,11 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   policy_tightened: 409,
   policy_changed: 409,
   not_superseded: 409,
+  already_decided: 409,
+  proposal_expired: 410,
+  not_granted: 409,
+  digest_mismatch: 409,
+  grant_used: 409,
 };
 
 export const httpStatus = (error: AppError): number => ERROR_STATUS[error.code];

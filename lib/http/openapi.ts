@@ -9,6 +9,13 @@ import {
 import { ACTION_KEY, eventBatchSchema, MAX_BATCH, outcomeEventSchema } from "@/lib/events/schema";
 import { ERROR_CODES } from "@/lib/errors";
 import { ofrepRequestSchema, ofrepSuccessSchema } from "./ofrep";
+import {
+  consumeInputSchema,
+  MAX_WAIT_SECONDS,
+  proposalCreatedSchema,
+  proposalInputSchema,
+  proposalViewSchema,
+} from "@/lib/proposals/schema";
 
 export const errorBodySchema = z
   .object({ error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() }) })
@@ -68,6 +75,10 @@ const DOCUMENTED = [
   ofrepSuccessSchema,
   ofrepFailureSchema,
   ofrepBulkSchema,
+  proposalInputSchema,
+  proposalCreatedSchema,
+  proposalViewSchema,
+  consumeInputSchema,
 ];
 
 function schemas(): Record<string, unknown> {
@@ -91,6 +102,12 @@ function schemas(): Record<string, unknown> {
     items: ref("OutcomeEvent"),
     maxItems: MAX_BATCH,
     description: `1 to ${MAX_BATCH} outcome events; each is accepted, duplicate or rejected on its own`,
+  });
+  // Parameters are checked for what the database can hold before their bounds (a pipe from unknown).
+  const proposal = schemas.ProposalInput as unknown as { properties: { parameters: Record<string, unknown> } };
+  Object.assign(proposal.properties.parameters, {
+    type: "object",
+    description: "the action's parameters: a JSON object, at most 8 KiB and 8 levels deep",
   });
   return schemas;
 }
@@ -201,6 +218,62 @@ export function openApiDocument(serverUrl = "/") {
             "200": { description: "Per-event results", content: jsonContent("EventBatchResponse") },
             ...withBody,
             "413": error(`Body over 1 MiB, or more than ${MAX_BATCH} events`),
+          },
+        },
+      },
+      "/api/v1/proposals": {
+        post: {
+          operationId: "propose",
+          summary:
+            "CRAWL: propose an action for a person to decide (accepted in any tier). The digest is SHA-256 of the RFC 8785 canonical JSON of {agent, action, audience, subject, parameters}; a retried idempotencyKey answers the same proposal (200), the key reused for another proposal is 409. An unknown action is 422.",
+          requestBody: { required: true, content: jsonContent("ProposalInput") },
+          responses: {
+            "201": { description: "Stored, pending", content: jsonContent("ProposalCreated") },
+            "200": {
+              description: "The same idempotency key: the proposal stored before",
+              content: jsonContent("ProposalCreated"),
+            },
+            "409": error("The idempotency key was used for another proposal"),
+            ...withBody,
+          },
+        },
+      },
+      "/api/v1/proposals/{id}": {
+        get: {
+          operationId: "getProposal",
+          summary: `The agent's own proposal with its decision and the accepted parameters; \`wait\` (0–${MAX_WAIT_SECONDS} s) holds the answer until it is decided`,
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } },
+            {
+              name: "wait",
+              in: "query",
+              required: false,
+              schema: { type: "integer", minimum: 0, maximum: MAX_WAIT_SECONDS },
+            },
+          ],
+          responses: {
+            "200": { description: "The proposal", content: jsonContent("Proposal") },
+            "400": error(`wait is not a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}`),
+            "404": error("No proposal of this agent has this id"),
+            ...common,
+          },
+        },
+      },
+      "/api/v1/proposals/{id}/consume": {
+        post: {
+          operationId: "consumeProposal",
+          summary:
+            "Use the grant of an accepted (or edited) proposal: once, with the digest of exactly what the agent executes",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          requestBody: { required: true, content: jsonContent("ProposalConsume") },
+          responses: {
+            "200": { description: "Consumed: execute now", content: jsonContent("Proposal") },
+            "404": error("No proposal of this agent has this id"),
+            "409": error(
+              "not_granted (pending or rejected), digest_mismatch (not the accepted parameters) or grant_used (a second consume)",
+            ),
+            "410": error("proposal_expired: the grant expired"),
+            ...withBody,
           },
         },
       },

@@ -4,6 +4,15 @@
 //
 // Only fetch and standard Web/Node APIs, plus the pure lib/gating rules; no Next, no Prisma, no zod.
 import { apiError, backoffDelay, CwrApiError, errorMessage, joinUrl, timeoutSignal, type FetchLike } from "./http";
+import {
+  awaitDecision,
+  consume,
+  propose,
+  type ProposalAnswer,
+  type ProposalCreated,
+  type ProposalRequest,
+  type ProposalsContext,
+} from "./proposals";
 import { SseParser, type SseMessage } from "./sse";
 import { Reporter, type ReporterOptions, type ReportInput } from "./reporter";
 import { decide, isTier, modeOf } from "../gating/outcomes";
@@ -341,6 +350,32 @@ export class CwrClient {
     if (this.started || this.closed) return;
     this.started = true;
     this.loop = this.run();
+  }
+
+  private proposalsContext(): ProposalsContext {
+    return {
+      baseUrl: this.options.baseUrl,
+      apiKey: this.options.apiKey,
+      fetch: this.fetchFn,
+      now: this.now,
+      signal: this.abort.signal,
+      timeoutMs: this.timeoutMs,
+    };
+  }
+
+  /** CRAWL: proposes an action for a person to decide (POST /api/v1/proposals). Throws CwrApiError when refused. */
+  propose(input: ProposalRequest): Promise<ProposalCreated> {
+    return propose(this.proposalsContext(), input);
+  }
+
+  /** Waits (long polls) for the decision on a proposal; answers it as it stands after `timeoutMs`. */
+  awaitDecision(id: string, options: { timeoutMs?: number } = {}): Promise<ProposalAnswer> {
+    return awaitDecision(this.proposalsContext(), id, options);
+  }
+
+  /** Uses an accepted proposal's single grant with the digest of what is about to be executed. */
+  consume(id: string, digest: string): Promise<ProposalAnswer> {
+    return consume(this.proposalsContext(), id, digest);
   }
 
   /** Stops the stream, timers and the reporter (which first sends what it can within `timeoutMs`). */

@@ -18,6 +18,7 @@ let infra: string;
 let limited: string; // a key that has used up its rate limit
 let doc: any;
 let streamPath: string; // path and query of the OFREP event stream the bulk answer gives
+let proposalId: string; // a pending proposal of support-bot's
 let ajv: Ajv2020;
 const DOC_ID = "https://cwr.invalid/openapi.json";
 
@@ -64,6 +65,17 @@ const event = (o: Record<string, unknown> = {}) => ({
   occurredAt: at(),
   ...o,
 });
+const proposal = (o: Record<string, unknown> = {}) => ({
+  idempotencyKey: `oa-${randomUUID()}`,
+  action: "refund.issue",
+  audience: "external",
+  subject: "customer:42",
+  summary: "Refund order A-1001",
+  parameters: { order: "A-1001", amount: 12.5 },
+  ...o,
+});
+const PROPOSED = proposal();
+const NO_SUCH = "/api/v1/proposals/00000000-0000-4000-8000-000000000000";
 const big = (body: object) => JSON.stringify({ ...body, pad: "x".repeat(1024 * 1024) });
 
 async function send(c: Call): Promise<Answer> {
@@ -109,6 +121,119 @@ async function send(c: Call): Promise<Answer> {
 }
 
 const CALLS: Call[] = [
+  // POST /api/v1/proposals, GET /api/v1/proposals/{id}, POST /api/v1/proposals/{id}/consume
+  {
+    name: "propose",
+    method: "POST",
+    template: "/api/v1/proposals",
+    path: "/api/v1/proposals",
+    body: PROPOSED,
+    expect: 201,
+  },
+  {
+    name: "propose, retried",
+    method: "POST",
+    template: "/api/v1/proposals",
+    path: "/api/v1/proposals",
+    body: PROPOSED,
+    expect: 200,
+  },
+  {
+    name: "propose, key reused",
+    method: "POST",
+    template: "/api/v1/proposals",
+    path: "/api/v1/proposals",
+    body: { ...PROPOSED, subject: "customer:43" },
+    expect: 409,
+  },
+  {
+    name: "propose, unknown field",
+    method: "POST",
+    template: "/api/v1/proposals",
+    path: "/api/v1/proposals",
+    body: proposal({ amount: 1 }),
+    expect: 422,
+  },
+  {
+    name: "propose, malformed JSON",
+    method: "POST",
+    template: "/api/v1/proposals",
+    path: "/api/v1/proposals",
+    raw: "{",
+    expect: 400,
+  },
+  {
+    name: "propose, no key",
+    method: "POST",
+    template: "/api/v1/proposals",
+    path: "/api/v1/proposals",
+    key: null,
+    body: proposal(),
+    expect: 401,
+  },
+  {
+    name: "proposal",
+    method: "GET",
+    template: "/api/v1/proposals/{id}",
+    path: "/api/v1/proposals/<proposal>",
+    expect: 200,
+  },
+  {
+    name: "proposal, waited",
+    method: "GET",
+    template: "/api/v1/proposals/{id}",
+    path: "/api/v1/proposals/<proposal>?wait=1",
+    expect: 200,
+  },
+  {
+    name: "proposal, wait too long",
+    method: "GET",
+    template: "/api/v1/proposals/{id}",
+    path: "/api/v1/proposals/<proposal>?wait=31",
+    expect: 400,
+  },
+  { name: "proposal, unknown", method: "GET", template: "/api/v1/proposals/{id}", path: NO_SUCH, expect: 404 },
+  {
+    name: "proposal, no key",
+    method: "GET",
+    template: "/api/v1/proposals/{id}",
+    path: NO_SUCH,
+    key: null,
+    expect: 401,
+  },
+  {
+    name: "consume, pending",
+    method: "POST",
+    template: "/api/v1/proposals/{id}/consume",
+    path: "/api/v1/proposals/<proposal>/consume",
+    body: { digest: "0".repeat(64) },
+    expect: 409,
+  },
+  {
+    name: "consume, unknown",
+    method: "POST",
+    template: "/api/v1/proposals/{id}/consume",
+    path: `${NO_SUCH}/consume`,
+    body: { digest: "0".repeat(64) },
+    expect: 404,
+  },
+  {
+    name: "consume, not a digest",
+    method: "POST",
+    template: "/api/v1/proposals/{id}/consume",
+    path: "/api/v1/proposals/<proposal>/consume",
+    body: { digest: "abc" },
+    expect: 422,
+  },
+  {
+    name: "consume, no key",
+    method: "POST",
+    template: "/api/v1/proposals/{id}/consume",
+    path: `${NO_SUCH}/consume`,
+    key: null,
+    body: { digest: "0".repeat(64) },
+    expect: 401,
+  },
   // GET /api/v1/tiers
   { name: "tiers", method: "GET", template: "/api/v1/tiers", path: "/api/v1/tiers", expect: 200 },
   {
@@ -594,6 +719,15 @@ beforeAll(async () => {
       body: "{}",
     })
   ).json();
+  proposalId = (
+    await (
+      await fetch(`${server.baseUrl}/api/v1/proposals`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${support}`, "content-type": "application/json" },
+        body: JSON.stringify(proposal()),
+      })
+    ).json()
+  ).id;
   const streamUrl = new URL(bulk.eventStreams[0].url);
   streamPath = streamUrl.pathname + streamUrl.search;
   const res = await fetch(`${server.baseUrl}/api/v1/openapi.json`);
@@ -663,7 +797,7 @@ describe("every real answer matches the document", () => {
     expect(op, `${c.method} ${c.template} is not in the document`).toBeDefined();
     const call = {
       ...c,
-      path: c.path === "<stream>" ? streamPath : c.path,
+      path: c.path === "<stream>" ? streamPath : c.path.replace("<proposal>", proposalId),
       key: c.key === "<infra>" ? infra : c.key === "<limited>" ? limited : c.key,
       headers: { ...c.headers },
     };

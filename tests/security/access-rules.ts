@@ -25,6 +25,9 @@ export const ROUTE_RULES: Record<string, Partial<Record<"GET" | "POST" | "PUT" |
   "/api/v1/tiers/stream": { GET: { kind: "key", scoped: false } },
   "/api/v1/decisions": { POST: { kind: "key", scoped: false } },
   "/api/v1/events": { POST: { kind: "key", scoped: false } },
+  "/api/v1/proposals": { POST: { kind: "key", scoped: false } },
+  "/api/v1/proposals/[id]": { GET: { kind: "key", scoped: false } },
+  "/api/v1/proposals/[id]/consume": { POST: { kind: "key", scoped: false } },
   "/ofrep/v1/evaluate/flags": { POST: { kind: "key", scoped: false } },
   "/ofrep/v1/evaluate/flags/[key]": { POST: { kind: "key", scoped: true } },
   // OFREP event stream: only the signed token of its URL opens it (no header, key or session does)

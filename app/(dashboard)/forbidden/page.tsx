@@ -16,6 +16,7 @@ const WHAT: Record<Permission, string> = {
   "policy:edit": "change policies",
   "audit:read": "read the audit log",
   "audit:export": "export the audit log",
+  "suggestion:decide": "decide agents' suggestions",
   "admin:manage": "manage agents, keys, users and notifications",
 };
 
