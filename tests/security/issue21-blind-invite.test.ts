@@ -168,7 +168,8 @@ describe("item 3: no sockpuppets (rule 10)", () => {
       role: "reviewer",
     });
     expect(created).toMatchObject({ ok: true, data: { role: "viewer", pendingRole: "reviewer" } });
-    const { invitationUrl, grantId } = (created as unknown as { data: { invitationUrl: string; grantId: string } }).data;
+    const { invitationUrl, grantId } = (created as unknown as { data: { invitationUrl: string; grantId: string } })
+      .data;
     expect(invitationUrl).toMatch(/\/invitation#/);
     const token = new URL(invitationUrl, server.baseUrl).hash.slice(1);
     expect(token.length).toBeGreaterThanOrEqual(40);
