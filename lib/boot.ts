@@ -45,11 +45,13 @@ export function checkConfiguration(env: NodeJS.ProcessEnv = process.env): void {
 export async function boot(): Promise<void> {
   try {
     checkConfiguration();
-    const { checkSigningKey } = await import("@/lib/audit/checkpoints");
-    checkSigningKey(); // before "ready": the checkpoint job cannot sign without it
     const { installPeerStamp } = await import("@/lib/http/client-address");
     installPeerStamp();
     const database = await getDatabase();
+    // After the database: on the embedded default the key lives beside the data folder, whose own
+    // problem (PGLITE_DIR not writable) is the one to name. Before "ready": the checkpoints need it.
+    const { checkSigningKey } = await import("@/lib/audit/checkpoints");
+    checkSigningKey();
     const { authSecret } = await import("@/lib/auth/secret");
     authSecret(); // made beside the data (embedded default) or read now, not at the first sign-in
     if (seedOnStart(database)) await seed(database);

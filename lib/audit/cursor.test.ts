@@ -9,7 +9,8 @@ beforeAll(() => {
 
 describe("audit page cursor", () => {
   it("round-trips a seq, hides it, differs each time, and is a valid `before`", () => {
-    for (const seq of [1n, 271n, 9_223_372_036_854_775_807n]) {
+    // Seqs long enough that a random base64url string would almost never contain their digits by chance.
+    for (const seq of [9_876_543_210n, 271_828_182_845n, 9_223_372_036_854_775_807n]) {
       const a = sealCursor(seq);
       expect(openCursor(a)).toBe(seq);
       expect(a).not.toContain(seq.toString());
