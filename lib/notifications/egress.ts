@@ -29,7 +29,7 @@ const family = (f: number): 4 | 6 => (f === 6 ? 6 : 4);
 export const allowPrivate = (env: NodeJS.ProcessEnv = process.env) =>
   /^(1|true|on|yes)$/i.test(env.WEBHOOK_ALLOW_PRIVATE?.trim() ?? "");
 
-function isDemoReceiver(url: URL): boolean {
+export function isDemoReceiver(url: URL): boolean {
   try {
     return url.href === new URL(publicBaseUrl() + DEMO_RECEIVER_PATH).href;
   } catch {
