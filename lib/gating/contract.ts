@@ -17,7 +17,6 @@ export const MAX_CONTRACT_ENTRY_LENGTH = 256;
 export type ContractEntry =
   { kind: "exact"; value: string } | { kind: "prefix"; value: string } | { kind: "domain"; value: string };
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
