@@ -135,3 +135,12 @@ export function checkContractAdditionDecision(d: {
     };
   return { ok: true };
 }
+
+/** What the action type card says about WALK's internal audience. */
+export function internalAudienceInWords(entries: readonly string[] | null): string {
+  if (entries === null) return "internal audience is declared by the agent";
+  if (entries.length === 0) return "internal audience: none (the agent's contract is empty)";
+  const shown = entries.slice(0, 3).join(", ");
+  const more = entries.length > 3 ? ` and ${entries.length - 3} more` : "";
+  return `internal audience is the agent's contract: ${shown}${more}`;
+}
