@@ -177,3 +177,49 @@ describe("WALK's contract", () => {
     expect(last?.kind).toBe("agent.contract_entry_removed");
   });
 });
+
+describe("WALK's contract: bad input and races change nothing", () => {
+  it("refuses a bare *, a control character, a broken domain and a viewer, writing nothing", async () => {
+    const before = await w.db.contractRequest.count();
+    for (const entry of ["*", "staff\u0000:*", "*@acme..example", "a*b", ""])
+      await expect(
+        requestContractAddition(w.db, w.people.admin, { agentId: s.agent.id, entry, reason: "" }),
+      ).rejects.toThrow();
+    await refused(
+      requestContractAddition(w.db, w.people.engineer, { agentId: s.agent.id, entry: "x-1", reason: "" }),
+      "forbidden",
+    );
+    await refused(
+      removeContractEntry(w.db, w.people.admin, { agentId: s.agent.id, entry: "never-there" }),
+      "not_found",
+    );
+    expect(await w.db.contractRequest.count()).toBe(before);
+  });
+
+  it("two people approving the same addition at once add it once; the second is refused", async () => {
+    const { requestId } = await requestContractAddition(w.db, w.people.admin, {
+      agentId: s.agent.id,
+      entry: "race-1",
+      reason: "",
+    });
+    const results = await Promise.allSettled(
+      [w.people.reviewer1, w.people.reviewer2].map((p) =>
+        decideContractAddition(w.db, p, { requestId, decision: "approve", rationale: RATIONALE }),
+      ),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await w.db.agentContractEntry.count({ where: { agentId: s.agent.id, entry: "race-1" } })).toBe(1);
+  });
+
+  it("a rejected addition changes nothing and is audited", async () => {
+    const { requestId } = await requestContractAddition(w.db, w.people.admin, {
+      agentId: s.agent.id,
+      entry: "rejected-1",
+      reason: "",
+    });
+    await decideContractAddition(w.db, w.people.reviewer2, { requestId, decision: "reject", rationale: RATIONALE });
+    expect((await agentContract(w.db, s.agent.id))?.entries).not.toContain("rejected-1");
+    const last = await w.db.auditEntry.findFirst({ where: { entityId: s.agent.id }, orderBy: { seq: "desc" } });
+    expect(last?.kind).toBe("agent.contract_addition_rejected");
+  });
+});
