@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { forgetAgentTiers } from "@/lib/action-types/tier-cache";
+import { agentTier } from "@/lib/action-types/data";
 import { startTierListener, stopTierListener } from "@/lib/db/notify";
 import { AGENT_ROUTES } from "@/lib/http/agent-routes";
 import type { KeyPrincipal } from "@/lib/keys/data";
@@ -173,6 +174,9 @@ describe("WALK's contract", () => {
     expect(await until(async () => (await decideInternal("to-remove")).allowed === false)).toBe(true);
     expect(decideLocally(await sdkView(), "internal", undefined, "to-remove")).toMatchObject({ allowed: false });
     expect((await agentContract(w.db, s.agent.id))?.entries).not.toContain("to-remove");
+    // What the tier stream sends the SDK for the change (lib/http/sse.ts reads the view with agentTier).
+    const streamed = await agentTier(w.db, s.agent.id, s.key);
+    expect(streamed?.contract?.entries).toEqual(["*@acme.example", "ops-bot-7", "staff:*"]);
     const last = await w.db.auditEntry.findFirst({ where: { entityId: s.agent.id }, orderBy: { seq: "desc" } });
     expect(last?.kind).toBe("agent.contract_entry_removed");
   });
