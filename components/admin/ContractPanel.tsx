@@ -101,7 +101,33 @@ export function ContractPanel(props: { data: ContractPanelData; readerId: string
   );
 }
 
+/** Additions waiting for a second person, across agents: the reviewers' list on the requests page. */
+export function ContractRequests(props: {
+  requests: Array<ContractPanelData["open"][number] & { agentSlug: string }>;
+  readerId: string;
+  decide: Actions["decide"];
+}) {
+  if (props.requests.length === 0) return null;
+  return (
+    <section className="mb-6 rounded-lg border border-amber-200 bg-amber-50 p-3" aria-label="Internal subjects">
+      <h2 className="font-medium">Internal subjects waiting for a second person (WALK&apos;s contract)</h2>
+      <ul className="mt-2 space-y-3">
+        {props.requests.map((r) => (
+          <OpenAddition
+            key={r.id}
+            request={r}
+            agentSlug={r.agentSlug}
+            readerId={props.readerId}
+            decide={props.decide}
+          />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function OpenAddition(props: {
+  agentSlug?: string;
   request: ContractPanelData["open"][number];
   readerId: string;
   decide: Actions["decide"];
@@ -115,7 +141,8 @@ function OpenAddition(props: {
   return (
     <li className="text-sm" data-testid="contract-request">
       <div>
-        <code className="font-mono">{request.entry}</code> asked by {request.requestedByLabel}
+        <code className="font-mono">{request.entry}</code>
+        {props.agentSlug ? ` as internal for ${props.agentSlug},` : ""} asked by {request.requestedByLabel}
         {request.reason ? `: ${request.reason}` : ""}
       </div>
       {request.requestedById === props.readerId ? (

@@ -24,3 +24,21 @@ export async function openContractRequests(db: Db, agentId: string) {
     select: { id: true, entry: true, reason: true, requestedById: true, requestedByLabel: true, createdAt: true },
   });
 }
+
+/** Every open addition, oldest first, with its agent: what reviewers decide on the requests page. */
+export async function allOpenContractRequests(db: Db) {
+  const rows = await db.contractRequest.findMany({
+    where: { status: "open" },
+    orderBy: { createdAt: "asc" },
+    take: 100,
+    select: {
+      id: true,
+      entry: true,
+      reason: true,
+      requestedById: true,
+      requestedByLabel: true,
+      agent: { select: { slug: true } },
+    },
+  });
+  return rows.map(({ agent, ...r }) => ({ ...r, agentSlug: agent.slug }));
+}
