@@ -55,14 +55,23 @@ function matches(entry: ContractEntry, subject: string): boolean {
   return at > 0 && subject.slice(at + 1).toLowerCase() === entry.value;
 }
 
+// Parsed once per contract array (the tier cache and the SDK hold one array per load), so a decision
+// on the agent's read path only compares strings. A memo of a pure function: no I/O, no clock.
+const parsed = new WeakMap<readonly string[], ContractEntry[]>();
+
+function entriesOf(texts: readonly string[]): ContractEntry[] {
+  let entries = parsed.get(texts);
+  if (!entries) {
+    entries = texts.map(parseContractEntry).filter((e): e is ContractEntry => e !== null);
+    parsed.set(texts, entries);
+  }
+  return entries;
+}
+
 /** Whether the subject is one of the contract's internal subjects. No subject is never inside. */
 export function insideContract(entries: readonly string[], subject: string | undefined): boolean {
   if (subject === undefined) return false;
-  for (const text of entries) {
-    const entry = parseContractEntry(text);
-    if (entry && matches(entry, subject)) return true;
-  }
-  return false;
+  return entriesOf(entries).some((entry) => matches(entry, subject));
 }
 
 /**
