@@ -81,6 +81,9 @@ export function ActionTypeView(props: {
           <p className="mt-1 text-slate-600">
             for {formatDuration(d.live.actionType.tierSince)} · policy v{d.live.policy.version} · gate {gateInWords}
           </p>
+          <p className="text-xs text-slate-500" data-testid="internal-audience">
+            {d.internalAudience}
+          </p>
           {props.canAct && props.demote && props.freeze && (
             <div className="mt-1 flex justify-end text-left" data-testid="tier-actions">
               <TierActions

@@ -10,6 +10,7 @@ import { PENDING_PROMOTIONS, snapshotStateVersionOf } from "@/lib/metrics/eviden
 import { dayOf } from "@/lib/metrics/mutations";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-state";
 import type { OverviewPage, OverviewQuery, TierView } from "./schema";
+import { agentContract, type ContractView } from "@/lib/contracts/data";
 
 export interface OverviewRow {
   id: string;
@@ -294,14 +295,22 @@ function toTierView(r: {
 
 /** Every action type of one agent, as the agent API shows it. */
 export async function listAgentTiers(db: Db, agentId: string): Promise<TierView[]> {
-  const rows = await db.actionType.findMany({ where: { agentId }, orderBy: { key: "asc" }, select: tierSelect });
-  return rows.map(toTierView);
+  const [rows, contract] = await Promise.all([
+    db.actionType.findMany({ where: { agentId }, orderBy: { key: "asc" }, select: tierSelect }),
+    agentContract(db, agentId),
+  ]);
+  return rows.map((r) => withContract(toTierView(r), contract));
+}
+
+/** WALK's contract travels on every view of the agent, to its own key only (the SDK decides from memory). */
+function withContract(view: TierView, contract: ContractView | null): TierView {
+  return contract ? { ...view, contract } : view;
 }
 
 /** One action type of one agent by key (looked up in the database, never through an object). */
 export async function agentTier(db: Db, agentId: string, key: string): Promise<TierView | null> {
   const r = await db.actionType.findUnique({ where: { agentId_key: { agentId, key } }, select: tierSelect });
-  return r ? toTierView(r) : null;
+  return r ? withContract(toTierView(r), await agentContract(db, agentId)) : null;
 }
 
 /** Key and name of one action type, or null. */

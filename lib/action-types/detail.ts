@@ -1,5 +1,6 @@
 // The action type page's read model: live evidence, chart series, tier timeline, policy history
 // with differences, and its requests.
+import { internalAudienceInWords } from "@/lib/gating/contract";
 import type { Db } from "@/lib/db";
 import { classifyPolicyChange } from "@/lib/gating";
 import { liveEvidence } from "@/lib/metrics/data";
@@ -34,6 +35,8 @@ export interface ActionTypeDetail {
   name: string;
   description: string;
   agent: { slug: string; name: string };
+  /** WALK's internal audience in words: self-declared, or the agent's contract */
+  internalAudience: string;
   blastRadius: string;
   reversible: boolean;
   live: LiveEvidence;
@@ -67,7 +70,14 @@ export async function actionTypeDetail(
       description: true,
       blastRadius: true,
       reversible: true,
-      agent: { select: { slug: true, name: true } },
+      agent: {
+        select: {
+          slug: true,
+          name: true,
+          contractSince: true,
+          contractEntries: { select: { entry: true }, orderBy: { entry: "asc" } },
+        },
+      },
     },
   });
   if (!at) return null;
@@ -107,7 +117,10 @@ export async function actionTypeDetail(
     key: at.key,
     name: at.name,
     description: at.description,
-    agent: at.agent,
+    agent: { slug: at.agent.slug, name: at.agent.name },
+    internalAudience: internalAudienceInWords(
+      at.agent.contractSince ? at.agent.contractEntries.map((e) => e.entry) : null,
+    ),
     blastRadius: at.blastRadius,
     reversible: at.reversible,
     live,

@@ -24,6 +24,16 @@ export const tierViewSchema = z
       })
       .optional()
       .describe("present while RUN's slider is below 100 %: subjects outside it get WALK's answer"),
+    contract: z
+      .object({
+        entries: z
+          .array(z.string())
+          .describe("exact ids, prefixes ending in * (staff:*) and e-mail domains (*@acme.example, case-insensitive)"),
+      })
+      .optional()
+      .describe(
+        "WALK's contract, present when the agent has one: an internal audience holds only for a subject it matches; any other subject, or none, is answered as external",
+      ),
   })
   .meta({ id: "TierView" });
 
@@ -40,7 +50,7 @@ export const decisionRequestSchema = z
     subject: referenceSchema(256)
       .optional()
       .describe(
-        "the external subject (e.g. a customer id): RUN's slider decides on it; without one RUN answers as WALK while the slider is below 100 %",
+        "the subject acted on (e.g. a customer id): RUN's slider decides on it, and so does the agent's contract of internal subjects; without one RUN answers as WALK while the slider is below 100 %, and internal answers as external when the agent has a contract",
       ),
   })
   .meta({ id: "DecisionRequest" });

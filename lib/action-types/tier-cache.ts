@@ -10,12 +10,14 @@
 // that finds its agent in the cache does no serialising or hashing of its own.
 import type { Db } from "@/lib/db";
 import { onTierChange, type TierChangeMessage } from "@/lib/db/notify";
+import { CONTRACT_CHANGE_CAUSE } from "@/lib/db/channels";
 import { modeOf } from "@/lib/gating";
 import { SLIDER_STEP_CAUSES } from "@/lib/gating/types";
 import type { TierView } from "./schema";
 import { listAgentTiers } from "./data";
 
-const SLIDER_CAUSES = new Set<string>(SLIDER_STEP_CAUSES);
+// A slider step or a contract change moves no tier: the entry is reloaded to pick up what changed.
+const RELOAD_CAUSES = new Set<string>([...SLIDER_STEP_CAUSES, CONTRACT_CHANGE_CAUSE]);
 
 const TTL_MS = Number(process.env.TIER_CACHE_MS ?? 1_000);
 const STALE_MS = Number(process.env.TIER_CACHE_STALE_MS ?? 5_000);
@@ -56,8 +58,7 @@ export function applyTierChange(m: TierChangeMessage): void {
   const pending = cache.entries.get(m.agentId);
   const entry: AgentTiers | undefined = pending && cache.settled.get(pending);
   const old = entry?.byKey.get(m.key);
-  // A slider step moves no tier: the entry is reloaded to pick up the new percentage.
-  if (!entry || !old || SLIDER_CAUSES.has(m.cause)) {
+  if (!entry || !old || RELOAD_CAUSES.has(m.cause)) {
     cache.entries.delete(m.agentId);
     return;
   }

@@ -68,6 +68,26 @@ export const AUDIT_KINDS = {
   "tier.slider_change": rampStep("slider changed"),
   "policy.version_created": { group: "policy", label: "new version", data: data({ version: z.number().int() }) },
   "agent.created": { group: "setup", label: "agent created", data: anything },
+  "agent.contract_addition_requested": {
+    group: "setup",
+    label: "internal subject asked for",
+    data: data({ requestId: z.string(), entry: z.string() }),
+  },
+  "agent.contract_addition_rejected": {
+    group: "setup",
+    label: "internal subject refused",
+    data: data({ requestId: z.string(), entry: z.string(), rationale: z.string() }),
+  },
+  "agent.contract_entry_added": {
+    group: "setup",
+    label: "internal subject added",
+    data: data({ requestId: z.string(), entry: z.string(), rationale: z.string() }),
+  },
+  "agent.contract_entry_removed": {
+    group: "setup",
+    label: "internal subject removed",
+    data: data({ entry: z.string() }),
+  },
   "action_type.created": {
     group: "setup",
     label: "action type created",

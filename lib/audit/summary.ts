@@ -110,6 +110,14 @@ export function summarizeAudit(entry: SummaryEntry, names: SummaryNames = {}): s
     }
     case "agent.created":
       return `${entry.actorLabel} created agent ${str(d.slug) || about}`;
+    case "agent.contract_addition_requested":
+      return `${entry.actorLabel} asked to make "${str(d.entry)}" internal for ${names.agent?.slug ?? "an agent"} (awaits review)`;
+    case "agent.contract_addition_rejected":
+      return `${entry.actorLabel} refused "${str(d.entry)}" as internal for ${names.agent?.slug ?? "an agent"}`;
+    case "agent.contract_entry_added":
+      return `${entry.actorLabel} approved "${str(d.entry)}" as internal for ${names.agent?.slug ?? "an agent"}`;
+    case "agent.contract_entry_removed":
+      return `${entry.actorLabel} removed "${str(d.entry)}" from ${names.agent?.slug ?? "an agent"}'s internal subjects`;
     case "action_type.created":
       return `${entry.actorLabel} created action type ${str(d.name)} (${str(d.key)})${names.agent ? ` of ${names.agent.slug}` : ""}`;
     case "api_key.created":

@@ -1,2 +1,5 @@
 /** PostgreSQL NOTIFY channel of tier changes. */
 export const TIER_CHANNEL = "cwr_tier_changes";
+
+/** The cause a tier-channel notice carries when an agent's WALK contract changed (no tier moved). */
+export const CONTRACT_CHANGE_CAUSE = "contract_change";

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import type { Db } from "@/lib/db";
 import { actionKeyParamsSchema, decisionRequestSchema } from "@/lib/action-types/schema";
 import { cachedAgentEntry, memo, type AgentTiers } from "@/lib/action-types/tier-cache";
-import { decideForSubject } from "@/lib/gating/slider";
+import { decideWithContract } from "@/lib/gating/contract";
 import type { KeyPrincipal } from "@/lib/keys/data";
 import { AppError } from "@/lib/errors";
 import { matchesIfNoneMatch, strongEtag } from "./etag";
@@ -73,12 +73,13 @@ const decisions: AgentRoute<z.infer<typeof decisionRequestSchema>> = {
   async handle({ db, key, body }) {
     // An unknown action type is never allowed to act: decide(null) answers CRAWL / suggest.
     const tier = (await cachedAgentEntry(db, key.agentId)).byKey.get(body.action);
-    const { split: _split, ...decision } = decideForSubject(
+    const { split: _split, ...decision } = decideWithContract(
       tier?.tier ?? null,
       tier?.frozen ?? false,
       body.audience,
       tier?.slider ?? null,
       body.subject,
+      tier?.contract?.entries ?? null,
     );
     void _split;
     return ok(JSON.stringify(decision));
@@ -123,8 +124,8 @@ const ofrepFlag: AgentRoute<z.infer<typeof ofrepRequestSchema>> = {
     const e = await cachedAgentEntry(db, key.agentId);
     const view = e.byKey.get(param!);
     if (!view) throw new AppError("not_found", `Flag "${param}" is not an action type of this agent.`);
-    // A splitting slider answers per targetingKey; everything else is the memoised body.
-    if (view.slider) return ok(JSON.stringify(ofrepEvaluation(view, targetingKeyOf(body.context))));
+    // A splitting slider or a contract answers per targetingKey; everything else is the memoised body.
+    if (view.slider || view.contract) return ok(JSON.stringify(ofrepEvaluation(view, targetingKeyOf(body.context))));
     return ok(flagJson(e, param!));
   },
 };
@@ -138,9 +139,9 @@ const ofrepFlags: AgentRoute<z.infer<typeof ofrepRequestSchema>> = {
     checkOfrepContext(body.context);
     const e = await cachedAgentEntry(db, key.agentId);
     const window = tokenWindow();
-    // A splitting slider makes the answer depend on the targetingKey: its own body and ETag.
+    // A splitting slider or a contract makes the answer depend on the targetingKey: its own body and ETag.
     const subject = targetingKeyOf(body.context);
-    const perSubject = subject !== undefined && e.list.some((v) => v.slider);
+    const perSubject = subject !== undefined && e.list.some((v) => v.slider || v.contract);
     const flags = perSubject ? JSON.stringify(e.list.map((v) => ofrepEvaluation(v, subject))) : flagsJson(e);
     const etag = perSubject ? strongEtag(`${flags}\n${window}`) : bulkEtagOf(e, window);
     if (matchesIfNoneMatch(req.headers["if-none-match"] ?? null, etag)) return unchanged(etag);

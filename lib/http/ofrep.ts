@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { httpStatus } from "./errors";
 import { modeOf } from "@/lib/gating/outcomes";
 import { tierForSubject } from "@/lib/gating/slider";
+import { insideContract, tierWithContract } from "@/lib/gating/contract";
 import { TIERS } from "@/lib/gating/types";
 
 export const ofrepRequestSchema = z
@@ -25,6 +26,11 @@ export const ofrepSuccessSchema = z
       tierSince: z.string(),
       sliderPercent: z.number().optional(),
       subjectGiven: z.boolean().optional(),
+      contract: z
+        .enum(["inside", "outside"])
+        .optional()
+        .describe("present when the agent has a contract of internal subjects: whether the targetingKey is one"),
+      contractReason: z.string().optional(),
     }),
   })
   .meta({ id: "OfrepEvaluationSuccess" });
@@ -32,10 +38,14 @@ export const ofrepSuccessSchema = z
 /**
  * One flag's evaluation. While RUN's slider splits (below 100 %), the value is RUN for a
  * targetingKey inside it and WALK outside it or without one (fail closed), with reason SPLIT.
+ * Where the agent has a contract of internal subjects, WALK for a targetingKey outside it (or none)
+ * can only suggest, as for an external subject: the value is CRAWL and the metadata says why.
  */
 export function ofrepEvaluation(view: TierView, targetingKey?: string) {
   const split = tierForSubject(view.tier, view.slider ?? null, targetingKey);
-  const value = split.tier;
+  const contract = view.contract?.entries ?? null;
+  const value = tierWithContract(split.tier, contract, targetingKey);
+  const inside = contract !== null && insideContract(contract, targetingKey);
   return {
     key: view.action,
     value,
@@ -47,6 +57,15 @@ export function ofrepEvaluation(view: TierView, targetingKey?: string) {
       mode: modeOf(value),
       tierSince: view.tierSince,
       ...(view.slider ? { sliderPercent: view.slider.percent, subjectGiven: targetingKey !== undefined } : {}),
+      ...(contract === null ? {} : { contract: inside ? ("inside" as const) : ("outside" as const) }),
+      ...(value !== split.tier
+        ? {
+            contractReason:
+              targetingKey === undefined
+                ? "no targetingKey and this agent has a contract of internal subjects: WALK answered as for an external subject (suggest)"
+                : "the targetingKey is outside the agent's contract of internal subjects: WALK answered as for an external subject (suggest)",
+          }
+        : {}),
     },
   };
 }

@@ -204,7 +204,7 @@ export function openApiDocument(serverUrl = "/") {
         post: {
           operationId: "decide",
           summary:
-            "May the agent act now? An unknown action is never allowed (CRAWL, suggest). While RUN's slider is below 100 %, `subject` decides: inside it RUN's answer, outside it (or without a subject: fail closed) WALK's.",
+            "May the agent act now? An unknown action is never allowed (CRAWL, suggest). While RUN's slider is below 100 %, `subject` decides: inside it RUN's answer, outside it (or without a subject: fail closed) WALK's. Where the agent has a contract of internal subjects (WALK's contract, managed by admins), `internal` holds only for a `subject` it matches: any other subject, or none, is answered as `external` would be, and the reason says so; without a contract the agent declares the audience.",
           requestBody: { required: true, content: jsonContent("DecisionRequest") },
           responses: { "200": { description: "Decision", content: jsonContent("DecisionResponse") }, ...withBody },
         },
@@ -291,7 +291,7 @@ export function openApiDocument(serverUrl = "/") {
         post: {
           operationId: "ofrepEvaluateFlag",
           summary:
-            "OFREP single flag: value = tier; while RUN's slider is below 100 %, RUN for a context.targetingKey inside it and WALK otherwise (reason SPLIT)",
+            "OFREP single flag: value = tier; while RUN's slider is below 100 %, RUN for a context.targetingKey inside it and WALK otherwise (reason SPLIT); where the agent has a contract of internal subjects, WALK for a targetingKey outside it (or none) is CRAWL (it may only suggest), with metadata.contract and metadata.contractReason",
           parameters: [actionKeyParam("key")],
           requestBody: { required: true, content: jsonContent("OfrepEvaluationRequest") },
           responses: {

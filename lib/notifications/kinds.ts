@@ -11,6 +11,7 @@ export const NOTIFICATION_KINDS = [
   "tier.unfrozen",
   "tier.slider_step",
   "policy.changed",
+  "agent.contract_changed",
   "audit.checkpoint",
   "audit.anomaly",
 ] as const;
@@ -26,6 +27,7 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   "tier.unfrozen": "An action type was unfrozen",
   "tier.slider_step": "RUN's slider moved a step (ramp advance, step back or change)",
   "policy.changed": "A policy changed",
+  "agent.contract_changed": "An agent's internal subjects (WALK's contract) were asked for, added, refused or removed",
   "audit.checkpoint": "An audit checkpoint was written",
   "audit.anomaly": "The audit log failed verification (no checkpoint was signed)",
 };
@@ -45,6 +47,10 @@ const BY_AUDIT_KIND: Record<string, NotificationKind> = {
   "tier.slider_change": "tier.slider_step",
   "policy.version_created": "policy.changed",
   "audit.anomaly": "audit.anomaly",
+  "agent.contract_addition_requested": "agent.contract_changed",
+  "agent.contract_addition_rejected": "agent.contract_changed",
+  "agent.contract_entry_added": "agent.contract_changed",
+  "agent.contract_entry_removed": "agent.contract_changed",
 };
 
 /** The notification an audit entry of this kind raises, or null (most entries raise none). */

@@ -16,7 +16,8 @@ import {
 import { SseParser, type SseMessage } from "./sse";
 import { Reporter, type ReporterOptions, type ReportInput } from "./reporter";
 import { decide, isTier, modeOf } from "../gating/outcomes";
-import { decideForSubject, tierForSubject } from "../gating/slider";
+import { tierForSubject } from "../gating/slider";
+import { decideWithContract, tierWithContract } from "../gating/contract";
 import { AUDIENCES } from "../gating/types";
 import { MODE_OF, type Audience, type Decision, type Mode, type Tier, type TierView } from "./types";
 
@@ -114,6 +115,15 @@ export function toTierView(raw: unknown): TierView | null {
       ok ? { percent: sl.percent as number, salt: sl.salt as string } : { percent: 0, salt: "" },
     );
   }
+  if (r.contract !== undefined) {
+    // A contract we cannot read is not trusted with internal: an empty one makes nobody internal.
+    const c = r.contract as Record<string, unknown> | null;
+    const entries =
+      c && typeof c === "object" && Array.isArray(c.entries) && c.entries.every((e) => typeof e === "string")
+        ? (c.entries as string[])
+        : [];
+    view.contract = Object.freeze({ entries: Object.freeze([...entries]) as string[] });
+  }
   return Object.freeze(view);
 }
 
@@ -127,7 +137,8 @@ function sameView(a: TierView | undefined, b: TierView | undefined): boolean {
     a.policyVersion === b.policyVersion &&
     a.name === b.name &&
     a.slider?.percent === b.slider?.percent &&
-    a.slider?.salt === b.slider?.salt
+    a.slider?.salt === b.slider?.salt &&
+    JSON.stringify(a.contract?.entries ?? null) === JSON.stringify(b.contract?.entries ?? null)
   );
 }
 
@@ -151,12 +162,13 @@ export function decideLocally(
       tier: view.tier,
       reason: `unknown audience "${String(audience)}": not allowed`,
     };
-  const { split: _split, ...decision } = decideForSubject(
+  const { split: _split, ...decision } = decideWithContract(
     view.tier,
     view.frozen,
     audience,
     view.slider ?? null,
     subject,
+    view.contract?.entries ?? null,
   );
   void _split;
   return decision;
@@ -226,8 +238,9 @@ export class CwrClient {
       const view = this.tiers.get(action);
       if (view === undefined) return "suggest";
       // RUN's slider: act externally only for a subject inside it; without one, WALK (fail closed).
-      if (view.slider && view.tier === "RUN") return modeOf(tierForSubject(view.tier, view.slider, subject).tier);
-      return view.mode;
+      // WALK's contract: act internally only on a subject inside it; otherwise suggest, as OFREP answers.
+      const tier = tierForSubject(view.tier, view.slider ?? null, subject).tier;
+      return modeOf(tierWithContract(tier, view.contract?.entries ?? null, subject));
     } catch {
       return "suggest";
     }

@@ -17,6 +17,8 @@ export interface TierView {
   policyVersion: number;
   /** present while RUN's slider is below 100 %: lib/gating/slider.ts decides each subject */
   slider?: { percent: number; salt: string };
+  /** present when the agent has a contract of internal subjects: lib/gating/contract.ts decides each subject */
+  contract?: { entries: string[] };
 }
 
 export type { Decision } from "../gating/outcomes";

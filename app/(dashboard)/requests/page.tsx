@@ -9,6 +9,9 @@ import { RequestsList } from "@/components/RequestsList";
 import { RoleGrants } from "@/components/RoleGrants";
 import { listOpenRoleGrants } from "@/lib/users/data";
 import { decideRoleGrantAction } from "../role-grant-actions";
+import { ContractRequests } from "@/components/admin/ContractPanel";
+import { allOpenContractRequests } from "@/lib/contracts/data";
+import { decideContractAdditionAction } from "../contract-actions";
 
 export const dynamic = "force-dynamic";
 
@@ -46,6 +49,7 @@ export default async function RequestsPage({
     parsed.status === "awaiting" && !reviewer ? "open" : (parsed.status ?? (reviewer ? "awaiting" : "open"));
   const db = await getDb();
   const grants = reviewer ? await listOpenRoleGrants(db) : [];
+  const contractRequests = reviewer ? await allOpenContractRequests(db) : [];
   const screen = await requestsScreen(db, user, status, parsed.action);
   return (
     <section>
@@ -54,6 +58,7 @@ export default async function RequestsPage({
         Promotions, overrides and policy loosenings waiting for, or decided by, review.
       </p>
       <RoleGrants grants={grants} readerId={user.id} decide={decideRoleGrantAction} />
+      <ContractRequests requests={contractRequests} readerId={user.id} decide={decideContractAdditionAction} />
       <RequestsList initial={screen} status={status} action={parsed.action ?? null} reviewer={reviewer} />
     </section>
   );

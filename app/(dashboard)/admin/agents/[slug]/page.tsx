@@ -7,6 +7,13 @@ import { agentWithActionTypes } from "@/lib/agents/admin-data";
 import { listApiKeys } from "@/lib/keys/data";
 import { ActionTypesPanel } from "@/components/admin/ActionTypesPanel";
 import { KeysPanel } from "@/components/admin/KeysPanel";
+import { ContractPanel } from "@/components/admin/ContractPanel";
+import { agentContract, openContractRequests } from "@/lib/contracts/data";
+import {
+  decideContractAdditionAction,
+  removeContractEntryAction,
+  requestContractAdditionAction,
+} from "../../../contract-actions";
 
 export const dynamic = "force-dynamic";
 
@@ -16,11 +23,15 @@ export async function generateMetadata({ params }: { params: Promise<{ slug: str
 
 export default async function AdminAgentPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  await requirePageUser("admin:manage", `/admin/agents/${encodeURIComponent(slug)}`);
+  const user = await requirePageUser("admin:manage", `/admin/agents/${encodeURIComponent(slug)}`);
   const db = await getDb();
   const agent = await agentWithActionTypes(db, slug);
   if (!agent) notFound();
-  const keys = await listApiKeys(db);
+  const [keys, contract, open] = await Promise.all([
+    listApiKeys(db),
+    agentContract(db, agent.id),
+    openContractRequests(db, agent.id),
+  ]);
   return (
     <div className="space-y-4">
       <div>
@@ -36,6 +47,15 @@ export default async function AdminAgentPage({ params }: { params: Promise<{ slu
         </p>
       </div>
       <ActionTypesPanel initial={agent} />
+      <ContractPanel
+        data={{ agentId: agent.id, entries: contract?.entries ?? null, open }}
+        readerId={user.id}
+        actions={{
+          add: requestContractAdditionAction,
+          decide: decideContractAdditionAction,
+          remove: removeContractEntryAction,
+        }}
+      />
       <KeysPanel
         initial={keys}
         agents={[{ id: agent.id, slug: agent.slug }]}
