@@ -311,7 +311,12 @@ describe("reverts (issue 11)", () => {
     const done = ev();
     const sameBatch = ev();
     const undo = ev({ kind: "action.reverted", reverts: done.idempotencyKey, occurredAt: at(-MIN / 2) });
-    const first = await send([done, sameBatch, ev({ kind: "action.reverted", reverts: sameBatch.idempotencyKey })]);
+    // A revert occurs strictly after what it reverts (lib/gating/reverts.ts): half a minute later here.
+    const first = await send([
+      done,
+      sameBatch,
+      ev({ kind: "action.reverted", reverts: sameBatch.idempotencyKey, occurredAt: at(-MIN / 2) }),
+    ]);
     expect(first.body).toMatchObject({ accepted: 3, rejected: 0 });
     expect((await send([undo])).body).toMatchObject({ accepted: 1, rejected: 0 });
     expect((await send([undo])).body).toMatchObject({ accepted: 0, duplicates: 1, rejected: 0 });
