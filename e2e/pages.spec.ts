@@ -113,7 +113,8 @@ test("viewer pages: overview, action type, requests, request, forbidden", async 
   const requestId = await row.getAttribute("data-request-id");
   await visit(page, "request-requester", `/requests/${requestId}`, async (p) => {
     await expect(p.getByRole("heading", { level: 1 })).toContainText("Issue a refund: CRAWL → WALK");
-    await expect(p.getByTestId("quorum")).toBeVisible();
+    // The requester has not reviewed: the tally is sealed while the request is open (rule 3).
+    await expect(p.getByTestId("quorum-sealed")).toContainText("Review is pending");
     await expect(p.getByTestId("pinned")).toBeVisible();
     await expect(p.getByTestId("live")).toBeVisible();
     await expect(p.getByText("You opened this request, so you cannot review it.")).toBeVisible();
