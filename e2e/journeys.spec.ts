@@ -111,7 +111,8 @@ test("(1) an engineer opens a promotion request on an eligible WALK action type;
   const requestId = await requestIdFrom(page, { hasText: "WALK → RUN" });
   const requestRow = page.locator(`[data-testid="request-row"][data-request-id="${requestId}"]`);
   await expect(requestRow).toContainText("open");
-  await expect(requestRow).toContainText("0 / 1");
+  // Blind counts (rule 3): the list shows no tally of an open request to those who have not reviewed it.
+  await expect(requestRow).toContainText("? / 1");
   await expect(requestRow).toContainText(`by ${NAMES.viewer}`);
   // Only one open request per action type: the button is now disabled and the reason shown.
   await expect(page.getByRole("button", { name: "Request promotion to RUN" })).toBeDisabled();
@@ -226,7 +227,7 @@ test("(3) a reviewer rejects a request with a rationale; a too-short rationale i
   await shot(r, "journey-3-short-rationale-refused");
   // Nothing was recorded: still open, the form still there, no review counted.
   await r.reload();
-  await expect(r.getByTestId("reviews-hidden")).toContainText("0 review(s)");
+  await expect(r.getByTestId("reviews-hidden")).toContainText("how many there are, stay hidden until you submit yours");
   await expect(r.getByTestId("review-form")).toBeVisible();
 
   const rationale = "Rollbacks during incident peaks reverted twice in the window; keep it at WALK for now.";
