@@ -102,6 +102,7 @@ export function AuditTable({
                   data-testid="audit-row"
                   data-kind={r.kind}
                   data-agent={r.agent?.slug ?? ""}
+                  data-sealed={r.seq === null ? "true" : undefined}
                 >
                   <td className="px-2 py-1 font-mono text-xs">
                     {r.seq ?? <span title="Numbered once the open promotion requests close (blind review)">·</span>}
