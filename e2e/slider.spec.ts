@@ -76,9 +76,9 @@ test("an admin proposes 5 → 25 %, a reviewer approves beside the replay, the a
     "Loosening: it will be sent for review and changes nothing until approved.",
   );
   await page.getByRole("button", { name: "Replay these bars over the recorded outcomes" }).click();
-  await expect(page.getByTestId("replay-sentence")).toContainText(
-    "recorded outcomes, under this policy it would have been",
-  );
+  // The replay compares like with like (issue 20): the proposed policy against the current one.
+  await expect(page.getByTestId("replay-sentence")).toContainText("the proposed policy would have been");
+  await expect(page.getByTestId("replay-sentence")).toContainText("the current policy");
   await page.getByRole("button", { name: "Send for review" }).click();
   const link = page.getByTestId("loosening-sent").getByRole("link").first();
   const requestId = (await link.getAttribute("href"))!.split("/").pop()!;
@@ -93,7 +93,7 @@ test("an admin proposes 5 → 25 %, a reviewer approves beside the replay, the a
     await r.goto(`/requests/${requestId}`);
     await expect(r.getByTestId("replay")).toBeVisible();
     await expect(r.getByTestId("replay-sentence")).toContainText(
-      /ending in (CRAWL|WALK|RUN) today, against RUN in reality/,
+      /ending in (CRAWL|WALK|RUN) today; the current policy .*folded the same way/,
     );
     await expect(r.getByTestId("replay-chart")).toBeVisible();
     const form = r.getByTestId("review-form");
