@@ -83,3 +83,20 @@ export function sourcesInWords(c: SourceCounts, names: Record<string, string>): 
   ];
   return `${fmt(total)} outcome${total === 1 ? "" : "s"}: ${parts.join(", ")}`;
 }
+
+/**
+ * The sentence that says a tier is attested, naming who counts ("Only outcomes reported by helpdesk or
+ * decided by people count for promotion out of WALK."); null when every source counts.
+ */
+export function attestedInWords(mode: EvidenceMode | undefined, tier: string, reporterNames: string[]): string | null {
+  if (mode !== "attested") return null;
+  const who = reporterNames.length ? reporterNames.join(", ") : "a reporter key";
+  return `Only outcomes reported by ${who} or decided by people count for promotion out of ${tier}.`;
+}
+
+/** Counts with every named reporter key present (0 when it reported nothing yet), so the words name it. */
+export function withReporters(c: SourceCounts, keyIds: string[]): SourceCounts {
+  const reporters = { ...c.reporters };
+  for (const id of keyIds) reporters[id] ??= 0;
+  return { ...c, reporters };
+}
