@@ -12,7 +12,7 @@ import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-s
 import { listRequests, NOBODY, type RequestSummary } from "@/lib/requests/data";
 import type { Role } from "@/lib/gating/types";
 import { gateOf } from "@/lib/gating/gates";
-import { attestedInWords, sourcesInWords, withReporters } from "@/lib/gating/evidence-source";
+import { attestedInWords, reportersByName, sourcesInWords } from "@/lib/gating/evidence-source";
 
 export const CHART_DAYS = 60;
 const ROLLING_DAYS = 7;
@@ -141,17 +141,12 @@ export async function actionTypeDetail(
     live,
     evidenceBySource: {
       words: sourcesInWords(
-        withReporters(
-          evidence.sources,
-          reporterKeys.map((k) => k.id),
-        ),
-        Object.fromEntries(reporterKeys.map((k) => [k.id, k.name])),
+        reportersByName(evidence.sources, reporterKeys),
+        Object.fromEntries(reporterKeys.map((k) => [k.name, k.name])),
       ),
-      attested: attestedInWords(
-        live.policy.rules.tiers[tier].evidence,
-        tier,
-        reporterKeys.map((k) => k.name),
-      ),
+      attested: attestedInWords(live.policy.rules.tiers[tier].evidence, tier, [
+        ...new Set(reporterKeys.map((k) => k.name)),
+      ]),
     },
     series,
     rollingDays: ROLLING_DAYS,

@@ -94,9 +94,16 @@ export function attestedInWords(mode: EvidenceMode | undefined, tier: string, re
   return `Only outcomes reported by ${who} or decided by people count for promotion out of ${tier}.`;
 }
 
-/** Counts with every named reporter key present (0 when it reported nothing yet), so the words name it. */
-export function withReporters(c: SourceCounts, keyIds: string[]): SourceCounts {
-  const reporters = { ...c.reporters };
-  for (const id of keyIds) reporters[id] ??= 0;
+/**
+ * The counts with reporters keyed by key name: a system of record's rotated keys add up under its one
+ * name, and every listed key is present (0 when it reported nothing yet). Unlisted ids stay as they are.
+ */
+export function reportersByName(c: SourceCounts, keys: Array<{ id: string; name: string }>): SourceCounts {
+  const nameOf = new Map(keys.map((k) => [k.id, k.name]));
+  const reporters: Record<string, number> = Object.fromEntries(keys.map((k) => [k.name, 0]));
+  for (const [id, n] of Object.entries(c.reporters)) {
+    const name = nameOf.get(id) ?? id;
+    reporters[name] = (reporters[name] ?? 0) + n;
+  }
   return { ...c, reporters };
 }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actionTypeDetail } from "@/lib/action-types/detail";
 import { ingestEvents } from "@/lib/events/mutations";
-import { createApiKey } from "@/lib/keys/mutations";
+import { createApiKey, revokeApiKey } from "@/lib/keys/mutations";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { editPolicy } from "@/lib/policies/mutations";
 import { currentPolicy } from "@/lib/policies/data";
@@ -44,6 +44,19 @@ describe("the action type page's evidence by source", () => {
       "1,103 outcomes: 1,100 reported by helpdesk, 0 decided by people, 3 self-reported",
     );
     expect(detail.evidenceBySource.attested).toBeNull();
+  });
+
+  it("adds up a system of record's rotated keys under its one name", async () => {
+    const s = await newSubject(w.db, "low", daysAgo(30));
+    const old = await createApiKey(w.db, SYSTEM_ACTOR, { agentId: s.agent.id, name: "helpdesk", scope: "reporter" });
+    await ingestEvents(w.db, { ...s.agent, source: `reporter:${old.id}` }, outcomes(s.key, "CRAWL", 4, 4, daysAgo(3)));
+    await revokeApiKey(w.db, SYSTEM_ACTOR, { keyId: old.id });
+    const now = await createApiKey(w.db, SYSTEM_ACTOR, { agentId: s.agent.id, name: "helpdesk", scope: "reporter" });
+    await ingestEvents(w.db, { ...s.agent, source: `reporter:${now.id}` }, outcomes(s.key, "CRAWL", 5, 5, daysAgo(2)));
+    const detail = (await actionTypeDetail(w.db, s.id, NOW))!;
+    expect(detail.evidenceBySource.words).toBe(
+      "9 outcomes: 9 reported by helpdesk, 0 decided by people, 0 self-reported",
+    );
   });
 
   it("says when the current tier is attested, naming who counts", async () => {
