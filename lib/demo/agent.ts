@@ -10,7 +10,7 @@
 // live bars look like the seeded ones. DEMO_AGENT_SPEED multiplies the event rate and shortens the
 // warm-up; DEMO_AGENT_RATE (outcomes per second per agent) replaces the seeded volume and gives the
 // two stories a larger share, so they play out in minutes (tests use RATE 1 and SPEED 20).
-import { createClient, TIER_LIST, type CwrClient, type TierChange } from "@/lib/sdk";
+import { createClient, createReporter, TIER_LIST, type CwrClient, type Reporter, type TierChange } from "@/lib/sdk";
 import type { Audience, EventKind, Tier } from "@/lib/sdk/types";
 import { DAY_MS } from "@/lib/gating/types";
 import { DEMO_AGENTS, eventKindFor, type DemoActionType } from "./catalog";
@@ -27,6 +27,8 @@ export interface DemoAgentOptions {
   baseUrl: string;
   /** the key of one seeded agent; the agent is whichever the key belongs to */
   apiKey: string;
+  /** reporter keys of the agent's systems of record, by name: they report the outcomes of the action types they own */
+  reporterKeys?: Record<string, string>;
   /** rate multiplier (default 1: the seeded daily volume) */
   speed?: number;
   /** outcomes per second per agent at speed 1 (default: the seeded volume, seededRatePerSecond); setting it also speeds the stories up */
@@ -106,6 +108,23 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
       },
     },
   });
+
+  // The systems of record (support-bot's helpdesk) report what they see with their own keys.
+  const reporters = new Map<string, Reporter>(
+    Object.entries(options.reporterKeys ?? {}).map(([name, apiKey]) => [
+      name,
+      createReporter({
+        baseUrl: options.baseUrl,
+        apiKey,
+        agentVersion: DEMO_AGENT_VERSION,
+        flushIntervalMs: Math.max(100, 1000 / Math.sqrt(speed)),
+        onRejected: (r) => {
+          counters.rejected += r.length;
+          log("demo agent: events rejected", { reporter: name, count: r.length, reason: r[0]?.reason });
+        },
+      }),
+    ]),
+  );
 
   let agentPlans: Plan[] | null = null;
   let totalWeight = 0;
@@ -189,13 +208,16 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
     const at: Tier = decision.allowed ? decision.tier : "CRAWL";
     const success = random() < quality(plan, at);
     const kind = eventKindFor(at, success, random()) as EventKind;
-    client.report({
+    const outcome = {
       action,
       kind,
       tier: decision.tier,
       subjectRef: `${audience === "external" ? "customer" : "staff"}-${Math.floor(random() * 5000)}`,
       metadata: { demo: true },
-    });
+    };
+    const reporter = plan.spec.reportedBy ? reporters.get(plan.spec.reportedBy) : undefined;
+    if (reporter) reporter.report(outcome);
+    else client.report(outcome);
     counters.reported++;
   };
 
@@ -250,7 +272,10 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
     async stop() {
       clearInterval(timer);
       offChange();
-      await client.close({ timeoutMs: 1000 });
+      await Promise.all([
+        client.close({ timeoutMs: 1000 }),
+        ...[...reporters.values()].map((r) => r.close({ timeoutMs: 1000 })),
+      ]);
     },
   };
 }

@@ -83,3 +83,27 @@ export function sourcesInWords(c: SourceCounts, names: Record<string, string>): 
   ];
   return `${fmt(total)} outcome${total === 1 ? "" : "s"}: ${parts.join(", ")}`;
 }
+
+/**
+ * The sentence that says a tier is attested, naming who counts ("Only outcomes reported by helpdesk or
+ * decided by people count for promotion out of WALK."); null when every source counts.
+ */
+export function attestedInWords(mode: EvidenceMode | undefined, tier: string, reporterNames: string[]): string | null {
+  if (mode !== "attested") return null;
+  const who = reporterNames.length ? reporterNames.join(", ") : "a reporter key";
+  return `Only outcomes reported by ${who} or decided by people count for promotion out of ${tier}.`;
+}
+
+/**
+ * The counts with reporters keyed by key name: a system of record's rotated keys add up under its one
+ * name, and every listed key is present (0 when it reported nothing yet). Unlisted ids stay as they are.
+ */
+export function reportersByName(c: SourceCounts, keys: Array<{ id: string; name: string }>): SourceCounts {
+  const nameOf = new Map(keys.map((k) => [k.id, k.name]));
+  const reporters: Record<string, number> = Object.fromEntries(keys.map((k) => [k.name, 0]));
+  for (const [id, n] of Object.entries(c.reporters)) {
+    const name = nameOf.get(id) ?? id;
+    reporters[name] = (reporters[name] ?? 0) + n;
+  }
+  return { ...c, reporters };
+}

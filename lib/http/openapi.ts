@@ -121,6 +121,9 @@ const common = {
   "401": error("Missing, unknown or revoked API key"),
   "429": { ...error("Rate limited"), headers: { "Retry-After": { schema: { type: "integer" } } } },
 };
+/** The agent's read routes: a reporter key (a system of record's) may only report outcomes. */
+const REPORTER_REFUSED = "A reporter key: it may only report outcomes for its agent";
+const reads = { ...common, "403": error(REPORTER_REFUSED) };
 const withBody = {
   ...common,
   "400": error("Malformed JSON"),
@@ -171,7 +174,7 @@ export function openApiDocument(serverUrl = "/") {
               content: jsonContent("TiersResponse"),
             },
             "304": { description: "Not modified" },
-            ...common,
+            ...reads,
           },
         },
       },
@@ -184,7 +187,7 @@ export function openApiDocument(serverUrl = "/") {
             "200": { description: "Tier", content: jsonContent("TierView") },
             "400": error("Malformed percent-escape in the path"),
             "404": error("Unknown action type for this agent"),
-            ...common,
+            ...reads,
           },
         },
       },
@@ -192,11 +195,11 @@ export function openApiDocument(serverUrl = "/") {
         get: {
           operationId: "streamTiers",
           summary:
-            "Server-Sent Events: `snapshot`, then `tier_change` events (id = tier change id; send Last-Event-ID to resume)",
+            "Server-Sent Events: `snapshot`, then `tier_change` events (id = tier change id; send Last-Event-ID to resume), and a `proposal_decided` event `{id, status}` when a person or a reporter key decides one of the agent's proposals (then read it with GET /api/v1/proposals/{id})",
           parameters: [{ name: "Last-Event-ID", in: "header", required: false, schema: { type: "string" } }],
           responses: {
             "200": { description: "Event stream", content: { "text/event-stream": { schema: { type: "string" } } } },
-            ...common,
+            ...reads,
           },
         },
       },
@@ -206,13 +209,19 @@ export function openApiDocument(serverUrl = "/") {
           summary:
             "May the agent act now? An unknown action is never allowed (CRAWL, suggest). While RUN's slider is below 100 %, `subject` decides: inside it RUN's answer, outside it (or without a subject: fail closed) WALK's. Where the agent has a contract of internal subjects (WALK's contract, managed by admins), `internal` holds only for a `subject` it matches: any other subject, or none, is answered as `external` would be, and the reason says so; without a contract the agent declares the audience.",
           requestBody: { required: true, content: jsonContent("DecisionRequest") },
-          responses: { "200": { description: "Decision", content: jsonContent("DecisionResponse") }, ...withBody },
+          responses: {
+            "200": { description: "Decision", content: jsonContent("DecisionResponse") },
+            ...withBody,
+            "403": error(REPORTER_REFUSED),
+          },
         },
       },
       "/api/v1/events": {
         post: {
           operationId: "reportEvents",
           summary: "A batch of up to 1,000 outcome events; each accepted, duplicate or rejected on its own",
+          description:
+            "Each stored event records its source, taken from the key that sent it and never from the body: the agent's own key stores `agent`, a reporter key (held by the system that sees the outcome: a helpdesk, a payments ledger) stores `reporter:<key id>`. An event that names a `source` is rejected. A reporter key may report only for its own agent. Under a tier whose policy sets `evidence: attested`, only reporter and person outcomes count toward promotion; every failure counts toward demotion.",
           requestBody: { required: true, content: jsonContent("EventBatch") },
           responses: {
             "200": { description: "Per-event results", content: jsonContent("EventBatchResponse") },
@@ -304,6 +313,7 @@ export function openApiDocument(serverUrl = "/") {
             "415": ofrepError("Not application/json"),
             "422": ofrepError("Invalid context"),
             "401": ofrepError("Missing, unknown or revoked API key"),
+            "403": ofrepError(REPORTER_REFUSED),
             "429": ofrepError("Rate limited"),
           },
         },
@@ -339,6 +349,7 @@ export function openApiDocument(serverUrl = "/") {
             "415": ofrepError("Not application/json"),
             "422": ofrepError("Invalid context"),
             "401": ofrepError("Missing, unknown or revoked API key"),
+            "403": ofrepError(REPORTER_REFUSED),
             "429": ofrepError("Rate limited"),
           },
         },

@@ -17,6 +17,7 @@ import { recordOutcome } from "@/lib/events/mutations";
 import { TX_OPTIONS } from "@/lib/db/locks";
 import { proposalDigest } from "./digest";
 import { proposalRow, proposalState, toProposalView } from "./data";
+import { notifyProposalDecided } from "@/lib/db/notify";
 import { decisionSchema, type ProposalInput, type ProposalView } from "./schema";
 
 export interface AgentRef {
@@ -184,6 +185,13 @@ export async function decideSuggestion(
       },
       now,
     );
+    await notifyProposalDecided(tx, {
+      id,
+      agentId: row.agentId,
+      action: row.actionType.key,
+      status: outcome.status,
+      decidedAt: now.toISOString(),
+    });
     return toProposalView((await proposalRow(tx, { id }))!, now);
   }, TX_OPTIONS);
 }

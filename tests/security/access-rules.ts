@@ -4,7 +4,8 @@ import type { Permission } from "@/lib/gating/permissions";
 
 export type Access =
   | { kind: "public" }
-  | { kind: "key"; scoped: boolean }
+  /** reporter: a reporter key (a system of record's, SPEC §8) may call it; on every other key route it is 403 */
+  | { kind: "key"; scoped: boolean; reporter?: true }
   | { kind: "stream-token" }
   | { kind: "session"; permission: Permission }
   | { kind: "catchall" }
@@ -24,7 +25,7 @@ export const ROUTE_RULES: Record<string, Partial<Record<"GET" | "POST" | "PUT" |
   "/api/v1/tiers/[actionKey]": { GET: { kind: "key", scoped: true } },
   "/api/v1/tiers/stream": { GET: { kind: "key", scoped: false } },
   "/api/v1/decisions": { POST: { kind: "key", scoped: false } },
-  "/api/v1/events": { POST: { kind: "key", scoped: false } },
+  "/api/v1/events": { POST: { kind: "key", scoped: false, reporter: true } },
   "/api/v1/proposals": { POST: { kind: "key", scoped: false } },
   "/api/v1/proposals/[id]": { GET: { kind: "key", scoped: false } },
   "/api/v1/proposals/[id]/consume": { POST: { kind: "key", scoped: false } },
