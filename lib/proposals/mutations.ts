@@ -11,7 +11,7 @@ import { appendAudit } from "@/lib/audit/mutations";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { can } from "@/lib/gating/permissions";
 import { proposalExpiryMs } from "@/lib/gating/defaults";
-import { consumeGrant, decideProposal, type Decision } from "@/lib/gating/proposals";
+import { consumeGrant, decideProposal, proposalEventKey, type Decision } from "@/lib/gating/proposals";
 import { currentPolicy } from "@/lib/policies/data";
 import { recordOutcome } from "@/lib/events/mutations";
 import { TX_OPTIONS } from "@/lib/db/locks";
@@ -155,7 +155,7 @@ export async function decideSuggestion(
       { agentId: row.agentId, userId: person.id },
       row.actionTypeId,
       {
-        idempotencyKey: `proposal:${id}`,
+        idempotencyKey: proposalEventKey(id),
         action: row.actionType.key,
         kind: outcome.eventKind,
         tier: "CRAWL",
