@@ -106,6 +106,7 @@ describe("the access matrix on the real server", () => {
         reviewer: "reviewer1@demo.local",
         admin: "admin@demo.local",
         auditor: "auditor@demo.local",
+        operator: "operator@demo.local",
       }[role];
       callers.push({ name: role, role, headers: { cookie: await signInCookie(server.baseUrl, email) } });
     }
