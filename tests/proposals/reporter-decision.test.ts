@@ -54,7 +54,7 @@ async function decide(id: string, body: unknown, secret = reporter.secret) {
     }),
     { params: Promise.resolve({ id }) },
   );
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, body: (await res.json()) as { status?: string; error?: unknown; [k: string]: unknown } };
 }
 
 const eventsOf = (proposalId: string) =>

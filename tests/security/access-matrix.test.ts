@@ -150,6 +150,8 @@ describe("the access matrix on the real server", () => {
         if (caller.key === "valid") return "allow";
         if (caller.key === "other") return access.scoped ? 404 : "allow";
         return 401;
+      case "reporter-key":
+        return caller.key === "valid" || caller.key === "other" ? 403 : 401;
       case "session":
         if (!caller.role) return 401;
         return can(caller.role, access.permission) ? "allow" : 403;

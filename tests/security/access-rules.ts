@@ -5,6 +5,8 @@ import type { Permission } from "@/lib/gating/permissions";
 export type Access =
   | { kind: "public" }
   | { kind: "key"; scoped: boolean }
+  /** only a reporter key of the agent (a system of record); the agent's own key is 403 */
+  | { kind: "reporter-key" }
   | { kind: "stream-token" }
   | { kind: "session"; permission: Permission }
   | { kind: "catchall" }
@@ -28,6 +30,7 @@ export const ROUTE_RULES: Record<string, Partial<Record<"GET" | "POST" | "PUT" |
   "/api/v1/proposals": { POST: { kind: "key", scoped: false } },
   "/api/v1/proposals/[id]": { GET: { kind: "key", scoped: false } },
   "/api/v1/proposals/[id]/consume": { POST: { kind: "key", scoped: false } },
+  "/api/v1/proposals/[id]/decision": { POST: { kind: "reporter-key" } },
   "/ofrep/v1/evaluate/flags": { POST: { kind: "key", scoped: false } },
   "/ofrep/v1/evaluate/flags/[key]": { POST: { kind: "key", scoped: true } },
   // OFREP event stream: only the signed token of its URL opens it (no header, key or session does)
