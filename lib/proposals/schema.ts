@@ -40,6 +40,9 @@ export const decisionSchema = z.discriminatedUnion("type", [
 ]);
 export type SuggestionDecision = z.output<typeof decisionSchema>;
 
+/** The queue's server action: which proposal, and the person's decision. */
+export const queueDecisionSchema = z.strictObject({ id: z.uuid(), decision: decisionSchema });
+
 /** A system of record's decision through a reporter key, naming its own user (`decidedBy`). */
 const decidedBy = referenceSchema(128).describe("the deciding person's user id in the system of record");
 export const reporterDecisionSchema = z

@@ -79,4 +79,5 @@ export const ACTION_RULES: Record<string, Permission> = {
   setWebhookEndpointEnabledAction: "admin:manage",
   replayDeliveriesAction: "admin:manage",
   replayPolicyAction: "policy:edit",
+  decideSuggestionAction: "suggestion:decide",
 };
