@@ -18,6 +18,7 @@ import { setFrozen } from "@/lib/action-types/mutations";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { DEMO_AGENTS, eventKindFor, type DemoActionType } from "./catalog";
 import { log } from "@/lib/log";
+import { seedSuggestions } from "./suggestions";
 
 export const SEED_DAYS = 60;
 
@@ -218,4 +219,7 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
     await openPromotionRequest(db, engineer, { actionTypeId: refund.id, kind: "promotion" }, now);
   else
     log("warn", "demo: refund.issue not eligible at seed time", { unmet: ev.eligibility.unmet.map((x) => x.message) });
+
+  // CRAWL's suggestions: the operator decided some of support-bot's refunds, others wait in the queue.
+  await seedSuggestions(db, refund.agent, u("operator@demo.local"), now);
 }

@@ -33,6 +33,6 @@ describe("the demo's suggestions", () => {
     expect(group?.suggestions.length).toBeGreaterThanOrEqual(1);
     expect(group!.evidence).toMatch(new RegExp(`${decided.length} decided by people`));
     // the seed's own story is kept: refund.issue's promotion request is still open
-    expect(await db.request.count({ where: { actionTypeId: refund.id, status: "open" } })).toBe(1);
+    expect(await db.reviewRequest.count({ where: { actionTypeId: refund.id, status: "open" } })).toBe(1);
   });
 });
