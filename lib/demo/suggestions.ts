@@ -3,6 +3,7 @@
 import type { Db } from "@/lib/db";
 import type { UserPrincipal } from "@/lib/auth/actor";
 import { createProposal, decideSuggestion } from "@/lib/proposals/mutations";
+import { refundProposal } from "./refunds";
 
 const HOUR_MS = 3_600_000;
 
@@ -16,18 +17,6 @@ const REFUNDS: Demo[] = [
   { order: "A-10478", amount: 89, why: "item not as described" },
   { order: "A-10490", amount: 25.5, why: "missing item in the parcel" },
 ];
-
-/** The refund proposal a demo agent makes for an order (the seed's and the live agent's shape). */
-export function refundProposal(order: string, amount: number, why: string) {
-  return {
-    idempotencyKey: `refund-${order}`,
-    action: "refund.issue",
-    audience: "external" as const,
-    subject: `customer:${order}`,
-    summary: `Refund ${amount.toFixed(2)} EUR for order ${order} (${why})`,
-    parameters: { order, amount, currency: "EUR", reason: why },
-  };
-}
 
 export async function seedSuggestions(
   db: Db,
