@@ -6,6 +6,8 @@
 //     CUSUM detector demotes it; its events then switch to the CRAWL family (suggestions).
 //   · sales-bot / discount.offer (CRAWL, just under its bar) gets its suggestions accepted almost
 //     always, and accumulates the evidence that makes it eligible for WALK.
+//   · support-bot / refund.issue (CRAWL) proposes refunds now and then; a person decides them in
+//     the suggestions queue.
 // By default each agent reports at the volume of its seeded history (the catalog's perDay), so the
 // live bars look like the seeded ones. DEMO_AGENT_SPEED multiplies the event rate and shortens the
 // warm-up; DEMO_AGENT_RATE (outcomes per second per agent) replaces the seeded volume and gives the
@@ -14,6 +16,7 @@ import { createClient, createReporter, TIER_LIST, type CwrClient, type Reporter,
 import type { Audience, EventKind, Tier } from "@/lib/sdk/types";
 import { DAY_MS } from "@/lib/gating/types";
 import { DEMO_AGENTS, eventKindFor, type DemoActionType } from "./catalog";
+import { REFUND_REASONS, refundProposal } from "./refunds";
 
 /** The version the seed reported: a different one would restart the promotion evidence. */
 export const DEMO_AGENT_VERSION = "2026.10";
@@ -56,6 +59,24 @@ export interface DemoAgent {
 }
 
 const TICK_MS = 200;
+
+/** support-bot's refunds in CRAWL: a proposal every few minutes (÷ speed), a handful per run at most. */
+export const REFUND_PROPOSALS = { agent: "support-bot", action: "refund.issue", everyMs: 180_000, maxPerRun: 12 };
+
+export function refundProposalDue(s: {
+  agent: string | null;
+  tier: Tier | null;
+  sinceLastMs: number;
+  made: number;
+  speed: number;
+}): boolean {
+  return (
+    s.agent === REFUND_PROPOSALS.agent &&
+    s.tier === "CRAWL" &&
+    s.made < REFUND_PROPOSALS.maxPerRun &&
+    s.sinceLastMs >= REFUND_PROPOSALS.everyMs / s.speed
+  );
+}
 
 interface Plan {
   spec: DemoActionType;
@@ -193,6 +214,24 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
     }
   };
 
+  // CRAWL's suggestions through the SDK: a person decides them in the queue (SPEC §8).
+  const refunds = { made: 0, lastAt: -Infinity };
+  const proposeRefund = () => {
+    const now = Date.now();
+    const tier = client.tier(REFUND_PROPOSALS.action);
+    if (!refundProposalDue({ agent: client.agent, tier, sinceLastMs: now - refunds.lastAt, made: refunds.made, speed }))
+      return;
+    refunds.made++;
+    refunds.lastAt = now;
+    const order = `L-${Math.floor(random() * 900_000 + 100_000)}`;
+    const amount = Math.round((10 + random() * 140) * 100) / 100;
+    const why = REFUND_REASONS[Math.floor(random() * REFUND_REASONS.length)]!;
+    client
+      .propose(refundProposal(order, amount, why))
+      .then((p) => log("demo agent: refund proposed", { order, id: p.id }))
+      .catch((e: Error) => log("demo agent: proposal refused", { order, error: e.message }));
+  };
+
   const work = (plan: Plan) => {
     const action = plan.spec.key;
     const tier = client.tier(action);
@@ -256,6 +295,7 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
     let n = Math.floor(carry);
     carry -= n;
     while (n-- > 0) work(pick());
+    proposeRefund();
   };
 
   const timer = setInterval(() => {

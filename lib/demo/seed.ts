@@ -22,6 +22,7 @@ import { currentPolicy } from "@/lib/policies/data";
 import { eventSourceOfKey, type EventSource } from "@/lib/gating/evidence-source";
 import { DEMO_AGENTS, demoReporters, eventKindFor, type DemoActionType } from "./catalog";
 import { log } from "@/lib/log";
+import { seedSuggestions } from "./suggestions";
 
 export const SEED_DAYS = 60;
 
@@ -251,4 +252,7 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
     await openPromotionRequest(db, engineer, { actionTypeId: refund.id, kind: "promotion" }, now);
   else
     log("warn", "demo: refund.issue not eligible at seed time", { unmet: ev.eligibility.unmet.map((x) => x.message) });
+
+  // CRAWL's suggestions: the operator decided some of support-bot's refunds, others wait in the queue.
+  await seedSuggestions(db, refund.agent, u("operator@demo.local"), now);
 }

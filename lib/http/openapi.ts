@@ -11,6 +11,7 @@ import { ERROR_CODES } from "@/lib/errors";
 import { ofrepRequestSchema, ofrepSuccessSchema } from "./ofrep";
 import {
   consumeInputSchema,
+  reporterDecisionSchema,
   MAX_WAIT_SECONDS,
   proposalCreatedSchema,
   proposalInputSchema,
@@ -79,6 +80,7 @@ const DOCUMENTED = [
   proposalCreatedSchema,
   proposalViewSchema,
   consumeInputSchema,
+  reporterDecisionSchema,
 ];
 
 function schemas(): Record<string, unknown> {
@@ -283,6 +285,26 @@ export function openApiDocument(serverUrl = "/") {
             ),
             "410": error("proposal_expired: the grant expired"),
             ...withBody,
+          },
+        },
+      },
+      "/api/v1/proposals/{id}/decision": {
+        post: {
+          operationId: "decideProposal",
+          summary:
+            "A system of record decides a proposal of its agent with a reporter key (the agent's own key is 403: no self-approval), naming its own user as decidedBy. Recorded once as a CRAWL outcome from reporter:<key id>; the same decision retried by the same key answers it again (200).",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          requestBody: { required: true, content: jsonContent("ProposalDecision") },
+          responses: {
+            "200": { description: "Decided", content: jsonContent("Proposal") },
+            "403": error("Not a reporter key: an agent may not decide its own proposals"),
+            "404": error("No proposal of this key's agent has this id"),
+            "409": error("already_decided: another decision was recorded"),
+            "410": error("proposal_expired: the proposal expired undecided"),
+            ...withBody,
+            "422": error(
+              "Fields not valid (unknown fields are refused), or rationale_too_short: a rejection needs a reason in words",
+            ),
           },
         },
       },

@@ -139,3 +139,21 @@ export async function awaitDecisionStreamed(
 export function consume(ctx: ProposalsContext, id: string, digest: string): Promise<ProposalAnswer> {
   return call(ctx, "POST", `/api/v1/proposals/${encodeURIComponent(id)}/consume`, { digest });
 }
+
+/** A system of record's decision; `decidedBy` is its own user id for the person who decided. */
+export type ProposalDecisionRequest =
+  | { decision: "accept"; decidedBy: string }
+  | { decision: "edit"; parameters: Record<string, unknown>; decidedBy: string }
+  | { decision: "reject"; reason: string; decidedBy: string };
+
+/**
+ * Decides the agent's proposal with a reporter key of the agent (a helpdesk, a payments ledger); the
+ * agent's own key is refused (403). A retry of the same decision answers it again.
+ */
+export function decideProposal(
+  ctx: ProposalsContext,
+  id: string,
+  input: ProposalDecisionRequest,
+): Promise<ProposalAnswer> {
+  return call(ctx, "POST", `/api/v1/proposals/${encodeURIComponent(id)}/decision`, input);
+}

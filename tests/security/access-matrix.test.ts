@@ -111,6 +111,7 @@ describe("the access matrix on the real server", () => {
         reviewer: "reviewer1@demo.local",
         admin: "admin@demo.local",
         auditor: "auditor@demo.local",
+        operator: "operator@demo.local",
       }[role];
       callers.push({ name: role, role, headers: { cookie: await signInCookie(server.baseUrl, email) } });
     }
@@ -157,6 +158,8 @@ describe("the access matrix on the real server", () => {
         if (caller.key === "other") return access.scoped ? 404 : "allow";
         if (caller.key === "reporter") return access.reporter ? "allow" : 403;
         return 401;
+      case "reporter-key":
+        return caller.key === "valid" || caller.key === "other" ? 403 : 401;
       case "session":
         if (!caller.role) return 401;
         return can(caller.role, access.permission) ? "allow" : 403;
