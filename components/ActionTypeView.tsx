@@ -143,6 +143,14 @@ export function ActionTypeView(props: {
           )}
           <Card title="Outcomes per day">
             <CountsChart series={d.series} markers={markers} />
+            <p className="mt-2 text-sm text-slate-700" data-testid="evidence-sources">
+              This stay: {d.evidenceBySource.words}.
+            </p>
+            {d.evidenceBySource.attested && (
+              <p className="text-sm text-slate-700" data-testid="evidence-attested">
+                {d.evidenceBySource.attested}
+              </p>
+            )}
           </Card>
         </div>
         <div className="space-y-4">

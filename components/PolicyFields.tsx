@@ -7,6 +7,7 @@ import { formatCount } from "@/lib/gating/plain-words";
 import { DEFAULT_PROPOSAL_EXPIRY_HOURS } from "@/lib/gating/defaults";
 import { GateDetails } from "@/components/PlainGate";
 import { gateOf } from "@/lib/gating/gates";
+import { EVIDENCE_MODES } from "@/lib/gating/evidence-source";
 
 /** Edits a copy of the rules (the editor's state setter). */
 export type SetRules = (fn: (r: PolicyRules) => void) => void;
@@ -227,6 +228,25 @@ export function TierFields({ rules, set, readOnly, valid }: FieldsProps & { vali
                   step={1}
                   onChange={(v) => set((r) => void (r.tiers[t].promotion!.reviewers = v))}
                 />
+                <label className="flex flex-col text-xs">
+                  <span className="text-slate-500">Evidence that promotes</span>
+                  <select
+                    aria-label={`Evidence for promotion out of ${t}`}
+                    disabled={readOnly}
+                    value={tr.evidence ?? "any"}
+                    onChange={(e) =>
+                      set(
+                        (r) =>
+                          void (r.tiers[t].evidence =
+                            EVIDENCE_MODES.find((m) => m === e.target.value) ?? r.tiers[t].evidence),
+                      )
+                    }
+                    className="rounded border border-slate-300 px-2 py-1 text-sm"
+                  >
+                    <option value="any">any outcome</option>
+                    <option value="attested">attested only (reporter keys, people)</option>
+                  </select>
+                </label>
                 {gateOf(rules.gate).lookAt(tr.promotion) !== null && (
                   <NumberField
                     readOnly={readOnly}

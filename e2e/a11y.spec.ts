@@ -65,6 +65,12 @@ test("reviewer and auditor pages", async ({ page, browser }) => {
   await auditor.context().close();
 });
 
+test("operator pages: the suggestions queue", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, "operator@demo.local");
+  await check(page, "suggestions", "/suggestions");
+});
+
 test("admin pages", async ({ page }) => {
   test.setTimeout(180_000);
   await signIn(page, "admin@demo.local");

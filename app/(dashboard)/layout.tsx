@@ -5,6 +5,7 @@ import { signOut } from "@/lib/auth/auth";
 import { Providers } from "@/app/providers";
 import { getDb } from "@/lib/db";
 import { countAwaitingReview } from "@/lib/requests/data";
+import { countWaitingSuggestions } from "@/lib/proposals/data";
 
 export const dynamic = "force-dynamic";
 
@@ -26,6 +27,14 @@ export default async function DashboardLayout({ children }: { children: React.Re
         }
       : { href: "/requests", label: "Requests" },
   ];
+  if (can(user.role, "suggestion:decide")) {
+    const waiting = await countWaitingSuggestions(await getDb());
+    links.push({
+      href: "/suggestions",
+      label: "Suggestions",
+      ...(waiting > 0 ? { badge: { count: waiting, label: "waiting for a decision" } } : {}),
+    });
+  }
   if (can(user.role, "audit:read")) links.push({ href: "/audit", label: "Audit log" });
   if (can(user.role, "admin:manage")) links.push({ href: "/admin", label: "Admin" });
   return (

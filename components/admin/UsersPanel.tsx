@@ -21,8 +21,8 @@ export function UsersPanel({ initial, currentUserId }: { initial: UserRow[]; cur
       <Card title={`Users (${users.length})`} actions={<LiveDot fetching={query.isFetching} />}>
         <p className="mb-2 text-xs text-slate-500">
           viewer: engineers who watch metrics and open requests · reviewer: also reviews requests, demotes and freezes ·
-          auditor: reads and exports the audit log · admin: all of that plus this page. Nobody can change their own role
-          or disable themselves.
+          auditor: reads and exports the audit log · operator: front-line staff who decide the agents&apos; suggestions
+          · admin: all of that plus this page. Nobody can change their own role or disable themselves.
         </p>
         {query.isError && <ErrorNote error={query.error} />}
         {users.length === 0 ? (

@@ -12,6 +12,7 @@ import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-s
 import { listRequests, NOBODY, type RequestSummary } from "@/lib/requests/data";
 import type { Role } from "@/lib/gating/types";
 import { gateOf } from "@/lib/gating/gates";
+import { attestedInWords, reportersByName, sourcesInWords } from "@/lib/gating/evidence-source";
 
 export const CHART_DAYS = 60;
 const ROLLING_DAYS = 7;
@@ -40,6 +41,8 @@ export interface ActionTypeDetail {
   blastRadius: string;
   reversible: boolean;
   live: LiveEvidence;
+  /** the stay's outcomes per source in words; `attested` says when only attested ones promote */
+  evidenceBySource: { words: string; attested: string | null };
   series: SeriesPoint[];
   rollingDays: number;
   timeline: TimelineEntry[];
@@ -72,6 +75,7 @@ export async function actionTypeDetail(
       reversible: true,
       agent: {
         select: {
+          id: true,
           slug: true,
           name: true,
           contractSince: true,
@@ -112,6 +116,17 @@ export async function actionTypeDetail(
     },
   });
   const history = await policyHistory(db, id);
+  const evidence = toEvidenceState(stored);
+  // The agent's live reporter keys are named even before they report; revoked ones while they have counts.
+  const reporterKeys = await db.apiKey.findMany({
+    where: {
+      scope: "reporter",
+      OR: [{ agentId: at.agent.id, revokedAt: null }, { id: { in: Object.keys(evidence.sources.reporters) } }],
+    },
+    select: { id: true, name: true },
+    orderBy: { createdAt: "asc" },
+  });
+  const tier = live.actionType.tier;
   return {
     id: at.id,
     key: at.key,
@@ -124,6 +139,15 @@ export async function actionTypeDetail(
     blastRadius: at.blastRadius,
     reversible: at.reversible,
     live,
+    evidenceBySource: {
+      words: sourcesInWords(
+        reportersByName(evidence.sources, reporterKeys),
+        Object.fromEntries(reporterKeys.map((k) => [k.name, k.name])),
+      ),
+      attested: attestedInWords(live.policy.rules.tiers[tier].evidence, tier, [
+        ...new Set(reporterKeys.map((k) => k.name)),
+      ]),
+    },
     series,
     rollingDays: ROLLING_DAYS,
     timeline: changes.map((c) => ({

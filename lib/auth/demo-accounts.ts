@@ -10,4 +10,5 @@ export const DEMO_ACCOUNTS: ReadonlyArray<{ email: string; name: string; role: R
   { email: "reviewer3@demo.local", name: "Rene Reviewer", role: "reviewer" },
   { email: "admin@demo.local", name: "Ada Admin", role: "admin" },
   { email: "auditor@demo.local", name: "Otto Auditor", role: "auditor" },
+  { email: "operator@demo.local", name: "Olga Operator (front line)", role: "operator" },
 ];

@@ -16,6 +16,6 @@ export function roleFromClaim(value: unknown): Role {
   const names = (Array.isArray(value) ? value : typeof value === "string" ? value.split(/[\s,]+/) : [])
     .filter((v): v is string => typeof v === "string")
     .map((v) => v.trim().toLowerCase());
-  for (const role of ["admin", "reviewer", "auditor"] as const) if (names.includes(role)) return role;
+  for (const role of ["admin", "reviewer", "auditor", "operator"] as const) if (names.includes(role)) return role;
   return "viewer";
 }

@@ -4,7 +4,8 @@
 import { EventEmitter } from "node:events";
 import pg from "pg";
 import type { Database } from "./client";
-import { TIER_CHANNEL } from "./channels";
+import { PROPOSAL_CHANNEL, TIER_CHANNEL } from "./channels";
+import type { Tx } from "./client";
 import { log, logError } from "@/lib/log";
 import { incrementCounter } from "@/lib/counters";
 import type { Tier } from "@/lib/gating/types";
@@ -21,6 +22,15 @@ export interface TierChangeMessage {
   at: string;
 }
 
+/** A proposal of the agent was decided (by a person or a reporter key): the agent reads it by id. */
+export interface ProposalDecidedMessage {
+  id: string;
+  agentId: string;
+  action: string;
+  status: string;
+  decidedAt: string;
+}
+
 type Listener = { change: (m: TierChangeMessage) => void; resync: () => void };
 
 const state = globalThis as unknown as { __cwrBus?: EventEmitter; __cwrListening?: Promise<() => Promise<void>> };
@@ -33,6 +43,24 @@ export function onTierChange(listener: Partial<Listener>): () => void {
     if (listener.change) bus.off("change", listener.change);
     if (listener.resync) bus.off("resync", listener.resync);
   };
+}
+
+export function onProposalDecided(listener: (m: ProposalDecidedMessage) => void): () => void {
+  bus.on("proposal", listener);
+  return () => void bus.off("proposal", listener);
+}
+
+/** NOTIFYs a decision inside its transaction: delivered on commit, never for a rolled-back one. */
+export async function notifyProposalDecided(tx: Tx, m: ProposalDecidedMessage): Promise<void> {
+  await tx.$queryRawUnsafe(`SELECT pg_notify($1, $2)::text`, PROPOSAL_CHANNEL, JSON.stringify(m));
+}
+
+function deliverProposal(payload: string) {
+  try {
+    bus.emit("proposal", JSON.parse(payload) as ProposalDecidedMessage);
+  } catch (e) {
+    logError("bad proposal notification", e);
+  }
 }
 
 function deliver(payload: string) {
@@ -60,7 +88,11 @@ export async function stopTierListener(): Promise<void> {
 
 async function listenPglite(database: Database) {
   const unlisten = await database.pglite!.listen(TIER_CHANNEL, deliver);
-  return async () => unlisten();
+  const unlistenProposals = await database.pglite!.listen(PROPOSAL_CHANNEL, deliverProposal);
+  return async () => {
+    await unlisten();
+    await unlistenProposals();
+  };
 }
 
 async function listenPostgres(database: Database) {
@@ -78,7 +110,10 @@ async function listenPostgres(database: Database) {
       keepAliveInitialDelayMillis: 10_000,
       application_name: "cwr-tier-listener",
     });
-    c.on("notification", (msg) => msg.channel === TIER_CHANNEL && msg.payload && deliver(msg.payload));
+    c.on("notification", (msg) => {
+      if (msg.channel === TIER_CHANNEL && msg.payload) deliver(msg.payload);
+      if (msg.channel === PROPOSAL_CHANNEL && msg.payload) deliverProposal(msg.payload);
+    });
     c.on("error", (e) => logError("tier listener connection error", e));
     c.on("end", () => {
       if (stopped) return;
@@ -89,6 +124,7 @@ async function listenPostgres(database: Database) {
     try {
       await c.connect();
       await c.query(`LISTEN ${TIER_CHANNEL}`);
+      await c.query(`LISTEN ${PROPOSAL_CHANNEL}`);
     } catch (e) {
       logError("tier listener could not connect", e);
       c.removeAllListeners("end");

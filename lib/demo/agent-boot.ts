@@ -5,7 +5,7 @@
 import type { Database } from "@/lib/db/client";
 import { createApiKey, revokeApiKey } from "@/lib/keys/mutations";
 import { log, logError } from "@/lib/log";
-import { DEMO_AGENTS } from "./catalog";
+import { DEMO_AGENTS, demoReporters } from "./catalog";
 import { startDemoAgent, type DemoAgent } from "./agent";
 
 export const DEMO_KEY_NAME = "demo agent (auto)";
@@ -23,10 +23,21 @@ interface DemoState {
 
 const g = globalThis as unknown as { __cwrDemoAgents?: DemoState };
 
-/** Revokes the previous auto keys and makes a fresh one per seeded agent; slug → secret. */
-export async function makeDemoKeys(database: Database): Promise<Map<string, string>> {
+export interface DemoKeys {
+  /** the agent's own key */
+  agent: string;
+  /** its systems of record's reporter keys, by name (support-bot's "helpdesk") */
+  reporters: Record<string, string>;
+}
+
+/**
+ * Revokes the previous auto keys and makes a fresh one per seeded agent, and a fresh reporter key per
+ * system of record (the earlier one of that name revoked: the page counts a reporter's outcomes by
+ * name, so the rotation does not split them); slug → secrets.
+ */
+export async function makeDemoKeys(database: Database): Promise<Map<string, DemoKeys>> {
   const db = database.prisma;
-  const keys = new Map<string, string>();
+  const keys = new Map<string, DemoKeys>();
   for (const a of DEMO_AGENTS) {
     const agent = await db.agent.findUnique({ where: { slug: a.slug }, select: { id: true } });
     if (!agent) continue;
@@ -36,7 +47,16 @@ export async function makeDemoKeys(database: Database): Promise<Map<string, stri
     });
     for (const k of old) await revokeApiKey(db, DEMO_ACTOR, { keyId: k.id });
     const key = await createApiKey(db, DEMO_ACTOR, { agentId: agent.id, name: DEMO_KEY_NAME });
-    keys.set(a.slug, key.secret);
+    const reporters: Record<string, string> = {};
+    for (const name of demoReporters(a)) {
+      const previous = await db.apiKey.findMany({
+        where: { agentId: agent.id, name, scope: "reporter", revokedAt: null },
+        select: { id: true },
+      });
+      for (const k of previous) await revokeApiKey(db, DEMO_ACTOR, { keyId: k.id });
+      reporters[name] = (await createApiKey(db, DEMO_ACTOR, { agentId: agent.id, name, scope: "reporter" })).secret;
+    }
+    keys.set(a.slug, { agent: key.secret, reporters });
   }
   return keys;
 }
@@ -86,10 +106,11 @@ export function startDemoAgentInProcess(database: Database, port?: number): Prom
       }
       const speed = Number(process.env.DEMO_AGENT_SPEED ?? 1) || 1;
       const rate = Number(process.env.DEMO_AGENT_RATE) || undefined;
-      const agents = [...keys].map(([, apiKey]) =>
+      const agents = [...keys].map(([, { agent: apiKey, reporters }]) =>
         startDemoAgent({
           baseUrl,
           apiKey,
+          reporterKeys: reporters,
           speed,
           ...(rate ? { rate } : {}),
           log: (message, fields) => log("info", message, fields),

@@ -6,14 +6,17 @@
 //     CUSUM detector demotes it; its events then switch to the CRAWL family (suggestions).
 //   · sales-bot / discount.offer (CRAWL, just under its bar) gets its suggestions accepted almost
 //     always, and accumulates the evidence that makes it eligible for WALK.
+//   · support-bot / refund.issue (CRAWL) proposes refunds now and then; a person decides them in
+//     the suggestions queue.
 // By default each agent reports at the volume of its seeded history (the catalog's perDay), so the
 // live bars look like the seeded ones. DEMO_AGENT_SPEED multiplies the event rate and shortens the
 // warm-up; DEMO_AGENT_RATE (outcomes per second per agent) replaces the seeded volume and gives the
 // two stories a larger share, so they play out in minutes (tests use RATE 1 and SPEED 20).
-import { createClient, TIER_LIST, type CwrClient, type TierChange } from "@/lib/sdk";
+import { createClient, createReporter, TIER_LIST, type CwrClient, type Reporter, type TierChange } from "@/lib/sdk";
 import type { Audience, EventKind, Tier } from "@/lib/sdk/types";
 import { DAY_MS } from "@/lib/gating/types";
 import { DEMO_AGENTS, eventKindFor, type DemoActionType } from "./catalog";
+import { REFUND_REASONS, refundProposal } from "./refunds";
 
 /** The version the seed reported: a different one would restart the promotion evidence. */
 export const DEMO_AGENT_VERSION = "2026.10";
@@ -27,6 +30,8 @@ export interface DemoAgentOptions {
   baseUrl: string;
   /** the key of one seeded agent; the agent is whichever the key belongs to */
   apiKey: string;
+  /** reporter keys of the agent's systems of record, by name: they report the outcomes of the action types they own */
+  reporterKeys?: Record<string, string>;
   /** rate multiplier (default 1: the seeded daily volume) */
   speed?: number;
   /** outcomes per second per agent at speed 1 (default: the seeded volume, seededRatePerSecond); setting it also speeds the stories up */
@@ -54,6 +59,24 @@ export interface DemoAgent {
 }
 
 const TICK_MS = 200;
+
+/** support-bot's refunds in CRAWL: a proposal every few minutes (÷ speed), a handful per run at most. */
+export const REFUND_PROPOSALS = { agent: "support-bot", action: "refund.issue", everyMs: 180_000, maxPerRun: 12 };
+
+export function refundProposalDue(s: {
+  agent: string | null;
+  tier: Tier | null;
+  sinceLastMs: number;
+  made: number;
+  speed: number;
+}): boolean {
+  return (
+    s.agent === REFUND_PROPOSALS.agent &&
+    s.tier === "CRAWL" &&
+    s.made < REFUND_PROPOSALS.maxPerRun &&
+    s.sinceLastMs >= REFUND_PROPOSALS.everyMs / s.speed
+  );
+}
 
 interface Plan {
   spec: DemoActionType;
@@ -106,6 +129,23 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
       },
     },
   });
+
+  // The systems of record (support-bot's helpdesk) report what they see with their own keys.
+  const reporters = new Map<string, Reporter>(
+    Object.entries(options.reporterKeys ?? {}).map(([name, apiKey]) => [
+      name,
+      createReporter({
+        baseUrl: options.baseUrl,
+        apiKey,
+        agentVersion: DEMO_AGENT_VERSION,
+        flushIntervalMs: Math.max(100, 1000 / Math.sqrt(speed)),
+        onRejected: (r) => {
+          counters.rejected += r.length;
+          log("demo agent: events rejected", { reporter: name, count: r.length, reason: r[0]?.reason });
+        },
+      }),
+    ]),
+  );
 
   let agentPlans: Plan[] | null = null;
   let totalWeight = 0;
@@ -174,6 +214,24 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
     }
   };
 
+  // CRAWL's suggestions through the SDK: a person decides them in the queue (SPEC §8).
+  const refunds = { made: 0, lastAt: -Infinity };
+  const proposeRefund = () => {
+    const now = Date.now();
+    const tier = client.tier(REFUND_PROPOSALS.action);
+    if (!refundProposalDue({ agent: client.agent, tier, sinceLastMs: now - refunds.lastAt, made: refunds.made, speed }))
+      return;
+    refunds.made++;
+    refunds.lastAt = now;
+    const order = `L-${Math.floor(random() * 900_000 + 100_000)}`;
+    const amount = Math.round((10 + random() * 140) * 100) / 100;
+    const why = REFUND_REASONS[Math.floor(random() * REFUND_REASONS.length)]!;
+    client
+      .propose(refundProposal(order, amount, why))
+      .then((p) => log("demo agent: refund proposed", { order, id: p.id }))
+      .catch((e: Error) => log("demo agent: proposal refused", { order, error: e.message }));
+  };
+
   const work = (plan: Plan) => {
     const action = plan.spec.key;
     const tier = client.tier(action);
@@ -189,13 +247,16 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
     const at: Tier = decision.allowed ? decision.tier : "CRAWL";
     const success = random() < quality(plan, at);
     const kind = eventKindFor(at, success, random()) as EventKind;
-    client.report({
+    const outcome = {
       action,
       kind,
       tier: decision.tier,
       subjectRef: `${audience === "external" ? "customer" : "staff"}-${Math.floor(random() * 5000)}`,
       metadata: { demo: true },
-    });
+    };
+    const reporter = plan.spec.reportedBy ? reporters.get(plan.spec.reportedBy) : undefined;
+    if (reporter) reporter.report(outcome);
+    else client.report(outcome);
     counters.reported++;
   };
 
@@ -234,6 +295,7 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
     let n = Math.floor(carry);
     carry -= n;
     while (n-- > 0) work(pick());
+    proposeRefund();
   };
 
   const timer = setInterval(() => {
@@ -250,7 +312,10 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
     async stop() {
       clearInterval(timer);
       offChange();
-      await client.close({ timeoutMs: 1000 });
+      await Promise.all([
+        client.close({ timeoutMs: 1000 }),
+        ...[...reporters.values()].map((r) => r.close({ timeoutMs: 1000 })),
+      ]);
     },
   };
 }

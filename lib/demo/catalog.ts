@@ -15,6 +15,10 @@ export interface DemoActionType {
   /** highest tier the seed promotes it to through real review */
   target: Tier;
   story?: "open_request" | "override" | "frozen" | "auto_demotion";
+  /** the reporter key (system of record) that reports its outcomes, instead of the agent's own key */
+  reportedBy?: string;
+  /** tiers whose promotion counts only attested outcomes (reporter keys, people) */
+  attested?: Tier[];
 }
 
 export interface DemoAgent {
@@ -53,6 +57,8 @@ export const DEMO_AGENTS: DemoAgent[] = [
         perDay: 10,
         quality: q(0.97, 0.95, 0.95),
         target: "WALK",
+        reportedBy: "helpdesk",
+        attested: ["WALK"],
       },
       {
         key: "ticket.escalate",
@@ -194,4 +200,9 @@ export function eventKindFor(tier: Tier, success: boolean, roll: number): string
     return success ? "suggestion.accepted" : roll < 0.5 ? "suggestion.edited" : "suggestion.rejected";
   if (tier === "WALK") return success ? "action.completed" : roll < 0.5 ? "action.reverted" : "action.escalated";
   return success ? "outcome.positive" : "outcome.negative";
+}
+
+/** The reporter keys an agent's systems of record hold (by name), from its action types. */
+export function demoReporters(agent: DemoAgent): string[] {
+  return [...new Set(agent.actionTypes.flatMap((a) => (a.reportedBy ? [a.reportedBy] : [])))];
 }

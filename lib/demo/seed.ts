@@ -16,8 +16,13 @@ import { liveEvidence } from "@/lib/metrics/data";
 import { openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
 import { setFrozen } from "@/lib/action-types/mutations";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
-import { DEMO_AGENTS, eventKindFor, type DemoActionType } from "./catalog";
+import { createApiKey } from "@/lib/keys/mutations";
+import { editPolicy } from "@/lib/policies/mutations";
+import { currentPolicy } from "@/lib/policies/data";
+import { eventSourceOfKey, type EventSource } from "@/lib/gating/evidence-source";
+import { DEMO_AGENTS, demoReporters, eventKindFor, type DemoActionType } from "./catalog";
 import { log } from "@/lib/log";
+import { seedSuggestions } from "./suggestions";
 
 export const SEED_DAYS = 60;
 
@@ -53,6 +58,24 @@ async function ensureUsers(db: Db): Promise<Map<string, UserPrincipal>> {
   return users;
 }
 
+/** Makes the given tiers attested (a tightening: it applies at once), through the real policy edit. */
+async function attest(db: Db, admin: UserPrincipal, actionTypeId: string, tiers: Tier[], at: Date) {
+  const current = await currentPolicy(db, actionTypeId);
+  const rules = structuredClone(current.rules);
+  for (const t of tiers) rules.tiers[t].evidence = "attested";
+  await editPolicy(
+    db,
+    admin,
+    {
+      actionTypeId,
+      rules,
+      reason: "Only the helpdesk's reports and people's decisions count toward promotion out of this tier.",
+      basedOnVersion: current.version,
+    },
+    at,
+  );
+}
+
 export async function seedIfEmpty(db: Db, now = new Date()): Promise<{ seeded: boolean }> {
   const users = await ensureUsers(db);
   if ((await db.agent.count()) > 0) return { seeded: false };
@@ -66,6 +89,8 @@ interface Live {
   spec: DemoActionType;
   id: string;
   agent: { id: string; slug: string };
+  /** who reports its outcomes: the agent's own key, or its system of record's reporter key */
+  source: EventSource;
   tier: Tier;
   done: boolean;
 }
@@ -86,6 +111,12 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
       { slug: a.slug, name: a.name, owner: a.owner, description: a.description },
       start,
     );
+    // Its systems of record (support-bot's helpdesk) report some outcomes with their own reporter keys.
+    const reporters = new Map<string, EventSource>();
+    for (const name of demoReporters(a)) {
+      const key = await createApiKey(db, SYSTEM_ACTOR, { agentId: agent.id, name, scope: "reporter" }, start);
+      reporters.set(name, eventSourceOfKey({ keyId: key.id, scope: "reporter" }));
+    }
     for (const spec of a.actionTypes) {
       const at = await createActionType(
         db,
@@ -100,7 +131,9 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
         },
         start,
       );
-      live.push({ spec, id: at.id, agent: { id: agent.id, slug: agent.slug }, tier: "CRAWL", done: false });
+      if (spec.attested?.length) await attest(db, admin, at.id, spec.attested, start);
+      const source = (spec.reportedBy && reporters.get(spec.reportedBy)) || "agent";
+      live.push({ spec, id: at.id, agent: { id: agent.id, slug: agent.slug }, source, tier: "CRAWL", done: false });
     }
   }
 
@@ -121,12 +154,13 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
     const dayEnd = new Date(dayStart + 23 * 3_600_000);
 
     // The day's outcomes, one batch per agent, at each action type's tier of the day.
-    const batches = new Map<string, { agent: Live["agent"]; events: unknown[] }>();
+    const batches = new Map<string, { agent: Live["agent"] & { source: EventSource }; events: unknown[] }>();
     for (const l of live) {
       let p = l.spec.quality[l.tier];
       // email.send regresses for a few days once it runs on customers: the detector must catch it.
       if (l.spec.story === "auto_demotion" && l.tier === "RUN" && d >= SEED_DAYS - 14 && d < SEED_DAYS - 10) p = 0.55;
-      const batch = batches.get(l.agent.id) ?? { agent: l.agent, events: [] };
+      const batchKey = `${l.agent.id} ${l.source}`;
+      const batch = batches.get(batchKey) ?? { agent: { ...l.agent, source: l.source }, events: [] };
       for (let i = 0; i < l.spec.perDay; i++) {
         const success = random() < p;
         batch.events.push({
@@ -139,7 +173,7 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
           subjectRef: `${l.tier === "RUN" ? "customer" : "staff"}-${Math.floor(random() * 5000)}`,
         });
       }
-      batches.set(l.agent.id, batch);
+      batches.set(batchKey, batch);
     }
     for (const { agent, events } of batches.values()) {
       const summary = await ingestEvents(db, agent, events, dayEnd);
@@ -218,4 +252,7 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
     await openPromotionRequest(db, engineer, { actionTypeId: refund.id, kind: "promotion" }, now);
   else
     log("warn", "demo: refund.issue not eligible at seed time", { unmet: ev.eligibility.unmet.map((x) => x.message) });
+
+  // CRAWL's suggestions: the operator decided some of support-bot's refunds, others wait in the queue.
+  await seedSuggestions(db, refund.agent, u("operator@demo.local"), now);
 }

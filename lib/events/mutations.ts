@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
 import { outcomeOf, revertedSuccess, revertProblem, type FoldOutcome } from "@/lib/gating";
 import type { EventKind, Tier } from "@/lib/gating/types";
-import { AGENT_SOURCE, personSource, type EventSource } from "@/lib/gating/evidence-source";
+import { AGENT_SOURCE, type EventSource } from "@/lib/gating/evidence-source";
 import { appendAudit, SYSTEM_ACTOR, type Actor } from "@/lib/audit/mutations";
 import { addToRollups, dayOf, type RollupDelta } from "@/lib/metrics/mutations";
 import { changeState } from "@/lib/state/interpreter";
@@ -227,21 +227,21 @@ async function storeOutcomes(
 }
 
 /**
- * One outcome recorded inside the caller's transaction (a person's decision on a proposal): the same
+ * One outcome recorded inside the caller's transaction (a decision on a proposal, by a person or a reporter key): the same
  * insert, rollups, evidence fold and detector as a reported batch. The caller audits its own act.
  * False when the idempotency key was taken already (nothing was counted).
  */
 export async function recordOutcome(
   tx: Tx,
-  person: { agentId: string; userId: string },
+  by: { agentId: string; source: EventSource },
   actionTypeId: string,
   event: OutcomeEventInput,
   now: Date,
 ): Promise<boolean> {
-  const agentId = person.agentId;
+  const agentId = by.agentId;
   const { fresh } = await storeOutcomes(
     tx,
-    { actor: SYSTEM_ACTOR, agentId, audit: false, source: personSource(person.userId) },
+    { actor: SYSTEM_ACTOR, agentId, audit: false, source: by.source },
     [{ index: 0, event, actionTypeId }],
     [],
     now,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EVENT_KINDS, SEVERITIES, TIERS, type EventKind } from "@/lib/gating/types";
+import { isReservedEventKey } from "@/lib/gating/proposals";
 
 /** An action type's key (e.g. refund.issue): the one rule for routes, forms, OpenAPI and ingestion. */
 export const ACTION_KEY = /^[a-z0-9][a-z0-9._-]{0,127}$/;
@@ -68,7 +69,11 @@ export function outcomeEventSchema(now: () => Date = () => new Date()) {
       message: "reverts is only allowed on an action.reverted",
       path: ["reverts"],
     })
-    .refine((e) => e.reverts !== e.idempotencyKey, { message: "an event cannot revert itself", path: ["reverts"] });
+    .refine((e) => e.reverts !== e.idempotencyKey, { message: "an event cannot revert itself", path: ["reverts"] })
+    .refine((e) => !isReservedEventKey(e.idempotencyKey), {
+      message: "keys starting with proposal: are reserved for the decisions on proposals",
+      path: ["idempotencyKey"],
+    });
 }
 
 export type OutcomeEventInput = z.output<ReturnType<typeof outcomeEventSchema>>;

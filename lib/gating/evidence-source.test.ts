@@ -7,7 +7,7 @@ import { foldEvidence, freshEvidence, type FoldOutcome } from "./evidence-fold";
 import { classifyPolicyChange } from "./policy-diff";
 import { policyRulesSchema } from "./policy-schema";
 import { PolicyReplay } from "./replay";
-import { eventSourceOfKey, personSource, sourcesInWords } from "./evidence-source";
+import { attestedInWords, eventSourceOfKey, personSource, reportersByName, sourcesInWords } from "./evidence-source";
 import type { PolicyRules } from "./types";
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -105,5 +105,29 @@ describe("the stay's evidence in words", () => {
   it("names each reporter key and people, and says how much the agent reported itself", () => {
     const words = sourcesInWords({ agent: 0, person: 140, reporters: { k1: 1100 } }, { k1: "the helpdesk" });
     expect(words).toBe("1,240 outcomes: 1,100 reported by the helpdesk, 140 decided by people, 0 self-reported");
+  });
+
+  it("adds a system of record's rotated keys under its name, and names a key that has not reported yet", () => {
+    const keys = [
+      { id: "old", name: "helpdesk" },
+      { id: "new", name: "helpdesk" },
+      { id: "l", name: "ledger" },
+    ];
+    const c = reportersByName({ agent: 3, person: 1, reporters: { old: 4, new: 5, gone: 2 } }, keys);
+    expect(c.reporters).toEqual({ helpdesk: 9, ledger: 0, gone: 2 });
+    expect(sourcesInWords(c, { helpdesk: "helpdesk", ledger: "ledger" })).toBe(
+      "15 outcomes: 9 reported by helpdesk, 2 reported by a reporter key, 0 reported by ledger, 1 decided by people, 3 self-reported",
+    );
+  });
+
+  it("says a tier is attested only when it is, naming who counts", () => {
+    expect(attestedInWords(undefined, "WALK", ["helpdesk"])).toBeNull();
+    expect(attestedInWords("any", "WALK", ["helpdesk"])).toBeNull();
+    expect(attestedInWords("attested", "WALK", ["helpdesk", "ledger"])).toBe(
+      "Only outcomes reported by helpdesk, ledger or decided by people count for promotion out of WALK.",
+    );
+    expect(attestedInWords("attested", "CRAWL", [])).toBe(
+      "Only outcomes reported by a reporter key or decided by people count for promotion out of CRAWL.",
+    );
   });
 });

@@ -21,7 +21,7 @@ export function personSource(userId: string): EventSource {
 
 /** The source of events sent with a key: its scope decides, the body never does. */
 export function eventSourceOfKey(key: { keyId: string; scope: KeyScope }): EventSource {
-  return key.scope === "reporter" ? `reporter:${key.keyId}` : AGENT_SOURCE;
+  return key.scope === "reporter" ? reporterSource(key.keyId) : AGENT_SOURCE;
 }
 
 /** Whether an outcome from `source` counts toward promotion under `mode` (absent: "any"). */
@@ -61,10 +61,25 @@ export function toSourceCounts(raw: unknown): SourceCounts {
   return { agent: n(r.agent), person: n(r.person), reporters };
 }
 
-/** Which key scopes may call a route: the agent's own key everything, a reporter only what it is for. */
-export type KeyUse = "read" | "report";
+/**
+ * Which key scopes may call a route: the agent's own key everything but deciding its own proposals
+ * (no self-approval); a reporter only what it is for, reporting outcomes and deciding proposals.
+ */
+export type KeyUse = "read" | "report" | "decide";
 export function keyMayUse(scope: KeyScope, use: KeyUse): boolean {
+  if (use === "decide") return scope === "reporter";
   return scope === "agent" || use === "report";
+}
+
+/** Why a key may not be used so (the refusal's message). */
+export function keyUseRefusal(scope: KeyScope): string {
+  return scope === "reporter"
+    ? "This is a reporter key: it may only report outcomes for its agent and decide its proposals."
+    : "An agent's own key may not decide its proposals: a person or its system of record (a reporter key) does.";
+}
+
+export function reporterSource(keyId: string): EventSource {
+  return `reporter:${keyId}`;
 }
 
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -82,4 +97,28 @@ export function sourcesInWords(c: SourceCounts, names: Record<string, string>): 
     `${fmt(c.agent)} self-reported`,
   ];
   return `${fmt(total)} outcome${total === 1 ? "" : "s"}: ${parts.join(", ")}`;
+}
+
+/**
+ * The sentence that says a tier is attested, naming who counts ("Only outcomes reported by helpdesk or
+ * decided by people count for promotion out of WALK."); null when every source counts.
+ */
+export function attestedInWords(mode: EvidenceMode | undefined, tier: string, reporterNames: string[]): string | null {
+  if (mode !== "attested") return null;
+  const who = reporterNames.length ? reporterNames.join(", ") : "a reporter key";
+  return `Only outcomes reported by ${who} or decided by people count for promotion out of ${tier}.`;
+}
+
+/**
+ * The counts with reporters keyed by key name: a system of record's rotated keys add up under its one
+ * name, and every listed key is present (0 when it reported nothing yet). Unlisted ids stay as they are.
+ */
+export function reportersByName(c: SourceCounts, keys: Array<{ id: string; name: string }>): SourceCounts {
+  const nameOf = new Map(keys.map((k) => [k.id, k.name]));
+  const reporters: Record<string, number> = Object.fromEntries(keys.map((k) => [k.name, 0]));
+  for (const [id, n] of Object.entries(c.reporters)) {
+    const name = nameOf.get(id) ?? id;
+    reporters[name] = (reporters[name] ?? 0) + n;
+  }
+  return { ...c, reporters };
 }

@@ -17,6 +17,7 @@ describe("role → permission table", () => {
       "audit:read",
     ]);
     expect(permissionsOf("auditor")).toEqual(["dashboard:read", "audit:read", "audit:export"]);
+    expect(permissionsOf("operator")).toEqual(["dashboard:read", "suggestion:decide"]);
     expect(permissionsOf("admin")).toEqual(Object.keys(PERMISSIONS));
   });
 
@@ -27,6 +28,7 @@ describe("role → permission table", () => {
       expect(can(role, "admin:manage")).toBe(role === "admin");
       expect(can(role, "request:review")).toBe(role === "reviewer" || role === "admin");
       expect(can(role, "tier:demote")).toBe(role === "reviewer" || role === "admin");
+      expect(can(role, "suggestion:decide")).toBe(role === "operator" || role === "admin");
     }
   });
 

@@ -6,7 +6,7 @@ export { ROLES, type Role };
 
 export const PERMISSIONS = {
   /** overview, action type pages, requests list, policies (read) */
-  "dashboard:read": ["viewer", "reviewer", "admin", "auditor"],
+  "dashboard:read": ["viewer", "reviewer", "admin", "auditor", "operator"],
   /** open a promotion request (engineers watch trends and open requests) */
   "request:open": ["viewer", "reviewer", "admin"],
   /** approve or reject someone else's request */
@@ -24,7 +24,7 @@ export const PERMISSIONS = {
   /** export the audit log */
   "audit:export": ["auditor", "admin"],
   /** accept, edit or reject an agent's proposals (CRAWL's human act, SPEC §8) */
-  "suggestion:decide": ["admin"],
+  "suggestion:decide": ["operator", "admin"],
   /** agents, action types, API keys, users and roles */
   "admin:manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;

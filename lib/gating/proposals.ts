@@ -4,6 +4,19 @@
 import { rationaleProblem } from "./rationale";
 import type { EventKind } from "./types";
 
+/** The one outcome event of a decision is stored under the proposal's own key. */
+const PROPOSAL_KEY_PREFIX = "proposal:";
+export function proposalEventKey(proposalId: string): string {
+  return `${PROPOSAL_KEY_PREFIX}${proposalId}`;
+}
+/**
+ * Reported events may not take a proposal's key (in any case): holding it before the decision would
+ * block the decision's outcome event.
+ */
+export function isReservedEventKey(key: string): boolean {
+  return key.toLowerCase().startsWith(PROPOSAL_KEY_PREFIX);
+}
+
 export const PROPOSAL_STATUSES = ["pending", "accepted", "edited", "rejected", "expired"] as const;
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 /** What is stored: "expired" is never written, it is a pending proposal read after its expiry. */

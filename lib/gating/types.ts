@@ -109,8 +109,8 @@ export type OutcomeClass = "success" | "failure" | "ignored";
 export const AUDIENCES = ["internal", "external"] as const;
 export type Audience = (typeof AUDIENCES)[number];
 
-export const ROLES = ["viewer", "reviewer", "admin", "auditor"] as const;
-/** viewer = engineer. Only reviewer and admin may review. */
+export const ROLES = ["viewer", "reviewer", "admin", "auditor", "operator"] as const;
+/** viewer = engineer; operator = front-line staff who decide suggestions. Only reviewer and admin may review. */
 export type Role = (typeof ROLES)[number];
 
 export const REQUEST_KINDS = ["promotion", "override", "policy_change"] as const;

@@ -11,6 +11,7 @@ import { ERROR_CODES } from "@/lib/errors";
 import { ofrepRequestSchema, ofrepSuccessSchema } from "./ofrep";
 import {
   consumeInputSchema,
+  reporterDecisionSchema,
   MAX_WAIT_SECONDS,
   proposalCreatedSchema,
   proposalInputSchema,
@@ -79,6 +80,7 @@ const DOCUMENTED = [
   proposalCreatedSchema,
   proposalViewSchema,
   consumeInputSchema,
+  reporterDecisionSchema,
 ];
 
 function schemas(): Record<string, unknown> {
@@ -121,6 +123,9 @@ const common = {
   "401": error("Missing, unknown or revoked API key"),
   "429": { ...error("Rate limited"), headers: { "Retry-After": { schema: { type: "integer" } } } },
 };
+/** The agent's read routes: a reporter key (a system of record's) may only report outcomes. */
+const REPORTER_REFUSED = "A reporter key: it may only report outcomes for its agent";
+const reads = { ...common, "403": error(REPORTER_REFUSED) };
 const withBody = {
   ...common,
   "400": error("Malformed JSON"),
@@ -171,7 +176,7 @@ export function openApiDocument(serverUrl = "/") {
               content: jsonContent("TiersResponse"),
             },
             "304": { description: "Not modified" },
-            ...common,
+            ...reads,
           },
         },
       },
@@ -184,7 +189,7 @@ export function openApiDocument(serverUrl = "/") {
             "200": { description: "Tier", content: jsonContent("TierView") },
             "400": error("Malformed percent-escape in the path"),
             "404": error("Unknown action type for this agent"),
-            ...common,
+            ...reads,
           },
         },
       },
@@ -192,11 +197,11 @@ export function openApiDocument(serverUrl = "/") {
         get: {
           operationId: "streamTiers",
           summary:
-            "Server-Sent Events: `snapshot`, then `tier_change` events (id = tier change id; send Last-Event-ID to resume)",
+            "Server-Sent Events: `snapshot`, then `tier_change` events (id = tier change id; send Last-Event-ID to resume), and a `proposal_decided` event `{id, status}` when a person or a reporter key decides one of the agent's proposals (then read it with GET /api/v1/proposals/{id})",
           parameters: [{ name: "Last-Event-ID", in: "header", required: false, schema: { type: "string" } }],
           responses: {
             "200": { description: "Event stream", content: { "text/event-stream": { schema: { type: "string" } } } },
-            ...common,
+            ...reads,
           },
         },
       },
@@ -206,13 +211,19 @@ export function openApiDocument(serverUrl = "/") {
           summary:
             "May the agent act now? An unknown action is never allowed (CRAWL, suggest). While RUN's slider is below 100 %, `subject` decides: inside it RUN's answer, outside it (or without a subject: fail closed) WALK's. Where the agent has a contract of internal subjects (WALK's contract, managed by admins), `internal` holds only for a `subject` it matches: any other subject, or none, is answered as `external` would be, and the reason says so; without a contract the agent declares the audience.",
           requestBody: { required: true, content: jsonContent("DecisionRequest") },
-          responses: { "200": { description: "Decision", content: jsonContent("DecisionResponse") }, ...withBody },
+          responses: {
+            "200": { description: "Decision", content: jsonContent("DecisionResponse") },
+            ...withBody,
+            "403": error(REPORTER_REFUSED),
+          },
         },
       },
       "/api/v1/events": {
         post: {
           operationId: "reportEvents",
           summary: "A batch of up to 1,000 outcome events; each accepted, duplicate or rejected on its own",
+          description:
+            "Each stored event records its source, taken from the key that sent it and never from the body: the agent's own key stores `agent`, a reporter key (held by the system that sees the outcome: a helpdesk, a payments ledger) stores `reporter:<key id>`. An event that names a `source` is rejected. A reporter key may report only for its own agent. Under a tier whose policy sets `evidence: attested`, only reporter and person outcomes count toward promotion; every failure counts toward demotion.",
           requestBody: { required: true, content: jsonContent("EventBatch") },
           responses: {
             "200": { description: "Per-event results", content: jsonContent("EventBatchResponse") },
@@ -277,6 +288,26 @@ export function openApiDocument(serverUrl = "/") {
           },
         },
       },
+      "/api/v1/proposals/{id}/decision": {
+        post: {
+          operationId: "decideProposal",
+          summary:
+            "A system of record decides a proposal of its agent with a reporter key (the agent's own key is 403: no self-approval), naming its own user as decidedBy. Recorded once as a CRAWL outcome from reporter:<key id>; the same decision retried by the same key answers it again (200).",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          requestBody: { required: true, content: jsonContent("ProposalDecision") },
+          responses: {
+            "200": { description: "Decided", content: jsonContent("Proposal") },
+            "403": error("Not a reporter key: an agent may not decide its own proposals"),
+            "404": error("No proposal of this key's agent has this id"),
+            "409": error("already_decided: another decision was recorded"),
+            "410": error("proposal_expired: the proposal expired undecided"),
+            ...withBody,
+            "422": error(
+              "Fields not valid (unknown fields are refused), or rationale_too_short: a rejection needs a reason in words",
+            ),
+          },
+        },
+      },
       "/api/v1/openapi.json": {
         get: {
           operationId: "openapi",
@@ -304,6 +335,7 @@ export function openApiDocument(serverUrl = "/") {
             "415": ofrepError("Not application/json"),
             "422": ofrepError("Invalid context"),
             "401": ofrepError("Missing, unknown or revoked API key"),
+            "403": ofrepError(REPORTER_REFUSED),
             "429": ofrepError("Rate limited"),
           },
         },
@@ -339,6 +371,7 @@ export function openApiDocument(serverUrl = "/") {
             "415": ofrepError("Not application/json"),
             "422": ofrepError("Invalid context"),
             "401": ofrepError("Missing, unknown or revoked API key"),
+            "403": ofrepError(REPORTER_REFUSED),
             "429": ofrepError("Rate limited"),
           },
         },

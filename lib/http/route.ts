@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { getDb, type Db } from "@/lib/db";
 import { authenticateApiKey, type KeyPrincipal } from "@/lib/keys/data";
 import { can, type Permission } from "@/lib/gating/permissions";
-import { keyMayUse, type KeyUse } from "@/lib/gating/evidence-source";
+import { keyMayUse, keyUseRefusal, type KeyUse } from "@/lib/gating/evidence-source";
 import type { SessionUser } from "@/lib/auth/session";
 import { AppError, toAppError } from "@/lib/errors";
 import { httpStatus } from "./errors";
@@ -95,10 +95,7 @@ export async function authenticateBearer(
     throw new AppError("rate_limited", "Too many requests for this key; slow down.", {
       retryAfterSeconds: limit.retryAfterSeconds,
     });
-  if (!keyMayUse(key.scope, use))
-    throw new AppError("forbidden", "This is a reporter key: it may only report outcomes for its agent.", {
-      scope: key.scope,
-    });
+  if (!keyMayUse(key.scope, use)) throw new AppError("forbidden", keyUseRefusal(key.scope), { scope: key.scope });
   return key;
 }
 

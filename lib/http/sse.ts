@@ -2,7 +2,7 @@
 // commits, heartbeats, and resume from Last-Event-ID (missed changes are replayed).
 import type { Db } from "@/lib/db";
 import { agentTier, listAgentTiers } from "@/lib/action-types/data";
-import { onTierChange } from "@/lib/db/notify";
+import { onProposalDecided, onTierChange } from "@/lib/db/notify";
 import { logError } from "@/lib/log";
 import { incrementCounter } from "./metrics";
 import { AppError } from "@/lib/errors";
@@ -132,6 +132,15 @@ export function tierStream(
           chain = chain.then(snapshot).catch((e) => logError("sse resync failed", e));
         },
       });
+      // A decided proposal: no event id (Last-Event-ID resumes tier changes); the agent reads it by id.
+      const offProposals = onProposalDecided((m) => {
+        if (m.agentId !== agentId) return;
+        chain = chain
+          .then(() =>
+            send(frame("proposal_decided", { id: m.id, action: m.action, status: m.status, decidedAt: m.decidedAt })),
+          )
+          .catch((e) => logError("sse proposal failed", e));
+      });
       const heartbeat = setInterval(() => send(encoder.encode(`: ping ${Date.now()}\n\n`)), HEARTBEAT_MS);
       streamStats.open++;
       incrementCounter("sse_connections_total");
@@ -149,6 +158,7 @@ export function tierStream(
         streamStats.open--;
         clearInterval(heartbeat);
         unsubscribe();
+        offProposals();
         try {
           controller.close();
         } catch {

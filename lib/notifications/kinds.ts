@@ -12,6 +12,8 @@ export const NOTIFICATION_KINDS = [
   "tier.slider_step",
   "policy.changed",
   "agent.contract_changed",
+  "suggestion.waiting",
+  "suggestion.decided",
   "audit.checkpoint",
   "audit.anomaly",
 ] as const;
@@ -28,6 +30,8 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   "tier.slider_step": "RUN's slider moved a step (ramp advance, step back or change)",
   "policy.changed": "A policy changed",
   "agent.contract_changed": "An agent's internal subjects (WALK's contract) were asked for, added, refused or removed",
+  "suggestion.waiting": "An agent's suggestion waits for a person's decision",
+  "suggestion.decided": "A suggestion was accepted, accepted with edits or rejected",
   "audit.checkpoint": "An audit checkpoint was written",
   "audit.anomaly": "The audit log failed verification (no checkpoint was signed)",
 };
@@ -51,6 +55,10 @@ const BY_AUDIT_KIND: Record<string, NotificationKind> = {
   "agent.contract_addition_rejected": "agent.contract_changed",
   "agent.contract_entry_added": "agent.contract_changed",
   "agent.contract_entry_removed": "agent.contract_changed",
+  "proposal.created": "suggestion.waiting",
+  "suggestion.accepted": "suggestion.decided",
+  "suggestion.edited": "suggestion.decided",
+  "suggestion.rejected": "suggestion.decided",
 };
 
 /** The notification an audit entry of this kind raises, or null (most entries raise none). */

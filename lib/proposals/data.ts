@@ -1,8 +1,9 @@
-// Reading proposals: an agent reads only its own.
+// Reading proposals: an agent reads only its own; people with suggestion:decide read the queue.
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
 import { proposalStatusAt, type ProposalState } from "@/lib/gating/proposals";
-import type { Audience } from "@/lib/gating/types";
+import type { Audience, Tier } from "@/lib/gating/types";
+import { sourcesInWords, toSourceCounts } from "@/lib/gating/evidence-source";
 import type { ProposalView } from "./schema";
 
 type Reader = Db | Tx;
@@ -111,4 +112,80 @@ export async function awaitProposal(
     if (!view || view.status !== "pending" || Date.now() >= deadline || signal?.aborted) return view;
     await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, deadline - Date.now())));
   }
+}
+
+/** At most this many waiting suggestions are read for the queue (the oldest first). */
+const QUEUE_LIMIT = 500;
+
+export interface QueueGroup {
+  agent: string;
+  agentName: string;
+  action: string;
+  actionTypeId: string;
+  tier: Tier;
+  /** the stay's evidence by source, in words */
+  evidence: string;
+  suggestions: Array<
+    Pick<ProposalView, "id" | "summary" | "subject" | "audience" | "parameters" | "createdAt" | "expiresAt">
+  >;
+}
+
+const waitingWhere = (now: Date) => ({ status: "pending" as const, expiresAt: { gt: now } });
+
+/** How many suggestions wait for a person (the navigation's count). */
+export function countWaitingSuggestions(db: Reader, now: Date = new Date()): Promise<number> {
+  return db.proposal.count({ where: waitingWhere(now) });
+}
+
+/** The queue: waiting suggestions per agent and action type, groups and suggestions oldest first. */
+export async function waitingSuggestions(db: Reader, now: Date = new Date()): Promise<QueueGroup[]> {
+  const rows = await db.proposal.findMany({
+    where: waitingWhere(now),
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: QUEUE_LIMIT,
+    select: {
+      id: true,
+      summary: true,
+      subject: true,
+      audience: true,
+      parameters: true,
+      createdAt: true,
+      expiresAt: true,
+      agent: { select: { slug: true, name: true } },
+      actionType: { select: { id: true, key: true, tier: true, evidenceSources: true } },
+    },
+  });
+  const keyIds = new Set<string>();
+  for (const r of rows)
+    for (const id of Object.keys(toSourceCounts(r.actionType.evidenceSources).reporters)) keyIds.add(id);
+  const keys = keyIds.size
+    ? await db.apiKey.findMany({ where: { id: { in: [...keyIds] } }, select: { id: true, name: true } })
+    : [];
+  const names = Object.fromEntries(keys.map((k) => [k.id, k.name]));
+  const groups = new Map<string, QueueGroup>();
+  for (const r of rows) {
+    let group = groups.get(r.actionType.id);
+    if (!group) {
+      group = {
+        agent: r.agent.slug,
+        agentName: r.agent.name,
+        action: r.actionType.key,
+        actionTypeId: r.actionType.id,
+        tier: r.actionType.tier,
+        evidence: sourcesInWords(toSourceCounts(r.actionType.evidenceSources), names),
+        suggestions: [],
+      };
+      groups.set(r.actionType.id, group);
+    }
+    group.suggestions.push({
+      id: r.id,
+      summary: r.summary,
+      subject: r.subject,
+      audience: r.audience as Audience,
+      parameters: r.parameters as Json,
+      createdAt: r.createdAt.toISOString(),
+      expiresAt: r.expiresAt.toISOString(),
+    });
+  }
+  return [...groups.values()];
 }

@@ -11,13 +11,21 @@ import { appendAudit } from "@/lib/audit/mutations";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { can } from "@/lib/gating/permissions";
 import { proposalExpiryMs } from "@/lib/gating/defaults";
-import { consumeGrant, decideProposal, type Decision } from "@/lib/gating/proposals";
+import { consumeGrant, decideProposal, proposalEventKey, type Decision } from "@/lib/gating/proposals";
 import { currentPolicy } from "@/lib/policies/data";
 import { recordOutcome } from "@/lib/events/mutations";
 import { TX_OPTIONS } from "@/lib/db/locks";
 import { proposalDigest } from "./digest";
 import { proposalRow, proposalState, toProposalView } from "./data";
-import { decisionSchema, type ProposalInput, type ProposalView } from "./schema";
+import { notifyProposalDecided } from "@/lib/db/notify";
+import {
+  decisionSchema,
+  type ProposalInput,
+  type ProposalView,
+  type ReporterDecisionInput,
+  type SuggestionDecision,
+} from "./schema";
+import { personSource, reporterSource } from "@/lib/gating/evidence-source";
 
 export interface AgentRef {
   id: string;
@@ -100,6 +108,21 @@ export async function createProposal(
   }
 }
 
+/** Who decides: a person with `suggestion:decide`, or a system of record's reporter key naming its own user. */
+type Decider =
+  | { kind: "person"; user: UserPrincipal }
+  | { kind: "reporter"; keyId: string; agentId: string; agentSlug: string; person: string };
+
+const sourceOf = (d: Decider) => (d.kind === "person" ? personSource(d.user.id) : reporterSource(d.keyId));
+const decidedByOf = (d: Decider) =>
+  d.kind === "person"
+    ? { type: "user" as const, id: d.user.id }
+    : { type: "reporter" as const, keyId: d.keyId, person: d.person };
+const actorOf = (d: Decider) =>
+  d.kind === "person"
+    ? userActor(d.user)
+    : { type: "agent" as const, id: d.agentId, label: `${d.agentSlug} (reporter key, for ${d.person})` };
+
 /**
  * A person's decision on a proposal: accept, accept with edited parameters (a new digest) or reject
  * with a reason in words. In one transaction: the decision, exactly one CRAWL outcome event
@@ -116,22 +139,81 @@ export async function decideSuggestion(
   if (!can(person.role, "suggestion:decide")) throw forbidden(`Your role (${person.role}) may not decide suggestions.`);
   const parsed = decisionSchema.safeParse(rawDecision);
   if (!parsed.success) throw new AppError("validation_failed", "The decision is not valid.", zodDetails(parsed.error));
-  const decision = parsed.data;
+  return applyDecision(db, { kind: "person", user: person }, id, parsed.data, now);
+}
+
+/**
+ * A system of record decides through a reporter key of the proposal's agent, naming its own user.
+ * Recorded once as `reporter:<key id>`; a retry of the same decision by the same key answers it again.
+ */
+export async function decideByReporter(
+  db: Db,
+  key: { keyId: string; agentId: string; agentSlug: string },
+  id: string,
+  input: ReporterDecisionInput,
+  now: Date = new Date(),
+): Promise<ProposalView> {
+  const decision: SuggestionDecision =
+    input.decision === "edit"
+      ? { type: "edit", parameters: input.parameters }
+      : input.decision === "reject"
+        ? { type: "reject", reason: input.reason }
+        : { type: "accept" };
+  const decider: Decider = { kind: "reporter", ...key, person: input.decidedBy };
+  try {
+    return await applyDecision(db, decider, id, decision, now);
+  } catch (e) {
+    if (!(e instanceof AppError) || e.code !== "already_decided") throw e;
+    const again = await sameDecisionStored(db, decider, id, decision);
+    if (again) return again;
+    throw e;
+  }
+}
+
+/** The stored decision, if it is this one by this decider (a retried call). */
+async function sameDecisionStored(
+  db: Db,
+  decider: Decider,
+  id: string,
+  decision: SuggestionDecision,
+): Promise<ProposalView | null> {
+  const row = await proposalRow(db, { id });
+  if (!row) return null;
+  const event = await db.outcomeEvent.findUnique({
+    where: { agentId_idempotencyKey: { agentId: row.agentId, idempotencyKey: proposalEventKey(id) } },
+    select: { source: true },
+  });
+  if (event?.source !== sourceOf(decider)) return null;
+  const status = decision.type === "accept" ? "accepted" : decision.type === "edit" ? "edited" : "rejected";
+  if (row.status !== status) return null;
+  if (decision.type === "edit" && row.grantDigest !== editedDigest(row, decision.parameters)) return null;
+  return toProposalView(row, new Date());
+}
+
+type Row = NonNullable<Awaited<ReturnType<typeof proposalRow>>>;
+const editedDigest = (row: Row, parameters: Record<string, unknown>) =>
+  proposalDigest({
+    agent: row.agent.slug,
+    action: row.actionType.key,
+    audience: row.audience as "internal" | "external",
+    subject: row.subject,
+    parameters,
+  });
+
+async function applyDecision(
+  db: Db,
+  decider: Decider,
+  id: string,
+  decision: SuggestionDecision,
+  now: Date,
+): Promise<ProposalView> {
   return db.$transaction(async (tx) => {
     const row = await proposalRow(tx, { id });
-    if (!row) throw notFound("Proposal");
+    // A reporter key sees only its own agent's proposals.
+    if (!row || (decider.kind === "reporter" && row.agentId !== decider.agentId)) throw notFound("Proposal");
     const edited =
       decision.type === "edit"
-        ? {
-            parameters: decision.parameters,
-            digest: proposalDigest({
-              agent: row.agent.slug,
-              action: row.actionType.key,
-              audience: row.audience as "internal" | "external",
-              subject: row.subject,
-              parameters: decision.parameters,
-            }),
-          }
+        ? { parameters: decision.parameters, digest: editedDigest(row, decision.parameters) }
         : null;
     const asked: Decision = edited ? { type: "edit", digest: edited.digest } : (decision as Decision);
     const outcome = decideProposal(proposalState(row), asked, now.getTime());
@@ -143,7 +225,7 @@ export async function decideSuggestion(
       data: {
         status: outcome.status,
         decidedAt: now,
-        decidedById: person.id,
+        decidedById: decider.kind === "person" ? decider.user.id : null,
         decisionReason: decision.type === "reject" ? decision.reason.trim() : null,
         grantedParameters: (granted ?? undefined) as Prisma.InputJsonValue | undefined,
         grantDigest: outcome.grantDigest,
@@ -152,16 +234,16 @@ export async function decideSuggestion(
     if (count !== 1) throw domainError({ code: "already_decided", message: "the proposal was decided meanwhile" });
     const recorded = await recordOutcome(
       tx,
-      { agentId: row.agentId, userId: person.id },
+      { agentId: row.agentId, source: sourceOf(decider) },
       row.actionTypeId,
       {
-        idempotencyKey: `proposal:${id}`,
+        idempotencyKey: proposalEventKey(id),
         action: row.actionType.key,
         kind: outcome.eventKind,
         tier: "CRAWL",
         occurredAt: now,
         subjectRef: row.subject,
-        metadata: { proposalId: id, decidedBy: { type: "user", id: person.id } },
+        metadata: { proposalId: id, decidedBy: decidedByOf(decider) },
       },
       now,
     );
@@ -170,7 +252,7 @@ export async function decideSuggestion(
     await appendAudit(
       tx,
       {
-        actor: userActor(person),
+        actor: actorOf(decider),
         kind: outcome.eventKind,
         entityType: "proposal",
         entityId: id,
@@ -179,11 +261,19 @@ export async function decideSuggestion(
         data: {
           proposedDigest: row.digest,
           grantDigest: outcome.grantDigest,
+          ...(decider.kind === "reporter" ? { reporterKeyId: decider.keyId, decidedBy: decider.person } : {}),
           ...(decision.type === "reject" ? { reason: decision.reason.trim() } : {}),
         },
       },
       now,
     );
+    await notifyProposalDecided(tx, {
+      id,
+      agentId: row.agentId,
+      action: row.actionType.key,
+      status: outcome.status,
+      decidedAt: now.toISOString(),
+    });
     return toProposalView((await proposalRow(tx, { id }))!, now);
   }, TX_OPTIONS);
 }

@@ -40,6 +40,20 @@ export const decisionSchema = z.discriminatedUnion("type", [
 ]);
 export type SuggestionDecision = z.output<typeof decisionSchema>;
 
+/** The queue's server action: which proposal, and the person's decision. */
+export const queueDecisionSchema = z.strictObject({ id: z.uuid(), decision: decisionSchema });
+
+/** A system of record's decision through a reporter key, naming its own user (`decidedBy`). */
+const decidedBy = referenceSchema(128).describe("the deciding person's user id in the system of record");
+export const reporterDecisionSchema = z
+  .discriminatedUnion("decision", [
+    z.strictObject({ decision: z.literal("accept"), decidedBy }),
+    z.strictObject({ decision: z.literal("edit"), parameters: parametersSchema, decidedBy }),
+    z.strictObject({ decision: z.literal("reject"), reason: z.string().max(2000), decidedBy }),
+  ])
+  .meta({ id: "ProposalDecision" });
+export type ReporterDecisionInput = z.output<typeof reporterDecisionSchema>;
+
 export const consumeInputSchema = z
   .strictObject({ digest: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256 digest in lowercase hex") })
   .meta({ id: "ProposalConsume" });

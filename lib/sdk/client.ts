@@ -6,6 +6,7 @@
 import { apiError, backoffDelay, CwrApiError, errorMessage, joinUrl, timeoutSignal, type FetchLike } from "./http";
 import {
   awaitDecision,
+  awaitDecisionStreamed,
   consume,
   propose,
   type ProposalAnswer,
@@ -200,6 +201,8 @@ export class CwrClient {
   private baseline: TierView[] = [];
   private serverRetryMs: number | null = null;
   private connected = false;
+  /** awaitDecision calls waiting for the stream's `proposal_decided` */
+  private decisionWatchers = new Set<{ id: string; wake: () => void }>();
   private closed = false;
   private started = false;
 
@@ -381,9 +384,40 @@ export class CwrClient {
     return propose(this.proposalsContext(), input);
   }
 
-  /** Waits (long polls) for the decision on a proposal; answers it as it stands after `timeoutMs`. */
+  /**
+   * Waits for the decision on a proposal; answers it as it stands after `timeoutMs`. While the tier
+   * stream is connected it waits for the stream's `proposal_decided`; otherwise it long polls.
+   */
   awaitDecision(id: string, options: { timeoutMs?: number } = {}): Promise<ProposalAnswer> {
-    return awaitDecision(this.proposalsContext(), id, options);
+    if (this.options.stream === false) return awaitDecision(this.proposalsContext(), id, options);
+    return awaitDecisionStreamed(
+      this.proposalsContext(),
+      { live: () => this.connected && !this.closed, watch: (pid, ms) => this.watchDecision(pid, ms) },
+      id,
+      options,
+    );
+  }
+
+  /** Woken by the stream's `proposal_decided` for `id`, by the stream dropping or closing, or after `ms`. */
+  private watchDecision(id: string, ms: number): { wait: Promise<void>; cancel(): void } {
+    let entry!: { id: string; wake: () => void };
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const wait = new Promise<void>((resolve) => {
+      entry = { id, wake: resolve };
+      timer = setTimeout(resolve, ms);
+    });
+    this.decisionWatchers.add(entry);
+    return {
+      wait,
+      cancel: () => {
+        if (timer) clearTimeout(timer);
+        this.decisionWatchers.delete(entry);
+      },
+    };
+  }
+
+  private wakeDecisionWatchers(id?: string) {
+    for (const w of [...this.decisionWatchers]) if (id === undefined || w.id === id) w.wake();
   }
 
   /** Uses an accepted proposal's single grant with the digest of what is about to be executed. */
@@ -397,6 +431,7 @@ export class CwrClient {
     this.closed = true;
     this.freshAt = -Infinity; // every answer is CRAWL from now on
     this.abort.abort(new Error("client closed"));
+    this.wakeDecisionWatchers();
     this.wake?.();
     if (this.sleepTimer) clearTimeout(this.sleepTimer);
     this.sleepTimer = null;
@@ -645,6 +680,7 @@ export class CwrClient {
       controller.abort();
       if (this.connected) {
         this.connected = false;
+        this.wakeDecisionWatchers(); // the stream is down: awaitDecision falls back to the long poll
         this.emitStatus();
       }
     }
@@ -665,6 +701,10 @@ export class CwrClient {
         changedAt: typeof data.changedAt === "string" ? data.changedAt : undefined,
       });
       if (m.lastEventId) this.lastEventId = m.lastEventId;
+    } else if (m.event === "proposal_decided") {
+      const data = JSON.parse(m.data) as { id?: unknown };
+      if (typeof data?.id === "string") this.wakeDecisionWatchers(data.id);
+      this.touch();
     } else {
       this.touch(); // an event type this SDK does not know yet: still proof of a live stream
     }

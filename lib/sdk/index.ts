@@ -4,7 +4,15 @@ export type { ClientOptions, ClientState, ClientStatus, TierChange } from "./cli
 export { Reporter, createReporter } from "./reporter";
 export type { ReportInput, ReporterOptions, ReporterStats, RejectedEvent, FlushResult, CloseResult } from "./reporter";
 export { SseParser } from "./sse";
-export type { ProposalAnswer, ProposalCreated, ProposalRequest, ProposalStatus } from "./proposals";
+export { decideProposal } from "./proposals";
+export type {
+  ProposalAnswer,
+  ProposalCreated,
+  ProposalDecisionRequest,
+  ProposalRequest,
+  ProposalStatus,
+  ProposalsContext,
+} from "./proposals";
 export type { SseMessage, SseHandlers } from "./sse";
 export { CwrApiError, parseRetryAfter, backoffDelay } from "./http";
 export type { FetchLike } from "./http";

@@ -100,7 +100,60 @@ export async function awaitDecision(
   }
 }
 
+/** What awaitDecision needs of a live tier stream: whether it is connected, and a wake-up per proposal. */
+export interface DecisionStream {
+  live(): boolean;
+  /** resolves when the stream says `proposal_decided` for `id`, drops, or `ms` pass; register before asking */
+  watch(id: string, ms: number): { wait: Promise<void>; cancel(): void };
+}
+
+/** Without news from the stream, it asks again this often anyway (a notice lost in a reconnect). */
+const STREAM_RECHECK_MS = 30_000;
+
+/**
+ * awaitDecision over the tier stream: one plain GET, then sleep until the stream's `proposal_decided`
+ * for this proposal (no long poll held open); the long poll takes over whenever the stream is down.
+ */
+export async function awaitDecisionStreamed(
+  ctx: ProposalsContext,
+  stream: DecisionStream,
+  id: string,
+  options: { timeoutMs?: number } = {},
+): Promise<ProposalAnswer> {
+  const deadline = ctx.now() + (options.timeoutMs ?? 300_000);
+  const path = `/api/v1/proposals/${encodeURIComponent(id)}`;
+  for (;;) {
+    if (!stream.live()) return awaitDecision(ctx, id, { timeoutMs: Math.max(0, deadline - ctx.now()) });
+    const watch = stream.watch(id, Math.max(0, Math.min(STREAM_RECHECK_MS, deadline - ctx.now())));
+    try {
+      const answer = await call<ProposalAnswer>(ctx, "GET", path);
+      if (answer.status !== "pending" || ctx.now() >= deadline) return answer;
+      await watch.wait;
+    } finally {
+      watch.cancel();
+    }
+  }
+}
+
 /** Uses the grant once: call it right before executing exactly the parameters `digest` stands for. */
 export function consume(ctx: ProposalsContext, id: string, digest: string): Promise<ProposalAnswer> {
   return call(ctx, "POST", `/api/v1/proposals/${encodeURIComponent(id)}/consume`, { digest });
+}
+
+/** A system of record's decision; `decidedBy` is its own user id for the person who decided. */
+export type ProposalDecisionRequest =
+  | { decision: "accept"; decidedBy: string }
+  | { decision: "edit"; parameters: Record<string, unknown>; decidedBy: string }
+  | { decision: "reject"; reason: string; decidedBy: string };
+
+/**
+ * Decides the agent's proposal with a reporter key of the agent (a helpdesk, a payments ledger); the
+ * agent's own key is refused (403). A retry of the same decision answers it again.
+ */
+export function decideProposal(
+  ctx: ProposalsContext,
+  id: string,
+  input: ProposalDecisionRequest,
+): Promise<ProposalAnswer> {
+  return call(ctx, "POST", `/api/v1/proposals/${encodeURIComponent(id)}/decision`, input);
 }

@@ -234,6 +234,32 @@ const CALLS: Call[] = [
     body: { digest: "0".repeat(64) },
     expect: 401,
   },
+  {
+    name: "decision, the agent's own key",
+    method: "POST",
+    template: "/api/v1/proposals/{id}/decision",
+    path: "/api/v1/proposals/<proposal>/decision",
+    body: { decision: "accept", decidedBy: "helpdesk-user-1" },
+    expect: 403,
+  },
+  {
+    name: "decision, no key",
+    method: "POST",
+    template: "/api/v1/proposals/{id}/decision",
+    path: `${NO_SUCH}/decision`,
+    key: null,
+    body: { decision: "accept", decidedBy: "helpdesk-user-1" },
+    expect: 401,
+  },
+  {
+    name: "decision, rate limited",
+    method: "POST",
+    template: "/api/v1/proposals/{id}/decision",
+    path: `${NO_SUCH}/decision`,
+    key: "<limited>",
+    body: { decision: "accept", decidedBy: "helpdesk-user-1" },
+    expect: 429,
+  },
   // GET /api/v1/tiers
   { name: "tiers", method: "GET", template: "/api/v1/tiers", path: "/api/v1/tiers", expect: 200 },
   {

@@ -140,12 +140,17 @@ export async function signInCookie(baseUrl: string, email: string, password = DE
 }
 
 /** Creates an API key for an agent through the admin route, as an admin would. */
-export async function createKey(baseUrl: string, agentSlug: string, name = "test"): Promise<string> {
+export async function createKey(
+  baseUrl: string,
+  agentSlug: string,
+  name = "test",
+  scope: "agent" | "reporter" = "agent",
+): Promise<string> {
   const cookie = await signInCookie(baseUrl, "admin@demo.local");
   const res = await fetch(`${baseUrl}/api/admin/agents/${agentSlug}/keys`, {
     method: "POST",
     headers: { cookie, "content-type": "application/json" },
-    body: JSON.stringify({ name }),
+    body: JSON.stringify({ name, scope }),
   });
   if (!res.ok) throw new Error(`key creation failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { secret: string }).secret;

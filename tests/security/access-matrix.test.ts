@@ -91,7 +91,12 @@ describe("the access table covers the code", () => {
   });
 });
 
-type Caller = { name: string; headers: Record<string, string>; role?: Role; key?: "valid" | "revoked" | "other" };
+type Caller = {
+  name: string;
+  headers: Record<string, string>;
+  role?: Role;
+  key?: "valid" | "revoked" | "other" | "reporter";
+};
 
 describe("the access matrix on the real server", () => {
   let server: TestServer;
@@ -106,12 +111,14 @@ describe("the access matrix on the real server", () => {
         reviewer: "reviewer1@demo.local",
         admin: "admin@demo.local",
         auditor: "auditor@demo.local",
+        operator: "operator@demo.local",
       }[role];
       callers.push({ name: role, role, headers: { cookie: await signInCookie(server.baseUrl, email) } });
     }
     const valid = await createKey(server.baseUrl, "support-bot", "matrix");
     const other = await createKey(server.baseUrl, "infra-bot", "matrix-other");
     const revoked = await createKey(server.baseUrl, "support-bot", "matrix-revoked");
+    const reporter = await createKey(server.baseUrl, "support-bot", "matrix-reporter", "reporter");
     const admin = callers.find((c) => c.role === "admin")!.headers;
     const { keys } = (await (await fetch(`${server.baseUrl}/api/dashboard/admin/keys`, { headers: admin })).json()) as {
       keys: Array<{ id: string; name: string }>;
@@ -123,6 +130,7 @@ describe("the access matrix on the real server", () => {
     callers.push({ name: "valid key", key: "valid", headers: { authorization: `Bearer ${valid}` } });
     callers.push({ name: "revoked key", key: "revoked", headers: { authorization: `Bearer ${revoked}` } });
     callers.push({ name: "other agent's key", key: "other", headers: { authorization: `Bearer ${other}` } });
+    callers.push({ name: "reporter key", key: "reporter", headers: { authorization: `Bearer ${reporter}` } });
   }, 240_000);
   afterAll(async () => server?.stop());
 
@@ -148,7 +156,10 @@ describe("the access matrix on the real server", () => {
       case "key":
         if (caller.key === "valid") return "allow";
         if (caller.key === "other") return access.scoped ? 404 : "allow";
+        if (caller.key === "reporter") return access.reporter ? "allow" : 403;
         return 401;
+      case "reporter-key":
+        return caller.key === "valid" || caller.key === "other" ? 403 : 401;
       case "session":
         if (!caller.role) return 401;
         return can(caller.role, access.permission) ? "allow" : 403;

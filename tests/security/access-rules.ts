@@ -4,7 +4,10 @@ import type { Permission } from "@/lib/gating/permissions";
 
 export type Access =
   | { kind: "public" }
-  | { kind: "key"; scoped: boolean }
+  /** reporter: a reporter key (a system of record's, SPEC §8) may call it; on every other key route it is 403 */
+  | { kind: "key"; scoped: boolean; reporter?: true }
+  /** only a reporter key of the agent (a system of record); the agent's own key is 403 */
+  | { kind: "reporter-key" }
   | { kind: "stream-token" }
   | { kind: "session"; permission: Permission }
   | { kind: "catchall" }
@@ -24,10 +27,11 @@ export const ROUTE_RULES: Record<string, Partial<Record<"GET" | "POST" | "PUT" |
   "/api/v1/tiers/[actionKey]": { GET: { kind: "key", scoped: true } },
   "/api/v1/tiers/stream": { GET: { kind: "key", scoped: false } },
   "/api/v1/decisions": { POST: { kind: "key", scoped: false } },
-  "/api/v1/events": { POST: { kind: "key", scoped: false } },
+  "/api/v1/events": { POST: { kind: "key", scoped: false, reporter: true } },
   "/api/v1/proposals": { POST: { kind: "key", scoped: false } },
   "/api/v1/proposals/[id]": { GET: { kind: "key", scoped: false } },
   "/api/v1/proposals/[id]/consume": { POST: { kind: "key", scoped: false } },
+  "/api/v1/proposals/[id]/decision": { POST: { kind: "reporter-key" } },
   "/ofrep/v1/evaluate/flags": { POST: { kind: "key", scoped: false } },
   "/ofrep/v1/evaluate/flags/[key]": { POST: { kind: "key", scoped: true } },
   // OFREP event stream: only the signed token of its URL opens it (no header, key or session does)
@@ -76,4 +80,5 @@ export const ACTION_RULES: Record<string, Permission> = {
   setWebhookEndpointEnabledAction: "admin:manage",
   replayDeliveriesAction: "admin:manage",
   replayPolicyAction: "policy:edit",
+  decideSuggestionAction: "suggestion:decide",
 };
