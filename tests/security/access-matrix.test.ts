@@ -159,6 +159,7 @@ describe("the access matrix on the real server", () => {
         if (caller.key === "reporter") return access.reporter ? "allow" : 403;
         return 401;
       case "reporter-key":
+        if (caller.key === "reporter") return "allow";
         return caller.key === "valid" || caller.key === "other" ? 403 : 401;
       case "session":
         if (!caller.role) return 401;
