@@ -4,7 +4,7 @@
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import type { ServerAction } from "@/lib/http/action";
-import { MIN_RATIONALE_LENGTH, rationaleProgress } from "@/lib/gating/rationale";
+import { RationaleField } from "@/components/ui/RationaleField";
 import type { RoleGrantRow } from "@/lib/users/data";
 
 type DecideGrantAction = ServerAction<
@@ -52,15 +52,7 @@ function RoleGrantItem({
         </p>
       ) : (
         <div className="mt-1 space-y-1">
-          <label className="block text-xs font-medium">
-            Why? (at least {MIN_RATIONALE_LENGTH} characters; {rationaleProgress(rationale)})
-            <textarea
-              value={rationale}
-              onChange={(e) => setRationale(e.target.value)}
-              rows={2}
-              className="mt-1 w-full rounded border border-slate-300 p-1"
-            />
-          </label>
+          <RationaleField label="Why?" value={rationale} onChange={setRationale} />
           <div className="flex gap-1">
             <Button
               disabled={action.pending}

@@ -5,7 +5,7 @@ import { useState } from "react";
 import type { ServerAction } from "@/lib/http/action";
 import type { QueueGroup } from "@/lib/proposals/data";
 import type { ProposalView, SuggestionDecision } from "@/lib/proposals/schema";
-import { MIN_RATIONALE_LENGTH, rationaleProgress } from "@/lib/gating/rationale";
+import { RationaleField } from "@/components/ui/RationaleField";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import { Empty } from "@/components/ui/States";
 import { TierBadge } from "@/components/TierBadge";
@@ -81,15 +81,7 @@ function Suggestion({ suggestion, decide }: { suggestion: QueueGroup["suggestion
               className="mt-1 w-full rounded border border-slate-300 p-1 font-mono text-xs"
             />
           </label>
-          <label className="block text-xs font-medium">
-            Reason to reject (at least {MIN_RATIONALE_LENGTH} characters; {rationaleProgress(reason)})
-            <textarea
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              rows={3}
-              className="mt-1 w-full rounded border border-slate-300 p-1"
-            />
-          </label>
+          <RationaleField label="Reason to reject" value={reason} onChange={setReason} rows={3} />
           <div className="flex gap-2 md:col-span-2">
             <Button disabled={action.pending} onClick={accept}>
               {edited ? "Accept with edits" : "Accept"}
