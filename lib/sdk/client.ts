@@ -16,6 +16,15 @@ import {
 } from "./proposals";
 import { SseParser, type SseMessage } from "./sse";
 import { Reporter, type ReporterOptions, type ReportInput } from "./reporter";
+import {
+  carryOut,
+  guard,
+  type CarryOutResult,
+  type GuardHost,
+  type GuardRequest,
+  type GuardResult,
+  type Parameters as GuardParameters,
+} from "./guard";
 import { decide, isTier, modeOf } from "../gating/outcomes";
 import { tierForSubject } from "../gating/slider";
 import { decideWithContract, tierWithContract } from "../gating/contract";
@@ -388,7 +397,43 @@ export class CwrClient {
    * Waits for the decision on a proposal; answers it as it stands after `timeoutMs`. While the tier
    * stream is connected it waits for the stream's `proposal_decided`; otherwise it long polls.
    */
-  awaitDecision(id: string, options: { timeoutMs?: number } = {}): Promise<ProposalAnswer> {
+  awaitDecision(proposal: string | { id: string }, options?: { timeoutMs?: number }): Promise<ProposalAnswer>;
+  /** …then, once accepted, consumes the grant and runs `act` on exactly the accepted parameters, once. */
+  awaitDecision<T>(
+    proposal: string | { id: string },
+    act: (parameters: GuardParameters) => T | Promise<T>,
+    options?: { timeoutMs?: number },
+  ): Promise<CarryOutResult<T>>;
+  awaitDecision<T>(
+    proposal: string | { id: string },
+    actOrOptions?: ((parameters: GuardParameters) => T | Promise<T>) | { timeoutMs?: number },
+    options: { timeoutMs?: number } = {},
+  ): Promise<ProposalAnswer | CarryOutResult<T>> {
+    const id = typeof proposal === "string" ? proposal : proposal.id;
+    if (typeof actOrOptions === "function") return carryOut(this.guardHost(), { id }, actOrOptions, options);
+    return this.waitFor(id, actOrOptions ?? {});
+  }
+
+  /**
+   * Runs `act` only where the tier allows it now (fresh data; RUN through the slider, WALK inside the
+   * contract) and reports its outcome; otherwise proposes it and never runs it (lib/sdk/guard.ts).
+   */
+  guard<T>(request: GuardRequest, act: (parameters: GuardParameters) => T | Promise<T>): Promise<GuardResult<T>> {
+    return guard(this.guardHost(), request, act);
+  }
+
+  private guardHost(): GuardHost {
+    return {
+      agent: this.agentSlug,
+      decide: (action, audience, subject) => this.decide(action, audience, subject),
+      report: (event) => this.report(event),
+      propose: (input) => this.propose(input),
+      awaitDecision: (id, options) => this.waitFor(id, options ?? {}),
+      consume: (id, digest) => this.consume(id, digest),
+    };
+  }
+
+  private waitFor(id: string, options: { timeoutMs?: number }): Promise<ProposalAnswer> {
     if (this.options.stream === false) return awaitDecision(this.proposalsContext(), id, options);
     return awaitDecisionStreamed(
       this.proposalsContext(),
