@@ -74,6 +74,7 @@ const config = [
       ".next-*/**",
       "node_modules/**",
       "lib/db/generated/**",
+      "lib/*/dist/**",
       "next-env.d.ts",
       ".data/**",
       "test-results/**",
@@ -132,6 +133,24 @@ const config = [
     },
   },
   {
+    // @cwr/sdk is published on its own (npm pack): it may import itself and packages, never the app.
+    files: ["lib/sdk/**/*.ts"],
+    ignores: ["lib/sdk/**/*.test.ts", "lib/sdk/**/*.testkit.ts", "lib/sdk/bench.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(@/|\\.\\./\\.\\./)",
+              message: "lib/sdk (@cwr/sdk) is a package of its own: import the core as @cwr/gating, never the app.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["lib/gating/**/*.ts"],
     ignores: ["lib/gating/**/*.test.ts"],
     rules: {
@@ -140,9 +159,9 @@ const config = [
         {
           patterns: [
             {
-              regex: "^(?!\\./|zod$)",
+              regex: "^(?!\\./)",
               message:
-                "lib/gating is the pure core: it imports only itself (and zod), no I/O, no database, no HTTP, no clock.",
+                "lib/gating (@cwr/gating) is the pure core: it imports only itself, no package, no I/O, no database, no HTTP, no clock.",
             },
           ],
         },
@@ -174,9 +193,9 @@ const config = [
         {
           patterns: [
             {
-              regex: "^(?!\\./|\\.\\./(?!\\.\\./)|zod$)",
+              regex: "^(?!\\./|\\.\\./(?!\\.\\./))",
               message:
-                "lib/gating is the pure core: it imports only itself (and zod), no I/O, no database, no HTTP, no clock.",
+                "lib/gating (@cwr/gating) is the pure core: it imports only itself, no package, no I/O, no database, no HTTP, no clock.",
             },
           ],
         },

@@ -20,7 +20,7 @@ import { canPin, pin } from "./lib/autocannon";
 import { cpuMs } from "./lib/cpu";
 import { load, round, sleep } from "./lib/stats";
 import { createKey, signInCookie } from "../tests/helpers/server";
-import { defaultPolicy } from "../lib/gating/defaults";
+import { defaultPolicy } from "@cwr/gating/defaults";
 
 const { values: args } = parseArgs({
   options: {

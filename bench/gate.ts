@@ -3,11 +3,11 @@
 // median outcomes to promotion, false demotion and detection delay. Exact by dynamic programming
 // where feasible, simulated with a fixed seed otherwise; each row names its method.
 // `--today` reproduces the rules before issue 11 (a fresh α on every restart, h = ln(1/α_demote)).
-import { BLAST_RADII, defaultPolicy, logEProcess, type BlastRadius, type PolicyRules, type Tier } from "@/lib/gating";
-import { logRestartLevel } from "@/lib/gating/alpha-spending";
-import { cusumAlarmWithin, gridAlarmWithin } from "@/lib/gating/cusum-arl";
-import { cusumParams } from "@/lib/gating/demotion";
-import { clearTable, firstPassage, quantileOf } from "@/lib/gating/promotion-oc";
+import { BLAST_RADII, defaultPolicy, logEProcess, type BlastRadius, type PolicyRules, type Tier } from "@cwr/gating";
+import { logRestartLevel } from "@cwr/gating/alpha-spending";
+import { cusumAlarmWithin, gridAlarmWithin } from "@cwr/gating/cusum-arl";
+import { cusumParams } from "@cwr/gating/demotion";
+import { clearTable, firstPassage, quantileOf } from "@cwr/gating/promotion-oc";
 import { rampRows } from "./lib/ramp-rows";
 
 const TODAY = process.argv.includes("--today");

@@ -9,7 +9,7 @@ import { openDatabase } from "@/lib/db/client";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { createAgent, createActionType } from "@/lib/agents/mutations";
 import { replayActionType } from "@/lib/replay/data";
-import { DAY_MS } from "@/lib/gating/types";
+import { DAY_MS } from "@cwr/gating/types";
 import { startPostgres } from "./lib/pg";
 
 const N = Number(process.argv[2] ?? 1_000_000);

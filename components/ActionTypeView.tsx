@@ -16,8 +16,8 @@ import { TierActions, type DemoteAction, type FreezeAction } from "@/components/
 import { AgentName } from "@/components/Names";
 import { GateDetails, gateSentenceOf } from "@/components/PlainGate";
 import { DemotionWatch } from "@/components/DemotionWatch";
-import { policyChangeInWords } from "@/lib/gating/plain-words";
-import { gateOf } from "@/lib/gating/gates";
+import { policyChangeInWords } from "@cwr/gating/plain-words";
+import { gateOf } from "@cwr/gating/gates";
 
 const CAUSE_STYLE: Record<string, string> = {
   promotion: "text-emerald-800",

@@ -1,7 +1,7 @@
 // What would demote this action type, in one sentence computed from the detector's own verdict
 // (lib/gating/plain-words plainDemotion), with the statistics behind a "Details" toggle.
 import type { LiveEvidence } from "@/lib/metrics/evidence";
-import { formatCount, plainDemotion } from "@/lib/gating/plain-words";
+import { formatCount, plainDemotion } from "@cwr/gating/plain-words";
 import { Card } from "@/components/ui/States";
 import { GateDetails } from "@/components/PlainGate";
 

@@ -1,9 +1,9 @@
 import type { LiveEvidence } from "@/lib/metrics/evidence";
-import { formatCount } from "@/lib/gating/plain-words";
-import { formatBar } from "@/lib/gating/format";
+import { formatCount } from "@cwr/gating/plain-words";
+import { formatBar } from "@cwr/gating/format";
 import { GateDetails, GateSentence, gateSentenceOf } from "@/components/PlainGate";
 import { TierBadge } from "@/components/TierBadge";
-import { gateOf } from "@/lib/gating/gates";
+import { gateOf } from "@cwr/gating/gates";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 

@@ -2,7 +2,7 @@
 // gate), the conditions still unmet in words, and the statistics behind a "Details" toggle.
 import type { ReactNode } from "react";
 import type { LiveEvidence } from "@/lib/metrics/evidence";
-import { plainGate } from "@/lib/gating/plain-words";
+import { plainGate } from "@cwr/gating/plain-words";
 
 /** The sentence for a live or pinned evidence; the gate's own label if the two could ever disagree. */
 export function gateSentenceOf(e: LiveEvidence): { sentence: string; cleared: boolean } {

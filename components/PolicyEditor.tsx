@@ -3,8 +3,8 @@
 // loosens (goes to review), computed by the same pure rule the server applies.
 import Link from "next/link";
 import { useMemo, useState } from "react";
-import { classifyPolicyChange, validatePolicyRules } from "@/lib/gating";
-import type { PolicyRules } from "@/lib/gating/types";
+import { classifyPolicyChange, validatePolicyRules } from "@cwr/gating";
+import type { PolicyRules } from "@cwr/gating/types";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import type { ServerAction } from "@/lib/http/action";
 import type { PolicyEditFormInput as EditInput } from "@/lib/policies/schema";

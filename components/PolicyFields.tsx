@@ -1,13 +1,13 @@
 "use client";
 // The policy editor's fields: numbers, bars typed as percentages, the global settings and each tier's
 // bars, with the demotion detector each tier's bars make. Every field edits a copy through `set`.
-import { cusumParams, DEFAULT_DEMOTION_ARL } from "@/lib/gating";
-import { GATE_METHODS, SEVERITIES, TIERS, type PolicyRules, type Tier } from "@/lib/gating/types";
-import { formatCount } from "@/lib/gating/plain-words";
-import { DEFAULT_PROPOSAL_EXPIRY_HOURS } from "@/lib/gating/defaults";
+import { cusumParams, DEFAULT_DEMOTION_ARL } from "@cwr/gating";
+import { GATE_METHODS, SEVERITIES, TIERS, type PolicyRules, type Tier } from "@cwr/gating/types";
+import { formatCount } from "@cwr/gating/plain-words";
+import { DEFAULT_PROPOSAL_EXPIRY_HOURS } from "@cwr/gating/defaults";
 import { GateDetails } from "@/components/PlainGate";
-import { gateOf } from "@/lib/gating/gates";
-import { EVIDENCE_MODES } from "@/lib/gating/evidence-source";
+import { gateOf } from "@cwr/gating/gates";
+import { EVIDENCE_MODES } from "@cwr/gating/evidence-source";
 
 /** Edits a copy of the rules (the editor's state setter). */
 export type SetRules = (fn: (r: PolicyRules) => void) => void;

@@ -1,7 +1,7 @@
 // The bars of a policy in words, and what the gate says today: above the numbers of the policy page.
 import type { LiveEvidence } from "@/lib/metrics/evidence";
-import { TIERS, type PolicyRules } from "@/lib/gating/types";
-import { barsInWords } from "@/lib/gating/plain-words";
+import { TIERS, type PolicyRules } from "@cwr/gating/types";
+import { barsInWords } from "@cwr/gating/plain-words";
 import { Card } from "@/components/ui/States";
 import { GateSentence, gateSentenceOf } from "@/components/PlainGate";
 import { TierBadge } from "@/components/TierBadge";

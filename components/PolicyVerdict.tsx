@@ -1,8 +1,8 @@
 "use client";
 // What a policy edit does, before it is saved: the verdict (tighten at once, or loosen through review),
 // each changed field and each derived effect in words, and the problems that keep it from being valid.
-import type { PolicyChange } from "@/lib/gating/policy-diff";
-import { policyChangeInWords } from "@/lib/gating/plain-words";
+import type { PolicyChange } from "@cwr/gating/policy-diff";
+import { policyChangeInWords } from "@cwr/gating/plain-words";
 import { fmt, inPercent } from "@/components/PolicyFields";
 
 export function PolicyVerdict({ diff, problems }: { diff: PolicyChange; problems: string[] }) {

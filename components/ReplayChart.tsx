@@ -4,7 +4,7 @@
 // the same in words.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { replaySentence, type ReplayPoint, type ReplaySummary } from "@/lib/replay/sentence";
-import { DAY_MS, TIERS, type Tier } from "@/lib/gating/types";
+import { DAY_MS, TIERS, type Tier } from "@cwr/gating/types";
 
 function tierAt(changes: ReplayPoint[], t: number): number {
   let tier: Tier = "CRAWL";

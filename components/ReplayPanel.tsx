@@ -1,7 +1,7 @@
 "use client";
 // The policy editor's replay before saving: the bars as edited, replayed over the recorded outcomes.
 import { useState } from "react";
-import type { PolicyRules } from "@/lib/gating/types";
+import type { PolicyRules } from "@cwr/gating/types";
 import type { ReplaySummary } from "@/lib/replay/sentence";
 import type { ServerAction } from "@/lib/http/action";
 import { Button } from "@/components/ui/ActionForm";

@@ -8,11 +8,11 @@ import type { ServerAction } from "@/lib/http/action";
 import { Card } from "@/components/ui/States";
 import { GateDetails, GateSentence, gateSentenceOf } from "@/components/PlainGate";
 import { tierMeaning } from "@/components/TierBadge";
-import { formatCount } from "@/lib/gating/plain-words";
-import { ordinal } from "@/lib/gating/alpha-spending";
-import { tierAbove } from "@/lib/gating/outcomes";
+import { formatCount } from "@cwr/gating/plain-words";
+import { ordinal } from "@cwr/gating/alpha-spending";
+import { tierAbove } from "@cwr/gating/outcomes";
 import type { OpenRequestInput as OpenInput } from "@/lib/requests/schema";
-import { gateOf } from "@/lib/gating/gates";
+import { gateOf } from "@cwr/gating/gates";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 

@@ -7,7 +7,7 @@ import type { ReviewPage } from "@/lib/requests/review-page";
 import { Card } from "@/components/ui/States";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import type { ServerAction } from "@/lib/http/action";
-import { MIN_RATIONALE_LENGTH, rationaleLength } from "@/lib/gating/rationale";
+import { MIN_RATIONALE_LENGTH, rationaleLength } from "@cwr/gating/rationale";
 import { formatDateTime } from "@/components/format";
 import type { ReviewRequestInput as ReviewInput } from "@/lib/requests/schema";
 

@@ -7,7 +7,7 @@ import { Card, ErrorNote } from "@/components/ui/States";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import type { ServerAction } from "@/lib/http/action";
 import { EvidenceColumn } from "@/components/EvidenceColumn";
-import { policyChangeInWords } from "@/lib/gating/plain-words";
+import { policyChangeInWords } from "@cwr/gating/plain-words";
 import type { ReviewRequestInput as ReviewInput } from "@/lib/requests/schema";
 import { QuorumCard, RequestHeader } from "@/components/RequestHeader";
 import { ReviewsCard, type Reviewed } from "@/components/ReviewForm";

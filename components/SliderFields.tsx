@@ -2,7 +2,7 @@
 // The policy editor's slider fields: RUN's percentage, or a ramp schedule of steps with a minimum
 // time per step. Raising any step is a loosening (review), lowering applies at once (policy-diff).
 import { useState } from "react";
-import type { PolicyRules } from "@/lib/gating/types";
+import type { PolicyRules } from "@cwr/gating/types";
 
 export function SliderFields({
   rules,

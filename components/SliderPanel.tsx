@@ -2,7 +2,7 @@
 // the ramp schedule with its current step, each step's own outcomes and the α its test ran at, and the
 // current step's evidence in words.
 import type { SliderPanelData } from "@/lib/action-types/slider-panel";
-import { formatRampAlpha } from "@/lib/gating/ramp";
+import { formatRampAlpha } from "@cwr/gating/ramp";
 
 export function SliderPanel({ data }: { data: SliderPanelData }) {
   return (

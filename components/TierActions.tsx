@@ -5,9 +5,9 @@
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import type { ServerAction } from "@/lib/http/action";
-import { MIN_RATIONALE_LENGTH, rationaleProgress } from "@/lib/gating/rationale";
-import { tierBelow } from "@/lib/gating/outcomes";
-import type { Tier } from "@/lib/gating/types";
+import { MIN_RATIONALE_LENGTH, rationaleProgress } from "@cwr/gating/rationale";
+import { tierBelow } from "@cwr/gating/outcomes";
+import type { Tier } from "@cwr/gating/types";
 import type { DemoteInput, FreezeInput } from "@/lib/action-types/schema";
 
 type Mode = "freeze" | "unfreeze" | "demote";

@@ -1,5 +1,5 @@
-import { TIER_MEANING } from "@/lib/gating/plain-words";
-import { TIERS, type Tier } from "@/lib/gating/types";
+import { TIER_MEANING } from "@cwr/gating/plain-words";
+import { TIERS, type Tier } from "@cwr/gating/types";
 
 const STYLE: Record<string, string> = {
   CRAWL: "bg-amber-100 text-amber-900 ring-amber-300",

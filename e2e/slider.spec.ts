@@ -2,7 +2,7 @@
 // replay beside the loosening and approves; the agent's decisions for a fixed set of subjects change
 // exactly as the percentage says (only subjects whose bucket lies under 25 % are added, none removed).
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { insideSlider } from "../lib/gating/slider";
+import { insideSlider } from "@cwr/gating/slider";
 import { signIn } from "./helpers";
 
 const SUBJECTS = Array.from({ length: 300 }, (_, i) => `customer-${i}`);

@@ -5,8 +5,8 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { signIn } from "./helpers";
-import { awaitDecision, consume, propose, type ProposalsContext } from "../lib/sdk/proposals";
-import { CwrApiError } from "../lib/sdk/http";
+import { awaitDecision, consume, propose, type ProposalsContext } from "@cwr/sdk/proposals";
+import { CwrApiError } from "@cwr/sdk/http";
 
 async function refusalOf(p: Promise<unknown>): Promise<string> {
   try {

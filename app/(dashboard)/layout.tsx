@@ -1,6 +1,6 @@
 import { Nav, type NavLink } from "@/components/Nav";
 import { requirePageUser } from "@/lib/auth/session";
-import { can } from "@/lib/gating/permissions";
+import { can } from "@cwr/gating/permissions";
 import { signOut } from "@/lib/auth/auth";
 import { Providers } from "@/app/providers";
 import { getDb } from "@/lib/db";

@@ -21,7 +21,7 @@
 //   • no review requests are generated (open requests in the overview are the demo's).
 import type { Database } from "@/lib/db/client";
 import { appendAudit, SYSTEM_ACTOR } from "@/lib/audit/mutations";
-import { defaultPolicy, outcomeOf, BLAST_RADII, DAY_MS, type EventKind, type Tier } from "@/lib/gating";
+import { defaultPolicy, outcomeOf, BLAST_RADII, DAY_MS, type EventKind, type Tier } from "@cwr/gating";
 
 const NOUNS = ["invoice", "ticket", "deploy", "lead", "report"];
 const VERBS = ["draft", "send", "approve", "close"];

@@ -12,8 +12,8 @@ import {
   type PolicyRules,
   type StateContext,
   type StateDeps,
-} from "@/lib/gating";
-import { DAY_MS } from "@/lib/gating/types";
+} from "@cwr/gating";
+import { DAY_MS } from "@cwr/gating/types";
 
 const HORIZONS = [2_000, 10_000] as const;
 const BATCH = 10;

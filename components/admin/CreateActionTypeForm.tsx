@@ -2,9 +2,9 @@
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import { createActionTypeAction } from "@/lib/admin/actions";
-import { defaultPolicy } from "@/lib/gating/defaults";
-import { formatBar } from "@/lib/gating/format";
-import { BLAST_RADII, type BlastRadius } from "@/lib/gating/types";
+import { defaultPolicy } from "@cwr/gating/defaults";
+import { formatBar } from "@cwr/gating/format";
+import { BLAST_RADII, type BlastRadius } from "@cwr/gating/types";
 import { Field, inputClass } from "./fields";
 
 const EMPTY = { key: "", name: "", description: "", blastRadius: "medium" as BlastRadius, reversible: true };

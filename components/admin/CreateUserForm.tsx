@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import { createUserAction } from "@/lib/admin/actions";
-import { ROLES, type Role } from "@/lib/gating/permissions";
+import { ROLES, type Role } from "@cwr/gating/permissions";
 import { Field, inputClass } from "./fields";
 
 const EMPTY = { email: "", name: "", role: "viewer" as Role };

@@ -4,7 +4,7 @@
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import { changeRoleAction, setUserDisabledAction } from "@/lib/admin/actions";
-import { ROLES, type Role } from "@/lib/gating/permissions";
+import { ROLES, type Role } from "@cwr/gating/permissions";
 import type { UserRow } from "@/lib/users/data";
 import { inputClass } from "./fields";
 

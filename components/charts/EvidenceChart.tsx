@@ -1,7 +1,7 @@
 "use client";
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { SeriesPoint } from "@/lib/metrics/series";
-import { formatEValue } from "@/lib/gating/format";
+import { formatEValue } from "@cwr/gating/format";
 import { markerLines, type ChartMarker } from "./markers";
 
 /** log10 of the e-value against log10(1/α): the bar is cleared where the line crosses the threshold. */

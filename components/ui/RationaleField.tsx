@@ -1,7 +1,7 @@
 "use client";
 // The one rationale textarea (SPEC §3 rule 3): its label says how far the text is from being words,
 // by the same rule the server applies (lib/gating/rationale.ts).
-import { MIN_RATIONALE_LENGTH, rationaleProgress } from "@/lib/gating/rationale";
+import { MIN_RATIONALE_LENGTH, rationaleProgress } from "@cwr/gating/rationale";
 
 export function RationaleField(props: {
   label: string;

@@ -1,11 +1,11 @@
 // Reads of action types. Explicit selects, plain DTOs, no session.
 import type { Db } from "@/lib/db";
-import { effectivePercent, evaluateEligibility, evidenceFrom, modeOf, sliderOf } from "@/lib/gating";
-import { plainGate } from "@/lib/gating/plain-words";
-import { DAY_MS, DEMOTION_CAUSES, type Tier } from "@/lib/gating/types";
+import { effectivePercent, evaluateEligibility, evidenceFrom, modeOf, sliderOf } from "@cwr/gating";
+import { plainGate } from "@cwr/gating/plain-words";
+import { DAY_MS, DEMOTION_CAUSES, type Tier } from "@cwr/gating/types";
 import { policyRulesSchema, policySliderSchema } from "@/lib/policies/schema";
 import { windowStart } from "@/lib/metrics/data";
-import { blocksNewRequest } from "@/lib/gating/pending-requests";
+import { blocksNewRequest } from "@cwr/gating/pending-requests";
 import { PENDING_PROMOTIONS, snapshotStateVersionOf } from "@/lib/metrics/evidence";
 import { dayOf } from "@/lib/metrics/mutations";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-state";

@@ -1,8 +1,8 @@
 // The action type page's read model: live evidence, chart series, tier timeline, policy history
 // with differences, and its requests.
-import { internalAudienceInWords } from "@/lib/gating/contract";
+import { internalAudienceInWords } from "@cwr/gating/contract";
 import type { Db } from "@/lib/db";
-import { classifyPolicyChange } from "@/lib/gating";
+import { classifyPolicyChange } from "@cwr/gating";
 import { liveEvidence } from "@/lib/metrics/data";
 import type { LiveEvidence } from "@/lib/metrics/evidence";
 import { dailySeries } from "@/lib/metrics/data";
@@ -10,9 +10,9 @@ import { buildSeries, lastDays, type SeriesPoint } from "@/lib/metrics/series";
 import { policyHistory } from "@/lib/policies/data";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-state";
 import { listRequests, NOBODY, type RequestSummary } from "@/lib/requests/data";
-import type { Role } from "@/lib/gating/types";
-import { gateOf } from "@/lib/gating/gates";
-import { attestedInWords, reportersByName, sourcesInWords } from "@/lib/gating/evidence-source";
+import type { Role } from "@cwr/gating/types";
+import { gateOf } from "@cwr/gating/gates";
+import { attestedInWords, reportersByName, sourcesInWords } from "@cwr/gating/evidence-source";
 
 export const CHART_DAYS = 60;
 const ROLLING_DAYS = 7;

@@ -2,9 +2,9 @@
 // written rationale — the same rule whether called from the dashboard or the API. Decided by the state
 // interpreter (lib/action-types/state.ts), which also re-pins the open requests.
 import type { Db } from "@/lib/db";
-import { rationaleProblem, type DecidedOn } from "@/lib/gating";
-import type { Tier } from "@/lib/gating/types";
-import { can } from "@/lib/gating/permissions";
+import { rationaleProblem, type DecidedOn } from "@cwr/gating";
+import type { Tier } from "@cwr/gating/types";
+import { can } from "@cwr/gating/permissions";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { domainError, forbidden } from "@/lib/errors";
 import { TX_OPTIONS } from "@/lib/db/locks";

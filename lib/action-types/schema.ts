@@ -1,6 +1,6 @@
 // Wire schemas of the agent API about tiers: the one source for routes, OpenAPI and the SDK.
 import { z } from "zod";
-import { AUDIENCES, MODES, TIERS } from "@/lib/gating/types";
+import { AUDIENCES, MODES, TIERS } from "@cwr/gating/types";
 import { actionKeySchema, referenceSchema } from "@/lib/events/schema";
 import { rationaleText } from "@/lib/forms/fields";
 

@@ -10,8 +10,8 @@ import {
   rampAlphaWords,
   sliderOf,
   stepEvidence,
-} from "@/lib/gating";
-import { SLIDER_STEP_CAUSES } from "@/lib/gating/types";
+} from "@cwr/gating";
+import { SLIDER_STEP_CAUSES } from "@cwr/gating/types";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-state";
 import { currentPolicy } from "@/lib/policies/data";
 

@@ -11,8 +11,8 @@
 import type { Db } from "@/lib/db";
 import { onTierChange, type TierChangeMessage } from "@/lib/db/notify";
 import { CONTRACT_CHANGE_CAUSE } from "@/lib/db/channels";
-import { modeOf } from "@/lib/gating";
-import { SLIDER_STEP_CAUSES } from "@/lib/gating/types";
+import { modeOf } from "@cwr/gating";
+import { SLIDER_STEP_CAUSES } from "@cwr/gating/types";
 import type { TierView } from "./schema";
 import { listAgentTiers } from "./data";
 

@@ -2,7 +2,7 @@
 // The admin console's server actions (components/admin/* call them; here, not in app/, so components
 // import no app/ code): session → admin:manage → zod (with messages people can act on) → the audited
 // mutation. The input schemas are the mutations' own (lib/<feature>/schema.ts): one rule, one wording.
-import { KEY_SCOPES } from "@/lib/gating/evidence-source";
+import { KEY_SCOPES } from "@cwr/gating/evidence-source";
 import { z } from "zod";
 import { defineAction } from "@/lib/http/action";
 import { userActor } from "@/lib/auth/actor";

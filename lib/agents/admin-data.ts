@@ -1,6 +1,6 @@
 // Reads for the admin page: one agent with its action types. Explicit selects, plain DTOs.
 import type { Db } from "@/lib/db";
-import type { BlastRadius, Tier } from "@/lib/gating/types";
+import type { BlastRadius, Tier } from "@cwr/gating/types";
 
 export interface AdminActionTypeRow {
   id: string;

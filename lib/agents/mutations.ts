@@ -2,7 +2,7 @@
 // of its blast radius as version 1.
 import type { z } from "zod";
 import type { Db } from "@/lib/db";
-import { defaultPolicy } from "@/lib/gating";
+import { defaultPolicy } from "@cwr/gating";
 import { appendAudit, type Actor } from "@/lib/audit/mutations";
 import { actionTypeInputSchema, agentInputSchema } from "./schema";
 import { conflict } from "@/lib/errors";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BLAST_RADII } from "@/lib/gating/types";
+import { BLAST_RADII } from "@cwr/gating/types";
 import { ACTION_KEY } from "@/lib/events/schema";
 import { description, oneOf, pickedId, requiredText } from "@/lib/forms/fields";
 

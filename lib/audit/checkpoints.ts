@@ -23,7 +23,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
-import { canonicalJson } from "@/lib/gating/canonical";
+import { canonicalJson } from "@cwr/gating/canonical";
 
 export interface Checkpoint {
   /** seq of the last entry covered */

@@ -1,6 +1,6 @@
 // The content of an audit entry that its hash covers, and the hash itself.
 import { createHash } from "node:crypto";
-import { canonicalJson } from "@/lib/gating/canonical";
+import { canonicalJson } from "@cwr/gating/canonical";
 
 export const GENESIS_HASH = "0".repeat(64);
 

@@ -3,7 +3,7 @@
 // does not compile, and one that forgets a field is refused before anything is written. The schemas
 // say what every entry of a kind must hold; extra fields are kept (they are hashed as written).
 import { z } from "zod";
-import { REQUEST_KINDS, REQUEST_STATUSES, REVIEW_DECISIONS, TIERS, type TierChangeCause } from "@/lib/gating/types";
+import { REQUEST_KINDS, REQUEST_STATUSES, REVIEW_DECISIONS, TIERS, type TierChangeCause } from "@cwr/gating/types";
 
 const tier = z.enum(TIERS);
 const status = z.enum(REQUEST_STATUSES);

@@ -2,8 +2,8 @@
 // the change it records rolls back with it. A transaction-scoped advisory lock orders concurrent
 // writers so the chain never forks.
 import type { Tx } from "@/lib/db/client";
-import type { StateActor } from "@/lib/gating/state-types";
-import { SYSTEM } from "@/lib/gating/state-requests";
+import type { StateActor } from "@cwr/gating/state-types";
+import { SYSTEM } from "@cwr/gating/state-requests";
 import { auditEntryHash, GENESIS_HASH } from "./hash";
 import { checkAuditData, type AuditKind } from "./kinds";
 import { notificationKindFor } from "@/lib/notifications/kinds";

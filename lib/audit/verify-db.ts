@@ -3,7 +3,7 @@
 // about to sign (the entries since its last checkpoint).
 import { createPublicKey } from "node:crypto";
 import type { Db } from "@/lib/db";
-import type { ReviewClaim } from "@/lib/gating/audit-crosscheck";
+import type { ReviewClaim } from "@cwr/gating/audit-crosscheck";
 import { auditEntryAt, iterateAllEntries, latestAnomaly, sealHorizon } from "./data";
 import { readCheckpointFile, signingKey, type Checkpoint } from "./checkpoints";
 import { GENESIS_HASH } from "./hash";

@@ -2,7 +2,7 @@
 // while a walk reads the log, the entries that claim a review are collected; afterwards their requests
 // and review rows are read once, and the first entry they contradict is named.
 import type { Db } from "@/lib/db";
-import { isReviewClaim, reviewClaimContradiction, type ReviewClaim } from "@/lib/gating/audit-crosscheck";
+import { isReviewClaim, reviewClaimContradiction, type ReviewClaim } from "@cwr/gating/audit-crosscheck";
 import { requestFactsOf } from "./data";
 import type { VerifiableEntry } from "./verify";
 

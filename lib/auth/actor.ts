@@ -1,5 +1,5 @@
 import type { Actor } from "@/lib/audit/mutations";
-import type { Role } from "@/lib/gating/permissions";
+import type { Role } from "@cwr/gating/permissions";
 
 /** A signed-in person acting through the dashboard or a server action. */
 export interface UserPrincipal {

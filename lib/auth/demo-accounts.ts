@@ -1,4 +1,4 @@
-import type { Role } from "@/lib/gating/permissions";
+import type { Role } from "@cwr/gating/permissions";
 
 /** Demo accounts of the embedded default (printed in the README and on the sign-in page). */
 export const DEMO_PASSWORD = "walk-before-you-run";

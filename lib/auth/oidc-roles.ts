@@ -1,7 +1,7 @@
 // AUTH_OIDC_ROLES_CLAIM names the ID-token claim whose values are role names ("reviewer", "admin"…).
 // When set, the identity provider is where roles are granted (its own approval process), so the
 // product refuses every local grant of review power (SPEC §3 rule 10).
-import type { Role } from "@/lib/gating/permissions";
+import type { Role } from "@cwr/gating/permissions";
 
 export function oidcRolesClaim(env: NodeJS.ProcessEnv = process.env): string | null {
   return env.AUTH_OIDC_ROLES_CLAIM?.trim() || null;

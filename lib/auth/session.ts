@@ -1,7 +1,7 @@
 // Session guards. The JWT only names the user; role and disabled flag come from the database each time.
 import { redirect } from "next/navigation";
 import { auth } from "./auth";
-import { can, isRole, type Permission } from "@/lib/gating/permissions";
+import { can, isRole, type Permission } from "@cwr/gating/permissions";
 import { getDb } from "@/lib/db";
 import type { UserPrincipal } from "./actor";
 

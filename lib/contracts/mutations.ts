@@ -10,8 +10,8 @@ import { CONTRACT_CHANGE_CAUSE, TIER_CHANNEL } from "@/lib/db/channels";
 import { appendAudit } from "@/lib/audit/mutations";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { AppError, conflict, domainError, forbidden } from "@/lib/errors";
-import { can } from "@/lib/gating/permissions";
-import { checkContractAdditionDecision, MAX_CONTRACT_ENTRIES } from "@/lib/gating/contract";
+import { can } from "@cwr/gating/permissions";
+import { checkContractAdditionDecision, MAX_CONTRACT_ENTRIES } from "@cwr/gating/contract";
 import { contractAdditionSchema, contractDecisionSchema, contractRemovalSchema } from "./schema";
 
 function requireAdmin(actor: UserPrincipal) {

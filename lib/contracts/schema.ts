@@ -1,6 +1,6 @@
 // Input of WALK's contract (issue 22 item 5): one entry's text, validated and stored in its one spelling.
 import { z } from "zod";
-import { contractEntryText, MAX_CONTRACT_ENTRY_LENGTH, parseContractEntry } from "@/lib/gating/contract";
+import { contractEntryText, MAX_CONTRACT_ENTRY_LENGTH, parseContractEntry } from "@cwr/gating/contract";
 import { referenceSchema } from "@/lib/events/schema";
 import { pickedId } from "@/lib/forms/fields";
 

@@ -8,7 +8,7 @@ import { PROPOSAL_CHANNEL, TIER_CHANNEL } from "./channels";
 import type { Tx } from "./client";
 import { log, logError } from "@/lib/log";
 import { incrementCounter } from "@/lib/counters";
-import type { Tier } from "@/lib/gating/types";
+import type { Tier } from "@cwr/gating/types";
 
 export interface TierChangeMessage {
   id: string;

@@ -12,9 +12,9 @@
 // live bars look like the seeded ones. DEMO_AGENT_SPEED multiplies the event rate and shortens the
 // warm-up; DEMO_AGENT_RATE (outcomes per second per agent) replaces the seeded volume and gives the
 // two stories a larger share, so they play out in minutes (tests use RATE 1 and SPEED 20).
-import { createClient, createReporter, TIER_LIST, type CwrClient, type Reporter, type TierChange } from "@/lib/sdk";
-import type { Audience, EventKind, Tier } from "@/lib/sdk/types";
-import { DAY_MS } from "@/lib/gating/types";
+import { createClient, createReporter, TIER_LIST, type CwrClient, type Reporter, type TierChange } from "@cwr/sdk";
+import type { Audience, EventKind, Tier } from "@cwr/sdk/types";
+import { DAY_MS } from "@cwr/gating/types";
 import { DEMO_AGENTS, eventKindFor, type DemoActionType } from "./catalog";
 import { REFUND_REASONS, refundProposal } from "./refunds";
 

@@ -1,6 +1,6 @@
 // The demo world: three agents, thirteen action types over every blast radius, and the story each
 // one plays over the 60 seeded days.
-import type { BlastRadius, Tier } from "@/lib/gating/types";
+import type { BlastRadius, Tier } from "@cwr/gating/types";
 
 export interface DemoActionType {
   key: string;

@@ -1,9 +1,9 @@
 // The error model is closed: every code the gating core can refuse with is a known code, every
 // known code has exactly one HTTP status at the edge, and OpenAPI lists the codes as an enum.
 import { describe, expect, expectTypeOf, it } from "vitest";
-import type { OpenRefusal } from "@/lib/gating/request-open";
-import type { TransitionErrorCode } from "@/lib/gating/request-machine";
-import type { RoleGrantRefusal } from "@/lib/gating/role-grants";
+import type { OpenRefusal } from "@cwr/gating/request-open";
+import type { TransitionErrorCode } from "@cwr/gating/request-machine";
+import type { RoleGrantRefusal } from "@cwr/gating/role-grants";
 import { ERROR_STATUS, httpStatus } from "@/lib/http/errors";
 import { openApiDocument } from "@/lib/http/openapi";
 import { AppError, domainError, ERROR_CODES, isErrorCode, toAppError, type ErrorCode } from ".";

@@ -3,9 +3,9 @@
 // transaction per batch, so an acknowledged event is never lost and a retry never double-counts.
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
-import { outcomeOf, revertedSuccess, revertProblem, type FoldOutcome } from "@/lib/gating";
-import type { EventKind, Tier } from "@/lib/gating/types";
-import { AGENT_SOURCE, type EventSource } from "@/lib/gating/evidence-source";
+import { outcomeOf, revertedSuccess, revertProblem, type FoldOutcome } from "@cwr/gating";
+import type { EventKind, Tier } from "@cwr/gating/types";
+import { AGENT_SOURCE, type EventSource } from "@cwr/gating/evidence-source";
 import { appendAudit, SYSTEM_ACTOR, type Actor } from "@/lib/audit/mutations";
 import { addToRollups, dayOf, type RollupDelta } from "@/lib/metrics/mutations";
 import { changeState } from "@/lib/state/interpreter";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { EVENT_KINDS, SEVERITIES, TIERS, type EventKind } from "@/lib/gating/types";
-import { isReservedEventKey } from "@/lib/gating/proposals";
+import { EVENT_KINDS, SEVERITIES, TIERS, type EventKind } from "@cwr/gating/types";
+import { isReservedEventKey } from "@cwr/gating/proposals";
 
 /** An action type's key (e.g. refund.issue): the one rule for routes, forms, OpenAPI and ingestion. */
 export const ACTION_KEY = /^[a-z0-9][a-z0-9._-]{0,127}$/;

@@ -2,7 +2,7 @@
 // them, so a form, its server action and the mutation refuse the same input with the same words.
 // Messages follow the field name in the result ("name: required"), so they do not repeat it.
 import { z } from "zod";
-import { rationaleProblem } from "@/lib/gating/rationale";
+import { rationaleProblem } from "@cwr/gating/rationale";
 
 export const requiredText = (max: number) =>
   z.string({ error: "required" }).trim().min(1, "required").max(max, `at most ${max} characters`);

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { defaultPolicy } from "./defaults";
 import { foldEvidence, freshEvidence, type FoldOutcome } from "./evidence-fold";
 import { classifyPolicyChange } from "./policy-diff";
-import { policyRulesSchema } from "./policy-schema";
+import { policyRulesSchema } from "@/lib/state/policy-rules-schema";
 import { PolicyReplay } from "./replay";
 import { attestedInWords, eventSourceOfKey, personSource, reportersByName, sourcesInWords } from "./evidence-source";
 import type { PolicyRules } from "./types";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultPolicy, DEFAULT_PROPOSAL_EXPIRY_HOURS, proposalExpiryMs, validatePolicyRules } from "./defaults";
-import { policyRulesSchema } from "./policy-schema";
+import { policyRulesSchema } from "@/lib/state/policy-rules-schema";
 import { classifyPolicyChange } from "./policy-diff";
 
 const base = defaultPolicy("low");

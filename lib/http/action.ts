@@ -3,7 +3,7 @@
 import type { z } from "zod";
 import { currentUser } from "@/lib/auth/session";
 import type { UserPrincipal } from "@/lib/auth/actor";
-import { can, type Permission } from "@/lib/gating/permissions";
+import { can, type Permission } from "@cwr/gating/permissions";
 import { getDb, type Db } from "@/lib/db";
 import { AppError, toAppError, type ErrorBody } from "@/lib/errors";
 import { httpStatus } from "./errors";

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import type { Db } from "@/lib/db";
 import { actionKeyParamsSchema, decisionRequestSchema } from "@/lib/action-types/schema";
 import { cachedAgentEntry, memo, type AgentTiers } from "@/lib/action-types/tier-cache";
-import { decideWithContract } from "@/lib/gating/contract";
+import { decideWithContract } from "@cwr/gating/contract";
 import type { KeyPrincipal } from "@/lib/keys/data";
 import { AppError } from "@/lib/errors";
 import { matchesIfNoneMatch, strongEtag } from "./etag";

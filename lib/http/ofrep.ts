@@ -4,10 +4,10 @@ import type { TierView } from "@/lib/action-types/schema";
 import { actionKeySchema, referenceSchema } from "@/lib/events/schema";
 import { AppError } from "@/lib/errors";
 import { httpStatus } from "./errors";
-import { modeOf } from "@/lib/gating/outcomes";
-import { tierForSubject } from "@/lib/gating/slider";
-import { insideContract, tierWithContract } from "@/lib/gating/contract";
-import { TIERS } from "@/lib/gating/types";
+import { modeOf } from "@cwr/gating/outcomes";
+import { tierForSubject } from "@cwr/gating/slider";
+import { insideContract, tierWithContract } from "@cwr/gating/contract";
+import { TIERS } from "@cwr/gating/types";
 
 export const ofrepRequestSchema = z
   .strictObject({ context: z.record(z.string().max(256), z.unknown()).optional() })

@@ -13,7 +13,7 @@ import {
   tokensToAsk,
   wantsRefresh,
   type Lease,
-} from "@/lib/gating/api-budget";
+} from "@cwr/gating/api-budget";
 
 export interface RateLimitDecision {
   ok: boolean;

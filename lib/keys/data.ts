@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Db } from "@/lib/db";
-import type { KeyScope } from "@/lib/gating/evidence-source";
+import type { KeyScope } from "@cwr/gating/evidence-source";
 import { hashApiKey, KEY_PREFIX } from "./secret";
 
 export interface KeyPrincipal {

@@ -2,7 +2,7 @@
 import type { Db } from "@/lib/db";
 import { appendAudit, type Actor } from "@/lib/audit/mutations";
 import { AppError } from "@/lib/errors";
-import type { KeyScope } from "@/lib/gating/evidence-source";
+import type { KeyScope } from "@cwr/gating/evidence-source";
 import { forgetCachedKeys } from "./data";
 import { hashApiKey, newKeySecret } from "./secret";
 

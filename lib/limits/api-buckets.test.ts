@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabase, type TestDatabase } from "@/tests/helpers/db";
 import { SharedRateLimiter } from "@/lib/http/rate-limit";
-import { REFRESH_MS, sharedOvershootBound } from "@/lib/gating/api-budget";
+import { REFRESH_MS, sharedOvershootBound } from "@cwr/gating/api-budget";
 import { takeLease } from "./data";
 
 let db: TestDatabase;

@@ -2,12 +2,12 @@
 // read from the evidence fold's per-day counts: lib/metrics/evidence-state.ts.)
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
-import type { Tier } from "@/lib/gating/types";
-import { windowStartDay } from "@/lib/gating/state-eligibility";
+import type { Tier } from "@cwr/gating/types";
+import { windowStartDay } from "@cwr/gating/state-eligibility";
 import { dayOf } from "./mutations";
 import { currentPolicy } from "@/lib/policies/data";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "./evidence-state";
-import { blocksNewRequest } from "@/lib/gating/pending-requests";
+import { blocksNewRequest } from "@cwr/gating/pending-requests";
 import { evidenceView, PENDING_PROMOTIONS, snapshotStateVersionOf, type LiveEvidence } from "./evidence";
 
 type Reader = Db | Tx;

@@ -1,8 +1,8 @@
 // The evidence fold's state (lib/gating/evidence-fold.ts) as stored on the action type: which columns,
 // and the conversions both ways. Ingest, the sweep, the card, the charts and the overview all read
 // the state through here.
-import type { EvidenceState, GateLook } from "@/lib/gating/evidence-fold";
-import { toSourceCounts } from "@/lib/gating/evidence-source";
+import type { EvidenceState, GateLook } from "@cwr/gating/evidence-fold";
+import { toSourceCounts } from "@cwr/gating/evidence-source";
 
 /** Prisma select of the stored state. */
 export const EVIDENCE_STATE_SELECT = {

@@ -18,9 +18,9 @@ import {
   type GateLook,
   type Interval,
   type PolicyVersion,
-} from "@/lib/gating";
-import type { Counts, PolicyRules, Tier } from "@/lib/gating/types";
-import { gateOf } from "@/lib/gating/gates";
+} from "@cwr/gating";
+import type { Counts, PolicyRules, Tier } from "@cwr/gating/types";
+import { gateOf } from "@cwr/gating/gates";
 
 export interface LiveEvidence {
   actionType: {

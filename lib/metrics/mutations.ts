@@ -1,6 +1,6 @@
 // Daily rollups kept current inside the ingest transaction.
 import type { Tx } from "@/lib/db/client";
-import type { Tier } from "@/lib/gating/types";
+import type { Tier } from "@cwr/gating/types";
 
 export interface RollupDelta {
   actionTypeId: string;

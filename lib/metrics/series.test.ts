@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildSeries, lastDays } from "./series";
-import { confidenceSequence, logEProcess } from "@/lib/gating";
+import { confidenceSequence, logEProcess } from "@cwr/gating";
 
 const days = lastDays(new Date("2026-03-10T12:00:00Z"), 5);
 const noEvidence = { days: {}, evidenceSince: Date.parse("2026-03-11T00:00:00Z") };

@@ -1,8 +1,8 @@
 // Chart series (pure). The rolling success rate comes from daily rollups of one tier at a time; the
 // band and the e-value line come from the gate's own evidence (lib/gating/evidence-fold.ts), day by
 // day: the anytime-valid confidence sequence of the cumulative evidence, and log10 E_n.
-import { confidenceSequence, evidenceSeries, type EvidenceState } from "@/lib/gating";
-import { DAY_MS, type Tier } from "@/lib/gating/types";
+import { confidenceSequence, evidenceSeries, type EvidenceState } from "@cwr/gating";
+import { DAY_MS, type Tier } from "@cwr/gating/types";
 import type { DailyPoint } from "./data";
 
 export interface SeriesPoint {

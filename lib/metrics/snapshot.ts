@@ -1,5 +1,5 @@
 // The evidence snapshot a request pins, and its SHA-256: reviewers judge exactly these bytes.
-import { canonicalJson } from "@/lib/gating/canonical";
+import { canonicalJson } from "@cwr/gating/canonical";
 import { sha256Hex } from "@/lib/audit/hash";
 import type { LiveEvidence } from "@/lib/metrics/evidence";
 

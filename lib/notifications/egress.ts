@@ -5,7 +5,7 @@
 // changes between the check and the connection cannot redirect it.
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import { refusedAddress, refusedHostName } from "@/lib/gating/egress";
+import { refusedAddress, refusedHostName } from "@cwr/gating/egress";
 import { DEMO_RECEIVER_PATH } from "./demo-receiver-info";
 import { publicBaseUrl } from "@/lib/urls/public-url";
 

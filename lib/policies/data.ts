@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
-import type { PolicyRules } from "@/lib/gating/types";
+import type { PolicyRules } from "@cwr/gating/types";
 import { policyRulesSchema } from "./schema";
 
 type Reader = Db | Tx;

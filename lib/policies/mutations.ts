@@ -2,10 +2,10 @@
 // becomes a policy_change request that needs review. Decided by the state interpreter
 // (lib/state/interpreter.ts), which also re-pins open requests and closes superseded changes.
 import type { Db } from "@/lib/db";
-import { rationaleProblem, validatePolicyRules } from "@/lib/gating";
+import { rationaleProblem, validatePolicyRules } from "@cwr/gating";
 import { TX_OPTIONS } from "@/lib/db/locks";
-import type { PolicyRules } from "@/lib/gating/types";
-import { can } from "@/lib/gating/permissions";
+import type { PolicyRules } from "@cwr/gating/types";
+import { can } from "@cwr/gating/permissions";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { AppError, domainError, forbidden } from "@/lib/errors";
 import { zodDetails } from "@/lib/errors/zod";

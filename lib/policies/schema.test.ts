@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import type { z } from "zod";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import type { PolicyRules } from "@/lib/gating/types";
-import { sliderOf } from "@/lib/gating/slider";
+import type { PolicyRules } from "@cwr/gating/types";
+import { sliderOf } from "@cwr/gating/slider";
 import { validPolicy } from "../../tests/helpers/policy-arbitrary";
 import { policyRulesSchema, policySliderSchema } from "./schema";
 

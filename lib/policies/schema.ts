@@ -1,5 +1,5 @@
-// The policies feature's input schemas. The rules' own schema lives beside PolicyRules in the pure core
-// (lib/gating/policy-schema.ts), so the core and the state interpreter parse stored rules with it.
+// The policies feature's input schemas. The rules' own schema is lib/state/policy-rules-schema.ts, shared with
+// the state interpreter, which parses stored rules with it.
 import { z } from "zod";
 import { rationaleText } from "@/lib/forms/fields";
 
@@ -10,7 +10,7 @@ export {
   promotionBarSchema,
   sliderSchema,
   tierRulesSchema,
-} from "@/lib/gating/policy-schema";
+} from "@/lib/state/policy-rules-schema";
 
 /** The policy editor's save: the rules are parsed by the mutation (policyRulesSchema, then the SPEC bounds). */
 export const policyEditInputSchema = z.strictObject({

@@ -1,9 +1,9 @@
 // Reading proposals: an agent reads only its own; people with suggestion:decide read the queue.
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
-import { proposalStatusAt, type ProposalState } from "@/lib/gating/proposals";
-import type { Audience, Tier } from "@/lib/gating/types";
-import { sourcesInWords, toSourceCounts } from "@/lib/gating/evidence-source";
+import { proposalStatusAt, type ProposalState } from "@cwr/gating/proposals";
+import type { Audience, Tier } from "@cwr/gating/types";
+import { sourcesInWords, toSourceCounts } from "@cwr/gating/evidence-source";
 import type { ProposalView } from "./schema";
 
 type Reader = Db | Tx;

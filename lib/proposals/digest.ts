@@ -3,7 +3,7 @@
 // computes the same over what it executes (lib/sdk), so a grant fits only those parameters.
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
-import type { Audience } from "@/lib/gating/types";
+import type { Audience } from "@cwr/gating/types";
 
 export interface DigestInput {
   /** the agent's slug */

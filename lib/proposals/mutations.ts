@@ -9,9 +9,9 @@ import { AppError, conflict, domainError, forbidden, notFound } from "@/lib/erro
 import { zodDetails } from "@/lib/errors/zod";
 import { appendAudit } from "@/lib/audit/mutations";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
-import { can } from "@/lib/gating/permissions";
-import { proposalExpiryMs } from "@/lib/gating/defaults";
-import { consumeGrant, decideProposal, proposalEventKey, type Decision } from "@/lib/gating/proposals";
+import { can } from "@cwr/gating/permissions";
+import { proposalExpiryMs } from "@cwr/gating/defaults";
+import { consumeGrant, decideProposal, proposalEventKey, type Decision } from "@cwr/gating/proposals";
 import { currentPolicy } from "@/lib/policies/data";
 import { recordOutcome } from "@/lib/events/mutations";
 import { TX_OPTIONS } from "@/lib/db/locks";
@@ -25,7 +25,7 @@ import {
   type ReporterDecisionInput,
   type SuggestionDecision,
 } from "./schema";
-import { personSource, reporterSource } from "@/lib/gating/evidence-source";
+import { personSource, reporterSource } from "@cwr/gating/evidence-source";
 
 export interface AgentRef {
   id: string;

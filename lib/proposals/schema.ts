@@ -1,7 +1,7 @@
 // The wire shapes of proposals (SPEC §8): one rule for the route, the SDK's types and OpenAPI.
 import { z } from "zod";
-import { AUDIENCES } from "@/lib/gating/types";
-import { PROPOSAL_STATUSES } from "@/lib/gating/proposals";
+import { AUDIENCES } from "@cwr/gating/types";
+import { PROPOSAL_STATUSES } from "@cwr/gating/proposals";
 import { actionKeySchema, metadataSchema, referenceSchema } from "@/lib/events/schema";
 import { findUnstorable } from "@/lib/events/storable";
 

@@ -4,10 +4,10 @@
 // newest event and the newest tier change: the same replay again is answered without the worker.
 import { createHash } from "node:crypto";
 import type { Db } from "@/lib/db";
-import { canonicalJson } from "@/lib/gating/canonical";
-import type { ReplayResult } from "@/lib/gating/replay";
-import type { PolicyRules } from "@/lib/gating/types";
-import { validatePolicyRules } from "@/lib/gating/defaults";
+import { canonicalJson } from "@cwr/gating/canonical";
+import type { ReplayResult } from "@cwr/gating/replay";
+import type { PolicyRules } from "@cwr/gating/types";
+import { validatePolicyRules } from "@cwr/gating/defaults";
 import { policyRulesSchema } from "@/lib/policies/schema";
 import { AppError } from "@/lib/errors";
 import { zodDetails } from "@/lib/errors/zod";

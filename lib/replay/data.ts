@@ -3,8 +3,8 @@
 // and its recorded tier changes. The fold of the pages is lib/replay/fold.ts (in the replay worker for
 // pages people open; in process here, for tests and the bench).
 import type { Db } from "@/lib/db";
-import type { RecordedChange, ReplayResult } from "@/lib/gating/replay";
-import type { PolicyRules, Tier } from "@/lib/gating/types";
+import type { RecordedChange, ReplayResult } from "@cwr/gating/replay";
+import type { PolicyRules, Tier } from "@cwr/gating/types";
 import { currentPolicy } from "@/lib/policies/data";
 import { AppError } from "@/lib/errors";
 import { ReplayFolder } from "./fold";

@@ -1,9 +1,9 @@
 // The replay's fold of the stored pages: a page's JSON rows (lib/replay/pages.ts) cut into the
 // recorded ingest batches (rows received together) and pushed into one or more PolicyReplays. Runs in
 // the replay worker (lib/replay/worker.ts) and, for tests and the bench, in process. No I/O.
-import { PolicyReplay, type ReplayOptions, type ReplayResult } from "@/lib/gating/replay";
-import type { FoldOutcome } from "@/lib/gating/evidence-fold";
-import type { EventKind, Severity, Tier } from "@/lib/gating/types";
+import { PolicyReplay, type ReplayOptions, type ReplayResult } from "@cwr/gating/replay";
+import type { FoldOutcome } from "@cwr/gating/evidence-fold";
+import type { EventKind, Severity, Tier } from "@cwr/gating/types";
 
 /** One stored outcome: [occurredAt, kind, tier, version, severity, the reverted event or null, receivedAt, source]. */
 export type Cell = [

@@ -4,7 +4,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { ReplayOptions, ReplayResult } from "@/lib/gating/replay";
+import type { ReplayOptions, ReplayResult } from "@cwr/gating/replay";
 import { AppError } from "@/lib/errors";
 import type { FromWorker, ToWorker } from "./worker";
 

@@ -1,6 +1,6 @@
 // The replay's shape as pages receive it, and its plain-words sentence: the proposed policy against the
 // current one, both folded the same way over the same outcomes. Pure: safe in client components.
-import { DAY_MS, type Tier } from "@/lib/gating/types";
+import { DAY_MS, type Tier } from "@cwr/gating/types";
 
 /** What every replay assumes (people are not modelled): the `when_eligible` fold of lib/gating/replay.ts. */
 export const REPLAY_ASSUMPTION = "a promotion is taken as soon as it is eligible";

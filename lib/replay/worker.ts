@@ -2,7 +2,7 @@
 // replay of a long history never holds the event loop agents' decisions are answered on. One job at
 // a time; pure but for the messages.
 import { parentPort } from "node:worker_threads";
-import type { ReplayOptions, ReplayResult } from "@/lib/gating/replay";
+import type { ReplayOptions, ReplayResult } from "@cwr/gating/replay";
 import { ReplayFolder } from "./fold";
 
 export type ToWorker =

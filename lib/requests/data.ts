@@ -9,8 +9,8 @@ import {
   visibleReviews,
   classifyPolicyChange,
   type Tally,
-} from "@/lib/gating";
-import type { PolicyRules, RequestKind, RequestStatus, ReviewDecision, Role, Tier } from "@/lib/gating/types";
+} from "@cwr/gating";
+import type { PolicyRules, RequestKind, RequestStatus, ReviewDecision, Role, Tier } from "@cwr/gating/types";
 import { policyRulesSchema } from "@/lib/policies/schema";
 import type { Snapshot } from "@/lib/metrics/snapshot";
 

@@ -1,7 +1,7 @@
 // The requests screen's one read: the rows of a tab, the count on every tab, and how many wait for
 // this reader's review. The page and its live route share it, so they cannot disagree.
 import type { Db } from "@/lib/db";
-import type { RequestStatus, Role } from "@/lib/gating/types";
+import type { RequestStatus, Role } from "@cwr/gating/types";
 import { countRequestsByStatus, listAwaitingReview, listRequests, type RequestSummary } from "./data";
 import type { REQUEST_TABS } from "./schema";
 

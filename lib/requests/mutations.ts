@@ -6,7 +6,7 @@ import { TX_OPTIONS } from "@/lib/db/locks";
 import type { z } from "zod";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { forbidden } from "@/lib/errors";
-import { can } from "@/lib/gating/permissions";
+import { can } from "@cwr/gating/permissions";
 import { changeState, runStateCommand } from "@/lib/state/interpreter";
 import type { openRequestInputSchema, reviewInputSchema } from "./schema";
 

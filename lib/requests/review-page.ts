@@ -1,6 +1,6 @@
 // The review page's read model: the request as this reader may see it, and the live evidence.
 import type { Db } from "@/lib/db";
-import type { Role } from "@/lib/gating/types";
+import type { Role } from "@cwr/gating/types";
 import { liveEvidence } from "@/lib/metrics/data";
 import type { LiveEvidence } from "@/lib/metrics/evidence";
 import { requestDetail, type RequestDetail } from "./data";

@@ -1,8 +1,8 @@
 // Input schemas of review requests: the server actions, the dashboard route and page, and the forms'
 // types (z.input) read them here.
 import { z } from "zod";
-import { REQUEST_KINDS, REQUEST_STATUSES, REVIEW_DECISIONS } from "@/lib/gating/types";
-import { rationaleProblem } from "@/lib/gating/rationale";
+import { REQUEST_KINDS, REQUEST_STATUSES, REVIEW_DECISIONS } from "@cwr/gating/types";
+import { rationaleProblem } from "@cwr/gating/rationale";
 import { rationaleText } from "@/lib/forms/fields";
 
 /** A request a person opens; policy changes are opened by the policy editor, not by this form. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { decide } from "@/lib/gating";
-import { TIERS, AUDIENCES } from "@/lib/gating/types";
+import { decide } from "@cwr/gating";
+import { TIERS, AUDIENCES } from "@cwr/gating/types";
 import type { TierView as ServerTierView } from "@/lib/action-types/schema";
 import { createClient, decideLocally, toTierView, type ClientStatus, type TierChange } from "./client";
 import type { TierView } from "./types";

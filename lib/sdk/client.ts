@@ -25,10 +25,10 @@ import {
   type GuardResult,
   type Parameters as GuardParameters,
 } from "./guard";
-import { decide, isTier, modeOf } from "../gating/outcomes";
-import { tierForSubject } from "../gating/slider";
-import { decideWithContract, tierWithContract } from "../gating/contract";
-import { AUDIENCES } from "../gating/types";
+import { decide, isTier, modeOf } from "@cwr/gating/outcomes";
+import { tierForSubject } from "@cwr/gating/slider";
+import { decideWithContract, tierWithContract } from "@cwr/gating/contract";
+import { AUDIENCES } from "@cwr/gating/types";
 import { MODE_OF, type Audience, type Decision, type Mode, type Tier, type TierView } from "./types";
 
 export interface ClientOptions {

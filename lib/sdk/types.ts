@@ -2,8 +2,8 @@
 // the SDK carries no zod; tests/sdk check they match the server.
 
 // The vocabulary is the gating core's own (pure data: the tier list and tier → mode map are its values).
-import { TIER_MODES, TIERS, type EventKind, type Mode, type Severity, type Tier } from "../gating/types";
-export type { Audience, EventKind, Mode, Severity, Tier } from "../gating/types";
+import { TIER_MODES, TIERS, type EventKind, type Mode, type Severity, type Tier } from "@cwr/gating/types";
+export type { Audience, EventKind, Mode, Severity, Tier } from "@cwr/gating/types";
 
 /** One action type of the calling agent, as GET /api/v1/tiers answers it. */
 export interface TierView {
@@ -21,7 +21,7 @@ export interface TierView {
   contract?: { entries: string[] };
 }
 
-export type { Decision } from "../gating/outcomes";
+export type { Decision } from "@cwr/gating/outcomes";
 
 /** An outcome event as POST /api/v1/events takes it. */
 export interface OutcomeEvent {

@@ -5,7 +5,7 @@
 import type { Tx } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client.ts";
 import { TIER_CHANNEL } from "@/lib/db/channels";
-import { freshEvidence, type EvidenceState, type StateContext, type StateEffect } from "@/lib/gating";
+import { freshEvidence, type EvidenceState, type StateContext, type StateEffect } from "@cwr/gating";
 import { appendAuditEntries, type AuditInput } from "@/lib/audit/mutations";
 import type { AuditKind } from "@/lib/audit/kinds";
 

@@ -14,13 +14,13 @@ import {
   type StateDeps,
   type StateRefusal,
   type StoredRequest,
-} from "@/lib/gating";
-import type { PolicyRules, Tier } from "@/lib/gating/types";
+} from "@cwr/gating";
+import type { PolicyRules, Tier } from "@cwr/gating/types";
 import { domainError, notFound, type ErrorCode } from "@/lib/errors";
 import { toEvidenceState, type EvidenceStateRow } from "@/lib/metrics/evidence-state";
 import { evidenceView } from "@/lib/metrics/evidence";
-import { blocksNewRequest } from "@/lib/gating/pending-requests";
-import { policyRulesSchema } from "@/lib/gating/policy-schema";
+import { blocksNewRequest } from "@cwr/gating/pending-requests";
+import { policyRulesSchema } from "@/lib/state/policy-rules-schema";
 import { pinSnapshot } from "@/lib/metrics/snapshot";
 import { applyEffects, type Subject } from "./apply";
 

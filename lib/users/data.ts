@@ -1,6 +1,6 @@
 // Reads of users for the admin page. Explicit selects, plain DTOs; never the password hash.
 import type { Db } from "@/lib/db";
-import type { Role } from "@/lib/gating/permissions";
+import type { Role } from "@cwr/gating/permissions";
 
 export interface UserRow {
   id: string;

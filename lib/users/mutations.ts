@@ -1,17 +1,17 @@
 import type { Db } from "@/lib/db";
 import { appendAudit, SYSTEM_ACTOR } from "@/lib/audit/mutations";
-import { invitationExpiry, invitationPending } from "@/lib/gating/invitations";
+import { invitationExpiry, invitationPending } from "@cwr/gating/invitations";
 import { hashInvitationToken, newInvitationToken } from "./invitations";
-import { checkInvitationAcceptance } from "@/lib/gating/invitations";
+import { checkInvitationAcceptance } from "@cwr/gating/invitations";
 import type { z } from "zod";
 import type { Actor } from "@/lib/audit/mutations";
 import { hashPassword } from "@/lib/auth/password";
 import { conflict, AppError, domainError } from "@/lib/errors";
 import type { Tx } from "@/lib/db/client";
-import type { Role } from "@/lib/gating/permissions";
+import type { Role } from "@cwr/gating/permissions";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { rolesFromIdentityProvider } from "@/lib/auth/oidc-roles";
-import { checkRoleGrantDecision, roleChangeNeedsApproval } from "@/lib/gating/role-grants";
+import { checkRoleGrantDecision, roleChangeNeedsApproval } from "@cwr/gating/role-grants";
 import {
   acceptInvitationSchema,
   disableUserSchema,

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { ROLES } from "@/lib/gating/permissions";
-import { REVIEW_DECISIONS } from "@/lib/gating/types";
+import { ROLES } from "@cwr/gating/permissions";
+import { REVIEW_DECISIONS } from "@cwr/gating/types";
 import { oneOf, pickedId, rationaleText, requiredText } from "@/lib/forms/fields";
 
 const role = oneOf(ROLES);

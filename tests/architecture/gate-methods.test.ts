@@ -14,7 +14,7 @@ const HOMES = [/^lib\/gating\/types\.ts$/, /^lib\/gating\/gates\//];
 function sources(dir: string): string[] {
   return readdirSync(join(ROOT, dir)).flatMap((name) => {
     const path = join(dir, name);
-    if (name === "node_modules" || name.startsWith(".") || name === "generated") return [];
+    if (name === "node_modules" || name.startsWith(".") || name === "generated" || name === "dist") return [];
     if (statSync(join(ROOT, path)).isDirectory()) return sources(path);
     return /\.(ts|tsx)$/.test(name) && !/\.test\.tsx?$/.test(name) ? [path] : [];
   });

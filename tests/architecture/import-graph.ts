@@ -1,11 +1,13 @@
 // The product's import graph (app/, components/, lib/, server.ts), read from the sources: enough of
-// TypeScript's resolution for this tree ("@/…" and relative specifiers; type-only imports marked).
+// TypeScript's resolution for this tree ("@/…", "@cwr/…" and relative specifiers; type-only imports marked).
 import fs from "node:fs";
 import path from "node:path";
 
 export const ROOT = path.resolve(__dirname, "../..");
 const SOURCES = ["app", "components", "lib", "server.ts", "proxy.ts", "instrumentation.ts"];
-const SKIP_DIRS = new Set(["node_modules", "generated", ".next"]);
+const SKIP_DIRS = new Set(["node_modules", "generated", ".next", "dist"]);
+/** The workspace packages, by their names (tsconfig.json's paths). */
+const PACKAGES: Record<string, string> = { "@cwr/gating": "lib/gating", "@cwr/sdk": "lib/sdk" };
 
 export interface ImportEdge {
   to: string;
@@ -30,7 +32,9 @@ function sourceFiles(): string[] {
 
 function resolve(from: string, spec: string): string | null {
   let base: string;
-  if (spec.startsWith("@/")) base = path.join(ROOT, spec.slice(2));
+  const pkg = Object.keys(PACKAGES).find((name) => spec === name || spec.startsWith(`${name}/`));
+  if (pkg) base = path.join(ROOT, PACKAGES[pkg]!, spec.slice(pkg.length) || "index");
+  else if (spec.startsWith("@/")) base = path.join(ROOT, spec.slice(2));
   else if (spec.startsWith(".")) base = path.resolve(ROOT, path.dirname(from), spec);
   else return null;
   for (const c of [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts"), path.join(base, "index.tsx")]) {

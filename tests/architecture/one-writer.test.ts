@@ -23,7 +23,7 @@ function sources(dir: string): string[] {
     for (const e of fs.readdirSync(abs, { withFileTypes: true })) {
       const p = path.join(abs, e.name);
       if (e.isDirectory()) {
-        if (e.name !== "node_modules" && e.name !== "generated") walk(p);
+        if (e.name !== "node_modules" && e.name !== "generated" && e.name !== "dist") walk(p);
       } else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name)) out.push(path.relative(ROOT, p));
     }
   };

@@ -13,8 +13,9 @@ function filesUnder(dir: string): string[] {
   const walk = (abs: string) => {
     for (const e of fs.readdirSync(abs, { withFileTypes: true })) {
       const p = path.join(abs, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name)) out.push(path.relative(ROOT, p));
+      if (e.isDirectory()) {
+        if (e.name !== "dist") walk(p);
+      } else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name)) out.push(path.relative(ROOT, p));
     }
   };
   walk(path.join(ROOT, dir));

@@ -1,8 +1,8 @@
 // SPEC §3 rules 4, 8 and 9: quorum applies a promotion exactly once, one rejection closes the request,
 // approvals bind to the evidence they judged, applying re-checks the live state, open requests expire.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canonicalJson } from "@/lib/gating/canonical";
-import { defaultPolicy } from "@/lib/gating";
+import { canonicalJson } from "@cwr/gating/canonical";
+import { defaultPolicy } from "@cwr/gating";
 import { applyRequest, expireRequests, openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
 import { demoteManually, setFrozen } from "@/lib/action-types/mutations";
 import { editPolicy } from "@/lib/policies/mutations";

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUDIT_KIND_GROUPS, AUDIT_KIND_LIST, AUDIT_KINDS, TIER_AUDIT_KIND, type AuditKind } from "@/lib/audit/kinds";
 import { appendAudit, SYSTEM_ACTOR } from "@/lib/audit/mutations";
-import { TIER_CHANGE_CAUSES } from "@/lib/gating/types";
+import { TIER_CHANGE_CAUSES } from "@cwr/gating/types";
 import { NOW, openWorld, type World } from "./world";
 
 let w: World;

@@ -21,7 +21,7 @@ import { ingestEvents } from "@/lib/events/mutations";
 import { expireRequests, openPromotionRequest, reviewRequest, withdrawRequest } from "@/lib/requests/mutations";
 import { editPolicy } from "@/lib/policies/mutations";
 import { demoteManually, setFrozen } from "@/lib/action-types/mutations";
-import { defaultPolicy } from "@/lib/gating";
+import { defaultPolicy } from "@cwr/gating";
 import { outcomes } from "../helpers/fixtures";
 import {
   DAY,

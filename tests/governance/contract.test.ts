@@ -9,7 +9,7 @@ import { agentTier } from "@/lib/action-types/data";
 import { startTierListener, stopTierListener } from "@/lib/db/notify";
 import { AGENT_ROUTES } from "@/lib/http/agent-routes";
 import type { KeyPrincipal } from "@/lib/keys/data";
-import { decideLocally, toTierView } from "@/lib/sdk";
+import { decideLocally, toTierView } from "@cwr/sdk";
 import { agentContract } from "@/lib/contracts/data";
 import { decideContractAddition, removeContractEntry, requestContractAddition } from "@/lib/contracts/mutations";
 import { eligibleWalk, later, openWorld, RATIONALE, refused, type Subject, type World } from "./world";

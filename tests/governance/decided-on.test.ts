@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoteManually, setFrozen } from "@/lib/action-types/mutations";
 import { editPolicy } from "@/lib/policies/mutations";
-import { defaultPolicy } from "@/lib/gating";
+import { defaultPolicy } from "@cwr/gating";
 import { NOW, RATIONALE, eligibleWalk, later, openWorld, refused, type World } from "./world";
 
 let w: World;

@@ -7,7 +7,7 @@ import { ingestEvents } from "@/lib/events/mutations";
 import { openPromotionRequest } from "@/lib/requests/mutations";
 import { sweepDemotions } from "@/lib/action-types/mutations";
 import { editPolicy } from "@/lib/policies/mutations";
-import { cusumParams, defaultPolicy } from "@/lib/gating";
+import { cusumParams, defaultPolicy } from "@cwr/gating";
 import {
   NOW,
   auditSince,

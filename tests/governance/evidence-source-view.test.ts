@@ -9,7 +9,7 @@ import { createApiKey, revokeApiKey } from "@/lib/keys/mutations";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { editPolicy } from "@/lib/policies/mutations";
 import { currentPolicy } from "@/lib/policies/data";
-import type { PolicyRules } from "@/lib/gating/types";
+import type { PolicyRules } from "@cwr/gating/types";
 import { forcePolicyVersion, outcomes } from "../helpers/fixtures";
 import { daysAgo, feed, newSubject, NOW, openWorld, type World } from "./world";
 

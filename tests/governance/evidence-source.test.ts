@@ -10,8 +10,8 @@ import { POST as postEvents } from "@/app/api/v1/events/route";
 import { GET as getTierStream } from "@/app/api/v1/tiers/stream/route";
 import { replayActionType } from "@/lib/replay/data";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
-import { defaultPolicy } from "@/lib/gating/defaults";
-import type { PolicyRules } from "@/lib/gating/types";
+import { defaultPolicy } from "@cwr/gating/defaults";
+import type { PolicyRules } from "@cwr/gating/types";
 import { forcePolicyVersion, outcomes } from "../helpers/fixtures";
 import { daysAgo, feed, newSubject, NOW, openWorld, promoteOnce, stateOf, type World } from "./world";
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestEvents, type EventResult } from "@/lib/events/mutations";
 import { fromDbKind } from "@/lib/events/schema";
-import { outcomeOf } from "@/lib/gating";
+import { outcomeOf } from "@cwr/gating";
 import { dayOf } from "@/lib/metrics/mutations";
 import { openPromotionRequest } from "@/lib/requests/mutations";
 import { outcomes } from "../helpers/fixtures";

@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listOverview, listOverviewPage, type OverviewRow } from "@/lib/action-types/data";
 import { OVERVIEW_SORTS, OVERVIEW_STATUSES, overviewQueryOf, overviewQuerySchema } from "@/lib/action-types/schema";
 import { actionTypeDetail } from "@/lib/action-types/detail";
-import { confidenceSequence, logEProcess, promotionGate } from "@/lib/gating";
+import { confidenceSequence, logEProcess, promotionGate } from "@cwr/gating";
 import { pinSnapshot } from "@/lib/metrics/snapshot";
 import { liveEvidence } from "@/lib/metrics/data";
 import { seedIfEmpty } from "@/lib/demo/seed";
 import { testDatabase } from "../helpers/db";
 import type { Database } from "@/lib/db/client";
-import { DAY_MS } from "@/lib/gating/types";
+import { DAY_MS } from "@cwr/gating/types";
 
 let database: Database;
 beforeAll(async () => {

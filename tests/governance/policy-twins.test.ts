@@ -1,8 +1,8 @@
 // A loosening sent twice (a double click, a second tab) must not open two twin requests: the second
 // send is refused with the first request's id, and a different loosening is still its own request.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultPolicy } from "@/lib/gating";
-import type { PolicyRules } from "@/lib/gating/types";
+import { defaultPolicy } from "@cwr/gating";
+import type { PolicyRules } from "@cwr/gating/types";
 import { editPolicy } from "@/lib/policies/mutations";
 import { httpStatus } from "@/lib/http/errors";
 import { NOW, newSubject, openWorld, type World } from "./world";

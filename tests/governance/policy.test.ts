@@ -1,8 +1,8 @@
 // SPEC §3 rule 6: tightening a bar takes effect at once; loosening one is a request that needs review.
 // Both are audited; only admins change policies.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultPolicy } from "@/lib/gating";
-import type { PolicyRules } from "@/lib/gating/types";
+import { defaultPolicy } from "@cwr/gating";
+import type { PolicyRules } from "@cwr/gating/types";
 import { editPolicy } from "@/lib/policies/mutations";
 import { currentPolicy, policyHistory } from "@/lib/policies/data";
 import { applyRequest, reviewRequest } from "@/lib/requests/mutations";

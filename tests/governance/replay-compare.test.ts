@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedIfEmpty } from "@/lib/demo/seed";
 import { replaySummary, replaySentence, type ReplayPoint } from "@/lib/replay/summary";
 import { currentPolicy } from "@/lib/policies/data";
-import { TIERS, type PolicyRules } from "@/lib/gating/types";
+import { TIERS, type PolicyRules } from "@cwr/gating/types";
 import { testDatabase } from "../helpers/db";
 import type { Database } from "@/lib/db/client";
 

@@ -1,7 +1,7 @@
 // SPEC §3 rules 1 and 2: a promotion request opens only when every condition holds, lists every unmet
 // condition when it does not, and pins the policy version and the evidence with their SHA-256.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canonicalJson } from "@/lib/gating/canonical";
+import { canonicalJson } from "@cwr/gating/canonical";
 import { openPromotionRequest } from "@/lib/requests/mutations";
 import { setFrozen } from "@/lib/action-types/mutations";
 import { liveEvidence } from "@/lib/metrics/data";

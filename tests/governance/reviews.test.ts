@@ -1,8 +1,8 @@
 // SPEC §3 rule 3: reviews are blind, need a written rationale, the requester cannot review, and one
 // person counts once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { visibleReviews } from "@/lib/gating";
-import type { Role } from "@/lib/gating/permissions";
+import { visibleReviews } from "@cwr/gating";
+import type { Role } from "@cwr/gating/permissions";
 import { openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
 import {
   JUSTIFICATION,

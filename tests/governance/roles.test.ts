@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyRequest, openPromotionRequest, reviewRequest, withdrawRequest } from "@/lib/requests/mutations";
 import { demoteManually, setFrozen } from "@/lib/action-types/mutations";
 import { editPolicy } from "@/lib/policies/mutations";
-import { defaultPolicy } from "@/lib/gating";
+import { defaultPolicy } from "@cwr/gating";
 import {
   JUSTIFICATION,
   NOW,

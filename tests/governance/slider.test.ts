@@ -8,9 +8,9 @@ import type { KeyPrincipal } from "@/lib/keys/data";
 import { editPolicy } from "@/lib/policies/mutations";
 import { currentPolicy } from "@/lib/policies/data";
 import { sliderPanelData } from "@/lib/action-types/slider-panel";
-import { insideSlider } from "@/lib/gating/slider";
-import { decideLocally, toTierView } from "@/lib/sdk";
-import type { PolicyRules } from "@/lib/gating/types";
+import { insideSlider } from "@cwr/gating/slider";
+import { decideLocally, toTierView } from "@cwr/sdk";
+import type { PolicyRules } from "@cwr/gating/types";
 import { DAY, eligibleWalk, feed, later, NOW, openWorld, promoteOnce, type Subject, type World } from "./world";
 
 let w: World;

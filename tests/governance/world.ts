@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { expect } from "vitest";
 import type { Db } from "@/lib/db";
-import { DAY_MS, type BlastRadius, type Tier } from "@/lib/gating/types";
+import { DAY_MS, type BlastRadius, type Tier } from "@cwr/gating/types";
 import { AppError } from "@/lib/errors";
 import { httpStatus } from "@/lib/http/errors";
 import { ingestEvents } from "@/lib/events/mutations";

@@ -1,9 +1,9 @@
 // The exact false promotion of a one-look gate at its bar (tests only): the fewest successes the
 // product's own gate clears at `trials`, and the binomial probability of reaching it when every
 // outcome succeeds with probability `bar`: P(S ≥ k) = I_bar(k, n − k + 1).
-import { regularizedIncompleteBeta } from "@/lib/gating/beta";
-import { gateDecision } from "@/lib/gating/statistics";
-import type { GateMethod } from "@/lib/gating/types";
+import { regularizedIncompleteBeta } from "@cwr/gating/beta";
+import { gateDecision } from "@cwr/gating/statistics";
+import type { GateMethod } from "@cwr/gating/types";
 
 export function criticalCount(method: GateMethod, trials: number, bar: number, alpha: number): number {
   const clears = (k: number) => gateDecision(method, { successes: k, trials }, bar, alpha).cleared;

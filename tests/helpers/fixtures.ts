@@ -1,9 +1,9 @@
 // Test fixtures made through the real mutations: people of every role, an agent, action types.
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
-import type { BlastRadius, PolicyRules, Tier } from "@/lib/gating/types";
+import type { BlastRadius, PolicyRules, Tier } from "@cwr/gating/types";
 import type { UserPrincipal } from "@/lib/auth/actor";
-import type { Role } from "@/lib/gating/permissions";
+import type { Role } from "@cwr/gating/permissions";
 import { appendAudit, SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { createUser } from "@/lib/users/mutations";
 import { createAgent, createActionType } from "@/lib/agents/mutations";

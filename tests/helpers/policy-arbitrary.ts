@@ -1,8 +1,8 @@
 // fast-check arbitrary of valid policies (tests only): every value inside the SPEC §2 bounds, the
 // rest of the shape from the defaults. Filtered through validatePolicyRules.
 import fc from "fast-check";
-import { defaultPolicy, POLICY_BOUNDS, validatePolicyRules } from "@/lib/gating/defaults";
-import { BLAST_RADII, GATE_METHODS, SEVERITIES, TIERS, type PolicyRules } from "@/lib/gating/types";
+import { defaultPolicy, POLICY_BOUNDS, validatePolicyRules } from "@cwr/gating/defaults";
+import { BLAST_RADII, GATE_METHODS, SEVERITIES, TIERS, type PolicyRules } from "@cwr/gating/types";
 
 const rate = fc.double({ min: 0.01, max: 0.999, noNaN: true });
 

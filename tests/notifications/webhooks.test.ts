@@ -13,7 +13,7 @@ import { verifyWebhook } from "@/lib/notifications/sign";
 import { notificationKindFor } from "@/lib/notifications/kinds";
 import { feed, newSubject, openWorld, RATIONALE, type World } from "../governance/world";
 import { receiver, type Receiver } from "./receiver";
-import { DAY_MS as DAY } from "@/lib/gating/types";
+import { DAY_MS as DAY } from "@cwr/gating/types";
 
 let w: World;
 let hook: Receiver;

@@ -4,7 +4,7 @@
 import canonicalize from "canonicalize";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson } from "@/lib/gating/canonical";
+import { canonicalJson } from "@cwr/gating/canonical";
 import { proposalDigest } from "@/lib/proposals/digest";
 
 const refund = {

@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import { createProposal, decideSuggestion } from "@/lib/proposals/mutations";
 import { openPromotionRequest } from "@/lib/requests/mutations";
 import { DEMO_ACCOUNTS } from "@/lib/auth/demo-accounts";
-import type { Role } from "@/lib/gating/permissions";
+import type { Role } from "@cwr/gating/permissions";
 
 let database: TestDatabase;
 let agent: { id: string; slug: string };

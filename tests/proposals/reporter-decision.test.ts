@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@/lib/keys/mutations";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
-import { keyMayUse } from "@/lib/gating/evidence-source";
+import { keyMayUse } from "@cwr/gating/evidence-source";
 import { createProposal } from "@/lib/proposals/mutations";
 import { openWorld, newSubject, type Subject, type World } from "../governance/world";
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cachedAgentEntry } from "@/lib/action-types/tier-cache";
 import { ingestEvents } from "@/lib/events/mutations";
-import { decideForSubject } from "@/lib/gating/slider";
+import { decideForSubject } from "@cwr/gating/slider";
 import type { Database } from "@/lib/db/client";
 import { makeActionType, makeAgent, makePeople, outcomes } from "../helpers/fixtures";
 import { authenticateApiKey } from "@/lib/keys/data";

@@ -13,8 +13,8 @@ import { openDatabase, type Database } from "@/lib/db/client";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { createAgent, createActionType } from "@/lib/agents/mutations";
 import { createApiKey } from "@/lib/keys/mutations";
-import { outcomeOf } from "@/lib/gating";
-import type { EventKind, Tier } from "@/lib/gating/types";
+import { outcomeOf } from "@cwr/gating";
+import type { EventKind, Tier } from "@cwr/gating/types";
 import { kill, startServer, type TestServer } from "../helpers/server";
 
 const KILLS = 4;

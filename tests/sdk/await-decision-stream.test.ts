@@ -11,7 +11,7 @@ import { createApiKey } from "@/lib/keys/mutations";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { createProposal, decideSuggestion } from "@/lib/proposals/mutations";
 import { startTierListener, stopTierListener } from "@/lib/db/notify";
-import { createClient } from "@/lib/sdk";
+import { createClient } from "@cwr/sdk";
 import { serveAgentRead } from "@/lib/http/front";
 import { GET as getTierStream } from "@/app/api/v1/tiers/stream/route";
 import { GET as getProposal } from "@/app/api/v1/proposals/[id]/route";

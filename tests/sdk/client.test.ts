@@ -2,8 +2,8 @@
 // tier change arriving through the stream, failing closed when the server goes away, recovering when
 // it comes back, and outcome reports retried through the outage without double counting.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, createReporter, type CwrClient, type TierChange } from "@/lib/sdk";
-import type { Audience, TierView } from "@/lib/sdk/types";
+import { createClient, createReporter, type CwrClient, type TierChange } from "@cwr/sdk";
+import type { Audience, TierView } from "@cwr/sdk/types";
 import { createKey, kill, startServer, type TestServer } from "../helpers/server";
 
 const MAX_AGE_MS = 3000;

@@ -3,8 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signInCookie, startServer, type TestServer } from "../helpers/server";
-import { CwrApiError, decideProposal, type ProposalsContext } from "@/lib/sdk";
-import { awaitDecision, propose } from "@/lib/sdk/proposals";
+import { CwrApiError, decideProposal, type ProposalsContext } from "@cwr/sdk";
+import { awaitDecision, propose } from "@cwr/sdk/proposals";
 
 let server: TestServer;
 let agent: ProposalsContext;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/lib/db/client";
 import { liveEvidence } from "@/lib/metrics/data";
 import { fromDbKind } from "@/lib/events/schema";
-import type { TierView } from "@/lib/sdk/types";
+import type { TierView } from "@cwr/sdk/types";
 import { DEMO_STORIES } from "@/lib/demo/agent";
 import { createKey, kill, signInCookie, startServer, type TestServer } from "../helpers/server";
 

@@ -6,7 +6,7 @@ import { DEMO_AGENTS } from "@/lib/demo/catalog";
 import { demoPlans, seededRatePerSecond } from "@/lib/demo/agent";
 import type { Database } from "@/lib/db/client";
 import { testDatabase } from "../helpers/db";
-import { DAY_MS } from "@/lib/gating/types";
+import { DAY_MS } from "@cwr/gating/types";
 
 let database: Database;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey, startServer, type TestServer } from "../helpers/server";
-import { createClient, CwrApiError, type CwrClient } from "@/lib/sdk";
+import { createClient, CwrApiError, type CwrClient } from "@cwr/sdk";
 
 let server: TestServer;
 let client: CwrClient;

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { can, ROLES, type Role } from "@/lib/gating/permissions";
+import { can, ROLES, type Role } from "@cwr/gating/permissions";
 import { createKey, signInCookie, startServer, type TestServer } from "../helpers/server";
 import { FRONT_ROUTES } from "@/lib/http/agent-routes";
 import { ACTION_RULES, ROUTE_RULES, type Access } from "./access-rules";

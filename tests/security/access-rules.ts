@@ -1,6 +1,6 @@
 // The access table every route and server action must appear in. A new route or action without a
 // row here fails tests/security/access-matrix.test.ts: access is decided on purpose, never by default.
-import type { Permission } from "@/lib/gating/permissions";
+import type { Permission } from "@cwr/gating/permissions";
 
 export type Access =
   | { kind: "public" }

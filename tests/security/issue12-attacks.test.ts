@@ -10,7 +10,7 @@ import { callAction } from "../helpers/actions";
 import { openDatabase } from "@/lib/db/client";
 import { auditEntryHash } from "@/lib/audit/hash";
 import { DEMO_PASSWORD } from "@/lib/auth/demo-accounts";
-import type { Tier } from "@/lib/gating/types";
+import type { Tier } from "@cwr/gating/types";
 
 let server: TestServer;
 const cookies = new Map<string, string>();

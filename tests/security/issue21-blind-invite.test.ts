@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signInCookie, startServer, type TestServer } from "../helpers/server";
 import { callAction } from "../helpers/actions";
-import type { Tier } from "@/lib/gating/types";
+import type { Tier } from "@cwr/gating/types";
 
 let server: TestServer;
 const cookies = new Map<string, string>();

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/session";
-import { can } from "@/lib/gating/permissions";
+import { can } from "@cwr/gating/permissions";
 import { getDb } from "@/lib/db";
 import { listAudit } from "@/lib/audit/data";
 import { AppError } from "@/lib/errors";

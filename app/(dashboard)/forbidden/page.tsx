@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { currentUser } from "@/lib/auth/session";
-import { PERMISSIONS, type Permission } from "@/lib/gating/permissions";
+import { PERMISSIONS, type Permission } from "@cwr/gating/permissions";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Not allowed" };

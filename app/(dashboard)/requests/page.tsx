@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { z } from "zod";
 import { requirePageUser } from "@/lib/auth/session";
-import { can } from "@/lib/gating/permissions";
+import { can } from "@cwr/gating/permissions";
 import { getDb } from "@/lib/db";
 import { requestsScreen } from "@/lib/requests/inbox";
 import { requestsQuerySchema } from "@/lib/requests/schema";

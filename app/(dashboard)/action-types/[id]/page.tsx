@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { requirePageUser } from "@/lib/auth/session";
-import { can } from "@/lib/gating/permissions";
+import { can } from "@cwr/gating/permissions";
 import { getDb } from "@/lib/db";
 import { actionTypeDetail } from "@/lib/action-types/detail";
 import { actionTypeName } from "@/lib/action-types/data";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { requirePageUser } from "@/lib/auth/session";
-import { can } from "@/lib/gating/permissions";
+import { can } from "@cwr/gating/permissions";
 import { getDb } from "@/lib/db";
 import { reviewPage } from "@/lib/requests/review-page";
 import { requestTitle } from "@/lib/requests/data";

@@ -2,7 +2,7 @@ import { ingestEvents } from "@/lib/events/mutations";
 import { methods, route } from "@/lib/http/route";
 import { incrementCounter } from "@/lib/counters";
 import { eventBatchSchema } from "@/lib/events/schema";
-import { eventSourceOfKey } from "@/lib/gating/evidence-source";
+import { eventSourceOfKey } from "@cwr/gating/evidence-source";
 
 export const dynamic = "force-dynamic";
 

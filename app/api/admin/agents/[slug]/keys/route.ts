@@ -5,7 +5,7 @@ import { agentBySlug } from "@/lib/agents/data";
 import { agentSlugParamsSchema } from "@/lib/agents/schema";
 import { createApiKey } from "@/lib/keys/mutations";
 import { userActor } from "@/lib/auth/actor";
-import { KEY_SCOPES } from "@/lib/gating/evidence-source";
+import { KEY_SCOPES } from "@cwr/gating/evidence-source";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,9 @@
-// The schema of a policy's rules (PolicyRules, types.ts), with the SPEC's bounds: what an edit must
-// satisfy and what every stored version is parsed with. Pure zod, so the core and the state
-// interpreter parse stored rules without depending on the policies feature.
+// The schema of a policy's rules (PolicyRules, @cwr/gating/types), with the SPEC's bounds: what an edit must
+// satisfy and what every stored version is parsed with. zod lives here, in the state layer that interprets stored rules, so @cwr/gating
+// stays free of dependencies; the state interpreter and the policies feature parse stored rules with it.
 import { z } from "zod";
-import { GATE_METHODS, SEVERITIES } from "./types";
-import { POLICY_BOUNDS } from "./defaults";
+import { GATE_METHODS, SEVERITIES } from "@cwr/gating/types";
+import { POLICY_BOUNDS } from "@cwr/gating/defaults";
 
 const rate = z.number().gt(0).lt(1);
 const count = z.number().int().min(1).max(10_000_000);
