@@ -58,6 +58,7 @@ const PRISMA_EXCEPTIONS = [
   "lib/events/insert.ts", // the one bulk INSERT … unnest of outcome events, shared by ingestion and the bench generator
   "lib/http/sse.ts", // the tier stream's initial snapshot (one read before LISTEN takes over)
   "lib/notifications/deliver.ts", // the outbox worker: claim and settle deliveries (one module for the worker)
+  "lib/notifications/audit-stream.ts", // the SIEM stream worker: claim a stream, read its next batch, settle it
   "lib/notifications/demo-receiver.ts", // the demo webhook receiver's inbox (development only)
   "lib/notifications/outbox.ts", // enqueue inside the audited transaction (called from appendAudit)
 ];

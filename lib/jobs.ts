@@ -13,6 +13,7 @@ import type { Database } from "@/lib/db/client";
 import { expireRequests } from "@/lib/requests/mutations";
 import { sweepDemotions } from "@/lib/action-types/mutations";
 import { deliverDue } from "@/lib/notifications/deliver";
+import { deliverAuditStreams } from "@/lib/notifications/audit-stream";
 import { log, logError } from "@/lib/log";
 import { writeCheckpointIfDue } from "@/lib/audit/checkpoint-job";
 
@@ -113,6 +114,8 @@ function schedule(database: Database, state: JobsState, isLeader: () => Promise<
       async () => {
         const run = await deliverDue(database.prisma);
         if (run.delivered || run.retrying || run.dead) log("info", "webhooks", { ...run });
+        const streamed = await deliverAuditStreams(database.prisma);
+        if (streamed.batches || streamed.failed) log("info", "audit stream", { ...streamed });
       },
       "webhook delivery failed",
     ),

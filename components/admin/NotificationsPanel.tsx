@@ -122,6 +122,7 @@ export function NotificationsPanel({
                   <td className={`${cellClass} whitespace-nowrap text-xs`} data-testid="endpoint-counts">
                     {e.delivered} delivered · {e.pending} pending ·{" "}
                     <span className={e.dead ? "font-semibold text-red-800" : ""}>{e.dead} dead</span>
+                    {e.auditStream && <AuditStreamLag stream={e.auditStream} />}
                   </td>
                   <td className={`${cellClass} text-xs`}>
                     {e.enabled ? (
@@ -322,5 +323,23 @@ function DemoReceiverCard() {
         </ul>
       )}
     </Card>
+  );
+}
+
+/** A SIEM endpoint's place in the audit log: it never skips an entry, so a failing receiver shows as lag. */
+function AuditStreamLag({ stream }: { stream: NonNullable<EndpointRow["auditStream"]> }) {
+  const late = stream.behind > 0 && stream.failedAttempts > 0;
+  return (
+    <div className="mt-1" data-testid="audit-stream-lag">
+      audit stream: through entry #{stream.deliveredSeq} of #{stream.latestSeq} ·{" "}
+      <span className={late ? "font-semibold text-red-800" : ""}>
+        {stream.behind === 0 ? "up to date" : `${stream.behind.toLocaleString("en-US")} behind`}
+      </span>
+      {stream.failedAttempts > 0 && (
+        <div className="whitespace-normal text-red-800">
+          {stream.failedAttempts} failed attempt{stream.failedAttempts === 1 ? "" : "s"}: {stream.lastError}
+        </div>
+      )}
+    </div>
   );
 }

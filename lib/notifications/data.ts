@@ -1,10 +1,11 @@
 // Reads for the admin screens: endpoints (never their secrets) and each endpoint's delivery log.
 import type { Db } from "@/lib/db";
 import { secretHint } from "./sign";
+import { auditStreamLag } from "./audit-stream";
 import type { StoredPayload } from "./payload";
 
 export async function listWebhookEndpoints(db: Db) {
-  const [endpoints, counts] = await Promise.all([
+  const [endpoints, counts, streams] = await Promise.all([
     db.webhookEndpoint.findMany({
       orderBy: { createdAt: "asc" },
       select: {
@@ -19,6 +20,7 @@ export async function listWebhookEndpoints(db: Db) {
       },
     }),
     db.webhookDelivery.groupBy({ by: ["endpointId", "status"], _count: { _all: true } }),
+    auditStreamLag(db),
   ]);
   return endpoints.map(({ secret, ...e }) => {
     const of = (status: string) => counts.find((c) => c.endpointId === e.id && c.status === status)?._count._all ?? 0;
@@ -29,6 +31,8 @@ export async function listWebhookEndpoints(db: Db) {
       pending: of("pending"),
       delivered: of("delivered"),
       dead: of("dead"),
+      /** SIEM endpoints (audit.entry): how far the stream has come, and how far behind it is */
+      auditStream: streams.get(e.id) ?? null,
     };
   });
 }

@@ -16,6 +16,7 @@ export const NOTIFICATION_KINDS = [
   "suggestion.decided",
   "audit.checkpoint",
   "audit.anomaly",
+  "audit.entry",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -34,7 +35,11 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   "suggestion.decided": "A suggestion was accepted, accepted with edits or rejected",
   "audit.checkpoint": "An audit checkpoint was written",
   "audit.anomaly": "The audit log failed verification (no checkpoint was signed)",
+  "audit.entry": "Every audit entry, in order, in batches (for a SIEM; standard format only)",
 };
+
+/** Delivered by the audit stream (lib/notifications/audit-stream.ts), not the outbox. */
+export const STREAMED_KIND = "audit.entry" satisfies NotificationKind;
 
 const BY_AUDIT_KIND: Record<string, NotificationKind> = {
   "request.opened": "request.opened",

@@ -6,6 +6,7 @@ import { appendAudit, type Actor } from "@/lib/audit/mutations";
 import { AppError } from "@/lib/errors";
 import { endpointInputSchema, type EndpointInput } from "./schema";
 import { newWebhookSecret } from "./sign";
+import { STREAMED_KIND } from "./kinds";
 import { EgressRefused, isDemoReceiver, resolveTarget } from "./egress";
 
 /** Resolves the address now, for a clear error (it is resolved and checked again at every send). */
@@ -40,6 +41,9 @@ export async function createWebhookEndpoint(db: Db, actor: Actor, raw: EndpointI
       },
       select: { id: true, name: true, url: true, kinds: true, format: true },
     });
+    // A SIEM starts from the first entry: it sees the whole log, then follows it.
+    if (endpoint.kinds.includes(STREAMED_KIND))
+      await tx.auditStream.create({ data: { endpointId: endpoint.id, nextAttemptAt: now } });
     await appendAudit(
       tx,
       {

@@ -7,7 +7,7 @@ import { Webhook } from "standardwebhooks";
 import { appendAudit, SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { openPromotionRequest, reviewRequest } from "@/lib/requests/mutations";
 import { createWebhookEndpoint } from "@/lib/notifications/mutations";
-import { deliverDue } from "@/lib/notifications/deliver";
+import { deliverAuditStreams as deliverDue } from "@/lib/notifications/audit-stream";
 import { listWebhookEndpoints } from "@/lib/notifications/data";
 import { AppError } from "@/lib/errors";
 import { feed, newSubject, openWorld, RATIONALE, type World } from "../governance/world";
@@ -62,7 +62,7 @@ async function noise(n: number, now: Date) {
     await w.db.$transaction((tx) =>
       appendAudit(
         tx,
-        { actor: SYSTEM_ACTOR, kind: "audit.checkpoint", entityType: "audit", entityId: `n${i}`, data: { i } },
+        { actor: SYSTEM_ACTOR, kind: "user.enabled", entityType: "user", entityId: `n${i}`, data: { i } },
         now,
       ),
     );
@@ -148,16 +148,18 @@ describe("the audit log streamed to a SIEM (audit.entry)", () => {
       { actionTypeId: s.id, kind: "promotion", justification: "Ready." },
       now,
     );
-    await reviewRequest(
-      w.db,
-      w.people.reviewer1,
-      { requestId: req.id, decision: "approve", rationale: RATIONALE },
-      now,
-    );
+    await noise(3, now); // later entries, past the horizon while the request is open
     await deliverDue(w.db, now);
     const horizon = before + 1; // the request's opening entry
     expect(Math.max(0, ...streamedSeqs())).toBeLessThanOrEqual(horizon);
     expect(streamedSeqs()).not.toContain(await lastSeq());
+
+    // Once the request closes, the rest follows, in order and without a gap.
+    await reviewRequest(w.db, w.people.reviewer1, { requestId: req.id, decision: "reject", rationale: RATIONALE }, now);
+    await deliverDue(w.db, now);
+    const seqs = streamedSeqs();
+    expect(seqs.at(-1)).toBe(await lastSeq());
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe(seqs[i - 1]! + 1);
   });
 
   it("refuses audit.entry on a Slack endpoint (a Slack message cannot carry a batch)", async () => {
