@@ -36,16 +36,25 @@ const g = globalThis as unknown as {
     settled: WeakMap<Promise<AgentTiers>, AgentTiers>;
     /** agents whose expired entry is being read again */
     refreshing: Set<string>;
+    /** per agent: the read freshAgentEntry has under way, and the one queued behind it */
+    fresh: Map<string, FreshRead>;
     subscribed: boolean;
   };
 };
+
+interface FreshRead {
+  running: Promise<AgentTiers>;
+  next: Promise<AgentTiers> | null;
+}
 const cache = (g.__cwrTierCache ??= {
   entries: new Map(),
   settled: new WeakMap(),
   refreshing: new Set(),
+  fresh: new Map(),
   subscribed: false,
 });
 cache.refreshing ??= new Set(); // an entry made by an older module instance (dev reload)
+cache.fresh ??= new Map();
 
 function subscribe() {
   if (cache.subscribed) return;
@@ -126,6 +135,39 @@ function refresh(db: Db, agentId: string, expired: Promise<AgentTiers>, now: num
       () => {}, // the entry stays until STALE_MS runs out; the next caller then reads (and sees the error)
     )
     .finally(() => cache.refreshing.delete(agentId));
+}
+
+/**
+ * The agent's tiers as the database holds them now, for a caller that was told of a configuration
+ * this process may not have heard of yet (OFREP's flagConfigEtag): read by a query that starts after
+ * the call. A read already under way may predate what the caller was told, so it is not shared; one
+ * more read queues behind it and serves every caller that arrives meanwhile (at most two per agent,
+ * however many callers). The result replaces the cached entry unless a notice replaced it meanwhile.
+ */
+export function freshAgentEntry(db: Db, agentId: string): Promise<AgentTiers> {
+  subscribe();
+  const under = cache.fresh.get(agentId);
+  if (!under) return startFreshRead(db, agentId);
+  return (under.next ??= under.running.then(
+    () => startFreshRead(db, agentId),
+    () => startFreshRead(db, agentId),
+  ));
+}
+
+function startFreshRead(db: Db, agentId: string): Promise<AgentTiers> {
+  const held = cache.entries.get(agentId);
+  const running = load(db, agentId, Date.now());
+  const read: FreshRead = { running, next: null };
+  cache.fresh.set(agentId, read);
+  running
+    .then(
+      (fresh) => {
+        if (TTL_MS > 0 && cache.entries.get(agentId) === held) store(agentId, Promise.resolve(fresh));
+      },
+      () => {},
+    )
+    .finally(() => cache.fresh.get(agentId) === read && cache.fresh.delete(agentId));
+  return running;
 }
 
 /** A value derived from an entry, computed on first use and kept as long as the entry. */

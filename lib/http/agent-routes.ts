@@ -5,7 +5,7 @@ import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
 import type { Db } from "@/lib/db";
 import { actionKeyParamsSchema, decisionRequestSchema } from "@/lib/action-types/schema";
-import { cachedAgentEntry, memo, type AgentTiers } from "@/lib/action-types/tier-cache";
+import { cachedAgentEntry, freshAgentEntry, memo, type AgentTiers } from "@/lib/action-types/tier-cache";
 import { decideWithContract } from "@cwr/gating/contract";
 import type { KeyPrincipal } from "@/lib/keys/data";
 import { AppError } from "@/lib/errors";
@@ -27,6 +27,8 @@ export interface AgentRequest<B> {
   /** the decoded path parameter, when the route has one */
   param: string | undefined;
   body: B;
+  /** the request target's query string, without the `?` (absent: none) */
+  query?: string;
   origin: string;
 }
 
@@ -135,10 +137,10 @@ const ofrepFlags: AgentRoute<z.infer<typeof ofrepRequestSchema>> = {
   method: "POST",
   ofrep: true,
   body: ofrepRequestSchema,
-  async handle({ req, db, key, body, origin }) {
+  async handle({ req, db, key, body, query, origin }) {
     checkOfrepContext(body.context);
-    const e = await cachedAgentEntry(db, key.agentId);
     const window = tokenWindow();
+    const e = await configurationAtLeast(db, key.agentId, flagConfigEtagOf(query), window);
     // A splitting slider or a contract makes the answer depend on the targetingKey: its own body and ETag.
     const subject = targetingKeyOf(body.context);
     const perSubject = subject !== undefined && e.list.some((v) => v.slider || v.contract);
@@ -157,6 +159,23 @@ const ofrepFlags: AgentRoute<z.infer<typeof ofrepRequestSchema>> = {
     });
   },
 };
+
+/** OFREP ADR-0008: the ETag of the `refetchEvaluation` notice that triggered this re-fetch, if any. */
+function flagConfigEtagOf(query = ""): string | null {
+  return query.includes("flagConfigEtag") ? new URLSearchParams(query).get("flagConfigEtag") : null;
+}
+
+/**
+ * The agent's entry, no older than the configuration `announced` names. A notice may come from
+ * another instance before this one has heard of the change: unless the cached entry is the announced
+ * configuration itself, it is read again from the database, which holds every committed change
+ * (whether the announced one is older or newer than the cached one is not known, so never assumed).
+ */
+async function configurationAtLeast(db: Db, agentId: string, announced: string | null, window: number) {
+  const e = await cachedAgentEntry(db, agentId);
+  if (announced === null || announced === bulkEtagOf(e, window)) return e;
+  return freshAgentEntry(db, agentId);
+}
 
 export const OFREP_STREAM_PATH = "/ofrep/v1/events";
 

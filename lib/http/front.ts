@@ -110,7 +110,13 @@ function errorAnswer(
   return { status: httpStatus(error), body: JSON.stringify(body), headers };
 }
 
-async function run(route: AgentRoute, req: IncomingMessage, db: Db, rawParam: string | undefined): Promise<Answer> {
+async function run(
+  route: AgentRoute,
+  req: IncomingMessage,
+  db: Db,
+  rawParam: string | undefined,
+  query: string,
+): Promise<Answer> {
   const key = await authenticateBearer(db, req.headers.authorization);
   let param: string | undefined;
   if (route.param) {
@@ -118,7 +124,7 @@ async function run(route: AgentRoute, req: IncomingMessage, db: Db, rawParam: st
     param = parsePart(route.param.schema, { [route.param.name]: decoded }, "path")[route.param.name];
   }
   const body = route.body ? parsePart(route.body, await readNodeJsonBody(req), "body") : undefined;
-  return route.handle({ req, db, key, param, body, origin: publicBaseUrl() });
+  return route.handle({ req, db, key, param, body, query, origin: publicBaseUrl() });
 }
 
 async function stream(res: ServerResponse, db: Db, query: string, requestId: string): Promise<Answer | null> {
@@ -158,7 +164,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, { route, rawPar
     if (method !== allowed)
       throw new AppError("method_not_allowed", `${req.method} is not allowed here; use ${allowed}.`);
     const db = await getDb();
-    result = route === "stream" ? await stream(res, db, query, requestId) : await run(route, req, db, rawParam);
+    result = route === "stream" ? await stream(res, db, query, requestId) : await run(route, req, db, rawParam, query);
   } catch (e) {
     const err = toAppError(e);
     if (httpStatus(err) >= 500) logError(`${name} failed`, e, { requestId });

@@ -357,7 +357,17 @@ export function openApiDocument(serverUrl = "/") {
         post: {
           operationId: "ofrepEvaluateFlags",
           summary: "OFREP bulk evaluation (strong ETag, If-None-Match → 304)",
-          parameters: [{ name: "If-None-Match", in: "header", required: false, schema: { type: "string" } }],
+          parameters: [
+            { name: "If-None-Match", in: "header", required: false, schema: { type: "string" } },
+            {
+              name: "flagConfigEtag",
+              in: "query",
+              required: false,
+              schema: { type: "string" },
+              description:
+                "OFREP ADR-0008: the etag of the refetchEvaluation notice that triggered this re-fetch (from any instance). Unless this instance holds exactly that configuration, it reads the tiers again from the database, so the answer is never older than the announced one.",
+            },
+          ],
           requestBody: { required: true, content: jsonContent("OfrepEvaluationRequest") },
           responses: {
             "200": {

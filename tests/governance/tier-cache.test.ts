@@ -2,7 +2,7 @@
 // a freeze is in the cached entry, its serialised forms and ETags recomputed, as soon as it commits.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { setFrozen } from "@/lib/action-types/mutations";
-import { cachedAgentEntry, memo } from "@/lib/action-types/tier-cache";
+import { cachedAgentEntry, freshAgentEntry, memo } from "@/lib/action-types/tier-cache";
 import { startTierListener, stopTierListener } from "@/lib/db/notify";
 import type { Database } from "@/lib/db/client";
 import { makeActionType, makeAgent, makePeople } from "../helpers/fixtures";
@@ -60,5 +60,20 @@ describe("tier cache", () => {
       true,
     );
     expect(memo(await cachedAgentEntry(db, agent.id), "test", (e) => JSON.stringify(e.list))).toBe(etag);
+  });
+
+  it("freshAgentEntry reads a change the cache has not heard of, for every concurrent caller, and keeps it", async () => {
+    const db = database.prisma;
+    const agent = await makeAgent(db);
+    const at = await makeActionType(db, agent.id);
+    expect((await cachedAgentEntry(db, agent.id)).byKey.get(at.key)?.frozen).toBe(false);
+    // Committed without a notice (as when this instance's LISTEN connection lags): the cache cannot know.
+    await db.$executeRawUnsafe(`UPDATE action_types SET frozen = true WHERE id = $1::uuid`, at.id);
+    expect((await cachedAgentEntry(db, agent.id)).byKey.get(at.key)?.frozen).toBe(false);
+
+    const answers = await Promise.all(Array.from({ length: 20 }, () => freshAgentEntry(db, agent.id)));
+    for (const e of answers) expect(e.byKey.get(at.key)?.frozen).toBe(true);
+    expect((await cachedAgentEntry(db, agent.id)).byKey.get(at.key)?.frozen).toBe(true);
+    await db.$executeRawUnsafe(`UPDATE action_types SET frozen = false WHERE id = $1::uuid`, at.id);
   });
 });

@@ -1,6 +1,7 @@
 // Helpers of the production tests: a fresh database on the PostgreSQL server at TEST_DATABASE_URL,
 // the environment of an app instance on it, an SSE reader, and Prometheus text parsing.
 import { randomBytes } from "node:crypto";
+import net from "node:net";
 import pg from "pg";
 
 export const PG_URL = process.env.TEST_DATABASE_URL;
@@ -167,3 +168,55 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A TCP proxy in front of PostgreSQL for one instance, whose `deafen()` holds back what the server
+ * sends on that instance's LISTEN connection (recognised by its application_name in the startup
+ * message) until `hear()`: the instance misses tier notices for a while, as when its LISTEN
+ * connection lags, while its queries go through.
+ */
+export interface ListenerDelayProxy {
+  url: string;
+  deafen(): void;
+  hear(): void;
+  close(): Promise<void>;
+}
+
+export async function listenerDelayProxy(databaseUrl: string): Promise<ListenerDelayProxy> {
+  const target = new URL(databaseUrl);
+  let deaf = false;
+  const held: Array<() => void> = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    sockets.add(client).add(upstream);
+    let listener: boolean | null = null;
+    client.on("data", (chunk) => {
+      listener ??= chunk.includes("cwr-tier-listener");
+      upstream.write(chunk);
+    });
+    upstream.on("data", (chunk) => {
+      if (listener && deaf) held.push(() => client.write(chunk));
+      else client.write(chunk);
+    });
+    const end = () => (client.destroy(), upstream.destroy());
+    client.on("close", end).on("error", end);
+    upstream.on("close", end).on("error", end);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const proxied = new URL(databaseUrl);
+  proxied.hostname = "127.0.0.1";
+  proxied.port = String((server.address() as net.AddressInfo).port);
+  return {
+    url: proxied.toString(),
+    deafen: () => void (deaf = true),
+    hear() {
+      deaf = false;
+      for (const write of held.splice(0)) write();
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
