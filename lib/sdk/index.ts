@@ -4,7 +4,7 @@ export type { ClientOptions, ClientState, ClientStatus, TierChange } from "./cli
 export { Reporter, createReporter } from "./reporter";
 export type { ReportInput, ReporterOptions, ReporterStats, RejectedEvent, FlushResult, CloseResult } from "./reporter";
 export { SseParser } from "./sse";
-export { guard, carryOut } from "./guard";
+export { guard, carryOut, admit, suggest } from "./guard";
 export type { GuardRequest, GuardResult, CarryOutResult, GuardHost } from "./guard";
 export { actionDigest } from "./digest";
 export { decideProposal } from "./proposals";
