@@ -101,11 +101,15 @@ describe("LangGraph adapter", () => {
     const config = { configurable: { thread_id: `t-${randomUUID()}` } };
     const first = (await graph.invoke({ order: "L-2", amount: 500 }, config)) as RefundState & Interrupted;
     const proposal = first.__interrupt__![0]!.value.proposal;
-    await decideProposal(helpdesk, proposal.id, { decision: "reject", reason: "above the limit", decidedBy: "lead-7" });
+    await decideProposal(helpdesk, proposal.id, {
+      decision: "reject",
+      reason: "above the refund limit for this order",
+      decidedBy: "lead-7",
+    });
 
     const resumed = (await graph.invoke(new Command({ resume: { decided: true } }), config)) as RefundState;
     expect(refunds).toEqual([]);
-    expect(resumed.outcome).toBe("not refunded: rejected: above the limit");
+    expect(resumed.outcome).toBe("not refunded: rejected: above the refund limit for this order");
   });
 
   it("CRAWL: two threads with the same state get two proposals (the key is the thread's and the node's)", async () => {

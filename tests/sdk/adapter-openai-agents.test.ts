@@ -61,7 +61,6 @@ function scriptedModel(name: string, args: Record<string, unknown>): Model & { s
             ];
       return { output, usage: new Usage() };
     },
-    // eslint-disable-next-line require-yield
     async *getStreamedResponse() {
       throw new Error("the scripted model does not stream");
     },
