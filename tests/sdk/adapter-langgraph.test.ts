@@ -96,6 +96,21 @@ describe("LangGraph adapter", () => {
     expect(refunds).toHaveLength(1);
   });
 
+  it("CRAWL: resuming the interrupted checkpoint again (time travel) does not refund twice", async () => {
+    const { graph, refunds } = refundGraph();
+    const config = { configurable: { thread_id: `t-${randomUUID()}` } };
+    const first = (await graph.invoke({ order: "L-5", amount: 12 }, config)) as RefundState & Interrupted;
+    const proposal = first.__interrupt__![0]!.value.proposal;
+    const interrupted = await graph.getState(config);
+    await decideProposal(helpdesk, proposal.id, { decision: "accept", decidedBy: "lead-7" });
+    await graph.invoke(new Command({ resume: { decided: true } }), config);
+    expect(refunds).toEqual([{ order: "L-5", amount: 12 }]);
+
+    const forked = (await graph.invoke(new Command({ resume: { decided: true } }), interrupted.config)) as RefundState;
+    expect(refunds).toHaveLength(1);
+    expect(forked.outcome).toMatch(/^not refunded: refused: /);
+  });
+
   it("CRAWL: a rejected proposal is never carried out", async () => {
     const { graph, refunds } = refundGraph();
     const config = { configurable: { thread_id: `t-${randomUUID()}` } };

@@ -3,7 +3,16 @@
 // proposal and approving it runs only what a person accepted, once; in RUN the tool just runs and
 // its outcome is reported.
 import { randomUUID } from "node:crypto";
-import { Agent, Runner, setTracingDisabled, tool, Usage, type Model, type RunToolApprovalItem } from "@openai/agents";
+import {
+  Agent,
+  Runner,
+  RunState,
+  setTracingDisabled,
+  tool,
+  Usage,
+  type Model,
+  type RunToolApprovalItem,
+} from "@openai/agents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createKey, startServer, type TestServer } from "../helpers/server";
@@ -172,6 +181,36 @@ describe("OpenAI Agents adapter", () => {
     expect(second.finalOutput).toBe("done");
     expect(refunds).toEqual([]);
     expect(toolOutputs(model).join()).toMatch(/pending/i);
+  });
+
+  it("CRAWL: a run restored elsewhere carries out the accepted call once; replaying the approved state runs nothing", async () => {
+    const a = refundSetup();
+    const model = scriptedModel("refund", { order: "B-4", amount: 60, customer: "c-4" });
+    const agentA = new Agent({ name: "support", instructions: "Help.", tools: [a.refund], model });
+    const first = await new Runner().run(agentA, "Refund B-4");
+    const suggestion = await a.gate.proposalOf(first.interruptions[0] as RunToolApprovalItem);
+    if (suggestion?.status !== "suggested") throw new Error("no proposal");
+    const saved = first.state.toString(); // process A stops here
+    await decideProposal(helpdesk, suggestion.proposal.id, { decision: "accept", decidedBy: "agent-lead-1" });
+
+    // Process B: another gate, the run restored from its serialized state.
+    const b = refundSetup();
+    const agentB = new Agent({ name: "support", instructions: "Help.", tools: [b.refund], model });
+    const restored = await RunState.fromString(agentB, saved);
+    const interruption = restored.getInterruptions()[0] as RunToolApprovalItem;
+    const again = await b.gate.proposalOf(interruption);
+    expect(again?.status === "suggested" && again.proposal.id).toBe(suggestion.proposal.id);
+    restored.approve(interruption);
+    const approvedState = restored.toString();
+    await new Runner().run(agentB, restored);
+    expect(b.refunds).toEqual([{ order: "B-4", amount: 60, customer: "c-4" }]);
+
+    // Process C replays the approved state: the grant is used, nothing runs.
+    const c = refundSetup();
+    const agentC = new Agent({ name: "support", instructions: "Help.", tools: [c.refund], model });
+    await new Runner().run(agentC, await RunState.fromString(agentC, approvedState));
+    expect([...a.refunds, ...c.refunds]).toEqual([]);
+    expect(toolOutputs(model).join()).toMatch(/refused/i);
   });
 
   it("RUN: the tool runs without an interruption and action.completed is stored", async () => {
