@@ -183,6 +183,26 @@ describe("OpenAI Agents adapter", () => {
     expect(toolOutputs(model).join()).toMatch(/pending/i);
   });
 
+  it("CRAWL: accepted parameters that do not fit the tool's schema never reach the tool", async () => {
+    const { refunds, gate, refund } = refundSetup();
+    const model = scriptedModel("refund", { order: "B-5", amount: 15, customer: "c-5" });
+    const agent = new Agent({ name: "support", instructions: "Help.", tools: [refund], model });
+    const first = await new Runner().run(agent, "Refund B-5");
+    const interruption = first.interruptions[0] as RunToolApprovalItem;
+    const suggestion = await gate.proposalOf(interruption);
+    if (suggestion?.status !== "suggested") throw new Error("no proposal");
+    await decideProposal(helpdesk, suggestion.proposal.id, {
+      decision: "edit",
+      parameters: { order: "B-5", amount: "all of it", customer: "c-5" },
+      decidedBy: "agent-lead-1",
+    });
+
+    first.state.approve(interruption);
+    await new Runner().run(agent, first.state);
+    expect(refunds).toEqual([]);
+    expect(toolOutputs(model).join()).toMatch(/schema/i);
+  });
+
   it("CRAWL: a run restored elsewhere carries out the accepted call once; replaying the approved state runs nothing", async () => {
     const a = refundSetup();
     const model = scriptedModel("refund", { order: "B-4", amount: 60, customer: "c-4" });
