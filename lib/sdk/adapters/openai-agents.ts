@@ -36,6 +36,8 @@ interface ApprovalItem {
   rawItem: { type: string; callId?: string; name?: string; arguments?: string };
 }
 
+const MAX_REMEMBERED_CALLS = 1000;
+
 type Execute<A, R> = (input: A, context?: never, details?: CallDetails) => R | Promise<R>;
 
 export function createToolGate<A extends Parameters>(client: GateClient, gate: ToolGate<A>) {
@@ -53,7 +55,11 @@ export function createToolGate<A extends Parameters>(client: GateClient, gate: T
 
   const propose = async (req: GuardRequest, reason: string, callId: string | undefined) => {
     const suggestion = await suggest(client, req, reason);
-    if (callId !== undefined) byCall.set(callId, suggestion);
+    if (callId !== undefined) {
+      byCall.set(callId, suggestion);
+      // Interruptions the host rejects never reach `execute`: forget the oldest past a bound.
+      if (byCall.size > MAX_REMEMBERED_CALLS) byCall.delete(byCall.keys().next().value!);
+    }
     return suggestion;
   };
 
@@ -62,7 +68,7 @@ export function createToolGate<A extends Parameters>(client: GateClient, gate: T
      * The tool options with `needsApproval` and `execute` gated; pass the result to `tool()`.
      * `execute` answers the model with a sentence instead of its result when nothing ran.
      */
-    wrap<O extends { name: string; execute: Execute<A, unknown> }>(
+    wrap<O extends { name: string; parameters?: unknown; execute: Execute<A, unknown> }>(
       options: O,
     ): Omit<O, "needsApproval"> & {
       needsApproval: (context: unknown, input: A, callId?: string) => Promise<boolean>;
@@ -82,6 +88,11 @@ export function createToolGate<A extends Parameters>(client: GateClient, gate: T
         async execute(input: A, context?: never, details?: CallDetails) {
           const callId = details?.toolCall?.callId;
           const act = (parameters: Parameters) => run(parameters as A, context, details);
+          // A person's edit did not pass the tool's schema the way the model's arguments did.
+          const actChecked = async (parameters: Parameters) => {
+            await fitsSchema(options.parameters, parameters);
+            return act(parameters);
+          };
           let suggestion = callId === undefined ? undefined : byCall.get(callId);
           if (suggestion?.status !== "suggested") {
             // Not proposed by this gate (the tier allowed it, or the run was restored elsewhere): the
@@ -93,8 +104,15 @@ export function createToolGate<A extends Parameters>(client: GateClient, gate: T
           if (suggestion.status === "unavailable") return `Not done: ${suggestion.reason}`;
           // The host approved the interruption: carry out what a person accepted, if they did.
           const { proposal } = suggestion;
-          const carried = await client.awaitDecision(proposal, act, { timeoutMs: gate.decisionTimeoutMs ?? 0 });
-          if (callId !== undefined) byCall.delete(callId);
+          let carried;
+          try {
+            carried = await client.awaitDecision(proposal, actChecked, { timeoutMs: gate.decisionTimeoutMs ?? 0 });
+          } catch (e) {
+            if (e instanceof SchemaMismatch) return `Not done: suggestion ${proposal.id}: ${e.message}`;
+            throw e;
+          } finally {
+            if (callId !== undefined) byCall.delete(callId);
+          }
           if (carried.status === "acted") return carried.result;
           return `Not done: suggestion ${proposal.id} is ${carried.status}: ${carried.reason}`;
         },
@@ -119,6 +137,27 @@ export function createToolGate<A extends Parameters>(client: GateClient, gate: T
       return propose(request(name, args, callId), "the call awaits a person's decision", callId);
     },
   };
+}
+
+class SchemaMismatch extends Error {}
+
+/**
+ * Throws SchemaMismatch unless `value` passes `schema` (a Standard Schema such as zod's; a plain JSON
+ * schema is not checked here). The value itself runs unchanged: it is what the grant's digest covers.
+ */
+async function fitsSchema(schema: unknown, value: unknown): Promise<void> {
+  const standard = (schema as { "~standard"?: { validate?: unknown } } | null)?.["~standard"];
+  if (typeof standard?.validate !== "function") return;
+  const result = (await (standard.validate as (v: unknown) => unknown)(value)) as {
+    issues?: ReadonlyArray<{ message: string; path?: ReadonlyArray<unknown> }>;
+  };
+  if (result.issues && result.issues.length > 0) {
+    const first = result.issues[0]!;
+    const where = first.path?.map((p) => String((p as { key?: unknown })?.key ?? p)).join(".") ?? "";
+    throw new SchemaMismatch(
+      `the accepted parameters do not fit the tool's schema (${where ? `${where}: ` : ""}${first.message}); nothing ran and the grant is used`,
+    );
+  }
 }
 
 /** The proposal's idempotency key: one proposal per tool call (the server allows 128 characters). */
