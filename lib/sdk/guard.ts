@@ -54,12 +54,7 @@ export async function guard<T>(
   request: GuardRequest,
   act: (parameters: Parameters) => T | Promise<T>,
 ): Promise<GuardResult<T>> {
-  let decision: Decision;
-  try {
-    decision = host.decide(request.action, request.audience, request.subject);
-  } catch (e) {
-    decision = { allowed: false, mode: "suggest", tier: "CRAWL", reason: `the tier could not be read: ${String(e)}` };
-  }
+  const decision = admit(host, request);
   if (decision.allowed === true) {
     let result: T;
     try {
@@ -75,13 +70,35 @@ export async function guard<T>(
       reported: report(host, request, decision.tier, "action.completed"),
     };
   }
+  return suggest(host, request, decision.reason);
+}
+
+/**
+ * The guard's question on its own: may this request act now? Failing closed: a client that cannot
+ * answer answers CRAWL. Adapters whose framework asks "approval needed?" before it runs the tool ask
+ * this, then let `guard` act (it asks again).
+ */
+export function admit(host: Pick<GuardHost, "decide">, request: GuardRequest): Decision {
+  try {
+    return host.decide(request.action, request.audience, request.subject);
+  } catch (e) {
+    return { allowed: false, mode: "suggest", tier: "CRAWL", reason: `the tier could not be read: ${String(e)}` };
+  }
+}
+
+/** The guard's other branch on its own: proposes the request (idempotent by its key) and acts on nothing. */
+export async function suggest(
+  host: Pick<GuardHost, "propose">,
+  request: GuardRequest,
+  reason: string,
+): Promise<Exclude<GuardResult<never>, { status: "acted" }>> {
   try {
     const proposal = await host.propose({ ...request, idempotencyKey: request.idempotencyKey ?? randomKey() });
-    return { status: "suggested", reason: decision.reason, proposal, request };
+    return { status: "suggested", reason, proposal, request };
   } catch (error) {
     return {
       status: "unavailable",
-      reason: `${decision.reason}; the proposal failed: ${errorText(error)}`,
+      reason: `${reason}; the proposal failed: ${errorText(error)}`,
       error,
       request,
     };

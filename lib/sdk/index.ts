@@ -4,9 +4,14 @@ export type { ClientOptions, ClientState, ClientStatus, TierChange } from "./cli
 export { Reporter, createReporter } from "./reporter";
 export type { ReportInput, ReporterOptions, ReporterStats, RejectedEvent, FlushResult, CloseResult } from "./reporter";
 export { SseParser } from "./sse";
-export { guard, carryOut } from "./guard";
+export { guard, carryOut, admit, suggest } from "./guard";
 export type { GuardRequest, GuardResult, CarryOutResult, GuardHost } from "./guard";
 export { actionDigest } from "./digest";
+// The OpenAI Agents adapter imports nothing from @openai/agents, so it costs other users nothing. The
+// LangGraph adapter needs @langchain/langgraph at run time: it is only at its own entry point
+// (./adapters/langgraph).
+export { createToolGate } from "./adapters/openai-agents";
+export type { ToolGate, ToolSuggestion } from "./adapters/openai-agents";
 export { decideProposal } from "./proposals";
 export type {
   ProposalAnswer,
