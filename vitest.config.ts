@@ -7,6 +7,10 @@ export default defineConfig({
     alias: [
       { find: /^@cwr\/gating$/, replacement: fileURLToPath(new URL("./lib/gating/index.ts", import.meta.url)) },
       { find: /^@cwr\/gating\//, replacement: fileURLToPath(new URL("./lib/gating/", import.meta.url)) },
+      {
+        find: /^@cwr\/sdk\/(langgraph|openai-agents)$/,
+        replacement: fileURLToPath(new URL("./lib/sdk/adapters/$1.ts", import.meta.url)),
+      },
       { find: /^@cwr\/sdk$/, replacement: fileURLToPath(new URL("./lib/sdk/index.ts", import.meta.url)) },
       { find: /^@cwr\/sdk\//, replacement: fileURLToPath(new URL("./lib/sdk/", import.meta.url)) },
       { find: "@", replacement: fileURLToPath(new URL("./", import.meta.url)) },

@@ -7,7 +7,12 @@ export const ROOT = path.resolve(__dirname, "../..");
 const SOURCES = ["app", "components", "lib", "server.ts", "proxy.ts", "instrumentation.ts"];
 const SKIP_DIRS = new Set(["node_modules", "generated", ".next", "dist"]);
 /** The workspace packages, by their names (tsconfig.json's paths). */
-const PACKAGES: Record<string, string> = { "@cwr/gating": "lib/gating", "@cwr/sdk": "lib/sdk" };
+const PACKAGES: Record<string, string> = {
+  "@cwr/sdk/langgraph": "lib/sdk/adapters/langgraph",
+  "@cwr/sdk/openai-agents": "lib/sdk/adapters/openai-agents",
+  "@cwr/gating": "lib/gating",
+  "@cwr/sdk": "lib/sdk",
+};
 
 export interface ImportEdge {
   to: string;
@@ -33,7 +38,7 @@ function sourceFiles(): string[] {
 function resolve(from: string, spec: string): string | null {
   let base: string;
   const pkg = Object.keys(PACKAGES).find((name) => spec === name || spec.startsWith(`${name}/`));
-  if (pkg) base = path.join(ROOT, PACKAGES[pkg]!, spec.slice(pkg.length) || "index");
+  if (pkg) base = path.join(ROOT, PACKAGES[pkg]!, spec.slice(pkg.length));
   else if (spec.startsWith("@/")) base = path.join(ROOT, spec.slice(2));
   else if (spec.startsWith(".")) base = path.resolve(ROOT, path.dirname(from), spec);
   else return null;

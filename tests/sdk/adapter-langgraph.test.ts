@@ -5,8 +5,8 @@ import { randomUUID } from "node:crypto";
 import { Annotation, Command, END, MemorySaver, START, StateGraph } from "@langchain/langgraph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey, startServer, type TestServer } from "../helpers/server";
-import { createClient, decideProposal, type CwrClient, type ProposalCreated, type ProposalsContext } from "@/lib/sdk";
-import { gatedNode } from "@/lib/sdk/adapters/langgraph";
+import { createClient, decideProposal, type CwrClient, type ProposalCreated, type ProposalsContext } from "@cwr/sdk";
+import { gatedNode } from "@cwr/sdk/langgraph";
 
 let server: TestServer;
 let client: CwrClient;

@@ -16,8 +16,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createKey, startServer, type TestServer } from "../helpers/server";
-import { createClient, decideProposal, type CwrClient, type ProposalsContext } from "@/lib/sdk";
-import { createToolGate } from "@/lib/sdk/adapters/openai-agents";
+import { createClient, decideProposal, type CwrClient, type ProposalsContext } from "@cwr/sdk";
+import { createToolGate } from "@cwr/sdk/openai-agents";
 
 let server: TestServer;
 let client: CwrClient;
