@@ -4,6 +4,8 @@
 // once through cwr_await_suggestion; a RUN call forwards and its outcome is stored; isError escalates.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey, signInCookie, startServer, type TestServer } from "../helpers/server";
+import { tierForSubject } from "@/lib/gating/slider";
+import type { SliderView } from "@/lib/gating/slider";
 import { startDownstream, startGateway, type Downstream, type Gateway, type Transport } from "../helpers/mcp-gateway";
 
 let server: TestServer;
@@ -55,6 +57,38 @@ async function evidence(action: string): Promise<{ successes: number; trials: nu
     live: { evidence: { successes: number; trials: number } };
   };
   return { successes: detail.live.evidence.successes, trials: detail.live.evidence.trials };
+}
+
+/** A ticket RUN's slider lets through (outside it RUN acts as WALK, and the outcome is WALK's). */
+async function ticketInsideRun(prefix: string): Promise<string> {
+  const { tiers } = (await api("/api/v1/tiers", { key: agentKey })) as {
+    tiers: Array<{ action: string; tier: "RUN"; slider?: SliderView }>;
+  };
+  const view = tiers.find((t) => t.action === "ticket.tag");
+  if (view?.tier !== "RUN") throw new Error(`ticket.tag is not in RUN: ${JSON.stringify(view)}`);
+  for (let i = 0; ; i++)
+    if (tierForSubject("RUN", view.slider ?? null, `${prefix}-${i}`).tier === "RUN") return `${prefix}-${i}`;
+}
+
+/** Posts an action.reverted naming `key`: accepted only once `key` is a stored action.completed. */
+async function revertOf(action: string, key: string): Promise<{ status: string; reason?: string }> {
+  const body = (await api("/api/v1/events", {
+    key: agentKey,
+    method: "POST",
+    body: JSON.stringify({
+      events: [
+        {
+          action,
+          kind: "action.reverted",
+          tier: "RUN",
+          reverts: key,
+          idempotencyKey: `revert-${key}`,
+          occurredAt: new Date().toISOString(),
+        },
+      ],
+    }),
+  })) as { results: Array<{ status: string; reason?: string }> };
+  return body.results[0]!;
 }
 
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000): Promise<T> {
@@ -122,16 +156,18 @@ describe.each<Transport>(["stdio", "http"])("cwr-mcp-gateway over %s", (transpor
   });
 
   it("forwards a RUN call and stores its outcome as action.completed", async () => {
-    const before = await evidence("ticket.tag");
-    const result = await call("tag_ticket", { ticket: `T-${transport}`, tag: "billing" });
+    const ticket = await ticketInsideRun(`T-${transport}`);
+    const result = await call("tag_ticket", { ticket, tag: "billing" });
     expect(result.isError).toBeFalsy();
-    expect(textOf(result)).toBe(`tagged T-${transport} with billing`);
-    expect(downstream.calls()).toEqual([
-      { tool: "tag_ticket", arguments: { ticket: `T-${transport}`, tag: "billing" } },
-    ]);
+    expect(textOf(result)).toBe(`tagged ${ticket} with billing`);
+    expect(downstream.calls()).toEqual([{ tool: "tag_ticket", arguments: { ticket, tag: "billing" } }]);
+    const meta = result._meta?.["dev.cwr/gateway"] as { status: string; tier: string; reported: string };
+    expect(meta).toMatchObject({ status: "acted", tier: "RUN", reported: expect.any(String) });
+    // The server stores a revert only of a stored action.completed of the same action type (and
+    // stores nothing while it knows no such event), so an accepted revert proves the outcome's kind.
     await until(
-      () => evidence("ticket.tag"),
-      (e) => e.trials === before.trials + 1 && e.successes === before.successes + 1,
+      () => revertOf("ticket.tag", meta.reported),
+      (r) => r.status === "accepted",
       "the completed outcome to be stored",
     );
   });
@@ -201,12 +237,16 @@ describe.each<Transport>(["stdio", "http"])("cwr-mcp-gateway over %s", (transpor
     await api(`/api/v1/proposals/${id}/decision`, {
       key: helpdeskKey,
       method: "POST",
-      body: JSON.stringify({ decision: "reject", reason: "outside the policy", decidedBy: "helpdesk-user-2" }),
+      body: JSON.stringify({
+        decision: "reject",
+        reason: "outside the refund policy for this order",
+        decidedBy: "helpdesk-user-2",
+      }),
     });
     const answer = await call("cwr_await_suggestion", { id });
     expect(answer.isError).toBe(true);
     expect(textOf(answer)).toMatch(/rejected/i);
-    expect(textOf(answer)).toContain("outside the policy");
+    expect(textOf(answer)).toContain("outside the refund policy for this order");
     expect(downstream.calls().filter((c) => c.arguments.order === `R-${transport}`)).toEqual([]);
   });
 
