@@ -256,4 +256,19 @@ describe.each<Transport>(["stdio", "http"])("cwr-mcp-gateway over %s", (transpor
     expect(textOf(result)).toMatch(/not mapped/i);
     expect(downstream.calls().filter((c) => c.tool === "echo")).toEqual([]);
   });
+
+  // Last: it stops the downstream (only the HTTP one is the test's to stop; the stdio one is the gateway's child).
+  it.runIf(transport === "http")("reports a downstream that cannot be reached as action.escalated", async () => {
+    await downstream.stop();
+    const before = await evidence("ticket.escalate");
+    const result = await call("escalate_ticket", { ticket: "E-gone" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/the downstream failed/i);
+    expect(result._meta?.["dev.cwr/gateway"]).toEqual({ status: "escalated" });
+    await until(
+      () => evidence("ticket.escalate"),
+      (e) => e.trials === before.trials + 1 && e.successes === before.successes,
+      "the escalated outcome to be stored",
+    );
+  });
 });
