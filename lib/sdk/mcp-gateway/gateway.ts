@@ -21,6 +21,7 @@ import { atPath, type DefaultRule, type Downstream, type GatewayConfig, type Too
 export const AWAIT_TOOL = "cwr_await_suggestion";
 /** where the gateway says what it did, in every result it returns (MCP's `_meta`, reverse-DNS keyed) */
 export const META_KEY = "dev.cwr/gateway";
+const MAX_REMEMBERED = 10_000;
 export const GATEWAY_INFO = { name: "cwr-mcp-gateway", version: "0.3.0" };
 
 const AWAIT_TOOL_DEF: Tool = {
@@ -125,7 +126,7 @@ export class McpGateway {
     if (outcome.status === "unavailable")
       return refusal(`Not carried out, and no suggestion could be made: ${outcome.reason}`, { status: "unavailable" });
     const { id, expiresAt } = outcome.proposal;
-    this.suggested.set(id, { tool: name, rule });
+    this.remember(id, { tool: name, rule });
     return {
       content: [
         {
@@ -167,6 +168,7 @@ export class McpGateway {
         },
         { timeoutMs: wait * 1000 },
       );
+      if (result.status !== "pending") this.suggested.delete(id); // decided: its grant is used or gone
       if (result.status === "acted") return withMeta(result.result, { status: "acted", proposal: { id } });
       if (result.status === "pending")
         return {
@@ -222,11 +224,18 @@ export class McpGateway {
     };
   }
 
+  /** Remembers where a suggestion came from; the oldest are forgotten first (then found by their action). */
+  private remember(id: string, origin: { tool: string; rule: ToolMapping | DefaultRule }) {
+    this.suggested.set(id, origin);
+    if (this.suggested.size > MAX_REMEMBERED) this.suggested.delete(this.suggested.keys().next().value!);
+  }
+
   /** Where a suggestion of `action` came from when this process did not make it: its one tool, or the default. */
   private originOfAction(action: string): { tool: string; rule: ToolMapping | DefaultRule } | undefined {
     const tools = Object.entries(this.config.tools).filter(([, m]) => m.action === action);
     if (tools.length === 1) return { tool: tools[0]![0], rule: tools[0]![1] };
     const d = this.config.default;
+    // The default action's parameters name their tool themselves ({tool, arguments}): no tool is needed here.
     if (tools.length === 0 && typeof d === "object" && d.action === action) return { tool: AWAIT_TOOL, rule: d };
     return undefined;
   }
