@@ -89,4 +89,20 @@ describe("cwr-mcp-gateway fails closed", () => {
     expect(text(await call("echo", { text: "hi" }))).toBe("hi");
     expect(executed).toEqual([{ tool: "echo", arguments: { text: "hi" } }]);
   });
+
+  it("maps tools by their own names only: inherited names are unmapped, look-alikes of mapped ones are not forwarded", async () => {
+    const crawl = await setup();
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      const r = await crawl.call(name, { ticket: "T-1" });
+      expect(r.isError).toBe(true);
+      expect(text(r)).toMatch(/not mapped/);
+    }
+    const forward = await setup({ default: "forward" });
+    for (const name of ["TAG_TICKET", "Tag_Ticket", "tag_ticket ", "ｔａｇ_ｔｉｃｋｅｔ"]) {
+      const r = await forward.call(name, { ticket: "T-1", tag: "x" });
+      expect(r.isError).toBe(true);
+      expect(text(r)).toMatch(/looks like the mapped tool tag_ticket/);
+    }
+    expect([...crawl.executed, ...forward.executed]).toEqual([]);
+  });
 });
