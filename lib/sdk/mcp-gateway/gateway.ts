@@ -51,6 +51,9 @@ interface Route {
   call(parameters: Parameters): { name: string; arguments: Record<string, unknown> };
 }
 
+/** A call's rule: its own mapping, or the config's default for unmapped tools. */
+type Rule = { mapping: ToolMapping } | { default: DefaultRule };
+
 /** A downstream result with isError, thrown inside the guard's act so the guard reports it escalated. */
 class DownstreamToolError extends Error {
   constructor(readonly result: CallToolResult) {
@@ -60,7 +63,11 @@ class DownstreamToolError extends Error {
 
 export class McpGateway {
   /** suggestion id → the tool and rule it came from (one made by another process is found by its action) */
-  private readonly suggested = new Map<string, { tool: string; rule: ToolMapping | DefaultRule }>();
+  private readonly suggested = new Map<string, { tool: string; rule: Rule }>();
+  /** the config's mappings by exact name (a Map: a tool called "constructor" maps to nothing inherited) */
+  private readonly mappings: Map<string, ToolMapping>;
+  /** mapped tool names folded (case, width, spaces), to keep look-alikes from being forwarded unguarded */
+  private readonly folded: Map<string, string>;
   /** tools whose results the client validates against an output schema (they must then return structuredContent) */
   private readonly withOutputSchema = new Set<string>();
 
@@ -68,7 +75,10 @@ export class McpGateway {
     private readonly config: GatewayConfig,
     private readonly cwr: CwrClient,
     private readonly downstream: Client,
-  ) {}
+  ) {
+    this.mappings = new Map(Object.entries(config.tools));
+    this.folded = new Map([...this.mappings.keys()].map((name) => [fold(name), name]));
+  }
 
   /** A low-level MCP server answering tools/list and tools/call; one per client session. */
   server(): Server {
@@ -89,7 +99,8 @@ export class McpGateway {
 
   async callTool(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
     if (name === AWAIT_TOOL) return this.awaitSuggestion(args);
-    const rule = this.config.tools[name] ?? this.config.default;
+    const mapping = this.mappings.get(name);
+    const rule: Rule = mapping ? { mapping } : { default: this.config.default };
     const route = this.route(name, args, rule);
     if (typeof route === "string") {
       if (route === "forward") return this.downstream.callTool({ name, arguments: args }) as Promise<CallToolResult>;
@@ -190,15 +201,9 @@ export class McpGateway {
   }
 
   /** The route of a call, or why there is none ("forward" forwards unguarded). */
-  private route(name: string, args: Record<string, unknown>, rule: ToolMapping | DefaultRule): Route | string {
-    if (rule === "forward") return "forward";
-    if (rule === "CRAWL")
-      return (
-        `Not carried out: the tool ${name} is not mapped to an action type in the gateway's config, and the ` +
-        `default for unmapped tools is CRAWL (a person acts). Map it under "tools" to have calls suggested.`
-      );
-    if (this.config.tools[name] === rule) {
-      const mapping = rule as ToolMapping;
+  private route(name: string, args: Record<string, unknown>, rule: Rule): Route | string {
+    if ("mapping" in rule) {
+      const { mapping } = rule;
       const keys = mapping.parameters;
       return {
         action: mapping.action,
@@ -209,8 +214,20 @@ export class McpGateway {
         call: (p) => ({ name, arguments: keys ? pick(p, keys) : { ...p } }),
       };
     }
+    const d = rule.default;
+    if (d === "forward") {
+      // A downstream that resolves names loosely would run the mapped tool unguarded.
+      const twin = this.folded.get(fold(name));
+      return twin === undefined
+        ? "forward"
+        : `Not carried out: the tool ${name} looks like the mapped tool ${twin}; call it by its exact name.`;
+    }
+    if (d === "CRAWL")
+      return (
+        `Not carried out: the tool ${name} is not mapped to an action type in the gateway's config, and the ` +
+        `default for unmapped tools is CRAWL (a person acts). Map it under "tools" to have calls suggested.`
+      );
     // The default action: the whole call is the parameters, so a person decides tool and arguments.
-    const d = rule as Exclude<DefaultRule, string>;
     return {
       action: d.action,
       audience: d.audience,
@@ -225,20 +242,26 @@ export class McpGateway {
   }
 
   /** Remembers where a suggestion came from; the oldest are forgotten first (then found by their action). */
-  private remember(id: string, origin: { tool: string; rule: ToolMapping | DefaultRule }) {
+  private remember(id: string, origin: { tool: string; rule: Rule }) {
     this.suggested.set(id, origin);
     if (this.suggested.size > MAX_REMEMBERED) this.suggested.delete(this.suggested.keys().next().value!);
   }
 
   /** Where a suggestion of `action` came from when this process did not make it: its one tool, or the default. */
-  private originOfAction(action: string): { tool: string; rule: ToolMapping | DefaultRule } | undefined {
-    const tools = Object.entries(this.config.tools).filter(([, m]) => m.action === action);
-    if (tools.length === 1) return { tool: tools[0]![0], rule: tools[0]![1] };
+  private originOfAction(action: string): { tool: string; rule: Rule } | undefined {
+    const tools = [...this.mappings].filter(([, m]) => m.action === action);
+    if (tools.length === 1) return { tool: tools[0]![0], rule: { mapping: tools[0]![1] } };
     const d = this.config.default;
     // The default action's parameters name their tool themselves ({tool, arguments}): no tool is needed here.
-    if (tools.length === 0 && typeof d === "object" && d.action === action) return { tool: AWAIT_TOOL, rule: d };
+    if (tools.length === 0 && typeof d === "object" && d.action === action)
+      return { tool: AWAIT_TOOL, rule: { default: d } };
     return undefined;
   }
+}
+
+/** A name as a loose resolver might see it: compatibility forms, case and surrounding spaces folded. */
+function fold(name: string): string {
+  return name.normalize("NFKC").trim().toLowerCase();
 }
 
 function pick(args: Record<string, unknown>, keys: string[]): Parameters {
