@@ -23,7 +23,8 @@ export type Downstream =
  * What a call of a tool the config does not map does:
  * - "CRAWL" (the default): nothing runs. No action type can be named for it, so no proposal can be
  *   made either: the call is refused with a tool error that says to map the tool.
- * - "forward": forwarded unguarded and unreported (for tools with no effect, e.g. reads).
+ * - "forward": forwarded unguarded and unreported (for tools with no effect, e.g. reads); a look-alike
+ *   of a mapped tool's name is refused instead (gateway.ts).
  * - a mapping without parameters: the call is guarded as that action, its parameters being
  *   `{tool, arguments}`, so a person decides the whole call.
  */
