@@ -79,7 +79,7 @@ describe("cwr-mcp-gateway fails closed", () => {
     const { executed, call } = await setup();
     const result = await call("cwr_await_suggestion", { id: "00000000-0000-4000-8000-000000000000", waitSeconds: 0 });
     expect(result.isError).toBe(true);
-    expect(text(result)).toMatch(/not carried out/i);
+    expect(text(result)).toMatch(/could not be carried out/i);
     expect((await call("cwr_await_suggestion", {})).isError).toBe(true);
     expect(executed).toEqual([]);
   });

@@ -196,7 +196,8 @@ export class McpGateway {
         proposal: { id },
       });
     } catch (e) {
-      return refusal(`Not carried out: suggestion ${id}: ${message(e)}`, { status: "error", proposal: { id } });
+      // Before the grant was consumed nothing ran; after it, the downstream itself failed.
+      return refusal(`Suggestion ${id} could not be carried out: ${message(e)}`, { status: "error", proposal: { id } });
     }
   }
 
