@@ -7,6 +7,8 @@ export { SseParser } from "./sse";
 export { guard, carryOut } from "./guard";
 export type { GuardRequest, GuardResult, CarryOutResult, GuardHost } from "./guard";
 export { actionDigest } from "./digest";
+export { claudeHook, hookHost, parseHookConfig, toolFailed, valueAt } from "./claude-hook";
+export type { HookAnswer, HookConfig, HookHost, HookInput, HookToolMapping, PreToolUseOutput } from "./claude-hook";
 export { decideProposal } from "./proposals";
 export type {
   ProposalAnswer,

@@ -3,12 +3,11 @@
 // outcome event with the decided tier, or a pending proposal). The same expectation run against a host
 // whose decide() always allows (a bypassed guard) must find violations, so this test fails if the
 // guard stops guarding. Then CRAWL end to end: propose → a person edits → the edited call runs once.
-import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callAction } from "../helpers/actions";
-import { createKey, freePort, kill, signInCookie, startServer, type TestServer } from "../helpers/server";
-import { openDatabase } from "@/lib/db/client";
+import { createKey, freePort, signInCookie, startServer, type TestServer } from "../helpers/server";
+import { withStoppedServer } from "../helpers/stopped-store";
 import { defaultPolicy } from "@/lib/gating/defaults";
 import { createClient, CwrApiError, decideProposal, guard, type CwrClient, type GuardHost } from "@/lib/sdk";
 import type { GuardResult } from "@/lib/sdk/guard";
@@ -468,60 +467,58 @@ describe("the guard against the real server", () => {
     for (const a of ["support", "infra", "sales"] as const) {
       expect(byAgent[a].fresh.reporter.stats()).toMatchObject({ rejected: 0, pending: 0 });
     }
-    // Read the store itself: the server is stopped (the embedded database has one owner), then restarted.
-    await kill(server.process);
-    const database = await openDatabase({ target: { kind: "pglite", dir: path.join(server.dataDir, "pglite") } });
-    try {
-      const subjects = [...cells.map((c) => c.subject), ...thrown.map((t) => t.subject)];
-      const events = await database.prisma.outcomeEvent.findMany({
-        where: { subjectRef: { in: subjects } },
-        select: {
-          subjectRef: true,
-          kind: true,
-          tier: true,
-          source: true,
-          idempotencyKey: true,
-          actionType: { select: { key: true } },
-        },
-      });
-      const bySubject = new Map<string, Array<Omit<(typeof events)[number], "kind"> & { kind: string }>>();
-      // The database spells kinds with an underscore (action_completed); the API with a dot.
-      for (const e of events.map((e) => ({ ...e, kind: e.kind.replace("_", ".") })))
-        bySubject.set(e.subjectRef!, [...(bySubject.get(e.subjectRef!) ?? []), e]);
-      for (const [i, cell] of cells.entries()) {
-        const want = expected(cell);
-        const got = bySubject.get(cell.subject) ?? [];
-        const where = `${cell.tier.name} × ${cell.audience} × ${cell.freshness}`;
-        if (!want.acts) {
-          expect(got, where).toEqual([]);
-          continue;
-        }
-        expect(got, where).toEqual([
-          {
-            subjectRef: cell.subject,
-            kind: "action.completed",
-            tier: want.tier,
-            source: "agent",
-            idempotencyKey: seen[i]!.reported,
-            actionType: { key: cell.tier.action },
+    // Read the store itself (the embedded database has one owner: the server is stopped, then restarted).
+    await withStoppedServer(
+      server,
+      async (db) => {
+        const subjects = [...cells.map((c) => c.subject), ...thrown.map((t) => t.subject)];
+        const events = await db.outcomeEvent.findMany({
+          where: { subjectRef: { in: subjects } },
+          select: {
+            subjectRef: true,
+            kind: true,
+            tier: true,
+            source: true,
+            idempotencyKey: true,
+            actionType: { select: { key: true } },
           },
-        ]);
-      }
-      for (const t of thrown)
-        expect(bySubject.get(t.subject)).toEqual([
-          expect.objectContaining({ kind: "action.escalated", tier: t.tier, actionType: { key: t.action } }),
-        ]);
-      // Time passes beyond both proposals' expiry (the server's own clock cannot be moved).
-      const past = new Date(Date.now() - 60_000);
-      const moved = await database.prisma.proposal.updateMany({
-        where: { id: { in: [expiring.pending!, expiring.accepted!] } },
-        data: { expiresAt: past },
-      });
-      expect(moved.count).toBe(2);
-    } finally {
-      await database.close();
-    }
-    await server.restart();
+        });
+        const bySubject = new Map<string, Array<Omit<(typeof events)[number], "kind"> & { kind: string }>>();
+        // The database spells kinds with an underscore (action_completed); the API with a dot.
+        for (const e of events.map((e) => ({ ...e, kind: e.kind.replace("_", ".") })))
+          bySubject.set(e.subjectRef!, [...(bySubject.get(e.subjectRef!) ?? []), e]);
+        for (const [i, cell] of cells.entries()) {
+          const want = expected(cell);
+          const got = bySubject.get(cell.subject) ?? [];
+          const where = `${cell.tier.name} × ${cell.audience} × ${cell.freshness}`;
+          if (!want.acts) {
+            expect(got, where).toEqual([]);
+            continue;
+          }
+          expect(got, where).toEqual([
+            {
+              subjectRef: cell.subject,
+              kind: "action.completed",
+              tier: want.tier,
+              source: "agent",
+              idempotencyKey: seen[i]!.reported,
+              actionType: { key: cell.tier.action },
+            },
+          ]);
+        }
+        for (const t of thrown)
+          expect(bySubject.get(t.subject)).toEqual([
+            expect.objectContaining({ kind: "action.escalated", tier: t.tier, actionType: { key: t.action } }),
+          ]);
+        // Time passes beyond both proposals' expiry (the server's own clock cannot be moved).
+        const moved = await db.proposal.updateMany({
+          where: { id: { in: [expiring.pending!, expiring.accepted!] } },
+          data: { expiresAt: new Date(Date.now() - 60_000) },
+        });
+        expect(moved.count).toBe(2);
+      },
+      { restart: true },
+    );
     const client = byAgent.support.fresh;
     for (const id of [expiring.pending!, expiring.accepted!]) {
       let calls = 0;
