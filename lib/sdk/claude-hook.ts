@@ -187,7 +187,7 @@ async function preToolUse(input: HookInput, config: HookConfig, host: HookHost):
   const request = requestOf(input, mapping);
   if (typeof request === "string") return pre("deny", `Blocked (fail closed): ${request}`);
   // Doubt is not CRAWL: without fresh tiers nothing is proposed and the call is blocked.
-  await host.ready(config.timeoutMs ?? 5000);
+  await tiersLoaded(host, config.timeoutMs ?? 5000);
   const state = host.status();
   if (state.state !== "fresh")
     return pre(
@@ -214,6 +214,16 @@ async function preToolUse(input: HookInput, config: HookConfig, host: HookHost):
   return pre("deny", `Blocked (fail closed): ${result.reason}`);
 }
 
+/** Waits for fresh tiers; gives up early on an error retrying cannot fix (a bad key), so a hook never lingers. */
+async function tiersLoaded(host: HookHost, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (await host.ready(Math.max(0, Math.min(100, left)))) return true;
+    if (host.status().state === "error" || left <= 100) return false;
+  }
+}
+
 /** True when the tool's answer says it failed (an MCP isError, success: false, an error field, an interrupt). */
 export function toolFailed(input: HookInput): boolean {
   if (input.hook_event_name === "PostToolUseFailure") return true;
@@ -238,7 +248,7 @@ async function postToolUse(input: HookInput, config: HookConfig, host: HookHost)
   if (!mapping) return { output: null, exitCode: 0, note: `${tool} is not mapped: nothing to report` };
   const request = requestOf(input, mapping);
   if (typeof request === "string") return { output: null, exitCode: 1, note: `not reported: ${request}` };
-  if (!(await host.ready(config.timeoutMs ?? 5000)))
+  if (!(await tiersLoaded(host, config.timeoutMs ?? 5000)))
     return { output: null, exitCode: 1, note: `not reported: no fresh tiers (${host.status().state})` };
   const decision = host.decide(request.action, request.audience, request.subject);
   if (!decision.allowed)

@@ -216,7 +216,8 @@ afterAll(async () => {
 /** One client per agent and freshness, built the way that freshness arises. */
 async function clientsFor(agent: AgentName): Promise<Record<Freshness, CwrClient>> {
   const base = { baseUrl: server.baseUrl, apiKey: keys[agent], stream: false, pollMs: 3_600_000, maxAgeMs: MAX_AGE_MS };
-  const fresh = track(createClient({ ...base, reporter: { flushIntervalMs: 20 } }));
+  // Fresh stays fresh however slow the shared machine is: it polls well within maxAgeMs.
+  const fresh = track(createClient({ ...base, pollMs: 5_000, reporter: { flushIntervalMs: 20 } }));
   let clock = Date.now();
   const stale = track(createClient({ ...base, now: () => clock }));
   const never = track(createClient({ ...base, lazy: true }));
@@ -228,8 +229,9 @@ async function clientsFor(agent: AgentName): Promise<Record<Freshness, CwrClient
   expect(await stale.ready(10_000)).toBe(true);
   clock += MAX_AGE_MS + 1; // the data was loaded, then maxAgeMs passed without news
   expect(await unreachable.ready(300)).toBe(false);
-  expect(await badKey.ready(2_000)).toBe(false);
-  expect(badKey.status().lastError?.status).toBe(401);
+  for (let t = Date.now(); badKey.status().lastError === null && Date.now() - t < 10_000;)
+    await new Promise((r) => setTimeout(r, 20));
+  expect(badKey.status()).toMatchObject({ state: "error", lastError: { status: 401 } });
   return { fresh, stale, "never loaded": never, unreachable, "bad key": badKey };
 }
 
