@@ -282,6 +282,8 @@ let seen: Observed[] = [];
 let byAgent: Record<AgentName, Record<Freshness, CwrClient>>;
 const thrown: Array<{ subject: string; tier: Tier; action: string }> = [];
 const expiring: { pending?: string; accepted?: string } = {};
+/** CRAWL outcomes the decisions must have recorded, by subject: [kind, source prefix] */
+const decided: Array<{ subject: string; kind: string; source: string }> = [];
 
 describe("the guard against the real server", () => {
   it("acts exactly where tier, audience and fresh data allow it; everywhere else proposes or stays unavailable", async () => {
@@ -373,6 +375,7 @@ describe("the guard against the real server", () => {
       return `refunded ${String(p.amount)}`;
     };
     const subject = `customer:e2e-${randomUUID()}`;
+    decided.push({ subject, kind: "suggestion.edited", source: "reporter:" });
     const r = await client.guard(
       {
         action: "refund.issue",
@@ -408,6 +411,34 @@ describe("the guard against the real server", () => {
       })
     ).json()) as { status: string; consumedAt: string | null };
     expect(stored).toMatchObject({ status: "edited", consumedAt: expect.any(String) });
+  });
+
+  it("an operator edits the suggestion in the dashboard's queue: the edited call runs once", async () => {
+    const client = byAgent.support.fresh;
+    const calls: Array<Record<string, unknown>> = [];
+    const act = (p: Record<string, unknown>) => calls.push(p);
+    const subject = `customer:queue-${randomUUID()}`;
+    const r = await client.guard(
+      {
+        action: "refund.issue",
+        audience: "external",
+        subject,
+        summary: "Refund Q-1",
+        parameters: { order: "Q-1", amount: 80 },
+      },
+      act,
+    );
+    if (r.status !== "suggested") throw new Error(`expected a suggestion, got ${r.status}`);
+    const operator = await signInCookie(server.baseUrl, "operator@demo.local");
+    const answer = await callAction(server.baseUrl, operator, "decideSuggestionAction", {
+      id: r.proposal.id,
+      decision: { type: "edit", parameters: { order: "Q-1", amount: 60 } },
+    });
+    expect(answer.result).toMatchObject({ ok: true });
+    expect(await client.awaitDecision(r.proposal, act, { timeoutMs: 5_000 })).toMatchObject({ status: "acted" });
+    expect(await client.awaitDecision(r.proposal, act, { timeoutMs: 5_000 })).toMatchObject({ status: "refused" });
+    expect(calls).toEqual([{ order: "Q-1", amount: 60 }]);
+    decided.push({ subject, kind: "suggestion.edited", source: "person:" });
   });
 
   it("a rejected proposal never runs act", async () => {
@@ -512,6 +543,19 @@ describe("the guard against the real server", () => {
           expect(bySubject.get(t.subject)).toEqual([
             expect.objectContaining({ kind: "action.escalated", tier: t.tier, actionType: { key: t.action } }),
           ]);
+        // Each person's decision is the CRAWL outcome, attributed to who decided it.
+        const outcomes = await db.outcomeEvent.findMany({
+          where: { subjectRef: { in: decided.map((d) => d.subject) } },
+          select: { subjectRef: true, kind: true, source: true },
+        });
+        expect(
+          outcomes.map((e) => ({
+            subject: e.subjectRef,
+            kind: e.kind.replace("_", "."),
+            source: e.source.slice(0, e.source.indexOf(":") + 1),
+          })),
+        ).toEqual(expect.arrayContaining(decided));
+        expect(outcomes).toHaveLength(decided.length);
         // Time passes beyond both proposals' expiry (the server's own clock cannot be moved).
         const moved = await db.proposal.updateMany({
           where: { id: { in: [expiring.pending!, expiring.accepted!] } },
