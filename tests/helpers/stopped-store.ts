@@ -10,6 +10,8 @@ export async function withStoppedServer<T>(
   read: (db: Db) => Promise<T>,
   options: { restart?: boolean } = {},
 ): Promise<T> {
+  if (process.env.DATABASE_URL)
+    throw new Error("withStoppedServer reads the embedded store; this server runs on PostgreSQL");
   await kill(server.process);
   const database = await openDatabase({ target: { kind: "pglite", dir: path.join(server.dataDir, "pglite") } });
   let result: T;
