@@ -422,15 +422,24 @@ export class CwrClient {
     return guard(this.guardHost(), request, act);
   }
 
+  /** Built once: the guard sits in the agent's path, and a host per call cost more than the decision. */
+  private guardHostInstance: GuardHost | null = null;
+
   private guardHost(): GuardHost {
-    return {
-      agent: this.agentSlug,
+    if (this.guardHostInstance) return this.guardHostInstance;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below needs the client
+    const client = this;
+    this.guardHostInstance = {
+      get agent() {
+        return client.agentSlug;
+      },
       decide: (action, audience, subject) => this.decide(action, audience, subject),
       report: (event) => this.report(event),
       propose: (input) => this.propose(input),
       awaitDecision: (id, options) => this.waitFor(id, options ?? {}),
       consume: (id, digest) => this.consume(id, digest),
     };
+    return this.guardHostInstance;
   }
 
   private waitFor(id: string, options: { timeoutMs?: number }): Promise<ProposalAnswer> {

@@ -4,6 +4,7 @@
 // After a person accepts, `carryOut` consumes the single grant with the digest of exactly what it is
 // about to run, then runs it once.
 import { actionDigest } from "./digest";
+import { CwrApiError } from "./http";
 import type { ProposalAnswer, ProposalCreated } from "./proposals";
 import type { Audience, Decision, Tier } from "./types";
 
@@ -143,6 +144,9 @@ export async function carryOut<T>(
   try {
     consumed = await host.consume(answer.id, digest);
   } catch (error) {
+    // An accepted proposal keeps its status; only the consume learns that its grant ran out (410).
+    if (error instanceof CwrApiError && error.code === "proposal_expired")
+      return { status: "expired", reason: `the grant expired: ${errorText(error)}`, proposal: answer };
     return { status: "refused", reason: `the grant was refused: ${errorText(error)}`, proposal: answer };
   }
   return { status: "acted", result: await act(parameters), parameters, proposal: consumed };

@@ -12,6 +12,8 @@ export { actionDigest } from "./digest";
 // (./adapters/langgraph).
 export { createToolGate } from "./adapters/openai-agents";
 export type { ToolGate, ToolSuggestion } from "./adapters/openai-agents";
+export { claudeHook, hookHost, parseHookConfig, toolFailed, valueAt } from "./claude-hook";
+export type { HookAnswer, HookConfig, HookHost, HookInput, HookToolMapping, PreToolUseOutput } from "./claude-hook";
 export { decideProposal } from "./proposals";
 export type {
   ProposalAnswer,

