@@ -11,6 +11,7 @@
 // core 1 (taskset), as bench/run.ts does; the 1-minute load average is printed and saved beside the
 // numbers. Prints its rows and writes JSON to bench/results/proposals-<time>.json.
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -114,7 +115,15 @@ async function main() {
       continue;
     }
     const server = await startBenchServer(
-      pg ? { DATABASE_URL: pg.url } : { PGLITE_DIR: path.join(dir, "pglite") },
+      pg
+        ? // Production mode on a server database wants a real session secret, and the demo (support-bot, admin).
+          {
+            DATABASE_URL: pg.url,
+            SEED_ON_START: "on",
+            AUTH_SECRET: randomBytes(32).toString("base64url"),
+            AUTH_CREDENTIALS: "on",
+          }
+        : { PGLITE_DIR: path.join(dir, "pglite") },
       path.join(dir, "server.log"),
     );
     try {
