@@ -6,6 +6,8 @@
 // PostgreSQL with TEST_BACKEND=postgres.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "@/lib/audit/data";
+import { firstContradiction } from "@/lib/audit/verify-domain";
+import type { ReviewClaim } from "@/lib/gating/audit-crosscheck";
 import { agentContract, contractRequestForReader } from "@/lib/contracts/data";
 import { decideContractAddition, removeContractEntry, requestContractAddition } from "@/lib/contracts/mutations";
 import { makeActionType } from "../helpers/fixtures";
@@ -110,6 +112,27 @@ describe("adding an internal subject is a loosening, reviewed like one", () => {
     ]);
     expect(results.filter((r) => r.status === "fulfilled").length).toBeGreaterThanOrEqual(1);
     expect(await w.db.agentContractEntry.count({ where: { agentId: s.agent.id, entry: "race-1" } })).toBe(1);
+  });
+});
+
+describe("the audit verifier's cross-check", () => {
+  it("finds every contract review entry backed by its review row, and names a forged one", async () => {
+    const rows = await w.db.auditEntry.findMany({
+      where: { kind: "request.review_submitted", entityType: "contract_request" },
+      orderBy: { seq: "asc" },
+    });
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    const claims: ReviewClaim[] = rows.map((e) => ({
+      seq: e.seq.toString(),
+      kind: "request.review_submitted",
+      actorId: e.actorId,
+      actorLabel: e.actorLabel,
+      entityId: e.entityId,
+      data: e.data,
+    }));
+    expect(await firstContradiction(w.db, claims)).toBeNull();
+    const forged: ReviewClaim = { ...claims[0]!, seq: "999999", actorId: w.people.reviewer3.id, actorLabel: "forger" };
+    expect(await firstContradiction(w.db, [...claims, forged])).toMatchObject({ seq: "999999" });
   });
 });
 
