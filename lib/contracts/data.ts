@@ -135,3 +135,8 @@ export async function openContractRequests(
   });
   return rows.map((r) => toView(r, reader));
 }
+
+/** Open additions a review by this person would count on: part of the navigation's "awaiting your review". */
+export async function countContractRequestsAwaiting(db: Db, reader: Reader): Promise<number> {
+  return (await openContractRequests(db, reader)).filter((r) => r.awaitsYou).length;
+}

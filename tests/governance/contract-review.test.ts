@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "@/lib/audit/data";
 import { firstContradiction } from "@/lib/audit/verify-domain";
 import type { ReviewClaim } from "@/lib/gating/audit-crosscheck";
-import { agentContract, contractRequestForReader } from "@/lib/contracts/data";
+import { agentContract, contractRequestForReader, countContractRequestsAwaiting } from "@/lib/contracts/data";
 import { decideContractAddition, removeContractEntry, requestContractAddition } from "@/lib/contracts/mutations";
 import { makeActionType } from "../helpers/fixtures";
 import { later, newSubject, openWorld, RATIONALE, refused, type Subject, type World } from "./world";
@@ -70,6 +70,10 @@ describe("adding an internal subject is a loosening, reviewed like one", () => {
     const { requestId } = await ask("ops-bot-7", later(10_000));
     await approve("reviewer1", requestId, later(11_000));
 
+    // It awaits the reviewers whose review would count (the navigation's count), not the requester.
+    expect(await countContractRequestsAwaiting(w.db, w.people.reviewer2)).toBe(1);
+    expect(await countContractRequestsAwaiting(w.db, w.people.reviewer1)).toBe(0);
+    expect(await countContractRequestsAwaiting(w.db, w.people.admin)).toBe(0);
     const unseen = await contractRequestForReader(w.db, w.people.reviewer2, requestId);
     expect(unseen).toMatchObject({ status: "open", reviewersRequired: 2, reviews: [], approvals: null });
     const byRequester = await contractRequestForReader(w.db, w.people.admin, requestId);
