@@ -11,6 +11,7 @@
 import pg from "pg";
 import type { Database } from "@/lib/db/client";
 import { expireRequests } from "@/lib/requests/mutations";
+import { expireContractRequests } from "@/lib/contracts/mutations";
 import { sweepDemotions } from "@/lib/action-types/mutations";
 import { deliverDue } from "@/lib/notifications/deliver";
 import { deliverAuditStreams } from "@/lib/notifications/audit-stream";
@@ -52,7 +53,7 @@ export function newJobsState(): JobsState {
 }
 
 export async function runJobsOnce(database: Database, now = new Date()) {
-  const expired = await expireRequests(database.prisma, now);
+  const expired = (await expireRequests(database.prisma, now)) + (await expireContractRequests(database.prisma, now));
   const demoted = await sweepDemotions(database.prisma, now);
   if (expired || demoted.length) log("info", "jobs", { expired, demoted: demoted.length });
   return { expired, demoted };

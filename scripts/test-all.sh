@@ -23,6 +23,7 @@ if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
 fi
 step "unit + integration (PGlite, real server; multi-instance on PostgreSQL)"; npx vitest run
 if [[ -n "${TEST_DATABASE_URL:-}" ]]; then
-  step "integration (PostgreSQL)"; TEST_BACKEND=postgres npx vitest run lib tests/governance tests/notifications
+  step "integration (PostgreSQL)"; TEST_BACKEND=postgres npx vitest run lib tests/governance tests/notifications tests/proposals \
+    tests/sdk/await-decision-stream.test.ts tests/sdk/demo-volume.test.ts tests/api/stream-proposals.test.ts
 fi
 step "e2e (Chromium)"; npx playwright test

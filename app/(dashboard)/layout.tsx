@@ -5,6 +5,7 @@ import { signOut } from "@/lib/auth/auth";
 import { Providers } from "@/app/providers";
 import { getDb } from "@/lib/db";
 import { countAwaitingReview } from "@/lib/requests/data";
+import { countContractRequestsAwaiting } from "@/lib/contracts/data";
 import { countWaitingSuggestions } from "@/lib/proposals/data";
 
 export const dynamic = "force-dynamic";
@@ -16,7 +17,11 @@ async function signOutAction() {
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageUser();
-  const awaiting = can(user.role, "request:review") ? await countAwaitingReview(await getDb(), user) : 0;
+  const db = await getDb();
+  // Requests awaiting this reviewer: promotions, overrides and policy loosenings, and contract additions.
+  const awaiting = can(user.role, "request:review")
+    ? (await countAwaitingReview(db, user)) + (await countContractRequestsAwaiting(db, user))
+    : 0;
   const links: NavLink[] = [
     { href: "/", label: "Overview" },
     awaiting > 0

@@ -1,35 +1,42 @@
 "use client";
-// WALK's contract of one agent: its internal subjects, the additions waiting for a second person, and
-// the forms to ask for one (a loosening: reviewed) or remove one (a tightening: applies at once).
+// WALK's contract of one agent: its internal subjects, the additions waiting for review (each links to
+// its review page), and the forms to ask for one (a loosening: reviewed) or remove one (a tightening:
+// applies at once).
+import Link from "next/link";
 import { useState } from "react";
 import { Button, ResultMessage, useServerAction } from "@/components/ui/ActionForm";
 import type { ServerAction } from "@/lib/http/action";
-import { RationaleField } from "@/components/ui/RationaleField";
+import type { ContractRequestView } from "@/lib/contracts/data";
 
 export interface ContractPanelData {
   agentId: string;
   /** null: the agent has no contract; internal audience is declared by the agent */
   entries: string[] | null;
-  open: Array<{ id: string; entry: string; reason: string; requestedById: string; requestedByLabel: string }>;
+  open: OpenAddition[];
 }
 
+/** An open addition as the list shows it (lib/contracts/data.ts ContractRequestView). */
+export type OpenAddition = Pick<
+  ContractRequestView,
+  "id" | "entry" | "reason" | "requestedByLabel" | "agentSlug" | "reviewersRequired" | "awaitsYou"
+>;
+
 type Actions = {
-  add: ServerAction<{ agentId: string; entry: string; reason: string }, { requestId: string }>;
-  decide: ServerAction<
-    { requestId: string; decision: "approve" | "reject"; rationale: string },
-    { status: "approved" | "rejected" }
+  add: ServerAction<
+    { agentId: string; entry: string; reason: string },
+    { requestId: string; reviewersRequired: number }
   >;
   remove: ServerAction<{ agentId: string; entry: string }, void>;
 };
 
-export function ContractPanel(props: { data: ContractPanelData; readerId: string; actions: Actions }) {
+export function ContractPanel(props: { data: ContractPanelData; actions: Actions }) {
   const { data, actions } = props;
   const [entry, setEntry] = useState("");
   const [reason, setReason] = useState("");
-  const add = useServerAction(actions.add, () => {
+  const add = useServerAction(actions.add, (d) => {
     setEntry("");
     setReason("");
-    return "Asked: another reviewer or admin must approve it before it counts.";
+    return `Asked: ${d.reviewersRequired} reviewer${d.reviewersRequired === 1 ? "" : "s"} other than you must approve it before it counts.`;
   });
   const remove = useServerAction(actions.remove, () => "Removed: it no longer counts as internal.");
   return (
@@ -60,11 +67,14 @@ export function ContractPanel(props: { data: ContractPanelData; readerId: string
       )}
       <ResultMessage message={remove.message} />
       {data.open.length > 0 && (
-        <ul className="mt-2 space-y-2 rounded border border-amber-200 bg-amber-50 p-2">
-          {data.open.map((r) => (
-            <OpenAddition key={r.id} request={r} readerId={props.readerId} decide={actions.decide} />
-          ))}
-        </ul>
+        <div className="mt-2 rounded border border-amber-200 bg-amber-50 p-2" data-testid="contract-pending">
+          <h4 className="text-xs font-medium">Waiting for review (a loosening: nothing changes until approved)</h4>
+          <ul className="mt-1 space-y-2">
+            {data.open.map((r) => (
+              <OpenAdditionItem key={r.id} request={r} />
+            ))}
+          </ul>
+        </div>
       )}
       <form
         className="mt-2 space-y-1 text-sm"
@@ -101,73 +111,36 @@ export function ContractPanel(props: { data: ContractPanelData; readerId: string
   );
 }
 
-/** Additions waiting for a second person, across agents: the reviewers' list on the requests page. */
-export function ContractRequests(props: {
-  requests: Array<ContractPanelData["open"][number] & { agentSlug: string }>;
-  readerId: string;
-  decide: Actions["decide"];
-}) {
+/** Additions waiting for review, across agents: the reviewers' list on the requests page. */
+export function ContractRequests(props: { requests: OpenAddition[] }) {
   if (props.requests.length === 0) return null;
   return (
     <section className="mb-6 rounded-lg border border-amber-200 bg-amber-50 p-3" aria-label="Internal subjects">
-      <h2 className="font-medium">Internal subjects waiting for a second person (WALK&apos;s contract)</h2>
-      <ul className="mt-2 space-y-3">
+      <h2 className="font-medium">Internal subjects waiting for review (WALK&apos;s contract)</h2>
+      <ul className="mt-2 space-y-2">
         {props.requests.map((r) => (
-          <OpenAddition
-            key={r.id}
-            request={r}
-            agentSlug={r.agentSlug}
-            readerId={props.readerId}
-            decide={props.decide}
-          />
+          <OpenAdditionItem key={r.id} request={r} showAgent />
         ))}
       </ul>
     </section>
   );
 }
 
-function OpenAddition(props: {
-  agentSlug?: string;
-  request: ContractPanelData["open"][number];
-  readerId: string;
-  decide: Actions["decide"];
-}) {
+function OpenAdditionItem(props: { request: OpenAddition; showAgent?: boolean }) {
   const { request } = props;
-  const [rationale, setRationale] = useState("");
-  const action = useServerAction(props.decide, (d) => {
-    setRationale("");
-    return `Addition ${d.status}.`;
-  });
   return (
     <li className="text-sm" data-testid="contract-request">
-      <div>
-        <code className="font-mono">{request.entry}</code>
-        {props.agentSlug ? ` as internal for ${props.agentSlug},` : ""} asked by {request.requestedByLabel}
-        {request.reason ? `: ${request.reason}` : ""}
-      </div>
-      {request.requestedById === props.readerId ? (
-        <p className="text-xs text-slate-600">You asked for this: another reviewer or admin decides it.</p>
-      ) : (
-        <div className="mt-1 space-y-1">
-          <RationaleField label="Why?" value={rationale} onChange={setRationale} />
-          <div className="flex gap-1">
-            <Button
-              disabled={action.pending}
-              onClick={() => action.run({ requestId: request.id, decision: "approve", rationale })}
-            >
-              Approve
-            </Button>
-            <Button
-              variant="danger"
-              disabled={action.pending}
-              onClick={() => action.run({ requestId: request.id, decision: "reject", rationale })}
-            >
-              Reject
-            </Button>
-          </div>
-        </div>
-      )}
-      <ResultMessage message={action.message} />
+      <code className="font-mono">{request.entry}</code>
+      {props.showAgent ? ` as internal for ${request.agentSlug},` : ""} asked by {request.requestedByLabel}
+      {request.reason ? `: ${request.reason}` : ""}
+      <span className="text-slate-600">
+        {" "}
+        · needs {request.reviewersRequired} approval{request.reviewersRequired === 1 ? "" : "s"}
+        {request.awaitsYou ? " · awaits your review" : ""}
+      </span>{" "}
+      <Link href={`/requests/contract/${request.id}`} className="text-blue-800 hover:underline">
+        {request.awaitsYou ? "Review" : "Open the request"}
+      </Link>
     </li>
   );
 }

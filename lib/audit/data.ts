@@ -88,9 +88,13 @@ export const SEALED_WHILE_OPEN = [
   "request.approvals_invalidated",
 ] as const;
 
+/** Open review requests and open contract additions (reviewed the same way, lib/contracts). */
 async function openRequestIds(db: Reader): Promise<string[]> {
-  const open = await db.reviewRequest.findMany({ where: { status: "open" }, select: { id: true } });
-  return open.map((r) => r.id);
+  const [open, contract] = await Promise.all([
+    db.reviewRequest.findMany({ where: { status: "open" }, select: { id: true } }),
+    db.contractRequest.findMany({ where: { status: "open" }, select: { id: true } }),
+  ]);
+  return [...open, ...contract].map((r) => r.id);
 }
 
 /**
@@ -328,6 +332,11 @@ export async function requestFactsOf(
       select: { id: true, status: true, reviews: { select: { reviewerId: true, decision: true, snapshotHash: true } } },
     });
     for (const r of rows) facts.set(r.id, { status: r.status, reviews: r.reviews });
+    const contract = await db.contractRequest.findMany({
+      where: { id: { in: ids.slice(i, i + 500) } },
+      select: { id: true, status: true, reviews: { select: { reviewerId: true, decision: true, snapshotHash: true } } },
+    });
+    for (const r of contract) facts.set(r.id, { status: r.status, reviews: r.reviews });
   }
   return facts;
 }

@@ -83,6 +83,11 @@ export const AUDIT_KINDS = {
     label: "internal subject added",
     data: data({ requestId: z.string(), entry: z.string(), rationale: z.string() }),
   },
+  "agent.contract_addition_closed": {
+    group: "setup",
+    label: "internal subject request withdrawn or expired",
+    data: data({ requestId: z.string(), entry: z.string(), status }),
+  },
   "agent.contract_entry_removed": {
     group: "setup",
     label: "internal subject removed",

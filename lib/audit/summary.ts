@@ -115,7 +115,9 @@ export function summarizeAudit(entry: SummaryEntry, names: SummaryNames = {}): s
     case "agent.contract_addition_rejected":
       return `${entry.actorLabel} refused "${str(d.entry)}" as internal for ${names.agent?.slug ?? "an agent"}`;
     case "agent.contract_entry_added":
-      return `${entry.actorLabel} approved "${str(d.entry)}" as internal for ${names.agent?.slug ?? "an agent"}`;
+      return `${entry.actorLabel}'s approval completed the review: "${str(d.entry)}" is internal for ${names.agent?.slug ?? "an agent"}`;
+    case "agent.contract_addition_closed":
+      return `The request to make "${str(d.entry)}" internal for ${names.agent?.slug ?? "an agent"} was ${str(d.status)}`;
     case "agent.contract_entry_removed":
       return `${entry.actorLabel} removed "${str(d.entry)}" from ${names.agent?.slug ?? "an agent"}'s internal subjects`;
     case "action_type.created":

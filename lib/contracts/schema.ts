@@ -29,7 +29,11 @@ export const contractDecisionSchema = z.strictObject({
   requestId: pickedId("a request"),
   decision: z.enum(["approve", "reject"]),
   rationale: z.string().max(2000),
+  /** the snapshot the reviewer was shown; refused if it is not the request's (the form sends it) */
+  snapshotHash: z.string().max(128).optional(),
 });
+
+export const contractWithdrawalSchema = z.strictObject({ requestId: pickedId("a request") });
 
 export const contractRemovalSchema = z.strictObject({
   agentId: pickedId("an agent"),

@@ -2,7 +2,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decideForSubject } from "./slider";
 import {
-  checkContractAdditionDecision,
   decideWithContract,
   insideContract,
   internalAudienceInWords,
@@ -81,34 +80,5 @@ describe("the card's words", () => {
     expect(internalAudienceInWords(["a", "b", "c", "d"])).toBe(
       "internal audience is the agent's contract: a, b, c and 1 more",
     );
-  });
-});
-
-describe("who decides an addition", () => {
-  const base = {
-    request: { requestedById: "u1", status: "open" },
-    decider: { id: "u2", role: "reviewer" as const },
-    rationale: "Checked with support: these are our own staff accounts.",
-    approve: true,
-    entries: 0,
-  };
-  it("a second reviewer or admin, with a rationale, while open and with room", () => {
-    expect(checkContractAdditionDecision(base)).toEqual({ ok: true });
-    expect(checkContractAdditionDecision({ ...base, decider: { id: "u1", role: "admin" } })).toMatchObject({
-      code: "self_review",
-    });
-    expect(checkContractAdditionDecision({ ...base, decider: { id: "u2", role: "viewer" } })).toMatchObject({
-      code: "forbidden_role",
-    });
-    expect(checkContractAdditionDecision({ ...base, rationale: "ok" })).toMatchObject({ code: "rationale_too_short" });
-    expect(
-      checkContractAdditionDecision({ ...base, request: { requestedById: "u1", status: "approved" } }),
-    ).toMatchObject({ code: "not_open" });
-    expect(checkContractAdditionDecision({ ...base, entries: MAX_CONTRACT_ENTRIES })).toMatchObject({
-      code: "conflict",
-    });
-    expect(checkContractAdditionDecision({ ...base, entries: MAX_CONTRACT_ENTRIES, approve: false })).toEqual({
-      ok: true,
-    });
   });
 });

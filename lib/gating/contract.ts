@@ -6,8 +6,6 @@
 //                     must not be empty
 //   anything else     an exact id
 // Exact ids and prefixes compare UTF-16 code units as given: subject ids are opaque, so case counts.
-import { can, type Role } from "./permissions";
-import { rationaleProblem } from "./rationale";
 import { decideForSubject, type SliderDecision, type SliderView } from "./slider";
 import type { Audience, Tier } from "./types";
 
@@ -104,45 +102,6 @@ export function decideWithContract(
 export function tierWithContract(tier: Tier, contract: readonly string[] | null, subject: string | undefined): Tier {
   if (contract === null || tier !== "WALK" || insideContract(contract, subject)) return tier;
   return "CRAWL";
-}
-
-export type ContractDecisionRefusal =
-  "forbidden_role" | "self_review" | "not_open" | "rationale_too_short" | "conflict";
-
-/**
- * Who may decide a request to add an internal subject (a loosening): a reviewer or admin other than
- * whoever asked, with a written rationale, while the request is open and the contract has room.
- */
-export function checkContractAdditionDecision(d: {
-  request: { requestedById: string; status: string };
-  decider: { id: string; role: Role };
-  rationale: string;
-  approve: boolean;
-  entries: number;
-}): { ok: true } | { ok: false; code: ContractDecisionRefusal; message: string } {
-  if (!can(d.decider.role, "request:review"))
-    return {
-      ok: false,
-      code: "forbidden_role",
-      message: `role ${d.decider.role} may not review; reviewers and admins may`,
-    };
-  if (d.request.status !== "open")
-    return { ok: false, code: "not_open", message: `the request is ${d.request.status}, not open` };
-  if (d.decider.id === d.request.requestedById)
-    return {
-      ok: false,
-      code: "self_review",
-      message: "whoever asked to add an internal subject cannot approve it; another reviewer or admin must",
-    };
-  const problem = rationaleProblem(d.rationale);
-  if (problem) return { ok: false, code: "rationale_too_short", message: problem };
-  if (d.approve && d.entries >= MAX_CONTRACT_ENTRIES)
-    return {
-      ok: false,
-      code: "conflict",
-      message: `an agent's contract holds at most ${MAX_CONTRACT_ENTRIES} internal subjects; remove one first`,
-    };
-  return { ok: true };
 }
 
 /** What the action type card says about WALK's internal audience. */

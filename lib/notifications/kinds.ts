@@ -59,6 +59,7 @@ const BY_AUDIT_KIND: Record<string, NotificationKind> = {
   "agent.contract_addition_requested": "agent.contract_changed",
   "agent.contract_addition_rejected": "agent.contract_changed",
   "agent.contract_entry_added": "agent.contract_changed",
+  "agent.contract_addition_closed": "agent.contract_changed",
   "agent.contract_entry_removed": "agent.contract_changed",
   "proposal.created": "suggestion.waiting",
   "suggestion.accepted": "suggestion.decided",

@@ -104,10 +104,21 @@ describe("WALK's contract", () => {
     expect(await decideInternal("customer-42")).toMatchObject({ allowed: true });
     // The person who asked cannot approve their own loosening.
     await refused(
-      decideContractAddition(w.db, w.people.admin, { requestId, decision: "approve", rationale: RATIONALE }),
+      decideContractAddition(
+        w.db,
+        w.people.admin,
+        { requestId, decision: "approve", rationale: RATIONALE },
+        later(1_500),
+      ),
       "self_review",
     );
-    await decideContractAddition(w.db, w.people.reviewer1, { requestId, decision: "approve", rationale: RATIONALE });
+    // Within the request's review period (simulated time, as it was opened).
+    await decideContractAddition(
+      w.db,
+      w.people.reviewer1,
+      { requestId, decision: "approve", rationale: RATIONALE },
+      later(1_500),
+    );
     expect(await agentContract(w.db, s.agent.id)).toEqual({ entries: ["staff:*"] });
     const audit = await w.db.auditEntry.findMany({ where: { entityId: s.agent.id }, select: { kind: true } });
     expect(audit.map((a) => a.kind)).toEqual(

@@ -75,6 +75,7 @@ export const ACTION_RULES: Record<string, Permission> = {
   decideRoleGrantAction: "request:review",
   requestContractAdditionAction: "admin:manage",
   decideContractAdditionAction: "request:review",
+  withdrawContractAdditionAction: "admin:manage",
   removeContractEntryAction: "admin:manage",
   createWebhookEndpointAction: "admin:manage",
   setWebhookEndpointEnabledAction: "admin:manage",

@@ -10,8 +10,7 @@ import { RoleGrants } from "@/components/RoleGrants";
 import { listOpenRoleGrants } from "@/lib/users/data";
 import { decideRoleGrantAction } from "../role-grant-actions";
 import { ContractRequests } from "@/components/admin/ContractPanel";
-import { allOpenContractRequests } from "@/lib/contracts/data";
-import { decideContractAdditionAction } from "../contract-actions";
+import { openContractRequests } from "@/lib/contracts/data";
 
 export const dynamic = "force-dynamic";
 
@@ -49,7 +48,7 @@ export default async function RequestsPage({
     parsed.status === "awaiting" && !reviewer ? "open" : (parsed.status ?? (reviewer ? "awaiting" : "open"));
   const db = await getDb();
   const grants = reviewer ? await listOpenRoleGrants(db) : [];
-  const contractRequests = reviewer ? await allOpenContractRequests(db) : [];
+  const contractRequests = reviewer ? await openContractRequests(db, user) : [];
   const screen = await requestsScreen(db, user, status, parsed.action);
   return (
     <section>
@@ -58,7 +57,7 @@ export default async function RequestsPage({
         Promotions, overrides and policy loosenings waiting for, or decided by, review.
       </p>
       <RoleGrants grants={grants} readerId={user.id} decide={decideRoleGrantAction} />
-      <ContractRequests requests={contractRequests} readerId={user.id} decide={decideContractAdditionAction} />
+      <ContractRequests requests={contractRequests} />
       <RequestsList initial={screen} status={status} action={parsed.action ?? null} reviewer={reviewer} />
     </section>
   );

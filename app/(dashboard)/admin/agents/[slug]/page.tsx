@@ -9,11 +9,7 @@ import { ActionTypesPanel } from "@/components/admin/ActionTypesPanel";
 import { KeysPanel } from "@/components/admin/KeysPanel";
 import { ContractPanel } from "@/components/admin/ContractPanel";
 import { agentContract, openContractRequests } from "@/lib/contracts/data";
-import {
-  decideContractAdditionAction,
-  removeContractEntryAction,
-  requestContractAdditionAction,
-} from "../../../contract-actions";
+import { removeContractEntryAction, requestContractAdditionAction } from "../../../contract-actions";
 
 export const dynamic = "force-dynamic";
 
@@ -30,7 +26,7 @@ export default async function AdminAgentPage({ params }: { params: Promise<{ slu
   const [keys, contract, open] = await Promise.all([
     listApiKeys(db),
     agentContract(db, agent.id),
-    openContractRequests(db, agent.id),
+    openContractRequests(db, user, { agentId: agent.id }),
   ]);
   return (
     <div className="space-y-4">
@@ -49,12 +45,7 @@ export default async function AdminAgentPage({ params }: { params: Promise<{ slu
       <ActionTypesPanel initial={agent} />
       <ContractPanel
         data={{ agentId: agent.id, entries: contract?.entries ?? null, open }}
-        readerId={user.id}
-        actions={{
-          add: requestContractAdditionAction,
-          decide: decideContractAdditionAction,
-          remove: removeContractEntryAction,
-        }}
+        actions={{ add: requestContractAdditionAction, remove: removeContractEntryAction }}
       />
       <KeysPanel
         initial={keys}
