@@ -1,0 +1,129 @@
+// Issue 24 items 1–3 on the real database: every audited mutation adds its entry (the entry's existing
+// hash is the leaf data) to an RFC 6962 tree kept as stored subtree hashes in the same transaction;
+// the checkpoint job signs a C2SP checkpoint of that tree; the proofs served verify; a log written
+// before the tree existed is taken in; a rewrite the chain alone cannot see fails the signed root.
+import { createPublicKey, generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setFrozen } from "@/lib/action-types/mutations";
+import { writeCheckpointIfDue } from "@/lib/audit/checkpoint-job";
+import { auditEntryHash } from "@/lib/audit/hash";
+import { leafHash, rootOf, verifyConsistency, verifyInclusion } from "@/lib/audit/merkle";
+import { openNote, parseCheckpointBody, verifierKey } from "@/lib/audit/note";
+import { auditOrigin, consistencyProofAt, inclusionProofAt, treeRootAt } from "@/lib/audit/tree";
+import { verifyAuditLog } from "@/lib/audit/verify-db";
+import { NOW, RATIONALE, eligibleCrawl, later, openWorld, type World } from "./world";
+
+let w: World;
+let dir: string;
+const { privateKey } = generateKeyPairSync("ed25519");
+const vkey = () => verifierKey(auditOrigin(), createPublicKey(privateKey));
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "cwr-merkle-"));
+  process.env.AUDIT_CHECKPOINT_FILE = path.join(dir, "audit-checkpoints.jsonl");
+  process.env.AUDIT_SIGNING_KEY = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  process.env.AUDIT_CHECKPOINT_EVERY = "1";
+  w = await openWorld();
+}, 120_000);
+afterAll(async () => {
+  await w?.database.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function mutate(n: number, offset = 0) {
+  const s = await eligibleCrawl(w.db);
+  for (let i = 0; i < n; i++)
+    await setFrozen(
+      w.db,
+      w.people.reviewer1,
+      { actionTypeId: s.id, frozen: i % 2 === 0, rationale: RATIONALE },
+      later((offset + i) * 1000),
+    );
+}
+const leaves = async () =>
+  (await w.db.auditEntry.findMany({ orderBy: { seq: "asc" }, select: { hash: true } })).map((e) =>
+    leafHash(Buffer.from(e.hash, "hex")),
+  );
+
+describe("the Merkle tree over the audit log", () => {
+  it("is kept as each audited mutation commits: its root at every size equals the tree of the entries' hashes", async () => {
+    await mutate(9);
+    const all = await leaves();
+    expect(all.length).toBeGreaterThan(9);
+    for (const size of [1, 2, 3, 7, all.length])
+      expect(await treeRootAt(w.db, size)).toEqual(rootOf(all.slice(0, size)));
+  });
+
+  it("serves inclusion and consistency proofs that verify", async () => {
+    const all = await leaves();
+    const size = all.length;
+    for (const index of [0, 1, Math.floor(size / 2), size - 1])
+      expect(verifyInclusion(index, size, all[index]!, await inclusionProofAt(w.db, index, size), rootOf(all))).toBe(
+        true,
+      );
+    for (const from of [1, 3, size - 1])
+      expect(
+        verifyConsistency(
+          from,
+          size,
+          await consistencyProofAt(w.db, from, size),
+          rootOf(all.slice(0, from)),
+          rootOf(all),
+        ),
+      ).toBe(true);
+  });
+
+  it("the checkpoint job signs a C2SP checkpoint of the tree, written to the checkpoint file", async () => {
+    const c = await writeCheckpointIfDue(w.db, NOW, { force: true });
+    expect(c?.note).toBeTruthy();
+    const body = parseCheckpointBody(openNote(c!.note!, [vkey()]).text);
+    const all = await leaves();
+    expect(body).toEqual({ origin: auditOrigin(), size: all.length, root: rootOf(all), extensions: [] });
+    expect(await verifyAuditLog(w.db)).toMatchObject({ ok: true });
+  });
+
+  it("takes in entries written before the tree existed (or without it) at the next append", async () => {
+    await w.database.asOwner(`ALTER TABLE audit_tree_hashes DISABLE TRIGGER ALL`);
+    await w.database.asOwner(`DELETE FROM audit_tree_hashes WHERE id > 3`);
+    await w.database.asOwner(`ALTER TABLE audit_tree_hashes ENABLE TRIGGER ALL`);
+    await mutate(2, 100);
+    const all = await leaves();
+    expect(await treeRootAt(w.db, all.length)).toEqual(rootOf(all));
+  });
+
+  it("stored hashes cannot be changed or deleted", async () => {
+    await expect(w.database.asOwner(`DELETE FROM audit_tree_hashes`)).rejects.toThrow(/append-only/);
+    await expect(w.database.asOwner(`UPDATE audit_tree_hashes SET hash = hash`)).rejects.toThrow(/append-only/);
+  });
+
+  it("a rewrite with recomputed hashes and a rebuilt tree fails the signed root", async () => {
+    await writeCheckpointIfDue(w.db, later(200_000), { force: true });
+    const target = await w.db.auditEntry.findFirstOrThrow({ where: { seq: 3n } });
+    await w.database.asOwner(`ALTER TABLE audit_entries DISABLE TRIGGER ALL`);
+    await w.database.asOwner(`ALTER TABLE audit_tree_hashes DISABLE TRIGGER ALL`);
+    try {
+      // The attacker edits entry 3, recomputes every later hash and rebuilds the whole tree.
+      const rows = await w.db.auditEntry.findMany({ where: { seq: { gte: 3n } }, orderBy: { seq: "asc" } });
+      let prev = target.prevHash;
+      for (const r of rows) {
+        const edited = { ...r, prevHash: prev, actorLabel: r.seq === 3n ? "someone@evil.example" : r.actorLabel };
+        const hash = auditEntryHash(edited);
+        await w.database.asOwner(
+          `UPDATE audit_entries SET "actorLabel" = '${edited.actorLabel}', "prevHash" = '${prev}', hash = '${hash}' WHERE seq = ${r.seq}`,
+        );
+        prev = hash;
+      }
+      await w.database.asOwner(`DELETE FROM audit_tree_hashes`);
+    } finally {
+      await w.database.asOwner(`ALTER TABLE audit_entries ENABLE TRIGGER ALL`);
+      await w.database.asOwner(`ALTER TABLE audit_tree_hashes ENABLE TRIGGER ALL`);
+    }
+    await mutate(1, 300); // rebuilds the tree from the rewritten entries
+    const verdict = await verifyAuditLog(w.db);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.brokenAt?.reason).toMatch(/rewritten|Merkle|root/i);
+  });
+});
