@@ -3,6 +3,7 @@
 // Run by the jobs leader (lib/jobs.ts), so one instance writes. A checkpoint signs only what verifies:
 // before signing, the entries since the last checkpoint are checked (lib/audit/verify-db.ts); on a
 // break nothing is signed, an `audit.anomaly` entry is appended (once per break) and people are told.
+// Each checkpoint also signs the Merkle tree's root as a C2SP tlog-checkpoint note (issue 24).
 import type { Db } from "@/lib/db";
 import { log } from "@/lib/log";
 import {
@@ -13,7 +14,8 @@ import {
   signingKey,
   type Checkpoint,
 } from "./checkpoints";
-import { appendAudit, SYSTEM_ACTOR } from "./mutations";
+import { appendAudit, catchUpAuditTree, SYSTEM_ACTOR } from "./mutations";
+import { auditOrigin, treeRootAt, TreeIncomplete } from "./tree";
 import { latestAnomaly } from "./data";
 import { verifySinceCheckpoint, type Break } from "./verify-db";
 
@@ -78,9 +80,11 @@ export async function writeCheckpointIfDue(
   const dueByTime = !last || now.getTime() - Date.parse(last.at) >= seconds * 1000;
   if (!options.force && !dueByCount && !dueByTime) return null;
   const count = await db.auditEntry.count({ where: { seq: { lte: head.seq } } });
-  const broken = await verifySinceCheckpoint(db, last, { seq: head.seq, count });
-  if (broken) {
-    await recordAnomaly(db, broken, last, head.seq, now);
+  await catchUpAuditTree(db); // entries from before the tree (normally done at boot)
+  const checked = await verifySinceCheckpoint(db, last, { seq: head.seq, count });
+  const broken = checked.broken ?? (await storedTreeDiffers(db, checked.tree, head.seq));
+  if (broken || checked.broken !== null) {
+    await recordAnomaly(db, (broken ?? checked.broken)!, last, head.seq, now);
     return null;
   }
   const checkpoint = signCheckpoint(signingKey(), {
@@ -88,8 +92,34 @@ export async function writeCheckpointIfDue(
     hash: head.hash,
     count,
     at: now.toISOString(),
+    root: checked.tree.root,
+    origin: auditOrigin(),
   });
   appendCheckpoint(checkpoint, file);
   g.__cwrLastCheckpoint = { file, last: checkpoint };
+  // Also kept in the database, where GET /api/v1/audit/checkpoint serves it (and witnesses will cosign it).
+  await db.auditCheckpoint.createMany({
+    data: [{ size: BigInt(count), note: checkpoint.note! }],
+    skipDuplicates: true,
+  });
   return checkpoint;
+}
+
+/**
+ * What the proofs are answered from (the stored hashes) must be the tree the walk recomputed from the
+ * entries' hashes: otherwise a served proof would verify against a root nobody signed for these entries.
+ */
+async function storedTreeDiffers(db: Db, tree: { size: number; root: Buffer }, headSeq: bigint): Promise<Break | null> {
+  let stored: Buffer | null = null;
+  try {
+    stored = await treeRootAt(db, tree.size);
+  } catch (e) {
+    if (!(e instanceof TreeIncomplete)) throw e;
+  }
+  return stored?.equals(tree.root)
+    ? null
+    : {
+        seq: headSeq.toString(),
+        reason: `the stored Merkle tree of ${tree.size} entries ${stored ? "differs from" : "lacks hashes of"} the tree of the entries' hashes (audit_tree_hashes was tampered with)`,
+      };
 }

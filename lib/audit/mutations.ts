@@ -1,10 +1,14 @@
 // Appends to the hash-chained audit log inside the caller's transaction: if the audit write fails,
 // the change it records rolls back with it. A transaction-scoped advisory lock orders concurrent
 // writers so the chain never forks.
+import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
 import type { StateActor } from "@/lib/gating/state-types";
 import { SYSTEM } from "@/lib/gating/state-requests";
 import { auditEntryHash, GENESIS_HASH } from "./hash";
+import { treeAppend, type TreeRows } from "./tree";
+import { sizeForStoredCount } from "./merkle";
+import { entryHashesBetween, lastTreeHashIndex } from "./data";
 import { checkAuditData, type AuditKind } from "./kinds";
 import { notificationKindFor } from "@/lib/notifications/kinds";
 import { enqueueNotifications, type NotificationSubjects } from "@/lib/notifications/outbox";
@@ -33,6 +37,68 @@ function jsonSafe(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value ?? {}, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
 }
 
+// ── The Merkle tree (issue 24) ──────────────────────────────────────────────────────────────────
+
+async function writeTreeHashes(tx: Tx, rows: TreeRows) {
+  if (rows.length === 0) return;
+  // skipDuplicates: hashes left from entries an owner deleted must not fail every later mutation; the
+  // checkpoint job compares the stored tree with the entries and names the difference.
+  await tx.auditTreeHash.createMany({
+    data: rows.map((r) => ({ id: BigInt(r.index), hash: new Uint8Array(r.hash) })),
+    skipDuplicates: true,
+  });
+}
+
+/** Adds the leaves of entries up to `to` that have none yet (entries from before the tree), a page at a time. */
+async function catchUpTree(tx: Tx, to: number, page = 1000): Promise<number> {
+  const last = await lastTreeHashIndex(tx);
+  const from = last === null ? 0 : sizeForStoredCount(last + 1);
+  let size = from;
+  while (size < to) {
+    const rows = await entryHashesBetween(tx, size, Math.min(to, size + page));
+    if (rows.length === 0 || rows[0]!.seq !== BigInt(size + 1)) break; // a gap: the verifier names it
+    const added = await treeAppend(
+      tx,
+      size,
+      rows.map((r) => r.hash),
+    );
+    if (added.lagging) break; // hashes missing inside the tree: the checkpoint job names it
+    await writeTreeHashes(tx, added.rows);
+    size += rows.length;
+  }
+  return size - from;
+}
+
+/** The entries just inserted become the next leaves, in the append's transaction and lock; a lagging tree is caught up first. */
+async function appendToTree(tx: Tx, size: number, entryHashes: readonly string[]): Promise<void> {
+  let added = await treeAppend(tx, size, entryHashes);
+  if (added.lagging) {
+    await catchUpTree(tx, size);
+    added = await treeAppend(tx, size, entryHashes);
+  }
+  if (!added.lagging) await writeTreeHashes(tx, added.rows);
+}
+
+/** Takes the audit lock for the rest of the transaction: appends (and the tree) are serialised. */
+async function lockAuditLog(tx: Tx) {
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+}
+
+/**
+ * Takes into the Merkle tree the entries that have no leaf yet (a log written before the tree existed):
+ * called at boot, so the first audited mutation after the upgrade does not pay for it. Returns how many.
+ */
+export async function catchUpAuditTree(db: Db): Promise<number> {
+  return db.$transaction(
+    async (tx) => {
+      await lockAuditLog(tx);
+      const head = await tx.auditEntry.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } });
+      return catchUpTree(tx, Number(head?.seq ?? 0n));
+    },
+    { timeout: 600_000, maxWait: 60_000 },
+  );
+}
+
 export async function appendAudit(tx: Tx, input: AuditInput, now: Date = new Date()) {
   return (await appendAuditEntries(tx, [input], now))[0]!;
 }
@@ -53,7 +119,7 @@ export async function appendAuditEntries(
     checkAuditData(input.kind, data); // before the lock: a malformed entry is refused without waiting
     return data;
   });
-  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+  await lockAuditLog(tx);
   const last = await tx.auditEntry.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
   let seq = last?.seq ?? 0n;
   let prevHash = last?.hash ?? GENESIS_HASH;
@@ -79,6 +145,12 @@ export async function appendAuditEntries(
     return { ...content, hash };
   });
   await tx.auditEntry.createMany({ data: rows.map((r) => ({ ...r, data: r.data as object })) });
+  // The entries are the next leaves of the Merkle tree (issue 24): same transaction, same lock.
+  await appendToTree(
+    tx,
+    Number(last?.seq ?? 0n),
+    rows.map((r) => r.hash),
+  );
   // People are told from here, keyed by audit kind: the outbox rows share the change's transaction.
   const notified = rows.flatMap((r) => {
     const kind = notificationKindFor(r.kind);

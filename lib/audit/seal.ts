@@ -29,8 +29,10 @@ export function verdictForReaders(
   );
   const latest = shown[shown.length - 1] ?? null;
   const last = verdict.lastSeq === null ? null : BigInt(verdict.lastSeq);
+  const counted = { ...verdict };
+  delete counted.tree; // the root over every entry would change with each sealed one
   return {
-    ...verdict,
+    ...counted,
     checked: Math.min(verdict.checked, Number(horizon)),
     lastSeq: last === null ? null : (last < horizon ? last : horizon).toString(),
     checkpoints: {

@@ -7,7 +7,10 @@ import type { ReviewClaim } from "@/lib/gating/audit-crosscheck";
 import { auditEntryAt, iterateAllEntries, latestAnomaly, sealHorizon } from "./data";
 import { readCheckpointFile, signingKey, type Checkpoint } from "./checkpoints";
 import { GENESIS_HASH } from "./hash";
-import { verifyEntries, type AuditVerdict } from "./verify";
+import { verifyEntries, type AuditVerdict, type WalkStart } from "./verify";
+import { Frontier, frontierIndexes } from "./merkle";
+import { parseCheckpointBody } from "./note";
+import { storedHashes, TreeIncomplete } from "./tree";
 import { collectReviewClaims, firstContradiction } from "./verify-domain";
 import { verdictForReaders, type ReaderVerdict } from "./seal";
 
@@ -69,17 +72,32 @@ export async function verifySinceCheckpoint(
   db: Db,
   last: Checkpoint | null,
   head: { seq: bigint; count: number },
-): Promise<Break | null> {
-  const start = last
-    ? { seq: BigInt(last.seq), hash: last.hash, count: last.count }
-    : { seq: 0n, hash: GENESIS_HASH, count: 0 };
+): Promise<{ broken: Break } | { broken: null; tree: { size: number; root: Buffer } }> {
+  const genesis: WalkStart = { seq: 0n, hash: GENESIS_HASH, count: 0, frontier: new Frontier() };
+  let start = genesis;
   if (last) {
-    const signed = await auditEntryAt(db, start.seq);
+    const signed = await auditEntryAt(db, BigInt(last.seq));
     if (signed?.hash !== last.hash)
       return {
-        seq: last.seq,
-        reason: `entry ${last.seq} no longer has the hash the checkpoint signed ${last.at} (the log was rewritten or cut)`,
+        broken: {
+          seq: last.seq,
+          reason: `entry ${last.seq} no longer has the hash the checkpoint signed ${last.at} (the log was rewritten or cut)`,
+        },
       };
+    // The walk resumes the tree from the stored frontier, trusted once it yields the root last signed.
+    // A checkpoint from before the tree (no note) makes the walk start at the genesis, once.
+    if (last.note) {
+      const frontier = await storedFrontier(db, last.count);
+      const signedRoot = parseCheckpointBody(last.note.slice(0, last.note.lastIndexOf("\n\n") + 1)).root;
+      if (!frontier?.root().equals(signedRoot))
+        return {
+          broken: {
+            seq: last.seq,
+            reason: `the stored Merkle tree no longer has the root the checkpoint signed ${last.at} for ${last.count} entries (it was rewritten)`,
+          },
+        };
+      start = { seq: BigInt(last.seq), hash: last.hash, count: last.count, frontier };
+    }
   }
   const claims: ReviewClaim[] = [];
   const verdict = await verifyEntries(
@@ -89,12 +107,24 @@ export async function verifySinceCheckpoint(
     start,
   );
   const broken = earlier(verdict.brokenAt, await firstContradiction(db, claims));
-  if (broken) return broken;
+  if (broken) return { broken };
   const expected = start.count + Number(head.seq - start.seq);
   if (head.count !== expected)
     return {
-      seq: head.seq.toString(),
-      reason: `the log holds ${head.count} entries up to ${head.seq}; the last checkpoint and the chain since say ${expected} (entries were deleted)`,
+      broken: {
+        seq: head.seq.toString(),
+        reason: `the log holds ${head.count} entries up to ${head.seq}; the last checkpoint and the chain since say ${expected} (entries were deleted)`,
+      },
     };
-  return null;
+  return { broken: null, tree: { size: verdict.tree!.size, root: Buffer.from(verdict.tree!.root, "base64") } };
+}
+
+/** The tree's right edge at `size` from the stored hashes, or null when they are not all there. */
+async function storedFrontier(db: Db, size: number): Promise<Frontier | null> {
+  try {
+    return new Frontier({ size, hashes: await storedHashes(db, frontierIndexes(size)) });
+  } catch (e) {
+    if (e instanceof TreeIncomplete) return null;
+    throw e;
+  }
 }
