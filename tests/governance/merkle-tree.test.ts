@@ -3,12 +3,16 @@
 // the checkpoint job signs a C2SP checkpoint of that tree; the proofs served verify; a log written
 // before the tree existed is taken in; a rewrite the chain alone cannot see fails the signed root.
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setFrozen } from "@/lib/action-types/mutations";
 import { writeCheckpointIfDue } from "@/lib/audit/checkpoint-job";
+import { checkpointFilePath } from "@/lib/audit/checkpoints";
+import { iterateAudit } from "@/lib/audit/data";
+import { exportStream } from "@/lib/audit/export";
 import { auditEntryHash } from "@/lib/audit/hash";
 import { leafHash, rootOf, verifyConsistency, verifyInclusion } from "@/lib/audit/merkle";
 import { openNote, parseCheckpointBody, verifierKey } from "@/lib/audit/note";
@@ -83,6 +87,35 @@ describe("the Merkle tree over the audit log", () => {
     const all = await leaves();
     expect(body).toEqual({ origin: auditOrigin(), size: all.length, root: rootOf(all), extensions: [] });
     expect(await verifyAuditLog(w.db)).toMatchObject({ ok: true });
+  });
+
+  it("`npm run audit:verify` opens the signed notes offline and recomputes their roots; an altered note fails", async () => {
+    await writeCheckpointIfDue(w.db, later(50_000), { force: true }).catch(() => null);
+    const exportFile = path.join(dir, "audit.json");
+    writeFileSync(exportFile, await new Response(exportStream(iterateAudit(w.db, {}), "json")).text());
+    const file = checkpointFilePath();
+    const cli = (cps: string, ...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", "scripts/audit-verify.ts", exportFile, cps, ...args], {
+        encoding: "utf8",
+      });
+    const good = cli(file, "--verifier-key", vkey());
+    expect(good.stdout).toMatch(/signed Merkle roots recomputed/);
+    expect(good.status).toBe(0);
+    // The attacker swaps the root of a note (the JSON part untouched): its signature no longer holds.
+    const lines = readFileSync(file, "utf8").trim().split("\n");
+    const c = JSON.parse(lines[0]!) as { note: string };
+    const [origin, size, root] = c.note.split("\n");
+    const other = Buffer.from(root!, "base64");
+    other[0]! ^= 1;
+    c.note = c.note.replace(`${origin}\n${size}\n${root}\n`, `${origin}\n${size}\n${other.toString("base64")}\n`);
+    const altered = path.join(dir, "altered.jsonl");
+    writeFileSync(altered, [JSON.stringify(c), ...lines.slice(1)].join("\n") + "\n");
+    const bad = cli(altered, "--verifier-key", vkey());
+    expect(bad.stdout).toMatch(/signed checkpoint note .* does not verify/);
+    expect(bad.status).toBe(1);
+    // Under another log's name the notes are not this log's.
+    const renamed = cli(file, "--verifier-key", verifierKey("other.example/audit", createPublicKey(privateKey)));
+    expect(renamed.status).toBe(1);
   });
 
   it("takes in entries written before the tree existed (or without it) at the next append", async () => {
