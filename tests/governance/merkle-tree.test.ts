@@ -14,7 +14,7 @@ import { checkpointFilePath } from "@/lib/audit/checkpoints";
 import { iterateAudit } from "@/lib/audit/data";
 import { exportStream } from "@/lib/audit/export";
 import { auditEntryHash } from "@/lib/audit/hash";
-import { leafHash, rootOf, verifyConsistency, verifyInclusion } from "@/lib/audit/merkle";
+import { frontierIndexes, leafHash, rootOf, verifyConsistency, verifyInclusion } from "@/lib/audit/merkle";
 import { openNote, parseCheckpointBody, verifierKey } from "@/lib/audit/note";
 import { auditOrigin, consistencyProofAt, inclusionProofAt, treeRootAt } from "@/lib/audit/tree";
 import { verifyAuditLog } from "@/lib/audit/verify-db";
@@ -116,6 +116,29 @@ describe("the Merkle tree over the audit log", () => {
     // Under another log's name the notes are not this log's.
     const renamed = cli(file, "--verifier-key", verifierKey("other.example/audit", createPublicKey(privateKey)));
     expect(renamed.status).toBe(1);
+  });
+
+  it("the dashboard's verification checks the served proofs: a stored hash changed by the owner is named", async () => {
+    expect(await verifyAuditLog(w.db)).toMatchObject({ ok: true });
+    // The largest complete subtree on the left: every root and proof of the current size reads it.
+    const id = frontierIndexes((await leaves()).length)[0]!;
+    const [row] = await w.db.auditTreeHash.findMany({ where: { id: BigInt(id) } });
+    const swap = async (hash: Buffer) => {
+      await w.database.asOwner(`ALTER TABLE audit_tree_hashes DISABLE TRIGGER ALL`);
+      await w.database.asOwner(`UPDATE audit_tree_hashes SET hash = $1 WHERE id = $2`, [hash, id]);
+      await w.database.asOwner(`ALTER TABLE audit_tree_hashes ENABLE TRIGGER ALL`);
+    };
+    const forged = Buffer.from(row!.hash);
+    forged[0]! ^= 1;
+    await swap(forged);
+    try {
+      const verdict = await verifyAuditLog(w.db);
+      expect(verdict.ok).toBe(false);
+      expect(verdict.brokenAt?.reason).toMatch(/audit_tree_hashes/);
+    } finally {
+      await swap(Buffer.from(row!.hash));
+    }
+    expect(await verifyAuditLog(w.db)).toMatchObject({ ok: true });
   });
 
   it("takes in entries written before the tree existed (or without it) at the next append", async () => {
