@@ -15,8 +15,9 @@ import {
   type Checkpoint,
 } from "./checkpoints";
 import { appendAudit, catchUpAuditTree, SYSTEM_ACTOR } from "./mutations";
-import { auditOrigin, treeRootAt, TreeIncomplete } from "./tree";
-import { latestAnomaly } from "./data";
+import { auditOrigin, consistencyProofAt, treeRootAt, TreeIncomplete } from "./tree";
+import { auditEntryAt, latestAnomaly, latestSignedCheckpoint, sealHorizon } from "./data";
+import { verifyConsistency } from "./merkle";
 import { verifySinceCheckpoint, type Break } from "./verify-db";
 
 const g = globalThis as unknown as { __cwrLastCheckpoint?: { file: string; last: Checkpoint | null } };
@@ -87,6 +88,12 @@ export async function writeCheckpointIfDue(
     await recordAnomaly(db, (broken ?? checked.broken)!, last, head.seq, now);
     return null;
   }
+  const horizon = await publishableHorizon(db, count, checked.tree.root, now);
+  if (horizon && "broken" in horizon) {
+    await recordAnomaly(db, horizon.broken, last, head.seq, now);
+    return null;
+  }
+  if (horizon) await keep(db, horizon.checkpoint, file); // before the head's: the file's last line is the newest
   const checkpoint = signCheckpoint(signingKey(), {
     seq: head.seq.toString(),
     hash: head.hash,
@@ -95,14 +102,56 @@ export async function writeCheckpointIfDue(
     root: checked.tree.root,
     origin: auditOrigin(),
   });
-  appendCheckpoint(checkpoint, file);
+  await keep(db, checkpoint, file);
   g.__cwrLastCheckpoint = { file, last: checkpoint };
-  // Also kept in the database, where GET /api/v1/audit/checkpoint serves it (and witnesses will cosign it).
+  return checkpoint;
+}
+
+/** Appended to the checkpoint file, and kept in the database, where GET /api/v1/audit/checkpoint serves it. */
+async function keep(db: Db, checkpoint: Checkpoint, file: string) {
+  appendCheckpoint(checkpoint, file);
   await db.auditCheckpoint.createMany({
-    data: [{ size: BigInt(count), note: checkpoint.note! }],
+    data: [{ size: BigInt(checkpoint.count), note: checkpoint.note! }],
     skipDuplicates: true,
   });
-  return checkpoint;
+}
+
+/**
+ * While requests are open, readers are served checkpoints up to the seal horizon only (lib/audit/seal.ts),
+ * so the head's checkpoint would never be published: the tree at the horizon is signed as well, once
+ * per horizon. Its root comes from the stored tree and is trusted only with a consistency proof to the
+ * head's root, which the walk has just recomputed from the entries.
+ */
+async function publishableHorizon(
+  db: Db,
+  count: number,
+  headRoot: Buffer,
+  now: Date,
+): Promise<{ checkpoint: Checkpoint } | { broken: Break } | null> {
+  const horizon = await sealHorizon(db);
+  if (horizon === null || horizon < 1n || horizon >= BigInt(count)) return null;
+  const published = await latestSignedCheckpoint(db, horizon);
+  if (published && published.size >= horizon) return null;
+  const size = Number(horizon);
+  const entry = await auditEntryAt(db, horizon);
+  const root = await treeRootAt(db, size).catch(() => null);
+  const proof = root && (await consistencyProofAt(db, size, count).catch(() => null));
+  if (!entry || !root || !proof || !verifyConsistency(size, count, proof, root, headRoot))
+    return {
+      broken: {
+        seq: horizon.toString(),
+        reason: `the stored Merkle tree of ${size} entries is not a prefix of the tree of the entries' hashes (audit_tree_hashes was tampered with)`,
+      },
+    };
+  const checkpoint = signCheckpoint(signingKey(), {
+    seq: horizon.toString(),
+    hash: entry.hash,
+    count: size,
+    at: now.toISOString(),
+    root,
+    origin: auditOrigin(),
+  });
+  return { checkpoint };
 }
 
 /**

@@ -11,13 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setFrozen } from "@/lib/action-types/mutations";
 import { writeCheckpointIfDue } from "@/lib/audit/checkpoint-job";
 import { checkpointFilePath } from "@/lib/audit/checkpoints";
-import { iterateAudit } from "@/lib/audit/data";
+import { iterateAudit, sealHorizon } from "@/lib/audit/data";
 import { exportStream } from "@/lib/audit/export";
 import { auditEntryHash } from "@/lib/audit/hash";
 import { frontierIndexes, leafHash, rootOf, verifyConsistency, verifyInclusion } from "@/lib/audit/merkle";
 import { openNote, parseCheckpointBody, verifierKey } from "@/lib/audit/note";
 import { auditOrigin, consistencyProofAt, inclusionProofAt, treeRootAt } from "@/lib/audit/tree";
 import { verifyAuditLog } from "@/lib/audit/verify-db";
+import { consistencyProof, inclusionProof, publishedCheckpoint } from "@/lib/audit/transparency";
+import { openPromotionRequest } from "@/lib/requests/mutations";
 import { NOW, RATIONALE, eligibleCrawl, later, openWorld, type World } from "./world";
 
 let w: World;
@@ -153,6 +155,23 @@ describe("the Merkle tree over the audit log", () => {
   it("stored hashes cannot be changed or deleted", async () => {
     await expect(w.database.asOwner(`DELETE FROM audit_tree_hashes`)).rejects.toThrow(/append-only/);
     await expect(w.database.asOwner(`UPDATE audit_tree_hashes SET hash = hash`)).rejects.toThrow(/append-only/);
+  });
+
+  it("while a request is open, readers are served the tree up to the seal horizon only, signed at the horizon", async () => {
+    const s = await eligibleCrawl(w.db);
+    await openPromotionRequest(w.db, w.people.engineer, { actionTypeId: s.id, kind: "promotion" }, later(400_000));
+    const horizon = Number(await sealHorizon(w.db));
+    await mutate(3, 500);
+    const c = await writeCheckpointIfDue(w.db, later(600_000), { force: true });
+    expect(c!.count).toBeGreaterThan(horizon);
+    const served = parseCheckpointBody(openNote(await publishedCheckpoint(w.db), [vkey()]).text);
+    expect(served.size).toBe(horizon);
+    expect(served.root).toEqual(rootOf((await leaves()).slice(0, horizon)));
+    const ok = await inclusionProof(w.db, 0, horizon);
+    expect(ok.proof.length).toBeGreaterThan(0);
+    for (const past of [() => inclusionProof(w.db, 0, horizon + 1), () => consistencyProof(w.db, 1, horizon + 1)])
+      await expect(past()).rejects.toMatchObject({ code: "bad_request", details: { max: horizon } });
+    expect(await verifyAuditLog(w.db)).toMatchObject({ ok: true });
   });
 
   it("a rewrite with recomputed hashes and a rebuilt tree fails the signed root", async () => {
