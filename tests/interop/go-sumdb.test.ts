@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callAction } from "../helpers/actions";
 import { createKey, signInCookie, startServer, type TestServer } from "../helpers/server";
 
 const GOPATH = "/usr/share/gocode";
@@ -50,7 +51,16 @@ describe.skipIf(missing !== null)("Go's sumdb/note and sumdb/tlog verify our aud
 
   it("checkpoints, an inclusion proof and a consistency proof verify; tampered ones fail", async () => {
     const older = await checkpointOfAtLeast(2);
-    // More audited mutations: an admin creates API keys (each one an `apikey.created` entry).
+    // The demo holds an open request: readers are served checkpoints up to its seal horizon only. Its
+    // requester withdraws it, so the next checkpoint covers the head; then more audited mutations.
+    const engineer = await signInCookie(server.baseUrl, "viewer@demo.local");
+    const open = (await (await get("/api/dashboard/requests?status=open", engineer)).json()) as {
+      rows: Array<{ id: string }>;
+    };
+    for (const r of open.rows) {
+      const answer = await callAction(server.baseUrl, engineer, "withdrawAction", { requestId: r.id });
+      expect(answer.status, answer.text).toBe(200);
+    }
     for (let i = 0; i < 3; i++) await createKey(server.baseUrl, "support-bot", `interop-${i}`);
     const newer = await checkpointOfAtLeast(older.size + 1);
     const verifierKey = (await (await get("/api/v1/audit/verifier-key", "")).text()).trim();
