@@ -51,6 +51,7 @@ async function writeTreeHashes(tx: Tx, rows: TreeRows) {
 
 /** Adds the leaves of entries up to `to` that have none yet (entries from before the tree), a page at a time. */
 async function catchUpTree(tx: Tx, to: number, page = 1000): Promise<number> {
+  let head: string | null = null;
   const last = await lastTreeHashIndex(tx);
   const from = last === null ? 0 : sizeForStoredCount(last + 1);
   let size = from;
@@ -60,21 +61,23 @@ async function catchUpTree(tx: Tx, to: number, page = 1000): Promise<number> {
     const added = await treeAppend(
       tx,
       size,
+      head,
       rows.map((r) => r.hash),
     );
     if (added.lagging) break; // hashes missing inside the tree: the checkpoint job names it
     await writeTreeHashes(tx, added.rows);
     size += rows.length;
+    head = rows[rows.length - 1]!.hash;
   }
   return size - from;
 }
 
 /** The entries just inserted become the next leaves, in the append's transaction and lock; a lagging tree is caught up first. */
-async function appendToTree(tx: Tx, size: number, entryHashes: readonly string[]): Promise<void> {
-  let added = await treeAppend(tx, size, entryHashes);
+async function appendToTree(tx: Tx, size: number, head: string | null, entryHashes: readonly string[]) {
+  let added = await treeAppend(tx, size, head, entryHashes);
   if (added.lagging) {
     await catchUpTree(tx, size);
-    added = await treeAppend(tx, size, entryHashes);
+    added = await treeAppend(tx, size, head, entryHashes);
   }
   if (!added.lagging) await writeTreeHashes(tx, added.rows);
 }
@@ -149,6 +152,7 @@ export async function appendAuditEntries(
   await appendToTree(
     tx,
     Number(last?.seq ?? 0n),
+    last?.hash ?? null,
     rows.map((r) => r.hash),
   );
   // People are told from here, keyed by audit kind: the outbox rows share the change's transaction.

@@ -8,10 +8,10 @@ import { publicBaseUrl } from "@/lib/urls/public-url";
 import { readTreeHashes } from "./data";
 import {
   appendLeaves,
+  frontierIndexes,
   indexesRead,
   proveConsistency,
   proveInclusion,
-  storedHashCount,
   treeHash,
   type Hash,
   type HashReader,
@@ -66,19 +66,41 @@ export async function storedHashes(db: Reader, indexes: readonly number[]): Prom
 export type TreeRows = Array<{ index: number; hash: Hash }>;
 
 /**
+ * The right edge of the tree this process last appended to, keyed by the head entry's hash. The edge
+ * is a function of the entries' hashes, and the head's hash commits to all of them (the chain), so
+ * where the head read under the lock is that entry, these are the stored hashes an append reads: the
+ * read is skipped. Another writer (instance) or a rolled-back append changes the head: read again.
+ */
+const g = globalThis as unknown as { __cwrTreeEdge?: { size: number; head: string; hashes: Map<number, Hash> } };
+
+/**
  * The stored hashes that appending these entries (leaves size, size+1, …) adds: O(log n) read in one
- * query. `lagging`: the tree does not cover the first `size` entries (its last hash is missing), so
- * nothing is computed and the caller catches it up first.
+ * query (none when this process appended the head). `head`: the hash of entry `size` (null when none).
+ * `lagging`: the tree does not cover the first `size` entries (its last hash is missing), so nothing is
+ * computed and the caller catches it up first.
  */
 export async function treeAppend(
   db: Reader,
   size: number,
+  head: string | null,
   entryHashes: readonly string[],
 ): Promise<{ lagging: true } | { lagging: false; rows: TreeRows }> {
   const leaves = entryHashes.map(entryLeaf);
   const compute = (read: HashReader) => appendLeaves(size, leaves, read);
-  // The last hash a tree of `size` stored, read with the rest: absent, the tree lags the log.
-  const need = [...new Set([...indexesRead(compute), ...(size > 0 ? [storedHashCount(size) - 1] : [])])];
-  const stored = await readTreeHashes(db, need);
-  return stored.size < need.length ? { lagging: true } : { lagging: false, rows: compute(readerOf(stored)) };
+  // The tree's right edge (its last hash among them: absent, the tree lags the log). The append reads
+  // only these, and the new edge is made of them and the new hashes.
+  const need = [...new Set([...frontierIndexes(size), ...indexesRead(compute)])];
+  const edge = g.__cwrTreeEdge;
+  const cached = edge && edge.size === size && edge.head === head && need.every((i) => edge.hashes.has(i));
+  const stored = cached ? edge.hashes : await readTreeHashes(db, need);
+  if (stored.size < need.length && !cached) return { lagging: true };
+  const rows = compute(readerOf(stored));
+  const next = new Map(rows.map((r) => [r.index, r.hash]));
+  const newSize = size + leaves.length;
+  g.__cwrTreeEdge = {
+    size: newSize,
+    head: entryHashes[entryHashes.length - 1] ?? head ?? "",
+    hashes: new Map(frontierIndexes(newSize).map((i) => [i, next.get(i) ?? stored.get(i)!])),
+  };
+  return { lagging: false, rows };
 }

@@ -144,9 +144,31 @@ describe("the Merkle tree over the audit log", () => {
   });
 
   it("takes in entries written before the tree existed (or without it) at the next append", async () => {
+    // As before the upgrade: the tree covers the first entries only, and entries were appended without it.
     await w.database.asOwner(`ALTER TABLE audit_tree_hashes DISABLE TRIGGER ALL`);
     await w.database.asOwner(`DELETE FROM audit_tree_hashes WHERE id > 3`);
     await w.database.asOwner(`ALTER TABLE audit_tree_hashes ENABLE TRIGGER ALL`);
+    const head = await w.db.auditEntry.findFirstOrThrow({ orderBy: { seq: "desc" } });
+    const old = { ...head, seq: head.seq + 1n, createdAt: later(99_000), prevHash: head.hash, entityId: "old-version" };
+    await w.database.asOwner(
+      `INSERT INTO audit_entries (seq, "createdAt", "actorType", "actorId", "actorLabel", kind, "entityType", "entityId", "agentId", "actionTypeId", data, "prevHash", hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid, $10::uuid, $11::jsonb, $12, $13)`,
+      [
+        old.seq.toString(),
+        old.createdAt,
+        old.actorType,
+        old.actorId,
+        old.actorLabel,
+        old.kind,
+        old.entityType,
+        old.entityId,
+        old.agentId,
+        old.actionTypeId,
+        JSON.stringify(old.data),
+        old.prevHash,
+        auditEntryHash(old),
+      ],
+    );
     await mutate(2, 100);
     const all = await leaves();
     expect(await treeRootAt(w.db, all.length)).toEqual(rootOf(all));
