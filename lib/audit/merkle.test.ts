@@ -7,11 +7,14 @@ import {
   appendLeaves,
   EMPTY_ROOT,
   Frontier,
+  frontierIndexes,
   leafHash,
   nodeHash,
   proveConsistency,
   proveInclusion,
   rootOf,
+  sizeForStoredCount,
+  storedHashCount,
   storedHashIndex,
   treeHash,
   verifyConsistency,
@@ -84,6 +87,25 @@ describe("the incremental tree", () => {
           expect(treeHash(n, read)).toEqual(scratch);
           expect(frontier.root()).toEqual(scratch);
         }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("resuming from stored hashes", () => {
+  it("a frontier read from the stored hashes at any size continues to the same roots; the stored count gives back the size", () => {
+    fc.assert(
+      fc.property(leavesArb, fc.nat(), (leaves, cut) => {
+        const store = stored(leaves);
+        const read = reader(store);
+        const at = cut % (leaves.length + 1);
+        const f = new Frontier({ size: at, hashes: frontierIndexes(at).map(read) });
+        expect(f.root()).toEqual(rootOf(leaves.slice(0, at)));
+        for (const leaf of leaves.slice(at)) f.push(leaf);
+        expect(f.root()).toEqual(rootOf(leaves));
+        expect(storedHashCount(leaves.length)).toBe(store.size);
+        expect(sizeForStoredCount(store.size)).toBe(leaves.length);
       }),
       { numRuns: 60 },
     );
