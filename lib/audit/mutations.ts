@@ -72,14 +72,60 @@ async function catchUpTree(tx: Tx, to: number, page = 1000): Promise<number> {
   return size - from;
 }
 
-/** The entries just inserted become the next leaves, in the append's transaction and lock; a lagging tree is caught up first. */
-async function appendToTree(tx: Tx, size: number, head: string | null, entryHashes: readonly string[]) {
+/** The stored hashes the entries about to be inserted add, in the append's lock; a lagging tree is caught up first. */
+async function treeRowsFor(tx: Tx, size: number, head: string | null, entryHashes: readonly string[]) {
   let added = await treeAppend(tx, size, head, entryHashes);
   if (added.lagging) {
     await catchUpTree(tx, size);
     added = await treeAppend(tx, size, head, entryHashes);
   }
-  if (!added.lagging) await writeTreeHashes(tx, added.rows);
+  return added.lagging ? [] : added.rows;
+}
+
+interface EntryRow {
+  seq: bigint;
+  createdAt: Date;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string;
+  kind: string;
+  entityType: string;
+  entityId: string;
+  agentId: string | null;
+  actionTypeId: string | null;
+  data: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+/** The entries and their tree hashes in one statement (skipping tree hashes already there: see writeTreeHashes). */
+async function insertEntries(tx: Tx, rows: readonly EntryRow[], tree: TreeRows) {
+  await tx.$executeRawUnsafe(
+    `WITH tree AS (
+       INSERT INTO audit_tree_hashes (id, hash)
+       SELECT t.i::bigint, decode(t.h, 'hex') FROM unnest($1::text[], $2::text[]) AS t(i, h)
+       ON CONFLICT (id) DO NOTHING
+     )
+     INSERT INTO audit_entries (seq, "createdAt", "actorType", "actorId", "actorLabel", kind, "entityType", "entityId", "agentId", "actionTypeId", data, "prevHash", hash)
+     SELECT u.seq::bigint, u.c::timestamptz, u.at, u.ai, u.al, u.k, u.et, u.ei, u.ag::uuid, u.ac::uuid, u.d::jsonb, u.p, u.h
+     FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+       AS u(seq, c, at, ai, al, k, et, ei, ag, ac, d, p, h)`,
+    tree.map((r) => String(r.index)),
+    tree.map((r) => r.hash.toString("hex")),
+    rows.map((r) => r.seq.toString()),
+    rows.map((r) => r.createdAt.toISOString()),
+    rows.map((r) => r.actorType),
+    rows.map((r) => r.actorId),
+    rows.map((r) => r.actorLabel),
+    rows.map((r) => r.kind),
+    rows.map((r) => r.entityType),
+    rows.map((r) => r.entityId),
+    rows.map((r) => r.agentId),
+    rows.map((r) => r.actionTypeId),
+    rows.map((r) => JSON.stringify(r.data)),
+    rows.map((r) => r.prevHash),
+    rows.map((r) => r.hash),
+  );
 }
 
 /** Takes the audit lock for the rest of the transaction: appends (and the tree) are serialised. */
@@ -147,14 +193,16 @@ export async function appendAuditEntries(
     prevHash = hash;
     return { ...content, hash };
   });
-  await tx.auditEntry.createMany({ data: rows.map((r) => ({ ...r, data: r.data as object })) });
-  // The entries are the next leaves of the Merkle tree (issue 24): same transaction, same lock.
-  await appendToTree(
+  // The entries are the next leaves of the Merkle tree (issue 24): same transaction, same lock, and the
+  // same statement as the entries (one round trip: the tree costs no extra query when this process
+  // appended the head).
+  const tree = await treeRowsFor(
     tx,
     Number(last?.seq ?? 0n),
     last?.hash ?? null,
     rows.map((r) => r.hash),
   );
+  await insertEntries(tx, rows, tree);
   // People are told from here, keyed by audit kind: the outbox rows share the change's transaction.
   const notified = rows.flatMap((r) => {
     const kind = notificationKindFor(r.kind);
