@@ -24,6 +24,8 @@ export function ChainBadge() {
     <span className="rounded bg-emerald-100 px-2 py-1 text-sm font-semibold text-emerald-900" data-testid="chain-badge">
       ✓ Hash chain verified ({q.data.checked} entries; {q.data.checkpoints.matched} of {q.data.checkpoints.total} signed
       checkpoints match)
+      {q.data.tree &&
+        ` · Merkle tree of ${q.data.tree.size} entries (root ${q.data.tree.root.slice(0, 12)}…), its served proofs checked`}
       {q.data.sealedAfter !== null &&
         ` · later entries verified too, counted once the open requests close (blind review)`}
     </span>

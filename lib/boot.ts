@@ -55,6 +55,10 @@ export async function boot(): Promise<void> {
     const { authSecret } = await import("@/lib/auth/secret");
     authSecret(); // made beside the data (embedded default) or read now, not at the first sign-in
     if (seedOnStart(database)) await seed(database);
+    // Entries written before the audit log had its Merkle tree (issue 24) become its leaves now, once.
+    const { catchUpAuditTree } = await import("@/lib/audit/mutations");
+    const added = await catchUpAuditTree(database.prisma);
+    if (added) log("info", "audit tree caught up", { entries: added });
     const { startJobs } = await import("@/lib/jobs");
     startJobs(database);
     const { installShutdown } = await import("@/lib/shutdown");

@@ -24,6 +24,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { canonicalJson } from "@cwr/gating/canonical";
+import { checkpointBody, signNote } from "./note";
 
 export interface Checkpoint {
   /** seq of the last entry covered */
@@ -38,6 +39,11 @@ export interface Checkpoint {
   keyId: string;
   /** Ed25519 signature (base64) over the canonical JSON of {seq, hash, count, at} */
   sig: string;
+  /**
+   * The same head as a C2SP tlog-checkpoint signed note (issue 24): "<origin>\n<count>\n<base64 Merkle
+   * root>\n", signed with the same key (lib/audit/note.ts). Absent on checkpoints written before.
+   */
+  note?: string;
 }
 
 const signedPart = (c: Pick<Checkpoint, "seq" | "hash" | "count" | "at">) =>
@@ -52,7 +58,7 @@ export function keyIdOf(publicKey: KeyObject): string {
 
 export function signCheckpoint(
   privateKey: KeyObject,
-  c: Pick<Checkpoint, "seq" | "hash" | "count" | "at">,
+  c: Pick<Checkpoint, "seq" | "hash" | "count" | "at"> & { root?: Buffer; origin?: string },
 ): Checkpoint {
   const publicKey = createPublicKey(privateKey);
   return {
@@ -62,6 +68,9 @@ export function signCheckpoint(
     at: c.at,
     keyId: keyIdOf(publicKey),
     sig: sign(null, signedPart(c), privateKey).toString("base64"),
+    ...(c.root && c.origin
+      ? { note: signNote(checkpointBody({ origin: c.origin, size: c.count, root: c.root }), c.origin, privateKey) }
+      : {}),
   };
 }
 
@@ -93,7 +102,8 @@ export function parseCheckpoints(text: string): { checkpoints: Checkpoint[]; bad
         Number.isInteger(c.count) &&
         typeof c.at === "string" &&
         typeof c.sig === "string" &&
-        typeof c.keyId === "string"
+        typeof c.keyId === "string" &&
+        (c.note === undefined || typeof c.note === "string")
       )
         checkpoints.push(c);
       else badLines.push(i + 1);

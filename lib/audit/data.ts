@@ -349,3 +349,42 @@ export async function latestAnomaly(db: Reader) {
     select: { seq: true, data: true },
   });
 }
+
+// ── The Merkle tree's stored hashes (lib/audit/tree.ts) ──────────────────────────────────────────
+
+/** Stored subtree hashes by index (those present). */
+export async function readTreeHashes(db: Reader, indexes: readonly number[]): Promise<Map<number, Buffer>> {
+  if (indexes.length === 0) return new Map();
+  const rows = await db.auditTreeHash.findMany({ where: { id: { in: indexes.map((i) => BigInt(i)) } } });
+  return new Map(rows.map((r) => [Number(r.id), Buffer.from(r.hash)]));
+}
+
+/** The highest stored index, or null (hashes are written in increasing index order). */
+export async function lastTreeHashIndex(db: Reader): Promise<number | null> {
+  const max = await db.auditTreeHash.aggregate({ _max: { id: true } });
+  return max._max.id === null ? null : Number(max._max.id);
+}
+
+/** The hashes of entries (after, upTo], oldest first. */
+export async function entryHashesBetween(db: Reader, after: number, upTo: number) {
+  return db.auditEntry.findMany({
+    where: { seq: { gt: BigInt(after), lte: BigInt(upTo) } },
+    orderBy: { seq: "asc" },
+    select: { seq: true, hash: true },
+  });
+}
+
+/** The newest signed C2SP checkpoint of at most `maxSize` entries (null: no bound). */
+export async function latestSignedCheckpoint(db: Reader, maxSize: bigint | null) {
+  return db.auditCheckpoint.findFirst({
+    where: maxSize === null ? {} : { size: { lte: maxSize } },
+    orderBy: { size: "desc" },
+    select: { size: true, note: true },
+  });
+}
+
+/** The newest entry's seq (0 when the log is empty). */
+export async function headSeq(db: Reader): Promise<bigint> {
+  const head = await db.auditEntry.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } });
+  return head?.seq ?? 0n;
+}

@@ -68,3 +68,15 @@ export function toAuditFilter(q: AuditQuery): AuditFilter {
     ...(to ? { to } : {}),
   };
 }
+
+/** A tree index or size in a proof query: a whole number (decimal, no sign), at most 2^53 − 1. */
+const treeNumber = z
+  .string()
+  .regex(/^\d{1,16}$/, "a whole number")
+  .transform(Number)
+  .refine(Number.isSafeInteger, "at most 2^53 − 1");
+
+/** The query of a proof route: two tree numbers, both required (e.g. index and size). */
+export function proofQuery<A extends string, B extends string>(a: A, b: B) {
+  return z.strictObject({ [a]: treeNumber, [b]: treeNumber } as Record<A | B, typeof treeNumber>);
+}

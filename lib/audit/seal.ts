@@ -29,8 +29,10 @@ export function verdictForReaders(
   );
   const latest = shown[shown.length - 1] ?? null;
   const last = verdict.lastSeq === null ? null : BigInt(verdict.lastSeq);
+  const counted = { ...verdict };
+  delete counted.tree; // the root over every entry would change with each sealed one
   return {
-    ...verdict,
+    ...counted,
     checked: Math.min(verdict.checked, Number(horizon)),
     lastSeq: last === null ? null : (last < horizon ? last : horizon).toString(),
     checkpoints: {
@@ -41,4 +43,28 @@ export function verdictForReaders(
     sealed: 0,
     sealedAfter: horizon.toString(),
   };
+}
+
+/**
+ * Why a proof may not be served, or null: sizes are whole numbers, index < size, 1 ≤ from ≤ to, and no
+ * tree larger than the readers' size (the seal horizon, else the log): a larger one would count sealed entries.
+ */
+export function proofRangeProblem(
+  q: { kind: "inclusion"; index: number; size: number } | { kind: "consistency"; from: number; to: number },
+  readable: number,
+): { message: string; details: Record<string, number> } | null {
+  const size = q.kind === "inclusion" ? q.size : q.to;
+  if (q.kind === "inclusion" && !(q.index < q.size))
+    return {
+      message: `index must be below size (leaves are numbered from 0).`,
+      details: { index: q.index, size: q.size },
+    };
+  if (q.kind === "consistency" && !(q.from >= 1 && q.from <= q.to))
+    return { message: `from must be at least 1 and at most to.`, details: { from: q.from, to: q.to } };
+  if (size < 1 || size > readable)
+    return {
+      message: `The tree size must be between 1 and ${readable}, the entries readers may see${readable ? "" : " (none yet)"}.`,
+      details: { max: readable },
+    };
+  return null;
 }

@@ -7,7 +7,10 @@ import type { ReviewClaim } from "@cwr/gating/audit-crosscheck";
 import { auditEntryAt, iterateAllEntries, latestAnomaly, sealHorizon } from "./data";
 import { readCheckpointFile, signingKey, type Checkpoint } from "./checkpoints";
 import { GENESIS_HASH } from "./hash";
-import { verifyEntries, type AuditVerdict } from "./verify";
+import { verifyEntries, type AuditVerdict, type WalkStart } from "./verify";
+import { Frontier, frontierIndexes, verifyConsistency, verifyInclusion } from "./merkle";
+import { parseCheckpointBody } from "./note";
+import { consistencyProofAt, entryLeaf, inclusionProofAt, storedHashes, treeRootAt, TreeIncomplete } from "./tree";
 import { collectReviewClaims, firstContradiction } from "./verify-domain";
 import { verdictForReaders, type ReaderVerdict } from "./seal";
 
@@ -40,6 +43,8 @@ export async function verifyAuditLog(db: Db): Promise<AuditVerdict> {
         reason: `the checkpoint file has unreadable lines (${badLines.slice(0, 5).join(", ")}): it was edited`,
       },
     };
+  const served = await checkServedProofs(db, checkpoints, verdict.tree);
+  if (served) return { ...verdict, ok: false, brokenAt: served };
   // A break the checkpoint job recorded and nothing signed since: the log stays red until an operator acts.
   const anomaly = await latestAnomaly(db);
   const lastSigned = checkpoints.length ? BigInt(checkpoints[checkpoints.length - 1]!.seq) : 0n;
@@ -69,17 +74,32 @@ export async function verifySinceCheckpoint(
   db: Db,
   last: Checkpoint | null,
   head: { seq: bigint; count: number },
-): Promise<Break | null> {
-  const start = last
-    ? { seq: BigInt(last.seq), hash: last.hash, count: last.count }
-    : { seq: 0n, hash: GENESIS_HASH, count: 0 };
+): Promise<{ broken: Break } | { broken: null; tree: { size: number; root: Buffer } }> {
+  const genesis: WalkStart = { seq: 0n, hash: GENESIS_HASH, count: 0, frontier: new Frontier() };
+  let start = genesis;
   if (last) {
-    const signed = await auditEntryAt(db, start.seq);
+    const signed = await auditEntryAt(db, BigInt(last.seq));
     if (signed?.hash !== last.hash)
       return {
-        seq: last.seq,
-        reason: `entry ${last.seq} no longer has the hash the checkpoint signed ${last.at} (the log was rewritten or cut)`,
+        broken: {
+          seq: last.seq,
+          reason: `entry ${last.seq} no longer has the hash the checkpoint signed ${last.at} (the log was rewritten or cut)`,
+        },
       };
+    // The walk resumes the tree from the stored frontier, trusted once it yields the root last signed.
+    // A checkpoint from before the tree (no note) makes the walk start at the genesis, once.
+    if (last.note) {
+      const frontier = await storedFrontier(db, last.count);
+      const signedRoot = parseCheckpointBody(last.note.slice(0, last.note.lastIndexOf("\n\n") + 1)).root;
+      if (!frontier?.root().equals(signedRoot))
+        return {
+          broken: {
+            seq: last.seq,
+            reason: `the stored Merkle tree no longer has the root the checkpoint signed ${last.at} for ${last.count} entries (it was rewritten)`,
+          },
+        };
+      start = { seq: BigInt(last.seq), hash: last.hash, count: last.count, frontier };
+    }
   }
   const claims: ReviewClaim[] = [];
   const verdict = await verifyEntries(
@@ -89,12 +109,76 @@ export async function verifySinceCheckpoint(
     start,
   );
   const broken = earlier(verdict.brokenAt, await firstContradiction(db, claims));
-  if (broken) return broken;
+  if (broken) return { broken };
   const expected = start.count + Number(head.seq - start.seq);
   if (head.count !== expected)
     return {
-      seq: head.seq.toString(),
-      reason: `the log holds ${head.count} entries up to ${head.seq}; the last checkpoint and the chain since say ${expected} (entries were deleted)`,
+      broken: {
+        seq: head.seq.toString(),
+        reason: `the log holds ${head.count} entries up to ${head.seq}; the last checkpoint and the chain since say ${expected} (entries were deleted)`,
+      },
     };
-  return null;
+  return { broken: null, tree: { size: verdict.tree!.size, root: Buffer.from(verdict.tree!.root, "base64") } };
+}
+
+/** The tree's right edge at `size` from the stored hashes, or null when they are not all there. */
+async function storedFrontier(db: Db, size: number): Promise<Frontier | null> {
+  try {
+    return new Frontier({ size, hashes: await storedHashes(db, frontierIndexes(size)) });
+  } catch (e) {
+    if (e instanceof TreeIncomplete) return null;
+    throw e;
+  }
+}
+
+/** How many of the newest signed checkpoints the dashboard checks the served proofs against. */
+const PROOF_CHECKS = 10;
+
+/**
+ * The dashboard checks what auditors are served, with the proofs themselves: the stored tree (which
+ * answers every proof) has the root the walk recomputed from the entries' hashes; each of the newest
+ * signed checkpoints is proven consistent with the newest one, and the newest one's last entry
+ * included in it, by proofs from the stored tree verified against the signed roots (RFC 9162).
+ */
+async function checkServedProofs(
+  db: Db,
+  checkpoints: readonly Checkpoint[],
+  walked: { size: number; root: string } | undefined,
+): Promise<Break | null> {
+  if (!walked || walked.size === 0) return null;
+  const tampered = (seq: string, what: string): Break => ({
+    seq,
+    reason: `${what}: the stored Merkle tree (audit_tree_hashes) was tampered with, and the proofs served would not match the signed checkpoints`,
+  });
+  const head = walked.size.toString();
+  try {
+    if (!(await treeRootAt(db, walked.size)).equals(Buffer.from(walked.root, "base64")))
+      return tampered(head, `the stored tree of ${walked.size} entries differs from the tree of the entries' hashes`);
+    const signed = checkpoints
+      .filter((c) => c.note && c.count <= walked.size)
+      .map((c) => ({ c, root: parseCheckpointBody(c.note!.slice(0, c.note!.lastIndexOf("\n\n") + 1)).root }))
+      .slice(-PROOF_CHECKS);
+    const newest = signed[signed.length - 1];
+    if (!newest) return null;
+    const size = newest.c.count;
+    const last = await auditEntryAt(db, BigInt(size));
+    const included = await inclusionProofAt(db, size - 1, size);
+    if (!last || !verifyInclusion(size - 1, size, entryLeaf(last.hash), included, newest.root))
+      return tampered(
+        newest.c.seq,
+        `the inclusion proof of entry ${size} in the checkpoint signed ${newest.c.at} fails`,
+      );
+    for (const { c, root } of signed.slice(0, -1)) {
+      const proof = await consistencyProofAt(db, c.count, size);
+      if (!verifyConsistency(c.count, size, proof, root, newest.root))
+        return tampered(
+          c.seq,
+          `the consistency proof from the checkpoint signed ${c.at} (${c.count} entries) to the one signed ${newest.c.at} fails`,
+        );
+    }
+    return null;
+  } catch (e) {
+    if (e instanceof TreeIncomplete) return tampered(head, `the stored tree lacks hash ${e.index}`);
+    throw e;
+  }
 }

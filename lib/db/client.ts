@@ -72,7 +72,7 @@ export function appRoleOf(url: string): string {
 
 /**
  * What the app's role may do, re-stated after every migration (new tables included): read and write
- * every table, but only INSERT and SELECT the audit log, and only read the migrations table.
+ * every table, but only INSERT and SELECT the audit log (its tree and checkpoints too), and only read the migrations table.
  */
 export async function grantAppRole(owner: pg.Client, role: string): Promise<void> {
   const r = `"${role.replace(/"/g, '""')}"`;
@@ -87,7 +87,9 @@ export async function grantAppRole(owner: pg.Client, role: string): Promise<void
   await owner.query(`GRANT USAGE ON SCHEMA public TO ${r}`);
   await owner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`);
   await owner.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
-  await owner.query(`REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_entries FROM ${r}`);
+  await owner.query(
+    `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_entries, audit_tree_hashes, audit_checkpoints FROM ${r}`,
+  );
   await owner.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON _prisma_migrations FROM ${r}`);
 }
 

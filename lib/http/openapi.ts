@@ -111,6 +111,22 @@ function schemas(): Record<string, unknown> {
     type: "object",
     description: "the action's parameters: a JSON object, at most 8 KiB and 8 levels deep",
   });
+  const hashes = {
+    type: "array",
+    items: { type: "string", contentEncoding: "base64", description: "a SHA-256 hash" },
+  };
+  Object.assign(schemas, {
+    AuditInclusionProof: {
+      type: "object",
+      required: ["index", "size", "proof"],
+      properties: { index: { type: "integer" }, size: { type: "integer" }, proof: hashes },
+    },
+    AuditConsistencyProof: {
+      type: "object",
+      required: ["from", "to", "proof"],
+      properties: { from: { type: "integer" }, to: { type: "integer" }, proof: hashes },
+    },
+  });
   return schemas;
 }
 
@@ -154,6 +170,12 @@ export function openApiDocument(serverUrl = "/") {
     components: {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "An API key created by an admin (`cwr_…`)" },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "authjs.session-token",
+          description: "A signed-in person's session (the audit routes: a role that may read the audit log)",
+        },
         streamToken: {
           type: "apiKey",
           in: "query",
@@ -305,6 +327,69 @@ export function openApiDocument(serverUrl = "/") {
             "422": error(
               "Fields not valid (unknown fields are refused), or rationale_too_short: a rejection needs a reason in words",
             ),
+          },
+        },
+      },
+      "/api/v1/audit/checkpoint": {
+        get: {
+          operationId: "auditCheckpoint",
+          summary:
+            "The newest signed checkpoint of the audit log's RFC 6962 Merkle tree: a C2SP tlog-checkpoint signed note (`<origin>\\n<size>\\n<base64 root>\\n`, a blank line, `— <origin> <base64(key hash ‖ Ed25519 signature)>`). Leaf i is SHA-256(0x00 ‖ the 32 bytes of entry seq i+1's hash). Only up to the seal horizon while review requests are open. Go's golang.org/x/mod/sumdb/note opens it with the verifier key.",
+          security: [{ session: [] }],
+          responses: {
+            "200": { description: "The signed note", content: { "text/plain": { schema: { type: "string" } } } },
+            "401": error("Not signed in"),
+            "403": error("The role may not read the audit log"),
+            "404": error("No checkpoint signed yet"),
+          },
+        },
+      },
+      "/api/v1/audit/verifier-key": {
+        get: {
+          operationId: "auditVerifierKey",
+          summary:
+            "The checkpoints' public key in the signed-note verifier-key format: `<origin>+<8 hex digits of key hash>+<base64(0x01 ‖ Ed25519 public key)>`",
+          security: [],
+          responses: {
+            "200": { description: "The verifier key", content: { "text/plain": { schema: { type: "string" } } } },
+          },
+        },
+      },
+      "/api/v1/audit/proof/inclusion": {
+        get: {
+          operationId: "auditInclusionProof",
+          summary:
+            "RFC 9162 §2.1.3 inclusion proof of leaf `index` (the entry of seq index+1) in the tree of the first `size` entries, leaf to root (tlog.CheckRecord verifies it)",
+          security: [{ session: [] }],
+          parameters: [
+            { name: "index", in: "query", required: true, schema: { type: "integer", minimum: 0 } },
+            { name: "size", in: "query", required: true, schema: { type: "integer", minimum: 1 } },
+          ],
+          responses: {
+            "200": { description: "The proof", content: jsonContent("AuditInclusionProof") },
+            "400": error("Not whole numbers, index ≥ size, or a size past the entries readers may see (details.max)"),
+            "401": error("Not signed in"),
+            "403": error("The role may not read the audit log"),
+          },
+        },
+      },
+      "/api/v1/audit/proof/consistency": {
+        get: {
+          operationId: "auditConsistencyProof",
+          summary:
+            "RFC 9162 §2.1.4 consistency proof that the tree of `from` entries is a prefix of the tree of `to` (tlog.CheckTree verifies it); empty when from = to",
+          security: [{ session: [] }],
+          parameters: [
+            { name: "from", in: "query", required: true, schema: { type: "integer", minimum: 1 } },
+            { name: "to", in: "query", required: true, schema: { type: "integer", minimum: 1 } },
+          ],
+          responses: {
+            "200": { description: "The proof", content: jsonContent("AuditConsistencyProof") },
+            "400": error(
+              "Not whole numbers, from < 1 or from > to, or a size past the entries readers may see (details.max)",
+            ),
+            "401": error("Not signed in"),
+            "403": error("The role may not read the audit log"),
           },
         },
       },

@@ -7,7 +7,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsImport from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKey, startServer, type TestServer } from "../helpers/server";
+import { createKey, signInCookie, startServer, type TestServer } from "../helpers/server";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const addFormats = addFormatsImport as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -19,6 +19,7 @@ let limited: string; // a key that has used up its rate limit
 let doc: any;
 let streamPath: string; // path and query of the OFREP event stream the bulk answer gives
 let proposalId: string; // a pending proposal of support-bot's
+const cookies: Record<string, string> = {}; // "<auditor>", "<viewer>": signed-in sessions
 let ajv: Ajv2020;
 const DOC_ID = "https://cwr.invalid/openapi.json";
 
@@ -477,6 +478,85 @@ const CALLS: Call[] = [
     body: { events: [event()] },
     expect: 401,
   },
+  // The audit log's transparency routes (issue 24): a signed-in auditor's session; the verifier key is public.
+  {
+    name: "verifier key",
+    method: "GET",
+    template: "/api/v1/audit/verifier-key",
+    path: "/api/v1/audit/verifier-key",
+    key: null,
+    expect: 200,
+  },
+  {
+    name: "checkpoint, none signed (jobs off)",
+    method: "GET",
+    template: "/api/v1/audit/checkpoint",
+    path: "/api/v1/audit/checkpoint",
+    key: null,
+    headers: { cookie: "<auditor>" },
+    expect: 404,
+  },
+  {
+    name: "checkpoint, not signed in",
+    method: "GET",
+    template: "/api/v1/audit/checkpoint",
+    path: "/api/v1/audit/checkpoint",
+    key: null,
+    expect: 401,
+  },
+  {
+    name: "inclusion proof",
+    method: "GET",
+    template: "/api/v1/audit/proof/inclusion",
+    path: "/api/v1/audit/proof/inclusion?index=0&size=2",
+    key: null,
+    headers: { cookie: "<auditor>" },
+    expect: 200,
+  },
+  {
+    name: "inclusion proof, index past size",
+    method: "GET",
+    template: "/api/v1/audit/proof/inclusion",
+    path: "/api/v1/audit/proof/inclusion?index=2&size=2",
+    key: null,
+    headers: { cookie: "<auditor>" },
+    expect: 400,
+  },
+  {
+    name: "inclusion proof, a role that may not read the audit log",
+    method: "GET",
+    template: "/api/v1/audit/proof/inclusion",
+    path: "/api/v1/audit/proof/inclusion?index=0&size=2",
+    key: null,
+    headers: { cookie: "<viewer>" },
+    expect: 403,
+  },
+  {
+    name: "consistency proof",
+    method: "GET",
+    template: "/api/v1/audit/proof/consistency",
+    path: "/api/v1/audit/proof/consistency?from=1&to=3",
+    key: null,
+    headers: { cookie: "<auditor>" },
+    expect: 200,
+  },
+  {
+    name: "consistency proof, from 0",
+    method: "GET",
+    template: "/api/v1/audit/proof/consistency",
+    path: "/api/v1/audit/proof/consistency?from=0&to=3",
+    key: null,
+    headers: { cookie: "<auditor>" },
+    expect: 400,
+  },
+  {
+    name: "consistency proof, not signed in",
+    method: "GET",
+    template: "/api/v1/audit/proof/consistency",
+    path: "/api/v1/audit/proof/consistency?from=1&to=3",
+    key: null,
+    expect: 401,
+  },
   // GET /api/v1/openapi.json
   {
     name: "the document",
@@ -725,6 +805,8 @@ const RATE_BURST = 150; // per key; far above what support-bot's and infra-bot's
 beforeAll(async () => {
   // A burst per key and (practically) no refill: a key past its burst stays limited for the whole file.
   server = await startServer({ JOBS: "off", API_RATE_BURST: String(RATE_BURST), API_RATE_PER_SECOND: "0.001" });
+  cookies["<auditor>"] = await signInCookie(server.baseUrl, "auditor@demo.local");
+  cookies["<viewer>"] = await signInCookie(server.baseUrl, "viewer@demo.local");
   [support, infra, limited] = await Promise.all([
     createKey(server.baseUrl, "support-bot"),
     createKey(server.baseUrl, "infra-bot"),
@@ -788,14 +870,17 @@ describe("the document", () => {
     }
   });
 
-  it("names this server and the bearer scheme; every operation but the document itself needs a key and declares 401", () => {
+  it("names this server and the bearer scheme; every operation but the document itself (and the audit routes: a session, the verifier key public) needs a key and declares 401", () => {
     expect(doc.servers[0].url).toBe(new URL(server.baseUrl).origin);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
     for (const [p, item] of Object.entries<any>(doc.paths)) {
       for (const [method, op] of Object.entries<any>(item)) {
         const security = op.security ?? doc.security;
-        if (p === "/api/v1/openapi.json") expect(security).toEqual([]);
-        else if (p === "/ofrep/v1/events") {
+        if (p === "/api/v1/openapi.json" || p === "/api/v1/audit/verifier-key") expect(security).toEqual([]);
+        else if (p.startsWith("/api/v1/audit/")) {
+          expect(security, "auditors read the audit log signed in").toEqual([{ session: [] }]);
+          expect(op.responses["401"]).toBeDefined();
+        } else if (p === "/ofrep/v1/events") {
           expect(security, "a plain EventSource sends no header: the URL's token").toEqual([{ streamToken: [] }]);
           expect(op.responses["401"]).toBeDefined();
         } else {
@@ -827,6 +912,7 @@ describe("every real answer matches the document", () => {
       key: c.key === "<infra>" ? infra : c.key === "<limited>" ? limited : c.key,
       headers: { ...c.headers },
     };
+    if (call.headers.cookie) call.headers.cookie = cookies[call.headers.cookie]!;
     if (call.headers["if-none-match"] === "<etag>") {
       call.headers["if-none-match"] = etags[c.template] ?? "";
       expect(call.headers["if-none-match"], "the 200 before it gave an ETag").toMatch(/^"/);
@@ -870,6 +956,10 @@ describe("every real answer matches the document", () => {
       media,
       `${res.status} answers ${mediaType}; the document declares ${Object.keys(declared.content)}`,
     ).toBeDefined();
+    if (mediaType === "text/plain") {
+      expect(res.text).toMatch(/^\S+\+[0-9a-f]{8}\+\S+\n$/); // the verifier key (a checkpoint is 404 here: jobs off)
+      return;
+    }
     if (mediaType === "text/event-stream") {
       expect(res.text).toMatch(
         c.template === "/ofrep/v1/events" ? /^data: \{"type":"refetchEvaluation","etag":/m : /event: snapshot/,

@@ -32,6 +32,11 @@ export const ROUTE_RULES: Record<string, Partial<Record<"GET" | "POST" | "PUT" |
   "/api/v1/proposals/[id]": { GET: { kind: "key", scoped: false } },
   "/api/v1/proposals/[id]/consume": { POST: { kind: "key", scoped: false } },
   "/api/v1/proposals/[id]/decision": { POST: { kind: "reporter-key" } },
+  // the audit log's transparency routes (issue 24): what auditors read; the verifier key is public
+  "/api/v1/audit/checkpoint": { GET: { kind: "session", permission: "audit:read" } },
+  "/api/v1/audit/verifier-key": { GET: { kind: "public" } },
+  "/api/v1/audit/proof/inclusion": { GET: { kind: "session", permission: "audit:read" } },
+  "/api/v1/audit/proof/consistency": { GET: { kind: "session", permission: "audit:read" } },
   "/ofrep/v1/evaluate/flags": { POST: { kind: "key", scoped: false } },
   "/ofrep/v1/evaluate/flags/[key]": { POST: { kind: "key", scoped: true } },
   // OFREP event stream: only the signed token of its URL opens it (no header, key or session does)

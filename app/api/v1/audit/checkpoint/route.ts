@@ -1,0 +1,20 @@
+import { publishedCheckpoint } from "@/lib/audit/transparency";
+import { methods, route } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * The newest signed checkpoint of the audit tree (issue 24): a C2SP tlog-checkpoint signed note, as
+ * text. Within the seal horizon only (lib/audit/seal.ts). Auditors' tools and witnesses poll it.
+ */
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
+  GET: route({
+    name: "GET /api/v1/audit/checkpoint",
+    auth: "session",
+    permission: "audit:read",
+    handler: async ({ db }) =>
+      new Response(await publishedCheckpoint(db), {
+        headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+      }),
+  }),
+});
