@@ -14,6 +14,8 @@ import { invitationPath } from "@/lib/users/invitations";
 import { disableUserSchema, roleChangeSchema, userInputSchema } from "@/lib/users/schema";
 import { createWebhookEndpoint, replayDeliveries, setWebhookEndpointEnabled } from "@/lib/notifications/mutations";
 import { endpointInputSchema } from "@/lib/notifications/schema";
+import { addWitness, removeWitness, setWitnessQuorum } from "@/lib/witnesses/mutations";
+import { witnessAddSchema, witnessQuorumSchema } from "@/lib/witnesses/schema";
 import { pickedId, requiredText } from "@/lib/forms/fields";
 
 export const createAgentAction = defineAction({
@@ -121,4 +123,25 @@ export const replayDeliveriesAction = defineAction({
   permission: "admin:manage",
   input: z.strictObject({ endpointId: pickedId("an endpoint"), deliveryId: pickedId("a delivery").optional() }),
   run: ({ db, user, input }) => replayDeliveries(db, userActor(user), input),
+});
+
+export const addWitnessAction = defineAction({
+  name: "admin.addWitness",
+  permission: "admin:manage",
+  input: witnessAddSchema,
+  run: ({ db, user, input }) => addWitness(db, userActor(user), input),
+});
+
+export const removeWitnessAction = defineAction({
+  name: "admin.removeWitness",
+  permission: "admin:manage",
+  input: z.strictObject({ witnessId: pickedId("a witness") }),
+  run: ({ db, user, input }) => removeWitness(db, userActor(user), input.witnessId),
+});
+
+export const setWitnessQuorumAction = defineAction({
+  name: "admin.setWitnessQuorum",
+  permission: "admin:manage",
+  input: witnessQuorumSchema,
+  run: ({ db, user, input }) => setWitnessQuorum(db, userActor(user), input),
 });

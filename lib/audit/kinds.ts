@@ -143,6 +143,17 @@ export const AUDIT_KINDS = {
     label: "verification failed (checkpoint not signed)",
     data: data({ seq: z.string(), reason: z.string(), lastCheckpointSeq: z.string(), headSeq: z.string() }),
   },
+  "audit.witness_added": {
+    group: "audit",
+    label: "witness trusted",
+    data: data({ name: z.string(), vkey: z.string() }),
+  },
+  "audit.witness_removed": { group: "audit", label: "witness removed", data: data({ name: z.string() }) },
+  "audit.witness_quorum_set": {
+    group: "audit",
+    label: "witness quorum set",
+    data: data({ from: z.number().int(), to: z.number().int() }),
+  },
   "proposal.created": {
     group: "proposal",
     label: "proposed by an agent",

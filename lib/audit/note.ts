@@ -14,7 +14,7 @@ export function isValidKeyName(name: string): boolean {
   return name.length > 0 && !/[\s+]/u.test(name);
 }
 
-function rawPublicKey(key: KeyObject): Buffer {
+export function rawPublicKey(key: KeyObject): Buffer {
   const jwk = (key.type === "public" ? key : createPublicKey(key)).export({ format: "jwk" }) as {
     kty?: string;
     crv?: string;
@@ -45,7 +45,7 @@ interface Verifier {
 }
 
 /** Decodes base64 only in its canonical form (Go and Node both accept non-zero padding bits). */
-function strictBase64(text: string): Buffer | null {
+export function strictBase64(text: string): Buffer | null {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return null;
   const bytes = Buffer.from(text, "base64");
   return bytes.toString("base64") === text ? bytes : null;

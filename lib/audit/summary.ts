@@ -139,6 +139,12 @@ export function summarizeAudit(entry: SummaryEntry, names: SummaryNames = {}): s
       return `${entry.actorLabel} added webhook endpoint "${str(d.name)}" (${str(d.url)})`;
     case "webhook.updated":
       return `${entry.actorLabel} ${d.enabled === false ? "paused" : "changed"} webhook endpoint "${str(d.name)}"`;
+    case "audit.witness_added":
+      return `${entry.actorLabel} trusted witness ${str(d.name)} to cosign audit checkpoints`;
+    case "audit.witness_removed":
+      return `${entry.actorLabel} removed witness ${str(d.name)}`;
+    case "audit.witness_quorum_set":
+      return `${entry.actorLabel} set the witness quorum ${str(d.from)} → ${str(d.to)}`;
     case "audit.anomaly":
       return `The audit log failed verification at entry ${str(d.seq)}: ${str(d.reason)}. No checkpoint was signed.`;
     default:

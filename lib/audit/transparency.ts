@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { signingKey } from "./checkpoints";
 import { headSeq, latestSignedCheckpoint, sealHorizon } from "./data";
 import { verifierKey } from "./note";
+import { cosignedNote } from "@/lib/witnesses/data";
 import { proofRangeProblem } from "./seal";
 import { auditOrigin, consistencyProofAt, inclusionProofAt, TreeIncomplete } from "./tree";
 
@@ -24,7 +25,7 @@ async function readableSize(db: Db): Promise<number> {
 export async function publishedCheckpoint(db: Db): Promise<string> {
   const c = await latestSignedCheckpoint(db, await sealHorizon(db));
   if (!c) throw new AppError("not_found", "No checkpoint of the audit tree has been signed yet; try again shortly.");
-  return c.note;
+  return cosignedNote(db, c.size, c.note);
 }
 
 async function fromTree<T>(compute: () => Promise<T>): Promise<T> {

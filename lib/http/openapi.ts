@@ -334,12 +334,10 @@ export function openApiDocument(serverUrl = "/") {
         get: {
           operationId: "auditCheckpoint",
           summary:
-            "The newest signed checkpoint of the audit log's RFC 6962 Merkle tree: a C2SP tlog-checkpoint signed note (`<origin>\\n<size>\\n<base64 root>\\n`, a blank line, `— <origin> <base64(key hash ‖ Ed25519 signature)>`). Leaf i is SHA-256(0x00 ‖ the 32 bytes of entry seq i+1's hash). Only up to the seal horizon while review requests are open. Go's golang.org/x/mod/sumdb/note opens it with the verifier key.",
-          security: [{ session: [] }],
+            "The newest signed checkpoint of the audit log's RFC 6962 Merkle tree: a C2SP tlog-checkpoint signed note (`<origin>\\n<size>\\n<base64 root>\\n`, a blank line, `— <origin> <base64(key hash ‖ Ed25519 signature)>`). Leaf i is SHA-256(0x00 ‖ the 32 bytes of entry seq i+1's hash). Only up to the seal horizon while review requests are open. Go's golang.org/x/mod/sumdb/note opens it with the verifier key. Trusted witnesses' C2SP tlog-cosignature lines follow the log's signature. Public.",
+          security: [],
           responses: {
             "200": { description: "The signed note", content: { "text/plain": { schema: { type: "string" } } } },
-            "401": error("Not signed in"),
-            "403": error("The role may not read the audit log"),
             "404": error("No checkpoint signed yet"),
           },
         },
@@ -377,8 +375,8 @@ export function openApiDocument(serverUrl = "/") {
         get: {
           operationId: "auditConsistencyProof",
           summary:
-            "RFC 9162 §2.1.4 consistency proof that the tree of `from` entries is a prefix of the tree of `to` (tlog.CheckTree verifies it); empty when from = to",
-          security: [{ session: [] }],
+            "RFC 9162 §2.1.4 consistency proof that the tree of `from` entries is a prefix of the tree of `to` (tlog.CheckTree verifies it); empty when from = to. Public (witnesses check consistency before they cosign)",
+          security: [],
           parameters: [
             { name: "from", in: "query", required: true, schema: { type: "integer", minimum: 1 } },
             { name: "to", in: "query", required: true, schema: { type: "integer", minimum: 1 } },
@@ -388,8 +386,53 @@ export function openApiDocument(serverUrl = "/") {
             "400": error(
               "Not whole numbers, from < 1 or from > to, or a size past the entries readers may see (details.max)",
             ),
-            "401": error("Not signed in"),
-            "403": error("The role may not read the audit log"),
+          },
+        },
+      },
+      "/api/v1/audit/cosignatures": {
+        post: {
+          operationId: "auditCosign",
+          summary:
+            "A witness's C2SP tlog-cosignature/v1 of one of this log's checkpoints (`npm run audit:witness` posts it after checking consistency with the last checkpoint it cosigned). Kept only when it verifies, by a witness key an admin trusts, over a checkpoint this log signed. Public: the cosignature authenticates itself.",
+          security: [],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  additionalProperties: false,
+                  required: ["checkpoint", "cosignature"],
+                  properties: {
+                    checkpoint: { type: "string", description: "the checkpoint's signed note, or its body" },
+                    cosignature: { type: "string", description: "one signature line: `— <witness name> <base64>`" },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            "200": {
+              description: "The checkpoint's witness status",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    properties: {
+                      size: { type: ["string", "null"] },
+                      witnessedBy: { type: "array", items: { type: "string" } },
+                      trusted: { type: "integer" },
+                      quorum: { type: "integer" },
+                      met: { type: "boolean" },
+                    },
+                  },
+                },
+              },
+            },
+            "403": error("Not by a witness this log trusts"),
+            "404": error("This log signed no checkpoint with this body"),
+            ...withBody,
+            "422": error("Not a checkpoint, not a cosignature line, or a cosignature that does not verify"),
           },
         },
       },

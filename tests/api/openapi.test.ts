@@ -12,6 +12,13 @@ import { createKey, signInCookie, startServer, type TestServer } from "../helper
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const addFormats = addFormatsImport as unknown as (ajv: Ajv2020) => Ajv2020;
 
+const PUBLIC_AUDIT_ROUTES = [
+  "/api/v1/audit/verifier-key",
+  "/api/v1/audit/checkpoint",
+  "/api/v1/audit/proof/consistency",
+  "/api/v1/audit/cosignatures",
+];
+
 let server: TestServer;
 let support: string;
 let infra: string;
@@ -478,7 +485,8 @@ const CALLS: Call[] = [
     body: { events: [event()] },
     expect: 401,
   },
-  // The audit log's transparency routes (issue 24): a signed-in auditor's session; the verifier key is public.
+  // The audit log's transparency routes (issue 24): checkpoints, consistency proofs, the verifier key and
+  // cosignatures are public (witnesses use them); inclusion proofs need an auditor's session.
   {
     name: "verifier key",
     method: "GET",
@@ -497,12 +505,30 @@ const CALLS: Call[] = [
     expect: 404,
   },
   {
-    name: "checkpoint, not signed in",
+    name: "checkpoint, not signed in (public: none signed yet)",
     method: "GET",
     template: "/api/v1/audit/checkpoint",
     path: "/api/v1/audit/checkpoint",
     key: null,
-    expect: 401,
+    expect: 404,
+  },
+  {
+    name: "cosignature of a checkpoint this log never signed",
+    method: "POST",
+    template: "/api/v1/audit/cosignatures",
+    path: "/api/v1/audit/cosignatures",
+    key: null,
+    body: { checkpoint: "example.com/log\n5\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n", cosignature: "— w AAAA" },
+    expect: 404,
+  },
+  {
+    name: "cosignature, fields missing",
+    method: "POST",
+    template: "/api/v1/audit/cosignatures",
+    path: "/api/v1/audit/cosignatures",
+    key: null,
+    body: { checkpoint: "x" },
+    expect: 422,
   },
   {
     name: "inclusion proof",
@@ -550,12 +576,12 @@ const CALLS: Call[] = [
     expect: 400,
   },
   {
-    name: "consistency proof, not signed in",
+    name: "consistency proof, not signed in (public)",
     method: "GET",
     template: "/api/v1/audit/proof/consistency",
     path: "/api/v1/audit/proof/consistency?from=1&to=3",
     key: null,
-    expect: 401,
+    expect: 200,
   },
   // GET /api/v1/openapi.json
   {
@@ -870,13 +896,13 @@ describe("the document", () => {
     }
   });
 
-  it("names this server and the bearer scheme; every operation but the document itself (and the audit routes: a session, the verifier key public) needs a key and declares 401", () => {
+  it("names this server and the bearer scheme; every operation but the document itself (and the audit routes: inclusion proofs for a session, the rest public) needs a key and declares 401", () => {
     expect(doc.servers[0].url).toBe(new URL(server.baseUrl).origin);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
     for (const [p, item] of Object.entries<any>(doc.paths)) {
       for (const [method, op] of Object.entries<any>(item)) {
         const security = op.security ?? doc.security;
-        if (p === "/api/v1/openapi.json" || p === "/api/v1/audit/verifier-key") expect(security).toEqual([]);
+        if (p === "/api/v1/openapi.json" || PUBLIC_AUDIT_ROUTES.includes(p)) expect(security).toEqual([]);
         else if (p.startsWith("/api/v1/audit/")) {
           expect(security, "auditors read the audit log signed in").toEqual([{ session: [] }]);
           expect(op.responses["401"]).toBeDefined();

@@ -32,11 +32,13 @@ export const ROUTE_RULES: Record<string, Partial<Record<"GET" | "POST" | "PUT" |
   "/api/v1/proposals/[id]": { GET: { kind: "key", scoped: false } },
   "/api/v1/proposals/[id]/consume": { POST: { kind: "key", scoped: false } },
   "/api/v1/proposals/[id]/decision": { POST: { kind: "reporter-key" } },
-  // the audit log's transparency routes (issue 24): what auditors read; the verifier key is public
-  "/api/v1/audit/checkpoint": { GET: { kind: "session", permission: "audit:read" } },
+  // the audit log's transparency routes (issue 24): checkpoints, consistency proofs and the verifier key are
+  // public (witnesses read them; a cosignature authenticates itself); inclusion proofs are for auditors
+  "/api/v1/audit/checkpoint": { GET: { kind: "public" } },
+  "/api/v1/audit/cosignatures": { POST: { kind: "public" } },
   "/api/v1/audit/verifier-key": { GET: { kind: "public" } },
   "/api/v1/audit/proof/inclusion": { GET: { kind: "session", permission: "audit:read" } },
-  "/api/v1/audit/proof/consistency": { GET: { kind: "session", permission: "audit:read" } },
+  "/api/v1/audit/proof/consistency": { GET: { kind: "public" } },
   "/ofrep/v1/evaluate/flags": { POST: { kind: "key", scoped: false } },
   "/ofrep/v1/evaluate/flags/[key]": { POST: { kind: "key", scoped: true } },
   // OFREP event stream: only the signed token of its URL opens it (no header, key or session does)
@@ -50,6 +52,7 @@ export const ROUTE_RULES: Record<string, Partial<Record<"GET" | "POST" | "PUT" |
   "/api/dashboard/audit/verify": { GET: { kind: "session", permission: "audit:read" } },
   "/api/dashboard/audit/export": { GET: { kind: "session", permission: "audit:export" } },
   "/api/dashboard/audit/checkpoints": { GET: { kind: "session", permission: "audit:read" } },
+  "/api/dashboard/audit/witnesses": { GET: { kind: "session", permission: "audit:read" } },
   "/api/dashboard/admin/agents": { GET: { kind: "session", permission: "admin:manage" } },
   "/api/dashboard/admin/agents/[slug]": { GET: { kind: "session", permission: "admin:manage" } },
   "/api/dashboard/admin/keys": { GET: { kind: "session", permission: "admin:manage" } },
@@ -84,6 +87,9 @@ export const ACTION_RULES: Record<string, Permission> = {
   removeContractEntryAction: "admin:manage",
   createWebhookEndpointAction: "admin:manage",
   setWebhookEndpointEnabledAction: "admin:manage",
+  addWitnessAction: "admin:manage",
+  removeWitnessAction: "admin:manage",
+  setWitnessQuorumAction: "admin:manage",
   replayDeliveriesAction: "admin:manage",
   replayPolicyAction: "policy:edit",
   decideSuggestionAction: "suggestion:decide",

@@ -9,6 +9,7 @@ import { AUDIT_KIND_GROUPS } from "@/lib/audit/kinds";
 import { listAgents } from "@/lib/agents/data";
 import { listOverview } from "@/lib/action-types/data";
 import { AuditTable } from "@/components/AuditLog";
+import { WitnessPanel } from "@/components/WitnessPanel";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Audit log" };
@@ -144,6 +145,7 @@ export default async function AuditPage({
           Clear
         </a>
       </form>
+      <WitnessPanel canManage={can(user.role, "admin:manage")} />
       <AuditTable initial={initial} queryString={qs} canExport={can(user.role, "audit:export")} />
     </section>
   );
