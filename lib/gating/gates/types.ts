@@ -40,8 +40,8 @@ export interface PromotionContext {
 /** The pieces of the plain-words sentence every gate shares (lib/gating/plain-words.ts). */
 export interface SentenceParts {
   gate: GateDecision;
-  /** good outcomes in a row that would clear (0 when it clears), null when none can */
-  more: number | null;
+  /** how far the bar is, in words ("about N more outcomes at today's rate …"), from the gate's own result */
+  clause: string;
   barText: string;
   observed: string;
   counts: Counts;
@@ -50,7 +50,6 @@ export interface SentenceParts {
   threshold: number;
   lookAt: number | null;
   look: TakenLook | null;
-  moreClause: (more: number | null, oneLook: boolean) => string;
 }
 
 export interface FalsePromotion {
@@ -78,6 +77,12 @@ export interface GateModule {
   lookAt(bar: PromotionBar): number | null;
   /** the statistic on counts (a one-look gate's look itself) */
   decide(counts: Counts, threshold: number, alpha: number, logLevel?: number): GateDecision;
+  /**
+   * Whether outcomes arriving forever at `rate` (a share good) eventually clear a bar at `threshold`:
+   * the closed form of how its test evolves, so "will not clear at today's rate" is exact. A one-look
+   * gate is judged at its look instead (plain-words), never by this.
+   */
+  clearsInTheLongRun(rate: number, threshold: number): boolean;
   /** the tier's promotion gate on its evidence */
   promotion(ctx: PromotionContext): GateDecision;
   /** ", checked after every outcome …": how the bar is judged, for the bars in words */
