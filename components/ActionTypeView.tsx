@@ -185,7 +185,7 @@ export function ActionTypeView(props: {
                         <div className="text-xs text-slate-800" data-testid="demotion-cause">
                           {t.summary}
                         </div>
-                        <GateDetails testId="demotion-details">
+                        <GateDetails testId="demotion-cause-details">
                           <p>{t.details}</p>
                         </GateDetails>
                       </>
