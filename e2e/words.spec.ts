@@ -83,8 +83,11 @@ test("email.send's automatic demotion explains itself, and the chart's bars chan
   await expect(details).toContainText(/failure CUSUM [\d.]+ ≥ [\d.]+ over [\d,]+ outcomes/);
 
   // The chart: the demotion bar is drawn per period and steps at the RUN → WALK marker.
-  const marker = chart.locator(".recharts-reference-line").filter({ hasText: "RUN→WALK" });
-  const markerX = Number(await marker.locator("line").getAttribute("x1"));
+  // (the automatic demotion's marker is the vertical red reference line; its label reads RUN→WALK)
+  await expect(chart.getByText("RUN→WALK")).toBeVisible();
+  const marker = chart.locator('.recharts-reference-line line[stroke="#dc2626"]').first();
+  const markerX = Number(await marker.getAttribute("x1"));
+  expect(Number(await marker.getAttribute("x2"))).toBe(markerX);
   const d = (await chart.locator(".demotion-bar-line path.recharts-curve").getAttribute("d"))!;
   const points = pathPoints(d);
   const yBefore = new Set(points.filter((p) => p.x < markerX - 1).map((p) => p.y.toFixed(1)));
