@@ -103,6 +103,7 @@ export function plainGate(input: PlainGateInput): PlainGate {
   const sentence = method.sentence({
     gate,
     clause: distanceInWords(distance, method.lookAt(bar) !== null),
+    distance,
     barText,
     observed,
     counts,

@@ -34,8 +34,9 @@ export const eprocessGate: GateModule = {
   promotion: (ctx) => eprocessGate.decide(ctx.evidence, ctx.bar.threshold, Math.min(ctx.alpha, 0.5), ctx.logLevel),
   how: (_bar, _days, alpha) =>
     `, checked after every outcome with at most a ${formatBar(alpha)} risk of promoting an agent that is not above it`,
-  sentence({ gate, observed, counts, rate, threshold, barText, clause }) {
+  sentence({ gate, observed, counts, rate, threshold, barText, clause, distance }) {
     if (gate.cleared) return `${observed}: enough evidence that the true rate is above ${barText}; the gate clears.`;
+    if (distance.kind === "never") return `${observed}; ${clause}.`;
     if (counts.trials === 0)
       return `No outcomes of this version yet; it needs evidence that the true rate is above ${barText}: ${clause}.`;
     return rate >= threshold

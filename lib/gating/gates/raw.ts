@@ -30,8 +30,9 @@ export const rawGate: GateModule = {
   clearsInTheLongRun: (rate, threshold) => rate >= threshold,
   promotion: (ctx) => rawGate.decide(ctx.window, ctx.bar.threshold, Math.min(ctx.alpha, 0.5)),
   how: (_bar, windowDays) => ` by its raw rate over the last ${formatCount(windowDays)} days (${NO_GUARANTEE})`,
-  sentence({ gate, observed, counts, where, barText, clause }) {
+  sentence({ gate, observed, counts, where, barText, clause, distance }) {
     if (gate.cleared) return `${observed}, at or above ${barText}: the gate clears (a raw rate, ${NO_GUARANTEE}).`;
+    if (distance.kind === "never") return `${observed}; ${clause} (a raw rate, ${NO_GUARANTEE}).`;
     return counts.trials === 0
       ? `No outcomes${where} yet; ${clause} (a raw rate, ${NO_GUARANTEE}).`
       : `${observed}, below ${barText}; ${clause} (a raw rate, ${NO_GUARANTEE}).`;

@@ -2,6 +2,7 @@
 // operating characteristics policy-diff judges a change by. A new method is one module implementing
 // this plus one registry entry (./index.ts), whose exhaustiveness check makes a missing one a type error.
 
+import type { Distance } from "../distance";
 import type { Counts, GateMethod, PromotionBar } from "../types";
 
 export interface GateDecision {
@@ -42,6 +43,8 @@ export interface SentenceParts {
   gate: GateDecision;
   /** how far the bar is, in words ("about N more outcomes at today's rate …"), from the gate's own result */
   clause: string;
+  /** the distance the clause words (a "will not clear" clause already says where the rate stands) */
+  distance: Distance;
   barText: string;
   observed: string;
   counts: Counts;
