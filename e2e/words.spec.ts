@@ -75,7 +75,9 @@ test("email.send's automatic demotion explains itself, and the chart's bars chan
 
   // The timeline: the cause in words; the detector's numbers only behind Details.
   const cause = page.getByTestId("demotion-cause").first();
-  await expect(cause).toHaveText(/^[\d,]+ of the last [\d,]+ outcomes failed; the detector's alarm was reached\.$/);
+  await expect(cause).toHaveText(
+    /^[\d,]+ of the last [\d,]+ outcomes failed, with a recent run of more than \d+% failures \(it accepts [\d.]+%\): the detector's alarm was reached\.$/,
+  );
   const timeline = page.getByTestId("timeline");
   expect(await timeline.evaluate((t) => (t as HTMLElement).innerText)).not.toMatch(/CUSUM/);
   const details = page.getByTestId("demotion-cause-details").first();

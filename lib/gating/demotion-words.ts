@@ -7,7 +7,7 @@ import { formatBar, formatCount } from "./format";
 import { SEVERITIES, type Severity } from "./types";
 
 export interface DemotionCause {
-  /** "27 of the last 140 outcomes failed; the detector's alarm was reached." */
+  /** "27 of the last 140 outcomes failed, with a recent run of more than 29% failures (it accepts 20%): …" */
   summary: string;
   /** the detector's numbers, for a Details toggle; null when the summary says everything */
   details: string | null;
@@ -43,6 +43,17 @@ function breachOf(x: unknown): Breach | null {
   };
 }
 
+/**
+ * The failure share the CUSUM climbs on: W_t > 0 only when some stretch of outcomes ending at t has
+ * failures·ln(q1/q0) > successes·ln((1−q0)/(1−q1)), i.e. a failure share above this (which lies in
+ * (q0, q1)). So an alarm always means a recent run failing faster than this: the words can say so.
+ */
+export function cusumRunShare(q0: number, q1: number): number {
+  const up = Math.log(q1 / q0);
+  const down = Math.log((1 - q0) / (1 - q1));
+  return down / (up + down);
+}
+
 /** The cause of an automatic demotion in words, from its recorded breach; null when there is none. */
 export function demotionCause(recorded: unknown): DemotionCause | null {
   const b = breachOf(recorded);
@@ -54,8 +65,11 @@ export function demotionCause(recorded: unknown): DemotionCause | null {
     };
   // windowRate is successes / samples as recorded, so the failures come back whole.
   const failed = Math.round(b.samples * (1 - b.windowRate));
+  const run = Math.floor(cusumRunShare(b.q0, b.q1) * 100);
   return {
-    summary: `${formatCount(failed)} of the last ${formatCount(b.samples)} outcome${b.samples === 1 ? "" : "s"} failed; the detector's alarm was reached.`,
+    summary:
+      `${formatCount(failed)} of the last ${formatCount(b.samples)} outcome${b.samples === 1 ? "" : "s"} failed, ` +
+      `with a recent run of more than ${run}% failures (it accepts ${formatBar(b.q0)}): the detector's alarm was reached.`,
     // Same rounding on both sides as the recorded reason, so the printed comparison stays true.
     details:
       `failure CUSUM ${b.statistic.toFixed(2)} ≥ ${b.threshold.toFixed(2)} over ${formatCount(b.samples)} outcomes ` +

@@ -18,7 +18,9 @@ describe("a demotion that explains itself (email.send)", () => {
     const at = await database.prisma.actionType.findFirstOrThrow({ where: { key: "email.send" } });
     const d = (await actionTypeDetail(database.prisma, at.id))!;
     const demotion = d.timeline.find((t) => t.cause === "automatic_demotion")!;
-    expect(demotion.summary).toMatch(/^[\d,]+ of the last [\d,]+ outcomes failed; the detector's alarm was reached\.$/);
+    expect(demotion.summary).toMatch(
+      /^[\d,]+ of the last [\d,]+ outcomes failed, with a recent run of more than \d+% failures \(it accepts [\d.]+%\): the detector's alarm was reached\.$/,
+    );
     expect(demotion.details).toMatch(/^failure CUSUM [\d.]+ ≥ [\d.]+ over [\d,]+ outcomes/);
     // a promotion keeps its reviewers' rationale
     const promotion = d.timeline.find((t) => t.cause === "promotion")!;
