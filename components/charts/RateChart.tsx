@@ -45,6 +45,9 @@ export function RateChart({
   const nowPromotion = historic ? (series.at(-1)?.promotionBar ?? null) : promotion;
   const nowDemotion = historic ? (series.at(-1)?.demotionBar ?? null) : demotion;
   const then = historic ? " of the tier held then" : "";
+  // A legend entry only for a bar the chart draws somewhere.
+  const drawsPromotion = historic ? series.some((p) => p.promotionBar !== null) : promotion !== null;
+  const drawsDemotion = historic ? series.some((p) => p.demotionBar !== null) : demotion !== null;
   return (
     <div data-testid="rate-chart">
       <ResponsiveContainer width="100%" height={260}>
@@ -108,14 +111,18 @@ export function RateChart({
         </ComposedChart>
       </ResponsiveContainer>
       <p className="mt-1 flex flex-wrap gap-x-4 text-xs" data-testid="rate-chart-bars">
-        <span className="text-emerald-800">
-          – – promotion bar{then}
-          {nowPromotion !== null ? ` (now ${pct(nowPromotion)})` : ""}
-        </span>
-        <span className="text-red-700">
-          – – demotion bar{then}
-          {nowDemotion !== null ? ` (now ${pct(nowDemotion)})` : ""}
-        </span>
+        {drawsPromotion && (
+          <span className="text-emerald-800">
+            – – promotion bar{then}
+            {nowPromotion !== null ? ` (now ${pct(nowPromotion)})` : ""}
+          </span>
+        )}
+        {drawsDemotion && (
+          <span className="text-red-700">
+            – – demotion bar{then}
+            {nowDemotion !== null ? ` (now ${pct(nowDemotion)})` : ""}
+          </span>
+        )}
       </p>
     </div>
   );
