@@ -114,7 +114,8 @@ export function ActionTypeView(props: {
             <GateDetails testId="rate-chart-details">
               <p>
                 The shaded band is the evidence&apos;s 95% confidence sequence: anytime-valid, so it stays honest
-                however often people look. Dashed lines: the promotion bar (green) and the demotion bar (red).
+                however often people look. Dashed lines: the promotion bar (green) and the demotion bar (red) of the
+                tier it held on each day, so a period is judged by the bars that applied then.
               </p>
             </GateDetails>
           </Card>
@@ -179,7 +180,18 @@ export function ActionTypeView(props: {
                         </>
                       ) : null}
                     </div>
-                    <div className="text-xs text-slate-700">{t.rationale}</div>
+                    {t.summary ? (
+                      <>
+                        <div className="text-xs text-slate-800" data-testid="demotion-cause">
+                          {t.summary}
+                        </div>
+                        <GateDetails testId="demotion-cause-details">
+                          <p>{t.details}</p>
+                        </GateDetails>
+                      </>
+                    ) : (
+                      <div className="text-xs text-slate-700">{t.rationale}</div>
+                    )}
                   </li>
                 ))}
               </ol>

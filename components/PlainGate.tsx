@@ -13,6 +13,7 @@ export function gateSentenceOf(e: LiveEvidence): { sentence: string; cleared: bo
     window: { successes: e.window.successes, trials: e.window.trials },
     restarts: e.evidence.restarts ?? 0,
     look: e.evidence.look ?? null,
+    dailyVolume: e.dailyVolume ?? null,
   });
   const gate = e.eligibility.gate;
   // A snapshot pinned by an older release may have been decided by other rules: its own label wins.

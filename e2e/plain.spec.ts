@@ -71,7 +71,7 @@ test("overview: tiers defined, names first, one sentence per gate that agrees wi
     if (await r.getByText("eligible", { exact: true }).count()) expect(cleared).toBe(true);
     if (!cleared)
       expect(text).toMatch(
-        /more good outcomes? in a row would clear it|no run of good outcomes|would not clear it|more than/,
+        /at today's rate|more good outcomes? in a row would clear it|no run of good outcomes|would not clear it|more than/,
       );
   }
   const main = await visibleText(page);

@@ -28,13 +28,26 @@ export function RateChart({
   markers: ChartMarker[];
   rollingDays: number;
 }) {
+  // Each day is drawn against the bars of the tier it held then; without that history, today's bars.
+  const historic = series.some((p) => p.heldTier !== null);
   const data = series.map((p) => ({
     day: p.day,
     rate: p.rate,
     band: p.lower !== null && p.upper !== null ? [p.lower, p.upper] : null,
+    promotionBar: p.promotionBar,
+    demotionBar: p.demotionBar,
   }));
   const lows = series.flatMap((p) => (p.lower === null ? [] : [p.lower]));
-  const floor = Math.max(0, Math.floor(Math.min(0.5, demotion ?? 1, ...lows) * 10) / 10);
+  const bars = historic
+    ? series.flatMap((p) => [p.promotionBar, p.demotionBar].filter((x): x is number => x !== null))
+    : [demotion ?? 1];
+  const floor = Math.max(0, Math.floor(Math.min(0.5, ...bars, ...lows) * 10) / 10);
+  const nowPromotion = historic ? (series.at(-1)?.promotionBar ?? null) : promotion;
+  const nowDemotion = historic ? (series.at(-1)?.demotionBar ?? null) : demotion;
+  const then = historic ? " of the tier held then" : "";
+  // A legend entry only for a bar the chart draws somewhere.
+  const drawsPromotion = historic ? series.some((p) => p.promotionBar !== null) : promotion !== null;
+  const drawsDemotion = historic ? series.some((p) => p.demotionBar !== null) : demotion !== null;
   return (
     <div data-testid="rate-chart">
       <ResponsiveContainer width="100%" height={260}>
@@ -63,35 +76,54 @@ export function RateChart({
             connectNulls
             isAnimationActive={false}
           />
-          {promotion !== null && (
-            <ReferenceLine
-              y={promotion}
-              stroke="#059669"
-              strokeDasharray="6 3"
-              label={{
-                value: `promotion bar ${pct(promotion)}`,
-                position: "insideBottomRight",
-                fontSize: 10,
-                fill: "#059669",
-              }}
-            />
-          )}
-          {demotion !== null && (
-            <ReferenceLine
-              y={demotion}
-              stroke="#dc2626"
-              strokeDasharray="6 3"
-              label={{
-                value: `demotion bar ${pct(demotion)}`,
-                position: "insideBottomRight",
-                fontSize: 10,
-                fill: "#dc2626",
-              }}
-            />
+          {historic ? (
+            <>
+              <Line
+                type="stepAfter"
+                dataKey="promotionBar"
+                stroke="#059669"
+                strokeDasharray="6 3"
+                strokeWidth={1.5}
+                dot={false}
+                name="promotion bar of the tier held then"
+                className="promotion-bar-line"
+                isAnimationActive={false}
+              />
+              <Line
+                type="stepAfter"
+                dataKey="demotionBar"
+                stroke="#dc2626"
+                strokeDasharray="6 3"
+                strokeWidth={1.5}
+                dot={false}
+                name="demotion bar of the tier held then"
+                className="demotion-bar-line"
+                isAnimationActive={false}
+              />
+            </>
+          ) : (
+            <>
+              {promotion !== null && <ReferenceLine y={promotion} stroke="#059669" strokeDasharray="6 3" />}
+              {demotion !== null && <ReferenceLine y={demotion} stroke="#dc2626" strokeDasharray="6 3" />}
+            </>
           )}
           {markerLines(markers, { lastDay: series[Math.max(0, series.length - 8)]?.day })}
         </ComposedChart>
       </ResponsiveContainer>
+      <p className="mt-1 flex flex-wrap gap-x-4 text-xs" data-testid="rate-chart-bars">
+        {drawsPromotion && (
+          <span className="text-emerald-800">
+            – – promotion bar{then}
+            {nowPromotion !== null ? ` (now ${pct(nowPromotion)})` : ""}
+          </span>
+        )}
+        {drawsDemotion && (
+          <span className="text-red-700">
+            – – demotion bar{then}
+            {nowDemotion !== null ? ` (now ${pct(nowDemotion)})` : ""}
+          </span>
+        )}
+      </p>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 // Reads of action types. Explicit selects, plain DTOs, no session.
 import type { Db } from "@/lib/db";
 import { effectivePercent, evaluateEligibility, evidenceFrom, modeOf, sliderOf } from "@cwr/gating";
-import { plainGate } from "@cwr/gating/plain-words";
+import { plainGate, recentDailyVolume } from "@cwr/gating/plain-words";
 import { DAY_MS, DEMOTION_CAUSES, type Tier } from "@cwr/gating/types";
 import { policyRulesSchema, policySliderSchema } from "@/lib/policies/schema";
 import { windowStart } from "@/lib/metrics/data";
@@ -219,6 +219,7 @@ async function overviewRows(db: Db, rows: OverviewBase[], now: Date, withWords =
             window,
             restarts: state.restarts,
             look: state.look,
+            dailyVolume: recentDailyVolume(state, now.getTime()),
           })
         : null;
     const spark = sparkDays.map((day) => {

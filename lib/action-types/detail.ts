@@ -10,7 +10,9 @@ import { buildSeries, lastDays, type SeriesPoint } from "@/lib/metrics/series";
 import { policyHistory } from "@/lib/policies/data";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-state";
 import { listRequests, NOBODY, type RequestSummary } from "@/lib/requests/data";
-import type { Role } from "@cwr/gating/types";
+import type { Role, Tier } from "@cwr/gating/types";
+import { barsByDay } from "@cwr/gating/tier-history";
+import { demotionCause } from "@cwr/gating/demotion-words";
 import { gateOf } from "@cwr/gating/gates";
 import { attestedInWords, reportersByName, sourcesInWords } from "@cwr/gating/evidence-source";
 
@@ -27,6 +29,9 @@ export interface TimelineEntry {
   cause: string;
   actor: string;
   rationale: string;
+  /** an automatic demotion's cause in words, and the detector's numbers behind it (null otherwise) */
+  summary: string | null;
+  details: string | null;
   requestId: string | null;
 }
 
@@ -91,13 +96,6 @@ export async function actionTypeDetail(
   const stored = await db.actionType.findUniqueOrThrow({ where: { id }, select: EVIDENCE_STATE_SELECT });
   // The e-value line is the e-process's; under wilson/raw there is no such statistic to plot.
   const bar = gateOf(live.policy.rules.gate).plotsEValue ? (promotion?.threshold ?? null) : null;
-  const series = buildSeries({
-    points,
-    days: lastDays(now, CHART_DAYS),
-    rollingDays: ROLLING_DAYS,
-    evidence: toEvidenceState(stored),
-    promotionThreshold: bar,
-  });
   const changes = await db.tierChange.findMany({
     where: { actionTypeId: id },
     orderBy: { createdAt: "desc" },
@@ -116,6 +114,21 @@ export async function actionTypeDetail(
     },
   });
   const history = await policyHistory(db, id);
+  const chartDays = lastDays(now, CHART_DAYS);
+  const series = buildSeries({
+    points,
+    days: chartDays,
+    rollingDays: ROLLING_DAYS,
+    evidence: toEvidenceState(stored),
+    promotionThreshold: bar,
+    // Each day against the bars of the tier it held then (the tier changes are the tier history).
+    bars: barsByDay(
+      chartDays,
+      live.actionType.tier,
+      changes.map((c) => ({ at: c.createdAt.getTime(), from: c.fromTier as Tier, to: c.toTier as Tier })),
+      history.map((p) => ({ at: Date.parse(p.createdAt), rules: p.rules })),
+    ),
+  });
   const evidence = toEvidenceState(stored);
   // The agent's live reporter keys are named even before they report; revoked ones while they have counts.
   const reporterKeys = await db.apiKey.findMany({
@@ -160,6 +173,10 @@ export async function actionTypeDetail(
       cause: c.cause,
       actor: c.actor?.name ?? `system (${(c.actorSystem as { metric?: string } | null)?.metric ?? "detector"})`,
       rationale: c.rationale,
+      ...(() => {
+        const words = c.cause === "automatic_demotion" ? demotionCause(c.actorSystem) : null;
+        return { summary: words?.summary ?? null, details: words?.details ?? null };
+      })(),
       requestId: c.requestId,
     })),
     policies: history.map((p, i) => {

@@ -3,14 +3,29 @@
 // (e-values, α, Wilson, CUSUM) stay in the labels shown under "Details".
 
 import { evaluateDemotion } from "./demotion";
+import {
+  distanceAtRate,
+  distanceInWords,
+  gateAfterOutcomes,
+  MORE_SEARCH_CAP,
+  type Distance,
+  type PlainGateInput,
+} from "./distance";
 import { promotionGate } from "./eligibility";
-import { promotionAlpha, type GateLook } from "./evidence-fold";
 import { formatBar, formatCount, formatRateAgainst } from "./format";
 
 export { formatCount, formatRateAgainst } from "./format";
+export {
+  gateAfterOutcomes,
+  MORE_SEARCH_CAP,
+  outcomesAtRate,
+  recentDailyVolume,
+  type Distance,
+  type PlainGateInput,
+} from "./distance";
 import { gateOf } from "./gates";
 import type { GateDecision } from "./statistics";
-import { GATE_METHODS, type Counts, type GateMethod, type PolicyRules, type Tier } from "./types";
+import { GATE_METHODS, type GateMethod, type PolicyRules, type Tier } from "./types";
 
 /** What each tier lets an agent do: shown wherever a tier appears. */
 export const TIER_MEANING: Record<Tier, string> = {
@@ -19,56 +34,23 @@ export const TIER_MEANING: Record<Tier, string> = {
   RUN: "acts on external customers",
 };
 
-/** Outcomes beyond this are not searched: "more than 10,000,000". */
-export const MORE_SEARCH_CAP = 10_000_000;
-
-export interface PlainGateInput {
-  rules: PolicyRules;
-  tier: Tier;
-  /** cumulative evidence of the current version in this stay */
-  evidence: Counts;
-  /** the same evidence inside the tier's window (what `raw` reads) */
-  window: Counts;
-  restarts: number;
-  look: GateLook | null;
-}
-
 export interface PlainGate {
   /** null when there is no bar (RUN) */
   gate: GateDecision | null;
   cleared: boolean;
   /**
    * good outcomes in a row that would clear the gate (0 when it clears); null when no run of good
-   * outcomes can (a failed `wilson` look, or beyond MORE_SEARCH_CAP)
+   * outcomes can (a failed `wilson` look, or beyond MORE_SEARCH_CAP). The least it could take, not a forecast.
    */
   more: number | null;
+  /** how far the bar is at today's rate: what the sentence says */
+  distance: Distance;
   sentence: string;
 }
 
-const plus = (c: Counts, k: number): Counts => ({ successes: c.successes + k, trials: c.trials + k });
-
 /** The gate's own decision after k more good outcomes (the fold's look included, for `wilson`). */
-export function gateAfterMoreSuccesses(input: PlainGateInput, k: number): GateDecision {
-  const { rules, tier, evidence, window, restarts, look } = input;
-  const bar = rules.tiers[tier].promotion!;
-  const gate = gateOf(rules.gate);
-  const lookAt = gate.lookAt(bar);
-  if (lookAt !== null && look === null && k > 0) {
-    // The fold takes the one look when the evidence first reaches lookAt, with the gate's own test.
-    const after = plus(evidence, k);
-    if (after.trials < lookAt) return promotionGate(rules, tier, after, plus(window, k), restarts, null);
-    const g = gate.decide(after, bar.threshold, promotionAlpha(rules, restarts));
-    return promotionGate(rules, tier, after, plus(window, k), restarts, {
-      policyVersion: 0,
-      restarts,
-      successes: after.successes,
-      trials: after.trials,
-      cleared: g.cleared,
-      statistic: g.statistic,
-    });
-  }
-  return promotionGate(rules, tier, plus(evidence, k), plus(window, k), restarts, look);
-}
+export const gateAfterMoreSuccesses = (input: PlainGateInput, k: number): GateDecision =>
+  gateAfterOutcomes(input, k, 1);
 
 /** The fewest good outcomes in a row that clear the gate (0 if it clears now), or null. */
 export function moreToClear(input: PlainGateInput): number | null {
@@ -96,24 +78,22 @@ export function moreToClear(input: PlainGateInput): number | null {
   return hi;
 }
 
-const goodOutcomes = (n: number) => `${formatCount(n)} more good outcome${n === 1 ? "" : "s"} in a row`;
-
-function moreClause(more: number | null, wilson: boolean): string {
-  if (more === null)
-    return wilson
-      ? "no run of good outcomes can clear it now"
-      : `more than ${formatCount(MORE_SEARCH_CAP)} good outcomes in a row would be needed`;
-  return `${goodOutcomes(more)} would clear it`;
-}
-
 /** One sentence: what the gate says, computed from its own decision. "clears" appears only when it does. */
 export function plainGate(input: PlainGateInput): PlainGate {
   const { rules, tier } = input;
   const bar = rules.tiers[tier].promotion;
   if (!bar)
-    return { gate: null, cleared: false, more: null, sentence: `${tier} is the top tier: there is no bar above it.` };
+    return {
+      gate: null,
+      cleared: false,
+      more: null,
+      distance: { kind: "spent" },
+      sentence: `${tier} is the top tier: there is no bar above it.`,
+    };
   const gate = promotionGate(rules, tier, input.evidence, input.window, input.restarts, input.look);
   const more = moreToClear(input);
+  // The all-good count is what the sentence says only while there is no rate to go by.
+  const distance = distanceAtRate(input, () => more);
   const barText = `the ${formatBar(bar.threshold)} bar`;
   const method = gateOf(rules.gate);
   const counts = method.reads === "window" ? input.window : input.evidence;
@@ -122,7 +102,8 @@ export function plainGate(input: PlainGateInput): PlainGate {
   const observed = `${formatRateAgainst(rate, bar.threshold)} of ${formatCount(counts.trials)} outcome${counts.trials === 1 ? "" : "s"}${where} were good`;
   const sentence = method.sentence({
     gate,
-    more,
+    clause: distanceInWords(distance, method.lookAt(bar) !== null),
+    distance,
     barText,
     observed,
     counts,
@@ -131,9 +112,8 @@ export function plainGate(input: PlainGateInput): PlainGate {
     threshold: bar.threshold,
     lookAt: method.lookAt(bar),
     look: input.look,
-    moreClause,
   });
-  return { gate, cleared: gate.cleared, more, sentence };
+  return { gate, cleared: gate.cleared, more, distance, sentence };
 }
 
 const FIELD_WORDS: Record<string, string> = {

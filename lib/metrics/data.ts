@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
 import type { Tier } from "@cwr/gating/types";
 import { windowStartDay } from "@cwr/gating/state-eligibility";
+import { recentDailyVolume } from "@cwr/gating/distance";
 import { dayOf } from "./mutations";
 import { currentPolicy } from "@/lib/policies/data";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "./evidence-state";
@@ -68,7 +69,7 @@ export async function liveEvidence(db: Reader, actionTypeId: string, now: Date):
     where: { actionTypeId, ...PENDING_PROMOTIONS },
     select: { kind: true, status: true, fromTier: true, snapshot: true },
   });
-  return evidenceView(
+  const live = evidenceView(
     {
       actionType: {
         id: at.id,
@@ -91,4 +92,5 @@ export async function liveEvidence(db: Reader, actionTypeId: string, now: Date):
     },
     now,
   );
+  return { ...live, dailyVolume: recentDailyVolume(toEvidenceState(at), now.getTime()) };
 }

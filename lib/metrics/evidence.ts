@@ -60,6 +60,11 @@ export interface LiveEvidence {
   } | null;
   eligibility: EligibilityResult;
   takenAt: string;
+  /**
+   * outcomes a day of the evidence lately, to put a time on the distance to the bar. Live reads only:
+   * a pinned snapshot never carries it (its hash covers what reviewers judge, not a forecast).
+   */
+  dailyVolume?: number;
 }
 
 /** Promotion or override requests that may still be in flight (a Prisma filter for blocksNewRequest's input). */

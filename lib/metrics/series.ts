@@ -3,6 +3,7 @@
 // day: the anytime-valid confidence sequence of the cumulative evidence, and log10 E_n.
 import { confidenceSequence, evidenceSeries, type EvidenceState } from "@cwr/gating";
 import { DAY_MS, type Tier } from "@cwr/gating/types";
+import type { DayBars } from "@cwr/gating/tier-history";
 import type { DailyPoint } from "./data";
 
 export interface SeriesPoint {
@@ -17,6 +18,10 @@ export interface SeriesPoint {
   upper: number | null;
   /** log10 of the gate's e-value on the current evidence up to this day; null before it began */
   log10E: number | null;
+  /** the tier held at the end of the day, and its bars then (barsByDay); null when not given */
+  heldTier: Tier | null;
+  promotionBar: number | null;
+  demotionBar: number | null;
 }
 
 export interface SeriesInput {
@@ -27,6 +32,8 @@ export interface SeriesInput {
   evidence: Pick<EvidenceState, "days" | "evidenceSince">;
   /** the promotion bar of the current tier (null: none, no e-value line) */
   promotionThreshold: number | null;
+  /** per day (aligned with `days`): the tier held then and its bars (lib/gating/tier-history.ts) */
+  bars?: readonly DayBars[];
 }
 
 export function buildSeries(input: SeriesInput): SeriesPoint[] {
@@ -51,6 +58,7 @@ export function buildSeries(input: SeriesInput): SeriesPoint[] {
       }
     }
     const e = evidence[i]!;
+    const bars = input.bars?.[i];
     const band = e.trials !== null && e.trials > 0 ? confidenceSequence(e.successes!, e.trials) : null;
     return {
       day,
@@ -61,6 +69,9 @@ export function buildSeries(input: SeriesInput): SeriesPoint[] {
       lower: band?.lower ?? null,
       upper: band?.upper ?? null,
       log10E: e.log10E,
+      heldTier: bars?.tier ?? null,
+      promotionBar: bars?.promotion ?? null,
+      demotionBar: bars?.demotion ?? null,
     };
   });
 }

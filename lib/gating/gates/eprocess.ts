@@ -29,16 +29,19 @@ export const eprocessGate: GateModule = {
       label: `e-value ${formatComparison(statistic, required, cleared, "number")}`,
     };
   },
+  // At a rate at or below the bar the mixture e-process falls toward 0 (at the bar like n^(-1/2)).
+  clearsInTheLongRun: (rate, threshold) => rate > threshold,
   promotion: (ctx) => eprocessGate.decide(ctx.evidence, ctx.bar.threshold, Math.min(ctx.alpha, 0.5), ctx.logLevel),
   how: (_bar, _days, alpha) =>
     `, checked after every outcome with at most a ${formatBar(alpha)} risk of promoting an agent that is not above it`,
-  sentence({ gate, observed, counts, rate, threshold, barText, more, moreClause }) {
+  sentence({ gate, observed, counts, rate, threshold, barText, clause, distance }) {
     if (gate.cleared) return `${observed}: enough evidence that the true rate is above ${barText}; the gate clears.`;
+    if (distance.kind === "never") return `${observed}; ${clause}.`;
     if (counts.trials === 0)
-      return `No outcomes of this version yet; it needs evidence that the true rate is above ${barText}: ${moreClause(more, false)}.`;
+      return `No outcomes of this version yet; it needs evidence that the true rate is above ${barText}: ${clause}.`;
     return rate >= threshold
-      ? `${observed}; that is not yet enough evidence that the true rate is above ${barText}; ${moreClause(more, false)}.`
-      : `${observed}, below ${barText}; ${moreClause(more, false)}.`;
+      ? `${observed}; that is not yet enough evidence that the true rate is above ${barText}; ${clause}.`
+      : `${observed}, below ${barText}; ${clause}.`;
   },
   // Ville's bound: the exact probability over an unbounded stay is below it and not computable exactly.
   falsePromotionAtBar: (_bar, alpha0) => ({ value: alpha0, exact: false }),

@@ -26,13 +26,16 @@ export const rawGate: GateModule = {
       label: `raw rate ${formatComparison(statistic, threshold, cleared, "percent")} (${NO_GUARANTEE})`,
     };
   },
+  // The raw rate tends to the arrival rate, and cannot cross a bar the rate itself is below.
+  clearsInTheLongRun: (rate, threshold) => rate >= threshold,
   promotion: (ctx) => rawGate.decide(ctx.window, ctx.bar.threshold, Math.min(ctx.alpha, 0.5)),
   how: (_bar, windowDays) => ` by its raw rate over the last ${formatCount(windowDays)} days (${NO_GUARANTEE})`,
-  sentence({ gate, observed, counts, where, barText, more, moreClause }) {
+  sentence({ gate, observed, counts, where, barText, clause, distance }) {
     if (gate.cleared) return `${observed}, at or above ${barText}: the gate clears (a raw rate, ${NO_GUARANTEE}).`;
+    if (distance.kind === "never") return `${observed}; ${clause} (a raw rate, ${NO_GUARANTEE}).`;
     return counts.trials === 0
-      ? `No outcomes${where} yet; ${moreClause(more, false)} (a raw rate, ${NO_GUARANTEE}).`
-      : `${observed}, below ${barText}; ${moreClause(more, false)} (a raw rate, ${NO_GUARANTEE}).`;
+      ? `No outcomes${where} yet; ${clause} (a raw rate, ${NO_GUARANTEE}).`
+      : `${observed}, below ${barText}; ${clause} (a raw rate, ${NO_GUARANTEE}).`;
   },
   falsePromotionAtBar: () => ({ value: 1, exact: true }),
   evidenceNeeded: (bar) => bar.minSamples,

@@ -2,6 +2,7 @@
 // operating characteristics policy-diff judges a change by. A new method is one module implementing
 // this plus one registry entry (./index.ts), whose exhaustiveness check makes a missing one a type error.
 
+import type { Distance } from "../distance";
 import type { Counts, GateMethod, PromotionBar } from "../types";
 
 export interface GateDecision {
@@ -40,8 +41,10 @@ export interface PromotionContext {
 /** The pieces of the plain-words sentence every gate shares (lib/gating/plain-words.ts). */
 export interface SentenceParts {
   gate: GateDecision;
-  /** good outcomes in a row that would clear (0 when it clears), null when none can */
-  more: number | null;
+  /** how far the bar is, in words ("about N more outcomes at today's rate …"), from the gate's own result */
+  clause: string;
+  /** the distance the clause words (a "will not clear" clause already says where the rate stands) */
+  distance: Distance;
   barText: string;
   observed: string;
   counts: Counts;
@@ -50,7 +53,6 @@ export interface SentenceParts {
   threshold: number;
   lookAt: number | null;
   look: TakenLook | null;
-  moreClause: (more: number | null, oneLook: boolean) => string;
 }
 
 export interface FalsePromotion {
@@ -78,6 +80,12 @@ export interface GateModule {
   lookAt(bar: PromotionBar): number | null;
   /** the statistic on counts (a one-look gate's look itself) */
   decide(counts: Counts, threshold: number, alpha: number, logLevel?: number): GateDecision;
+  /**
+   * Whether outcomes arriving forever at `rate` (a share good) eventually clear a bar at `threshold`:
+   * the closed form of how its test evolves, so "will not clear at today's rate" is exact. A one-look
+   * gate is judged at its look instead (plain-words), never by this.
+   */
+  clearsInTheLongRun(rate: number, threshold: number): boolean;
   /** the tier's promotion gate on its evidence */
   promotion(ctx: PromotionContext): GateDecision;
   /** ", checked after every outcome …": how the bar is judged, for the bars in words */

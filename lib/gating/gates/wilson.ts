@@ -76,6 +76,8 @@ export const wilsonGate: GateModule = {
       label: `exact ${formatBar(1 - alpha)} lower bound ${formatComparison(Math.max(0, statistic), threshold, cleared, "percent")}`,
     };
   },
+  // Over ever more outcomes the exact lower bound tends to the rate; its one look is judged at lookAt.
+  clearsInTheLongRun: (rate, threshold) => rate > threshold,
   promotion({ bar, evidence, alpha, look }) {
     if (!look)
       return {
@@ -96,7 +98,7 @@ export const wilsonGate: GateModule = {
   },
   how: (bar, _days, alpha) =>
     `, judged once, at ${formatCount(lookOf(bar))} outcomes (${formatBar(1 - alpha)} confidence, exact)`,
-  sentence({ gate, look, lookAt, threshold, barText, counts, observed, more, moreClause }) {
+  sentence({ gate, look, lookAt, threshold, barText, counts, observed, clause }) {
     if (look) {
       const seen = `At its one look, ${formatRateAgainst(look.trials ? look.successes / look.trials : 0, threshold)} of ${formatCount(look.trials)} outcomes were good`;
       return gate.cleared
@@ -104,7 +106,7 @@ export const wilsonGate: GateModule = {
         : `${seen}: not enough evidence that the true rate is above ${barText}. The look is spent: only an approved loosening of the policy allows another.`;
     }
     const so = counts.trials > 0 ? `${observed} so far` : "No outcomes yet";
-    return `The gate looks once, at ${formatCount(lookAt ?? 0)} outcomes, for evidence that the true rate is above ${barText}. ${so}; ${more === null ? "even if every outcome until then is good, that look would not clear it" : `${moreClause(more, true)} at that look`}.`;
+    return `The gate looks once, at ${formatCount(lookAt ?? 0)} outcomes, for evidence that the true rate is above ${barText}. ${so}; ${clause}.`;
   },
   falsePromotionAtBar(bar, alpha0) {
     const n = lookOf(bar);
