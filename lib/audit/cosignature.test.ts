@@ -30,7 +30,7 @@ describe("C2SP tlog-cosignature/v1", () => {
     const bytes = Buffer.from(line.trim().split(" ")[2]!, "base64");
     for (const i of [5, 11, 20, 70]) {
       const flipped = Buffer.from(bytes);
-      flipped[i] ^= 1;
+      flipped[i] = flipped[i]! ^ 1;
       expect(() => openCosignature(body(7, 1), `— ${NAME} ${flipped.toString("base64")}\n`, [witness])).toThrow();
     }
     // Signed by another key under the same name: its key ID is not the trusted one.
