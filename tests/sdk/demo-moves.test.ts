@@ -4,9 +4,11 @@
 // (/api/dashboard/overview) must show outcome counts changing on several action types, refund.issue
 // included (proposals decided by the helpdesk), a gate sentence changing, the keys' last-used times
 // moving, and then deploy.rollback's bad release demoted, on the overview and on its timeline.
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "@/lib/db/client";
 import { DEMO_STORIES } from "@/lib/demo/agent";
-import { signInCookie, startServer, type TestServer } from "../helpers/server";
+import { kill, signInCookie, startServer, type TestServer } from "../helpers/server";
 
 const SPEED = 5;
 let server: TestServer;
@@ -108,6 +110,20 @@ describe("the live demo, as a new user watches the overview", () => {
         expect.objectContaining({ from: "WALK", to: "CRAWL", cause: "automatic_demotion" }),
       );
       expect(server.logs()).not.toContain("events rejected");
+
+      // The live refunds: the helpdesk's reporter key decided some (no person named), others wait in the queue.
+      await kill(server.process);
+      const database = await openDatabase({ target: { kind: "pglite", dir: path.join(server.dataDir, "pglite") } });
+      try {
+        const live = await database.prisma.proposal.findMany({
+          where: { idempotencyKey: { startsWith: "refund-L-" } },
+          select: { status: true, decidedById: true },
+        });
+        expect(live.filter((p) => p.status !== "pending" && p.decidedById === null).length).toBeGreaterThan(0);
+        expect(live.some((p) => p.status === "pending")).toBe(true);
+      } finally {
+        await database.close();
+      }
     },
   );
 });
