@@ -85,7 +85,7 @@ async function waitForHealth(port: () => number, timeoutMs: number, signal: Abor
  * Starts the demo agents once per process. Never throws (a demo must not stop the server): failures
  * are logged and the promise resolves to null. `port` defaults to the server's (process.env.PORT,
  * which `next start` sets once it listens; read when the server first answers). DEMO_AGENT_SPEED
- * multiplies the demo's pace; DEMO_AGENT_RATE replaces the seeded volume (outcomes/s per agent).
+ * multiplies the demo's pace (lib/demo/schedule.ts); DEMO_AGENT_RATE replaces its volume (outcomes/s per agent).
  */
 export function startDemoAgentInProcess(database: Database, port?: number): Promise<DemoAgents | null> {
   if (g.__cwrDemoAgents) return g.__cwrDemoAgents.started;
@@ -116,7 +116,12 @@ export function startDemoAgentInProcess(database: Database, port?: number): Prom
           log: (message, fields) => log("info", message, fields),
         }),
       );
-      log("info", "demo agent started", { agents: [...keys.keys()], speed, rate: rate ?? "seeded volume", baseUrl });
+      log("info", "demo agent started", {
+        agents: [...keys.keys()],
+        speed,
+        rate: rate ?? "one seeded day every 10 min",
+        baseUrl,
+      });
       let stopping: Promise<void> | null = null;
       return { agents, stop: () => (stopping ??= Promise.all(agents.map((a) => a.stop())).then(() => {})) };
     } catch (e) {

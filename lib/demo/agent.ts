@@ -1,30 +1,34 @@
 // The live demo agent: one of the seeded agents (support-bot, infra-bot, sales-bot) doing its work
 // through the public API only, with its own key and the SDK — tiers from the stream, decisions
 // answered locally (and now and then asked of the server), outcomes reported at the tier the SDK
-// reports. Two stories play out within minutes of a fresh start:
-//   · infra-bot / deploy.rollback (WALK) ships a bad release: mostly failures, until the server's
-//     CUSUM detector demotes it; its events then switch to the CRAWL family (suggestions).
+// reports. Its pace is lib/demo/schedule.ts (one seeded day every 10 minutes by default); the stories:
+//   · infra-bot / deploy.rollback (WALK) ships a bad release two minutes in: its outcomes turn mostly
+//     failures until the server's CUSUM detector demotes it (≈ 3 minutes later); its events then
+//     switch to the CRAWL family (suggestions).
 //   · sales-bot / discount.offer (CRAWL, just under its bar) gets its suggestions accepted almost
 //     always, and accumulates the evidence that makes it eligible for WALK.
-//   · support-bot / refund.issue (CRAWL) proposes refunds now and then; a person decides them in
-//     the suggestions queue.
-// By default each agent reports at the volume of its seeded history (the catalog's perDay), so the
-// live bars look like the seeded ones. DEMO_AGENT_SPEED multiplies the event rate and shortens the
-// warm-up; DEMO_AGENT_RATE (outcomes per second per agent) replaces the seeded volume and gives the
-// two stories a larger share, so they play out in minutes (tests use RATE 1 and SPEED 20).
-import { createClient, createReporter, TIER_LIST, type CwrClient, type Reporter, type TierChange } from "@cwr/sdk";
+//   · support-bot / refund.issue (CRAWL) proposes refunds every 90 s; its helpdesk (a reporter key)
+//     decides most of them, the rest wait for a person in the suggestions queue.
+// DEMO_AGENT_SPEED multiplies the pace; DEMO_AGENT_RATE (outcomes per second per agent) replaces the
+// volume and gives the two stories a larger share (tests use RATE 1 and SPEED 20).
+import {
+  createClient,
+  createReporter,
+  decideProposal,
+  TIER_LIST,
+  type CwrClient,
+  type Reporter,
+  type TierChange,
+} from "@cwr/sdk";
 import type { Audience, EventKind, Tier } from "@cwr/sdk/types";
-import { DAY_MS } from "@cwr/gating/types";
-import { DEMO_AGENTS, eventKindFor, type DemoActionType } from "./catalog";
+import { eventKindFor } from "./catalog";
 import { REFUND_REASONS, refundProposal } from "./refunds";
+import { DEMO_STORIES, demoSchedule, helpdeskDecides, type Plan } from "./schedule";
+
+export { DEMO_STORIES, demoPlans, seededRatePerSecond } from "./schedule";
 
 /** The version the seed reported: a different one would restart the promotion evidence. */
 export const DEMO_AGENT_VERSION = "2026.10";
-
-export const DEMO_STORIES = {
-  degrade: { agent: "infra-bot", action: "deploy.rollback" },
-  improve: { agent: "sales-bot", action: "discount.offer" },
-} as const;
 
 export interface DemoAgentOptions {
   baseUrl: string;
@@ -32,11 +36,11 @@ export interface DemoAgentOptions {
   apiKey: string;
   /** reporter keys of the agent's systems of record, by name: they report the outcomes of the action types they own */
   reporterKeys?: Record<string, string>;
-  /** rate multiplier (default 1: the seeded daily volume) */
+  /** pace multiplier (default 1: one seeded day every 10 minutes, lib/demo/schedule.ts) */
   speed?: number;
-  /** outcomes per second per agent at speed 1 (default: the seeded volume, seededRatePerSecond); setting it also speeds the stories up */
+  /** outcomes per second per agent at speed 1 (default: the schedule's); setting it also speeds the stories up */
   rate?: number;
-  /** seconds of normal work before deploy.rollback's bad release, at speed 1 (default 30) */
+  /** seconds of normal work before deploy.rollback's bad release, at speed 1 (default: the schedule's) */
   warmupSeconds?: number;
   random?: () => number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
@@ -60,8 +64,15 @@ export interface DemoAgent {
 
 const TICK_MS = 200;
 
-/** support-bot's refunds in CRAWL: a proposal every few minutes (÷ speed), a handful per run at most. */
-export const REFUND_PROPOSALS = { agent: "support-bot", action: "refund.issue", everyMs: 180_000, maxPerRun: 12 };
+const DEFAULT_SCHEDULE = demoSchedule();
+
+/** support-bot's refunds in CRAWL at speed 1: a proposal every 90 s, a few dozen per run at most. */
+export const REFUND_PROPOSALS = {
+  agent: DEFAULT_SCHEDULE.refunds.agent,
+  action: DEFAULT_SCHEDULE.refunds.action,
+  everyMs: DEFAULT_SCHEDULE.refunds.everyMs,
+  maxPerRun: DEFAULT_SCHEDULE.refunds.maxPerRun,
+};
 
 export function refundProposalDue(s: {
   agent: string | null;
@@ -78,43 +89,17 @@ export function refundProposalDue(s: {
   );
 }
 
-interface Plan {
-  spec: DemoActionType;
-  weight: number;
-}
-
-const DAY_SECONDS = DAY_MS / 1000;
-
-/** Outcomes per second of an agent at the volume the seed gave it (the sum of its perDay). */
-export function seededRatePerSecond(slug: string): number {
-  const agent = DEMO_AGENTS.find((a) => a.slug === slug);
-  return agent ? agent.actionTypes.reduce((sum, a) => sum + a.perDay, 0) / DAY_SECONDS : 0;
-}
-
-/** Each action type's share of the agent's traffic: its seeded perDay, unless the stories are sped up. */
-export function demoPlans(slug: string, fastStories: boolean): Plan[] {
-  const agent = DEMO_AGENTS.find((a) => a.slug === slug);
-  if (!agent) return [];
-  return agent.actionTypes.map((spec) => {
-    let weight = spec.perDay;
-    if (fastStories) {
-      // The two stories get a larger share of the traffic so they play out in minutes.
-      if (slug === DEMO_STORIES.degrade.agent && spec.key === DEMO_STORIES.degrade.action) weight *= 3;
-      if (slug === DEMO_STORIES.improve.agent && spec.key === DEMO_STORIES.improve.action) weight *= 4;
-    }
-    return { spec, weight };
-  });
-}
-
 export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
   const speed = Math.max(0.01, options.speed ?? 1);
-  const fastStories = options.rate !== undefined;
-  // Fixed once the agent is known (its seeded volume), unless a rate was given.
-  let rate = options.rate !== undefined ? options.rate * speed : 0;
+  const schedule = demoSchedule({ speed, ...(options.rate !== undefined ? { rate: options.rate } : {}) });
+  // Fixed once the agent is known (its schedule).
+  let rate = 0;
+  let storyExtraRate = 0;
   const random = options.random ?? Math.random;
   const log = options.log ?? (() => {});
-  const warmupMs = ((options.warmupSeconds ?? 30) * 1000) / speed;
-  const episodeMaxMs = 600_000 / speed;
+  const warmupMs =
+    options.warmupSeconds !== undefined ? (options.warmupSeconds * 1000) / speed : schedule.story.startsAfterMs;
+  const episodeMaxMs = schedule.story.lastsAtMostMs;
 
   const counters = { reported: 0, rejected: 0, serverDecisions: 0, decisionMismatches: 0 };
   const client = createClient({
@@ -150,6 +135,7 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
   let agentPlans: Plan[] | null = null;
   let totalWeight = 0;
   let carry = 0;
+  let storyCarry = 0;
   let lastDecisionAt = 0;
   let lastTickAt = Date.now();
   const startedAt = Date.now();
@@ -183,7 +169,7 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
       episode === "running" &&
       tier !== "CRAWL"
     )
-      return 0.15;
+      return 1 - schedule.story.failureRate;
     if (client.agent === DEMO_STORIES.improve.agent && key === DEMO_STORIES.improve.action && tier === "CRAWL")
       return 0.985;
     return plan.spec.quality[tier];
@@ -214,22 +200,68 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
     }
   };
 
-  // CRAWL's suggestions through the SDK: a person decides them in the queue (SPEC §8).
-  const refunds = { made: 0, lastAt: -Infinity };
+  // CRAWL's suggestions through the SDK: the helpdesk or a person in the queue decides them (SPEC §8).
+  const refunds = {
+    made: 0,
+    lastAt: -Infinity,
+    toDecide: [] as Array<{ id: string; dueAt: number; parameters: Record<string, unknown> }>,
+  };
+  const helpdeskKey = options.reporterKeys?.helpdesk;
   const proposeRefund = () => {
     const now = Date.now();
     const tier = client.tier(REFUND_PROPOSALS.action);
     if (!refundProposalDue({ agent: client.agent, tier, sinceLastMs: now - refunds.lastAt, made: refunds.made, speed }))
       return;
-    refunds.made++;
+    const index = refunds.made++;
     refunds.lastAt = now;
     const order = `L-${Math.floor(random() * 900_000 + 100_000)}`;
     const amount = Math.round((10 + random() * 140) * 100) / 100;
     const why = REFUND_REASONS[Math.floor(random() * REFUND_REASONS.length)]!;
+    const proposal = refundProposal(order, amount, why);
     client
-      .propose(refundProposal(order, amount, why))
-      .then((p) => log("demo agent: refund proposed", { order, id: p.id }))
+      .propose(proposal)
+      .then((p) => {
+        log("demo agent: refund proposed", { order, id: p.id });
+        if (helpdeskKey && helpdeskDecides(schedule, index))
+          refunds.toDecide.push({
+            id: p.id,
+            dueAt: now + schedule.refunds.decideAfterMs,
+            parameters: proposal.parameters,
+          });
+      })
       .catch((e: Error) => log("demo agent: proposal refused", { order, error: e.message }));
+  };
+
+  // The helpdesk decides most refunds (its reporter key, naming its own user): mostly accepted, some
+  // halved, a few refused; each decision is a CRAWL outcome of refund.issue.
+  const decideRefunds = () => {
+    const now = Date.now();
+    const due = refunds.toDecide.filter((r) => r.dueAt <= now);
+    if (due.length === 0 || !helpdeskKey) return;
+    refunds.toDecide = refunds.toDecide.filter((r) => r.dueAt > now);
+    const ctx = {
+      baseUrl: options.baseUrl,
+      apiKey: helpdeskKey,
+      fetch: (u: string, i?: RequestInit) => fetch(u, i),
+      now: Date.now,
+    };
+    for (const r of due) {
+      const roll = random();
+      const decidedBy = `helpdesk-agent-${1 + Math.floor(random() * 7)}`;
+      const input =
+        roll < 0.8
+          ? { decision: "accept" as const, decidedBy }
+          : roll < 0.93
+            ? {
+                decision: "edit" as const,
+                parameters: { ...r.parameters, amount: Math.round(Number(r.parameters.amount) * 50) / 100 },
+                decidedBy,
+              }
+            : { decision: "reject" as const, reason: "Outside the refund policy; a voucher was offered.", decidedBy };
+      decideProposal(ctx, r.id, input)
+        .then((a) => log("demo agent: refund decided by the helpdesk", { id: r.id, status: a.status }))
+        .catch((e: Error) => log("demo agent: refund decision refused", { id: r.id, error: e.message }));
+    }
   };
 
   const work = (plan: Plan) => {
@@ -267,9 +299,15 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
       return; // not loaded yet: nothing to decide on
     }
     if (!agentPlans) {
-      agentPlans = demoPlans(client.agent ?? "", fastStories);
-      if (!fastStories) rate = seededRatePerSecond(client.agent ?? "") * speed;
+      const own = schedule.agents.find((a) => a.slug === client.agent);
+      agentPlans = own?.plans ?? [];
+      rate = own?.ratePerSecond ?? 0;
       totalWeight = agentPlans.reduce((s, p) => s + p.weight, 0);
+      const story = agentPlans.find(
+        (p) => client.agent === DEMO_STORIES.degrade.agent && p.spec.key === DEMO_STORIES.degrade.action,
+      );
+      // While the bad release runs, deploy.rollback comes this much more often (the schedule's story rate).
+      if (story) storyExtraRate = Math.max(0, schedule.story.ratePerSecond - (rate * story.weight) / totalWeight);
       if (agentPlans.length === 0) log("demo agent: not a demo agent, idle", { agent: client.agent });
     }
     if (agentPlans.length === 0) return;
@@ -290,12 +328,19 @@ export function startDemoAgent(options: DemoAgentOptions): DemoAgent {
     if (episode === "running" && now - episodeStartedAt > episodeMaxMs) episode = "over";
 
     // By elapsed time, not ticks: a busy event loop delays ticks but must not slow the demo down.
-    carry += (rate * Math.min(2000, now - lastTickAt)) / 1000;
+    const elapsed = Math.min(2000, now - lastTickAt);
+    carry += (rate * elapsed) / 1000;
     lastTickAt = now;
     let n = Math.floor(carry);
     carry -= n;
     while (n-- > 0) work(pick());
+    if (episode === "running" && storyExtraRate > 0) {
+      storyCarry += (storyExtraRate * elapsed) / 1000;
+      const story = agentPlans.find((p) => p.spec.key === DEMO_STORIES.degrade.action)!;
+      for (; storyCarry >= 1; storyCarry--) work(story);
+    }
     proposeRefund();
+    decideRefunds();
   };
 
   const timer = setInterval(() => {

@@ -38,6 +38,15 @@ function prng(seed: number) {
   };
 }
 
+/**
+ * A day's share of an action type's mean volume (perDay): weekdays busier than weekends (Sunday 0 …
+ * Saturday 6; the factors average 1 over a week), times ±20 % noise from its own seeded PRNG.
+ */
+const WEEKLY_RHYTHM = [0.6, 1.15, 1.2, 1.15, 1.1, 1.15, 0.65];
+export function dayVolume(perDay: number, dayOfWeek: number, noise: number): number {
+  return Math.max(1, Math.round(perDay * WEEKLY_RHYTHM[dayOfWeek]! * (0.8 + 0.4 * noise)));
+}
+
 const RATIONALES = [
   "Evidence clears the bar with margin; failure modes reviewed in the sample look benign.",
   "Checked the rejected suggestions: mostly formatting issues, nothing that harms a customer.",
@@ -102,6 +111,7 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
   const reviewers = [u("reviewer1@demo.local"), u("reviewer2@demo.local"), u("reviewer3@demo.local"), admin];
   const start = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - SEED_DAYS * DAY_MS);
   const random = prng(20261124);
+  const volumeNoise = prng(20261206); // its own stream: the volumes do not shift the outcomes' draws
 
   const live: Live[] = [];
   for (const a of DEMO_AGENTS) {
@@ -157,18 +167,20 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
     const batches = new Map<string, { agent: Live["agent"] & { source: EventSource }; events: unknown[] }>();
     for (const l of live) {
       let p = l.spec.quality[l.tier];
-      // email.send regresses for a few days once it runs on customers: the detector must catch it.
-      if (l.spec.story === "auto_demotion" && l.tier === "RUN" && d >= SEED_DAYS - 14 && d < SEED_DAYS - 10) p = 0.55;
+      // email.send regresses two weeks ago, once it runs on customers, until the detector catches it
+      // (within days; the volumes vary by day, so not a fixed number of them).
+      if (l.spec.story === "auto_demotion" && l.tier === "RUN" && d >= SEED_DAYS - 14 && d < SEED_DAYS - 6) p = 0.5;
       const batchKey = `${l.agent.id} ${l.source}`;
       const batch = batches.get(batchKey) ?? { agent: { ...l.agent, source: l.source }, events: [] };
-      for (let i = 0; i < l.spec.perDay; i++) {
+      const count = dayVolume(l.spec.perDay, new Date(dayStart).getUTCDay(), volumeNoise());
+      for (let i = 0; i < count; i++) {
         const success = random() < p;
         batch.events.push({
           idempotencyKey: `seed-${l.spec.key}-${d}-${i}`,
           action: l.spec.key,
           kind: eventKindFor(l.tier, success, random()),
           tier: l.tier,
-          occurredAt: new Date(dayStart + Math.floor(((i + random()) / l.spec.perDay) * 22 * 3_600_000)).toISOString(),
+          occurredAt: new Date(dayStart + Math.floor(((i + random()) / count) * 22 * 3_600_000)).toISOString(),
           agentVersion: "2026.10",
           subjectRef: `${l.tier === "RUN" ? "customer" : "staff"}-${Math.floor(random() * 5000)}`,
         });

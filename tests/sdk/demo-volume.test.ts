@@ -51,3 +51,27 @@ describe("the live demo agent's volume", () => {
     expect(natural.weight).toBe(natural.spec.perDay);
   });
 });
+
+describe("the seeded daily volume", () => {
+  it("follows a weekly rhythm (weekdays busier than weekends) with noise: days are not all equal", async () => {
+    const rows = await database.prisma.$queryRaw<Array<{ day: Date; n: bigint }>>`
+      SELECT date_trunc('day', "occurredAt" AT TIME ZONE 'UTC') AS day, count(*) AS n FROM outcome_events GROUP BY 1 ORDER BY 1`;
+    // the seeded days (the last day also holds the proposals decided today)
+    const days = rows.slice(0, SEED_DAYS - 1).map((r) => ({ dow: new Date(r.day).getUTCDay(), n: Number(r.n) }));
+    expect(days.length).toBe(SEED_DAYS - 1);
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    const weekday = mean(days.filter((d) => d.dow >= 1 && d.dow <= 5).map((d) => d.n));
+    const weekend = mean(days.filter((d) => d.dow === 0 || d.dow === 6).map((d) => d.n));
+    console.log(`seeded outcomes a day: weekdays ${weekday.toFixed(1)}, weekends ${weekend.toFixed(1)}`);
+    expect(weekday).toBeGreaterThan(1.5 * weekend);
+    // noise: the weekdays themselves differ, not one fixed number per kind of day
+    const weekdayCounts = new Set(days.filter((d) => d.dow >= 1 && d.dow <= 5).map((d) => d.n));
+    expect(weekdayCounts.size).toBeGreaterThan(10);
+    // and each action type's own days vary too (no action type at exactly perDay every day)
+    const perType = await database.prisma.$queryRaw<Array<{ id: string; distinct: bigint }>>`
+      SELECT "actionTypeId" AS id, count(DISTINCT n) AS distinct FROM (
+        SELECT "actionTypeId", date_trunc('day', "occurredAt" AT TIME ZONE 'UTC') AS day, count(*) AS n FROM outcome_events GROUP BY 1, 2
+      ) d GROUP BY 1`;
+    for (const t of perType) expect(Number(t.distinct), t.id).toBeGreaterThan(2);
+  });
+});
