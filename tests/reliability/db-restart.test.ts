@@ -1,0 +1,226 @@
+// A database restart while everything runs (issue 27, item 2): two production instances on one private
+// PostgreSQL server, the SDK's reporter sending 1,000-event batches to A, an SDK client following the
+// tier stream of B. PostgreSQL restarts (`pg_ctl restart -m fast`) mid-run, then goes away for 10 s.
+// - no acknowledged event is lost;
+// - during the outage a batch gets 503 with Retry-After (not 500), and the reporter delivers it afterwards;
+// - the SDK answers from memory, and fails closed only once its data is older than maxAgeMs;
+// - the stream reconnects (a change made after the outage reaches the client);
+// - /api/ready answers 503 and comes back; a dashboard page is a clear "database unavailable" 503 page.
+// It needs its own server, since it stops it (tests/helpers/pg-server.ts); skipped without PostgreSQL.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient, createReporter, type CwrClient, type Reporter } from "@cwr/sdk";
+import { createKey, signInCookie, startServer, type TestServer } from "../helpers/server";
+import { privatePgAvailable, PRIVATE_PG_SKIP_REASON, startPrivatePg, type PrivatePg } from "../helpers/pg-server";
+import { instanceEnv, readJson, sleep } from "../production/support";
+
+const ACTION = "ticket.tag";
+const BATCH = 1000;
+const OUTAGE_MS = 10_000;
+/** short enough that the 10 s outage outlasts it: the SDK must fail closed before the end */
+const MAX_AGE_MS = 4_000;
+
+const runs = privatePgAvailable();
+if (!runs) console.log(`db-restart test skipped: ${PRIVATE_PG_SKIP_REASON}`);
+
+/** Resolves once `check` holds; the bound is generous (a loaded 2-core machine), not a timing target. */
+async function until(what: string, check: () => Promise<boolean> | boolean, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${ms} ms`);
+    await sleep(100);
+  }
+}
+
+describe.skipIf(!runs)("a database restart while everything runs", () => {
+  let server: PrivatePg;
+  let a: TestServer;
+  let b: TestServer;
+  let key: string;
+  let cookie: string;
+  let reporter: Reporter;
+  let client: CwrClient;
+  const acknowledged = new Set<string>();
+  const refusals: Array<{ status: number; retryAfterMs?: number }> = [];
+  const run = randomBytes(4).toString("hex");
+  let reported = 0;
+
+  const reportBatch = () => {
+    for (let i = 0; i < BATCH; i++)
+      reporter.report({
+        action: ACTION,
+        kind: "suggestion.accepted",
+        tier: "CRAWL",
+        idempotencyKey: `${run}-${reported++}`,
+      });
+  };
+
+  beforeAll(async () => {
+    server = await startPrivatePg();
+    const env = { ...instanceEnv(server.url), ACCESS_LOG: "off" };
+    a = await startServer(env); // migrates and seeds; B finds both done
+    b = await startServer(env);
+    key = await createKey(a.baseUrl, "support-bot", "faults test");
+    cookie = await signInCookie(a.baseUrl, "admin@demo.local");
+    reporter = createReporter({
+      baseUrl: a.baseUrl,
+      apiKey: key,
+      maxBatch: BATCH,
+      flushIntervalMs: 50,
+      retry: { initialMs: 200, maxMs: 2_000 },
+      onBatch: (summary) => {
+        for (const r of summary.results) {
+          expect(r.status, JSON.stringify(r)).not.toBe("rejected");
+          if (r.idempotencyKey) acknowledged.add(r.idempotencyKey);
+        }
+      },
+      onError: (e) => {
+        const status = (e as { status?: number }).status;
+        if (status !== undefined)
+          refusals.push({ status, retryAfterMs: (e as { retryAfterMs?: number }).retryAfterMs });
+      },
+    });
+    client = createClient({ baseUrl: b.baseUrl, apiKey: key, maxAgeMs: MAX_AGE_MS, backoff: { maxMs: 1_000 } });
+    expect(await client.ready(30_000)).toBe(true);
+  }, 300_000);
+
+  afterAll(async () => {
+    await client?.close();
+    await reporter?.close({ timeoutMs: 0 });
+    await Promise.all([a?.stop(), b?.stop()]);
+    await server?.stop();
+  });
+
+  /** One query on a connection of its own (the server restarts under any connection kept open). */
+  async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<T[]> {
+    const c = new pg.Client({ connectionString: server.url });
+    await c.connect();
+    try {
+      return (await c.query<T>(sql, params)).rows;
+    } finally {
+      await c.end();
+    }
+  }
+
+  /** Every acknowledged event is stored, once. */
+  async function expectNoneLost() {
+    await until("the reporter's queue drains", async () => (await reporter.flush()).pending === 0);
+    const keys = [...acknowledged];
+    const rows = await query<{ n: string }>(
+      `SELECT count(*) AS n FROM outcome_events WHERE "idempotencyKey" = ANY($1)`,
+      [keys],
+    );
+    expect(Number(rows[0]!.n)).toBe(keys.length);
+    expect(acknowledged.size).toBe(reported);
+  }
+
+  const ready = async (s: TestServer) => (await fetch(`${s.baseUrl}/api/ready`)).status;
+
+  it("a fast restart mid-run loses no acknowledged event", async () => {
+    reportBatch();
+    reportBatch();
+    await until("a first batch is acknowledged", () => acknowledged.size >= BATCH);
+    await server.restart();
+    reportBatch();
+    reportBatch();
+    await expectNoneLost();
+    expect(await ready(a)).toBe(200);
+    expect(await ready(b)).toBe(200);
+  }, 90_000);
+
+  it("a 10 s outage: 503 with Retry-After, ready 503, a clear dashboard page, the SDK from memory; then all back", async () => {
+    await until("the client is fresh", () => client.status().state === "fresh");
+    const before = client.mode(ACTION);
+    const closedEarly: number[] = [];
+    const watch = setInterval(() => {
+      const status = client.status();
+      const mode = client.mode(ACTION);
+      if (mode !== before && mode !== "suggest") closedEarly.push(-1);
+      else if (mode === "suggest" && mode !== before && status.ageMs < MAX_AGE_MS) closedEarly.push(status.ageMs);
+    }, 20);
+
+    await server.down();
+    const downAt = Date.now();
+    try {
+      // Answered from memory, at once.
+      expect(client.mode(ACTION)).toBe(before);
+
+      // A batch: 503 with Retry-After, the one error body (not a 500).
+      const res = await fetch(`${a.baseUrl}/api/v1/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          events: [
+            {
+              action: ACTION,
+              kind: "suggestion.accepted",
+              tier: "CRAWL",
+              idempotencyKey: `${run}-raw`,
+              occurredAt: new Date().toISOString(),
+            },
+          ],
+        }),
+      });
+      const body = await readJson<{ error: { code: string; message: string } }>(res);
+      expect(res.status, JSON.stringify(body)).toBe(503);
+      expect(body.error.code).toBe("unavailable");
+      expect(body.error.message).toMatch(/database/i);
+      expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+
+      // Readiness says so on both instances.
+      expect(await ready(a)).toBe(503);
+      expect(await ready(b)).toBe(503);
+
+      // The dashboard: a page that says the database is unavailable, without internals.
+      const page = await fetch(`${b.baseUrl}/`, { headers: { cookie } });
+      const html = await page.text();
+      expect(page.status).toBe(503);
+      expect(html).toMatch(/database is unavailable/i);
+      expect(html).not.toMatch(/\n\s+at \S+ \(|ECONNREFUSED|PrismaClient|DriverAdapterError/);
+
+      // Events reported during the outage wait in the reporter, refused with 503 and Retry-After.
+      reportBatch();
+      await until("the reporter is refused", () => refusals.length > 0, 20_000);
+      for (const r of refusals) {
+        expect(r.status).toBe(503);
+        expect(r.retryAfterMs).toBeGreaterThan(0);
+      }
+
+      // The SDK fails closed once its data is older than maxAgeMs (the outage outlasts it), not before.
+      await until("the SDK fails closed", () => client.mode(ACTION) === "suggest" || before === "suggest", OUTAGE_MS);
+      expect(closedEarly).toEqual([]);
+    } finally {
+      clearInterval(watch);
+      await sleep(Math.max(0, downAt + OUTAGE_MS - Date.now()));
+      await server.up();
+    }
+
+    // Everything comes back.
+    await until("A is ready", async () => (await ready(a)) === 200);
+    await until("B is ready", async () => (await ready(b)) === 200);
+    await expectNoneLost();
+    await until("the client is fresh again", () => client.status().state === "fresh");
+    expect(client.mode(ACTION)).toBe(before);
+
+    // The stream reconnected: a change made through A now reaches the client on B.
+    const changed = new Promise<boolean>((resolve) =>
+      client.onChange((c) => c.action === ACTION && resolve(c.current?.frozen ?? false)),
+    );
+    const [at] = await query<{ id: string; stateVersion: number }>(
+      `SELECT t.id, t."stateVersion" FROM action_types t JOIN agents a ON a.id = t."agentId" WHERE a.slug = 'support-bot' AND t.key = $1`,
+      [ACTION],
+    );
+    const freeze = await fetch(`${a.baseUrl}/api/admin/action-types/${at!.id}/freeze`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json" },
+      body: JSON.stringify({
+        frozen: true,
+        stateVersion: at!.stateVersion,
+        rationale: "Fault test: after the outage.",
+      }),
+    });
+    expect(freeze.status, await freeze.clone().text()).toBe(200);
+    expect(await changed).toBe(true);
+  }, 90_000);
+});
