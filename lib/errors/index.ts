@@ -18,6 +18,7 @@ export const REQUEST_ERROR_CODES = [
   "state_moved",
   "internal",
   "unavailable",
+  "storage_full",
 ] as const;
 
 /** Refusals of the gating core (lib/gating): a rule said no. */
@@ -131,10 +132,27 @@ export const databaseUnavailable = () =>
     retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
   });
 
+/** Whether a thrown value says the database's disk is full (SQLSTATE 53100 disk_full, or ENOSPC). */
+export function isDiskFull(e: unknown, depth = 0): boolean {
+  if (!e || typeof e !== "object" || depth > 4) return false;
+  const err = e as { code?: unknown; originalCode?: unknown; meta?: unknown; cause?: unknown };
+  if (err.code === "53100" || err.code === "ENOSPC" || err.originalCode === "53100") return true;
+  const adapter = (err.meta as { driverAdapterError?: { cause?: unknown } } | undefined)?.driverAdapterError;
+  return isDiskFull(adapter?.cause, depth + 1) || isDiskFull(err.cause, depth + 1);
+}
+
+/** The database's disk is full: nothing was written; an operator must free space (507). */
+export const storageFull = () =>
+  new AppError(
+    "storage_full",
+    "The database's disk is full, so nothing was changed. Free space on the data folder's disk, then retry.",
+  );
+
 /** Maps any thrown value to an AppError without leaking internals (no raw messages, no stacks). */
 export function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e;
   if (isDatabaseUnavailable(e)) return databaseUnavailable();
+  if (isDiskFull(e)) return storageFull();
   const code = (e as { code?: unknown })?.code;
   if (code === "P2002") return conflict("That already exists.");
   if (code === "P2025") return notFound("The record");

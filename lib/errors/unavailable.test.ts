@@ -6,7 +6,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { describe, expect, it } from "vitest";
 import { PrismaClient } from "@/lib/db/generated/client.ts";
 import { errorResponse } from "@/lib/http/route";
-import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, toAppError } from ".";
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, isDiskFull, toAppError } from ".";
 
 /** A port nothing listens on (listened on once, then closed). */
 async function closedPort(): Promise<number> {
@@ -64,5 +64,22 @@ describe("a database that cannot be reached", () => {
     expect(isDatabaseUnavailable(Object.assign(new Error("syntax"), { code: "42601" }))).toBe(false);
     expect(isDatabaseUnavailable(new Error("Connection terminated by the user? no"))).toBe(false);
     expect(toAppError(new Error("boom")).code).toBe("internal");
+  });
+});
+
+describe("a database whose disk is full", () => {
+  it("is storage_full (507) with a sentence that says so, for the server's SQLSTATE and for node's ENOSPC", async () => {
+    const pgError = Object.assign(new Error('could not extend file "base/5/1": No space left on device'), {
+      code: "53100",
+    });
+    const fsError = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    for (const e of [pgError, fsError, { meta: { driverAdapterError: { cause: { originalCode: "53100" } } } }]) {
+      expect(isDiskFull(e)).toBe(true);
+      const response = errorResponse(toAppError(e));
+      expect(response.status).toBe(507);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error).toEqual({ code: "storage_full", message: expect.stringMatching(/disk is full/) });
+    }
+    expect(isDiskFull(Object.assign(new Error("x"), { code: "53200" }))).toBe(false);
   });
 });
