@@ -4,7 +4,9 @@
 // - no acknowledged event is lost;
 // - during the outage a batch gets 503 with Retry-After (not 500), and the reporter delivers it afterwards;
 // - the SDK answers from memory, and fails closed only once its data is older than maxAgeMs;
-// - the stream reconnects (a change made after the outage reaches the client);
+// - the streams reconnect: the SDK client hears a change made after the outage, and a raw stream
+//   opened again with Last-Event-ID gets the change made while it was away;
+// - a webhook pending across the outage is delivered, and every attempt carries the same webhook-id;
 // - /api/ready answers 503 and comes back; a dashboard page is a clear "database unavailable" 503 page.
 // It needs its own server, since it stops it (tests/helpers/pg-server.ts); skipped without PostgreSQL.
 import { randomBytes } from "node:crypto";
@@ -13,9 +15,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, createReporter, type CwrClient, type Reporter } from "@cwr/sdk";
 import { createKey, signInCookie, startServer, type TestServer } from "../helpers/server";
 import { privatePgAvailable, PRIVATE_PG_SKIP_REASON, startPrivatePg, type PrivatePg } from "../helpers/pg-server";
-import { instanceEnv, readJson, sleep } from "../production/support";
+import { instanceEnv, openSse, readJson, sleep, type SseClient } from "../production/support";
+import { receiver, type Receiver } from "../notifications/receiver";
+import { openDatabase } from "@/lib/db/client";
+import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
+import { createWebhookEndpoint } from "@/lib/notifications/mutations";
 
 const ACTION = "ticket.tag";
+/** frozen and unfrozen during the test (its webhooks, its stream frames); ACTION keeps acting */
+const FROZEN = "ticket.reply";
 const BATCH = 1000;
 const OUTAGE_MS = 10_000;
 /** short enough that the 10 s outage outlasts it: the SDK must fail closed before the end */
@@ -40,6 +48,8 @@ describe.skipIf(!runs)("a database restart while everything runs", () => {
   let key: string;
   let cookie: string;
   let reporter: Reporter;
+  let hook: Receiver;
+  let stream: SseClient | null = null;
   let client: CwrClient;
   const acknowledged = new Set<string>();
   const refusals: Array<{ status: number; retryAfterMs?: number }> = [];
@@ -58,11 +68,27 @@ describe.skipIf(!runs)("a database restart while everything runs", () => {
 
   beforeAll(async () => {
     server = await startPrivatePg();
-    const env = { ...instanceEnv(server.url), ACCESS_LOG: "off" };
+    // Webhooks to the local receiver, delivered every 500 ms and retried after 500 ms, 1 s, …
+    const webhooks = { WEBHOOK_ALLOW_PRIVATE: "on", WEBHOOK_INTERVAL_MS: "500", WEBHOOK_RETRY_BASE_MS: "500" };
+    const env = { ...instanceEnv(server.url), ...webhooks, ACCESS_LOG: "off" };
     a = await startServer(env); // migrates and seeds; B finds both done
     b = await startServer(env);
     key = await createKey(a.baseUrl, "support-bot", "faults test");
     cookie = await signInCookie(a.baseUrl, "admin@demo.local");
+    hook = await receiver();
+    await hook.up();
+    process.env.WEBHOOK_ALLOW_PRIVATE = "on"; // this process checks the endpoint's address
+    const database = await openDatabase({ target: { kind: "postgres", url: server.url } });
+    try {
+      await createWebhookEndpoint(database.prisma, SYSTEM_ACTOR, {
+        name: "faults",
+        url: hook.url,
+        kinds: ["tier.frozen", "tier.unfrozen"],
+        format: "standard",
+      });
+    } finally {
+      await database.close();
+    }
     reporter = createReporter({
       baseUrl: a.baseUrl,
       apiKey: key,
@@ -86,6 +112,8 @@ describe.skipIf(!runs)("a database restart while everything runs", () => {
   }, 300_000);
 
   afterAll(async () => {
+    stream?.close();
+    await hook?.down();
     await client?.close();
     await reporter?.close({ timeoutMs: 0 });
     await Promise.all([a?.stop(), b?.stop()]);
@@ -117,6 +145,24 @@ describe.skipIf(!runs)("a database restart while everything runs", () => {
 
   const ready = async (s: TestServer) => (await fetch(`${s.baseUrl}/api/ready`)).status;
 
+  /** Freezes or unfreezes the action through A's admin API; returns the tier change's id. */
+  async function setFrozen(frozen: boolean): Promise<string> {
+    const [at] = await query<{ id: string; stateVersion: number }>(
+      `SELECT t.id, t."stateVersion" FROM action_types t JOIN agents a ON a.id = t."agentId" WHERE a.slug = 'support-bot' AND t.key = $1`,
+      [FROZEN],
+    );
+    const res = await fetch(`${a.baseUrl}/api/admin/action-types/${at!.id}/freeze`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json" },
+      body: JSON.stringify({ frozen, stateVersion: at!.stateVersion, rationale: `Fault test: frozen=${frozen}.` }),
+    });
+    const body = await readJson<{ tierChangeId: string }>(res);
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    return body.tierChangeId;
+  }
+
+  const typeOf = (body: string) => (JSON.parse(body) as { type: string }).type;
+
   it("a fast restart mid-run loses no acknowledged event", async () => {
     reportBatch();
     reportBatch();
@@ -130,6 +176,14 @@ describe.skipIf(!runs)("a database restart while everything runs", () => {
   }, 90_000);
 
   it("a 10 s outage: 503 with Retry-After, ready 503, a clear dashboard page, the SDK from memory; then all back", async () => {
+    // A raw stream on B, and a webhook left pending: the receiver refuses the freeze's first delivery.
+    stream = await openSse(`${b.baseUrl}/api/v1/tiers/stream`, { authorization: `Bearer ${key}` });
+    await stream.next((f) => f.event === "snapshot");
+    hook.status = 503;
+    const frozenId = await setFrozen(true);
+    const lastSeen = await stream.next((f) => f.event === "tier_change" && f.id === frozenId, 20_000);
+    await until("the freeze's webhook is attempted", () => hook.received.some((r) => typeOf(r.body) === "tier.frozen"));
+
     await until("the client is fresh", () => client.status().state === "fresh");
     const before = client.mode(ACTION);
     expect(before, "the seeded action acts (so failing closed is seen)").not.toBe("suggest");
@@ -204,24 +258,35 @@ describe.skipIf(!runs)("a database restart while everything runs", () => {
     await until("the client is fresh again", () => client.status().state === "fresh");
     expect(client.mode(ACTION)).toBe(before);
 
-    // The stream reconnected: a change made through A now reaches the client on B.
+    // The receiver takes deliveries again: the pending one arrives, with the webhook-id of its first attempt.
+    const acceptedFrom = hook.received.length;
+    hook.status = 200;
+    await until("the pending webhook is delivered", () =>
+      hook.received.slice(acceptedFrom).some((r) => typeOf(r.body) === "tier.frozen"),
+    );
+
+    // The streams: the raw one is lost (closed here) while a change is made; opened again with
+    // Last-Event-ID it gets that change. The SDK client, on its own reconnected stream, hears it too.
+    stream.close();
     const changed = new Promise<boolean>((resolve) =>
-      client.onChange((c) => c.action === ACTION && resolve(c.current?.frozen ?? false)),
+      client.onChange((c) => c.action === FROZEN && resolve(c.current?.frozen ?? true)),
     );
-    const [at] = await query<{ id: string; stateVersion: number }>(
-      `SELECT t.id, t."stateVersion" FROM action_types t JOIN agents a ON a.id = t."agentId" WHERE a.slug = 'support-bot' AND t.key = $1`,
-      [ACTION],
-    );
-    const freeze = await fetch(`${a.baseUrl}/api/admin/action-types/${at!.id}/freeze`, {
-      method: "POST",
-      headers: { cookie, "content-type": "application/json" },
-      body: JSON.stringify({
-        frozen: true,
-        stateVersion: at!.stateVersion,
-        rationale: "Fault test: after the outage.",
-      }),
+    const unfrozenId = await setFrozen(false);
+    stream = await openSse(`${b.baseUrl}/api/v1/tiers/stream`, {
+      authorization: `Bearer ${key}`,
+      "last-event-id": lastSeen.id!,
     });
-    expect(freeze.status, await freeze.clone().text()).toBe(200);
-    expect(await changed).toBe(true);
+    const resumed = await stream.next((f) => f.event === "tier_change" && f.id === unfrozenId, 20_000);
+    expect((resumed.data as { frozen: boolean }).frozen).toBe(false);
+    expect(await changed).toBe(false);
+
+    // Every delivery of the freeze carried one webhook-id, and it was accepted once.
+    await until("the unfreeze's webhook is delivered", () =>
+      hook.received.some((r) => typeOf(r.body) === "tier.unfrozen"),
+    );
+    const frozenDeliveries = hook.received.filter((r) => typeOf(r.body) === "tier.frozen");
+    expect(new Set(frozenDeliveries.map((r) => r.id)).size).toBe(1);
+    expect(hook.received.slice(acceptedFrom).filter((r) => typeOf(r.body) === "tier.frozen")).toHaveLength(1);
+    expect(new Set(hook.received.filter((r) => typeOf(r.body) === "tier.unfrozen").map((r) => r.id)).size).toBe(1);
   }, 90_000);
 });
