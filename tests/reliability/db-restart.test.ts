@@ -50,6 +50,7 @@ describe.skipIf(!runs)("a database restart while everything runs", () => {
   let reporter: Reporter;
   let hook: Receiver;
   let stream: SseClient | null = null;
+  let ofrep: SseClient | null = null;
   let client: CwrClient;
   const acknowledged = new Set<string>();
   const refusals: Array<{ status: number; retryAfterMs?: number }> = [];
@@ -113,6 +114,7 @@ describe.skipIf(!runs)("a database restart while everything runs", () => {
 
   afterAll(async () => {
     stream?.close();
+    ofrep?.close();
     await hook?.down();
     await client?.close();
     await reporter?.close({ timeoutMs: 0 });
@@ -163,6 +165,26 @@ describe.skipIf(!runs)("a database restart while everything runs", () => {
 
   const typeOf = (body: string) => (JSON.parse(body) as { type: string }).type;
 
+  /** OFREP's bulk evaluation on an instance: the flags, and the event stream's URL (path on that instance). */
+  async function bulk(s: TestServer) {
+    const res = await fetch(`${s.baseUrl}/ofrep/v1/evaluate/flags`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: "{}",
+    });
+    const body = await readJson<{
+      flags: Array<{ key: string; reason: string }>;
+      eventStreams: Array<{ url: string }>;
+    }>(res);
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    const url = new URL(body.eventStreams[0]!.url);
+    return {
+      reason: (k: string) => body.flags.find((f) => f.key === k)?.reason,
+      stream: `${s.baseUrl}${url.pathname}${url.search}`,
+    };
+  }
+  const refetch = (f: { data: unknown }) => (f.data as { type?: string }).type === "refetchEvaluation";
+
   it("a fast restart mid-run loses no acknowledged event", async () => {
     reportBatch();
     reportBatch();
@@ -176,6 +198,10 @@ describe.skipIf(!runs)("a database restart while everything runs", () => {
   }, 90_000);
 
   it("a 10 s outage: 503 with Retry-After, ready 503, a clear dashboard page, the SDK from memory; then all back", async () => {
+    // An OpenFeature provider's OFREP event stream on A.
+    ofrep = await openSse((await bulk(a)).stream, {});
+    await ofrep.next(refetch);
+
     // A raw stream on B, and a webhook left pending: the receiver refuses the freeze's first delivery.
     stream = await openSse(`${b.baseUrl}/api/v1/tiers/stream`, { authorization: `Bearer ${key}` });
     await stream.next((f) => f.event === "snapshot");
@@ -271,6 +297,7 @@ describe.skipIf(!runs)("a database restart while everything runs", () => {
     const changed = new Promise<boolean>((resolve) =>
       client.onChange((c) => c.action === FROZEN && resolve(c.current?.frozen ?? true)),
     );
+    const ofrepSeen = ofrep.frames.length;
     const unfrozenId = await setFrozen(false);
     stream = await openSse(`${b.baseUrl}/api/v1/tiers/stream`, {
       authorization: `Bearer ${key}`,
@@ -279,6 +306,16 @@ describe.skipIf(!runs)("a database restart while everything runs", () => {
     const resumed = await stream.next((f) => f.event === "tier_change" && f.id === unfrozenId, 20_000);
     expect((resumed.data as { frozen: boolean }).frozen).toBe(false);
     expect(await changed).toBe(false);
+
+    // The OFREP stream (opened again if the outage ended it, as a provider does) announces the change,
+    // and the re-fetch answers the unfrozen configuration.
+    const stillOpen = await Promise.race([ofrep.ended.then(() => false), sleep(0).then(() => true)]);
+    if (stillOpen) await ofrep.next((f) => refetch(f) && ofrep!.frames.indexOf(f) >= ofrepSeen, 20_000);
+    else {
+      ofrep = await openSse((await bulk(a)).stream, {});
+      await ofrep.next(refetch);
+    }
+    expect((await bulk(b)).reason(FROZEN)).not.toBe("DISABLED");
 
     // Every delivery of the freeze carried one webhook-id, and it was accepted once.
     await until("the unfreeze's webhook is delivered", () =>
