@@ -105,6 +105,8 @@ describe.skipIf("skip" in mounted)("a full disk on the embedded database", () =>
     expect([503, 507], refusal!.body).toContain(refusal!.status);
     const error = (JSON.parse(refusal!.body) as { error: { code: string; message: string } }).error;
     expect(error.message).toMatch(/disk|space|storage/i);
+    // The server is still up and reads still work (readiness reads the migrations table).
+    expect((await fetch(`${server.baseUrl}/api/ready`)).status).toBe(200);
 
     // A start on the full disk: either it starts (reading needs no space) or it says why it cannot.
     await kill(server.process, "SIGKILL");
