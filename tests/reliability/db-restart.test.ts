@@ -195,6 +195,9 @@ describe.skipIf(!runs)("a database restart while everything runs", () => {
     await expectNoneLost();
     expect(await ready(a)).toBe(200);
     expect(await ready(b)).toBe(200);
+    // The SDK's stream came back (its data fresh again), and every refusal it met said 503.
+    await until("the SDK client is fresh after the restart", () => client.status().state === "fresh");
+    expect(refusals.filter((r) => r.status !== 503)).toEqual([]);
   }, 90_000);
 
   it("a 10 s outage: 503 with Retry-After, ready 503, a clear dashboard page, the SDK from memory; then all back", async () => {
