@@ -22,6 +22,7 @@ process.env.PORT = String(port);
 // Imported after NODE_ENV is settled: Next and our modules read it when they load.
 const { default: next } = await import("next");
 const { serveAgentRead } = await import("./lib/http/front");
+const { answerIfDatabaseDown } = await import("./lib/http/unavailable-page");
 
 // Next sees "localhost" as its own host name (as `next start` does for 127.0.0.1 and 0.0.0.0).
 const app = next({ dev, dir: process.cwd(), hostname: "localhost", port });
@@ -37,7 +38,11 @@ const server = http.createServer(
     keepAliveTimeout: Number(process.env.KEEP_ALIVE_TIMEOUT_MS ?? 5_000),
   },
   (req, res) => {
-    if (!serveAgentRead(req, res)) void handle(req, res);
+    if (serveAgentRead(req, res)) return;
+    // A page while the database is down: a clear 503 page rather than one that fails to render.
+    void answerIfDatabaseDown(req, res)
+      .catch(() => false)
+      .then((answered) => (answered ? undefined : handle(req, res)));
   },
 );
 server.on("error", (e) => {

@@ -20,6 +20,8 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  statSync,
+  truncateSync,
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
@@ -203,7 +205,19 @@ export function readCheckpointFile(file = checkpointFilePath()): { checkpoints: 
 /** Appends one line and syncs it to disk: the file is only ever appended to. */
 export function appendCheckpoint(c: Checkpoint, file = checkpointFilePath()): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  appendFileSync(file, JSON.stringify(c) + "\n", { mode: 0o644 });
+  const size = existsSync(file) ? statSync(file).size : 0;
+  try {
+    appendFileSync(file, JSON.stringify(c) + "\n", { mode: 0o644 });
+  } catch (e) {
+    // A full disk may take part of the line: cut it off again, or the file would hold a line that is
+    // not a checkpoint and fail verification for good. The checkpoint is written at a later run.
+    try {
+      truncateSync(file, size);
+    } catch {
+      /* nothing was written */
+    }
+    throw e;
+  }
   const fd = openSync(file, "r");
   try {
     fsyncSync(fd);

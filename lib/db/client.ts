@@ -9,7 +9,8 @@ import { PrismaClient } from "./generated/client.ts";
 import { applyMigrations } from "./migrator";
 import { pgClientExecutor, pgliteExecutor, type SqlExecutor } from "./sql";
 import { databaseTarget, describeTarget, type DatabaseTarget } from "./config";
-import { lockDataDir } from "./pglite-lock";
+import { DatabaseLockedError, lockDataDir } from "./pglite-lock";
+import { isDiskFull } from "@/lib/errors";
 import { pgliteWithTurns } from "./pglite-turns";
 
 export type Prisma = PrismaClient;
@@ -30,6 +31,7 @@ export class DatabaseStartError extends Error {
 }
 
 function reason(e: unknown): string {
+  if (isDiskFull(e)) return "its disk is full (no space left on device): free space on it, then start again";
   const err = e as NodeJS.ErrnoException;
   return err?.code ? `${err.code}: ${err.message}` : String(err?.message ?? e);
 }
@@ -43,7 +45,12 @@ async function openPglite(dir: string | null): Promise<{ pglite: PGlite; release
     } catch (e) {
       throw new DatabaseStartError(`PGLITE_DIR ${dir} cannot be created or written (${reason(e)}).`, { cause: e });
     }
-    release = lockDataDir(dir);
+    try {
+      release = lockDataDir(dir);
+    } catch (e) {
+      if (e instanceof DatabaseLockedError) throw e;
+      throw new DatabaseStartError(`The embedded database in ${dir} cannot be locked: ${reason(e)}.`, { cause: e });
+    }
   }
   try {
     const pglite = dir ? await PGlite.create(dir) : await PGlite.create();

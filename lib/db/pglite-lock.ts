@@ -36,15 +36,24 @@ function readPid(file: string): number | null {
 }
 
 function createExclusive(file: string): boolean {
+  let fd: number;
   try {
-    const fd = openSync(file, "wx");
-    writeSync(fd, String(process.pid));
-    closeSync(fd);
-    return true;
+    fd = openSync(file, "wx");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw e;
   }
+  try {
+    writeSync(fd, String(process.pid));
+  } catch (e) {
+    // Created but not written (a full disk: ENOSPC): remove it, or it would be an empty lock that
+    // blocks the next start after space is freed.
+    closeSync(fd);
+    unlinkSync(file);
+    throw e;
+  }
+  closeSync(fd);
+  return true;
 }
 
 /** A takeover mutex left by a process that died mid-takeover is cleared after this long. */

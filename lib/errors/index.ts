@@ -18,6 +18,7 @@ export const REQUEST_ERROR_CODES = [
   "state_moved",
   "internal",
   "unavailable",
+  "storage_full",
 ] as const;
 
 /** Refusals of the gating core (lib/gating): a rule said no. */
@@ -94,9 +95,64 @@ export const forbidden = (message = "Your role does not allow this.") => new App
 export const conflict = (message: string, details?: unknown) => new AppError("conflict", message, details);
 export const unauthenticated = (message = "Sign in first.") => new AppError("unauthenticated", message);
 
+/** How long a client waits before retrying when the database is unavailable (a restart takes seconds). */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+// Prisma's codes for a server it cannot reach or lost (P1001 unreachable, P1002 timed out, P1017 closed
+// the connection, P2024 no pooled connection in time), the driver adapter's kinds, the SQLSTATEs of a
+// server that is shutting down or starting (57P01–57P03, class 08: connection exceptions, 53300 too many
+// connections), and node's socket errors. A raw query (P2010) carries the adapter's kind in its meta.
+const UNAVAILABLE_PRISMA = new Set(["P1001", "P1002", "P1017", "P2024"]);
+const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+const UNAVAILABLE_SOCKET = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
+const unavailableSqlState = (code: string) => /^08/.test(code) || /^57P0[123]$/.test(code) || code === "53300";
+
+/** Whether a thrown value says the database cannot be reached right now (not that a query was wrong). */
+export function isDatabaseUnavailable(e: unknown, depth = 0): boolean {
+  if (!e || typeof e !== "object" || depth > 4) return false;
+  const err = e as { code?: unknown; kind?: unknown; message?: unknown; meta?: unknown; cause?: unknown };
+  const code = typeof err.code === "string" ? err.code : "";
+  if (UNAVAILABLE_PRISMA.has(code) || UNAVAILABLE_SOCKET.has(code) || unavailableSqlState(code)) return true;
+  if (typeof err.kind === "string" && UNAVAILABLE_KINDS.has(err.kind)) return true;
+  const original = (err as { originalCode?: unknown }).originalCode;
+  if (typeof original === "string" && unavailableSqlState(original)) return true;
+  // node-postgres ends a query whose connection the server closed with this message and no code.
+  if (
+    typeof err.message === "string" &&
+    /^Connection terminated( unexpectedly|due to connection timeout)?$/.test(err.message)
+  )
+    return true;
+  const adapter = (err.meta as { driverAdapterError?: { cause?: unknown } } | undefined)?.driverAdapterError;
+  return isDatabaseUnavailable(adapter?.cause, depth + 1) || isDatabaseUnavailable(err.cause, depth + 1);
+}
+
+/** The database is down or restarting: the client may retry the same request shortly (503 with Retry-After). */
+export const databaseUnavailable = () =>
+  new AppError("unavailable", "The database is unavailable right now; nothing was changed. Retry shortly.", {
+    retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+  });
+
+/** Whether a thrown value says the database's disk is full (SQLSTATE 53100 disk_full, or ENOSPC). */
+export function isDiskFull(e: unknown, depth = 0): boolean {
+  if (!e || typeof e !== "object" || depth > 4) return false;
+  const err = e as { code?: unknown; originalCode?: unknown; meta?: unknown; cause?: unknown };
+  if (err.code === "53100" || err.code === "ENOSPC" || err.originalCode === "53100") return true;
+  const adapter = (err.meta as { driverAdapterError?: { cause?: unknown } } | undefined)?.driverAdapterError;
+  return isDiskFull(adapter?.cause, depth + 1) || isDiskFull(err.cause, depth + 1);
+}
+
+/** The database's disk is full: nothing was written; an operator must free space (507). */
+export const storageFull = () =>
+  new AppError(
+    "storage_full",
+    "The database's disk is full, so nothing was changed. Free space on the data folder's disk, then retry.",
+  );
+
 /** Maps any thrown value to an AppError without leaking internals (no raw messages, no stacks). */
 export function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e;
+  if (isDatabaseUnavailable(e)) return databaseUnavailable();
+  if (isDiskFull(e)) return storageFull();
   const code = (e as { code?: unknown })?.code;
   if (code === "P2002") return conflict("That already exists.");
   if (code === "P2025") return notFound("The record");

@@ -22,6 +22,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   state_moved: 409,
   internal: 500,
   unavailable: 503,
+  storage_full: 507,
   forbidden_role: 403,
   self_review: 403,
   self_grant: 403,

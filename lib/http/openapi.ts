@@ -138,6 +138,10 @@ const ofrepError = (description: string) => ({ description, content: jsonContent
 const common = {
   "401": error("Missing, unknown or revoked API key"),
   "429": { ...error("Rate limited"), headers: { "Retry-After": { schema: { type: "integer" } } } },
+  "503": {
+    ...error("The database is unavailable (a restart, a failover): nothing was changed; retry after Retry-After"),
+    headers: { "Retry-After": { schema: { type: "integer" } } },
+  },
 };
 /** The agent's read routes: a reporter key (a system of record's) may only report outcomes. */
 const REPORTER_REFUSED = "A reporter key: it may only report outcomes for its agent";
@@ -251,6 +255,7 @@ export function openApiDocument(serverUrl = "/") {
             "200": { description: "Per-event results", content: jsonContent("EventBatchResponse") },
             ...withBody,
             "413": error(`Body over 1 MiB, or more than ${MAX_BATCH} events`),
+            "507": error("The database's disk is full: nothing was stored; retry once space is freed"),
           },
         },
       },

@@ -60,10 +60,11 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
   return new Response(JSON.stringify(body), { ...init, headers });
 }
 
-/** The Retry-After header a refusal carries (a 429's wait), if any. */
+/** The Retry-After header a refusal carries (a 429's wait, a 503's), if any. */
 export function retryAfterOf(error: AppError): string | undefined {
   const seconds = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-  return httpStatus(error) === 429 && seconds ? String(seconds) : undefined;
+  const status = httpStatus(error);
+  return (status === 429 || status === 503) && seconds ? String(seconds) : undefined;
 }
 
 export function errorResponse(error: AppError, extra: HeadersInit = {}): Response {

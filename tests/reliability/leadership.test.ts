@@ -1,17 +1,24 @@
 // Jobs leadership under load (issue 27, item 1): two instances (two jobs runners, each with its own
 // database pool) on a private PostgreSQL server, a CPU core busy and several connections running
 // heavy queries. After the leader's lock connection is killed, and after `pg_ctl restart -m fast`,
-// exactly one instance leads again within 2 s of the database being back, and the jobs run there.
+// exactly one instance leads again within 2 s of the database being back, and the jobs run there
+// (a run of the jobs, and a webhook of a change made after it is delivered).
 // It restarts its own private server (scripts/pg-test-server.sh), never the shared TEST_DATABASE_URL one.
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDatabase, type Database } from "@/lib/db/client";
+import { receiver, type Receiver } from "../notifications/receiver";
 
 // Runs every 200 ms so "the jobs run" is seen at once; the leader retry keeps the product's default.
+// The webhooks go to a local receiver (private address allowed), polled every 200 ms too.
 vi.stubEnv("JOBS_INTERVAL_MS", "200");
+vi.stubEnv("WEBHOOK_INTERVAL_MS", "200");
+vi.stubEnv("WEBHOOK_ALLOW_PRIVATE", "on");
 const { startJobsRunner, JOBS_LOCK_KEY } = await import("@/lib/jobs");
+const { appendAudit, SYSTEM_ACTOR } = await import("@/lib/audit/mutations");
+const { createWebhookEndpoint } = await import("@/lib/notifications/mutations");
 type JobsRunner = ReturnType<typeof startJobsRunner>;
 
 const BACK_WITHIN_MS = 2_000;
@@ -45,6 +52,7 @@ describe.skipIf(!runs)("jobs leadership under load", () => {
   const runners: JobsRunner[] = [];
   const burners: ChildProcess[] = [];
   let busy: pg.Pool | null = null;
+  let hook: Receiver;
   let loading = true;
 
   beforeAll(async () => {
@@ -60,6 +68,14 @@ describe.skipIf(!runs)("jobs leadership under load", () => {
         }
       })();
     }
+    hook = await receiver();
+    await hook.up();
+    await createWebhookEndpoint(databases[0]!.prisma, SYSTEM_ACTOR, {
+      name: "leadership",
+      url: hook.url,
+      kinds: ["policy.changed"],
+      format: "standard",
+    });
     for (const database of databases) runners.push(startJobsRunner(database));
   }, 120_000);
 
@@ -70,6 +86,7 @@ describe.skipIf(!runs)("jobs leadership under load", () => {
     await Promise.all(databases.map((d) => d.close()));
     await busy?.end().catch(() => {});
     if (dir) await pgServer("stop", dir);
+    await hook?.down();
   }, 60_000);
 
   const leaders = () => runners.filter((r) => r.state.leader);
@@ -105,6 +122,36 @@ describe.skipIf(!runs)("jobs leadership under load", () => {
     }
   }
 
+  /**
+   * A change that notifies (an audit entry of kind policy.version_created) reaches the receiver: the
+   * leader delivers webhooks. The first write after a restart may meet a pooled connection the server
+   * ended, so it is retried; the bound is generous, not a timing target (see jobsRunOn).
+   */
+  async function webhookDelivered(round: string) {
+    const until = Date.now() + 30_000;
+    for (;;) {
+      try {
+        await databases[1]!.prisma.$transaction((tx) =>
+          appendAudit(tx, {
+            actor: SYSTEM_ACTOR,
+            kind: "policy.version_created",
+            entityType: "policy",
+            entityId: round,
+            data: { version: 1 },
+          }),
+        );
+        break;
+      } catch (e) {
+        if (Date.now() > until) throw e;
+        await sleep(100);
+      }
+    }
+    while (!hook.received.some((r) => r.body.includes(`"${round}"`))) {
+      if (Date.now() > until) throw new Error(`no webhook delivered for ${round}`);
+      await sleep(20);
+    }
+  }
+
   it("exactly one instance leads from the start, and runs the jobs", async () => {
     const { leader } = await exactlyOneLeads(30_000);
     await jobsRunOn(leader, 0);
@@ -125,6 +172,7 @@ describe.skipIf(!runs)("jobs leadership under load", () => {
       const { leader, afterMs } = await exactlyOneLeads(BACK_WITHIN_MS);
       expect(afterMs).toBeLessThanOrEqual(BACK_WITHIN_MS);
       await jobsRunOn(leader, back);
+      await webhookDelivered(`killed-${round}`);
     }
   });
 
@@ -136,6 +184,7 @@ describe.skipIf(!runs)("jobs leadership under load", () => {
       const { leader, afterMs } = await exactlyOneLeads(BACK_WITHIN_MS);
       expect(afterMs).toBeLessThanOrEqual(BACK_WITHIN_MS);
       await jobsRunOn(leader, back);
+      await webhookDelivered(`restarted-${round}`);
     }
   });
 });
