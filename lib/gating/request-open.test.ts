@@ -131,7 +131,12 @@ describe("openRequest", () => {
     const looser: PolicyRules = structuredClone(policy);
     looser.tiers.CRAWL.promotion!.minSamples = 50;
     const r = openRequest({
-      ...input({ kind: "policy_change", requester: { id: "adm", role: "admin" }, proposedPolicy: looser }),
+      ...input({
+        kind: "policy_change",
+        requester: { id: "adm", role: "admin" },
+        proposedPolicy: looser,
+        justification: "Fewer samples suffice for this internal, reversible action.",
+      }),
       fromTier: undefined,
     });
     if ("error" in r) throw new Error(r.error.message);

@@ -8,6 +8,7 @@ import {
   requestStateOf,
   visibleReviews,
   classifyPolicyChange,
+  poolFor,
   type Tally,
 } from "@cwr/gating";
 import type { PolicyRules, RequestKind, RequestStatus, ReviewDecision, Role, Tier } from "@cwr/gating/types";
@@ -90,11 +91,29 @@ export async function listAwaitingReview(
     { status: "open", ...(filter.actionTypeId ? { actionTypeId: filter.actionTypeId } : {}) },
     500,
   );
-  return open
-    .filter((r) => awaitsReviewBy(reader, r, r.reviews))
+  const candidates = open.filter((r) => awaitsReviewBy(reader, r, r.reviews));
+  // The pool of the policy in force now (narrowing applies at once): someone outside it is not awaited.
+  const policies = await currentRules(db, [...new Set(candidates.map((r) => r.actionTypeId))]);
+  return candidates
+    .filter((r) => awaitsReviewBy(reader, r, r.reviews, poolOf(policies.get(r.actionTypeId), r)))
     .reverse()
     .map((r) => toSummary(r, reader));
 }
+
+/** The rules of each action type's current policy version. */
+async function currentRules(db: Db, actionTypeIds: string[]): Promise<Map<string, PolicyRules>> {
+  if (actionTypeIds.length === 0) return new Map();
+  const rows = await db.policy.findMany({
+    where: { actionTypeId: { in: actionTypeIds } },
+    orderBy: { version: "desc" },
+    distinct: ["actionTypeId"],
+    select: { actionTypeId: true, rules: true },
+  });
+  return new Map(rows.map((p) => [p.actionTypeId, policyRulesSchema.parse(p.rules)]));
+}
+
+const poolOf = (rules: PolicyRules | undefined, r: { kind: RequestKind; fromTier: Tier | null }) =>
+  rules ? poolFor(rules, r) : undefined;
 
 export async function countAwaitingReview(db: Db, reader: { id: string; role: Role }): Promise<number> {
   return (await listAwaitingReview(db, reader)).length;
