@@ -38,7 +38,8 @@ export function ReviewsCard({
   });
   const isRequester = r.requesterId === reader.id;
   const reviewedCurrent = r.mine.some((m) => !m.stale);
-  const canReviewNow = reader.canReview && r.status === "open" && !isRequester && !reviewedCurrent;
+  const outsidePool = r.pool !== null && !r.pool.readerInPool;
+  const canReviewNow = reader.canReview && r.status === "open" && !isRequester && !reviewedCurrent && !outsidePool;
   const remaining = Math.max(0, MIN_RATIONALE_LENGTH - rationaleLength(rationale));
   return (
     <Card title="Reviews">
@@ -138,6 +139,12 @@ export function ReviewsCard({
               : !reader.canReview
                 ? "Your role cannot review requests."
                 : ""}
+        </p>
+      )}
+      {reader.canReview && !isRequester && r.status === "open" && outsidePool && r.pool && (
+        <p className="mt-2 rounded bg-amber-50 px-2 py-1 text-sm text-amber-900" data-testid="not-in-pool">
+          You are not in this tier&apos;s reviewer pool, so you cannot approve or reject this request: the policy lets
+          only {r.pool.described} approve promotions out of {r.fromTier}. You can still ask a question.
         </p>
       )}
       <ResultMessage message={review.message} />
