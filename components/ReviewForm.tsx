@@ -46,7 +46,7 @@ export function ReviewsCard({
       {r.reviews === null ? (
         <p className="text-sm text-slate-600" data-testid="reviews-hidden">
           Reviews are blind: they, and how many there are, stay hidden until{" "}
-          {reader.canReview && r.requesterId !== reader.id ? "you submit yours" : "the request closes"}.
+          {reader.canReview && r.requesterId !== reader.id && !outsidePool ? "you submit yours" : "the request closes"}.
         </p>
       ) : r.reviews.length === 0 ? (
         <p className="text-sm text-slate-600">No reviews yet.</p>
