@@ -13,6 +13,7 @@ import { ReplayPanel, type ReplayAction } from "@/components/ReplayPanel";
 import { SliderFields } from "@/components/SliderFields";
 import { GlobalFields, TierFields } from "@/components/PolicyFields";
 import { PolicyVerdict } from "@/components/PolicyVerdict";
+import type { PoolCandidate } from "@/components/PoolFields";
 
 /** A tightening applies at once as a new version; a loosening opens a request (SPEC §3 rule 9). */
 type EditOutcome = { outcome: "applied"; version: number } | { outcome: "review"; requestId: string };
@@ -32,6 +33,7 @@ export function PolicyEditor({
   save,
   replay,
   readOnly = false,
+  poolCandidates = [],
 }: {
   actionTypeId: string;
   actionKey: string;
@@ -40,6 +42,8 @@ export function PolicyEditor({
   save?: EditPolicyAction;
   replay?: ReplayAction;
   readOnly?: boolean;
+  /** reviewers and admins a tier's reviewer pool may name */
+  poolCandidates?: PoolCandidate[];
 }) {
   const [rules, setRules] = useState<PolicyRules>(() => structuredClone(current));
   const [reason, setReason] = useState("");
@@ -65,7 +69,7 @@ export function PolicyEditor({
     <div className="space-y-4">
       <Card title={`Bars of ${actionKey} (policy v${version})`}>
         <GlobalFields rules={rules} set={set} readOnly={readOnly} />
-        <TierFields rules={rules} set={set} readOnly={readOnly} valid={!invalid} />
+        <TierFields rules={rules} set={set} readOnly={readOnly} valid={!invalid} candidates={poolCandidates} />
         <SliderFields rules={rules} set={set} readOnly={readOnly} />
       </Card>
       {readOnly ? (

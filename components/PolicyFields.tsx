@@ -8,6 +8,7 @@ import { DEFAULT_PROPOSAL_EXPIRY_HOURS } from "@cwr/gating/defaults";
 import { GateDetails } from "@/components/PlainGate";
 import { gateOf } from "@cwr/gating/gates";
 import { EVIDENCE_MODES } from "@cwr/gating/evidence-source";
+import { PoolFields, type PoolCandidate } from "@/components/PoolFields";
 
 /** Edits a copy of the rules (the editor's state setter). */
 export type SetRules = (fn: (r: PolicyRules) => void) => void;
@@ -184,7 +185,13 @@ export function GlobalFields({ rules, set, readOnly }: FieldsProps) {
 }
 
 /** Each tier's window, promotion bar and demotion bar, with the detector those bars make. */
-export function TierFields({ rules, set, readOnly, valid }: FieldsProps & { valid: boolean }) {
+export function TierFields({
+  rules,
+  set,
+  readOnly,
+  valid,
+  candidates = [],
+}: FieldsProps & { valid: boolean; candidates?: PoolCandidate[] }) {
   return (
     <div className="grid gap-3 md:grid-cols-3">
       {TIERS.map((t) => {
@@ -256,6 +263,7 @@ export function TierFields({ rules, set, readOnly, valid }: FieldsProps & { vali
                     onChange={(v) => set((r) => void (r.tiers[t].promotion!.lookAt = v))}
                   />
                 )}
+                <PoolFields rules={rules} tier={t} set={set} readOnly={readOnly} candidates={candidates} />
               </div>
             )}
             {tr.demotion && (

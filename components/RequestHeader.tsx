@@ -54,6 +54,7 @@ export function RequestHeader({ r, fetching }: { r: Request; fetching: boolean }
         ) : (
           <p className="mt-1 rounded bg-red-50 px-2 py-1 text-sm text-red-800">{r.statusReason}</p>
         ))}
+      <RiskLine r={r} />
       {r.kind === "promotion" && r.justification && (
         <p className="mt-1 rounded bg-slate-50 px-2 py-1 text-sm text-slate-800" data-testid="requester-note">
           <span className="font-semibold">Note from {r.requester}:</span> {r.justification}
@@ -79,6 +80,7 @@ export function QuorumCard({ r, reader }: { r: Request; reader: { id: string; ca
             : `Review is pending. It needs ${r.reviewersRequired} approvals; how many it has stays hidden until the request closes.`}{" "}
           Any rejection closes the request.
         </p>
+        <PoolLine r={r} />
         {snapshot}
       </Card>
     );
@@ -103,7 +105,46 @@ export function QuorumCard({ r, reader }: { r: Request; reader: { id: string; ca
         {tally.staleApprovals ? ` (${tally.staleApprovals} given on an earlier snapshot no longer count)` : ""}; any
         rejection closes the request.
       </p>
+      <PoolLine r={r} />
       {snapshot}
     </Card>
+  );
+}
+
+/** Who may approve, when the policy names a reviewer pool for the tier left. */
+function PoolLine({ r }: { r: Request }) {
+  if (!r.pool) return null;
+  return (
+    <p className="mt-1 text-sm" data-testid="reviewer-pool">
+      Who may approve: {r.pool.described} (the policy&apos;s reviewer pool for promotions out of {r.fromTier}).
+    </p>
+  );
+}
+
+const RADIUS_WORDS: Record<Request["risk"]["blastRadius"], string> = {
+  low: "low: a mistake stays small",
+  medium: "medium: a mistake reaches some customers or systems",
+  high: "high: a mistake reaches many customers or systems",
+  critical: "critical: a mistake is costly and wide",
+};
+
+/** The action's risk, at the top: what a wrong promotion would expose (issue 25 item 3). */
+function RiskLine({ r }: { r: Request }) {
+  return (
+    <p className="mt-1 flex flex-wrap items-center gap-2 text-sm" data-testid="request-risk">
+      <span className="font-semibold">Risk:</span>
+      <span className="rounded bg-slate-100 px-2 py-0.5 text-slate-800">
+        blast radius {RADIUS_WORDS[r.risk.blastRadius] ?? r.risk.blastRadius}
+      </span>
+      {r.risk.reversible ? (
+        <span className="rounded bg-emerald-50 px-2 py-0.5 text-emerald-900">
+          reversible: its effects can be undone
+        </span>
+      ) : (
+        <span className="rounded bg-red-100 px-2 py-0.5 font-semibold text-red-900" data-testid="irreversible">
+          ⚠ irreversible: what it does cannot be undone
+        </span>
+      )}
+    </p>
   );
 }

@@ -38,14 +38,15 @@ export function ReviewsCard({
   });
   const isRequester = r.requesterId === reader.id;
   const reviewedCurrent = r.mine.some((m) => !m.stale);
-  const canReviewNow = reader.canReview && r.status === "open" && !isRequester && !reviewedCurrent;
+  const outsidePool = r.pool !== null && !r.pool.readerInPool;
+  const canReviewNow = reader.canReview && r.status === "open" && !isRequester && !reviewedCurrent && !outsidePool;
   const remaining = Math.max(0, MIN_RATIONALE_LENGTH - rationaleLength(rationale));
   return (
     <Card title="Reviews">
       {r.reviews === null ? (
         <p className="text-sm text-slate-600" data-testid="reviews-hidden">
           Reviews are blind: they, and how many there are, stay hidden until{" "}
-          {reader.canReview && r.requesterId !== reader.id ? "you submit yours" : "the request closes"}.
+          {reader.canReview && r.requesterId !== reader.id && !outsidePool ? "you submit yours" : "the request closes"}.
         </p>
       ) : r.reviews.length === 0 ? (
         <p className="text-sm text-slate-600">No reviews yet.</p>
@@ -138,6 +139,12 @@ export function ReviewsCard({
               : !reader.canReview
                 ? "Your role cannot review requests."
                 : ""}
+        </p>
+      )}
+      {reader.canReview && !isRequester && r.status === "open" && outsidePool && r.pool && (
+        <p className="mt-2 rounded bg-amber-50 px-2 py-1 text-sm text-amber-900" data-testid="not-in-pool">
+          You are not in this tier&apos;s reviewer pool, so you cannot approve or reject this request: the policy lets
+          only {r.pool.described} approve promotions out of {r.fromTier}. You can still ask a question.
         </p>
       )}
       <ResultMessage message={review.message} />

@@ -11,14 +11,17 @@ import { policyChangeInWords } from "@cwr/gating/plain-words";
 import type { ReviewRequestInput as ReviewInput } from "@/lib/requests/schema";
 import { QuorumCard, RequestHeader } from "@/components/RequestHeader";
 import { ReviewsCard, type Reviewed } from "@/components/ReviewForm";
+import { RequestComments } from "@/components/RequestComments";
+import type { CommentInput } from "@/lib/comments/schema";
 
 /** What the page reads of an apply (the action the page passes must return at least this). */
 type Applied = { refusal: { message: string } | null };
 
 export function ReviewView(props: {
   initial: ReviewPage;
-  reader: { id: string; canReview: boolean; canManage: boolean };
+  reader: { id: string; canReview: boolean; canManage: boolean; canComment: boolean };
   review: ServerAction<ReviewInput, Reviewed>;
+  comment: ServerAction<CommentInput, unknown>;
   withdraw: ServerAction<{ requestId: string }, unknown>;
   apply: ServerAction<{ requestId: string }, Applied>;
   /** the what-if replay of a proposed policy: shown beside the proposed change, above Approve/Reject */
@@ -29,7 +32,7 @@ export function ReviewView(props: {
     queryFn: () => fetchJson<ReviewPage>(`/api/dashboard/requests/${props.initial.request.id}`),
     initialData: props.initial,
   });
-  const { request: r, live } = q.data;
+  const { request: r, live, comments } = q.data;
   const withdraw = useServerAction(props.withdraw, () => "Request withdrawn.");
   const apply = useServerAction(props.apply, ({ refusal }) =>
     refusal ? { kind: "error" as const, text: `Not applied: ${refusal.message}` } : "Applied.",
@@ -74,6 +77,12 @@ export function ReviewView(props: {
         <EvidenceColumn title="Pinned snapshot (what you judge)" e={r.snapshot} testId="pinned" />
         <EvidenceColumn title="Live now" e={live} testId="live" ignoreOpenRequest />
       </div>
+      <RequestComments
+        requestId={r.id}
+        comments={comments}
+        canComment={props.reader.canComment}
+        comment={props.comment}
+      />
       <ReviewsCard r={r} reader={props.reader} review={props.review} />
       {props.reader.canManage && ((isRequester && r.status === "open") || r.status === "approved") && (
         <Card title="Manage">

@@ -2,6 +2,8 @@
 import { defineAction } from "@/lib/http/action";
 import { applyRequest, openPromotionRequest, reviewRequest, withdrawRequest } from "@/lib/requests/mutations";
 import { openRequestInputSchema, requestIdInputSchema, reviewInputSchema } from "@/lib/requests/schema";
+import { addComment } from "@/lib/comments/mutations";
+import { commentInputSchema } from "@/lib/comments/schema";
 
 export const openRequestAction = defineAction({
   name: "open request",
@@ -29,4 +31,11 @@ export const applyAction = defineAction({
   permission: "request:manage",
   input: requestIdInputSchema,
   run: ({ db, user, input }) => applyRequest(db, user, input),
+});
+
+export const commentAction = defineAction({
+  name: "comment",
+  permission: "request:comment",
+  input: commentInputSchema,
+  run: ({ db, user, input }) => addComment(db, user, input),
 });

@@ -57,6 +57,16 @@ export const AUDIT_KINDS = {
     data: data({ reason: z.string(), snapshotHash: z.string(), policyVersion: z.number().int() }),
   },
   "request.approvals_invalidated": requestStep("approvals invalidated"),
+  // A question or an answer: its text and whom it notifies, never a decision or a tally (blind review).
+  "request.commented": {
+    group: "request",
+    label: "commented",
+    data: data({
+      commentId: z.string(),
+      body: z.string(),
+      recipients: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+    }),
+  },
   "tier.promotion": tierStep("promotion"),
   "tier.override": tierStep("override"),
   "tier.automatic_demotion": tierStep("automatic demotion"),

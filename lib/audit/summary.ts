@@ -63,6 +63,8 @@ export function summarizeAudit(entry: SummaryEntry, names: SummaryNames = {}): s
     }
     case "request.reviewed":
       return `${entry.actorLabel} reviewed a request${on}`;
+    case "request.commented":
+      return `${entry.actorLabel} commented on a request${on}`;
     case "request.approved":
       return `Request approved${on}${tally}`;
     case "request.rejected":

@@ -261,7 +261,18 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
   const refund = live.find((l) => l.spec.story === "open_request")!;
   const ev = await liveEvidence(db, refund.id, now);
   if (ev.eligibility.eligible)
-    await openPromotionRequest(db, engineer, { actionTypeId: refund.id, kind: "promotion" }, now);
+    await openPromotionRequest(
+      db,
+      engineer,
+      {
+        actionTypeId: refund.id,
+        kind: "promotion",
+        // The requester's note (issue 25): why now, and what reviewers should look at.
+        justification:
+          "refund.issue has cleared CRAWL's bar; support wants refunds under the approval limit executed at WALK. Please look at the week-3 dip: a payment-provider outage, not the agent.",
+      },
+      now,
+    );
   else
     log("warn", "demo: refund.issue not eligible at seed time", { unmet: ev.eligibility.unmet.map((x) => x.message) });
 

@@ -26,6 +26,7 @@ export const DOMAIN_ERROR_CODES = [
   // who
   "forbidden_role",
   "self_review",
+  "not_in_pool",
   "self_grant",
   "not_requester",
   "roles_from_identity_provider",

@@ -311,6 +311,7 @@ class Run extends RequestSteps {
       policyVersion: current.version,
       now: this.now,
       proposedPolicy: c.rules,
+      justification: c.reason,
     });
     if ("error" in opened) return refuse(opened.error.code, opened.error.message);
     const s = opened.state;

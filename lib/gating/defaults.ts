@@ -1,5 +1,6 @@
 // Default bars by blast radius, and the checks any policy must pass.
 
+import { poolProblems } from "./reviewer-pool";
 import { cusumParams, DEFAULT_DEMOTION_ARL } from "./demotion";
 import { DEFAULT_GATE } from "./gates";
 import { defaultFailureRate } from "./statistics";
@@ -181,6 +182,7 @@ export function validatePolicyRules(rules: PolicyRules): string[] {
         problems.push(`${tier}: promotion minSamples must be a whole number ≥ 1, got ${p.minSamples}`);
       if (!isNonNegFinite(p.minDaysInTier)) problems.push(`${tier}: minDaysInTier must be ≥ 0, got ${p.minDaysInTier}`);
       if (!isPosInt(p.reviewers)) problems.push(`${tier}: reviewers must be a whole number ≥ 1, got ${p.reviewers}`);
+      problems.push(...poolProblems(tier, p.pool, p.reviewers));
       if (
         p.lookAt !== undefined &&
         !(

@@ -14,6 +14,7 @@ export * from "./evidence-fold";
 export * from "./promotion-oc";
 export * from "./confidence-sequence";
 export * from "./reviews";
+export * from "./reviewer-pool";
 export * from "./reverts";
 export * from "./rationale";
 export * from "./pending-requests";

@@ -7,12 +7,13 @@ import { ROLES as GATING_ROLES } from "./types";
 
 describe("role → permission table", () => {
   it("gives each role exactly its documented powers", () => {
-    expect(permissionsOf("viewer")).toEqual(["dashboard:read", "request:open", "request:manage"]);
+    expect(permissionsOf("viewer")).toEqual(["dashboard:read", "request:open", "request:manage", "request:comment"]);
     expect(permissionsOf("reviewer")).toEqual([
       "dashboard:read",
       "request:open",
       "request:review",
       "request:manage",
+      "request:comment",
       "tier:demote",
       "audit:read",
     ]);
@@ -38,6 +39,7 @@ describe("role → permission table", () => {
       "request:review",
       "request:override",
       "request:manage",
+      "request:comment",
       "tier:demote",
       "policy:edit",
       "admin:manage",

@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   "request:override": ["admin"],
   /** withdraw one's own open request, or apply an approved one */
   "request:manage": ["viewer", "reviewer", "admin"],
+  /** ask or answer on a request (a comment is not a review: it never counts, SPEC §3 rule 3) */
+  "request:comment": ["viewer", "reviewer", "admin"],
   /** manual demotion, freeze and unfreeze */
   "tier:demote": ["reviewer", "admin"],
   /** change policy bars (tightening applies at once, loosening is reviewed) */

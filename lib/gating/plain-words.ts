@@ -130,6 +130,7 @@ const FIELD_WORDS: Record<string, string> = {
   "promotion.minDaysInTier": "minimum time in tier",
   "promotion.reviewers": "reviewers",
   "promotion.lookAt": "one look at (outcomes)",
+  "promotion.pool": "who may approve",
   promotion: "promotion bar",
   "demotion.threshold": "demotion bar",
   "demotion.minSamples": "demotion minimum outcomes",
@@ -142,6 +143,7 @@ const gateWords = (v: unknown): string =>
   (GATE_METHODS as readonly unknown[]).includes(v) ? gateOf(v as GateMethod).title : String(v);
 
 function valueInWords(field: string, v: unknown): string {
+  if (field === "promotion.pool") return poolInWords(v);
   if (v === null || v === undefined) return "none";
   if (typeof v === "object") return "set";
   if (typeof v !== "number")
@@ -150,6 +152,18 @@ function valueInWords(field: string, v: unknown): string {
   if (/Days$|DaysInTier$/.test(field)) return `${formatCount(v)} day${v === 1 ? "" : "s"}`;
   if (field === "alpha" || field === "demotionAlpha") return String(v);
   return formatCount(v);
+}
+
+/** A reviewer pool in words, without names (a pure rule has ids only): "2 named people or any admin". */
+function poolInWords(v: unknown): string {
+  if (!v || typeof v !== "object") return "every reviewer";
+  const p = v as { users?: unknown[]; roles?: unknown[] };
+  const n = p.users?.length ?? 0;
+  const parts = [
+    ...(n ? [`${n} named ${n === 1 ? "person" : "people"}`] : []),
+    ...(p.roles ?? []).map((r) => `any ${String(r)}`),
+  ];
+  return parts.length ? parts.join(" or ") : "nobody";
 }
 
 /** A policy field change in words: "CRAWL promotion bar: 85% → 80%" (the path stays available as `path`). */

@@ -7,6 +7,7 @@ import { cusumArlBracket, cusumComparisonGrid, cusumIncrements } from "./cusum-a
 import { cusumParams, DEFAULT_DEMOTION_ARL, type CusumParams } from "./demotion";
 import { sliderOf, type SliderRules } from "./slider";
 import { formatBar } from "./format";
+import { comparePools } from "./reviewer-pool";
 import { GATES, gateOf } from "./gates";
 import { defaultFailureRate } from "./statistics";
 import { DEFAULT_PROPOSAL_EXPIRY_HOURS } from "./defaults";
@@ -42,6 +43,7 @@ type Tighter = "higher" | "lower";
  * - reviewPeriodDays: longer = approvals may ride on older evidence → loosen (as the lead specified).
  * - windowDays: shorter = loosen (SPEC rule 6): fewer outcomes reach the demotion sample and the wilson/raw look.
  * - promotion threshold/minSamples/minDaysInTier/reviewers: lower = loosen.
+ * - promotion pool (who may approve): admitting anyone new = loosen; narrowing = tighten.
  * - demotion threshold: lower = tolerates a worse rate before demoting → loosen.
  * - demotion minSamples: higher = waits longer before it may demote → loosen.
  * - demotion failureRate q1 (effective, default resolved): the CUSUM's drift turns
@@ -150,6 +152,15 @@ export function classifyPolicyChange(before: PolicyRules, after: PolicyRules): P
       const lookAfter = a.promotion.lookAt ?? a.promotion.minSamples;
       if (b.promotion.lookAt !== a.promotion.lookAt && lookBefore !== lookAfter)
         numeric(changes, `${base}.promotion.lookAt`, lookBefore, lookAfter, "higher");
+      // Who may approve: admitting anyone new loosens, narrowing tightens (reviewer-pool.ts).
+      const pool = comparePools(b.promotion.pool, a.promotion.pool);
+      if (pool !== "unchanged")
+        changes.push({
+          path: `${base}.promotion.pool`,
+          from: b.promotion.pool ?? null,
+          to: a.promotion.pool ?? null,
+          direction: pool,
+        });
     } else if (b.promotion || a.promotion) {
       changes.push({
         path: `${base}.promotion`,

@@ -4,6 +4,7 @@
 
 import { toEpochMs } from "./eligibility";
 import { compareTiers } from "./outcomes";
+import type { ReviewerPool } from "./reviewer-pool";
 import { checkReview, tally, type ReviewRecord, type ReviewRefusal, type Tally } from "./reviews";
 import type { PolicyRules, RequestKind, RequestStatus, ReviewDecision, Role, Tier } from "./types";
 
@@ -103,6 +104,8 @@ export type RequestEvent =
       rationale: string;
       at: Date | number;
       snapshotHash?: string;
+      /** the current policy's reviewer pool for this request (narrowing applies at once) */
+      pool?: ReviewerPool;
     }
   | { type: "withdraw"; actorId: string }
   | { type: "expire"; now: Date | number }
@@ -219,6 +222,7 @@ function onReview(state: RequestState, e: Extract<RequestEvent, { type: "review"
     existing: state.reviews,
     rationale: e.rationale,
     ...(e.snapshotHash !== undefined ? { snapshotHash: e.snapshotHash } : {}),
+    ...(e.pool ? { pool: e.pool } : {}),
   });
   if (!check.ok) return fail(check.code, check.message);
   const at = toEpochMs(e.at);

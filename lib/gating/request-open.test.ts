@@ -131,7 +131,12 @@ describe("openRequest", () => {
     const looser: PolicyRules = structuredClone(policy);
     looser.tiers.CRAWL.promotion!.minSamples = 50;
     const r = openRequest({
-      ...input({ kind: "policy_change", requester: { id: "adm", role: "admin" }, proposedPolicy: looser }),
+      ...input({
+        kind: "policy_change",
+        requester: { id: "adm", role: "admin" },
+        proposedPolicy: looser,
+        justification: "Fewer samples suffice for this internal, reversible action.",
+      }),
       fromTier: undefined,
     });
     if ("error" in r) throw new Error(r.error.message);
@@ -158,5 +163,27 @@ describe("openRequest", () => {
       "invalid_policy",
     );
     expect(code(openRequest(input({ kind: "policy_change", requester: admin })))).toBe("bad_request");
+  });
+});
+
+describe("the requester's note (issue 25 item 3)", () => {
+  const looser: PolicyRules = structuredClone(policy);
+  looser.tiers.CRAWL.promotion!.minSamples = 50;
+  const admin = { id: "adm", role: "admin" as const };
+  it("a loosening without a note is refused with a clear error", () => {
+    for (const justification of [undefined, "", "   ", "because"]) {
+      const r = openRequest({
+        ...input({ kind: "policy_change", requester: admin, proposedPolicy: looser }),
+        fromTier: undefined,
+        ...(justification !== undefined ? { justification } : {}),
+      });
+      expect(code(r)).toBe("justification_too_short");
+      expect("error" in r && r.error.message).toMatch(/justification/);
+    }
+  });
+  it("an override without a note is refused too", () => {
+    expect(code(openRequest(input({ kind: "override", requester: admin, eligibility: barUnmet })))).toBe(
+      "justification_too_short",
+    );
   });
 });

@@ -25,7 +25,7 @@ export interface OpenRequestInput {
   fromTier?: Tier;
   /** promotion/override: evaluateEligibility of the snapshot */
   eligibility?: EligibilityResult;
-  /** override: the admin's written justification */
+  /** override and policy change (a loosening): the requester's written note, required for both */
   justification?: string;
   /** policy_change: the proposed rules */
   proposedPolicy?: PolicyRules;
@@ -63,6 +63,8 @@ export function openRequest(input: OpenRequestInput): OpenResult {
   if (kind === "policy_change") {
     if (!can(requester.role, "policy:edit")) return fail("forbidden_role", "only admins change policies");
     if (!input.proposedPolicy) return fail("bad_request", "a policy change needs the proposed policy");
+    // Reviewers of a loosening judge why it is wanted: the note is required, as for an override.
+    const noteProblem = rationaleProblem(input.justification, "justification");
     const problems = validatePolicyRules(input.proposedPolicy);
     if (problems.length > 0) return fail("invalid_policy", `the proposed policy is invalid: ${problems.join("; ")}`);
     // Rule 6: only a loosening goes through review; a tightening applies at once.
@@ -74,6 +76,7 @@ export function openRequest(input: OpenRequestInput): OpenResult {
           ? "the proposed policy changes nothing"
           : "a tightening takes effect at once; no review is needed",
       );
+    if (noteProblem) return fail("justification_too_short", `a loosening needs the requester's note: ${noteProblem}`);
     const state: RequestState = {
       ...base,
       fromTier: null,

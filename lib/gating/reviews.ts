@@ -2,6 +2,7 @@
 
 import { can } from "./permissions";
 import { rationaleProblem } from "./rationale";
+import { inPool, type ReviewerPool } from "./reviewer-pool";
 import type { PolicyRules, RequestKind, RequestStatus, ReviewDecision, Role, Tier } from "./types";
 import { TIERS } from "./types";
 
@@ -25,7 +26,13 @@ export interface ReviewedRequest {
 }
 
 export type ReviewRefusal =
-  "forbidden_role" | "not_open" | "self_review" | "already_reviewed" | "stale_snapshot" | "rationale_too_short";
+  | "forbidden_role"
+  | "not_open"
+  | "self_review"
+  | "not_in_pool"
+  | "already_reviewed"
+  | "stale_snapshot"
+  | "rationale_too_short";
 
 export type ReviewCheck = { ok: true } | { ok: false; code: ReviewRefusal; message: string };
 
@@ -36,6 +43,8 @@ export interface ReviewAttempt {
   rationale: string;
   /** hash of the snapshot the reviewer was shown; refused if the evidence changed meanwhile */
   snapshotHash?: string;
+  /** the current policy's pool for this request (reviewer-pool.ts poolFor); absent: every reviewer */
+  pool?: ReviewerPool;
 }
 
 /**
@@ -55,6 +64,13 @@ export function checkReview(attempt: ReviewAttempt): ReviewCheck {
     return { ok: false, code: "not_open", message: `the request is ${request.status}, not open` };
   if (reviewer.id === request.requesterId)
     return { ok: false, code: "self_review", message: "the requester cannot review their own request" };
+  if (!inPool(attempt.pool, reviewer))
+    return {
+      ok: false,
+      code: "not_in_pool",
+      message:
+        "you are not in this tier's reviewer pool: the policy names who may approve promotions out of it (see the request page)",
+    };
   if (existing.some((r) => r.reviewerId === reviewer.id && r.snapshotHash === request.snapshotHash)) {
     return {
       ok: false,
@@ -154,16 +170,18 @@ export function reviewersRequired(policy: PolicyRules, fromTier: Tier | null, ki
 
 /**
  * Is this request waiting for this person's review? Exactly when a review by them could count: they
- * may review, it is open, it is not theirs, and they have not judged its current evidence (an approval
+ * may review, are in its pool, it is open, it is not theirs, and they have not judged its current evidence (an approval
  * of evidence that has since changed no longer counts, so it waits for them again).
  */
 export function awaitsReviewBy(
   reviewer: { id: string; role: Role },
   request: Pick<ReviewedRequest, "requesterId" | "status" | "snapshotHash">,
   existing: readonly ReviewRecord[],
+  pool?: ReviewerPool,
 ): boolean {
   return (
     canReview(reviewer.role) &&
+    inPool(pool, reviewer) &&
     request.status === "open" &&
     reviewer.id !== request.requesterId &&
     !existing.some((r) => r.reviewerId === reviewer.id && r.snapshotHash === request.snapshotHash)

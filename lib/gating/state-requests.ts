@@ -6,6 +6,7 @@ import { stateEligibility } from "./state-eligibility";
 import { classifyPolicyChange } from "./policy-diff";
 import { currentTally, transition, type LiveCheck, type RequestEvent, type RequestState } from "./request-machine";
 import { openRequest } from "./request-open";
+import { poolFor, type ReviewerPool } from "./reviewer-pool";
 import type { PolicyRules, RequestStatus, Tier } from "./types";
 import type {
   Answer,
@@ -30,6 +31,8 @@ export const refuse = (
 ) => ({
   refused: { code, message, ...extra },
 });
+
+const withPool = (pool: ReviewerPool | undefined) => (pool ? { pool } : {});
 
 export const SYSTEM: StateActor = { type: "system", label: "system" };
 
@@ -147,6 +150,8 @@ export abstract class RequestSteps {
       policyVersion: this.ctx.policy.version,
       reviewersRequired: s.requiredApprovals,
       justification: c.justification ?? null,
+      // Who is asked (the webhook tells them): the tier's reviewer pool, when the policy names one.
+      ...withPool(poolFor(this.ctx.policy.rules, s)),
     });
     return { type: "opened", request: s, snapshotHash: hash };
   }
@@ -187,6 +192,8 @@ export abstract class RequestSteps {
         rationale: c.rationale,
         at: this.now,
         ...(c.snapshotHash ? { snapshotHash: c.snapshotHash } : {}),
+        // The policy in force now, not the pinned one: narrowing a pool applies at once.
+        ...withPool(poolFor(this.ctx.policy.rules, r.state)),
       },
       c.actor,
     );

@@ -51,7 +51,24 @@ export interface PromotionBar {
   reviewers: number;
   /** `wilson` only: the one pre-registered look, in outcomes of the evidence (default: minSamples) */
   lookAt?: number;
+  /** who may approve a promotion out of this tier (default: every reviewer; lib/gating/reviewer-pool.ts) */
+  pool?: ReviewerPool;
 }
+
+/**
+ * A reviewer pool: the named people, and everyone holding one of the roles. Review power (the role's
+ * request:review permission) is still required; the pool only narrows who among reviewers counts.
+ */
+export interface ReviewerPool {
+  /** user ids */
+  users?: string[];
+  /** a role group: everyone with one of these review roles */
+  roles?: PoolRole[];
+}
+
+/** The roles a pool may name: those that can review at all. */
+export const POOL_ROLES = ["reviewer", "admin"] as const;
+export type PoolRole = (typeof POOL_ROLES)[number];
 
 /** Detector that demotes out of a tier. Absent for CRAWL (nothing below it). */
 export interface DemotionBar {

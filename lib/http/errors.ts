@@ -25,6 +25,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   storage_full: 507,
   forbidden_role: 403,
   self_review: 403,
+  not_in_pool: 403,
   self_grant: 403,
   not_requester: 403,
   roles_from_identity_provider: 403,

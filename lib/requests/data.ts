@@ -8,9 +8,20 @@ import {
   requestStateOf,
   visibleReviews,
   classifyPolicyChange,
+  poolFor,
+  describePool,
+  inPool,
   type Tally,
 } from "@cwr/gating";
-import type { PolicyRules, RequestKind, RequestStatus, ReviewDecision, Role, Tier } from "@cwr/gating/types";
+import type {
+  BlastRadius,
+  PolicyRules,
+  RequestKind,
+  RequestStatus,
+  ReviewDecision,
+  Role,
+  Tier,
+} from "@cwr/gating/types";
 import { policyRulesSchema } from "@/lib/policies/schema";
 import type { Snapshot } from "@/lib/metrics/snapshot";
 
@@ -90,11 +101,29 @@ export async function listAwaitingReview(
     { status: "open", ...(filter.actionTypeId ? { actionTypeId: filter.actionTypeId } : {}) },
     500,
   );
-  return open
-    .filter((r) => awaitsReviewBy(reader, r, r.reviews))
+  const candidates = open.filter((r) => awaitsReviewBy(reader, r, r.reviews));
+  // The pool of the policy in force now (narrowing applies at once): someone outside it is not awaited.
+  const policies = await currentRules(db, [...new Set(candidates.map((r) => r.actionTypeId))]);
+  return candidates
+    .filter((r) => awaitsReviewBy(reader, r, r.reviews, poolOf(policies.get(r.actionTypeId), r)))
     .reverse()
     .map((r) => toSummary(r, reader));
 }
+
+/** The rules of each action type's current policy version. */
+async function currentRules(db: Db, actionTypeIds: string[]): Promise<Map<string, PolicyRules>> {
+  if (actionTypeIds.length === 0) return new Map();
+  const rows = await db.policy.findMany({
+    where: { actionTypeId: { in: actionTypeIds } },
+    orderBy: { version: "desc" },
+    distinct: ["actionTypeId"],
+    select: { actionTypeId: true, rules: true },
+  });
+  return new Map(rows.map((p) => [p.actionTypeId, policyRulesSchema.parse(p.rules)]));
+}
+
+const poolOf = (rules: PolicyRules | undefined, r: { kind: RequestKind; fromTier: Tier | null }) =>
+  rules ? poolFor(rules, r) : undefined;
 
 export async function countAwaitingReview(db: Db, reader: { id: string; role: Role }): Promise<number> {
   return (await listAwaitingReview(db, reader)).length;
@@ -178,6 +207,13 @@ export interface RequestDetail extends RequestSummary {
   reviews: ReviewView[] | null;
   decidedAt: string | null;
   appliedAt: string | null;
+  /** the action's risk, shown at the top of the request */
+  risk: { blastRadius: BlastRadius; reversible: boolean };
+  /**
+   * Who may approve (the current policy's reviewer pool for the tier left), in words, and whether this
+   * reader is in it; null when every reviewer may.
+   */
+  pool: { described: string; readerInPool: boolean } | null;
 }
 
 export async function requestDetail(
@@ -195,6 +231,16 @@ export async function requestDetail(
       decidedAt: true,
       appliedAt: true,
       policy: { select: { version: true, rules: true } },
+      actionType: {
+        select: {
+          key: true,
+          name: true,
+          blastRadius: true,
+          reversible: true,
+          agent: { select: { slug: true, name: true } },
+          policies: { orderBy: { version: "desc" }, take: 1, select: { rules: true } },
+        },
+      },
       reviews: {
         orderBy: { createdAt: "asc" },
         select: {
@@ -248,6 +294,27 @@ export async function requestDetail(
     reviews: visible ? visible.map(view) : null,
     decidedAt: r.decidedAt?.toISOString() ?? null,
     appliedAt: r.appliedAt?.toISOString() ?? null,
+    risk: { blastRadius: r.actionType.blastRadius, reversible: r.actionType.reversible },
+    pool: await poolInWords(db, r.actionType.policies[0]?.rules, r, reader),
+  };
+}
+
+/** The current policy's pool for this request, with people's names (issue 25 item 4). */
+async function poolInWords(
+  db: Db,
+  raw: unknown,
+  r: { kind: RequestKind; fromTier: Tier | null },
+  reader: Reader,
+): Promise<RequestDetail["pool"]> {
+  const pool = raw === undefined ? undefined : poolFor(policyRulesSchema.parse(raw), r);
+  if (!pool) return null;
+  const users = pool.users?.length
+    ? await db.user.findMany({ where: { id: { in: pool.users } }, select: { id: true, name: true } })
+    : [];
+  const names = new Map(users.map((u) => [u.id, u.name]));
+  return {
+    described: describePool(pool, (id) => names.get(id) ?? "a removed user"),
+    readerInPool: inPool(pool, reader),
   };
 }
 

@@ -3,11 +3,14 @@ import type { Db } from "@/lib/db";
 import type { Role } from "@cwr/gating/types";
 import { liveEvidence } from "@/lib/metrics/data";
 import type { LiveEvidence } from "@/lib/metrics/evidence";
+import { listComments, type CommentView } from "@/lib/comments/data";
 import { requestDetail, type RequestDetail } from "./data";
 
 export interface ReviewPage {
   request: RequestDetail;
   live: LiveEvidence;
+  /** the questions and answers on it (never reviews: they say nothing of any vote) */
+  comments: CommentView[];
 }
 
 export async function reviewPage(
@@ -18,5 +21,6 @@ export async function reviewPage(
 ): Promise<ReviewPage | null> {
   const request = await requestDetail(db, id, reader);
   if (!request) return null;
-  return { request, live: await liveEvidence(db, request.actionTypeId, now) };
+  const [live, comments] = await Promise.all([liveEvidence(db, request.actionTypeId, now), listComments(db, id)]);
+  return { request, live, comments };
 }

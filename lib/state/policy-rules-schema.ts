@@ -2,11 +2,21 @@
 // satisfy and what every stored version is parsed with. zod lives here, in the state layer that interprets stored rules, so @cwr/gating
 // stays free of dependencies; the state interpreter and the policies feature parse stored rules with it.
 import { z } from "zod";
-import { GATE_METHODS, SEVERITIES } from "@cwr/gating/types";
+import { GATE_METHODS, POOL_ROLES, SEVERITIES } from "@cwr/gating/types";
 import { POLICY_BOUNDS } from "@cwr/gating/defaults";
 
 const rate = z.number().gt(0).lt(1);
 const count = z.number().int().min(1).max(10_000_000);
+
+/** Who may approve a promotion out of the tier (lib/gating/reviewer-pool.ts); absent: every reviewer. */
+export const reviewerPoolSchema = z
+  .strictObject({
+    users: z.array(z.uuid()).max(50).optional(),
+    roles: z.array(z.enum(POOL_ROLES)).max(POOL_ROLES.length).optional(),
+  })
+  .refine((p) => (p.users?.length ?? 0) + (p.roles?.length ?? 0) > 0, {
+    message: "a reviewer pool names at least one person or role (leave it out to let every reviewer approve)",
+  });
 
 export const promotionBarSchema = z.strictObject({
   threshold: rate,
@@ -15,6 +25,7 @@ export const promotionBarSchema = z.strictObject({
   reviewers: z.number().int().min(1).max(10),
   /** `wilson`: the one pre-registered look, in outcomes (default minSamples) */
   lookAt: count.optional(),
+  pool: reviewerPoolSchema.optional(),
 });
 
 export const demotionBarSchema = z

@@ -87,3 +87,13 @@ export async function listOpenRoleGrants(db: Db): Promise<RoleGrantRow[]> {
     createdAt: g.createdAt.toISOString(),
   }));
 }
+
+/** People a reviewer pool may name: everyone who can review (reviewers and admins), enabled, by name. */
+export async function listPoolCandidates(db: Db): Promise<Array<{ id: string; name: string; role: string }>> {
+  return db.user.findMany({
+    where: { role: { in: ["reviewer", "admin"] }, disabled: false },
+    orderBy: { name: "asc" },
+    take: 200,
+    select: { id: true, name: true, role: true },
+  });
+}

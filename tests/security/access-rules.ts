@@ -72,6 +72,7 @@ export const ACTION_RULES: Record<string, Permission> = {
   reviewAction: "request:review",
   withdrawAction: "request:manage",
   applyAction: "request:manage",
+  commentAction: "request:comment",
   editPolicyAction: "policy:edit",
   createAgentAction: "admin:manage",
   createActionTypeAction: "admin:manage",

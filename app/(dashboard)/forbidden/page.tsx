@@ -12,6 +12,7 @@ const WHAT: Record<Permission, string> = {
   "request:review": "review requests",
   "request:override": "open overrides",
   "request:manage": "withdraw or apply requests",
+  "request:comment": "ask or answer on requests",
   "tier:demote": "demote and freeze",
   "policy:edit": "change policies",
   "audit:read": "read the audit log",

@@ -10,7 +10,7 @@ import { ReviewView } from "@/components/ReviewView";
 import { ReplayChart } from "@/components/ReplayChart";
 import { replaySummary } from "@/lib/replay/summary";
 import { AppError } from "@/lib/errors";
-import { applyAction, reviewAction, withdrawAction } from "../../request-actions";
+import { applyAction, commentAction, reviewAction, withdrawAction } from "../../request-actions";
 
 export const dynamic = "force-dynamic";
 
@@ -50,8 +50,10 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
           id: user.id,
           canReview: can(user.role, "request:review"),
           canManage: can(user.role, "request:manage"),
+          canComment: can(user.role, "request:comment"),
         }}
         review={reviewAction}
+        comment={commentAction}
         withdraw={withdrawAction}
         apply={applyAction}
         replay={

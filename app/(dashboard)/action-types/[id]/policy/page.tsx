@@ -9,6 +9,7 @@ import { actionTypeName } from "@/lib/action-types/data";
 import { PolicyEditor } from "@/components/PolicyEditor";
 import { PolicyInWords } from "@/components/PolicyInWords";
 import { liveEvidence } from "@/lib/metrics/data";
+import { listPoolCandidates } from "@/lib/users/data";
 import { editPolicyAction } from "../../../policy-actions";
 import { replayPolicyAction } from "../../../replay-actions";
 
@@ -32,6 +33,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
   const policy = await currentPolicy(db, id);
   const editable = can(user.role, "policy:edit");
   const live = await liveEvidence(db, id, new Date());
+  const poolCandidates = await listPoolCandidates(db);
   return (
     <section>
       <h1 className="mb-1 text-xl font-semibold">{editable ? "Edit bars" : "Bars"}</h1>
@@ -50,6 +52,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
           current={policy.rules}
           save={editPolicyAction}
           replay={replayPolicyAction}
+          poolCandidates={poolCandidates}
         />
       ) : (
         <PolicyEditor
@@ -58,6 +61,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
           version={policy.version}
           current={policy.rules}
           replay={replayPolicyAction}
+          poolCandidates={poolCandidates}
           readOnly
         />
       )}
