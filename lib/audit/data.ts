@@ -388,3 +388,13 @@ export async function headSeq(db: Reader): Promise<bigint> {
   const head = await db.auditEntry.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } });
   return head?.seq ?? 0n;
 }
+
+/** The checkpoint's signed note with its witnesses' cosignature lines after the log's own (issue 24). */
+export async function cosignedNote(db: Reader, size: bigint, note: string): Promise<string> {
+  const lines = await db.auditCosignature.findMany({
+    where: { checkpointSize: size },
+    orderBy: { createdAt: "asc" },
+    select: { line: true },
+  });
+  return note + lines.map((l) => l.line).join("");
+}

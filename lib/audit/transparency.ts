@@ -5,9 +5,8 @@ import { createPublicKey } from "node:crypto";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { signingKey } from "./checkpoints";
-import { headSeq, latestSignedCheckpoint, sealHorizon } from "./data";
+import { cosignedNote, headSeq, latestSignedCheckpoint, sealHorizon } from "./data";
 import { verifierKey } from "./note";
-import { cosignedNote } from "@/lib/witnesses/data";
 import { proofRangeProblem } from "./seal";
 import { auditOrigin, consistencyProofAt, inclusionProofAt, TreeIncomplete } from "./tree";
 

@@ -41,13 +41,3 @@ export async function witnessStatus(db: Reader, size: bigint | null) {
   };
 }
 export type WitnessStatus = Awaited<ReturnType<typeof witnessStatus>>;
-
-/** The checkpoint's signed note with the trusted witnesses' cosignature lines after the log's own. */
-export async function cosignedNote(db: Reader, size: bigint, note: string): Promise<string> {
-  const lines = await db.auditCosignature.findMany({
-    where: { checkpointSize: size },
-    orderBy: { createdAt: "asc" },
-    select: { line: true },
-  });
-  return note + lines.map((l) => l.line).join("");
-}
