@@ -276,9 +276,11 @@ describe("3 and 4. blind reviews in the audit log; visible rationales", () => {
     // Neither a stub nor a gap in seq tells that the review exists (issue 21: blindness covers counts).
     expect(rows.some((r) => r.sealed)).toBe(false);
     // The chain still verifies, review entries included.
-    expect(await getJson<{ ok: boolean }>(`/api/dashboard/audit/verify`, "auditor@demo.local")).toMatchObject({
-      ok: true,
-    });
+    const verdict = await getJson<{ ok: boolean; brokenAt?: unknown }>(
+      `/api/dashboard/audit/verify`,
+      "auditor@demo.local",
+    );
+    expect(verdict, JSON.stringify(verdict.brokenAt)).toMatchObject({ ok: true });
   });
 
   it("twenty zero-width characters do not approve; twenty Hangul fillers do not freeze", async () => {
@@ -476,14 +478,15 @@ describe("5. a history nobody can rewrite (embedded database: one role, so the o
    */
   async function checkpointedHead(): Promise<string> {
     const file = path.join(server.dataDir, "audit-checkpoints.jsonl");
+    let v: { ok: boolean; brokenAt?: unknown } = { ok: false };
     for (let i = 0; i < 60; i++) {
-      const v = await getJson<{ ok: boolean }>(`/api/dashboard/audit/verify`, "auditor@demo.local");
+      v = await getJson<{ ok: boolean; brokenAt?: unknown }>(`/api/dashboard/audit/verify`, "auditor@demo.local");
       const lines = existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean) : [];
       const last = lines.length ? (JSON.parse(lines[lines.length - 1]!) as { seq: string }) : null;
       if (v.ok && last && BigInt(last.seq) > 160n) return last.seq;
       await new Promise((r) => setTimeout(r, 500));
     }
-    throw new Error("no checkpoint covered the log past seq 160");
+    throw new Error(`no checkpoint covered the log past seq 160 (verify: ${JSON.stringify(v)})`);
   }
 
   async function tamper(run: (db: Awaited<ReturnType<typeof openDatabase>>["prisma"]) => Promise<void>) {
