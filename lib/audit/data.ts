@@ -294,11 +294,11 @@ export async function* iterateAudit(db: Reader, filter: AuditFilter, pageSize = 
 }
 
 /** Every entry after `from` (default: all), oldest first, as stored (for verification against the checkpoints). */
-export async function* iterateAllEntries(db: Reader, pageSize = 1000, from = 0n) {
+export async function* iterateAllEntries(db: Reader, pageSize = 1000, from = 0n, through?: bigint) {
   let after = from;
   for (;;) {
     const page = await db.auditEntry.findMany({
-      where: { seq: { gt: after } },
+      where: { seq: through === undefined ? { gt: after } : { gt: after, lte: through } },
       orderBy: { seq: "asc" },
       take: pageSize,
     });

@@ -103,7 +103,9 @@ export async function verifySinceCheckpoint(
   }
   const claims: ReviewClaim[] = [];
   const verdict = await verifyEntries(
-    collectReviewClaims(iterateAllEntries(db, 1000, start.seq), claims),
+    // Up to the head read when the job started: entries appended meanwhile belong to the next checkpoint
+    // (walking on would sign the root of a larger tree under this checkpoint's count).
+    collectReviewClaims(iterateAllEntries(db, 1000, start.seq, head.seq), claims),
     [],
     null,
     start,
