@@ -61,7 +61,7 @@ test("the gate sentence gives the distance at today's rate, or says it will not 
   expect.soft(live).not.toMatch(/in a row/);
 });
 
-test("a request whose gate will not clear at today's rate says so, pinned and live", async ({ page }) => {
+test("a request's gate sentence gives the distance at today's rate, pinned and live", async ({ page }) => {
   // contract.amend is not used by the other journeys: an admin overrides it.
   await signIn(page, "admin@demo.local");
   await page.setViewportSize({ width: 1440, height: 900 });
