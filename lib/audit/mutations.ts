@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
 import type { StateActor } from "@cwr/gating/state-types";
 import { SYSTEM } from "@cwr/gating/state-requests";
-import { auditEntryHash, GENESIS_HASH } from "./hash";
+import { auditEntryHash, GENESIS_HASH, type AuditContent } from "./hash";
 import { treeAppend, type TreeRows } from "./tree";
 import { sizeForStoredCount } from "./merkle";
 import { entryHashesBetween, lastTreeHashIndex } from "./data";
@@ -82,21 +82,8 @@ async function treeRowsFor(tx: Tx, size: number, head: string | null, entryHashe
   return added.lagging ? [] : added.rows;
 }
 
-interface EntryRow {
-  seq: bigint;
-  createdAt: Date;
-  actorType: string;
-  actorId: string | null;
-  actorLabel: string;
-  kind: string;
-  entityType: string;
-  entityId: string;
-  agentId: string | null;
-  actionTypeId: string | null;
-  data: unknown;
-  prevHash: string;
-  hash: string;
-}
+/** An entry as stored: its hashed content and its hash. */
+type EntryRow = AuditContent & { hash: string };
 
 /** The entries and their tree hashes in one statement (skipping tree hashes already there: see writeTreeHashes). */
 async function insertEntries(tx: Tx, rows: readonly EntryRow[], tree: TreeRows) {
