@@ -82,6 +82,26 @@ describe("distance to the bar at today's rate (issue 25 item 1)", () => {
     expect(gateAfterOutcomes(input, n - 1, 0.95).cleared).toBe(false);
   });
 
+  it("near the bar, where clearing flickers with each outcome, the N reported is the first that clears (CI's counterexample)", () => {
+    const rules = withGate(defaultPolicy("critical"), "eprocess", 0.5);
+    const counts = { successes: 9, trials: 17 };
+    const input: PlainGateInput = {
+      rules,
+      tier: "CRAWL",
+      evidence: counts,
+      window: counts,
+      restarts: 1,
+      look: null,
+      dailyVolume: null,
+    };
+    const p = plainGate(input);
+    expect(p.distance.kind).toBe("after");
+    if (p.distance.kind !== "after") return;
+    const n = p.distance.outcomes;
+    expect(gateAfterOutcomes(input, n, 9 / 17).cleared).toBe(true);
+    for (let k = 1; k < n; k++) expect(gateAfterOutcomes(input, k, 9 / 17).cleared).toBe(false);
+  });
+
   it("outcomes at a rate are whole outcomes, never rounding a good one up", () => {
     fc.assert(
       fc.property(
