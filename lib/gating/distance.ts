@@ -13,6 +13,8 @@ import type { Counts, PolicyRules, Tier } from "./types";
 
 /** Outcomes beyond this are not searched: "more than 10,000,000". */
 export const MORE_SEARCH_CAP = 10_000_000;
+/** The flicker band near the bar is scanned one outcome at a time, at most this many. */
+const SCAN_CAP = 100_000;
 
 export interface PlainGateInput {
   rules: PolicyRules;
@@ -40,18 +42,18 @@ export type Distance =
   | { kind: "spent" };
 
 /** `counts` after k more outcomes at `rate`: floor(rate·k) of them good, so a good one is never rounded up. */
-export function outcomesAtRate(counts: Counts, rate: number, k: number): Counts {
-  const good = Math.min(k, Math.max(0, Math.floor(rate * k + 1e-9)));
+export function outcomesAtRate(counts: Counts, rate: number, k: number, extraGood = 0): Counts {
+  const good = Math.min(k, Math.max(0, Math.floor(rate * k + 1e-9) + extraGood));
   return { successes: counts.successes + good, trials: counts.trials + k };
 }
 
 /** The gate's own decision after k more outcomes at `rate` (a one-look gate takes its look on the way). */
-export function gateAfterOutcomes(input: PlainGateInput, k: number, rate: number): GateDecision {
+export function gateAfterOutcomes(input: PlainGateInput, k: number, rate: number, extraGood = 0): GateDecision {
   const { rules, tier, evidence, window, restarts, look } = input;
   const bar = rules.tiers[tier].promotion!;
   const gate = gateOf(rules.gate);
-  const after = outcomesAtRate(evidence, rate, k);
-  const afterWindow = outcomesAtRate(window, rate, k);
+  const after = outcomesAtRate(evidence, rate, k, extraGood);
+  const afterWindow = outcomesAtRate(window, rate, k, extraGood);
   const lookAt = gate.lookAt(bar);
   if (lookAt === null || look !== null || k === 0 || after.trials < lookAt)
     return promotionGate(rules, tier, after, afterWindow, restarts, look);
@@ -127,8 +129,15 @@ export function distanceAtRate(input: PlainGateInput, allGood: () => number | nu
           ? `${rateText} is below ${barText}`
           : `${rateText} is at ${barText}, and it needs evidence of a rate above it`,
     };
-  const n = firstClearing((k) => gateAfterOutcomes(input, k, rate).cleared);
-  return n === null ? { kind: "beyond", rate } : after(n);
+  const clears = (k: number) => gateAfterOutcomes(input, k, rate).cleared;
+  const n = firstClearing(clears);
+  if (n === null) return { kind: "beyond", rate };
+  // floor(rate·k) rises in steps, so near the bar clearing flickers with k and bisection may land past
+  // the first k that clears. One good outcome more than the stream gives never clears later than the
+  // stream does, so the first k that clears lies between that optimistic boundary and n: scan it.
+  const from = firstClearing((k) => gateAfterOutcomes(input, k, rate, 1).cleared) ?? n;
+  for (let k = Math.max(1, Math.max(from, n - SCAN_CAP)); k < n; k++) if (clears(k)) return after(k);
+  return after(n);
 }
 
 const outcomesWord = (n: number) => `outcome${n === 1 ? "" : "s"}`;
