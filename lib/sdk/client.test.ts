@@ -84,7 +84,7 @@ describe("CwrClient: fail closed", () => {
   it("turns CRAWL when the data is older than maxAgeMs, and fresh again on a heartbeat", async () => {
     const { api, c, client } = await setup(WORLD, { maxAgeMs: 1000 });
     await client.ready();
-    await until(() => client.status().connected, 5000, "stream");
+    await until(() => client.status().connected, "stream");
     const statuses: ClientStatus["state"][] = [];
     client.onStatus((s) => statuses.push(s.state));
     c.advance(1000);
@@ -95,7 +95,7 @@ describe("CwrClient: fail closed", () => {
     expect(client.decide("ticket.tag", "external")).toMatchObject({ allowed: false, tier: "CRAWL" });
     expect(client.status()).toMatchObject({ state: "stale", ageMs: 1001 });
     api.broadcast(": ping\n\n");
-    await until(() => client.mode("ticket.tag") === "act_external", 5000, "heartbeat to refresh");
+    await until(() => client.mode("ticket.tag") === "act_external", "heartbeat to refresh");
     expect(client.status()).toMatchObject({ state: "fresh", ageMs: 0, lastUpdateAt: c.t });
     expect(statuses).toEqual(["stale", "fresh"]);
   });
@@ -103,12 +103,12 @@ describe("CwrClient: fail closed", () => {
   it("applies tier changes from the stream and resumes with Last-Event-ID after a drop", async () => {
     const { api, client } = await setup(WORLD);
     await client.ready();
-    await until(() => api.openStreams() === 1, 5000, "stream");
+    await until(() => api.openStreams() === 1, "stream");
     const changes: TierChange[] = [];
     client.onChange((ch) => changes.push(ch));
     const id = "6f1c1a52-8a55-4c8e-9a44-3f3f0a6d3c11";
     api.change(view("ticket.tag", "CRAWL"), id);
-    await until(() => client.mode("ticket.tag") === "suggest", 5000, "change");
+    await until(() => client.mode("ticket.tag") === "suggest", "change");
     expect(changes).toEqual([
       expect.objectContaining({
         action: "ticket.tag",
@@ -121,7 +121,7 @@ describe("CwrClient: fail closed", () => {
     expect(client.status().lastEventId).toBe(id);
 
     api.closeStreams();
-    await until(() => api.streamRequests.length === 2 && api.openStreams() === 1, 5000, "reconnect");
+    await until(() => api.streamRequests.length === 2 && api.openStreams() === 1, "reconnect");
     expect(api.streamRequests[1]!["last-event-id"]).toBe(id);
     // The reconnect re-read /tiers conditionally: the ETag of the first answer went along.
     expect(api.tiersRequests.length).toBeGreaterThanOrEqual(2);
@@ -131,15 +131,15 @@ describe("CwrClient: fail closed", () => {
   it("fails closed on data it cannot trust (a tier whose mode is not its own) until good data comes", async () => {
     const { api, client } = await setup(WORLD);
     await client.ready();
-    await until(() => api.openStreams() === 1, 5000, "stream");
+    await until(() => api.openStreams() === 1, "stream");
     api.broadcast(
       `id: x\nevent: tier_change\ndata: ${JSON.stringify({ ...view("refund.issue", "RUN"), mode: "suggest" })}\n\n`,
     );
-    await until(() => client.status().state === "error", 5000, "error state");
+    await until(() => client.status().state === "error", "error state");
     expect(client.mode("ticket.tag")).toBe("suggest");
     expect(client.status().lastError?.message).toMatch(/malformed tier_change/);
     // The client reconnects (after its maximum backoff) and a good answer restores it.
-    await until(() => client.status().state === "fresh", 5000, "recovery");
+    await until(() => client.status().state === "fresh", "recovery");
     expect(client.mode("ticket.tag")).toBe("act_external");
     expect(client.mode("refund.issue")).toBe("suggest");
   });
@@ -147,29 +147,29 @@ describe("CwrClient: fail closed", () => {
   it("fails closed at once when the key is refused, keeping its data unused", async () => {
     const { api, client } = await setup(WORLD, { maxAgeMs: 60_000 });
     await client.ready();
-    await until(() => api.openStreams() === 1, 5000, "stream");
+    await until(() => api.openStreams() === 1, "stream");
     api.validKeys.clear();
     api.closeStreams();
-    await until(() => client.status().state === "error", 5000, "error");
+    await until(() => client.status().state === "error", "error");
     expect(client.status().lastError).toMatchObject({ status: 401, code: "unauthenticated" });
     expect(client.mode("ticket.tag")).toBe("suggest");
     api.validKeys.add(GOOD_KEY);
-    await until(() => client.status().state === "fresh", 5000, "recovery");
+    await until(() => client.status().state === "fresh", "recovery");
   });
 
   it("keeps answering through a short outage within maxAgeMs, turns CRAWL after it, recovers when the server is back", async () => {
     const { api, c, client } = await setup(WORLD, { maxAgeMs: 1000 });
     await client.ready();
-    await until(() => api.openStreams() === 1, 5000, "stream");
+    await until(() => api.openStreams() === 1, "stream");
     await api.stop();
-    await until(() => !client.status().connected && client.status().lastError !== null, 5000, "disconnect");
+    await until(() => !client.status().connected && client.status().lastError !== null, "disconnect");
     c.advance(500);
     expect(client.mode("ticket.tag")).toBe("act_external");
     c.advance(501);
     expect(client.mode("ticket.tag")).toBe("suggest");
     expect(client.status().state).toBe("stale");
     await api.restart();
-    await until(() => client.status().state === "fresh" && client.status().connected, 5000, "recovery");
+    await until(() => client.status().state === "fresh" && client.status().connected, "recovery");
     expect(client.mode("ticket.tag")).toBe("act_external");
   });
 
@@ -177,7 +177,7 @@ describe("CwrClient: fail closed", () => {
     const { api, c, client } = await setup(WORLD, { stream: false, maxAgeMs: 3000 });
     await client.ready();
     expect(api.streamRequests).toHaveLength(0);
-    await until(() => api.tiersRequests.length >= 2, 5000, "a second poll");
+    await until(() => api.tiersRequests.length >= 2, "a second poll");
     expect(api.tiersRequests[1]!["if-none-match"]).toMatch(/^"/);
     c.advance(2000);
     expect(client.mode("ticket.tag")).toBe("act_external");
@@ -186,7 +186,7 @@ describe("CwrClient: fail closed", () => {
   it("treats a 200 without the right shape or a non-JSON answer as an error", async () => {
     const { api, client } = await setup(WORLD);
     api.tiersFailures.push({ status: 200, body: { tiers: "nope" } });
-    await until(() => client.status().lastError !== null, 5000, "error");
+    await until(() => client.status().lastError !== null, "error");
     expect(client.mode("ticket.tag")).toBe("suggest");
     expect(client.status().lastError?.message).toMatch(/tiers is not a list/);
   });
@@ -195,13 +195,13 @@ describe("CwrClient: fail closed", () => {
     const before = process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
     const { api, client } = await setup(WORLD);
     await client.ready();
-    await until(() => api.openStreams() === 1, 5000, "stream");
+    await until(() => api.openStreams() === 1, "stream");
     client.report({ action: "ticket.tag", kind: "outcome.positive" });
     await client.close();
     expect(client.mode("ticket.tag")).toBe("suggest");
     expect(client.status().state).toBe("closed");
     expect(api.stored).toHaveLength(1); // close() sent the queued outcome
-    await until(() => api.openStreams() === 0, 5000, "stream closed");
+    await until(() => api.openStreams() === 0, "stream closed");
     await new Promise((r) => setTimeout(r, 20));
     const after = process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
     expect(after).toBeLessThanOrEqual(before);

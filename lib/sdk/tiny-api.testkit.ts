@@ -190,7 +190,11 @@ export function view(action: string, tier: TierView["tier"], extra: Partial<Tier
   };
 }
 
-export async function until(check: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
+/**
+ * Waits for a condition the test cannot await as an event. The bound only detects one that never comes; it is
+ * generous because CI runners are loaded, and never a timing claim (those are benchmark rows).
+ */
+export async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

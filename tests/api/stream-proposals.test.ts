@@ -67,8 +67,8 @@ describe("proposal_decided on the tier stream", () => {
     const mine = await streamOf((await createApiKey(db, SYSTEM_ACTOR, { agentId: agent.id, name: "bot" })).secret);
     const theirs = await streamOf((await createApiKey(db, SYSTEM_ACTOR, { agentId: other.id, name: "bot" })).secret);
     try {
-      await mine.read((t) => t.includes("event: snapshot"), 5000);
-      await theirs.read((t) => t.includes("event: snapshot"), 5000);
+      await mine.read((t) => t.includes("event: snapshot"), 20_000);
+      await theirs.read((t) => t.includes("event: snapshot"), 20_000);
       const { proposal } = await createProposal(db, agent, {
         idempotencyKey: "stream-1",
         action,
@@ -78,7 +78,7 @@ describe("proposal_decided on the tier stream", () => {
         parameters: { order: "A-1001", amount: 12.5 },
       });
       await decideSuggestion(db, admin, proposal.id, { type: "accept" });
-      const text = await mine.read((t) => t.includes("event: proposal_decided"), 5000);
+      const text = await mine.read((t) => t.includes("event: proposal_decided"), 20_000);
       const frame = text.split("\n\n").find((b) => b.includes("event: proposal_decided"));
       expect(frame, text).toBeDefined();
       const data = JSON.parse(

@@ -89,7 +89,7 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
       const body = await readJson<{ tierChangeId: string; frozen: boolean; stateVersion: number }>(res);
       expect(res.status, JSON.stringify(body)).toBe(200);
       stateVersion = body.stateVersion;
-      const frame = await stream.next((f) => f.event === "tier_change" && f.id === body.tierChangeId, 5_000);
+      const frame = await stream.next((f) => f.event === "tier_change" && f.id === body.tierChangeId, 20_000);
       expect((frame.data as { frozen: boolean; action?: string }).frozen).toBe(frozen);
       fromSend.push(frame.at - sent);
       fromAck.push(Math.max(0, frame.at - acked));
@@ -139,7 +139,7 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
         (f.data as { tiers: Array<{ action: string; frozen: boolean }> }).tiers.some(
           (t) => t.action === "ticket.tag" && t.frozen === !at!.frozen,
         ));
-    await stream.next((f) => stream.frames.indexOf(f) >= seen && showsIt(f), 5_000);
+    await stream.next((f) => stream.frames.indexOf(f) >= seen && showsIt(f), 20_000);
     // And after the reconnection, live changes flow again.
     const again = await fetch(`${a.baseUrl}/api/admin/action-types/${at!.id}/freeze`, {
       method: "POST",
@@ -152,7 +152,7 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     });
     const body = await readJson<{ tierChangeId: string }>(again);
     expect(again.status).toBe(200);
-    await stream.next((f) => f.event === "tier_change" && f.id === body.tierChangeId, 5_000);
+    await stream.next((f) => f.event === "tier_change" && f.id === body.tierChangeId, 20_000);
     const mb = await (await fetch(`${b.baseUrl}/api/metrics`, { headers: metricsHeaders })).text();
     expect(metric(mb, "cwr_stream_clients")).toBe(1);
   }, 60_000);
@@ -283,6 +283,6 @@ describe.skipIf(!PG_URL)("several instances on one PostgreSQL", () => {
     });
     const body = await readJson<{ tierChangeId: string }>(res);
     expect(res.status).toBe(200);
-    await stream.next((f) => f.event === "tier_change" && f.id === body.tierChangeId, 2_000);
+    await stream.next((f) => f.event === "tier_change" && f.id === body.tierChangeId, 20_000);
   }, 120_000);
 });
