@@ -21,9 +21,15 @@ export interface RationaleCount {
   words: number;
 }
 
-/** The text as drawn: NFKC, without the characters that draw nothing (so they join, never separate, words). */
+const drawsSomething = (ch: string) => !IGNORABLE.test(ch) && !BLANK_LOOKING.has(ch);
+
+/**
+ * The text as drawn: without the characters that draw nothing (so they join, never separate, words), then
+ * NFKC — removed first too, or one between two jamo would keep them from composing — then removed again, for
+ * any that NFKC produces.
+ */
 function drawn(text: string): string[] {
-  return [...text.normalize("NFKC")].filter((ch) => !IGNORABLE.test(ch) && !BLANK_LOOKING.has(ch));
+  return [...[...text].filter(drawsSomething).join("").normalize("NFKC")].filter(drawsSomething);
 }
 
 // Word boundaries of every script (a language without spaces has words too). Stateless, so shared.
