@@ -19,6 +19,7 @@ export default defineConfig({
   test: {
     include: ["lib/**/*.test.ts", "tests/**/*.test.ts", "scripts/**/*.test.ts"],
     environment: "node",
+    setupFiles: ["tests/helpers/fast-check-runs.ts"],
     // Integration tests each open their own PGlite database; keep memory bounded on 2 cores.
     pool: "forks",
     maxWorkers: 2,

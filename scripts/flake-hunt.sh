@@ -5,6 +5,9 @@
 #
 #   bash scripts/flake-hunt.sh [N=3] [--no-hog] [--no-postgres]
 #
+# FC_RUNS=1000 bash scripts/flake-hunt.sh 1 --no-hog runs every property test without its own numRuns 1,000 times
+# (tests/helpers/fast-check-runs.ts): the deep run that finds counterexamples CI would meet by chance.
+#
 # Needs a production build (the server tests use it): `npx next build` first, or NEXT_DIST_DIR set.
 # Reports go to flake-hunt/<time>/run-<i>-<pass>.json (vitest's JSON reporter).
 set -uo pipefail
