@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { csvCell, exportStream } from "./export";
-import type { AuditRow } from "./data";
+import type { AuditExportRow } from "./data";
 
-const row = (seq: number, data: unknown = { a: 1 }): AuditRow => ({
+const row = (seq: number, data: unknown = { a: 1 }): AuditExportRow => ({
   seq: String(seq),
   createdAt: "2026-01-01T00:00:00.000Z",
   actorType: "user",
@@ -16,6 +16,13 @@ const row = (seq: number, data: unknown = { a: 1 }): AuditRow => ({
   data,
   hash: "h",
   prevHash: "p",
+  agentSlug: null,
+  agentName: null,
+  actionKey: null,
+  actionName: null,
+  actorName: "A <a@b>",
+  summary: "a@b: k",
+  rationale: "",
 });
 
 async function* rows(n: number) {
@@ -37,7 +44,7 @@ describe("audit export", () => {
   it("streams valid JSON for zero, one and many rows", async () => {
     expect(JSON.parse(await text(exportStream(rows(0), "json")))).toEqual([]);
     expect(JSON.parse(await text(exportStream(rows(1), "json")))).toHaveLength(1);
-    const many = JSON.parse(await text(exportStream(rows(1234), "json"))) as AuditRow[];
+    const many = JSON.parse(await text(exportStream(rows(1234), "json"))) as AuditExportRow[];
     expect(many.map((r) => Number(r.seq))).toEqual(Array.from({ length: 1234 }, (_, i) => i + 1));
   });
 
@@ -45,7 +52,8 @@ describe("audit export", () => {
     const csv = await text(exportStream(rows(3), "csv"));
     const lines = csv.trim().split("\r\n");
     expect(lines[0]).toBe(
-      "seq,createdAt,actorType,actorLabel,kind,entityType,entityId,agentId,actionTypeId,data,prevHash,hash",
+      "seq,createdAt,actorType,actorLabel,kind,entityType,entityId,agentId,actionTypeId,data,prevHash,hash," +
+        "agentSlug,agentName,actionKey,actionName,actorName,summary,rationale",
     );
     expect(lines).toHaveLength(4);
   });
