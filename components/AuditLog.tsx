@@ -6,6 +6,10 @@ import type { ReaderVerdict } from "@/lib/audit/seal";
 import { fetchJson } from "@/components/ui/fetchJson";
 import { Empty, ErrorNote, LiveDot } from "@/components/ui/States";
 import { formatDateTimeSeconds } from "@/components/format";
+import { auditWords } from "@/lib/audit/readable";
+
+/** Names wrap inside their column (a long key breaks anywhere) rather than being cut off. */
+const WRAP = "px-2 py-1 text-xs [overflow-wrap:anywhere]";
 
 export function ChainBadge() {
   const q = useQuery({
@@ -33,6 +37,20 @@ export function ChainBadge() {
     <span className="rounded bg-red-600 px-2 py-1 text-sm font-semibold text-white" data-testid="chain-badge">
       ✗ The audit log does not verify at entry {q.data.brokenAt?.seq}: {q.data.brokenAt?.reason}
     </span>
+  );
+}
+
+/** The rationale (or justification, reason, comment) as a person wrote it, line breaks kept. */
+function Words({ data }: { data: unknown }) {
+  const words = auditWords(data);
+  if (!words) return null;
+  return (
+    <p className="my-1 text-sm text-slate-800">
+      <span className="font-semibold">{words.label}: </span>
+      <span className="whitespace-pre-wrap" data-testid="audit-rationale">
+        {words.text}
+      </span>
+    </p>
   );
 }
 
@@ -89,10 +107,10 @@ export function AuditTable({
             <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
               <tr>
                 <th className="w-14 px-2 py-2">#</th>
-                <th className="w-44 px-2 py-2">When (UTC)</th>
-                <th className="w-44 px-2 py-2">Actor</th>
-                <th className="w-36 px-2 py-2">Agent</th>
-                <th className="w-44 px-2 py-2">Action type</th>
+                <th className="w-40 px-2 py-2">When (UTC)</th>
+                <th className="w-48 px-2 py-2">Actor</th>
+                <th className="w-40 px-2 py-2">Agent</th>
+                <th className="w-48 px-2 py-2">Action type</th>
                 <th className="px-2 py-2">What happened</th>
               </tr>
             </thead>
@@ -112,25 +130,24 @@ export function AuditTable({
                   <td className="whitespace-nowrap px-2 py-1 font-mono text-xs">
                     {formatDateTimeSeconds(r.createdAt).replace(" UTC", "")}
                   </td>
-                  <td className="truncate px-2 py-1 text-xs" title={`${r.actorType}: ${r.actorLabel}`}>
+                  <td className={WRAP}>
                     {r.actorLabel} <span className="text-slate-500">({r.actorType})</span>
                   </td>
-                  <td className="truncate px-2 py-1 text-xs" title={r.agent ? `${r.agent.name} (${r.agent.slug})` : ""}>
+                  <td className={WRAP} data-testid="audit-agent">
                     {r.agent ? (
                       <>
-                        {r.agent.name} <span className="font-mono text-slate-500">{r.agent.slug}</span>
+                        <span className="block">{r.agent.name}</span>
+                        <span className="block font-mono text-slate-500">{r.agent.slug}</span>
                       </>
                     ) : (
                       <span className="text-slate-500">—</span>
                     )}
                   </td>
-                  <td
-                    className="truncate px-2 py-1 text-xs"
-                    title={r.actionType ? `${r.actionType.name} (${r.actionType.key})` : ""}
-                  >
+                  <td className={WRAP} data-testid="audit-action">
                     {r.actionType ? (
                       <Link href={`/action-types/${r.actionType.id}`} className="text-blue-800 hover:underline">
-                        {r.actionType.name} <span className="font-mono">{r.actionType.key}</span>
+                        <span className="block">{r.actionType.name}</span>
+                        <span className="block font-mono">{r.actionType.key}</span>
                       </Link>
                     ) : (
                       <span className="text-slate-500">—</span>
@@ -148,6 +165,7 @@ export function AuditTable({
                     </div>
                     <details className="text-xs text-slate-600">
                       <summary className="cursor-pointer font-mono">{r.kind}</summary>
+                      <Words data={r.data} />
                       <code className="block max-h-40 overflow-auto break-all">{JSON.stringify(r.data)}</code>
                       {r.hash && <div className="mt-0.5 break-all font-mono text-slate-500">hash {r.hash}</div>}
                     </details>

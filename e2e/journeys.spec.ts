@@ -547,6 +547,14 @@ test("(6) an auditor filters the audit log by kind, exports CSV and sees the cha
     "data",
     "prevHash",
     "hash",
+    // Issue 25: the readable columns follow the machine ones (their positions hold).
+    "agentSlug",
+    "agentName",
+    "actionKey",
+    "actionName",
+    "actorName",
+    "summary",
+    "rationale",
   ]);
   const body = csv.slice(1);
   // The export ends at the seal horizon (blind counts, lib/audit/seal.ts): it holds every listed row
@@ -556,7 +564,7 @@ test("(6) an auditor filters the audit log by kind, exports CSV and sees the cha
   );
   expect(body.length).toBeGreaterThanOrEqual(numbered);
   for (const r of body) {
-    expect(r).toHaveLength(12);
+    expect(r).toHaveLength(19);
     expect(r[4]).toMatch(/^tier\./);
     expect(r[11]).toMatch(/^[0-9a-f]{64}$/);
   }

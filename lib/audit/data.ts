@@ -2,8 +2,9 @@
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
 import { auditEntryHash, GENESIS_HASH } from "./hash";
-import { INGESTION_KIND, type IngestionMode } from "./kinds";
+import { INGESTION_KIND, SIGNIN_KINDS, type IngestionMode } from "./kinds";
 import { auditEntityPath, summarizeAudit } from "./summary";
+import { auditActorName, auditWords } from "./readable";
 import { openCursor, sealCursor } from "./cursor";
 import { AppError } from "@/lib/errors";
 
@@ -74,6 +75,8 @@ export interface AuditFilter {
   to?: Date;
   /** agents' outcome batches (events.ingested): included unless told (the page hides them by default) */
   ingestion?: IngestionMode;
+  /** people's sign-ins and sign-outs: included unless told (the page hides them by default) */
+  signins?: IngestionMode;
 }
 
 /**
@@ -155,6 +158,9 @@ async function where(db: Reader, f: AuditFilter, beforeSeq?: bigint) {
   const ingestion = f.kind === INGESTION_KIND ? "include" : f.ingestion;
   if (ingestion === "hide") and.push({ kind: { not: INGESTION_KIND } });
   if (ingestion === "only") and.push({ kind: INGESTION_KIND });
+  const signins = (SIGNIN_KINDS as readonly string[]).includes(f.kind ?? "") ? "include" : f.signins;
+  if (signins === "hide") and.push({ kind: { notIn: [...SIGNIN_KINDS] } });
+  if (signins === "only") and.push({ kind: { in: [...SIGNIN_KINDS] } });
   if (f.from || f.to) and.push({ createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lte: f.to } : {}) } });
   if (beforeSeq !== undefined) and.push({ seq: { lt: beforeSeq } });
   return and.length ? { AND: and } : {};
@@ -271,11 +277,57 @@ async function withNames(db: Reader, rows: AuditRow[]): Promise<NamedRow[]> {
 }
 
 /**
+ * An exported entry: the stored fields (the hash covers these), then what people read beside them
+ * (derived at export time, not hashed): names for the ids, a one-line summary and the rationale as text.
+ */
+export interface AuditExportRow extends AuditRow {
+  agentSlug: string | null;
+  agentName: string | null;
+  actionKey: string | null;
+  actionName: string | null;
+  actorName: string;
+  summary: string;
+  rationale: string;
+}
+
+/** Names for a page of rows: withNames' two reads, and the people and agents who acted. */
+async function forPeople(db: Reader, rows: AuditRow[]): Promise<AuditExportRow[]> {
+  const named = await withNames(db, rows);
+  const idsOf = (type: string) => [
+    ...new Set(rows.filter((r) => r.actorType === type && r.actorId).map((r) => r.actorId!)),
+  ];
+  const [userIds, agentIds] = [idsOf("user"), idsOf("agent")];
+  const users = userIds.length
+    ? await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } })
+    : [];
+  const agents = agentIds.length
+    ? await db.agent.findMany({ where: { id: { in: agentIds } }, select: { id: true, name: true } })
+    : [];
+  const userById = new Map(users.map((u) => [u.id, u]));
+  const agentById = new Map(agents.map((a) => [a.id, a]));
+  // withNames keeps the order: named[i] is rows[i] with its names.
+  return rows.map((r, i) => {
+    const { agent, actionType, summary } = named[i]!;
+    const by = r.actorId ?? "";
+    return {
+      ...r,
+      agentSlug: agent?.slug ?? null,
+      agentName: agent?.name ?? null,
+      actionKey: actionType?.key ?? null,
+      actionName: actionType?.name ?? null,
+      actorName: auditActorName(r, { user: userById.get(by), agent: agentById.get(by) }),
+      summary,
+      rationale: auditWords(r.data)?.text ?? "",
+    };
+  });
+}
+
+/**
  * Every matching entry up to the seal horizon (lib/audit/seal.ts), oldest first, a page at a time:
  * memory stays flat whatever the size. An open request's review entries, and the entries after them,
  * are exported once the open requests close: neither stubs nor gaps in seq tell how many there are.
  */
-export async function* iterateAudit(db: Reader, filter: AuditFilter, pageSize = 1000): AsyncGenerator<AuditRow> {
+export async function* iterateAudit(db: Reader, filter: AuditFilter, pageSize = 1000): AsyncGenerator<AuditExportRow> {
   let after = 0n;
   const open = new Set(await openRequestIds(db));
   const horizon = await sealHorizon(db);
@@ -287,7 +339,7 @@ export async function* iterateAudit(db: Reader, filter: AuditFilter, pageSize = 
       orderBy: { seq: "asc" },
       take: pageSize,
     });
-    for (const r of page) if (!isSealed(r, open)) yield toRow(r);
+    yield* await forPeople(db, page.filter((r) => !isSealed(r, open)).map(toRow));
     if (page.length < pageSize) return;
     after = page[page.length - 1]!.seq;
   }

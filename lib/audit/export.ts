@@ -1,7 +1,8 @@
 // Streamed CSV / JSON exports of the audit log (no full load into memory).
-import type { AuditRow } from "./data";
+import type { AuditExportRow } from "./data";
 
-export const CSV_COLUMNS = [
+/** The stored fields, in the order tools read them since the first release. */
+const MACHINE_COLUMNS = [
   "seq",
   "createdAt",
   "actorType",
@@ -16,6 +17,19 @@ export const CSV_COLUMNS = [
   "hash",
 ] as const;
 
+/** What a person reads: names for the ids, the entry in one line, the rationale as text (after, so positions hold). */
+const READABLE_COLUMNS = [
+  "agentSlug",
+  "agentName",
+  "actionKey",
+  "actionName",
+  "actorName",
+  "summary",
+  "rationale",
+] as const;
+
+export const CSV_COLUMNS = [...MACHINE_COLUMNS, ...READABLE_COLUMNS] as const;
+
 /** RFC 4180 quoting; cells that a spreadsheet would run as a formula are prefixed with a quote. */
 export function csvCell(value: unknown): string {
   let s = value === null || value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
@@ -23,11 +37,11 @@ export function csvCell(value: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function csvLine(row: AuditRow): string {
+export function csvLine(row: AuditExportRow): string {
   return CSV_COLUMNS.map((c) => csvCell(row[c])).join(",") + "\r\n";
 }
 
-export function exportStream(rows: AsyncIterable<AuditRow>, format: "csv" | "json"): ReadableStream<Uint8Array> {
+export function exportStream(rows: AsyncIterable<AuditExportRow>, format: "csv" | "json"): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const iterator = rows[Symbol.asyncIterator]();
   let first = true;

@@ -198,6 +198,8 @@ export const TIER_AUDIT_KIND: Record<TierChangeCause, AuditKind> = {
 };
 
 export const INGESTION_KIND = "events.ingested" satisfies AuditKind;
+/** People signing in and out: frequent, rarely what an auditor looks for (the page hides them by default). */
+export const SIGNIN_KINDS = ["user.login", "user.logout"] as const satisfies readonly AuditKind[];
 
 type Group = (typeof AUDIT_KINDS)[AuditKind]["group"];
 /** How the auditors' filter shows the groups (in this order); tooling entries are not offered. */

@@ -31,6 +31,8 @@ export const auditQuerySchema = z.strictObject({
   to: iso.optional(),
   /** agents' outcome batches: hidden unless asked for (or the kind filter names them) */
   ingestion: z.enum(INGESTION_MODES).optional(),
+  /** people's sign-ins and sign-outs: the page hides them unless asked for (or the kind filter names them) */
+  signins: z.enum(INGESTION_MODES).optional(),
   /** the list's opaque page cursor (lib/audit/cursor.ts), or a seq (clamped to the seal horizon) */
   before: z
     .string()
@@ -64,6 +66,7 @@ export function toAuditFilter(q: AuditQuery): AuditFilter {
     ...(q.actor ? { actor: q.actor } : {}),
     ...(q.kind ? { kind: q.kind } : {}),
     ...(q.ingestion ? { ingestion: q.ingestion } : {}),
+    ...(q.signins ? { signins: q.signins } : {}),
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
   };

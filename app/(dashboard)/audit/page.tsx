@@ -24,8 +24,9 @@ export default async function AuditPage({
     Object.entries(await searchParams).filter(([k, v]) => typeof v === "string" && v !== "" && k !== "format"),
   ) as Record<string, string>;
   const parsed = auditQuerySchema.safeParse(raw);
-  // Ingestion is 90%+ of the log: hidden unless asked for, so the state changes are what one sees.
-  const query = { ingestion: "hide" as const, ...(parsed.success ? parsed.data : {}) };
+  // Ingestion is 90%+ of the log and sign-ins crowd what is left: both hidden unless asked for, so the
+  // state changes are what one sees (the export links carry the same choice).
+  const query = { ingestion: "hide" as const, signins: "hide" as const, ...(parsed.success ? parsed.data : {}) };
   const db = await getDb();
   const filter = toAuditFilter(query);
   // A cursor from another server (or a stale secret) starts again from the newest page.
@@ -35,7 +36,11 @@ export default async function AuditPage({
   });
   const agents = await listAgents(db);
   const actionTypes = await listOverview(db);
-  const qs = new URLSearchParams({ ...(parsed.success ? raw : {}), ingestion: query.ingestion }).toString();
+  const qs = new URLSearchParams({
+    ...(parsed.success ? raw : {}),
+    ingestion: query.ingestion,
+    signins: query.signins,
+  }).toString();
   const field = "rounded border border-slate-300 px-2 py-1 text-sm";
   const listed = AUDIT_KIND_GROUPS.some((g) => g.prefix === query.kind || g.kinds.some((k) => k.kind === query.kind));
   return (
@@ -135,6 +140,14 @@ export default async function AuditPage({
         <div className="flex flex-col text-xs">
           <label htmlFor="audit-ingestion">Outcomes reported by agents</label>
           <select id="audit-ingestion" name="ingestion" defaultValue={query.ingestion} className={field}>
+            <option value="hide">Hidden</option>
+            <option value="include">Shown with the rest</option>
+            <option value="only">Only these</option>
+          </select>
+        </div>
+        <div className="flex flex-col text-xs">
+          <label htmlFor="audit-signins">Sign-ins and sign-outs</label>
+          <select id="audit-signins" name="signins" defaultValue={query.signins} className={field}>
             <option value="hide">Hidden</option>
             <option value="include">Shown with the rest</option>
             <option value="only">Only these</option>
