@@ -92,6 +92,14 @@ export function AuditTable({
             >
               Export JSON
             </a>
+            <a
+              className="rounded border border-slate-300 bg-white px-2 py-1 text-sm"
+              href="/api/dashboard/audit/export?format=json"
+              download
+              title="Every entry, whatever the filters: what npm run audit:verify checks"
+            >
+              Complete log (JSON, to verify)
+            </a>
           </>
         )}
         <span className="ml-auto">

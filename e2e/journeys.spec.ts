@@ -582,4 +582,12 @@ test("(6) an auditor filters the audit log by kind, exports CSV and sees the cha
   const json = (await (await page.request.get(href!)).json()) as Array<{ kind: string }>;
   expect(json.length).toBe(body.length);
   expect(json.every((e) => e.kind.startsWith("tier."))).toBe(true);
+
+  // The complete log ignores the filters: every entry in sequence, what audit:verify checks offline.
+  const whole = await page.getByRole("link", { name: "Complete log (JSON, to verify)" }).getAttribute("href");
+  expect(whole).toBe("/api/dashboard/audit/export?format=json");
+  const all = (await (await page.request.get(whole!)).json()) as Array<{ seq: number | string; kind: string }>;
+  expect(all.length).toBeGreaterThan(json.length);
+  expect(all.map((e) => Number(e.seq))).toEqual(all.map((_, i) => i + 1));
+  expect(all.some((e) => e.kind === "user.login")).toBe(true);
 });
