@@ -51,7 +51,9 @@ function visibleLabels(page: Page): Promise<Field[]> {
   });
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "\\s+");
+/** The label as a pattern that ignores white space (a unit after the field is read "bar (CRAWL→) %"). */
+const pattern = (label: string) =>
+  new RegExp([...label.replace(/\s+/g, "")].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s*"), "iu");
 
 /** The fields on the page whose accessible name does not contain their visible label. */
 async function mismatches(page: Page, where: string): Promise<{ checked: number; bad: string[] }> {
@@ -60,7 +62,7 @@ async function mismatches(page: Page, where: string): Promise<{ checked: number;
   for (const f of fields) {
     const el = page.locator(`[data-label-in-name="${f.index}"]`);
     try {
-      await expect(el).toHaveAccessibleName(new RegExp(escape(f.label), "i"), { timeout: 250 });
+      await expect(el).toHaveAccessibleName(pattern(f.label), { timeout: 250 });
     } catch {
       const snapshot = (await el.ariaSnapshot()).split("\n")[0];
       bad.push(`${where}: ${f.tag} labelled "${f.label}" is named ${snapshot}`);
