@@ -91,7 +91,8 @@ test("chart labels are not drawn through the data, at 1440 and 1024 px", async (
   }
   expect(problems).toEqual([]);
   // The bar's words are still there, beside the chart rather than on it.
-  await expect(page.getByTestId("evidence-chart").first()).toContainText("the gate clears above this line");
+  await openActionType(page, new Map(pages).get("refund.issue")!);
+  await expect(page.getByTestId("evidence-chart")).toContainText("the gate clears above this line");
 });
 
 /** WCAG contrast ratio of two computed CSS colours ("rgb(…)" / "rgba(…)"). */
