@@ -29,7 +29,7 @@ export function OverviewRowView({
       data-action-key={r.key}
       data-tier={r.tier}
     >
-      <td className="px-3 py-2">
+      <td className="px-2 py-2">
         <Link
           href={`/action-types/${r.id}`}
           className="font-medium text-blue-800 hover:underline"
@@ -43,15 +43,17 @@ export function OverviewRowView({
           {r.reversible ? "" : " · irreversible"}
         </div>
       </td>
-      <td className="px-3 py-2">
+      <td className="px-2 py-2">
         <TierBadge tier={r.tier} frozen={r.frozen} />
+        <div className="mt-1 text-xs text-slate-600" data-testid="in-tier">
+          for {formatDuration(r.tierSince)}
+        </div>
       </td>
-      <td className="px-3 py-2 whitespace-nowrap">{formatDuration(r.tierSince)}</td>
-      <td className="px-3 py-2">
+      <td className="px-2 py-2">
         <Sparkline values={r.spark} promotion={r.promotionThreshold} demotion={r.demotionThreshold} />
         <div className="text-xs text-slate-500">{windowHealthText(r.windowRate, r.windowTrials)}</div>
       </td>
-      <td className="min-w-56 px-3 py-2 text-xs">
+      <td className="min-w-56 px-2 py-2 text-xs">
         <div className="max-w-xs space-y-1">
           {r.eligible && (
             <span className="rounded bg-emerald-100 px-1.5 py-0.5 font-semibold text-emerald-900">eligible</span>
@@ -79,7 +81,7 @@ export function OverviewRowView({
           )}
         </div>
       </td>
-      <td className="px-3 py-2">
+      <td className="px-2 py-2">
         {r.openRequests > 0 ? (
           <Link href={`/requests?action=${r.id}`} className="text-blue-800 underline">
             {r.openRequests} open
@@ -88,7 +90,7 @@ export function OverviewRowView({
           "—"
         )}
       </td>
-      <td className="px-3 py-2 text-xs">
+      <td className="px-2 py-2 text-xs">
         {r.lastDemotion ? (
           <>
             <div>{formatDuration(r.lastDemotion.at)} ago</div>
@@ -99,7 +101,7 @@ export function OverviewRowView({
         )}
       </td>
       {act && (
-        <td className="px-3 py-2">
+        <td className="px-2 py-2">
           <TierActions
             actionTypeId={r.id}
             label={r.key}

@@ -71,7 +71,6 @@ export function OverviewTable(props: {
         <label className="flex flex-col">
           <span className="text-xs text-slate-500">Search</span>
           <input
-            aria-label="Search"
             value={text}
             onChange={(e) => setText(e.target.value)}
             placeholder="agent or action"
@@ -81,7 +80,6 @@ export function OverviewTable(props: {
         <label className="flex flex-col">
           <span className="text-xs text-slate-500">Tier</span>
           <select
-            aria-label="Tier filter"
             value={tier}
             onChange={(e) => setTier(e.target.value)}
             className="rounded border border-slate-300 px-2 py-1"
@@ -95,7 +93,6 @@ export function OverviewTable(props: {
         <label className="flex flex-col">
           <span className="text-xs text-slate-500">Show</span>
           <select
-            aria-label="Status filter"
             value={status}
             onChange={(e) => setStatus(e.target.value)}
             className="rounded border border-slate-300 px-2 py-1"
@@ -110,7 +107,6 @@ export function OverviewTable(props: {
         <label className="flex flex-col">
           <span className="text-xs text-slate-500">Sort by</span>
           <select
-            aria-label="Sort"
             value={sort}
             onChange={(e) => setSort(e.target.value as Sort)}
             className="rounded border border-slate-300 px-2 py-1"
@@ -127,29 +123,29 @@ export function OverviewTable(props: {
       </div>
       <TierLegend />
       {query.isError && <ErrorNote error={query.error} />}
+      {/* At 1024 px the table fits its box (the Act column included): tight cells, time in tier under the tier. */}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-sm" data-testid="overview-table">
           <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
             <tr>
-              <th className="px-3 py-2">Agent / action</th>
-              <th className="px-3 py-2">Tier</th>
-              <th className="px-3 py-2">In tier</th>
+              <th className="px-2 py-2">Agent / action</th>
+              <th className="px-2 py-2">Tier</th>
               <th
-                className="px-3 py-2"
+                className="px-2 py-2"
                 title="Line: daily success rate, last 14 days. Figure: rate over the policy window."
               >
                 Health
               </th>
-              <th className="px-3 py-2">Eligibility</th>
-              <th className="px-3 py-2">Requests</th>
-              <th className="px-3 py-2">Last demotion</th>
-              {props.canAct && <th className="px-3 py-2">Act</th>}
+              <th className="px-2 py-2">Eligibility</th>
+              <th className="px-2 py-2">Requests</th>
+              <th className="px-2 py-2">Last demotion</th>
+              {props.canAct && <th className="px-2 py-2">Act</th>}
             </tr>
           </thead>
           <tbody>
             {rows.length === 0 && (
               <tr>
-                <td colSpan={8} className="px-3 py-6 text-center text-slate-500">
+                <td colSpan={props.canAct ? 7 : 6} className="px-3 py-6 text-center text-slate-500">
                   Nothing matches these filters.
                 </td>
               </tr>

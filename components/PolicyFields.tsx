@@ -45,7 +45,6 @@ function NumberField({
           disabled={readOnly}
           onChange={(e) => onChange(e.target.value === "" ? Number.NaN : Number(e.target.value))}
           className="w-24 rounded border border-slate-300 px-2 py-1 text-sm disabled:bg-slate-50 disabled:text-slate-800"
-          aria-label={label}
         />
         {unit && <span className="text-slate-600">{unit}</span>}
       </span>
@@ -151,7 +150,6 @@ export function GlobalFields({ rules, set, readOnly }: FieldsProps) {
       <label className="flex flex-col text-xs">
         <span className="text-slate-500">Incident that demotes to CRAWL</span>
         <select
-          aria-label="Incident severity"
           disabled={readOnly}
           value={rules.incidentSeverity}
           onChange={(e) =>
@@ -238,7 +236,7 @@ export function TierFields({
                 <label className="flex flex-col text-xs">
                   <span className="text-slate-500">Evidence that promotes</span>
                   <select
-                    aria-label={`Evidence for promotion out of ${t}`}
+                    aria-label={`Evidence that promotes out of ${t}`}
                     disabled={readOnly}
                     value={tr.evidence ?? "any"}
                     onChange={(e) =>

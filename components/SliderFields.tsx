@@ -27,7 +27,6 @@ export function SliderFields({
             min={0}
             max={100}
             step={1}
-            aria-label="Slider percent"
             disabled={readOnly}
             className={input}
             value={slider.percent}
@@ -46,7 +45,6 @@ export function SliderFields({
           <span className="text-slate-600">Ramp steps (%, e.g. 5, 25, 100; empty for none)</span>
           <input
             type="text"
-            aria-label="Ramp steps"
             disabled={readOnly}
             className="w-48 rounded border border-slate-300 px-2 py-1 text-sm"
             value={stepsText}

@@ -7,13 +7,15 @@ import { signIn } from "./helpers";
 const WIDTHS = [1440, 1024] as const;
 const titles = new Map<string, string>();
 
-async function check(page: Page, name: string, path: string) {
+/** `open` puts the page in a state worth checking too (a form or tooltip that a click or hover opens). */
+async function check(page: Page, name: string, path: string, open?: (page: Page) => Promise<void>) {
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 });
     const res = await page.goto(path);
     expect(res?.status(), path).toBe(200);
     await page.waitForLoadState("networkidle");
     await page.mouse.move(0, 0);
+    if (open) await open(page);
     const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
     const report = bad.map(
@@ -26,6 +28,7 @@ async function check(page: Page, name: string, path: string) {
     await page.screenshot({ path: `e2e/screenshots/a11y-${name}-${width}.png`, fullPage: true });
     expect(report, `${path} at ${width}px`).toEqual([]);
   }
+  if (open) return; // the page itself was checked (and titled) without the layer
   const title = await page.title();
   expect(title, `${path} has a title of its own`).not.toBe("Crawl · Walk · Run");
   for (const [other, t] of titles) if (other !== path) expect(t, `${path} and ${other} share a title`).not.toBe(title);
@@ -82,4 +85,20 @@ test("admin pages", async ({ page }) => {
   await check(page, "admin-keys", "/admin/keys");
   await check(page, "admin-users", "/admin/users");
   await check(page, "admin-notifications", "/admin/notifications");
+});
+
+test("open layers: the demote form and the rate chart's tooltip", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, "admin@demo.local");
+  await check(page, "overview-demote-form", "/", async (p) => {
+    await p.getByRole("button", { name: "Demote", exact: true }).first().click();
+    await expect(p.getByRole("textbox").last()).toBeVisible();
+  });
+  await page.goto("/");
+  const at = await hrefOf(page, '[data-testid="overview-row"][data-action-key="refund.issue"] a');
+  await check(page, "rate-chart-tooltip", at, async (p) => {
+    const plot = (await p.getByTestId("rate-chart").locator("svg.recharts-surface").boundingBox())!;
+    await p.mouse.move(plot.x + plot.width * 0.6, plot.y + plot.height / 2);
+    await expect(p.getByTestId("rate-chart").locator(".recharts-default-tooltip")).toBeVisible();
+  });
 });

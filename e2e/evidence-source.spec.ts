@@ -28,11 +28,11 @@ test("the policy editor sets evidence per tier; attested → any is a loosening"
   await signIn(page, "admin@demo.local");
   await openActionType(page, "ticket.reply");
   await page.getByRole("link", { name: "Edit bars" }).click();
-  const walk = page.getByLabel("Evidence for promotion out of WALK");
+  const walk = page.getByLabel("Evidence that promotes out of WALK");
   await expect(walk).toHaveValue("attested");
   await walk.selectOption("any");
   await expect(page.getByTestId("policy-verdict")).toContainText("Loosening");
   await walk.selectOption("attested");
-  await page.getByLabel("Evidence for promotion out of CRAWL").selectOption("attested");
+  await page.getByLabel("Evidence that promotes out of CRAWL").selectOption("attested");
   await expect(page.getByTestId("policy-verdict")).toContainText("Tightening");
 });

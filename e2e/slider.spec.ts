@@ -15,7 +15,7 @@ async function as(browser: Browser, email: string): Promise<Page> {
 
 async function setSliderPercent(page: Page, id: string, percent: number, reason: string) {
   await page.goto(`/action-types/${id}/policy`);
-  await page.getByLabel("Slider percent").fill(String(percent));
+  await page.getByLabel("Share of external subjects (%)").fill(String(percent));
   await page.getByLabel("Why change it? (at least 20 characters, kept with the version)").fill(reason);
 }
 

@@ -55,7 +55,11 @@ export function RateChart({
           <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
           <XAxis dataKey="day" tick={{ fontSize: 10 }} minTickGap={24} />
           <YAxis domain={[floor, 1]} tickFormatter={pct} tick={{ fontSize: 10 }} width={40} />
-          <Tooltip formatter={(v) => (Array.isArray(v) ? v.map((x) => pct(Number(x))).join(" – ") : pct(Number(v)))} />
+          <Tooltip
+            formatter={(v) => (Array.isArray(v) ? v.map((x) => pct(Number(x))).join(" – ") : pct(Number(v)))}
+            // Dark text for every entry: the band's own colour (light blue) is unreadable on white.
+            itemStyle={{ color: "#0f172a" }}
+          />
           <Area
             type="monotone"
             dataKey="band"

@@ -26,7 +26,10 @@ export function markersFrom(timeline: Array<{ day: string; cause: string; from: 
   }));
 }
 
-/** Vertical lines for tier changes (Recharts needs them as direct children, so this returns an array). */
+/**
+ * Vertical lines for tier changes (Recharts needs them as direct children, so this returns an array). Their labels
+ * sit above the plot, in the chart's top margin, so they never cross the data drawn near 100%.
+ */
 export function markerLines(
   markers: ChartMarker[],
   { labels = true, lastDay }: { labels?: boolean; lastDay?: string } = {},
@@ -37,14 +40,23 @@ export function markerLines(
       x={m.day}
       stroke={m.color}
       strokeDasharray="4 2"
-      // Labels of a change on the last days go on the line's left so the chart edge does not clip them.
+      // Labels of a change on the last days end at the line so the chart edge does not clip them.
       label={
         labels
-          ? {
-              value: m.label,
-              position: lastDay && m.day >= lastDay ? "insideTopRight" : "insideTopLeft",
-              fontSize: 10,
-              fill: m.color,
+          ? ({ viewBox }: { viewBox?: { x?: number; y?: number } }) => {
+              const end = lastDay !== undefined && m.day >= lastDay;
+              return (
+                <text
+                  className="recharts-label"
+                  x={(viewBox?.x ?? 0) + (end ? -3 : 3)}
+                  y={(viewBox?.y ?? 0) - 4}
+                  textAnchor={end ? "end" : "start"}
+                  fontSize={10}
+                  fill={m.color}
+                >
+                  {m.label}
+                </text>
+              );
             }
           : undefined
       }
