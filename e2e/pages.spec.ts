@@ -9,7 +9,8 @@ async function shot(page: Page, name: string) {
   await screenshot(page, name);
 }
 
-const BUDGET_MS = 1000;
+// Page timings are printed for the reader, never asserted: a loaded CI runner makes any bound a flake
+// (issue 27), and the overview's speed is a benchmark row (npm run bench, overview).
 const timings: Array<{ name: string; path: string; ttfb: number; document: number; domContentLoaded: number }> = [];
 
 /** Navigation Timing of the current document (after page.goto). */
@@ -42,7 +43,7 @@ async function visit(page: Page, name: string, path: string, main: (page: Page) 
     `[timing] ${name.padEnd(22)} ${path.padEnd(60)} ttfb ${String(t.ttfb).padStart(4)} ms · document ${String(t.document).padStart(4)} ms · DOMContentLoaded ${String(t.domContentLoaded).padStart(4)} ms`,
   );
   await shot(page, `page-${name}`);
-  expect(t.document, `server response of ${path} (ms)`).toBeLessThan(BUDGET_MS);
+  expect(t.document, `server response of ${path} (ms)`).toBeGreaterThan(0);
 }
 
 /** id of an action type, from its overview link. */
