@@ -73,8 +73,8 @@ const overviewSelect = {
 
 const ORDER_BY = {
   agent: [{ agent: { slug: "asc" } }, { key: "asc" }, { id: "asc" }],
-  // The stored summary (lib/state/health-summary.ts); ties keep the overview's default order.
-  health: [{ healthMargin: "asc" }, { agent: { slug: "asc" } }, { key: "asc" }, { id: "asc" }],
+  // The stored summary (lib/state/health-summary.ts), read down its index: ties by key and id, like the others.
+  health: [{ healthMargin: "asc" }, { key: "asc" }, { id: "asc" }],
   tier: [{ tier: "desc" }, { key: "asc" }, { id: "asc" }],
   time: [{ tierSince: "asc" }, { key: "asc" }, { id: "asc" }],
 } as const;
@@ -119,7 +119,7 @@ export async function listOverviewPage(
   const skip = (query.page - 1) * pageSize;
   const [total, base] = await Promise.all([
     db.actionType.count({ where }),
-    findOverviewBase(db, query.sort, where, { skip, take: pageSize }),
+    findOverviewPage(db, query.sort, where, { skip, take: pageSize }),
   ]);
   const rows = await overviewRows(db, base, now);
   return { rows, total, page: query.page, pageSize, pages: Math.max(1, Math.ceil(total / pageSize)) };
@@ -135,11 +135,26 @@ function findOverviewBase(
   db: Db,
   order: keyof typeof ORDER_BY,
   where: ReturnType<typeof overviewWhere> | { AND: [] } = { AND: [] },
-  page?: { skip: number; take: number },
 ) {
-  return db.actionType.findMany({ where, select: overviewSelect, orderBy: [...ORDER_BY[order]], ...page });
+  return db.actionType.findMany({ where, select: overviewSelect, orderBy: [...ORDER_BY[order]] });
 }
 type OverviewBase = Awaited<ReturnType<typeof findOverviewBase>>[number];
+
+/**
+ * One page of them: the page's ids first (sorting narrow rows, not the evidence each row carries), then
+ * those rows in full, in that order.
+ */
+async function findOverviewPage(
+  db: Db,
+  order: keyof typeof ORDER_BY,
+  where: ReturnType<typeof overviewWhere>,
+  page: { skip: number; take: number },
+): Promise<OverviewBase[]> {
+  const ids = await db.actionType.findMany({ where, select: { id: true }, orderBy: [...ORDER_BY[order]], ...page });
+  const rows = await db.actionType.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: overviewSelect });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((r) => byId.get(r.id) ?? []);
+}
 
 /**
  * The overview rows of the given action types (in their order), in a fixed number of set-based queries.

@@ -30,7 +30,12 @@ const REFRESH_SELECT = {
  */
 export async function refreshStaleSummaries(db: Db, now: Date = new Date(), batch = 1_000): Promise<number> {
   // The common case, outside a transaction: nothing is stale.
-  const any = await db.actionType.findFirst({ where: { summaryStaleAt: { lte: now } }, select: { id: true } });
+  // Ordered, so it reads the index even where the planner's statistics are old (PGlite has no autovacuum).
+  const any = await db.actionType.findFirst({
+    where: { summaryStaleAt: { lte: now } },
+    orderBy: { summaryStaleAt: "asc" },
+    select: { id: true },
+  });
   if (!any) return 0;
   let total = 0;
   for (;;) {

@@ -37,6 +37,9 @@ afterAll(async () => database?.close());
 
 /** The overview's health order, from the core's values (listOverview computes every row's window and eligibility). */
 const margin = (r: OverviewRow) => (r.windowRate === null ? 1 : r.windowRate - (r.demotionThreshold ?? 0));
+/** The health order: by margin, ties by key and id. */
+const byHealth = (a: OverviewRow, b: OverviewRow) =>
+  margin(a) - margin(b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : 1);
 
 async function stored(): Promise<Map<string, { healthMargin: number; eligibleFrom: Date | null }>> {
   const rows = await database.prisma.$queryRawUnsafe<
@@ -59,12 +62,11 @@ async function allPages(q: Parameters<typeof overviewQuerySchema.parse>[0], now:
 /** The stored summary and the overview's health sort and eligible filter agree with the core at `now`. */
 async function expectAgreement(now: Date, label: string) {
   const all = await listOverview(database.prisma, now);
-  const byHealth = await allPages({ sort: "health" }, now);
-  // A stable sort of the overview's default order (agent, key, id) by the margin.
+  const healthPages = await allPages({ sort: "health" }, now);
   expect(
-    byHealth.map((r) => r.id),
+    healthPages.map((r) => r.id),
     `${label}: health sort`,
-  ).toEqual([...all].sort((a, b) => margin(a) - margin(b)).map((r) => r.id));
+  ).toEqual([...all].sort(byHealth).map((r) => r.id));
   const eligible = await allPages({ status: "eligible" }, now);
   expect(
     eligible.map((r) => r.id),
@@ -77,7 +79,7 @@ async function expectAgreement(now: Date, label: string) {
   ).toEqual(
     all
       .filter((r) => r.eligible)
-      .sort((a, b) => margin(a) - margin(b))
+      .sort(byHealth)
       .map((r) => r.id),
   );
   // What the database holds after the read: the core's values at `now`.
