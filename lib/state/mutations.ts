@@ -1,9 +1,10 @@
 // Writes of lib/state outside a decision: the health summary's refresh when time alone changed it
 // (./health-summary.ts).
 import type { Db } from "@/lib/db";
+import type { Tx } from "@/lib/db/client";
 import { TX_OPTIONS } from "@/lib/db/locks";
 import type { ActionTypeFacts } from "@cwr/gating";
-import { healthSummary } from "@cwr/gating/health-summary";
+import { healthSummary, type HealthSummary } from "@cwr/gating/health-summary";
 import { blocksNewRequest } from "@cwr/gating/pending-requests";
 import { PENDING_PROMOTIONS, snapshotStateVersionOf } from "@/lib/metrics/evidence";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-state";
@@ -55,20 +56,12 @@ export async function refreshStaleSummaries(db: Db, now: Date = new Date(), batc
           select: { actionTypeId: true, kind: true, status: true, fromTier: true, snapshot: true },
         }),
       ]);
-      const cols = {
-        id: [] as string[],
-        margin: [] as number[],
-        from: [] as Array<string | null>,
-        stale: [] as Array<string | null>,
-      };
+      const written: Array<{ id: string; summary: HealthSummary }> = [];
       for (const r of rows) {
         const policy = r.policies[0];
         if (!policy) {
           // No policy, no bar: not eligible, and nothing for time to change until a policy is written.
-          cols.id.push(r.id);
-          cols.margin.push(1);
-          cols.from.push(null);
-          cols.stale.push(null);
+          written.push({ id: r.id, summary: { healthMargin: 1, eligibleFrom: null, staleAt: null } });
           continue;
         }
         const actionType: ActionTypeFacts = {
@@ -96,23 +89,27 @@ export async function refreshStaleSummaries(db: Db, now: Date = new Date(), batc
           openRequest,
           now.getTime(),
         );
-        cols.id.push(r.id);
-        cols.margin.push(s.healthMargin);
-        cols.from.push(s.eligibleFrom === null ? null : new Date(s.eligibleFrom).toISOString());
-        cols.stale.push(s.staleAt === null ? null : new Date(s.staleAt).toISOString());
+        written.push({ id: r.id, summary: s });
       }
-      await tx.$executeRawUnsafe(
-        `UPDATE action_types a SET "healthMargin" = v.m, "eligibleFrom" = v.e::timestamptz, "summaryStaleAt" = v.s::timestamptz
-         FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::float8[]) AS m, unnest($3::text[]) AS e, unnest($4::text[]) AS s) v
-         WHERE a.id = v.id`,
-        cols.id,
-        cols.margin,
-        cols.from,
-        cols.stale,
-      );
+      await writeSummaries(tx, written);
       return locked.length;
     }, TX_OPTIONS);
     total += n;
     if (n < batch) return total;
   }
+}
+
+/** The health summaries of many rows in one statement (no tier, policy or request state: the overview's read model). */
+async function writeSummaries(tx: Tx, rows: Array<{ id: string; summary: HealthSummary }>) {
+  if (rows.length === 0) return;
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  await tx.$executeRawUnsafe(
+    `UPDATE action_types a SET "healthMargin" = v.m, "eligibleFrom" = v.e::timestamptz, "summaryStaleAt" = v.s::timestamptz
+     FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::float8[]) AS m, unnest($3::text[]) AS e, unnest($4::text[]) AS s) v
+     WHERE a.id = v.id`,
+    rows.map((r) => r.id),
+    rows.map((r) => r.summary.healthMargin),
+    rows.map((r) => iso(r.summary.eligibleFrom)),
+    rows.map((r) => iso(r.summary.staleAt)),
+  );
 }
