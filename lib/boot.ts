@@ -59,6 +59,10 @@ export async function boot(): Promise<void> {
     const { catchUpAuditTree } = await import("@/lib/audit/mutations");
     const added = await catchUpAuditTree(database.prisma);
     if (added) log("info", "audit tree caught up", { entries: added });
+    // Rows from before the stored health summary (issue 26), or written outside the interpreter, get theirs now.
+    const { refreshStaleSummaries } = await import("@/lib/state/mutations");
+    const summarised = await refreshStaleSummaries(database.prisma);
+    if (summarised) log("info", "health summaries computed", { actionTypes: summarised });
     const { startJobs } = await import("@/lib/jobs");
     startJobs(database);
     const { installShutdown } = await import("@/lib/shutdown");

@@ -13,6 +13,7 @@ import type { Database } from "@/lib/db/client";
 import { expireRequests } from "@/lib/requests/mutations";
 import { expireContractRequests } from "@/lib/contracts/mutations";
 import { sweepDemotions } from "@/lib/action-types/mutations";
+import { refreshStaleSummaries } from "@/lib/state/mutations";
 import { deliverDue } from "@/lib/notifications/deliver";
 import { deliverAuditStreams } from "@/lib/notifications/audit-stream";
 import { log, logError } from "@/lib/log";
@@ -55,8 +56,10 @@ export function newJobsState(): JobsState {
 export async function runJobsOnce(database: Database, now = new Date()) {
   const expired = (await expireRequests(database.prisma, now)) + (await expireContractRequests(database.prisma, now));
   const demoted = await sweepDemotions(database.prisma, now);
-  if (expired || demoted.length) log("info", "jobs", { expired, demoted: demoted.length });
-  return { expired, demoted };
+  // The overview's stored health of the rows whose window slid since it was written (lib/state/health-summary.ts).
+  const summarised = await refreshStaleSummaries(database.prisma, now);
+  if (expired || demoted.length || summarised) log("info", "jobs", { expired, demoted: demoted.length, summarised });
+  return { expired, demoted, summarised };
 }
 
 function setLeader(state: JobsState, leader: boolean, reason: string) {

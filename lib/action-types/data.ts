@@ -11,6 +11,7 @@ import { dayOf } from "@/lib/metrics/mutations";
 import { EVIDENCE_STATE_SELECT, toEvidenceState } from "@/lib/metrics/evidence-state";
 import type { OverviewPage, OverviewQuery, TierView } from "./schema";
 import { agentContract, type ContractView } from "@/lib/contracts/data";
+import { refreshStaleSummaries } from "@/lib/state/mutations";
 
 export interface OverviewRow {
   id: string;
@@ -72,12 +73,14 @@ const overviewSelect = {
 
 const ORDER_BY = {
   agent: [{ agent: { slug: "asc" } }, { key: "asc" }, { id: "asc" }],
+  // The stored summary (lib/state/health-summary.ts), read down its index: ties by key and id, like the others.
+  health: [{ healthMargin: "asc" }, { key: "asc" }, { id: "asc" }],
   tier: [{ tier: "desc" }, { key: "asc" }, { id: "asc" }],
   time: [{ tierSince: "asc" }, { key: "asc" }, { id: "asc" }],
 } as const;
 
-/** The filters of the overview as a where clause (everything but "eligible", which the gating core decides). */
-function overviewWhere(q: OverviewQuery) {
+/** The filters of the overview as a where clause; "eligible" reads the stored summary's eligibleFrom. */
+function overviewWhere(q: OverviewQuery, now: Date) {
   const text = q.q?.trim();
   // Prisma hands `contains` to LIKE as is: its wildcards must be escaped to be searched as text.
   const contains = text
@@ -91,6 +94,7 @@ function overviewWhere(q: OverviewQuery) {
       q.agent ? { agent: { slug: q.agent } } : {},
       q.tier ? { tier: q.tier } : {},
       q.status === "frozen" ? { frozen: true } : {},
+      q.status === "eligible" ? { eligibleFrom: { lte: now } } : {},
       q.status === "requests" ? { requests: { some: { status: "open" as const } } } : {},
       q.status === "demoted" ? { tierChanges: { some: { cause: { in: DEMOTION_CAUSE_LIST } } } } : {},
     ],
@@ -100,8 +104,9 @@ function overviewWhere(q: OverviewQuery) {
 /**
  * One page of the overview, filtered and sorted in the database: only the page's action types are
  * read in full (windows, spark lines, requests), so a page costs the same with 2,000 action types
- * as with 20,000. Sorting by health and the "eligible" filter depend on values the gating core
- * computes; they evaluate every matching action type (without spark lines) before paging.
+ * as with 20,000. The health sort and the "eligible" filter read the summary the state interpreter
+ * stores with every change (lib/state/health-summary.ts); rows whose summary time has changed (the
+ * window slid) are recomputed first.
  */
 export async function listOverviewPage(
   db: Db,
@@ -109,40 +114,15 @@ export async function listOverviewPage(
   now: Date = new Date(),
   pageSize = OVERVIEW_PAGE_SIZE,
 ): Promise<OverviewPage> {
-  const where = overviewWhere(query);
-  const computed = query.sort === "health" || query.status === "eligible";
-  let total: number;
-  let rows: OverviewRow[];
+  if (query.sort === "health" || query.status === "eligible") await refreshStaleSummaries(db, now);
+  const where = overviewWhere(query, now);
   const skip = (query.page - 1) * pageSize;
-  if (!computed) {
-    const [count, base] = await Promise.all([
-      db.actionType.count({ where }),
-      findOverviewBase(db, query.sort as keyof typeof ORDER_BY, where, { skip, take: pageSize }),
-    ]);
-    total = count;
-    rows = await overviewRows(db, base, now);
-  } else {
-    const base = await findOverviewBase(db, query.sort === "health" ? "agent" : query.sort, where);
-    let all = await overviewRows(db, base, now, false);
-    if (query.status === "eligible") all = all.filter((r) => r.eligible);
-    if (query.sort === "health") all.sort((a, b) => margin(a) - margin(b));
-    total = all.length;
-    const pageIds = new Set(all.slice(skip, skip + pageSize).map((r) => r.id));
-    const full = await overviewRows(
-      db,
-      base.filter((b) => pageIds.has(b.id)),
-      now,
-    );
-    const byId = new Map(full.map((r) => [r.id, r]));
-    rows = all.slice(skip, skip + pageSize).map((r) => byId.get(r.id)!);
-  }
+  const [total, base] = await Promise.all([
+    db.actionType.count({ where }),
+    findOverviewPage(db, query.sort, where, { skip, take: pageSize }),
+  ]);
+  const rows = await overviewRows(db, base, now);
   return { rows, total, page: query.page, pageSize, pages: Math.max(1, Math.ceil(total / pageSize)) };
-}
-
-/** How far the window rate sits above the demotion bar (negative: below it; no outcomes sort last). */
-function margin(r: OverviewRow): number {
-  if (r.windowRate === null) return 1;
-  return r.windowRate - (r.demotionThreshold ?? 0);
 }
 
 /** Every agent × action type with health and eligibility, in a fixed number of queries. */
@@ -154,19 +134,34 @@ export async function listOverview(db: Db, now: Date = new Date()): Promise<Over
 function findOverviewBase(
   db: Db,
   order: keyof typeof ORDER_BY,
-  where: ReturnType<typeof overviewWhere> = { AND: [] },
-  page?: { skip: number; take: number },
+  where: ReturnType<typeof overviewWhere> | { AND: [] } = { AND: [] },
 ) {
-  return db.actionType.findMany({ where, select: overviewSelect, orderBy: [...ORDER_BY[order]], ...page });
+  return db.actionType.findMany({ where, select: overviewSelect, orderBy: [...ORDER_BY[order]] });
 }
 type OverviewBase = Awaited<ReturnType<typeof findOverviewBase>>[number];
+
+/**
+ * One page of them: the page's ids first (sorting narrow rows, not the evidence each row carries), then
+ * those rows in full, in that order.
+ */
+async function findOverviewPage(
+  db: Db,
+  order: keyof typeof ORDER_BY,
+  where: ReturnType<typeof overviewWhere>,
+  page: { skip: number; take: number },
+): Promise<OverviewBase[]> {
+  const ids = await db.actionType.findMany({ where, select: { id: true }, orderBy: [...ORDER_BY[order]], ...page });
+  const rows = await db.actionType.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: overviewSelect });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((r) => byId.get(r.id) ?? []);
+}
 
 /**
  * The overview rows of the given action types (in their order), in a fixed number of set-based queries.
  * The window and the spark line are the evidence fold's own (lib/gating/evidence-fold.ts), stored on the
  * row: no rollup query, and the same evidence the gate reads.
  */
-async function overviewRows(db: Db, rows: OverviewBase[], now: Date, withWords = true): Promise<OverviewRow[]> {
+async function overviewRows(db: Db, rows: OverviewBase[], now: Date): Promise<OverviewRow[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const parsed = rows.map((r) => policyRulesSchema.parse(r.policies[0]?.rules));
@@ -209,19 +204,17 @@ async function overviewRows(db: Db, rows: OverviewBase[], now: Date, withWords =
       rules,
       now,
     );
-    // Words only for the rows shown: the search for "N more" is not needed to sort or filter.
-    const words =
-      withWords && tierRules.promotion
-        ? plainGate({
-            rules,
-            tier: r.tier,
-            evidence: { successes: state.successes, trials: state.trials },
-            window,
-            restarts: state.restarts,
-            look: state.look,
-            dailyVolume: recentDailyVolume(state, now.getTime()),
-          })
-        : null;
+    const words = tierRules.promotion
+      ? plainGate({
+          rules,
+          tier: r.tier,
+          evidence: { successes: state.successes, trials: state.trials },
+          window,
+          restarts: state.restarts,
+          look: state.look,
+          dailyVolume: recentDailyVolume(state, now.getTime()),
+        })
+      : null;
     const spark = sparkDays.map((day) => {
       const d = state.days[day];
       return d && d[1] > 0 ? d[0] / d[1] : null;

@@ -123,9 +123,18 @@ class WritePlan {
   }
 }
 
-export async function applyEffects(tx: Tx, ctx: StateContext, subject: Subject, effects: StateEffect[], now: Date) {
+/** `summary`: the row's health summary columns when the decision changed them (./health-summary.ts). */
+export async function applyEffects(
+  tx: Tx,
+  ctx: StateContext,
+  subject: Subject,
+  effects: StateEffect[],
+  now: Date,
+  summary: Prisma.ActionTypeUpdateInput = {},
+) {
   const plan = new WritePlan(ctx, now);
   for (const e of effects) plan.add(e);
+  plan.actionType = { ...plan.actionType, ...summary };
   const at = ctx.actionType;
   // Parents before children: a policy before the requests pinned to it, a request before its reviews.
   if (plan.policies.length) await tx.policy.createMany({ data: plan.policies });

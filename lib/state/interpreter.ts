@@ -19,10 +19,11 @@ import type { PolicyRules, Tier } from "@cwr/gating/types";
 import { domainError, notFound, type ErrorCode } from "@/lib/errors";
 import { toEvidenceState, type EvidenceStateRow } from "@/lib/metrics/evidence-state";
 import { evidenceView } from "@/lib/metrics/evidence";
-import { blocksNewRequest } from "@cwr/gating/pending-requests";
+import { healthSummary, type HealthSummary } from "@cwr/gating/health-summary";
 import { policyRulesSchema } from "@/lib/state/policy-rules-schema";
 import { pinSnapshot } from "@/lib/metrics/snapshot";
 import { applyEffects, type Subject } from "./apply";
+import { openRequestOf, sameSummary, summaryColumns } from "./health-summary";
 
 // Every refusal of the core is one of the error model's codes (a compile error otherwise).
 const refusalIsErrorCode = (code: StateRefusal["code"]): ErrorCode => code;
@@ -32,6 +33,8 @@ export type StateTarget = { actionTypeId: string } | { requestId: string };
 interface Loaded {
   ctx: StateContext;
   subject: Subject;
+  /** the health summary as stored: a decision that leaves it as it is does not write it again */
+  summary: HealthSummary;
 }
 
 type ActionTypeRow = EvidenceStateRow & {
@@ -48,6 +51,9 @@ type ActionTypeRow = EvidenceStateRow & {
   agentSlug: string;
   agentName: string;
   policy: { id: string; version: number; rules: unknown } | null;
+  healthMargin: number;
+  eligibleFrom: Date | null;
+  summaryStaleAt: Date | null;
 };
 
 /** A stored request as the context query returns it (JSON reviews, the pinned policy beside it). */
@@ -75,6 +81,7 @@ async function loadContext(tx: Tx, target: StateTarget): Promise<Loaded> {
        a.frozen, a."stateVersion", a."rampStep", a."rampStepSince", a."agentVersion", a."evidenceSince",
        a."evidenceSuccesses", a."evidenceTrials", a."evidenceRestarts", a."evidenceDays", a."stayDays",
        a."gateLook", a.cusum, a."rampSuccesses", a."rampTrials", a."rampSpent", a."evidenceSources", g.slug AS "agentSlug", g.name AS "agentName",
+       a."healthMargin", a."eligibleFrom", a."summaryStaleAt",
        (SELECT json_build_object('id', p.id, 'version', p.version, 'rules', p.rules) FROM policies p
          WHERE p."actionTypeId" = a.id ORDER BY p.version DESC LIMIT 1) AS policy
      FROM action_types a JOIN agents g ON g.id = a."agentId"
@@ -115,7 +122,12 @@ async function loadContext(tx: Tx, target: StateTarget): Promise<Loaded> {
     policy: { id: at.policy.id, version: at.policy.version, rules: rules(at.policy.rules) },
     requests: requestRows.map(toLiveRequest),
   };
-  return { ctx, subject: { agentSlug: at.agentSlug, agentName: at.agentName, actionTypeName: at.name } };
+  const summary: HealthSummary = {
+    healthMargin: Number(at.healthMargin),
+    eligibleFrom: at.eligibleFrom === null ? null : new Date(at.eligibleFrom).getTime(),
+    staleAt: at.summaryStaleAt === null ? null : new Date(at.summaryStaleAt).getTime(),
+  };
+  return { ctx, subject: { agentSlug: at.agentSlug, agentName: at.agentName, actionTypeName: at.name }, summary };
 }
 
 function toLiveRequest(r: RequestRow): LiveRequest {
@@ -137,17 +149,7 @@ function depsFor(subject: Subject): StateDeps {
     newId: randomUUID,
     snapshotOf(ctx, now) {
       const at = ctx.actionType;
-      const openRequest = ctx.requests.some((r) =>
-        blocksNewRequest(
-          {
-            kind: r.state.kind,
-            status: r.state.status,
-            fromTier: r.state.fromTier,
-            snapshotStateVersion: r.snapshotStateVersion,
-          },
-          at,
-        ),
-      );
+      const openRequest = openRequestOf(ctx);
       const live = evidenceView(
         {
           actionType: { ...at, agentSlug: subject.agentSlug, agentVersion: at.evidence.agentVersion },
@@ -175,7 +177,11 @@ export async function runStateCommand(
   const loaded = await loadContext(tx, target);
   const decision = decideStateChange(loaded.ctx, command, now.getTime(), depsFor(loaded.subject));
   if (!decision.ok) return decision;
-  await applyEffects(tx, loaded.ctx, loaded.subject, decision.effects, now);
+  // The overview's summary of the state the effects leave, written with them (lib/state/health-summary.ts).
+  const summary = healthSummary(decision.context, openRequestOf(decision.context), now.getTime());
+  await applyEffects(tx, loaded.ctx, loaded.subject, decision.effects, now, {
+    ...(sameSummary(summary, loaded.summary) ? {} : summaryColumns(summary)),
+  });
   return { ok: true, answer: decision.answer };
 }
 

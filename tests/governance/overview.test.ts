@@ -121,7 +121,9 @@ describe("overview pages: filtered, sorted and paged in the database", () => {
         TIER_ORDER[b.tier] - TIER_ORDER[a.tier] || (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : 1),
       time: (a: OverviewRow, b: OverviewRow) =>
         a.tierSince.localeCompare(b.tierSince) || (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : 1),
-      health: (a: OverviewRow, b: OverviewRow) => margin(a) - margin(b),
+      // Issue 26: read down the stored summary's index, so ties go by key and id (no longer by agent).
+      health: (a: OverviewRow, b: OverviewRow) =>
+        margin(a) - margin(b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : 1),
     };
     return [...list].sort(by[q.sort]);
   };
