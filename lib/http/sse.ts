@@ -14,6 +14,25 @@ function frame(event: string, data: unknown, id?: string): Uint8Array {
   return encoder.encode(`${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
+// One read and one encoding per tier change, however many of the agent's streams are open here: with every
+// stream reading the same row, a change reached the 500th stream of an instance seconds late (bench
+// streams-many). Kept a few seconds after it settles, for streams whose chain reaches it later.
+const changeFrames = new Map<string, Promise<Uint8Array | null>>();
+function changeFrame(db: Db, m: { id: string; agentId: string; key: string; cause: unknown; at: string }) {
+  let shared = changeFrames.get(m.id);
+  if (!shared) {
+    shared = agentTier(db, m.agentId, m.key).then((view) =>
+      view ? frame("tier_change", { ...view, cause: m.cause, changedAt: m.at }, m.id) : null,
+    );
+    changeFrames.set(m.id, shared);
+    shared.then(
+      () => setTimeout(() => changeFrames.delete(m.id), 5_000).unref(),
+      () => changeFrames.delete(m.id),
+    );
+  }
+  return shared;
+}
+
 const g = globalThis as unknown as {
   __cwrStreams?: { open: number };
   __cwrStreamClosers?: { closing: boolean; all: Set<() => void> };
@@ -123,8 +142,8 @@ export function tierStream(
           if (m.agentId !== agentId) return;
           chain = chain
             .then(async () => {
-              const view = await agentTier(db, agentId, m.key);
-              if (view) send(frame("tier_change", { ...view, cause: m.cause, changedAt: m.at }, m.id));
+              const bytes = await changeFrame(db, m);
+              if (bytes) send(bytes);
             })
             .catch((e) => logError("sse change failed", e));
         },
