@@ -9,6 +9,7 @@ import { currentPolicy } from "@/lib/policies/data";
 import { AppError } from "@/lib/errors";
 import { ReplayFolder } from "./fold";
 import { PAGE_SQL } from "./page";
+import { retentionSetting } from "@/lib/retention/data";
 
 export const REPLAY_PAGE = 20_000;
 
@@ -78,12 +79,16 @@ export async function replayInputs(db: Db, actionTypeId: string) {
   });
   // The newest event and tier change: a replay's cache key (anything newer changes what it folds).
   const newestEvent = newest ? String(newest.id) : null;
-  return { actionType: at, policy, recorded, actual, newestEvent, newestChange: rows.at(-1)?.id ?? null };
+  // Outcomes received before this were archived by the retention setting (lib/retention/mutations.ts).
+  const outcomesFrom = (await retentionSetting(db)).archivedBefore?.toISOString() ?? null;
+  return { actionType: at, policy, recorded, actual, newestEvent, newestChange: rows.at(-1)?.id ?? null, outcomesFrom };
 }
 
 export interface ReplayRun extends ReplayResult {
   actual: { changes: Array<{ at: number; from: Tier; to: Tier; cause: string }>; tier: Tier; frozen: boolean };
   pages: number;
+  /** outcomes received before this were archived (null: every outcome is here) */
+  outcomesFrom: string | null;
 }
 
 /** Replays `rules` (or the current policy) over every recorded outcome of the action type, in this thread. */
@@ -112,5 +117,6 @@ export async function replayActionType(
     ...result!,
     actual: { changes: inputs.actual, tier: inputs.actionType.tier, frozen: inputs.actionType.frozen },
     pages,
+    outcomesFrom: inputs.outcomesFrom,
   };
 }
