@@ -1,4 +1,4 @@
-// Background jobs: request expiry, the demotion sweep and webhook delivery (rollups need no job: they
+// Background jobs: request expiry, the demotion sweep, outcome retention and webhook delivery (rollups need no job: they
 // are kept current inside the ingest transaction). They run on exactly one instance at a time.
 //
 // Leader election on PostgreSQL: every instance keeps one dedicated connection and, every
@@ -18,6 +18,7 @@ import { deliverDue } from "@/lib/notifications/deliver";
 import { deliverAuditStreams } from "@/lib/notifications/audit-stream";
 import { log, logError } from "@/lib/log";
 import { writeCheckpointIfDue } from "@/lib/audit/checkpoint-job";
+import { archiveOutcomes } from "@/lib/retention/mutations";
 
 /** Advisory lock key of the jobs leader ("cwr" + 1): distinct from Prisma Migrate's key. */
 export const JOBS_LOCK_KEY = 0x63777201;
@@ -58,8 +59,11 @@ export async function runJobsOnce(database: Database, now = new Date()) {
   const demoted = await sweepDemotions(database.prisma, now);
   // The overview's stored health of the rows whose window slid since it was written (lib/state/health-summary.ts).
   const summarised = await refreshStaleSummaries(database.prisma, now);
-  if (expired || demoted.length || summarised) log("info", "jobs", { expired, demoted: demoted.length, summarised });
-  return { expired, demoted, summarised };
+  // The retention setting (none: nothing to do): months before the kept ones are archived and removed.
+  const archived = (await archiveOutcomes(database.prisma, { now })).rows;
+  if (expired || demoted.length || summarised || archived)
+    log("info", "jobs", { expired, demoted: demoted.length, summarised, archived });
+  return { expired, demoted, summarised, archived };
 }
 
 function setLeader(state: JobsState, leader: boolean, reason: string) {

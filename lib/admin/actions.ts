@@ -17,6 +17,8 @@ import { endpointInputSchema } from "@/lib/notifications/schema";
 import { addWitness, removeWitness, setWitnessQuorum } from "@/lib/witnesses/mutations";
 import { witnessAddSchema, witnessQuorumSchema } from "@/lib/witnesses/schema";
 import { pickedId, requiredText } from "@/lib/forms/fields";
+import { setRetention } from "@/lib/retention/mutations";
+import { retentionInputSchema } from "@/lib/retention/schema";
 
 export const createAgentAction = defineAction({
   name: "admin.createAgent",
@@ -144,4 +146,12 @@ export const setWitnessQuorumAction = defineAction({
   permission: "admin:manage",
   input: witnessQuorumSchema,
   run: ({ db, user, input }) => setWitnessQuorum(db, userActor(user), input),
+});
+
+/** How long outcome events are kept (months; null keeps everything): older months are archived, then removed. */
+export const setRetentionAction = defineAction({
+  name: "admin.setRetention",
+  permission: "admin:manage",
+  input: retentionInputSchema,
+  run: ({ db, user, input }) => setRetention(db, user, input),
 });

@@ -148,6 +148,16 @@ export const AUDIT_KINDS = {
     label: "outcomes reported by agents",
     data: data({ accepted: z.number().int(), duplicates: z.number().int() }),
   },
+  "events.retention_set": {
+    group: "ingestion",
+    label: "outcome retention set",
+    data: data({ from: z.number().int().nullable(), to: z.number().int().nullable() }),
+  },
+  "events.archived": {
+    group: "ingestion",
+    label: "outcomes archived and removed",
+    data: data({ month: z.string(), rows: z.number().int(), file: z.string(), sha256: z.string() }),
+  },
   "audit.anomaly": {
     group: "audit",
     label: "verification failed (checkpoint not signed)",

@@ -141,6 +141,10 @@ export function summarizeAudit(entry: SummaryEntry, names: SummaryNames = {}): s
       return `${entry.actorLabel} added webhook endpoint "${str(d.name)}" (${str(d.url)})`;
     case "webhook.updated":
       return `${entry.actorLabel} ${d.enabled === false ? "paused" : "changed"} webhook endpoint "${str(d.name)}"`;
+    case "events.retention_set":
+      return `${entry.actorLabel} set outcome retention to ${d.to === null ? "keep everything" : `${str(d.to)} months`}`;
+    case "events.archived":
+      return `${str(d.rows)} outcomes received in ${str(d.month)} were archived to ${str(d.file)} and removed`;
     case "audit.witness_added":
       return `${entry.actorLabel} trusted witness ${str(d.name)} to cosign audit checkpoints`;
     case "audit.witness_removed":

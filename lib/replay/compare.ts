@@ -52,6 +52,7 @@ export async function replaySummary(
         version: inputs.policy.version,
         newestEvent: inputs.newestEvent,
         newestChange: inputs.newestChange,
+        outcomesFrom: inputs.outcomesFrom,
       }),
     )
     .digest("hex");
@@ -75,6 +76,7 @@ export async function replaySummary(
     );
     const summary: ReplaySummary = {
       outcomes: current!.outcomes,
+      outcomesFrom: inputs.outcomesFrom,
       createdAt: inputs.actionType.createdAt.toISOString(),
       now: now.toISOString(),
       proposed: runSummary(proposed!),

@@ -8,8 +8,14 @@ import type { PolicyRules, Tier } from "@cwr/gating/types";
 import { currentPolicy } from "@/lib/policies/data";
 import { AppError } from "@/lib/errors";
 import { ReplayFolder } from "./fold";
+import { PAGE_SQL } from "./page";
+import { retentionSetting } from "@/lib/retention/data";
 
 export const REPLAY_PAGE = 20_000;
+
+// SET LOCAL, in one round trip.
+const PAGE_SETTINGS = `SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true),
+  set_config('jit', 'off', true)`;
 
 interface Page {
   n: number;
@@ -17,41 +23,19 @@ interface Page {
   rows: string | null;
 }
 
-// Epoch milliseconds (exact: timestamptz(3)). One JSON value per page: converting 20,000 rows one by
-// one costs more than folding them. The reverted event is a scalar subquery behind a CASE, so only
-// the rows that name one touch the unique index (a join is planned as a hash over the whole table).
-// receivedAt cuts the rows into the batches the live ingest decided on.
-export const PAGE_SQL = `
-WITH page AS (
-  SELECT e.id, e."occurredAt", e."receivedAt", e.kind, e.tier, e."agentVersion", e.severity, e.reverts, e."agentId", e.source
-  FROM outcome_events e
-  WHERE e."actionTypeId" = $1::uuid AND e.id > $2::bigint
-  ORDER BY e.id
-  LIMIT $3
-)
-SELECT count(*)::int AS n, max(p.id)::text AS last_id,
-  json_agg(json_build_array(
-    (extract(epoch from p."occurredAt") * 1000)::float8, p.kind, p.tier, p."agentVersion", p.severity,
-    CASE WHEN p.reverts IS NULL THEN NULL ELSE (
-      SELECT json_build_array(x.kind, x.tier, (extract(epoch from x."occurredAt") * 1000)::float8, x."agentVersion")
-      FROM outcome_events x WHERE x."agentId" = p."agentId" AND x."idempotencyKey" = p.reverts) END,
-    (extract(epoch from p."receivedAt") * 1000)::float8,
-    p.source
-  ) ORDER BY p.id)::text AS rows
-FROM page p`;
-
-/** The stored outcomes' pages, as JSON text (parsed where they are folded). The next page is read while one is folded. */
+/** The stored outcomes' pages, as JSON text (lib/replay/page.ts; decoded where they are folded). The next page is read while one is folded. */
 export async function* outcomePages(db: Db, actionTypeId: string, pageSize = REPLAY_PAGE): AsyncGenerator<string> {
   // The keyset walk must be an ordered index scan: with stale statistics (the embedded database is
   // never analysed) the planner reads every row of the action type and sorts them, on every page.
+  // No JIT: the window's estimate (every row of the table) crosses jit_above_cost, and compiling the
+  // page's expressions took longer than running them, on every page.
   const read = async (after: string) =>
     (
       await db.$transaction([
-        db.$executeRawUnsafe("SET LOCAL enable_bitmapscan = off"),
-        db.$executeRawUnsafe("SET LOCAL enable_sort = off"),
+        db.$queryRawUnsafe(PAGE_SETTINGS),
         db.$queryRawUnsafe<Page[]>(PAGE_SQL, actionTypeId, after, pageSize),
       ])
-    )[2][0];
+    )[1][0];
   let next = read("0");
   for (;;) {
     const page = await next;
@@ -95,12 +79,16 @@ export async function replayInputs(db: Db, actionTypeId: string) {
   });
   // The newest event and tier change: a replay's cache key (anything newer changes what it folds).
   const newestEvent = newest ? String(newest.id) : null;
-  return { actionType: at, policy, recorded, actual, newestEvent, newestChange: rows.at(-1)?.id ?? null };
+  // Outcomes received before this were archived by the retention setting (lib/retention/mutations.ts).
+  const outcomesFrom = (await retentionSetting(db)).archivedBefore?.toISOString() ?? null;
+  return { actionType: at, policy, recorded, actual, newestEvent, newestChange: rows.at(-1)?.id ?? null, outcomesFrom };
 }
 
 export interface ReplayRun extends ReplayResult {
   actual: { changes: Array<{ at: number; from: Tier; to: Tier; cause: string }>; tier: Tier; frozen: boolean };
   pages: number;
+  /** outcomes received before this were archived (null: every outcome is here) */
+  outcomesFrom: string | null;
 }
 
 /** Replays `rules` (or the current policy) over every recorded outcome of the action type, in this thread. */
@@ -129,5 +117,6 @@ export async function replayActionType(
     ...result!,
     actual: { changes: inputs.actual, tier: inputs.actionType.tier, frozen: inputs.actionType.frozen },
     pages,
+    outcomesFrom: inputs.outcomesFrom,
   };
 }

@@ -20,6 +20,8 @@ export interface ReplayRunSummary {
 
 export interface ReplaySummary {
   outcomes: number;
+  /** outcomes received before this were archived (the retention setting); null: every outcome is here */
+  outcomesFrom?: string | null;
   createdAt: string;
   now: string;
   proposed: ReplayRunSummary;
@@ -71,8 +73,9 @@ export function replaySentence(s: ReplaySummary): string {
       : diffs.length === 0
         ? `It ends in ${s.proposed.tier} where the current policy ends in ${s.current.tier}.`
         : `Against the current policy: ${diffs.join("; ")}.`;
+  const from = s.outcomesFrom ? ` (outcomes from ${day(s.outcomesFrom)} on; earlier ones archived)` : "";
   return (
-    `Over ${s.outcomes.toLocaleString("en-US")} recorded outcomes, assuming ${REPLAY_ASSUMPTION} under both policies: ` +
+    `Over ${s.outcomes.toLocaleString("en-US")} recorded outcomes${from}, assuming ${REPLAY_ASSUMPTION} under both policies: ` +
     `the proposed policy would have been ${story(s.proposed)}; the current policy v${s.current.version}, folded the same way, ` +
     `would have been ${story(s.current)}. ${verdict}`
   );

@@ -1,0 +1,27 @@
+// Outcome retention (issue 26 item 3): which outcomes a setting of `months` keeps. The current month
+// and the `months` whole months before it are kept; outcomes received earlier are archived and
+// removed, a whole month at a time. No setting (null) keeps everything. Pure: no clock, no I/O.
+
+export const MAX_RETENTION_MONTHS = 120;
+
+/** Why `months` is not a retention setting, or null when it is (null itself: keep everything). */
+export function retentionProblem(months: unknown): string | null {
+  if (months === null) return null;
+  if (typeof months !== "number" || !Number.isInteger(months) || months < 1 || months > MAX_RETENTION_MONTHS)
+    return `months must be a whole number from 1 to ${MAX_RETENTION_MONTHS}, or none to keep everything`;
+  return null;
+}
+
+/** The first instant kept at `now` (epoch ms): the start (UTC) of the month `months` months before now's. */
+export function retentionCutoff(now: number, months: number): number {
+  const d = new Date(now);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - months, 1);
+}
+
+/** The UTC month [start, end) that holds `at` (epoch ms). */
+export function monthOf(at: number): { start: number; end: number; label: string } {
+  const d = new Date(at);
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  return { start, end, label: new Date(start).toISOString().slice(0, 7) };
+}
