@@ -98,6 +98,27 @@ describe("the slider on the agent routes", () => {
     expect(await decide(s, { audience: "internal" })).toMatchObject({ allowed: true, mode: "act_internal" });
   });
 
+  it("issue 25: a decision reports the action type's tier (RUN, as /tiers does) and says apart what limited it", async () => {
+    const tiers = (await call(AGENT_ROUTES.tiers, s, undefined)) as { tiers: Array<{ action: string; tier: string }> };
+    expect(tiers.tiers.find((t) => t.action === s.key)?.tier).toBe("RUN");
+    const d = await decide(s, {});
+    // Compatible: allowed, mode and reason keep their meaning; tier agrees with /tiers.
+    expect(d).toMatchObject({ allowed: false, mode: "act_internal", tier: "RUN", answeredAs: "WALK" });
+    expect(d.limitedBy).toMatchObject({ rule: "slider" });
+    expect((d.limitedBy as { reason: string }).reason).toMatch(/no subject given/);
+    const { sliderSalt } = await w.db.actionType.findUniqueOrThrow({
+      where: { id: s.id },
+      select: { sliderSalt: true },
+    });
+    const inside = subjects(100).find((x) => insideSlider(sliderSalt, x, 25))!;
+    expect(await decide(s, { subject: inside })).toMatchObject({
+      allowed: true,
+      tier: "RUN",
+      answeredAs: "RUN",
+      limitedBy: null,
+    });
+  });
+
   it("OFREP answers per targetingKey with reason SPLIT (one flag and bulk)", async () => {
     const { sliderSalt } = await w.db.actionType.findUniqueOrThrow({
       where: { id: s.id },
