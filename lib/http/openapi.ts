@@ -235,7 +235,7 @@ export function openApiDocument(serverUrl = "/") {
         post: {
           operationId: "decide",
           summary:
-            "May the agent act now? An unknown action is never allowed (CRAWL, suggest). While RUN's slider is below 100 %, `subject` decides: inside it RUN's answer, outside it (or without a subject: fail closed) WALK's. Where the agent has a contract of internal subjects (WALK's contract, managed by admins), `internal` holds only for a `subject` it matches: any other subject, or none, is answered as `external` would be, and the reason says so; without a contract the agent declares the audience.",
+            "May the agent act now? An unknown action is never allowed (CRAWL, suggest). While RUN's slider is below 100 %, `subject` decides: inside it RUN's answer, outside it (or without a subject: fail closed) WALK's. Where the agent has a contract of internal subjects (WALK's contract, managed by admins), `internal` holds only for a `subject` it matches: any other subject, or none, is answered as `external` would be, and the reason says so; without a contract the agent declares the audience. `tier` is always the action type's tier (what /tiers says); `answeredAs` is the tier whose rules answered, and `limitedBy` says which rule (slider or contract) answered below it and why.",
           requestBody: { required: true, content: jsonContent("DecisionRequest") },
           responses: {
             "200": { description: "Decision", content: jsonContent("DecisionResponse") },

@@ -82,7 +82,7 @@ describe("the slider on the agent routes", () => {
       expect(d).toMatchObject(
         inside
           ? { allowed: true, mode: "act_external", tier: "RUN" }
-          : { allowed: false, mode: "act_internal", tier: "WALK" },
+          : { allowed: false, mode: "act_internal", tier: "RUN", answeredAs: "WALK" },
       );
     }
     const inside = first.filter((d) => d.allowed).length;
@@ -93,7 +93,7 @@ describe("the slider on the agent routes", () => {
 
   it("without a subject answers as WALK (fail closed) and says so", async () => {
     const d = await decide(s, {});
-    expect(d).toMatchObject({ allowed: false, mode: "act_internal", tier: "WALK" });
+    expect(d).toMatchObject({ allowed: false, mode: "act_internal", tier: "RUN", answeredAs: "WALK" });
     expect(d.reason).toMatch(/no subject given.*fail closed/);
     expect(await decide(s, { audience: "internal" })).toMatchObject({ allowed: true, mode: "act_internal" });
   });
