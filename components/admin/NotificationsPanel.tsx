@@ -305,9 +305,9 @@ function DemoReceiverCard() {
       ) : (
         <ul className="space-y-1 text-sm" data-testid="demo-received">
           {rows.map((m) => (
-            <li key={m.id} className="border-l-2 border-emerald-500 pl-2">
+            <li key={`${m.endpointId}:${m.id}`} className="border-l-2 border-emerald-500 pl-2">
               <span className="font-mono text-xs text-slate-600">
-                {formatDateTime(m.receivedAt)} · {m.type} · signature verified
+                {formatDateTime(m.receivedAt)} · {m.type} · via {m.endpoint} · signature verified
               </span>
               <div>
                 {m.url ? (
