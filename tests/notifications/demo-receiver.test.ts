@@ -46,7 +46,7 @@ describe("built-in demo receiver", () => {
     const make = (name: string, format: "standard" | "slack") =>
       createWebhookEndpoint(w.db, SYSTEM_ACTOR, {
         name,
-        url: `http://localhost:3000${DEMO_RECEIVER_PATH}?${name}`,
+        url: `http://localhost:3000${DEMO_RECEIVER_PATH}`,
         kinds: ["request.opened"],
         format,
       });
