@@ -61,6 +61,10 @@ export function NotificationsPanel({
   const selected = endpoints.find((e) => e.id === selectedId) ?? null;
   return (
     <div className="space-y-4">
+      {/* Where a user looks first (issue 25: it sat below every list). */}
+      <Card title="Add an endpoint">
+        <CreateEndpointForm kinds={Object.entries(NOTIFICATION_KIND_LABELS) as Array<[NotificationKind, string]>} />
+      </Card>
       <Card
         title={`Webhook endpoints (${endpoints.filter((e) => e.enabled).length} active of ${endpoints.length})`}
         actions={<LiveDot fetching={endpointsQuery.isFetching} />}
@@ -241,9 +245,6 @@ export function NotificationsPanel({
         </Card>
       )}
       {endpoints.some((e) => e.url.includes(DEMO_RECEIVER_PATH)) && <DemoReceiverCard />}
-      <Card title="Add an endpoint">
-        <CreateEndpointForm kinds={Object.entries(NOTIFICATION_KIND_LABELS) as Array<[NotificationKind, string]>} />
-      </Card>
     </div>
   );
 }
