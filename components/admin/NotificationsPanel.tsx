@@ -308,7 +308,7 @@ function DemoReceiverCard() {
           {rows.map((m) => (
             <li key={`${m.endpointId}:${m.id}`} className="border-l-2 border-emerald-500 pl-2">
               <span className="font-mono text-xs text-slate-600">
-                {formatDateTime(m.receivedAt)} · {m.type} · via {m.endpoint} · signature verified
+                {formatDateTime(m.receivedAt)} · {m.type} · signature verified · via {m.endpoint}
               </span>
               <div>
                 {m.url ? (
