@@ -112,7 +112,7 @@ test("admin: names a reviewer pool where the bars are edited, and finds the webh
   const form = page.getByRole("form", { name: "Add webhook endpoint" });
   const list = page.getByRole("heading", { name: /Webhook endpoints/ });
   expect((await form.boundingBox())!.y).toBeLessThan((await list.boundingBox())!.y);
-  await expect(form.getByLabel("Format")).toHaveValue("standard");
+  await expect(form.getByRole("combobox", { name: "Format" })).toHaveValue("standard");
   await shot(page, "admin-notifications");
 });
 

@@ -63,12 +63,12 @@ test("a Slack-format endpoint at the built-in receiver shows what arrived; the a
   const name = "slack-e2e";
   await form.getByLabel("Name").fill(name);
   await form.getByLabel("Address (URL)").fill(`${baseURL}/api/demo/webhook-receiver`);
-  await form.getByLabel("Format").selectOption("slack");
+  await form.getByRole("combobox", { name: "Format" }).selectOption("slack");
   await form.getByLabel(/Someone asked or answered on a request/).check();
   await form.getByRole("button", { name: "Add endpoint" }).click();
   await expect(admin.getByRole("status").filter({ hasText: `Endpoint ${name} added` })).toBeVisible();
   // The next endpoint starts from the defaults, not from "Slack".
-  await expect(form.getByLabel("Format")).toHaveValue("standard");
+  await expect(form.getByRole("combobox", { name: "Format" })).toHaveValue("standard");
   await expect(form.getByLabel(/Someone asked or answered on a request/)).not.toBeChecked();
 
   // A comment on the seeded refund.issue request notifies both endpoints aimed at the receiver.
@@ -85,9 +85,11 @@ test("a Slack-format endpoint at the built-in receiver shows what arrived; the a
 
   await admin.goto("/admin/notifications");
   const arrived = admin.getByTestId("demo-received");
-  await expect(arrived.locator("li").filter({ hasText: "slack message" }).first()).toContainText("week-3 dip", {
-    timeout: 45_000,
-  });
+  const slack = arrived.locator("li").filter({ hasText: `slack message · signature verified · via ${name}` });
+  await expect(slack.first()).toContainText("commented on a request for Issue a refund", { timeout: 45_000 });
+  // Slack's `<url|label>` is shown as a link, not as markup.
+  await expect(slack.first()).not.toContainText("|open in");
+  await expect(slack.first().getByRole("link")).toHaveAttribute("href", /\/requests\/[0-9a-f-]{36}$/);
   await admin.mouse.move(0, 0);
   await screenshot(admin, "webhooks-slack-arrived-1440");
 });
