@@ -58,6 +58,14 @@ function readBody(body: string): Pick<ReceivedMessage, "type" | "summary" | "url
       summary: p.data.summary,
       url: typeof p.data.url === "string" ? p.data.url : "",
     };
-  if (typeof p.text === "string") return { type: "slack message", summary: p.text, url: "" };
+  if (typeof p.text === "string") {
+    // Slack's mrkdwn link `<url|label>` becomes the message's link, and leaves the text readable.
+    const link = /\s*—?\s*<(https?:\/\/[^|>]+)\|[^>]*>/.exec(p.text);
+    return {
+      type: "slack message",
+      summary: (link ? p.text.replace(link[0], "") : p.text).trim(),
+      url: link ? link[1]! : "",
+    };
+  }
   return { type: "json", summary: body.slice(0, 300), url: "" };
 }

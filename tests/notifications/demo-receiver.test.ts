@@ -71,7 +71,10 @@ describe("built-in demo receiver", () => {
     expect(await receiveDemoWebhook(w.db, signed(slack.secret, slackBody), slackBody, now)).toBe(true);
     const mine = demoReceived().filter((m) => m.id === id);
     expect(mine).toHaveLength(2);
-    expect(mine.find((m) => m.type === "slack message")?.summary).toMatch(/a second request opened/);
+    expect(mine.find((m) => m.type === "slack message")).toMatchObject({
+      summary: "a second request opened",
+      url: "http://localhost:3000/requests/y",
+    });
     // A retry of either is still kept once.
     expect(await receiveDemoWebhook(w.db, signed(slack.secret, slackBody), slackBody, now)).toBe(true);
     expect(demoReceived().filter((m) => m.id === id)).toHaveLength(2);
