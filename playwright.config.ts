@@ -30,7 +30,8 @@ export default defineConfig({
   },
   webServer: {
     // The production build on a fresh embedded database of its own.
-    command: `rm -rf .data/e2e && PGLITE_DIR=.data/e2e/pglite DEMO_AGENT=off WEBHOOK_ALLOW_PRIVATE=1 PORT=${PORT} node --import tsx server.ts`,
+    // The live demo stays off (the specs need a still database) unless E2E_DEMO_AGENT=on (role-journeys' demo step).
+    command: `rm -rf .data/e2e && PGLITE_DIR=.data/e2e/pglite DEMO_AGENT=${process.env.E2E_DEMO_AGENT === "on" ? "on" : "off"} WEBHOOK_ALLOW_PRIVATE=1 PORT=${PORT} node --import tsx server.ts`,
     url: `http://localhost:${PORT}/signin`,
     timeout: 180_000,
     reuseExistingServer: false,

@@ -37,7 +37,9 @@ export function RequestsList({
   const tabs = TABS.filter((t) => reviewer || t.tab !== "awaiting");
   const empty =
     status === "awaiting"
-      ? "Nothing waits for your review. Requests you opened, and evidence you already judged, are not listed here."
+      ? q.data.counts.awaiting > 0
+        ? "No promotion, override or policy change waits for you; the grants and contract additions above do."
+        : "Nothing waits for your review. Requests you opened, and evidence you already judged, are not listed here."
       : `No ${status === "all" ? "" : `${status} `}requests.`;
   return (
     <div className="space-y-3">

@@ -4,8 +4,7 @@ import { can } from "@cwr/gating/permissions";
 import { signOut } from "@/lib/auth/auth";
 import { Providers } from "@/app/providers";
 import { getDb } from "@/lib/db";
-import { countAwaitingReview } from "@/lib/requests/data";
-import { countContractRequestsAwaiting } from "@/lib/contracts/data";
+import { awaitingYou } from "@/lib/requests/awaiting";
 import { countWaitingSuggestions } from "@/lib/proposals/data";
 
 export const dynamic = "force-dynamic";
@@ -18,10 +17,8 @@ async function signOutAction() {
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageUser();
   const db = await getDb();
-  // Requests awaiting this reviewer: promotions, overrides and policy loosenings, and contract additions.
-  const awaiting = can(user.role, "request:review")
-    ? (await countAwaitingReview(db, user)) + (await countContractRequestsAwaiting(db, user))
-    : 0;
+  // Everything awaiting this reviewer, counted as the requests page's tab counts it.
+  const awaiting = (await awaitingYou(db, user)).total;
   const links: NavLink[] = [
     { href: "/", label: "Overview" },
     awaiting > 0

@@ -9,18 +9,21 @@ import { Field, inputClass } from "./fields";
 
 type Created = { id: string; name: string; secret: string };
 
+const DEFAULT_KINDS: readonly NotificationKind[] = ["request.opened", "request.decided", "tier.demoted"];
+
 export function CreateEndpointForm({ kinds }: { kinds: Array<[NotificationKind, string]> }) {
   const [name, setName] = useState("");
   const [url, setUrl] = useState("");
   const [format, setFormat] = useState<"standard" | "slack">("standard");
-  const [chosen, setChosen] = useState<Set<NotificationKind>>(
-    new Set(["request.opened", "request.decided", "tier.demoted"]),
-  );
+  const [chosen, setChosen] = useState<Set<NotificationKind>>(new Set(DEFAULT_KINDS));
   const [created, setCreated] = useState<Created | null>(null);
   const create = useServerAction(createWebhookEndpointAction, (e) => {
     setCreated(e);
+    // The next endpoint starts from the defaults: nothing of this one (its format above all) carries over.
     setName("");
     setUrl("");
+    setFormat("standard");
+    setChosen(new Set(DEFAULT_KINDS));
     return `Endpoint ${e.name} added. Changes of the chosen kinds are sent to it from now on.`;
   });
   const flip = (k: NotificationKind) =>

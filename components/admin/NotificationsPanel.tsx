@@ -61,6 +61,10 @@ export function NotificationsPanel({
   const selected = endpoints.find((e) => e.id === selectedId) ?? null;
   return (
     <div className="space-y-4">
+      {/* Where a user looks first (issue 25: it sat below every list). */}
+      <Card title="Add an endpoint">
+        <CreateEndpointForm kinds={Object.entries(NOTIFICATION_KIND_LABELS) as Array<[NotificationKind, string]>} />
+      </Card>
       <Card
         title={`Webhook endpoints (${endpoints.filter((e) => e.enabled).length} active of ${endpoints.length})`}
         actions={<LiveDot fetching={endpointsQuery.isFetching} />}
@@ -241,9 +245,6 @@ export function NotificationsPanel({
         </Card>
       )}
       {endpoints.some((e) => e.url.includes(DEMO_RECEIVER_PATH)) && <DemoReceiverCard />}
-      <Card title="Add an endpoint">
-        <CreateEndpointForm kinds={Object.entries(NOTIFICATION_KIND_LABELS) as Array<[NotificationKind, string]>} />
-      </Card>
     </div>
   );
 }
@@ -305,9 +306,9 @@ function DemoReceiverCard() {
       ) : (
         <ul className="space-y-1 text-sm" data-testid="demo-received">
           {rows.map((m) => (
-            <li key={m.id} className="border-l-2 border-emerald-500 pl-2">
+            <li key={`${m.endpointId}:${m.id}`} className="border-l-2 border-emerald-500 pl-2">
               <span className="font-mono text-xs text-slate-600">
-                {formatDateTime(m.receivedAt)} · {m.type} · signature verified
+                {formatDateTime(m.receivedAt)} · {m.type} · signature verified · via {m.endpoint}
               </span>
               <div>
                 {m.url ? (

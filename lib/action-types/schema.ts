@@ -58,9 +58,23 @@ export const decisionRequestSchema = z
 export const decisionResponseSchema = z
   .object({
     allowed: z.boolean(),
-    mode: z.enum(MODES),
-    tier: z.enum(TIERS),
-    reason: z.string(),
+    mode: z.enum(MODES).describe("what this decision lets the agent do: the mode of the tier in `answeredAs`"),
+    tier: z.enum(TIERS).describe("the action type's tier, as GET /api/v1/tiers says it (CRAWL for an unknown action)"),
+    answeredAs: z
+      .enum(TIERS)
+      .describe(
+        "the tier whose rules answered this decision: WALK for a RUN action outside its slider (or without a subject while the slider is below 100 %); otherwise `tier`",
+      ),
+    limitedBy: z
+      .object({
+        rule: z.enum(["slider", "contract"]),
+        reason: z.string(),
+      })
+      .nullable()
+      .describe(
+        "why this particular decision was answered below the action type's tier or audience: RUN's slider, or WALK's contract of internal subjects; null when nothing limited it",
+      ),
+    reason: z.string().describe("the whole answer in words"),
   })
   .meta({ id: "DecisionResponse" });
 

@@ -4,6 +4,7 @@
 import type { Db } from "@/lib/db";
 import type { Tx } from "@/lib/db/client";
 import { outcomeOf, revertedSuccess, revertProblem, type FoldOutcome } from "@cwr/gating";
+import type { EvidenceVerdict } from "@cwr/gating/evidence-verdict";
 import type { EventKind, Tier } from "@cwr/gating/types";
 import { AGENT_SOURCE, type EventSource } from "@cwr/gating/evidence-source";
 import { appendAudit, SYSTEM_ACTOR, type Actor } from "@/lib/audit/mutations";
@@ -21,7 +22,8 @@ import { nextTurn } from "@/lib/next-turn";
 const VALIDATE_CHUNK = 100;
 
 export type EventResult =
-  | { index: number; idempotencyKey: string | null; status: "accepted" | "duplicate" }
+  | { index: number; idempotencyKey: string | null; status: "duplicate" }
+  | ({ index: number; idempotencyKey: string | null; status: "accepted" } & Partial<EvidenceVerdict>)
   | { index: number; idempotencyKey: string | null; status: "rejected"; reason: string; details?: unknown };
 
 export interface IngestSummary {
@@ -133,11 +135,11 @@ export async function ingestEvents(
     );
     demotions.push(...inserted.demotions);
     for (const p of inserted.valid) {
-      results[p.index] = {
-        index: p.index,
-        idempotencyKey: p.event.idempotencyKey,
-        status: inserted.fresh.has(p.event.idempotencyKey) ? "accepted" : "duplicate",
-      };
+      const base = { index: p.index, idempotencyKey: p.event.idempotencyKey };
+      // An accepted event says whether it counts as evidence, and why not (lib/gating evidence-verdict).
+      results[p.index] = inserted.fresh.has(p.event.idempotencyKey)
+        ? { ...base, status: "accepted", ...inserted.verdicts.get(p.index) }
+        : { ...base, status: "duplicate" };
     }
   }
 
@@ -197,10 +199,14 @@ async function storeOutcomes(
   );
   const accepted = valid.filter((p) => fresh.has(p.event.idempotencyKey));
   await addToRollups(tx, rollupDeltas(accepted, targets));
+  const verdicts = new Map<number, EvidenceVerdict>();
   for (const id of ids) {
-    const events = accepted.filter((p) => p.actionTypeId === id).map((p) => toFoldOutcome(p.event, targets, source));
+    const mine = accepted.filter((p) => p.actionTypeId === id);
+    const events = mine.map((p) => toFoldOutcome(p.event, targets, source));
     if (events.length > 0) {
-      const demotion = await foldAndDetect(tx, id, events, now);
+      const folded = await foldAndDetect(tx, id, events, now);
+      folded.verdicts.forEach((v, i) => verdicts.set(mine[i]!.index, v));
+      const demotion = folded.change;
       if (demotion && demotion.to !== demotion.from) demotions.push(demotion);
     }
   }
@@ -223,7 +229,7 @@ async function storeOutcomes(
       now,
     );
   }
-  return { fresh, valid, demotions };
+  return { fresh, valid, demotions, verdicts };
 }
 
 /**
@@ -386,6 +392,12 @@ function rollupDeltas(events: Parsed[], targets: Map<string, RevertTarget>): Rol
 
 /** Folds the new events into the stored evidence and runs the detector: one command of the state interpreter. */
 async function foldAndDetect(tx: Tx, actionTypeId: string, events: FoldOutcome[], now: Date) {
-  const { change } = await changeState(tx, { actionTypeId }, { type: "ingest", outcomes: events }, now, "folded");
-  return change;
+  const { change, verdicts } = await changeState(
+    tx,
+    { actionTypeId },
+    { type: "ingest", outcomes: events },
+    now,
+    "folded",
+  );
+  return { change, verdicts };
 }

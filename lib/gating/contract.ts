@@ -92,7 +92,8 @@ export function decideWithContract(
     subject === undefined
       ? "internal refused: no subject given and this agent has a contract of internal subjects, answered as external"
       : "internal refused: the subject is outside the agent's contract of internal subjects, answered as external";
-  return { ...external, reason: `${why}: ${external.reason}` };
+  const limit = external.limitedBy ? `${why}; ${external.limitedBy.reason}` : why;
+  return { ...external, limitedBy: { rule: "contract", reason: limit }, reason: `${why}: ${external.reason}` };
 }
 
 /**

@@ -61,10 +61,22 @@ export function severityAtLeast(a: Severity, b: Severity): boolean {
   return SEVERITIES.indexOf(a) >= SEVERITIES.indexOf(b);
 }
 
+/** What narrowed one decision below its action type's tier: the slider or WALK's contract, in words. */
+export interface DecisionLimit {
+  rule: "slider" | "contract";
+  reason: string;
+}
+
 export interface Decision {
   allowed: boolean;
+  /** what this decision lets the agent do (the answering tier's mode) */
   mode: Mode;
+  /** the action type's tier, as GET /api/v1/tiers says it (CRAWL for an unknown action) */
   tier: Tier;
+  /** the tier whose rules answered this decision: below `tier` when a slider or contract limited it */
+  answeredAs: Tier;
+  /** why this decision was answered below the action type's tier (null: it was not) */
+  limitedBy: DecisionLimit | null;
   reason: string;
 }
 
@@ -79,6 +91,8 @@ export function decide(tier: Tier | null, frozen: boolean, audience: Audience): 
       allowed: false,
       mode: "suggest",
       tier: "CRAWL",
+      answeredAs: "CRAWL",
+      limitedBy: null,
       reason: "unknown action type: answered as CRAWL, suggest only",
     };
   }
@@ -98,5 +112,5 @@ export function decide(tier: Tier | null, frozen: boolean, audience: Audience): 
     reason = `RUN: may act on ${audience} targets`;
   }
   if (frozen) reason += " (tier frozen)";
-  return { allowed, mode, tier, reason };
+  return { allowed, mode, tier, answeredAs: tier, limitedBy: null, reason };
 }

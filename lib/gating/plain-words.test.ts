@@ -225,6 +225,22 @@ describe("policyChangeInWords", () => {
       "false-alarm run length (outcomes): 1,000,000 → 2,000,000",
     );
   });
+
+  it('says the slider\'s values, never "set" (issue 25: "slider: set → set")', () => {
+    expect(policyChangeInWords({ path: "slider", from: { percent: 10 }, to: { percent: 5 } }).text).toBe(
+      "share of external subjects: 10% → 5%",
+    );
+    expect(
+      policyChangeInWords({
+        path: "slider",
+        from: { percent: 100 },
+        to: { percent: 100, steps: [5, 25, 100], minDaysPerStep: 3 },
+      }).text,
+    ).toBe("share of external subjects: 100% → ramp 5% → 25% → 100% (at least 3 days per step)");
+    expect(policyChangeInWords({ path: "slider", from: { percent: 12.5 }, to: { percent: 1 } }).text).toBe(
+      "share of external subjects: 12.5% → 1%",
+    );
+  });
 });
 
 describe("barsInWords", () => {

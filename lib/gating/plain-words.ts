@@ -136,6 +136,7 @@ const FIELD_WORDS: Record<string, string> = {
   "demotion.minSamples": "demotion minimum outcomes",
   "demotion.failureRate": "failure rate the demotion detector watches for",
   demotion: "demotion detector",
+  slider: "share of external subjects",
 };
 
 /** A gate method in words, by its module; an unknown value as it is. */
@@ -144,6 +145,7 @@ const gateWords = (v: unknown): string =>
 
 function valueInWords(field: string, v: unknown): string {
   if (field === "promotion.pool") return poolInWords(v);
+  if (field === "slider") return sliderInWords(v);
   if (v === null || v === undefined) return "none";
   if (typeof v === "object") return "set";
   if (typeof v !== "number")
@@ -152,6 +154,17 @@ function valueInWords(field: string, v: unknown): string {
   if (/Days$|DaysInTier$/.test(field)) return `${formatCount(v)} day${v === 1 ? "" : "s"}`;
   if (field === "alpha" || field === "demotionAlpha") return String(v);
   return formatCount(v);
+}
+
+/** The slider's exposure in words: "10%", or a ramp "ramp 5% → 25% → 100% (at least 3 days per step)". */
+function sliderInWords(v: unknown): string {
+  if (!v || typeof v !== "object") return "100%";
+  const s = v as { percent?: number; steps?: number[]; minDaysPerStep?: number };
+  const pct = (n: number) => `${Number(n.toFixed(2))}%`;
+  if (!s.steps || s.steps.length === 0) return typeof s.percent === "number" ? pct(s.percent) : "100%";
+  const days = s.minDaysPerStep ?? 0;
+  const wait = days > 0 ? ` (at least ${formatCount(days)} day${days === 1 ? "" : "s"} per step)` : "";
+  return `ramp ${s.steps.map(pct).join(" → ")}${wait}`;
 }
 
 /** A reviewer pool in words, without names (a pure rule has ids only): "2 named people or any admin". */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkRoleGrantDecision, roleChangeNeedsApproval } from "./role-grants";
+import fc from "fast-check";
+import { checkRoleGrantDecision, grantAwaitsDecisionBy, roleChangeNeedsApproval } from "./role-grants";
 import { ROLES } from "./types";
 
 const good = "Works on the payments team and reviews refunds daily.";
@@ -41,5 +42,36 @@ describe("granting review power (rule 10)", () => {
   it("a grant for an account that has not accepted its invitation cannot be approved (rule 10)", () => {
     expect(decide({ granteeInvitationPending: true })).toMatchObject({ ok: false, code: "invitation_pending" });
     expect(decide({ granteeInvitationPending: false })).toEqual({ ok: true });
+  });
+});
+
+describe("grantAwaitsDecisionBy", () => {
+  it("holds exactly when checkRoleGrantDecision would accept a well-written decision", () => {
+    const id = fc.constantFrom("a", "b", "c");
+    fc.assert(
+      fc.property(
+        id,
+        fc.constantFrom(...ROLES),
+        id,
+        id,
+        fc.constantFrom("open", "approved", "rejected", "withdrawn"),
+        fc.boolean(),
+        fc.boolean(),
+        (me, role, userId, requestedById, status, idp, pending) => {
+          const facts = {
+            grant: { userId, requestedById, status },
+            rolesFromIdentityProvider: idp,
+            granteeInvitationPending: pending,
+          };
+          const accepted = checkRoleGrantDecision({
+            ...facts,
+            decider: { id: me, role },
+            rationale: "Known them for years; reviewed their first ten reviews.",
+          }).ok;
+          expect(grantAwaitsDecisionBy({ id: me, role }, facts)).toBe(accepted);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -68,3 +68,15 @@ export function checkRoleGrantDecision(
   if (problem) return { ok: false, code: "rationale_too_short", message: problem };
   return { ok: true };
 }
+
+/**
+ * Does this grant wait for this person ("Awaiting my review", the navigation's badge)? Exactly when
+ * their decision would be accepted once they write the rationale: checkRoleGrantDecision's own rule.
+ */
+export function grantAwaitsDecisionBy(
+  decider: { id: string; role: Role },
+  d: Omit<RoleGrantDecision, "decider" | "rationale">,
+): boolean {
+  const check = checkRoleGrantDecision({ ...d, decider, rationale: "" });
+  return !check.ok && check.code === "rationale_too_short";
+}

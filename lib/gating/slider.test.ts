@@ -72,22 +72,27 @@ describe("deciding for a subject", () => {
       tier: "RUN",
       split: true,
     });
+    // Issue 25: the tier stays the action type's (RUN); the answer is WALK's, and the slider says why.
     expect(decideForSubject("RUN", false, "external", slider, outside)).toMatchObject({
       allowed: false,
       mode: "act_internal",
-      tier: "WALK",
+      tier: "RUN",
+      answeredAs: "WALK",
+      limitedBy: { rule: "slider" },
       split: true,
     });
     expect(decideForSubject("RUN", false, "internal", slider, outside)).toMatchObject({
       allowed: true,
       mode: "act_internal",
-      tier: "WALK",
+      tier: "RUN",
+      answeredAs: "WALK",
     });
   });
 
   it("without a subject answers as WALK while the slider is below 100 % (fail closed), and says so", () => {
     const d = decideForSubject("RUN", false, "external", slider, undefined);
-    expect(d).toMatchObject({ allowed: false, mode: "act_internal", tier: "WALK", split: true });
+    expect(d).toMatchObject({ allowed: false, mode: "act_internal", tier: "RUN", answeredAs: "WALK", split: true });
+    expect(d.limitedBy?.reason).toMatch(/no subject given/);
     expect(d.reason).toMatch(/no subject given.*fail closed/);
     expect(tierForSubject("RUN", slider, undefined)).toEqual({ tier: "WALK", split: true });
   });

@@ -80,15 +80,7 @@ export function decideForSubject(
 ): SliderDecision {
   if (tier !== "RUN" || !slider || slider.percent >= 100) return { ...decide(tier, frozen, audience), split: false };
   const frozenNote = frozen ? " (tier frozen)" : "";
-  if (subject === undefined) {
-    const walk = decide("WALK", false, audience);
-    return {
-      ...walk,
-      reason: `RUN at ${slider.percent}%: no subject given, answered as WALK (fail closed): ${walk.reason}${frozenNote}`,
-      split: true,
-    };
-  }
-  if (insideSlider(slider.salt, subject, slider.percent)) {
+  if (subject !== undefined && insideSlider(slider.salt, subject, slider.percent)) {
     const run = decide("RUN", false, audience);
     return {
       ...run,
@@ -96,10 +88,17 @@ export function decideForSubject(
       split: true,
     };
   }
+  // Outside the slider, or no subject (fail closed): WALK's answer, while the action type stays RUN.
+  const why =
+    subject === undefined
+      ? `RUN at ${slider.percent}%: no subject given, answered as WALK (fail closed)`
+      : `RUN at ${slider.percent}%: subject outside the slider, answered as WALK`;
   const walk = decide("WALK", false, audience);
   return {
     ...walk,
-    reason: `RUN at ${slider.percent}%: subject outside the slider, answered as WALK: ${walk.reason}${frozenNote}`,
+    tier: "RUN",
+    limitedBy: { rule: "slider", reason: why },
+    reason: `${why}: ${walk.reason}${frozenNote}`,
     split: true,
   };
 }

@@ -1,5 +1,6 @@
 // The types of the one interpreter of action-type state (action-type-state.ts): the context a decision
 // reads, the commands, the effects it returns (as data) and the answers. Pure.
+import type { EvidenceVerdict } from "./evidence-verdict";
 import type { EligibilityResult } from "./eligibility";
 import type { EvidenceState, FoldOutcome } from "./evidence-fold";
 import type { PolicyChange } from "./policy-diff";
@@ -217,7 +218,12 @@ export type Answer =
   | { type: "policy_applied"; version: number; changes: PolicyChange["changes"] }
   | { type: "policy_review"; requestId: string; reviewersRequired: number; changes: PolicyChange["changes"] }
   | { type: "detected"; change: { actionKey: string; from: Tier; to: Tier; reason: string } | null }
-  | { type: "folded"; change: { actionKey: string; from: Tier; to: Tier; reason: string } | null };
+  | {
+      type: "folded";
+      change: { actionKey: string; from: Tier; to: Tier; reason: string } | null;
+      /** per ingested outcome, in the order given: whether it counts as evidence, and why not */
+      verdicts: EvidenceVerdict[];
+    };
 
 /** `context`: the state as the effects leave it (what the shell will have written; the replay folds on it). */
 export type StateDecision =

@@ -27,8 +27,20 @@ const eventResultSchema = z
     index: z.number().int(),
     idempotencyKey: z.string().nullable(),
     status: z.enum(["accepted", "duplicate", "rejected"]),
-    reason: z.string().optional(),
+    reason: z.string().optional().describe("a rejected event's reason code"),
     details: z.unknown().optional(),
+    counted: z
+      .boolean()
+      .optional()
+      .describe(
+        "accepted events: whether it counts as evidence of the action type's current tier (stored either way; a failure may still count toward demotion)",
+      ),
+    notCounted: z
+      .string()
+      .optional()
+      .describe(
+        "accepted events that do not count: why, in words (another tier's label, before the stay or the current evidence began, not attested under an attested tier, …)",
+      ),
   })
   .meta({ id: "EventResult" });
 
@@ -235,7 +247,7 @@ export function openApiDocument(serverUrl = "/") {
         post: {
           operationId: "decide",
           summary:
-            "May the agent act now? An unknown action is never allowed (CRAWL, suggest). While RUN's slider is below 100 %, `subject` decides: inside it RUN's answer, outside it (or without a subject: fail closed) WALK's. Where the agent has a contract of internal subjects (WALK's contract, managed by admins), `internal` holds only for a `subject` it matches: any other subject, or none, is answered as `external` would be, and the reason says so; without a contract the agent declares the audience.",
+            "May the agent act now? An unknown action is never allowed (CRAWL, suggest). While RUN's slider is below 100 %, `subject` decides: inside it RUN's answer, outside it (or without a subject: fail closed) WALK's. Where the agent has a contract of internal subjects (WALK's contract, managed by admins), `internal` holds only for a `subject` it matches: any other subject, or none, is answered as `external` would be, and the reason says so; without a contract the agent declares the audience. `tier` is always the action type's tier (what /tiers says); `answeredAs` is the tier whose rules answered, and `limitedBy` says which rule (slider or contract) answered below it and why.",
           requestBody: { required: true, content: jsonContent("DecisionRequest") },
           responses: {
             "200": { description: "Decision", content: jsonContent("DecisionResponse") },
@@ -247,7 +259,8 @@ export function openApiDocument(serverUrl = "/") {
       "/api/v1/events": {
         post: {
           operationId: "reportEvents",
-          summary: "A batch of up to 1,000 outcome events; each accepted, duplicate or rejected on its own",
+          summary:
+            "A batch of up to 1,000 outcome events; each accepted, duplicate or rejected on its own, and an accepted one says whether it counts as evidence (`counted`, `notCounted`)",
           description:
             "Each stored event records its source, taken from the key that sent it and never from the body: the agent's own key stores `agent`, a reporter key (held by the system that sees the outcome: a helpdesk, a payments ledger) stores `reporter:<key id>`. An event that names a `source` is rejected. A reporter key may report only for its own agent. Under a tier whose policy sets `evidence: attested`, only reporter and person outcomes count toward promotion; every failure counts toward demotion.",
           requestBody: { required: true, content: jsonContent("EventBatch") },

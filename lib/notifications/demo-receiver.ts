@@ -25,29 +25,47 @@ export async function receiveDemoWebhook(
 ): Promise<boolean> {
   const endpoints = await db.webhookEndpoint.findMany({
     where: { url: { contains: DEMO_RECEIVER_PATH } },
-    select: { secret: true },
+    select: { id: true, name: true, secret: true },
   });
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  if (!endpoints.some((e) => verifyWebhook(e.secret, headers, body, nowSeconds))) return false;
-  let parsed: { type?: unknown; text?: unknown; data?: { summary?: unknown; url?: unknown } } = {};
-  try {
-    parsed = JSON.parse(body) as typeof parsed;
-  } catch {
-    /* a signed body that is not JSON is still a delivery */
-  }
-  if (received.some((r) => r.id === headers.id)) return true; // a retry of what we have: once per id
+  const from = endpoints.find((e) => verifyWebhook(e.secret, headers, body, nowSeconds));
+  if (!from) return false;
+  // One event reaches every endpoint under the same webhook-id: a retry is the same id from the same endpoint.
+  if (received.some((r) => r.id === headers.id && r.endpointId === from.id)) return true;
   received.unshift({
     id: headers.id!,
+    endpointId: from.id,
+    endpoint: from.name,
     receivedAt: now.toISOString(),
-    type: typeof parsed.type === "string" ? parsed.type : "slack message",
-    summary:
-      typeof parsed.data?.summary === "string"
-        ? parsed.data.summary
-        : typeof parsed.text === "string"
-          ? parsed.text
-          : "",
-    url: typeof parsed.data?.url === "string" ? parsed.data.url : "",
+    ...readBody(body),
   });
   received.length = Math.min(received.length, KEEP);
   return true;
+}
+
+/** What a delivery says, whatever its format: our standard payload, a Slack message, other JSON or text. */
+function readBody(body: string): Pick<ReceivedMessage, "type" | "summary" | "url"> {
+  let parsed: unknown = undefined;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { type: "text", summary: body.slice(0, 300), url: "" };
+  }
+  const p = (parsed ?? {}) as { type?: unknown; text?: unknown; data?: { summary?: unknown; url?: unknown } };
+  if (typeof p.data?.summary === "string")
+    return {
+      type: typeof p.type === "string" ? p.type : "message",
+      summary: p.data.summary,
+      url: typeof p.data.url === "string" ? p.data.url : "",
+    };
+  if (typeof p.text === "string") {
+    // Slack's mrkdwn link `<url|label>` becomes the message's link, and leaves the text readable.
+    const link = /\s*—?\s*<(https?:\/\/[^|>]+)\|[^>]*>/.exec(p.text);
+    return {
+      type: "slack message",
+      summary: (link ? p.text.replace(link[0], "") : p.text).trim(),
+      url: link ? link[1]! : "",
+    };
+  }
+  return { type: "json", summary: body.slice(0, 300), url: "" };
 }

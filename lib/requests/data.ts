@@ -125,10 +125,6 @@ async function currentRules(db: Db, actionTypeIds: string[]): Promise<Map<string
 const poolOf = (rules: PolicyRules | undefined, r: { kind: RequestKind; fromTier: Tier | null }) =>
   rules ? poolFor(rules, r) : undefined;
 
-export async function countAwaitingReview(db: Db, reader: { id: string; role: Role }): Promise<number> {
-  return (await listAwaitingReview(db, reader)).length;
-}
-
 /** Requests per status (for the tabs), optionally of one action type. */
 export async function countRequestsByStatus(
   db: Db,

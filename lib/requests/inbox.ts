@@ -2,7 +2,8 @@
 // this reader's review. The page and its live route share it, so they cannot disagree.
 import type { Db } from "@/lib/db";
 import type { RequestStatus, Role } from "@cwr/gating/types";
-import { countRequestsByStatus, listAwaitingReview, listRequests, type RequestSummary } from "./data";
+import { countRequestsByStatus, listRequests, type RequestSummary } from "./data";
+import { awaitingYou } from "./awaiting";
 import type { REQUEST_TABS } from "./schema";
 
 export type RequestTab = (typeof REQUEST_TABS)[number];
@@ -19,14 +20,12 @@ export async function requestsScreen(
   actionTypeId?: string,
 ): Promise<RequestsScreen> {
   const scope = actionTypeId ? { actionTypeId } : {};
-  const [byStatus, awaiting] = await Promise.all([
-    countRequestsByStatus(db, scope),
-    listAwaitingReview(db, reader, scope),
-  ]);
+  const [byStatus, awaiting] = await Promise.all([countRequestsByStatus(db, scope), awaitingYou(db, reader, scope)]);
   const rows =
     tab === "awaiting"
-      ? awaiting
+      ? awaiting.requests
       : await listRequests(db, reader, { ...scope, ...(tab !== "all" ? { status: tab } : {}) });
   const all = Object.values(byStatus).reduce((a, b) => a + b, 0);
-  return { rows, counts: { ...byStatus, all, awaiting: awaiting.length } };
+  // The tab counts what the badge counts (grants and contract additions are listed above the tabs).
+  return { rows, counts: { ...byStatus, all, awaiting: awaiting.total } };
 }

@@ -261,13 +261,13 @@ async function postToolUse(input: HookInput, config: HookConfig, host: HookHost)
   host.report({
     action: request.action,
     kind,
-    tier: decision.tier,
+    tier: decision.answeredAs,
     subjectRef: request.subject,
     ...(input.tool_use_id ? { idempotencyKey: `claude:${input.session_id ?? ""}:${input.tool_use_id}:outcome` } : {}),
   });
   const { pending } = await host.flush();
   return pending === 0
-    ? { output: null, exitCode: 0, note: `reported ${kind} at ${decision.tier}` }
+    ? { output: null, exitCode: 0, note: `reported ${kind} at ${decision.answeredAs}` }
     : { output: null, exitCode: 1, note: `${kind} could not be sent (${pending} pending)` };
 }
 

@@ -170,6 +170,8 @@ export function decideLocally(
       allowed: false,
       mode: view.mode,
       tier: view.tier,
+      answeredAs: view.tier,
+      limitedBy: null,
       reason: `unknown audience "${String(audience)}": not allowed`,
     };
   const { split: _split, ...decision } = decideWithContract(

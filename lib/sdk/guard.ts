@@ -61,14 +61,15 @@ export async function guard<T>(
     try {
       result = await act(request.parameters);
     } catch (e) {
-      report(host, request, decision.tier, "action.escalated");
+      report(host, request, decision.answeredAs, "action.escalated");
       throw e;
     }
     return {
       status: "acted",
-      tier: decision.tier,
+      // The tier whose rules let it act (WALK outside RUN's slider): what it reported before issue 25.
+      tier: decision.answeredAs,
       result,
-      reported: report(host, request, decision.tier, "action.completed"),
+      reported: report(host, request, decision.answeredAs, "action.completed"),
     };
   }
   return suggest(host, request, decision.reason);
@@ -83,7 +84,14 @@ export function admit(host: Pick<GuardHost, "decide">, request: GuardRequest): D
   try {
     return host.decide(request.action, request.audience, request.subject);
   } catch (e) {
-    return { allowed: false, mode: "suggest", tier: "CRAWL", reason: `the tier could not be read: ${String(e)}` };
+    return {
+      allowed: false,
+      mode: "suggest",
+      tier: "CRAWL",
+      answeredAs: "CRAWL",
+      limitedBy: null,
+      reason: `the tier could not be read: ${String(e)}`,
+    };
   }
 }
 

@@ -1,6 +1,9 @@
 // Reads of users for the admin page. Explicit selects, plain DTOs; never the password hash.
 import type { Db } from "@/lib/db";
 import type { Role } from "@cwr/gating/permissions";
+import { grantAwaitsDecisionBy } from "@cwr/gating/role-grants";
+import { invitationPending } from "@cwr/gating/invitations";
+import { rolesFromIdentityProvider } from "@/lib/auth/oidc-roles";
 
 export interface UserRow {
   id: string;
@@ -58,9 +61,8 @@ export interface RoleGrantRow {
   createdAt: string;
 }
 
-/** Open grants of review power, waiting for a second person (SPEC §3 rule 10). */
-export async function listOpenRoleGrants(db: Db): Promise<RoleGrantRow[]> {
-  const rows = await db.roleGrant.findMany({
+const openGrants = (db: Db) =>
+  db.roleGrant.findMany({
     where: { status: "open" },
     orderBy: { createdAt: "asc" },
     select: {
@@ -68,14 +70,36 @@ export async function listOpenRoleGrants(db: Db): Promise<RoleGrantRow[]> {
       userId: true,
       fromRole: true,
       role: true,
+      status: true,
       requestedByLabel: true,
       requestedById: true,
       reason: true,
       createdAt: true,
-      user: { select: { email: true } },
+      user: { select: { email: true, invitationHash: true, invitationExpiresAt: true } },
     },
   });
-  return rows.map((g) => ({
+
+/** Open grants of review power, waiting for a second person (SPEC §3 rule 10). */
+export async function listOpenRoleGrants(db: Db): Promise<RoleGrantRow[]> {
+  return (await openGrants(db)).map(toGrantRow);
+}
+
+/** Open grants a decision by this person would settle (lib/gating grantAwaitsDecisionBy): their "awaiting". */
+export async function listRoleGrantsAwaiting(db: Db, reader: { id: string; role: Role }): Promise<RoleGrantRow[]> {
+  const idp = rolesFromIdentityProvider();
+  return (await openGrants(db))
+    .filter((g) =>
+      grantAwaitsDecisionBy(reader, {
+        grant: g,
+        rolesFromIdentityProvider: idp,
+        granteeInvitationPending: invitationPending(g.user),
+      }),
+    )
+    .map(toGrantRow);
+}
+
+function toGrantRow(g: Awaited<ReturnType<typeof openGrants>>[number]): RoleGrantRow {
+  return {
     id: g.id,
     userId: g.userId,
     email: g.user.email,
@@ -85,7 +109,7 @@ export async function listOpenRoleGrants(db: Db): Promise<RoleGrantRow[]> {
     requestedById: g.requestedById,
     reason: g.reason,
     createdAt: g.createdAt.toISOString(),
-  }));
+  };
 }
 
 /** People a reviewer pool may name: everyone who can review (reviewers and admins), enabled, by name. */

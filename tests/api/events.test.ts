@@ -25,6 +25,8 @@ interface Result {
   status: "accepted" | "duplicate" | "rejected";
   reason?: string;
   details?: { issues?: Array<{ path: string; message: string }>; action?: string };
+  counted?: boolean;
+  notCounted?: string;
 }
 interface BatchResponse {
   accepted: number;
@@ -69,8 +71,15 @@ describe("batch size", () => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ accepted: 1000, duplicates: 0, rejected: 0 });
     expect(first.body.results).toHaveLength(1000);
+    // Issue 25: an accepted event also says whether it counts as evidence (and why not).
     first.body.results.forEach((r, i) =>
-      expect(r).toEqual({ index: i, idempotencyKey: batch[i]!.idempotencyKey, status: "accepted" }),
+      expect(r).toEqual({
+        index: i,
+        idempotencyKey: batch[i]!.idempotencyKey,
+        status: "accepted",
+        counted: expect.any(Boolean),
+        ...(r.counted ? {} : { notCounted: expect.any(String) }),
+      }),
     );
 
     const retry = await send(batch);

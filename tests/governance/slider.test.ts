@@ -82,7 +82,7 @@ describe("the slider on the agent routes", () => {
       expect(d).toMatchObject(
         inside
           ? { allowed: true, mode: "act_external", tier: "RUN" }
-          : { allowed: false, mode: "act_internal", tier: "WALK" },
+          : { allowed: false, mode: "act_internal", tier: "RUN", answeredAs: "WALK" },
       );
     }
     const inside = first.filter((d) => d.allowed).length;
@@ -93,9 +93,30 @@ describe("the slider on the agent routes", () => {
 
   it("without a subject answers as WALK (fail closed) and says so", async () => {
     const d = await decide(s, {});
-    expect(d).toMatchObject({ allowed: false, mode: "act_internal", tier: "WALK" });
+    expect(d).toMatchObject({ allowed: false, mode: "act_internal", tier: "RUN", answeredAs: "WALK" });
     expect(d.reason).toMatch(/no subject given.*fail closed/);
     expect(await decide(s, { audience: "internal" })).toMatchObject({ allowed: true, mode: "act_internal" });
+  });
+
+  it("issue 25: a decision reports the action type's tier (RUN, as /tiers does) and says apart what limited it", async () => {
+    const tiers = (await call(AGENT_ROUTES.tiers, s, undefined)) as { tiers: Array<{ action: string; tier: string }> };
+    expect(tiers.tiers.find((t) => t.action === s.key)?.tier).toBe("RUN");
+    const d = await decide(s, {});
+    // Compatible: allowed, mode and reason keep their meaning; tier agrees with /tiers.
+    expect(d).toMatchObject({ allowed: false, mode: "act_internal", tier: "RUN", answeredAs: "WALK" });
+    expect(d.limitedBy).toMatchObject({ rule: "slider" });
+    expect((d.limitedBy as { reason: string }).reason).toMatch(/no subject given/);
+    const { sliderSalt } = await w.db.actionType.findUniqueOrThrow({
+      where: { id: s.id },
+      select: { sliderSalt: true },
+    });
+    const inside = subjects(100).find((x) => insideSlider(sliderSalt, x, 25))!;
+    expect(await decide(s, { subject: inside })).toMatchObject({
+      allowed: true,
+      tier: "RUN",
+      answeredAs: "RUN",
+      limitedBy: null,
+    });
   });
 
   it("OFREP answers per targetingKey with reason SPLIT (one flag and bulk)", async () => {

@@ -277,7 +277,14 @@ async function runMatrix(cells: Cell[], byAgent: Record<AgentName, Record<Freshn
 /** The guard with its decision replaced by "always allowed": what a bypass looks like from outside. */
 const bypassed: Host = (client) => ({
   agent: client.agent,
-  decide: () => ({ allowed: true, mode: "act_external", tier: "RUN", reason: "bypassed" }),
+  decide: () => ({
+    allowed: true,
+    mode: "act_external",
+    tier: "RUN",
+    answeredAs: "RUN",
+    limitedBy: null,
+    reason: "bypassed",
+  }),
   report: () => `bypass-${randomUUID()}`, // nothing reaches the server from the broken run
   propose: (input) => client.propose(input),
   awaitDecision: (id, o) => client.awaitDecision(id, o),
