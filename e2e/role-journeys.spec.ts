@@ -8,19 +8,19 @@
 //   viewer   (the same account, watching)        1 overview sentences · 2 a demotion's one-line cause
 //   reviewer (reviewer2@demo.local)              6 one awaiting count · 3 ask before deciding · 4 who may approve
 //   admin                                        4 the pool in the policy editor · 6 webhooks' add form on top
-//   operator                                     5 the live demo moves the overview (E2E_DEMO_AGENT=on only)
+//   operator                                     5 the live demo moves the overview (the demo's e2e server)
 //   auditor                                      4 the audit export's readable columns
 import { readFile } from "node:fs/promises";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { screenshot, signIn } from "./helpers";
+import { DEMO_BASE_URL, screenshot, signIn } from "./helpers";
 
 const WIDE = { width: 1440, height: 900 };
 /** Item 1's two true forms: a distance with a time at today's volume, or "will not clear". */
 const DISTANCE =
   /about [\d,]+ more outcomes? at today's rate(?: \(≈ [\d.]+ days? at this volume\))?|will not clear at today's rate/;
 
-async function as(browser: Browser, email: string, returnTo = "/"): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: WIDE })).newPage();
+async function as(browser: Browser, email: string, returnTo = "/", baseURL?: string): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: WIDE, baseURL })).newPage();
   await signIn(page, email, returnTo);
   return page;
 }
@@ -117,14 +117,10 @@ test("admin: names a reviewer pool where the bars are edited, and finds the webh
 });
 
 test("operator: the live demo visibly moves a number on the overview", async ({ browser }) => {
-  // playwright.config.ts starts the e2e server with DEMO_AGENT=off unless E2E_DEMO_AGENT=on: the other
-  // specs need a still database. With the demo on, an outcome lands every few seconds (lib/demo/agent.ts).
-  test.skip(
-    process.env.E2E_DEMO_AGENT !== "on",
-    "the e2e server runs without the live demo (E2E_DEMO_AGENT=on runs it)",
-  );
+  // On the second e2e server (playwright.config.ts), which runs the live demo as `npm start` does: an outcome
+  // lands every few seconds (lib/demo/agent.ts). The first server stays still for the other specs.
   test.setTimeout(240_000);
-  const page = await as(browser, "operator@demo.local");
+  const page = await as(browser, "operator@demo.local", "/", DEMO_BASE_URL);
   // The window's outcome counts on every row ("96.0% of 1,234 in window"): they move only when outcomes arrive.
   const numbers = async () =>
     (
@@ -148,10 +144,19 @@ test("auditor: exports the audit log for people", async ({ page }) => {
     page.getByRole("link", { name: "Export CSV" }).click(),
   ]);
   const header = (await readFile((await download.path())!, "utf8")).split(/\r?\n/)[0]!.split(",");
-  expect(header).toContain("kind");
-  // TODO(issue 25 item 4): another engineer is adding the readable columns (agent slug and name, action
-  // key and name, actor name, summary, rationale). Once they are in, assert their header names here, e.g.
-  //   expect(header).toEqual(expect.arrayContaining(["agentSlug", "actionKey", "actorName", "summary", "rationale"]));
-  // This tree's export still has only agentId/actionTypeId, so the step asserts what exists.
+  // Item 4: columns for people beside the machine ones, and a rationale readable as text.
+  expect(header).toEqual(
+    expect.arrayContaining([
+      "kind",
+      "agentSlug",
+      "agentName",
+      "actionKey",
+      "actionName",
+      "actorName",
+      "summary",
+      "rationale",
+    ]),
+  );
+  // (the rationale as text in the expanded row, and no truncation at 1440 px: e2e/audit-export.spec.ts)
   await shot(page, "auditor-audit");
 });
