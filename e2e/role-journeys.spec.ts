@@ -20,7 +20,7 @@ const DISTANCE =
   /about [\d,]+ more outcomes? at today's rate(?: \(≈ [\d.]+ days? at this volume\))?|will not clear at today's rate/;
 
 async function as(browser: Browser, email: string, returnTo = "/", baseURL?: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: WIDE, baseURL })).newPage();
+  const page = await (await browser.newContext({ viewport: WIDE, ...(baseURL ? { baseURL } : {}) })).newPage();
   await signIn(page, email, returnTo);
   return page;
 }
