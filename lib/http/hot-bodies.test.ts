@@ -101,21 +101,27 @@ function agreement<T>(
 ) {
   describe(name, () => {
     it("gives what zod gives: the same value, or the same error code, message and details", () => {
+      let accepted = 0;
       fc.assert(
         fc.property(body.map(asJson), (v) => {
+          if (schema.safeParse(v).success) accepted++;
           expect(outcome(() => parseHotBody(schema, fast, v))).toEqual(outcome(() => parsePart(schema, v, "body")));
         }),
         { numRuns: 3000 },
       );
+      // Both sides are exercised: many bodies are valid, many are not.
+      expect(accepted).toBeGreaterThan(300);
+      expect(accepted).toBeLessThan(2700);
     });
 
-    it("accepts on its own exactly the bodies zod accepts, with the same value", () => {
+    it("accepts on its own the bodies zod accepts (bar a __proto__ key), with the same value, and nothing else", () => {
       fc.assert(
         fc.property(body.map(asJson), (v) => {
           const z = schema.safeParse(v);
           const f = fast(v);
-          expect(f !== undefined).toBe(z.success);
-          if (z.success) expect(f).toEqual(z.data);
+          // Never accepts what zod refuses; defers to zod only on a key named __proto__ (which zod copies oddly).
+          if (f !== undefined) expect(z.success && f).toEqual(z.data);
+          else if (z.success) expect(JSON.stringify(v)).toContain('"__proto__"');
         }),
         { numRuns: 3000 },
       );
