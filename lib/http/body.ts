@@ -25,11 +25,14 @@ export function checkJsonHeaders(
   if (Number(contentLength ?? "0") > maxBytes) throw tooLarge(maxBytes);
 }
 
+// One decoder for every body: a fatal decode of a whole buffer (no `stream`) keeps no state between calls.
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 /** UTF-8 (fatal) and JSON syntax of a complete body. */
 export function parseJsonBytes(bytes: Uint8Array): unknown {
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     throw new AppError("bad_request", "The body is not valid UTF-8.");
   }

@@ -6,20 +6,20 @@
 // encoded "/") go to Next, which answers them as before.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { getDb, type Db } from "@/lib/db";
-import { activeKeyIds } from "@/lib/keys/data";
+import { getDb, openedDb, type Db } from "@/lib/db";
+import { activeKeyIds, type KeyPrincipal } from "@/lib/keys/data";
 import { log, logError } from "@/lib/log";
 import { AppError, toAppError } from "@/lib/errors";
 import { httpStatus } from "./errors";
 import { readNodeJsonBody } from "./body";
 import { apiLimiter } from "./rate-limit";
 import { recordRequest } from "./metrics";
-import { accessLog, authenticateBearer, parsePart, retryAfterOf } from "./route";
+import { accessLog, authenticateBearer, parsePart, rememberedBearer, retryAfterOf } from "./route";
+import { parseHotBody } from "./hot-bodies";
 import { ofrepErrorBody } from "./ofrep";
 import { AGENT_ROUTES, bulkEtag, OFREP_STREAM_PATH, type AgentRoute, type Answer } from "./agent-routes";
 import { serveOfrepStream } from "./ofrep-stream";
 import { verifyStreamToken } from "./stream-token";
-import { publicBaseUrl } from "@/lib/urls/public-url";
 
 /** Headers every answer of the front carries (Next adds the same through next.config.js). */
 const BASE_HEADERS = {
@@ -86,7 +86,14 @@ function decodeParam(raw: string): string | undefined {
 }
 
 function write(res: ServerResponse, answer: Answer, requestId: string) {
-  const headers: Record<string, string> = { ...BASE_HEADERS, "x-request-id": requestId, ...answer.headers };
+  const headers: Record<string, string> = {
+    "x-content-type-options": BASE_HEADERS["x-content-type-options"],
+    "x-frame-options": BASE_HEADERS["x-frame-options"],
+    "referrer-policy": BASE_HEADERS["referrer-policy"],
+    "content-security-policy": BASE_HEADERS["content-security-policy"],
+    "x-request-id": requestId,
+  };
+  if (answer.headers) for (const name in answer.headers) headers[name] = answer.headers[name]!;
   if (answer.body !== undefined) {
     headers["content-type"] = "application/json; charset=utf-8";
     headers["cache-control"] ??= "no-store";
@@ -110,21 +117,38 @@ function errorAnswer(
   return { status: httpStatus(error), body: JSON.stringify(body), headers };
 }
 
-async function run(
+/** The route's answer: at once when the key and the agent's tiers are remembered and no body is read. */
+function run(
   route: AgentRoute,
   req: IncomingMessage,
   db: Db,
   rawParam: string | undefined,
   query: string,
-): Promise<Answer> {
-  const key = await authenticateBearer(db, req.headers.authorization);
+): Answer | Promise<Answer> {
+  const key = rememberedBearer(db, req.headers.authorization);
+  if (key) return withKey(route, req, db, key, rawParam, query);
+  return authenticateBearer(db, req.headers.authorization).then((k) => withKey(route, req, db, k, rawParam, query));
+}
+
+function withKey(
+  route: AgentRoute,
+  req: IncomingMessage,
+  db: Db,
+  key: KeyPrincipal,
+  rawParam: string | undefined,
+  query: string,
+): Answer | Promise<Answer> {
   let param: string | undefined;
   if (route.param) {
     const decoded = decodeParam(rawParam!);
     param = parsePart(route.param.schema, { [route.param.name]: decoded }, "path")[route.param.name];
   }
-  const body = route.body ? parsePart(route.body, await readNodeJsonBody(req), "body") : undefined;
-  return route.handle({ req, db, key, param, body, query, origin: publicBaseUrl() });
+  const schema = route.body;
+  if (!schema) return route.handle({ req, db, key, param, body: undefined, query });
+  const fast = route.fastBody ?? (() => undefined);
+  return readNodeJsonBody(req).then((raw) =>
+    route.handle({ req, db, key, param, body: parseHotBody(schema, fast, raw), query }),
+  );
 }
 
 async function stream(res: ServerResponse, db: Db, query: string, requestId: string): Promise<Answer | null> {
@@ -153,29 +177,56 @@ export function serveAgentRead(req: IncomingMessage, res: ServerResponse): boole
   return true;
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, { route, rawParam, query }: Match) {
+function answer(req: IncomingMessage, res: ServerResponse, match: Match) {
   const started = performance.now();
   const requestId = (req.headers["x-request-id"] as string | undefined)?.slice(0, 64) || randomUUID();
-  const name = route === "stream" ? `GET ${OFREP_STREAM_PATH}` : route.name;
-  const method = req.method === "HEAD" ? "GET" : req.method;
+  const { route, rawParam, query } = match;
   const allowed = route === "stream" ? "GET" : route.method;
-  let result: Answer | null;
+  let result: Answer | null | Promise<Answer | null>;
   try {
+    const method = req.method === "HEAD" ? "GET" : req.method;
     if (method !== allowed)
       throw new AppError("method_not_allowed", `${req.method} is not allowed here; use ${allowed}.`);
-    const db = await getDb();
-    result = route === "stream" ? await stream(res, db, query, requestId) : await run(route, req, db, rawParam, query);
+    const db = route === "stream" ? undefined : openedDb();
+    result = db
+      ? run(route as AgentRoute, req, db, rawParam, query)
+      : getDb().then((d) =>
+          route === "stream" ? stream(res, d, query, requestId) : run(route, req, d, rawParam, query),
+        );
   } catch (e) {
-    const err = toAppError(e);
-    if (httpStatus(err) >= 500) logError(`${name} failed`, e, { requestId });
-    result = errorAnswer(err, route, rawParam, allowed);
+    result = failed(e, match, requestId);
   }
+  if (result instanceof Promise)
+    result.then(
+      (r) => finish(req, res, match, requestId, started, r),
+      (e) => finish(req, res, match, requestId, started, failed(e, match, requestId)),
+    );
+  else finish(req, res, match, requestId, started, result);
+}
+
+const nameOf = (route: Match["route"]) => (route === "stream" ? `GET ${OFREP_STREAM_PATH}` : route.name);
+
+function failed(e: unknown, { route, rawParam }: Match, requestId: string): Answer {
+  const err = toAppError(e);
+  if (httpStatus(err) >= 500) logError(`${nameOf(route)} failed`, e, { requestId });
+  return errorAnswer(err, route, rawParam, route === "stream" ? "GET" : route.method);
+}
+
+function finish(
+  req: IncomingMessage,
+  res: ServerResponse,
+  { route }: Match,
+  requestId: string,
+  started: number,
+  result: Answer | null,
+) {
   const status = result ? result.status : 200;
   if (result) {
     if (res.headersSent) res.destroy();
     else write(res, result, requestId);
   }
   const ms = performance.now() - started;
+  const name = nameOf(route);
   recordRequest(name, status, ms);
   if (ACCESS_LOG && (status >= 400 || ++successes % SAMPLE_EVERY === 0)) {
     log("info", "request", {
@@ -186,4 +237,5 @@ async function answer(req: IncomingMessage, res: ServerResponse, { route, rawPar
       ...(status < 400 && SAMPLE_EVERY > 1 ? { sampledOneIn: SAMPLE_EVERY } : {}),
     });
   }
+  void req;
 }
