@@ -12,10 +12,10 @@ import { log, logError } from "@/lib/log";
 import { AppError, toAppError } from "@/lib/errors";
 import { httpStatus } from "./errors";
 import { readNodeJsonBody } from "./body";
+import { parseHotBody } from "./hot-bodies";
 import { apiLimiter } from "./rate-limit";
 import { recordRequest } from "./metrics";
 import { accessLog, authenticateBearer, parsePart, rememberedBearer, retryAfterOf } from "./route";
-import { parseHotBody } from "./hot-bodies";
 import { ofrepErrorBody } from "./ofrep";
 import { AGENT_ROUTES, bulkEtag, OFREP_STREAM_PATH, type AgentRoute, type Answer } from "./agent-routes";
 import { serveOfrepStream } from "./ofrep-stream";
@@ -117,17 +117,41 @@ function errorAnswer(
   return { status: httpStatus(error), body: JSON.stringify(body), headers };
 }
 
-/** The route's answer: at once when the key and the agent's tiers are remembered and no body is read. */
+const zodOnly = () => undefined;
+
+/** Called once with the request's answer (null: a stream answered it itself). */
+type Reply = (answer: Answer | null, error?: unknown) => void;
+
+/** Replies with an answer or, once it settles, a promised one (a rejection replies as an error). */
+function settle(result: Answer | Promise<Answer | null> | null, reply: Reply): void {
+  if (result instanceof Promise) result.then(reply, (e: unknown) => reply(null, e ?? new Error("rejected")));
+  else reply(result);
+}
+
+/**
+ * The route's answer, without a promise when the key and the agent's tiers are remembered: a promise
+ * per request costs more than the rest of a decision (every async hook of the process runs for it).
+ */
 function run(
   route: AgentRoute,
   req: IncomingMessage,
   db: Db,
   rawParam: string | undefined,
   query: string,
-): Answer | Promise<Answer> {
+  reply: Reply,
+): void {
   const key = rememberedBearer(db, req.headers.authorization);
-  if (key) return withKey(route, req, db, key, rawParam, query);
-  return authenticateBearer(db, req.headers.authorization).then((k) => withKey(route, req, db, k, rawParam, query));
+  if (key) return withKey(route, req, db, key, rawParam, query, reply);
+  authenticateBearer(db, req.headers.authorization).then(
+    (k) => {
+      try {
+        withKey(route, req, db, k, rawParam, query, reply);
+      } catch (e) {
+        reply(null, e);
+      }
+    },
+    (e: unknown) => reply(null, e),
+  );
 }
 
 function withKey(
@@ -137,18 +161,24 @@ function withKey(
   key: KeyPrincipal,
   rawParam: string | undefined,
   query: string,
-): Answer | Promise<Answer> {
+  reply: Reply,
+): void {
   let param: string | undefined;
   if (route.param) {
     const decoded = decodeParam(rawParam!);
     param = parsePart(route.param.schema, { [route.param.name]: decoded }, "path")[route.param.name];
   }
   const schema = route.body;
-  if (!schema) return route.handle({ req, db, key, param, body: undefined, query });
-  const fast = route.fastBody ?? (() => undefined);
-  return readNodeJsonBody(req).then((raw) =>
-    route.handle({ req, db, key, param, body: parseHotBody(schema, fast, raw), query }),
-  );
+  if (!schema) return settle(route.handle({ req, db, key, param, body: undefined, query }), reply);
+  readNodeJsonBody(req, (error, raw) => {
+    if (error) return reply(null, error);
+    try {
+      const body = parseHotBody(schema, route.fastBody ?? zodOnly, raw);
+      settle(route.handle({ req, db, key, param, body, query }), reply);
+    } catch (e) {
+      reply(null, e);
+    }
+  });
 }
 
 async function stream(res: ServerResponse, db: Db, query: string, requestId: string): Promise<Answer | null> {
@@ -181,27 +211,33 @@ function answer(req: IncomingMessage, res: ServerResponse, match: Match) {
   const started = performance.now();
   const requestId = (req.headers["x-request-id"] as string | undefined)?.slice(0, 64) || randomUUID();
   const { route, rawParam, query } = match;
-  const allowed = route === "stream" ? "GET" : route.method;
-  let result: Answer | null | Promise<Answer | null>;
+  let replied = false;
+  const reply: Reply = (result, error) => {
+    if (replied) return; // an error thrown while answering must not answer a second time
+    replied = true;
+    finish(res, match, requestId, started, error === undefined ? result : failed(error, match, requestId));
+  };
   try {
+    const allowed = route === "stream" ? "GET" : route.method;
     const method = req.method === "HEAD" ? "GET" : req.method;
     if (method !== allowed)
       throw new AppError("method_not_allowed", `${req.method} is not allowed here; use ${allowed}.`);
     const db = route === "stream" ? undefined : openedDb();
-    result = db
-      ? run(route as AgentRoute, req, db, rawParam, query)
-      : getDb().then((d) =>
-          route === "stream" ? stream(res, d, query, requestId) : run(route, req, d, rawParam, query),
-        );
+    if (db) run(route as AgentRoute, req, db, rawParam, query, reply);
+    else
+      settle(
+        getDb().then((d) =>
+          route === "stream"
+            ? stream(res, d, query, requestId)
+            : new Promise<Answer | null>((resolve, reject) =>
+                run(route, req, d, rawParam, query, (r, e) => (e === undefined ? resolve(r) : reject(e))),
+              ),
+        ),
+        reply,
+      );
   } catch (e) {
-    result = failed(e, match, requestId);
+    reply(null, e);
   }
-  if (result instanceof Promise)
-    result.then(
-      (r) => finish(req, res, match, requestId, started, r),
-      (e) => finish(req, res, match, requestId, started, failed(e, match, requestId)),
-    );
-  else finish(req, res, match, requestId, started, result);
 }
 
 const nameOf = (route: Match["route"]) => (route === "stream" ? `GET ${OFREP_STREAM_PATH}` : route.name);
@@ -212,14 +248,7 @@ function failed(e: unknown, { route, rawParam }: Match, requestId: string): Answ
   return errorAnswer(err, route, rawParam, route === "stream" ? "GET" : route.method);
 }
 
-function finish(
-  req: IncomingMessage,
-  res: ServerResponse,
-  { route }: Match,
-  requestId: string,
-  started: number,
-  result: Answer | null,
-) {
+function finish(res: ServerResponse, { route }: Match, requestId: string, started: number, result: Answer | null) {
   const status = result ? result.status : 200;
   if (result) {
     if (res.headersSent) res.destroy();
@@ -237,5 +266,4 @@ function finish(
       ...(status < 400 && SAMPLE_EVERY > 1 ? { sampledOneIn: SAMPLE_EVERY } : {}),
     });
   }
-  void req;
 }
