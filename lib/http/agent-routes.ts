@@ -199,8 +199,9 @@ function bulkAnswer(
   const flags = perSubject ? JSON.stringify(e.list.map((v) => ofrepEvaluation(v, subject))) : flagsJson(e);
   const etag = perSubject ? strongEtag(`${flags}\n${window}`) : bulkEtagOf(e, window);
   if (matchesIfNoneMatch(req.headers["if-none-match"] ?? null, etag)) return unchanged(etag);
-  const origin = publicBaseUrl();
-  // The whole answer but the flags is the same for every request of this key in this token window.
+  const origin = baseUrl();
+  // The stream URL is the same for every request of this key in this token window, and so, without
+  // a per-subject answer, is the whole body: serialised once per (tiers entry, key, window).
   const tail = memo(e, `bulk-tail:${key.keyId}:${window}:${origin}`, () => {
     const token = issueStreamToken({ agentId: key.agentId, keyId: key.keyId });
     const eventStreams = [
@@ -208,7 +209,18 @@ function bulkAnswer(
     ];
     return `,"eventStreams":${JSON.stringify(eventStreams)}}`;
   });
-  return ok(`{"flags":${flags}${tail}`, { etag, "cache-control": "no-cache" });
+  const json = perSubject
+    ? `{"flags":${flags}${tail}`
+    : memo(e, `bulk:${key.keyId}:${window}:${origin}`, () => `{"flags":${flags}${tail}`);
+  return ok(json, { etag, "cache-control": "no-cache" });
+}
+
+/** publicBaseUrl(), read again only when the settings it reads change (a URL parse per request is not free). */
+let base: { of: string; url: string } | undefined;
+function baseUrl(): string {
+  const of = `${process.env.PUBLIC_URL}\u0000${process.env.AUTH_URL}\u0000${process.env.PORT}`;
+  if (base?.of !== of) base = { of, url: publicBaseUrl() };
+  return base.url;
 }
 
 /** OFREP ADR-0008: the ETag of the `refetchEvaluation` notice that triggered this re-fetch, if any. */

@@ -15,7 +15,7 @@ type OfrepRequest = z.infer<typeof ofrepRequestSchema>;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** referenceSchema(max) of lib/events/schema.ts */
-const isReference = (v: unknown, max: number): v is string =>
+export const isReference = (v: unknown, max: number): v is string =>
   typeof v === "string" && v.length >= 1 && v.length <= max && !CONTROL_CHARACTER.test(v) && !LONE_SURROGATE.test(v);
 
 /** decisionRequestSchema's value, or undefined when zod must answer (a refusal, or anything unusual). */
