@@ -15,14 +15,14 @@ export function checkJsonHeaders(
   maxBytes = MAX_BODY_BYTES,
 ): void {
   const type = contentType ?? "";
-  const mediaType = type.split(";")[0]!.trim().toLowerCase();
+  const mediaType = type === "application/json" ? type : type.split(";")[0]!.trim().toLowerCase();
   if (mediaType !== "application/json") {
     throw new AppError(
       "unsupported_media_type",
       `Send the body as application/json${type ? ` (got ${type.slice(0, 80)})` : ""}.`,
     );
   }
-  if (Number(contentLength ?? "0") > maxBytes) throw tooLarge(maxBytes);
+  if (contentLength && Number(contentLength) > maxBytes) throw tooLarge(maxBytes);
 }
 
 // One decoder for every body: a fatal decode of a whole buffer (no `stream`) keeps no state between calls.
