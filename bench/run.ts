@@ -762,6 +762,7 @@ function table(sdk: R, backends: Record<string, R>) {
         const bad = r.errors + r.unexpected;
         const cpuMet = r.cpuUsPerRequest <= cpuTarget;
         // met, or missed by how much (the CPU target is the issue's; req/s and p99 are the older ones)
+        const idle = r.idleUsPerRequest === undefined ? "" : ` (idle server: ${r.idleUsPerRequest} µs of it)`;
         const verdict =
           c !== 10
             ? ""
@@ -778,7 +779,7 @@ function table(sdk: R, backends: Record<string, R>) {
                 : cpuMet;
         return {
           text: cell(
-            `${r.rps} · ${r.cpuUsPerRequest} µs · ${r.p50}/${r.p99} · ${ratio}${verdict}${bad ? ` · ${bad} errors/unexpected` : ""}${pinNote(b)}`,
+            `${r.rps} · ${r.cpuUsPerRequest} µs${idle} · ${r.p50}/${r.p99} · ${ratio}${verdict}${bad ? ` · ${bad} errors/unexpected` : ""}${pinNote(b)}`,
             r.load,
           ),
           pass,
