@@ -81,10 +81,11 @@ const BACKENDS = (args.backends ?? (QUICK ? "pglite" : "pglite,postgres")).split
 const TARGETS = {
   /** at 10 connections, server pinned to one core */
   decisionsRps: 10_000,
-  decisionsCpuUs: 100,
+  /** issue 26 item 4: server CPU per decision at 10 connections, pinned (the floor is ~12 µs) */
+  decisionsCpuUs: 25,
   decisionsP99Ms: 5,
-  /** tiers-304 and OFREP bulk: CPU per request within this factor of decisions' */
-  readCpuFactor: 2,
+  /** tiers-304 and OFREP bulk: CPU per request within this factor of the decisions target */
+  readCpuFactor: 1.5,
   modeNs: 1_000,
   ingestEps: 10_000,
   tierDelayP99Ms: 50,
@@ -785,31 +786,38 @@ function table(sdk: R, backends: Record<string, R>) {
       return { text: cell(`${f.rps} · ${f.cpuUsPerRequest} µs · ${f.p50}/${f.p99}${pinNote(b)}`, f.load), pass: null };
     });
     for (const route of ["decisions", "tiers-304", "ofrep-bulk"]) {
+      const cpuTarget = route === "decisions" ? TARGETS.decisionsCpuUs : TARGETS.readCpuFactor * TARGETS.decisionsCpuUs;
       const target =
-        route === "decisions"
-          ? c === 10
-            ? `≥ ${TARGETS.decisionsRps}/s, ≤ ${TARGETS.decisionsCpuUs} µs, p99 ≤ ${TARGETS.decisionsP99Ms}`
-            : "—"
-          : `CPU ≤ ${TARGETS.readCpuFactor}× decisions'`;
+        c !== 10
+          ? "—"
+          : route === "decisions"
+            ? `CPU ≤ ${cpuTarget} µs, ≥ ${TARGETS.decisionsRps}/s, p99 ≤ ${TARGETS.decisionsP99Ms}`
+            : `CPU ≤ ${cpuTarget} µs (${TARGETS.readCpuFactor}× decisions' ${TARGETS.decisionsCpuUs})`;
       add(`wire c=${c}: ${route} req/s · CPU µs/req · p50/p99 ms · ÷ floor`, target, (b) => {
         const r = wire(b, route, c);
         const f = wire(b, "node:http floor", c);
-        const d = wire(b, "decisions", c);
         const ratio = `${round(r.rps / f.rps, 2)}× floor req/s, ${round(r.cpuUsPerRequest / f.cpuUsPerRequest, 1)}× floor CPU`;
         const bad = r.errors + r.unexpected;
+        const cpuMet = r.cpuUsPerRequest <= cpuTarget;
+        // met, or missed by how much (the CPU target is the issue's; req/s and p99 are the older ones)
+        const idle = r.idleUsPerRequest === undefined ? "" : ` (idle server: ${r.idleUsPerRequest} µs of it)`;
+        const verdict =
+          c !== 10
+            ? ""
+            : cpuMet
+              ? ` · CPU target met`
+              : ` · CPU target missed by ${round(r.cpuUsPerRequest - cpuTarget, 1)} µs`;
         const pass =
           bad > 0
             ? false
-            : route === "decisions"
-              ? c === 10
-                ? r.rps >= TARGETS.decisionsRps &&
-                  r.cpuUsPerRequest <= TARGETS.decisionsCpuUs &&
-                  r.p99 <= TARGETS.decisionsP99Ms
-                : null
-              : r.cpuUsPerRequest <= TARGETS.readCpuFactor * d.cpuUsPerRequest;
+            : c !== 10
+              ? null
+              : route === "decisions"
+                ? cpuMet && r.rps >= TARGETS.decisionsRps && r.p99 <= TARGETS.decisionsP99Ms
+                : cpuMet;
         return {
           text: cell(
-            `${r.rps} · ${r.cpuUsPerRequest} µs · ${r.p50}/${r.p99} · ${ratio}${bad ? ` · ${bad} errors/unexpected` : ""}`,
+            `${r.rps} · ${r.cpuUsPerRequest} µs${idle} · ${r.p50}/${r.p99} · ${ratio}${verdict}${bad ? ` · ${bad} errors/unexpected` : ""}${pinNote(b)}`,
             r.load,
           ),
           pass,
@@ -988,7 +996,8 @@ function notes(sdk: R, backends: Record<string, R>): string[] {
     ) {
       out.push(
         `${name} decisions: ${dec.cpuUsPerRequest} µs of server CPU per decision against the bare node:http floor's ${floor.cpuUsPerRequest} µs (${floor.rps} req/s)${w.pinned ? "" : " — not pinned (no taskset or one core), so both compete with the load generator"}. ` +
-          `The ${f(dec.cpuUsPerRequest - floor.cpuUsPerRequest)} µs above the floor are the front's own work (lib/http/front.ts): the key's SHA-256 and cache lookup, the rate limit, zod, the tier cache and the metrics${embedded}.`,
+          `The ${f(dec.cpuUsPerRequest - floor.cpuUsPerRequest)} µs above the floor are the front's own work (lib/http/front.ts: the remembered key, the rate limit, the body's validator, the cached tiers and serialised answer, the response's security headers, the metrics)${embedded}; the floor itself is ${f(floor.cpuUsPerRequest)} µs, so the ${TARGETS.decisionsCpuUs} µs target leaves the front ${f(TARGETS.decisionsCpuUs - floor.cpuUsPerRequest)} µs in this run. ` +
+          `On a loaded machine (load ${Math.max(...(dec.load as number[]))}) every number here is inflated alike: compare with the floor. bench/profile-wire.ts profiles the server under this load.`,
       );
     }
     const i = b.ingest;

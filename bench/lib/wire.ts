@@ -22,6 +22,12 @@ export interface WireRun {
   /** answers with another status than the route's normal one (200, or 304 for tiers-304) */
   unexpected: number;
   cpuUsPerRequest: number;
+  /**
+   * Of cpuUsPerRequest, what the server spends without any request (its timers, jobs, cache
+   * refreshes and LISTEN), measured idle just before, spread over this run's requests: on a loaded
+   * machine the load generator is starved, so fewer requests share it.
+   */
+  idleUsPerRequest: number;
   load: [number, number];
 }
 
@@ -34,7 +40,16 @@ interface Target {
   status: number;
 }
 
+/** The server's CPU ms per second with no request, over `seconds`. */
+async function idleCpuMsPerSecond(pid: number | undefined, seconds: number): Promise<number> {
+  const cpu0 = cpuMs(pid);
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  return (cpuMs(pid) - cpu0) / ((performance.now() - t0) / 1000);
+}
+
 async function run(t: Target, pid: number | undefined, connections: number, duration: number): Promise<WireRun> {
+  const idle = await idleCpuMsPerSecond(pid, 2);
   const l0 = load();
   const cpu0 = cpuMs(pid);
   const r = await autocannon(t.url, {
@@ -60,6 +75,7 @@ async function run(t: Target, pid: number | undefined, connections: number, dura
     errors: r.errors + r.timeouts,
     unexpected: r.requests.total - normal,
     cpuUsPerRequest: round((cpu * 1000) / Math.max(1, r.requests.total), 1),
+    idleUsPerRequest: round((idle * duration * 1000) / Math.max(1, r.requests.total), 1),
     load: [l0, load()],
   };
 }

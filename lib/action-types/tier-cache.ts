@@ -115,6 +115,23 @@ export async function cachedAgentEntry(db: Db, agentId: string, now = Date.now()
   return loading;
 }
 
+/**
+ * cachedAgentEntry without waiting, when the entry is loaded and may answer (fresh, or stale while one
+ * refresh reads it again); undefined when cachedAgentEntry must be awaited.
+ */
+export function cachedAgentEntryNow(db: Db, agentId: string, now = Date.now()): AgentTiers | undefined {
+  subscribe();
+  const hit = cache.entries.get(agentId);
+  const e = hit && TTL_MS > 0 ? cache.settled.get(hit) : undefined;
+  if (!e) return undefined;
+  if (now - e.at < TTL_MS) return e;
+  if (now - e.at < TTL_MS + STALE_MS) {
+    refresh(db, agentId, hit!, now);
+    return e;
+  }
+  return undefined;
+}
+
 const load = (db: Db, agentId: string, now: number) =>
   listAgentTiers(db, agentId).then((list): AgentTiers => ({
     at: now,

@@ -1,10 +1,11 @@
-// Tier-change fan-out. Every tier change is NOTIFYed inside its transaction (delivered on commit);
-// each process LISTENs once — PGlite's in-process listen, or one dedicated pg connection that
-// reconnects and then asks subscribers to resynchronise from the database (nothing missed is lost).
+// Tier-change fan-out, and key revocations (every instance's key cache must hear them). Every change
+// is NOTIFYed inside its transaction (delivered on commit); each process LISTENs once — PGlite's
+// in-process listen, or one dedicated pg connection that reconnects and then asks subscribers to
+// resynchronise from the database (nothing missed is lost).
 import { EventEmitter } from "node:events";
 import pg from "pg";
 import type { Database } from "./client";
-import { PROPOSAL_CHANNEL, TIER_CHANNEL } from "./channels";
+import { KEY_CHANNEL, PROPOSAL_CHANNEL, TIER_CHANNEL } from "./channels";
 import type { Tx } from "./client";
 import { log, logError } from "@/lib/log";
 import { incrementCounter } from "@/lib/counters";
@@ -55,6 +56,23 @@ export async function notifyProposalDecided(tx: Tx, m: ProposalDecidedMessage): 
   await tx.$queryRawUnsafe(`SELECT pg_notify($1, $2)::text`, PROPOSAL_CHANNEL, JSON.stringify(m));
 }
 
+/** A key was revoked (every instance forgets the keys it verified); resync means notices may have been missed. */
+export function onKeyRevoked(listener: { revoked: () => void; resync: () => void }): () => void {
+  bus.on("key-revoked", listener.revoked);
+  bus.on("resync", listener.resync);
+  return () => {
+    bus.off("key-revoked", listener.revoked);
+    bus.off("resync", listener.resync);
+  };
+}
+
+/** NOTIFYs a revocation inside its transaction: delivered on commit, never for a rolled-back one. */
+export async function notifyKeyRevoked(tx: Tx, keyId: string): Promise<void> {
+  await tx.$queryRawUnsafe(`SELECT pg_notify($1, $2)::text`, KEY_CHANNEL, keyId);
+}
+
+const deliverKeyRevoked = () => void bus.emit("key-revoked");
+
 function deliverProposal(payload: string) {
   try {
     bus.emit("proposal", JSON.parse(payload) as ProposalDecidedMessage);
@@ -89,9 +107,11 @@ export async function stopTierListener(): Promise<void> {
 async function listenPglite(database: Database) {
   const unlisten = await database.pglite!.listen(TIER_CHANNEL, deliver);
   const unlistenProposals = await database.pglite!.listen(PROPOSAL_CHANNEL, deliverProposal);
+  const unlistenKeys = await database.pglite!.listen(KEY_CHANNEL, deliverKeyRevoked);
   return async () => {
     await unlisten();
     await unlistenProposals();
+    await unlistenKeys();
   };
 }
 
@@ -113,6 +133,7 @@ async function listenPostgres(database: Database) {
     c.on("notification", (msg) => {
       if (msg.channel === TIER_CHANNEL && msg.payload) deliver(msg.payload);
       if (msg.channel === PROPOSAL_CHANNEL && msg.payload) deliverProposal(msg.payload);
+      if (msg.channel === KEY_CHANNEL) deliverKeyRevoked();
     });
     c.on("error", (e) => logError("tier listener connection error", e));
     c.on("end", () => {
@@ -125,6 +146,7 @@ async function listenPostgres(database: Database) {
       await c.connect();
       await c.query(`LISTEN ${TIER_CHANNEL}`);
       await c.query(`LISTEN ${PROPOSAL_CHANNEL}`);
+      await c.query(`LISTEN ${KEY_CHANNEL}`);
     } catch (e) {
       logError("tier listener could not connect", e);
       c.removeAllListeners("end");

@@ -7,8 +7,8 @@ export const ACTION_KEY = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 export const actionKeySchema = z.string().regex(ACTION_KEY, `must match ${ACTION_KEY.source}`);
 
 /** C0 controls (NUL included), DEL and C1 controls: refused, never stripped, in keys and references. */
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
-const LONE_SURROGATE = /(?:^|[^\ud800-\udbff])[\udc00-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])/;
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+export const LONE_SURROGATE = /(?:^|[^\ud800-\udbff])[\udc00-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])/;
 
 /** A string that names something (an idempotency key, a subject): no control characters, no lone surrogates. */
 export function referenceSchema(max: number) {

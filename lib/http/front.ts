@@ -6,20 +6,20 @@
 // encoded "/") go to Next, which answers them as before.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { getDb, type Db } from "@/lib/db";
-import { activeKeyIds } from "@/lib/keys/data";
+import { getDb, openedDb, type Db } from "@/lib/db";
+import { activeKeyIds, type KeyPrincipal } from "@/lib/keys/data";
 import { log, logError } from "@/lib/log";
 import { AppError, toAppError } from "@/lib/errors";
 import { httpStatus } from "./errors";
 import { readNodeJsonBody } from "./body";
+import { parseHotBody } from "./hot-bodies";
 import { apiLimiter } from "./rate-limit";
 import { recordRequest } from "./metrics";
-import { accessLog, authenticateBearer, parsePart, retryAfterOf } from "./route";
+import { accessLog, authenticateBearer, parsePart, rememberedBearer, retryAfterOf } from "./route";
 import { ofrepErrorBody } from "./ofrep";
 import { AGENT_ROUTES, bulkEtag, OFREP_STREAM_PATH, type AgentRoute, type Answer } from "./agent-routes";
 import { serveOfrepStream } from "./ofrep-stream";
 import { verifyStreamToken } from "./stream-token";
-import { publicBaseUrl } from "@/lib/urls/public-url";
 
 /** Headers every answer of the front carries (Next adds the same through next.config.js). */
 const BASE_HEADERS = {
@@ -86,7 +86,14 @@ function decodeParam(raw: string): string | undefined {
 }
 
 function write(res: ServerResponse, answer: Answer, requestId: string) {
-  const headers: Record<string, string> = { ...BASE_HEADERS, "x-request-id": requestId, ...answer.headers };
+  const headers: Record<string, string> = {
+    "x-content-type-options": BASE_HEADERS["x-content-type-options"],
+    "x-frame-options": BASE_HEADERS["x-frame-options"],
+    "referrer-policy": BASE_HEADERS["referrer-policy"],
+    "content-security-policy": BASE_HEADERS["content-security-policy"],
+    "x-request-id": requestId,
+  };
+  if (answer.headers) for (const name in answer.headers) headers[name] = answer.headers[name]!;
   if (answer.body !== undefined) {
     headers["content-type"] = "application/json; charset=utf-8";
     headers["cache-control"] ??= "no-store";
@@ -110,21 +117,68 @@ function errorAnswer(
   return { status: httpStatus(error), body: JSON.stringify(body), headers };
 }
 
-async function run(
+const zodOnly = () => undefined;
+
+/** Called once with the request's answer (null: a stream answered it itself). */
+type Reply = (answer: Answer | null, error?: unknown) => void;
+
+/** Replies with an answer or, once it settles, a promised one (a rejection replies as an error). */
+function settle(result: Answer | Promise<Answer | null> | null, reply: Reply): void {
+  if (result instanceof Promise) result.then(reply, (e: unknown) => reply(null, e ?? new Error("rejected")));
+  else reply(result);
+}
+
+/**
+ * The route's answer, without a promise when the key and the agent's tiers are remembered: a promise
+ * per request costs more than the rest of a decision (every async hook of the process runs for it).
+ */
+function run(
   route: AgentRoute,
   req: IncomingMessage,
   db: Db,
   rawParam: string | undefined,
   query: string,
-): Promise<Answer> {
-  const key = await authenticateBearer(db, req.headers.authorization);
+  reply: Reply,
+): void {
+  const key = rememberedBearer(db, req.headers.authorization);
+  if (key) return withKey(route, req, db, key, rawParam, query, reply);
+  authenticateBearer(db, req.headers.authorization).then(
+    (k) => {
+      try {
+        withKey(route, req, db, k, rawParam, query, reply);
+      } catch (e) {
+        reply(null, e);
+      }
+    },
+    (e: unknown) => reply(null, e),
+  );
+}
+
+function withKey(
+  route: AgentRoute,
+  req: IncomingMessage,
+  db: Db,
+  key: KeyPrincipal,
+  rawParam: string | undefined,
+  query: string,
+  reply: Reply,
+): void {
   let param: string | undefined;
   if (route.param) {
     const decoded = decodeParam(rawParam!);
     param = parsePart(route.param.schema, { [route.param.name]: decoded }, "path")[route.param.name];
   }
-  const body = route.body ? parsePart(route.body, await readNodeJsonBody(req), "body") : undefined;
-  return route.handle({ req, db, key, param, body, query, origin: publicBaseUrl() });
+  const schema = route.body;
+  if (!schema) return settle(route.handle({ req, db, key, param, body: undefined, query }), reply);
+  readNodeJsonBody(req, (error, raw) => {
+    if (error) return reply(null, error);
+    try {
+      const body = parseHotBody(schema, route.fastBody ?? zodOnly, raw);
+      settle(route.handle({ req, db, key, param, body, query }), reply);
+    } catch (e) {
+      reply(null, e);
+    }
+  });
 }
 
 async function stream(res: ServerResponse, db: Db, query: string, requestId: string): Promise<Answer | null> {
@@ -153,29 +207,55 @@ export function serveAgentRead(req: IncomingMessage, res: ServerResponse): boole
   return true;
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, { route, rawParam, query }: Match) {
+function answer(req: IncomingMessage, res: ServerResponse, match: Match) {
   const started = performance.now();
   const requestId = (req.headers["x-request-id"] as string | undefined)?.slice(0, 64) || randomUUID();
-  const name = route === "stream" ? `GET ${OFREP_STREAM_PATH}` : route.name;
-  const method = req.method === "HEAD" ? "GET" : req.method;
-  const allowed = route === "stream" ? "GET" : route.method;
-  let result: Answer | null;
+  const { route, rawParam, query } = match;
+  let replied = false;
+  const reply: Reply = (result, error) => {
+    if (replied) return; // an error thrown while answering must not answer a second time
+    replied = true;
+    finish(res, match, requestId, started, error === undefined ? result : failed(error, match, requestId));
+  };
   try {
+    const allowed = route === "stream" ? "GET" : route.method;
+    const method = req.method === "HEAD" ? "GET" : req.method;
     if (method !== allowed)
       throw new AppError("method_not_allowed", `${req.method} is not allowed here; use ${allowed}.`);
-    const db = await getDb();
-    result = route === "stream" ? await stream(res, db, query, requestId) : await run(route, req, db, rawParam, query);
+    const db = route === "stream" ? undefined : openedDb();
+    if (db) run(route as AgentRoute, req, db, rawParam, query, reply);
+    else
+      settle(
+        getDb().then((d) =>
+          route === "stream"
+            ? stream(res, d, query, requestId)
+            : new Promise<Answer | null>((resolve, reject) =>
+                run(route, req, d, rawParam, query, (r, e) => (e === undefined ? resolve(r) : reject(e))),
+              ),
+        ),
+        reply,
+      );
   } catch (e) {
-    const err = toAppError(e);
-    if (httpStatus(err) >= 500) logError(`${name} failed`, e, { requestId });
-    result = errorAnswer(err, route, rawParam, allowed);
+    reply(null, e);
   }
+}
+
+const nameOf = (route: Match["route"]) => (route === "stream" ? `GET ${OFREP_STREAM_PATH}` : route.name);
+
+function failed(e: unknown, { route, rawParam }: Match, requestId: string): Answer {
+  const err = toAppError(e);
+  if (httpStatus(err) >= 500) logError(`${nameOf(route)} failed`, e, { requestId });
+  return errorAnswer(err, route, rawParam, route === "stream" ? "GET" : route.method);
+}
+
+function finish(res: ServerResponse, { route }: Match, requestId: string, started: number, result: Answer | null) {
   const status = result ? result.status : 200;
   if (result) {
     if (res.headersSent) res.destroy();
     else write(res, result, requestId);
   }
   const ms = performance.now() - started;
+  const name = nameOf(route);
   recordRequest(name, status, ms);
   if (ACCESS_LOG && (status >= 400 || ++successes % SAMPLE_EVERY === 0)) {
     log("info", "request", {

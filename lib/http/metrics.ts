@@ -17,9 +17,7 @@ export function recordRequest(name: string, status: number, ms: number): void {
   const s = routes.get(name) ?? { count: new Map(), buckets: BUCKETS.map(() => 0), sum: 0, total: 0 };
   s.count.set(status, (s.count.get(status) ?? 0) + 1);
   const sec = ms / 1000;
-  BUCKETS.forEach((b, i) => {
-    if (sec <= b) s.buckets[i]!++;
-  });
+  for (let i = BUCKETS.length - 1; i >= 0 && sec <= BUCKETS[i]!; i--) s.buckets[i]!++;
   s.sum += sec;
   s.total++;
   routes.set(name, s);

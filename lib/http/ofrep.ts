@@ -8,6 +8,7 @@ import { modeOf } from "@cwr/gating/outcomes";
 import { tierForSubject } from "@cwr/gating/slider";
 import { insideContract, tierWithContract } from "@cwr/gating/contract";
 import { TIERS } from "@cwr/gating/types";
+import { isReference } from "./hot-bodies";
 
 export const ofrepRequestSchema = z
   .strictObject({ context: z.record(z.string().max(256), z.unknown()).optional() })
@@ -95,7 +96,8 @@ function deeperThan(value: unknown, max: number): boolean {
 export function checkOfrepContext(context: Record<string, unknown> | undefined): void {
   if (!context) return;
   const invalid = (message: string) => new AppError("invalid_context", message);
-  if ("targetingKey" in context) {
+  // A well-formed key passes without zod; zod words the refusal of any other.
+  if ("targetingKey" in context && !isReference(context.targetingKey, 256)) {
     const key = targetingKeySchema.safeParse(context.targetingKey);
     if (!key.success)
       throw invalid(

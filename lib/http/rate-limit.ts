@@ -117,10 +117,14 @@ export class SharedRateLimiter implements ApiLimiter {
 
 const g = globalThis as unknown as { __cwrApiLimiter?: ApiLimiter };
 export function apiLimiter(): ApiLimiter {
+  // Read once: the environment is not consulted per request (it is slow to read on the hot path).
+  return (g.__cwrApiLimiter ??= makeLimiter());
+}
+
+function makeLimiter(): ApiLimiter {
   const perSecond = Number(process.env.API_RATE_PER_SECOND ?? 5000);
   const burst = Number(process.env.API_RATE_BURST ?? 10000);
-  g.__cwrApiLimiter ??= process.env.DATABASE_URL?.trim()
+  return process.env.DATABASE_URL?.trim()
     ? new SharedRateLimiter(perSecond, burst, async (key, ask) => takeLease(await getDb(), key, ask))
     : new RateLimiter(perSecond, burst);
-  return g.__cwrApiLimiter;
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { getDb, type Db } from "@/lib/db";
-import { authenticateApiKey, type KeyPrincipal } from "@/lib/keys/data";
+import { authenticateApiKey, cachedApiKey, type KeyPrincipal } from "@/lib/keys/data";
 import { can, type Permission } from "@cwr/gating/permissions";
 import { keyMayUse, keyUseRefusal, type KeyUse } from "@cwr/gating/evidence-source";
 import type { SessionUser } from "@/lib/auth/session";
@@ -89,8 +89,26 @@ export async function authenticateBearer(
 ): Promise<KeyPrincipal> {
   const secret = bearer(authorization);
   if (!secret) throw new AppError("unauthenticated", "Send your API key as `Authorization: Bearer <key>`.");
-  const key = await authenticateApiKey(db, secret);
+  const key = cachedApiKey(secret, Date.now(), db) ?? (await authenticateApiKey(db, secret));
   if (!key) throw new AppError("unauthenticated", "The API key is unknown or revoked.");
+  return admitKey(key, use);
+}
+
+/**
+ * authenticateBearer without waiting, for a key this process remembers (lib/keys/data.ts); undefined
+ * when the key must be read (then authenticateBearer answers). Refuses exactly as authenticateBearer does.
+ */
+export function rememberedBearer(
+  db: Db,
+  authorization: string | null | undefined,
+  use: KeyUse = "read",
+): KeyPrincipal | undefined {
+  const secret = bearer(authorization);
+  const key = secret ? cachedApiKey(secret, Date.now(), db) : undefined;
+  return key && admitKey(key, use);
+}
+
+function admitKey(key: KeyPrincipal, use: KeyUse): KeyPrincipal {
   const limit = apiLimiter().take(key.keyId);
   if (!limit.ok)
     throw new AppError("rate_limited", "Too many requests for this key; slow down.", {

@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db";
 import { appendAudit, type Actor } from "@/lib/audit/mutations";
 import { AppError } from "@/lib/errors";
 import type { KeyScope } from "@cwr/gating/evidence-source";
+import { notifyKeyRevoked } from "@/lib/db/notify";
 import { forgetCachedKeys } from "./data";
 import { hashApiKey, newKeySecret } from "./secret";
 
@@ -54,6 +55,7 @@ export async function revokeApiKey(db: Db, actor: Actor, input: { keyId: string 
       if (!key) throw new AppError("not_found", "API key not found.");
       if (key.revokedAt) throw new AppError("conflict", "This key is already revoked.");
       await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: now } });
+      await notifyKeyRevoked(tx, key.id); // on commit, every instance forgets the keys it remembers
       await appendAudit(
         tx,
         {

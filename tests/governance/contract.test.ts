@@ -42,12 +42,9 @@ const until = async (ok: () => Promise<boolean>, ms = 20_000) => {
 const keyOf = (x: Subject): KeyPrincipal =>
   ({ keyId: randomBytes(8).toString("hex"), agentId: x.agent.id, agentSlug: x.agent.slug }) as KeyPrincipal;
 
-async function call(
-  route: { handle(r: never): Promise<{ status: number; body?: string }> },
-  body: unknown,
-  param?: string,
-) {
-  const answer = await (route.handle as (r: unknown) => Promise<{ status: number; body?: string }>)({
+type Answered = { status: number; body?: string };
+async function call(route: { handle(r: never): Answered | Promise<Answered> }, body: unknown, param?: string) {
+  const answer = await (route.handle as (r: unknown) => Answered | Promise<Answered>)({
     req: { headers: {} },
     db: w.db,
     key: keyOf(s),

@@ -24,13 +24,15 @@ const keyOf = (s: Subject): KeyPrincipal =>
 const REASON = "Ramp the customer-facing action slowly; reviewed with support.";
 
 async function call<B>(
-  route: { handle(r: never): Promise<{ status: number; body?: string }> },
+  route: { handle(r: never): { status: number; body?: string } | Promise<{ status: number; body?: string }> },
   s: Subject,
   body: B,
   param?: string,
 ) {
   forgetAgentTiers(s.agent.id); // every call reads the committed state, as a fresh instance would
-  const answer = await (route.handle as (r: unknown) => Promise<{ status: number; body?: string }>)({
+  const answer = await (
+    route.handle as (r: unknown) => { status: number; body?: string } | Promise<{ status: number; body?: string }>
+  )({
     req: { headers: {} },
     db: w.db,
     key: keyOf(s),
@@ -165,7 +167,6 @@ describe("the slider on the agent routes", () => {
             key: keyOf(s),
             param: undefined,
             body: { action: s.key, audience: "external", subject },
-            origin: "",
           })
         ).body!,
       );

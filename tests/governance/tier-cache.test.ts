@@ -7,6 +7,8 @@ import { startTierListener, stopTierListener } from "@/lib/db/notify";
 import type { Database } from "@/lib/db/client";
 import { makeActionType, makeAgent, makePeople } from "../helpers/fixtures";
 import { testDatabase } from "../helpers/db";
+import { AGENT_ROUTES } from "@/lib/http/agent-routes";
+import type { KeyPrincipal } from "@/lib/keys/data";
 
 // Before the imports run: a TTL no test waits for, so only the NOTIFY can refresh the entry.
 vi.hoisted(() => {
@@ -62,6 +64,39 @@ describe("tier cache", () => {
       true,
     );
     expect(memo(await cachedAgentEntry(db, agent.id), "test", (e) => JSON.stringify(e.list))).toBe(etag);
+  });
+
+  it("the decision serialised once per entry follows a freeze and an unfreeze (issue 26: preserialised answers)", async () => {
+    const db = database.prisma;
+    const people = await makePeople(db);
+    const agent = await makeAgent(db);
+    const at = await makeActionType(db, agent.id);
+    const key = { keyId: "k", agentId: agent.id, agentSlug: agent.slug, scope: "agent" } as KeyPrincipal;
+    const decide = async (subject?: string) => {
+      const body = { action: at.key, audience: "internal" as const, ...(subject ? { subject } : {}) };
+      const answer = await AGENT_ROUTES.decisions.handle({ req: {} as never, db, key, param: undefined, body });
+      return JSON.parse(answer.body!) as { reason: string };
+    };
+    const first = await decide();
+    expect(first.reason).not.toContain("frozen");
+    expect(await decide()).toEqual(first); // the serialised answer, the second time
+    expect(await decide("customer-1")).toEqual(first); // no slider, no contract: the subject changes nothing
+
+    await setFrozen(db, people.reviewer1, {
+      actionTypeId: at.id,
+      frozen: true,
+      rationale: "Freezing: decisions follow.",
+    });
+    expect(await until(async () => (await decide()).reason.includes("(tier frozen)"))).toBe(true);
+    expect((await decide("customer-1")).reason).toContain("(tier frozen)");
+
+    await setFrozen(db, people.reviewer1, {
+      actionTypeId: at.id,
+      frozen: false,
+      rationale: "Unfreezing: decisions follow.",
+    });
+    expect(await until(async () => !(await decide()).reason.includes("frozen"))).toBe(true);
+    expect(await decide()).toEqual(first);
   });
 
   it("freshAgentEntry reads a change the cache has not heard of, for every concurrent caller, and keeps it", async () => {
