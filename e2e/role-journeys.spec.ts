@@ -54,7 +54,9 @@ test("engineer (requester): the distance in words, and their request with its ri
   const sentences = await page.getByTestId("gate-sentence").allInnerTexts();
   expect(sentences.length).toBeGreaterThan(0);
   expect(sentences.some((s) => DISTANCE.test(s))).toBe(true);
-  for (const s of sentences) expect(s).not.toMatch(/in a row/);
+  // "in a row" only where there is no rate to speak of yet (no outcomes of this version, say after a journey
+  // that ran before this one changed it): with a rate, the distance is at that rate.
+  for (const s of sentences) if (/in a row/.test(s)) expect(s).toMatch(/^No outcomes/);
   await shot(page, "engineer-overview");
 
   // Item 3, from the requester's side: the action's risk and their note at the top; a place to answer.
