@@ -3,62 +3,9 @@
 // and the CSV the page downloads names what the ids mean.
 import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
-import { screenshot, signIn } from "./helpers";
+import { AUDIT_CSV_HEADER, parseCsv, screenshot, signIn } from "./helpers";
 
-const HEADER = [
-  "seq",
-  "createdAt",
-  "actorType",
-  "actorLabel",
-  "kind",
-  "entityType",
-  "entityId",
-  "agentId",
-  "actionTypeId",
-  "data",
-  "prevHash",
-  "hash",
-  "agentSlug",
-  "agentName",
-  "actionKey",
-  "actionName",
-  "actorName",
-  "summary",
-  "rationale",
-];
-
-/** RFC 4180 as a spreadsheet reads it (quoted cells hold commas, doubled quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += c;
-  }
-  if (cell || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
-}
+const HEADER = AUDIT_CSV_HEADER;
 
 /** The Agent (4th) and Action type (5th) cells whose content does not fit their box. */
 async function truncatedCells(page: Page) {

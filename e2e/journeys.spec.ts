@@ -11,7 +11,7 @@
 //   (audit)          (6) an auditor filters, exports CSV and sees the chain verified
 import { readFile } from "node:fs/promises";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { screenshot, signIn } from "./helpers";
+import { AUDIT_CSV_HEADER, parseCsv, screenshot, signIn } from "./helpers";
 
 /** A full-page screenshot with the pointer parked off the charts (no stray Recharts tooltip). */
 async function shot(page: Page, name: string) {
@@ -478,39 +478,6 @@ test("(5) loosening a bar goes to review and changes nothing; tightening applies
   await expect(page.getByLabel("Promotion bar (CRAWL→)")).toHaveValue(String(higherPct));
 });
 
-/** RFC 4180 rows (quoted cells may hold commas, quotes and newlines). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  const endCell = () => {
-    row.push(cell.replace(/\r$/, ""));
-    cell = "";
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") endCell();
-    else if (c === "\n") {
-      endCell();
-      rows.push(row);
-      row = [];
-    } else cell += c;
-  }
-  if (cell || row.length) {
-    endCell();
-    rows.push(row);
-  }
-  return rows;
-}
-
 test("(6) an auditor filters the audit log by kind, exports CSV and sees the chain verified", async ({ page }) => {
   await signIn(page, "auditor@demo.local", "/audit");
   await expect(page).toHaveURL(/\/audit$/);
@@ -534,28 +501,8 @@ test("(6) an auditor filters the audit log by kind, exports CSV and sees the cha
   ]);
   expect(download.suggestedFilename()).toMatch(/^audit-.*\.csv$/);
   const csv = parseCsv(await readFile((await download.path())!, "utf8"));
-  expect(csv[0]).toEqual([
-    "seq",
-    "createdAt",
-    "actorType",
-    "actorLabel",
-    "kind",
-    "entityType",
-    "entityId",
-    "agentId",
-    "actionTypeId",
-    "data",
-    "prevHash",
-    "hash",
-    // Issue 25: the readable columns follow the machine ones (their positions hold).
-    "agentSlug",
-    "agentName",
-    "actionKey",
-    "actionName",
-    "actorName",
-    "summary",
-    "rationale",
-  ]);
+  // Issue 25: the readable columns follow the machine ones (their positions hold).
+  expect(csv[0]).toEqual(AUDIT_CSV_HEADER);
   const body = csv.slice(1);
   // The export ends at the seal horizon (blind counts, lib/audit/seal.ts): it holds every listed row
   // that carries its number; rows past the horizon are listed unnumbered and exported once it moves.
