@@ -55,6 +55,49 @@ describe("a database that cannot be reached", () => {
     }
   });
 
+  it("is unavailable when the connection drops mid-handshake or a pooled connect times out (a loaded restart)", async () => {
+    // A "server" that accepts and hangs up at once, and one that accepts and never answers: what a restarting
+    // PostgreSQL looks like to an instance under load. Through Prisma these arrive wrapped in its own errors.
+    const sockets: import("node:net").Socket[] = [];
+    const listen = async (onSocket: (s: import("node:net").Socket) => void) => {
+      const server = createServer((sock) => {
+        sockets.push(sock);
+        onSocket(sock);
+      });
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      return { server, port: (server.address() as { port: number }).port };
+    };
+    const hangsUp = await listen((sock) => sock.destroy());
+    const silent = await listen(() => {});
+    const pools = [
+      new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${hangsUp.port}/postgres` }),
+      new pg.Pool({
+        connectionString: `postgres://postgres@127.0.0.1:${silent.port}/postgres`,
+        connectionTimeoutMillis: 200,
+      }),
+    ];
+    try {
+      for (const pool of pools) {
+        const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+        const errors = [
+          await caught(() => prisma.agent.findFirst()),
+          await caught(() => prisma.$queryRawUnsafe("SELECT 1")),
+          await caught(() => prisma.$transaction(async (tx) => tx.agent.findFirst())),
+        ];
+        for (const e of errors) {
+          expect(isDatabaseUnavailable(e), String(e)).toBe(true);
+          expect(errorResponse(toAppError(e)).status).toBe(503);
+        }
+        await prisma.$disconnect();
+      }
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await Promise.all(pools.map((p) => p.end().catch(() => {})));
+      hangsUp.server.close();
+      silent.server.close();
+    }
+  });
+
   it("a session the server ended (shutdown, restart) is unavailable; a query that was wrong is not", () => {
     const ended = Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
     expect(isDatabaseUnavailable(ended)).toBe(true);

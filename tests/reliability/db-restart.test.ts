@@ -53,7 +53,8 @@ describe.skipIf(!runs)("a database restart while everything runs", () => {
   let ofrep: SseClient | null = null;
   let client: CwrClient;
   const acknowledged = new Set<string>();
-  const refusals: Array<{ status: number; retryAfterMs?: number }> = [];
+  /** What the reporter was refused with; the message carries the server's error, to say why if not 503. */
+  const refusals: Array<{ status: number; retryAfterMs?: number; message: string }> = [];
   const run = randomBytes(4).toString("hex");
   let reported = 0;
 
@@ -105,7 +106,11 @@ describe.skipIf(!runs)("a database restart while everything runs", () => {
       onError: (e) => {
         const status = (e as { status?: number }).status;
         if (status !== undefined)
-          refusals.push({ status, retryAfterMs: (e as { retryAfterMs?: number }).retryAfterMs });
+          refusals.push({
+            status,
+            retryAfterMs: (e as { retryAfterMs?: number }).retryAfterMs,
+            message: String((e as Error).message),
+          });
       },
     });
     client = createClient({ baseUrl: b.baseUrl, apiKey: key, maxAgeMs: MAX_AGE_MS, backoff: { maxMs: 1_000 } });
@@ -267,7 +272,7 @@ describe.skipIf(!runs)("a database restart while everything runs", () => {
       reportBatch();
       await until("the reporter is refused", () => refusals.length > 0, 20_000);
       for (const r of refusals) {
-        expect(r.status).toBe(503);
+        expect(r.status, r.message).toBe(503);
         expect(r.retryAfterMs).toBeGreaterThan(0);
       }
 

@@ -91,6 +91,7 @@ export const ACTION_RULES: Record<string, Permission> = {
   addWitnessAction: "admin:manage",
   removeWitnessAction: "admin:manage",
   setWitnessQuorumAction: "admin:manage",
+  setRetentionAction: "admin:manage",
   replayDeliveriesAction: "admin:manage",
   replayPolicyAction: "policy:edit",
   decideSuggestionAction: "suggestion:decide",
