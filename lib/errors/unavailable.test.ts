@@ -102,6 +102,12 @@ describe("a database that cannot be reached", () => {
     const ended = Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
     expect(isDatabaseUnavailable(ended)).toBe(true);
     expect(isDatabaseUnavailable(new Error("Connection terminated unexpectedly"))).toBe(true);
+    // node-postgres's client after its socket died (a rollback after a restart's 57P01 meets it), bare or as
+    // Prisma words it around the driver's message.
+    const dead = "Client has encountered a connection error and is not queryable";
+    expect(isDatabaseUnavailable(new Error(dead))).toBe(true);
+    expect(isDatabaseUnavailable(new Error(`\nInvalid \`prisma.$executeRaw()\` invocation:\n\n${dead}`))).toBe(true);
+    expect(isDatabaseUnavailable(new Error("timeout exceeded when trying to connect"))).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error("starting up"), { code: "57P03" }))).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error("duplicate"), { code: "P2002" }))).toBe(false);
     expect(isDatabaseUnavailable(Object.assign(new Error("syntax"), { code: "42601" }))).toBe(false);
