@@ -108,6 +108,9 @@ const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "
 const UNAVAILABLE_SOCKET = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
 const unavailableSqlState = (code: string) => /^08/.test(code) || /^57P0[123]$/.test(code) || code === "53300";
 
+const LOST_CONNECTION =
+  /^Connection terminated$|Connection terminated (unexpectedly|due to connection timeout)|Client has encountered a connection error and is not queryable|timeout exceeded when trying to connect/;
+
 /** Whether a thrown value says the database cannot be reached right now (not that a query was wrong). */
 export function isDatabaseUnavailable(e: unknown, depth = 0): boolean {
   if (!e || typeof e !== "object" || depth > 4) return false;
@@ -117,12 +120,9 @@ export function isDatabaseUnavailable(e: unknown, depth = 0): boolean {
   if (typeof err.kind === "string" && UNAVAILABLE_KINDS.has(err.kind)) return true;
   const original = (err as { originalCode?: unknown }).originalCode;
   if (typeof original === "string" && unavailableSqlState(original)) return true;
-  // node-postgres ends a query whose connection the server closed with this message and no code.
-  if (
-    typeof err.message === "string" &&
-    /^Connection terminated( unexpectedly|due to connection timeout)?$/.test(err.message)
-  )
-    return true;
+  // node-postgres ends a query whose connection the server closed with these messages and no code: bare,
+  // or inside the text Prisma wraps around a driver error it does not classify.
+  if (typeof err.message === "string" && LOST_CONNECTION.test(err.message)) return true;
   const adapter = (err.meta as { driverAdapterError?: { cause?: unknown } } | undefined)?.driverAdapterError;
   return isDatabaseUnavailable(adapter?.cause, depth + 1) || isDatabaseUnavailable(err.cause, depth + 1);
 }
