@@ -59,13 +59,15 @@ describe("jobs leadership", () => {
         // took more than 5 s once in 20 runs. Leadership itself keeps its bounds below.
         await until(() => jobsState.lastRunAt !== null, 30_000);
 
-        // Its lock connection is killed: it steps down at once, then wins the lock back.
+        // Its lock connection is killed: it steps down at once, then wins the lock back. Both can happen
+        // between two looks (CI saw it lead again 10 ms after stepping down, so a wait for "not leader"
+        // never saw it): a new leaderSince is the proof of both, set only when a follower becomes leader.
+        const ledSince = jobsState.leaderSince;
         const { rows } = await other.query(
           `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'cwr-jobs-leader' AND datname = current_database()`,
         );
         expect(rows).toHaveLength(1);
-        await until(() => !jobsState.leader);
-        await until(() => jobsState.leader);
+        await until(() => jobsState.leader && jobsState.leaderSince !== ledSince);
 
         // A stop releases the lock for the others at once.
         await stopJobs();
