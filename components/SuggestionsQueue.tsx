@@ -13,9 +13,28 @@ import { TierBadge } from "@/components/TierBadge";
 type Decide = ServerAction<{ id: string; decision: SuggestionDecision }, ProposalView>;
 
 export function SuggestionsQueue({ groups, decide }: { groups: QueueGroup[]; decide: Decide }) {
-  if (groups.length === 0) return <Empty>No suggestion is waiting.</Empty>;
+  // What was last decided, said above the queue: the decided suggestion leaves the list as the page
+  // refreshes, and its confirmation must not leave with it.
+  const [decided, setDecided] = useState<string | null>(null);
+  const notice = (
+    <p
+      role="status"
+      data-testid="suggestions-notice"
+      className={decided ? "rounded bg-emerald-50 px-3 py-2 text-sm text-emerald-900" : "sr-only"}
+    >
+      {decided}
+    </p>
+  );
+  if (groups.length === 0)
+    return (
+      <div className="space-y-3">
+        {notice}
+        <Empty>No suggestion is waiting.</Empty>
+      </div>
+    );
   return (
     <div className="space-y-6">
+      {notice}
       {groups.map((g) => (
         <section
           key={g.actionTypeId}
@@ -31,7 +50,7 @@ export function SuggestionsQueue({ groups, decide }: { groups: QueueGroup[]; dec
           </p>
           <ul className="mt-3 space-y-4">
             {g.suggestions.map((s) => (
-              <Suggestion key={s.id} suggestion={s} decide={decide} />
+              <Suggestion key={s.id} suggestion={s} decide={decide} onDecided={setDecided} />
             ))}
           </ul>
         </section>
@@ -40,13 +59,22 @@ export function SuggestionsQueue({ groups, decide }: { groups: QueueGroup[]; dec
   );
 }
 
-function Suggestion({ suggestion, decide }: { suggestion: QueueGroup["suggestions"][number]; decide: Decide }) {
+function Suggestion({
+  suggestion,
+  decide,
+  onDecided,
+}: {
+  suggestion: QueueGroup["suggestions"][number];
+  decide: Decide;
+  onDecided: (said: string) => void;
+}) {
   const original = JSON.stringify(suggestion.parameters, null, 2);
   const [text, setText] = useState(original);
   const [reason, setReason] = useState("");
   const [done, setDone] = useState(false);
   const action = useServerAction(decide, (p) => {
     setDone(true);
+    onDecided(`Suggestion ${p.status}: ${suggestion.summary}.`);
     return `Suggestion ${p.status}.`;
   });
   const edited = text !== original;

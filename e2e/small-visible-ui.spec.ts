@@ -61,7 +61,8 @@ async function labelsCrossingData(page: Page, chart: string, line: string): Prom
   if ((await el.count()) === 0) return [];
   return el.evaluate((root, selector) => {
     const path = root.querySelector<SVGPathElement>(selector);
-    if (!path) return [];
+    // No line, or one with no points yet (an action type another spec made, with no outcomes): nothing to cross.
+    if (!path || !path.getAttribute("d")) return [];
     const points: DOMPoint[] = [];
     for (let at = 0; at <= path.getTotalLength(); at += 2) points.push(path.getPointAtLength(at));
     return [...root.querySelectorAll<SVGTextElement>("svg .recharts-reference-line text, svg .recharts-label")]

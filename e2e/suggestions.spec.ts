@@ -73,7 +73,8 @@ test("an operator accepts a proposed refund with an edited amount; the agent exe
   await expect(editor).toHaveValue(/"amount": 80/);
   await editor.fill(JSON.stringify({ ...original, amount: 50 }, null, 2));
   await item.getByRole("button", { name: "Accept with edits" }).click();
-  await expect(item.getByRole("status")).toContainText("Suggestion edited.");
+  // The confirmation stays above the queue when the decided suggestion leaves it (the page refreshes).
+  await expect(operator.getByTestId("suggestions-notice")).toContainText(`Suggestion edited: Refund order ${order}`);
 
   // 3. The agent learns the decision; the original parameters are refused, the edited ones run once.
   const answer = await awaitDecision(ctx, created.id, { timeoutMs: 10_000 });
