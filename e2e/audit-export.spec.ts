@@ -3,7 +3,8 @@
 // and the CSV the page downloads names what the ids mean.
 import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
-import { AUDIT_CSV_HEADER, parseCsv, screenshot, signIn } from "./helpers";
+import { AUDIT_CSV_HEADER, parseCsv } from "../tests/helpers/csv";
+import { screenshot, signIn } from "./helpers";
 
 const HEADER = AUDIT_CSV_HEADER;
 

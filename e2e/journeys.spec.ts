@@ -11,7 +11,8 @@
 //   (audit)          (6) an auditor filters, exports CSV and sees the chain verified
 import { readFile } from "node:fs/promises";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { AUDIT_CSV_HEADER, parseCsv, screenshot, signIn } from "./helpers";
+import { AUDIT_CSV_HEADER, parseCsv } from "../tests/helpers/csv";
+import { screenshot, signIn } from "./helpers";
 
 /** A full-page screenshot with the pointer parked off the charts (no stray Recharts tooltip). */
 async function shot(page: Page, name: string) {

@@ -1,6 +1,7 @@
 // The audit export as an auditor opens it in a spreadsheet (issue 25, "Deliver" 5): names beside the
 // ids, a one-line summary and the rationale as text, quoted so commas, quotes and newlines stay in
 // their cell and a cell never runs as a formula; sign-ins kept out unless asked for; the filter holds.
+import { AUDIT_CSV_HEADER, parseCsv } from "@/tests/helpers/csv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { iterateAudit } from "@/lib/audit/data";
 import { exportStream } from "@/lib/audit/export";
@@ -20,55 +21,8 @@ const AGENT_NAME = 'Support, "the" bot';
 /** A reason an attacker would write: a formula, a comma, quotes and a second line. */
 const REASON = '=HYPERLINK("http://evil.example","Click"), tightening "before" launch\nsecond line of the reason';
 
-const MACHINE = [
-  "seq",
-  "createdAt",
-  "actorType",
-  "actorLabel",
-  "kind",
-  "entityType",
-  "entityId",
-  "agentId",
-  "actionTypeId",
-  "data",
-  "prevHash",
-  "hash",
-];
-const READABLE = ["agentSlug", "agentName", "actionKey", "actionName", "actorName", "summary", "rationale"];
-
-/** RFC 4180, as a spreadsheet reads it: quoted cells may hold commas, doubled quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  const endCell = () => {
-    row.push(cell);
-    cell = "";
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") endCell();
-    else if (c === "\r" && text[i + 1] === "\n") {
-      endCell();
-      rows.push(row);
-      row = [];
-      i++;
-    } else cell += c;
-  }
-  if (cell || row.length) {
-    endCell();
-    rows.push(row);
-  }
-  return rows;
-}
+const MACHINE = AUDIT_CSV_HEADER.slice(0, 12);
+const READABLE = AUDIT_CSV_HEADER.slice(12);
 
 async function exportOf(q: Record<string, string>, format: "csv" | "json" = "csv") {
   return new Response(exportStream(iterateAudit(w.db, toAuditFilter(auditQuerySchema.parse(q))), format)).text();

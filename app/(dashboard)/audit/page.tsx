@@ -14,6 +14,8 @@ import { WitnessPanel } from "@/components/WitnessPanel";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Audit log" };
 
+const field = "rounded border border-slate-300 px-2 py-1 text-sm";
+
 export default async function AuditPage({
   searchParams,
 }: {
@@ -41,7 +43,6 @@ export default async function AuditPage({
     ingestion: query.ingestion,
     signins: query.signins,
   }).toString();
-  const field = "rounded border border-slate-300 px-2 py-1 text-sm";
   const listed = AUDIT_KIND_GROUPS.some((g) => g.prefix === query.kind || g.kinds.some((k) => k.kind === query.kind));
   return (
     <section className="space-y-4">
@@ -137,22 +138,8 @@ export default async function AuditPage({
           <label htmlFor="audit-to">To</label>
           <input type="date" id="audit-to" name="to" defaultValue={query.to?.slice(0, 10) ?? ""} className={field} />
         </div>
-        <div className="flex flex-col text-xs">
-          <label htmlFor="audit-ingestion">Outcomes reported by agents</label>
-          <select id="audit-ingestion" name="ingestion" defaultValue={query.ingestion} className={field}>
-            <option value="hide">Hidden</option>
-            <option value="include">Shown with the rest</option>
-            <option value="only">Only these</option>
-          </select>
-        </div>
-        <div className="flex flex-col text-xs">
-          <label htmlFor="audit-signins">Sign-ins and sign-outs</label>
-          <select id="audit-signins" name="signins" defaultValue={query.signins} className={field}>
-            <option value="hide">Hidden</option>
-            <option value="include">Shown with the rest</option>
-            <option value="only">Only these</option>
-          </select>
-        </div>
+        <ModeSelect id="audit-ingestion" label="Outcomes reported by agents" name="ingestion" value={query.ingestion} />
+        <ModeSelect id="audit-signins" label="Sign-ins and sign-outs" name="signins" value={query.signins} />
         <button className="rounded bg-slate-900 px-3 py-1.5 text-sm text-white">Filter</button>
         <a href="/audit" className="px-2 py-1.5 text-sm underline">
           Clear
@@ -161,5 +148,19 @@ export default async function AuditPage({
       <WitnessPanel canManage={can(user.role, "admin:manage")} />
       <AuditTable initial={initial} queryString={qs} canExport={can(user.role, "audit:export")} />
     </section>
+  );
+}
+
+/** A kind of frequent entry hidden, shown with the rest, or shown alone (ingestion, sign-ins). */
+function ModeSelect({ id, label, name, value }: { id: string; label: string; name: string; value?: string }) {
+  return (
+    <div className="flex flex-col text-xs">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={value} className={field}>
+        <option value="hide">Hidden</option>
+        <option value="include">Shown with the rest</option>
+        <option value="only">Only these</option>
+      </select>
+    </div>
   );
 }
