@@ -7,7 +7,7 @@
 // state. Follow-ups are part of the decision, so no writer can forget one: a tier or freeze change
 // re-pins the open requests, a new policy version re-pins them and closes the policy changes it
 // supersedes. Pure: the time, fresh ids and the snapshot's hash come in as arguments.
-import { evidenceVerdicts } from "./evidence-verdict";
+import { verdictsOf } from "./evidence-verdict";
 import { canonicalJson } from "./canonical";
 import { evaluateDemotion } from "./demotion";
 import { demotionSampleFrom, foldEvidence, freshEvidence, restartStep, type FoldOutcome } from "./evidence-fold";
@@ -339,7 +339,7 @@ class Run extends RequestSteps {
       rampStepSince: at.rampStepSince,
     };
     const folded = foldEvidence(at.evidence, outcomes, foldCtx);
-    const verdicts = evidenceVerdicts(at.evidence, outcomes, foldCtx);
+    const verdicts = verdictsOf(folded, outcomes, foldCtx);
     this.effects.push({ type: "set_evidence", evidence: folded.state });
     this.ctx = { ...this.ctx, actionType: { ...at, evidence: folded.state } };
     return { type: "folded", change: this.detect(folded.peakCusum, folded.worstIncident), verdicts };

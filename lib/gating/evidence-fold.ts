@@ -99,6 +99,10 @@ export interface FoldResult {
   peakCusum: number;
   /** most severe incident of this stay in the outcomes, if any */
   worstIncident: Severity | null;
+  /** per outcome, in the order given: 1 when it went into the tier's evidence (evidence-verdict.ts says why not) */
+  counted: Uint8Array;
+  /** per outcome, in the order given: where the evidence began just before it was folded */
+  evidenceSinceBefore: Float64Array;
 }
 
 // The last day's key, remembered: a replay of a million outcomes asks for the same few days over and
@@ -174,13 +178,13 @@ export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutc
   };
 
   // Stable sort by occurrence: the order of a batch does not change what it proves.
-  const ordered = inOrder(outcomes)
-    ? outcomes
-    : [...outcomes]
-        .map((o, i) => ({ o, i }))
-        .sort((a, b) => a.o.occurredAt - b.o.occurredAt || a.i - b.i)
-        .map((x) => x.o);
-  for (const e of ordered) {
+  const order = inOrder(outcomes) ? null : occurrenceOrder(outcomes);
+  const counted = new Uint8Array(outcomes.length);
+  const evidenceSinceBefore = new Float64Array(outcomes.length);
+  for (let k = 0; k < outcomes.length; k++) {
+    const i = order ? order[k]! : k;
+    const e = outcomes[i]!;
+    evidenceSinceBefore[i] = s.evidenceSince;
     if (e.occurredAt < ctx.tierSince) continue; // before this stay: never counts
     if (e.kind === "incident") {
       // Whatever tier label: an SDK failing closed reports CRAWL while it may really act in RUN.
@@ -191,13 +195,14 @@ export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutc
     if (e.reverts) {
       const t = e.reverts;
       const flipped = revertedSuccess(t);
-      const counted =
+      const inEvidence =
         flipped !== null &&
         flipped.tier === tier &&
         t.occurredAt >= s.evidenceSince &&
         t.occurredAt >= ctx.tierSince &&
         (t.agentVersion === null || t.agentVersion === s.agentVersion);
-      if (counted && s.successes > 0) {
+      if (inEvidence && s.successes > 0) {
+        counted[i] = 1;
         s.successes--;
         const d = dayKey(t.occurredAt);
         const day = s.days[d];
@@ -238,6 +243,7 @@ export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutc
       }
       s.agentVersion = e.agentVersion;
     }
+    counted[i] = 1;
     s.trials++;
     if (labelled === "success") s.successes++;
     const d = dayKey(e.occurredAt);
@@ -269,7 +275,15 @@ export function foldEvidence(initial: EvidenceState, outcomes: readonly FoldOutc
   }
   s.days = prune(s.days);
   s.stayDays = prune(s.stayDays);
-  return { state: s, peakCusum, worstIncident };
+  return { state: s, peakCusum, worstIncident, counted, evidenceSinceBefore };
+}
+
+/** Indices of `outcomes` by occurrence, stable. */
+function occurrenceOrder(outcomes: readonly FoldOutcome[]): number[] {
+  return outcomes
+    .map((o, i) => ({ at: o.occurredAt, i }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map((x) => x.i);
 }
 
 /** Already sorted by occurrence (a replay's pages are): the stable sort would change nothing. */
