@@ -21,7 +21,7 @@ const CACHE_SIZE = 32;
 // event loop while it runs; 1,000 rows keep each hold short and let agents' decisions in between. A
 // PostgreSQL server runs the query elsewhere: the replay's own pages, a thousand round trips fewer per
 // million outcomes.
-const WORKER_PAGE = databaseTarget().kind === "pglite" ? 1_000 : REPLAY_PAGE;
+const workerPage = () => (databaseTarget().kind === "pglite" ? 1_000 : REPLAY_PAGE);
 // One per process, like the worker (route handlers and server actions are separate module instances).
 const g = globalThis as unknown as { __cwrReplayCache?: Map<string, ReplaySummary> };
 const cache = (g.__cwrReplayCache ??= new Map<string, ReplaySummary>());
@@ -74,7 +74,7 @@ export async function replaySummary(
         { ...base, rules, policyVersion: inputs.policy.version + 1 },
         { ...base, rules: inputs.policy.rules, policyVersion: inputs.policy.version },
       ],
-      outcomePages(db, actionTypeId, WORKER_PAGE),
+      outcomePages(db, actionTypeId, workerPage()),
       now.getTime(),
     );
     const summary: ReplaySummary = {

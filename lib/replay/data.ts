@@ -8,10 +8,10 @@ import type { PolicyRules, Tier } from "@cwr/gating/types";
 import { currentPolicy } from "@/lib/policies/data";
 import { AppError } from "@/lib/errors";
 import { ReplayFolder } from "./fold";
-import { PAGE_SQL } from "./page";
+import { PAGE_END_SQL, PAGE_SQL } from "./page";
 import { retentionSetting } from "@/lib/retention/data";
 
-export const REPLAY_PAGE = 20_000;
+export const REPLAY_PAGE = 50_000;
 
 // SET LOCAL, in one round trip.
 const PAGE_SETTINGS = `SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true),
@@ -23,30 +23,49 @@ interface Page {
   rows: string | null;
 }
 
-/** The stored outcomes' pages, as JSON text (lib/replay/page.ts; decoded where they are folded). The next page is read while one is folded. */
+/** Largest id (bigint) — the end of the last page. */
+const LAST_ID = "9223372036854775807";
+
+/**
+ * The stored outcomes' pages, as JSON text (lib/replay/page.ts; decoded where they are folded), in
+ * storage order. Two pages are read at once on a PostgreSQL server (each in its own transaction, on
+ * its own connection): where the next page ends is a cheap walk of the ids, so it need not wait for
+ * this one's rows. On the embedded database the one connection takes them in turn.
+ */
 export async function* outcomePages(db: Db, actionTypeId: string, pageSize = REPLAY_PAGE): AsyncGenerator<string> {
   // The keyset walk must be an ordered index scan: with stale statistics (the embedded database is
   // never analysed) the planner reads every row of the action type and sorts them, on every page.
-  // No JIT: the window's estimate (every row of the table) crosses jit_above_cost, and compiling the
+  // No JIT: the scan's estimate (every row of the action type) crosses jit_above_cost, and compiling the
   // page's expressions took longer than running them, on every page.
-  const read = async (after: string) =>
+  const read = async (after: string, end: string) =>
     (
       await db.$transaction([
         db.$queryRawUnsafe(PAGE_SETTINGS),
-        db.$queryRawUnsafe<Page[]>(PAGE_SQL, actionTypeId, after, pageSize),
+        db.$queryRawUnsafe<Page[]>(PAGE_SQL, actionTypeId, after, pageSize, end),
       ])
     )[1][0];
-  let next = read("0");
-  for (;;) {
-    const page = await next;
-    if (!page || page.n === 0 || !page.rows) return;
-    const more = page.n >= pageSize;
-    if (more) {
-      next = read(page.last_id!);
-      next.catch(() => undefined); // awaited on the next turn; a fold that throws first must not leave it unhandled
+  const endOf = async (after: string) =>
+    (await db.$queryRawUnsafe<Array<{ id: string }>>(PAGE_END_SQL, actionTypeId, after, pageSize))[0]?.id ?? null;
+  const inFlight: Array<Promise<Page | undefined>> = [];
+  let after: string | null = "0";
+  const more = async () => {
+    // the end is read before the page is: a page never holds a row past it, whatever arrives meanwhile
+    const end = await endOf(after!);
+    const page = read(after!, end ?? LAST_ID);
+    page.catch(() => undefined); // awaited in turn; a fold that throws first must not leave it unhandled
+    inFlight.push(page);
+    after = end;
+  };
+  try {
+    while (after !== null && inFlight.length < 2) await more();
+    while (inFlight.length > 0) {
+      const page = await inFlight.shift()!;
+      if (after !== null) await more();
+      if (page && page.n > 0 && page.rows) yield page.rows;
     }
-    yield page.rows;
-    if (!more) return;
+  } finally {
+    // a caller that stops early (a failed fold) leaves no read unhandled
+    for (const p of inFlight) p.catch(() => undefined);
   }
 }
 
