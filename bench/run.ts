@@ -83,6 +83,8 @@ const TARGETS = {
   decisionsRps: 10_000,
   /** issue 26 item 4: server CPU per decision at 10 connections, pinned (the floor is ~12 µs) */
   decisionsCpuUs: 25,
+  /** …which is this many times the issue's machine's node:http floor (12 µs): said against this run's floor too */
+  floorFactor: 2,
   decisionsP99Ms: 5,
   /** tiers-304 and OFREP bulk: CPU per request within this factor of the decisions target */
   readCpuFactor: 1.5,
@@ -801,12 +803,17 @@ function table(sdk: R, backends: Record<string, R>) {
         const cpuMet = r.cpuUsPerRequest <= cpuTarget;
         // met, or missed by how much (the CPU target is the issue's; req/s and p99 are the older ones)
         const idle = r.idleUsPerRequest === undefined ? "" : ` (idle server: ${r.idleUsPerRequest} µs of it)`;
+        // The issue's 25 µs is twice the 12 µs floor of its machine (its title: "the hot path at twice
+        // the floor"); the floor here is this run's. Said beside the absolute target, which alone judges.
+        const floorFactor = (route === "decisions" ? 1 : TARGETS.readCpuFactor) * TARGETS.floorFactor;
+        const relTarget = round(floorFactor * f.cpuUsPerRequest, 1);
+        const relative = ` (${floorFactor}× this run's floor = ${relTarget} µs: ${r.cpuUsPerRequest <= relTarget ? "met" : `missed by ${round(r.cpuUsPerRequest - relTarget, 1)} µs`})`;
         const verdict =
           c !== 10
             ? ""
             : cpuMet
-              ? ` · CPU target met`
-              : ` · CPU target missed by ${round(r.cpuUsPerRequest - cpuTarget, 1)} µs`;
+              ? ` · CPU target met${relative}`
+              : ` · CPU target missed by ${round(r.cpuUsPerRequest - cpuTarget, 1)} µs${relative}`;
         const pass =
           bad > 0
             ? false
