@@ -3,9 +3,10 @@
 // Four instances of the production server (server.ts on the build in NEXT_DIST_DIR, default .next-bench;
 // build it first: `NEXT_DIST_DIR=.next-bench npx next build`) on one private PostgreSQL, and 2,000 tier-stream
 // clients spread over them round-robin. Measures:
-//   • tier change → every client: a freeze/unfreeze sent to instance 0, the time until each client, on
-//     every instance, receives its tier_change frame (the change reaches the others by LISTEN/NOTIFY);
-//     p50/p99/max over all clients and toggles, and p99 per instance. Target: p99 < 100 ms.
+//   • tier change → every client: a freeze/unfreeze sent to instance 0, the time from the change's commit
+//     (the `changedAt` its frame carries) until each client, on every instance, receives its tier_change
+//     frame (the change reaches the others by LISTEN/NOTIFY); p50/p99/max over all clients and toggles,
+//     and p99 per instance. Target: p99 < 100 ms. Send → frame (the freeze request included) beside it.
 //   • ingest from 4 clients, one per instance: batches of 1,000 events, events per second in all.
 //     Target: the single-instance ingest target (10,000 events/s).
 // Prints each target beside its result and writes JSON to bench/results/streams-many-<time>.json.
@@ -73,13 +74,18 @@ async function tierChange(servers: BenchServer[], key: string, cookie: string) {
   const openMs = Math.round(performance.now() - t0);
   let frozen = target.frozen;
   let stateVersion = target.stateVersion;
-  const samples: Array<{ server: number; ms: number }> = [];
+  // send → frame includes the freeze request itself (a server action's transaction and audit entry);
+  // commit → frame is from the change's timestamp the frame carries (`changedAt`, written in the
+  // change's transaction), as the single-instance row of bench/run.ts judges it.
+  const samples: Array<{ server: number; ms: number; fromCommit: number }> = [];
+  const freezeMs: number[] = [];
   let missed = 0;
   const l0 = load();
   for (let t = 0; t < TOGGLES; t++) {
     frozen = !frozen;
     const marks = clients.map((c) => c.client.frames.length);
     const sentAt = performance.now();
+    const sentWall = Date.now();
     const waits = clients.map((c, i) =>
       c.client.waitFor(
         (f) =>
@@ -96,9 +102,18 @@ async function tierChange(servers: BenchServer[], key: string, cookie: string) {
       body: JSON.stringify({ frozen, stateVersion, rationale: `Benchmark: many streams, toggle ${t}.` }),
     });
     if (res.status !== 200) throw new Error(`freeze: ${res.status} ${await res.text()}`);
+    freezeMs.push(performance.now() - sentAt);
     stateVersion = ((await res.json()) as { stateVersion: number }).stateVersion;
     const frames = await Promise.all(waits);
-    frames.forEach((f, i) => (f ? samples.push({ server: clients[i]!.server, ms: f.at - sentAt }) : missed++));
+    frames.forEach((f, i) => {
+      if (!f) return missed++;
+      const changedAt = Date.parse((f.data as { changedAt: string }).changedAt);
+      samples.push({
+        server: clients[i]!.server,
+        ms: f.at - sentAt,
+        fromCommit: sentWall + (f.at - sentAt) - changedAt,
+      });
+    });
     await sleep(200);
   }
   for (const c of clients) c.client.close();
@@ -109,7 +124,9 @@ async function tierChange(servers: BenchServer[], key: string, cookie: string) {
     openMs,
     missed,
     sendToFrame: summarize(samples.map((s) => s.ms)),
-    byInstance: servers.map((_, s) => summarize(samples.filter((x) => x.server === s).map((x) => x.ms))),
+    commitToFrame: summarize(samples.map((s) => s.fromCommit)),
+    freezeRequest: summarize(freezeMs),
+    byInstance: servers.map((_, s) => summarize(samples.filter((x) => x.server === s).map((x) => x.fromCommit))),
     load: [l0, load()],
   };
 }
@@ -218,13 +235,13 @@ function report(out: Record<string, unknown>) {
   const tc = out.tierChange as Awaited<ReturnType<typeof tierChange>> | undefined;
   const ing = out.ingest as Awaited<ReturnType<typeof ingest>> | undefined;
   const rows: string[][] = [["metric", "target", "result"]];
-  if (tc?.sendToFrame) {
-    const p99 = tc.sendToFrame.p99;
+  if (tc?.commitToFrame && tc.sendToFrame) {
+    const p99 = tc.commitToFrame.p99;
     const verdict = p99 < TARGETS.tierDelayP99Ms ? "✓ met" : `✗ missed by ${round(p99 - TARGETS.tierDelayP99Ms, 1)} ms`;
     rows.push([
-      `tier change → ${tc.clients} stream clients on ${tc.instances} instances, p50/p99/max ms`,
+      `tier change → ${tc.clients} stream clients on ${tc.instances} instances: commit→frame p50/p99/max ms`,
       `p99 < ${TARGETS.tierDelayP99Ms}`,
-      `${verdict}: ${tc.sendToFrame.p50}/${p99}/${tc.sendToFrame.max}; p99 per instance ${tc.byInstance.map((b) => b?.p99 ?? "—").join(" · ")}; missed ${tc.missed}; (load ${tc.load.join("→")})`,
+      `${verdict}: ${tc.commitToFrame.p50}/${p99}/${tc.commitToFrame.max}; p99 per instance ${tc.byInstance.map((b) => b?.p99 ?? "—").join(" · ")}; send→frame ${tc.sendToFrame.p50}/${tc.sendToFrame.p99} (the freeze request p50/p99 ${tc.freezeRequest?.p50}/${tc.freezeRequest?.p99}); missed ${tc.missed}; (load ${tc.load.join("→")})`,
     ]);
   }
   if (ing) {
