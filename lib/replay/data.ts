@@ -33,8 +33,9 @@ const LAST_ID = "9223372036854775807";
  * this one's rows. On the embedded database the one connection takes them in turn.
  */
 export async function* outcomePages(db: Db, actionTypeId: string, pageSize = REPLAY_PAGE): AsyncGenerator<string> {
-  // The keyset walk must be an ordered index scan: with stale statistics (the embedded database is
-  // never analysed) the planner reads every row of the action type and sorts them, on every page.
+  // The keyset walk (the page and where it ends) must be an ordered index scan: with stale statistics
+  // (the embedded database is never analysed) the planner reads every row of the action type and
+  // sorts them, on every page.
   // No JIT: the scan's estimate (every row of the action type) crosses jit_above_cost, and compiling the
   // page's expressions took longer than running them, on every page.
   const read = async (after: string, end: string) =>
@@ -45,7 +46,12 @@ export async function* outcomePages(db: Db, actionTypeId: string, pageSize = REP
       ])
     )[1][0];
   const endOf = async (after: string) =>
-    (await db.$queryRawUnsafe<Array<{ id: string }>>(PAGE_END_SQL, actionTypeId, after, pageSize))[0]?.id ?? null;
+    (
+      await db.$transaction([
+        db.$queryRawUnsafe(PAGE_SETTINGS),
+        db.$queryRawUnsafe<Array<{ id: string }>>(PAGE_END_SQL, actionTypeId, after, pageSize),
+      ])
+    )[1][0]?.id ?? null;
   const inFlight: Array<Promise<Page | undefined>> = [];
   let after: string | null = "0";
   const more = async () => {
