@@ -38,40 +38,26 @@ export async function* outcomePages(db: Db, actionTypeId: string, pageSize = REP
   // sorts them, on every page.
   // No JIT: the scan's estimate (every row of the action type) crosses jit_above_cost, and compiling the
   // page's expressions took longer than running them, on every page.
-  const read = async (after: string, end: string) =>
-    (
-      await db.$transaction([
-        db.$queryRawUnsafe(PAGE_SETTINGS),
-        db.$queryRawUnsafe<Page[]>(PAGE_SQL, actionTypeId, after, pageSize, end),
-      ])
-    )[1][0];
+  const underPageSettings = async <T>(sql: string, ...values: unknown[]) =>
+    (await db.$transaction([db.$queryRawUnsafe(PAGE_SETTINGS), db.$queryRawUnsafe<T[]>(sql, ...values)]))[1][0];
+  const read = (after: string, end: string) => underPageSettings<Page>(PAGE_SQL, actionTypeId, after, pageSize, end);
   const endOf = async (after: string) =>
-    (
-      await db.$transaction([
-        db.$queryRawUnsafe(PAGE_SETTINGS),
-        db.$queryRawUnsafe<Array<{ id: string }>>(PAGE_END_SQL, actionTypeId, after, pageSize),
-      ])
-    )[1][0]?.id ?? null;
+    (await underPageSettings<{ id: string }>(PAGE_END_SQL, actionTypeId, after, pageSize))?.id ?? null;
   const inFlight: Array<Promise<Page | undefined>> = [];
   let after: string | null = "0";
   const more = async () => {
     // the end is read before the page is: a page never holds a row past it, whatever arrives meanwhile
     const end = await endOf(after!);
     const page = read(after!, end ?? LAST_ID);
-    page.catch(() => undefined); // awaited in turn; a fold that throws first must not leave it unhandled
+    page.catch(() => undefined); // awaited in turn; a caller that stops first (a failed fold) must not leave it unhandled
     inFlight.push(page);
     after = end;
   };
-  try {
-    while (after !== null && inFlight.length < 2) await more();
-    while (inFlight.length > 0) {
-      const page = await inFlight.shift()!;
-      if (after !== null) await more();
-      if (page && page.n > 0 && page.rows) yield page.rows;
-    }
-  } finally {
-    // a caller that stops early (a failed fold) leaves no read unhandled
-    for (const p of inFlight) p.catch(() => undefined);
+  while (after !== null && inFlight.length < 2) await more();
+  while (inFlight.length > 0) {
+    const page = await inFlight.shift()!;
+    if (after !== null) await more();
+    if (page && page.n > 0 && page.rows) yield page.rows;
   }
 }
 
