@@ -1,8 +1,10 @@
 "use client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
+import { ServerClockProvider } from "@/components/ServerClock";
 
-export function Providers({ children }: { children: React.ReactNode }) {
+/** `serverNow`: when the server rendered this page, for times in words (components/ServerClock.tsx). */
+export function Providers({ serverNow, children }: { serverNow: number; children: React.ReactNode }) {
   const [client] = useState(
     () =>
       new QueryClient({
@@ -11,5 +13,9 @@ export function Providers({ children }: { children: React.ReactNode }) {
         },
       }),
   );
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  return (
+    <ServerClockProvider serverNow={serverNow}>
+      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+    </ServerClockProvider>
+  );
 }

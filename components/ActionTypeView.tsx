@@ -11,7 +11,8 @@ import { CountsChart } from "@/components/charts/CountsChart";
 import { markersFrom } from "@/components/charts/markers";
 import { RequestPromotion, type OpenRequestAction } from "@/components/RequestPromotion";
 import { RequestTable } from "@/components/RequestTable";
-import { formatDateTime, formatDuration } from "@/components/format";
+import { formatDateTime } from "@/components/format";
+import { Since } from "@/components/ServerClock";
 import { TierActions, type DemoteAction, type FreezeAction } from "@/components/TierActions";
 import { AgentName } from "@/components/Names";
 import { GateDetails, gateSentenceOf } from "@/components/PlainGate";
@@ -79,7 +80,7 @@ export function ActionTypeView(props: {
         <div className="text-right text-sm">
           <TierBadge tier={tier} frozen={d.live.actionType.frozen} explain />
           <p className="mt-1 text-slate-600">
-            for {formatDuration(d.live.actionType.tierSince)} · policy v{d.live.policy.version} · gate {gateInWords}
+            for <Since iso={d.live.actionType.tierSince} /> · policy v{d.live.policy.version} · gate {gateInWords}
           </p>
           <p className="text-xs text-slate-500" data-testid="internal-audience">
             {d.internalAudience}

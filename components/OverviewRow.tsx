@@ -8,7 +8,8 @@ import { AgentName } from "@/components/Names";
 import { GateDetails } from "@/components/PlainGate";
 import { Sparkline } from "@/components/Sparkline";
 import { TierActions, type DemoteAction, type FreezeAction } from "@/components/TierActions";
-import { formatDuration, windowHealthText } from "@/components/format";
+import { windowHealthText } from "@/components/format";
+import { Since } from "@/components/ServerClock";
 
 /** Unmet conditions other than the bar itself: the sentence says that one in words. */
 const others = (r: OverviewRow) => r.unmet.filter((u) => u.code !== "bar_not_cleared");
@@ -46,7 +47,7 @@ export function OverviewRowView({
       <td className="px-2 py-2">
         <TierBadge tier={r.tier} frozen={r.frozen} />
         <div className="mt-1 text-xs text-slate-600" data-testid="in-tier">
-          for {formatDuration(r.tierSince)}
+          for <Since iso={r.tierSince} />
         </div>
       </td>
       <td className="px-2 py-2">
@@ -93,7 +94,9 @@ export function OverviewRowView({
       <td className="px-2 py-2 text-xs">
         {r.lastDemotion ? (
           <>
-            <div>{formatDuration(r.lastDemotion.at)} ago</div>
+            <div>
+              <Since iso={r.lastDemotion.at} /> ago
+            </div>
             <div>{r.lastDemotion.cause.replace("_", " ")}</div>
           </>
         ) : (

@@ -1,6 +1,7 @@
 /** "3 days 4 h", "1 day 0 h", "5 h 12 min", "40 min" — how long since a moment, with units spelled out. */
-export function formatDuration(fromIso: string, now: Date = new Date()): string {
-  const ms = Math.max(0, now.getTime() - new Date(fromIso).getTime());
+/** `nowMs` is the server's clock (components/ServerClock.tsx), never the browser's own: see there why. */
+export function formatDuration(fromIso: string, nowMs: number): string {
+  const ms = Math.max(0, nowMs - new Date(fromIso).getTime());
   const minutes = Math.floor(ms / 60_000);
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);

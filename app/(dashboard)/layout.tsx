@@ -16,6 +16,8 @@ async function signOutAction() {
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageUser();
+  // Times in words on this page count from here (components/ServerClock.tsx).
+  const renderedAt = new Date();
   const db = await getDb();
   // Everything awaiting this reviewer, counted as the requests page's tab counts it.
   const awaiting = (await awaitingYou(db, user)).total;
@@ -43,7 +45,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
     <>
       <Nav links={links} userLabel={user.name} role={user.role} signOut={signOutAction} />
       <main className="mx-auto max-w-7xl px-6 py-6">
-        <Providers>{children}</Providers>
+        <Providers serverNow={renderedAt.getTime()}>{children}</Providers>
       </main>
     </>
   );

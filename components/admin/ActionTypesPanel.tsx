@@ -6,7 +6,7 @@ import type { AdminAgentDetail } from "@/lib/agents/admin-data";
 import { fetchJson } from "@/components/ui/fetchJson";
 import { Card, Empty, ErrorNote, LiveDot } from "@/components/ui/States";
 import { TierBadge } from "@/components/TierBadge";
-import { formatDuration } from "@/components/format";
+import { Since } from "@/components/ServerClock";
 import { CreateActionTypeForm } from "./CreateActionTypeForm";
 import { TableShell, Th, cellClass, rowClass, theadClass } from "./fields";
 
@@ -82,7 +82,9 @@ export function ActionTypesPanel({ initial }: { initial: AdminAgentDetail }) {
                   <td className={cellClass}>
                     <TierBadge tier={a.tier} frozen={a.frozen} />
                   </td>
-                  <td className={`${cellClass} whitespace-nowrap`}>{formatDuration(a.tierSince)}</td>
+                  <td className={`${cellClass} whitespace-nowrap`}>
+                    <Since iso={a.tierSince} />
+                  </td>
                   <td className={`${cellClass} text-xs text-slate-600`}>
                     {a.policyVersion === null ? "—" : `v${a.policyVersion}`}
                   </td>
