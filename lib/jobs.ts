@@ -1,4 +1,5 @@
-// Background jobs: request expiry, the demotion sweep, outcome retention and webhook delivery (rollups need no job: they
+// Background jobs: request expiry, the demotion sweep, outcome retention, the coming months' outcome partitions
+// and webhook delivery (rollups need no job: they
 // are kept current inside the ingest transaction). They run on exactly one instance at a time.
 //
 // Leader election on PostgreSQL: every instance keeps one dedicated connection and, every
@@ -19,6 +20,7 @@ import { deliverAuditStreams } from "@/lib/notifications/audit-stream";
 import { log, logError } from "@/lib/log";
 import { writeCheckpointIfDue } from "@/lib/audit/checkpoint-job";
 import { archiveOutcomes } from "@/lib/retention/mutations";
+import { ensureOutcomePartitions } from "@/lib/outcome-partitions/mutations";
 
 /** Advisory lock key of the jobs leader ("cwr" + 1): distinct from Prisma Migrate's key. */
 export const JOBS_LOCK_KEY = 0x63777201;
@@ -61,9 +63,11 @@ export async function runJobsOnce(database: Database, now = new Date()) {
   const summarised = await refreshStaleSummaries(database.prisma, now);
   // The retention setting (none: nothing to do): months before the kept ones are archived and removed.
   const archived = (await archiveOutcomes(database.prisma, { now })).rows;
-  if (expired || demoted.length || summarised || archived)
-    log("info", "jobs", { expired, demoted: demoted.length, summarised, archived });
-  return { expired, demoted, summarised, archived };
+  // The coming months' partitions of outcome_events, before their first outcome arrives.
+  const partitions = await ensureOutcomePartitions(database.prisma, now);
+  if (expired || demoted.length || summarised || archived || partitions.length)
+    log("info", "jobs", { expired, demoted: demoted.length, summarised, archived, partitions });
+  return { expired, demoted, summarised, archived, partitions };
 }
 
 function setLeader(state: JobsState, leader: boolean, reason: string) {

@@ -79,7 +79,8 @@ export function appRoleOf(url: string): string {
 
 /**
  * What the app's role may do, re-stated after every migration (new tables included): read and write
- * every table, but only INSERT and SELECT the audit log (its tree and checkpoints too), and only read the migrations table.
+ * every table, but only INSERT and SELECT the audit log (its tree and checkpoints too), and only read the migrations table;
+ * partitions are made and dropped through two owner's functions only.
  */
 export async function grantAppRole(owner: pg.Client, role: string): Promise<void> {
   const r = `"${role.replace(/"/g, '""')}"`;
@@ -98,6 +99,10 @@ export async function grantAppRole(owner: pg.Client, role: string): Promise<void
     `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_entries, audit_tree_hashes, audit_checkpoints FROM ${r}`,
   );
   await owner.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON _prisma_migrations FROM ${r}`);
+  // outcome_events' monthly partitions, made and dropped by the owner's functions (lib/outcome-partitions/mutations.ts)
+  await owner.query(
+    `GRANT EXECUTE ON FUNCTION cwr_create_outcome_partition(timestamptz), cwr_drop_outcome_partition(timestamptz) TO ${r}`,
+  );
 }
 
 export interface OpenOptions {

@@ -22,6 +22,7 @@ import { currentPolicy } from "@/lib/policies/data";
 import { eventSourceOfKey, type EventSource } from "@cwr/gating/evidence-source";
 import { DEMO_AGENTS, demoReporters, eventKindFor, type DemoActionType } from "./catalog";
 import { log } from "@/lib/log";
+import { ensureOutcomePartitions } from "@/lib/outcome-partitions/mutations";
 import { seedSuggestions } from "./suggestions";
 
 export const SEED_DAYS = 60;
@@ -110,6 +111,8 @@ async function seedWorld(db: Db, users: Map<string, UserPrincipal>, now: Date) {
   const admin = u("admin@demo.local");
   const reviewers = [u("reviewer1@demo.local"), u("reviewer2@demo.local"), u("reviewer3@demo.local"), admin];
   const start = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - SEED_DAYS * DAY_MS);
+  // The seeded months get their outcome partitions, as if the product had run through them.
+  await ensureOutcomePartitions(db, now, start);
   const random = prng(20261124);
   const volumeNoise = prng(20261206); // its own stream: the volumes do not shift the outcomes' draws
 

@@ -1,6 +1,6 @@
 // Inserting a batch of outcome events in one set-based statement. Prisma's createManyAndReturn spent
 // ~130 ms of a ~200 ms 1,000-event batch compiling and mapping arguments (bench/README.md); unnest()
-// with ON CONFLICT does the same insert in ~20 ms. Returns the idempotency keys actually inserted.
+// with ON CONFLICT (on outcome_event_keys) does the same insert in ~20 ms. Returns the idempotency keys actually inserted.
 // Rows go in statements of at most INSERT_CHUNK: on the embedded default each statement holds the
 // event loop while it runs (lib/db/pglite-turns.ts), so a batch is several short holds, not one long.
 import type { Tx } from "@/lib/db/client";
@@ -32,10 +32,21 @@ export async function insertEvents(tx: Tx, agentId: string, receivedAt: Date, ro
 
 async function insertChunk(tx: Tx, agentId: string, receivedAt: Date, rows: EventRow[]): Promise<string[]> {
   const inserted = await tx.$queryRawUnsafe<Array<{ idempotencyKey: string }>>(
-    `INSERT INTO outcome_events ("agentId", "actionTypeId", kind, tier, severity, "occurredAt", "receivedAt", "idempotencyKey", "agentVersion", "subjectRef", metadata, reverts, source)
+    // The key goes into outcome_event_keys first (unique across outcome_events' monthly partitions); only
+    // the rows whose key was new are stored, in the batch's order (ids follow it: the replay folds by id).
+    `WITH u AS (
+       SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+         WITH ORDINALITY AS u(a, k, t, s, o, i, v, r, m, x, src, n)
+     ), fresh AS (
+       INSERT INTO outcome_event_keys ("agentId", "idempotencyKey", reverts, "receivedAt")
+       SELECT $1::uuid, u.i, u.x, $2::timestamptz FROM u ORDER BY u.n
+       ON CONFLICT ("agentId", "idempotencyKey") DO NOTHING
+       RETURNING "idempotencyKey"
+     )
+     INSERT INTO outcome_events ("agentId", "actionTypeId", kind, tier, severity, "occurredAt", "receivedAt", "idempotencyKey", "agentVersion", "subjectRef", metadata, reverts, source)
      SELECT $1::uuid, u.a::uuid, u.k::"EventKind", u.t::"Tier", u.s::"Severity", u.o::timestamptz, $2::timestamptz, u.i, u.v, u.r, u.m::jsonb, u.x, u.src
-     FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[]) AS u(a, k, t, s, o, i, v, r, m, x, src)
-     ON CONFLICT ("agentId", "idempotencyKey") DO NOTHING
+     FROM u JOIN fresh f ON f."idempotencyKey" = u.i
+     ORDER BY u.n
      RETURNING "idempotencyKey"`,
     agentId,
     receivedAt.toISOString(),

@@ -299,14 +299,14 @@ async function resolveReverts(tx: Tx, agentId: string, parsed: Parsed[], results
   // A retried revert is a duplicate, not a second revert.
   const retried = new Set(
     (
-      await tx.outcomeEvent.findMany({
+      await tx.outcomeEventKey.findMany({
         where: { agentId, idempotencyKey: { in: naming.map((p) => p.event.idempotencyKey) } },
         select: { idempotencyKey: true },
       })
     ).map((e) => e.idempotencyKey),
   );
   const taken = new Set(
-    (await tx.outcomeEvent.findMany({ where: { agentId, reverts: { in: keys } }, select: { reverts: true } })).map(
+    (await tx.outcomeEventKey.findMany({ where: { agentId, reverts: { in: keys } }, select: { reverts: true } })).map(
       (e) => e.reverts!,
     ),
   );

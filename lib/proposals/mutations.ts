@@ -179,8 +179,8 @@ async function sameDecisionStored(
 ): Promise<ProposalView | null> {
   const row = await proposalRow(db, { id });
   if (!row) return null;
-  const event = await db.outcomeEvent.findUnique({
-    where: { agentId_idempotencyKey: { agentId: row.agentId, idempotencyKey: proposalEventKey(id) } },
+  const event = await db.outcomeEvent.findFirst({
+    where: { agentId: row.agentId, idempotencyKey: proposalEventKey(id) },
     select: { source: true },
   });
   if (event?.source !== sourceOf(decider)) return null;

@@ -2,8 +2,10 @@
 // the job that applies it (lib/jobs.ts). Outcomes received before the kept months (lib/gating/retention.ts) are
 // written, a month at a time, to a gzip-compressed NDJSON file (one stored row per line, as the
 // database renders it; lib/retention/archive-file.ts), complete on disk before any row is removed; then the
-// month's rows are removed in batches (each a short statement: agents' ingest never waits long), and
-// one audit entry per month records the file and its SHA-256. The gates read the stored evidence
+// month's partition of outcome_events is dropped whole (lib/outcome-partitions/mutations.ts), or, where the month has
+// none (its rows in the default partition) or the drop could not have its lock in time, its rows are removed
+// in batches (each a short statement: agents' ingest never waits long). The month's idempotency keys go
+// with it, in batches. One audit entry per month records the file, its SHA-256 and how the rows went. The gates read the stored evidence
 // state and the charts the rollups, so removing raw rows changes neither; the replay says from which
 // date it has outcomes (archivedBefore).
 import path from "node:path";
@@ -14,6 +16,7 @@ import { monthOf, retentionCutoff, retentionProblem } from "@cwr/gating/retentio
 import { appendAudit, SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { userActor, type UserPrincipal } from "@/lib/auth/actor";
 import { AppError, domainError, forbidden } from "@/lib/errors";
+import { dropMonthPartition, monthPartitionsBefore } from "@/lib/outcome-partitions/mutations";
 import { openArchiveFile } from "./archive-file";
 import { retentionSetting } from "./data";
 
@@ -67,9 +70,20 @@ interface Line {
 const READ_SQL = `SELECT e."receivedAt" AS r, e.id::text AS id, row_to_json(e)::text AS line FROM outcome_events e
   WHERE (e."receivedAt", e.id) > ($1::timestamptz, $2::bigint) AND e."receivedAt" < $3::timestamptz
   ORDER BY e."receivedAt", e.id LIMIT $4`;
-const DELETE_SQL = `DELETE FROM outcome_events WHERE id IN (SELECT e.id FROM outcome_events e
+const DELETE_SQL = `DELETE FROM outcome_events WHERE ("receivedAt", id) IN (SELECT e."receivedAt", e.id FROM outcome_events e
   WHERE e."receivedAt" >= $1::timestamptz AND e."receivedAt" < $2::timestamptz
     AND (e."receivedAt", e.id) <= ($3::timestamptz, $4::bigint) LIMIT $5)`;
+const DELETE_KEYS_SQL = `DELETE FROM outcome_event_keys WHERE ("agentId", "idempotencyKey") IN (
+  SELECT k."agentId", k."idempotencyKey" FROM outcome_event_keys k
+  WHERE k."receivedAt" >= $1::timestamptz AND k."receivedAt" < $2::timestamptz LIMIT $3)`;
+
+/** Runs a batched DELETE until a batch removes fewer than `batch` rows. */
+async function deleteInBatches(db: Db, sql: string, args: unknown[], batch: number) {
+  for (;;) {
+    const removed = await db.$executeRawUnsafe(sql, ...args, batch);
+    if (removed < batch) return;
+  }
+}
 
 /** Writes the rows received in [start, end) to one gzip NDJSON file, then removes them; null when there were none. */
 async function archiveMonth(db: Db, dir: string, label: string, start: Date, end: Date, batch: number, now: Date) {
@@ -94,10 +108,11 @@ async function archiveMonth(db: Db, dir: string, label: string, start: Date, end
   const name = `outcome-events-${label}-${first}-${after.id}.ndjson.gz`;
   const sha256 = await file.commit(name);
 
-  for (;;) {
-    const removed = await db.$executeRawUnsafe(DELETE_SQL, start, end, after.r, after.id, batch);
-    if (removed < batch) break;
-  }
+  // The month's partition holds exactly [start, end): dropped whole. Else (the default partition's rows,
+  // or no lock in time) row by row, up to the last row archived.
+  const dropped = end.getTime() === monthOf(start.getTime()).end && (await dropMonthPartition(db, label));
+  if (!dropped) await deleteInBatches(db, DELETE_SQL, [start, end, after.r, after.id], batch);
+  await deleteInBatches(db, DELETE_KEYS_SQL, [start, end], batch);
   await db.$transaction(async (tx) => {
     await appendAudit(
       tx,
@@ -106,7 +121,15 @@ async function archiveMonth(db: Db, dir: string, label: string, start: Date, end
         kind: "events.archived",
         entityType: "outcome_retention",
         entityId: "1",
-        data: { month: label, rows, file: name, sha256, firstId: first!, lastId: after.id },
+        data: {
+          month: label,
+          rows,
+          file: name,
+          sha256,
+          firstId: first!,
+          lastId: after.id,
+          partition: dropped ? "dropped" : "rows deleted",
+        },
       },
       now,
     );
@@ -138,6 +161,8 @@ export async function archiveOutcomes(
     result.rows += done.rows;
     result.files.push(done.file);
   }
+  // Partitions of archived months left empty (their drop found no lock in time) go when they can.
+  for (const label of await monthPartitionsBefore(db, cutoff)) await dropMonthPartition(db, label);
   if (!setting.archivedBefore || setting.archivedBefore < cutoff) {
     await db.outcomeRetention.update({ where: { id: 1 }, data: { archivedBefore: cutoff } });
     result.archivedBefore = cutoff.toISOString();

@@ -41,8 +41,8 @@ async function storedOutcomes(actionTypeId: string): Promise<Stored[]> {
   const out: Stored[] = [];
   for (const r of rows) {
     const target = r.reverts
-      ? await w.db.outcomeEvent.findUnique({
-          where: { agentId_idempotencyKey: { agentId: r.agentId, idempotencyKey: r.reverts } },
+      ? await w.db.outcomeEvent.findFirst({
+          where: { agentId: r.agentId, idempotencyKey: r.reverts },
         })
       : null;
     out.push({
