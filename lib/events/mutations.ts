@@ -17,6 +17,8 @@ import { lockActionTypes } from "@/lib/db/locks";
 import { zodDetails } from "@/lib/errors/zod";
 import { AppError } from "@/lib/errors";
 import { nextTurn } from "@/lib/next-turn";
+import { archivedProblem } from "@cwr/gating/retention";
+import { retentionSetting } from "@/lib/retention/data";
 
 /** Events validated per turn of the event loop (~1 ms of zod each): an agent's decision waits at most that long. */
 const VALIDATE_CHUNK = 100;
@@ -99,12 +101,23 @@ export async function ingestEvents(
     : [];
   const idByKey = new Map(actionTypes.map((a) => [a.key, a.id]));
 
-  // 3. Unknown actions are rejected; a key repeated inside the batch is a duplicate of its first use.
+  // 3. Unknown actions are rejected, and outcomes from archived months (lib/gating/retention.ts); a key
+  // repeated inside the batch is a duplicate of its first use.
+  const archivedBefore = candidates.length ? ((await retentionSetting(db)).archivedBefore?.getTime() ?? null) : null;
   const seen = new Set<string>();
   const parsed: Parsed[] = [];
   for (const c of candidates) {
     const actionTypeId = idByKey.get(c.event.action);
-    if (!actionTypeId) {
+    const archived = archivedProblem(c.event.occurredAt.getTime(), archivedBefore);
+    if (archived) {
+      results[c.index] = {
+        index: c.index,
+        idempotencyKey: c.event.idempotencyKey,
+        status: "rejected",
+        reason: "archived",
+        details: { message: archived },
+      };
+    } else if (!actionTypeId) {
       results[c.index] = {
         index: c.index,
         idempotencyKey: c.event.idempotencyKey,

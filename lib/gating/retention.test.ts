@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { monthOf, retentionCutoff, retentionProblem } from "./retention";
+import { archivedProblem, monthOf, retentionCutoff, retentionProblem } from "./retention";
 
 describe("retention", () => {
   it("keeps the current month and the whole months before it", () => {
@@ -26,5 +26,15 @@ describe("retention", () => {
     expect(retentionProblem(null)).toBeNull();
     expect(retentionProblem(12)).toBeNull();
     for (const bad of [0, -1, 1.5, 121, "3", undefined]) expect(retentionProblem(bad)).toMatch(/whole number/);
+  });
+  it("refuses exactly the outcomes that occurred before the archived months' end (property)", () => {
+    expect(archivedProblem(0, null)).toBeNull();
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4e12 }), fc.integer({ min: 0, max: 4e12 }), (occurredAt, before) => {
+        const problem = archivedProblem(occurredAt, before);
+        if (occurredAt >= before) expect(problem).toBeNull();
+        else expect(problem).toContain(`before ${new Date(before).toISOString().slice(0, 10)}`);
+      }),
+    );
   });
 });

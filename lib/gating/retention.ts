@@ -25,3 +25,15 @@ export function monthOf(at: number): { start: number; end: number; label: string
   const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
   return { start, end, label: new Date(start).toISOString().slice(0, 7) };
 }
+
+/**
+ * Why an outcome that occurred at `occurredAt` (epoch ms) cannot be taken, or null when it can: outcomes received
+ * before `archivedBefore` are archived and their idempotency keys gone, so an outcome from then could be one
+ * already counted. Nothing is archived yet: null. (Every outcome is received after it occurred, give or take
+ * the 5 minutes of clock skew ingest allows.)
+ */
+export function archivedProblem(occurredAt: number, archivedBefore: number | null): string | null {
+  if (archivedBefore === null || occurredAt >= archivedBefore) return null;
+  const day = new Date(archivedBefore).toISOString().slice(0, 10);
+  return `occurred before ${day}: the outcomes received before then are archived, so this one could be counted twice; it is not taken`;
+}

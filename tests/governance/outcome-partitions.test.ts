@@ -127,4 +127,22 @@ describe("outcome_events by month", () => {
     });
     expect(audit.data).toMatchObject({ month: "2026-02", rows: feb.length, partition: "dropped" });
   });
+
+  it("an outcome that occurred in an archived month is refused: its key is gone, so it could be counted twice", async () => {
+    const s = await newSubject(w.db, "low", at("2026-01-01T00:00:00Z"));
+    const before = await stateOf(w.db, s.id);
+    // February is archived (above): a February outcome sent now is refused, whatever its key.
+    const late = outcomes(s.key, "CRAWL", 3, 3, at("2026-02-20T12:00:00Z"), "late");
+    const refused = await ingestEvents(w.db, s.agent, late, at("2026-04-11T09:00:00Z"));
+    expect(refused).toMatchObject({ accepted: 0, rejected: 3 });
+    expect(refused.results[0]).toMatchObject({ status: "rejected", reason: "archived" });
+    expect(String((refused.results[0] as { details?: { message?: string } }).details?.message)).toMatch(
+      /before 2026-03-01.*archived/,
+    );
+    expect(await placement(s.id)).toEqual({});
+    expect(await stateOf(w.db, s.id)).toEqual(before);
+    // March's are kept: counted as ever.
+    const kept = outcomes(s.key, "CRAWL", 2, 2, at("2026-03-20T12:00:00Z"), "kept");
+    expect(await ingestEvents(w.db, s.agent, kept, at("2026-04-11T09:00:00Z"))).toMatchObject({ accepted: 2 });
+  });
 });
