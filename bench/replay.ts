@@ -20,6 +20,7 @@ import { replayActionType } from "@/lib/replay/data";
 import { replaySummary } from "@/lib/replay/compare";
 import { currentPolicy } from "@/lib/policies/data";
 import { DAY_MS } from "@cwr/gating/types";
+import { ensureOutcomePartitions } from "@/lib/outcome-partitions/mutations";
 import { startPostgres } from "./lib/pg";
 
 const N = Number(process.argv[2] ?? 1_000_000);
@@ -65,6 +66,8 @@ async function bench(database: Database, backend: string, version: string): Prom
     },
     start,
   );
+  // The 60 days' months have their partitions of outcome_events, as a product that ran through them has.
+  await ensureOutcomePartitions(db, new Date(), start);
   const t0 = performance.now();
   // 95 % accepted, 5 % rejected, in CRAWL, evenly over 60 days (one new version halfway).
   await db.$executeRawUnsafe(

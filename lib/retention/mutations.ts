@@ -9,6 +9,7 @@
 // state and the charts the rollups, so removing raw rows changes neither; the replay says from which
 // date it has outcomes (archivedBefore).
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import type { Db } from "@/lib/db";
 import { can } from "@cwr/gating/permissions";
 import { rationaleProblem } from "@cwr/gating/rationale";
@@ -86,7 +87,16 @@ async function deleteInBatches(db: Db, sql: string, args: unknown[], batch: numb
 }
 
 /** Writes the rows received in [start, end) to one gzip NDJSON file, then removes them; null when there were none. */
-async function archiveMonth(db: Db, dir: string, label: string, start: Date, end: Date, batch: number, now: Date) {
+async function archiveMonth(
+  db: Db,
+  dir: string,
+  label: string,
+  start: Date,
+  end: Date,
+  batch: number,
+  now: Date,
+): Promise<ArchivedMonth | null> {
+  const began = performance.now();
   const file = openArchiveFile(dir, label);
   let after = { r: new Date(start.getTime() - 1), id: "0" };
   let first: string | null = null;
@@ -107,12 +117,14 @@ async function archiveMonth(db: Db, dir: string, label: string, start: Date, end
   }
   const name = `outcome-events-${label}-${first}-${after.id}.ndjson.gz`;
   const sha256 = await file.commit(name);
+  const written = performance.now();
 
   // The month's partition holds exactly [start, end): dropped whole. Else (the default partition's rows,
   // or no lock in time) row by row, up to the last row archived.
   const dropped = end.getTime() === monthOf(start.getTime()).end && (await dropMonthPartition(db, label));
   if (!dropped) await deleteInBatches(db, DELETE_SQL, [start, end, after.r, after.id], batch);
   await deleteInBatches(db, DELETE_KEYS_SQL, [start, end], batch);
+  const removed = performance.now();
   await db.$transaction(async (tx) => {
     await appendAudit(
       tx,
@@ -134,17 +146,42 @@ async function archiveMonth(db: Db, dir: string, label: string, start: Date, end
       now,
     );
   });
-  return { file: name, rows, sha256 };
+  return {
+    month: label,
+    file: name,
+    rows,
+    sha256,
+    removedBy: dropped ? "dropped" : "rows deleted",
+    writeMs: Math.round(written - began),
+    removeMs: Math.round(removed - written),
+  };
+}
+
+export interface ArchivedMonth {
+  month: string;
+  file: string;
+  rows: number;
+  sha256: string;
+  /** the month's partition dropped whole, or its rows deleted in batches */
+  removedBy: "dropped" | "rows deleted";
+  /** reading the rows and writing the file; removing the rows and their keys */
+  writeMs: number;
+  removeMs: number;
 }
 
 /** Applies the retention setting at `now`: archives and removes every month before the kept ones. */
 export async function archiveOutcomes(
   db: Db,
   options: { dir?: string; now?: Date; batch?: number } = {},
-): Promise<{ rows: number; files: string[]; archivedBefore: string | null }> {
+): Promise<{ rows: number; files: string[]; months: ArchivedMonth[]; archivedBefore: string | null }> {
   const { dir = archiveDir(), now = new Date(), batch = ARCHIVE_BATCH } = options;
   const setting = await retentionSetting(db);
-  const result = { rows: 0, files: [] as string[], archivedBefore: setting.archivedBefore?.toISOString() ?? null };
+  const result = {
+    rows: 0,
+    files: [] as string[],
+    months: [] as ArchivedMonth[],
+    archivedBefore: setting.archivedBefore?.toISOString() ?? null,
+  };
   if (setting.months === null) return result;
   const cutoff = new Date(retentionCutoff(now.getTime(), setting.months));
   for (;;) {
@@ -160,6 +197,7 @@ export async function archiveOutcomes(
     if (!done) break;
     result.rows += done.rows;
     result.files.push(done.file);
+    result.months.push(done);
   }
   // Partitions of archived months left empty (their drop found no lock in time) go when they can.
   for (const label of await monthPartitionsBefore(db, cutoff)) await dropMonthPartition(db, label);
