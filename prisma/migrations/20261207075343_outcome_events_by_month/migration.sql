@@ -85,9 +85,7 @@ INSERT INTO "outcome_event_keys" ("agentId", "idempotencyKey", "reverts", "recei
 -- CreateIndex
 CREATE INDEX "outcome_event_keys_receivedAt_idx" ON "outcome_event_keys"("receivedAt");
 CREATE UNIQUE INDEX "outcome_event_keys_agentId_reverts_key" ON "outcome_event_keys"("agentId", "reverts");
-
--- AddForeignKey
-ALTER TABLE "outcome_event_keys" ADD CONSTRAINT "outcome_event_keys_agentId_fkey" FOREIGN KEY ("agentId") REFERENCES "agents"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+-- No foreign key to agents (prisma/schema.prisma says why).
 
 DROP TABLE "outcome_events_unpartitioned";
 
