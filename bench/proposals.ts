@@ -15,12 +15,13 @@
 // numbers. Prints its rows and writes JSON to bench/results/proposals-<time>.json.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { canPin, pin } from "./lib/autocannon";
 import { startPostgres } from "./lib/pg";
+import { writeResults } from "./lib/results";
 import { DIST_DIR, startBenchServer, type BenchServer } from "./lib/server";
 import { openStream } from "./lib/sse";
 import { load, percentile, round } from "./lib/stats";
@@ -186,9 +187,7 @@ async function main() {
         ` · load ${r.load[0]}→${r.load[1]}${r.serverPinned ? "" : " · not pinned"}`,
     );
   }
-  mkdirSync("bench/results", { recursive: true });
-  const file = `bench/results/proposals-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, rows }, null, 2));
+  const file = writeResults("proposals", rows);
   console.log(`written to ${file}`);
   process.exit(0);
 }

@@ -10,8 +10,6 @@
 // Pages are lib/replay/page.ts's compact encoding. Prints each backend's row with the target beside it
 // and writes them to bench/results/replay-<time>.json.
 // Usage: npx tsx bench/replay.ts [outcomes=1000000] [runs=3] [backends=postgres,pglite]
-import { mkdirSync, writeFileSync } from "node:fs";
-import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { openDatabase, type Database } from "@/lib/db/client";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
@@ -22,6 +20,7 @@ import { currentPolicy } from "@/lib/policies/data";
 import { DAY_MS } from "@cwr/gating/types";
 import { ensureOutcomePartitions } from "@/lib/outcome-partitions/mutations";
 import { startPostgres } from "./lib/pg";
+import { writeResults } from "./lib/results";
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -170,9 +169,7 @@ async function main() {
       await database.close();
     }
   }
-  mkdirSync("bench/results", { recursive: true });
-  const file = `bench/results/replay-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, rows }, null, 2));
+  const file = writeResults("replay", rows);
   console.log(`wrote ${file}`);
 }
 

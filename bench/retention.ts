@@ -6,7 +6,7 @@
 // 250 ms, timed while it runs (what the removal costs the agents). Writes bench/results/retention-<time>.json.
 // No target in the issue; the drop's removal time against the batches' is the point.
 // Usage: npx tsx bench/retention.ts [outcomes per month=1000000] [backends=postgres,pglite]
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -19,6 +19,7 @@ import { archiveOutcomes, setRetention } from "@/lib/retention/mutations";
 import { monthOf } from "@cwr/gating/retention";
 import type { UserPrincipal } from "@/lib/auth/actor";
 import { startPostgres } from "./lib/pg";
+import { writeResults } from "./lib/results";
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const BACKENDS = (process.argv[3] ?? "postgres,pglite").split(",");
@@ -167,9 +168,7 @@ async function main() {
       stop();
     }
   }
-  mkdirSync("bench/results", { recursive: true });
-  const file = `bench/results/retention-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, rows }, null, 2));
+  const file = writeResults("retention", rows);
   console.log(`wrote ${file}`);
 }
 
