@@ -18,9 +18,10 @@ export function RetentionPanel({ months, archivedBefore }: { months: number | nu
       <h2 className="font-medium">Outcome retention</h2>
       <p className="mt-1 text-slate-600">
         {archivedBefore
-          ? `Outcomes received before ${archivedBefore.slice(0, 10)} are archived.`
+          ? `Outcomes received before ${archivedBefore.slice(0, 10)} are archived; an agent's outcome that occurred before then is refused (it could be one already counted).`
           : "No outcome has been archived."}{" "}
-        Older months are written to compressed files, then removed; tiers, gates and charts are unaffected.
+        Older months are written to compressed files, then removed (each month&apos;s partition dropped whole); tiers,
+        gates and charts are unaffected.
       </p>
       <form
         aria-label="Outcome retention"
