@@ -15,7 +15,7 @@ import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { createAgent, createActionType } from "@/lib/agents/mutations";
 import { ingestEvents } from "@/lib/events/mutations";
 import { ensureOutcomePartitions } from "@/lib/outcome-partitions/mutations";
-import { archiveOutcomes, setRetention } from "@/lib/retention/mutations";
+import { archiveOutcomes, setRetention, type ArchivedMonth } from "@/lib/retention/mutations";
 import { monthOf } from "@cwr/gating/retention";
 import type { UserPrincipal } from "@/lib/auth/actor";
 import { startPostgres } from "./lib/pg";
@@ -25,16 +25,8 @@ const N = Number(process.argv[2] ?? 1_000_000);
 const BACKENDS = (process.argv[3] ?? "postgres,pglite").split(",");
 const PACE_MS = 250;
 
-interface MonthRow {
-  month: string;
-  storedIn: string;
-  rows: number;
-  removedBy: string;
-  /** reading the rows and writing the gzip file */
-  writeMs: number;
-  /** removing the rows (a DROP, or batches of DELETE) and their keys */
-  removeMs: number;
-}
+/** A month as archiveOutcomes reports it, and where its rows were. */
+type MonthRow = ArchivedMonth & { storedIn: string };
 
 async function bench(database: Database, backend: string) {
   const db = database.prisma;
@@ -61,17 +53,18 @@ async function bench(database: Database, backend: string) {
   );
   for (const m of [older, newer]) {
     const t0 = performance.now();
-    for (const table of ["outcome_events", "outcome_event_keys"]) {
-      const sql =
-        table === "outcome_events"
-          ? `INSERT INTO outcome_events ("agentId", "actionTypeId", kind, tier, "occurredAt", "receivedAt", "idempotencyKey", "agentVersion")
-             SELECT $1::uuid, $2::uuid, 'suggestion.accepted'::"EventKind", 'CRAWL'::"Tier", t, t, $5 || g, 'v1'
-             FROM generate_series(1, $4::int) g, LATERAL (SELECT $3::timestamptz + (g::float8 / $4 * interval '27 days') AS t) x`
-          : `INSERT INTO outcome_event_keys ("agentId", "idempotencyKey", "receivedAt")
-             SELECT $1::uuid, $5 || g, $3::timestamptz + (g::float8 / $4 * interval '27 days')
-             FROM generate_series(1, $4::int) g WHERE $2::uuid IS NOT NULL`;
-      await db.$executeRawUnsafe(sql, agent.id, at.id, new Date(m.start).toISOString(), N, `${m.label}-`);
-    }
+    const args = [agent.id, at.id, new Date(m.start).toISOString(), N, `${m.label}-`] as const;
+    await db.$executeRawUnsafe(
+      `INSERT INTO outcome_events ("agentId", "actionTypeId", kind, tier, "occurredAt", "receivedAt", "idempotencyKey", "agentVersion")
+       SELECT $1::uuid, $2::uuid, 'suggestion.accepted'::"EventKind", 'CRAWL'::"Tier", t, t, $5 || g, 'v1'
+       FROM generate_series(1, $4::int) g, LATERAL (SELECT $3::timestamptz + (g::float8 / $4 * interval '27 days') AS t) x`,
+      ...args,
+    );
+    await db.$executeRawUnsafe(
+      `INSERT INTO outcome_event_keys ("agentId", "idempotencyKey", "receivedAt")
+       SELECT "agentId", "idempotencyKey", "receivedAt" FROM outcome_events WHERE "idempotencyKey" LIKE $1 || '%'`,
+      args[4],
+    );
     console.log(
       `${backend}: ${N.toLocaleString("en-US")} outcomes of ${m.label} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
@@ -110,14 +103,7 @@ async function bench(database: Database, backend: string) {
     const result = await archiveOutcomes(db, { dir, now });
     const totalMs = performance.now() - s;
     for (const d of result.months)
-      months.push({
-        month: d.month,
-        storedIn: d.month === newer.label ? "its partition" : "the default partition",
-        rows: d.rows,
-        removedBy: d.removedBy,
-        writeMs: d.writeMs,
-        removeMs: d.removeMs,
-      });
+      months.push({ ...d, storedIn: d.month === newer.label ? "its partition" : "the default partition" });
     console.log(
       `${backend}: archived ${result.rows.toLocaleString("en-US")} outcomes in ${(totalMs / 1000).toFixed(1)} s: ` +
         months

@@ -133,14 +133,20 @@ export const databaseUnavailable = () =>
     retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
   });
 
-/** Whether a thrown value says the database's disk is full (SQLSTATE 53100 disk_full, or ENOSPC). */
-export function isDiskFull(e: unknown, depth = 0): boolean {
-  if (!e || typeof e !== "object" || depth > 4) return false;
+/**
+ * The codes a thrown value carries, outermost first: its own `code` and `originalCode` (SQLSTATEs, node's
+ * socket codes), then those of the driver error Prisma wraps in `meta`, and of its `cause`.
+ */
+export function errorCodes(e: unknown, depth = 0): string[] {
+  if (!e || typeof e !== "object" || depth > 4) return [];
   const err = e as { code?: unknown; originalCode?: unknown; meta?: unknown; cause?: unknown };
-  if (err.code === "53100" || err.code === "ENOSPC" || err.originalCode === "53100") return true;
+  const own = [err.code, err.originalCode].filter((c): c is string => typeof c === "string");
   const adapter = (err.meta as { driverAdapterError?: { cause?: unknown } } | undefined)?.driverAdapterError;
-  return isDiskFull(adapter?.cause, depth + 1) || isDiskFull(err.cause, depth + 1);
+  return [...own, ...errorCodes(adapter?.cause, depth + 1), ...errorCodes(err.cause, depth + 1)];
 }
+
+/** Whether a thrown value says the database's disk is full (SQLSTATE 53100 disk_full, or ENOSPC). */
+export const isDiskFull = (e: unknown) => errorCodes(e).some((c) => c === "53100" || c === "ENOSPC");
 
 /** The database's disk is full: nothing was written; an operator must free space (507). */
 export const storageFull = () =>

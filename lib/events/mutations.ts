@@ -17,7 +17,7 @@ import { lockActionTypes } from "@/lib/db/locks";
 import { zodDetails } from "@/lib/errors/zod";
 import { AppError } from "@/lib/errors";
 import { nextTurn } from "@/lib/next-turn";
-import { archivedProblem } from "@cwr/gating/retention";
+import { archivedProblem, couldBeArchived } from "@cwr/gating/retention";
 import { retentionSetting } from "@/lib/retention/data";
 
 /** Events validated per turn of the event loop (~1 ms of zod each): an agent's decision waits at most that long. */
@@ -27,6 +27,15 @@ export type EventResult =
   | { index: number; idempotencyKey: string | null; status: "duplicate" }
   | ({ index: number; idempotencyKey: string | null; status: "accepted" } & Partial<EvidenceVerdict>)
   | { index: number; idempotencyKey: string | null; status: "rejected"; reason: string; details?: unknown };
+
+/** One event refused on its own, with why. */
+const rejected = (index: number, idempotencyKey: string | null, reason: string, details: unknown): EventResult => ({
+  index,
+  idempotencyKey,
+  status: "rejected",
+  reason,
+  details,
+});
 
 export interface IngestSummary {
   results: EventResult[];
@@ -73,25 +82,12 @@ export async function ingestEvents(
         ? { path: "occurredAt", message: "must be a year from 0001 on" }
         : null);
     if (unstorable) {
-      results[index] = {
-        index,
-        idempotencyKey: keyOf(raw),
-        status: "rejected",
-        reason: "invalid",
-        details: { issues: [unstorable] },
-      };
+      results[index] = rejected(index, keyOf(raw), "invalid", { issues: [unstorable] });
       continue;
     }
     const parsed = schema.safeParse(raw);
     if (parsed.success) candidates.push({ index, event: parsed.data });
-    else
-      results[index] = {
-        index,
-        idempotencyKey: keyOf(raw),
-        status: "rejected",
-        reason: "invalid",
-        details: zodDetails(parsed.error),
-      };
+    else results[index] = rejected(index, keyOf(raw), "invalid", zodDetails(parsed.error));
   }
 
   // 2. Resolve action keys through the database (never a plain object: `constructor` is just a key).
@@ -103,28 +99,18 @@ export async function ingestEvents(
 
   // 3. Unknown actions are rejected, and outcomes from archived months (lib/gating/retention.ts); a key
   // repeated inside the batch is a duplicate of its first use.
-  const archivedBefore = candidates.length ? ((await retentionSetting(db)).archivedBefore?.getTime() ?? null) : null;
+  const archivedBefore = candidates.some((c) => couldBeArchived(c.event.occurredAt.getTime(), now.getTime()))
+    ? ((await retentionSetting(db)).archivedBefore?.getTime() ?? null)
+    : null;
   const seen = new Set<string>();
   const parsed: Parsed[] = [];
   for (const c of candidates) {
     const actionTypeId = idByKey.get(c.event.action);
     const archived = archivedProblem(c.event.occurredAt.getTime(), archivedBefore);
     if (archived) {
-      results[c.index] = {
-        index: c.index,
-        idempotencyKey: c.event.idempotencyKey,
-        status: "rejected",
-        reason: "archived",
-        details: { message: archived },
-      };
+      results[c.index] = rejected(c.index, c.event.idempotencyKey, "archived", { message: archived });
     } else if (!actionTypeId) {
-      results[c.index] = {
-        index: c.index,
-        idempotencyKey: c.event.idempotencyKey,
-        status: "rejected",
-        reason: "unknown_action",
-        details: { action: c.event.action },
-      };
+      results[c.index] = rejected(c.index, c.event.idempotencyKey, "unknown_action", { action: c.event.action });
     } else if (seen.has(c.event.idempotencyKey)) {
       results[c.index] = { index: c.index, idempotencyKey: c.event.idempotencyKey, status: "duplicate" };
     } else {
@@ -343,13 +329,9 @@ async function resolveReverts(tx: Tx, agentId: string, parsed: Parsed[], results
       taken.has(key),
     );
     if (problem) {
-      results[p.index] = {
-        index: p.index,
-        idempotencyKey: p.event.idempotencyKey,
-        status: "rejected",
-        reason: "invalid",
-        details: { issues: [{ path: "reverts", message: problem }] },
-      };
+      results[p.index] = rejected(p.index, p.event.idempotencyKey, "invalid", {
+        issues: [{ path: "reverts", message: problem }],
+      });
       continue;
     }
     taken.add(key);

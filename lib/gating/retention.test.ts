@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { archivedProblem, monthOf, retentionCutoff, retentionProblem } from "./retention";
+import { archivedProblem, couldBeArchived, monthOf, retentionCutoff, retentionProblem } from "./retention";
 
 describe("retention", () => {
   it("keeps the current month and the whole months before it", () => {
@@ -35,6 +35,20 @@ describe("retention", () => {
         if (occurredAt >= before) expect(problem).toBeNull();
         else expect(problem).toContain(`before ${new Date(before).toISOString().slice(0, 10)}`);
       }),
+    );
+  });
+  it("an outcome any archive made by now refuses is one that could be archived (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 4e12 }),
+        fc.integer({ min: 0, max: 4e12 }),
+        fc.integer({ min: 0, max: 4e11 }),
+        fc.integer({ min: 1, max: 120 }),
+        (occurredAt, archivedAt, later, months) => {
+          const refused = archivedProblem(occurredAt, retentionCutoff(archivedAt, months)) !== null;
+          if (refused) expect(couldBeArchived(occurredAt, archivedAt + later)).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -37,3 +37,10 @@ export function archivedProblem(occurredAt: number, archivedBefore: number | nul
   const day = new Date(archivedBefore).toISOString().slice(0, 10);
   return `occurred before ${day}: the outcomes received before then are archived, so this one could be counted twice; it is not taken`;
 }
+
+/**
+ * Whether an outcome that occurred at `occurredAt` could be refused by `archivedProblem` at `now`: every archive
+ * made by then ends at or before the least retention's cutoff (one whole month before now's). Ingest reads the
+ * setting only for a batch that holds such an outcome, not on every batch.
+ */
+export const couldBeArchived = (occurredAt: number, now: number) => occurredAt < retentionCutoff(now, 1);

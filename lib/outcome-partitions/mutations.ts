@@ -5,10 +5,17 @@
 // agent's ingest then never queues long behind us) and is tried again at the next run when it could not.
 import type { Db } from "@/lib/db";
 import { monthOf } from "@cwr/gating/retention";
+import { errorCodes } from "@/lib/errors";
 
 /** Months created ahead of the current one, so none begins without its partition. */
 export const MONTHS_AHEAD = 2;
 const LOCK_TIMEOUT = "2s";
+/**
+ * What makes a partition change wait for the next run: no lock in time (55P03); another instance made the
+ * same partition meanwhile (42P07); an outcome of that month reached the default partition since the
+ * function looked (23514).
+ */
+const NOT_NOW = new Set(["55P03", "42P07", "23514"]);
 
 /** The partition of the month labelled "2026-04". */
 export const partitionName = (label: string) => `outcome_events_${label.replace("-", "_")}`;
@@ -30,10 +37,7 @@ async function partitionDdl(db: Db, fn: "cwr_create_outcome_partition" | "cwr_dr
       return row?.done === true;
     });
   } catch (error) {
-    // lock_not_available; another instance made the same partition meanwhile; an outcome of that month
-    // reached the default partition since the function looked
-    const text = String((error as { message?: unknown }).message ?? error);
-    if (/55P03|42P07|23514|lock timeout|already exists|would be violated/i.test(text)) return false;
+    if (errorCodes(error).some((c) => NOT_NOW.has(c))) return false;
     throw error;
   }
 }
