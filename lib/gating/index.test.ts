@@ -10,6 +10,7 @@ describe("lib/gating index", () => {
       "logRegularizedIncompleteBeta",
       "logUpperIncompleteBetaRatio",
       "logUpperIncompleteBeta",
+      "logUpperIncompleteBetaOverPowers",
       "normalQuantile",
       "wilsonInterval",
       "wilsonLowerBound",

@@ -1,7 +1,7 @@
 // The primitives every gate reads (SPEC §2 "Metric"): counts, the raw rate and the e-process.
 // Below lib/gating/gates/ and statistics.ts, so the gate modules and the statistics import it, never each other.
 
-import { logUpperIncompleteBeta } from "./beta";
+import { logUpperIncompleteBetaOverPowers } from "./beta";
 
 /** How a `raw` gate is labelled wherever it shows (SPEC §2). */
 export const NO_GUARANTEE = "no statistical guarantee";
@@ -39,10 +39,6 @@ export function logEProcess(successes: number, trials: number, bar: number): num
   assertCounts(successes, trials);
   assertUnitOpen("bar", bar);
   if (trials === 0) return 0;
-  const failures = trials - successes;
-  return (
-    logUpperIncompleteBeta(bar, successes + 1, failures + 1) -
-    successes * Math.log(bar) -
-    (failures + 1) * Math.log1p(-bar)
-  );
+  // The denominator (1−bar)·bar^S·(1−bar)^(n−S) is exactly the powers x^(a−1)·(1−x)^b with a = S+1, b = n−S+1.
+  return logUpperIncompleteBetaOverPowers(bar, successes + 1, trials - successes + 1);
 }
