@@ -1,5 +1,5 @@
 // The agent's read routes (SPEC §4): decisions, tiers (all, with ETag/304, and one) and both OFREP
-// evaluations, plus the OFREP event stream. Served by the node:http front (lib/http/front.ts) from
+// evaluations, plus both event streams. Served by the node:http front (lib/http/front.ts) from
 // the per-process tier cache, with the same zod schemas and error bodies as every other route.
 import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
@@ -241,8 +241,14 @@ async function configurationAtLeast(db: Db, agentId: string, announced: string |
 }
 
 export const OFREP_STREAM_PATH = "/ofrep/v1/events";
+/** The SDK's tier stream (lib/http/sse.ts), a key route like the others. */
+export const TIER_STREAM_PATH = "/api/v1/tiers/stream";
 
 export const AGENT_ROUTES = { decisions, tiers, tier, ofrepFlag, ofrepFlags } as const;
 
 /** Every route the front answers, as "METHOD /path/{param}" (the access matrix covers them like route files). */
-export const FRONT_ROUTES = [...Object.values(AGENT_ROUTES).map((r) => r.name), `GET ${OFREP_STREAM_PATH}`];
+export const FRONT_ROUTES = [
+  ...Object.values(AGENT_ROUTES).map((r) => r.name),
+  `GET ${OFREP_STREAM_PATH}`,
+  `GET ${TIER_STREAM_PATH}`,
+];

@@ -1,9 +1,9 @@
-// The node:http front of the agent's read routes: it answers decisions, tiers and OFREP (and the
-// OFREP event stream) itself, without Next's per-request pipeline, and leaves every other request
-// to Next. Same key authentication and rate limit (authenticateBearer), same zod schemas and error
-// bodies, same metrics; the access log is sampled (ACCESS_LOG_SAMPLE, default every 100th success;
-// every refusal is logged). Paths it cannot read as one of its own (traversal, trailing slash, an
-// encoded "/") go to Next, which answers them as before.
+// The node:http front of the agent's read routes: it answers decisions, tiers, OFREP and both event
+// streams (the SDK's tier stream and OFREP's) itself, without Next's per-request pipeline, and leaves
+// every other request to Next. Same key authentication and rate limit (authenticateBearer), same zod
+// schemas and error bodies, same metrics; the access log is sampled (ACCESS_LOG_SAMPLE, default every
+// 100th success; every refusal is logged). Paths it cannot read as one of its own (traversal, trailing
+// slash, an encoded "/") go to Next, which answers them as before.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getDb, openedDb, type Db } from "@/lib/db";
@@ -17,8 +17,16 @@ import { apiLimiter } from "./rate-limit";
 import { recordRequest } from "./metrics";
 import { accessLog, authenticateBearer, parsePart, rememberedBearer, retryAfterOf } from "./route";
 import { ofrepErrorBody } from "./ofrep";
-import { AGENT_ROUTES, bulkEtag, OFREP_STREAM_PATH, type AgentRoute, type Answer } from "./agent-routes";
+import {
+  AGENT_ROUTES,
+  bulkEtag,
+  OFREP_STREAM_PATH,
+  TIER_STREAM_PATH,
+  type AgentRoute,
+  type Answer,
+} from "./agent-routes";
 import { serveOfrepStream } from "./ofrep-stream";
+import { serveTierStream } from "./sse";
 import { verifyStreamToken } from "./stream-token";
 
 /** Headers every answer of the front carries (Next adds the same through next.config.js). */
@@ -33,8 +41,11 @@ const ACCESS_LOG = accessLog();
 const SAMPLE_EVERY = Math.max(1, Number(process.env.ACCESS_LOG_SAMPLE ?? 100) || 1);
 let successes = 0;
 
+/** The two event streams the front serves itself: OFREP's (a signed URL) and the SDK's tier stream (a key). */
+type StreamRoute = "stream" | "tierStream";
+
 interface Match {
-  route: AgentRoute | "stream";
+  route: AgentRoute | StreamRoute;
   /** the raw (still percent-encoded) path parameter */
   rawParam?: string;
   query: string;
@@ -52,16 +63,14 @@ export function matchAgentRoute(target: string): Match | null {
   if (path === "/api/v1/tiers") return { route: AGENT_ROUTES.tiers, query };
   if (path === "/ofrep/v1/evaluate/flags") return { route: AGENT_ROUTES.ofrepFlags, query };
   if (path === OFREP_STREAM_PATH) return { route: "stream", query };
+  if (path === TIER_STREAM_PATH) return { route: "tierStream", query };
   const one = (prefix: string, route: AgentRoute): Match | null => {
     if (!path.startsWith(prefix)) return null;
     const rawParam = path.slice(prefix.length);
     if (!rawParam || rawParam.includes("/") || rawParam === "." || rawParam === "..") return null;
     return { route, rawParam, query };
   };
-  const m = one("/api/v1/tiers/", AGENT_ROUTES.tier) ?? one("/ofrep/v1/evaluate/flags/", AGENT_ROUTES.ofrepFlag);
-  // The SDK's tier stream stays in Next (lib/http/sse.ts).
-  if (m?.route === AGENT_ROUTES.tier && m.rawParam === "stream") return null;
-  return m;
+  return one("/api/v1/tiers/", AGENT_ROUTES.tier) ?? one("/ofrep/v1/evaluate/flags/", AGENT_ROUTES.ofrepFlag);
 }
 
 function absolutePath(target: string): string | null {
@@ -105,11 +114,11 @@ function write(res: ServerResponse, answer: Answer, requestId: string) {
 
 function errorAnswer(
   error: AppError,
-  route: AgentRoute | "stream",
+  route: AgentRoute | StreamRoute,
   rawParam: string | undefined,
   allow: string,
 ): Answer {
-  const body = route !== "stream" && route.ofrep ? ofrepErrorBody(error, rawParam) : error.toBody();
+  const body = typeof route === "object" && route.ofrep ? ofrepErrorBody(error, rawParam) : error.toBody();
   const headers: Record<string, string> = {};
   const retryAfter = retryAfterOf(error);
   if (retryAfter) headers["retry-after"] = retryAfter;
@@ -181,7 +190,13 @@ function withKey(
   });
 }
 
-async function stream(res: ServerResponse, db: Db, query: string, requestId: string): Promise<Answer | null> {
+async function stream(
+  req: IncomingMessage,
+  res: ServerResponse,
+  db: Db,
+  query: string,
+  requestId: string,
+): Promise<Answer | null> {
   const grant = verifyStreamToken(new URLSearchParams(query).get("token"));
   if (!grant || !(await activeKeyIds(db, [grant.keyId])).has(grant.keyId)) {
     throw new AppError(
@@ -195,7 +210,34 @@ async function stream(res: ServerResponse, db: Db, query: string, requestId: str
     throw new AppError("rate_limited", "Too many requests for this key; slow down.", {
       retryAfterSeconds: limit.retryAfterSeconds,
     });
-  await serveOfrepStream(res, db, grant, bulkEtag, { ...BASE_HEADERS, "x-request-id": requestId });
+  const headers = { ...BASE_HEADERS, "x-request-id": requestId };
+  if (req.method === "HEAD") return headOfStream(headers);
+  await serveOfrepStream(res, db, grant, bulkEtag, headers);
+  return null;
+}
+
+/** HEAD on an event stream: its headers, then the end (a held-open answer would stall a kept-alive socket). */
+const headOfStream = (headers: Record<string, string>): Answer => ({
+  status: 200,
+  headers: {
+    ...headers,
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache, no-transform",
+  },
+});
+
+/** GET /api/v1/tiers/stream: the key as on every agent route (401, 403 for a reporter key, 429), then the stream. */
+async function tierStream(
+  req: IncomingMessage,
+  res: ServerResponse,
+  db: Db,
+  requestId: string,
+): Promise<Answer | null> {
+  const key = await authenticateBearer(db, req.headers.authorization);
+  const headers = { ...BASE_HEADERS, "x-request-id": requestId };
+  if (req.method === "HEAD") return headOfStream(headers);
+  const lastEventId = req.headers["last-event-id"];
+  serveTierStream(res, db, key.agentId, typeof lastEventId === "string" ? lastEventId : null, key.keyId, headers);
   return null;
 }
 
@@ -218,20 +260,22 @@ function answer(req: IncomingMessage, res: ServerResponse, match: Match) {
     finish(res, match, requestId, started, error === undefined ? result : failed(error, match, requestId));
   };
   try {
-    const allowed = route === "stream" ? "GET" : route.method;
+    const allowed = typeof route === "string" ? "GET" : route.method;
     const method = req.method === "HEAD" ? "GET" : req.method;
     if (method !== allowed)
       throw new AppError("method_not_allowed", `${req.method} is not allowed here; use ${allowed}.`);
-    const db = route === "stream" ? undefined : openedDb();
+    const db = typeof route === "string" ? undefined : openedDb();
     if (db) run(route as AgentRoute, req, db, rawParam, query, reply);
     else
       settle(
         getDb().then((d) =>
           route === "stream"
-            ? stream(res, d, query, requestId)
-            : new Promise<Answer | null>((resolve, reject) =>
-                run(route, req, d, rawParam, query, (r, e) => (e === undefined ? resolve(r) : reject(e))),
-              ),
+            ? stream(req, res, d, query, requestId)
+            : route === "tierStream"
+              ? tierStream(req, res, d, requestId)
+              : new Promise<Answer | null>((resolve, reject) =>
+                  run(route, req, d, rawParam, query, (r, e) => (e === undefined ? resolve(r) : reject(e))),
+                ),
         ),
         reply,
       );
@@ -240,12 +284,13 @@ function answer(req: IncomingMessage, res: ServerResponse, match: Match) {
   }
 }
 
-const nameOf = (route: Match["route"]) => (route === "stream" ? `GET ${OFREP_STREAM_PATH}` : route.name);
+const nameOf = (route: Match["route"]) =>
+  route === "stream" ? `GET ${OFREP_STREAM_PATH}` : route === "tierStream" ? `GET ${TIER_STREAM_PATH}` : route.name;
 
 function failed(e: unknown, { route, rawParam }: Match, requestId: string): Answer {
   const err = toAppError(e);
   if (httpStatus(err) >= 500) logError(`${nameOf(route)} failed`, e, { requestId });
-  return errorAnswer(err, route, rawParam, route === "stream" ? "GET" : route.method);
+  return errorAnswer(err, route, rawParam, typeof route === "string" ? "GET" : route.method);
 }
 
 function finish(res: ServerResponse, { route }: Match, requestId: string, started: number, result: Answer | null) {

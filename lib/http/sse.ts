@@ -1,5 +1,6 @@
 // Server-Sent Events for an agent's tiers: a snapshot, then every tier change of that agent as it
 // commits, heartbeats, and resume from Last-Event-ID (missed changes are replayed).
+import type { ServerResponse } from "node:http";
 import type { Db } from "@/lib/db";
 import { agentTier, listAgentTiers } from "@/lib/action-types/data";
 import { onProposalDecided, onTierChange } from "@/lib/db/notify";
@@ -8,16 +9,15 @@ import { incrementCounter } from "./metrics";
 import { AppError } from "@/lib/errors";
 
 const HEARTBEAT_MS = Number(process.env.SSE_HEARTBEAT_MS ?? 15_000);
-const encoder = new TextEncoder();
-
-function frame(event: string, data: unknown, id?: string): Uint8Array {
-  return encoder.encode(`${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+/** One frame, encoded once: a change's frame is written to every stream of its agent. */
+function frame(event: string, data: unknown, id?: string): Buffer {
+  return Buffer.from(`${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 // One read and one encoding per tier change, however many of the agent's streams are open here: with every
 // stream reading the same row, a change reached the 500th stream of an instance seconds late (bench
 // streams-many). Kept a few seconds after it settles, for streams whose chain reaches it later.
-const changeFrames = new Map<string, Promise<Uint8Array | null>>();
+const changeFrames = new Map<string, Promise<Buffer | null>>();
 function changeFrame(db: Db, m: { id: string; agentId: string; key: string; cause: unknown; at: string }) {
   let shared = changeFrames.get(m.id);
   if (!shared) {
@@ -109,117 +109,105 @@ export function acquireStreamSlot(db: Db, keyId: string, close: () => void): () 
   };
 }
 
-export function tierStream(
+/**
+ * Serves the agent's tier stream on a node:http response (the front answers GET /api/v1/tiers/stream):
+ * a snapshot, or the changes since Last-Event-ID, then every change and decided proposal as it commits,
+ * until the client leaves, the key is revoked or the server stops. Written straight to the socket: the
+ * same frames through Next's web streams cost so much per write that the 500th stream of an instance
+ * heard a change ~100 ms late (bench streams-many). Past the key's stream cap it throws 429 before any
+ * header is written.
+ */
+export function serveTierStream(
+  res: ServerResponse,
   db: Db,
   agentId: string,
-  signal: AbortSignal,
   lastEventId: string | null,
   keyId: string,
-): Response {
+  headers: Record<string, string>,
+): void {
   let cleanup = () => {};
   let revoked = false;
   const release = acquireStreamSlot(db, keyId, () => {
     revoked = true;
     cleanup();
   });
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      let closed = false;
-      const send = (chunk: Uint8Array) => {
-        if (closed) return;
-        try {
-          controller.enqueue(chunk);
-        } catch {
-          cleanup();
-        }
-      };
-      const snapshot = async () =>
-        send(frame("snapshot", { tiers: await listAgentTiers(db, agentId), at: new Date().toISOString() }));
-      // Changes are sent in commit order; a slow query for one must not reorder the next.
-      let chain = Promise.resolve();
-      const unsubscribe = onTierChange({
-        change: (m) => {
-          if (m.agentId !== agentId) return;
-          chain = chain
-            .then(async () => {
-              const bytes = await changeFrame(db, m);
-              if (bytes) send(bytes);
-            })
-            .catch((e) => logError("sse change failed", e));
-        },
-        resync: () => {
-          chain = chain.then(snapshot).catch((e) => logError("sse resync failed", e));
-        },
-      });
-      // A decided proposal: no event id (Last-Event-ID resumes tier changes); the agent reads it by id.
-      const offProposals = onProposalDecided((m) => {
-        if (m.agentId !== agentId) return;
-        chain = chain
-          .then(() =>
-            send(frame("proposal_decided", { id: m.id, action: m.action, status: m.status, decidedAt: m.decidedAt })),
-          )
-          .catch((e) => logError("sse proposal failed", e));
-      });
-      const heartbeat = setInterval(() => send(encoder.encode(`: ping ${Date.now()}\n\n`)), HEARTBEAT_MS);
-      streamStats.open++;
-      incrementCounter("sse_connections_total");
-      const goAway = () => {
-        send(encoder.encode(`retry: 250\n: server shutting down, reconnect\n\n`));
-        cleanup();
-      };
-      closers.all.add(goAway);
-      cleanup = () => {
-        if (closed) return;
-        if (revoked) send(encoder.encode(`event: revoked\ndata: {"reason":"the API key was revoked"}\n\n`));
-        closed = true;
-        release();
-        closers.all.delete(goAway);
-        streamStats.open--;
-        clearInterval(heartbeat);
-        unsubscribe();
-        offProposals();
-        try {
-          controller.close();
-        } catch {
-          /* already closed */
-        }
-      };
-      signal.addEventListener("abort", cleanup, { once: true });
-      if (revoked) return cleanup();
-      send(encoder.encode(`retry: 2000\n\n`));
-      if (closers.closing) return goAway();
-      try {
-        const replayed = lastEventId ? await replaySince(db, agentId, lastEventId, send) : false;
-        if (!replayed) await snapshot();
-      } catch (e) {
-        logError("sse start failed", e);
-        cleanup();
-      }
+  res.writeHead(200, {
+    ...headers,
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache, no-transform",
+    connection: "keep-alive",
+    "x-accel-buffering": "no",
+  });
+  let closed = false;
+  const send = (chunk: Uint8Array | string) => {
+    if (!closed) res.write(chunk);
+  };
+  const snapshot = async () =>
+    send(frame("snapshot", { tiers: await listAgentTiers(db, agentId), at: new Date().toISOString() }));
+  // Changes are sent in commit order; a slow query for one must not reorder the next.
+  let chain = Promise.resolve();
+  const unsubscribe = onTierChange({
+    change: (m) => {
+      if (m.agentId !== agentId) return;
+      chain = chain
+        .then(async () => {
+          const bytes = await changeFrame(db, m);
+          if (bytes) send(bytes);
+        })
+        .catch((e) => logError("sse change failed", e));
     },
-    cancel() {
+    resync: () => {
+      chain = chain.then(snapshot).catch((e) => logError("sse resync failed", e));
+    },
+  });
+  // A decided proposal: no event id (Last-Event-ID resumes tier changes); the agent reads it by id.
+  const offProposals = onProposalDecided((m) => {
+    if (m.agentId !== agentId) return;
+    chain = chain
+      .then(() =>
+        send(frame("proposal_decided", { id: m.id, action: m.action, status: m.status, decidedAt: m.decidedAt })),
+      )
+      .catch((e) => logError("sse proposal failed", e));
+  });
+  const heartbeat = setInterval(() => send(`: ping ${Date.now()}\n\n`), HEARTBEAT_MS);
+  streamStats.open++;
+  incrementCounter("sse_connections_total");
+  const goAway = () => {
+    send(`retry: 250\n: server shutting down, reconnect\n\n`);
+    cleanup();
+  };
+  closers.all.add(goAway);
+  cleanup = () => {
+    if (closed) return;
+    if (revoked) send(`event: revoked\ndata: {"reason":"the API key was revoked"}\n\n`);
+    closed = true;
+    release();
+    closers.all.delete(goAway);
+    streamStats.open--;
+    clearInterval(heartbeat);
+    unsubscribe();
+    offProposals();
+    res.end();
+  };
+  res.on("close", cleanup);
+  if (revoked) return cleanup();
+  send(`retry: 2000\n\n`);
+  if (closers.closing) return goAway();
+  void (async () => {
+    try {
+      const replayed = lastEventId ? await replaySince(db, agentId, lastEventId, send) : false;
+      if (!replayed) await snapshot();
+    } catch (e) {
+      logError("sse start failed", e);
       cleanup();
-      release();
-    },
-  });
-  return new Response(stream, {
-    headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      connection: "keep-alive",
-      "x-accel-buffering": "no",
-    },
-  });
+    }
+  })();
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Replays this agent's tier changes after a known event id; false when the id is unknown. */
-async function replaySince(
-  db: Db,
-  agentId: string,
-  lastEventId: string,
-  send: (c: Uint8Array) => void,
-): Promise<boolean> {
+async function replaySince(db: Db, agentId: string, lastEventId: string, send: (c: Buffer) => void): Promise<boolean> {
   // Only a real UUID reaches the uuid column: anything else (36 dashes, say) made PostgreSQL throw
   // and the stream close with nothing sent. An unknown id gets a fresh snapshot instead.
   if (!UUID.test(lastEventId)) return false;

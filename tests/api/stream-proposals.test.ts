@@ -1,6 +1,8 @@
 // The tier stream tells the agent when one of its proposals is decided (issue 22 item 3): a
 // `proposal_decided` event, NOTIFYed in the decision's transaction, reaches the agent's open stream
-// (served by the real route) and no other agent's.
+// (served by the real front, lib/http/front.ts, on a node:http server) and no other agent's.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabase, type TestDatabase } from "../helpers/db";
 import { makeActionType, makeAgent, makeUser } from "../helpers/fixtures";
@@ -9,13 +11,15 @@ import { createApiKey } from "@/lib/keys/mutations";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { createProposal, decideSuggestion } from "@/lib/proposals/mutations";
 import { startTierListener, stopTierListener } from "@/lib/db/notify";
-import { GET as getTierStream } from "@/app/api/v1/tiers/stream/route";
+import { serveAgentRead } from "@/lib/http/front";
 
 let database: TestDatabase;
 let agent: { id: string; slug: string };
 let other: { id: string; slug: string };
 let action: string;
 let admin: UserPrincipal;
+let front: Server;
+let base: string;
 
 beforeAll(async () => {
   database = await testDatabase();
@@ -26,8 +30,15 @@ beforeAll(async () => {
   other = await makeAgent(db);
   action = (await makeActionType(db, agent.id)).key;
   admin = await makeUser(db, "admin");
+  front = createServer((req, res) => {
+    if (!serveAgentRead(req, res)) res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => front.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
 }, 60_000);
 afterAll(async () => {
+  front?.closeAllConnections();
+  front?.close();
   await stopTierListener();
   await database?.close();
 });
@@ -35,13 +46,10 @@ afterAll(async () => {
 /** Opens the tier stream with `secret` and collects its text until `until` holds or the time is up. */
 async function streamOf(secret: string) {
   const abort = new AbortController();
-  const res = await getTierStream(
-    new Request("http://test/api/v1/tiers/stream", {
-      headers: { authorization: `Bearer ${secret}`, accept: "text/event-stream" },
-      signal: abort.signal,
-    }),
-    { params: Promise.resolve({}) },
-  );
+  const res = await fetch(`${base}/api/v1/tiers/stream`, {
+    headers: { authorization: `Bearer ${secret}`, accept: "text/event-stream" },
+    signal: abort.signal,
+  });
   expect(res.status).toBe(200);
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();

@@ -1,6 +1,7 @@
 // GET /api/v1/tiers/stream: a snapshot first, every tier change within a second of the request that
 // caused it, resume with Last-Event-ID (missed changes replayed), heartbeats (SPEC §4, §6).
 import { randomUUID } from "node:crypto";
+import http from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createKey, startServer, type TestServer } from "../helpers/server";
 
@@ -279,5 +280,47 @@ describe("the tier stream", () => {
     const beats = s.comments.filter((c) => c.at >= start);
     expect(beats.length).toBeGreaterThanOrEqual(2);
     expect(beats[0]!.text).toMatch(/^ping/);
+  });
+
+  it("HEAD on either event stream answers its headers and ends: the connection serves the next request", async () => {
+    // One kept-alive socket: a HEAD answer that never ended would hold it, and the GET after would hang.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const request = (method: string, path: string) =>
+      new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+        const req = http.request(`${server.baseUrl}${path}`, {
+          method,
+          agent,
+          headers: { authorization: `Bearer ${support}` },
+        });
+        req.setTimeout(5_000, () => req.destroy(new Error(`${method} ${path} did not end`)));
+        req.on("response", (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => (body += c));
+          res.on("end", () => resolve({ status: res.statusCode!, type: String(res.headers["content-type"]), body }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    try {
+      const bulk = await fetch(`${server.baseUrl}/ofrep/v1/evaluate/flags`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${support}`, "content-type": "application/json" },
+        body: JSON.stringify({ context: { targetingKey: "u1" } }),
+      });
+      const ofrepStream = new URL(
+        ((await bulk.json()) as { eventStreams: Array<{ url: string }> }).eventStreams[0]!.url,
+      );
+      for (const path of ["/api/v1/tiers/stream", ofrepStream.pathname + ofrepStream.search]) {
+        const head = await request("HEAD", path);
+        expect(head, path).toMatchObject({ status: 200, body: "" });
+        expect(head.type, path).toMatch(/^text\/event-stream/);
+        const next = await request("GET", "/api/v1/tiers");
+        expect(next.status).toBe(200);
+        expect(JSON.parse(next.body).tiers.length).toBeGreaterThan(0);
+      }
+    } finally {
+      agent.destroy();
+    }
   });
 });

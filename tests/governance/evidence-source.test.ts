@@ -7,7 +7,6 @@ import { ingestEvents } from "@/lib/events/mutations";
 import { createApiKey } from "@/lib/keys/mutations";
 import { serveAgentRead } from "@/lib/http/front";
 import { POST as postEvents } from "@/app/api/v1/events/route";
-import { GET as getTierStream } from "@/app/api/v1/tiers/stream/route";
 import { replayActionType } from "@/lib/replay/data";
 import { SYSTEM_ACTOR } from "@/lib/audit/mutations";
 import { defaultPolicy } from "@cwr/gating/defaults";
@@ -121,11 +120,9 @@ describe("reporter keys", () => {
       expect(((await refused.json()) as { error?: { code: string } }).error?.code ?? "forbidden").toBe("forbidden");
       expect((await call(agentKey.secret)).status, `${method} ${path} with the agent's key`).toBe(200);
     }
-    const stream = await getTierStream(
-      new Request("http://test/api/v1/tiers/stream", { headers: bearer(reporter.secret) }),
-      { params: Promise.resolve({}) },
-    );
+    const stream = await fetch(`${base}/api/v1/tiers/stream`, { headers: bearer(reporter.secret) });
     expect(stream.status).toBe(403);
+    expect(((await stream.json()) as { error: { code: string } }).error.code).toBe("forbidden");
   });
 });
 

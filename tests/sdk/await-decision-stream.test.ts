@@ -13,7 +13,6 @@ import { createProposal, decideSuggestion } from "@/lib/proposals/mutations";
 import { startTierListener, stopTierListener } from "@/lib/db/notify";
 import { createClient } from "@cwr/sdk";
 import { serveAgentRead } from "@/lib/http/front";
-import { GET as getTierStream } from "@/app/api/v1/tiers/stream/route";
 import { GET as getProposal } from "@/app/api/v1/proposals/[id]/route";
 
 let database: TestDatabase;
@@ -39,8 +38,8 @@ afterAll(async () => {
 });
 
 /**
- * The agent's routes on a node:http server: the front (tiers) and the real route handlers (tier stream,
- * proposal reads). Records the `wait` of every proposal read.
+ * The agent's routes on a node:http server: the front (tiers and the tier stream) and the real route
+ * handler of proposal reads. Records the `wait` of every proposal read.
  */
 async function serve() {
   const waits: number[] = [];
@@ -55,12 +54,9 @@ async function serve() {
       const request = new Request(url, { headers, signal: abort.signal });
       const m = /^\/api\/v1\/proposals\/([^/]+)$/.exec(url.pathname);
       if (m) waits.push(Number(url.searchParams.get("wait") ?? 0));
-      const answer =
-        url.pathname === "/api/v1/tiers/stream"
-          ? await getTierStream(request, { params: Promise.resolve({}) })
-          : m
-            ? await getProposal(request, { params: Promise.resolve({ id: m[1]! }) })
-            : new Response("{}", { status: 404 });
+      const answer = m
+        ? await getProposal(request, { params: Promise.resolve({ id: m[1]! }) })
+        : new Response("{}", { status: 404 });
       res.writeHead(answer.status, Object.fromEntries(answer.headers));
       if (!answer.body) return void res.end();
       const reader = answer.body.getReader();
