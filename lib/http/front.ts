@@ -26,7 +26,7 @@ import {
   type Answer,
 } from "./agent-routes";
 import { serveOfrepStream } from "./ofrep-stream";
-import { serveTierStream } from "./sse";
+import { EVENT_STREAM_HEADERS, serveTierStream } from "./sse";
 import { verifyStreamToken } from "./stream-token";
 
 /** Headers every answer of the front carries (Next adds the same through next.config.js). */
@@ -219,11 +219,7 @@ async function stream(
 /** HEAD on an event stream: its headers, then the end (a held-open answer would stall a kept-alive socket). */
 const headOfStream = (headers: Record<string, string>): Answer => ({
   status: 200,
-  headers: {
-    ...headers,
-    "content-type": "text/event-stream; charset=utf-8",
-    "cache-control": "no-cache, no-transform",
-  },
+  headers: { ...headers, ...EVENT_STREAM_HEADERS },
 });
 
 /** GET /api/v1/tiers/stream: the key as on every agent route (401, 403 for a reporter key, 429), then the stream. */

@@ -12,7 +12,7 @@ import { onShutdown } from "@/lib/shutdown";
 import { logError } from "@/lib/log";
 import { incrementCounter } from "./metrics";
 import type { StreamGrant } from "./stream-token";
-import { acquireStreamSlot } from "./sse";
+import { acquireStreamSlot, EVENT_STREAM_HEADERS } from "./sse";
 
 export const INACTIVITY_DELAY_SEC = Number(process.env.OFREP_INACTIVITY_DELAY_SEC ?? 120);
 const HEARTBEAT_MS = Number(process.env.SSE_HEARTBEAT_MS ?? 15_000);
@@ -126,13 +126,7 @@ export async function serveOfrepStream(
     release();
     throw e;
   }
-  res.writeHead(200, {
-    ...headers,
-    "content-type": "text/event-stream; charset=utf-8",
-    "cache-control": "no-cache, no-transform",
-    connection: "keep-alive",
-    "x-accel-buffering": "no",
-  });
+  res.writeHead(200, { ...headers, ...EVENT_STREAM_HEADERS });
   res.write(`retry: 2000\n\n`);
   if (hub.closing) {
     release();

@@ -9,6 +9,14 @@ import { incrementCounter } from "./metrics";
 import { AppError } from "@/lib/errors";
 
 const HEARTBEAT_MS = Number(process.env.SSE_HEARTBEAT_MS ?? 15_000);
+
+/** The headers of every event stream (tiers, OFREP): no caching, no proxy buffering, a kept-alive socket. */
+export const EVENT_STREAM_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+} as const;
 /** One frame, encoded once: a change's frame is written to every stream of its agent. */
 function frame(event: string, data: unknown, id?: string): Buffer {
   return Buffer.from(`${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -131,13 +139,7 @@ export function serveTierStream(
     revoked = true;
     cleanup();
   });
-  res.writeHead(200, {
-    ...headers,
-    "content-type": "text/event-stream; charset=utf-8",
-    "cache-control": "no-cache, no-transform",
-    connection: "keep-alive",
-    "x-accel-buffering": "no",
-  });
+  res.writeHead(200, { ...headers, ...EVENT_STREAM_HEADERS });
   let closed = false;
   const send = (chunk: Uint8Array | string) => {
     if (!closed) res.write(chunk);
