@@ -192,7 +192,6 @@ export function serveTierStream(
     res.end();
   };
   res.on("close", cleanup);
-  if (revoked) return cleanup();
   send(`retry: 2000\n\n`);
   if (closers.closing) return goAway();
   void (async () => {
